@@ -1,0 +1,68 @@
+import { Command } from 'commander'
+import { defaultUserStore } from '../../verify/catalog/add.js'
+import { verify } from '../../verify/verify.js'
+import { addOutputOptions, defaultCacheDir, emitReport, resolveFrom, type OutputOptions } from '../common.js'
+import { progressReporter, type CliIO } from '../io.js'
+
+interface VerifyFlags extends OutputOptions {
+  readonly source: string
+  readonly ref?: string
+  readonly keyring?: string
+  readonly regenerate: boolean
+  readonly offline: boolean
+  readonly cacheDir?: string
+  readonly catalog?: string
+  readonly systemCatalog: boolean
+}
+
+const EXAMPLES = `
+Examples:
+  $ stagelight verify xz-5.6.1.tar.gz --source https://github.com/tukaani-project/xz
+  $ stagelight verify dist/foo-1.2.3.tar.xz --source ../foo --ref v1.2.3 --regenerate
+  $ stagelight verify foo-1.2.3.tgz --source ../foo --format json --output report.json
+  $ stagelight verify release/ --source . --keyring maintainer.asc --fail-on medium
+
+Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
+package tarball; the format is read from the bytes, not the name. A single top-level
+directory (foo-1.2.3/, package/) is stripped.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or
+unreadable input; 3 could not complete; 70 internal error.`
+
+export function verifyCommand(io: CliIO, setExit: (code: number) => void): Command {
+  const command = new Command('verify')
+    .summary('check that a release artifact contains exactly what its source tag produces')
+    .description(
+      'Compares a release artifact with the tree of its source tag and explains every difference\n' +
+        '(known upstream files matched byte for byte, generated autotools output, translations,\n' +
+        'version stamps) or reports it with evidence. Nothing is extracted; nothing from the\n' +
+        'artifact is executed. --regenerate runs autoreconf on the source tag (m4 may run commands).',
+    )
+    .argument('<artifact>', 'release artifact: archive file or directory')
+    .requiredOption('-s, --source <git>', 'the source: a local git repository (bare or not) or a git URL')
+    .option('-r, --ref <ref>', 'tag or commit to compare with (default: inferred from the artifact name)')
+    .option('--keyring <file>', 'verify the tag signature against these OpenPGP public keys')
+    .option('--regenerate', 'regenerate autotools output from the tag and compare (runs autoreconf -fi)', false)
+    .option('--offline', 'never touch the network: a URL source must already be cached', false)
+    .option('--cache-dir <dir>', 'where cloned sources are cached (default: $XDG_CACHE_HOME/stagelight)')
+    .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
+    .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
+  addOutputOptions(command).addHelpText('after', EXAMPLES)
+  command.action(async (artifact: string, flags: VerifyFlags) => {
+    const onProgress = progressReporter(io, flags)
+    const report = await verify({
+      artifact: resolveFrom(io, artifact),
+      source: /^[\w+.-]+:\/\/|^[\w.-]+@[\w.-]+:/.test(flags.source) ? flags.source : resolveFrom(io, flags.source),
+      ...(flags.ref ? { ref: flags.ref } : {}),
+      ...(flags.keyring ? { keyring: resolveFrom(io, flags.keyring) } : {}),
+      regenerate: flags.regenerate,
+      offline: flags.offline,
+      cacheDir: flags.cacheDir ? resolveFrom(io, flags.cacheDir) : defaultCacheDir(io.env),
+      catalogStore: flags.catalog ? resolveFrom(io, flags.catalog) : defaultUserStore(io.env),
+      systemCatalog: flags.systemCatalog,
+      onProgress,
+    })
+    setExit(await emitReport({ ...report, subject: { ...report.subject, artifact, source: flags.source } }, flags, io))
+  })
+  return command
+}

@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander'
+import { EXIT } from '../errors.js'
+import { VERSION } from '../version.js'
+import { catalogCommand } from './commands/catalog.js'
+import { verifyCommand } from './commands/verify.js'
+import { reportError } from './errors.js'
+import type { CliIO } from './io.js'
+
+export type { CliIO } from './io.js'
+
+const EXAMPLES = `
+Quick start:
+  $ stagelight verify foo-1.2.3.tar.gz --source https://example.org/foo.git
+  $ stagelight verify --help
+
+Exit codes: 0 ok; 1 findings at or above --fail-on; 2 bad usage or input;
+3 could not complete; 70 internal error.`
+
+/** Runs the CLI with the given arguments and returns the exit code; only this layer touches process I/O. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.ok
+  const setExit = (code: number) => {
+    exitCode = code
+  }
+  const program = new Command('stagelight')
+    .description('Instruments the open-source supply chain: does this release match its source, and does it hide a payload?')
+    .version(VERSION, '-V, --version')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+  for (const command of [verifyCommand(io, setExit), catalogCommand(io, setExit)]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError())
+  }
+  for (const sub of program.commands.flatMap((c) => c.commands)) {
+    sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+  }
+
+  const json = argv.includes('--format=json') || argv.some((a, i) => (a === '--format' || a === '-f') && argv[i + 1] === 'json')
+  const debug = argv.includes('--debug')
+  const command = argv.find((a) => !a.startsWith('-')) ?? ''
+  try {
+    if (argv.length === 0) {
+      program.outputHelp()
+      return EXIT.usage
+    }
+    await program.parseAsync([...argv], { from: 'user' })
+    return exitCode
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok
+      return EXIT.usage
+    }
+    return reportError(err, io, { json, debug, command, version: VERSION })
+  }
+}

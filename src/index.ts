@@ -1,0 +1,8 @@
+export { verify, type VerifyOptions } from './verify/verify.js'
+export { openArtifact } from './sources/archive/index.js'
+export { StagelightError, EXIT, exitCodeFor, type ErrorCode } from './errors.js'
+export type { Finding, Severity, Confidence } from './model/finding.js'
+export type { Report, Explained, Verdict } from './model/report.js'
+export type { TreeEntry, EntryKind } from './model/tree.js'
+export { render, FORMATS, type Format } from './report/index.js'
+export { rules } from './rules/index.js'

@@ -1,0 +1,19 @@
+import type { Report } from '../model/report.js'
+import { renderJson } from './json.js'
+import { renderText, type TextOptions } from './text.js'
+
+export const FORMATS = ['text', 'json'] as const
+export type Format = (typeof FORMATS)[number]
+
+export type RenderOptions = TextOptions
+
+const renderers: Record<Format, (report: Report, options: RenderOptions) => string> = {
+  text: renderText,
+  json: (report) => renderJson(report),
+}
+
+export const isFormat = (value: string): value is Format => (FORMATS as readonly string[]).includes(value)
+
+export function render(report: Report, format: Format, options: RenderOptions): string {
+  return renderers[format](report, options)
+}

@@ -1,0 +1,137 @@
+import { mo as moFormat, po as poFormat, type GetTextTranslations } from 'gettext-parser'
+import type { Finding } from '../../model/finding.js'
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import { run } from '../../util/run.js'
+import type { Difference } from '../compare.js'
+import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+
+interface Message {
+  readonly key: string
+  readonly msgstr: string
+  readonly fuzzy: boolean
+}
+
+const HEADER_KEY = '\u0004'
+
+function messages(table: GetTextTranslations): Message[] {
+  const out: Message[] = []
+  for (const [ctx, byId] of Object.entries(table.translations)) {
+    for (const [id, t] of Object.entries(byId)) {
+      if (id === '') continue
+      out.push({ key: `${ctx}${HEADER_KEY}${id}`, msgstr: t.msgstr.join('\u0000'), fuzzy: /\bfuzzy\b/.test(t.comments?.flag ?? '') })
+    }
+  }
+  return out
+}
+
+function parsePo(bytes: Buffer): Message[] | undefined {
+  try {
+    return messages(poFormat.parse(bytes))
+  } catch {
+    return undefined
+  }
+}
+
+function obsoleteStrings(bytes: Buffer): string[] {
+  try {
+    const table = poFormat.parse(bytes)
+    return Object.values(table.obsolete ?? {}).flatMap((byId) => Object.values(byId).map((t) => t.msgstr.join('\u0000')))
+  } catch {
+    return []
+  }
+}
+
+/** Translations msgmerge cannot have invented: every translated entry of the refreshed catalog exists in the source's. */
+function inventedTranslations(refreshed: readonly Message[], original: readonly Message[], originalObsolete: readonly string[]): Message[] {
+  const byKey = new Map(original.map((m) => [m.key, m]))
+  const knownStrings = new Set([...original.map((m) => m.msgstr), ...originalObsolete])
+  return refreshed.filter((m) => {
+    if (m.msgstr.replace(/\u0000/g, '') === '') return false
+    if (m.fuzzy) return !knownStrings.has(m.msgstr)
+    const before = byKey.get(m.key)
+    return before === undefined ? !knownStrings.has(m.msgstr) : before.msgstr !== m.msgstr && !(before.fuzzy && knownStrings.has(m.msgstr))
+  })
+}
+
+const showKey = (key: string): string => key.split(HEADER_KEY).pop() ?? key
+
+async function msgfmtReproduces(po: Buffer, gmo: Buffer): Promise<boolean> {
+  try {
+    const r = await run('msgfmt', ['-o', '-', '-'], { input: po, timeoutMs: 30_000 })
+    return r.code === 0 && r.stdout.equals(gmo)
+  } catch {
+    return false
+  }
+}
+
+function translationFinding(path: string, message: string, evidence: string): Finding {
+  return {
+    ruleId: 'verify/translation-changed',
+    severity: 'medium',
+    confidence: 'high',
+    path,
+    message,
+    evidence,
+    explanation: 'msgmerge refreshes headers, references and fuzzy state; it does not write new translations. Changed translations came from somewhere other than the source.',
+  }
+}
+
+/**
+ * gettext catalogs that `make dist` refreshes or compiles: a .po refreshed by msgmerge, a .gmo
+ * compiled from its .po, a .pot template extracted by xgettext.
+ */
+export function translationsExplainer(): Explainer {
+  return {
+    name: 'translations',
+    async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
+      const entry = difference.artifact
+      if (!entry || entry.kind !== 'file' || difference.status === 'mode-differs') return undefined
+      const path = difference.path
+      const name = basenameOf(path)
+      const bytes = view.artifactBytes(path)
+      if (!bytes) return undefined
+
+      if (/\.po$/.test(name) && difference.status === 'content-differs') {
+        const sourceBytes = await view.sourceBytes(path)
+        const refreshed = parsePo(bytes)
+        const original = sourceBytes ? parsePo(sourceBytes) : undefined
+        if (!refreshed || !original || !sourceBytes) return undefined
+        const invented = inventedTranslations(refreshed, original, obsoleteStrings(sourceBytes))
+        if (invented.length === 0) return explained(path, 'translation', 'refreshed by msgmerge: only headers, references and fuzzy state changed', false)
+        return {
+          outcome: 'unexplained',
+          scan: false,
+          findings: [translationFinding(path, `${invented.length} translation(s) differ from the source catalog`, invented.slice(0, 10).map((m) => `msgid ${JSON.stringify(showKey(m.key))} → ${JSON.stringify(m.msgstr)}`).join('\n'))],
+        }
+      }
+
+      if (/\.g?mo$/.test(name)) {
+        const poPath = joinPath(dirnameOf(path), name.replace(/\.g?mo$/, '.po'))
+        const po = view.artifactBytes(poPath) ?? (await view.sourceBytes(poPath))
+        if (!po) return undefined
+        if (await msgfmtReproduces(po, bytes)) return explained(path, 'translation', `compiled from ${poPath}; reproduced byte for byte by msgfmt`, true)
+        let compiled: Message[]
+        try {
+          compiled = messages(moFormat.parse(bytes))
+        } catch {
+          return undefined
+        }
+        const fromPo = new Map((parsePo(po) ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
+        const foreign = compiled.filter((m) => fromPo.get(m.key) !== m.msgstr)
+        if (foreign.length === 0) return explained(path, 'translation', `compiled from ${poPath}: the same ${compiled.length} translations (msgfmt here does not reproduce the bytes)`, false)
+        return {
+          outcome: 'unexplained',
+          scan: false,
+          findings: [translationFinding(path, `${foreign.length} compiled translation(s) are not in ${poPath}`, foreign.slice(0, 10).map((m) => `msgid ${JSON.stringify(showKey(m.key))} → ${JSON.stringify(m.msgstr)}`).join('\n'))],
+        }
+      }
+
+      if (/\.pot$/.test(name)) {
+        const potfiles = joinPath(dirnameOf(path), 'POTFILES.in')
+        if (!(view.sourceHas(potfiles) || view.artifactHas(potfiles)) || !parsePo(bytes)) return undefined
+        return explained(path, 'translation', `template extracted by xgettext from the files listed in ${potfiles}; not regenerated`, false)
+      }
+      return undefined
+    },
+  }
+}

@@ -1,0 +1,32 @@
+import type { Finding } from '../../model/finding.js'
+import type { Explained } from '../../model/report.js'
+import type { Difference } from '../compare.js'
+
+/** The verdict of one explainer on one difference. */
+export type Judgement =
+  | { readonly outcome: 'explained'; readonly explained: Explained; readonly findings?: readonly Finding[]; readonly scan: boolean }
+  | { readonly outcome: 'unexplained'; readonly findings: readonly Finding[]; readonly scan: boolean }
+
+export interface TreeView {
+  /** artifact text by path (for retained, valid UTF-8 files); undefined when unavailable */
+  artifactText(path: string): string | undefined
+  artifactBytes(path: string): Buffer | undefined
+  artifactHas(path: string): boolean
+  sourceHas(path: string): boolean
+  /** the source's bytes at the tag */
+  sourceBytes(path: string): Promise<Buffer | undefined>
+  sourceText(path: string): Promise<string | undefined>
+}
+
+export interface Explainer {
+  readonly name: string
+  /** undefined when this explainer has nothing to say about the difference */
+  judge(difference: Difference, view: TreeView): Promise<Judgement | undefined>
+}
+
+export const explained = (path: string, category: string, how: string, reproduced: boolean, scan = false, findings: readonly Finding[] = []): Judgement => ({
+  outcome: 'explained',
+  explained: { path, category, how, reproduced },
+  findings,
+  scan,
+})

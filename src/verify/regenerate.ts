@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative, sep } from 'node:path'
+import { StagelightError } from '../errors.js'
+import { run, toolVersion, versionNumber } from '../util/run.js'
+
+export interface ToolVersions {
+  readonly autoconf?: string
+  readonly automake?: string
+  readonly libtool?: string
+  readonly gettext?: string
+}
+
+export interface Regeneration {
+  /** sha256 and text of every file the regeneration produced, by path relative to the tree root */
+  readonly files: ReadonlyMap<string, { readonly sha256: string; readonly bytes: Buffer }>
+  readonly tools: ToolVersions
+  readonly command: string
+}
+
+const REGENERATE_TIMEOUT_MS = 10 * 60 * 1000
+const MAX_KEPT_BYTES = 8 * 1024 * 1024
+
+export async function installedAutotools(): Promise<ToolVersions> {
+  const [autoconf, automake, libtool, gettext] = await Promise.all([
+    toolVersion('autoconf'),
+    toolVersion('automake'),
+    toolVersion('libtoolize'),
+    toolVersion('autopoint'),
+  ])
+  const pick = (line: string | undefined) => versionNumber(line)
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries({ autoconf: pick(autoconf), automake: pick(automake), libtool: pick(libtool), gettext: pick(gettext) })) if (v) out[k] = v
+  return out
+}
+
+function exportTree(gitDir: string, commit: string, dest: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const git = spawn('git', ['--git-dir', gitDir, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const tar = spawn('tar', ['-x', '-C', dest], { stdio: ['pipe', 'ignore', 'pipe'] })
+    git.stdout.pipe(tar.stdin)
+    let failed = false
+    const fail = (what: string) => {
+      if (!failed) reject(new StagelightError('E_INCOMPLETE', `could not export ${commit} for regeneration: ${what}`))
+      failed = true
+    }
+    git.on('close', (code) => code !== 0 && fail(`git archive exited ${code}`))
+    git.on('error', (e) => fail(e.message))
+    tar.on('error', (e) => fail(e.message))
+    tar.on('close', (code) => (code === 0 ? !failed && resolve() : fail(`tar exited ${code}`)))
+  })
+}
+
+async function* walkFiles(root: string): AsyncGenerator<string> {
+  for (const dirent of await readdir(root, { withFileTypes: true })) {
+    const full = join(root, dirent.name)
+    if (dirent.isDirectory()) {
+      if (dirent.name === 'autom4te.cache') continue
+      yield* walkFiles(full)
+    } else if (dirent.isFile()) yield full
+  }
+}
+
+/**
+ * Regenerates the autotools outputs from the tag with `autoreconf -fi`, in a scratch directory
+ * that is removed afterwards. This runs the project's m4 input through m4 (which can run commands),
+ * which is why it only happens when the user asks for it.
+ */
+export async function regenerate(gitDir: string, commit: string): Promise<Regeneration> {
+  const tools = await installedAutotools()
+  if (!tools.autoconf || !tools.automake) {
+    throw new StagelightError('E_TOOL_MISSING', '--regenerate needs autoconf and automake installed (apt-get install autoconf automake libtool autopoint)')
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'stagelight-regen-'))
+  try {
+    await exportTree(gitDir, commit, dir)
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LC_ALL: 'C', TZ: 'UTC' }
+    const result = await run('autoreconf', ['-fi'], { cwd: dir, env, timeoutMs: REGENERATE_TIMEOUT_MS })
+    if (result.code !== 0) {
+      const why = result.timedOut ? 'timed out' : (result.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${result.code}`)
+      throw new StagelightError('E_INCOMPLETE', `autoreconf -fi failed on the source tree: ${why}`)
+    }
+    const files = new Map<string, { sha256: string; bytes: Buffer }>()
+    for await (const full of walkFiles(dir)) {
+      const bytes = await readFile(full)
+      if (bytes.length > MAX_KEPT_BYTES) continue
+      files.set(relative(dir, full).split(sep).join('/'), { sha256: createHash('sha256').update(bytes).digest('hex'), bytes })
+    }
+    return { files, tools, command: 'autoreconf -fi' }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,215 @@
+import { basename } from 'node:path'
+import { StagelightError } from '../errors.js'
+import { bySeverityDesc, type Finding } from '../model/finding.js'
+import { SCHEMA_VERSION, type Explained, type Fact, type Report } from '../model/report.js'
+import { countBySeverity, verdictOf } from '../policy/verdict.js'
+import { analyseText } from '../rules/engine.js'
+import { openArtifact } from '../sources/archive/index.js'
+import type { ArtifactTree } from '../sources/archive/types.js'
+import { commitMessages, inferRef, listTags, openRepository, readSourceTree, readTagFacts, resolveRef } from '../sources/git/index.js'
+import type { Repository, TagFacts } from '../sources/git/types.js'
+import { VERSION } from '../version.js'
+import { archiveFindings } from './archive-findings.js'
+import { Catalog } from './catalog/catalog.js'
+import { compareTrees, type ComparedTrees, type Difference } from './compare.js'
+import { changelogExplainer, type HistoryText } from './explain/changelog.js'
+import { generatedExplainer } from './explain/generated.js'
+import { regeneratedExplainer } from './explain/regenerated.js'
+import { versionStampExplainer } from './explain/stamps.js'
+import { translationsExplainer } from './explain/translations.js'
+import type { Explainer, Judgement, TreeView } from './explain/types.js'
+import { BUILD_KINDS, judgeUnexplained } from './explain/unexplained.js'
+import { vendoredExplainer } from './explain/vendored.js'
+import { regenerate, type Regeneration } from './regenerate.js'
+import { classifyFile } from '../rules/classify.js'
+import { treeView } from './view.js'
+
+export interface VerifyOptions {
+  readonly artifact: string
+  readonly source: string
+  readonly ref?: string
+  readonly keyring?: string
+  readonly regenerate?: boolean
+  readonly offline?: boolean
+  readonly cacheDir: string
+  readonly catalogStore?: string
+  /** include files installed on this system by the autotools packages as known upstream versions */
+  readonly systemCatalog?: boolean
+  readonly onProgress?: (message: string) => void
+}
+
+const MAX_RETAINED_BYTES = 512 * 1024 * 1024
+
+/** The release's version, from the tag name: `v5.6.1` → `5.6.1`. */
+export const versionFromRef = (ref: string): string | undefined => ref.match(/(\d+(?:[._]\d+)+(?:[-.]?(?:rc|alpha|beta|pre)\.?\d*)?)$/)?.[1]?.replace(/_/g, '.')
+
+async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
+  let tree = await openArtifact(artifactPath)
+  let compared = await compareTrees(tree, source, { maxRetainedBytes: MAX_RETAINED_BYTES })
+  if (!tree.prefixHeld()) {
+    tree = await openArtifact(artifactPath, { stripPrefix: false })
+    compared = await compareTrees(tree, source, { maxRetainedBytes: MAX_RETAINED_BYTES })
+  }
+  return { tree, compared }
+}
+
+async function historyText(repo: Repository, commit: string): Promise<HistoryText> {
+  const messageLines = new Set<string>()
+  const people = new Set<string>()
+  const commitIds: string[] = []
+  for await (const c of commitMessages(repo, commit)) {
+    people.add(c.author)
+    people.add(c.email)
+    if ('commit' in c && typeof c.commit === 'string') commitIds.push(c.commit)
+    for (const line of c.body.split('\n')) {
+      const t = line.replace(/^\*\s*/, '').trim()
+      if (t) messageLines.add(t)
+    }
+  }
+  return { messageLines, people, commitIds }
+}
+
+function tagFacts(tag: TagFacts): Fact[] {
+  const facts: Fact[] = [{ label: 'tag', value: `${tag.name} → ${tag.commit.slice(0, 12)}${tag.annotated ? ` (annotated, object ${tag.objectId.slice(0, 12)})` : ' (lightweight)'}` }]
+  if (tag.tagger) facts.push({ label: 'tagger', value: `${tag.tagger.name} <${tag.tagger.email}> on ${tag.tagger.date}` })
+  const signature = !tag.signed
+    ? 'unsigned'
+    : `${tag.signatureKind ?? 'signed'}${tag.keyId ? ` key ${tag.keyId}` : ''}${tag.signatureValid === undefined ? ' (not checked: no --keyring)' : tag.signatureValid ? ' — valid for the given keyring' : ' — NOT valid for the given keyring'}`
+  facts.push({ label: 'signature', value: signature })
+  return facts
+}
+
+function signatureFindings(tag: TagFacts, keyring: string | undefined): Finding[] {
+  if (!keyring) return []
+  if (!tag.signed) return [{ ruleId: 'verify/tag-unsigned', severity: 'high', confidence: 'high', message: `tag ${tag.name} is not signed, but a keyring was given to check it`, data: { tag: tag.name } }]
+  if (tag.signatureValid === false) {
+    return [
+      {
+        ruleId: 'verify/tag-signature-invalid',
+        severity: 'high',
+        confidence: 'high',
+        message: `the signature on tag ${tag.name}${tag.keyId ? ` (key ${tag.keyId})` : ''} does not verify against ${keyring}`,
+        ...(tag.signatureDetail ? { evidence: tag.signatureDetail } : {}),
+      },
+    ]
+  }
+  return []
+}
+
+/**
+ * Does this release artifact contain exactly what its source tag produces? Every difference is
+ * explained (with how) or reported (with evidence).
+ */
+export async function verify(options: VerifyOptions): Promise<Report> {
+  const progress = options.onProgress ?? (() => undefined)
+  // Open the artifact first, so unreadable input fails before any clone.
+  await openArtifact(options.artifact)
+  progress(`opening source ${options.source}`)
+  const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
+  const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
+  const { commit } = await resolveRef(repo, ref)
+  const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
+  progress(`reading source tree at ${ref}`)
+  const source = await readSourceTree(repo, ref)
+  const catalog = await Catalog.load({ ...(options.catalogStore ? { userStore: options.catalogStore } : {}), ...(options.systemCatalog === false ? { systemDirs: false } : {}) })
+
+  progress(`reading ${options.artifact}`)
+  const { tree, compared } = await compareWithPrefixCheck(options.artifact, source)
+  const view = treeView(compared, source, repo)
+  const incomplete: string[] = []
+  if (tree.truncated()) incomplete.push('the artifact was read only up to a safety limit; files after that point were not compared')
+  if (compared.contentDropped.length > 0) incomplete.push(`${compared.contentDropped.length} differing file(s) were too large to keep for line-level analysis`)
+
+  let regeneration: Regeneration | undefined
+  if (options.regenerate) {
+    progress('regenerating autotools output from the tag (autoreconf -fi)')
+    try {
+      regeneration = await regenerate(repo.gitDir, commit)
+    } catch (err) {
+      if (err instanceof StagelightError && err.code === 'E_INCOMPLETE') incomplete.push(err.message)
+      else throw err
+    }
+  }
+
+  const version = versionFromRef(ref)
+  let history: Promise<HistoryText> | undefined
+  const explainers: Explainer[] = [
+    ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
+    vendoredExplainer(catalog),
+    versionStampExplainer(version),
+    changelogExplainer(() => (history ??= historyText(repo, commit))),
+    translationsExplainer(),
+    generatedExplainer(),
+  ]
+
+  const buildTexts = new Map<string, string>()
+  for (const [path, entry] of compared.artifactEntries) {
+    if (!entry.content) continue
+    const text = view.artifactText(path)
+    if (text !== undefined && BUILD_KINDS.has(classifyFile(path, entry.content))) buildTexts.set(path, text)
+  }
+
+  progress(`explaining ${compared.differences.length} difference(s)`)
+  const explained: Explained[] = []
+  const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
+  let onlyInSource = 0
+  let scanned = 0
+  for (const difference of compared.differences) {
+    if (difference.status === 'only-in-source') {
+      onlyInSource += 1
+      continue
+    }
+    const judgement = await judge(difference, view, explainers, buildTexts)
+    if (!judgement) continue
+    if (judgement.outcome === 'explained') explained.push(judgement.explained)
+    findings.push(...(judgement.findings ?? []))
+    if (judgement.scan) {
+      const text = view.artifactText(difference.path)
+      if (text !== undefined) {
+        scanned += 1
+        findings.push(...analyseText(difference.path, text, { paths: compared.artifactPaths }))
+      }
+    }
+  }
+
+  findings.sort(bySeverityDesc)
+  const facts: Fact[] = [
+    { label: 'artifact', value: `${options.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
+    { label: 'source', value: `${options.source} at ${ref}` },
+    ...tagFacts(tag),
+    { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
+  ]
+  if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
+  return {
+    tool: 'stagelight',
+    schemaVersion: SCHEMA_VERSION,
+    version: VERSION,
+    command: 'verify',
+    verdict: verdictOf(findings, incomplete),
+    subject: { artifact: options.artifact, source: options.source, ref, commit },
+    facts,
+    findings,
+    explained,
+    summary: {
+      findings: countBySeverity(findings),
+      artifactFiles: compared.artifactFiles,
+      identical: compared.identical,
+      explained: explained.length,
+      reproduced: explained.filter((e) => e.reproduced).length,
+      unexplained: compared.differences.length - onlyInSource - explained.length,
+      onlyInSource,
+      scannedFiles: scanned,
+      tag: { name: tag.name, objectId: tag.objectId, commit: tag.commit, annotated: tag.annotated, signed: tag.signed, keyId: tag.keyId ?? null, signatureValid: tag.signatureValid ?? null, tagger: tag.tagger ?? null },
+      format: tree.format,
+    },
+    ...(incomplete.length ? { incomplete } : {}),
+  }
+}
+
+async function judge(difference: Difference, view: TreeView, explainers: readonly Explainer[], buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
+  for (const explainer of explainers) {
+    const judgement = await explainer.judge(difference, view)
+    if (judgement) return judgement
+  }
+  return judgeUnexplained(difference, view, buildTexts)
+}

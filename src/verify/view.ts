@@ -1,0 +1,40 @@
+import type { Repository, SourceTree } from '../sources/git/types.js'
+import { readBlob } from '../sources/git/index.js'
+import type { ComparedTrees } from './compare.js'
+import type { TreeView } from './explain/types.js'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+const decode = (bytes: Buffer | undefined): string | undefined => {
+  if (!bytes) return undefined
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/** Read access to both trees for explainers, with source blobs fetched once on demand. */
+export function treeView(compared: ComparedTrees, source: SourceTree, repo: Repository): TreeView {
+  const blobs = new Map<string, Promise<Buffer | undefined>>()
+  const sourceBytes = (path: string): Promise<Buffer | undefined> => {
+    const entry = source.entries.get(path)
+    if (!entry || entry.kind !== 'file') return Promise.resolve(undefined)
+    if (entry.content) return Promise.resolve(entry.content)
+    const oid = entry.gitBlob
+    if (!oid) return Promise.resolve(undefined)
+    const cached = blobs.get(oid)
+    if (cached) return cached
+    const pending = readBlob(repo, oid).catch(() => undefined)
+    blobs.set(oid, pending)
+    return pending
+  }
+  return {
+    artifactBytes: (path) => compared.artifactEntries.get(path)?.content,
+    artifactText: (path) => decode(compared.artifactEntries.get(path)?.content),
+    artifactHas: (path) => compared.artifactPaths.has(path),
+    sourceHas: (path) => source.entries.has(path),
+    sourceBytes,
+    sourceText: async (path) => decode(await sourceBytes(path)),
+  }
+}
