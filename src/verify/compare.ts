@@ -26,6 +26,8 @@ export interface ComparedTrees {
 export interface CompareOptions {
   /** total bytes of differing content kept for explainers and rules */
   readonly maxRetainedBytes: number
+  /** artifact paths that are not part of the release (a directory's own .git) */
+  readonly ignore?: (path: string) => boolean
 }
 
 const comparable = (e: TreeEntry): boolean => e.kind !== 'directory'
@@ -50,7 +52,7 @@ export async function compareTrees(artifact: ArtifactTree, source: SourceTree, o
   const dropped: string[] = []
   let retained = 0
   for await (const entry of artifact.entries()) {
-    if (!comparable(entry)) continue
+    if (!comparable(entry) || options.ignore?.(entry.path)) continue
     const counterpart = source.entries.get(entry.path)
     const same = counterpart !== undefined && sameKind(entry, counterpart) && sameContent(entry, counterpart)
     let kept = entry

@@ -43,12 +43,15 @@ const MAX_RETAINED_BYTES = 512 * 1024 * 1024
 /** The release's version, from the tag name: `v5.6.1` → `5.6.1`. */
 export const versionFromRef = (ref: string): string | undefined => ref.match(/(\d+(?:[._]\d+)+(?:[-.]?(?:rc|alpha|beta|pre)\.?\d*)?)$/)?.[1]?.replace(/_/g, '.')
 
+const isGitMetadata = (path: string): boolean => path === '.git' || path.startsWith('.git/')
+
 async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
   let tree = await openArtifact(artifactPath)
-  let compared = await compareTrees(tree, source, { maxRetainedBytes: MAX_RETAINED_BYTES })
+  const options = { maxRetainedBytes: MAX_RETAINED_BYTES, ...(tree.format === 'directory' ? { ignore: isGitMetadata } : {}) }
+  let compared = await compareTrees(tree, source, options)
   if (!tree.prefixHeld()) {
     tree = await openArtifact(artifactPath, { stripPrefix: false })
-    compared = await compareTrees(tree, source, { maxRetainedBytes: MAX_RETAINED_BYTES })
+    compared = await compareTrees(tree, source, options)
   }
   return { tree, compared }
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import type { TreeEntry } from '../../src/model/tree.js'
+import type { ArtifactTree } from '../../src/sources/archive/types.js'
+import type { SourceTree } from '../../src/sources/git/types.js'
+import { compareTrees } from '../../src/verify/compare.js'
+
+const file = (path: string, blob: string, content = blob, mode = 0o644): TreeEntry => ({ path, kind: 'file', mode, size: content.length, gitBlob: blob, sha256: blob, content: Buffer.from(content) })
+
+function artifact(entries: TreeEntry[]): ArtifactTree {
+  return {
+    format: 'tar',
+    prefix: () => '',
+    prefixHeld: () => true,
+    truncated: () => false,
+    issues: [],
+    async *entries() {
+      yield* entries
+    },
+  }
+}
+
+const source = (entries: TreeEntry[]): SourceTree => ({ ref: 'v1', commit: 'c', entries: new Map(entries.map((e) => [e.path, e])), exportIgnored: [], exportSubst: [] })
+
+describe('compareTrees', () => {
+  it('classifies every path once, in order, and keeps bytes only for differences', async () => {
+    const result = await compareTrees(
+      artifact([file('same.c', 'a'), file('changed.c', 'b2'), file('extra.sh', 'x', 'x', 0o755), file('mode.sh', 'm', 'm', 0o755), { path: 'dir', kind: 'directory', mode: 0o755, size: 0 }]),
+      source([file('same.c', 'a'), file('changed.c', 'b1'), file('mode.sh', 'm'), file('gone.txt', 'g')]),
+      { maxRetainedBytes: 1024 },
+    )
+    expect(result.differences.map((d) => [d.path, d.status])).toEqual([
+      ['changed.c', 'content-differs'],
+      ['extra.sh', 'only-in-artifact'],
+      ['gone.txt', 'only-in-source'],
+      ['mode.sh', 'mode-differs'],
+    ])
+    expect(result.identical).toBe(1)
+    expect(result.artifactEntries.get('same.c')?.content).toBeUndefined()
+    expect(result.artifactEntries.get('changed.c')?.content?.toString()).toBe('b2')
+  })
+
+  it('lets a later duplicate replace the earlier entry, as extraction would', async () => {
+    const result = await compareTrees(artifact([file('a.c', 'good'), file('a.c', 'evil')]), source([file('a.c', 'good')]), { maxRetainedBytes: 1024 })
+    expect(result.differences).toHaveLength(1)
+    expect(result.differences[0]?.artifact?.gitBlob).toBe('evil')
+  })
+
+  it('drops bytes past the retention budget and says which', async () => {
+    const big = 'z'.repeat(600)
+    const result = await compareTrees(artifact([file('one', 'o1', big), file('two', 't1', big)]), source([]), { maxRetainedBytes: 1000 })
+    expect(result.contentDropped).toEqual(['two'])
+    expect(result.artifactEntries.get('one')?.content?.length).toBe(600)
+  })
+
+  it('compares symlinks by target and reports a file replaced by a link', async () => {
+    const link = (path: string, target: string): TreeEntry => ({ path, kind: 'symlink', mode: 0o777, size: 0, linkTarget: target })
+    const result = await compareTrees(artifact([link('l1', 'a'), link('l2', 'b'), link('f', 'x')]), source([link('l1', 'a'), link('l2', 'c'), file('f', 'q')]), { maxRetainedBytes: 10 })
+    expect(result.differences.map((d) => [d.path, d.status])).toEqual([
+      ['f', 'type-differs'],
+      ['l2', 'content-differs'],
+    ])
+  })
+
+  it('skips ignored paths', async () => {
+    const result = await compareTrees(artifact([file('.git/HEAD', 'h'), file('a', 'a')]), source([file('a', 'a')]), { maxRetainedBytes: 10, ignore: (p) => p.startsWith('.git/') })
+    expect(result.differences).toEqual([])
+  })
+})
