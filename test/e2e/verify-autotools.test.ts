@@ -5,14 +5,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSampleRelease, type SampleRelease } from '../../src/demo/project.js'
 import { addEscapingLink, addMakefileInRule, addScriptRunByConfigure, editSourceFile, editVendoredMacro, repack } from '../../src/demo/tamper.js'
-import type { Finding, Report } from '../../src/index.js'
+import type { Report } from '../../src/index.js'
 import { stagelight } from '../helpers/cli.js'
 
 let root: string
 let release: SampleRelease
 let tracked: Set<string>
 
-const highs = (r: Report): Finding[] => r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')
 
 async function verifyJson(artifact: string, extra: readonly string[] = []): Promise<{ code: number | null; report: Report; stderr: string }> {
   const r = await stagelight(['verify', artifact, '--source', release.repo, '--format', 'json', '--cache-dir', join(root, 'cache'), ...extra])
