@@ -1,0 +1,68 @@
+import tarStream from 'tar-stream'
+import { git, gitStream } from './exec.js'
+import { NO_PERSONAL_ATTRIBUTES } from './attributes.js'
+import type { Repository } from './types.js'
+
+/** Keeps one `git archive` command line well under the kernel's argument limit. */
+const MAX_PATHSPEC_BYTES = 96 * 1024
+
+/**
+ * `-c` settings that switch off every filter driver configured anywhere (a smudge filter is a
+ * command from configuration), so `git archive` only applies git's own conversions.
+ */
+async function filterDriversOff(repo: Repository): Promise<string[]> {
+  const r = await git(['config', '--null', '--name-only', '--get-regexp', '^filter\\.'], { gitDir: repo.gitDir })
+  const drivers = new Set<string>()
+  for (const key of r.stdout.toString('utf8').split('\0')) {
+    const first = key.indexOf('.')
+    const last = key.lastIndexOf('.')
+    if (first > 0 && last > first) drivers.add(key.slice(first + 1, last))
+  }
+  return [...drivers].flatMap((d) => ['-c', `filter.${d}.smudge=`, '-c', `filter.${d}.process=`, '-c', `filter.${d}.required=false`])
+}
+
+function chunksOf(paths: readonly string[]): string[][] {
+  const chunks: string[][] = []
+  let current: string[] = []
+  let bytes = 0
+  for (const path of paths) {
+    const size = Buffer.byteLength(path) + 1
+    if (current.length > 0 && bytes + size > MAX_PATHSPEC_BYTES) {
+      chunks.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(path)
+    bytes += size
+  }
+  if (current.length > 0) chunks.push(current)
+  return chunks
+}
+
+/**
+ * The bytes `git archive` writes for these files of `commit` (with export-subst, ident and
+ * line-end conversion applied), handed to `onFile` one at a time.
+ */
+export async function archivedFiles(repo: Repository, commit: string, paths: readonly string[], onFile: (path: string, content: Buffer) => void): Promise<void> {
+  if (paths.length === 0) return
+  const settings = [...NO_PERSONAL_ATTRIBUTES, ...(await filterDriversOff(repo)), '-c', 'core.autocrlf=false', '-c', 'core.eol=lf', '--literal-pathspecs']
+  for (const chunk of chunksOf(paths)) {
+    const proc = gitStream(repo.gitDir, [...settings, 'archive', '--format=tar', commit, '--', ...chunk], `exporting ${chunk.length} file(s) of ${commit} with git archive`)
+    const extract = tarStream.extract()
+    proc.stdout.pipe(extract)
+    try {
+      for await (const entry of extract) {
+        const parts: Buffer[] = []
+        for await (const part of entry) parts.push(part as Buffer)
+        if (entry.header.type === 'file') onFile(entry.header.name, Buffer.concat(parts))
+      }
+      await proc.done
+    } catch (err) {
+      // a git failure explains a broken tar stream better than the tar parser does
+      await proc.done
+      throw err
+    } finally {
+      proc.stop()
+    }
+  }
+}

@@ -1,0 +1,8 @@
+export { openRepository, type OpenOptions } from './open.js'
+export { listTags, resolveRef } from './refs.js'
+export { inferRef } from './infer-ref.js'
+export { readTagFacts } from './tag.js'
+export { readSourceTree } from './tree.js'
+export { readBlob, readBlobs } from './blobs.js'
+export { commitMessages, type CommitMessage } from './log.js'
+export type { Repository, SourceTree, TagFacts } from './types.js'

@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { StagelightError } from '../../errors.js'
+import type { CatalogEntry } from './entry.js'
+import { sha256Hex } from './fingerprint.js'
+import { CatalogFormatError, decodeCatalog } from './format.js'
+import { readObject, readStore, storeVersion } from './store.js'
+import { defaultSystemDirs, scanSystem } from './system.js'
+import { isVendoredName } from './vendorable.js'
+
+export type { CatalogEntry, CatalogOrigin } from './entry.js'
+
+export const BUNDLED_CATALOG_FILE = 'autotools-catalog.bin.gz'
+
+export interface CatalogLoadOptions {
+  /** directory of the user's catalog (`stagelight catalog add`); none when absent */
+  readonly userStore?: string
+  /** directories or files installed by the system's package manager; `false` for none, absent for the standard ones */
+  readonly systemDirs?: readonly string[] | false
+}
+
+/** A group of entries with its indexes; built once per source and shared by every Catalog. */
+class Layer {
+  readonly entries: readonly CatalogEntry[]
+  readonly bySha = new Map<string, CatalogEntry[]>()
+  readonly byLoose = new Map<string, CatalogEntry[]>()
+  readonly byName = new Map<string, CatalogEntry[]>()
+  constructor(entries: readonly CatalogEntry[]) {
+    this.entries = entries
+    const add = (map: Map<string, CatalogEntry[]>, key: string, entry: CatalogEntry): void => {
+      const list = map.get(key)
+      if (list) list.push(entry)
+      else map.set(key, [entry])
+    }
+    for (const e of entries) {
+      add(this.bySha, e.sha256, e)
+      add(this.byLoose, e.looseSha256, e)
+      add(this.byName, e.basename, e)
+    }
+  }
+}
+
+const EMPTY: readonly CatalogEntry[] = Object.freeze([])
+
+/** The directory holding the shipped data: `data/` at the package root, found from this module. */
+export function bundledCatalogPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'data', BUNDLED_CATALOG_FILE)
+    if (existsSync(candidate)) return candidate
+    dir = dirname(dir)
+  }
+  throw new StagelightError('E_INTERNAL', `the bundled catalog data/${BUNDLED_CATALOG_FILE} is missing from the installation`)
+}
+
+async function loadBundled(): Promise<Layer> {
+  const path = bundledCatalogPath()
+  try {
+    return new Layer(decodeCatalog(await readFile(path)).entries)
+  } catch (err) {
+    if (err instanceof CatalogFormatError) throw new StagelightError('E_INTERNAL', `${path}: damaged catalog data (${err.message})`, { path }, { cause: err })
+    throw err
+  }
+}
+
+// Caches for one process: the shipped data and the system files do not change while it runs;
+// a user store does (catalog add), so its cache is keyed by the state of its index.
+let bundled: Promise<Layer> | undefined
+const systems = new Map<string, Promise<Layer>>()
+const users = new Map<string, { version: string; layer: Promise<Layer> }>()
+
+function cached<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+  promise.catch(forget)
+  return promise
+}
+
+function bundledLayer(): Promise<Layer> {
+  bundled ??= cached(loadBundled(), () => (bundled = undefined))
+  return bundled
+}
+
+async function systemLayer(dirs: readonly string[] | false | undefined, known: Layer): Promise<Layer> {
+  if (dirs === false) return new Layer([])
+  const roots = dirs ?? (await defaultSystemDirs())
+  const key = JSON.stringify(roots)
+  let layer = systems.get(key)
+  if (!layer) {
+    const isKnownName = (name: string): boolean => known.byName.has(name)
+    const twin = (sha: string): CatalogEntry | undefined => known.bySha.get(sha)?.[0]
+    layer = cached(
+      scanSystem(roots, isKnownName, twin).then((entries) => new Layer(entries)),
+      () => systems.delete(key),
+    )
+    systems.set(key, layer)
+  }
+  return layer
+}
+
+async function userLayer(store: string | undefined): Promise<Layer> {
+  if (store === undefined) return new Layer([])
+  const version = await storeVersion(store)
+  const hit = users.get(store)
+  if (hit && hit.version === version) return hit.layer
+  const layer = cached(
+    readStore(store).then((entries) => new Layer(entries)),
+    () => users.delete(store),
+  )
+  users.set(store, { version, layer })
+  return layer
+}
+
+const systemPath = (entry: CatalogEntry): string | undefined => (entry.origin.startsWith('system:') ? entry.origin.slice('system:'.length) : undefined)
+
+/**
+ * Every known upstream version of the vendored autotools files: the catalog shipped with
+ * stagelight (hashes and facts, no content), the user's store (with content), and the files this
+ * system's package manager installed (with content). Lookups return bundled entries first, then
+ * the user's, then the system's.
+ */
+export class Catalog {
+  readonly #layers: readonly Layer[]
+  readonly #bundled: Layer
+  readonly #userStore: string | undefined
+  readonly #versions = new Map<string, readonly CatalogEntry[]>()
+
+  private constructor(bundledData: Layer, user: Layer, system: Layer, userStore: string | undefined) {
+    this.#bundled = bundledData
+    this.#layers = [bundledData, user, system]
+    this.#userStore = userStore
+  }
+
+  /** Loads (or reuses, within one process) the bundled data, the user store and the system files. */
+  static async load(options: CatalogLoadOptions = {}): Promise<Catalog> {
+    const base = await bundledLayer()
+    const [user, system] = await Promise.all([userLayer(options.userStore), systemLayer(options.systemDirs, base)])
+    return new Catalog(base, user, system, options.userStore)
+  }
+
+  #collect(pick: (layer: Layer) => CatalogEntry[] | undefined): readonly CatalogEntry[] {
+    const found = this.#layers.map(pick).filter((l): l is CatalogEntry[] => l !== undefined && l.length > 0)
+    if (found.length === 0) return EMPTY
+    return found.length === 1 ? (found[0] ?? EMPTY) : found.flat()
+  }
+
+  /** Every provenance of exactly these bytes. */
+  exact(sha256: string): readonly CatalogEntry[] {
+    const key = sha256.toLowerCase()
+    return this.#collect((l) => l.bySha.get(key))
+  }
+
+  /** Every entry whose content equals these bytes except for header lines (see looseHash). */
+  loose(looseSha256: string): readonly CatalogEntry[] {
+    const key = looseSha256.toLowerCase()
+    return this.#collect((l) => l.byLoose.get(key))
+  }
+
+  /** One entry per distinct content known under this name, oldest first where dates are known. */
+  versionsOf(basename: string): readonly CatalogEntry[] {
+    let versions = this.#versions.get(basename)
+    if (!versions) {
+      const distinct = new Map<string, CatalogEntry>()
+      for (const e of this.#collect((l) => l.byName.get(basename))) if (!distinct.has(e.sha256)) distinct.set(e.sha256, e)
+      versions = [...distinct.values()]
+      this.#versions.set(basename, versions)
+    }
+    return versions
+  }
+
+  /**
+   * Whether this is the name of a vendored upstream file with a known history: a name from the
+   * bundled data or the user's store. A name seen only among the system's files does not count
+   * (one installed version says nothing about the versions a project may have copied), and
+   * neither do names every project writes for itself (Makefile.in, README, version.c).
+   */
+  isKnownName(basename: string): boolean {
+    if (!isVendoredName(basename)) return false
+    return this.#bundled.byName.has(basename) || (this.#layers[1]?.byName.has(basename) ?? false)
+  }
+
+  /** The known versions of this name whose bytes are available here (user store and system files), each content once. */
+  async contents(basename: string): Promise<readonly { entry: CatalogEntry; content: Buffer }[]> {
+    const out: { entry: CatalogEntry; content: Buffer }[] = []
+    const seen = new Set<string>()
+    for (const entry of this.#collect((l) => l.byName.get(basename))) {
+      if (seen.has(entry.sha256)) continue
+      const content = await this.#read(entry)
+      if (!content) continue
+      seen.add(entry.sha256)
+      out.push({ entry, content })
+    }
+    return out
+  }
+
+  async #read(entry: CatalogEntry): Promise<Buffer | undefined> {
+    if (entry.origin === 'user') return this.#userStore === undefined ? undefined : readObject(this.#userStore, entry.sha256)
+    const path = systemPath(entry)
+    if (path === undefined) return undefined
+    const content = await readFile(path).catch(() => undefined)
+    // the file may have been upgraded since the catalog was loaded
+    return content && sha256Hex(content) === entry.sha256 ? content : undefined
+  }
+
+  /** How many entries each source holds. */
+  get counts(): { readonly bundled: number; readonly user: number; readonly system: number } {
+    return { bundled: this.#layers[0]?.entries.length ?? 0, user: this.#layers[1]?.entries.length ?? 0, system: this.#layers[2]?.entries.length ?? 0 }
+  }
+}

@@ -1,0 +1,178 @@
+import { diffArrays } from 'diff'
+import { unifiedDiff } from '../../util/diff.js'
+import type { Catalog, CatalogEntry } from './catalog.js'
+
+export interface NumberedLine {
+  /** 1-based line number in the file the line belongs to */
+  readonly line: number
+  readonly text: string
+}
+
+export interface NearestVersion {
+  readonly entry: CatalogEntry
+  /** lines of the given file that the known version does not have, numbered in the given file */
+  readonly addedLines: readonly NumberedLine[]
+  /** lines of the known version that the given file does not have, numbered in the known version */
+  readonly removedLines: readonly NumberedLine[]
+  /** unified diff from the known version to the given file */
+  readonly unifiedDiff: string
+  /** share of lines the two have in common, 0..1 */
+  readonly similarity: number
+}
+
+/** A diff that runs longer than this is abandoned: such a candidate is too different to be the nearest. */
+const DIFF_TIMEOUT_MS = 2000
+/** Time for all candidates of one file together. */
+const SEARCH_BUDGET_MS = 6000
+
+/** Lines as latin1 strings (one character per byte, so comparison is byte-exact), without the LF; a CR stays. */
+function linesOf(content: Buffer): string[] {
+  const lines = content.toString('latin1').split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+const display = (line: string): string => Buffer.from(line.replace(/\r$/, ''), 'latin1').toString('utf8')
+
+const countLines = (lines: readonly string[]): Map<string, number> => {
+  const counts = new Map<string, number>()
+  for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1)
+  return counts
+}
+
+/** Changed lines can be no fewer than the lines one side has more often than the other. */
+function changedLowerBound(known: readonly string[], given: ReadonlyMap<string, number>, givenLength: number): number {
+  const remaining = new Map(given)
+  let common = 0
+  for (const line of known) {
+    const n = remaining.get(line) ?? 0
+    if (n > 0) {
+      common++
+      remaining.set(line, n - 1)
+    }
+  }
+  return known.length + givenLength - 2 * common
+}
+
+interface Measured {
+  readonly entry: CatalogEntry
+  readonly content: Buffer
+  readonly added: NumberedLine[]
+  readonly removed: NumberedLine[]
+  readonly common: number
+  readonly knownLength: number
+}
+
+function measure(entry: CatalogEntry, content: Buffer, known: string[], given: string[], maxEditLength: number, timeout: number): Measured | undefined {
+  const changes = diffArrays(known, given, Number.isFinite(maxEditLength) ? { maxEditLength, timeout } : { timeout })
+  if (!changes) return undefined
+  const added: NumberedLine[] = []
+  const removed: NumberedLine[] = []
+  let oldLine = 0
+  let newLine = 0
+  let common = 0
+  for (const change of changes) {
+    for (const value of change.value) {
+      if (change.added) added.push({ line: ++newLine, text: display(value) })
+      else if (change.removed) removed.push({ line: ++oldLine, text: display(value) })
+      else {
+        oldLine++
+        newLine++
+        common++
+      }
+    }
+  }
+  return { entry, content, added, removed, common, knownLength: known.length }
+}
+
+const labelOf = (entry: CatalogEntry): string =>
+  `${entry.origin.startsWith('system:') ? entry.origin.slice('system:'.length) : `${entry.origin}:${entry.path}`}${entry.serial ? ` (serial ${entry.serial})` : entry.stamp ? ` (${entry.stamp})` : ''}`
+
+/**
+ * The locally available known version of `basename` (user store or system files) from which
+ * `content` differs by the fewest changed lines, with those lines. Undefined when no version of
+ * that name has its bytes available here.
+ */
+export async function nearestKnownVersion(basename: string, content: Buffer, catalog: Catalog): Promise<NearestVersion | undefined> {
+  const candidates = await catalog.contents(basename)
+  if (candidates.length === 0) return undefined
+  const given = linesOf(content)
+  const givenCounts = countLines(given)
+  const ranked = candidates
+    .map((c) => {
+      const lines = linesOf(c.content)
+      return { ...c, lines, bound: changedLowerBound(lines, givenCounts, given.length) }
+    })
+    .sort((a, b) => a.bound - b.bound)
+
+  let best: Measured | undefined
+  const deadline = Date.now() + SEARCH_BUDGET_MS
+  for (const candidate of ranked) {
+    const bestChanged = best ? best.added.length + best.removed.length : Infinity
+    // sorted by lower bound: no later candidate can beat the best any more
+    if (candidate.bound >= bestChanged) break
+    const timeout = Math.min(DIFF_TIMEOUT_MS, deadline - Date.now())
+    if (timeout <= 0) break
+    const measured = measure(candidate.entry, candidate.content, candidate.lines, given, bestChanged - 1, timeout)
+    if (measured && measured.added.length + measured.removed.length < bestChanged) best = measured
+  }
+  if (!best) return undefined
+  const total = best.knownLength + given.length
+  return {
+    entry: best.entry,
+    addedLines: best.added,
+    removedLines: best.removed,
+    unifiedDiff: unifiedDiff(labelOf(best.entry), basename, best.content.toString('utf8'), content.toString('utf8')),
+    similarity: total === 0 ? 1 : (2 * best.common) / total,
+  }
+}
+
+const SEPARATOR = '–'
+const MAX_PIECES = 8
+const MAX_STAMPS = 5
+
+const compareDotted = (a: string, b: string): number => {
+  const x = a.split('.').map(Number)
+  const y = b.split('.').map(Number)
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? -1) - (y[i] ?? -1)
+    if (d !== 0) return d
+  }
+  return 0
+}
+
+/** `1, 2, 3, 4, 5, 7` → `1–5, 7`; a long list becomes `first … last (N distinct)`. */
+function compactSerials(serials: readonly string[]): string {
+  const pieces: string[] = []
+  let start: string | undefined
+  let previous: string | undefined
+  const flush = (): void => {
+    if (start === undefined || previous === undefined) return
+    pieces.push(start === previous ? start : `${start}${SEPARATOR}${previous}`)
+  }
+  for (const s of serials) {
+    const consecutive = previous !== undefined && /^\d+$/.test(s) && /^\d+$/.test(previous) && Number(s) === Number(previous) + 1
+    if (!consecutive) {
+      flush()
+      start = s
+    }
+    previous = s
+  }
+  flush()
+  if (pieces.length <= MAX_PIECES) return pieces.join(', ')
+  return `${serials[0]} … ${serials[serials.length - 1]} (${serials.length} distinct)`
+}
+
+/**
+ * The serials known for this name, compact and sorted (`serials 1–5`), or its stamps when it has
+ * no serials (`stamps 2018-03-07.03, 2020-11-14.01`); empty when neither is known.
+ */
+export function describeKnownVersions(basename: string, catalog: Catalog): string {
+  const versions = catalog.versionsOf(basename)
+  const serials = [...new Set(versions.flatMap((v) => (v.serial !== undefined ? [v.serial] : [])))].sort(compareDotted)
+  if (serials.length > 0) return `${serials.length === 1 ? 'serial' : 'serials'} ${compactSerials(serials)}`
+  const stamps = [...new Set(versions.flatMap((v) => (v.stamp !== undefined ? [v.stamp] : [])))].sort()
+  if (stamps.length === 0) return ''
+  if (stamps.length <= MAX_STAMPS) return `${stamps.length === 1 ? 'stamp' : 'stamps'} ${stamps.join(', ')}`
+  return `stamps ${stamps[0]} … ${stamps[stamps.length - 1]} (${stamps.length} distinct)`
+}

@@ -1,0 +1,89 @@
+import type { Dirent } from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+
+export interface WalkLimits {
+  /** directories deeper than this below the root are not entered (the root is depth 0) */
+  readonly maxDepth: number
+  /** the walk stops after this many files */
+  readonly maxFiles: number
+}
+
+export interface WalkedFile {
+  readonly path: string
+  /** path relative to the root, with `/` separators */
+  readonly relative: string
+  /** the path with symlinks resolved, to recognise one file reached twice */
+  readonly realPath: string
+  readonly size: number
+}
+
+export interface WalkResult {
+  readonly files: WalkedFile[]
+  /** true when a limit cut the walk short */
+  readonly truncated: boolean
+}
+
+/**
+ * Regular files under `root`: a directory's files in name order, then its sub-directories. Hidden
+ * directories (.git and the like) are skipped, symlinks to directories are not followed, symlinks
+ * to files are, and a file reached twice (a symlink next to its target) is listed once.
+ * Unreadable directories are skipped. `root` may also be a single file.
+ */
+export async function walkFiles(root: string, limits: WalkLimits): Promise<WalkResult> {
+  const files: WalkedFile[] = []
+  const seen = new Set<string>()
+  let truncated = false
+
+  const visit = async (dir: string, realDir: string, relative: string, depth: number): Promise<void> => {
+    let entries: Dirent[]
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch {
+      return
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    // stat the files of one directory together: far faster than one after the other
+    const found = await Promise.all(
+      entries.map(async (entry) => {
+        if (!entry.isFile() && !entry.isSymbolicLink()) return undefined
+        const path = join(dir, entry.name)
+        const info = await stat(path).catch(() => undefined)
+        if (!info?.isFile()) return undefined
+        const realPath = entry.isSymbolicLink() ? await realpath(path).catch(() => path) : join(realDir, entry.name)
+        return { path, realPath, size: info.size }
+      }),
+    )
+    // files before sub-directories, so a file is listed under its own name before any link to it
+    const subdirs: Dirent[] = []
+    for (const [i, entry] of entries.entries()) {
+      const file = found[i]
+      if (!file) {
+        if (entry.isDirectory() && !entry.name.startsWith('.')) subdirs.push(entry)
+        continue
+      }
+      if (files.length >= limits.maxFiles) {
+        truncated = true
+        return
+      }
+      if (seen.has(file.realPath)) continue
+      seen.add(file.realPath)
+      files.push({ ...file, relative: relative ? `${relative}/${entry.name}` : entry.name })
+    }
+    for (const entry of subdirs) {
+      if (depth >= limits.maxDepth) {
+        truncated = true
+        return
+      }
+      await visit(join(dir, entry.name), join(realDir, entry.name), relative ? `${relative}/${entry.name}` : entry.name, depth + 1)
+    }
+  }
+
+  const info = await stat(root).catch(() => undefined)
+  if (info?.isFile()) {
+    const realPath = await realpath(root).catch(() => root)
+    return { files: [{ path: root, relative: basename(root), realPath, size: info.size }], truncated: false }
+  }
+  if (info?.isDirectory()) await visit(root, await realpath(root).catch(() => root), '', 0)
+  return { files, truncated }
+}
