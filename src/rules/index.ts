@@ -1,0 +1,13 @@
+import binaryMarkerGrep from './binary-marker-grep/rule.js'
+import byteCarving from './byte-carving/rule.js'
+import dataToShellPipeline from './data-to-shell-pipeline/rule.js'
+import environmentGating from './environment-gating/rule.js'
+import sedAsCat from './sed-as-cat/rule.js'
+import testDataRead from './test-data-read/rule.js'
+import trObfuscation from './tr-obfuscation/rule.js'
+import type { Rule } from './types.js'
+
+/** The one list of rules. */
+export const rules: readonly Rule[] = [dataToShellPipeline, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating]
+
+export const ruleById = (id: string): Rule | undefined => rules.find((r) => r.id === id)
