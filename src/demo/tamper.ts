@@ -55,7 +55,7 @@ export async function addScriptRunByConfigure(topDir: string, scriptPath: string
   await writeFile(join(topDir, scriptPath), '#!/bin/sh\n# post-configure fixups\nprintf "%s" "$1" | od -An -c >/dev/null\n', { mode: 0o755 })
   const configure = join(topDir, 'configure')
   const text = await readFile(configure, 'utf8')
-  await writeFile(configure, text.replace(/\nas_fn_exit 0\n?$/, `\n$SHELL "$srcdir/${scriptPath}" "$host" || true\nas_fn_exit 0\n`), { mode: 0o755 })
+  await writeFile(configure, `${text.trimEnd()}\n$SHELL "$srcdir/${scriptPath}" "$host" || true\n`, { mode: 0o755 })
   return scriptPath
 }
 

@@ -3,7 +3,7 @@ import { PassThrough, Readable, Transform } from 'node:stream'
 import { Decompress } from 'fzstd'
 import tarStream from 'tar-stream'
 import unbzip2Stream from 'unbzip2-stream'
-import { XzReadableStream } from 'xz-decompress'
+import xzDecompress from 'xz-decompress'
 import type { EntryKind } from '../../model/tree.js'
 import type { Compression } from './detect.js'
 import type { RawEntry } from './raw.js'
@@ -51,7 +51,7 @@ export function decompress(input: Readable, compression: Compression): Readable 
       return forward(input, out)
     }
     case 'xz':
-      return forward(input, Readable.fromWeb(new XzReadableStream(Readable.toWeb(input) as ReadableStream<Uint8Array>) as import('node:stream/web').ReadableStream<Uint8Array>))
+      return forward(input, Readable.fromWeb(new xzDecompress.XzReadableStream(Readable.toWeb(input) as ReadableStream<Uint8Array>) as import('node:stream/web').ReadableStream<Uint8Array>))
   }
 }
 
@@ -73,7 +73,8 @@ const KIND: Record<string, EntryKind> = {
 
 /** Entries of a tar stream, in order. The caller must consume or drain each body before asking for the next. */
 export async function* readTar(stream: Readable): AsyncGenerator<RawEntry> {
-  const extract = tarStream.extract()
+  // automake's default dist format is v7 tar, without the ustar magic
+  const extract = tarStream.extract({ allowUnknownFormat: true } as unknown as Parameters<typeof tarStream.extract>[0])
   stream.on('error', (err) => extract.destroy(err))
   stream.pipe(extract)
   try {
