@@ -4,6 +4,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { StagelightError } from '../errors.js'
+import { archiveStream } from '../sources/git/index.js'
+import type { Repository } from '../sources/git/types.js'
 import { run, toolVersion, versionNumber } from '../util/run.js'
 
 export interface ToolVersions {
@@ -36,21 +38,15 @@ export async function installedAutotools(): Promise<ToolVersions> {
   return out
 }
 
-function exportTree(gitDir: string, commit: string, dest: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const git = spawn('git', ['--git-dir', gitDir, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const tar = spawn('tar', ['-x', '-C', dest], { stdio: ['pipe', 'ignore', 'pipe'] })
-    git.stdout.pipe(tar.stdin)
-    let failed = false
-    const fail = (what: string) => {
-      if (!failed) reject(new StagelightError('E_INCOMPLETE', `could not export ${commit} for regeneration: ${what}`))
-      failed = true
-    }
-    git.on('close', (code) => code !== 0 && fail(`git archive exited ${code}`))
-    git.on('error', (e) => fail(e.message))
-    tar.on('error', (e) => fail(e.message))
-    tar.on('close', (code) => (code === 0 ? !failed && resolve() : fail(`tar exited ${code}`)))
+async function exportTree(repo: Repository, commit: string, dest: string): Promise<void> {
+  const archive = await archiveStream(repo, commit)
+  const tar = spawn('tar', ['-x', '-C', dest], { stdio: ['pipe', 'ignore', 'pipe'] })
+  archive.stdout.pipe(tar.stdin)
+  const extracted = new Promise<void>((resolve, reject) => {
+    tar.on('error', reject)
+    tar.on('close', (code) => (code === 0 ? resolve() : reject(new StagelightError('E_INCOMPLETE', `could not export ${commit} for regeneration: tar exited ${code}`))))
   })
+  await Promise.all([archive.done, extracted])
 }
 
 async function* walkFiles(root: string): AsyncGenerator<string> {
@@ -68,14 +64,14 @@ async function* walkFiles(root: string): AsyncGenerator<string> {
  * that is removed afterwards. This runs the project's m4 input through m4 (which can run commands),
  * which is why it only happens when the user asks for it.
  */
-export async function regenerate(gitDir: string, commit: string): Promise<Regeneration> {
+export async function regenerate(repo: Repository, commit: string): Promise<Regeneration> {
   const tools = await installedAutotools()
   if (!tools.autoconf || !tools.automake) {
     throw new StagelightError('E_TOOL_MISSING', '--regenerate needs autoconf and automake installed (apt-get install autoconf automake libtool autopoint)')
   }
   const dir = await mkdtemp(join(tmpdir(), 'stagelight-regen-'))
   try {
-    await exportTree(gitDir, commit, dir)
+    await exportTree(repo, commit, dir)
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LC_ALL: 'C', TZ: 'UTC' }
     const result = await run('autoreconf', ['-fi'], { cwd: dir, env, timeoutMs: REGENERATE_TIMEOUT_MS })
     if (result.code !== 0) {

@@ -63,7 +63,7 @@ async function historyText(repo: Repository, commit: string): Promise<HistoryTex
   for await (const c of commitMessages(repo, commit)) {
     people.add(c.author)
     people.add(c.email)
-    if ('commit' in c && typeof c.commit === 'string') commitIds.push(c.commit)
+    commitIds.push(c.commit)
     for (const line of c.body.split('\n')) {
       const t = line.replace(/^\*\s*/, '').trim()
       if (t) messageLines.add(t)
@@ -127,7 +127,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   if (options.regenerate) {
     progress('regenerating autotools output from the tag (autoreconf -fi)')
     try {
-      regeneration = await regenerate(repo.gitDir, commit)
+      regeneration = await regenerate(repo, commit)
     } catch (err) {
       if (err instanceof StagelightError && err.code === 'E_INCOMPLETE') incomplete.push(err.message)
       else throw err

@@ -10,7 +10,7 @@ const MAX_PATHSPEC_BYTES = 96 * 1024
  * `-c` settings that switch off every filter driver configured anywhere (a smudge filter is a
  * command from configuration), so `git archive` only applies git's own conversions.
  */
-async function filterDriversOff(repo: Repository): Promise<string[]> {
+export async function filterDriversOff(repo: Repository): Promise<string[]> {
   const r = await git(['config', '--null', '--name-only', '--get-regexp', '^filter\\.'], { gitDir: repo.gitDir })
   const drivers = new Set<string>()
   for (const key of r.stdout.toString('utf8').split('\0')) {
@@ -65,4 +65,13 @@ export async function archivedFiles(repo: Repository, commit: string, paths: rea
       proc.stop()
     }
   }
+}
+
+/**
+ * The whole tree of a commit as `git archive` writes it, with the repository's own filter
+ * drivers and personal attributes switched off, as a tar byte stream.
+ */
+export async function archiveStream(repo: Repository, commit: string): Promise<ReturnType<typeof gitStream>> {
+  const settings = [...NO_PERSONAL_ATTRIBUTES, ...(await filterDriversOff(repo))]
+  return gitStream(repo.gitDir, [...settings, 'archive', '--format=tar', commit], `git archive ${commit}`)
 }
