@@ -9,11 +9,18 @@ import type { Compression } from './detect.js'
 import type { RawEntry } from './raw.js'
 
 function zstdTransform(): Transform {
-  let decoder: Decompress
-  const t = new Transform({
+  const output: Buffer[] = []
+  const decoder = new Decompress((data) => {
+    output.push(Buffer.from(data))
+  })
+  const flushTo = (t: Transform) => {
+    for (const chunk of output.splice(0)) t.push(chunk)
+  }
+  return new Transform({
     transform(chunk: Buffer, _enc, done) {
       try {
         decoder.push(chunk)
+        flushTo(this)
         done()
       } catch (err) {
         done(err as Error)
@@ -22,16 +29,13 @@ function zstdTransform(): Transform {
     flush(done) {
       try {
         decoder.push(new Uint8Array(0), true)
+        flushTo(this)
         done()
       } catch (err) {
         done(err as Error)
       }
     },
   })
-  decoder = new Decompress((data) => {
-    t.push(Buffer.from(data))
-  })
-  return t
 }
 
 /** The decompressed byte stream; decoder errors are forwarded so the reader's iterator rejects. */
