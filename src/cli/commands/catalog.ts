@@ -17,8 +17,8 @@ export function catalogCommand(io: CliIO, setExit: (code: number) => void): Comm
     .command('add')
     .summary('add every autotools file of a directory to the user catalog')
     .description(
-      'Records the files of a local aclocal directory, gnulib checkout or libtool install as known\n' +
-        'upstream versions (with their bytes, so verify can show the lines a modified copy adds).\n' +
+      'Records the files of a local aclocal directory, gnulib checkout or libtool install as known ' +
+        'upstream versions (with their bytes, so verify can show the lines a modified copy adds). ' +
         'Only add directories you trust: a file in the catalog counts as explained.',
     )
     .argument('<dir>', 'directory to add')

@@ -33,9 +33,9 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
   const command = new Command('verify')
     .summary('check that a release artifact contains exactly what its source tag produces')
     .description(
-      'Compares a release artifact with the tree of its source tag and explains every difference\n' +
-        '(known upstream files matched byte for byte, generated autotools output, translations,\n' +
-        'version stamps) or reports it with evidence. Nothing is extracted; nothing from the\n' +
+      'Compares a release artifact with the tree of its source tag and explains every difference ' +
+        '(known upstream files matched byte for byte, generated autotools output, translations, ' +
+        'version stamps) or reports it with evidence. Nothing is extracted; nothing from the ' +
         'artifact is executed. --regenerate runs autoreconf on the source tag (m4 may run commands).',
     )
     .argument('<artifact>', 'release artifact: archive file or directory')
