@@ -1,7 +1,5 @@
-import { allPipelines } from '../shell/lex.js'
 import { program } from '../shell/commands.js'
-import { BUILD_LOGIC } from '../scope.js'
-import type { Rule, RuleHit } from '../types.js'
+import { pipelineRule } from '../pipeline-rule.js'
 
 /** grep's options, not its patterns: stop at `--` and skip the values of -e/-f/-m. */
 function optionsOf(args: readonly string[]): string[] {
@@ -16,28 +14,25 @@ function optionsOf(args: readonly string[]): string[] {
   return out
 }
 
-const rule: Rule = {
-  id: 'scan/binary-marker-grep',
-  title: 'Grep for a marker inside binary files',
-  short: 'grep treats binary files as text and searches a tree to find a file by a byte marker.',
-  motivation: 'Build logic that locates a file by a marker in its bytes, instead of by name, is looking for a payload it does not want to name.',
-  remediation: 'Run the same grep yourself and inspect the files it finds.',
-  defaultSeverity: 'high',
-  defaultConfidence: 'high',
-  appliesTo: BUILD_LOGIC,
-  run(file) {
-    const hits: RuleHit[] = []
-    for (const p of allPipelines(file.text)) {
-      for (const cmd of p.commands) {
-        const { name, args } = program(cmd)
-        if (!/^(grep|egrep|fgrep|\$\{?GREP\}?|\$\{?EGREP\}?)$/.test(name)) continue
-        const flags = optionsOf(args).join(' ')
-        const binaryAsText = /(^|\s)-[a-zA-Z]*a|--binary-files=text|--text/.test(flags)
-        const searchesTree = /(^|\s)-[a-zA-Z]*[rRlL]|--recursive|--files-with(out)?-match/.test(flags)
-        if (binaryAsText && searchesTree) hits.push({ line: p.line, message: 'grep searches files as text for a marker and lists where it is', evidence: `${p.line}: ${p.text}` })
-      }
-    }
-    return hits
+const rule = pipelineRule(
+  {
+    id: 'scan/binary-marker-grep',
+    title: 'Grep for a marker inside binary files',
+    short: 'grep treats binary files as text and searches a tree to find a file by a byte marker.',
+    motivation: 'Build logic that locates a file by a marker in its bytes, instead of by name, is looking for a payload it does not want to name.',
+    remediation: 'Run the same grep yourself and inspect the files it finds.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'high',
   },
-}
+  (p, hits) => {
+    for (const cmd of p.commands) {
+      const { name, args } = program(cmd)
+      if (!/^(grep|egrep|fgrep|\$\{?GREP\}?|\$\{?EGREP\}?)$/.test(name)) continue
+      const flags = optionsOf(args).join(' ')
+      const binaryAsText = /(^|\s)-[a-zA-Z]*a|--binary-files=text|--text/.test(flags)
+      const searchesTree = /(^|\s)-[a-zA-Z]*[rRlL]|--recursive|--files-with(out)?-match/.test(flags)
+      if (binaryAsText && searchesTree) hits.push({ line: p.line, message: 'grep searches files as text for a marker and lists where it is', evidence: `${p.line}: ${p.text}` })
+    }
+  },
+)
 export default rule
