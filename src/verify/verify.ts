@@ -22,6 +22,7 @@ import { BUILD_KINDS, judgeUnexplained } from './explain/unexplained.js'
 import { vendoredExplainer } from './explain/vendored.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
+import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
 
 export interface VerifyOptions {
@@ -80,23 +81,6 @@ function tagFacts(tag: TagFacts): Fact[] {
     : `${tag.signatureKind ?? 'signed'}${tag.keyId ? ` key ${tag.keyId}` : ''}${tag.signatureValid === undefined ? ' (not checked: no --keyring)' : tag.signatureValid ? ' — valid for the given keyring' : ' — NOT valid for the given keyring'}`
   facts.push({ label: 'signature', value: signature })
   return facts
-}
-
-function signatureFindings(tag: TagFacts, keyring: string | undefined): Finding[] {
-  if (!keyring) return []
-  if (!tag.signed) return [{ ruleId: 'verify/tag-unsigned', severity: 'high', confidence: 'high', message: `tag ${tag.name} is not signed, but a keyring was given to check it`, data: { tag: tag.name } }]
-  if (tag.signatureValid === false) {
-    return [
-      {
-        ruleId: 'verify/tag-signature-invalid',
-        severity: 'high',
-        confidence: 'high',
-        message: `the signature on tag ${tag.name}${tag.keyId ? ` (key ${tag.keyId})` : ''} does not verify against ${keyring}`,
-        ...(tag.signatureDetail ? { evidence: tag.signatureDetail } : {}),
-      },
-    ]
-  }
-  return []
 }
 
 /**
