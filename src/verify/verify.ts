@@ -37,6 +37,8 @@ export interface VerifyOptions {
   /** include files installed on this system by the autotools packages as known upstream versions */
   readonly systemCatalog?: boolean
   readonly onProgress?: (message: string) => void
+  /** how to name the inputs in the report (as the user typed them); the paths by default */
+  readonly labels?: { readonly artifact: string; readonly source: string }
 }
 
 const MAX_RETAINED_BYTES = 512 * 1024 * 1024
@@ -89,6 +91,7 @@ function tagFacts(tag: TagFacts): Fact[] {
  */
 export async function verify(options: VerifyOptions): Promise<Report> {
   const progress = options.onProgress ?? (() => undefined)
+  const labels = options.labels ?? { artifact: options.artifact, source: options.source }
   // Open the artifact first, so unreadable input fails before any clone.
   await openArtifact(options.artifact)
   progress(`opening source ${options.source}`)
@@ -161,8 +164,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
   findings.sort(bySeverityDesc)
   const facts: Fact[] = [
-    { label: 'artifact', value: `${options.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
-    { label: 'source', value: `${options.source} at ${ref}` },
+    { label: 'artifact', value: `${labels.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
+    { label: 'source', value: `${labels.source} at ${ref}` },
     ...tagFacts(tag),
     { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
   ]
@@ -173,7 +176,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     version: VERSION,
     command: 'verify',
     verdict: verdictOf(findings, incomplete),
-    subject: { artifact: options.artifact, source: options.source, ref, commit },
+    subject: { artifact: labels.artifact, source: labels.source, ref, commit },
     facts,
     findings,
     explained,

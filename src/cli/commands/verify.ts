@@ -61,8 +61,9 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
       catalogStore: flags.catalog ? resolveFrom(io, flags.catalog) : defaultUserStore(io.env),
       systemCatalog: flags.systemCatalog,
       onProgress,
+      labels: { artifact, source: flags.source },
     })
-    setExit(await emitReport({ ...report, subject: { ...report.subject, artifact, source: flags.source } }, flags, io))
+    setExit(await emitReport(report, flags, io))
   })
   return command
 }
