@@ -1,29 +1,34 @@
+/** @fileoverview What an artifact is, from its bytes: a file name says nothing an attacker cannot change. */
+import type { Compression } from './decompress.js'
+import { looksLikeEmptyTar, looksLikeTarHeader } from './tar-header.js'
 import type { ArtifactFormat } from './types.js'
 
-export type Container = 'tar' | 'zip'
-export type Compression = 'none' | 'gzip' | 'xz' | 'bzip2' | 'zstd'
+export type Detected = { readonly container: 'zip' } | { readonly container: 'tar'; readonly compression?: Compression }
 
-const startsWith = (buf: Buffer, bytes: readonly number[]): boolean => bytes.every((b, i) => buf[i] === b)
+const startsWith = (head: Buffer, magic: readonly number[]): boolean => head.length >= magic.length && magic.every((byte, i) => head[i] === byte)
 
-export function detectCompression(head: Buffer): Compression | 'zip' | undefined {
-  if (startsWith(head, [0x1f, 0x8b])) return 'gzip'
-  if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz'
-  if (startsWith(head, [0x42, 0x5a, 0x68])) return 'bzip2'
-  if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd'
-  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return 'zip'
-  if (looksLikeTar(head)) return 'none'
+const MAGIC: readonly (readonly [Compression, readonly number[]])[] = [
+  ['gzip', [0x1f, 0x8b]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['bzip2', [0x42, 0x5a, 0x68]], // 'BZh'
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+]
+
+const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04]
+const ZIP_EMPTY_ARCHIVE = [0x50, 0x4b, 0x05, 0x06]
+
+/** The container and compression of a file, from its first 512 bytes; undefined when it is neither. */
+export function detectFormat(head: Buffer): Detected | undefined {
+  for (const [compression, magic] of MAGIC) if (startsWith(head, magic)) return { container: 'tar', compression }
+  if (startsWith(head, ZIP_LOCAL_HEADER) || startsWith(head, ZIP_EMPTY_ARCHIVE)) return { container: 'zip' }
+  if (isTarStart(head)) return { container: 'tar' }
   return undefined
 }
 
-/** ustar magic, or a v7 header whose checksum adds up. */
-export function looksLikeTar(head: Buffer): boolean {
-  if (head.length < 512) return false
-  if (head.subarray(257, 262).toString('latin1') === 'ustar') return true
-  const stored = parseInt(head.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/g, '').trim(), 8)
-  if (!Number.isFinite(stored)) return false
-  let sum = 0
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (head[i] ?? 0)
-  return sum === stored && head[0] !== 0
-}
+/** Uncompressed bytes that begin a tar archive (a header, or the end-of-archive blocks of an empty one). */
+export const isTarStart = (head: Buffer): boolean => looksLikeTarHeader(head) || looksLikeEmptyTar(head)
 
-export const FORMAT_OF: Record<Compression, ArtifactFormat> = { none: 'tar', gzip: 'tar.gz', xz: 'tar.xz', bzip2: 'tar.bz2', zstd: 'tar.zst' }
+const TAR_FORMAT: Readonly<Record<Compression, ArtifactFormat>> = { gzip: 'tar.gz', xz: 'tar.xz', bzip2: 'tar.bz2', zstd: 'tar.zst' }
+
+export const formatOf = (detected: Detected): ArtifactFormat =>
+  detected.container === 'zip' ? 'zip' : detected.compression ? TAR_FORMAT[detected.compression] : 'tar'

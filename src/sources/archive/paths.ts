@@ -1,26 +1,39 @@
+/** @fileoverview Entry names and link targets are attacker-controlled: judge them before using them as paths. */
 import { posix } from 'node:path'
-import type { ArchiveIssue } from './types.js'
 
-export type NameVerdict = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly issue: ArchiveIssue }
+export type UnsafeNameCode = 'ARCHIVE_BAD_NAME' | 'ARCHIVE_ABSOLUTE_PATH' | 'ARCHIVE_PATH_TRAVERSAL'
 
-/** Normalises an entry name; names that could write outside the tree are refused with an issue. */
+export type NameVerdict =
+  /** `path` is '' for the archive root itself (`./`) */
+  | { readonly ok: true; readonly path: string }
+  | { readonly ok: false; readonly code: UnsafeNameCode; readonly reason: string }
+
+const isAbsolute = (name: string): boolean => name.startsWith('/') || /^[A-Za-z]:/.test(name)
+
+/**
+ * Normalises an entry name to a posix path relative to the tree root. Any `..` component is
+ * refused, even one that would normalise away: on extraction it is resolved through whatever
+ * the components before it are on disk, symlinks included.
+ */
 export function judgeName(raw: string): NameVerdict {
-  if (raw.includes('\0') || raw.includes('\\')) {
-    return { ok: false, issue: { code: 'ARCHIVE_BAD_NAME', severity: 'high', path: raw.replace(/\0/g, '\\0'), message: 'entry name contains a NUL byte or a backslash' } }
-  }
-  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) {
-    return { ok: false, issue: { code: 'ARCHIVE_ABSOLUTE_PATH', severity: 'critical', path: raw, message: `entry has an absolute path (${raw}): extraction would write outside the target directory` } }
-  }
-  const normal = posix.normalize(raw).replace(/\/+$/, '')
-  if (normal === '..' || normal.startsWith('../')) {
-    return { ok: false, issue: { code: 'ARCHIVE_PATH_TRAVERSAL', severity: 'critical', path: raw, message: `entry path climbs out of the tree (${raw})` } }
-  }
-  return { ok: true, path: normal === '.' ? '' : normal.replace(/^\.\//, '') }
+  if (raw === '') return { ok: false, code: 'ARCHIVE_BAD_NAME', reason: 'empty name' }
+  if (raw.includes('\0')) return { ok: false, code: 'ARCHIVE_BAD_NAME', reason: 'name contains a NUL byte' }
+  if (raw.includes('\\')) return { ok: false, code: 'ARCHIVE_BAD_NAME', reason: 'name contains a backslash' }
+  if (isAbsolute(raw)) return { ok: false, code: 'ARCHIVE_ABSOLUTE_PATH', reason: 'absolute path' }
+  const parts = raw.split('/')
+  if (parts.includes('..')) return { ok: false, code: 'ARCHIVE_PATH_TRAVERSAL', reason: "path contains '..'" }
+  return { ok: true, path: parts.filter((part) => part !== '' && part !== '.').join('/') }
 }
 
-/** Does a link at `path` pointing to `target` stay inside the tree? */
-export function linkEscapes(path: string, target: string, hard: boolean): boolean {
-  if (target.startsWith('/')) return true
-  const resolved = hard ? posix.normalize(target) : posix.normalize(posix.join(posix.dirname(path), target))
-  return resolved === '..' || resolved.startsWith('../')
+/** Where a symlink at `path` pointing at `target` lands, relative to the tree root; undefined when it leaves the tree. */
+export function resolveSymlink(path: string, target: string): string | undefined {
+  if (isAbsolute(target)) return undefined
+  const resolved = posix.normalize(posix.join(posix.dirname(path), target))
+  if (resolved === '..' || resolved.startsWith('../')) return undefined
+  return resolved === '.' ? '' : resolved.replace(/\/+$/, '')
+}
+
+/** The directories above a path, nearest last: `a/b/c` → `a`, `a/b`. */
+export function* ancestors(path: string): Generator<string> {
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) yield path.slice(0, i)
 }

@@ -1,0 +1,169 @@
+/**
+ * @fileoverview Turns raw container entries into tree entries: names judged, prefix stripped,
+ * links checked against the tree, bytes digested. Everything hostile becomes an issue here, in
+ * one place, whatever the container.
+ */
+import type { EntryKind, TreeEntry } from '../../model/tree.js'
+import { DataError, LimitReached } from './failures.js'
+import { ContentDigest, digestsOf } from './hash.js'
+import { deviceEntry, duplicatePath, hardlinkToUnknown, linkEscape, quote, throughSymlink, unsafeName } from './issues.js'
+import { ancestors, judgeName, resolveSymlink } from './paths.js'
+import type { PrefixStripper } from './prefix.js'
+import type { RawEntry, SourceContext } from './raw.js'
+import type { ArchiveIssue } from './types.js'
+
+const PROGRESS_INTERVAL_MS = 250
+
+export type ProgressCallback = (bytesRead: number, totalBytes: number | undefined) => void
+
+/** Reports progress at most every PROGRESS_INTERVAL_MS, whatever the chunk rate. */
+export class ProgressTicker {
+  private last = 0
+  private readonly callback: ProgressCallback | undefined
+  private readonly bytesRead: () => number
+  private readonly total: number | undefined
+
+  constructor(callback: ProgressCallback | undefined, bytesRead: () => number, total: number | undefined) {
+    this.callback = callback
+    this.bytesRead = bytesRead
+    this.total = total
+  }
+
+  tick(force = false): void {
+    if (!this.callback) return
+    const now = Date.now()
+    if (!force && now - this.last < PROGRESS_INTERVAL_MS) return
+    this.last = now
+    this.callback(this.bytesRead(), this.total)
+  }
+}
+
+/** What is remembered of every entry: enough to detect duplicates and to resolve hardlinks. */
+interface Seen {
+  readonly kind: EntryKind
+  readonly size: number
+  readonly sha256?: string
+  readonly gitBlob?: string
+}
+
+export class TreeWalk {
+  private readonly context: SourceContext
+  private readonly stripper: PrefixStripper
+  private readonly progress: ProgressTicker
+  private readonly seen = new Map<string, Seen>()
+  /** symlinks met so far, and whether each leaves the tree */
+  private readonly symlinks = new Map<string, boolean>()
+
+  constructor(context: SourceContext, stripper: PrefixStripper, progress: ProgressTicker) {
+    this.context = context
+    this.stripper = stripper
+    this.progress = progress
+  }
+
+  /** The tree entry for a raw entry, or undefined when it is not part of the tree (unsafe, or the prefix itself). */
+  async accept(raw: RawEntry): Promise<TreeEntry | undefined> {
+    const { budget } = this.context
+    budget.entry(raw.name)
+    if (raw.kind === 'file') budget.entrySize(raw.name, raw.size)
+    this.progress.tick()
+    const verdict = judgeName(raw.name)
+    if (!verdict.ok) return this.refuse(unsafeName(raw.name, verdict.code, verdict.reason))
+    if (verdict.path === '') return undefined
+    const path = this.stripper.strip(verdict.path, raw.kind)
+    if (path === undefined) return undefined
+    const link = this.symlinkAbove(path)
+    if (link) return this.refuse(throughSymlink(raw.name, link, this.symlinks.get(link) === true))
+    const previous = this.seen.get(path)
+    if (previous && !(previous.kind === 'directory' && raw.kind === 'directory')) this.context.report(duplicatePath(path))
+    const entry = await this.complete(raw, path)
+    if (!entry) return undefined
+    this.seen.set(path, { kind: entry.kind, size: entry.size, ...(entry.sha256 ? { sha256: entry.sha256 } : {}), ...(entry.gitBlob ? { gitBlob: entry.gitBlob } : {}) })
+    if (entry.kind !== 'symlink') this.symlinks.delete(path)
+    return entry
+  }
+
+  private refuse(issue: ArchiveIssue): undefined {
+    this.context.report(issue)
+    return undefined
+  }
+
+  private complete(raw: RawEntry, path: string): Promise<TreeEntry | undefined> | TreeEntry | undefined {
+    const base = { path, kind: raw.kind, mode: raw.mode }
+    switch (raw.kind) {
+      case 'file':
+        return this.digest(raw, path)
+      case 'symlink':
+        return this.symlink(raw, path)
+      case 'hardlink':
+        return this.hardlink(raw, path)
+      case 'device':
+      case 'fifo':
+        this.context.report(deviceEntry(path, raw.kind))
+        return { ...base, size: 0 }
+      default:
+        return { ...base, size: 0 }
+    }
+  }
+
+  private async digest(raw: RawEntry, path: string): Promise<TreeEntry> {
+    const { maxContentBytes, maxEntryBytes } = this.context.budget.limits
+    const digest = new ContentDigest(raw.size, maxContentBytes)
+    for await (const chunk of raw.body ?? []) {
+      digest.update(chunk)
+      if (digest.bytes > maxEntryBytes) throw new LimitReached(`entry holds more than ${maxEntryBytes} bytes (maxEntryBytes)`, raw.name)
+      this.progress.tick()
+    }
+    if (!digest.matchesDeclaredSize()) throw new DataError(`entry ${quote(raw.name)} holds ${digest.bytes} bytes but declares ${raw.size}`)
+    const { size, sha256, gitBlob, content } = digest.finish()
+    return { path, kind: 'file', mode: raw.mode, size, sha256, gitBlob, ...(content ? { content } : {}) }
+  }
+
+  private symlink(raw: RawEntry, path: string): TreeEntry | undefined {
+    const target = raw.linkTarget ?? ''
+    if (target.includes('\0')) return this.refuse(unsafeName(raw.name, 'ARCHIVE_BAD_NAME', 'link target contains a NUL byte'))
+    const resolved = resolveSymlink(path, target)
+    const escapes = resolved === undefined || this.landsUnderEscapingLink(resolved)
+    if (escapes) this.context.report(linkEscape(path, 'symlink', target))
+    this.symlinks.set(path, escapes)
+    // as git stores a symlink: a blob holding the target
+    const { size, sha256, gitBlob } = digestsOf(Buffer.from(target, 'utf8'))
+    return { path, kind: 'symlink', mode: raw.mode, size, linkTarget: target, sha256, gitBlob }
+  }
+
+  private hardlink(raw: RawEntry, path: string): TreeEntry | undefined {
+    const target = raw.linkTarget ?? ''
+    const verdict = judgeName(target)
+    if (!verdict.ok && verdict.code === 'ARCHIVE_BAD_NAME') return this.refuse(unsafeName(raw.name, verdict.code, `link target: ${verdict.reason}`))
+    if (!verdict.ok) {
+      this.context.report(linkEscape(path, 'hardlink', target))
+      return { path, kind: 'hardlink', mode: raw.mode, size: 0, linkTarget: target }
+    }
+    const inTree = this.stripper.stripTarget(verdict.path)
+    const original = this.seen.get(inTree)
+    if (!original) this.context.report(hardlinkToUnknown(path, target))
+    return {
+      path,
+      kind: 'hardlink',
+      mode: raw.mode,
+      size: original?.size ?? 0,
+      linkTarget: inTree,
+      ...(original?.sha256 ? { sha256: original.sha256 } : {}),
+      ...(original?.gitBlob ? { gitBlob: original.gitBlob } : {}),
+    }
+  }
+
+  /** The nearest symlink among the directories above a path, if any. */
+  private symlinkAbove(path: string): string | undefined {
+    if (this.symlinks.size === 0) return undefined
+    for (const dir of ancestors(path)) if (this.symlinks.has(dir)) return dir
+    return undefined
+  }
+
+  /** A target inside the tree can still leave it through a symlink that does. */
+  private landsUnderEscapingLink(resolved: string): boolean {
+    if (this.symlinks.size === 0) return false
+    if (this.symlinks.get(resolved) === true) return true
+    for (const dir of ancestors(resolved)) if (this.symlinks.get(dir) === true) return true
+    return false
+  }
+}
