@@ -1,71 +1,121 @@
-import { atLeast, severityRank, type Finding } from '../model/finding.js'
+/**
+ * @fileoverview Runs the rules on one file and turns their hits into findings: per-rule failure
+ * isolation, one finding per rule and line, and the correlation of obfuscation with execution.
+ */
+import { severityRank, type Finding, type Severity } from '../model/finding.js'
 import { classifyFile } from './classify.js'
 import { rules } from './index.js'
-import type { Rule, RuleContext, TextFile } from './types.js'
+import type { Rule, RuleContext, RuleHit, TextFile } from './types.js'
 
 export interface RunOptions {
+  /** run only these rule ids */
   readonly only?: readonly string[]
+  /** never run these rule ids */
   readonly skip?: readonly string[]
+  /** the rules to choose from; the built-in list by default */
+  readonly rules?: readonly Rule[]
 }
 
-const OBFUSCATION = new Set(['scan/tr-obfuscation', 'scan/sed-as-cat', 'scan/byte-carving', 'scan/binary-marker-grep', 'scan/test-data-read', 'scan/environment-gating'])
-const EXECUTION = 'scan/data-to-shell-pipeline'
+/** Reported when one file both executes data and obfuscates, carves, hides or gates it. */
+export const CHAIN_RULE_ID = 'scan/obfuscated-execution-chain'
+/** Reported (as info) when a rule throws on a file; the other rules still run. */
+export const RULE_ERROR_ID = 'internal/rule-error'
 
-function selected(options: RunOptions): readonly Rule[] {
-  return rules.filter((r) => (!options.only || options.only.includes(r.id)) && !options.skip?.includes(r.id))
+const EXECUTION_RULE = 'scan/data-to-shell-pipeline'
+const CHAIN_LINKS: ReadonlySet<string> = new Set([
+  'scan/tr-obfuscation',
+  'scan/sed-as-cat',
+  'scan/byte-carving',
+  'scan/binary-marker-grep',
+  'scan/test-data-read',
+  'scan/environment-gating',
+])
+
+const CHAIN_EXPLANATION =
+  'One file both hides, extracts or gates data and executes it. Each step alone can look like ordinary build plumbing; together they are how a build-time backdoor is started. Follow the chain line by line, replacing the final execution with printing, and see what would run.'
+
+const selected = (id: string, options: RunOptions): boolean => (!options.only || options.only.includes(id)) && !options.skip?.includes(id)
+
+function toFinding(rule: Rule, file: TextFile, hit: RuleHit): Finding {
+  return {
+    ruleId: rule.id,
+    severity: hit.severity ?? rule.defaultSeverity,
+    confidence: hit.confidence ?? rule.defaultConfidence,
+    path: file.path,
+    line: hit.line,
+    message: hit.message,
+    evidence: hit.evidence,
+    explanation: `${rule.motivation} ${rule.remediation}`,
+    ...(hit.data ? { data: hit.data } : {}),
+  }
 }
 
-/** Runs every applicable rule on one file; a rule that throws becomes a finding, not an abort. */
+/**
+ * Runs every applicable rule on one file. A rule that throws becomes an `internal/rule-error`
+ * info finding instead of aborting the others.
+ * @example runRules({ path: 'm4/x.m4', kind: 'm4', text }, { paths: new Set() }, { skip: ['scan/environment-gating'] })
+ */
 export function runRules(file: TextFile, context: RuleContext, options: RunOptions = {}): Finding[] {
-  const findings: Finding[] = []
-  const seen = new Set<string>()
-  for (const rule of selected(options)) {
-    if (!rule.appliesTo.includes(file.kind)) continue
+  const byKey = new Map<string, Finding>()
+  const errors: Finding[] = []
+  for (const rule of options.rules ?? rules) {
+    if (!selected(rule.id, options) || !rule.appliesTo.includes(file.kind)) continue
+    let hits: readonly RuleHit[]
     try {
-      for (const hit of rule.run(file, context)) {
-        const key = `${rule.id}:${hit.line}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        findings.push({
-          ruleId: rule.id,
-          severity: hit.severity ?? rule.defaultSeverity,
-          confidence: hit.confidence ?? rule.defaultConfidence,
-          path: file.path,
-          line: hit.line,
-          message: hit.message,
-          evidence: hit.evidence,
-          explanation: `${rule.motivation} ${rule.remediation}`,
-          ...(hit.data ? { data: hit.data } : {}),
-        })
-      }
+      hits = rule.run(file, context)
     } catch (err) {
-      findings.push({ ruleId: 'internal/rule-error', severity: 'info', confidence: 'high', path: file.path, message: `rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` })
+      errors.push({
+        ruleId: RULE_ERROR_ID,
+        severity: 'info',
+        confidence: 'high',
+        path: file.path,
+        message: `rule ${rule.id} failed on this file: ${err instanceof Error ? err.message : String(err)}`,
+        data: { rule: rule.id },
+      })
+      continue
+    }
+    for (const hit of hits) {
+      const finding = toFinding(rule, file, hit)
+      const key = `${rule.id}\u0000${hit.line}`
+      const previous = byKey.get(key)
+      if (!previous || severityRank(finding.severity) > severityRank(previous.severity)) byKey.set(key, finding)
     }
   }
-  return correlate(file.path, findings)
+  const findings = [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId))
+  const correlated = selected(CHAIN_RULE_ID, options) ? correlate(file.path, findings) : findings
+  return [...correlated, ...errors]
 }
 
-/** Execution plus obfuscation in one file is a chain: report it as one critical finding with its links. */
-function correlate(path: string, findings: Finding[]): Finding[] {
-  const exec = findings.filter((f) => f.ruleId === EXECUTION)
-  const obfuscation = findings.filter((f) => OBFUSCATION.has(f.ruleId) && atLeast(f.severity, 'medium'))
-  if (exec.length === 0 || obfuscation.length === 0) return findings
-  const links = [...exec, ...obfuscation].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-  return [
-    {
-      ruleId: 'scan/obfuscated-execution-chain',
-      severity: 'critical',
-      confidence: 'high',
-      path,
-      line: links[0]?.line ?? 1,
-      message: `obfuscated execution chain: ${[...new Set(links.map((l) => l.ruleId.replace('scan/', '')))].join(' → ')}`,
-      evidence: links.map((l) => l.evidence ?? `${l.line}: ${l.message}`).join('\n'),
-      explanation: 'One file both disguises or extracts data and executes it. Each step alone can look harmless; together they are how build-time backdoors are started.',
-    },
-    ...findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity)),
-  ]
+/**
+ * Execution plus obfuscation in one file is one chain: the worst link is raised to critical and
+ * one finding summarises the chain with its line numbers.
+ */
+function correlate(path: string, findings: readonly Finding[]): Finding[] {
+  const executions = findings.filter((f) => f.ruleId === EXECUTION_RULE)
+  const links = findings.filter((f) => CHAIN_LINKS.has(f.ruleId) && f.severity !== 'info')
+  if (executions.length === 0 || links.length === 0) return [...findings]
+  const chain = [...executions, ...links].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+  const worst = chain.reduce((w, f) => (severityRank(f.severity) > severityRank(w.severity) || (f.severity === w.severity && f.ruleId === EXECUTION_RULE && w.ruleId !== EXECUTION_RULE) ? f : w))
+  const raised = findings.map((f) => (f === worst && f.severity !== 'critical' ? { ...f, severity: 'critical' as Severity } : f))
+  const steps = chain.map((f) => `${f.ruleId.replace(/^scan\//, '')} (line ${f.line ?? '?'})`)
+  const summary: Finding = {
+    ruleId: CHAIN_RULE_ID,
+    severity: 'critical',
+    confidence: 'high',
+    path,
+    line: chain[0]?.line ?? 1,
+    message: `obfuscated execution chain: ${steps.join(' → ')}`,
+    evidence: chain.map((f) => `[${f.ruleId.replace(/^scan\//, '')}] ${f.message}\n${f.evidence ?? ''}`.trimEnd()).join('\n'),
+    explanation: CHAIN_EXPLANATION,
+    data: { links: chain.map((f) => ({ ruleId: f.ruleId, line: f.line, severity: f.severity })) },
+  }
+  return [summary, ...raised]
 }
 
+/**
+ * Classifies a file from its path and content, then runs the rules on it.
+ * @example analyseText('m4/evil.m4', text, { paths: new Set() })
+ */
 export function analyseText(path: string, text: string, context: RuleContext, options: RunOptions = {}): Finding[] {
   return runRules({ path, kind: classifyFile(path, text), text }, context, options)
 }

@@ -7,7 +7,8 @@ import testDataRead from './test-data-read/rule.js'
 import trObfuscation from './tr-obfuscation/rule.js'
 import type { Rule } from './types.js'
 
-/** The one list of rules. */
-export const rules: readonly Rule[] = [dataToShellPipeline, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating]
+/** The one list of rules, in the order they run. */
+export const rules = [dataToShellPipeline, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating] as const satisfies readonly Rule[]
 
+/** The rule with this id, or undefined. */
 export const ruleById = (id: string): Rule | undefined => rules.find((r) => r.id === id)

@@ -1,41 +1,55 @@
-import { substitutions, splitPipelines } from '../shell/lex.js'
-import { decoderKind, isEval, program } from '../shell/commands.js'
-import { pipelineFacts, transforms } from '../shell/facts.js'
-import { pipelineRule } from '../pipeline-rule.js'
+import type { Severity } from '../../model/finding.js'
+import { evidenceLines, spanLines } from '../evidence.js'
+import { BUILD_LOGIC } from '../scope.js'
+import { analyse, type Execution, type Step } from '../shell/analysis.js'
+import { isObfuscatingStep } from '../shell/commands.js'
+import type { Rule, RuleHit } from '../types.js'
 
-const rule = pipelineRule(
-  {
-    id: 'scan/data-to-shell-pipeline',
-    title: 'Decoded data executed by a shell',
-    short: 'Output of a decoder, decompressor or byte transformation is executed by a shell or eval.',
-    motivation: 'Build steps have no reason to decode stored bytes and run the result; this is how payloads hidden in data files are started.',
-    remediation: 'Find the file that feeds the pipeline and what it decodes to; a legitimate build never needs this.',
-    defaultSeverity: 'high',
-    defaultConfidence: 'high',
+/** What a step does, in the words of the message. */
+export function describeStep(s: Step): string[] {
+  const out: string[] = []
+  if (s.facts.decoder) out.push(s.facts.decoder)
+  if (s.facts.carving) out.push(`byte carving (${s.facts.carving})`)
+  if (s.facts.charMap === 'swap') out.push('character swapping')
+  else if (s.facts.charMap) out.push('character mapping')
+  if (s.facts.sedCat) out.push('sed used as cat')
+  return out
+}
+
+function hitFor(e: Execution, lines: readonly string[]): RuleHit | undefined {
+  const strong = e.feeders.filter((s) => isObfuscatingStep(s.facts))
+  if (strong.length === 0) return undefined
+  const carves = strong.some((s) => s.facts.carving !== undefined)
+  const maps = strong.some((s) => s.facts.charMap !== undefined)
+  const severity: Severity = carves || maps ? 'critical' : 'high'
+  const what = [...new Set(strong.flatMap(describeStep))]
+  const numbers = [
+    ...spanLines(e.sink.line, e.sink.endLine),
+    ...e.feeders.flatMap((s) => [...spanLines(s.origin.line, s.origin.endLine), ...s.via]),
+  ]
+  return {
+    line: e.sink.line,
+    message: `the output of ${what.join(', ')} is executed by ${e.how}`,
+    evidence: evidenceLines(lines, numbers),
+    severity,
+    confidence: 'high',
+    data: { sink: e.how, kind: e.kind, steps: what, lines: [...new Set(numbers)].sort((a, b) => a - b) },
+  }
+}
+
+const rule: Rule = {
+  id: 'scan/data-to-shell-pipeline',
+  title: 'Decoded data executed by a shell',
+  short: 'The output of a decoder, decompressor, character mapping or byte carving is executed by a shell or eval.',
+  motivation:
+    'A build has no reason to decode stored bytes and run the result: this is how a payload kept in a data file (a "test file", an image, a blob in m4) is started while the build scripts stay short and innocent-looking.',
+  remediation: 'Reproduce the chain by hand outside the build, with the final shell replaced by `cat`, and read what it would have executed; remove the chain or explain it.',
+  defaultSeverity: 'high',
+  defaultConfidence: 'high',
+  appliesTo: BUILD_LOGIC,
+  run(file) {
+    const a = analyse(file)
+    return a.executions.map((e) => hitFor(e, a.lines)).filter((h): h is RuleHit => h !== undefined)
   },
-  (p, hits) => {
-    const f = pipelineFacts(p)
-    if (f.sinkIndex > 0) {
-      const feeders = p.commands.slice(0, f.sinkIndex)
-      const evalFed = feeders.some(isEval)
-      if (transforms(f) > 0 || evalFed) {
-        const what = [...f.decoders, ...(f.carvers ? ['byte carving'] : []), ...(f.swaps ? ['character swapping'] : []), ...(f.disguisedCats ? ['sed as cat'] : []), ...(evalFed ? ['eval of a variable'] : [])]
-        hits.push({
-          line: p.line,
-          message: `the output of ${what.join(', ')} is piped into a shell`,
-          evidence: `${p.line}: ${p.text}`,
-          severity: f.carvers || f.swaps ? 'critical' : 'high',
-        })
-      }
-      return
-    }
-    // eval "$(… | xz -d)" and its kin: the substitution's output is executed
-    for (const cmd of p.commands) {
-      if (!isEval(cmd) && !/^(sh|bash)$/.test(program(cmd).name)) continue
-      const subs = cmd.words.flatMap(substitutions).flatMap((s) => splitPipelines(s, p.line))
-      const decoders = subs.flatMap((s) => s.commands.map(decoderKind)).filter(Boolean)
-      if (decoders.length > 0) hits.push({ line: p.line, message: `${program(cmd).name} runs the output of ${decoders.join(', ')}`, evidence: `${p.line}: ${p.text}` })
-    }
-  },
-)
+}
 export default rule

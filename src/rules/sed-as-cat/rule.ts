@@ -1,21 +1,36 @@
-import { pipelineFacts, sedAsCat } from '../shell/facts.js'
-import { pipelineRule } from '../pipeline-rule.js'
+import { evidenceLines, spanLines } from '../evidence.js'
+import { BUILD_LOGIC } from '../scope.js'
+import { analyse } from '../shell/analysis.js'
+import { stepFacts } from '../shell/commands.js'
+import type { Rule, RuleHit } from '../types.js'
 
-const rule = pipelineRule(
-  {
-    id: 'scan/sed-as-cat',
-    title: 'sed used as cat',
-    short: 'A sed whose script does nothing copies a file while looking like text processing.',
-    motivation: 'A command disguised as another (`sed "r\\n"` for `cat`) only makes sense when someone wants the read to go unnoticed.',
-    remediation: 'Check which file is read and where its bytes go.',
-    defaultSeverity: 'medium',
-    defaultConfidence: 'medium',
+const rule: Rule = {
+  id: 'scan/sed-as-cat',
+  title: 'sed used as cat',
+  short: 'A sed whose script does nothing (`sed "r\\n"`, `sed \'\'`, `sed -n p`) copies a file while looking like text processing.',
+  motivation:
+    'A command disguised as another only makes sense when someone wants a read to go unnoticed: `sed "r\\n" FILE` reads as an edit but is a plain copy of FILE into the next command.',
+  remediation: 'Check which file is read and where its bytes go; a real copy would be written as `cat`.',
+  defaultSeverity: 'medium',
+  defaultConfidence: 'medium',
+  appliesTo: BUILD_LOGIC,
+  run(file) {
+    const a = analyse(file)
+    const hits: RuleHit[] = []
+    for (const cmd of a.commands) {
+      if (!stepFacts(cmd, a.literal).sedCat) continue
+      const flow = a.flow(cmd)
+      const chained = flow.decoding || flow.executions.length > 0
+      const numbers = [...spanLines(cmd.line, cmd.endLine), ...(chained ? flow.sites.map((s) => s.pipeline.line) : []), ...flow.executions.map((e) => e.sink.line)]
+      hits.push({
+        line: cmd.line,
+        message: `sed with a do-nothing script copies its input${chained ? ' into a pipeline that decodes or executes it' : ''}`,
+        evidence: evidenceLines(a.lines, numbers),
+        severity: chained ? 'high' : 'medium',
+        confidence: chained ? 'high' : 'medium',
+      })
+    }
+    return hits
   },
-  (p, hits) => {
-    if (!p.commands.some(sedAsCat)) return
-    const f = pipelineFacts(p)
-    const chained = f.sinkIndex > 0 || f.decoders.length > 0 || f.swaps > 0 || f.evals > 0
-    hits.push({ line: p.line, message: `sed with a do-nothing script copies its input${chained ? ' into a decoding or executing pipeline' : ''}`, evidence: `${p.line}: ${p.text}`, severity: chained ? 'high' : 'medium' })
-  },
-)
+}
 export default rule

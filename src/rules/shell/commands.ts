@@ -1,56 +1,232 @@
-import type { Command } from './lex.js'
+/**
+ * @fileoverview What one command does to the bytes that flow through it: decode, carve, map
+ * characters, copy in disguise, or execute them.
+ */
+import type { Command } from './ast.js'
+import { isCharacterSwap, translation } from './tr.js'
+import { isNoOpSed, sedInvocation, sedTransliterations } from './sed.js'
+import { hasFlag, operands, program, type Program } from './words.js'
 
-const base = (word: string | undefined): string => (word ?? '').replace(/^.*\//, '')
+/** Replaces a word that is one variable reference by the variable's known literal value. */
+export type Literal = (text: string) => string
 
-/** The command word, skipping `env`, `exec`, `command` and leading variable assignments. */
-export function program(cmd: Command): { name: string; args: readonly string[] } {
-  let i = 0
-  while (i < cmd.words.length && (/^\w+=/.test(cmd.words[i] ?? '') || ['env', 'exec', 'command', 'nohup'].includes(base(cmd.words[i])))) i++
-  return { name: base(cmd.words[i]), args: withoutRedirections(cmd.words.slice(i + 1)) }
+const identity: Literal = (t) => t
+
+export interface StepFacts {
+  /** turns stored bytes into other bytes: `xz -d`, `base64 -d`, `openssl enc -d`, `rev`, ... */
+  readonly decoder?: string
+  /** cuts a byte range: `head -c`, `tail -c`, `dd skip=` */
+  readonly carving?: string
+  /** maps characters (tr SET1 SET2, sed y): `swap` when SET2 only permutes SET1 */
+  readonly charMap?: 'swap' | 'map'
+  /** sed whose script does nothing: a cat in disguise */
+  readonly sedCat?: boolean
+  /** executes what it reads on standard input */
+  readonly sink?: string
 }
 
-/** `2>/dev/null`, `> out`, `<in` are not arguments. */
-function withoutRedirections(words: readonly string[]): string[] {
+/** Tools configure scripts keep in upper-case variables: `$XZ -d` is `xz -d`. */
+const TOOL_VARIABLES: Readonly<Record<string, string>> = {
+  $XZ: 'xz', $LZMA: 'lzma', $GZIP_PROG: 'gzip', $GUNZIP: 'gunzip', $BZIP2: 'bzip2', $ZSTD: 'zstd', $BASE64: 'base64', $OPENSSL: 'openssl',
+  $TR: 'tr', $SED: 'sed', $AWK: 'awk', $PERL: 'perl', $PYTHON: 'python', $HEAD: 'head', $TAIL: 'tail', $DD: 'dd', $XXD: 'xxd',
+  $GREP: 'grep', $EGREP: 'grep', $FGREP: 'grep', $SHELL: '$SHELL', $CONFIG_SHELL: '$SHELL', $BASH: 'bash', $SH: 'sh', $as_shell: '$SHELL', $ac_shell: '$SHELL', $shell: '$SHELL',
+}
+
+/** The program name, with variables holding a known literal (or a known tool) replaced. */
+export function programNameOf(p: Program, literal: Literal = identity): string {
+  if (!p.name.startsWith('$')) return p.name
+  const value = literal(p.word?.text ?? p.name)
+  if (value !== (p.word?.text ?? p.name) && !/\s/.test(value.trim())) return value.trim().replace(/^.*\//, '')
+  return TOOL_VARIABLES[p.name] ?? p.name
+}
+
+const ALWAYS_DECODES = /^(?:unxz|xzcat|xzdec|unlzma|lzcat|lzmadec|gunzip|zcat|gzcat|bunzip2|bzcat|unzstd|zstdcat|lz4cat|unlz4|unlzip|lzipcat|uncompress|unpigz|uudecode|lzfse)$/
+const DECOMPRESSORS = /^(?:xz|lzma|lzip|plzip|gzip|pigz|bzip2|pbzip2|lbzip2|zstd|pzstd|lz4|lzop|brotli|compress|pixz|snzip)$/
+const CODECS = /^(?:base64|base32|basenc|gbase64)$/
+const CIPHERS = /^(?:gpg2?|age|ccrypt|mcrypt|scrypt)$/
+const SHELLS = /^(?:sh|bash|dash|ksh|ksh93|mksh|pdksh|zsh|ash|yash|posh|busybox|\$SHELL)$/
+const INTERPRETERS = /^(?:python[\d.]*|perl[\d.]*|ruby[\d.]*|node|nodejs|php[\d.]*|lua[\d.]*|tclsh[\d.]*)$/
+const SCRIPT_TOOLS = /^(?:perl[\d.]*|python[\d.]*|ruby[\d.]*|node|nodejs|php[\d.]*|awk|gawk|mawk|nawk|busybox)$/
+/** inline scripts that turn encoded text into bytes */
+const DECODING_SCRIPT =
+  /decode_base64|MIME::Base64|b64decode|base64\.|\bunhexlify|fromhex|a2b_|\bpack\s*\(?\s*["']?[Hhu]|\bunpack\b|\bchr\s*\(|\bhex\s*\(|\boct\s*\(|\bzlib\b|\blzma\b|decompress|inflate|Buffer\.from\([^)]*(?:base64|hex)|\batob\b|strtonum|%c/
+
+/** variables holding tools whose `-d` means something else (`$(INSTALL) -d` makes directories) */
+const NOT_DECODERS = /FLAGS$|LIBS?$|_LIB$|DIR$|PATH$|ARGS$|OPTS$|^\$(?:[A-Z0-9]+_)*(?:INSTALL|MKDIR|GREP|EGREP|DIFF|CMP|SORT|LS|CC|CXX|CPP|LD|AR|RANLIB|STRIP|MAKE|LIBTOOL|DATE|TOUCH|FIND|RM|CP|MV|LN|LN_S|CHMOD|TAR|MSGFMT|MSGMERGE|XGETTEXT|GIT|PKG_CONFIG|DOXYGEN)(?:_[A-Z0-9]+)*$/
+const DEVICE_SOURCES = /^\/dev\/(?:u?random|zero|null)$/
+
+/** What a command does to its stream. */
+export function stepFacts(cmd: Command, literal: Literal = identity): StepFacts {
+  if (cmd.compound) return {}
+  const p = program(cmd)
+  const name = programNameOf(p, literal)
+  const args = p.args.map((w) => literal(w.text))
+  const decoder = decoderOf(name, args, p)
+  const carving = carvingOf(name, args, cmd, literal)
+  const charMap = charMapOf(name, args)
+  const sedCat = name === 'sed' || name === 'gsed' ? isNoOpSed(sedInvocation(p.args)) : false
+  const sink = sinkOf(name, args)
+  return {
+    ...(decoder ? { decoder } : {}),
+    ...(carving ? { carving } : {}),
+    ...(charMap ? { charMap } : {}),
+    ...(sedCat ? { sedCat } : {}),
+    ...(sink ? { sink } : {}),
+  }
+}
+
+function decoderOf(name: string, args: readonly string[], p: Program): string | undefined {
+  if (ALWAYS_DECODES.test(name)) return name
+  if (DECOMPRESSORS.test(name) && hasFlag(args, 'd', /^--(?:decompress|uncompress)$/)) return `${name} -d`
+  if (CODECS.test(name) && (hasFlag(args, 'd', /^--decode$/) || hasFlag(args, 'D'))) return `${name} -d`
+  if (CIPHERS.test(name) && (hasFlag(args, 'd', /^--decrypt$/) || args.includes('--decrypt'))) return `${name} --decrypt`
+  if (name === 'openssl' && args.some((a) => a === '-d' || a === '-decrypt' || a === '-base64d')) return `openssl ${args[0] ?? ''} -d`.replace(/\s+/g, ' ')
+  if ((name === 'xxd' || name === 'tinyxxd') && hasFlag(args, 'r', /^--?revert$/)) return 'xxd -r'
+  if (name === 'rev') return 'rev'
+  if ((name === 'tar' || name === 'bsdtar' || name === 'gtar') && tarExtractsToStdout(args)) return 'tar -xO'
+  if (name === 'unzip' && hasFlag(args, 'p')) return 'unzip -p'
+  if ((name === '7z' || name === '7za' || name === '7zz') && args.includes('-so')) return '7z -so'
+  if (SCRIPT_TOOLS.test(name)) {
+    const script = inlineScript(name, args)
+    if (script !== undefined && DECODING_SCRIPT.test(script)) return `${name} (decoding script)`
+  }
+  // a decompressor chosen at run time: `$prefix -d`, `${DECOMPRESS} -dc`
+  if (name.startsWith('$') && !NOT_DECODERS.test(name) && args.some((a) => /^-[cfkqvT]*d[cfkqvT]*$|^--(?:decompress|decode)$/.test(a))) return `${p.word?.text ?? name} -d (a decoder chosen at run time)`
+  return undefined
+}
+
+function tarExtractsToStdout(args: readonly string[]): boolean {
+  const first = args[0] ?? ''
+  const bundled = /^[A-Za-z]+$/.test(first) ? first : ''
+  const x = bundled.includes('x') || hasFlag(args, 'x', /^--(?:extract|get)$/)
+  const o = bundled.includes('O') || hasFlag(args, 'O', /^--to-stdout$/)
+  return x && o
+}
+
+/** The program text given on the command line (`perl -e`, `python -c`, awk's first operand). */
+export function inlineScript(name: string, args: readonly string[]): string | undefined {
+  if (/awk$/.test(name)) {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] ?? ''
+      if (a === '-f') return undefined
+      if (a === '-v' || a === '-F') {
+        i++
+        continue
+      }
+      if (/^-[vF]./.test(a) || a === '--') continue
+      if (!a.startsWith('-')) return a
+    }
+    return undefined
+  }
+  const flag = args.findIndex((a) => /^-[a-zA-Z]*[ecE]$/.test(a))
+  return flag >= 0 ? args[flag + 1] : undefined
+}
+
+function carvingOf(name: string, args: readonly string[], cmd: Command, literal: Literal): string | undefined {
+  const input = (file: string | undefined) => file !== undefined && DEVICE_SOURCES.test(literal(file))
+  const redirectedFrom = cmd.redirects.find((r) => r.op === '<')?.target?.text
+  if (name === 'head' || name === 'tail') {
+    const bytes = args.some((a, i) => /^-c/.test(a) || /^--bytes/.test(a) || (a === '-c' && args[i + 1] !== undefined))
+    if (!bytes) return undefined
+    const files = args.filter((a, i) => !a.startsWith('-') && !/^\+?\d+[kKmMbB]?$/.test(a) && !(args[i - 1] === '-c' || args[i - 1] === '--bytes'))
+    if (files.some(input) || input(redirectedFrom)) return undefined
+    return `${name} -c`
+  }
+  if (name === 'dd') {
+    if (!args.some((a) => /^(?:skip|iseek|count)=/.test(a))) return undefined
+    const from = args.find((a) => a.startsWith('if='))?.slice(3) ?? redirectedFrom
+    if (input(from)) return undefined
+    return 'dd skip=/count='
+  }
+  return undefined
+}
+
+function charMapOf(name: string, args: readonly string[]): 'swap' | 'map' | undefined {
+  if (name === 'tr' || name === 'gtr') {
+    if (args.some((a) => /^-[a-zA-Z]*[dscC]/.test(a) || /^--(?:delete|squeeze|complement)/.test(a))) return undefined
+    const sets = operands(args.filter((a) => a !== '-t' && a !== '--truncate-set1'))
+    if (sets.length !== 2) return undefined
+    const t = translation(sets[0] ?? '', sets[1] ?? '')
+    if (!t || [...t.map].every(([a, b]) => a === b)) return undefined
+    return isCharacterSwap(sets[0] ?? '', sets[1] ?? '') ? 'swap' : 'map'
+  }
+  let found: 'swap' | 'map' | undefined
+  const consider = (set1: string, set2: string) => {
+    if (isCharacterSwap(set1, set2)) found = 'swap'
+    else if (found === undefined && [...(translation(set1, set2)?.map ?? [])].some(([a, b]) => a !== b)) found = 'map'
+  }
+  if (name === 'sed' || name === 'gsed') {
+    for (const script of sedScripts(args)) for (const m of sedTransliterations(script)) consider(m.from.map(escapeForTr).join(''), m.to.map(escapeForTr).join(''))
+  } else if (/^perl/.test(name)) {
+    for (const m of perlTransliterations(inlineScript(name, args) ?? '')) consider(m.set1, m.set2)
+  }
+  return found
+}
+
+const escapeForTr = (c: string): string => (c === '\\' ? '\\\\' : c === '-' ? '\\-' : c)
+
+function sedScripts(args: readonly string[]): string[] {
   const out: string[] = []
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] ?? ''
-    if (/^\d*(>>?|<<?|>&|<&)$/.test(w)) i++
-    else if (!/^\d*(>>?|<<?|>&|<&)\S/.test(w)) out.push(w)
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '-e' || a === '--expression') out.push(args[++i] ?? '')
+    else if (a.startsWith('--expression=')) out.push(a.slice(13))
+  }
+  if (out.length === 0) {
+    const first = args.find((a) => !a.startsWith('-'))
+    if (first !== undefined) out.push(first)
   }
   return out
 }
 
-const SHELLS = /^(sh|bash|dash|ksh|zsh|ash|busybox)$|^\$\{?(SHELL|CONFIG_SHELL|BASH|shell)\}?$/
-
-/** A command that executes what arrives on its standard input. */
-export function isShellSink(cmd: Command): boolean {
-  const { name, args } = program(cmd)
-  if (!SHELLS.test(name)) return false
-  const operands = args.filter((a) => !a.startsWith('-'))
-  return operands.length === 0 || args.includes('-s') || operands[0] === '/dev/stdin' || operands[0] === '-'
+/** `tr/SET1/SET2/` and `y/SET1/SET2/` in a perl script; perl reads ranges as tr does. */
+function perlTransliterations(script: string): { set1: string; set2: string }[] {
+  const out: { set1: string; set2: string }[] = []
+  for (const m of script.matchAll(/(?:^|[^\w$@%])(?:tr|y)\/((?:\\.|[^/\\])*)\/((?:\\.|[^/\\])*)\//g)) out.push({ set1: m[1] ?? '', set2: m[2] ?? '' })
+  return out
 }
 
-const has = (args: readonly string[], re: RegExp): boolean => args.some((a) => re.test(a))
-
-/** Commands that turn stored bytes into something else: decompressors and decoders. */
-export function decoderKind(cmd: Command): string | undefined {
-  const { name, args } = program(cmd)
-  if (/^(unxz|xzcat|unlzma|lzcat|gunzip|zcat|gzcat|bunzip2|bzcat|unzstd|zstdcat|uudecode|lz4cat|unlz4)$/.test(name)) return name
-  if (/^(xz|lzma|gzip|bzip2|zstd|lz4|lzip|brotli)$/.test(name) && has(args, /^-[a-zA-Z]*d|^--decompress$|^-F$/)) return `${name} -d`
-  if (/^(base64|base32|basenc)$/.test(name) && has(args, /^-[a-zA-Z]*d|^--decode$/)) return `${name} -d`
-  if (name === 'xxd' && has(args, /^-[a-z]*r/)) return 'xxd -r'
-  if (name === 'openssl' && (has(args, /^-d$/) || has(args, /^(base64|enc)$/) && has(args, /^-d$/))) return 'openssl -d'
-  if (name === 'rev') return 'rev'
+function sinkOf(name: string, args: readonly string[]): string | undefined {
+  if (SHELLS.test(name)) {
+    if (name === 'busybox' && args[0] !== 'sh' && args[0] !== 'ash') return undefined
+    const rest = name === 'busybox' ? args.slice(1) : args
+    if (rest.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a))) return undefined
+    const ops = shellOperands(rest)
+    if (ops.length === 0 || ops[0] === '-' || ops[0] === '/dev/stdin' || hasFlag(rest, 's')) return name
+    return undefined
+  }
+  if (INTERPRETERS.test(name)) {
+    if (args.some((a) => /^-[a-zA-Z]*[ecEnpmr]/.test(a))) return undefined
+    const ops = operands(args)
+    if (ops.length === 0 || ops[0] === '-' || ops[0] === '/dev/stdin') return name
+    return undefined
+  }
+  if ((name === 'source' || name === '.') && (args[0] === '/dev/stdin' || args[0] === '/proc/self/fd/0' || args[0] === '-')) return name
   return undefined
 }
 
-/** Commands that cut byte ranges out of a file. */
-export function isCarver(cmd: Command): boolean {
-  const { name, args } = program(cmd)
-  if ((name === 'head' || name === 'tail') && has(args, /^-c|^--bytes/)) return true
-  return name === 'dd' && has(args, /^(skip|count|iseek|seek|ibs|bs)=/)
+/** Operands of sh, skipping `-o option` and `+o option` pairs. */
+function shellOperands(args: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '-o' || a === '+o') i++
+    else if (a === '--' || a === '-') {
+      if (a === '-') out.push(a)
+      out.push(...args.slice(i + 1))
+      break
+    } else if (!/^[-+]/.test(a)) {
+      out.push(...args.slice(i))
+      break
+    }
+  }
+  return out
 }
 
-export const isTr = (cmd: Command): boolean => program(cmd).name === 'tr'
+/** Commands whose argument runs as code: `eval`, `source`, `.`. */
+export const isEvaluator = (name: string): boolean => name === 'eval' || name === 'source' || name === '.'
 
-export const isEval = (cmd: Command): boolean => ['eval', 'source', '.'].includes(program(cmd).name)
+export const isShellName = (name: string): boolean => SHELLS.test(name)
+
+/** Strong steps: what makes a pipe into a shell worth a reviewer's time. */
+export const isObfuscatingStep = (f: StepFacts): boolean => f.decoder !== undefined || f.carving !== undefined || f.charMap !== undefined || f.sedCat === true

@@ -1,27 +1,77 @@
-import { program } from '../shell/commands.js'
-import { pipelineFacts } from '../shell/facts.js'
-import { pipelineRule } from '../pipeline-rule.js'
+import type { Severity } from '../../model/finding.js'
+import { evidenceLines, spanLines } from '../evidence.js'
+import { BUILD_LOGIC } from '../scope.js'
+import { analyse } from '../shell/analysis.js'
+import type { Command } from '../shell/ast.js'
+import { programNameOf } from '../shell/commands.js'
+import { program } from '../shell/words.js'
+import type { Rule, RuleHit } from '../types.js'
+import { isTestPath, isTestTarget, testDataKind } from './paths.js'
 
-const READERS = /^(cat|sed|head|tail|dd|xz|unxz|xzcat|lzma|gzip|gunzip|zcat|bzip2|bzcat|zstd|base64|od|xxd|tr|awk|perl|openssl|strings)$/
-const TEST_DATA = /(^|[/"'$}])(tests?|testdata|test-data|fixtures?|testsuite)\/[^\s]*\.(xz|lzma|gz|bz2|zst|bin|dat|raw|data|lz|lz4)\b/
+/** Programs that read the files they are given. */
+const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzcat|gzip|gunzip|zcat|bzip2|bunzip2|bzcat|zstd|unzstd|zstdcat|lz4|lz4cat|base64|base32|od|xxd|hexdump|awk|gawk|mawk|perl|python[\d.]*|openssl|strings|cut|source|\.|cp|install|ln|tar|unzip)$/
+/** Programs whose argument is a place to write or compare, not a read worth reporting. */
+const NOT_A_READ_AFTER = new Set(['-o', '--output', '-w'])
 
-const rule = pipelineRule(
-  {
-    id: 'scan/test-data-read',
-    title: 'Build step reads test data',
-    short: 'Configure or build logic reads a binary file from a test or fixture directory.',
-    motivation: 'Test data is reviewed less than code; a build step that reads it, outside the test targets, can be starting a payload stored there.',
-    remediation: 'Check why the build needs that file and what it does with the bytes.',
-    defaultSeverity: 'medium',
-    defaultConfidence: 'medium',
+/** Paths a command reads: operands, `if=`, `<` redirections, cmake `file(READ ...)`. */
+function readPaths(cmd: Command, literal: (t: string) => string): string[] {
+  const out: string[] = []
+  for (const r of cmd.redirects) if ((r.op === '<' || r.op === '<>') && r.target) out.push(literal(r.target.text))
+  if (cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)) {
+    const words = cmd.compound.parts.flatMap((p) => p.pipelines.flatMap((pl) => pl.commands.flatMap((c) => c.words.map((w) => w.text))))
+    if (/^(?:READ|STRINGS)$/.test(words[0] ?? '') && words[1]) out.push(literal(words[1]))
+    return out
+  }
+  if (cmd.compound) return out
+  const p = program(cmd)
+  const name = programNameOf(p, literal)
+  if (!READERS.test(name)) return out
+  const args = p.args.map((w) => literal(w.text))
+  if (name === 'dd') return [...out, ...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3))]
+  // the last operand of cp/install/ln is where they write
+  const reads = /^(?:cp|install|ln)$/.test(name) ? args.filter((a) => !a.startsWith('-')).slice(0, -1) : args
+  reads.forEach((a, i) => {
+    if (!a.startsWith('-') && !NOT_A_READ_AFTER.has(reads[i - 1] ?? '')) out.push(a)
+  })
+  return out
+}
+
+const rule: Rule = {
+  id: 'scan/test-data-read',
+  title: 'Build step reads test data',
+  short: 'Configure or build logic (outside the test targets) reads a file from a test, fixture or sample-data directory.',
+  motivation:
+    'Test data is reviewed less than code and binary test files are not reviewed at all. A configure script or build rule that reads them, outside the test harness, can be starting a payload stored there.',
+  remediation: 'Check why the build needs that file; decode it by hand and compare it with what the tests expect it to be.',
+  defaultSeverity: 'medium',
+  defaultConfidence: 'medium',
+  appliesTo: BUILD_LOGIC,
+  run(file) {
+    if (isTestPath(file.path)) return []
+    const a = analyse(file)
+    const hits: RuleHit[] = []
+    for (const cmd of a.commands) {
+      const target = a.dialect === 'make' ? a.targetAt(cmd.line) : undefined
+      if (target !== undefined && isTestTarget(target)) continue
+      for (const path of readPaths(cmd, a.literal)) {
+        const kind = testDataKind(path)
+        if (kind === undefined) continue
+        const flow = a.flow(cmd)
+        const consumed = flow.decoding || flow.executions.length > 0
+        if (kind === 'text' && !consumed) continue
+        const severity: Severity = consumed ? 'high' : 'medium'
+        hits.push({
+          line: cmd.line,
+          message: `build logic reads test data ${path}${consumed ? ' and decodes or executes it' : ''}`,
+          evidence: evidenceLines(a.lines, [...spanLines(cmd.line, cmd.endLine), ...flow.executions.map((e) => e.sink.line)]),
+          severity,
+          confidence: kind === 'binary' || consumed ? 'high' : 'medium',
+          data: { path },
+        })
+        break
+      }
+    }
+    return hits
   },
-  (p, hits) => {
-    const reads = p.commands.some((c) => READERS.test(program(c).name) && c.words.some((w) => TEST_DATA.test(w)))
-    const redirected = TEST_DATA.test(p.text) && /<\s*\S*(tests?|testdata|fixtures?)\//.test(p.text)
-    if (!reads && !redirected) return
-    const f = pipelineFacts(p)
-    const chained = f.sinkIndex > 0 || f.decoders.length > 0 || f.swaps > 0 || f.carvers > 0
-    hits.push({ line: p.line, message: `reads a binary test data file${chained ? ' and decodes or executes it' : ''}`, evidence: `${p.line}: ${p.text}`, severity: chained ? 'high' : 'medium' })
-  },
-)
+}
 export default rule

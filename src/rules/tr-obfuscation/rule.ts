@@ -1,21 +1,44 @@
-import { pipelineFacts, trSwap } from '../shell/facts.js'
-import { pipelineRule } from '../pipeline-rule.js'
+import { evidenceLines, spanLines } from '../evidence.js'
+import { BUILD_LOGIC } from '../scope.js'
+import { analyse } from '../shell/analysis.js'
+import type { Command } from '../shell/ast.js'
+import { stepFacts } from '../shell/commands.js'
+import { program } from '../shell/words.js'
+import type { Rule, RuleHit } from '../types.js'
 
-const rule = pipelineRule(
-  {
-    id: 'scan/tr-obfuscation',
-    title: 'Character-swapping tr',
-    short: '`tr` maps a set of characters onto a permutation of itself: it undoes an obfuscation.',
-    motivation: 'Swapping characters (rot13, swapped whitespace and punctuation) is no text-processing job; it hides data from scanners and from readers.',
-    remediation: 'Find what the swapped data is and where it goes.',
-    defaultSeverity: 'medium',
-    defaultConfidence: 'high',
+const rule: Rule = {
+  id: 'scan/tr-obfuscation',
+  title: 'Character-swapping translation',
+  short: '`tr` (or `sed y`) maps a set of characters onto a permutation of itself: it undoes an obfuscation.',
+  motivation:
+    'Swapping characters among themselves (rot13, swapped whitespace and punctuation, a shuffled byte table) is no text-processing job. It turns data that scanners and readers pass over into something else, typically just before it is decompressed or run.',
+  remediation: 'Find the data the translation is applied to, apply it by hand, and see what comes out and where it goes.',
+  defaultSeverity: 'medium',
+  defaultConfidence: 'high',
+  appliesTo: BUILD_LOGIC,
+  run(file) {
+    const a = analyse(file)
+    const hits: RuleHit[] = []
+    const candidates = new Map<Command, Command>()
+    for (const cmd of a.commands) candidates.set(cmd, cmd)
+    // commands rebuilt from variables (`$TR "$from" "$to"`) are judged with their values
+    for (const site of a.sites) for (const s of a.steps(site.pipeline)) if (s.command.synthetic) candidates.set(s.command, s.origin)
+    for (const [cmd, origin] of candidates) {
+      if (stepFacts(cmd, a.literal).charMap !== 'swap') continue
+      const flow = a.flow(origin)
+      const chained = flow.decoding || flow.executions.length > 0
+      const numbers = [...spanLines(origin.line, origin.endLine)]
+      if (chained) for (const site of flow.sites) numbers.push(site.pipeline.line)
+      for (const e of flow.executions) numbers.push(e.sink.line)
+      const tool = program(cmd).name === 'tr' ? 'tr' : program(cmd).name
+      hits.push({
+        line: origin.line,
+        message: `${tool} swaps characters among themselves${chained ? ', in a pipeline that is decoded or executed' : ''}`,
+        evidence: evidenceLines(a.lines, numbers),
+        severity: chained ? 'high' : 'medium',
+      })
+    }
+    return hits
   },
-  (p, hits) => {
-    if (!p.commands.some(trSwap)) return
-    const f = pipelineFacts(p)
-    const chained = f.sinkIndex > 0 || f.decoders.length > 0 || f.evals > 0
-    hits.push({ line: p.line, message: `tr swaps characters among themselves${chained ? ' and feeds a decoder or shell' : ''}`, evidence: `${p.line}: ${p.text}`, severity: chained ? 'high' : 'medium' })
-  },
-)
+}
 export default rule

@@ -1,0 +1,57 @@
+/** @fileoverview Conditions and the code they guard: if/case/while, `a && b`, `cond || exit`, AS_IF, cmake/make blocks. */
+import type { Command, CommandList, Word } from '../shell/ast.js'
+import { allCommands, type PipelineSite } from '../shell/walk.js'
+import { program } from '../shell/words.js'
+
+export interface Guard {
+  readonly line: number
+  /** commands that decide */
+  readonly condition: readonly Command[]
+  /** extra words of the condition: case subjects and patterns */
+  readonly words: readonly Word[]
+  /** every command that runs only when the condition says so, nested ones included */
+  readonly guarded: readonly Command[]
+}
+
+/** m4 macros whose first argument is a condition and whose other arguments are code. */
+const CONDITIONAL_MACROS = /^(?:AS_IF|AS_CASE|AM_COND_IF|AC_CACHE_CHECK|m4_if|m4_ifval|m4_ifset|m4_case)$/
+
+const commandsOf = (lists: readonly CommandList[]): Command[] => lists.flatMap((l) => allCommands(l))
+
+/** Every guard in a lexed file. */
+export function guardsOf(commands: readonly Command[], sites: readonly PipelineSite[]): Guard[] {
+  const out: Guard[] = []
+  for (const cmd of commands) {
+    const c = cmd.compound
+    if (!c) continue
+    if (c.kind === 'case') {
+      out.push({ line: cmd.line, condition: c.words.flatMap((w) => w.nested.flatMap((n) => allCommands(n.list))), words: c.words, guarded: commandsOf(c.parts) })
+      continue
+    }
+    const [head, ...rest] = c.parts
+    if (!head) continue
+    if (c.kind === 'if' || c.kind === 'while' || c.kind === 'until' || c.kind === 'block') {
+      out.push({ line: cmd.line, condition: allCommands(head), words: [], guarded: commandsOf(rest) })
+    } else if (c.kind === 'macro' && CONDITIONAL_MACROS.test(c.name)) {
+      out.push({ line: cmd.line, condition: allCommands(head), words: [], guarded: commandsOf(rest) })
+    }
+  }
+  // `test … && cmd`, `test … || cmd`, and `test … || exit 0` followed by the rest of the list
+  for (const site of sites) {
+    const pipelines = site.list.pipelines
+    const p = site.pipeline
+    const next = pipelines[site.index + 1]
+    if (!next || (next.connector !== '&&' && next.connector !== '||')) continue
+    if (p.connector === '&&' || p.connector === '||') continue // only from the start of an and-or chain
+    let k = site.index + 1
+    while (k < pipelines.length && (pipelines[k]?.connector === '&&' || pipelines[k]?.connector === '||')) k++
+    const chain = pipelines.slice(site.index, k)
+    const last = chain[chain.length - 1]
+    const only = last?.commands.length === 1 ? last.commands[0] : undefined
+    const exits = only !== undefined && /^(?:exit|return)$/.test(program(only).name)
+    const decides = exits ? chain.slice(0, -1) : chain.slice(0, 1)
+    const guarded = exits ? pipelines.slice(k) : chain.slice(1)
+    out.push({ line: p.line, condition: commandsOf([{ pipelines: decides }]), words: [], guarded: commandsOf([{ pipelines: guarded }]) })
+  }
+  return out
+}

@@ -1,0 +1,27 @@
+/** @fileoverview Evidence: the offending lines of a file, verbatim, with their numbers. */
+
+const MAX_LINES = 16
+const MAX_LINE_CHARS = 400
+
+/**
+ * Renders the given line numbers of a file as `N: text`, in order, without repeats.
+ * @example evidenceLines(['a', 'b', 'c'], [3, 1]) // '1: a\n3: c'
+ */
+export function evidenceLines(lines: readonly string[], numbers: Iterable<number>): string {
+  const wanted = [...new Set(numbers)].filter((n) => n >= 1 && n <= lines.length).sort((a, b) => a - b)
+  const shown = wanted.length > MAX_LINES ? [...wanted.slice(0, MAX_LINES - 1), wanted[wanted.length - 1] ?? 0] : wanted
+  const out: string[] = []
+  shown.forEach((n, i) => {
+    if (i === MAX_LINES - 1 && wanted.length > MAX_LINES) out.push(`… ${wanted.length - MAX_LINES} more lines`)
+    const text = (lines[n - 1] ?? '').replace(/\s+$/, '')
+    out.push(`${n}: ${text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text}`)
+  })
+  return out.join('\n')
+}
+
+/** The physical lines a command spans, at most a few. */
+export function spanLines(from: number, to: number, max = 6): number[] {
+  const out: number[] = []
+  for (let n = from; n <= Math.min(to, from + max - 1); n++) out.push(n)
+  return out
+}

@@ -1,0 +1,338 @@
+/**
+ * @fileoverview Everything the build-step rules ask about one file, computed once: the lexed text,
+ * its variables, every pipeline with what effectively runs in each stage (following `eval $cmd`
+ * and `$prog` through assignments), and every place where data is executed.
+ */
+import type { FileKind, TextFile } from '../types.js'
+import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
+import { isEvaluator, isObfuscatingStep, isShellName, programNameOf, stepFacts, type StepFacts } from './commands.js'
+import { parseMakefile } from './make.js'
+import { parseShell } from './parse.js'
+import { Variables, type Assignment } from './variables.js'
+import { allCommands, allPipelines, type PipelineSite } from './walk.js'
+import { operands, program, varName, varRefs } from './words.js'
+
+/** One command that effectively runs in a pipeline stage, with the assignment lines that led to it. */
+export interface Step {
+  readonly command: Command
+  /** the command as written in the file (for a command rebuilt from a variable, the one naming it) */
+  readonly origin: Command
+  readonly facts: StepFacts
+  readonly via: readonly number[]
+}
+
+export interface Stage {
+  readonly command: Command
+  readonly steps: readonly Step[]
+}
+
+export type ExecutionKind = 'pipe' | 'substitution' | 'stored-output' | 'file'
+
+/** Data reaching something that executes it. */
+export interface Execution {
+  readonly kind: ExecutionKind
+  readonly sink: Command
+  /** how it is executed: `sh`, `$SHELL`, `eval`, `source <(…)`, ... */
+  readonly how: string
+  /** steps whose output is executed */
+  readonly feeders: readonly Step[]
+  readonly site: PipelineSite | undefined
+}
+
+export interface Flow {
+  /** pipelines (possibly reached through variables) a command takes part in */
+  readonly sites: readonly PipelineSite[]
+  /** some of those pipelines decode data or are executed */
+  readonly decoding: boolean
+  readonly executions: readonly Execution[]
+}
+
+export interface FileAnalysis {
+  readonly file: TextFile
+  readonly dialect: Dialect
+  readonly script: CommandList
+  readonly lines: readonly string[]
+  readonly vars: Variables
+  readonly sites: readonly PipelineSite[]
+  readonly commands: readonly Command[]
+  readonly executions: readonly Execution[]
+  stages(pipeline: Pipeline): readonly Stage[]
+  /** every step of a pipeline, stage by stage */
+  steps(pipeline: Pipeline): readonly Step[]
+  flow(cmd: Command): Flow
+  /** the pipeline a command of the file stands in */
+  siteOf(cmd: Command): PipelineSite | undefined
+  /** the Makefile rule a recipe line belongs to */
+  targetAt(line: number): string | undefined
+  literal(text: string): string
+}
+
+export function dialectOf(kind: FileKind): Dialect {
+  switch (kind) {
+    case 'm4':
+    case 'autoconf':
+      return 'm4'
+    case 'makefile':
+    case 'automake':
+    case 'makefile-in':
+      return 'make'
+    case 'cmake':
+      return 'cmake'
+    case 'meson':
+      return 'meson'
+    default:
+      return 'sh'
+  }
+}
+
+const cache = new WeakMap<TextFile, FileAnalysis>()
+
+/** The analysis of a file, computed on first use and shared by every rule that runs on it. */
+export function analyse(file: TextFile): FileAnalysis {
+  const cached = cache.get(file)
+  if (cached) return cached
+  const analysis = build(file)
+  cache.set(file, analysis)
+  return analysis
+}
+
+/** Variables are followed this deep: `eval $a` where a holds `eval $b` where b holds the pipeline. */
+const MAX_RESOLUTION_DEPTH = 6
+const MAX_STEPS_PER_STAGE = 400
+/** Following variables can multiply steps (`a='eval $b; eval $b'`, b likewise...): a file gets this many in all. */
+const MAX_RESOLVED_STEPS = 50_000
+
+function build(file: TextFile): FileAnalysis {
+  const dialect = dialectOf(file.kind)
+  let script: CommandList
+  let targetAt: (line: number) => string | undefined = () => undefined
+  if (dialect === 'make') {
+    const make = parseMakefile(file.text)
+    script = make.list
+    targetAt = make.targetAt
+  } else script = parseShell(file.text, { dialect })
+  const vars = new Variables(script)
+  const literal = vars.literal
+  const sites = allPipelines(script)
+  const commands = allCommands(script)
+  const stageMemo = new Map<Pipeline, readonly Stage[]>()
+
+  let budget = MAX_RESOLVED_STEPS
+  const step = (command: Command, origin: Command, via: readonly number[]): Step => {
+    budget--
+    return { command, origin, facts: stepFacts(command, literal), via }
+  }
+
+  const expandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] =>
+    list.pipelines.flatMap((p) => p.commands.flatMap((c) => expand(c, depth, seen, via)))
+
+  const expand = (cmd: Command, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] => {
+    if (depth > MAX_RESOLUTION_DEPTH || budget <= 0) return [step(cmd, cmd, via)]
+    if (cmd.compound && cmd.compound.kind !== 'macro') {
+      return cmd.compound.parts.flatMap((part) => expandList(part, depth + 1, seen, via)).slice(0, MAX_STEPS_PER_STAGE)
+    }
+    const p = program(cmd)
+    if (p.name === 'eval') {
+      const only = p.args.length === 1 ? p.args[0] : undefined
+      const name = only ? varName(only.text) : undefined
+      if (name !== undefined) {
+        const resolved = fromVariable(name, depth, seen, via, (a, d, s, v) => (a.code ? expandList(a.code, d, s, v) : literalCommand(a, cmd, d, s, v)))
+        return resolved.length ? resolved : [step(cmd, cmd, via)]
+      }
+      const code = p.args[0]?.nested.find((n) => n.kind === 'string')
+      if (code) return expandList(code.list, depth + 1, seen, via)
+      return [step(cmd, cmd, via)]
+    }
+    if (p.name.startsWith('$') && p.word) {
+      const name = varName(p.word.text)
+      if (name !== undefined) {
+        const resolved = fromVariable(name, depth, seen, via, (a, d, s, v) => {
+          const single = a.code?.pipelines.length === 1 ? a.code.pipelines[0]?.commands : undefined
+          if (single?.length === 1 && single[0] && !single[0].compound) return [step(withWords(cmd, [...single[0].words, ...p.args]), cmd, v)]
+          if (a.code) return expandList(a.code, d, s, v)
+          if (/[$`]/.test(a.value) || /\s/.test(a.value.trim())) return []
+          return [step(withWords(cmd, [wordOf(a.value.trim(), cmd.line), ...p.args]), cmd, v)]
+        })
+        if (resolved.length) return resolved
+      }
+    }
+    return [step(cmd, cmd, via)]
+  }
+
+  const fromVariable = (
+    name: string,
+    depth: number,
+    seen: ReadonlySet<string>,
+    via: readonly number[],
+    use: (a: Assignment, depth: number, seen: ReadonlySet<string>, via: readonly number[]) => Step[],
+  ): Step[] => {
+    if (seen.has(name)) return []
+    const next = new Set(seen).add(name)
+    return vars
+      .get(name)
+      .filter((a) => a.value.trim() !== '')
+      .flatMap((a) => use(a, depth + 1, next, [...via, a.line]))
+  }
+
+  const literalCommand = (a: Assignment, cmd: Command, _depth: number, _seen: ReadonlySet<string>, via: readonly number[]): Step[] =>
+    /[$`\s]/.test(a.value.trim()) ? [] : [step(withWords(cmd, [wordOf(a.value.trim(), cmd.line)]), cmd, via)]
+
+  const stages = (pipeline: Pipeline): readonly Stage[] => {
+    const memo = stageMemo.get(pipeline)
+    if (memo) return memo
+    const result = pipeline.commands.map((command) => ({ command, steps: expand(command, 0, new Set(), []) }))
+    stageMemo.set(pipeline, result)
+    return result
+  }
+  const steps = (pipeline: Pipeline): readonly Step[] => stages(pipeline).flatMap((s) => s.steps)
+
+  const siteOf = new Map<Command, PipelineSite>()
+  for (const site of sites) for (const c of site.pipeline.commands) siteOf.set(c, site)
+  const executions = findExecutions(sites, commands, stages, vars, expandList, literal, siteOf)
+
+  const flows = new Map<Command, { sites: PipelineSite[]; decoding: boolean; executions: Execution[] }>()
+  const flowOf = (cmd: Command) => {
+    let f = flows.get(cmd)
+    if (!f) flows.set(cmd, (f = { sites: [], decoding: false, executions: [] }))
+    return f
+  }
+  for (const site of sites) {
+    const all = steps(site.pipeline)
+    const decoding = all.some((s) => s.facts.decoder !== undefined)
+    for (const s of all) {
+      for (const c of new Set([s.command, s.origin])) {
+        const f = flowOf(c)
+        if (!f.sites.includes(site)) f.sites.push(site)
+        if (decoding) f.decoding = true
+      }
+    }
+  }
+  for (const e of executions) {
+    for (const s of e.feeders) {
+      for (const c of new Set([s.command, s.origin])) {
+        const f = flowOf(c)
+        f.executions.push(e)
+        f.decoding = true
+      }
+    }
+  }
+
+  return {
+    file,
+    dialect,
+    script,
+    lines: file.text.split('\n'),
+    vars,
+    sites,
+    commands,
+    executions,
+    stages,
+    steps,
+    flow: (cmd) => flows.get(cmd) ?? { sites: [], decoding: false, executions: [] },
+    siteOf: (cmd) => siteOf.get(cmd),
+    targetAt,
+    literal,
+  }
+}
+
+function withWords(cmd: Command, words: readonly Word[]): Command {
+  return { words, redirects: cmd.redirects, compound: undefined, heredocs: [], line: cmd.line, endLine: cmd.endLine, synthetic: true }
+}
+
+function wordOf(text: string, line: number): Word {
+  return { text, raw: text, line, quoted: false, unterminated: false, nested: [] }
+}
+
+type ExpandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]) => Step[]
+
+function findExecutions(
+  sites: readonly PipelineSite[],
+  commands: readonly Command[],
+  stages: (p: Pipeline) => readonly Stage[],
+  vars: Variables,
+  expandList: ExpandList,
+  literal: (text: string) => string,
+  siteOf: ReadonlyMap<Command, PipelineSite>,
+): Execution[] {
+  const out: Execution[] = []
+
+  /** output held in a variable: `x=$(base64 -d f)` then `echo "$x" | sh` or `eval "$x"` */
+  const storedOutput = (words: readonly Word[]): Step[] =>
+    words.flatMap((w) =>
+      varRefs(w.text).flatMap((name) => vars.get(name).flatMap((a) => a.substitutions.flatMap((list) => expandList(list, 1, new Set([name]), [a.line])))),
+    )
+  const nestedSteps = (words: readonly Word[], kinds: readonly string[]): Step[] =>
+    words.flatMap((w) => w.nested.filter((n) => kinds.includes(n.kind)).flatMap((n) => expandList(n.list, 1, new Set(), [])))
+
+  // 1. a pipe into something that executes standard input
+  for (const site of sites) {
+    const st = stages(site.pipeline)
+    for (let k = 1; k < st.length; k++) {
+      const stage = st[k]
+      const only = stage?.steps.length === 1 ? stage.steps[0] : undefined
+      if (!stage || !only?.facts.sink) continue
+      const feeders = st.slice(0, k).flatMap((s) => s.steps)
+      for (const f of feeders.slice()) {
+        const name = program(f.command).name
+        if (name === 'echo' || name === 'printf') feeders.push(...storedOutput(program(f.command).args))
+        feeders.push(...storedOutput(f.command.redirects.filter((r) => r.op === '<<<').flatMap((r) => (r.target ? [r.target] : []))))
+      }
+      out.push({ kind: 'pipe', sink: stage.command, how: only.facts.sink, feeders, site })
+      break
+    }
+  }
+
+  // 2. command output executed: eval "$(…)", sh -c "$(…)", source <(…), `$(…)` as the command, sh <<< "$(…)"
+  for (const cmd of commands) {
+    if (cmd.compound) continue
+    const p = program(cmd)
+    const name = programNameOf(p, literal)
+    const site = siteOf.get(cmd)
+    const add = (how: string, feeders: Step[], kind: ExecutionKind = 'substitution') => {
+      if (feeders.length) out.push({ kind, sink: cmd, how, feeders, site })
+    }
+    if (name === 'eval') {
+      add('eval', nestedSteps(p.args, ['substitution', 'backquote']))
+      if (p.args.length === 1 && isPureReference(p.args[0])) add('eval', storedOutput(p.args), 'stored-output')
+    } else if (name === 'source' || name === '.') {
+      add(name, nestedSteps(p.args.slice(0, 1), ['process', 'substitution', 'backquote']))
+    } else if (isShellName(name)) {
+      const c = p.args.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w.text))
+      if (c >= 0) {
+        const script = p.args.slice(c + 1, c + 2)
+        add(`${name} -c`, nestedSteps(script, ['substitution', 'backquote']))
+        if (isPureReference(script[0])) add(`${name} -c`, storedOutput(script), 'stored-output')
+      } else add(name, nestedSteps(p.args.slice(0, 1), ['process']))
+      const here = cmd.redirects.filter((r) => r.op === '<<<' || (r.op === '<' && r.target?.nested.some((n) => n.kind === 'process')))
+      add(`${name} <<<`, nestedSteps(here.flatMap((r) => (r.target ? [r.target] : [])), ['substitution', 'backquote', 'process']))
+    } else if (p.word && /^(?:\$\(|`)/.test(p.word.raw) && p.index === 0) {
+      add('command substitution run as a command', nestedSteps([p.word], ['substitution', 'backquote']))
+    }
+  }
+
+  // 3. decoded into a file, then the file is run
+  const written = new Map<string, { steps: Step[]; site: PipelineSite }>()
+  for (const site of sites) {
+    const st = stages(site.pipeline)
+    const last = site.pipeline.commands[site.pipeline.commands.length - 1]
+    const target = last?.redirects.find((r) => r.op === '>' || r.op === '>>' || r.op === '>|')?.target?.text
+    const all = st.flatMap((s) => s.steps)
+    if (target && all.some((s) => isObfuscatingStep(s.facts))) written.set(normalizePath(literal(target)), { steps: all, site })
+  }
+  if (written.size) {
+    for (const cmd of commands) {
+      if (cmd.compound) continue
+      const p = program(cmd)
+      const name = programNameOf(p, literal)
+      const args = p.args.map((w) => literal(w.text))
+      const ran = isShellName(name) ? operands(args)[0] : isEvaluator(name) && name !== 'eval' ? args[0] : p.word && /\//.test(p.word.text) ? literal(p.word.text) : undefined
+      const source = ran === undefined ? undefined : written.get(normalizePath(ran))
+      if (source) out.push({ kind: 'file', sink: cmd, how: `${name || ran} ${ran}`, feeders: source.steps, site: siteOf.get(cmd) })
+    }
+  }
+  return out
+}
+
+const isPureReference = (w: Word | undefined): boolean => w !== undefined && varName(w.text) !== undefined
+
+const normalizePath = (path: string): string => path.replace(/^["']|["']$/g, '').replace(/^\.\//, '').replace(/\$\{(\w+)\}/g, '$$$1')

@@ -1,0 +1,51 @@
+/**
+ * @fileoverview Which strings of a command will run as code later, and so are lexed as code:
+ * assignment values, `eval` and `sh -c` arguments, `trap` actions, quoted text spanning lines
+ * (a stray quote must not hide the lines it swallows), and shell snippets quoted in CMake/meson.
+ */
+import type { Dialect, Word } from './ast.js'
+import { commandWordIndex, isAssignment, isPureExpansion } from './words.js'
+
+export interface CodeString {
+  /** the word the code belongs to */
+  readonly word: Word
+  readonly text: string
+  readonly line: number
+}
+
+/** Text that a shell would treat as more than one word or more than one command. */
+const looksLikeCode = (text: string): boolean => /[\s|;&<>`]|\$\(/.test(text.trim())
+const SHELL_PROGRAM = /^(?:ba|da|k|z|a|mk)?sh$|^\$\{?(?:CONFIG_)?SHELL\}?$|^su$/
+
+/** The code strings of one command, given its words and the quoted parts of them that span lines. */
+export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word, readonly { text: string; line: number }[]>, dialect: Dialect): CodeString[] {
+  const out: CodeString[] = []
+  const texts = words.map((w) => w.text)
+  const at = commandWordIndex(texts)
+  for (const w of words.slice(0, at)) {
+    if (!isAssignment(w.text)) continue
+    const value = w.text.slice(w.text.indexOf('=') + 1)
+    if (w.quoted && looksLikeCode(value) && !isPureExpansion(value)) out.push({ word: w, text: value, line: w.line })
+  }
+  const program = (texts[at] ?? '').replace(/^.*\//, '')
+  const args = words.slice(at + 1)
+  const first = args[0]
+  if (program === 'eval' && first) {
+    const joined = args.map((w) => w.text).join(' ')
+    if ((args.length > 1 || looksLikeCode(joined)) && !(args.length === 1 && isPureExpansion(joined))) out.push({ word: first, text: joined, line: first.line })
+  }
+  if (SHELL_PROGRAM.test(program)) {
+    const c = args.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w.text))
+    const script = c >= 0 ? args[c + 1] : undefined
+    if (script && !isPureExpansion(script.text)) out.push({ word: script, text: script.text, line: script.line })
+  }
+  if (program === 'trap' && first && looksLikeCode(first.text)) out.push({ word: first, text: first.text, line: first.line })
+  const done = new Set(out.map((c) => c.word))
+  for (const w of words) {
+    if (done.has(w)) continue
+    const parts = multiline.get(w)
+    if (parts) for (const part of parts) out.push({ word: w, text: part.text, line: part.line })
+    else if ((dialect === 'cmake' || dialect === 'meson') && w.quoted && /[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
+  }
+  return out
+}

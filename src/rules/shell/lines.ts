@@ -1,0 +1,65 @@
+/** @fileoverview Line bookkeeping shared by the lexers: offsets to line numbers, and logical lines. */
+
+/** Maps an offset in a text to its 1-based line number, with `firstLine` for text cut out of a file. */
+export class LineIndex {
+  readonly #starts: number[] = [0]
+  readonly #firstLine: number
+
+  constructor(text: string, firstLine = 1) {
+    this.#firstLine = firstLine
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.#starts.push(i + 1)
+  }
+
+  lineAt(offset: number): number {
+    let lo = 0
+    let hi = this.#starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((this.#starts[mid] ?? 0) <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return this.#firstLine + lo
+  }
+}
+
+export interface LogicalLine {
+  /** number of the first physical line */
+  readonly line: number
+  /** number of the last physical line joined into it */
+  readonly endLine: number
+  /** the text with every backslash-newline removed */
+  readonly text: string
+  /** the text as written, backslash-newlines kept, for lexers that count lines themselves */
+  readonly source: string
+}
+
+const MAX_LOGICAL_LINE = 1_000_000
+
+/**
+ * Splits a text into logical lines: a line ending in an unescaped backslash continues on the next.
+ * @example logicalLines('a \\\n b\nc') // [{ line: 1, endLine: 2, text: 'a  b', ... }, { line: 3, ... }]
+ */
+export function logicalLines(text: string): LogicalLine[] {
+  const physical = text.split('\n')
+  const out: LogicalLine[] = []
+  for (let i = 0; i < physical.length; i++) {
+    const start = i
+    const parts = [physical[i] ?? '']
+    let size = parts[0]?.length ?? 0
+    while (endsWithContinuation(parts[parts.length - 1] ?? '') && i + 1 < physical.length && size < MAX_LOGICAL_LINE) {
+      const next = physical[++i] ?? ''
+      parts.push(next)
+      size += next.length
+    }
+    const text = parts.map((p, k) => (k < parts.length - 1 ? p.slice(0, -1) : p)).join('')
+    out.push({ line: start + 1, endLine: i + 1, text, source: parts.join('\n') })
+  }
+  return out
+}
+
+/** An odd number of trailing backslashes: the last one escapes the newline. */
+function endsWithContinuation(line: string): boolean {
+  let n = 0
+  for (let k = line.length - 1; k >= 0 && line[k] === '\\'; k--) n++
+  return n % 2 === 1
+}

@@ -1,0 +1,941 @@
+/**
+ * @fileoverview A forgiving lexer for shell code as it appears in m4 macros, configure scripts,
+ * Makefile recipes, CMake and meson calls and plain scripts. It records which command feeds which
+ * (pipelines, lists, substitutions, compound commands, macro arguments) and never throws: text is
+ * hostile, so every loop either consumes input or stops, nesting is capped, and scans that look
+ * ahead (closing quotes, here-document ends) have budgets.
+ */
+import type { Command, CommandList, Compound, CompoundKind, Connector, Dialect, Nested, NestedKind, Pipeline, Redirect, Word } from './ast.js'
+import { LineIndex } from './lines.js'
+import { codeStrings } from './code-strings.js'
+
+export interface ParseOptions {
+  readonly dialect?: Dialect
+  /** line number of the first line of `text` in the analysed file */
+  readonly firstLine?: number
+  /** nesting already used by the caller: nested texts share one depth budget */
+  readonly depth?: number
+}
+
+/** Nesting beyond this is read as flat text: deeper real code does not exist, deeper input is an attack on the lexer. */
+const MAX_DEPTH = 24
+/** A quote that does not close within this many characters is taken as a stray character. */
+const MAX_QUOTE_CHARS = 32_000
+/** Here-document ends are searched at most this far, and in total at most a few times the text. */
+const MAX_HEREDOC_LINES = 50_000
+
+const BLANK = new Set([' ', '\t', '\r', '\f', '\v'])
+const COMPOUND_OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case'])
+const PREFIX_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'function', 'time'])
+const CMAKE_BLOCKS = new Set(['if', 'foreach', 'while', 'function', 'macro', 'block'])
+/** execute_process/add_custom_command keywords that end the command before them */
+const CMAKE_KEYWORDS = new Set([
+  'OUTPUT_VARIABLE', 'ERROR_VARIABLE', 'RESULT_VARIABLE', 'RESULTS_VARIABLE', 'WORKING_DIRECTORY', 'OUTPUT_QUIET', 'ERROR_QUIET',
+  'INPUT_FILE', 'OUTPUT_FILE', 'ERROR_FILE', 'TIMEOUT', 'OUTPUT_STRIP_TRAILING_WHITESPACE', 'ERROR_STRIP_TRAILING_WHITESPACE',
+  'DEPENDS', 'OUTPUT', 'COMMENT', 'VERBATIM', 'BYPRODUCTS', 'MAIN_DEPENDENCY', 'USES_TERMINAL', 'COMMAND_ECHO', 'ENCODING',
+  'ECHO_OUTPUT_VARIABLE', 'ECHO_ERROR_VARIABLE', 'COMMAND_ERROR_IS_FATAL', 'SOURCES', 'ALL', 'APPEND', 'DEPFILE', 'JOB_POOL',
+  'COMMAND_EXPAND_LISTS', 'IMPLICIT_DEPENDS', 'PRE_BUILD', 'PRE_LINK', 'POST_BUILD', 'TARGET',
+])
+
+interface MacroFrame {
+  /** m4 bracket depth when the call opened: only commas and parentheses at this depth belong to the call */
+  readonly base: number
+}
+
+interface Ctx {
+  readonly depth: number
+  /** keywords that end this list (consumed here) */
+  readonly own: ReadonlySet<string>
+  /** keywords that end an enclosing list (left for it) */
+  readonly outer: ReadonlySet<string>
+  /** how many enclosing lists end at `)` */
+  readonly parens: number
+  readonly macro: MacroFrame | undefined
+  /** inside a cmake call: the call's lower-case name */
+  readonly cmakeCall: string | undefined
+  /** inside a cmake or meson call, newlines (and meson commas) separate nothing */
+  readonly blankNewlines: boolean
+  readonly blankCommas: boolean
+  /** case bodies collect their patterns here */
+  readonly patterns: Word[] | undefined
+  /** parentheses that opened in the middle of a command and must not close an enclosing list */
+  readonly loose: { n: number }
+}
+
+interface WordBuild {
+  text: string
+  quoted: boolean
+  unterminated: boolean
+  nested: Nested[]
+  /** quoted parts that span lines, lexed as code later so that nothing can hide inside a stray quote */
+  multiline: { text: string; line: number }[]
+}
+
+interface PendingHeredoc {
+  readonly depth: number
+  readonly delimiter: string
+  readonly stripTabs: boolean
+  readonly into: Nested[]
+}
+
+interface ListResult {
+  readonly list: CommandList
+  /** what ended the list: '' at end of text, ')', ',', or a keyword */
+  readonly stop: string
+}
+
+/**
+ * Lexes shell-like text into nested command lists.
+ * @example parseShell('x=$(base64 -d < f) && eval "$x"').pipelines.length // 2
+ */
+export function parseShell(text: string, options: ParseOptions = {}): CommandList {
+  return new Parser(text, options).parse()
+}
+
+class Parser {
+  readonly #s: string
+  readonly #n: number
+  readonly #dialect: Dialect
+  readonly #lines: LineIndex
+  readonly #firstLine: number
+  readonly #baseDepth: number
+  #pos = 0
+  #m4Depth = 0
+  #pending: PendingHeredoc[] = []
+  #heredocBudget: number
+
+  constructor(text: string, options: ParseOptions) {
+    this.#s = text
+    this.#n = text.length
+    this.#dialect = options.dialect ?? 'sh'
+    this.#firstLine = options.firstLine ?? 1
+    this.#lines = new LineIndex(text, this.#firstLine)
+    this.#baseDepth = options.depth ?? 0
+    this.#heredocBudget = 4 * text.length + 1_000_000
+  }
+
+  parse(): CommandList {
+    const root = this.#root()
+    let result = this.#parseList(root)
+    const lists: CommandList[] = [result.list]
+    // a stray closer at top level ends nothing: keep reading after it
+    while (this.#pos < this.#n) {
+      const before = this.#pos
+      result = this.#parseList(root)
+      lists.push(result.list)
+      if (this.#pos === before) this.#pos++
+    }
+    return lists.length === 1 ? (lists[0] ?? { pipelines: [] }) : { pipelines: lists.flatMap((l) => l.pipelines) }
+  }
+
+  #root(): Ctx {
+    return { depth: this.#baseDepth, own: new Set(), outer: new Set(), parens: 0, macro: undefined, cmakeCall: undefined, blankNewlines: false, blankCommas: false, patterns: undefined, loose: { n: 0 } }
+  }
+
+  #child(ctx: Ctx, change: Partial<Ctx> & { own?: ReadonlySet<string> }): Ctx {
+    const outer = ctx.own.size === 0 ? ctx.outer : new Set([...ctx.outer, ...ctx.own])
+    return {
+      depth: ctx.depth + 1,
+      own: new Set(),
+      outer,
+      parens: ctx.parens,
+      macro: ctx.macro,
+      cmakeCall: ctx.cmakeCall,
+      blankNewlines: ctx.blankNewlines,
+      blankCommas: ctx.blankCommas,
+      patterns: undefined,
+      loose: { n: 0 },
+      ...change,
+    }
+  }
+
+  #line(offset = this.#pos): number {
+    return this.#lines.lineAt(Math.min(offset, Math.max(0, this.#n - 1)))
+  }
+
+  #at(offset = 0): string {
+    return this.#s[this.#pos + offset] ?? ''
+  }
+
+  // ---- lists, pipelines, commands -------------------------------------------------------------
+
+  #parseList(ctx: Ctx): ListResult {
+    const pipelines: Pipeline[] = []
+    let connector: Connector = ''
+    let expectPattern = ctx.patterns !== undefined
+    for (;;) {
+      const before = this.#pos
+      this.#skipBlanks(ctx)
+      if (this.#pos >= this.#n) return { list: { pipelines }, stop: '' }
+      const c = this.#at()
+      if (c === '\n') {
+        this.#newline()
+        if (!connector) connector = '\n'
+        continue
+      }
+      if (this.#skipComment()) continue
+      if (c === ';') {
+        if (this.#at(1) === ';' || this.#at(1) === '&') {
+          this.#pos += this.#at(1) === ';' && this.#at(2) === '&' ? 3 : 2
+          connector = ';;'
+          if (ctx.patterns) expectPattern = true
+        } else {
+          this.#pos++
+          connector = ';'
+        }
+        continue
+      }
+      if (c === '&' && this.#at(1) === '&') {
+        this.#pos += 2
+        connector = '&&'
+        this.#skipBlanksAndNewlines(ctx)
+        continue
+      }
+      if (c === '|' && this.#at(1) === '|') {
+        this.#pos += 2
+        connector = '||'
+        this.#skipBlanksAndNewlines(ctx)
+        continue
+      }
+      if (c === '&' && this.#at(1) !== '>') {
+        this.#pos++
+        connector = '&'
+        continue
+      }
+      if (c === '|') {
+        this.#pos++
+        continue
+      }
+      if (c === ')') {
+        if (ctx.loose.n > 0) {
+          ctx.loose.n--
+          this.#pos++
+          continue
+        }
+        if (ctx.parens > 0 && !(ctx.macro && this.#m4Depth > ctx.macro.base)) return { list: { pipelines }, stop: ')' }
+        this.#pos++
+        connector = ';'
+        continue
+      }
+      if (c === ',' && this.#commaEndsList(ctx)) return { list: { pipelines }, stop: ',' }
+      const keyword = this.#peekKeyword()
+      if (keyword !== undefined) {
+        if (ctx.own.has(keyword)) {
+          this.#pos += keyword.length
+          return { list: { pipelines }, stop: keyword }
+        }
+        if (ctx.outer.has(keyword)) return { list: { pipelines }, stop: keyword }
+      }
+      if (expectPattern && ctx.patterns) {
+        this.#readPatterns(ctx, ctx.patterns)
+        expectPattern = false
+        if (this.#pos === before) this.#pos++
+        continue
+      }
+      const pipeline = this.#parsePipeline(ctx, pipelines.length === 0 ? '' : connector || ';')
+      if (pipeline) {
+        pipelines.push(pipeline)
+        connector = ''
+      }
+      if (this.#pos === before) this.#pos++
+    }
+  }
+
+  #parsePipeline(ctx: Ctx, connector: Connector): Pipeline | undefined {
+    const commands: Command[] = []
+    for (;;) {
+      const before = this.#pos
+      const { command, then } = this.#parseCommand(ctx)
+      if (command) commands.push(command)
+      if (then === 'pipe') continue
+      if (then === 'sep') break
+      this.#skipBlanks(ctx)
+      if (this.#at() === '|' && this.#at(1) !== '|') {
+        this.#pos += this.#at(1) === '&' ? 2 : 1
+        this.#skipBlanksAndNewlines(ctx)
+        continue
+      }
+      if (this.#pos === before || !command) break
+      break
+    }
+    const first = commands[0]
+    const last = commands[commands.length - 1]
+    if (!first || !last) return undefined
+    return { commands, connector, line: first.line, endLine: last.endLine }
+  }
+
+  #parseCommand(ctx: Ctx): { command?: Command; then?: 'pipe' | 'sep' } {
+    this.#skipBlanks(ctx)
+    // keywords that only introduce the next command
+    for (;;) {
+      const kw = this.#dialect === 'cmake' ? undefined : this.#peekKeyword()
+      if (kw !== undefined && PREFIX_KEYWORDS.has(kw) && !ctx.own.has(kw) && !ctx.outer.has(kw)) {
+        this.#pos += kw.length
+        this.#skipBlanks(ctx)
+        continue
+      }
+      if (this.#at() === '!' && (BLANK.has(this.#at(1)) || this.#at(1) === '\n')) {
+        this.#pos++
+        this.#skipBlanks(ctx)
+        continue
+      }
+      break
+    }
+    const start = this.#pos
+    const line = this.#line()
+    const words: Word[] = []
+    const multiline = new Map<Word, { text: string; line: number }[]>()
+    const redirects: Redirect[] = []
+    const heredocs: Nested[] = []
+    let compound: Compound | undefined = this.#parseCompoundStart(ctx)
+    let then: 'pipe' | 'sep' | undefined
+    let lastWordEnd = -1
+
+    for (;;) {
+      this.#skipBlanks(ctx)
+      if (this.#pos >= this.#n) break
+      const c = this.#at()
+      if (c === '\n' || c === ';' || c === '|' || c === ')') {
+        if (c === ')' && ctx.loose.n > 0) {
+          ctx.loose.n--
+          this.#pos++
+          continue
+        }
+        break
+      }
+      if (c === '&' && this.#at(1) !== '>') break
+      if (c === ',' && this.#commaEndsList(ctx)) break
+      if (c === '#' || this.#atDnl()) break
+      if (c === '(') {
+        const callName = words.length > 0 && lastWordEnd === this.#pos && !compound ? words[words.length - 1]?.text : undefined
+        if (callName !== undefined && /^[A-Za-z_][\w.]*$/.test(callName)) {
+          if (this.#dialect === 'sh' || this.#dialect === 'make') {
+            // name() — a function definition; its body is the next command
+            if (this.#skipEmptyParens()) break
+          } else if (ctx.depth < MAX_DEPTH) {
+            compound = this.#parseCall(ctx, callName, words.length === 1)
+            lastWordEnd = -1
+            break
+          }
+        }
+        if (words.length === 0 && !compound && ctx.depth < MAX_DEPTH) {
+          compound = this.#parseSubshell(ctx)
+          continue
+        }
+        ctx.loose.n++
+        this.#pos++
+        continue
+      }
+      if ((c === '<' || c === '>') && this.#at(1) === '(' && this.#dialect !== 'cmake' && this.#dialect !== 'make') {
+        const w = this.#readWord(ctx)
+        if (w) {
+          words.push(w.word)
+          lastWordEnd = this.#pos
+          continue
+        }
+      }
+      if (c === '<' || c === '>' || (c === '&' && this.#at(1) === '>')) {
+        this.#parseRedirect(ctx, '', redirects, heredocs)
+        continue
+      }
+      const w = this.#readWord(ctx)
+      if (!w) break
+      if (/^\d+$/.test(w.word.raw) && (this.#at() === '<' || this.#at() === '>')) {
+        this.#parseRedirect(ctx, w.word.raw, redirects, heredocs)
+        continue
+      }
+      if (this.#dialect === 'cmake' && ctx.cmakeCall !== undefined && !w.word.quoted) {
+        if (w.word.text === 'COMMAND') {
+          if (words.length > 0 || compound) {
+            then = ctx.cmakeCall === 'execute_process' ? 'pipe' : 'sep'
+            break
+          }
+          continue
+        }
+        if (CMAKE_KEYWORDS.has(w.word.text)) {
+          then = 'sep'
+          break
+        }
+      }
+      words.push(w.word)
+      if (w.multiline.length) multiline.set(w.word, w.multiline)
+      lastWordEnd = this.#pos
+    }
+    if (words.length === 0 && !compound && redirects.length === 0) return then ? { then } : {}
+    this.#lexCodeContexts(words, multiline, ctx)
+    const endLine = this.#line(Math.max(start, this.#pos - 1))
+    const command: Command = { words, redirects, compound, heredocs, line: words[0]?.line ?? line, endLine: Math.max(endLine, line) }
+    return then ? { command, then } : { command }
+  }
+
+  /** `if`, `while`, `for`, `case`, `{`: the compound command starting here, if any. */
+  #parseCompoundStart(ctx: Ctx): Compound | undefined {
+    if (ctx.depth >= MAX_DEPTH) return undefined
+    if (this.#at() === '{' && (BLANK.has(this.#at(1)) || this.#at(1) === '\n') && this.#dialect !== 'cmake') {
+      this.#pos++
+      const body = this.#parseList(this.#child(ctx, { own: new Set(['}']) }))
+      return { kind: 'brace', name: '{', parts: [body.list], words: [] }
+    }
+    if (this.#at() === '(' && this.#at(1) === '(' && this.#dialect !== 'cmake' && this.#dialect !== 'meson') {
+      // (( arithmetic )): nothing runs in it
+      const end = this.#balanced(this.#pos, '(', ')', 10_000)
+      if (end > 0) this.#pos = end
+      return undefined
+    }
+    const kw = this.#peekKeyword()
+    if (kw === undefined || ctx.own.has(kw) || ctx.outer.has(kw)) return undefined
+    if (this.#dialect === 'cmake') return undefined // cmake blocks open at their call
+    if (this.#dialect === 'meson') {
+      if (kw !== 'if' && kw !== 'foreach') return undefined
+      this.#pos += kw.length
+      const condition = this.#parsePipeline(this.#child(ctx, {}), '')
+      const body = this.#parseList(this.#child(ctx, { own: new Set([kw === 'if' ? 'endif' : 'endforeach']) }))
+      return { kind: 'block', name: kw, parts: [{ pipelines: condition ? [condition] : [] }, body.list], words: [] }
+    }
+    if (!COMPOUND_OPENERS.has(kw)) return undefined
+    this.#pos += kw.length
+    if (kw === 'if') return this.#twoPart(ctx, 'if', 'if', 'then', 'fi')
+    if (kw === 'while' || kw === 'until') return this.#twoPart(ctx, kw, kw, 'do', 'done')
+    if (kw === 'for' || kw === 'select') return this.#twoPart(ctx, 'for', kw, 'do', 'done')
+    // case WORD in ... esac
+    const subject: Word[] = []
+    for (let guard = 0; guard < 64; guard++) {
+      this.#skipBlanks(ctx)
+      if (this.#peekKeyword() === 'in') {
+        this.#pos += 2
+        break
+      }
+      const w = this.#readWord(ctx)
+      if (!w) break
+      subject.push(w.word)
+    }
+    const patterns: Word[] = []
+    const body = this.#parseList(this.#child(ctx, { own: new Set(['esac']), patterns }))
+    return { kind: 'case', name: 'case', parts: [body.list], words: [...subject, ...patterns] }
+  }
+
+  #twoPart(ctx: Ctx, kind: CompoundKind, name: string, middle: string, end: string): Compound {
+    const head = this.#parseList(this.#child(ctx, { own: new Set([middle]) }))
+    const body = head.stop === middle ? this.#parseList(this.#child(ctx, { own: new Set([end]) })).list : { pipelines: [] }
+    return { kind, name, parts: [head.list, body], words: [] }
+  }
+
+  #parseSubshell(ctx: Ctx): Compound {
+    this.#pos++
+    const inner = this.#parseList(this.#child(ctx, { parens: ctx.parens + 1, macro: undefined }))
+    if (inner.stop === ')') this.#pos++
+    return { kind: 'subshell', name: '(', parts: [inner.list], words: [] }
+  }
+
+  /** `NAME(args)` in m4, cmake and meson; cmake `if(...)` ... `endif()` blocks include their body. */
+  #parseCall(ctx: Ctx, name: string, atCommandStart: boolean): Compound {
+    this.#pos++
+    const parts: CommandList[] = []
+    if (this.#dialect === 'm4') {
+      const macro: MacroFrame = { base: this.#m4Depth }
+      for (let guard = 0; guard < 10_000; guard++) {
+        const arg = this.#parseList(this.#child(ctx, { parens: ctx.parens + 1, macro }))
+        parts.push(arg.list)
+        if (arg.stop === ',') {
+          this.#pos++
+          continue
+        }
+        if (arg.stop === ')') this.#pos++
+        break
+      }
+      return { kind: 'macro', name, parts, words: [] }
+    }
+    const cmake = this.#dialect === 'cmake'
+    const args = this.#parseList(this.#child(ctx, { parens: ctx.parens + 1, macro: undefined, cmakeCall: cmake ? name.toLowerCase() : undefined, blankNewlines: true, blankCommas: !cmake }))
+    if (args.stop === ')') this.#pos++
+    parts.push(args.list)
+    const lower = name.toLowerCase()
+    if (cmake && atCommandStart && CMAKE_BLOCKS.has(lower) && ctx.depth + 1 < MAX_DEPTH) {
+      const end = `end${lower}`
+      const body = this.#parseList(this.#child(ctx, { own: new Set([end]), cmakeCall: undefined, blankNewlines: false }))
+      if (body.stop === end) this.#skipCallParens()
+      return { kind: 'block', name: lower, parts: [args.list, body.list], words: [] }
+    }
+    return { kind: 'macro', name, parts, words: [] }
+  }
+
+  #skipCallParens(): void {
+    let p = this.#pos
+    while (p < this.#n && BLANK.has(this.#s[p] ?? '')) p++
+    if (this.#s[p] !== '(') return
+    const end = this.#balanced(p, '(', ')', 10_000)
+    if (end > 0) this.#pos = end
+  }
+
+  #skipEmptyParens(): boolean {
+    let p = this.#pos + 1
+    while (p < this.#n && BLANK.has(this.#s[p] ?? '')) p++
+    if (this.#s[p] !== ')') return false
+    this.#pos = p + 1
+    return true
+  }
+
+  #readPatterns(ctx: Ctx, into: Word[]): void {
+    this.#skipBlanksAndNewlines(ctx)
+    if (this.#at() === '(') this.#pos++
+    for (;;) {
+      this.#skipBlanks(ctx)
+      const c = this.#at()
+      if (c === ')') {
+        this.#pos++
+        return
+      }
+      if (c === '|') {
+        this.#pos++
+        continue
+      }
+      if (c === '\n' || c === '' || c === ';') return
+      const w = this.#readWord(ctx)
+      if (!w) {
+        this.#pos++
+        continue
+      }
+      into.push(w.word)
+    }
+  }
+
+  #parseRedirect(ctx: Ctx, fd: string, into: Redirect[], heredocs: Nested[]): void {
+    const line = this.#line()
+    const op = /^(?:&>>|&>|<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)/.exec(this.#s.slice(this.#pos, this.#pos + 3))?.[0] ?? this.#at()
+    this.#pos += op.length
+    this.#skipBlanks(ctx)
+    const target = this.#at() === '\n' ? undefined : this.#readWord(ctx)?.word
+    into.push({ op, fd, target, line })
+    if ((op === '<<' || op === '<<-') && target && target.text.length > 0) {
+      this.#pending.push({ depth: ctx.depth + 1, delimiter: target.text, stripTabs: op === '<<-', into: heredocs })
+    }
+  }
+
+  // ---- words --------------------------------------------------------------------------------
+
+  #readWord(ctx: Ctx): { word: Word; multiline: { text: string; line: number }[] } | undefined {
+    const start = this.#pos
+    const line = this.#line()
+    const b: WordBuild = { text: '', quoted: false, unterminated: false, nested: [], multiline: [] }
+    const m4 = this.#dialect === 'm4'
+    const cmake = this.#dialect === 'cmake'
+    while (this.#pos < this.#n) {
+      const c = this.#at()
+      if (m4 && (c === '[' || c === ']')) {
+        this.#bracket(c)
+        this.#pos++
+        continue
+      }
+      if (BLANK.has(c) || c === '\n') break
+      if (c === ';' || c === '&' || c === '|' || c === ')') break
+      if (c === '<' || c === '>') {
+        if (this.#at(1) === '(' && this.#pos === start && !cmake && this.#dialect !== 'make' && ctx.depth < MAX_DEPTH) {
+          this.#readNestedList(ctx, b, 'process', 2)
+          continue
+        }
+        break
+      }
+      if (c === '(') break
+      if (c === ',' && (ctx.blankCommas || this.#commaEndsList(ctx))) break
+      if (c === '#' && this.#pos === start) break
+      if (m4 && c === 'd' && this.#pos > start && this.#atDnl()) break
+      if (c === '\\') {
+        if (this.#at(1) === '\n') this.#pos += 2
+        else {
+          b.text += this.#at(1)
+          this.#pos += Math.min(2, this.#n - this.#pos)
+        }
+        continue
+      }
+      if (c === "'" && !cmake) {
+        this.#readSingleQuoted(b)
+        continue
+      }
+      if (c === '"') {
+        this.#readDoubleQuoted(ctx, b)
+        continue
+      }
+      if (c === '`' && !cmake) {
+        this.#readBackquoted(ctx, b)
+        continue
+      }
+      if (c === '$') {
+        this.#readDollar(ctx, b)
+        continue
+      }
+      if (cmake && c === '[' && /^\[=*\[/.test(this.#s.slice(this.#pos, this.#pos + 40))) {
+        this.#readBracketArgument(b)
+        continue
+      }
+      b.text += c
+      this.#pos++
+    }
+    if (this.#pos === start) return undefined
+    const word: Word = { text: b.text, raw: this.#s.slice(start, this.#pos), line, quoted: b.quoted, unterminated: b.unterminated, nested: b.nested }
+    return { word, multiline: b.multiline }
+  }
+
+  #bracket(c: string): void {
+    this.#m4Depth = Math.max(0, this.#m4Depth + (c === '[' ? 1 : -1))
+  }
+
+  #countBrackets(text: string): void {
+    if (this.#dialect !== 'm4') return
+    for (const ch of text) if (ch === '[' || ch === ']') this.#bracket(ch)
+  }
+
+  #restOfLine(from: number): number {
+    const eol = this.#s.indexOf('\n', from)
+    return eol < 0 ? this.#n : eol
+  }
+
+  #readSingleQuoted(b: WordBuild): void {
+    const open = this.#pos
+    const close = this.#s.indexOf("'", open + 1)
+    const closed = close >= 0 && close - open <= MAX_QUOTE_CHARS
+    const end = closed ? close : this.#restOfLine(open + 1)
+    const content = this.#s.slice(open + 1, end)
+    this.#countBrackets(content)
+    b.text += content
+    b.quoted = true
+    if (!closed) b.unterminated = true
+    else if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(open + 1) })
+    this.#pos = closed ? close + 1 : end
+  }
+
+  /** Index of the closing double quote, or -1 when none comes within the budget. */
+  #scanDoubleQuote(from: number): number {
+    const limit = Math.min(this.#n, from + MAX_QUOTE_CHARS)
+    for (let p = from; p < limit; p++) {
+      const ch = this.#s[p]
+      if (ch === '\\') p++
+      else if (ch === '"') return p
+    }
+    return -1
+  }
+
+  #readDoubleQuoted(ctx: Ctx, b: WordBuild): void {
+    const open = this.#pos
+    b.quoted = true
+    const close = this.#scanDoubleQuote(open + 1)
+    if (close < 0) {
+      // stray quote: the rest of the line is its content, nothing in it is expanded
+      const end = this.#restOfLine(open + 1)
+      const content = this.#s.slice(open + 1, end)
+      this.#countBrackets(content)
+      b.text += content
+      b.unterminated = true
+      this.#pos = end
+      return
+    }
+    const contentStart = open + 1
+    const textStart = b.text.length
+    this.#pos = contentStart
+    const hardLimit = Math.min(this.#n, open + 2 * MAX_QUOTE_CHARS)
+    while (this.#pos < hardLimit) {
+      const c = this.#at()
+      if (c === '"') {
+        this.#pos++
+        const content = b.text.slice(textStart)
+        if (this.#s.slice(contentStart, this.#pos).includes('\n')) b.multiline.push({ text: content, line: this.#line(contentStart) })
+        return
+      }
+      if (c === '\\') {
+        const next = this.#at(1)
+        if (next === '\n') this.#pos += 2
+        else if (next === '$' || next === '`' || next === '"' || next === '\\') {
+          b.text += next
+          this.#pos += 2
+        } else {
+          b.text += c
+          this.#pos++
+        }
+        continue
+      }
+      if (c === '$') {
+        this.#readDollar(ctx, b)
+        continue
+      }
+      if (c === '`' && this.#dialect !== 'cmake') {
+        this.#readBackquoted(ctx, b)
+        continue
+      }
+      if (this.#dialect === 'm4' && (c === '[' || c === ']')) this.#bracket(c)
+      b.text += c
+      this.#pos++
+    }
+    b.unterminated = true
+  }
+
+  #readBackquoted(ctx: Ctx, b: WordBuild): void {
+    const open = this.#pos
+    const limit = Math.min(this.#n, open + MAX_QUOTE_CHARS)
+    let p = open + 1
+    while (p < limit && this.#s[p] !== '`') p += this.#s[p] === '\\' ? 2 : 1
+    const closed = p < this.#n && this.#s[p] === '`'
+    const end = closed ? p : this.#restOfLine(open + 1)
+    const body = this.#s.slice(open + 1, end).replace(/\\([\\`$])/g, '$1')
+    this.#countBrackets(body)
+    this.#pos = closed ? end + 1 : end
+    if (!closed) b.unterminated = true
+    b.text += this.#s.slice(open, this.#pos)
+    if (ctx.depth < MAX_DEPTH) b.nested.push(this.#nestedText('backquote', body, this.#line(open), ctx.depth + 1))
+  }
+
+  #readBracketArgument(b: WordBuild): void {
+    const m = /^\[(=*)\[/.exec(this.#s.slice(this.#pos, this.#pos + 40))
+    const eq = m?.[1] ?? ''
+    const closer = `]${eq}]`
+    const from = this.#pos + eq.length + 2
+    const close = this.#s.indexOf(closer, from)
+    const end = close < 0 ? this.#n : close
+    const content = this.#s.slice(from, end)
+    b.text += content
+    b.quoted = true
+    if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(from) })
+    this.#pos = close < 0 ? this.#n : close + closer.length
+  }
+
+  #readDollar(ctx: Ctx, b: WordBuild): void {
+    const next = this.#at(1)
+    if (this.#dialect === 'make') {
+      if (next === '$') {
+        // `$$` is the shell's `$`
+        this.#pos++
+        this.#readShellDollar(ctx, b)
+        return
+      }
+      if (next === '(' || next === '{') {
+        const end = this.#balanced(this.#pos + 1, next, next === '(' ? ')' : '}', MAX_QUOTE_CHARS)
+        if (end < 0) {
+          b.text += '$'
+          this.#pos++
+          return
+        }
+        const inner = this.#s.slice(this.#pos + 2, end - 1)
+        const shell = /^shell\s+/.exec(inner)
+        if (shell && ctx.depth < MAX_DEPTH) b.nested.push(this.#nestedText('make-shell', inner.slice(shell[0].length), this.#line(), ctx.depth + 1))
+        b.text += this.#s.slice(this.#pos, end)
+        this.#pos = end
+        return
+      }
+      b.text += this.#s.slice(this.#pos, this.#pos + 2)
+      this.#pos = Math.min(this.#n, this.#pos + 2)
+      return
+    }
+    if (this.#dialect === 'cmake') {
+      const m = /^\$(?:ENV|CACHE)?\{/.exec(this.#s.slice(this.#pos, this.#pos + 8))
+      if (m) {
+        const open = this.#pos + m[0].length - 1
+        const end = this.#balanced(open, '{', '}', 4096)
+        if (end > 0) {
+          b.text += this.#s.slice(this.#pos, end)
+          this.#pos = end
+          return
+        }
+      }
+      b.text += '$'
+      this.#pos++
+      return
+    }
+    this.#readShellDollar(ctx, b)
+  }
+
+  #readShellDollar(ctx: Ctx, b: WordBuild): void {
+    const next = this.#at(1)
+    if (next === '(') {
+      if (this.#at(2) === '(') {
+        const end = this.#balanced(this.#pos + 1, '(', ')', MAX_QUOTE_CHARS)
+        if (end > 0) {
+          b.text += this.#s.slice(this.#pos, end)
+          this.#pos = end
+          return
+        }
+      }
+      if (ctx.depth < MAX_DEPTH) {
+        this.#readNestedList(ctx, b, 'substitution', 2)
+        return
+      }
+      b.text += '$('
+      this.#pos += 2
+      return
+    }
+    if (next === '{') {
+      const end = this.#balanced(this.#pos + 1, '{', '}', 4096)
+      if (end > 0) {
+        b.text += this.#s.slice(this.#pos, end)
+        this.#pos = end
+        return
+      }
+      b.text += '${'
+      this.#pos += 2
+      return
+    }
+    if (next === "'") {
+      this.#readAnsiC(b)
+      return
+    }
+    b.text += '$'
+    this.#pos++
+  }
+
+  /** `$(`, `<(`, `>(`: the list inside is lexed in place, sharing this text and its line numbers. */
+  #readNestedList(ctx: Ctx, b: WordBuild, kind: NestedKind, openLength: number): void {
+    const open = this.#pos
+    const line = this.#line()
+    this.#pos += openLength
+    const inner = this.#parseList(this.#child(ctx, { parens: ctx.parens + 1, macro: undefined, cmakeCall: undefined, blankNewlines: false, blankCommas: false }))
+    if (inner.stop === ')') this.#pos++
+    else b.unterminated = true
+    b.nested.push({ kind, line, list: inner.list })
+    b.text += this.#s.slice(open, this.#pos)
+  }
+
+  /** `$'...'`: C escapes, as bash decodes them. */
+  #readAnsiC(b: WordBuild): void {
+    let p = this.#pos + 2
+    const limit = Math.min(this.#n, p + MAX_QUOTE_CHARS)
+    let out = ''
+    while (p < limit && this.#s[p] !== "'") {
+      if (this.#s[p] === '\\' && p + 1 < this.#n) {
+        const rest = this.#s.slice(p + 1, p + 5)
+        const m = /^(?:x([0-9A-Fa-f]{1,2})|([0-7]{1,3})|(.))/s.exec(rest)
+        if (m?.[1] !== undefined) out += String.fromCharCode(parseInt(m[1], 16))
+        else if (m?.[2] !== undefined) out += String.fromCharCode(parseInt(m[2], 8) & 0xff)
+        else out += ANSI_ESCAPES[m?.[3] ?? ''] ?? m?.[3] ?? ''
+        p += 1 + (m?.[0].length ?? 1)
+        continue
+      }
+      out += this.#s[p]
+      p++
+    }
+    b.text += out
+    b.quoted = true
+    if (p >= limit || this.#s[p] !== "'") b.unterminated = true
+    this.#pos = Math.min(this.#n, p + 1)
+  }
+
+  /** Offset just past the closer matching the opener at `open`, or -1 within `limit` characters. */
+  #balanced(open: number, opener: string, closer: string, limit: number): number {
+    let depth = 0
+    const end = Math.min(this.#n, open + limit)
+    for (let p = open; p < end; p++) {
+      const ch = this.#s[p]
+      if (ch === '\\') p++
+      else if (ch === opener) depth++
+      else if (ch === closer && --depth === 0) return p + 1
+    }
+    return -1
+  }
+
+  #nestedText(kind: NestedKind, text: string, line: number, depth: number): Nested {
+    return { kind, line, list: new Parser(text, { dialect: this.#dialect, firstLine: line, depth }).parse() }
+  }
+
+  /** Strings that will run as code later are lexed as code now (see code-strings.ts). */
+  #lexCodeContexts(words: Word[], multiline: Map<Word, { text: string; line: number }[]>, ctx: Ctx): void {
+    if (ctx.depth + 1 >= MAX_DEPTH) return
+    for (const code of codeStrings(words, multiline, this.#dialect)) {
+      ;(code.word.nested as Nested[]).push(this.#nestedText('string', code.text, code.line, ctx.depth + 1))
+    }
+  }
+
+  // ---- blanks, comments, keywords, here-documents ---------------------------------------------
+
+  #skipBlanks(ctx: Ctx): void {
+    while (this.#pos < this.#n) {
+      const c = this.#at()
+      if (BLANK.has(c)) this.#pos++
+      else if (c === '\\' && this.#at(1) === '\n') this.#pos += 2
+      else if (this.#dialect === 'm4' && (c === '[' || c === ']')) {
+        this.#bracket(c)
+        this.#pos++
+      } else if (ctx.blankNewlines && c === '\n') this.#newline()
+      else if (ctx.blankCommas && c === ',') this.#pos++
+      else if (ctx.blankNewlines && (c === '#' || this.#atDnl())) this.#skipComment()
+      else return
+    }
+  }
+
+  #skipBlanksAndNewlines(ctx: Ctx): void {
+    for (;;) {
+      const before = this.#pos
+      this.#skipBlanks(ctx)
+      if (this.#at() === '\n') this.#newline()
+      else this.#skipComment()
+      if (this.#pos === before) return
+    }
+  }
+
+  /** At a comment: `#` to the end of the line; m4's `dnl` also eats the newline. */
+  #skipComment(): boolean {
+    if (this.#at() === '#') {
+      this.#pos = this.#restOfLine(this.#pos)
+      return true
+    }
+    if (this.#atDnl()) {
+      const eol = this.#restOfLine(this.#pos)
+      this.#pos = eol
+      if (this.#at() === '\n') this.#newline()
+      return true
+    }
+    return false
+  }
+
+  #atDnl(): boolean {
+    if (this.#dialect !== 'm4' || !this.#s.startsWith('dnl', this.#pos)) return false
+    const before = this.#s[this.#pos - 1] ?? ''
+    const after = this.#s[this.#pos + 3] ?? ''
+    return !/\w/.test(before) && !/\w/.test(after)
+  }
+
+  #commaEndsList(ctx: Ctx): boolean {
+    return ctx.macro !== undefined && this.#m4Depth <= ctx.macro.base
+  }
+
+  #peekKeyword(): string | undefined {
+    const c = this.#at()
+    if (c === '}') {
+      const after = this.#at(1)
+      return after === '' || BLANK.has(after) || after === '\n' || after === ';' || after === ')' || after === '&' || after === '|' ? '}' : undefined
+    }
+    if (!/[a-z]/i.test(c)) return undefined
+    const m = /^[A-Za-z_]+/.exec(this.#s.slice(this.#pos, this.#pos + 24))
+    const word = m?.[0]
+    if (!word) return undefined
+    const after = this.#s[this.#pos + word.length] ?? ''
+    if (after !== '' && !BLANK.has(after) && !';&|)\n'.includes(after) && !(after === '(' && this.#dialect === 'cmake')) return undefined
+    return this.#dialect === 'cmake' ? word.toLowerCase() : word
+  }
+
+  #newline(): void {
+    this.#pos++
+    if (this.#pending.length === 0) return
+    const pending = this.#pending
+    this.#pending = []
+    for (const heredoc of pending) this.#readHeredoc(heredoc)
+  }
+
+  #readHeredoc(h: PendingHeredoc): void {
+    const bodyStart = this.#pos
+    let lineStart = bodyStart
+    for (let k = 0; k < MAX_HEREDOC_LINES && lineStart <= this.#n && this.#heredocBudget > 0; k++) {
+      const eol = this.#restOfLine(lineStart)
+      const raw = this.#s.slice(lineStart, eol)
+      this.#heredocBudget -= raw.length + 1
+      const candidate = (h.stripTabs ? raw.replace(/^\t+/, '') : raw).trimEnd()
+      if (candidate === h.delimiter) {
+        const body = this.#s.slice(bodyStart, lineStart)
+        this.#pos = Math.min(this.#n, eol + 1)
+        // the delimiter line ends the command line it belongs to
+        if (h.depth < MAX_DEPTH) h.into.push(this.#nestedText('heredoc', body, this.#line(bodyStart), h.depth))
+        return
+      }
+      if (eol >= this.#n) return
+      lineStart = eol + 1
+    }
+  }
+}
+
+const ANSI_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b', E: '\x1b', '\\': '\\', "'": "'", '"': '"' }
+

@@ -1,0 +1,69 @@
+/** @fileoverview Shell variable assignments of one file, for following `eval $cmd` and `$prog -d`. */
+import type { Command, CommandList, Word } from './ast.js'
+import { allCommands } from './walk.js'
+import { commandWordIndex, isAssignment, normalizeVarName, varName } from './words.js'
+
+export interface Assignment {
+  readonly name: string
+  /** the value after quote removal */
+  readonly value: string
+  readonly line: number
+  readonly word: Word
+  /** the value lexed as code, when it looks like a command */
+  readonly code: CommandList | undefined
+  /** command substitutions whose output the value holds */
+  readonly substitutions: readonly CommandList[]
+}
+
+const DECLARERS = new Set(['export', 'local', 'readonly', 'declare', 'typeset'])
+/** values are followed at most this many per variable: enough for if/else pairs, bounded for hostile files */
+const MAX_VALUES = 8
+
+/** All assignments of a lexed text, by variable name. */
+export class Variables {
+  readonly #byName = new Map<string, Assignment[]>()
+
+  constructor(script: CommandList) {
+    for (const cmd of allCommands(script)) for (const w of assignmentWords(cmd)) this.#add(w)
+  }
+
+  #add(word: Word): void {
+    const eq = word.text.indexOf('=')
+    const name = normalizeVarName(word.text.slice(0, eq).replace(/\+$/, ''))
+    const value = word.text.slice(eq + 1)
+    const code = word.nested.find((n) => n.kind === 'string')?.list
+    const substitutions = word.nested.filter((n) => n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'make-shell').map((n) => n.list)
+    const list = this.#byName.get(name) ?? []
+    if (list.length < MAX_VALUES) list.push({ name, value, line: word.line, word, code, substitutions })
+    this.#byName.set(name, list)
+  }
+
+  get(name: string): readonly Assignment[] {
+    return this.#byName.get(normalizeVarName(name)) ?? []
+  }
+
+  /** Values of the variable a word refers to, empty ones left out. */
+  valuesOf(text: string): readonly Assignment[] {
+    const name = varName(text)
+    return name === undefined ? [] : this.get(name).filter((a) => a.value.trim() !== '')
+  }
+
+  /**
+   * The literal value of a word that is one variable reference, when every non-empty assignment
+   * gives the same text without expansions; otherwise the word unchanged.
+   */
+  readonly literal = (text: string): string => {
+    const values = new Set(this.valuesOf(text).map((a) => a.value))
+    if (values.size !== 1) return text
+    const [value] = values
+    return value === undefined || /[$`]/.test(value) ? text : value
+  }
+}
+
+function assignmentWords(cmd: Command): Word[] {
+  const texts = cmd.words.map((w) => w.text)
+  const at = commandWordIndex(texts)
+  const out = cmd.words.slice(0, at).filter((w) => isAssignment(w.text))
+  if (DECLARERS.has(texts[at] ?? '')) out.push(...cmd.words.slice(at + 1).filter((w) => isAssignment(w.text)))
+  return out
+}

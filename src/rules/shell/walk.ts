@@ -1,0 +1,52 @@
+/** @fileoverview Visiting every pipeline and command of a lexed text, nested ones included. */
+import type { Command, CommandList, NestedKind, Pipeline } from './ast.js'
+
+export type Origin = 'top' | 'compound' | NestedKind
+
+export interface PipelineSite {
+  readonly pipeline: Pipeline
+  readonly list: CommandList
+  readonly index: number
+  readonly origin: Origin
+}
+
+/** The lists directly inside a command: compound parts, substitutions, code strings, here-documents. */
+export function innerLists(cmd: Command): { origin: Origin; list: CommandList }[] {
+  const out: { origin: Origin; list: CommandList }[] = []
+  if (cmd.compound) {
+    for (const part of cmd.compound.parts) out.push({ origin: 'compound', list: part })
+    for (const w of cmd.compound.words) for (const n of w.nested) out.push({ origin: n.kind, list: n.list })
+  }
+  for (const w of cmd.words) for (const n of w.nested) out.push({ origin: n.kind, list: n.list })
+  for (const r of cmd.redirects) for (const n of r.target?.nested ?? []) out.push({ origin: n.kind, list: n.list })
+  for (const n of cmd.heredocs) out.push({ origin: n.kind, list: n.list })
+  return out
+}
+
+/** Every pipeline, outer ones before the ones nested in them. */
+export function allPipelines(list: CommandList, origin: Origin = 'top'): PipelineSite[] {
+  const out: PipelineSite[] = []
+  const visit = (l: CommandList, o: Origin) => {
+    l.pipelines.forEach((pipeline, index) => {
+      out.push({ pipeline, list: l, index, origin: o })
+      for (const cmd of pipeline.commands) for (const inner of innerLists(cmd)) visit(inner.list, inner.origin)
+    })
+  }
+  visit(list, origin)
+  return out
+}
+
+/** Every command, depth first. */
+export function allCommands(list: CommandList): Command[] {
+  const out: Command[] = []
+  const visit = (l: CommandList) => {
+    for (const p of l.pipelines) {
+      for (const cmd of p.commands) {
+        out.push(cmd)
+        for (const inner of innerLists(cmd)) visit(inner.list)
+      }
+    }
+  }
+  visit(list)
+  return out
+}

@@ -1,0 +1,128 @@
+/** @fileoverview Reading words: assignments, variable references, and which word names the program. */
+import type { Command, Word } from './ast.js'
+
+/** `name=value`, including m4 names built from macro arguments (`gl_$1_config=`). */
+export const isAssignment = (text: string): boolean => /^(?:[A-Za-z_]|\$\{?\d)[\w${}[\]]*\+?=/.test(text)
+
+/** Commands that run the command after them; their own options are skipped too. */
+const WRAPPERS: Readonly<Record<string, RegExp>> = {
+  env: /^-[iu0]*$|^--(?:ignore-environment|null)$|^-u$|^--unset=|^-$/,
+  exec: /^-[acl]+$/,
+  command: /^-[pvV]+$/,
+  builtin: /^$/,
+  nohup: /^$/,
+  nice: /^-n$|^-\d+$|^--adjustment=/,
+  time: /^-p$/,
+  stdbuf: /^-[ioe]|^--(?:input|output|error)=/,
+  timeout: /^-|^\d+[smhd]?$/,
+  sudo: /^-[EHnSk]+$|^-u$/,
+  fakeroot: /^$/,
+}
+const WRAPPER_OPTION_WITH_VALUE = /^-[un]$/
+
+/** Index of the word naming the program, after assignments and wrappers such as `env` or `exec`. */
+export function commandWordIndex(texts: readonly string[]): number {
+  let i = 0
+  while (i < texts.length) {
+    const t = texts[i] ?? ''
+    if (isAssignment(t)) {
+      i++
+      continue
+    }
+    const options = WRAPPERS[basename(t)]
+    if (!options) return i
+    i++
+    while (i < texts.length) {
+      const o = texts[i] ?? ''
+      if (isAssignment(o) || (o.startsWith('-') && options.test(o))) {
+        i += WRAPPER_OPTION_WITH_VALUE.test(o) ? 2 : 1
+        continue
+      }
+      // timeout's duration
+      if (basename(t) === 'timeout' && /^\d+(?:\.\d+)?[smhd]?$/.test(o)) {
+        i++
+        continue
+      }
+      break
+    }
+  }
+  return i
+}
+
+const basename = (text: string): string => text.replace(/^.*\//, '')
+
+/** The text is one variable reference or one command substitution and nothing else. */
+export function isPureExpansion(text: string): boolean {
+  const t = text.trim()
+  return varName(t) !== undefined || /^\$\((?!\().*\)$/s.test(t) || /^`[^`]*`$/s.test(t)
+}
+
+/** `gl_[$1]_config` and `${gl_$1_config}` name the same variable. */
+export const normalizeVarName = (name: string): string => name.replace(/[[\]{}]/g, '')
+
+/**
+ * The variable a word consists of, if it is exactly one reference: `$x`, `${x}`, `"$x"`, make's
+ * `$(X)`, configure's `@X@`, m4's `$gl_[$1]_x`.
+ */
+export function varName(text: string): string | undefined {
+  const t = text.trim()
+  const m =
+    /^\$\{([A-Za-z_][\w$[\]]*)(?:[:]?[-=?+][^}]*)?\}$/.exec(t) ??
+    /^\$([A-Za-z_][\w$[\]{}]*)$/.exec(t) ??
+    /^\$\(([A-Za-z_][\w]*)\)$/.exec(t) ??
+    /^@([A-Za-z_]\w*)@$/.exec(t)
+  const name = m?.[1]
+  return name === undefined ? undefined : normalizeVarName(name)
+}
+
+/** Every variable a text refers to. */
+export function varRefs(text: string): string[] {
+  const out: string[] = []
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][\w$[\]]*)|\$\(([A-Za-z_]\w*)\)|@([A-Za-z_]\w*)@/g)) {
+    const name = m[1] ?? m[2] ?? m[3]
+    if (name) out.push(normalizeVarName(name))
+  }
+  return out
+}
+
+export interface Program {
+  /** base name, or `$NAME` for a program held in a variable (`${SHELL}`, `$(SHELL)`, `@SHELL@`) */
+  readonly name: string
+  readonly index: number
+  readonly word: Word | undefined
+  readonly args: readonly Word[]
+}
+
+/** The program a command runs and its arguments (redirections are kept apart by the lexer). */
+export function program(cmd: Command): Program {
+  const index = commandWordIndex(cmd.words.map((w) => w.text))
+  const word = cmd.words[index]
+  return { name: word ? programName(word.text) : '', index, word, args: cmd.words.slice(index + 1) }
+}
+
+export function programName(text: string): string {
+  const v = varName(text)
+  if (v !== undefined) return `$${v}`
+  return basename(text)
+}
+
+/** Short options, expanded: `-qdc` gives q, d, c; long options are kept whole. */
+export function hasFlag(args: readonly string[], short: string, long?: RegExp): boolean {
+  for (const a of args) {
+    if (a === '--') return false
+    if (long && a.startsWith('--') && long.test(a)) return true
+    if (/^-[A-Za-z0-9]+$/.test(a) && a.slice(1).includes(short)) return true
+  }
+  return false
+}
+
+/** Arguments that are not options (a leading `-` alone counts as an operand: standard input). */
+export function operands(args: readonly string[]): string[] {
+  const out: string[] = []
+  let afterDashes = false
+  for (const a of args) {
+    if (!afterDashes && a === '--') afterDashes = true
+    else if (afterDashes || a === '-' || !a.startsWith('-')) out.push(a)
+  }
+  return out
+}

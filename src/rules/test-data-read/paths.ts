@@ -1,0 +1,29 @@
+/** @fileoverview Which paths are test data, and which of those hold bytes rather than text. */
+
+/** directories that hold test inputs and nothing a build needs */
+const TEST_DIR = /(?:^|[/"'}()=:])(?:tests?|testdata|test[-_]data|testsuite|test[-_]?files|fixtures?|__tests__|testing)\//i
+/** directories that sometimes hold build inputs too: only binary-looking files in them count */
+const DATA_DIR = /(?:^|[/"'}()=:])(?:data|samples?|files)\//i
+const BINARY_EXTENSION = /\.(?:xz|lzma|lz|lz4|gz|tgz|bz2|zst|z|7z|zip|rar|bin|dat|data|raw|img|iso|o|obj|a|so|dll|exe|pyc|class|jar|blob|enc|gpg|asc|pem|der|png|jpe?g|gif|bmp|ico|webp|wav|mp3|ogg|pdf|tar|pack|db|sqlite)$/i
+const TEXT_EXTENSION = /\.(?:in|am|ac|m4|sh|bash|c|h|cc|cpp|cxx|hh|hpp|py|pl|pm|rb|js|ts|txt|md|rst|at|exp|sed|awk|json|xml|ya?ml|cfg|conf|ini|pc|desktop|po|pot|html?|css|tex|texi|[1-9]|mk|cmake|log|trs|out|ok|expected|err|diff|patch)$/i
+
+const TEXT_NAME = /^(?:README|NEWS|ChangeLog|COPYING|AUTHORS|THANKS|TODO|LICENSE|NOTICE|INSTALL|Makefile|GNUmakefile|CMakeLists\.txt|meson\.build|atlocal|atconfig|testsuite|local\.at)(?:\..*)?$/i
+
+export type TestDataKind = 'binary' | 'unknown' | 'text'
+
+/** How a path read by the build relates to test data, or undefined when it is not test data. */
+export function testDataKind(path: string): TestDataKind | undefined {
+  const clean = path.replace(/["']/g, '')
+  const base = clean.replace(/^.*\//, '')
+  const binary = BINARY_EXTENSION.test(base)
+  if (TEST_DIR.test(clean)) return binary ? 'binary' : TEXT_EXTENSION.test(base) || TEXT_NAME.test(base) || base === '' || /[*?]/.test(base) ? 'text' : 'unknown'
+  if (DATA_DIR.test(clean) && binary) return 'binary'
+  return undefined
+}
+
+/** A file that is itself part of a test suite: reading test data is its job. */
+export const isTestPath = (path: string): boolean => TEST_DIR.test(`/${path}`)
+
+/** Makefile rules that run or prepare tests, or build the distribution (which ships test data). */
+export const isTestTarget = (target: string): boolean =>
+  /(?:^|[\s/$({_.-])(?:check|checks|test|tests|testsuite|installcheck|distcheck|dist|distdir|atconfig|atlocal|valgrind|coverage|lcov|fuzz\w*)(?:$|[\s/)}_.:-])|\.(?:log|trs)\b|TEST_SUITE_LOG|TESTSUITE/i.test(target)

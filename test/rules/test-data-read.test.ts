@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { hitsOf } from './helpers.js'
+
+const RULE = 'scan/test-data-read'
+const severities = (path: string, text: string) => hitsOf(RULE, path, text).map((h) => h.severity)
+
+describe('scan/test-data-read', () => {
+  it('high when build logic decodes or runs test data', () => {
+    expect(severities('Makefile.am', 'all-local:\n\tcat $(srcdir)/tests/files/good-1.xz | xz -dc > obj.o\n')).toEqual(['high'])
+    expect(severities('m4/b.m4', 'AC_DEFUN([B], [xz -dc $srcdir/tests/files/$b_name | sh])\n')).toEqual(['high'])
+    expect(severities('CMakeLists.txt', 'execute_process(COMMAND base64 -d ${CMAKE_SOURCE_DIR}/testdata/blob.b64 COMMAND bash)\n')).toEqual(['high'])
+    expect(severities('autogen.sh', '#!/bin/sh\n. "$srcdir/fixtures/env.dat"\n')).toEqual(['medium'])
+  })
+
+  it('medium when build logic only reads or copies binary test data', () => {
+    expect(severities('configure.ac', 'AC_INIT([x], [1])\ncp "$srcdir/tests/files/crc.o" src/\n')).toEqual(['medium'])
+    expect(severities('CMakeLists.txt', 'file(READ "${CMAKE_SOURCE_DIR}/tests/fixtures/key.bin" KEY HEX)\n')).toEqual(['medium'])
+    expect(severities('build.sh', '#!/bin/sh\nwhile read -r l; do :; done < "$srcdir/samples/sound.wav"\n')).toEqual(['medium'])
+  })
+
+  it('stays silent on the test harness, distribution rules and data that builds', () => {
+    expect(severities('Makefile.am', 'TESTS = tests/run.sh\nEXTRA_DIST = tests/files/good-1.xz tests/files/bad-2.lzma\n')).toEqual([])
+    expect(severities('Makefile.am', 'check-local:\n\txz -dc $(srcdir)/tests/files/good-1.xz > /dev/null\n')).toEqual([])
+    expect(severities('Makefile.am', 'dist-hook:\n\tcp -p $(srcdir)/tests/files/*.xz $(distdir)/tests/files/\n')).toEqual([])
+    expect(severities('Makefile.am', '$(srcdir)/tests/package.m4: $(top_srcdir)/configure.ac\n\tcat $(srcdir)/tests/header.at > $@\n')).toEqual([])
+    expect(severities('Makefile.am', 'foo.desktop: $(srcdir)/data/foo.desktop.in\n\tsed -e "s|@bindir@|$(bindir)|" $(srcdir)/data/foo.desktop.in > $@\n')).toEqual([])
+    expect(severities('configure.ac', 'AC_INIT([x], [1])\nAC_CONFIG_TESTDIR([tests])\nAC_CONFIG_FILES([tests/Makefile tests/atlocal])\nAC_OUTPUT\n')).toEqual([])
+    expect(severities('tests/run.sh', '#!/bin/sh\nxz -dc "$srcdir/files/good-1.xz" | cmp - expected\n')).toEqual([])
+    expect(severities('build.sh', '#!/bin/sh\nsed -n 1p "$srcdir/tests/README"\n')).toEqual([])
+  })
+})
