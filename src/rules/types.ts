@@ -11,6 +11,11 @@ export type FileKind =
   | 'makefile-in' // Makefile.in
   | 'cmake'
   | 'meson'
+  | 'python-build' // setup.py, pyproject.toml, setup.cfg
+  | 'javascript' // .js/.cjs/.mjs/.jsx and node shebang scripts
+  | 'typescript'
+  | 'manifest' // package.json
+  | 'ci-workflow' // .github/workflows/*.yml, .gitlab-ci.yml, .travis.yml, ...
   | 'text'
   | 'binary'
 
@@ -36,7 +41,8 @@ export interface RuleHit {
   readonly data?: Readonly<Record<string, unknown>>
 }
 
-export interface Rule {
+/** What every rule, whatever it runs on, documents about itself (listed by `stagelight rules`, SARIF rule metadata). */
+export interface RuleInfo {
   /** stable kebab-case id, prefixed by the command family: `scan/data-to-shell-pipeline` */
   readonly id: string
   readonly title: string
@@ -47,6 +53,10 @@ export interface Rule {
   readonly remediation: string
   readonly defaultSeverity: Severity
   readonly defaultConfidence: Confidence
+}
+
+/** A rule that judges one text file at a time. */
+export interface Rule extends RuleInfo {
   readonly appliesTo: readonly FileKind[]
   run(file: TextFile, context: RuleContext): readonly RuleHit[]
 }
