@@ -67,6 +67,7 @@ export async function* readDirectory(context: SourceContext): AsyncGenerator<Raw
     }
     const name = top.names[top.index++] ?? ''
     const relative = top.relative ? `${top.relative}/${name}` : name
+    if (context.exclude?.(relative)) continue
     const full = join(root, relative)
     let info: Stats
     try {

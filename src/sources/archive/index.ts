@@ -81,7 +81,7 @@ export async function openArtifact(path: string, options: OpenOptions = {}): Pro
   const limits = resolveLimits(options.limits)
   const common = { file: path, limits, onProgress: options.onProgress }
   if (info.isDirectory()) {
-    return new ArtifactReader({ ...common, format: 'directory', fileSize: undefined, stripPrefix: false, open: readDirectory })
+    return new ArtifactReader({ ...common, format: 'directory', fileSize: undefined, stripPrefix: false, open: readDirectory, exclude: options.exclude })
   }
   if (!info.isFile()) throw new StagelightError('E_INPUT_INVALID', `${path}: not a regular file or a directory`, { path })
   const head = await readHead(path, HEAD_BYTES).catch((err: unknown) => {

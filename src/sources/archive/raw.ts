@@ -22,6 +22,8 @@ export interface RawEntry {
 export interface SourceContext {
   readonly file: string
   readonly budget: Budget
+  /** directories only: relative paths to leave out entirely */
+  readonly exclude?: ((path: string) => boolean) | undefined
   report(issue: ArchiveIssue): void
 }
 

@@ -17,6 +17,7 @@ export interface ReaderSpec {
   readonly stripPrefix: boolean
   readonly onProgress: ProgressCallback | undefined
   readonly open: OpenSource
+  readonly exclude?: ((path: string) => boolean) | undefined
 }
 
 const DESCRIPTION: Readonly<Record<ArtifactFormat, string>> = {
@@ -53,7 +54,7 @@ export class ArtifactReader implements ArtifactTree {
     this.cut = false
     this.stripper = new PrefixStripper(spec.stripPrefix)
     const budget = new Budget(spec.limits, spec.format !== 'directory')
-    const context: SourceContext = { file: spec.file, budget, report: (issue) => this.issues.push(issue) }
+    const context: SourceContext = { file: spec.file, budget, report: (issue) => this.issues.push(issue), exclude: spec.exclude }
     const progress = new ProgressTicker(spec.onProgress, () => budget.bytesRead, spec.fileSize)
     const walk = new TreeWalk(context, this.stripper, progress)
     const source = spec.open(context)

@@ -40,6 +40,8 @@ export interface OpenOptions {
   /** 'auto' strips a single common top-level directory (`xz-5.6.1/`, npm `package/`); false keeps paths */
   readonly stripPrefix?: 'auto' | false
   readonly onProgress?: (bytesRead: number, totalBytes: number | undefined) => void
+  /** directories only: paths (relative, posix) that are neither yielded nor descended into, such as `.git` */
+  readonly exclude?: (path: string) => boolean
 }
 
 export interface ArtifactTree {
