@@ -8,6 +8,7 @@
 import type { Command, CommandList, Compound, CompoundKind, Connector, Dialect, Nested, NestedKind, Pipeline, Redirect, Word } from './ast.js'
 import { LineIndex } from './lines.js'
 import { codeStrings } from './code-strings.js'
+import { parseWithTreeSitter } from './tree-sitter.js'
 
 export interface ParseOptions {
   readonly dialect?: Dialect
@@ -18,7 +19,7 @@ export interface ParseOptions {
 }
 
 /** Nesting beyond this is read as flat text: deeper real code does not exist, deeper input is an attack on the lexer. */
-const MAX_DEPTH = 24
+export const MAX_DEPTH = 24
 /** A quote that does not close within this many characters is taken as a stray character. */
 const MAX_QUOTE_CHARS = 32_000
 /** Here-document ends are searched at most this far, and in total at most a few times the text. */
@@ -85,10 +86,21 @@ interface ListResult {
 }
 
 /**
- * Lexes shell-like text into nested command lists.
+ * Reads shell-like text into nested command lists. Plain shell (dialect `sh`) is parsed with
+ * tree-sitter-bash once `loadShellGrammar()` (tree-sitter.ts) has run and the text suits it;
+ * everything else, and plain shell before that, goes through the forgiving lexer.
  * @example parseShell('x=$(base64 -d < f) && eval "$x"').pipelines.length // 2
  */
 export function parseShell(text: string, options: ParseOptions = {}): CommandList {
+  if ((options.dialect ?? 'sh') === 'sh') {
+    const parsed = parseWithTreeSitter(text, options)
+    if (parsed) return parsed
+  }
+  return lexShell(text, options)
+}
+
+/** Lexes shell-like text into nested command lists with the forgiving lexer only. */
+export function lexShell(text: string, options: ParseOptions = {}): CommandList {
   return new Parser(text, options).parse()
 }
 
