@@ -9,6 +9,7 @@ import { Decompress as ZstdDecoder } from 'fzstd'
 import xzDecompress from 'xz-decompress'
 import { bunzip2 } from './bzip2.js'
 import { Unsupported } from './failures.js'
+import { systemXzAvailable, unxzWithProcess } from './xz-process.js'
 
 export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd'
 
@@ -17,7 +18,7 @@ export function decompress(input: AsyncIterable<Buffer>, compression: Compressio
     case 'gzip':
       return throughTransform(input, createGunzip())
     case 'xz':
-      return unxz(input)
+      return systemXzAvailable() ? unxzWithProcess(input) : unxz(input)
     case 'bzip2':
       return bunzip2(input)
     case 'zstd':
