@@ -1,0 +1,296 @@
+/**
+ * @fileoverview Judges one package from the facts gathered while streaming it: its install
+ * scripts, the files they reach (following relative requires), every file's dynamic code and
+ * obfuscation, its bundled executables, and the correlation of install-time trigger, capability
+ * and concealment into one chain.
+ */
+import { posix } from 'node:path'
+import { bySeverityDesc, type Confidence, type Finding, type Severity } from '../model/finding.js'
+import type { JsFacts, JsSite } from './javascript.js'
+import type { InstallScript, ManifestFacts, ScriptStep } from './manifest.js'
+import {
+  BUNDLED_EXECUTABLE,
+  CREDENTIAL_EXFILTRATION,
+  DYNAMIC_CODE,
+  INSTALL_CHAIN,
+  INSTALL_SCRIPT,
+  INSTALL_TIME_CAPABILITY,
+  OBFUSCATED_CODE,
+  REMOTE_SCRIPT_INSTALL,
+  ruleInfo,
+} from './rules.js'
+import { clip } from './text.js'
+
+export interface BinaryFile {
+  readonly path: string
+  /** 'elf' | 'pe' | 'mach-o' | 'wasm' | … */
+  readonly type: string
+}
+
+export interface PackageInput {
+  /** package directory within the tree, '' for a root package */
+  readonly root: string
+  readonly manifest: ManifestFacts | undefined
+  /** facts of the package's JavaScript files, by tree-relative path */
+  readonly js: ReadonlyMap<string, JsFacts>
+  readonly binaries: readonly BinaryFile[]
+  readonly hasBindingGyp: boolean
+}
+
+const MAX_FOLLOW_DEPTH = 4
+/** native executables and libraries: 'elf', 'pe', 'mach-o'/'macho', 'macho-fat' (not wasm, not bytecode) */
+const EXECUTABLE_TYPE = /^(?:elf|pe|pe32\+?|coff|mach-?o(?:-fat)?)$/i
+const PREBUILT_DIR = /(^|\/)(prebuilds?|bin|vendor|build\/Release|lib\/binding|binaries|native|dist)\//
+const PLATFORM_NAME = /(linux|darwin|win32|windows|freebsd|android|sunos|openbsd|macos)[-_]?(x64|arm64|ia32|arm|x86|amd64|universal|riscv64|ppc64|s390x|loong64|mips64el)?/i
+
+/** An install-time file and how it was reached. */
+interface Reached {
+  readonly facts: JsFacts
+  readonly via: string
+  /** where its sites are reported: inline `node -e` code is reported at its package.json line */
+  readonly inline?: { readonly path: string; readonly line: number }
+}
+
+interface Link {
+  /** network, exec, credentials, environment, hidden, obfuscation, decoded… then details */
+  readonly kind: string
+  readonly path: string
+  readonly line: number
+  readonly text: string
+}
+
+function finding(ruleId: string, severity: Severity, confidence: Confidence, path: string, line: number, message: string, evidence: string, data?: Record<string, unknown>): Finding {
+  const info = ruleInfo(ruleId)
+  return { ruleId, severity, confidence, path, line, message, evidence, explanation: `${info.motivation} ${info.remediation}`, ...(data ? { data } : {}) }
+}
+
+const locate = (r: Reached, site: JsSite): { path: string; line: number } => (r.inline ? { path: r.inline.path, line: r.inline.line } : { path: r.facts.path, line: site.line })
+
+const siteLine = (r: Reached, site: JsSite, label: string, category = label.split(' ')[0] ?? label): Link => {
+  const at = locate(r, site)
+  return { kind: category, path: at.path, line: at.line, text: `${at.path}:${at.line}: ${label}: ${site.evidence}` }
+}
+
+/** Resolves a relative require from a file to a file the package has. */
+function resolveRequire(from: string, specifier: string, js: ReadonlyMap<string, JsFacts>): string | undefined {
+  const dir = from.includes('#') ? posix.dirname(from.slice(0, from.indexOf('#'))) : posix.dirname(from)
+  const base = posix.normalize(posix.join(dir, specifier)).replace(/^\.\//, '')
+  for (const candidate of [base, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}/index.js`, `${base}/index.cjs`]) if (js.has(candidate)) return candidate
+  return undefined
+}
+
+/** A credential read that is not merely a named variable or an enumeration of the environment. */
+const strongCredential = (c: { kind: string; what: string }): boolean => c.kind === 'file' || (c.kind === 'whole-env' && !c.what.includes('enumerated'))
+
+const nativeOnly = (s: InstallScript): boolean => s.steps.length > 0 && s.steps.every((x) => x.kind === 'native-build' || x.kind === 'benign')
+
+/** Runs-on-install scripts, excluding uninstall hooks for the trigger (they still are reported). */
+function installTimeFiles(input: PackageInput, scripts: readonly InstallScript[], manifestPath: string): Map<string, Reached> {
+  const reached = new Map<string, Reached>()
+  const queue: { key: string; depth: number }[] = []
+  for (const script of scripts) {
+    for (const step of script.steps) {
+      if (step.kind === 'node-inline' && step.inline) {
+        const key = step.inline.path
+        if (!reached.has(key)) {
+          reached.set(key, { facts: step.inline, via: `"${script.name}" inline code`, inline: { path: manifestPath, line: script.line } })
+          queue.push({ key, depth: 0 })
+        }
+      } else if (step.kind === 'node-file' && step.file !== undefined) {
+        const file = resolveRequire(`${step.file}`, `./${posix.basename(step.file)}`, input.js) ?? (input.js.has(step.file) ? step.file : undefined)
+        const facts = file !== undefined ? input.js.get(file) : undefined
+        if (file !== undefined && facts && !reached.has(file)) {
+          reached.set(file, { facts, via: `"${script.name}": ${clip(step.command, 80)}` })
+          queue.push({ key: file, depth: 0 })
+        }
+      }
+    }
+  }
+  while (queue.length > 0) {
+    const { key, depth } = queue.shift() as { key: string; depth: number }
+    const r = reached.get(key)
+    if (!r || depth >= MAX_FOLLOW_DEPTH) continue
+    for (const edge of r.facts.requires) {
+      const file = resolveRequire(key, edge.specifier, input.js)
+      const facts = file !== undefined ? input.js.get(file) : undefined
+      if (file === undefined || !facts || reached.has(file)) continue
+      reached.set(file, { facts, via: `${r.inline ? r.inline.path : key}:${edge.line} ${edge.kind}s ${edge.specifier}` })
+      queue.push({ key: file, depth: depth + 1 })
+    }
+  }
+  return reached
+}
+
+const scriptEvidence = (s: InstallScript): string => [`${s.line}: "${s.name}": ${JSON.stringify(s.command)}`, ...s.steps.map((x: ScriptStep) => `  → ${x.note}`)].join('\n')
+
+/**
+ * Judges one package. Capability alone is information; high findings need concealment,
+ * downloaded code, or secrets next to the network.
+ * @example judgePackage({ root: 'node_modules/x', manifest, js, binaries: [], hasBindingGyp: false })
+ */
+export function judgePackage(input: PackageInput): Finding[] {
+  const out: Finding[] = []
+  const manifest = input.manifest
+  const manifestPath = manifest?.path ?? (input.root ? `${input.root}/package.json` : 'package.json')
+  const scripts = manifest?.scripts ?? []
+  // `prepare` runs for the root project and git dependencies, not for registry installs of a dependency
+  const runsOnInstall = (s: InstallScript): boolean => s.name !== 'preuninstall' && s.name !== 'postuninstall' && (s.name !== 'prepare' || input.root === '' || !input.root.includes('node_modules'))
+  const triggers = scripts.filter(runsOnInstall)
+  const pkgName = manifest?.name ?? (input.root || '(root package)')
+
+  // install scripts
+  for (const s of scripts) {
+    const native = nativeOnly(s)
+    const when = s.name.includes('uninstall') ? 'on uninstall' : runsOnInstall(s) ? 'at install time' : 'when installed from git (not from the registry)'
+    out.push(
+      finding(INSTALL_SCRIPT, native || !runsOnInstall(s) ? 'info' : 'low', 'high', manifestPath, s.line, `${pkgName} runs "${s.name}" ${when}: ${clip(s.command, 100)}`, scriptEvidence(s), {
+        script: s.name,
+        command: s.command,
+        steps: s.steps.map((x) => ({ kind: x.kind, ...(x.file !== undefined ? { file: x.file } : {}) })),
+      }),
+    )
+    const remote = s.steps.filter((x) => x.kind === 'remote-pipe' || x.kind === 'download-exec')
+    if (remote.length > 0)
+      out.push(finding(REMOTE_SCRIPT_INSTALL, 'high', 'high', manifestPath, s.line, `"${s.name}" runs code downloaded at install time: ${clip(remote[0]?.command ?? '', 100)}`, scriptEvidence(s), { script: s.name }))
+  }
+  if ((input.hasBindingGyp || manifest?.gypfile) && !scripts.some((s) => s.name === 'install' || s.name === 'preinstall'))
+    out.push(finding(INSTALL_SCRIPT, 'info', 'high', input.hasBindingGyp ? `${input.root ? `${input.root}/` : ''}binding.gyp` : manifestPath, 1, `${pkgName} is built with node-gyp at install time (binding.gyp, implicit "node-gyp rebuild")`, 'binding.gyp → npm runs node-gyp rebuild'))
+
+  // install-time files
+  const reached = installTimeFiles(input, triggers, manifestPath)
+  const installSet = new Set(reached.keys())
+
+  const capLinks: Link[] = []
+  const netLinks: Link[] = []
+  const credLinks: Link[] = []
+  const envOnlyCred: boolean[] = []
+  const concealment: Link[] = []
+  for (const [, r] of reached) {
+    const f = r.facts
+    const parts: string[] = []
+    const lines: Link[] = []
+    for (const s of f.network) {
+      const l = siteLine(r, s, `network ${s.api}${s.target ? ` → ${s.target}` : ''}`)
+      lines.push(l)
+      netLinks.push(l)
+    }
+    for (const s of f.exec) lines.push(siteLine(r, s, `runs a process (${s.api}${s.literal ? `: ${s.command ?? ''}` : ', dynamic command'})`, 'process execution'))
+    for (const s of f.credentials) {
+      const l = siteLine(r, s, s.kind === 'whole-env' ? `reads the whole environment (${s.what})` : `reads ${s.what}`, s.kind === 'file' ? 'credentials' : 'environment')
+      lines.push(l)
+      credLinks.push(l)
+      envOnlyCred.push(!strongCredential(s))
+    }
+    for (const s of f.writes) lines.push(siteLine(r, s, `writes outside the package (${s.target})`))
+    if (f.network.length) parts.push('network')
+    if (f.exec.length) parts.push('process execution')
+    if (f.credentials.length) parts.push(f.credentials.some((c) => c.kind === 'whole-env') ? 'environment reads' : 'credential reads')
+    if (f.writes.length) parts.push('writes outside the package')
+    capLinks.push(...lines.filter((l) => !l.kind.startsWith('writes')))
+    // obfuscated code that loads modules by computed names hides which capabilities it uses
+    const hiddenLoad = f.obfuscation.signature ? f.dynamicCode.find((d) => (d.api === 'require' || d.api === 'import()') && d.argument === 'dynamic') : undefined
+    if (hiddenLoad) capLinks.push(siteLine(r, hiddenLoad, 'hidden capability: loads a module by a computed name', 'hidden modules'))
+    if (f.obfuscation.signature) concealment.push({ kind: 'obfuscation', path: r.inline?.path ?? f.path, line: r.inline?.line ?? f.obfuscation.signatureLine ?? 1, text: `${r.inline?.path ?? f.path}:${r.inline?.line ?? f.obfuscation.signatureLine ?? 1}: obfuscated: ${f.obfuscation.signature}` })
+    for (const d of f.dynamicCode) if (d.argument === 'decoded') concealment.push(siteLine(r, d, `${d.api} of ${d.decoder ?? 'decoded'} data`, 'decoded execution'))
+    if (lines.length === 0) continue
+    const at = lines[0] as Link
+    const serious = f.network.length > 0 || f.credentials.some(strongCredential) || f.exec.some((e) => !e.literal)
+    out.push(
+      finding(INSTALL_TIME_CAPABILITY, serious ? 'medium' : 'low', f.mode === 'tokens' ? 'medium' : 'high', at.path, at.line, `install-time code (${r.via}) uses ${parts.join(', ')}`, lines.map((l) => l.text).slice(0, 12).join('\n'), {
+        capabilities: parts,
+        via: r.via,
+      }),
+    )
+  }
+
+  // every file: dynamic code, obfuscation, same-file exfiltration
+  const judged: [string, JsFacts, Reached | undefined][] = [...input.js].map(([path, f]) => [path, f, undefined])
+  for (const r of reached.values()) if (r.inline) judged.push([r.inline.path, r.facts, r])
+  for (const [path, f, inline] of judged) {
+    const installTime = inline !== undefined || installSet.has(path)
+    const lineOf = (line: number): number => inline?.inline?.line ?? line
+    const build = f.obfuscation.buildOutput
+    const decoded = f.dynamicCode.filter((d) => d.argument === 'decoded')
+    for (const d of decoded) {
+      const hidden = d.api === 'require' || d.api === 'import()' ? 'loads a module whose name is' : 'executes code that is'
+      out.push(
+        finding(DYNAMIC_CODE, build && !installTime ? 'medium' : 'high', f.mode === 'tokens' ? 'medium' : 'high', path, lineOf(d.line), `${d.api} ${hidden} decoded (${d.decoder ?? 'decoded'})${installTime ? ', at install time' : ''}`, `${d.line}: ${d.evidence}`, {
+          api: d.api,
+          decoder: d.decoder ?? null,
+        }),
+      )
+    }
+    const computed = f.dynamicCode.filter((d) => d.argument !== 'decoded' && (d.api === 'eval' || d.api.startsWith('vm.') || d.api === 'Function' || installTime))
+    const first = computed[0]
+    if (first) {
+      const severity: Severity = first.api === 'Function' || first.argument === 'plugin-path' || build || !(first.api === 'eval' || first.api.startsWith('vm.')) ? 'info' : 'low'
+      out.push(
+        finding(DYNAMIC_CODE, severity, 'medium', path, lineOf(first.line), `${computed.map((d) => d.api).filter((x, i, a) => a.indexOf(x) === i).join(', ')} on computed values (${computed.length} site${computed.length > 1 ? 's' : ''}), not decoded`, computed.slice(0, 6).map((d) => `${d.line}: ${d.evidence}`).join('\n'), { sites: computed.length }),
+      )
+    }
+    const o = f.obfuscation
+    if (o.signature)
+      out.push(finding(OBFUSCATED_CODE, build ? 'low' : 'medium', 'high', path, lineOf(o.signatureLine ?? 1), `obfuscator signature${build ? ' (in build output)' : ''}: ${o.signature}`, [o.rotation ? `${o.rotation.line}: ${o.rotation.evidence}` : '', `identifiers: ${o.hexIdentifiers} of ${o.identifiers} are _0x… names`].filter(Boolean).join('\n'), { hexIdentifiers: o.hexIdentifiers, identifiers: o.identifiers }))
+    else if (installTime && o.minified && !build)
+      out.push(finding(OBFUSCATED_CODE, 'info', 'low', path, 1, `minified install-time code outside build output (longest line ${o.maxLineLength} characters)`, `${o.lines} lines, ${f.bytes} characters`))
+    // same-file credentials + network, for files not already judged as an install-time set
+    if (!installTime && f.network.length > 0 && f.credentials.length > 0) {
+      const strong = f.credentials.filter(strongCredential)
+      const cred = strong[0] ?? f.credentials[0]
+      const net = f.network[0]
+      if (cred && net) {
+        const severity: Severity = strong.length > 0 ? (build ? 'medium' : 'high') : 'low'
+        out.push(
+          finding(CREDENTIAL_EXFILTRATION, severity, strong.length > 0 ? 'medium' : 'low', path, cred.line, `reads ${cred.kind === 'whole-env' ? 'the whole environment' : cred.what} and uses the network (${net.api}${net.target ? ` → ${net.target}` : ''}) in the same file`, [`${cred.line}: ${cred.evidence}`, `${net.line}: ${net.evidence}`].join('\n')),
+        )
+      }
+    }
+  }
+
+  // install-time set: credentials + network
+  if (credLinks.length > 0 && netLinks.length > 0) {
+    const envOnly = envOnlyCred.every(Boolean)
+    const first = credLinks[0] as Link
+    out.push(
+      finding(CREDENTIAL_EXFILTRATION, envOnly ? 'medium' : 'high', envOnly ? 'medium' : 'high', first.path, first.line, `install-time code reads ${envOnly ? 'secret environment variables' : 'credentials or the whole environment'} and uses the network`, [...credLinks, ...netLinks].slice(0, 12).map((l) => l.text).join('\n')),
+    )
+  }
+
+  // the chain: trigger + capability + concealment
+  if (reached.size > 0 && concealment.length > 0) {
+    const decodedExec = concealment.some((c) => c.kind !== 'obfuscation')
+    const capabilities = capLinks.length > 0 ? capLinks : decodedExec ? [] : undefined
+    if (capabilities !== undefined) {
+      const trigger = triggers.find((s) => s.steps.some((x) => x.kind === 'node-file' || x.kind === 'node-inline'))
+      const critical = credLinks.length > 0 && netLinks.length > 0
+      const links: string[] = [
+        ...(trigger ? [`${manifestPath}:${trigger.line}: trigger: "${trigger.name}": ${clip(trigger.command, 120)}`] : []),
+        ...[...reached.values()].filter((r) => !r.inline).map((r) => `${r.facts.path}: runs at install time (${r.via})`),
+        ...(capabilities.length > 0 ? capabilities.map((l) => l.text) : ['capability hidden: decoded code is executed at install time']),
+        ...concealment.map((c) => c.text),
+      ]
+      const first = concealment[0] as Link
+      out.push(
+        finding(INSTALL_CHAIN, critical ? 'critical' : 'high', 'high', first.path, first.line, `${pkgName}: install-time code ${critical ? 'reads secrets, uses the network' : capabilities.length > 0 ? `uses ${[...new Set(capabilities.map((c) => c.kind))].join(', ')}` : 'executes decoded code'} and hides itself (${[...new Set(concealment.map((c) => c.kind))].join(', ')})`, links.slice(0, 24).join('\n'), {
+          files: [...reached.values()].map((r) => r.inline?.path ?? r.facts.path),
+          links: [...capabilities, ...concealment].map((l) => ({ path: l.path, line: l.line, kind: l.kind })),
+        }),
+      )
+    }
+  }
+
+  // bundled executables
+  const executables = input.binaries.filter((b) => EXECUTABLE_TYPE.test(b.type))
+  if (executables.length > 0) {
+    const platformPackage = !!manifest?.os || !!manifest?.cpu || PLATFORM_NAME.test(manifest?.name ?? input.root) || /\b(binary|binaries|prebuilt|executable)\b/i.test(manifest?.description ?? '')
+    const unexpected = executables.filter((b) => !(platformPackage || PREBUILT_DIR.test(b.path) || b.path.endsWith('.node')))
+    const severity: Severity = unexpected.length > 0 ? 'low' : 'info'
+    const shown = (unexpected.length > 0 ? unexpected : executables).slice(0, 10)
+    out.push(
+      finding(BUNDLED_EXECUTABLE, severity, 'high', shown[0]?.path ?? manifestPath, 1, `${pkgName} ships ${executables.length} native executable${executables.length > 1 ? 's' : ''}${unexpected.length > 0 ? `, ${unexpected.length} outside the usual prebuilt locations` : ' (prebuilt binaries)'}`, shown.map((b) => `${b.path} (${b.type})`).join('\n'), {
+        binaries: executables.slice(0, 50).map((b) => b.path),
+      }),
+    )
+  }
+  return out.sort(bySeverityDesc)
+}

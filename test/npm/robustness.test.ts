@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { analyseJavaScript, readManifest } from '../../src/npm/index.js'
+
+/** Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
+function randomText(n: number, seed: number): string {
+  let x = seed
+  let out = ''
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    out += String.fromCharCode((x >>> 0) % 256)
+  }
+  return out
+}
+
+describe('hostile input never throws and stays fast', () => {
+  it('random bytes', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const f = analyseJavaScript('junk.js', randomText(20_000, seed))
+      expect(f.mode).toBe('tokens')
+      expect(f.bytes).toBe(20_000)
+    }
+    expect(readManifest('package.json', randomText(5000, 7)).error).toMatch(/invalid JSON/)
+  })
+
+  it('deeply nested brackets fall back to tokens', () => {
+    const t0 = performance.now()
+    const nested = `eval(${'['.repeat(200_000)}atob(x)${']'.repeat(200_000)})`
+    const f = analyseJavaScript('deep.js', nested)
+    expect(f.mode).toBe('tokens')
+    expect(f.parseError).toBeDefined()
+    const parens = analyseJavaScript('deep2.js', `x = ${'('.repeat(100_000)}1${')'.repeat(100_000)}; eval(y)`)
+    expect(['tokens', 'script']).toContain(parens.mode)
+    expect(performance.now() - t0).toBeLessThan(10_000)
+  })
+
+  it('a 3 MB single-line minified file', () => {
+    const chunk = 'var a=function(b){return b*2},c=[1,2,3].map(a);if(c.length){window.x=c}else{throw new Error("e")};'
+    const text = `${chunk.repeat(Math.ceil(3_000_000 / chunk.length))}eval(atob(p));`
+    const t0 = performance.now()
+    const f = analyseJavaScript('node_modules/m/index.js', text)
+    const ms = performance.now() - t0
+    expect(f.mode).toBe('script')
+    expect(f.obfuscation).toMatchObject({ minified: true, lines: 1, buildOutput: false })
+    expect(f.dynamicCode[0]).toMatchObject({ api: 'eval', argument: 'decoded', line: 1 })
+    expect(f.dynamicCode[0]?.evidence.length).toBeLessThanOrEqual(170)
+    expect(ms).toBeLessThan(15_000)
+  })
+
+  it('files over the AST limit are token-scanned, with the reason recorded', () => {
+    const text = `${'// filler line\n'.repeat(400_000)}const cp = require('child_process'); cp.execSync(cmd)\n`
+    const f = analyseJavaScript('huge.js', text)
+    expect(f.skipped).toMatch(/over the \d+ limit/)
+    expect(f.exec[0]?.line).toBe(400_001)
+  })
+
+  it('long chains of string concatenation: analysed when parsable, token-scanned past the parser', () => {
+    const chain = (n: number) => `var s = ${Array.from({ length: n }, (_, i) => `'p${i}'`).join(' + ')}; eval(s)`
+    const parsed = analyseJavaScript('concat.js', chain(2000))
+    expect(parsed.mode).toBe('script')
+    expect(parsed.dynamicCode).toHaveLength(0) // a literal, however long, is visible code
+    const deep = analyseJavaScript('concat.js', chain(20_000))
+    expect(deep.mode).toBe('tokens')
+    expect(deep.dynamicCode).toEqual([expect.objectContaining({ api: 'eval', argument: 'dynamic', line: 1 })])
+  })
+})
