@@ -22,6 +22,11 @@ describe('scan/byte-carving', () => {
     expect(hits.find((h) => h.line === 3)?.message).toMatch(/^5 byte-carving steps/)
   })
 
+  it('counts a decoder only when the carved bytes reach it, not when it runs before the carving', () => {
+    expect(severities(sh('gzip -cd archive.gz | head -c 4096 | tail -c 512 > header'))).toEqual(['medium'])
+    expect(severities(sh('head -c 4096 archive.gz | tail -c 512 | gzip -cd > header'))).toEqual(['high'])
+  })
+
   it('works the same in a Makefile recipe', () => {
     expect(severities('all-local:\n\thead -c 4096 $(srcdir)/x.bin | tail -c 100 | zstd -d > y\n', 'Makefile.am')).toEqual(['high'])
   })

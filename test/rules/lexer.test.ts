@@ -127,7 +127,7 @@ describe('Makefiles', () => {
   it('lexes recipes as shell with $$ and $(shell), and knows the rule of each recipe line', () => {
     const make = parseMakefile('X = $(shell cat a | base64 -d)\nall-local: dep\n\t@cat $(srcdir)/f | xz -dc | $$SHELL\ncheck-local:\n\t-sed p x\n')
     expect(shape(make.list)).toEqual(['1: X=$(shell cat a | base64 -d)', '1:string: $(shell cat a | base64 -d)', '1:make-shell: cat a | base64 -d', '2: dep', '3: cat $(srcdir)/f | xz -dc | $SHELL', '5: sed p x'])
-    expect([make.targetAt(3), make.targetAt(5), make.targetAt(1)]).toEqual(['all-local', 'check-local', undefined])
+    expect([make.targetAt(3), make.targetAt(5), make.targetAt(1)]).toEqual(['all-local', 'check-local', '$(X)'])
   })
 
   it('keeps conditionals as blocks', () => {

@@ -27,5 +27,12 @@ describe('scan/test-data-read', () => {
     expect(severities('configure.ac', 'AC_INIT([x], [1])\nAC_CONFIG_TESTDIR([tests])\nAC_CONFIG_FILES([tests/Makefile tests/atlocal])\nAC_OUTPUT\n')).toEqual([])
     expect(severities('tests/run.sh', '#!/bin/sh\nxz -dc "$srcdir/files/good-1.xz" | cmp - expected\n')).toEqual([])
     expect(severities('build.sh', '#!/bin/sh\nsed -n 1p "$srcdir/tests/README"\n')).toEqual([])
+    // code held by the test driver's variables runs at `make check`, not while building
+    expect(severities('Makefile.in', 'TESTS_ENVIRONMENT = \\\n  . $(srcdir)/testsuite/envvar-check; \\\n  export LC_ALL=C\n')).toEqual([])
+    expect(severities('Makefile.am', 'AM_TESTS_ENVIRONMENT = . $(srcdir)/tests/fixtures/env.sh;\n')).toEqual([])
+  })
+
+  it('still judges code held by other variables', () => {
+    expect(severities('Makefile.am', 'BUILD_HOOK = cat $(srcdir)/tests/files/good-1.xz | xz -dc | sh\n')).toEqual(['high'])
   })
 })

@@ -14,6 +14,8 @@ interface Carving {
   readonly carvers: readonly Step[]
   /** the carved bytes are decoded or executed */
   readonly consumed: boolean
+  /** the carved bytes (or what they decode to) are executed */
+  readonly executed: boolean
   /** files carved from and written to: steps in sequence work on the same ones */
   readonly files: ReadonlySet<string>
 }
@@ -34,8 +36,10 @@ function carvingOf(a: FileAnalysis, site: PipelineSite): Carving | undefined {
   const steps = a.steps(site.pipeline)
   const carvers = steps.filter((s) => s.facts.carving !== undefined)
   if (carvers.length === 0) return undefined
-  const consumed = steps.some((s) => s.facts.decoder !== undefined) || carvers.some((s) => a.flow(s.origin).executions.length > 0 || a.flow(s.command).executions.length > 0)
-  return { site, carvers, consumed, files: new Set(carvers.flatMap((s) => filesOf(s, a.literal))) }
+  const executed = carvers.some((s) => a.flow(s.origin).executions.length > 0 || a.flow(s.command).executions.length > 0)
+  const firstCarver = steps.findIndex((s) => s.facts.carving !== undefined)
+  const decodedAfter = steps.some((s, i) => i > firstCarver && s.facts.decoder !== undefined)
+  return { site, carvers, consumed: decodedAfter || executed, executed, files: new Set(carvers.flatMap((s) => filesOf(s, a.literal))) }
 }
 
 const sharesFile = (a: Carving, b: Carving): boolean => [...a.files].some((f) => b.files.has(f))
@@ -48,6 +52,7 @@ interface Candidate {
 function hit(a: FileAnalysis, group: readonly Carving[]): Candidate | undefined {
   const carvers = group.flatMap((c) => c.carvers)
   const consumed = group.some((c) => c.consumed)
+  const executed = group.some((c) => c.executed)
   if (carvers.length < 2 && !consumed) return undefined
   const severity: Severity = consumed ? 'high' : 'medium'
   const first = group[0]
@@ -60,7 +65,7 @@ function hit(a: FileAnalysis, group: readonly Carving[]): Candidate | undefined 
   ]
   const found: RuleHit = {
     line: first.site.pipeline.line,
-    message: `${carvers.length} byte-carving step${carvers.length > 1 ? 's' : ''} (${tools})${consumed ? ' feeding a decoder or a shell' : group.length > 1 ? ' in sequence' : ' chained in one pipeline'}`,
+    message: `${carvers.length} byte-carving step${carvers.length > 1 ? 's' : ''} (${tools})${executed ? ' feeding a shell' : consumed ? ' feeding a decoder' : group.length > 1 ? ' in sequence' : ' chained in one pipeline'}`,
     evidence: evidenceLines(a.lines, numbers),
     severity,
     confidence: consumed ? 'high' : 'medium',

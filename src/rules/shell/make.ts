@@ -8,7 +8,7 @@ import { parseShell } from './parse.js'
 
 export interface MakeScript {
   readonly list: CommandList
-  /** the rule a recipe line belongs to, by line number */
+  /** the rule a recipe line belongs to, or `$(VAR)` for the lines of a variable assignment, by line number */
   readonly targetAt: (line: number) => string | undefined
 }
 
@@ -74,6 +74,8 @@ export function parseMakefile(text: string): MakeScript {
     const assignment = ASSIGNMENT.exec(l.text)
     if (assignment && !/^[^=]*:[^=]*$/.test(l.text.slice(0, l.text.indexOf('=')).replace(/::?$|:::$/, ''))) {
       into().push(assignmentPipeline(assignment[1] ?? '', assignment[3] ?? '', l.line))
+      // the code a variable holds belongs to whoever expands it: TESTS_ENVIRONMENT to the test driver
+      for (let n = l.line; n <= l.endLine; n++) targets.set(n, `$(${assignment[1] ?? ''})`)
       continue
     }
     const rule = RULE.exec(l.text)
