@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander'
 import { EXIT } from '../errors.js'
 import { VERSION } from '../version.js'
 import { catalogCommand } from './commands/catalog.js'
+import { rulesCommand } from './commands/rules.js'
+import { scanCommand } from './commands/scan.js'
 import { verifyCommand } from './commands/verify.js'
 import { reportError } from './errors.js'
 import type { CliIO } from './io.js'
@@ -11,7 +13,9 @@ export type { CliIO } from './io.js'
 const EXAMPLES = `
 Quick start:
   $ stagelight verify foo-1.2.3.tar.gz --source https://example.org/foo.git
-  $ stagelight verify --help
+  $ stagelight scan . --fail-on high
+  $ stagelight scan npm:some-package@1.2.3
+  $ stagelight <command> --help
 
 Exit codes: 0 ok; 1 findings at or above --fail-on; 2 bad usage or input;
 3 could not complete; 70 internal error.`
@@ -29,7 +33,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-  for (const command of [verifyCommand(io, setExit), catalogCommand(io, setExit)]) {
+  for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError())
   }
   for (const sub of program.commands.flatMap((c) => c.commands)) {

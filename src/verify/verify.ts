@@ -4,6 +4,7 @@ import { bySeverityDesc, type Finding } from '../model/finding.js'
 import { SCHEMA_VERSION, type Explained, type Fact, type Report } from '../model/report.js'
 import { countBySeverity, verdictOf } from '../policy/verdict.js'
 import { analyseText } from '../rules/engine.js'
+import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
 import { openArtifact } from '../sources/archive/index.js'
 import type { ArtifactTree } from '../sources/archive/types.js'
 import { commitMessages, inferRef, listTags, openRepository, readSourceTree, readTagFacts, resolveRef } from '../sources/git/index.js'
@@ -94,6 +95,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const labels = options.labels ?? { artifact: options.artifact, source: options.source }
   // Open the artifact first, so unreadable input fails before any clone.
   await openArtifact(options.artifact)
+  await loadShellGrammar()
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
   const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
