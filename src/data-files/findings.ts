@@ -104,10 +104,15 @@ function codeSeverity(hit: CodeHit, context: DataFileContext): Severity {
   // need machine code); a test that reads the file is the explanation. Code that is only reached
   // by carving (embedded, trailing) or through encoded text has none.
   const hidden = hit.viaTrailing || hit.viaEncodedText || hit.through.includes('embedded')
-  if (context.underTestDir && context.referencedByTests && !hidden) return 'medium'
+  if (hidden) return 'high'
+  if (context.underTestDir && context.referencedByTests) return 'medium'
   if (hit.depth === 0) return context.underTestDir ? 'high' : 'medium'
-  // a named script inside a test archive is often a fixture project; code hidden by compression, encoding or trailing bytes is not
-  if (hit.plainMember && (hit.kind === 'script' || hit.kind === 'shell-script') && context.underTestDir) return 'medium'
+  // A named member of an archive is what archives are for: a script in a shipped tarball (gettext's
+  // archive of autopoint files) is ordinary, a fixture project in a test archive often is too.
+  if (hit.plainMember) {
+    if (hit.kind === 'script' || hit.kind === 'shell-script') return context.underTestDir ? 'medium' : 'low'
+    return context.underTestDir ? 'high' : 'medium'
+  }
   return 'high'
 }
 

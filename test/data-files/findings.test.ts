@@ -135,6 +135,16 @@ describe('calibration', () => {
     expect(summary(await findings('tests/files/payload.o', object, testData))).toEqual(['data/executable-content:medium'])
   })
 
+  it('scripts as named members of a shipped archive are low, an object file in one is medium', async () => {
+    w.write('autogen.sh', '#!/bin/sh\nautoreconf -fi\n')
+    w.run('tar', ['-cJf', 'archive.dir.tar.xz', 'autogen.sh'])
+    const ctx = { underTestDir: false, referencedByBuild: [], referencedByTests: false }
+    expect(summary(await findings('share/gettext/archive.dir.tar.xz', w.read('archive.dir.tar.xz'), ctx))).toEqual(['data/executable-content:low'])
+    w.write('crc.o', object)
+    w.run('tar', ['-czf', 'objs.tar.gz', 'crc.o'])
+    expect(summary(await findings('share/objs.tar.gz', w.read('objs.tar.gz'), ctx))).toEqual(['data/executable-content:medium'])
+  })
+
   it('a named script in a test archive is medium; hidden after the archive it is high', async () => {
     w.write('install.sh', '#!/bin/sh\necho installing\n')
     w.run('tar', ['-czf', 'fixture.tgz', 'install.sh'])
