@@ -145,7 +145,8 @@ export class ScanCollector {
 
   /** Judges what waited for the whole tree, and returns every finding, worst first. */
   finish(): Finding[] {
-    for (const file of this.deferred.splice(0)) this.judgeBuildFile(file)
+    // one at a time off the list, so each file's text and analysis can be freed once judged
+    for (let file = this.deferred.shift(); file; file = this.deferred.shift()) this.judgeBuildFile(file)
     for (const facts of this.dataFiles) {
       if (this.isShippedBinary(facts)) continue
       const context = {
