@@ -1,36 +1,19 @@
 /*
  * Benchmark of `stagelight verify`: median wall time and peak memory against the raw floor
  * measured in the same run (`tar -x` of the artifact plus `git archive | tar -x` of the tag) and
- * against diffoscope on the same pair. Usage: npm run bench [-- --quick] [--runs N] [--diffoscope-timeout S]
+ * against diffoscope on the same pair.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { buildSampleRelease } from '../src/demo/project.js'
 import { generateRelease } from './generate.js'
+import { bin, flag, fmt, has, log, mib, quick, repeat, root } from './common.js'
 import { measure, median, type Sample } from './measure.js'
 
-const argv = process.argv.slice(2)
-const flag = (name: string, fallback: number): number => {
-  const i = argv.indexOf(name)
-  return i >= 0 ? Number(argv[i + 1]) : fallback
-}
-const quick = argv.includes('--quick')
 const runs = flag('--runs', quick ? 1 : 3)
 const diffoscopeTimeout = flag('--diffoscope-timeout', 600)
-const root = process.env.STAGELIGHT_BENCH_DIR ?? join(tmpdir(), 'stagelight-bench')
-const bin = fileURLToPath(new URL('../../bin/stagelight.js', import.meta.url))
-const log = (m: string) => process.stderr.write(`${m}\n`)
-const has = (cmd: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 interface Input {
   readonly label: string
@@ -38,12 +21,6 @@ interface Input {
   readonly tag: string
   readonly tarball: string
   readonly extraArgs?: readonly string[]
-}
-
-async function repeat(n: number, once: () => Promise<Sample>): Promise<Sample[]> {
-  const out: Sample[] = []
-  for (let i = 0; i < n; i++) out.push(await once())
-  return out
 }
 
 async function floor(input: Input): Promise<Sample> {
@@ -64,8 +41,6 @@ async function diffoscope(input: Input): Promise<Sample | undefined> {
   return measure('diffoscope', ['--no-progress', '--text', '/dev/null', input.tarball, source], { timeoutMs: diffoscopeTimeout * 1000 })
 }
 
-const fmt = (s: number) => `${s.toFixed(2)} s`
-const mib = (m: number) => `${m.toFixed(0)} MiB`
 
 async function bench(input: Input, n: number): Promise<void> {
   log(`• ${input.label}: ${n} run(s)`)
@@ -93,6 +68,8 @@ async function bench(input: Input, n: number): Promise<void> {
   } else if (!quick) console.log('  diffoscope: skipped (not installed: apt-get install diffoscope)')
 }
 
+/** The verify benchmark: every input, printed as it finishes. */
+export async function benchVerify(): Promise<void> {
 mkdirSync(root, { recursive: true })
 console.log(`stagelight verify benchmark — ${cpus().length} cores, node ${process.version}, medians of ${runs} run(s)`)
 const sampleRoot = join(root, 'autotools')
@@ -106,4 +83,5 @@ for (const [files, mb] of sizes) {
   log(`• generating a ${files}-file, ${mb} MB release (cached in ${root})`)
   const g = generateRelease(root, files, mb)
   await bench({ label: `generated release: ${files} files, ${mb} MB`, ...g }, runs)
+}
 }
