@@ -63,3 +63,19 @@ describe('scan/data-to-shell-pipeline', () => {
     })
   }
 })
+
+describe('m4 prose does not hide code that follows it', () => {
+  it('an apostrophe in a macro description or help string does not swallow the payload after it', () => {
+    const prose = `AC_DEFUN([gl_NLS], [
+  AC_DEFINE([ENABLE_NLS], [1],
+    [Define to 1 if translation of program messages to the user's native language is requested.])
+  AC_ARG_ENABLE([nls], [AS_HELP_STRING([--disable-nls], [don't use Native Language Support])])
+])
+gl_cmd="cat $gl_file | tr 'a-z' 'n-za-m' | base64 -d"
+eval "$gl_cmd" | $SHELL
+`
+    const hits = hitsOf('scan/data-to-shell-pipeline', 'm4/nls.m4', prose)
+    expect(hits.map((h) => h.line)).toEqual([7])
+    expect(hits[0]?.severity).toBe('critical')
+  })
+})

@@ -104,6 +104,23 @@ export function lexShell(text: string, options: ParseOptions = {}): CommandList 
   return new Parser(text, options).parse()
 }
 
+/** Autoconf macro arguments that are documentation, by macro: from this argument index on. */
+const PROSE_FROM: ReadonlyMap<string, number> = new Map([
+  ['AC_DEFINE', 2],
+  ['AC_DEFINE_UNQUOTED', 2],
+  ['AH_TEMPLATE', 1],
+  ['AS_HELP_STRING', 0],
+  ['AC_HELP_STRING', 0],
+  ['AH_VERBATIM', 1],
+])
+
+/** Is argument `index` (from 0) of this macro prose rather than code? AC_ARG_ENABLE/WITH: only the help text. */
+function isProseArgument(name: string, index: number): boolean {
+  if ((name === 'AC_ARG_ENABLE' || name === 'AC_ARG_WITH' || name === 'AC_ARG_VAR') && index === 1) return true
+  const from = PROSE_FROM.get(name)
+  return from !== undefined && index >= from
+}
+
 class Parser {
   readonly #s: string
   readonly #n: number
@@ -159,6 +176,23 @@ class Parser {
       loose: { n: 0 },
       ...change,
     }
+  }
+
+  /** Moves past one m4 argument (quotes `[...]` and parentheses balanced) and its `,` or `)`; returns which ended it. */
+  #skipM4Argument(): ',' | ')' | '' {
+    let quote = 0
+    let parens = 0
+    while (this.#pos < this.#n) {
+      const c = this.#s[this.#pos++]
+      if (c === '[') quote++
+      else if (c === ']') quote = Math.max(0, quote - 1)
+      else if (quote === 0 && c === '(') parens++
+      else if (quote === 0 && c === ')') {
+        if (parens === 0) return ')'
+        parens--
+      } else if (quote === 0 && parens === 0 && c === ',') return ','
+    }
+    return ''
   }
 
   #line(offset = this.#pos): number {
@@ -446,6 +480,13 @@ class Parser {
     if (this.#dialect === 'm4') {
       const macro: MacroFrame = { base: this.#m4Depth }
       for (let guard = 0; guard < 10_000; guard++) {
+        if (isProseArgument(name, guard)) {
+          // prose is never run: an apostrophe in "the user's language" must not open a shell quote
+          const stop = this.#skipM4Argument()
+          parts.push({ pipelines: [] })
+          if (stop === ',') continue
+          break
+        }
         const arg = this.#parseList(this.#child(ctx, { parens: ctx.parens + 1, macro }))
         parts.push(arg.list)
         if (arg.stop === ',') {
