@@ -26,6 +26,10 @@ const TOOLS = {
   zip: 'zip',
   unzip: 'unzip',
   gpg: 'gnupg',
+  // canary: behaviour traces, memory errors, and the peer timing tool of its benchmark
+  strace: 'strace',
+  valgrind: 'valgrind',
+  hyperfine: 'hyperfine',
 }
 // data the rule tests read as a benign corpus
 const DATA = { '/usr/share/gnulib/m4': 'gnulib', '/usr/share/aclocal/ax_pthread.m4': 'autoconf-archive', '/usr/share/aclocal/pkg.m4': 'pkgconf' }

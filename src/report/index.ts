@@ -1,8 +1,11 @@
 import type { Report } from '../model/report.js'
+import { allRules } from '../rules/catalog.js'
 import { renderJson } from './json.js'
+import { renderMarkdown } from './markdown.js'
+import { renderSarif } from './sarif.js'
 import { renderText, type TextOptions } from './text.js'
 
-export const FORMATS = ['text', 'json'] as const
+export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const
 export type Format = (typeof FORMATS)[number]
 
 export type RenderOptions = TextOptions
@@ -10,6 +13,8 @@ export type RenderOptions = TextOptions
 const renderers: Record<Format, (report: Report, options: RenderOptions) => string> = {
   text: renderText,
   json: (report) => renderJson(report),
+  sarif: (report) => renderSarif(report, allRules()),
+  markdown: (report) => renderMarkdown(report),
 }
 
 export const isFormat = (value: string): value is Format => (FORMATS as readonly string[]).includes(value)

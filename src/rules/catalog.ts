@@ -2,6 +2,7 @@
 import { StagelightError } from '../errors.js'
 import { dataFileRules } from '../data-files/index.js'
 import { npmRules } from '../npm/index.js'
+import { archiveRules, verifyRules } from '../verify/rules.js'
 import { CHAIN_RULE_ID } from './engine.js'
 import { rules } from './index.js'
 import type { RuleInfo } from './types.js'
@@ -20,6 +21,11 @@ const chainRule: RuleInfo = {
 /** The rules of `scan`, in the order `stagelight rules` lists them. */
 export function scanRules(): readonly RuleInfo[] {
   return [...rules, chainRule, ...dataFileRules, ...npmRules]
+}
+
+/** Every rule any command can report, for SARIF rule metadata and `stagelight rules`. */
+export function allRules(): readonly RuleInfo[] {
+  return [...verifyRules, ...scanRules(), ...archiveRules]
 }
 
 const matches = (pattern: string, id: string): boolean => {

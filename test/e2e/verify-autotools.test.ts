@@ -7,6 +7,7 @@ import { buildSampleRelease, type SampleRelease } from '../../src/demo/project.j
 import { addEscapingLink, addMakefileInRule, addScriptRunByConfigure, editSourceFile, editVendoredMacro, repack } from '../../src/demo/tamper.js'
 import type { Report } from '../../src/index.js'
 import { stagelight } from '../helpers/cli.js'
+import { sarifErrors } from '../helpers/sarif.js'
 
 let root: string
 let release: SampleRelease
@@ -69,6 +70,17 @@ describe('verify on a real autotools release', () => {
     expect(modified?.severity).toBe('high')
     expect(modified?.evidence).toContain('+  eval "$gl_cmd" | $SHELL')
     expect(report.findings.some((f) => f.path === edited && f.ruleId.startsWith('scan/'))).toBe(true)
+    // the whole chain is seen inside the real macro file, prose with apostrophes and all
+    expect(report.findings.find((f) => f.path === edited && f.ruleId === 'scan/obfuscated-execution-chain')?.severity).toBe('critical')
+
+    const sarif = await stagelight(['verify', artifact, '--source', release.repo, '--format', 'sarif', '--cache-dir', join(root, 'cache')])
+    expect(sarif.code).toBe(1)
+    expect(sarifErrors(sarif.stdout)).toEqual([])
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]?.results ?? []
+    expect(results.find((r) => r.ruleId === 'verify/modified-vendored-file')?.locations[0]?.physicalLocation?.artifactLocation.uri).toBe(edited)
+    const markdown = await stagelight(['verify', artifact, '--source', release.repo, '--format', 'markdown', '--cache-dir', join(root, 'cache')])
+    expect(markdown.stdout.split('\n')[0]).toMatch(/^### stagelight verify: .*FAIL/)
+    expect(markdown.stdout).toContain(`\`verify/modified-vendored-file\` | \`${edited}\``)
   })
 
   it('fails when a source file differs from the tag, with the diff as evidence', async () => {

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/index.js'
 import { stagelight } from '../helpers/cli.js'
+import { sarifErrors } from '../helpers/sarif.js'
 
 let root: string
 let project: string
@@ -158,6 +159,44 @@ describe('scan on directories, git refs and archives', () => {
     expect(code).toBe(1)
     expect(report.findings.find((f) => f.ruleId === 'archive/path-traversal')?.severity).toMatch(/high|critical/)
     expect(report.summary.files).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('scan reports in SARIF and Markdown', () => {
+  it('writes SARIF 2.1.0 that the official schema accepts, with rule metadata, relative locations and stable fingerprints', async () => {
+    const run = () => stagelight(['scan', 'widget', '--format', 'sarif'], { cwd: root })
+    const first = await run()
+    expect(first.code).toBe(1)
+    expect(sarifErrors(first.stdout)).toEqual([])
+    const log = JSON.parse(first.stdout) as { runs: { tool: { driver: { rules: { id: string; help?: { text: string }; defaultConfiguration?: { level: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[]; partialFingerprints: Record<string, string> }[] }[] }
+    const [sarifRun] = log.runs
+    const rules = sarifRun?.tool.driver.rules ?? []
+    const results = sarifRun?.results ?? []
+    expect(results.length).toBeGreaterThan(2)
+    for (const r of results) {
+      expect(rules[r.ruleIndex]?.id).toBe(r.ruleId)
+      const physical = r.locations[0]?.physicalLocation
+      expect(physical?.artifactLocation.uri).not.toMatch(/^\/|^[a-z]+:/)
+      if (physical?.region) expect(physical.region.startLine).toBeGreaterThanOrEqual(1)
+    }
+    const chain = results.find((r) => r.ruleId === 'scan/obfuscated-execution-chain')
+    expect(chain?.level).toBe('error')
+    expect(chain?.locations[0]?.physicalLocation?.artifactLocation.uri).toBe('m4/helper.m4')
+    expect(rules.find((r) => r.id === 'data/executable-content')?.help?.text).toMatch(/Why it matters/)
+    const again = JSON.parse((await run()).stdout) as typeof log
+    expect(again.runs[0]?.results.map((r) => r.partialFingerprints)).toEqual(results.map((r) => r.partialFingerprints))
+  })
+
+  it('writes a Markdown summary with the verdict, a findings table and the evidence of serious findings', async () => {
+    const md = (await stagelight(['scan', 'widget', '--format', 'markdown'], { cwd: root })).stdout
+    expect(md.split('\n')[0]).toMatch(/^### stagelight scan: .*FAIL — \d+ critical/)
+    expect(md).toContain('| severity | rule | where | finding |')
+    expect(md).toMatch(/\| critical \| `scan\/obfuscated-execution-chain` \| `m4\/helper\.m4:\d+` \|/)
+    expect(md).toContain('<details><summary><b>critical</b>')
+    expect(md).toContain('tail -c +17')
+    const clean = (await stagelight(['scan', 'clean', '--format', 'markdown'], { cwd: root })).stdout
+    expect(clean.split('\n')[0]).toMatch(/PASS — no findings$/)
+    expect(clean).not.toContain('| severity |')
   })
 })
 

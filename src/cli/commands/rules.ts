@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander'
 import { StagelightError } from '../../errors.js'
-import { scanRules } from '../../rules/catalog.js'
+import { allRules } from '../../rules/catalog.js'
 import type { Rule, RuleInfo } from '../../rules/types.js'
 import type { CliIO } from '../io.js'
 
@@ -32,12 +32,12 @@ function describe(rule: RuleInfo): string {
 
 export function rulesCommand(io: CliIO, setExit: (code: number) => void): Command {
   return new Command('rules')
-    .summary('list the rules scan runs, with their documentation')
+    .summary('list the rules behind every finding, with their documentation')
     .argument('[pattern]', 'a rule id, family (npm/) or glob: show the full documentation of the matching rules')
     .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .addHelpText('after', EXAMPLES)
     .action((pattern: string | undefined, flags: { format: 'text' | 'json' }) => {
-      const all = scanRules()
+      const all = allRules()
       const chosen = pattern ? all.filter((r) => matches(pattern, r.id)) : all
       if (chosen.length === 0) throw new StagelightError('E_USAGE', `no rule matches ${JSON.stringify(pattern)}; run \`stagelight rules\` for the list`)
       if (flags.format === 'json') {

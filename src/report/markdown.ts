@@ -1,0 +1,56 @@
+/**
+ * @fileoverview A compact Markdown summary for pull-request comments and CI job summaries:
+ * the verdict, the facts, a table of findings, and the evidence of the serious ones folded away.
+ */
+import { SEVERITIES, bySeverityDesc, type Finding } from '../model/finding.js'
+import type { Report } from '../model/report.js'
+
+const MAX_ROWS = 50
+const MAX_EVIDENCE = 12
+const MAX_EVIDENCE_LINES = 30
+
+const BADGE: Readonly<Record<Report['verdict'], string>> = { fail: '❌ FAIL', review: '⚠️ REVIEW', pass: '✅ PASS' }
+
+/** Text inside a table cell: no pipes or newlines, bounded. */
+const cell = (text: string, max = 160): string => {
+  const flat = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim()
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``
+
+const where = (f: Finding): string => (f.path ? code(`${f.path}${f.line ? `:${f.line}` : ''}`) : '')
+
+/** The longest run of backticks in a text, plus one, fences it safely. */
+const fence = (text: string): string => '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)))
+
+export function renderMarkdown(report: Report): string {
+  const counts = [...SEVERITIES]
+    .reverse()
+    .filter((s) => report.summary.findings[s] > 0)
+    .map((s) => `${report.summary.findings[s]} ${s}`)
+  const out: string[] = [`### stagelight ${report.command}: ${BADGE[report.verdict]}${counts.length ? ` — ${counts.join(', ')}` : ' — no findings'}`, '']
+  const subject = Object.entries(report.subject).map(([k, v]) => `${k} ${code(v)}`)
+  if (subject.length) out.push(subject.join(' · '), '')
+  if (report.facts.length) {
+    out.push('| | |', '|---|---|', ...report.facts.map((f) => `| ${cell(f.label, 40)} | ${cell(f.value, 200)} |`), '')
+  }
+  if (report.incomplete?.length) out.push('**Incomplete:**', ...report.incomplete.map((i) => `- ${cell(i, 400)}`), '')
+  const findings = [...report.findings].sort(bySeverityDesc)
+  if (findings.length) {
+    out.push('| severity | rule | where | finding |', '|---|---|---|---|')
+    for (const f of findings.slice(0, MAX_ROWS)) out.push(`| ${f.severity} | ${code(f.ruleId)} | ${where(f)} | ${cell(f.message)} |`)
+    if (findings.length > MAX_ROWS) out.push(`| | | | … and ${findings.length - MAX_ROWS} more (see the full report) |`)
+    out.push('')
+    const serious = findings.filter((f) => (f.severity === 'critical' || f.severity === 'high') && f.evidence).slice(0, MAX_EVIDENCE)
+    for (const f of serious) {
+      const lines = (f.evidence ?? '').split('\n')
+      const shown = lines.slice(0, MAX_EVIDENCE_LINES).join('\n') + (lines.length > MAX_EVIDENCE_LINES ? `\n… ${lines.length - MAX_EVIDENCE_LINES} more lines` : '')
+      const f3 = fence(shown)
+      out.push(`<details><summary><b>${f.severity}</b> ${code(f.ruleId)} ${where(f)}</summary>`, '', cell(f.message, 600), '', f3, shown, f3, '', '</details>', '')
+    }
+  }
+  const explained = report.explained.length
+  if (explained) out.push(`${explained} difference(s) explained (${report.explained.filter((e) => e.reproduced).length} reproduced byte for byte).`, '')
+  return `${out.join('\n').trimEnd()}\n`
+}

@@ -1,0 +1,44 @@
+/** @fileoverview What each finding of `verify` means: the metadata `stagelight rules` and SARIF show. */
+import type { RuleInfo } from '../rules/types.js'
+
+const rule = (id: string, title: string, short: string, motivation: string, remediation: string, defaultSeverity: RuleInfo['defaultSeverity'] = 'high'): RuleInfo => ({
+  id,
+  title,
+  short,
+  motivation,
+  remediation,
+  defaultSeverity,
+  defaultConfidence: 'high',
+})
+
+const REVIEW = 'Read the evidence (the diff or the file) and find out who put it into the release and why; rebuild the release from the tag and compare.'
+
+export const verifyRules: readonly RuleInfo[] = [
+  rule('verify/source-modified', 'File differs from the tag', 'A file that exists at the tag has different bytes in the artifact.', 'A release should be built from its tag; a source file that changed on the way is code nobody reviewed.', REVIEW),
+  rule('verify/unexplained-file', 'File only in the artifact', 'A file the tag does not have, neither a known vendored file nor generated output.', 'Release tarballs of XZ Utils 5.6.0 and 5.6.1 carried a build-to-host.m4 that git never had; extra files are where release-time tampering hides.', REVIEW),
+  rule('verify/modified-vendored-file', 'Vendored file matches no known version', 'A file with the name of a known upstream file (an m4 macro, a build-aux script) whose bytes match none of its known versions.', 'Vendored files are copied, not written, so nobody reads them; the XZ backdoor started in a modified copy of gnulib\'s build-to-host.m4.', 'Compare with the nearest known version (the evidence shows the added lines); check the claimed serial against upstream.'),
+  rule('verify/generated-without-input', 'Generated file without its input', 'A file that says it was generated (configure, Makefile.in) whose input exists nowhere in the tag or the artifact.', 'Generated files are trusted because they can be regenerated; one without an input cannot be checked.', 'Regenerate from the tag (--regenerate) and compare, or find where the file came from.', 'medium'),
+  rule('verify/regeneration-mismatch', 'Generated file differs from regeneration', 'With --regenerate: the artifact\'s generated file differs from what the same tool version produces from the tag.', 'A configure or Makefile.in edited after generation runs code no input shows.', 'Read the diff against the regenerated file.'),
+  rule('verify/translation-changed', 'Translation not explained by the source', 'A translation catalog carries lines the source and its history do not contain.', 'Catalogs are large and unreviewed; only msgmerge refreshes are explained.', REVIEW, 'medium'),
+  rule('verify/changelog-not-from-history', 'ChangeLog not written from history', 'A ChangeLog that the build writes from git log carries lines the history does not contain.', 'A generated ChangeLog should repeat the history, nothing more.', REVIEW, 'low'),
+  rule('verify/type-changed', 'File type changed', 'A file became a link, a directory or another kind of entry.', 'A link where the tag had a file can point a build at anything.', REVIEW),
+  rule('verify/mode-changed', 'Executable bit changed', 'A file\'s executable bit differs from the tag.', 'A data file made executable, or a script made runnable, changes what the build can run.', REVIEW, 'low'),
+  rule('verify/tag-unsigned', 'Tag not signed', 'With --keyring: the tag carries no signature.', 'A keyring says whose releases to trust; an unsigned tag proves nothing about who made it.', 'Ask the project to sign release tags; compare with how earlier tags were signed.'),
+  rule('verify/tag-signature-invalid', 'Tag signature not valid for the keyring', 'With --keyring: the tag is signed, but not by a key in the keyring, or the signature is bad.', 'A new or unknown key on a release is how a changed release manager shows.', 'Find out whose key signed the tag and whether the project announced it.'),
+]
+
+const ARCHIVE = (code: string, title: string, short: string, severity: RuleInfo['defaultSeverity']): RuleInfo =>
+  rule(`archive/${code}`, title, short, 'An extracting tool could write outside its target directory, replace a file silently or exhaust the disk; stagelight reads archives as data and reports such entries instead.', 'Do not extract the archive with ordinary tools; find out who produced it.', severity)
+
+/** Hostile or odd archive entries, reported by every command that reads archives. */
+export const archiveRules: readonly RuleInfo[] = [
+  ARCHIVE('path-traversal', 'Entry escapes the tree', 'An entry name contains `..` that leaves the archive root.', 'critical'),
+  ARCHIVE('absolute-path', 'Absolute entry name', 'An entry name starts at the file system root.', 'high'),
+  ARCHIVE('link-escape', 'Link escapes the tree', 'A symbolic or hard link points outside the archive root.', 'high'),
+  ARCHIVE('device', 'Device or FIFO entry', 'A character or block device or a FIFO.', 'medium'),
+  ARCHIVE('duplicate-path', 'Duplicate entry', 'A later entry silently replaces an earlier one with the same name.', 'high'),
+  ARCHIVE('pax-override', 'PAX header override', 'A PAX header changes an entry\'s path, link or size in a way most listings do not show.', 'medium'),
+  ARCHIVE('limit-exceeded', 'Reading stopped at a limit', 'Entries, size or compression ratio went over a safety limit.', 'medium'),
+  ARCHIVE('trailing-data', 'Data after the end of the archive', 'Bytes follow the archive\'s end marker.', 'medium'),
+  ARCHIVE('bad-name', 'Unusable entry name', 'An entry name with NUL, backslashes or nothing in it.', 'medium'),
+]
