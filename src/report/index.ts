@@ -1,11 +1,12 @@
 import type { Report } from '../model/report.js'
 import { allRules } from '../rules/catalog.js'
+import { renderHtml } from './html/page.js'
 import { renderJson } from './json.js'
 import { renderMarkdown } from './markdown.js'
 import { renderSarif } from './sarif.js'
 import { renderText, type TextOptions } from './text.js'
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const
+export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const
 export type Format = (typeof FORMATS)[number]
 
 export type RenderOptions = TextOptions
@@ -15,6 +16,7 @@ const renderers: Record<Format, (report: Report, options: RenderOptions) => stri
   json: (report) => renderJson(report),
   sarif: (report) => renderSarif(report, allRules()),
   markdown: (report) => renderMarkdown(report),
+  html: (report) => renderHtml(report, allRules()),
 }
 
 export const isFormat = (value: string): value is Format => (FORMATS as readonly string[]).includes(value)
