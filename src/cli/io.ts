@@ -1,3 +1,5 @@
+import type { ProgressEvent } from '../model/progress.js'
+import { lineProgress, TerminalProgress, type ProgressStream } from './progress.js'
 /** Everything the CLI touches of the outside world, so tests can run main() in-process. */
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean }
@@ -12,15 +14,19 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): b
   return stream.isTTY === true
 }
 
-/** Progress goes to stderr: transient on a terminal, one line per step with --verbose, nothing otherwise. */
-export function progressReporter(io: CliIO, options: { quiet: boolean; verbose: boolean }): (message: string) => void {
+/** Progress goes to stderr: redrawn in place on a terminal, one line per step with --verbose elsewhere, nothing with --quiet. */
+export function progressReporter(io: CliIO, options: { quiet: boolean; verbose: boolean }): (event: ProgressEvent) => void {
   if (options.quiet) return () => undefined
   if (io.stderr.isTTY) {
-    return (message) => io.stderr.write(`\r\x1b[2K${message.slice(0, 78)}`)
+    const terminal = new TerminalProgress(io.stderr as ProgressStream)
+    active.set(io, terminal)
+    return terminal.update
   }
-  return options.verbose ? (message) => io.stderr.write(`${message}\n`) : () => undefined
+  return options.verbose ? lineProgress(io.stderr as ProgressStream) : () => undefined
 }
 
+const active = new WeakMap<CliIO, TerminalProgress>()
+
 export function clearProgress(io: CliIO): void {
-  if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K')
+  active.get(io)?.clear()
 }

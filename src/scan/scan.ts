@@ -43,9 +43,10 @@ export async function scan(options: ScanOptions): Promise<Report> {
   let lastReport = 0
   for await (const entry of target.entries()) {
     await collector.add(entry)
-    if (Date.now() - lastReport > 500) {
+    if (target.kind !== 'archive' && target.kind !== 'npm' && Date.now() - lastReport > 100) {
+      // archives report their own progress in bytes against the file size; trees count files
       lastReport = Date.now()
-      progress(`scanned ${plural(collector.totals.files, 'file')}, ${(collector.totals.bytes / MiB).toFixed(0)} MiB`)
+      progress({ label: 'scanning', done: collector.totals.files, unit: 'files' })
     }
   }
   progress('judging build files, data files and packages')

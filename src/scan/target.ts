@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
 import { StagelightError } from '../errors.js'
 import type { Fact } from '../model/report.js'
+import type { ProgressCallback } from '../model/progress.js'
 import type { TreeEntry } from '../model/tree.js'
 import { openArtifact } from '../sources/archive/index.js'
 import type { ArchiveIssue, ArtifactTree } from '../sources/archive/types.js'
@@ -37,7 +38,7 @@ export interface TargetOptions {
   readonly registry?: string
   /** files up to this size are read into memory for analysis */
   readonly maxContentBytes: number
-  readonly onProgress?: (message: string) => void
+  readonly onProgress?: ProgressCallback
 }
 
 const GIT_URL = /^(?:[\w+.-]+:\/\/|[\w.-]+@[\w.-]+:)/
@@ -120,7 +121,7 @@ async function splitRef(spec: string, options: TargetOptions): Promise<{ path: s
 export async function openTarget(spec: string, options: TargetOptions): Promise<ScanTarget> {
   const limits = { maxContentBytes: options.maxContentBytes }
   const progress = options.onProgress
-  const onBytes = progress ? (read: number, total: number | undefined) => progress(`read ${(read / 1048576).toFixed(0)} MiB${total ? ` of ${(total / 1048576).toFixed(0)} MiB` : ''}`) : undefined
+  const onBytes = progress ? (read: number, total: number | undefined) => progress({ label: 'reading', done: read, ...(total ? { total } : {}), unit: 'bytes' }) : undefined
   if (isPackageSpec(spec)) {
     const fetchOptions = {
       config: loadRegistryConfig(options.cwd, options.env, options.registry),
@@ -145,6 +146,6 @@ export async function openTarget(spec: string, options: TargetOptions): Promise<
   if (kind === 'directory' && options.ref) return openGit(path, options.ref, options)
   if (kind === undefined) throw new StagelightError('E_INPUT_NOT_FOUND', `${spec}: no such file or directory (scan takes a directory, an archive, a git repository[@ref] or npm:name@version)`, { path: spec })
   if (options.ref) throw new StagelightError('E_USAGE', `--ref needs a git repository, and ${spec} is a file`)
-  const tree = await openArtifact(path, { limits, exclude: (p) => p === '.git' || p.endsWith('/.git'), ...(onBytes ? { onProgress: onBytes } : {}) })
+  const tree = await openArtifact(path, { limits, exclude: (p) => p === '.git' || p.endsWith('/.git'), ...(onBytes && kind === 'file' ? { onProgress: onBytes } : {}) })
   return fromArtifact(kind === 'directory' ? 'directory' : 'archive', tree, [{ label: 'path', value: spec }])
 }
