@@ -1,0 +1,5 @@
+export { history, type HistoryOptions } from './history.js'
+export { DEFAULT_POLICY, loadPolicy, mergePolicy, type HistoryPolicy } from './policy.js'
+export { historyRules } from './rules.js'
+export { busFactor, degreeOfAuthorship, gini, hhi, truckFactor } from './metrics.js'
+export type { WindowSize } from './collect.js'

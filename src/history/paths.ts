@@ -1,0 +1,67 @@
+/**
+ * Which sensitive area a changed path belongs to. Judged from the path alone (the ledger needs a
+ * decision per changed file of every commit, so it must be cheap).
+ */
+export const AREAS = ['build', 'ci', 'release', 'security-policy', 'test-data', 'urls', 'fuzzing'] as const
+export type Area = (typeof AREAS)[number]
+
+const BUILD = /(^|\/)(configure\.(ac|in)|CMakeLists\.txt|Makefile\.am|GNUmakefile\.am|meson\.build|meson_options\.txt|meson\.options|Kbuild|SConstruct|SConscript|BUILD\.bazel|WORKSPACE|build\.gradle(\.kts)?|pom\.xml)$|(^|\/)m4\/|\.m4$|\.cmake$|(^|\/)cmake\/.+|(^|\/)build-aux\//
+const CI = /^\.github\/(workflows|actions)\/|^\.gitlab-ci\.ya?ml$|^\.gitlab\/ci\/|^\.travis\.ya?ml$|^\.circleci\/|^\.cirrus\.ya?ml$|^appveyor\.ya?ml$|^\.appveyor\.ya?ml$|^azure-pipelines\.ya?ml$|^Jenkinsfile$|^\.buildkite\/|^\.drone\.ya?ml$|^\.woodpecker(\.ya?ml|\/)|^\.builds\/|^\.ci\/|^ci\/|(^|\/)\.?ci-?[\w-]*\.(sh|ya?ml)$/
+const RELEASE_DIR = /(^|\/)(debian|rpm|packaging|pkg|release|releases|dist-scripts|snap|flatpak|nsis|msi|homebrew)\//
+const RELEASE_NAME = /(^|[-_./])(release|make-?dist|dist|package|packaging|publish|deploy|sign|tarball|version-?bump|bump-?version|mkrelease)([-_.]|$)[^/]*\.(sh|bash|py|pl|rb|mk|ya?ml|js|mjs|ps1|bat|cmd)$|(^|\/)(\.goreleaser\.ya?ml|PKGBUILD|[^/]+\.spec(\.in)?|[^/]+\.nuspec|setup\.py|pyproject\.toml|setup\.cfg|Cargo\.toml|package\.json|[^/]+\.gemspec|[^/]+\.podspec|autogen\.sh|bootstrap(\.sh)?|dist\.sh|release\.sh)$/
+const SECURITY = /(^|\/)(SECURITY(\.(md|rst|txt|adoc))?|security\.txt|SECURITY-POLICY\.md|\.well-known\/security\.txt)$/i
+const TEST_DIR = /(^|\/)(tests?|testdata|test-data|test_data|testsuite|test-suite|testing|fixtures?|__tests__|spec|files\/test)\//i
+const URL_FILES = /^(README[^/]*|[^/]*\.doap|CITATION\.cff|AUTHORS)$|(^|\/)(configure\.(ac|in)|CMakeLists\.txt|meson\.build|package\.json|setup\.py|setup\.cfg|pyproject\.toml|Cargo\.toml|[^/]+\.gemspec|[^/]+\.spec(\.in)?|debian\/(control|copyright|watch|upstream\/metadata)|\.github\/FUNDING\.ya?ml)$/
+const FUZZ = /(^|\/)[^/]*fuzz[^/]*(\/|$)|(^|\/)oss-fuzz/i
+
+/** The areas a change to `path` touches; `binary` (numstat `-`) tells test data from test code. */
+export function areasOf(path: string, binary: boolean): Area[] {
+  const out: Area[] = []
+  if (BUILD.test(path)) out.push('build')
+  if (CI.test(path)) out.push('ci')
+  if (RELEASE_DIR.test(path) || RELEASE_NAME.test(path)) out.push('release')
+  if (SECURITY.test(path)) out.push('security-policy')
+  if (binary && TEST_DIR.test(path)) out.push('test-data')
+  if (FUZZ.test(path)) out.push('fuzzing')
+  return out
+}
+
+export const isUrlFile = (path: string): boolean => URL_FILES.test(path)
+export const isSecurityPolicy = (path: string): boolean => SECURITY.test(path)
+export const isCi = (path: string): boolean => CI.test(path)
+export const isBuild = (path: string): boolean => BUILD.test(path)
+export const isFuzz = (path: string): boolean => FUZZ.test(path)
+
+/**
+ * Pathspecs for the diff pass (weakened defences, URL and security-contact changes): build
+ * system, CI, security policy, URL-holding manifests and fuzzing, so the pass reads only the
+ * files where such changes can live.
+ */
+export const DIFF_PATHSPECS: readonly string[] = [
+  '**/configure.ac',
+  '**/configure.in',
+  '**/*.m4',
+  '**/CMakeLists.txt',
+  '**/*.cmake',
+  '**/Makefile.am',
+  '**/meson.build',
+  '**/meson_options.txt',
+  '**/meson.options',
+  '.github/**',
+  '.gitlab-ci.yml',
+  '.travis.yml',
+  '.circleci/**',
+  '.cirrus.yml',
+  'appveyor.yml',
+  'azure-pipelines.yml',
+  '**/SECURITY*',
+  '**/security.txt',
+  '**/package.json',
+  '**/setup.py',
+  '**/setup.cfg',
+  '**/pyproject.toml',
+  '**/Cargo.toml',
+  'README*',
+  '**/*fuzz*',
+  '**/*fuzz*/**',
+].map((p) => `:(glob)${p}`)
