@@ -1,0 +1,28 @@
+/** @fileoverview Advisories for `stagelight audit`: OSV data in a local store, the npm registry's bulk endpoint, and the findings they produce. */
+export { compareDebianVersions, debianVersionProblem, parseDebianVersion, type DebianVersion } from './debian-version.js'
+export { cvss2BaseScore, cvss3BaseScore, severityOfScore, severityOfWord, type CvssScore } from './cvss.js'
+export { mapEcosystem, parseOsvRecord, type OsvAffected, type OsvParse, type OsvRange, type OsvRecord, type OsvSeverity } from './osv.js'
+export { DPKG_ORDERING, SEMVER_ORDERING, evaluateRange, orderingFor, sameVersion, sortEvents, type RangeResult, type VersionOrdering } from './ranges.js'
+export { AdvisoryStore, advisorySeverity, isMaliciousRecord, type AdvisoryStoreOptions } from './store.js'
+export {
+  ADVISORY_RANGE_UNEVALUATED,
+  KNOWN_VULNERABILITY,
+  MALICIOUS_PACKAGE,
+  advisoryFindings,
+  advisoryLabel,
+  advisoryRules,
+  remediationFor,
+} from './findings.js'
+export { bulkAdvisoryToMatch, bulkKey, queryNpmBulkAdvisories, type NpmBulkOptions, type NpmBulkResult } from './npm-bulk.js'
+export { mergeAdvisoryMatches } from './merge.js'
+export type {
+  AdvisoryLookup,
+  AdvisoryMatch,
+  AdvisoryQuery,
+  AdvisoryStoreStats,
+  MatchedRange,
+  OsvEvent,
+  OsvRangeType,
+  SkippedRecord,
+  UnevaluatedRange,
+} from './types.js'

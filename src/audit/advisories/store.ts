@@ -1,0 +1,437 @@
+/**
+ * @fileoverview A local store of OSV records, loaded from directories (searched recursively for
+ * `*.json`), zip exports (osv.dev's `<ecosystem>/all.zip`: one record per entry) and single files
+ * (a record, an array of records, or an osv.dev `{ "vulns": [...] }` answer), indexed by
+ * (ecosystem, package name). Records that break the schema are counted and skipped with a reason;
+ * a source that cannot be read at all is an error.
+ */
+import { open, readFile, readdir, stat } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import yauzl from 'yauzl'
+import { StagelightError } from '../../errors.js'
+import type { Severity } from '../../model/finding.js'
+import type { Ecosystem } from '../types.js'
+import { cvss2BaseScore, cvss3BaseScore, severityOfScore, severityOfWord, type CvssScore } from './cvss.js'
+import { describeEvents, eventVersion, mapEcosystem, parseOsvRecord, type OsvAffected, type OsvRecord, type OsvSeverity } from './osv.js'
+import { evaluateRange, orderingFor, sameVersion } from './ranges.js'
+import type { AdvisoryLookup, AdvisoryMatch, AdvisoryQuery, AdvisoryStoreStats, MatchedRange, SkippedRecord, UnevaluatedRange } from './types.js'
+
+export interface AdvisoryStoreOptions {
+  /** a JSON document larger than this is skipped (default 64 MiB) */
+  readonly maxDocumentBytes?: number
+}
+
+const DEFAULT_MAX_DOCUMENT = 64 * 1024 * 1024
+
+interface Loaded {
+  readonly record: OsvRecord
+  readonly source: string
+}
+
+interface IndexEntry {
+  readonly loaded: Loaded
+  readonly affected: OsvAffected
+}
+
+const keyOf = (ecosystem: Ecosystem, name: string): string => `${ecosystem}\u0000${name}`
+
+const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code
+
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
+
+/** Collects records from every source, keeping one per id. */
+class Loader {
+  readonly byId = new Map<string, Loaded>()
+  readonly skipped: SkippedRecord[] = []
+  readonly withdrawnIds = new Set<string>()
+  files = 0
+  duplicates = 0
+  readonly maxBytes: number
+
+  constructor(options: AdvisoryStoreOptions) {
+    this.maxBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT
+  }
+
+  async source(path: string): Promise<void> {
+    let info
+    try {
+      info = await stat(path)
+    } catch (err) {
+      if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') throw new StagelightError('E_INPUT_NOT_FOUND', `advisories: ${path} does not exist`, { path })
+      throw new StagelightError('E_INPUT_INVALID', `advisories: cannot read ${path}: ${oneLine(err)}`, { path }, { cause: err })
+    }
+    if (info.isDirectory()) return this.directory(path)
+    if (!info.isFile()) throw new StagelightError('E_INPUT_INVALID', `advisories: ${path} is neither a directory nor a file`, { path })
+    const head = await readHead(path)
+    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return this.zip(path)
+    let text: string
+    try {
+      if (info.size > this.maxBytes) throw new Error(`larger than ${this.maxBytes} bytes`)
+      text = await readFile(path, 'utf8')
+    } catch (err) {
+      throw new StagelightError('E_INPUT_INVALID', `advisories: cannot read ${path}: ${oneLine(err)}`, { path }, { cause: err })
+    }
+    let doc: unknown
+    try {
+      doc = JSON.parse(text)
+    } catch (err) {
+      throw new StagelightError('E_INPUT_INVALID', `advisories: ${path} is neither an OSV JSON file nor a zip export (${oneLine(err)})`, { path })
+    }
+    this.files++
+    this.document(doc, path)
+  }
+
+  private async directory(root: string): Promise<void> {
+    let entries
+    try {
+      entries = await readdir(root, { recursive: true, withFileTypes: true })
+    } catch (err) {
+      throw new StagelightError('E_INPUT_INVALID', `advisories: cannot list ${root}: ${oneLine(err)}`, { path: root }, { cause: err })
+    }
+    const files = entries
+      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.json'))
+      .map((e) => join(e.parentPath, e.name))
+      .filter((p) => !relative(root, p).split(/[\\/]/).some((part) => part === '.git' || part === 'node_modules'))
+      .sort()
+    for (const file of files) {
+      const where = file
+      let text: string
+      try {
+        const info = await stat(file)
+        if (info.size > this.maxBytes) {
+          this.skip(where, `larger than ${this.maxBytes} bytes`)
+          continue
+        }
+        text = await readFile(file, 'utf8')
+      } catch (err) {
+        this.skip(where, `cannot read: ${oneLine(err)}`)
+        continue
+      }
+      this.text(text, where)
+    }
+  }
+
+  private async zip(path: string): Promise<void> {
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    ).catch((err: unknown) => {
+      throw new StagelightError('E_INPUT_INVALID', `advisories: ${path} is not a readable zip: ${oneLine(err)}`, { path }, { cause: err })
+    })
+    try {
+      for (;;) {
+        const entry = await nextEntry(zip)
+        if (!entry) break
+        const name = entry.fileName
+        if (name.endsWith('/') || !name.toLowerCase().endsWith('.json')) continue
+        const where = `${path}!${name}`
+        if (entry.uncompressedSize > this.maxBytes) {
+          this.skip(where, `larger than ${this.maxBytes} bytes`)
+          continue
+        }
+        let text: string
+        try {
+          text = (await readEntry(zip, entry, this.maxBytes)).toString('utf8')
+        } catch (err) {
+          this.skip(where, `cannot decompress: ${oneLine(err)}`)
+          continue
+        }
+        this.text(text, where)
+      }
+    } catch (err) {
+      throw new StagelightError('E_INPUT_INVALID', `advisories: ${path} is a damaged zip: ${oneLine(err)}`, { path }, { cause: err })
+    } finally {
+      zip.close()
+    }
+  }
+
+  private text(text: string, where: string): void {
+    this.files++
+    let doc: unknown
+    try {
+      doc = JSON.parse(text)
+    } catch (err) {
+      this.skip(where, `not JSON: ${oneLine(err)}`)
+      return
+    }
+    this.document(doc, where)
+  }
+
+  /** A record, an array of records, or `{ "vulns": [...] }`. */
+  private document(doc: unknown, where: string): void {
+    const list = Array.isArray(doc)
+      ? doc
+      : typeof doc === 'object' && doc !== null && !('id' in doc) && Array.isArray((doc as { vulns?: unknown }).vulns)
+        ? (doc as { vulns: unknown[] }).vulns
+        : [doc]
+    list.forEach((value, i) => this.record(value, list.length > 1 || Array.isArray(doc) ? `${where}[${i}]` : where))
+  }
+
+  private record(value: unknown, where: string): void {
+    const parsed = parseOsvRecord(value)
+    if (!parsed.ok) {
+      this.skip(where, parsed.reason)
+      return
+    }
+    const { record } = parsed
+    if (record.withdrawn) {
+      this.withdrawnIds.add(record.id)
+      return
+    }
+    const previous = this.byId.get(record.id)
+    if (previous) {
+      this.duplicates++
+      if (timeOf(previous.record.modified) >= timeOf(record.modified)) return
+    }
+    this.byId.set(record.id, { record, source: where })
+  }
+
+  private skip(where: string, reason: string): void {
+    this.skipped.push({ where, reason })
+  }
+}
+
+const timeOf = (stamp: string): number => {
+  const t = Date.parse(stamp)
+  return Number.isNaN(t) ? 0 : t
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r').catch((err: unknown) => {
+    throw new StagelightError('E_INPUT_INVALID', `advisories: cannot read ${path}: ${oneLine(err)}`, { path }, { cause: err })
+  })
+  try {
+    const buffer = Buffer.alloc(4)
+    const { bytesRead } = await handle.read(buffer, 0, 4, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      zip.off('entry', onEntry)
+      zip.off('end', onEnd)
+      zip.off('error', onError)
+    }
+    const onEntry = (entry: yauzl.Entry): void => (cleanup(), resolve(entry))
+    const onEnd = (): void => (cleanup(), resolve(undefined))
+    const onError = (err: Error): void => (cleanup(), reject(err))
+    zip.on('entry', onEntry)
+    zip.on('end', onEnd)
+    zip.on('error', onError)
+    zip.readEntry()
+  })
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) return reject(err)
+      const chunks: Buffer[] = []
+      let size = 0
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > maxBytes) stream.destroy(new Error(`larger than ${maxBytes} bytes`))
+        else chunks.push(chunk)
+      })
+      stream.on('error', reject)
+      stream.on('end', () => resolve(Buffer.concat(chunks)))
+    })
+  })
+}
+
+/** The severity of an advisory for one package: CVSS v3 scored from its vector, else v2, else the database's word. */
+export function advisorySeverity(record: OsvRecord, affected?: OsvAffected): { severity: Severity; source: string; score?: number } {
+  const list: readonly OsvSeverity[] = affected && affected.severity.length > 0 ? affected.severity : record.severity
+  const scored = (type: string, score: (v: string) => CvssScore | undefined): CvssScore | undefined =>
+    list
+      .filter((s) => s.type === type)
+      .map((s) => score(s.score))
+      .find((s) => s !== undefined)
+  const cvss = scored('CVSS_V3', cvss3BaseScore) ?? scored('CVSS_V2', cvss2BaseScore)
+  if (cvss) return { severity: severityOfScore(cvss), source: `${cvss.vector} (base score ${cvss.score.toFixed(1)})`, score: cvss.score }
+  const word = record.databaseSeverity ? severityOfWord(record.databaseSeverity) : undefined
+  if (word) return { severity: word, source: `database_specific.severity ${record.databaseSeverity}` }
+  const ubuntu = list.find((s) => s.type === 'Ubuntu')
+  const ubuntuSeverity = ubuntu ? severityOfWord(ubuntu.score) : undefined
+  if (ubuntu && ubuntuSeverity) return { severity: ubuntuSeverity, source: `Ubuntu priority ${ubuntu.score}` }
+  const v4 = list.find((s) => s.type === 'CVSS_V4')
+  if (v4) return { severity: 'medium', source: `${v4.score} (CVSS v4 is not scored here; medium assumed)` }
+  return { severity: 'medium', source: 'not stated by the advisory (medium assumed)' }
+}
+
+export const isMaliciousRecord = (id: string, aliases: readonly string[]): boolean => id.startsWith('MAL-') || aliases.some((a) => a.startsWith('MAL-'))
+
+const dedupeSorted = (versions: readonly string[], compare: (a: string, b: string) => number): string[] => {
+  const sorted = [...versions].sort(compare)
+  return sorted.filter((v, i) => i === 0 || compare(sorted[i - 1] as string, v) !== 0)
+}
+
+export class AdvisoryStore {
+  readonly stats: AdvisoryStoreStats
+  private readonly index: Map<string, IndexEntry[]>
+
+  private constructor(index: Map<string, IndexEntry[]>, stats: AdvisoryStoreStats) {
+    this.index = index
+    this.stats = stats
+  }
+
+  /** Reads every source: directories of `*.json`, zip exports, single JSON files. */
+  static async load(sources: readonly string[], options: AdvisoryStoreOptions = {}): Promise<AdvisoryStore> {
+    const loader = new Loader(options)
+    for (const source of sources) await loader.source(source)
+    const index = new Map<string, IndexEntry[]>()
+    let otherEcosystems = 0
+    for (const loaded of loader.byId.values()) {
+      let indexed = false
+      for (const affected of loaded.record.affected) {
+        const ecosystem = affected.ecosystem !== undefined ? mapEcosystem(affected.ecosystem) : undefined
+        if (!ecosystem || affected.name === undefined) continue
+        const key = keyOf(ecosystem, affected.name)
+        const list = index.get(key) ?? []
+        if (list.length === 0) index.set(key, list)
+        list.push({ loaded, affected })
+        indexed = true
+      }
+      if (!indexed) otherEcosystems++
+    }
+    const stats: AdvisoryStoreStats = {
+      sources: [...sources],
+      files: loader.files,
+      records: loader.byId.size,
+      otherEcosystems,
+      withdrawn: loader.withdrawnIds.size,
+      withdrawnIds: [...loader.withdrawnIds].sort(),
+      duplicates: loader.duplicates,
+      skipped: loader.skipped,
+    }
+    return new AdvisoryStore(index, stats)
+  }
+
+  /** Number of (ecosystem, package) pairs with at least one advisory. */
+  get packageCount(): number {
+    return this.index.size
+  }
+
+  /** The advisories affecting this version. */
+  match(pkg: AdvisoryQuery): AdvisoryMatch[] {
+    return this.lookup(pkg).matches.slice()
+  }
+
+  /** The advisories affecting this version, and those whose ranges could not be evaluated for it (GIT ranges, unparsable versions). */
+  lookup(pkg: AdvisoryQuery): AdvisoryLookup {
+    const entries = (this.index.get(keyOf(pkg.ecosystem, pkg.name)) ?? []).filter((e) => releaseApplies(e.affected.ecosystem ?? '', pkg.release))
+    const byRecord = new Map<string, IndexEntry[]>()
+    for (const entry of entries) {
+      const id = entry.loaded.record.id
+      byRecord.set(id, [...(byRecord.get(id) ?? []), entry])
+    }
+    const matches: AdvisoryMatch[] = []
+    const unevaluated: UnevaluatedRange[] = []
+    for (const group of byRecord.values()) {
+      const result = matchRecord(pkg, group)
+      if (result.match) matches.push(result.match)
+      else unevaluated.push(...result.unevaluated)
+    }
+    matches.sort((a, b) => a.id.localeCompare(b.id))
+    return { matches, unevaluated }
+  }
+}
+
+/** `Debian:12` applies to release `12` only (when a release is given); `Debian` and `npm` always apply. */
+function releaseApplies(ecosystem: string, release: string | undefined): boolean {
+  if (release === undefined) return true
+  const colon = ecosystem.indexOf(':')
+  return colon < 0 || ecosystem.slice(colon + 1) === release
+}
+
+/** Where `version` lies in one affected entry: the first range containing it, else a listed version. */
+function hitIn(pkg: AdvisoryQuery, version: string, affected: OsvAffected, onUnevaluated?: (range: OsvAffected['ranges'][number], reason: string) => void): MatchedRange | undefined {
+  const ecosystem = affected.ecosystem ?? ''
+  let hit: MatchedRange | undefined
+  for (const range of affected.ranges) {
+    const result = evaluateRange(version, range, orderingFor(pkg.ecosystem, range.type === 'GIT' ? 'ECOSYSTEM' : range.type))
+    if (!result.evaluated) {
+      onUnevaluated?.(range, result.reason)
+      continue
+    }
+    if (result.affected && !hit && range.type !== 'GIT') {
+      hit = { kind: 'range', ecosystem, type: range.type, events: result.events, text: `${range.type} range: ${describeEvents(result.events)}` }
+    }
+  }
+  if (hit) return hit
+  const listed = affected.versions.find((v) => sameVersion(v, version, pkg.ecosystem))
+  return listed !== undefined ? { kind: 'versions', ecosystem, text: `listed affected version ${listed}` } : undefined
+}
+
+function matchRecord(pkg: AdvisoryQuery, group: readonly IndexEntry[]): { match?: AdvisoryMatch; unevaluated: UnevaluatedRange[] } {
+  const first = group[0] as IndexEntry
+  const { record } = first.loaded
+  const source = `osv:${first.loaded.source}`
+  const unevaluated: UnevaluatedRange[] = []
+  let matched: { range: MatchedRange; affected: OsvAffected } | undefined
+  const matchedAffected: OsvAffected[] = []
+  for (const { affected } of group) {
+    const hit = hitIn(pkg, pkg.version, affected, (range, reason) =>
+      unevaluated.push({
+        id: record.id,
+        aliases: record.aliases,
+        summary: record.summary,
+        ecosystem: affected.ecosystem ?? '',
+        type: range.type,
+        ...(range.repo ? { repo: range.repo } : {}),
+        events: range.events,
+        reason,
+        source,
+      }),
+    )
+    if (hit) {
+      matchedAffected.push(affected)
+      matched ??= { range: hit, affected }
+    }
+  }
+  if (!matched) return { unevaluated }
+  const ordering = orderingFor(pkg.ecosystem, 'ECOSYSTEM')
+  /** Event versions of this kind above (or at) the installed one, in the entries that matched. */
+  const bounds = (kind: 'fixed' | 'last_affected', above: (c: number) => boolean): string[] =>
+    dedupeSorted(
+      matchedAffected.flatMap((a) =>
+        a.ranges
+          .filter((r) => r.type !== 'GIT')
+          .flatMap((r) => r.events.filter((e) => kind in e).map(eventVersion))
+          .filter((v) => ordering.problem(v) === undefined && above(ordering.compare(v, pkg.version))),
+      ),
+      ordering.compare,
+    )
+  // a fix of one line can lie in another affected line: only versions the advisory clears (for the same release) are offered
+  const fixedVersions = bounds('fixed', (c) => c > 0).filter(
+    (v) =>
+      !matchedAffected.some(
+        (a) =>
+          a.ranges.some((r) => r.events.some((e) => 'fixed' in e && ordering.compare(e.fixed, v) === 0)) &&
+          group.some(({ affected }) => affected.ecosystem === a.ecosystem && hitIn(pkg, v, affected) !== undefined),
+      ),
+  )
+  const severity = advisorySeverity(record, matched.affected)
+  const match: AdvisoryMatch = {
+    id: record.id,
+    aliases: record.aliases,
+    summary: record.summary,
+    severity: severity.severity,
+    severitySource: severity.source,
+    ...(severity.score !== undefined ? { cvssScore: severity.score } : {}),
+    malicious: isMaliciousRecord(record.id, record.aliases),
+    fixedVersions,
+    lastAffected: bounds('last_affected', (c) => c >= 0),
+    range: matched.range,
+    references: record.references,
+    withdrawn: false,
+    source,
+    ...(record.cwe.length > 0 ? { cwe: record.cwe } : {}),
+    ...(record.published ? { published: record.published } : {}),
+    modified: record.modified,
+  }
+  return { match, unevaluated: [] }
+}

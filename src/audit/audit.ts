@@ -1,0 +1,181 @@
+/**
+ * @fileoverview `stagelight audit`: every dependency of a project with its registry signals and
+ * known advisories. Each source of knowledge says whether it was consulted; none is assumed.
+ */
+import { stat } from 'node:fs/promises'
+import { dirname, relative } from 'node:path'
+import type { Finding } from '../model/finding.js'
+import { SCHEMA_VERSION, type Fact, type Report } from '../model/report.js'
+import { applyIgnores, type StagelightConfig } from '../policy/config.js'
+import { countBySeverity, verdictOf } from '../policy/verdict.js'
+import { loadRegistryConfig } from '../sources/npm/npmrc.js'
+import { VERSION } from '../version.js'
+import { AdvisoryStore, advisoryFindings, bulkKey, mergeAdvisoryMatches, queryNpmBulkAdvisories, type AdvisoryMatch, type UnevaluatedRange } from './advisories/index.js'
+import { debianSource, readInventory } from './inventory/index.js'
+import { DEFAULT_SIGNAL_POLICY, loadPopularNames, RegistryClient, registrySignals } from './registry/index.js'
+import type { PackageRef } from './types.js'
+
+export interface AuditOptions {
+  /** project directory, lockfile, SBOM or dpkg status file */
+  readonly target: string
+  readonly label?: string
+  readonly cwd: string
+  readonly env: NodeJS.ProcessEnv
+  readonly cacheDir: string
+  readonly offline?: boolean
+  /** registry URL overriding .npmrc */
+  readonly registry?: string
+  /** OSV sources: directories, zip exports or record files */
+  readonly advisories?: readonly string[]
+  /** skip registry documents (signals) entirely */
+  readonly registrySignals?: boolean
+  readonly config?: StagelightConfig
+  readonly configPath?: string
+  readonly now?: Date
+  readonly onProgress?: (message: string) => void
+}
+
+const key = (p: PackageRef): string => `${p.ecosystem}:${p.name}@${p.version}`
+
+/** Every package once, whatever number of places the tree holds it in. */
+function unique(packages: readonly PackageRef[]): PackageRef[] {
+  const seen = new Map<string, PackageRef>()
+  for (const p of packages) if (!seen.has(key(p))) seen.set(key(p), p)
+  return [...seen.values()]
+}
+
+/**
+ * Findings about a package are located in the inventory file (the one file the user has) and carry
+ * the package, so policies and reports can group and ignore by it.
+ */
+const about = (pkg: PackageRef, lockfile: string, finding: Finding): Finding => ({
+  ...finding,
+  path: lockfile,
+  data: { ...finding.data, package: { name: pkg.name, version: pkg.version, purl: pkg.purl, ecosystem: pkg.ecosystem, ...(pkg.location ? { location: pkg.location } : {}) } },
+})
+
+export async function audit(options: AuditOptions): Promise<Report> {
+  const progress = options.onProgress ?? (() => undefined)
+  const now = options.now ?? new Date()
+  const npmConfig = loadRegistryConfig(options.cwd, options.env, options.registry)
+  const registry = npmConfig.registryFor('x')
+  const inventory = await readInventory(options.target, { registry, ...(options.config?.audit?.allowedRegistries ? { allowedRegistries: [...options.config.audit.allowedRegistries] } : {}) })
+  // paths are relative to the analysed root: the directory given, or the one holding the file given
+  const root = (await stat(options.target).catch(() => undefined))?.isDirectory() ? options.target : dirname(options.target)
+  const lockfile = relative(root, inventory.path) || inventory.path
+  const packages = unique(inventory.packages)
+  const npmPackages = packages.filter((p) => p.ecosystem === 'npm' && p.source === 'registry')
+  const facts: Fact[] = [
+    { label: 'inventory', value: `${lockfile} (${inventory.format})` },
+    { label: 'packages', value: `${packages.length} (${packages.filter((p) => p.ecosystem === 'npm').length} npm, ${packages.filter((p) => p.ecosystem === 'deb').length} Debian; ${packages.filter((p) => p.source !== 'registry' && p.ecosystem === 'npm').length} not from a registry)` },
+  ]
+  const incomplete: string[] = []
+  const findings: Finding[] = [...inventory.findings]
+
+  // advisories: local OSV data, then the registry's bulk endpoint
+  const matches = new Map<string, readonly AdvisoryMatch[]>()
+  const unevaluated = new Map<string, readonly UnevaluatedRange[]>()
+  if (options.advisories?.length) {
+    progress(`loading advisories from ${options.advisories.join(', ')}`)
+    const store = await AdvisoryStore.load([...options.advisories])
+    for (const p of packages) {
+      // Debian advisories name source packages (xz-utils), dpkg lists binary ones (liblzma5)
+      const query = p.ecosystem === 'deb' ? { ecosystem: p.ecosystem, ...debianSource(p) } : p
+      const found = store.lookup(query)
+      matches.set(key(p), found.matches)
+      unevaluated.set(key(p), found.unevaluated)
+    }
+    const { stats } = store
+    facts.push({ label: 'OSV advisories', value: `${stats.records} record(s) from ${options.advisories.join(', ')}${stats.withdrawn ? `; ${stats.withdrawn} withdrawn` : ''}${stats.skipped.length ? `; ${stats.skipped.length} invalid record(s) skipped` : ''}` })
+  } else {
+    facts.push({ label: 'OSV advisories', value: 'not consulted (give --advisories <OSV dir|zip|json>)' })
+  }
+  if (npmPackages.length > 0) {
+    if (options.offline) {
+      facts.push({ label: 'npm advisories', value: 'not consulted (--offline)' })
+    } else {
+      progress(`asking ${registry} for advisories on ${npmPackages.length} packages`)
+      const authorization = npmConfig.authorizationFor(registry)
+      const bulk = await queryNpmBulkAdvisories(registry, npmPackages, authorization ? { authorization } : {})
+      if (bulk.consulted) {
+        for (const p of npmPackages) matches.set(key(p), mergeAdvisoryMatches(matches.get(key(p)) ?? [], bulk.matches.get(bulkKey(p.name, p.version)) ?? []))
+        facts.push({ label: 'npm advisories', value: `consulted (${registry})` })
+      } else {
+        facts.push({ label: 'npm advisories', value: `not consulted: ${bulk.reason ?? 'no answer'}` })
+      }
+    }
+  }
+  for (const p of packages) for (const f of advisoryFindings(p, matches.get(key(p)) ?? [], unevaluated.get(key(p)) ?? [])) findings.push(about(p, lockfile, f))
+
+  // registry signals, one document per package name
+  if (options.registrySignals !== false && npmPackages.length > 0) {
+    const client = new RegistryClient({ cwd: options.cwd, env: options.env, cacheDir: options.cacheDir, offline: options.offline ?? false, ...(options.registry ? { registry: options.registry } : {}) })
+    const popular = await loadPopularNames()
+    const policy = {
+      ...DEFAULT_SIGNAL_POLICY,
+      ...(options.config?.audit?.freshPublishDays !== undefined ? { freshPublishDays: options.config.audit.freshPublishDays } : {}),
+      ...(options.config?.audit?.typosquatDistance !== undefined ? { typosquatDistance: options.config.audit.typosquatDistance } : {}),
+    }
+    const names = [...new Set(npmPackages.map((p) => p.name))]
+    let done = 0
+    const unavailable: string[] = []
+    const docs = new Map(
+      await Promise.all(
+        names.map(async (name) => {
+          const doc = await client.fetchPackument(name)
+          done++
+          if (done % 25 === 0 || done === names.length) progress(`registry documents: ${done}/${names.length}`)
+          return [name, doc] as const
+        }),
+      ),
+    )
+    for (const p of npmPackages) {
+      const doc = docs.get(p.name)
+      if (!doc) continue
+      if (doc.kind === 'unavailable') {
+        unavailable.push(`${p.name} (${doc.reason})`)
+        continue
+      }
+      if (doc.kind === 'not-found') {
+        findings.push(about(p, lockfile, { ruleId: 'audit/unpublished', severity: 'high', confidence: 'high', message: `${p.name}@${p.version}: the registry has no such package`, evidence: `${doc.registry} answered 404 for ${p.name}` }))
+        continue
+      }
+      const signals = registrySignals(p, doc.doc, { now, policy, popular, registry: doc.registry, ...(p.integrity ? { lockIntegrity: p.integrity } : {}) })
+      for (const f of signals) findings.push(about(p, lockfile, f))
+    }
+    const stats = client.stats()
+    facts.push({ label: 'registry', value: `${registry}: ${names.length} package document(s), ${stats.requests} request(s), ${stats.cacheHits} from cache, ${stats.notModified} revalidated` })
+    if (unavailable.length) incomplete.push(`${unavailable.length} package document(s) unavailable, so their signals were not checked: ${unavailable.slice(0, 5).join(', ')}${unavailable.length > 5 ? ', …' : ''}`)
+  } else if (npmPackages.length > 0) {
+    facts.push({ label: 'registry', value: 'not consulted (--no-registry)' })
+  }
+
+  // policy: ignores with reasons and expiry dates
+  const ignores = options.config?.audit?.ignore ?? []
+  const { kept, ignored, expired } = applyIgnores(findings, ignores, now, options.configPath ?? 'stagelight.config.json')
+  if (ignored.length) facts.push({ label: 'ignored by policy', value: `${ignored.length} finding(s) (${[...new Set(ignored.map((i) => i.entry.rule))].join(', ')})` })
+  const all = [...kept, ...expired]
+
+  const perPackage = packages.map((p) => {
+    const own = all.filter((f) => (f.data?.['package'] as { purl?: string } | undefined)?.purl === p.purl)
+    return { name: p.name, version: p.version, purl: p.purl, ecosystem: p.ecosystem, source: p.source, dev: p.dev ?? false, findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity })) }
+  })
+  return {
+    tool: 'stagelight',
+    schemaVersion: SCHEMA_VERSION,
+    version: VERSION,
+    command: 'audit',
+    verdict: verdictOf(all, incomplete),
+    subject: { target: options.label ?? options.target },
+    facts,
+    findings: all,
+    explained: [],
+    summary: {
+      findings: countBySeverity(all),
+      packages: perPackage,
+      inventory: { format: inventory.format, path: lockfile, count: packages.length },
+      ignored: ignored.map((i) => ({ ruleId: i.finding.ruleId, package: i.finding.data?.['package'] ?? null, reason: i.entry.reason, expires: i.entry.expires })),
+    },
+    ...(incomplete.length ? { incomplete } : {}),
+  }
+}

@@ -1,0 +1,132 @@
+/** @fileoverview package-lock.json (v1, v2, v3), npm-shrinkwrap.json and node_modules/.package-lock.json. */
+import semver from 'semver'
+import { StagelightError } from '../../errors.js'
+import type { PackageRef, PackageSource } from '../types.js'
+import { SequentialFinder } from './lines.js'
+import { npmPurl } from './purl.js'
+import { classifyResolved, type LockEntry } from './source.js'
+
+type Json = Record<string, unknown>
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+
+export const isNpmLock = (doc: Json): boolean =>
+  typeof doc['lockfileVersion'] === 'number' && (isObject(doc['packages']) || isObject(doc['dependencies']))
+
+/** the package name at the end of a `node_modules/…` path */
+export const nameFromLocation = (location: string): string => {
+  const i = location.lastIndexOf('node_modules/')
+  return i === -1 ? location : location.slice(i + 'node_modules/'.length)
+}
+
+interface Built {
+  readonly name: string
+  readonly version: string
+  readonly source: PackageSource
+  readonly resolved?: string | undefined
+  readonly integrity?: string | undefined
+  readonly dev?: boolean | undefined
+  readonly location?: string | undefined
+}
+
+export function makeRef(b: Built): PackageRef {
+  return {
+    ecosystem: 'npm',
+    name: b.name,
+    version: b.version,
+    purl: npmPurl(b.name, b.version),
+    source: b.source,
+    ...(b.resolved !== undefined ? { resolved: b.resolved } : {}),
+    ...(b.integrity !== undefined ? { integrity: b.integrity } : {}),
+    ...(b.dev === true ? { dev: true } : {}),
+    ...(b.location !== undefined ? { location: b.location } : {}),
+  }
+}
+
+export function readNpmLock(doc: Json, text: string, fileName: string): { format: string; entries: LockEntry[] } {
+  const lockfileVersion = doc['lockfileVersion'] as number
+  const label = fileName === 'npm-shrinkwrap.json' || fileName === '.package-lock.json' ? fileName : 'package-lock.json'
+  const format = `${label} v${lockfileVersion}`
+  const finder = new SequentialFinder(text)
+  const packages = doc['packages']
+  if (lockfileVersion >= 2 && isObject(packages)) return { format, entries: readPackages(packages, finder) }
+  const dependencies = doc['dependencies']
+  if (isObject(dependencies)) {
+    const entries: LockEntry[] = []
+    readV1(dependencies, '', finder, entries)
+    return { format, entries }
+  }
+  throw new StagelightError('E_INPUT_INVALID', `${fileName}: lockfileVersion ${lockfileVersion} without a packages or dependencies object`)
+}
+
+function readPackages(packages: Json, finder: SequentialFinder): LockEntry[] {
+  const entries: LockEntry[] = []
+  for (const [location, value] of Object.entries(packages)) {
+    const offset = finder.find(`${JSON.stringify(location)}: {`)
+    if (location === '' || !isObject(value) || !location.includes('node_modules/')) continue
+    const keyName = nameFromLocation(location)
+    const resolved = str(value['resolved'])
+    const common = { location, dev: value['dev'] === true, integrity: str(value['integrity']) }
+    if (value['link'] === true) {
+      const target = resolved !== undefined ? packages[resolved] : undefined
+      const version = isObject(target) ? (str(target['version']) ?? '') : ''
+      const ref = makeRef({ ...common, name: keyName, version, source: 'link', resolved })
+      entries.push({ ref, ...(offset !== undefined ? { offset } : {}), ...(resolved !== undefined ? { localPath: resolved } : {}) })
+      continue
+    }
+    const version = str(value['version']) ?? ''
+    const bundled = value['inBundle'] === true
+    const source: PackageSource = resolved !== undefined ? classifyResolved(resolved) : semver.valid(version) !== null ? 'registry' : 'unknown'
+    const ref = makeRef({ ...common, name: str(value['name']) ?? keyName, version, source, resolved })
+    entries.push({
+      ref,
+      ...(offset !== undefined ? { offset } : {}),
+      ...(bundled ? { bundled } : {}),
+      ...(source === 'file' && resolved !== undefined ? { localPath: resolved.replace(/^file:/i, '') } : {}),
+    })
+  }
+  return entries
+}
+
+/** v1: `dependencies` nested by name; the version field holds the spec for git, file, URL and alias dependencies */
+function readV1(dependencies: Json, parent: string, finder: SequentialFinder, entries: LockEntry[]): void {
+  for (const [key, value] of Object.entries(dependencies)) {
+    const offset = /^\d+$/.test(key) ? undefined : finder.find(`${JSON.stringify(key)}: {`)
+    if (!isObject(value)) continue
+    const location = `${parent}node_modules/${key}`
+    const raw = str(value['version']) ?? ''
+    let name = key
+    let version = raw
+    let resolved = str(value['resolved'])
+    let source: PackageSource
+    let localPath: string | undefined
+    const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(raw)
+    if (alias) {
+      name = alias[1] ?? key
+      version = alias[2] ?? ''
+    }
+    if (semver.valid(version) !== null) {
+      source = resolved !== undefined ? classifyResolved(resolved) : 'registry'
+    } else {
+      resolved ??= raw
+      source = classifyResolved(raw)
+      if (source === 'git') version = /#([0-9a-f]{7,40})$/i.exec(raw)?.[1] ?? ''
+      else version = ''
+      if (source === 'file') {
+        localPath = raw.replace(/^file:/i, '')
+        // npm v1 links file: directories into node_modules; only archives are copied
+        if (!/\.(?:tgz|tar\.gz|tar)$/i.test(localPath)) source = 'link'
+      }
+    }
+    const ref = makeRef({ name, version, source, resolved, integrity: str(value['integrity']), dev: value['dev'] === true, location })
+    entries.push({
+      ref,
+      ...(offset !== undefined ? { offset } : {}),
+      ...(value['bundled'] === true ? { bundled: true } : {}),
+      ...(localPath !== undefined ? { localPath } : {}),
+    })
+    const nested = value['dependencies']
+    if (isObject(nested)) readV1(nested, `${location}/`, finder, entries)
+  }
+}
