@@ -3,6 +3,11 @@ import { StagelightError } from '../errors.js'
 import { dataFileRules } from '../data-files/index.js'
 import { npmRules } from '../npm/index.js'
 import { archiveRules, verifyRules } from '../verify/rules.js'
+import { advisoryRules } from '../audit/advisories/index.js'
+import { inventoryRules } from '../audit/inventory/index.js'
+import { registryRules } from '../audit/registry/index.js'
+import { canaryRules } from '../canary/rules.js'
+import { historyRules } from '../history/rules.js'
 import { CHAIN_RULE_ID } from './engine.js'
 import { rules } from './index.js'
 import type { RuleInfo } from './types.js'
@@ -25,7 +30,22 @@ export function scanRules(): readonly RuleInfo[] {
 
 /** Every rule any command can report, for SARIF rule metadata and `stagelight rules`. */
 export function allRules(): readonly RuleInfo[] {
-  return [...verifyRules, ...scanRules(), ...archiveRules]
+  return [...verifyRules, ...scanRules(), ...auditRules(), ...historyRules, ...canaryRules, ...archiveRules]
+}
+
+/** The rules of `audit`: lockfile hygiene, registry signals, advisories and the policy file. */
+export function auditRules(): readonly RuleInfo[] {
+  return [...inventoryRules, ...registryRules, ...advisoryRules, expiredIgnoreRule]
+}
+
+const expiredIgnoreRule: RuleInfo = {
+  id: 'policy/expired-ignore',
+  title: 'Expired ignore',
+  short: 'An ignore in the policy file is past its expiry date and no longer applies.',
+  motivation: 'Accepted risks are accepted for a time; an ignore that never expires hides a finding forever.',
+  remediation: 'Review the finding it covered; renew the ignore with a new date and reason, or fix the cause.',
+  defaultSeverity: 'low',
+  defaultConfidence: 'high',
 }
 
 const matches = (pattern: string, id: string): boolean => {
