@@ -82,7 +82,18 @@ export function publishTime(doc: Packument, version: string): string | undefined
 }
 
 /** Whether any version of the document carries `dist.<field>`: tells "the registry never provides it" from "absent here". */
-const documentCarries = (doc: Packument, field: 'signatures' | 'attestations'): boolean => Object.values(doc.versions ?? {}).some((v) => isRecord(v) && isRecord(v.dist) && v.dist[field] !== undefined)
+const carried = new WeakMap<Packument, { signatures: boolean; attestations: boolean }>()
+// asked once per version of a document: computed once per document, or documents with thousands of versions take seconds
+const documentCarries = (doc: Packument, field: 'signatures' | 'attestations'): boolean => {
+  let seen = carried.get(doc)
+  if (!seen) {
+    const versions = Object.values(doc.versions ?? {})
+    const has = (f: 'signatures' | 'attestations'): boolean => versions.some((v) => isRecord(v) && isRecord(v.dist) && v.dist[f] !== undefined)
+    seen = { signatures: has('signatures'), attestations: has('attestations') }
+    carried.set(doc, seen)
+  }
+  return seen[field]
+}
 
 /** The facts of one version, or undefined when the document has no such version. */
 export function versionFacts(doc: Packument, version: string): VersionFacts | undefined {
@@ -135,7 +146,11 @@ export function versionFacts(doc: Packument, version: string): VersionFacts | un
  * publish time are placed by semver among those before the first timed one — only used when the
  * registry keeps no times at all.
  */
+const publishOrder = new WeakMap<Packument, VersionFacts[]>()
+
 export function versionsInPublishOrder(doc: Packument): VersionFacts[] {
+  const memo = publishOrder.get(doc)
+  if (memo) return memo.slice()
   const all = Object.keys(doc.versions ?? {})
     .map((v) => versionFacts(doc, v))
     .filter((f): f is VersionFacts => f !== undefined)
@@ -147,5 +162,7 @@ export function versionsInPublishOrder(doc: Packument): VersionFacts[] {
     if (tb === undefined && ta !== undefined) return 1
     return semver.valid(a.version) && semver.valid(b.version) ? semver.compare(a.version, b.version) : a.version.localeCompare(b.version)
   }
-  return all.sort(cmp)
+  const sorted = all.sort(cmp)
+  publishOrder.set(doc, sorted)
+  return sorted.slice()
 }
