@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { bin, fmt, log, mib, quick, repeat, root } from './common.js'
 import { measure, median } from './measure.js'
 
-const PACKAGES = ['webpack', '@babel/core', '@babel/preset-env', 'eslint', 'jest', 'typescript', 'express', 'lodash', 'axios', 'vite', 'rollup', 'mocha', 'sinon', 'yargs', 'karma', 'gulp', 'puppeteer-core', 'sass', 'postcss', 'mongoose']
+const PACKAGES = ['webpack', 'webpack-cli', '@babel/core', '@babel/preset-env', 'eslint', 'jest', 'typescript', 'express', 'lodash', 'axios', 'vite', 'rollup', 'mocha', 'sinon', 'yargs', 'karma', 'gulp', 'grunt', 'puppeteer-core', 'sass', 'postcss', 'tailwindcss', 'mongoose', 'sequelize', 'socket.io', 'nyc', 'lerna', '@angular/core', 'electron']
 
 interface AuditReport {
   readonly facts: readonly { label: string; value: string }[]

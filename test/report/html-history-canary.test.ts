@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/index.js'
 import { closeBrowser, openReport } from '../helpers/browser.js'
 import { stagelight } from '../helpers/cli.js'
+import { sarifErrors } from '../helpers/sarif.js'
 import { generateKey, killAgent, type Key } from '../history/builder.js'
 import { takeover, type Takeover } from '../history/scenarios.js'
 
@@ -54,6 +55,13 @@ describe('history and canary in HTML', () => {
     } finally {
       await opened.close()
     }
+    const sarif = await stagelight([...args, '--format', 'sarif'])
+    expect(sarifErrors(sarif.stdout)).toEqual([])
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] }).runs[0]?.results ?? []
+    expect(results.find((r) => r.ruleId === 'history/rapid-trust-escalation')?.level).toBe('error')
+    const markdown = (await stagelight([...args, '--format', 'markdown'])).stdout
+    expect(markdown).toMatch(/^### stagelight history: .*FAIL/)
+    expect(markdown).toContain('`history/rapid-trust-escalation`')
   })
 
   it('canary draws a box per side for each measured figure', async () => {
@@ -74,5 +82,8 @@ describe('history and canary in HTML', () => {
     } finally {
       await opened.close()
     }
+    const sarif = await stagelight(['canary', 'run', '--baseline', 'true', '--candidate', 'sh -c "sleep 0.3"', '--runs', '4', '--warmup', '0', '--format', 'sarif', '--fail-on', 'none'])
+    expect(sarifErrors(sarif.stdout)).toEqual([])
+    expect(JSON.stringify(JSON.parse(sarif.stdout))).toMatch(/canary\/(slower|inconclusive)/)
   })
 })
