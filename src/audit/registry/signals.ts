@@ -270,7 +270,10 @@ export function registrySignals(pkg: PackageRef, doc: Packument | undefined, opt
     const publishedAt = Date.parse(facts.publishedAt.value)
     // only versions published strictly before this one: registries that stamp many versions with one time say nothing about order
     const newerLines = earlier.filter((f) => semver.valid(f.version) && !semver.prerelease(f.version) && semver.gt(f.version, pkg.version) && lineOf(f.version) !== line && f.publishedAt.known && Date.parse(f.publishedAt.value) < publishedAt)
-    if (newerLines.length > 0) {
+    // a lower version of the same line stamped later than this one: the registry's times are not publish order
+    const all = versionsInPublishOrder(doc)
+    const inconsistent = all.some((f) => semver.valid(f.version) && lineOf(f.version) === line && semver.lt(f.version, pkg.version) && f.publishedAt.known && Date.parse(f.publishedAt.value) > publishedAt)
+    if (newerLines.length > 0 && !inconsistent) {
       const sameLine = earlier.filter((f) => semver.valid(f.version) && lineOf(f.version) === line && f.publishedAt.known)
       const lastInLine = sameLine.at(-1)
       const dormantDays = lastInLine && lastInLine.publishedAt.known ? (Date.parse(facts.publishedAt.value) - Date.parse(lastInLine.publishedAt.value)) / DAY : undefined
@@ -285,15 +288,19 @@ export function registrySignals(pkg: PackageRef, doc: Packument | undefined, opt
   // deprecated
   if (facts.deprecated !== undefined) out.push(finding(pkg, 'audit/deprecated', `deprecated: ${facts.deprecated}`, `versions["${pkg.version}"].deprecated = ${JSON.stringify(facts.deprecated)}`, { message: facts.deprecated }))
 
-  // repository
+  // repository, against the nearest lower version that declared one (the same predecessor as above)
+  const predecessors = lower.length > 0 ? [...lower] : [...earlier]
   if (!facts.repository) {
-    const lastWith = [...earlier].reverse().find((f) => f.repository)
+    const lastWith = predecessors.reverse().find((f) => f.repository)
     if (lastWith?.repository) out.push(finding(pkg, 'audit/repository-changed', `declares no repository, while ${lastWith.version} declared ${lastWith.repository.normalised}`, `${describeVersion(lastWith)}: repository ${lastWith.repository.raw}\n${describeVersion(facts)}: no repository field`, { previous: lastWith.repository.normalised, previousVersion: lastWith.version, current: null }))
     else out.push(finding(pkg, 'audit/repository-missing', 'declares no source repository', `versions["${pkg.version}"] has no repository field${earlier.length ? ', nor did any earlier version' : ''}`, {}))
   } else {
-    const lastWith = [...earlier].reverse().find((f) => f.repository)
+    const lastWith = predecessors.reverse().find((f) => f.repository)
     if (lastWith?.repository && lastWith.repository.normalised !== facts.repository.normalised) {
-      out.push(finding(pkg, 'audit/repository-changed', `repository moved from ${lastWith.repository.normalised} to ${facts.repository.normalised}`, `${describeVersion(lastWith)}: repository ${lastWith.repository.raw}\n${describeVersion(facts)}: repository ${facts.repository.raw}`, { previous: lastWith.repository.normalised, current: facts.repository.normalised, previousVersion: lastWith.version }))
+      // the same repository name under another owner is how projects move to an organisation (isaacs/ini → npm/ini)
+      const name = (url: string): string => url.replace(/\.git$/, '').split('/').pop() ?? url
+      const transfer = name(lastWith.repository.normalised) === name(facts.repository.normalised)
+      out.push(finding(pkg, 'audit/repository-changed', `repository moved from ${lastWith.repository.normalised} to ${facts.repository.normalised}${transfer ? ' (same name, another owner)' : ''}`, `${describeVersion(lastWith)}: repository ${lastWith.repository.raw}\n${describeVersion(facts)}: repository ${facts.repository.raw}`, { previous: lastWith.repository.normalised, current: facts.repository.normalised, previousVersion: lastWith.version, ownerTransfer: transfer }, transfer ? { severity: 'low' } : {}))
     }
   }
 

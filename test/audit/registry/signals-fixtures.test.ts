@@ -254,3 +254,35 @@ describe('a patch to an old line is judged against that line', () => {
     expect(ids(signals(ref('stamped', '4.1.0'), doc))).not.toContain('audit/out-of-order-publish')
   })
 })
+
+describe('repository moves and untrustworthy times', () => {
+  const withRepo = (url: string) => ({ repository: { type: 'git', url } })
+
+  it('rates a move to another owner under the same name low, a move to another repository medium', () => {
+    const transfer = npmjsDoc('movedpkg', [
+      { v: '1.0.0', at: '2025-01-01T00:00:00Z', by: 'alice', extra: withRepo('git+https://github.com/isaacs/movedpkg.git') },
+      { v: '1.0.1', at: '2025-02-01T00:00:00Z', by: 'alice', extra: withRepo('git+https://github.com/npm/movedpkg.git') },
+    ])
+    expect(signals(ref('movedpkg', '1.0.1'), transfer).find((f) => f.ruleId === 'audit/repository-changed')?.severity).toBe('low')
+    const elsewhere = npmjsDoc('movedpkg', [
+      { v: '1.0.0', at: '2025-01-01T00:00:00Z', by: 'alice', extra: withRepo('git+https://github.com/owner/movedpkg.git') },
+      { v: '1.0.1', at: '2025-02-01T00:00:00Z', by: 'alice', extra: withRepo('git+https://github.com/stranger/other-thing.git') },
+    ])
+    expect(signals(ref('movedpkg', '1.0.1'), elsewhere).find((f) => f.ruleId === 'audit/repository-changed')?.severity).toBe('medium')
+  })
+
+  it('does not judge publish order when a lower version of the same line carries a later time', () => {
+    const doc = npmjsDoc('shuffled', [
+      { v: '5.0.0', at: '2024-02-23T00:00:01Z', by: 'alice' },
+      { v: '4.1.0', at: '2024-02-23T00:00:02Z', by: 'alice' },
+      { v: '4.0.0', at: '2024-02-23T00:00:03Z', by: 'alice' },
+    ])
+    expect(ids(signals(ref('shuffled', '4.1.0'), doc))).not.toContain('audit/out-of-order-publish')
+    const real = npmjsDoc('backport', [
+      { v: '4.0.0', at: '2020-01-01T00:00:00Z', by: 'alice' },
+      { v: '5.0.0', at: '2021-01-01T00:00:00Z', by: 'alice' },
+      { v: '4.0.1', at: '2025-01-01T00:00:00Z', by: 'alice' },
+    ])
+    expect(signals(ref('backport', '4.0.1'), real).find((f) => f.ruleId === 'audit/out-of-order-publish')?.severity).toBe('medium')
+  })
+})
