@@ -10,6 +10,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadRegistryConfig, type RegistryConfig } from '../../sources/npm/npmrc.js'
 import type { Packument } from './types.js'
+import { reducePackument } from './facts.js'
 
 export interface RegistryClientOptions {
   /** where cached documents live (`<cacheDir>/registry/<registry hash>/<name>.json`) */
@@ -250,7 +251,7 @@ export class RegistryClient {
     this.counters.downloaded++
     this.counters.bytes += Buffer.byteLength(response.body)
     const meta: CacheMeta = { url, status: 200, fetchedAt: Date.now(), ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) }
-    await this.writeCache(registry, name, meta, response.body)
+    await this.writeCache(registry, name, meta, JSON.stringify(reducePackument(doc)))
     return { kind: 'found', name, registry, doc, source: 'network' }
   }
 

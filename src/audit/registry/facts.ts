@@ -151,18 +151,50 @@ const publishOrder = new WeakMap<Packument, VersionFacts[]>()
 export function versionsInPublishOrder(doc: Packument): VersionFacts[] {
   const memo = publishOrder.get(doc)
   if (memo) return memo.slice()
+  // times and versions parsed once, not once per comparison: documents have thousands of versions
   const all = Object.keys(doc.versions ?? {})
     .map((v) => versionFacts(doc, v))
     .filter((f): f is VersionFacts => f !== undefined)
-  const cmp = (a: VersionFacts, b: VersionFacts): number => {
-    const ta = a.publishedAt.known ? Date.parse(a.publishedAt.value) : undefined
-    const tb = b.publishedAt.known ? Date.parse(b.publishedAt.value) : undefined
-    if (ta !== undefined && tb !== undefined && ta !== tb) return ta - tb
-    if (ta === undefined && tb !== undefined) return -1
-    if (tb === undefined && ta !== undefined) return 1
-    return semver.valid(a.version) && semver.valid(b.version) ? semver.compare(a.version, b.version) : a.version.localeCompare(b.version)
+    .map((facts) => ({ facts, time: facts.publishedAt.known ? Date.parse(facts.publishedAt.value) : undefined, parsed: semver.parse(facts.version) }))
+  type Keyed = (typeof all)[number]
+  const cmp = (a: Keyed, b: Keyed): number => {
+    if (a.time !== undefined && b.time !== undefined && a.time !== b.time) return a.time - b.time
+    if (a.time === undefined && b.time !== undefined) return -1
+    if (b.time === undefined && a.time !== undefined) return 1
+    return a.parsed && b.parsed ? a.parsed.compare(b.parsed) : a.facts.version.localeCompare(b.facts.version)
   }
-  const sorted = all.sort(cmp)
+  const sorted = all.sort(cmp).map((k) => k.facts)
   publishOrder.set(doc, sorted)
   return sorted.slice()
+}
+
+const VERSION_FIELDS = ['name', 'version', 'gypfile', 'hasInstallScript', 'maintainers', '_npmUser', 'deprecated', 'repository', 'license', 'licenses', 'dependencies', 'optionalDependencies'] as const
+const DIST_FIELDS = ['integrity', 'shasum', 'tarball', 'signatures', 'attestations'] as const
+
+/**
+ * The part of a package document the signals read, for the cache: full documents of popular
+ * packages run to tens of megabytes (readmes, every manifest field of thousands of versions), and
+ * parsing them back dominated a warm audit.
+ */
+export function reducePackument(doc: Packument): Packument {
+  const versions: Record<string, PackumentVersion> = {}
+  for (const [version, v] of Object.entries(doc.versions ?? {})) {
+    if (!isRecord(v)) continue
+    const kept: Record<string, unknown> = {}
+    for (const field of VERSION_FIELDS) if (v[field] !== undefined) kept[field] = v[field]
+    const scripts = stringMap(v.scripts)
+    const install = Object.fromEntries(INSTALL_SCRIPTS.filter((s) => scripts[s] !== undefined).map((s) => [s, scripts[s]]))
+    if (Object.keys(install).length > 0) kept.scripts = install
+    if (isRecord(v.dist)) kept.dist = Object.fromEntries(DIST_FIELDS.filter((f) => (v.dist as Record<string, unknown>)[f] !== undefined).map((f) => [f, (v.dist as Record<string, unknown>)[f]]))
+    versions[version] = kept as PackumentVersion
+  }
+  return {
+    ...(doc.name !== undefined ? { name: doc.name } : {}),
+    ...(doc['dist-tags'] !== undefined ? { 'dist-tags': doc['dist-tags'] } : {}),
+    versions,
+    ...(doc.time !== undefined ? { time: doc.time } : {}),
+    ...(doc.maintainers !== undefined ? { maintainers: doc.maintainers } : {}),
+    ...(doc.repository !== undefined ? { repository: doc.repository } : {}),
+    ...(doc.license !== undefined ? { license: doc.license } : {}),
+  }
 }

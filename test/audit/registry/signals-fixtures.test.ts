@@ -286,3 +286,16 @@ describe('repository moves and untrustworthy times', () => {
     expect(signals(ref('backport', '4.0.1'), real).find((f) => f.ruleId === 'audit/out-of-order-publish')?.severity).toBe('medium')
   })
 })
+
+describe('the cached, reduced document', () => {
+  it('gives exactly the signals of the full document', async () => {
+    const { reducePackument } = await import('../../../src/audit/registry/index.js')
+    const doc = npmjsDoc('fullpkg', [
+      { v: '1.0.0', at: '2024-01-01T00:00:00Z', by: 'alice', provenance: true, extra: { readme: 'x'.repeat(10_000), scripts: { test: 'jest', build: 'tsc' } } as Partial<PackumentVersion> },
+      { v: '1.0.1', at: '2025-05-30T00:00:00Z', by: 'mallory', maintainers: ['mallory'], extra: { scripts: { postinstall: 'node x.js', test: 'jest' }, license: 'ISC', deprecated: 'use 2', repository: { type: 'git', url: 'git+https://github.com/mallory/x.git' } } },
+    ])
+    const reduced = reducePackument(doc)
+    expect(JSON.stringify(reduced).length).toBeLessThan(JSON.stringify(doc).length / 2)
+    for (const v of ['1.0.0', '1.0.1']) expect(signals(ref('fullpkg', v), reduced)).toEqual(signals(ref('fullpkg', v), doc))
+  })
+})
