@@ -8,6 +8,7 @@ import { addEscapingLink, addMakefileInRule, addScriptRunByConfigure, editSource
 import type { Report } from '../../src/index.js'
 import { stagelight } from '../helpers/cli.js'
 import { sarifErrors } from '../helpers/sarif.js'
+import { closeBrowser, openReport } from '../helpers/browser.js'
 
 let root: string
 let release: SampleRelease
@@ -78,6 +79,23 @@ describe('verify on a real autotools release', () => {
     expect(sarifErrors(sarif.stdout)).toEqual([])
     const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]?.results ?? []
     expect(results.find((r) => r.ruleId === 'verify/modified-vendored-file')?.locations[0]?.physicalLocation?.artifactLocation.uri).toBe(edited)
+    const htmlFile = join(root, 'tampered.html')
+    await stagelight(['verify', artifact, '--source', release.repo, '--format', 'html', '--output', htmlFile, '--quiet', '--cache-dir', join(root, 'cache')])
+    const opened = await openReport(htmlFile)
+    try {
+      expect(opened.errors).toEqual([])
+      expect(opened.requests).toEqual([])
+      // the injected lines are shown as additions in the diff against the nearest known version
+      const added = await opened.page.locator(`li.finding[data-rule="verify/modified-vendored-file"] pre .add`).allInnerTexts()
+      expect(added.some((line) => line.includes('eval "$gl_cmd" | $SHELL'))).toBe(true)
+      // explained differences are grouped by category and collapsed
+      expect(await opened.page.locator('.explained details').count()).toBeGreaterThan(2)
+      expect(await opened.page.locator('.explained details[open]').count()).toBe(0)
+      await opened.screenshot('verify-tampered')
+    } finally {
+      await opened.close()
+      await closeBrowser()
+    }
     const markdown = await stagelight(['verify', artifact, '--source', release.repo, '--format', 'markdown', '--cache-dir', join(root, 'cache')])
     expect(markdown.stdout.split('\n')[0]).toMatch(/^### stagelight verify: .*FAIL/)
     expect(markdown.stdout).toContain(`\`verify/modified-vendored-file\` | \`${edited}\``)
