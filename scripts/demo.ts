@@ -19,6 +19,7 @@ async function verifyAndWrite(label: string, artifact: string, repo: string, tag
   const report = await verify({ artifact, source: repo, ref: tag, cacheDir: join(out, 'cache'), systemCatalog: true })
   await writeFile(join(out, `${label}.txt`), render(report, 'text', { color: false, verbose: true }))
   await writeFile(join(out, `${label}.json`), render(report, 'json', { color: false }))
+  await writeFile(join(out, `${label}.html`), render(report, 'html', { color: false }))
   return report
 }
 
@@ -50,7 +51,7 @@ console.log(line(tampered, 'tampered'))
 for (const f of tampered.findings.filter((x) => x.severity === 'high' || x.severity === 'critical').slice(0, 5)) {
   console.log(`  ${f.severity.toUpperCase()} ${f.ruleId} ${f.path ?? ''}${f.line ? `:${f.line}` : ''} — ${f.message.split('\n')[0]}`)
 }
-console.log(`reports: ${relative(process.cwd(), out)}/{honest,tampered}.{txt,json}`)
+console.log(`reports: ${relative(process.cwd(), out)}/{honest,tampered}.{txt,json,html}`)
 const ok = honest.verdict === 'pass' && tampered.verdict === 'fail'
 if (!ok) console.error('demo: unexpected verdicts (the honest release should pass and the tampered one fail)')
 process.exitCode = ok ? 0 : 1
