@@ -116,6 +116,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
       ...(options.config?.audit?.freshPublishDays !== undefined ? { freshPublishDays: options.config.audit.freshPublishDays } : {}),
       ...(options.config?.audit?.typosquatDistance !== undefined ? { typosquatDistance: options.config.audit.typosquatDistance } : {}),
     }
+    const scopedRegistries = npmConfig.scopes()
     const names = [...new Set(npmPackages.map((p) => p.name))]
     let done = 0
     const unavailable: string[] = []
@@ -140,7 +141,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
         findings.push(about(p, lockfile, { ruleId: 'audit/unpublished', severity: 'high', confidence: 'high', message: `${p.name}@${p.version}: the registry has no such package`, evidence: `${doc.registry} answered 404 for ${p.name}` }))
         continue
       }
-      const signals = registrySignals(p, doc.doc, { now, policy, popular, registry: doc.registry, ...(p.integrity ? { lockIntegrity: p.integrity } : {}) })
+      const signals = registrySignals(p, doc.doc, { now, policy, popular, registry: doc.registry, scopedRegistries, ...(p.integrity ? { lockIntegrity: p.integrity } : {}) })
       for (const f of signals) findings.push(about(p, lockfile, f))
     }
     const stats = client.stats()

@@ -14,6 +14,8 @@ export interface RegistryConfig {
   registryFor(name: string): string
   /** the Authorization header value for a URL, when a matching `//host/path/:_authToken` is configured */
   authorizationFor(url: string): string | undefined
+  /** every `@scope:registry` configured, scope → registry URL */
+  scopes(): Readonly<Record<string, string>>
 }
 
 function readIni(path: string): Record<string, unknown> {
@@ -49,6 +51,13 @@ export function loadRegistryConfig(cwd: string, env: NodeJS.ProcessEnv, registry
       const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined
       const scoped = scope ? settings[`${scope}:registry`] : undefined
       return registryOverride ? registry : withSlash(scoped ?? registry)
+    },
+    scopes() {
+      return Object.fromEntries(
+        Object.entries(settings)
+          .filter(([key]) => /^@[^:]+:registry$/.test(key))
+          .map(([key, value]) => [key.slice(0, key.indexOf(':')), withSlash(value)]),
+      )
     },
     authorizationFor(url) {
       const parsed = new URL(url)
