@@ -16,7 +16,7 @@ export type FormatFamily =
   | 'database'
 
 /** Streams this module can decode (the decoders of src/sources/archive). */
-export type Codec = 'gzip' | 'xz' | 'bzip2' | 'zstd'
+export type Codec = 'gzip' | 'xz' | 'lzma' | 'bzip2' | 'zstd'
 
 export type FormatId =
   | 'xz'
@@ -203,7 +203,7 @@ function lzmaAlone(head: Buffer): BinaryFormat | undefined {
   if (head[13] !== 0) return undefined
   // the common presets all use lc=3, lp=0, pb=2 (0x5d); other valid combinations need a known size to count
   if (props !== 0x5d && unknownSize) return undefined
-  return { id: 'lzma', family: 'compressed', description: `LZMA (legacy .lzma) compressed data, dictionary ${dict === 0xffffffff ? 'unknown' : `${dict} bytes`}, ${unknownSize ? 'size unknown' : `${high * 2 ** 32 + low} bytes uncompressed`}` }
+  return { id: 'lzma', family: 'compressed', codec: 'lzma', description: `LZMA (legacy .lzma) compressed data, dictionary ${dict === 0xffffffff ? 'unknown' : `${dict} bytes`}, ${unknownSize ? 'size unknown' : `${high * 2 ** 32 + low} bytes uncompressed`}` }
 }
 
 /** A v7 or ustar tar header: ustar magic, or a header checksum that adds up. */

@@ -82,7 +82,8 @@ function result(sink: Sink, err: unknown, end: number | undefined): StreamResult
 /** Decodes the stream at the start of `data`, within the budget. Never throws for bad data. */
 export async function decodeStream(data: Buffer, codec: Codec, budget: DecodeBudget): Promise<StreamResult> {
   if (codec === 'gzip') return gunzipMembers(data, budget)
-  const end = codec === 'xz' ? xzEnd(data) : codec === 'zstd' ? zstdEnd(data) : bzip2End(data)
+  // legacy .lzma marks no end the bytes can be checked against: the whole input is handed over
+  const end = codec === 'xz' ? xzEnd(data) : codec === 'zstd' ? zstdEnd(data) : codec === 'lzma' ? undefined : bzip2End(data)
   const input = end === undefined ? data : data.subarray(0, end)
   const sink = new Sink(budget)
   let fed = 0

@@ -258,3 +258,26 @@ describe('plain content', () => {
     expect(facts.code).toEqual([])
   })
 })
+
+describe('legacy .lzma', () => {
+  it('decodes an LZMA-alone stream with the system xz and finds the object file inside', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const { inspectDataFile } = await import('../../src/data-files/index.js')
+    const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'stagelight-lzma-'))
+    try {
+      writeFileSync(join(dir, 'x.c'), 'int f(void) { return 42; }\n')
+      execFileSync('gcc', ['-c', '-o', join(dir, 'x.o'), join(dir, 'x.c')])
+      const lzma = execFileSync('xz', ['--format=lzma', '-c', join(dir, 'x.o')])
+      const facts = await inspectDataFile('tests/files/good-large_compressed.lzma', lzma)
+      expect(facts.format?.id).toBe('lzma')
+      expect(facts.chains.join('\n')).toMatch(/^lzma → ELF 64-bit relocatable object/m)
+      expect(facts.code.map((c) => c.kind)).toContain('object')
+      expect(readFileSync(join(dir, 'x.o')).length).toBe(facts.root.children[0]?.size)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

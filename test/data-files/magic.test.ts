@@ -23,9 +23,9 @@ describe('detectFormat on files made by real tools', () => {
     expect(f).toMatchObject({ id, family: 'compressed', codec })
   })
 
-  it('recognises legacy .lzma (LZMA alone) and lz4, which it cannot decode', () => {
-    expect(detect(w.filter(text, 'xz', '--format=lzma', '-c'))).toMatchObject({ id: 'lzma', family: 'compressed' })
-    expect(detect(w.filter(text, 'xz', '--format=lzma', '-c'))?.codec).toBeUndefined()
+  it('recognises legacy .lzma (LZMA alone, decoded through xz) and lz4 (not decoded)', () => {
+    expect(detect(w.filter(text, 'xz', '--format=lzma', '-c'))).toMatchObject({ id: 'lzma', family: 'compressed', codec: 'lzma' })
+    expect(detect(w.filter(text, 'lz4', '-c'))?.codec).toBeUndefined()
     expect(detect(w.filter(text, 'lz4', '-c'))).toMatchObject({ id: 'lz4', family: 'compressed' })
   })
 

@@ -11,7 +11,8 @@ import { bunzip2 } from './bzip2.js'
 import { Unsupported } from './failures.js'
 import { systemXzAvailable, unxzWithProcess } from './xz-process.js'
 
-export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd'
+/** `lzma` (the legacy LZMA-alone format) is only decoded where the system's xz is installed */
+export type Compression = 'gzip' | 'xz' | 'lzma' | 'bzip2' | 'zstd'
 
 export function decompress(input: AsyncIterable<Buffer>, compression: Compression): AsyncGenerator<Buffer> {
   switch (compression) {
@@ -19,11 +20,19 @@ export function decompress(input: AsyncIterable<Buffer>, compression: Compressio
       return throughTransform(input, createGunzip())
     case 'xz':
       return systemXzAvailable() ? unxzWithProcess(input) : unxz(input)
+    case 'lzma':
+      if (!systemXzAvailable()) return unsupported('legacy .lzma data needs the xz program (xz-utils) to decode')
+      return unxzWithProcess(input, 'lzma')
     case 'bzip2':
       return bunzip2(input)
     case 'zstd':
       return unzstd(input)
   }
+}
+
+// eslint-disable-next-line require-yield
+async function* unsupported(message: string): AsyncGenerator<Buffer> {
+  throw new Unsupported(message)
 }
 
 /** A node transform (zlib keeps its output bounded and respects backpressure). */

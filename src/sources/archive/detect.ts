@@ -28,7 +28,8 @@ export function detectFormat(head: Buffer): Detected | undefined {
 /** Uncompressed bytes that begin a tar archive (a header, or the end-of-archive blocks of an empty one). */
 export const isTarStart = (head: Buffer): boolean => looksLikeTarHeader(head) || looksLikeEmptyTar(head)
 
-const TAR_FORMAT: Readonly<Record<Compression, ArtifactFormat>> = { gzip: 'tar.gz', xz: 'tar.xz', bzip2: 'tar.bz2', zstd: 'tar.zst' }
+// legacy .lzma has no magic number to detect an artifact by: it is only decoded inside data files
+const TAR_FORMAT: Readonly<Partial<Record<Compression, ArtifactFormat>>> = { gzip: 'tar.gz', xz: 'tar.xz', bzip2: 'tar.bz2', zstd: 'tar.zst' }
 
 export const formatOf = (detected: Detected): ArtifactFormat =>
-  detected.container === 'zip' ? 'zip' : detected.compression ? TAR_FORMAT[detected.compression] : 'tar'
+  detected.container === 'zip' ? 'zip' : detected.compression ? (TAR_FORMAT[detected.compression] ?? 'tar') : 'tar'

@@ -20,11 +20,11 @@ export function systemXzAvailable(): boolean {
 }
 
 /**
- * Decodes xz (all concatenated streams, as `xz -d` does) with backpressure on both sides: input is
+ * Decodes xz (all concatenated streams, as `xz -d` does) or legacy .lzma with backpressure on both sides: input is
  * written only when xz has drained the last write, and output is read only when the consumer pulls.
  */
-export async function* unxzWithProcess(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const child = spawn('xz', ['-dc', '-q', '-q', `--memlimit=${MEMLIMIT}`], { stdio: ['pipe', 'pipe', 'pipe'] })
+export async function* unxzWithProcess(input: AsyncIterable<Buffer>, format: 'xz' | 'lzma' = 'xz'): AsyncGenerator<Buffer> {
+  const child = spawn('xz', ['-dc', '-q', '-q', `--format=${format}`, `--memlimit=${MEMLIMIT}`], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 2000) stderr += c.toString('utf8')
