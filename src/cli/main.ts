@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     exitCode = code
   }
   const program = new Command('stagelight')
-    .description('Instruments the open-source supply chain: does this release match its source, and does it hide a payload?')
+    .description('Instruments the open-source supply chain: does a release match its source, does it hide a payload, who really maintains it, which dependencies carry risks, and did a new version change behaviour?')
     .version(VERSION, '-V, --version')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run with --help for usage)')
