@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hitsOf } from './helpers.js'
+import { findingsOf, hitsOf } from './helpers.js'
 
 const RULE = 'scan/data-to-shell-pipeline'
 
@@ -77,5 +77,17 @@ eval "$gl_cmd" | $SHELL
     const hits = hitsOf('scan/data-to-shell-pipeline', 'm4/nls.m4', prose)
     expect(hits.map((h) => h.line)).toEqual([7])
     expect(hits[0]?.severity).toBe('critical')
+  })
+})
+
+describe('the macro that started the XZ Utils backdoor (build-to-host.m4 as shipped in the 5.6.1 tarball, reconstructed)', () => {
+  it('is one critical chain: marker grep, sed as cat, tr swap, and the execution config.status runs', async () => {
+    const { readFileSync } = await import('node:fs')
+    const text = readFileSync(new URL('./fixtures/xz-5.6.1-build-to-host.m4', import.meta.url), 'utf8')
+    const found = findingsOf('m4/build-to-host.m4', text)
+    const chain = found.find((f) => f.ruleId === 'scan/obfuscated-execution-chain')
+    expect(chain?.severity).toBe('critical')
+    for (const link of ['binary-marker-grep', 'sed-as-cat', 'tr-obfuscation', 'data-to-shell-pipeline']) expect(chain?.message).toContain(link)
+    expect(found.find((f) => f.ruleId === 'scan/data-to-shell-pipeline')?.evidence).toContain('eval $gl_config_gt | $SHELL')
   })
 })
