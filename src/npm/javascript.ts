@@ -223,7 +223,7 @@ class Analysis {
   }
 
   site(offset: number, length = 0): JsSite {
-    return { line: this.lines.lineOf(offset), evidence: this.lines.snippet(offset, length) }
+    return { line: this.lines.lineAt(offset), evidence: this.lines.snippet(offset, length) }
   }
 
   /** Adds a site unless the list is full or the same kind of site is already on that line. */
@@ -331,7 +331,7 @@ class Analysis {
           if (elements.length >= 10 && (!this.stringArray || elements.length > this.stringArray.size)) {
             let strings = 0
             for (const e of elements) if (e && e.type === 'Literal' && typeof e.value === 'string') strings++
-            if (strings >= elements.length * 0.9) this.stringArray = { line: this.lines.lineOf(node.start), size: elements.length }
+            if (strings >= elements.length * 0.9) this.stringArray = { line: this.lines.lineAt(node.start), size: elements.length }
           }
           break
         }
@@ -400,7 +400,7 @@ class Analysis {
 
   private edge(specifier: string, offset: number, kind: RequireEdge['kind']): void {
     if (!isRelative(specifier) || this.requires.length >= MAX_REQUIRES) return
-    const line = this.lines.lineOf(offset)
+    const line = this.lines.lineAt(offset)
     if (this.requires.some((r) => r.specifier === specifier)) return
     this.requires.push({ specifier, line, kind })
   }
@@ -411,7 +411,7 @@ class Analysis {
     if (/^[0-9a-fA-F\s]+$/.test(compact)) encoding = 'hex'
     else if (/^[A-Za-z0-9+/=_\-\s]+$/.test(compact) && /[0-9]/.test(compact) && /[A-Z]/.test(compact) && /[a-z]/.test(compact)) encoding = 'base64'
     if (!encoding) return
-    const item: EncodedString = { line: this.lines.lineOf(node.start), length: value.length, encoding, entropy: entropy(compact) }
+    const item: EncodedString = { line: this.lines.lineAt(node.start), length: value.length, encoding, entropy: entropy(compact) }
     this.encoded.push(item)
     this.encoded.sort((a, b) => b.length - a.length)
     if (this.encoded.length > 3) this.encoded.length = 3
@@ -1110,7 +1110,7 @@ function obfuscation(path: string, text: string, lines: LineIndex, a: Analysis):
   } else if (a.hexIdentifiers >= 20 && ratio >= 0.1) {
     signature = `${a.hexIdentifiers} of ${a.identifiers} identifiers (${Math.round(ratio * 100)}%) are _0x… hex names`
     const m = /\b_0x[0-9a-f]{4,}\b/i.exec(text)
-    signatureLine = m ? lines.lineOf(m.index) : 1
+    signatureLine = m ? lines.lineAt(m.index) : 1
   }
   return {
     identifiers: a.identifiers,

@@ -1,51 +1,19 @@
 /** @fileoverview Line numbers and one-line evidence snippets for (possibly minified) JavaScript. */
 
+import { LineIndex as SharedLineIndex } from '../util/lines.js'
+
 const MAX_SNIPPET = 160
 
-/** Maps character offsets to 1-based line numbers; the index is built on first use only. */
-export class LineIndex {
-  private starts: number[] | undefined
-  private readonly text: string
-
-  constructor(text: string) {
-    this.text = text
-  }
-
-  private index(): number[] {
-    if (this.starts) return this.starts
-    const starts = [0]
-    const text = this.text
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
-    this.starts = starts
-    return starts
-  }
-
-  get count(): number {
-    return this.index().length
-  }
-
-  /** 1-based line of an offset. */
-  lineOf(offset: number): number {
-    const starts = this.index()
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((starts[mid] ?? 0) <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo + 1
-  }
-
+/** Line numbers, and one-line snippets of (possibly minified) lines around a match. */
+export class LineIndex extends SharedLineIndex {
   /**
    * The line holding `offset`, on one line, at most ~160 characters: a long (minified) line is cut
    * around the match with `…` on the cut sides.
    */
   snippet(offset: number, matchLength = 0): string {
-    const starts = this.index()
-    const line = this.lineOf(offset)
-    const start = starts[line - 1] ?? 0
-    const next = starts[line]
+    const line = this.lineAt(offset)
+    const start = this.starts[line - 1] ?? 0
+    const next = this.starts[line]
     const end = next === undefined ? this.text.length : next - 1
     return cutAround(this.text, start, end, offset, matchLength)
   }

@@ -1,26 +1,6 @@
 /** @fileoverview Line bookkeeping shared by the lexers: offsets to line numbers, and logical lines. */
 
-/** Maps an offset in a text to its 1-based line number, with `firstLine` for text cut out of a file. */
-export class LineIndex {
-  readonly #starts: number[] = [0]
-  readonly #firstLine: number
-
-  constructor(text: string, firstLine = 1) {
-    this.#firstLine = firstLine
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.#starts.push(i + 1)
-  }
-
-  lineAt(offset: number): number {
-    let lo = 0
-    let hi = this.#starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((this.#starts[mid] ?? 0) <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return this.#firstLine + lo
-  }
-}
+export { LineIndex } from '../../util/lines.js'
 
 export interface LogicalLine {
   /** number of the first physical line */

@@ -2,6 +2,7 @@
  * @fileoverview The test programs of build-time feature checks (CMake check_*_source_*, autoconf
  * AC_*_IFELSE / AC_TRY_*, meson compiler.compiles/links/run), with the line each program starts on.
  */
+import { LineIndex } from '../../util/lines.js'
 
 export interface CompileTest {
   /** the macro or method that compiles the program */
@@ -20,23 +21,6 @@ const CMAKE_CALL = /\b(check_(?:c|cxx|objc)_source_(?:compiles|runs)|check_sourc
 const AUTOCONF_CALL = /\b(AC_(?:COMPILE|LINK|RUN|PREPROC)_IFELSE|AC_TRY_(?:COMPILE|LINK|RUN|CPP))\s*\(/g
 const MESON_CALL = /\.(compiles|links|run)\s*\(/g
 const MAX_PROGRAM = 64 * 1024
-
-function lineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
-  return starts
-}
-
-function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if ((starts[mid] ?? 0) <= offset) lo = mid
-    else hi = mid - 1
-  }
-  return lo + 1
-}
 
 const skipBlanks = (text: string, at: number): number => {
   let i = at
@@ -87,7 +71,7 @@ function nearestCheckMessage(text: string, offset: number): string | undefined {
  * @example compileTests('check_c_source_compiles("int main(void){return 0;}" HAVE_X)')[0]?.result // 'HAVE_X'
  */
 export function compileTests(text: string): CompileTest[] {
-  const starts = lineStarts(text)
+  const lines = new LineIndex(text)
   const tests: CompileTest[] = []
   for (const match of text.matchAll(CMAKE_CALL)) {
     let at = skipBlanks(text, (match.index ?? 0) + match[0].length)
@@ -96,13 +80,13 @@ export function compileTests(text: string): CompileTest[] {
     const program = quoted(text, at)
     if (!program) continue
     const result = text.slice(program.end, program.end + 200).match(/^\s*([A-Za-z_]\w*)/)?.[1]
-    tests.push({ macro: match[1] ?? '', result, line: lineAt(starts, match.index ?? 0), program: program.body, programLine: lineAt(starts, at + 1) })
+    tests.push({ macro: match[1] ?? '', result, line: lines.lineAt(match.index ?? 0), program: program.body, programLine: lines.lineAt(at + 1) })
   }
   for (const match of text.matchAll(AUTOCONF_CALL)) {
     const at = (match.index ?? 0) + match[0].length
     const program = m4Argument(text, at)
     if (program === undefined) continue
-    tests.push({ macro: match[1] ?? '', result: nearestCheckMessage(text, match.index ?? 0), line: lineAt(starts, match.index ?? 0), program, programLine: lineAt(starts, at) })
+    tests.push({ macro: match[1] ?? '', result: nearestCheckMessage(text, match.index ?? 0), line: lines.lineAt(match.index ?? 0), program, programLine: lines.lineAt(at) })
   }
   for (const match of text.matchAll(MESON_CALL)) {
     const at = skipBlanks(text, (match.index ?? 0) + match[0].length)
@@ -110,7 +94,7 @@ export function compileTests(text: string): CompileTest[] {
     if (!program) continue
     const result = text.slice(program.end, program.end + 400).match(/^[^)]*?\bname\s*:\s*'([^']*)'/)?.[1]
     const offset = text.startsWith("'''", at) ? at + 3 : at + 1
-    tests.push({ macro: match[1] ?? '', result, line: lineAt(starts, match.index ?? 0), program: program.body, programLine: lineAt(starts, offset) })
+    tests.push({ macro: match[1] ?? '', result, line: lines.lineAt(match.index ?? 0), program: program.body, programLine: lines.lineAt(offset) })
   }
   return tests
 }
