@@ -2,14 +2,13 @@
  * @fileoverview `stagelight audit`: every dependency of a project with its registry signals and
  * known advisories. Each source of knowledge says whether it was consulted; none is assumed.
  */
+import { assembleReport } from '../policy/report.js'
 import { stat } from 'node:fs/promises'
 import { dirname, relative } from 'node:path'
 import type { Finding } from '../model/finding.js'
-import { SCHEMA_VERSION, type Fact, type Report } from '../model/report.js'
+import { type Fact, type Report } from '../model/report.js'
 import { applyIgnores, type StagelightConfig } from '../policy/config.js'
-import { countBySeverity, verdictOf } from '../policy/verdict.js'
 import { loadRegistryConfig } from '../sources/npm/npmrc.js'
-import { VERSION } from '../version.js'
 import { AdvisoryStore, advisoryFindings, bulkKey, mergeAdvisoryMatches, queryNpmBulkAdvisories, type AdvisoryMatch, type UnevaluatedRange } from './advisories/index.js'
 import { debianSource, readInventory } from './inventory/index.js'
 import { DEFAULT_SIGNAL_POLICY, loadPopularNames, RegistryClient, registrySignals } from './registry/index.js'
@@ -161,22 +160,16 @@ export async function audit(options: AuditOptions): Promise<Report> {
     const own = all.filter((f) => (f.data?.['package'] as { purl?: string } | undefined)?.purl === p.purl)
     return { name: p.name, version: p.version, purl: p.purl, ecosystem: p.ecosystem, source: p.source, dev: p.dev ?? false, findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity })) }
   })
-  return {
-    tool: 'stagelight',
-    schemaVersion: SCHEMA_VERSION,
-    version: VERSION,
+  return assembleReport({
     command: 'audit',
-    verdict: verdictOf(all, incomplete),
     subject: { target: options.label ?? options.target },
     facts,
     findings: all,
-    explained: [],
     summary: {
-      findings: countBySeverity(all),
       packages: perPackage,
       inventory: { format: inventory.format, path: lockfile, count: packages.length },
       ignored: ignored.map((i) => ({ ruleId: i.finding.ruleId, package: i.finding.data?.['package'] ?? null, reason: i.entry.reason, expires: i.entry.expires })),
     },
-    ...(incomplete.length ? { incomplete } : {}),
-  }
+    incomplete,
+  })
 }

@@ -3,6 +3,7 @@
  * lifecycle scripts enabled, under strace, with a temporary HOME and (where the kernel allows) no
  * network, then loads it; reports what the second version does that the first never did.
  */
+import { assembleReport } from '../policy/report.js'
 import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,9 +11,7 @@ import { join } from 'node:path'
 import { StagelightError } from '../errors.js'
 import type { Finding } from '../model/finding.js'
 import { bySeverityDesc } from '../model/finding.js'
-import { SCHEMA_VERSION, type Fact, type Report } from '../model/report.js'
-import { countBySeverity, verdictOf } from '../policy/verdict.js'
-import { VERSION } from '../version.js'
+import { type Fact, type Report } from '../model/report.js'
 import { hasProgram, spawnCollect, timedRun, type RunSample, type Side } from './exec.js'
 import { behaviourFindings, comparisonFindings, describeMetric } from './findings.js'
 import { EXECUTES_NOTICE, compareRuns } from './run.js'
@@ -188,18 +187,12 @@ export async function canaryNpm(options: CanaryNpmOptions): Promise<Report> {
     }
     if (traces.baseline.loadExit !== traces.candidate.loadExit) facts.push({ label: 'load exit status', value: `${options.baseline}: ${traces.baseline.loadExit}, ${options.candidate}: ${traces.candidate.loadExit}` })
     findings.sort(bySeverityDesc)
-    return {
-      tool: 'stagelight',
-      schemaVersion: SCHEMA_VERSION,
-      version: VERSION,
+    return assembleReport({
       command: 'canary',
-      verdict: verdictOf(findings),
       subject: { baseline: options.baseline, candidate: options.candidate },
       facts,
       findings,
-      explained: [],
       summary: {
-        findings: countBySeverity(findings),
         mode: 'npm',
         runs: options.runs,
         threshold: options.threshold,
@@ -212,7 +205,7 @@ export async function canaryNpm(options: CanaryNpmOptions): Promise<Report> {
         })),
         seconds: Math.round((Date.now() - started) / 100) / 10,
       },
-    }
+    })
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -1,4 +1,5 @@
 /** `stagelight canary run`: the same workload against a baseline and a candidate, measured and compared. */
+import { assembleReport } from '../policy/report.js'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -6,9 +7,6 @@ import { StagelightError } from '../errors.js'
 import type { Fact, Report } from '../model/report.js'
 import type { Finding } from '../model/finding.js'
 import { bySeverityDesc } from '../model/finding.js'
-import { SCHEMA_VERSION } from '../model/report.js'
-import { countBySeverity, verdictOf } from '../policy/verdict.js'
-import { VERSION } from '../version.js'
 import { assertStarted, countInstructions, hasGnuTime, hasProgram, instructionSource, sideEnv, timedRun, type RunSample, type Side } from './exec.js'
 import { behaviourFindings, comparisonFindings, describeMetric, memcheckFindings } from './findings.js'
 import { memcheck, type MemcheckResult } from './memcheck.js'
@@ -198,18 +196,12 @@ export async function canaryRun(options: CanaryRunOptions): Promise<Report> {
   const subject: Record<string, string> = options.workloads.length === 1 && options.workloads[0]
     ? { baseline: options.workloads[0].baseline.command, candidate: options.workloads[0].candidate.command }
     : { workloads: options.workloads.map((w) => w.name).join(', ') }
-  return {
-    tool: 'stagelight',
-    schemaVersion: SCHEMA_VERSION,
-    version: VERSION,
+  return assembleReport({
     command: 'canary',
-    verdict: verdictOf(findings),
     subject,
     facts,
     findings,
-    explained: [],
     summary: {
-      findings: countBySeverity(findings),
       mode: 'run',
       runs: options.runs,
       warmup: options.warmup,
@@ -217,7 +209,7 @@ export async function canaryRun(options: CanaryRunOptions): Promise<Report> {
       workloads: results.map(({ findings: _f, facts: _x, ...rest }) => rest),
       seconds: Math.round((Date.now() - started) / 100) / 10,
     },
-  }
+  })
 }
 
 /** Parses `K=V` assignments from --env-baseline / --env-candidate. */

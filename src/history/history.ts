@@ -1,9 +1,8 @@
+import { assembleReport } from '../policy/report.js'
 import type { Finding } from '../model/finding.js'
 import { bySeverityDesc } from '../model/finding.js'
-import { SCHEMA_VERSION, type Fact, type Report } from '../model/report.js'
-import { countBySeverity, verdictOf } from '../policy/verdict.js'
+import { type Fact, type Report } from '../model/report.js'
 import { openRepository } from '../sources/git/open.js'
-import { VERSION } from '../version.js'
 import { analyse, isoDay } from './analyse.js'
 import { HistoryAggregate, type WindowSize } from './collect.js'
 import { defenceReader, holdsDefence } from './defences.js'
@@ -43,7 +42,7 @@ export async function history(options: HistoryOptions): Promise<Report> {
 
   if (state.empty) {
     const findings: Finding[] = []
-    return report({ subject, facts: [{ label: 'history', value: 'the repository has no commits: there is no history to judge' }], findings, summary: { empty: true, windows: [], identities: [], events: [], patterns: {} }, incomplete })
+    return assembleReport({ command: 'history', subject, facts: [{ label: 'history', value: 'the repository has no commits: there is no history to judge' }], findings, summary: { empty: true, windows: [], identities: [], events: [], patterns: {} }, incomplete })
   }
   subject.head = state.head ?? ''
 
@@ -101,7 +100,8 @@ export async function history(options: HistoryOptions): Promise<Report> {
   const facts: Fact[] = [{ label: 'source', value: `${label}${options.since || options.until ? ` (${options.since ?? 'start'} → ${options.until ?? 'HEAD'})` : ''}` }, ...analysis.facts]
   if (agg.commits + agg.merges === 0) facts.push({ label: 'history', value: 'no commits in the requested range' })
   if (state.shallow) facts.push({ label: 'shallow', value: 'yes — first events and identity ages are unknown before the shallow boundary' })
-  return report({
+  return assembleReport({
+    command: 'history',
     subject,
     facts,
     findings,
@@ -119,20 +119,5 @@ export async function history(options: HistoryOptions): Promise<Report> {
   })
 }
 
-function report(parts: { subject: Record<string, string>; facts: Fact[]; findings: Finding[]; summary: Record<string, unknown>; incomplete: string[] }): Report {
-  return {
-    tool: 'stagelight',
-    schemaVersion: SCHEMA_VERSION,
-    version: VERSION,
-    command: 'history',
-    verdict: verdictOf(parts.findings, parts.incomplete),
-    subject: parts.subject,
-    facts: parts.facts,
-    findings: parts.findings,
-    explained: [],
-    summary: { findings: countBySeverity(parts.findings), ...parts.summary },
-    ...(parts.incomplete.length ? { incomplete: parts.incomplete } : {}),
-  }
-}
 
 export { rawKey }

@@ -2,12 +2,11 @@
  * @fileoverview `stagelight scan`: every applicable rule over a file tree, whatever it came from.
  * Nothing from the tree is executed or extracted.
  */
-import { SCHEMA_VERSION, type Fact, type Report } from '../model/report.js'
-import { countBySeverity, verdictOf } from '../policy/verdict.js'
+import { assembleReport } from '../policy/report.js'
+import { type Fact, type Report } from '../model/report.js'
 import { scanRules, selectRules } from '../rules/catalog.js'
 import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
 import { archiveFindings } from '../verify/archive-findings.js'
-import { VERSION } from '../version.js'
 import { ScanCollector } from './collect.js'
 import { openTarget, type TargetOptions } from './target.js'
 
@@ -69,18 +68,12 @@ export async function scan(options: ScanOptions): Promise<Report> {
   ]
   if (totals.packages > 0) facts.push({ label: 'npm packages', value: String(totals.packages) })
   if (totals.dataFiles > 0) facts.push({ label: 'data files inspected', value: String(totals.dataFiles) })
-  return {
-    tool: 'stagelight',
-    schemaVersion: SCHEMA_VERSION,
-    version: VERSION,
+  return assembleReport({
     command: 'scan',
-    verdict: verdictOf(findings, incomplete),
     subject: { target: options.label ?? options.target },
     facts,
     findings,
-    explained: [],
     summary: {
-      findings: countBySeverity(findings),
       files: totals.files,
       bytes: totals.bytes,
       byKind: totals.byKind,
@@ -90,6 +83,6 @@ export async function scan(options: ScanOptions): Promise<Report> {
       seconds: Math.round((Date.now() - started) / 100) / 10,
       kind: target.kind,
     },
-    ...(incomplete.length ? { incomplete } : {}),
-  }
+    incomplete,
+  })
 }

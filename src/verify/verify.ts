@@ -1,15 +1,14 @@
+import { assembleReport } from '../policy/report.js'
 import { basename } from 'node:path'
 import { StagelightError } from '../errors.js'
 import { bySeverityDesc, type Finding } from '../model/finding.js'
-import { SCHEMA_VERSION, type Explained, type Fact, type Report } from '../model/report.js'
-import { countBySeverity, verdictOf } from '../policy/verdict.js'
+import { type Explained, type Fact, type Report } from '../model/report.js'
 import { analyseText } from '../rules/engine.js'
 import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
 import { openArtifact } from '../sources/archive/index.js'
 import type { ArtifactTree } from '../sources/archive/types.js'
 import { commitMessages, inferRef, listTags, openRepository, readSourceTree, readTagFacts, resolveRef } from '../sources/git/index.js'
 import type { Repository, TagFacts } from '../sources/git/types.js'
-import { VERSION } from '../version.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
 import { compareTrees, type ComparedTrees, type Difference } from './compare.js'
@@ -172,18 +171,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
   ]
   if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
-  return {
-    tool: 'stagelight',
-    schemaVersion: SCHEMA_VERSION,
-    version: VERSION,
+  return assembleReport({
     command: 'verify',
-    verdict: verdictOf(findings, incomplete),
     subject: { artifact: labels.artifact, source: labels.source, ref, commit },
     facts,
     findings,
     explained,
     summary: {
-      findings: countBySeverity(findings),
       artifactFiles: compared.artifactFiles,
       identical: compared.identical,
       explained: explained.length,
@@ -194,8 +188,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tag: { name: tag.name, objectId: tag.objectId, commit: tag.commit, annotated: tag.annotated, signed: tag.signed, keyId: tag.keyId ?? null, signatureValid: tag.signatureValid ?? null, tagger: tag.tagger ?? null },
       format: tree.format,
     },
-    ...(incomplete.length ? { incomplete } : {}),
-  }
+    incomplete,
+  })
 }
 
 async function judge(difference: Difference, view: TreeView, explainers: readonly Explainer[], buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {

@@ -1,0 +1,33 @@
+/** @fileoverview The one place a Report is assembled: the verdict and the counts follow from the findings. */
+import type { Finding } from '../model/finding.js'
+import { SCHEMA_VERSION, type Explained, type Fact, type Report } from '../model/report.js'
+import { VERSION } from '../version.js'
+import { countBySeverity, verdictOf } from './verdict.js'
+
+export interface ReportParts {
+  readonly command: string
+  readonly subject: Readonly<Record<string, string>>
+  readonly facts: readonly Fact[]
+  readonly findings: readonly Finding[]
+  readonly explained?: readonly Explained[]
+  /** command-specific figures; `findings` (the counts per severity) is added here */
+  readonly summary: Readonly<Record<string, unknown>>
+  readonly incomplete?: readonly string[]
+}
+
+export function assembleReport(parts: ReportParts): Report {
+  const incomplete = parts.incomplete ?? []
+  return {
+    tool: 'stagelight',
+    schemaVersion: SCHEMA_VERSION,
+    version: VERSION,
+    command: parts.command,
+    verdict: verdictOf(parts.findings, incomplete),
+    subject: parts.subject,
+    facts: parts.facts,
+    findings: parts.findings,
+    explained: parts.explained ?? [],
+    summary: { findings: countBySeverity(parts.findings), ...parts.summary },
+    ...(incomplete.length ? { incomplete } : {}),
+  }
+}
