@@ -57,7 +57,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
   const progress = options.onProgress ?? (() => undefined)
   const now = options.now ?? new Date()
   const npmConfig = loadRegistryConfig(options.cwd, options.env, options.registry)
-  const registry = npmConfig.registryFor('x')
+  const { registry } = npmConfig
   const inventory = await readInventory(options.target, { registry, ...(options.config?.audit?.allowedRegistries ? { allowedRegistries: [...options.config.audit.allowedRegistries] } : {}) })
   // paths are relative to the analysed root: the directory given, or the one holding the file given
   const root = (await stat(options.target).catch(() => undefined))?.isDirectory() ? options.target : dirname(options.target)

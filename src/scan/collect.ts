@@ -48,10 +48,10 @@ const BY_HAND_DIR = /(?:^|\/)(?:samples?|examples?|contrib|extras?|docs?|misc|de
  * lower: the same idiom matters less there than in what every build runs. Build logic (m4, make,
  * configure, CMake, meson) is never lowered, wherever it lives.
  */
-function standalonePlace(file: TextFile): string | undefined {
-  if (file.kind !== 'shell') return undefined
-  if (runPhase(file.path, file.kind) === 'test') return 'a test script'
-  if (BY_HAND_DIR.test(file.path)) return 'a script run by hand, not by the build'
+function standalonePlace(path: string, kind: FileKind): string | undefined {
+  if (kind !== 'shell') return undefined
+  if (runPhase(path, kind) === 'test') return 'a test script'
+  if (BY_HAND_DIR.test(path)) return 'a script run by hand, not by the build'
   return undefined
 }
 
@@ -99,7 +99,7 @@ export class ScanCollector {
     const text = entry.content.toString('utf8')
     if (runPhase(entry.path, kind) === 'test' || isUnderTestDir(entry.path)) this.testWords.add(text)
     if (BUILD_KINDS.has(kind)) {
-      if (standalonePlace({ path: entry.path, kind, text: '' }) === undefined && !isUnderTestDir(entry.path)) this.mentions.add(entry.path, text, MAKE_KINDS.has(kind))
+      if (standalonePlace(entry.path, kind) === undefined && !isUnderTestDir(entry.path)) this.mentions.add(entry.path, text, MAKE_KINDS.has(kind))
       this.deferBuildFile({ path: entry.path, kind, text })
     } else if (kind === 'javascript') {
       this.packages.of(entry.path).js.set(entry.path, analyseJavaScript(entry.path, text))
@@ -133,7 +133,7 @@ export class ScanCollector {
   private judgeBuildFile(file: TextFile): void {
     const enabled = [...this.options.enabled]
     const findings = runRules(file, { paths: this.paths }, { only: enabled })
-    const where = standalonePlace(file)
+    const where = standalonePlace(file.path, file.kind)
     this.findings.push(...(where ? findings.map((f) => lowered(f, where)) : findings))
   }
 

@@ -66,6 +66,11 @@ beforeAll(() => {
   git(project, 'commit', '-q', '-m', 'widget 1.0')
   git(project, 'tag', 'v1.0')
   execFileSync('tar', ['-cJf', join(root, 'widget-1.0.tar.xz'), '--exclude=.git', '-C', root, 'widget'])
+  // the same project without the macro and the payload
+  const clean = join(root, 'clean')
+  mkdirSync(join(clean, 'src'), { recursive: true })
+  writeFileSync(join(clean, 'configure.ac'), 'AC_INIT([widget], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\nAC_OUTPUT\n')
+  writeFileSync(join(clean, 'src/main.c'), 'int main(void) { return 0; }\n')
 }, 60_000)
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -109,10 +114,6 @@ describe('scan on directories, git refs and archives', () => {
   })
 
   it('passes a clean tree: the same project without the macro and the payload', async () => {
-    const clean = join(root, 'clean')
-    mkdirSync(join(clean, 'src'), { recursive: true })
-    writeFileSync(join(clean, 'configure.ac'), 'AC_INIT([widget], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\nAC_OUTPUT\n')
-    writeFileSync(join(clean, 'src/main.c'), 'int main(void) { return 0; }\n')
     const { code, report } = await scanJson(['clean'])
     expect(code).toBe(0)
     expect(report.verdict).toBe('pass')

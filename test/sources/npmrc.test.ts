@@ -21,6 +21,7 @@ describe('npm configuration', () => {
     writeFileSync(join(home, '.npmrc'), 'registry=https://user.example/npm/\n@corp:registry=https://user-corp.example/\n//user.example/npm/:_authToken=${USER_TOKEN}\n')
     writeFileSync(join(project, '.npmrc'), '@corp:registry=https://corp.example/registry\n//corp.example/registry/:_authToken=abc123\n')
     const config = loadRegistryConfig(project, { HOME: home, USER_TOKEN: 'from-env' })
+    expect(config.registry).toBe('https://user.example/npm/')
     expect(config.registryFor('left-pad')).toBe('https://user.example/npm/')
     expect(config.registryFor('@corp/tool')).toBe('https://corp.example/registry/')
     expect(config.scopes()).toEqual({ '@corp': 'https://corp.example/registry/' })

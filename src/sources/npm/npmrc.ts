@@ -10,6 +10,8 @@ import { parse } from 'ini'
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 
 export interface RegistryConfig {
+  /** the registry for unscoped packages */
+  readonly registry: string
   /** the registry URL for a package name, honouring `@scope:registry` */
   registryFor(name: string): string
   /** the Authorization header value for a URL, when a matching `//host/path/:_authToken` is configured */
@@ -47,6 +49,7 @@ export function loadRegistryConfig(cwd: string, env: NodeJS.ProcessEnv, registry
   }
   const registry = withSlash(registryOverride ?? settings.registry ?? DEFAULT_REGISTRY)
   return {
+    registry,
     registryFor(name) {
       const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined
       const scoped = scope ? settings[`${scope}:registry`] : undefined
