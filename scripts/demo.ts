@@ -48,9 +48,11 @@ const line = (r: Report, label: string) =>
   `${label.padEnd(9)} ${r.verdict.toUpperCase().padEnd(7)} ${r.summary.explained} differences explained, ${r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').length} high/critical finding(s)`
 console.log(line(honest, 'honest'))
 console.log(line(tampered, 'tampered'))
-for (const f of tampered.findings.filter((x) => x.severity === 'high' || x.severity === 'critical').slice(0, 5)) {
+const serious = tampered.findings.filter((x) => x.severity === 'high' || x.severity === 'critical')
+for (const f of serious.slice(0, 5)) {
   console.log(`  ${f.severity.toUpperCase()} ${f.ruleId} ${f.path ?? ''}${f.line ? `:${f.line}` : ''} — ${f.message.split('\n')[0]}`)
 }
+if (serious.length > 5) console.log(`  … and ${serious.length - 5} more in the reports`)
 console.log(`reports: ${relative(process.cwd(), out)}/{honest,tampered}.{txt,json,html}`)
 const ok = honest.verdict === 'pass' && tampered.verdict === 'fail'
 if (!ok) console.error('demo: unexpected verdicts (the honest release should pass and the tampered one fail)')
