@@ -1,4 +1,5 @@
 import { StagelightError, exitCodeFor, type ErrorCode } from '../errors.js'
+import { escapeLine } from '../report/escape.js'
 import type { CliIO } from './io.js'
 
 /** What to do next, per error code, shown under the one-line message. */
@@ -22,7 +23,8 @@ export function reportError(err: unknown, io: CliIO, output: ErrorOutput): numbe
   const code = exitCodeFor(err)
   const known = err instanceof StagelightError
   const message = redact(known ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`)
-  io.stderr.write(`stagelight: error: ${message}\n`)
+  // messages name files and refs from the input: one line, control characters shown as escapes
+  io.stderr.write(`stagelight: error: ${escapeLine(message)}\n`)
   const hint = known ? HINTS[err.code] : 'This is a bug in stagelight; run again with --debug and report the stack trace.'
   if (hint) io.stderr.write(`  ${hint}\n`)
   if (output.debug && err instanceof Error && err.stack) io.stderr.write(`${redact(err.stack)}\n`)

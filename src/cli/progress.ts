@@ -5,6 +5,7 @@
  * with --verbose, so logs stay readable.
  */
 import type { ProgressEvent } from '../model/progress.js'
+import { escapeLine } from '../report/escape.js'
 
 export interface ProgressStream {
   write(text: string): unknown
@@ -20,10 +21,14 @@ const amount = (n: number, unit: string | undefined): string => (unit === 'bytes
 
 const duration = (seconds: number): string => (seconds < 60 ? `${Math.ceil(seconds)}s` : seconds < 3600 ? `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`)
 
-/** Formats one event as a single line of at most `width` characters. */
+/** Formats one event as a single line of at most `width` characters; names from the input are escaped. */
 export function progressLine(event: ProgressEvent, elapsedMs: number, width: number): string {
-  if (typeof event === 'string') return event.length > width ? `${event.slice(0, width - 1)}…` : event
-  const { label, done, total, unit } = event
+  if (typeof event === 'string') {
+    const text = escapeLine(event)
+    return text.length > width ? `${text.slice(0, width - 1)}…` : text
+  }
+  const { done, total, unit } = event
+  const label = escapeLine(event.label)
   let line: string
   if (total !== undefined && total > 0) {
     const fraction = Math.min(1, done / total)
@@ -69,7 +74,7 @@ export class TerminalProgress {
 /** Plain lines for logs: every text step, and counted steps only when they finish. */
 export function lineProgress(stream: ProgressStream): (event: ProgressEvent) => void {
   return (event) => {
-    if (typeof event === 'string') stream.write(`${event}\n`)
+    if (typeof event === 'string') stream.write(`${progressLine(event, 0, Number.MAX_SAFE_INTEGER)}\n`)
     else if (event.total !== undefined && event.done >= event.total) stream.write(`${progressLine(event, 0, 200)}\n`)
   }
 }

@@ -1,6 +1,7 @@
 import pc from 'picocolors'
 import { SEVERITIES, bySeverityDesc, type Severity } from '../model/finding.js'
 import type { Explained, Report } from '../model/report.js'
+import { escapeBlock, escapeLine } from './escape.js'
 
 export interface TextOptions {
   readonly color: boolean
@@ -28,9 +29,9 @@ const verdictLine = (c: Colors, report: Report): string => {
 function groupExplained(explained: readonly Explained[]): Map<string, Explained[]> {
   const groups = new Map<string, Explained[]>()
   for (const e of explained) {
-    const list = groups.get(e.category) ?? []
+    const list = groups.get(escapeLine(e.category)) ?? []
     list.push(e)
-    groups.set(e.category, list)
+    groups.set(escapeLine(e.category), list)
   }
   return groups
 }
@@ -41,14 +42,18 @@ const indent = (text: string, prefix: string): string =>
     .map((l) => `${prefix}${l}`)
     .join('\n')
 
-/** Verdict first, then what was explained (one line per category), then each finding with its evidence. */
+/**
+ * Verdict first, then what was explained (one line per category), then each finding with its
+ * evidence. Every analysed string is escaped as it enters (names and messages as one line,
+ * evidence line by line), so nothing from the input can move the cursor or forge a line.
+ */
 export function renderText(report: Report, options: TextOptions): string {
   const c = pc.createColors(options.color)
   const out: string[] = [verdictLine(c, report)]
-  for (const fact of report.facts) out.push(`  ${c.dim(`${fact.label}:`)} ${fact.value}`)
+  for (const fact of report.facts) out.push(`  ${c.dim(`${escapeLine(fact.label)}:`)} ${escapeLine(fact.value)}`)
   if (report.incomplete?.length) {
     out.push('', c.yellow('Incomplete analysis:'))
-    for (const gap of report.incomplete) out.push(`  - ${gap}`)
+    for (const gap of report.incomplete) out.push(`  - ${escapeLine(gap)}`)
   }
   const groups = groupExplained(report.explained)
   if (groups.size > 0) {
@@ -57,18 +62,18 @@ export function renderText(report: Report, options: TextOptions): string {
       const reproduced = items.filter((i) => i.reproduced).length
       const how = reproduced === items.length ? 'all reproduced or matched exactly' : `${reproduced} reproduced or matched, ${items.length - reproduced} consistent but not reproduced`
       out.push(`  ${category.padEnd(16)} ${String(items.length).padStart(5)}  ${c.dim(how)}`)
-      if (options.verbose) for (const i of items) out.push(`      ${i.path}  ${c.dim(i.how)}`)
+      if (options.verbose) for (const i of items) out.push(`      ${escapeLine(i.path)}  ${c.dim(escapeLine(i.how))}`)
     }
   }
   const findings = [...report.findings].sort(bySeverityDesc)
   if (findings.length > 0) {
     out.push('', c.bold('Findings'))
     for (const f of findings) {
-      const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ''}` : ''
-      out.push(`  ${severityColor(c, f.severity)(f.severity.toUpperCase().padEnd(8))} ${f.ruleId}${where ? `  ${c.bold(where)}` : ''}`)
-      out.push(indent(f.message, '           '))
-      if (f.evidence) out.push(c.dim(indent(f.evidence, '           │ ')))
-      if (f.explanation && options.verbose) out.push(indent(f.explanation, '           '))
+      const where = f.path ? `${escapeLine(f.path)}${f.line ? `:${f.line}` : ''}` : ''
+      out.push(`  ${severityColor(c, f.severity)(f.severity.toUpperCase().padEnd(8))} ${escapeLine(f.ruleId)}${where ? `  ${c.bold(where)}` : ''}`)
+      out.push(`           ${escapeLine(f.message)}`)
+      if (f.evidence) out.push(c.dim(indent(escapeBlock(f.evidence), '           │ ')))
+      if (f.explanation && options.verbose) out.push(indent(escapeBlock(f.explanation), '           '))
     }
   }
   return `${out.join('\n')}\n`

@@ -59,8 +59,8 @@ describe('Markdown', () => {
   it('escapes table cells and fences evidence that itself contains backticks', () => {
     const tricky: Finding = { ruleId: 'scan/data-to-shell-pipeline', severity: 'critical', confidence: 'high', path: 'm4/x.m4', line: 3, message: 'a | b\nc', evidence: '3: x=```$(cat f | sh)```' }
     const md = renderMarkdown(report([tricky]))
-    expect(md).toContain('| critical | `scan/data-to-shell-pipeline` | `m4/x.m4:3` | a \\| b c |')
+    expect(md).toContain('| critical | `scan/data-to-shell-pipeline` | `m4/x.m4:3` | a \\| b\\\\nc |')
     expect(md).toContain('````\n3: x=```$(cat f | sh)```\n````')
-    expect(md).toContain('| tag | v1.0 \\| signed |')
+    expect(md).toContain('| tag | v1\\.0 \\| signed |')
   })
 })
