@@ -1,5 +1,5 @@
 /*
- * stagelight benchmarks: `npm run bench [-- --only verify|scan|audit|history|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
+ * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|audit|history|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
  * Each prints medians and ratios against a peer tool or a raw baseline measured in the same run.
  */
 import { option } from './common.js'
@@ -7,15 +7,17 @@ import { benchAudit } from './audit.js'
 import { benchCanary } from './canary.js'
 import { benchHistory } from './history.js'
 import { benchScan } from './scan.js'
+import { benchReleases } from './releases.js'
 import { benchVerify } from './verify.js'
 
 const only = option('--only')
-const PARTS = ['verify', 'scan', 'audit', 'history', 'canary']
+const PARTS = ['verify', 'releases', 'scan', 'audit', 'history', 'canary']
 if (only !== undefined && !PARTS.includes(only)) {
   process.stderr.write(`bench: --only takes ${PARTS.join(', ')}, not ${only}\n`)
   process.exit(2)
 }
 if (only === undefined || only === 'verify') await benchVerify()
+if (only === 'releases') await benchReleases()
 if (only === undefined || only === 'scan') await benchScan()
 if (only === undefined || only === 'audit') await benchAudit()
 if (only === undefined || only === 'history') await benchHistory()

@@ -1,0 +1,74 @@
+/**
+ * @fileoverview The corpus of real upstream releases (bench/corpus/releases.json) and where its
+ * pieces live on this machine: the upstream tarball as Debian ships it, fetched with
+ * `apt-get source --download-only`, and the upstream repository, taken from a directory of mirrors.
+ */
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export interface Release {
+  readonly name: string
+  readonly version: string
+  readonly kind: 'autotools' | 'cmake' | 'meson' | 'plain'
+  readonly debian: { readonly source: string; readonly version: string }
+  /** the `.orig.tar.*` file name, recorded after the first download */
+  readonly tarball: string | null
+  readonly sha256: string | null
+  /** owner/name of the upstream repository */
+  readonly repository: string
+  readonly tag: string
+  /** written before stagelight was run on the release */
+  readonly expected: 'pass' | 'fail'
+}
+
+export const corpusFile = fileURLToPath(new URL('../../bench/corpus/releases.json', import.meta.url))
+
+export function loadCorpus(): Release[] {
+  return (JSON.parse(readFileSync(corpusFile, 'utf8')) as { releases: Release[] }).releases
+}
+
+/** Where tarballs (debian/), rewritten tarballs (tampered/) and scratch space live. */
+export const corpusCache = process.env.STAGELIGHT_CORPUS_DIR ?? join(homedir(), '.cache', 'stagelight-corpus')
+
+/** `1:2.1.5-2` → `2.1.5`: the upstream part of a Debian version, as the .orig tarball is named. */
+export const upstreamVersion = (debianVersion: string): string => debianVersion.replace(/^\d+:/, '').replace(/-[^-]+$/, '')
+
+export const sha256File = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+const ORIG = /\.orig\.tar\.(gz|xz|bz2|zst)$/
+
+function findOrig(dir: string, release: Release): string | undefined {
+  if (!existsSync(dir)) return undefined
+  const prefix = `${release.debian.source}_${upstreamVersion(release.debian.version)}.orig.tar.`
+  const name = readdirSync(dir).find((f) => f.startsWith(prefix) && ORIG.test(f))
+  return name ? join(dir, name) : undefined
+}
+
+/** The release's upstream tarball: from the cache, or downloaded with apt-get (needs deb-src lines). */
+export function tarballOf(release: Release): string | undefined {
+  const dir = join(corpusCache, 'debian')
+  const found = findOrig(dir, release)
+  if (found) return found
+  mkdirSync(dir, { recursive: true })
+  try {
+    execFileSync('apt-get', ['source', '--download-only', '-q', `${release.debian.source}=${release.debian.version}`], { cwd: dir, stdio: 'ignore' })
+  } catch {
+    // the .debian.tar of an older revision may be gone while the .orig is still there
+  }
+  return findOrig(dir, release)
+}
+
+/**
+ * The upstream repository: `<mirrors>/<owner>+<name>/repo` (a bare git directory, the layout of the
+ * mirror directory this corpus was assembled with), `<mirrors>/<owner>+<name>` or
+ * `<mirrors>/<owner>/<name>`. Set the directory with STAGELIGHT_MIRRORS or --mirrors.
+ */
+export function repositoryOf(release: Release, mirrors: string): string | undefined {
+  const [owner, name] = release.repository.split('/')
+  const candidates = [join(mirrors, `${owner}+${name}`, 'repo'), join(mirrors, `${owner}+${name}`), join(mirrors, owner ?? '', name ?? '')]
+  return candidates.find((c) => existsSync(join(c, 'HEAD')) || existsSync(join(c, '.git')))
+}

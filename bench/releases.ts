@@ -1,0 +1,209 @@
+/*
+ * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--no-tamper] [--no-speed]
+ *   [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
+ *
+ * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
+ * then the same releases with tampering injected, then the time against the raw floor measured in
+ * the same run. Tarballs come from Debian (`apt-get source --download-only`, deb-src lines needed)
+ * into $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
+ * fetched by this script: point --mirrors (or STAGELIGHT_MIRRORS) at a directory holding them as
+ * `<owner>+<name>/repo`, `<owner>+<name>` or `<owner>/<name>` (bare or not), e.g. made with
+ * `git clone --mirror https://…/<owner>/<name> <dir>/<owner>+<name>/repo`.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { argv, bin, has, log, option } from './common.js'
+import { measure, median } from './measure.js'
+import { corpusCache, loadCorpus, repositoryOf, sha256File, tarballOf, type Release } from './releases-corpus.js'
+import { applicableKinds, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
+
+interface Finding {
+  readonly ruleId: string
+  readonly severity: string
+  readonly path?: string
+  readonly message: string
+}
+interface Outcome {
+  readonly verdict: string
+  readonly code: number | null
+  readonly seconds: number
+  readonly serious: readonly Finding[]
+  readonly top?: Finding
+}
+
+const SERIOUS = new Set(['critical', 'high', 'medium'])
+const mirrors = option('--mirrors') ?? process.env.STAGELIGHT_MIRRORS ?? '/work/.mirror'
+const filter = option('--filter')
+const diffoscopeTimeout = Number(option('--diffoscope-timeout') ?? 120)
+const scratch = join(corpusCache, 'scratch')
+
+async function runVerify(tarball: string, repo: string, tag: string, reportFile?: string): Promise<Outcome> {
+  const args = [bin, 'verify', tarball, '--source', repo, '--ref', tag, '--format', 'json', '--quiet', '--offline', '--cache-dir', join(scratch, 'cache')]
+  const s = await measure(process.execPath, args)
+  let report: { verdict: string; findings: Finding[] } | undefined
+  try {
+    report = JSON.parse(s.stdout) as { verdict: string; findings: Finding[] }
+  } catch {
+    report = undefined
+  }
+  if (reportFile && report) writeFileSync(reportFile, s.stdout)
+  const serious = (report?.findings ?? []).filter((f) => SERIOUS.has(f.severity))
+  return { verdict: report?.verdict ?? `no report (exit ${s.code})`, code: s.code, seconds: s.seconds, serious, ...(report?.findings[0] ? { top: report.findings[0] } : {}) }
+}
+
+async function floorSeconds(tarball: string, repo: string, tag: string): Promise<number> {
+  const a = mkdtempSync(join(scratch, 'floor-a-'))
+  const b = mkdtempSync(join(scratch, 'floor-b-'))
+  try {
+    const s = await measure('sh', ['-c', 'tar -xf "$1" -C "$2" && git -C "$3" archive "$4" | tar -x -C "$5"', 'sh', tarball, a, repo, tag, b])
+    return s.seconds
+  } finally {
+    rmSync(a, { recursive: true, force: true })
+    rmSync(b, { recursive: true, force: true })
+  }
+}
+
+async function diffoscopeSeconds(tarball: string, repo: string, tag: string): Promise<{ seconds: number; timedOut: boolean } | undefined> {
+  if (!has('diffoscope')) return undefined
+  const source = join(scratch, 'source.tar.gz')
+  execFileSync('sh', ['-c', 'git -C "$1" archive --format=tar.gz -o "$2" "$3"', 'sh', repo, source, tag])
+  const s = await measure('diffoscope', ['--no-progress', '--text', '/dev/null', tarball, source], { timeoutMs: diffoscopeTimeout * 1000 })
+  return { seconds: s.seconds, timedOut: s.timedOut }
+}
+
+const label = (r: Release): string => `${r.name} ${r.version}`
+const counts = (fs: readonly Finding[]): string => ['critical', 'high', 'medium'].map((s) => fs.filter((f) => f.severity === s).length).join('/')
+const short = (f: Finding | undefined): string => (f ? `${f.severity} ${f.ruleId.replace(/^verify\//, '')} ${f.path ?? ''}` : '—')
+
+interface Row {
+  readonly release: Release
+  readonly tarball: string
+  readonly repo: string
+  readonly outcome: Outcome
+  floor?: number
+  diffoscope?: { seconds: number; timedOut: boolean }
+}
+
+/** Releases that can be tampered with, and which injection each gets: the kinds in turn, so each is used about equally. */
+function tamperPlan(rows: readonly Row[]): { row: Row; kind: TamperKind }[] {
+  const plan: { row: Row; kind: TamperKind }[] = []
+  let turn = 0
+  for (const row of rows) {
+    if (row.release.kind !== 'autotools') continue
+    const kinds = applicableKinds(tarballFiles(row.tarball))
+    for (let i = 0; i < TAMPER_KINDS.length; i++) {
+      const kind = TAMPER_KINDS[(turn + i) % TAMPER_KINDS.length] as TamperKind
+      if (kinds.includes(kind)) {
+        plan.push({ row, kind })
+        turn += 1
+        break
+      }
+    }
+  }
+  return plan
+}
+
+export async function benchReleases(): Promise<void> {
+  mkdirSync(scratch, { recursive: true })
+  const reports = join(corpusCache, 'reports')
+  mkdirSync(reports, { recursive: true })
+  const out: string[] = []
+  const say = (line = ''): void => {
+    console.log(line)
+    out.push(line)
+  }
+  const corpus = loadCorpus().filter((r) => !filter || r.name === filter || label(r) === filter)
+  say(`stagelight verify on ${corpus.length} real upstream releases — ${cpus().length} cores, node ${process.version}`)
+  say()
+  say('## Clean releases')
+  say()
+  say('| release | build | sha256 (tarball) | expected | verdict | crit/high/med | top finding | verify s |')
+  say('|---|---|---|---|---|---|---|---|')
+  const rows: Row[] = []
+  const missing: string[] = []
+  for (const release of corpus) {
+    const tarball = tarballOf(release)
+    const repo = repositoryOf(release, mirrors)
+    if (!tarball || !repo) {
+      missing.push(`${label(release)} (${!tarball ? 'no tarball' : `no repository ${release.repository} under ${mirrors}`})`)
+      continue
+    }
+    const sha = sha256File(tarball)
+    if (release.sha256 && release.sha256 !== sha) {
+      missing.push(`${label(release)} (tarball sha256 ${sha} differs from the corpus)`)
+      continue
+    }
+    log(`• ${label(release)}`)
+    const outcome = await runVerify(tarball, repo, release.tag, join(reports, `${release.name}-${release.version}.json`))
+    rows.push({ release, tarball, repo, outcome })
+    say(`| ${label(release)} | ${release.kind} | ${sha.slice(0, 12)} | ${release.expected} | ${outcome.verdict} | ${counts(outcome.serious)} | ${short(outcome.serious[0])} | ${outcome.seconds.toFixed(2)} |`)
+  }
+  const clean = rows.filter((r) => r.release.expected === 'pass')
+  const passed = clean.filter((r) => r.outcome.serious.length === 0)
+  say()
+  say(`Clean releases with no finding at medium or above: ${passed.length} of ${clean.length} (${((100 * passed.length) / Math.max(1, clean.length)).toFixed(1)} %)`)
+  if (missing.length > 0) say(`Not run: ${missing.join('; ')}`)
+
+  if (!argv.includes('--no-tamper')) {
+    say()
+    say('## Tampered releases')
+    say()
+    say('| release | injection | what | verdict | top finding | top on the tampered path |')
+    say('|---|---|---|---|---|---|')
+    const tamperDir = join(corpusCache, 'tampered')
+    mkdirSync(tamperDir, { recursive: true })
+    let caught = 0
+    let total = 0
+    for (const { row, kind } of tamperPlan(rows)) {
+      const name = `${row.release.name}-${row.release.version}-${kind}.tar.gz`
+      let tampering: Tampering
+      try {
+        tampering = tamperTarball(row.tarball, join(tamperDir, name), kind, label(row.release))
+      } catch (err) {
+        log(`  could not inject ${kind} into ${label(row.release)}: ${(err as Error).message}`)
+        continue
+      }
+      log(`• ${label(row.release)} + ${kind}`)
+      const outcome = await runVerify(join(tamperDir, name), row.repo, row.release.tag, join(reports, `${row.release.name}-${row.release.version}-${kind}.json`))
+      const onPath = outcome.top?.path === tampering.path
+      const ok = outcome.verdict === 'fail' && onPath
+      total += 1
+      if (ok) caught += 1
+      say(`| ${label(row.release)} | ${kind} | ${tampering.description.replace(/\|/g, '\\|').slice(0, 120)} | ${outcome.verdict} | ${short(outcome.top)} | ${ok ? 'yes' : 'NO'} |`)
+    }
+    say()
+    say(`Tampered releases that fail with the top finding on the tampered path: ${caught} of ${total}`)
+  }
+
+  if (!argv.includes('--no-speed')) {
+    say()
+    say('## Speed')
+    say()
+    const withPeer = argv.includes('--diffoscope') && has('diffoscope')
+    for (const row of rows) {
+      row.floor = await floorSeconds(row.tarball, row.repo, row.release.tag)
+      if (withPeer) {
+        log(`• diffoscope ${label(row.release)}`)
+        const d = await diffoscopeSeconds(row.tarball, row.repo, row.release.tag)
+        if (d) row.diffoscope = d
+      }
+    }
+    const ratios = rows.map((r) => r.outcome.seconds / (r.floor ?? 1))
+    say(`median verify ${median(rows.map((r) => r.outcome.seconds)).toFixed(2)} s; median raw floor (tar -x + git archive | tar -x) ${median(rows.map((r) => r.floor ?? 0)).toFixed(2)} s`)
+    say(`verify / floor: median ${median(ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}× (${label(rows[ratios.indexOf(Math.max(...ratios))]?.release ?? corpus[0] as Release)})`)
+    if (withPeer) {
+      const peer = rows.filter((r) => r.diffoscope)
+      const slower = peer.filter((r) => (r.diffoscope?.seconds ?? 0) > r.outcome.seconds)
+      say(`diffoscope (timeout ${diffoscopeTimeout} s): median ${median(peer.map((r) => r.diffoscope?.seconds ?? 0)).toFixed(2)} s; slower than verify on ${slower.length} of ${peer.length}; timed out on ${peer.filter((r) => r.diffoscope?.timedOut).length}`)
+      say(`diffoscope / verify: median ${median(peer.map((r) => (r.diffoscope?.seconds ?? 0) / r.outcome.seconds)).toFixed(1)}×, min ${Math.min(...peer.map((r) => (r.diffoscope?.seconds ?? 0) / r.outcome.seconds)).toFixed(1)}×`)
+    } else say('diffoscope: not measured (pass --diffoscope; needs `apt-get install diffoscope`)')
+    say()
+    say('| release | verify s | floor s | ratio | diffoscope s |')
+    say('|---|---|---|---|---|')
+    for (const r of rows) say(`| ${label(r.release)} | ${r.outcome.seconds.toFixed(2)} | ${(r.floor ?? 0).toFixed(2)} | ${(r.outcome.seconds / (r.floor ?? 1)).toFixed(2)} | ${r.diffoscope ? `${r.diffoscope.timedOut ? '>' : ''}${r.diffoscope.seconds.toFixed(2)}` : '—'} |`)
+  }
+  const write = option('--write')
+  if (write) writeFileSync(write, `${out.join('\n')}\n`)
+}
