@@ -33,7 +33,7 @@ function obfuscatorIo(strings: readonly string[], body: (s: (i: number) => strin
   const lookup = (i: number): string => `_0x2c1f('0x${i.toString(16)}')`
   return [
     `var _0x5a3e=[${arr.map((s) => `'${s.replace(/[^\w]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`).join(',')}];`,
-    `(function(_0x1d8a9b,_0x3f0c2e){var _0x4b7d1a=function(_0x2e9f4c){while(--_0x2e9f4c){_0x1d8a9b['push'](_0x1d8a9b['shift']());}};_0x4b7d1a(++_0x3f0c2e);}(_0x5a3e,0x${(rotate - 1 + arr.length * 0).toString(16)}));`,
+    `(function(_0x1d8a9b,_0x3f0c2e){var _0x4b7d1a=function(_0x2e9f4c){while(--_0x2e9f4c){_0x1d8a9b['push'](_0x1d8a9b['shift']());}};_0x4b7d1a(++_0x3f0c2e);}(_0x5a3e,0x${rotate.toString(16)}));`,
     `var _0x2c1f=function(_0x4a1b2c,_0x1e2d3f){_0x4a1b2c=_0x4a1b2c-0x0;var _0x5f6e7d=_0x5a3e[_0x4a1b2c];return _0x5f6e7d;};`,
     body(lookup),
   ].join('\n')
