@@ -1,11 +1,12 @@
 /*
- * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|npm|audit|history|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
+ * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|npm|audit|history|history-corpus|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
  * Each prints medians and ratios against a peer tool or a raw baseline measured in the same run.
  */
 import { option } from './common.js'
 import { benchAudit } from './audit.js'
 import { benchCanary } from './canary.js'
 import { benchHistory } from './history.js'
+import { benchHistoryCorpus } from './history-corpus.js'
 import { benchHistoryCorpus } from './history-corpus.js'
 import { benchNpm } from './npm.js'
 import { benchScan } from './scan.js'
@@ -24,5 +25,6 @@ if (only === undefined || only === 'scan') await benchScan()
 if (only === undefined || only === 'npm') await benchNpm()
 if (only === undefined || only === 'audit') await benchAudit()
 if (only === undefined || only === 'history') await benchHistory()
+if (only === 'history-corpus') await benchHistoryCorpus()
 if (only === 'history-corpus') await benchHistoryCorpus()
 if (only === undefined || only === 'canary') await benchCanary()

@@ -1,0 +1,114 @@
+/*
+ * The history calibration corpus (bench/corpus/history-corpus.json): `stagelight history` on
+ * every real history and on its injected takeover twins, printed as a table of expected against
+ * got, the top finding and the time. `--corpus-filter WORD` limits the cases, `--no-inject`
+ * skips the twins, `--out FILE` also writes the table as Markdown.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { argv, bin, log, option, root } from './common.js'
+import { SHAPES, inject, type Shape } from './history-inject.js'
+import { measure } from './measure.js'
+
+interface Case {
+  readonly repo: string
+  readonly commit: string
+  readonly kind: string
+  readonly expected: 'high' | 'no-high'
+  readonly evidence: string
+  readonly identity?: string
+}
+
+interface Row {
+  readonly name: string
+  readonly expected: string
+  readonly got: string
+  readonly agree: boolean
+  readonly top: string
+  readonly seconds: number
+  readonly note: string
+}
+
+interface Finding {
+  readonly ruleId: string
+  readonly severity: string
+  readonly message: string
+}
+
+const SEVERITY = ['info', 'low', 'medium', 'high', 'critical']
+const corpusFile = new URL('../../bench/corpus/history-corpus.json', import.meta.url)
+const mirrors = process.env.STAGELIGHT_CORPUS_MIRRORS ?? '/work/.mirror'
+
+/** The bare git directory of a fetched repository, or undefined when it is not on this machine. */
+function mirrorOf(repo: string): string | undefined {
+  const base = join(mirrors, repo.replace('/', '+'), 'repo')
+  if (existsSync(join(base, '.git'))) return join(base, '.git')
+  return existsSync(join(base, 'HEAD')) ? base : undefined
+}
+
+async function analyse(dir: string): Promise<{ findings: Finding[]; seconds: number; code: number | null; incomplete: string[]; error: string }> {
+  const s = await measure(process.execPath, [bin, 'history', dir, '--format', 'json', '--quiet', '--fail-on', 'none', '--cache-dir', join(root, 'cache')], { timeoutMs: 900_000 })
+  try {
+    const report = JSON.parse(s.stdout) as { findings: Finding[]; incomplete?: string[] }
+    return { findings: report.findings, seconds: s.seconds, code: s.code, incomplete: report.incomplete ?? [], error: '' }
+  } catch {
+    return { findings: [], seconds: s.seconds, code: s.code, incomplete: [], error: `no report (exit ${String(s.code)})` }
+  }
+}
+
+const rank = (f: Finding): number => SEVERITY.indexOf(f.severity)
+
+function judge(name: string, expected: 'high' | 'no-high', identity: string | undefined, r: Awaited<ReturnType<typeof analyse>>, note: string): Row {
+  const sorted = [...r.findings].sort((a, b) => rank(b) - rank(a))
+  const high = sorted.filter((f) => rank(f) >= SEVERITY.indexOf('high'))
+  const top = sorted[0]
+  const got = r.error || (high.length ? `${high[0]?.severity ?? ''} (${high.length})` : `max ${top?.severity ?? 'none'}`)
+  const named = identity === undefined || high.some((f) => f.message.includes(identity))
+  const agree = !r.error && (expected === 'high' ? high.length > 0 && named : high.length === 0)
+  const topText = top ? `${top.severity} ${top.ruleId.replace('history/', '')}: ${top.message.replace(/\s+/g, ' ').slice(0, 110)}` : '-'
+  return { name, expected, got, agree, top: topText, seconds: r.seconds, note: [note, r.incomplete.length ? 'incomplete' : ''].filter(Boolean).join('; ') }
+}
+
+/** The corpus benchmark. */
+export async function benchHistoryCorpus(): Promise<void> {
+  const corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as { cases: Case[] }
+  const filter = option('--corpus-filter')
+  const withInjected = !argv.includes('--no-inject')
+  const shapes = (option('--shapes')?.split(',') as Shape[] | undefined) ?? SHAPES
+  const rows: Row[] = []
+  const twins = join(root, 'history-twins')
+  mkdirSync(twins, { recursive: true })
+  for (const c of corpus.cases.filter((x) => filter === undefined || x.repo.includes(filter))) {
+    const dir = mirrorOf(c.repo)
+    if (!dir) {
+      rows.push({ name: c.repo, expected: c.expected, got: 'not fetched', agree: false, top: '-', seconds: 0, note: `fetch github:${c.repo}` })
+      continue
+    }
+    log(`• ${c.repo}`)
+    rows.push(judge(c.repo, c.expected, c.identity, await analyse(dir), c.kind))
+    if (!withInjected) continue
+    for (const shape of shapes) {
+      const into = join(twins, `${c.repo.replace('/', '+')}-${shape}`)
+      let t
+      try {
+        t = inject(dir, into, shape)
+      } catch (err) {
+        rows.push({ name: `${c.repo} + ${shape}`, expected: 'high', got: 'injection failed', agree: false, top: (err as Error).message.slice(0, 100), seconds: 0, note: '' })
+        continue
+      }
+      rows.push(judge(`${c.repo} + ${shape}`, 'high', t.newcomer.name, await analyse(t.dir), t.acts.filter((a) => /no gpg|no version/.test(a)).join('; ')))
+    }
+  }
+  const real = rows.filter((r) => !r.name.includes(' + '))
+  const injected = rows.filter((r) => r.name.includes(' + '))
+  const lines = [
+    '| case | expected | got | agree | s | top finding | note |',
+    '| --- | --- | --- | --- | ---: | --- | --- |',
+    ...rows.map((r) => `| ${r.name} | ${r.expected} | ${r.got} | ${r.agree ? 'yes' : '**NO**'} | ${r.seconds.toFixed(1)} | ${r.top.replace(/\|/g, '\\|')} | ${r.note} |`),
+    '',
+    `real histories: ${real.filter((r) => r.agree).length}/${real.length} agree; injected takeovers: ${injected.filter((r) => r.agree).length}/${injected.length} high naming the injected identity`,
+  ]
+  console.log(lines.join('\n'))
+  const out = option('--out')
+  if (out) writeFileSync(out, `${lines.join('\n')}\n`)
+}
