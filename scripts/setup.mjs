@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Installs what the demo and the tests need on a fresh Debian machine: npm packages (npm ci)
-// and the real tools stagelight is tested against (git, autotools, gettext, archivers, gpg).
+// and the real tools stagelight is tested against (git, autotools, gettext, archivers, gpg, PostgreSQL).
 // Plain JavaScript with no dependencies, because it runs before `npm ci`.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -38,7 +38,17 @@ const DATA = { '/usr/share/gnulib/m4': 'gnulib', '/usr/share/aclocal/ax_pthread.
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v "$1" >/dev/null 2>&1`, 'sh', cmd]).status === 0
 
+// `watch` is tested against a real PostgreSQL server; Debian keeps its programs off PATH
+const hasPostgresServer = () => {
+  try {
+    return readdirSync('/usr/lib/postgresql').some((major) => existsSync(join('/usr/lib/postgresql', major, 'bin', 'initdb')))
+  } catch {
+    return false
+  }
+}
+
 const missing = [
+  ...(hasPostgresServer() ? [] : ['postgresql']),
   ...Object.entries(TOOLS).filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg),
   ...Object.entries(DATA).filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg),
 ]
