@@ -7,7 +7,6 @@ import { benchAudit } from './audit.js'
 import { benchCanary } from './canary.js'
 import { benchHistory } from './history.js'
 import { benchHistoryCorpus } from './history-corpus.js'
-import { benchHistoryCorpus } from './history-corpus.js'
 import { benchNpm } from './npm.js'
 import { benchScan } from './scan.js'
 import { benchReleases } from './releases.js'
@@ -25,6 +24,5 @@ if (only === undefined || only === 'scan') await benchScan()
 if (only === undefined || only === 'npm') await benchNpm()
 if (only === undefined || only === 'audit') await benchAudit()
 if (only === undefined || only === 'history') await benchHistory()
-if (only === 'history-corpus') await benchHistoryCorpus()
 if (only === 'history-corpus') await benchHistoryCorpus()
 if (only === undefined || only === 'canary') await benchCanary()
