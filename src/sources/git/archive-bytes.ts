@@ -1,25 +1,9 @@
 import tarStream from 'tar-stream'
-import { git, gitStream } from './exec.js'
-import { NO_PERSONAL_ATTRIBUTES } from './attributes.js'
+import { gitStream } from './exec.js'
 import type { Repository } from './types.js'
 
 /** Keeps one `git archive` command line well under the kernel's argument limit. */
 const MAX_PATHSPEC_BYTES = 96 * 1024
-
-/**
- * `-c` settings that switch off every filter driver configured anywhere (a smudge filter is a
- * command from configuration), so `git archive` only applies git's own conversions.
- */
-export async function filterDriversOff(repo: Repository): Promise<string[]> {
-  const r = await git(['config', '--null', '--name-only', '--get-regexp', '^filter\\.'], { gitDir: repo.gitDir })
-  const drivers = new Set<string>()
-  for (const key of r.stdout.toString('utf8').split('\0')) {
-    const first = key.indexOf('.')
-    const last = key.lastIndexOf('.')
-    if (first > 0 && last > first) drivers.add(key.slice(first + 1, last))
-  }
-  return [...drivers].flatMap((d) => ['-c', `filter.${d}.smudge=`, '-c', `filter.${d}.process=`, '-c', `filter.${d}.required=false`])
-}
 
 function chunksOf(paths: readonly string[]): string[][] {
   const chunks: string[][] = []
@@ -45,7 +29,8 @@ function chunksOf(paths: readonly string[]): string[][] {
  */
 export async function archivedFiles(repo: Repository, commit: string, paths: readonly string[], onFile: (path: string, content: Buffer) => void): Promise<void> {
   if (paths.length === 0) return
-  const settings = [...NO_PERSONAL_ATTRIBUTES, ...(await filterDriversOff(repo)), '-c', 'core.autocrlf=false', '-c', 'core.eol=lf', '--literal-pathspecs']
+  // filter drivers, personal attributes and everything else a repository could run are switched off for every git process (safe-config.ts)
+  const settings = ['-c', 'core.autocrlf=false', '-c', 'core.eol=lf', '--literal-pathspecs']
   for (const chunk of chunksOf(paths)) {
     const proc = gitStream(repo.gitDir, [...settings, 'archive', '--format=tar', commit, '--', ...chunk], `exporting ${chunk.length} file(s) of ${commit} with git archive`)
     const extract = tarStream.extract()
@@ -71,7 +56,6 @@ export async function archivedFiles(repo: Repository, commit: string, paths: rea
  * The whole tree of a commit as `git archive` writes it, with the repository's own filter
  * drivers and personal attributes switched off, as a tar byte stream.
  */
-export async function archiveStream(repo: Repository, commit: string): Promise<ReturnType<typeof gitStream>> {
-  const settings = [...NO_PERSONAL_ATTRIBUTES, ...(await filterDriversOff(repo))]
-  return gitStream(repo.gitDir, [...settings, 'archive', '--format=tar', commit], `git archive ${commit}`)
+export function archiveStream(repo: Repository, commit: string): Promise<ReturnType<typeof gitStream>> {
+  return Promise.resolve(gitStream(repo.gitDir, ['archive', '--format=tar', commit], `git archive ${commit}`))
 }

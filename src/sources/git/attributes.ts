@@ -7,12 +7,10 @@ import type { Repository } from './types.js'
 
 /**
  * The attributes `git archive` acts on, as the tree itself (and `$GIT_DIR/info/attributes`) set
- * them. The user's personal attributes file is ignored: it was not part of the release.
+ * them. The user's personal attributes file is ignored (safe-config.ts): it was not part of the release.
  */
 const ATTRIBUTES = ['export-ignore', 'export-subst', 'ident', 'eol', 'working-tree-encoding'] as const
 type AttributeName = (typeof ATTRIBUTES)[number]
-
-export const NO_PERSONAL_ATTRIBUTES = ['-c', 'core.attributesFile=/dev/null']
 
 export interface ExportAttributes {
   /** files `git archive` leaves out, directly or through an export-ignored directory */
@@ -96,7 +94,7 @@ function underIgnored(file: string, ignoredDirs: ReadonlySet<string>): boolean {
 
 /** `git check-attr --cached -z --stdin`, fed and read at the same time so neither side blocks. */
 async function checkAttributes(repo: Repository, paths: readonly string[], env: Record<string, string>): Promise<Map<string, Map<AttributeName, string>>> {
-  const proc = gitStream(repo.gitDir, [...NO_PERSONAL_ATTRIBUTES, 'check-attr', '--cached', '-z', '--stdin', ...ATTRIBUTES], `reading .gitattributes of ${repo.spec}`, { env })
+  const proc = gitStream(repo.gitDir, ['check-attr', '--cached', '-z', '--stdin', ...ATTRIBUTES], `reading .gitattributes of ${repo.spec}`, { env })
   const feeding = (async () => {
     for (const path of paths) await proc.write(`${path}\0`)
     proc.endInput()

@@ -3,72 +3,19 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { StagelightError, type ErrorCode } from '../../errors.js'
+import { BASE_OVERRIDES, fixedGitEnv, overridesFor } from './safe-config.js'
 
 /**
- * Settings that keep a repository's own configuration from running code or from changing what
- * we read: no hooks, no fsmonitor daemon, no signature checks through a configured program, no
- * pager, no `ext::` transport.
+ * The environment for a git process: fixed (see safe-config.ts), with every command-valued key
+ * of the repository's configuration switched off, plus the caller's own variables (a temporary
+ * index, a ceiling directory, a keyring).
  */
-export const SAFE_CONFIG: readonly string[] = [
-  'core.fsmonitor=false',
-  'core.hooksPath=/dev/null',
-  'core.pager=cat',
-  'core.splitIndex=false',
-  'index.sparse=false',
-  'log.showSignature=false',
-  'gpg.program=gpg',
-  'gpg.openpgp.program=gpg',
-  'gpg.x509.program=gpgsm',
-  'gpg.ssh.program=ssh-keygen',
-  'protocol.ext.allow=never',
-  'i18n.logOutputEncoding=UTF-8',
-].flatMap((setting) => ['-c', setting])
-
-/** Variables that would point git at another repository, index or object store than the one we name. */
-const LOCATION_VARIABLES = new Set([
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_COMMON_DIR',
-  'GIT_NAMESPACE',
-  'GIT_CEILING_DIRECTORIES',
-  'GIT_DISCOVERY_ACROSS_FILESYSTEM',
-  'GIT_PREFIX',
-  'GIT_QUARANTINE_PATH',
-  'GIT_SHALLOW_FILE',
-  'GIT_GRAFT_FILE',
-  'GIT_REPLACE_REF_BASE',
-  'GIT_LITERAL_PATHSPECS',
-  'GIT_GLOB_PATHSPECS',
-  'GIT_NOGLOB_PATHSPECS',
-  'GIT_ICASE_PATHSPECS',
-  'GIT_EXTERNAL_DIFF',
-  'GIT_EDITOR',
-  'GIT_SEQUENCE_EDITOR',
-  'GIT_CONFIG',
-])
-
-/**
- * The environment for every git process: inherited, minus anything that redirects git elsewhere,
- * with prompts disabled and replace refs ignored (a replace ref would show other content than the
- * object ids we report).
- */
-export function gitEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) if (!LOCATION_VARIABLES.has(key)) env[key] = value
-  env.GIT_TERMINAL_PROMPT = '0'
-  env.GIT_PAGER = 'cat'
-  env.GIT_NO_REPLACE_OBJECTS = '1'
-  env.GIT_OPTIONAL_LOCKS = '0'
-  env.LC_ALL = 'C'
-  env.LANGUAGE = 'C'
-  return { ...env, ...extra }
+export function gitEnv(gitDir: string | undefined, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  return fixedGitEnv(gitDir === undefined ? BASE_OVERRIDES : overridesFor(gitDir), extra)
 }
 
 /** The argument list for a git command against a git directory. */
-export const gitArgs = (gitDir: string, args: readonly string[]): string[] => [`--git-dir=${resolve(gitDir)}`, ...SAFE_CONFIG, ...args]
+export const gitArgs = (gitDir: string, args: readonly string[]): string[] => [`--git-dir=${resolve(gitDir)}`, ...args]
 
 export interface GitOptions {
   /** run in this git directory (undefined: no repository, e.g. clone) */
@@ -99,11 +46,19 @@ function spawnFailure(err: unknown, cwd: string): unknown {
 
 /** Runs git and collects its output; never throws for a non-zero exit (callers decide what it means). */
 export function git(args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
-  const fullArgs = options.gitDir === undefined ? [...SAFE_CONFIG, ...args] : gitArgs(options.gitDir, args)
+  const fullArgs = options.gitDir === undefined ? [...args] : gitArgs(options.gitDir, args)
   const maxStdout = options.maxStdoutBytes ?? 256 * 1024 * 1024
   const cwd = resolve(options.cwd ?? options.gitDir ?? process.cwd())
+  let env: NodeJS.ProcessEnv
+  try {
+    env = gitEnv(options.gitDir, options.env)
+  } catch (err) {
+    // a repository whose configuration cannot be read, or cannot be made safe, is not run at all
+    if (err instanceof StagelightError) return Promise.resolve({ code: 128, stdout: Buffer.alloc(0), stderr: `fatal: ${err.message}\n` })
+    return Promise.reject(spawnFailure(err, cwd))
+  }
   return new Promise((done, reject) => {
-    const child = spawn('git', fullArgs, { cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn('git', fullArgs, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
     const out: Buffer[] = []
     let outBytes = 0
     let overflow = false
@@ -161,7 +116,7 @@ export interface GitStream {
 /** Spawns git with streamed stdout, for output too large to collect (trees, logs, blobs). */
 export function gitStream(gitDir: string, args: readonly string[], what: string, options: { readonly env?: Readonly<Record<string, string>> } = {}): GitStream {
   const cwd = resolve(gitDir)
-  const child = spawn('git', gitArgs(gitDir, args), { cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn('git', gitArgs(gitDir, args), { cwd, env: gitEnv(gitDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] })
   let stderr = ''
   let stopped = false
   child.stderr.on('data', (chunk: Buffer) => {
