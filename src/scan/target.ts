@@ -3,12 +3,14 @@
  * archive, a git repository at a ref, or an npm package from its registry.
  */
 import { stat } from 'node:fs/promises'
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { StagelightError } from '../errors.js'
 import type { Fact } from '../model/report.js'
 import type { ProgressCallback } from '../model/progress.js'
 import type { TreeEntry } from '../model/tree.js'
 import { openArtifact } from '../sources/archive/index.js'
+import { linkEscape, linkLoop } from '../sources/archive/issues.js'
+import { LinkResolver } from '../sources/archive/links.js'
 import type { ArchiveIssue, ArtifactTree } from '../sources/archive/types.js'
 import { openRepository, resolveRef } from '../sources/git/index.js'
 import { readBlobs } from '../sources/git/blobs.js'
@@ -67,8 +69,19 @@ function gitEntry(listed: ListedEntry): TreeEntry {
   return { path: listed.path, kind: 'file', mode: mode & 0o111 ? 0o755 : 0o644, size: listed.size, gitBlob: listed.oid }
 }
 
+/** Symlinks of a committed tree that leave it, resolved through each other as a checkout would. */
+function escapingLinks(links: LinkResolver, issues: ArchiveIssue[]): void {
+  for (const path of links.paths()) {
+    const landing = links.landing(path)
+    if (landing.kind === 'outside') issues.push(linkEscape(path, 'symlink', links.target(path) ?? ''))
+    else if (landing.kind === 'loop') issues.push(linkLoop(path, links.target(path) ?? ''))
+  }
+}
+
 /** The tree of one commit, with the bytes of every file small enough to analyse, read in one batch. */
-async function* gitEntries(repo: Repository, commit: string, maxContentBytes: number): AsyncGenerator<TreeEntry> {
+async function* gitEntries(repo: Repository, commit: string, maxContentBytes: number, issues: ArchiveIssue[]): AsyncGenerator<TreeEntry> {
+  issues.length = 0
+  const links = new LinkResolver()
   const listed: TreeEntry[] = []
   for await (const item of listTree(repo, commit)) listed.push(gitEntry(item))
   const byOid = new Map<string, TreeEntry[]>()
@@ -82,22 +95,25 @@ async function* gitEntries(repo: Repository, commit: string, maxContentBytes: nu
   const oids = [...byOid.keys()]
   for await (const { oid, content } of readBlobs(repo, oids)) {
     for (const e of byOid.get(oid) ?? []) {
+      if (e.kind === 'symlink') links.set(e.path, content.toString('utf8'))
       yield e.kind === 'symlink' ? { ...e, linkTarget: content.toString('utf8') } : { ...e, content }
     }
   }
+  escapingLinks(links, issues)
 }
 
 async function openGit(spec: string, ref: string | undefined, options: TargetOptions): Promise<ScanTarget> {
   const repo = await openRepository(spec, { cacheDir: options.cacheDir, offline: options.offline ?? false, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
   const { ref: resolved, commit } = await resolveRef(repo, ref ?? 'HEAD')
+  const issues: ArchiveIssue[] = []
   return {
     kind: 'git',
     facts: [
       { label: 'repository', value: spec },
       { label: 'ref', value: `${resolved} → ${commit.slice(0, 12)}` },
     ],
-    entries: () => gitEntries(repo, commit, options.maxContentBytes),
-    issues: [],
+    entries: () => gitEntries(repo, commit, options.maxContentBytes, issues),
+    issues,
     truncated: () => false,
   }
 }
@@ -146,6 +162,11 @@ export async function openTarget(spec: string, options: TargetOptions): Promise<
   if (kind === 'directory' && options.ref) return openGit(path, options.ref, options)
   if (kind === undefined) throw new StagelightError('E_INPUT_NOT_FOUND', `${spec}: no such file or directory (scan takes a directory, an archive, a git repository[@ref] or npm:name@version)`, { path: spec })
   if (options.ref) throw new StagelightError('E_USAGE', `--ref needs a git repository, and ${spec} is a file`)
-  const tree = await openArtifact(path, { limits, exclude: (p) => p === '.git' || p.endsWith('/.git'), ...(onBytes && kind === 'file' ? { onProgress: onBytes } : {}) })
-  return fromArtifact(kind === 'directory' ? 'directory' : 'archive', tree, [{ label: 'path', value: spec }])
+  // Only the working tree's own repository is left out, and the report says so; a `.git` anywhere
+  // below is content like any other (a payload can hide in `m4/.git/`).
+  const skipOwnGit = kind === 'directory' && (await exists(join(path, '.git'))) === 'directory'
+  const tree = await openArtifact(path, { limits, ...(skipOwnGit ? { exclude: (p: string) => p === '.git' } : {}), ...(onBytes && kind === 'file' ? { onProgress: onBytes } : {}) })
+  const facts: Fact[] = [{ label: 'path', value: spec }]
+  if (skipOwnGit) facts.push({ label: 'not scanned', value: `.git/ (the repository of this working tree; scan ${spec}@HEAD to scan what is committed)` })
+  return fromArtifact(kind === 'directory' ? 'directory' : 'archive', tree, facts)
 }

@@ -31,3 +31,30 @@ export function scratch(prefix: string): { dir: string; marker: string; markerEx
   const marker = join(dir, 'MARKER-must-not-exist')
   return { dir, marker, markerExists: () => existsSync(marker) }
 }
+
+export interface RunResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs the CLI in this process (the same main() the binary calls), capturing what it writes. */
+export async function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  const { main } = await import('../../src/cli/main.js')
+  const { Writable } = await import('node:stream')
+  const sink = () => {
+    const chunks: string[] = []
+    const stream = new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        chunks.push(chunk.toString())
+        done()
+      },
+    })
+    return { stream, text: () => chunks.join('') }
+  }
+  const out = sink()
+  const err = sink()
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', STAGELIGHT_CACHE: join(tmpdir(), 'stagelight-hostile-cache'), ...options.env }
+  const code = await main(args, { stdout: out.stream, stderr: err.stream, env, cwd: options.cwd ?? process.cwd() })
+  return { code, stdout: out.text(), stderr: err.text() }
+}

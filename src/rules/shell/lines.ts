@@ -1,4 +1,5 @@
 /** @fileoverview Line bookkeeping shared by the lexers: offsets to line numbers, and logical lines. */
+import { LIMITS } from '../../policy/limits.js'
 
 export { LineIndex } from '../../util/lines.js'
 
@@ -13,7 +14,8 @@ export interface LogicalLine {
   readonly source: string
 }
 
-const MAX_LOGICAL_LINE = 1_000_000
+/** continuations stop joining past this many characters (policy/limits.ts) */
+const MAX_LOGICAL_LINE = LIMITS.maxShellLine
 
 /**
  * Splits a text into logical lines: a line ending in an unescaped backslash continues on the next.

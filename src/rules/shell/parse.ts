@@ -9,6 +9,7 @@ import type { Command, CommandList, Compound, CompoundKind, Connector, Dialect, 
 import { LineIndex } from './lines.js'
 import { codeStrings } from './code-strings.js'
 import { parseWithTreeSitter } from './tree-sitter.js'
+import { LIMITS } from '../../policy/limits.js'
 
 export interface ParseOptions {
   readonly dialect?: Dialect
@@ -19,7 +20,7 @@ export interface ParseOptions {
 }
 
 /** Nesting beyond this is read as flat text: deeper real code does not exist, deeper input is an attack on the lexer. */
-export const MAX_DEPTH = 24
+export const MAX_DEPTH = LIMITS.maxShellNesting
 /** A quote that does not close within this many characters is taken as a stray character. */
 const MAX_QUOTE_CHARS = 32_000
 /** Here-document ends are searched at most this far, and in total at most a few times the text. */

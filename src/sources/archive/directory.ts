@@ -7,6 +7,8 @@ import { lstat, open, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EntryKind } from '../../model/tree.js'
 import { StagelightError } from '../../errors.js'
+import { LimitReached } from './failures.js'
+import { LIMITS } from './limits.js'
 import type { RawEntry, SourceContext } from './raw.js'
 
 const cannotRead = (path: string, err: unknown): StagelightError =>
@@ -46,19 +48,22 @@ async function* fileBytes(path: string, listedSize: number, context: SourceConte
 interface Pending {
   readonly relative: string
   readonly names: string[]
+  readonly depth: number
   index: number
 }
 
 export async function* readDirectory(context: SourceContext): AsyncGenerator<RawEntry, void, undefined> {
   const root = context.file
-  const list = async (relative: string): Promise<Pending> => {
+  const list = async (relative: string, depth: number): Promise<Pending> => {
+    // deeper than any real tree, and near the kernel's limit on path length: stop, and say so
+    if (depth > LIMITS.maxDirectoryDepth) throw new LimitReached(`directories nested more than ${LIMITS.maxDirectoryDepth} deep (maxDirectoryDepth)`, relative)
     try {
-      return { relative, names: (await readdir(join(root, relative))).sort(), index: 0 }
+      return { relative, names: (await readdir(join(root, relative))).sort(), index: 0, depth }
     } catch (err) {
       throw cannotRead(join(root, relative), err)
     }
   }
-  const stack: Pending[] = [await list('')]
+  const stack: Pending[] = [await list('', 0)]
   while (stack.length > 0) {
     const top = stack[stack.length - 1]
     if (!top || top.index >= top.names.length) {
@@ -89,7 +94,7 @@ export async function* readDirectory(context: SourceContext): AsyncGenerator<Raw
       yield { name: relative, kind, mode, size: info.size, body: fileBytes(full, info.size, context) }
     } else {
       yield { name: relative, kind, mode, size: 0 }
-      if (kind === 'directory') stack.push(await list(relative))
+      if (kind === 'directory') stack.push(await list(relative, top.depth + 1))
     }
   }
 }

@@ -1,4 +1,5 @@
 /** @fileoverview One builder per kind of hostile content, so every message says what an extracting tool would have done. */
+import { LIMITS } from './limits.js'
 import type { UnsafeNameCode } from './paths.js'
 import type { ArchiveIssue } from './types.js'
 
@@ -28,6 +29,13 @@ export const linkEscape = (path: string, kind: 'symlink' | 'hardlink', target: s
   severity: 'critical',
   path,
   message: `${kind} ${quote(path)} points outside the tree (→ ${quote(target)})`,
+})
+
+export const linkLoop = (path: string, target: string): ArchiveIssue => ({
+  code: 'ARCHIVE_LINK_ESCAPE',
+  severity: 'high',
+  path,
+  message: `symlink ${quote(path)} (→ ${quote(target)}) leads through a cycle or more than ${LIMITS.maxSymlinkHops} links: where it lands cannot be known, and extracting tools disagree`,
 })
 
 export const hardlinkToUnknown = (path: string, target: string): ArchiveIssue => ({

@@ -1,17 +1,18 @@
 import { StagelightError } from '../../errors.js'
+import { LIMITS } from '../../policy/limits.js'
 import { LimitReached } from './failures.js'
 import type { ArchiveLimits } from './types.js'
 
-const GiB = 1024 ** 3
-const MiB = 1024 ** 2
+export { LIMITS }
 
+/** The archive limits of the one limits table (policy/limits.ts); callers may lower or raise them. */
 export const DEFAULT_LIMITS: ArchiveLimits = Object.freeze({
-  maxEntries: 1_000_000,
-  maxEntryBytes: 8 * GiB,
-  maxTotalBytes: 32 * GiB,
-  maxRatio: 200,
-  ratioGraceBytes: 64 * MiB,
-  maxContentBytes: 4 * MiB,
+  maxEntries: LIMITS.maxEntries,
+  maxEntryBytes: LIMITS.maxEntryBytes,
+  maxTotalBytes: LIMITS.maxTotalBytes,
+  maxRatio: LIMITS.maxRatio,
+  ratioGraceBytes: LIMITS.ratioGraceBytes,
+  maxContentBytes: LIMITS.maxContentBytes,
 })
 
 export function resolveLimits(overrides: Partial<ArchiveLimits> | undefined): ArchiveLimits {

@@ -1,6 +1,4 @@
 /** @fileoverview Entry names and link targets are attacker-controlled: judge them before using them as paths. */
-import { posix } from 'node:path'
-
 export type UnsafeNameCode = 'ARCHIVE_BAD_NAME' | 'ARCHIVE_ABSOLUTE_PATH' | 'ARCHIVE_PATH_TRAVERSAL'
 
 export type NameVerdict =
@@ -23,14 +21,6 @@ export function judgeName(raw: string): NameVerdict {
   const parts = raw.split('/')
   if (parts.includes('..')) return { ok: false, code: 'ARCHIVE_PATH_TRAVERSAL', reason: "path contains '..'" }
   return { ok: true, path: parts.filter((part) => part !== '' && part !== '.').join('/') }
-}
-
-/** Where a symlink at `path` pointing at `target` lands, relative to the tree root; undefined when it leaves the tree. */
-export function resolveSymlink(path: string, target: string): string | undefined {
-  if (isAbsolute(target)) return undefined
-  const resolved = posix.normalize(posix.join(posix.dirname(path), target))
-  if (resolved === '..' || resolved.startsWith('../')) return undefined
-  return resolved === '.' ? '' : resolved.replace(/\/+$/, '')
 }
 
 /** The directories above a path, nearest last: `a/b/c` → `a`, `a/b`. */

@@ -63,6 +63,7 @@ export class ArtifactReader implements ArtifactTree {
         const entry = await walk.accept(raw)
         if (entry) yield entry
       }
+      walk.finish()
       progress.tick(true)
     } catch (err) {
       if (!(err instanceof LimitReached)) throw this.failure(err)

@@ -6,8 +6,9 @@
 import type { EntryKind, TreeEntry } from '../../model/tree.js'
 import { DataError, LimitReached } from './failures.js'
 import { ContentDigest, digestsOf } from './hash.js'
-import { deviceEntry, duplicatePath, hardlinkToUnknown, linkEscape, quote, throughSymlink, unsafeName } from './issues.js'
-import { ancestors, judgeName, resolveSymlink } from './paths.js'
+import { deviceEntry, duplicatePath, hardlinkToUnknown, linkEscape, linkLoop, quote, throughSymlink, unsafeName } from './issues.js'
+import { LinkResolver } from './links.js'
+import { ancestors, judgeName } from './paths.js'
 import type { PrefixStripper } from './prefix.js'
 import type { RawEntry, SourceContext } from './raw.js'
 import type { ArchiveIssue } from './types.js'
@@ -51,8 +52,10 @@ export class TreeWalk {
   private readonly stripper: PrefixStripper
   private readonly progress: ProgressTicker
   private readonly seen = new Map<string, Seen>()
-  /** symlinks met so far, and whether each leaves the tree */
-  private readonly symlinks = new Map<string, boolean>()
+  /** symlinks met so far, with their targets */
+  private readonly symlinks = new LinkResolver()
+  /** the symlinks already reported as leaving the tree or looping */
+  private readonly escaping = new Set<string>()
 
   constructor(context: SourceContext, stripper: PrefixStripper, progress: ProgressTicker) {
     this.context = context
@@ -72,7 +75,7 @@ export class TreeWalk {
     const path = this.stripper.strip(verdict.path, raw.kind)
     if (path === undefined) return undefined
     const link = this.symlinkAbove(path)
-    if (link) return this.refuse(throughSymlink(raw.name, link, this.symlinks.get(link) === true))
+    if (link) return this.refuse(throughSymlink(raw.name, link, this.escaping.has(link)))
     const previous = this.seen.get(path)
     if (previous && !(previous.kind === 'directory' && raw.kind === 'directory')) this.context.report(duplicatePath(path))
     const entry = await this.complete(raw, path)
@@ -80,6 +83,23 @@ export class TreeWalk {
     this.seen.set(path, { kind: entry.kind, size: entry.size, ...(entry.sha256 ? { sha256: entry.sha256 } : {}), ...(entry.gitBlob ? { gitBlob: entry.gitBlob } : {}) })
     if (entry.kind !== 'symlink') this.symlinks.delete(path)
     return entry
+  }
+
+  /**
+   * Once every entry is known: a link judged safe when it was met may leave the tree through a
+   * link that came later (extraction resolves targets when they are used, not when made).
+   */
+  finish(): void {
+    for (const path of this.symlinks.paths()) if (!this.escaping.has(path)) this.judgeLink(path)
+  }
+
+  /** Resolves a symlink through the links known now; reports it when it leaves the tree or loops. */
+  private judgeLink(path: string): void {
+    const landing = this.symlinks.landing(path)
+    if (landing.kind === 'inside') return
+    this.escaping.add(path)
+    const target = this.symlinks.target(path) ?? ''
+    this.context.report(landing.kind === 'loop' ? linkLoop(path, target) : linkEscape(path, 'symlink', target))
   }
 
   private refuse(issue: ArchiveIssue): undefined {
@@ -121,10 +141,9 @@ export class TreeWalk {
   private symlink(raw: RawEntry, path: string): TreeEntry | undefined {
     const target = raw.linkTarget ?? ''
     if (target.includes('\0')) return this.refuse(unsafeName(raw.name, 'ARCHIVE_BAD_NAME', 'link target contains a NUL byte'))
-    const resolved = resolveSymlink(path, target)
-    const escapes = resolved === undefined || this.landsUnderEscapingLink(resolved)
-    if (escapes) this.context.report(linkEscape(path, 'symlink', target))
-    this.symlinks.set(path, escapes)
+    this.symlinks.set(path, target)
+    this.escaping.delete(path)
+    this.judgeLink(path)
     // as git stores a symlink: a blob holding the target
     const { size, sha256, gitBlob } = digestsOf(Buffer.from(target, 'utf8'))
     return { path, kind: 'symlink', mode: raw.mode, size, linkTarget: target, sha256, gitBlob }
@@ -157,13 +176,5 @@ export class TreeWalk {
     if (this.symlinks.size === 0) return undefined
     for (const dir of ancestors(path)) if (this.symlinks.has(dir)) return dir
     return undefined
-  }
-
-  /** A target inside the tree can still leave it through a symlink that does. */
-  private landsUnderEscapingLink(resolved: string): boolean {
-    if (this.symlinks.size === 0) return false
-    if (this.symlinks.get(resolved) === true) return true
-    for (const dir of ancestors(resolved)) if (this.symlinks.get(dir) === true) return true
-    return false
   }
 }
