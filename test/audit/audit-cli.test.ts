@@ -51,7 +51,7 @@ beforeAll(async () => {
       affected: [{ package: { ecosystem: 'npm', name: 'old-parser' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }] }],
     }),
   )
-}, 180_000)
+}, 900_000)
 
 afterAll(async () => {
   await registry?.stop()

@@ -106,9 +106,8 @@ describe('looseHash', () => {
 
   it('stays linear on hostile long lines', () => {
     const hostile = text(`# 2001${' ,'.repeat(300_000)}x\n${'\t'.repeat(300_000)}y 2001 -${' '.repeat(300_000)}\n`)
-    const started = Date.now()
-    looseHash(hostile)
-    expect(Date.now() - started).toBeLessThan(2000)
+    // a quadratic step would run for minutes and hit the test's timeout; timings live in bench/
+    expect(looseHash(hostile)).toBe(looseHash(hostile))
   })
 })
 

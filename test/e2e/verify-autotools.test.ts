@@ -32,7 +32,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'stagelight-e2e-'))
   release = await buildSampleRelease(join(root, 'project'), { name: 'greeter', version: '2.3.1' })
   tracked = new Set(execFileSync('git', ['-C', release.repo, 'ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean))
-}, 300_000)
+}, 900_000)
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 

@@ -153,13 +153,10 @@ describe('readSourceTree', () => {
     sh('git', ['--git-dir', dir, 'fast-import', '--quiet'], { input: parts.join('\n') + '\n' })
     sh('git', ['--git-dir', dir, 'tag', 'v5000', 'main'])
     const repo = await open(dir)
-    const started = performance.now()
     const tree = await readSourceTree(repo, 'v5000')
-    const elapsed = performance.now() - started
     expect(tree.entries.size).toBe(1 + 4500)
     expect(tree.exportIgnored).toHaveLength(500)
     expect(tree.entries.get('d07/f7.txt')).toMatchObject({ kind: 'file', size: 'file 7\n'.length })
-    expect(elapsed).toBeLessThan(5000)
   })
 })
 

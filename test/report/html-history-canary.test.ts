@@ -17,7 +17,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'stagelight-html2-'))
   keys = [generateKey('Lasse Founder <lasse.founder@example.org>'), generateKey('Jia Newcomer <jia.newcomer@example.org>')]
   repo = takeover(keys[0] as Key, keys[1] as Key)
-}, 120_000)
+}, 900_000)
 
 afterAll(async () => {
   await closeBrowser()

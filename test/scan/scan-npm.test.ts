@@ -41,7 +41,7 @@ beforeAll(async () => {
     { 'index.js': "module.exports = (s) => String(s).trim()\n", 'scripts/setup.js': STEALER },
   )
   await registry.publish('alice', { name: '@acme/native-thing', version: '2.0.0', gypfile: true, scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{"targets":[{"target_name":"x","sources":["x.cc"]}]}', 'x.cc': 'int x;\n' })
-}, 120_000)
+}, 900_000)
 
 afterAll(async () => {
   await registry?.stop()

@@ -71,7 +71,7 @@ beforeAll(() => {
   mkdirSync(join(clean, 'src'), { recursive: true })
   writeFileSync(join(clean, 'configure.ac'), 'AC_INIT([widget], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\nAC_OUTPUT\n')
   writeFileSync(join(clean, 'src/main.c'), 'int main(void) { return 0; }\n')
-}, 60_000)
+}, 900_000)
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 

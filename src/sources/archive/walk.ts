@@ -24,15 +24,18 @@ export class ProgressTicker {
   private readonly bytesRead: () => number
   private readonly total: number | undefined
 
-  constructor(callback: ProgressCallback | undefined, bytesRead: () => number, total: number | undefined) {
+  private readonly clock: () => number
+
+  constructor(callback: ProgressCallback | undefined, bytesRead: () => number, total: number | undefined, clock: () => number = Date.now) {
     this.callback = callback
     this.bytesRead = bytesRead
     this.total = total
+    this.clock = clock
   }
 
   tick(force = false): void {
     if (!this.callback) return
-    const now = Date.now()
+    const now = this.clock()
     if (!force && now - this.last < PROGRESS_INTERVAL_MS) return
     this.last = now
     this.callback(this.bytesRead(), this.total)

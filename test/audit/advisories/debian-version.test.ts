@@ -160,5 +160,5 @@ describe('compareDebianVersions', () => {
     expect(mismatches).toEqual([])
     const outcomes = new Set(dpkg)
     expect([...outcomes].sort()).toEqual(['<', '=', '>'])
-  }, 60_000)
+  }, 300_000)
 })

@@ -144,12 +144,10 @@ describe('queryNpmBulkAdvisories', () => {
 
   it('times out on a registry that never answers, after one retry', async () => {
     handler = (_req, _body, res) => void hanging.add(res)
-    const started = Date.now()
     const result = await queryNpmBulkAdvisories(base, [{ name: 'lodash', version: '4.17.20' }], { timeoutMs: 300 })
     expect(result.consulted).toBe(false)
     expect(result.reason).toBe(`${base}: the bulk advisory endpoint did not answer within 300 ms`)
     expect(requests).toHaveLength(2)
-    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('says it was not consulted when nothing listens', async () => {

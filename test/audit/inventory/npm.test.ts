@@ -60,7 +60,7 @@ beforeAll(async () => {
   const installed = project('installed', { dependencies: { 'is-number': '^7.0.0' } })
   await npm(installed, 'install', '--omit-lockfile-registry-resolved=false')
   rmSync(join(installed, 'package-lock.json'))
-}, 180_000)
+}, 900_000)
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 

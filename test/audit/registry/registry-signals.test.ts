@@ -72,7 +72,7 @@ beforeAll(async () => {
   await registry.publish('alice', { name: 'fading-ink', version: '1.0.1', license: 'MIT', repository: repo('alice', 'fading-ink') }, { 'index.js': '2\n' })
   await npm('alice', ['unpublish', 'fading-ink@1.0.1'])
   client = new RegistryClient({ cacheDir: join(root, 'cache'), registry: registry.url, cwd: root, env: { HOME: root } })
-}, 180_000)
+}, 900_000)
 
 afterAll(async () => {
   await registry?.stop()
