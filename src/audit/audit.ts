@@ -12,6 +12,7 @@ import { loadRegistryConfig } from '../sources/npm/npmrc.js'
 import { AdvisoryStore, advisoryFindings, bulkKey, mergeAdvisoryMatches, queryNpmBulkAdvisories, type AdvisoryMatch, type UnevaluatedRange } from './advisories/index.js'
 import { debianSource, readInventory } from './inventory/index.js'
 import { DEFAULT_SIGNAL_POLICY, loadPopularNames, RegistryClient, registrySignals } from './registry/index.js'
+import { redactSecrets } from './redact.js'
 import type { PackageRef } from './types.js'
 
 export interface AuditOptions {
@@ -52,6 +53,16 @@ const about = (pkg: PackageRef, lockfile: string, finding: Finding): Finding => 
   path: lockfile,
   data: { ...finding.data, package: { name: pkg.name, version: pkg.version, purl: pkg.purl, ecosystem: pkg.ecosystem, ...(pkg.location ? { location: pkg.location } : {}) } },
 })
+
+/** Every string of a JSON-like value with secrets redacted (iterative: finding data is shallow, but never trusted to be). */
+function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return redactSecrets(value)
+  if (typeof value !== 'object' || value === null) return value
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? redactSecrets(v) : v)) as unknown
+}
+
+/** A finding as shown: no URL credentials or tokens in any text it carries. */
+const redactFinding = (f: Finding): Finding => redactValue(f) as Finding
 
 export async function audit(options: AuditOptions): Promise<Report> {
   const progress = options.onProgress ?? (() => undefined)
@@ -154,10 +165,19 @@ export async function audit(options: AuditOptions): Promise<Report> {
   const ignores = options.config?.audit?.ignore ?? []
   const { kept, ignored, expired } = applyIgnores(findings, ignores, now, options.configPath ?? 'stagelight.config.json')
   if (ignored.length) facts.push({ label: 'ignored by policy', value: `${ignored.length} finding(s) (${[...new Set(ignored.map((i) => i.entry.rule))].join(', ')})` })
-  const all = [...kept, ...expired]
+  const all = [...kept, ...expired].map(redactFinding)
+  if (packages.length === 0) incomplete.push(`${lockfile} names no package audit can check (${inventory.format}): nothing was checked`)
 
+  const byPurl = new Map<string, Finding[]>()
+  for (const f of all) {
+    const purl = (f.data?.['package'] as { purl?: string } | undefined)?.purl
+    if (purl === undefined) continue
+    const list = byPurl.get(purl)
+    if (list) list.push(f)
+    else byPurl.set(purl, [f])
+  }
   const perPackage = packages.map((p) => {
-    const own = all.filter((f) => (f.data?.['package'] as { purl?: string } | undefined)?.purl === p.purl)
+    const own = byPurl.get(p.purl) ?? []
     return { name: p.name, version: p.version, purl: p.purl, ecosystem: p.ecosystem, source: p.source, dev: p.dev ?? false, findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity })) }
   })
   return assembleReport({

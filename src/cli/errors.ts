@@ -1,3 +1,4 @@
+import { redactSecrets } from '../audit/redact.js'
 import { StagelightError, exitCodeFor, type ErrorCode } from '../errors.js'
 import { escapeLine } from '../report/escape.js'
 import type { CliIO } from './io.js'
@@ -9,7 +10,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   E_NETWORK: 'Check the network, or use --offline with a cached copy.',
 }
 
-const redact = (text: string): string => text.replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***:***@').replace(/(_authToken=|token=)\S+/gi, '$1***')
+const redact = redactSecrets
 
 export interface ErrorOutput {
   readonly json: boolean

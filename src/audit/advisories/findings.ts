@@ -8,6 +8,9 @@ export const KNOWN_VULNERABILITY = 'audit/known-vulnerability'
 export const MALICIOUS_PACKAGE = 'audit/malicious-package'
 export const ADVISORY_RANGE_UNEVALUATED = 'audit/advisory-range-unevaluated'
 
+/** ranges listed in the evidence of one unevaluated advisory; a record can hold thousands */
+const MAX_EVIDENCE_RANGES = 20
+
 export const advisoryRules: RuleInfo[] = [
   {
     id: KNOWN_VULNERABILITY,
@@ -147,7 +150,11 @@ export function advisoryFindings(pkg: PackageRef, matches: readonly AdvisoryMatc
     })
   }
   const byAdvisory = new Map<string, UnevaluatedRange[]>()
-  for (const u of unevaluated) byAdvisory.set(u.id, [...(byAdvisory.get(u.id) ?? []), u])
+  for (const u of unevaluated) {
+    const list = byAdvisory.get(u.id)
+    if (list) list.push(u)
+    else byAdvisory.set(u.id, [u])
+  }
   for (const [id, ranges] of byAdvisory) {
     const first = ranges[0] as UnevaluatedRange
     const label = advisoryLabel(first)
@@ -158,11 +165,13 @@ export function advisoryFindings(pkg: PackageRef, matches: readonly AdvisoryMatc
       confidence: 'low',
       message: `${pkg.name} ${pkg.version}: ${label} was not evaluated (${git ? 'unmatched GIT range' : first.reason})`,
       evidence: ranges
+        .slice(0, MAX_EVIDENCE_RANGES)
         .map((r) => `${r.ecosystem || '(no ecosystem)'} ${r.type} range${r.repo ? ` of ${r.repo}` : ''}: ${r.events.map((e) => Object.entries(e).map(([k, v]) => `${k} ${String(v)}`).join('')).join(', ')} — ${r.reason}`)
-        .join('\n'),
+        .join('\n')
+        .concat(ranges.length > MAX_EVIDENCE_RANGES ? `\n… and ${ranges.length - MAX_EVIDENCE_RANGES} more range(s)` : ''),
       explanation: `${label}${first.summary ? ` (${first.summary})` : ''} names ${pkg.name}, but with ranges that cannot be compared with version ${pkg.version}: neither affected nor cleared. Check the advisory by hand.`,
       references: [`https://osv.dev/vulnerability/${id}`],
-      data: { purl: pkg.purl, package: pkg.name, version: pkg.version, advisory: id, aliases: first.aliases, ranges, source: first.source },
+      data: { purl: pkg.purl, package: pkg.name, version: pkg.version, advisory: id, aliases: first.aliases, ranges: ranges.slice(0, MAX_EVIDENCE_RANGES), rangeCount: ranges.length, source: first.source },
     })
   }
   return findings

@@ -5,6 +5,7 @@
  * the result says it was not consulted and why: an unanswered question is never "no advisories".
  */
 import semver from 'semver'
+import { boundedRequest, HttpError } from '../http.js'
 import { severityOfWord } from './cvss.js'
 import { isMaliciousRecord } from './store.js'
 import type { AdvisoryMatch } from './types.js'
@@ -16,6 +17,8 @@ export interface NpmBulkOptions {
   readonly retries?: number
   /** the `authorization` header for this registry (`Bearer …`), never logged */
   readonly authorization?: string
+  /** an answer larger than this is refused (default 64 MiB) */
+  readonly maxBytes?: number
   /** packages per request (default 1000) */
   readonly batchSize?: number
 }
@@ -57,7 +60,7 @@ type Attempt = { ok: true; body: unknown } | { ok: false; reason: string; retry:
 async function post(url: string, body: string, options: NpmBulkOptions): Promise<Attempt> {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT
   try {
-    const response = await fetch(url, {
+    const response = await boundedRequest(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -66,20 +69,21 @@ async function post(url: string, body: string, options: NpmBulkOptions): Promise
         ...(options.authorization ? { authorization: options.authorization } : {}),
       },
       body,
-      signal: AbortSignal.timeout(timeout),
+      timeoutMs: timeout,
+      maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
     })
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined)
+    if (response.status < 200 || response.status >= 300) {
       const retry = response.status >= 500 || response.status === 429
       return { ok: false, reason: `the bulk advisory endpoint answered HTTP ${response.status}`, retry }
     }
-    const text = await response.text()
+    const text = response.body.toString('utf8')
     try {
       return { ok: true, body: JSON.parse(text) as unknown }
     } catch {
       return { ok: false, reason: 'the bulk advisory endpoint answered with something that is not JSON', retry: false }
     }
   } catch (err) {
+    if (err instanceof HttpError) return { ok: false, reason: `the bulk advisory endpoint: ${err.message}`, retry: false }
     const reason = describe(err)
     return { ok: false, reason: reason === 'timed out' ? `the bulk advisory endpoint did not answer within ${timeout} ms` : `the bulk advisory endpoint could not be reached: ${reason}`, retry: true }
   }

@@ -19,9 +19,22 @@ import type { AdvisoryLookup, AdvisoryMatch, AdvisoryQuery, AdvisoryStoreStats, 
 export interface AdvisoryStoreOptions {
   /** a JSON document larger than this is skipped (default 64 MiB) */
   readonly maxDocumentBytes?: number
+  /** a zip export with more entries than this is refused (default 1,000,000, as for artifacts) */
+  readonly maxZipEntries?: number
+  /** a zip export expanding to more than this is refused (default 8 GiB) */
+  readonly maxZipBytes?: number
+  /** a zip export expanding to more than this many times its own size (past the first 64 MiB) is refused as a bomb (default 200, as for artifacts) */
+  readonly maxZipRatio?: number
 }
 
-const DEFAULT_MAX_DOCUMENT = 64 * 1024 * 1024
+const MiB = 1024 * 1024
+const DEFAULT_MAX_DOCUMENT = 64 * MiB
+const DEFAULT_MAX_ZIP_ENTRIES = 1_000_000
+const DEFAULT_MAX_ZIP_BYTES = 8 * 1024 * MiB
+const DEFAULT_MAX_ZIP_RATIO = 200
+const RATIO_GRACE_BYTES = 64 * MiB
+/** candidate fixed versions checked per match: the smallest ones are what a reader acts on, and the check costs a pass over the record's entries */
+const MAX_FIX_CANDIDATES = 32
 
 interface Loaded {
   readonly record: OsvRecord
@@ -47,9 +60,11 @@ class Loader {
   files = 0
   duplicates = 0
   readonly maxBytes: number
+  readonly options: AdvisoryStoreOptions
 
   constructor(options: AdvisoryStoreOptions) {
     this.maxBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT
+    this.options = options
   }
 
   async source(path: string): Promise<void> {
@@ -63,7 +78,7 @@ class Loader {
     if (info.isDirectory()) return this.directory(path)
     if (!info.isFile()) throw new StagelightError('E_INPUT_INVALID', `advisories: ${path} is neither a directory nor a file`, { path })
     const head = await readHead(path)
-    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return this.zip(path)
+    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return this.zip(path, info.size)
     let text: string
     try {
       if (info.size > this.maxBytes) throw new Error(`larger than ${this.maxBytes} bytes`)
@@ -111,7 +126,21 @@ class Loader {
     }
   }
 
-  private async zip(path: string): Promise<void> {
+  private async zip(path: string, fileSize: number): Promise<void> {
+    const maxEntries = this.options.maxZipEntries ?? DEFAULT_MAX_ZIP_ENTRIES
+    const maxTotal = this.options.maxZipBytes ?? DEFAULT_MAX_ZIP_BYTES
+    const maxRatio = this.options.maxZipRatio ?? DEFAULT_MAX_ZIP_RATIO
+    const limit = (what: string): never => {
+      throw new StagelightError('E_INPUT_INVALID', `advisories: ${path}: limit exceeded: ${what}`, { path, limit: true })
+    }
+    let entries = 0
+    let produced = 0
+    /** every decompressed byte is counted where it passes, so a bomb stops at the limit, not at the end */
+    const account = (bytes: number): void => {
+      produced += bytes
+      if (produced > maxTotal) limit(`more than ${maxTotal} bytes of content`)
+      if (produced > RATIO_GRACE_BYTES && produced > fileSize * maxRatio) limit(`${produced} bytes expanded from a ${fileSize}-byte zip, a ratio above ${maxRatio}:1`)
+    }
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
       yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
     ).catch((err: unknown) => {
@@ -121,6 +150,7 @@ class Loader {
       for (;;) {
         const entry = await nextEntry(zip)
         if (!entry) break
+        if (++entries > maxEntries) limit(`more than ${maxEntries} entries`)
         const name = entry.fileName
         if (name.endsWith('/') || !name.toLowerCase().endsWith('.json')) continue
         const where = `${path}!${name}`
@@ -130,14 +160,16 @@ class Loader {
         }
         let text: string
         try {
-          text = (await readEntry(zip, entry, this.maxBytes)).toString('utf8')
+          text = (await readEntry(zip, entry, this.maxBytes, account)).toString('utf8')
         } catch (err) {
+          if (err instanceof StagelightError) throw err
           this.skip(where, `cannot decompress: ${oneLine(err)}`)
           continue
         }
         this.text(text, where)
       }
     } catch (err) {
+      if (err instanceof StagelightError) throw err
       throw new StagelightError('E_INPUT_INVALID', `advisories: ${path} is a damaged zip: ${oneLine(err)}`, { path }, { cause: err })
     } finally {
       zip.close()
@@ -225,7 +257,7 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   })
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number): Promise<Buffer> {
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number, account: (bytes: number) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(err)
@@ -233,6 +265,12 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number): Pr
       let size = 0
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length
+        try {
+          account(chunk.length)
+        } catch (limitErr) {
+          stream.destroy(limitErr as Error)
+          return
+        }
         if (size > maxBytes) stream.destroy(new Error(`larger than ${maxBytes} bytes`))
         else chunks.push(chunk)
       })
@@ -326,7 +364,9 @@ export class AdvisoryStore {
     const byRecord = new Map<string, IndexEntry[]>()
     for (const entry of entries) {
       const id = entry.loaded.record.id
-      byRecord.set(id, [...(byRecord.get(id) ?? []), entry])
+      const group = byRecord.get(id)
+      if (group) group.push(entry)
+      else byRecord.set(id, [entry])
     }
     const matches: AdvisoryMatch[] = []
     const unevaluated: UnevaluatedRange[] = []
@@ -405,15 +445,14 @@ function matchRecord(pkg: AdvisoryQuery, group: readonly IndexEntry[]): { match?
       ),
       ordering.compare,
     )
-  // a fix of one line can lie in another affected line: only versions the advisory clears (for the same release) are offered
-  const fixedVersions = bounds('fixed', (c) => c > 0).filter(
-    (v) =>
-      !matchedAffected.some(
-        (a) =>
-          a.ranges.some((r) => r.events.some((e) => 'fixed' in e && ordering.compare(e.fixed, v) === 0)) &&
-          group.some(({ affected }) => affected.ecosystem === a.ecosystem && hitIn(pkg, v, affected) !== undefined),
-      ),
-  )
+  // a fix of one line can lie in another affected line: only versions the advisory clears (for the same release) are offered.
+  // Each candidate costs one pass over the record's entries, so only the smallest few are checked.
+  const fixedVersions = bounds('fixed', (c) => c > 0)
+    .slice(0, MAX_FIX_CANDIDATES)
+    .filter((v) => {
+      const ecosystems = new Set(matchedAffected.filter((a) => a.ranges.some((r) => r.events.some((e) => 'fixed' in e && ordering.compare(e.fixed, v) === 0))).map((a) => a.ecosystem))
+      return !group.some(({ affected }) => ecosystems.has(affected.ecosystem) && hitIn(pkg, v, affected) !== undefined)
+    })
   const severity = advisorySeverity(record, matched.affected)
   const match: AdvisoryMatch = {
     id: record.id,

@@ -1,6 +1,7 @@
 /** @fileoverview package-lock.json (v1, v2, v3), npm-shrinkwrap.json and node_modules/.package-lock.json. */
 import semver from 'semver'
 import { StagelightError } from '../../errors.js'
+import { redactSecrets } from '../redact.js'
 import type { PackageRef, PackageSource } from '../types.js'
 import { SequentialFinder } from './lines.js'
 import { npmPurl } from './purl.js'
@@ -37,7 +38,8 @@ export function makeRef(b: Built): PackageRef {
     version: b.version,
     purl: npmPurl(b.name, b.version),
     source: b.source,
-    ...(b.resolved !== undefined ? { resolved: b.resolved } : {}),
+    // a resolved URL can carry credentials (`https://user:token@host/…`): never kept, so never shown
+    ...(b.resolved !== undefined ? { resolved: redactSecrets(b.resolved) } : {}),
     ...(b.integrity !== undefined ? { integrity: b.integrity } : {}),
     ...(b.dev === true ? { dev: true } : {}),
     ...(b.location !== undefined ? { location: b.location } : {}),
@@ -54,7 +56,7 @@ export function readNpmLock(doc: Json, text: string, fileName: string): { format
   const dependencies = doc['dependencies']
   if (isObject(dependencies)) {
     const entries: LockEntry[] = []
-    readV1(dependencies, '', finder, entries)
+    readV1(dependencies, fileName, finder, entries)
     return { format, entries }
   }
   throw new StagelightError('E_INPUT_INVALID', `${fileName}: lockfileVersion ${lockfileVersion} without a packages or dependencies object`)
@@ -89,44 +91,67 @@ function readPackages(packages: Json, finder: SequentialFinder): LockEntry[] {
   return entries
 }
 
-/** v1: `dependencies` nested by name; the version field holds the spec for git, file, URL and alias dependencies */
-function readV1(dependencies: Json, parent: string, finder: SequentialFinder, entries: LockEntry[]): void {
-  for (const [key, value] of Object.entries(dependencies)) {
+/**
+ * How deep v1 `dependencies` may nest. npm nests a package only where a conflicting version forces it,
+ * so real trees stay below a few dozen levels; a deeper one is hostile or broken.
+ */
+export const MAX_LOCK_NESTING = 1000
+
+/**
+ * v1: `dependencies` nested by name; the version field holds the spec for git, file, URL and alias dependencies.
+ * Walked with an explicit stack in document order (a recursive walk overflows on hostile nesting).
+ */
+function readV1(root: Json, fileName: string, finder: SequentialFinder, entries: LockEntry[]): void {
+  const stack: { readonly items: [string, unknown][]; index: number; readonly parent: string }[] = [{ items: Object.entries(root), index: 0, parent: '' }]
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as (typeof stack)[number]
+    if (frame.index >= frame.items.length) {
+      stack.pop()
+      continue
+    }
+    const [key, value] = frame.items[frame.index++] as [string, unknown]
     const offset = /^\d+$/.test(key) ? undefined : finder.find(`${JSON.stringify(key)}: {`)
     if (!isObject(value)) continue
-    const location = `${parent}node_modules/${key}`
-    const raw = str(value['version']) ?? ''
-    let name = key
-    let version = raw
-    let resolved = str(value['resolved'])
-    let source: PackageSource
-    let localPath: string | undefined
-    const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(raw)
-    if (alias) {
-      name = alias[1] ?? key
-      version = alias[2] ?? ''
-    }
-    if (semver.valid(version) !== null) {
-      source = resolved !== undefined ? classifyResolved(resolved) : 'registry'
-    } else {
-      resolved ??= raw
-      source = classifyResolved(raw)
-      if (source === 'git') version = /#([0-9a-f]{7,40})$/i.exec(raw)?.[1] ?? ''
-      else version = ''
-      if (source === 'file') {
-        localPath = raw.replace(/^file:/i, '')
-        // npm v1 links file: directories into node_modules; only archives are copied
-        if (!/\.(?:tgz|tar\.gz|tar)$/i.test(localPath)) source = 'link'
-      }
-    }
-    const ref = makeRef({ name, version, source, resolved, integrity: str(value['integrity']), dev: value['dev'] === true, location })
-    entries.push({
-      ref,
-      ...(offset !== undefined ? { offset } : {}),
-      ...(value['bundled'] === true ? { bundled: true } : {}),
-      ...(localPath !== undefined ? { localPath } : {}),
-    })
+    const location = `${frame.parent}node_modules/${key}`
+    entries.push(readV1Entry(key, value, location, offset))
     const nested = value['dependencies']
-    if (isObject(nested)) readV1(nested, `${location}/`, finder, entries)
+    if (isObject(nested)) {
+      if (stack.length >= MAX_LOCK_NESTING) throw new StagelightError('E_INPUT_INVALID', `${fileName}: dependencies nested deeper than ${MAX_LOCK_NESTING} levels, the limit for a lockfile`)
+      stack.push({ items: Object.entries(nested), index: 0, parent: `${location}/` })
+    }
+  }
+}
+
+function readV1Entry(key: string, value: Json, location: string, offset: number | undefined): LockEntry {
+  const raw = str(value['version']) ?? ''
+  let name = key
+  let version = raw
+  let resolved = str(value['resolved'])
+  let source: PackageSource
+  let localPath: string | undefined
+  const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(raw)
+  if (alias) {
+    name = alias[1] ?? key
+    version = alias[2] ?? ''
+  }
+  if (semver.valid(version) !== null) {
+    source = resolved !== undefined ? classifyResolved(resolved) : 'registry'
+  } else {
+    resolved ??= raw
+    source = classifyResolved(raw)
+    if (source === 'git') version = /#([0-9a-f]{7,40})$/i.exec(raw)?.[1] ?? ''
+    else version = ''
+    if (source === 'file') {
+      localPath = raw.replace(/^file:/i, '')
+      // npm v1 links file: directories into node_modules; only archives are copied
+      if (!/\.(?:tgz|tar\.gz|tar)$/i.test(localPath)) source = 'link'
+    }
+  }
+  const ref = makeRef({ name, version, source, resolved, integrity: str(value['integrity']), dev: value['dev'] === true, location })
+  return {
+    ref,
+    ...(offset !== undefined ? { offset } : {}),
+    ...(value['bundled'] === true ? { bundled: true } : {}),
+    ...(localPath !== undefined ? { localPath } : {}),
   }
 }

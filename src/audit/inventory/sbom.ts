@@ -1,5 +1,6 @@
 /** @fileoverview SBOMs: CycloneDX JSON (1.4–1.6) and SPDX JSON 2.x; npm and deb components. */
 import { StagelightError } from '../../errors.js'
+import { redactSecrets } from '../redact.js'
 import type { PackageRef, PackageSource } from '../types.js'
 import { SequentialFinder } from './lines.js'
 import { debPurl, npmPurl, parsePurl, type ParsedPurl } from './purl.js'
@@ -9,6 +10,16 @@ type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+
+/** How deep CycloneDX components may nest (assemblies inside assemblies); deeper is hostile or broken. */
+export const MAX_SBOM_NESTING = 1000
+
+/** A list the schema requires to be an array: absent is empty, anything else makes the document unreadable (never "0 packages"). */
+function list(value: unknown, what: string, fileName: string): unknown[] {
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value)) throw new StagelightError('E_INPUT_INVALID', `${fileName}: ${what} is ${typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not an array`)
+  return value
+}
 
 export const isCycloneDx = (doc: Json): boolean => doc['bomFormat'] === 'CycloneDX'
 export const isSpdx = (doc: Json): boolean => typeof doc['spdxVersion'] === 'string' || (Array.isArray(doc['@graph']) && JSON.stringify(doc['@context'] ?? '').includes('spdx'))
@@ -52,8 +63,9 @@ function refFromPurl(f: ComponentFacts): PackageRef | undefined {
   if (purl.type === 'npm') {
     const name = purl.namespace !== undefined ? `${purl.namespace}/${purl.name}` : purl.name
     const vcs = purl.qualifiers['vcs_url']
-    const resolved = f.download ?? purl.qualifiers['download_url'] ?? vcs
-    const source: PackageSource = resolved === undefined ? 'registry' : resolved === vcs ? 'git' : classifyResolved(resolved)
+    const given = f.download ?? purl.qualifiers['download_url'] ?? vcs
+    const resolved = given !== undefined ? redactSecrets(given) : undefined
+    const source: PackageSource = given === undefined ? 'registry' : given === vcs ? 'git' : classifyResolved(given)
     return { ecosystem: 'npm', name, purl: npmPurl(name, version), source, ...(resolved !== undefined ? { resolved } : {}), ...common }
   }
   if (purl.type === 'deb') {
@@ -67,30 +79,39 @@ export function readCycloneDx(doc: Json, text: string, fileName: string): { form
   if (specVersion === undefined || !/^1\.\d+$/.test(specVersion)) throw new StagelightError('E_INPUT_INVALID', `${fileName}: unsupported CycloneDX specVersion ${specVersion ?? '(none)'}`)
   const finder = new SequentialFinder(text)
   const entries: LockEntry[] = []
-  const visit = (components: unknown[]): void => {
-    for (const c of components) {
-      if (!isObject(c)) continue
-      const rawPurl = str(c['purl'])
-      const offset = rawPurl !== undefined ? finder.find(JSON.stringify(rawPurl)) : undefined
-      const purl = rawPurl !== undefined ? parsePurl(rawPurl) : undefined
-      if (purl !== undefined && c['scope'] !== 'excluded') {
-        const hashes = arr(c['hashes']).filter(isObject).map((h) => ({ alg: str(h['alg']) ?? '', hex: str(h['content']) ?? '' }))
-        const distribution = arr(c['externalReferences']).filter(isObject).find((r) => r['type'] === 'distribution' && str(r['url']) !== undefined)
-        const properties = new Map(arr(c['properties']).filter(isObject).map((p) => [str(p['name']) ?? '', str(p['value']) ?? '']))
-        const ref = refFromPurl({
-          purl,
-          version: str(c['version']),
-          download: distribution !== undefined ? str(distribution['url']) : undefined,
-          integrity: integrityFromHex(hashes),
-          dev: properties.get('cdx:npm:package:development') === 'true',
-          location: properties.get('cdx:npm:package:path') || undefined,
-        })
-        if (ref !== undefined) entries.push({ ref, ...(offset !== undefined ? { offset } : {}) })
-      }
-      visit(arr(c['components']))
+  // depth-first in document order, with an explicit stack: hostile nesting must not overflow the call stack
+  const stack: { readonly items: unknown[]; index: number }[] = [{ items: list(doc['components'], 'components', fileName), index: 0 }]
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as (typeof stack)[number]
+    if (frame.index >= frame.items.length) {
+      stack.pop()
+      continue
+    }
+    const c = frame.items[frame.index++]
+    if (!isObject(c)) continue
+    const rawPurl = str(c['purl'])
+    const offset = rawPurl !== undefined ? finder.find(JSON.stringify(rawPurl)) : undefined
+    const purl = rawPurl !== undefined ? parsePurl(rawPurl) : undefined
+    if (purl !== undefined && c['scope'] !== 'excluded') {
+      const hashes = arr(c['hashes']).filter(isObject).map((h) => ({ alg: str(h['alg']) ?? '', hex: str(h['content']) ?? '' }))
+      const distribution = arr(c['externalReferences']).filter(isObject).find((r) => r['type'] === 'distribution' && str(r['url']) !== undefined)
+      const properties = new Map(arr(c['properties']).filter(isObject).map((p) => [str(p['name']) ?? '', str(p['value']) ?? '']))
+      const ref = refFromPurl({
+        purl,
+        version: str(c['version']),
+        download: distribution !== undefined ? str(distribution['url']) : undefined,
+        integrity: integrityFromHex(hashes),
+        dev: properties.get('cdx:npm:package:development') === 'true',
+        location: properties.get('cdx:npm:package:path') || undefined,
+      })
+      if (ref !== undefined) entries.push({ ref, ...(offset !== undefined ? { offset } : {}) })
+    }
+    const nested = list(c['components'], `the components of ${rawPurl ?? str(c['name']) ?? 'a component'}`, fileName)
+    if (nested.length > 0) {
+      if (stack.length >= MAX_SBOM_NESTING) throw new StagelightError('E_INPUT_INVALID', `${fileName}: components nested deeper than ${MAX_SBOM_NESTING} levels, the limit for an SBOM`)
+      stack.push({ items: nested, index: 0 })
     }
   }
-  visit(arr(doc['components']))
   return { format: `CycloneDX ${specVersion}`, entries }
 }
 
@@ -109,7 +130,7 @@ export function readSpdx(doc: Json, text: string, fileName: string): { format: s
   }
   const finder = new SequentialFinder(text)
   const entries: LockEntry[] = []
-  for (const p of arr(doc['packages']).filter(isObject)) {
+  for (const p of list(doc['packages'], 'packages', fileName).filter(isObject)) {
     const id = str(p['SPDXID']) ?? ''
     const ext = arr(p['externalRefs'])
       .filter(isObject)

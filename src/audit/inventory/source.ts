@@ -2,6 +2,7 @@
 import { posix } from 'node:path'
 import type { Finding } from '../../model/finding.js'
 import { StagelightError } from '../../errors.js'
+import { redactSecrets } from '../redact.js'
 import type { PackageRef, PackageSource } from '../types.js'
 import type { LineIndex } from './lines.js'
 import { INSECURE_URL, MISSING_INTEGRITY, NON_REGISTRY_SOURCE, UNEXPECTED_HOST } from './rules.js'
@@ -95,7 +96,7 @@ export function hygieneFindings(entries: readonly LockEntry[], ctx: HygieneConte
       severity,
       confidence,
       path: ctx.file,
-      ...(at.line !== undefined ? { line: at.line, evidence: `${at.line}: ${ctx.lines.lineText(at.line).trim()}` } : {}),
+      ...(at.line !== undefined ? { line: at.line, evidence: `${at.line}: ${redactSecrets(ctx.lines.lineText(at.line).trim())}` } : {}),
       message,
       data: {
         purl: ref.purl,

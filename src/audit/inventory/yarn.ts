@@ -60,7 +60,50 @@ function headerOffsets(text: string): Map<string, number> {
 
 const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64')
 
+/**
+ * The first line holding a string that does not end on it. yarn v1 strings never span lines, and
+ * @yarnpkg/lockfile's tokenizer, given an unterminated one, keeps growing a buffer until memory runs
+ * out: checked before parsing, in one pass.
+ */
+export function unterminatedStringLine(text: string): number | undefined {
+  let line = 1
+  let inString = false
+  let atLineStart = true
+  let comment = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 10) {
+      if (inString) return line
+      line++
+      atLineStart = true
+      comment = false
+      continue
+    }
+    if (comment) continue
+    if (inString) {
+      if (c === 92) {
+        // a backslash escapes the next character, but not the end of the line
+        if (text.charCodeAt(i + 1) === 10) return line
+        i++
+      }
+      else if (c === 34) inString = false
+      continue
+    }
+    if (atLineStart && c !== 32 && c !== 9) {
+      atLineStart = false
+      if (c === 35) {
+        comment = true
+        continue
+      }
+    }
+    if (c === 34) inString = true
+  }
+  return inString ? line : undefined
+}
+
 export function readYarnClassic(text: string, fileName: string): { format: string; entries: LockEntry[] } {
+  const open = unterminatedStringLine(text)
+  if (open !== undefined) throw new StagelightError('E_INPUT_INVALID', `${fileName}: not a valid yarn.lock (classic): line ${open} has a string that is never closed`)
   let parsed: ReturnType<typeof lockfile.parse>
   try {
     parsed = lockfile.parse(text)

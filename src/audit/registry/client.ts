@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadRegistryConfig, type RegistryConfig } from '../../sources/npm/npmrc.js'
+import { boundedRequest, HttpError } from '../http.js'
 import type { Packument } from './types.js'
 import { reducePackument } from './facts.js'
 
@@ -33,6 +34,10 @@ export interface RegistryClientOptions {
   readonly retries?: number
   /** first backoff delay, doubled per retry with jitter; a 429's Retry-After is honoured up to 30 s (default 250 ms) */
   readonly backoffMs?: number
+  /** a document larger than this is refused (default 100 MiB; the largest public packuments are a few tens of MiB) */
+  readonly maxDocumentBytes?: number
+  /** hosts a registry may redirect to besides its own (default none: a redirect elsewhere is refused) */
+  readonly redirectHosts?: readonly string[]
   /** a cached document younger than this is used without asking the registry (default 5 minutes; 0 always revalidates) */
   readonly maxAgeMs?: number
   readonly onProgress?: (message: string) => void
@@ -75,7 +80,7 @@ interface CacheMeta {
   readonly fetchedAt: number
 }
 
-const DEFAULTS = { concurrency: 16, timeoutMs: 30_000, retries: 3, backoffMs: 250, maxAgeMs: 5 * 60_000 }
+const DEFAULTS = { concurrency: 16, timeoutMs: 30_000, retries: 3, backoffMs: 250, maxAgeMs: 5 * 60_000, maxDocumentBytes: 100 * 1024 * 1024 }
 
 const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`)
 
@@ -269,21 +274,24 @@ export class RegistryClient {
       }
       this.counters.requests++
       try {
-        const response = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULTS.timeoutMs) })
+        const response = await boundedRequest(url, {
+          headers,
+          maxBytes: this.options.maxDocumentBytes ?? DEFAULTS.maxDocumentBytes,
+          timeoutMs: this.options.timeoutMs ?? DEFAULTS.timeoutMs,
+          ...(this.options.redirectHosts ? { redirectHosts: this.options.redirectHosts } : {}),
+        })
         if (response.status >= 500 || response.status === 429) {
-          await response.body?.cancel()
           const after = response.headers.get('retry-after')
           last = new HttpFailure(`HTTP ${response.status}${after && /^\d+$/.test(after) ? ` (retry after ${after}s)` : ''}`, true, response.status)
           continue
         }
         if (response.status !== 200) {
-          await response.body?.cancel()
           if (response.status === 304 || response.status === 404) return { status: response.status, body: '', etag: undefined, lastModified: undefined }
           throw new HttpFailure(`HTTP ${response.status}${response.status === 401 || response.status === 403 ? ' (check the token configured for this registry in .npmrc)' : ''}`, false, response.status)
         }
-        const body = await response.text()
-        return { status: 200, body, etag: response.headers.get('etag') ?? undefined, lastModified: response.headers.get('last-modified') ?? undefined }
+        return { status: 200, body: response.body.toString('utf8'), etag: response.headers.get('etag') ?? undefined, lastModified: response.headers.get('last-modified') ?? undefined }
       } catch (err) {
+        if (err instanceof HttpError) throw new HttpFailure(err.message, false, err.status)
         if (err instanceof HttpFailure && !err.retryable) throw err
         last = err
       }
