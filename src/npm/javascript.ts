@@ -7,6 +7,8 @@
  */
 import { parse, type Options } from 'acorn'
 import { CREDENTIAL_PATH, LineIndex, SECRET_ENV, clip, entropy, isBuildOutput } from './text.js'
+import { analyseShellLine, isShellProgram, type ShellSignal } from './shell-line.js'
+import { BROWSER_STORE, GATE_GEO, GATE_TIME, HOOK_TARGET, KEY_MATERIAL, SECRET_PATTERN, WALLET_ADDRESS, type BehaviourFacts, type DestructiveSite, type FlowSite, type HookSite } from './behaviour.js'
 
 export interface JsSite {
   readonly line: number
@@ -19,6 +21,12 @@ export interface ExecSite extends JsSite {
   /** command and arguments are all literal */
   readonly literal: boolean
   readonly command?: string
+  /** what the command line does, read as shell (a download piped to a shell, a reverse shell…) */
+  readonly shell?: readonly ShellSignal[]
+  /** started detached from the parent, to outlive it */
+  readonly detached?: boolean
+  /** the program is a shell with no script: an interactive shell */
+  readonly interactiveShell?: boolean
 }
 export interface NetworkSite extends JsSite {
   readonly api: string
@@ -88,6 +96,8 @@ export interface JsFacts {
   /** relative modules loaded (require, import, fork of a literal file) */
   readonly requires: readonly RequireEdge[]
   readonly obfuscation: ObfuscationFacts
+  /** what the code does with what it reads: flows to the network, hooks, payload shapes */
+  readonly behaviour: BehaviourFacts
 }
 
 /** Files larger than this are token-scanned, never parsed. */
@@ -145,6 +155,10 @@ const SERIALISERS = new Set(['stringify', 'encode', 'serialize', 'from', 'write'
 const OUTSIDE_PREFIX = /^(?:~|\/etc\/|\/tmp\/|\/var\/|\/usr\/|\/root\/|\/home\/|\/Users\/|[A-Za-z]:\\|%APPDATA%|%USERPROFILE%|\$HOME)/
 
 const HEX_ID = /^_0x[0-9a-f]{4,}$/i
+/** Evaluation steps per evaluated expression: enough for decoders and lookups, small enough for any file. */
+const EVAL_STEPS = 20_000
+const MAX_VALUE_CHARS = 64 * 1024
+type Value = string | number | (string | number)[]
 let nesting = 0
 
 const propName = (member: N): string | undefined => {
@@ -192,6 +206,15 @@ interface ValueFacts {
   dirname: boolean
   env: string[]
   literalOnly: boolean
+  /** sources of data the value carries (see BehaviourFacts) */
+  sources: Set<string>
+  /** derived from a function parameter: what a caller passes */
+  fromParams: boolean
+  /** derived from the command line */
+  argv: boolean
+  cwd: boolean
+  /** reads the clock */
+  time: boolean
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,9 +240,41 @@ class Analysis {
   private readonly decoderFns = new Map<N, string | null>()
   private readonly lines: LineIndex
   private readonly seen = new Set<string>()
+  // behaviour
+  readonly flows: FlowSite[] = []
+  readonly identity: JsSite[] = []
+  readonly hooks: HookSite[] = []
+  readonly remoteCode: JsSite[] = []
+  readonly moduleCompile: JsSite[] = []
+  readonly walletTransfers: JsSite[] = []
+  readonly destructive: DestructiveSite[] = []
+  readonly chmods: JsSite[] = []
+  hang: JsSite | undefined
+  walletMarkers = 0
+  fileWrites = 0
+  checksum = false
+  private readonly scopeOnLoad: boolean[] = [true]
+  private readonly immediate = new Set<N>()
+  private readonly networkCalls = new Set<N>()
+  private readonly dynamicNodes: { node: N; api: string }[] = []
+  private readonly gates: { start: number; end: number; kind: 'time' | 'geo' }[] = []
+  private readonly requireAliases = new Set<string>()
+  private readonly wipers = new Map<N, boolean>()
+  private readonly rotations = new Map<string, number>()
+  private readonly scopeOf = new Map<N, number>()
+  private readonly browserStores: { offset: number; what: string }[] = []
+  private readonly secretPatterns: number[] = []
+  private reads = 0
+  private readonly text: string
 
-  constructor(lines: LineIndex) {
+  constructor(lines: LineIndex, text = '') {
     this.lines = lines
+    this.text = text
+  }
+
+  /** Whether code in `scope` runs when the module is loaded (top level, or a callback started there). */
+  onLoad(scope: number): boolean {
+    return this.scopeOnLoad[scope] ?? false
   }
 
   site(offset: number, length = 0): JsSite {
@@ -286,6 +341,8 @@ class Analysis {
         case 'ArrowFunctionExpression': {
           const outer = scope
           scope = this.scopeParent.push(outer) - 1
+          if (this.scopeOf.size < MAX_BINDINGS) this.scopeOf.set(node, scope)
+          this.scopeOnLoad[scope] = (this.scopeOnLoad[outer] ?? false) && node.type !== 'FunctionDeclaration' && this.immediate.has(node)
           if (node.type === 'FunctionDeclaration' && node.id?.name) this.bind(node.id.name, outer, node)
           for (const p of node.params ?? []) this.bindPattern(p, scope)
           break
@@ -294,6 +351,7 @@ class Analysis {
           this.declarator(node, scope)
           break
         case 'AssignmentExpression':
+          if (node.left?.type === 'MemberExpression' && node.right) this.assignMember(node, node.left, node.right, scope)
           if (isIdent(node.left) && node.left?.name && node.right) this.bind(node.left.name, scope, node.right)
           else if (node.left?.type === 'ObjectPattern' && node.right) this.destructure(node.left, node.right, scope)
           break
@@ -313,6 +371,10 @@ class Analysis {
         case 'CallExpression':
         case 'NewExpression':
           this.calls.push({ node, scope })
+          this.rotation(node)
+          // callbacks and immediately invoked functions run when their caller runs
+          if (node.callee && isFunction(node.callee)) this.immediate.add(node.callee)
+          for (const a of node.arguments ?? []) if (isFunction(a)) this.immediate.add(a)
           break
         case 'MemberExpression':
           if (isProcessEnv(node.object)) {
@@ -320,11 +382,30 @@ class Analysis {
             if (name && SECRET_ENV.test(name)) this.add(this.credentials, 'env', { kind: 'env', what: `process.env.${name}`, ...this.site(node.start, node.end - node.start) })
           }
           break
+        case 'IfStatement':
+        case 'ConditionalExpression':
+        case 'LogicalExpression': {
+          const test = (node as unknown as { test?: N }).test ?? (node.type === 'LogicalExpression' ? node.left : undefined)
+          if (test) this.gate(node, test, scope)
+          break
+        }
+        case 'ForStatement':
+        case 'WhileStatement':
+        case 'DoWhileStatement':
+          if (scope === 0) this.endlessLoop(node)
+          break
         case 'ForInStatement':
           if (isProcessEnv(node.right)) this.wholeEnv(node, 'enumerated with for…in')
           break
         case 'Literal':
-          if (typeof node.value === 'string' && node.value.length >= 200) this.longString(node, node.value)
+          if (typeof node.value === 'string') {
+            if (node.value.length >= 200) this.longString(node, node.value)
+            else this.literalMarkers(node, node.value)
+          } else if ((node as unknown as { regex?: { pattern: string } }).regex) {
+            const pattern = (node as unknown as { regex: { pattern: string } }).regex.pattern
+            if (SECRET_PATTERN.test(pattern)) this.secretPatterns.push(node.start)
+            if (/0x\[a-fA-F0-9\]\{40\}|0x\[0-9a-fA-F\]\{40\}/.test(pattern)) this.walletMarkers++
+          }
           continue
         case 'ArrayExpression': {
           const elements = node.elements ?? []
@@ -344,6 +425,7 @@ class Analysis {
       }
     }
     for (const { node, scope } of this.calls) this.call(node, scope)
+    this.afterCalls()
   }
 
   private bindPattern(p: N, scope: number): void {
@@ -421,6 +503,231 @@ class Analysis {
     this.add(this.credentials, 'whole-env', { kind: 'whole-env', what: `process.env ${how}`, ...this.site(node.start, node.end - node.start) })
   }
 
+
+  // -- behaviour -------------------------------------------------------------------------------
+
+  /** A property name, computed ones resolved: `process['e'+'nv']`, `window[_0x1f('0x2')]`. */
+  prop(member: N, scope: number): string | undefined {
+    const direct = propName(member)
+    if (direct !== undefined) return direct
+    return member.computed ? this.evalString(member.property, scope) : undefined
+  }
+
+  /** `window.fetch`, `XMLHttpRequest.prototype.open`: a member chain with names resolved, when short. */
+  memberPath(node: N | undefined, scope: number, depth = 0): string | undefined {
+    if (!node || depth > 6) return undefined
+    if (node.type === 'Identifier') return node.name
+    if (node.type === 'ThisExpression') return 'this'
+    if (node.type === 'MemberExpression') {
+      const name = this.prop(node, scope)
+      const obj = this.memberPath(node.object, scope, depth + 1)
+      return name === undefined || obj === undefined ? undefined : `${obj}.${name}`
+    }
+    return undefined
+  }
+
+  /** javascript-obfuscator's `(function (arr, n) { … arr.push(arr.shift()) … })(strings, 0x1b3)`: rotation count read from the loop's argument. */
+  private rotation(node: N): void {
+    const fn = node.callee
+    const arr = node.arguments?.[0]
+    if (!fn || !isFunction(fn) || !isIdent(arr) || !arr?.name || (node.arguments?.length ?? 0) < 2) return
+    const body = this.text.slice(fn.start, Math.min(fn.end, fn.start + 2000))
+    if (!/push/.test(body) || !/shift/.test(body) || !/while\s*\(\s*--/.test(body)) return
+    const n = this.evalValue(node.arguments?.[1], 0, undefined, { steps: 0 })
+    // `f(++n)` with `while (--x)` turns n times; `f(n)` turns n − 1 times
+    if (typeof n === 'number' && n > 0 && n < 1e6) this.rotations.set(arr.name, /\(\s*\+\+/.test(body) ? n : n - 1)
+  }
+
+  private gate(node: N, test: N, scope: number): void {
+    if (this.gates.length >= 200) return
+    const src = this.text.slice(test.start, Math.min(test.end, test.start + 400))
+    let kind: 'time' | 'geo' | undefined = GATE_TIME.test(src) ? 'time' : GATE_GEO.test(src) ? 'geo' : undefined
+    if (!kind) {
+      const f = this.valueFacts(test, scope)
+      const words = f.strings.join(' ')
+      kind = GATE_GEO.test(words) ? 'geo' : f.time ? 'time' : undefined
+    }
+    if (kind) this.gates.push({ start: node.start, end: node.end, kind })
+  }
+
+  private gateAt(offset: number): 'time' | 'geo' | undefined {
+    let found: 'time' | 'geo' | undefined
+    for (const g of this.gates) if (g.start <= offset && offset < g.end) found = found === 'geo' ? found : g.kind
+    return found
+  }
+
+  /** `for (;;)`, `while (true)`, `i < Infinity` at the top level with no way out. */
+  private endlessLoop(node: N): void {
+    if (this.hang) return
+    const test = (node as unknown as { test?: N | null }).test
+    const endless = !test || (test.type === 'Literal' && test.value === true) || (test.type === 'BinaryExpression' && (isIdent(test.right, 'Infinity') || isIdent(test.left, 'Infinity')))
+    if (!endless) return
+    const body = this.text.slice(node.start, Math.min(node.end, node.start + 20000))
+    if (/\b(?:break|return|throw|exit|await|yield)\b/.test(body)) return
+    this.hang = this.site(node.start, Math.min(80, node.end - node.start))
+  }
+
+  private literalMarkers(node: N, value: string): void {
+    if (WALLET_ADDRESS.test(value)) this.walletMarkers++
+    if (value === 'eth_sendTransaction' || value === 'eth_signTransaction') this.walletMarkers++
+    if (value.length < 200 && BROWSER_STORE.test(value) && this.browserStores.length < 8) this.browserStores.push({ offset: node.start, what: value })
+  }
+
+  /** Assignments to members: hooks on globals, `global.r = require` aliases. */
+  private assignMember(node: N, left: N, right: N, scope: number): void {
+    if (isIdent(right, 'require') || (right.type === 'MemberExpression' && propName(right) === 'require' && isIdent(right.object, 'module'))) {
+      const name = this.prop(left, scope)
+      if (name) this.requireAliases.add(name)
+      return
+    }
+    if (this.hooks.length >= MAX_SITES) return
+    const path = this.memberPath(left, scope)
+    if (!path || !(isFunction(right) || right.type === 'CallExpression' || right.type === 'ClassExpression' || right.type === 'Identifier')) return
+    for (const h of HOOK_TARGET) {
+      if (!h.re.test(path)) continue
+      // `window.fetch = window.fetch || polyfill` keeps what exists: a polyfill, not a hook
+      if (right.type === 'Identifier' && !isFunction(this.lookup(right.name ?? '', scope)?.inits[0])) return
+      this.hooks.push({ target: path, kind: h.kind, ...this.site(node.start, node.end - node.start) })
+      return
+    }
+  }
+
+  /** Sources a value carries: the environment, secrets, host identity, key material, credential files. */
+  sourcesOf(args: readonly (N | null | undefined)[], scope: number): string[] {
+    const out = new Set<string>()
+    for (const a of args) {
+      if (!a) continue
+      const f = this.valueFacts(a, scope)
+      for (const src of f.sources) out.add(src)
+      if (out.size >= 4) break
+    }
+    return [...out]
+  }
+
+  private flow(node: N, sink: string, args: readonly (N | null | undefined)[], scope: number): void {
+    if (this.flows.length >= MAX_SITES) return
+    const sources = this.sourcesOf(args, scope)
+    if (sources.length === 0) return
+    this.flows.push({ source: sources.join(', '), sink, onLoad: this.onLoad(scope), ...this.site(node.start, node.end - node.start) })
+  }
+
+  /** Network streams: `req.write(x)`, `socket.send(x)`, `ws.onopen = () => ws.send(x)`. */
+  private streamWrite(node: N, callee: N, args: readonly N[], scope: number): boolean {
+    if (callee.type !== 'MemberExpression') return false
+    const method = this.prop(callee, scope)
+    if (method !== 'write' && method !== 'end' && method !== 'send' && method !== 'emit') return false
+    let obj = callee.object
+    for (let i = 0; i < 4 && obj?.type === 'Identifier' && obj.name; i++) {
+      const found = this.lookup(obj.name, scope)
+      const init = found?.inits[0]
+      if (!init) return false
+      if (this.networkCalls.has(init) || (init.type === 'NewExpression' && /^(?:WebSocket|Socket)$/.test(init.callee?.name ?? (init.callee ? (propName(init.callee) ?? '') : '')))) {
+        this.flow(node, `${obj.name}.${method}()`, args, scope)
+        return true
+      }
+      obj = init
+    }
+    return false
+  }
+
+  /** What is left once every call is seen: code run from network callbacks, recursive wipers called with fixed paths, browser stores read. */
+  private afterCalls(): void {
+    const ranges: { start: number; end: number }[] = []
+    for (const call of this.networkCalls) for (const a of call.arguments ?? []) if (isFunction(a)) ranges.push({ start: a.start, end: a.end })
+    for (const { node } of this.calls) {
+      const callee = node.callee
+      if (!callee || callee.type !== 'MemberExpression' || !/^(?:then|on|once|addEventListener|pipe)$/.test(propName(callee) ?? '')) continue
+      let obj: N | undefined = callee.object
+      for (let i = 0; i < 8 && obj; i++) {
+        if (this.networkCalls.has(obj)) {
+          for (const a of node.arguments ?? []) if (isFunction(a)) ranges.push({ start: a.start, end: a.end })
+          break
+        }
+        obj = obj.type === 'CallExpression' ? (obj.callee?.type === 'MemberExpression' ? obj.callee.object : undefined) : obj.type === 'MemberExpression' ? obj.object : obj.type === 'AwaitExpression' ? (obj.argument ?? undefined) : undefined
+      }
+    }
+    for (const d of this.dynamicNodes) {
+      if (this.remoteCode.length >= MAX_SITES) break
+      if (ranges.some((r) => r.start <= d.node.start && d.node.end <= r.end)) this.remoteCode.push({ ...this.site(d.node.start, d.node.end - d.node.start), evidence: `${d.api}: ${this.lines.snippet(d.node.start, d.node.end - d.node.start)}` })
+    }
+    if (this.reads > 0) {
+      for (const b of this.browserStores.slice(0, 2)) this.add(this.credentials, 'file', { kind: 'file', what: clip(`${b.what} (browser or wallet store)`, 80), ...this.site(b.offset, b.what.length + 2) })
+      for (const at of this.secretPatterns.slice(0, 1)) this.add(this.credentials, 'file', { kind: 'file', what: 'secrets found by scanning files (token patterns)', ...this.site(at, 20) })
+    }
+  }
+
+  behaviour(): BehaviourFacts {
+    const hasNet = this.network.length > 0
+    const runsSomething = this.chmods.length > 0 || this.exec.some((e) => !e.literal || e.detached === true)
+    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && !this.checksum ? (this.chmods[0] ?? this.exec.find((e) => !e.literal || e.detached === true)) : undefined
+    return {
+      flows: this.flows,
+      identity: this.identity,
+      hooks: this.hooks,
+      remoteCode: this.remoteCode,
+      moduleCompile: this.moduleCompile,
+      walletTransfers: this.walletTransfers,
+      walletMarkers: this.walletMarkers,
+      destructive: this.destructive,
+      ...(downloadExecute ? { downloadExecute: { line: downloadExecute.line, evidence: downloadExecute.evidence } } : {}),
+      checksum: this.checksum,
+      ...(this.hang ? { hang: this.hang } : {}),
+    }
+  }
+
+  /** A function that walks a directory tree and removes or overwrites what it finds. */
+  private isWiper(fn: N): boolean {
+    const body = this.text.slice(fn.start, Math.min(fn.end, fn.start + 20000))
+    const name = fn.id?.name
+    return /\breaddir(?:Sync)?\b/.test(body) && /\b(?:writeFile|writeFileSync|unlink|unlinkSync|rmSync|rm|truncate|truncateSync)\s*\(/.test(body) && (name === undefined || new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\s*\\(`).test(body.slice(body.indexOf('{'))))
+  }
+
+  /** Calls that matter for behaviour rather than capability. Returns true when nothing else applies. */
+  private behaviourCall(node: N, callee: N, t: { module?: string; member?: string; name?: string }, args: readonly N[], scope: number): boolean {
+    // worker threads run a file of the package
+    if (node.type === 'NewExpression' && (t.name === 'Worker' || (t.module === 'worker_threads' && t.member === 'Worker'))) {
+      const file = this.evalString(args[0], scope)
+      if (file !== undefined && /\.[cm]?js$/.test(file)) this.edge(file.startsWith('.') ? file : `./${file}`, node.start, 'spawn')
+      return true
+    }
+    const member = callee.type === 'MemberExpression' ? this.prop(callee, scope) : undefined
+    // code compiled into a module object by hand
+    const newModule = node.type === 'NewExpression' && ((member === 'constructor' && isIdent(callee.object, 'module')) || (t.module === 'module' && !t.member) || (t.module === 'module' && t.member === 'Module'))
+    if ((newModule || member === '_compile') && this.onLoad(scope) && this.moduleCompile.length < MAX_SITES) this.moduleCompile.push(this.site(node.start, node.end - node.start))
+    if (t.module === 'os' && (t.member === 'hostname' || t.member === 'userInfo' || t.member === 'networkInterfaces') && this.identity.length < MAX_SITES) this.identity.push(this.site(node.start, node.end - node.start))
+    if (t.member === 'createHash' || t.member === 'createHmac' || t.member === 'createVerify' || (member === 'digest' && callee.type === 'MemberExpression')) this.checksum = true
+    if (member === 'request' && callee.type === 'MemberExpression' && /(?:^|\.)ethereum$/.test(this.memberPath(callee.object, scope) ?? '')) {
+      const text = this.text.slice(node.start, Math.min(node.end, node.start + 2000))
+      if (/eth_sendTransaction/.test(text) && /['"]0x[a-fA-F0-9]{40}['"]/.test(text) && this.walletTransfers.length < MAX_SITES) this.walletTransfers.push(this.site(node.start, node.end - node.start))
+    }
+    if (member === 'defineProperty' && isIdent(callee.object, 'Object') && this.hooks.length < MAX_SITES) {
+      const obj = this.memberPath(args[0], scope)
+      const key = this.evalString(args[1], scope)
+      const path = obj !== undefined && key !== undefined ? `${obj}.${key}` : undefined
+      const hook = path !== undefined ? HOOK_TARGET.find((h) => h.re.test(path)) : undefined
+      if (hook && path) this.hooks.push({ target: path, kind: hook.kind, ...this.site(node.start, node.end - node.start) })
+    }
+    if (callee.type === 'Identifier' && callee.name && args[0]) {
+      const fn = this.lookup(callee.name, scope)?.inits[0]
+      if (fn && isFunction(fn)) {
+        let wiper = this.wipers.get(fn)
+        if (wiper === undefined) this.wipers.set(fn, (wiper = this.isWiper(fn)))
+        if (wiper) this.destructiveCall(node, `${callee.name}() overwrites or deletes every file under a directory`, args[0], scope)
+      }
+    }
+    this.streamWrite(node, callee, args, scope)
+    return false
+  }
+
+  private destructiveCall(node: N, what: string, target: N | undefined, scope: number): void {
+    if (!target || this.destructive.length >= MAX_SITES) return
+    const f = this.valueFacts(target, scope)
+    if (f.fromParams || f.argv) return
+    if (f.strings.length === 0 && !f.homedir && !f.cwd) return
+    const gate = this.gateAt(node.start)
+    this.destructive.push({ what, onLoad: this.onLoad(scope), ...(gate ? { gate } : {}), ...this.site(node.start, node.end - node.start) })
+  }
+
   // -- values ----------------------------------------------------------------------------------
 
   /** Statically evaluates a string expression made of literals and decodings of literals. */
@@ -458,11 +765,363 @@ class Analysis {
         if (!found || found.inits.length !== 1) return undefined
         return this.evalString(found.inits[0], found.scope, depth + 1)
       }
+      case 'CallExpression': {
+        const decoded = this.evalDecode(node, scope, depth)
+        if (decoded !== undefined) return decoded
+        const v = this.evalValue(node, scope, undefined, { steps: 0 }, depth + 1)
+        return typeof v === 'string' ? v : undefined
+      }
+      default: {
+        const v = this.evalValue(node, scope, undefined, { steps: 0 }, depth + 1)
+        return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined
+      }
+    }
+  }
+
+  /**
+   * A bounded partial evaluator for the values strings are built from: strings, numbers and
+   * arrays of them, through literals, concatenation, templates, constant arrays and objects
+   * indexed by constants, `join`/`split`/`reverse`/`replace`/`slice`/`charCodeAt`,
+   * `String.fromCharCode`, `Buffer.from(…, enc).toString()`, `atob`, small user functions (decoders,
+   * XOR loops, obfuscator.io lookups into rotated string arrays). Gives up (undefined) on anything
+   * else, and after a fixed number of steps.
+   */
+  evalValue(node: N | null | undefined, scope: number, env: Map<string, Value> | undefined, budget: { steps: number }, depth = 0): Value | undefined {
+    if (!node || depth > 24 || ++budget.steps > EVAL_STEPS) return undefined
+    switch (node.type) {
+      case 'Literal':
+        return typeof node.value === 'string' || typeof node.value === 'number' ? node.value : typeof node.value === 'boolean' ? Number(node.value) : undefined
+      case 'TemplateLiteral': {
+        let out = ''
+        const quasis = node.quasis ?? []
+        for (let i = 0; i < quasis.length; i++) {
+          const cooked = (quasis[i]?.value as { cooked?: string } | undefined)?.cooked
+          if (cooked === undefined) return undefined
+          out += cooked
+          const e = node.expressions?.[i]
+          if (e) {
+            const v = this.evalValue(e, scope, env, budget, depth + 1)
+            if (v === undefined || Array.isArray(v)) return undefined
+            out += String(v)
+          }
+        }
+        return out
+      }
+      case 'Identifier': {
+        if (!node.name) return undefined
+        if (env?.has(node.name)) return env.get(node.name)
+        const found = this.lookup(node.name, scope)
+        if (!found || found.inits.length !== 1) return undefined
+        const init = found.inits[0] as N
+        if (isFunction(init)) return undefined
+        const v = this.evalValue(init, found.scope, undefined, budget, depth + 1)
+        return Array.isArray(v) ? this.rotated(node.name, v) : v
+      }
+      case 'ArrayExpression': {
+        const out: (string | number)[] = []
+        for (const e of node.elements ?? []) {
+          const v = e ? this.evalValue(e, scope, env, budget, depth + 1) : undefined
+          if (v === undefined || Array.isArray(v)) return undefined
+          out.push(v)
+          if (out.length > 4096) return undefined
+        }
+        return out
+      }
+      case 'UnaryExpression': {
+        const v = this.evalValue(node.argument, scope, env, budget, depth + 1)
+        if (typeof v !== 'number') return node.operator === '!' && Array.isArray(v) ? 0 : undefined
+        return node.operator === '-' ? -v : node.operator === '+' ? v : node.operator === '~' ? ~v : node.operator === '!' ? Number(!v) : undefined
+      }
+      case 'UpdateExpression': {
+        const v = this.evalValue(node.argument, scope, env, budget, depth + 1)
+        return typeof v === 'number' && (node as unknown as { prefix: boolean }).prefix ? v + (node.operator === '++' ? 1 : -1) : v
+      }
+      case 'BinaryExpression': {
+        const l = this.evalValue(node.left, scope, env, budget, depth + 1)
+        const r = this.evalValue(node.right, scope, env, budget, depth + 1)
+        if (l === undefined || r === undefined || Array.isArray(l) || Array.isArray(r)) return undefined
+        if (node.operator === '+') {
+          if (typeof l === 'number' && typeof r === 'number') return l + r
+          const out = String(l) + String(r)
+          return out.length > MAX_VALUE_CHARS ? undefined : out
+        }
+        if (typeof l !== 'number' || typeof r !== 'number') return node.operator === '===' || node.operator === '==' ? Number(l === r) : node.operator === '!==' || node.operator === '!=' ? Number(l !== r) : undefined
+        switch (node.operator) {
+          case '-': return l - r
+          case '*': return l * r
+          case '/': return r === 0 ? undefined : l / r
+          case '%': return r === 0 ? undefined : l % r
+          case '^': return l ^ r
+          case '&': return l & r
+          case '|': return l | r
+          case '<<': return l << r
+          case '>>': return l >> r
+          case '>>>': return l >>> r
+          case '<': return Number(l < r)
+          case '>': return Number(l > r)
+          case '<=': return Number(l <= r)
+          case '>=': return Number(l >= r)
+          case '===': case '==': return Number(l === r)
+          case '!==': case '!=': return Number(l !== r)
+          default: return undefined
+        }
+      }
+      case 'MemberExpression': {
+        const obj = node.object
+        if (obj?.type === 'ObjectExpression' || (obj?.type === 'Identifier' && !env?.has(obj.name ?? '') && this.objectLiteral(obj, scope))) {
+          const literal = obj.type === 'ObjectExpression' ? obj : this.objectLiteral(obj, scope)
+          const key = node.computed ? this.evalValue(node.property, scope, env, budget, depth + 1) : node.property?.name
+          if (key === undefined || Array.isArray(key)) return undefined
+          const prop = literal?.properties?.find((p) => p.type === 'Property' && (p.key?.name === String(key) || p.key?.value === key || String(p.key?.value) === String(key)))
+          return prop ? this.evalValue(prop.value as N, scope, env, budget, depth + 1) : undefined
+        }
+        const base = this.evalValue(obj, scope, env, budget, depth + 1)
+        if (base === undefined) return undefined
+        if (!node.computed && node.property?.name === 'length') return typeof base === 'number' ? undefined : base.length
+        if (!node.computed) return undefined
+        const index = this.evalValue(node.property, scope, env, budget, depth + 1)
+        if (typeof index !== 'number' && typeof index !== 'string') return undefined
+        const i = Number(index)
+        if (Array.isArray(base)) return Number.isInteger(i) ? base[i] : undefined
+        return typeof base === 'string' && Number.isInteger(i) ? base[i] : undefined
+      }
+      case 'SequenceExpression': {
+        let v: Value | undefined
+        for (const e of node.expressions ?? []) v = this.evalValue(e, scope, env, budget, depth + 1)
+        return v
+      }
+      case 'ConditionalExpression':
+      case 'LogicalExpression':
+        return undefined
       case 'CallExpression':
-        return this.evalDecode(node, scope, depth)
+        return this.evalCall(node, scope, env, budget, depth)
       default:
         return undefined
     }
+  }
+
+  private objectLiteral(id: N, scope: number): N | undefined {
+    const found = id.name ? this.lookup(id.name, scope) : undefined
+    const init = found?.inits.length === 1 ? found.inits[0] : undefined
+    return init?.type === 'ObjectExpression' ? init : undefined
+  }
+
+  /** A string array as the obfuscator's rotation loop leaves it. */
+  private rotated(name: string, values: (string | number)[]): (string | number)[] {
+    const n = this.rotations.get(name)
+    if (!n || values.length === 0) return values
+    const out = [...values]
+    for (let i = 0; i < n % out.length; i++) out.push(out.shift() as string | number)
+    return out
+  }
+
+  private evalCall(node: N, scope: number, env: Map<string, Value> | undefined, budget: { steps: number }, depth: number): Value | undefined {
+    const callee = node.callee
+    const args = node.arguments ?? []
+    if (!callee) return undefined
+    const arg = (i: number): Value | undefined => this.evalValue(args[i], scope, env, budget, depth + 1)
+    if (callee.type === 'Identifier') {
+      if (callee.name === 'atob') {
+        const v = arg(0)
+        return typeof v === 'string' ? Buffer.from(v, 'base64').toString('latin1') : undefined
+      }
+      if (callee.name === 'parseInt') {
+        const v = arg(0)
+        const radix = args[1] ? arg(1) : 10
+        return typeof v === 'string' || typeof v === 'number' ? parseInt(String(v), typeof radix === 'number' ? radix : 10) : undefined
+      }
+      if (callee.name === 'String') {
+        const v = arg(0)
+        return v === undefined || Array.isArray(v) ? undefined : String(v)
+      }
+      if (env?.has(callee.name ?? '')) return undefined
+      return this.callUserFunction(callee.name ?? '', args, scope, env, budget, depth)
+    }
+    if (callee.type !== 'MemberExpression') return undefined
+    const method = callee.computed ? this.evalValue(callee.property, scope, env, budget, depth + 1) : callee.property?.name
+    if (typeof method !== 'string') return undefined
+    const obj = callee.object
+    if (method === 'fromCharCode' && isIdent(obj, 'String')) {
+      const codes: number[] = []
+      for (let i = 0; i < args.length && i < 4096; i++) {
+        const c = arg(i)
+        if (typeof c !== 'number') return undefined
+        codes.push(c)
+      }
+      return String.fromCharCode(...codes)
+    }
+    if (method === 'toString' && obj?.type === 'CallExpression' && obj.callee?.type === 'MemberExpression' && propName(obj.callee) === 'from' && isIdent(obj.callee.object, 'Buffer')) {
+      const data = this.evalValue(obj.arguments?.[0], scope, env, budget, depth + 1)
+      const enc = obj.arguments?.[1] ? this.evalValue(obj.arguments[1], scope, env, budget, depth + 1) : 'utf8'
+      const out = args[0] ? arg(0) : 'utf8'
+      if (typeof data !== 'string' || typeof enc !== 'string' || typeof out !== 'string' || !Buffer.isEncoding(enc) || !Buffer.isEncoding(out)) return undefined
+      return Buffer.from(data, enc).toString(out)
+    }
+    const base = this.evalValue(obj, scope, env, budget, depth + 1)
+    if (base === undefined) return undefined
+    if (Array.isArray(base)) {
+      if (method === 'join') {
+        const sep = args[0] ? arg(0) : ','
+        return typeof sep === 'string' ? base.join(sep) : undefined
+      }
+      if (method === 'reverse') return [...base].reverse()
+      if (method === 'slice') {
+        const a = args[0] ? arg(0) : 0
+        const b = args[1] ? arg(1) : undefined
+        return typeof a === 'number' && (b === undefined || typeof b === 'number') ? base.slice(a, b) : undefined
+      }
+      return undefined
+    }
+    if (typeof base !== 'string') return method === 'toString' && args.length === 0 ? String(base) : method === 'toString' && typeof arg(0) === 'number' ? base.toString(arg(0) as number) : undefined
+    switch (method) {
+      case 'split': {
+        const sep = arg(0)
+        return typeof sep === 'string' ? base.split(sep).slice(0, 4096) : undefined
+      }
+      case 'replace':
+      case 'replaceAll': {
+        const from = args[0]?.type === 'Literal' && (args[0] as unknown as { regex?: { pattern: string; flags: string } }).regex ? (args[0] as unknown as { regex: { pattern: string; flags: string } }).regex : arg(0)
+        const to = arg(1)
+        if (typeof to !== 'string' || from === undefined || Array.isArray(from) || typeof from === 'number') return undefined
+        try {
+          return typeof from === 'string' ? (method === 'replace' ? base.replace(from, () => to) : base.split(from).join(to)) : base.replace(new RegExp(from.pattern, from.flags), to)
+        } catch {
+          return undefined
+        }
+      }
+      case 'slice':
+      case 'substring':
+      case 'substr': {
+        const a = arg(0)
+        const b = args[1] ? arg(1) : undefined
+        if (typeof a !== 'number' || (b !== undefined && typeof b !== 'number')) return undefined
+        return method === 'substr' ? base.substr(a, b) : method === 'slice' ? base.slice(a, b) : base.substring(a, b)
+      }
+      case 'charCodeAt': {
+        const i = args[0] ? arg(0) : 0
+        return typeof i === 'number' ? base.charCodeAt(i) : undefined
+      }
+      case 'charAt': {
+        const i = arg(0)
+        return typeof i === 'number' ? base.charAt(i) : undefined
+      }
+      case 'toLowerCase': return base.toLowerCase()
+      case 'toUpperCase': return base.toUpperCase()
+      case 'trim': return base.trim()
+      case 'toString': return base
+      case 'concat': {
+        const v = arg(0)
+        return v === undefined || Array.isArray(v) ? undefined : base + String(v)
+      }
+      default: return undefined
+    }
+  }
+
+  /** Runs a small user function on constant arguments: straight-line code and bounded loops. */
+  private callUserFunction(name: string, args: readonly N[], scope: number, env: Map<string, Value> | undefined, budget: { steps: number }, depth: number): Value | undefined {
+    const found = this.lookup(name, scope)
+    const fn = found?.inits.length === 1 ? found.inits[0] : undefined
+    if (!fn || !isFunction(fn) || depth > 16) return undefined
+    const local = new Map<string, Value>()
+    const params = fn.params ?? []
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]
+      if (p?.type !== 'Identifier' || !p.name) return undefined
+      const v = args[i] ? this.evalValue(args[i], scope, env, budget, depth + 1) : undefined
+      if (v !== undefined) local.set(p.name, v)
+    }
+    const body = fn.body
+    if (!body) return undefined
+    const fnScope = this.scopeOf.get(fn) ?? found?.scope ?? 0
+    if (!Array.isArray(body) && (body as N).type !== 'BlockStatement') return this.evalValue(body as N, fnScope, local, budget, depth + 1)
+    const result = this.runStatements(((body as N).body as readonly N[] | undefined) ?? [], fnScope, local, budget, depth + 1)
+    return result.returned ? result.value : undefined
+  }
+
+  private runStatements(statements: readonly N[], scope: number, env: Map<string, Value>, budget: { steps: number }, depth: number): { returned: boolean; value?: Value; failed?: boolean } {
+    for (const st of statements) {
+      if (++budget.steps > EVAL_STEPS || depth > 20) return { returned: false, failed: true }
+      switch (st.type) {
+        case 'ReturnStatement': {
+          const v = this.evalValue(st.argument, scope, env, budget, depth + 1)
+          return v === undefined ? { returned: false, failed: true } : { returned: true, value: v }
+        }
+        case 'VariableDeclaration':
+          for (const d of st.declarations ?? []) {
+            if (d.id?.type !== 'Identifier' || !d.id.name) return { returned: false, failed: true }
+            const v = d.init ? this.evalValue(d.init, scope, env, budget, depth + 1) : undefined
+            if (d.init && v === undefined) return { returned: false, failed: true }
+            env.set(d.id.name, v ?? 0)
+          }
+          break
+        case 'ExpressionStatement': {
+          if (!this.assign((st as unknown as { expression: N }).expression, scope, env, budget, depth)) return { returned: false, failed: true }
+          break
+        }
+        case 'BlockStatement': {
+          const r = this.runStatements((st.body as readonly N[] | undefined) ?? [], scope, env, budget, depth + 1)
+          if (r.returned || r.failed) return r
+          break
+        }
+        case 'ForStatement': {
+          const loop = st as unknown as { init: N | null; test: N | null; update: N | null; body: N }
+          if (loop.init) {
+            const r = loop.init.type === 'VariableDeclaration' ? this.runStatements([loop.init], scope, env, budget, depth + 1) : { returned: false, failed: !this.assign(loop.init, scope, env, budget, depth) }
+            if (r.failed) return r
+          }
+          for (let i = 0; i < 100_000; i++) {
+            if (loop.test) {
+              const t = this.evalValue(loop.test, scope, env, budget, depth + 1)
+              if (t === undefined) return { returned: false, failed: true }
+              if (!t) break
+            }
+            const r = this.runStatements(loop.body.type === 'BlockStatement' ? ((loop.body.body as readonly N[] | undefined) ?? []) : [loop.body], scope, env, budget, depth + 1)
+            if (r.returned || r.failed) return r
+            if (loop.update && !this.assign(loop.update, scope, env, budget, depth)) return { returned: false, failed: true }
+          }
+          break
+        }
+        default:
+          return { returned: false, failed: true }
+      }
+    }
+    return { returned: false }
+  }
+
+  /** `x = e`, `x += e`, `x++`, `x -= e` on local variables. */
+  private assign(expr: N, scope: number, env: Map<string, Value>, budget: { steps: number }, depth: number): boolean {
+    if (expr.type === 'UpdateExpression' && expr.argument?.type === 'Identifier' && expr.argument.name) {
+      const v = env.get(expr.argument.name)
+      if (typeof v !== 'number') return false
+      env.set(expr.argument.name, v + (expr.operator === '++' ? 1 : -1))
+      return true
+    }
+    if (expr.type === 'SequenceExpression') return (expr.expressions ?? []).every((e) => this.assign(e, scope, env, budget, depth))
+    if (expr.type !== 'AssignmentExpression' || expr.left?.type !== 'Identifier' || !expr.left.name) return false
+    const right = this.evalValue(expr.right, scope, env, budget, depth + 1)
+    if (right === undefined || Array.isArray(right)) {
+      if (right !== undefined && expr.operator === '=') {
+        env.set(expr.left.name, right)
+        return true
+      }
+      return false
+    }
+    const name = expr.left.name
+    if (expr.operator === '=') env.set(name, right)
+    else {
+      const cur = env.has(name) ? env.get(name) : this.evalValue(expr.left, scope, env, budget, depth + 1)
+      if (cur === undefined || Array.isArray(cur)) return false
+      if (expr.operator === '+=') {
+        const out = typeof cur === 'number' && typeof right === 'number' ? cur + right : String(cur) + String(right)
+        if (typeof out === 'string' && out.length > MAX_VALUE_CHARS) return false
+        env.set(name, out)
+      } else if (typeof cur === 'number' && typeof right === 'number') {
+        if (expr.operator === '-=') env.set(name, cur - right)
+        else if (expr.operator === '^=') env.set(name, cur ^ right)
+        else return false
+      } else return false
+    }
+    return true
   }
 
   private evalDecode(node: N, scope: number, depth: number): string | undefined {
@@ -513,7 +1172,7 @@ class Analysis {
   /** The module a value comes from: `require('x')`, an alias of it, an import. */
   moduleOf(node: N | null | undefined, scope: number, depth = 0): string | undefined {
     if (!node || depth > 6) return undefined
-    if (node.type === 'CallExpression' && this.isRequire(node.callee)) {
+    if (node.type === 'CallExpression' && this.isRequire(node.callee, scope)) {
       const s = this.evalString(node.arguments?.[0], scope)
       return s === undefined ? undefined : moduleName(s)
     }
@@ -537,10 +1196,20 @@ class Analysis {
     return undefined
   }
 
-  private isRequire(callee: N | undefined): boolean {
-    if (!callee) return false
+  private isRequire(callee: N | undefined, scope = 0, depth = 0): boolean {
+    if (!callee || depth > 4) return false
     if (isIdent(callee, 'require')) return true
-    return callee.type === 'MemberExpression' && propName(callee) === 'require'
+    if (callee.type === 'MemberExpression') {
+      const name = this.prop(callee, scope)
+      if (name === 'require') return true
+      // `global['r'] = require; global['r']('fs')`
+      return name !== undefined && this.requireAliases.has(name) && isIdent(callee.object) && GLOBALS.has(callee.object?.name ?? '')
+    }
+    if (callee.type === 'Identifier' && callee.name) {
+      const found = this.lookup(callee.name, scope)
+      return found?.inits.length === 1 && (isIdent(found.inits[0], 'require') || (found.inits[0]?.type === 'MemberExpression' && this.isRequire(found.inits[0], found.scope, depth + 1)))
+    }
+    return false
   }
 
   /** What a callee denotes: `{ module: 'child_process', member: 'exec' }`, or a bare global name. */
@@ -551,7 +1220,7 @@ class Analysis {
       return this.target(last, scope, depth + 1)
     }
     if (callee.type === 'MemberExpression') {
-      const member = propName(callee)
+      const member = this.prop(callee, scope)
       const module = this.moduleOf(callee.object, scope)
       return { ...(module ? { module } : {}), ...(member ? { member } : {}) }
     }
@@ -579,7 +1248,7 @@ class Analysis {
 
   /** Facts about a value: the strings it is built from, whether it is decoded, home/tmp paths. */
   valueFacts(root: N | null | undefined, scope: number): ValueFacts {
-    const facts: ValueFacts = { strings: [], decoder: undefined, homedir: false, tmpdir: false, dirname: false, env: [], literalOnly: true }
+    const facts: ValueFacts = { strings: [], decoder: undefined, homedir: false, tmpdir: false, dirname: false, env: [], literalOnly: true, sources: new Set(), fromParams: false, argv: false, cwd: false, time: false }
     if (!root) return facts
     const stack: { n: N; s: number; d: number }[] = [{ n: root, s: scope, d: 0 }]
     const visited = new Set<N>()
@@ -606,7 +1275,9 @@ class Analysis {
             continue
           }
           if (n.name === 'undefined') continue
+          if (n.name && KEY_MATERIAL.test(n.name)) facts.sources.add(`key material (${n.name})`)
           const found = n.name ? this.lookup(n.name, s) : undefined
+          if (found && found.inits.length === 0 && found.scope !== 0) facts.fromParams = true
           if (!found || found.inits.length === 0 || d >= 4) {
             facts.literalOnly = false
             continue
@@ -621,10 +1292,20 @@ class Analysis {
         case 'BinaryExpression':
           if (n.operator === '^') xor = true
           break
-        case 'MemberExpression':
-          if (isProcessEnv(n.object)) {
-            const name = propName(n) ?? '?'
+        case 'MemberExpression': {
+          const member = this.prop(n, s)
+          if (member !== undefined && KEY_MATERIAL.test(member)) facts.sources.add(`key material (${member})`)
+          if (isIdent(n.object, 'process') && (member === 'env' || member === 'argv')) {
             facts.literalOnly = false
+            if (member === 'env') facts.sources.add('the whole environment')
+            else facts.argv = true
+            continue
+          }
+          if (isProcessEnv(n.object) || (n.object?.type === 'MemberExpression' && isIdent(n.object.object, 'process') && this.prop(n.object, s) === 'env')) {
+            const name = member ?? '?'
+            facts.literalOnly = false
+            if (SECRET_ENV.test(name)) facts.sources.add(`process.env.${name}`)
+            else if (/^(?:USER|USERNAME|LOGNAME|HOSTNAME|COMPUTERNAME|USERDOMAIN)$/.test(name)) facts.sources.add(`host identity (process.env.${name})`)
             if (name === 'HOME' || name === 'USERPROFILE' || name === 'APPDATA' || name === 'LOCALAPPDATA') facts.homedir = true
             else if (name === 'TMPDIR' || name === 'TEMP' || name === 'TMP') facts.tmpdir = true
             else if (facts.env.length < 8) facts.env.push(name)
@@ -635,13 +1316,31 @@ class Analysis {
             continue
           }
           break
+        }
         case 'CallExpression':
         case 'NewExpression': {
           facts.literalOnly = false
           const decoder = this.decoderOf(n, s)
           if (decoder) facts.decoder ??= decoder
           const callee = n.callee
-          const name = callee?.type === 'MemberExpression' ? propName(callee) : callee?.name
+          const name = callee?.type === 'MemberExpression' ? this.prop(callee, s) : callee?.name
+          // a digest or signature does not carry its input
+          if (name === 'digest' || name === 'createHash' || name === 'createHmac' || name === 'sign' || name === 'createSign' || name === 'randomBytes' || name === 'randomUUID') continue
+          if (name === 'hostname' || name === 'userInfo' || name === 'networkInterfaces') facts.sources.add(`host identity (os.${name})`)
+          else if (name === 'cwd') facts.cwd = true
+          else if (name === 'now' || name === 'getTime' || (n.type === 'NewExpression' && name === 'Date')) facts.time = true
+          else if (name && FS_READ.has(name) && facts.sources.size < 8) {
+            const cred = CREDENTIAL_PATH.exec(this.valueFacts(n.arguments?.[0], s).strings.join('/'))
+            if (cred) facts.sources.add(`credential file (${cred[0].replace(/^[\\/'"`\s~$]/, '')})`)
+          }
+          if (n.type === 'CallExpression' && facts.strings.length < 16 && d < 3) {
+            const v = this.evalString(n, s)
+            if (v !== undefined) facts.strings.push(v.length > 400 ? v.slice(0, 400) : v)
+          }
+          if (callee?.type === 'Identifier' && callee.name && d < 3) {
+            const fn = this.lookup(callee.name, s)?.inits[0]
+            if (fn && isFunction(fn) && fn.body && !Array.isArray(fn.body)) stack.push({ n: fn.body as N, s: s, d: d + 1 })
+          }
           if (name === 'homedir') facts.homedir = true
           else if (name === 'tmpdir') facts.tmpdir = true
           else if (name === 'charCodeAt') charCodes = true
@@ -750,7 +1449,7 @@ class Analysis {
     const callee = node.callee
     if (!callee) return
     // require
-    if (node.type === 'CallExpression' && this.isRequire(callee) && (callee.type === 'Identifier' || isIdent(callee.object, 'module') || propName(callee.object as N) === 'mainModule')) {
+    if (node.type === 'CallExpression' && this.isRequire(callee, scope) && (callee.type === 'Identifier' || isIdent(callee.object, 'module') || propName(callee.object as N) === 'mainModule' || GLOBALS.has(callee.object?.name ?? ''))) {
       const s = this.evalString(args[0], scope)
       if (s !== undefined && !this.decodedLiteral(args[0], scope)) this.edge(s, node.start, 'require')
       else this.dynamic(node, 'require', args[0], scope)
@@ -772,6 +1471,7 @@ class Analysis {
       return
     }
     if (t.module === 'vm' && !t.member && name === undefined) return
+    if (this.behaviourCall(node, callee, t, args, scope)) return
     // processes
     if (t.module === 'child_process' && t.member && EXEC_METHODS.has(t.member)) {
       this.execSite(node, `child_process.${t.member}`, t.member, args, scope)
@@ -784,13 +1484,27 @@ class Analysis {
     }
     // network
     if ((t.module && NET_MODULES.has(t.module) && t.member && NET_METHODS.has(t.member)) || (t.module && HTTP_LIBS.has(t.module)) || name === 'fetch' || (node.type === 'NewExpression' && (name === 'XMLHttpRequest' || name === 'WebSocket'))) {
-      this.networkSite(node, t.module ? `${t.module}${t.member ? `.${t.member}` : ''}` : (name ?? 'fetch'), args, scope)
+      const api = t.module ? `${t.module}${t.member ? `.${t.member}` : ''}` : (name ?? 'fetch')
+      this.networkCalls.add(node)
+      this.networkSite(node, api, args, scope)
+      this.flow(node, api, args, scope)
       return
     }
     // files
     if (t.module && FS_MODULES.has(t.module) && t.member) {
-      if (FS_WRITE.has(t.member)) this.writeSite(node, `fs.${t.member}`, args[t.member.startsWith('copyFile') || t.member.startsWith('rename') || t.member.startsWith('symlink') ? 1 : 0], scope)
-      if (FS_READ.has(t.member)) this.readSite(node, args[0], scope)
+      if (FS_WRITE.has(t.member)) {
+        this.fileWrites++
+        this.writeSite(node, `fs.${t.member}`, args[t.member.startsWith('copyFile') || t.member.startsWith('rename') || t.member.startsWith('symlink') ? 1 : 0], scope)
+      }
+      if (FS_READ.has(t.member)) {
+        this.reads++
+        this.readSite(node, args[0], scope)
+      }
+      if ((t.member === 'chmodSync' || t.member === 'chmod') && this.chmods.length < MAX_SITES) {
+        const mode = args[1]
+        if (!(mode?.type === 'Literal' && typeof mode.value === 'number' && (mode.value & 0o111) === 0)) this.chmods.push(this.site(node.start, node.end - node.start))
+      }
+      if (/^(?:rmSync|rm|rmdirSync|rmdir|remove|removeSync|emptyDirSync|emptyDir)$/.test(t.member) && (/^(?:remove|removeSync|emptyDir)/.test(t.member) || /recursive\s*:\s*(?:true|!0)/.test(this.text.slice(node.start, node.end)))) this.destructiveCall(node, `fs.${t.member} (recursive)`, args[0], scope)
       return
     }
     // the whole environment
@@ -811,6 +1525,7 @@ class Analysis {
   private dynamic(node: N, api: string, arg: N | null | undefined, scope: number): void {
     const kind = this.argumentKind(arg ?? undefined, scope)
     if (kind.argument === 'literal') return
+    if (this.dynamicNodes.length < 200) this.dynamicNodes.push({ node, api })
     const site = this.site(node.start, node.end - node.start)
     this.add(this.dynamicCode, api, { api, argument: kind.argument, ...(kind.decoder ? { decoder: kind.decoder } : {}), ...site })
     if (kind.argument === 'decoded' && api !== 'require' && api !== 'import()') this.nested(arg, scope, site)
@@ -847,6 +1562,7 @@ class Analysis {
     // `new Function('return this')()` and other literal bodies are plain code, visible to a reader
     if (kinds.every((k) => k.argument === 'literal')) return
     void body
+    if (this.dynamicNodes.length < 200) this.dynamicNodes.push({ node, api: 'Function' })
     this.add(this.dynamicCode, 'Function', { api: 'Function', argument: 'dynamic', ...this.site(node.start, node.end - node.start) })
   }
 
@@ -860,7 +1576,15 @@ class Analysis {
       full += ` ${parts.map((p) => p ?? '…').join(' ')}`
     } else if (method !== 'exec' && method !== 'execSync' && args[1] && args[1].type !== 'ObjectExpression' && args[1].type !== 'ArrowFunctionExpression' && args[1].type !== 'FunctionExpression') literal = false
     const site = this.site(node.start, node.end - node.start)
-    this.add(this.exec, 'exec', { api, literal, ...(command !== undefined ? { command: clip(full.trim(), 200) } : {}), ...site })
+    const options = args.find((a, i) => i > 0 && a.type === 'ObjectExpression')
+    const detached = options !== undefined && /\bdetached\s*:\s*(?:true|!0|!!\[\])/.test(this.text.slice(options.start, options.end))
+    const program = command?.trim().split(/\s+/)[0] ?? ''
+    const shellArgs = method === 'exec' || method === 'execSync' ? [] : (args[1]?.elements ?? []).map((e) => (e ? this.evalString(e, scope) : undefined))
+    const interactiveShell = command !== undefined && method !== 'exec' && method !== 'execSync' && isShellProgram(program) && !shellArgs.some((x) => x !== undefined && /^[-/][ck]$|\.(?:sh|bat|cmd|ps1)$/i.test(x))
+    const shell = command !== undefined ? analyseShellLine(full.trim()).signals : []
+    this.add(this.exec, 'exec', { api, literal, ...(command !== undefined ? { command: clip(full.trim(), 200) } : {}), ...(shell.length > 0 ? { shell } : {}), ...(detached ? { detached } : {}), ...(interactiveShell ? { interactiveShell } : {}), ...site })
+    // `spawn(process.execPath, [path.join(__dirname, 'lib/x.js')])` and `exec('node lib/x.js')` run a file of the package
+    for (const a of [...shellArgs, ...(command !== undefined ? command.trim().split(/\s+/).slice(1) : [])]) if (a && /^(?:\.{0,2}\/)?[\w./-]+\.[cm]?js$/.test(a)) this.edge(a.startsWith('.') ? a : `./${a}`, node.start, 'spawn')
     if (method === 'fork' && command !== undefined) this.edge(command.startsWith('.') ? command : `./${command}`, node.start, 'spawn')
     else if (command !== undefined && /^node(\.exe)?$/.test(command.trim()) && args[1]?.type === 'ArrayExpression') {
       const file = args[1].elements?.[0]
@@ -904,7 +1628,9 @@ class Analysis {
     const f = this.valueFacts(arg, scope)
     const lit = this.evalString(arg, scope)
     let target: string | undefined
-    if (f.homedir) target = `home directory${lit ? `: ${lit}` : ''}`
+    const joined = f.strings.join('/')
+    if (/(?:^|\/)node_modules\/|\.asar\b/.test(joined)) target = `code of another program: ${joined}`
+    else if (f.homedir) target = `home directory${lit ? `: ${lit}` : `: ${joined}`}`
     else if (lit !== undefined && OUTSIDE_PREFIX.test(lit)) target = lit
     else {
       const outside = f.strings.find((x) => OUTSIDE_PREFIX.test(x) || /(^|\/)\.(bashrc|zshrc|profile|bash_profile|npmrc)$|authorized_keys/.test(x))
@@ -1056,7 +1782,7 @@ function parseProgram(text: string): { program?: N; mode: 'module' | 'script'; e
  */
 export function analyseJavaScript(path: string, text: string): JsFacts {
   const lines = new LineIndex(text)
-  const a = new Analysis(lines)
+  const a = new Analysis(lines, text)
   let mode: JsFacts['mode'] = 'tokens'
   let parseError: string | undefined
   let skipped: string | undefined
@@ -1080,7 +1806,7 @@ export function analyseJavaScript(path: string, text: string): JsFacts {
       // a pathological input: keep what was found
     }
   }
-  return { path, bytes: text.length, mode, ...(parseError ? { parseError } : {}), ...(skipped ? { skipped } : {}), exec: a.exec, network: a.network, credentials: a.credentials, writes: a.writes, dynamicCode: a.dynamicCode, requires: a.requires, obfuscation: obfuscation(path, text, lines, a) }
+  return { path, bytes: text.length, mode, ...(parseError ? { parseError } : {}), ...(skipped ? { skipped } : {}), exec: a.exec, network: a.network, credentials: a.credentials, writes: a.writes, dynamicCode: a.dynamicCode, requires: a.requires, obfuscation: obfuscation(path, text, lines, a), behaviour: a.behaviour() }
 }
 
 function obfuscation(path: string, text: string, lines: LineIndex, a: Analysis): ObfuscationFacts {

@@ -6,6 +6,7 @@
 import { posix } from 'node:path'
 import { analyseJavaScript, type JsFacts } from './javascript.js'
 import { clip } from './text.js'
+import { analyseShellLine, unwrap, type ShellSignal } from './shell-line.js'
 
 /** Scripts npm runs by itself: on install (`prepare` also for git and local installs) and uninstall. */
 export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare', 'preuninstall', 'postuninstall'] as const
@@ -20,6 +21,7 @@ export type StepKind =
   | 'download' // curl/wget alone
   | 'native-build' // node-gyp rebuild, prebuild-install, node-pre-gyp install
   | 'benign' // husky install, echo, patch-package…
+  | 'windows-script' // a .bat, .cmd or .ps1 file
   | 'other'
 
 export interface ScriptStep {
@@ -38,6 +40,8 @@ export interface InstallScript {
   /** line of the script in package.json */
   readonly line: number
   readonly steps: readonly ScriptStep[]
+  /** what the command line does, read as shell */
+  readonly signals: readonly ShellSignal[]
 }
 
 export interface ManifestFacts {
@@ -55,6 +59,10 @@ export interface ManifestFacts {
   readonly main?: string
   readonly os?: readonly string[]
   readonly cpu?: readonly string[]
+  /** files a consumer loads: main, exports, module, browser */
+  readonly entries: readonly string[]
+  /** dependencies fetched from a URL outside the registry: `name → http://…/x.tgz` */
+  readonly remoteDependencies: readonly string[]
 }
 
 const NATIVE = /^(?:node-gyp|node-gyp-build|node-gyp-build-optional-packages|node-gyp-build-optional|prebuild-install|node-pre-gyp|@mapbox\/node-pre-gyp|cmake-js|prebuild|prebuildify|napi|electron-rebuild|neon)$/
@@ -208,6 +216,10 @@ function classify(segment: string, ctx: Context): ScriptStep[] {
     }
     return [{ command: segment, kind: 'other', note: `runs ${base}` }]
   }
+  if (/\.(?:bat|cmd|ps1)$/i.test(prog) || (/^(?:powershell|pwsh)(?:\.exe)?$/i.test(base) && w.some((x) => /\.ps1$/i.test(x)))) {
+    const file = resolveFile(ctx.root, /\.(?:bat|cmd|ps1)$/i.test(prog) ? prog : (w.find((x) => /\.ps1$/i.test(x)) ?? prog))
+    return [{ command: segment, kind: 'windows-script', file, note: `runs the Windows script ${file}` }]
+  }
   if (/\.[cm]?js$/.test(prog)) {
     const file = resolveFile(ctx.root, prog)
     return [{ command: segment, kind: 'node-file', file, note: `runs ${file}` }]
@@ -242,7 +254,7 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filt
 export function readManifest(path: string, text: string): ManifestFacts {
   const dir = posix.dirname(path)
   const root = dir === '.' ? '' : dir
-  const empty = { path, root, scripts: [], gypfile: false, bin: [] }
+  const empty = { path, root, scripts: [], gypfile: false, bin: [], entries: [], remoteDependencies: [] }
   let json: unknown
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
@@ -257,8 +269,11 @@ export function readManifest(path: string, text: string): ManifestFacts {
     const command = scriptsField[name]
     if (typeof command !== 'string' || command.trim() === '') continue
     const ctx: Context = { path, root, scriptName: name, scripts: scriptsField, downloaded: new Set(), depth: 0 }
-    const steps = splitCommands(command).flatMap((segment) => classify(segment, ctx))
-    scripts.push({ name, command, line: lineOfScript(text, name), steps })
+    const shell = analyseShellLine(command)
+    // every simple command the parser found (`&`, `start /B`, `cmd /c`, `sh -c` unwrapped), wrappers left out
+    const segments = shell.commands.filter((c) => unwrap(c.words) === undefined).map((c) => c.words.map(quoteWord).join(' '))
+    const steps = (segments.length > 0 ? segments : splitCommands(command)).flatMap((segment) => classify(segment, ctx))
+    scripts.push({ name, command, line: lineOfScript(text, name), steps, signals: shell.signals })
   }
   const binField = pkg['bin']
   const bin = typeof binField === 'string' ? [binField] : binField !== null && typeof binField === 'object' ? Object.values(binField as Record<string, unknown>).filter((x): x is string => typeof x === 'string') : []
@@ -267,6 +282,13 @@ export function readManifest(path: string, text: string): ManifestFacts {
   const version = str('version')
   const description = str('description')
   const main = str('main')
+  const entries = entryFiles(pkg).map((e) => resolveFile(root, e))
+  const remoteDependencies: string[] = []
+  for (const field of ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies']) {
+    const deps = pkg[field]
+    if (deps === null || typeof deps !== 'object' || Array.isArray(deps) || field === 'devDependencies') continue
+    for (const [dep, spec] of Object.entries(deps as Record<string, unknown>)) if (typeof spec === 'string' && /^https?:\/\//i.test(spec) && remoteDependencies.length < 20) remoteDependencies.push(`${dep} → ${clip(spec, 120)}`)
+  }
   const os = strings(pkg['os'])
   const cpu = strings(pkg['cpu'])
   return {
@@ -281,5 +303,25 @@ export function readManifest(path: string, text: string): ManifestFacts {
     ...(main !== undefined ? { main: resolveFile(root, main) } : {}),
     ...(os ? { os } : {}),
     ...(cpu ? { cpu } : {}),
+    entries,
+    remoteDependencies,
   }
+}
+
+const quoteWord = (w: string): string => (/^[\w@%+=:,./\\-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)
+
+/** The files a consumer of the package loads: main (or index.js), exports, module, browser. */
+function entryFiles(pkg: Record<string, unknown>): string[] {
+  const out = new Set<string>()
+  const add = (v: unknown, depth = 0): void => {
+    if (depth > 6 || out.size > 50) return
+    if (typeof v === 'string') {
+      if (/\.[cm]?js$|^\.\/?[^*]*$/.test(v) && !v.includes('*')) out.add(v)
+    } else if (v !== null && typeof v === 'object') for (const x of Object.values(v as Record<string, unknown>)) add(x, depth + 1)
+  }
+  add(typeof pkg['main'] === 'string' ? pkg['main'] : 'index.js')
+  add(pkg['exports'])
+  add(pkg['module'])
+  if (typeof pkg['browser'] === 'string') add(pkg['browser'])
+  return [...out]
 }

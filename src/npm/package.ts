@@ -11,6 +11,12 @@ import type { InstallScript, ManifestFacts, ScriptStep } from './manifest.js'
 import {
   BUNDLED_EXECUTABLE,
   CREDENTIAL_EXFILTRATION,
+  DATA_EXFILTRATION,
+  DESTRUCTIVE_PAYLOAD,
+  GLOBAL_HOOK,
+  PERSISTENCE,
+  REMOTE_CODE,
+  REMOTE_DEPENDENCY,
   DYNAMIC_CODE,
   INSTALL_CHAIN,
   INSTALL_SCRIPT,
@@ -119,6 +125,131 @@ function installTimeFiles(input: PackageInput, scripts: readonly InstallScript[]
     }
   }
   return reached
+}
+
+/** The files a consumer loads (main, exports, bin) and what they require, as far as the package has them. */
+function loadTimeFiles(input: PackageInput): Set<string> {
+  const out = new Set<string>()
+  const m = input.manifest
+  const starts = [...(m?.entries ?? [input.root ? `${input.root}/index.js` : 'index.js']), ...(m?.bin ?? [])]
+  const queue: { key: string; depth: number }[] = []
+  for (const e of starts) {
+    const file = input.js.has(e) ? e : resolveRequire(`${e}`, `./${posix.basename(e)}`, input.js)
+    if (file !== undefined && !out.has(file)) {
+      out.add(file)
+      queue.push({ key: file, depth: 0 })
+    }
+  }
+  while (queue.length > 0) {
+    const { key, depth } = queue.shift() as { key: string; depth: number }
+    const facts = input.js.get(key)
+    if (!facts || depth >= MAX_FOLLOW_DEPTH + 2) continue
+    for (const edge of facts.requires) {
+      const file = resolveRequire(key, edge.specifier, input.js)
+      if (file === undefined || out.has(file)) continue
+      out.add(file)
+      queue.push({ key: file, depth: depth + 1 })
+    }
+  }
+  return out
+}
+
+const BUMP: Readonly<Record<Severity, Severity>> = { info: 'low', low: 'medium', medium: 'high', high: 'critical', critical: 'critical' }
+const PERSISTENT_TARGET = /authorized_keys|(?:^|[\\/])\.(?:bashrc|zshrc|bash_profile|profile|zprofile|bash_login)\b|crontab|\/etc\/cron|systemd\/(?:system|user)|LaunchAgents|LaunchDaemons|Start Menu[\\/]Programs[\\/]Startup|CurrentVersion[\\/]Run/i
+const SHELL_SIGNAL_LABEL: Readonly<Record<string, string>> = {
+  'remote-pipe': 'pipes a download into an interpreter',
+  'download-exec': 'runs a file it downloaded',
+  'reverse-shell': 'opens a reverse shell',
+  exfiltration: 'sends local data or host identity out',
+  'windows-dropper': 'uses a Windows download-and-run tool',
+  'policy-bypass': 'bypasses PowerShell’s script policy or hides its window',
+}
+
+/**
+ * What the code does, judged by co-occurrence and by when it runs: at install time (the files the
+ * lifecycle scripts reach), at load time (entry points and what they require), or only when called.
+ */
+function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reached>, manifestPath: string, pkgName: string, triggers: readonly InstallScript[]): Finding[] {
+  const out: Finding[] = []
+  // lifecycle command lines
+  for (const s of triggers) {
+    for (const sig of s.signals) {
+      const severity: Severity = sig.kind === 'reverse-shell' || sig.kind === 'exfiltration' ? 'critical' : 'high'
+      const rule = sig.kind === 'exfiltration' ? DATA_EXFILTRATION : sig.kind === 'remote-pipe' || sig.kind === 'download-exec' ? REMOTE_SCRIPT_INSTALL : REMOTE_CODE
+      out.push(finding(rule, severity, 'high', manifestPath, s.line, `"${s.name}" ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} at install time: ${clip(sig.text, 100)}`, scriptEvidence(s), { script: s.name, signal: sig.kind }))
+    }
+    const windows = s.steps.filter((x) => x.kind === 'windows-script')
+    if (windows.length > 0 && s.signals.length === 0)
+      out.push(finding(INSTALL_SCRIPT, 'medium', 'high', manifestPath, s.line, `"${s.name}" runs a Windows script at install time: ${windows.map((w) => w.file ?? w.command).join(', ')}`, scriptEvidence(s), { script: s.name }))
+  }
+  for (const dep of input.manifest?.remoteDependencies ?? [])
+    out.push(finding(REMOTE_DEPENDENCY, /→ http:/i.test(dep) ? 'high' : 'medium', 'high', manifestPath, 1, `${pkgName} depends on a package fetched from a URL outside the registry: ${dep}`, dep))
+
+  const loadSet = loadTimeFiles(input)
+  const files: { path: string; facts: JsFacts; when: 'install' | 'load' | 'called'; r?: Reached }[] = []
+  for (const [key, r] of reached) files.push({ path: r.inline?.path ?? key, facts: r.facts, when: 'install', r })
+  for (const [path, facts] of input.js) if (!reached.has(path)) files.push({ path, facts, when: loadSet.has(path) ? 'load' : 'called' })
+  const installNet = [...reached.values()].some((r) => r.facts.network.length > 0)
+
+  for (const { path, facts: f, when, r } of files) {
+    const b = f.behaviour
+    const lineOf = (line: number): number => r?.inline?.line ?? line
+    const concealed = f.obfuscation.signature !== undefined || f.dynamicCode.some((d) => d.argument === 'decoded')
+    const level = (base: Severity): Severity => (concealed ? BUMP[base] : base)
+    const whenText = when === 'install' ? 'at install time' : when === 'load' ? 'when the package is loaded' : 'when called'
+    const cap = (sev: Severity): Severity => (when === 'called' && (sev === 'high' || sev === 'critical') ? 'medium' : sev)
+    // flows
+    for (const fl of b.flows.slice(0, 3)) {
+      const strong = /whole environment|credential file|key material/.test(fl.source)
+      const base: Severity = when === 'install' ? 'critical' : when === 'load' && (fl.onLoad || strong) ? 'high' : strong ? 'medium' : 'low'
+      out.push(finding(DATA_EXFILTRATION, cap(level(base)), 'high', path, lineOf(fl.line), `${fl.source} flows into ${fl.sink} ${whenText}${fl.onLoad && when === 'load' ? ' (runs on import)' : ''}`, `${fl.line}: ${fl.evidence}`, { source: fl.source, sink: fl.sink, when }))
+      break
+    }
+    // host identity at install time, with the network anywhere in the install-time code
+    if (when === 'install' && b.identity.length > 0 && installNet && b.flows.length === 0) {
+      const at = b.identity[0] as JsSite
+      out.push(finding(DATA_EXFILTRATION, level('high'), 'medium', path, lineOf(at.line), `install-time code reads the host identity (hostname, user, network interfaces) and uses the network`, `${at.line}: ${at.evidence}`, { when }))
+    }
+    // code from the network
+    for (const rc of b.remoteCode.slice(0, 1)) out.push(finding(REMOTE_CODE, cap(when === 'install' ? 'critical' : 'high'), 'high', path, lineOf(rc.line), `executes data received from the network ${whenText}`, `${rc.line}: ${rc.evidence}`, { when }))
+    if (b.downloadExecute) out.push(finding(REMOTE_CODE, cap(when === 'install' ? 'critical' : when === 'load' ? 'high' : 'medium'), 'medium', path, lineOf(b.downloadExecute.line), `downloads a file, writes it and makes it executable or runs it, with no checksum, ${whenText}`, `${b.downloadExecute.line}: ${b.downloadExecute.evidence}`, { when }))
+    for (const e of f.exec) {
+      const sig = e.shell?.[0]
+      if (sig) {
+        const severity: Severity = sig.kind === 'reverse-shell' || sig.kind === 'exfiltration' ? 'critical' : 'high'
+        out.push(finding(sig.kind === 'exfiltration' ? DATA_EXFILTRATION : REMOTE_CODE, cap(when === 'called' ? 'medium' : severity), 'high', path, lineOf(e.line), `runs a command that ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} ${whenText}: ${clip(sig.text, 100)}`, `${e.line}: ${e.evidence}`, { when, signal: sig.kind }))
+        break
+      }
+      if (e.interactiveShell && f.network.length > 0) {
+        out.push(finding(REMOTE_CODE, cap(when === 'install' ? 'critical' : 'high'), 'high', path, lineOf(e.line), `starts an interactive shell in a file that opens network connections (a reverse shell) ${whenText}`, `${e.line}: ${e.evidence}`, { when }))
+        break
+      }
+    }
+    for (const mc of b.moduleCompile.slice(0, 1)) if (when !== 'called') out.push(finding(DYNAMIC_CODE, 'high', 'medium', path, lineOf(mc.line), `compiles code into a module object by hand ${whenText}`, `${mc.line}: ${mc.evidence}`, { when }))
+    // hooks
+    const walletHook = b.hooks.find((h) => h.kind === 'wallet')
+    const netHook = b.hooks.find((h) => h.kind === 'network')
+    const loaderHook = b.hooks.find((h) => h.kind === 'module-loader')
+    if (walletHook || (netHook && b.walletMarkers > 0)) {
+      const h = (walletHook ?? netHook) as JsSite & { target: string }
+      out.push(finding(GLOBAL_HOOK, cap('high'), 'high', path, lineOf(h.line), `replaces ${b.hooks.map((x) => x.target).filter((x, i, a) => a.indexOf(x) === i).slice(0, 4).join(', ')}${b.walletMarkers > 0 ? ` with wallet addresses or wallet calls in the same file` : ''}`, b.hooks.slice(0, 4).map((x) => `${x.line}: ${x.evidence}`).join('\n'), { when }))
+    } else if (netHook || loaderHook) {
+      const h = (netHook ?? loaderHook) as JsSite & { target: string }
+      out.push(finding(GLOBAL_HOOK, concealed && when !== 'called' ? 'high' : 'info', 'medium', path, lineOf(h.line), `replaces ${h.target}${concealed ? ' in code that hides itself' : ''}`, `${h.line}: ${h.evidence}`, { when }))
+    }
+    for (const w of b.walletTransfers.slice(0, 1)) out.push(finding(GLOBAL_HOOK, cap('high'), 'high', path, lineOf(w.line), `asks the wallet to send a transaction to an address written in the code ${whenText}`, `${w.line}: ${w.evidence}`, { when }))
+    // destruction
+    for (const d of b.destructive.slice(0, 1)) {
+      if (when === 'called' && !d.gate) continue
+      const severity: Severity = d.gate && (d.onLoad || when !== 'called') ? 'critical' : d.gate || d.onLoad ? 'high' : 'medium'
+      out.push(finding(DESTRUCTIVE_PAYLOAD, when === 'called' ? BUMP.low : severity, 'medium', path, lineOf(d.line), `${d.what}${d.gate ? `, behind a ${d.gate === 'geo' ? 'location' : 'date'} condition` : ''} ${whenText}`, `${d.line}: ${d.evidence}`, { when, gate: d.gate ?? null }))
+    }
+    if (b.hang && when === 'load') out.push(finding(DESTRUCTIVE_PAYLOAD, 'high', 'medium', path, b.hang.line, 'a loop at the top level never ends: loading the module never returns', `${b.hang.line}: ${b.hang.evidence}`, { when }))
+    // persistence and tampering
+    const persistent = f.writes.find((w) => PERSISTENT_TARGET.test(w.target) || w.target.startsWith('code of another program'))
+    if (persistent && when !== 'called') out.push(finding(PERSISTENCE, 'high', 'high', path, lineOf(persistent.line), `writes ${clip(persistent.target, 100)} ${whenText}`, `${persistent.line}: ${persistent.evidence}`, { when }))
+  }
+  return out
 }
 
 const scriptEvidence = (s: InstallScript): string => [`${s.line}: "${s.name}": ${JSON.stringify(s.command)}`, ...s.steps.map((x: ScriptStep) => `  → ${x.note}`)].join('\n')
@@ -278,6 +409,8 @@ export function judgePackage(input: PackageInput): Finding[] {
       )
     }
   }
+
+  out.push(...judgeBehaviour(input, reached, manifestPath, pkgName, triggers))
 
   // bundled executables
   const executables = input.binaries.filter((b) => EXECUTABLE_TYPE.test(b.type))

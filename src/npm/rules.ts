@@ -9,6 +9,12 @@ export const CREDENTIAL_EXFILTRATION = 'npm/credential-exfiltration'
 export const REMOTE_SCRIPT_INSTALL = 'npm/remote-script-install'
 export const BUNDLED_EXECUTABLE = 'npm/bundled-executable'
 export const INSTALL_CHAIN = 'npm/install-chain'
+export const DATA_EXFILTRATION = 'npm/data-exfiltration'
+export const REMOTE_CODE = 'npm/remote-code-execution'
+export const GLOBAL_HOOK = 'npm/global-hook'
+export const DESTRUCTIVE_PAYLOAD = 'npm/destructive-payload'
+export const PERSISTENCE = 'npm/persistence-or-tampering'
+export const REMOTE_DEPENDENCY = 'npm/remote-dependency'
 
 export const npmRules: readonly RuleInfo[] = [
   {
@@ -85,6 +91,61 @@ export const npmRules: readonly RuleInfo[] = [
     motivation:
       'Each link alone has honest uses; together — runs on install, hides what it does, and reaches out or reads secrets — they are the shape of install-time malware.',
     remediation: 'Do not install. Review each link listed, in order, replacing execution by printing; rotate credentials on machines that installed it.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'high',
+  },
+  {
+    id: DATA_EXFILTRATION,
+    title: 'Secrets or host identity sent over the network',
+    short: 'Data from the environment, credential files, key material, host identity or secrets found in files reaches a network call, a network stream or a DNS look-up.',
+    motivation:
+      'Reading the environment or a token is ordinary, and so is calling the network; the value flowing from one into the other is what stealing is. At install time, or hidden by obfuscation, it has no honest reading; at load time it is serious when it runs on import or carries key material.',
+    remediation: 'Rotate every secret that was on the machines that ran it, then follow the flow shown to its destination.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'high',
+  },
+  {
+    id: REMOTE_CODE,
+    title: 'Runs code it fetched, or hands out a shell',
+    short: 'eval/Function/vm of data received from the network, a download made executable and run, a download piped into a shell, a reverse shell, Windows download-and-run tools.',
+    motivation: 'What runs is decided by a server when the package is installed or loaded, not by the published code: no review of the package covers it.',
+    remediation: 'Do not install. Fetch what it would run by hand and review it; treat machines that ran it as compromised.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'high',
+  },
+  {
+    id: GLOBAL_HOOK,
+    title: 'Replaces global network, wallet or module-loader functions',
+    short: 'Assigns over fetch, XMLHttpRequest, window.ethereum, require.extensions or Module.prototype._compile.',
+    motivation: 'A replaced global sees every request, every wallet transaction or every loaded module: the crypto-clippers of 2025 swapped wallet addresses this way. Instrumentation SDKs wrap fetch too, so hooks weigh by what comes with them (wallet addresses, concealment).',
+    remediation: 'Read the replacement function; a library has no reason to change wallet calls or responses.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'medium',
+  },
+  {
+    id: DESTRUCTIVE_PAYLOAD,
+    title: 'Destructive payload',
+    short: 'Recursive deletion or overwriting of fixed paths when loaded, often behind a date or location condition, or a module that never finishes loading.',
+    motivation: 'Protestware and time bombs (node-ipc 2022, colors 2022) destroy data or hang every program that loads them; a library that deletes a fixed path on import, or only in some countries or after some date, has no honest reading.',
+    remediation: 'Pin the last good version and review the condition and the paths.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'medium',
+  },
+  {
+    id: PERSISTENCE,
+    title: 'Writes startup files, SSH keys or other programs’ code',
+    short: 'Writes to authorized_keys, shell start-up files, or into other installed packages and applications.',
+    motivation: 'Planting an SSH key or a start-up command keeps access after the package is gone; patching another package or an application (a wallet’s app.asar) makes its code run the payload.',
+    remediation: 'Check and restore the written files; remove keys and start-up lines you did not add.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'high',
+  },
+  {
+    id: REMOTE_DEPENDENCY,
+    title: 'Dependency fetched from a URL outside the registry',
+    short: 'A dependency is given as an http(s) URL: npm fetches and installs (and runs the scripts of) whatever that server returns.',
+    motivation: 'Remote dynamic dependencies hid the payload of the PhantomRaven packages (2025) from every registry scanner: the package itself was empty.',
+    remediation: 'Replace the URL with a registry version; fetch the URL by hand and review it.',
     defaultSeverity: 'high',
     defaultConfidence: 'high',
   },
