@@ -2,6 +2,7 @@
 import type { Finding } from '../model/finding.js'
 import { SCHEMA_VERSION, type Explained, type Fact, type Report } from '../model/report.js'
 import { VERSION } from '../version.js'
+import { uncheckedGaps } from './coverage.js'
 import { countBySeverity, verdictOf } from './verdict.js'
 
 export interface ReportParts {
@@ -16,7 +17,8 @@ export interface ReportParts {
 }
 
 export function assembleReport(parts: ReportParts): Report {
-  const incomplete = parts.incomplete ?? []
+  // what the command reports as missed, then what no command may pass over (coverage.ts)
+  const incomplete = [...(parts.incomplete ?? []), ...uncheckedGaps(parts.command, parts.summary, parts.findings)]
   return {
     tool: 'stagelight',
     schemaVersion: SCHEMA_VERSION,

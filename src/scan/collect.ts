@@ -73,6 +73,8 @@ export class ScanCollector {
   private readonly testWords = new TestWords()
   private readonly packages: PackageGroups
   private readonly options: CollectorOptions
+  /** package manifests that could not be read: what they would have run is unknown */
+  readonly unreadable: string[] = []
 
   constructor(options: CollectorOptions) {
     this.options = options
@@ -106,6 +108,10 @@ export class ScanCollector {
     } else if (kind === 'manifest') {
       const manifest = readManifest(entry.path, text)
       if (this.packages.isManifestOf(entry.path)) this.packages.of(entry.path).manifest = manifest
+      // a package whose manifest cannot be read has install scripts nobody checked
+      if (manifest.error && this.packages.isManifestOf(entry.path) && !isUnderTestDir(entry.path) && this.unreadable.length < MAX_TOO_LARGE_LISTED) {
+        this.unreadable.push(`${entry.path}: ${manifest.error}; the package's install scripts were not checked`)
+      }
       for (const script of manifest.scripts) this.mentions.add(entry.path, `${script.command}\n`)
     }
   }

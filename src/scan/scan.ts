@@ -53,6 +53,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
   const findings = [...archiveFindings(target.issues), ...collector.finish()]
   const totals = collector.totals
   const incomplete: string[] = []
+  incomplete.push(...collector.unreadable)
   if (target.truncated()) incomplete.push('the input was read only up to a safety limit; files after that point were not scanned')
   if (totals.tooLarge.length > 0) {
     incomplete.push(`${plural(totals.tooLarge.length, 'file')} larger than ${(maxFileBytes / MiB).toFixed(0)} MiB not analysed: ${totals.tooLarge.slice(0, 5).map((f) => f.path).join(', ')}${totals.tooLarge.length > 5 ? ', …' : ''} (raise --max-file-size to include them)`)
