@@ -153,7 +153,6 @@ export function fixedGitEnv(pairs: readonly ConfigPair[], extra: Readonly<Record
     GIT_PAGER: 'cat',
     GIT_NO_REPLACE_OBJECTS: '1',
     GIT_OPTIONAL_LOCKS: '0',
-    GIT_PROTOCOL_FROM_USER: '0',
     LC_ALL: 'C',
     LANGUAGE: 'C',
     ...configEnv(pairs),
