@@ -5,9 +5,11 @@ import { auditCommand } from './commands/audit.js'
 import { canaryCommand } from './commands/canary.js'
 import { catalogCommand } from './commands/catalog.js'
 import { historyCommand } from './commands/history.js'
+import { respondCommand } from './commands/respond.js'
 import { rulesCommand } from './commands/rules.js'
 import { scanCommand } from './commands/scan.js'
 import { verifyCommand } from './commands/verify.js'
+import { watchCommand } from './commands/watch.js'
 import { reportError } from './errors.js'
 import type { CliIO } from './io.js'
 
@@ -39,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-  for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), auditCommand(io, setExit), historyCommand(io, setExit), canaryCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
+  for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), auditCommand(io, setExit), historyCommand(io, setExit), canaryCommand(io, setExit), watchCommand(io, setExit), respondCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError())
   }
   for (const sub of program.commands.flatMap((c) => c.commands)) {

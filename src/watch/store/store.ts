@@ -425,6 +425,16 @@ export class WatchStore {
     })
   }
 
+  /** Keeps `origin` only on the given targets: a package gone from an inventory stops being watched for it. */
+  async keepOrigin(origin: string, targets: readonly string[]): Promise<void> {
+    const keep = new Set(targets)
+    await this.sql.tx(async (tx) => {
+      const current = await tx.all<{ target: string }>(`SELECT target FROM target_origins WHERE origin = ?`, [origin])
+      for (const { target } of current) if (!keep.has(target)) await tx.run(`DELETE FROM target_origins WHERE origin = ? AND target = ?`, [origin, target])
+      await tx.run(`DELETE FROM targets WHERE key NOT IN (SELECT target FROM target_origins)`)
+    })
+  }
+
   async removeInventory(key: string): Promise<boolean> {
     return this.sql.tx(async (tx) => {
       const removed = await tx.run(`DELETE FROM inventories WHERE key = ?`, [key])

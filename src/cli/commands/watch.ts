@@ -1,0 +1,319 @@
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { StagelightError } from '../../errors.js'
+import { isSeverity, type Severity } from '../../model/finding.js'
+import { FORMATS, isFormat, render } from '../../report/index.js'
+import type { WatchContext } from '../../watch/context.js'
+import { registerInventory } from '../../watch/inventories.js'
+import { markdownSummary } from '../../watch/notify.js'
+import { JobEngine } from '../../watch/queue/engine.js'
+import { runWatch } from '../../watch/service.js'
+import { isPostgresUrl, redactUrl } from '../../watch/store/sql.js'
+import { WatchStore } from '../../watch/store/store.js'
+import { gitTarget, npmTarget } from '../../watch/targets.js'
+import { defaultCacheDir, resolveFrom } from '../common.js'
+import type { CliIO } from '../io.js'
+
+const EXAMPLES = `
+Examples (one machine, the store is a SQLite file):
+  $ stagelight watch add inventory package-lock.json   # its dependencies become watched targets
+  $ stagelight watch run --webhook https://hooks.example/stagelight
+
+  $ stagelight watch add npm left-pad --source https://github.com/left-pad/left-pad
+  $ stagelight watch add git https://git.example.org/foo.git --tarballs 'https://example.org/foo-{version}.tar.gz'
+  $ stagelight watch list
+  $ stagelight watch events --min-severity high
+
+A team (PostgreSQL store, jobs on its job engine, workers on any number of machines):
+  $ export STAGELIGHT_WATCH_DB=postgres://stagelight@db.internal/stagelight
+  $ stagelight watch add inventory /srv/app/package-lock.json --name app
+  $ stagelight watch run                               # polls and queues
+  $ stagelight watch worker --concurrency 4            # on each worker machine
+
+The store: --db <file or postgres:// URL>, else $STAGELIGHT_WATCH_DB, else
+$XDG_DATA_HOME/stagelight/watch.sqlite.`
+
+interface StoreFlags {
+  readonly db?: string
+  readonly cacheDir?: string
+}
+
+const defaultDb = (env: NodeJS.ProcessEnv): string => env.STAGELIGHT_WATCH_DB ?? join(env.XDG_DATA_HOME ?? join(env.HOME ?? homedir(), '.local', 'share'), 'stagelight', 'watch.sqlite')
+
+const dbLocation = (io: CliIO, flags: StoreFlags): string => {
+  const location = flags.db ?? defaultDb(io.env)
+  return isPostgresUrl(location) ? location : resolveFrom(io, location)
+}
+
+const withStore = (command: Command): Command =>
+  command.option('--db <location>', 'the watch store: a SQLite file or a postgres:// URL').option('--cache-dir <dir>', 'registry documents, clones and tarballs (default: $XDG_CACHE_HOME/stagelight)')
+
+async function open(io: CliIO, flags: StoreFlags & { verbose?: boolean }): Promise<WatchContext> {
+  const store = await WatchStore.open(dbLocation(io, flags))
+  return {
+    store,
+    cwd: io.cwd,
+    env: io.env,
+    cacheDir: flags.cacheDir ? resolveFrom(io, flags.cacheDir) : defaultCacheDir(io.env),
+    ...(flags.verbose ? { onProgress: (m: string) => void io.stderr.write(`${m}\n`) } : {}),
+  }
+}
+
+async function using<T>(io: CliIO, flags: StoreFlags & { verbose?: boolean }, fn: (context: WatchContext) => Promise<T>): Promise<T> {
+  const context = await open(io, flags)
+  try {
+    return await fn(context)
+  } finally {
+    await context.store.close()
+  }
+}
+
+const parseSeverity = (value: string): Severity => {
+  if (isSeverity(value)) return value
+  throw new InvalidArgumentError('expected one of info, low, medium, high, critical')
+}
+const parsePositive = (value: string): number => {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number')
+  return n
+}
+const parseCount = (value: string): number => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64')
+  return n
+}
+
+function addCommand(io: CliIO): Command {
+  const add = new Command('add').summary('watch an npm package, a git repository, or the dependencies of an inventory')
+  add.addCommand(
+    withStore(new Command('npm'))
+      .summary('an npm package: new versions and dist-tag moves (registry and tokens from .npmrc)')
+      .argument('<name>', 'package name')
+      .option('--registry <url>', 'the registry (default: from .npmrc)')
+      .option('--source <git>', "the package's repository: each new version's tarball is verified against its tag")
+      .action(async (name: string, flags: StoreFlags & { registry?: string; source?: string }) => {
+        const spec = npmTarget(name, { ...(flags.registry ? { registry: flags.registry } : {}), ...(flags.source ? { source: flags.source } : {}) })
+        await using(io, flags, async ({ store }) => {
+          const added = await store.addTarget(spec, 'manual')
+          io.stdout.write(`${added ? 'watching' : 'already watching'} ${spec.key}\n`)
+        })
+      }),
+  )
+  add.addCommand(
+    withStore(new Command('git'))
+      .summary('a git repository: new tags (who tagged and signed them, what they contain)')
+      .argument('<repository>', 'a git URL or a local path')
+      .option('--tarballs <pattern>', "where release tarballs appear, with {version} or {tag}: each is verified against its tag (URL or path)")
+      .action(async (repository: string, flags: StoreFlags & { tarballs?: string }) => {
+        const spec = gitTarget(repository, io.cwd, flags.tarballs ? { tarballs: flags.tarballs } : {})
+        await using(io, flags, async ({ store }) => {
+          const added = await store.addTarget(spec, 'manual')
+          io.stdout.write(`${added ? 'watching' : 'already watching'} ${spec.key}\n`)
+        })
+      }),
+  )
+  add.addCommand(
+    withStore(new Command('inventory'))
+      .summary('a lockfile, SBOM or dpkg status file: its dependencies are watched, and `respond` searches it; re-read when it changes')
+      .argument('<path>', 'a project directory, lockfile, SBOM or dpkg status file')
+      .option('--name <name>', 'how respond names it (default: its path)')
+      .action(async (path: string, flags: StoreFlags & { name?: string }) => {
+        await using(io, flags, async (context) => {
+          const r = await registerInventory(context, path, { ...(flags.name ? { name: flags.name } : {}), force: true })
+          io.stdout.write(`inventory ${r.key}: ${r.format}, ${r.packages} packages, ${r.targets} watched targets\n`)
+        })
+      }),
+  )
+  // commander leaves a third level of commands to exit the process on a usage error; they answer through io like the rest
+  for (const sub of add.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+  return add
+}
+
+export function watchCommand(io: CliIO, setExit: (code: number) => void): Command {
+  const watch = new Command('watch')
+    .summary('instrument every new release of what you depend on, continuously')
+    .description(
+      'Watches npm packages, git repositories and the dependencies of inventories. Each new release gets ' +
+        'the analyses that apply: scan, verify (tarball vs tag), audit-signal changes against the previous ' +
+        'version (install scripts, publisher, maintainers, repository, provenance) and who tagged it. ' +
+        'Results are stored as events with the full reports.',
+    )
+    .addHelpText('after', EXAMPLES)
+  watch.addCommand(addCommand(io))
+
+  watch.addCommand(
+    withStore(new Command('report-inventory'))
+      .summary('push an inventory from another host (stored as given, not re-read)')
+      .argument('<path>', 'lockfile, SBOM or dpkg status file')
+      .requiredOption('--name <name>', 'the host or project it describes')
+      .action(async (path: string, flags: StoreFlags & { name: string }) => {
+        await using(io, flags, async (context) => {
+          const r = await registerInventory(context, path, { name: flags.name, watchFile: false })
+          io.stdout.write(`inventory ${r.key}: ${r.format}, ${r.packages} packages${r.changed ? '' : ' (unchanged)'}\n`)
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('list'))
+      .summary('the watched targets and inventories')
+      .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
+      .action(async (flags: StoreFlags & { format: 'text' | 'json' }) => {
+        await using(io, flags, async ({ store }) => {
+          const targets = await store.targets()
+          const inventories = await store.inventories()
+          if (flags.format === 'json') {
+            io.stdout.write(`${JSON.stringify({ targets, inventories }, null, 2)}\n`)
+            return
+          }
+          for (const t of targets) io.stdout.write(`${t.key}  ${t.polledAt ? `polled ${t.polledAt}` : 'not polled yet'}  (${t.origins.join(', ')})\n`)
+          for (const i of inventories) io.stdout.write(`inventory ${i.key}  ${i.format}, ${i.packages} packages${i.path ? '' : ' (pushed)'}\n`)
+          if (targets.length === 0 && inventories.length === 0) io.stdout.write('nothing watched yet: `stagelight watch add --help`\n')
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('remove'))
+      .summary('stop watching a target (`npm:<name>`, `git:<url>`) or an inventory (`inventory:<name>`)')
+      .argument('<key>', 'as `watch list` shows it')
+      .action(async (key: string, flags: StoreFlags) => {
+        await using(io, flags, async ({ store }) => {
+          const removed = key.startsWith('inventory:') ? await store.removeInventory(key.slice('inventory:'.length)) : await store.removeTarget(key)
+          if (!removed) throw new StagelightError('E_INPUT_NOT_FOUND', `not watched: ${key} (see \`stagelight watch list\`)`)
+          io.stdout.write(`removed ${key}\n`)
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('run'))
+      .summary('poll for new releases, analyse them, and notify; with --once, one round')
+      .option('--once', 'one round, then exit', false)
+      .option('--interval <seconds>', 'between rounds', parsePositive, 300)
+      .option('--workers <n>', 'jobs run by this process at once (PostgreSQL default 0: left to `watch worker`)', parseCount)
+      .option('--webhook <url>', 'POST new events here as JSON')
+      .option('--markdown <file>', 'write new events here as a Markdown summary')
+      .addOption(new Option('--notify <severity>', 'send events at or above this severity').argParser(parseSeverity).default('high'))
+      .option('-v, --verbose', 'each poll and job on stderr', false)
+      .action(async (flags: StoreFlags & { once: boolean; interval: number; workers?: number; webhook?: string; markdown?: string; notify: Severity; verbose: boolean }) => {
+        const location = dbLocation(io, flags)
+        const engineUrl = isPostgresUrl(location) ? location : undefined
+        await using(io, flags, async (context) => {
+          const controller = new AbortController()
+          const stop = () => controller.abort()
+          process.once('SIGINT', stop)
+          process.once('SIGTERM', stop)
+          let failed = false
+          try {
+            await runWatch(context, {
+              once: flags.once,
+              intervalMs: flags.interval * 1000,
+              workers: flags.workers ?? (engineUrl ? 0 : 2),
+              channels: { ...(flags.webhook ? { webhook: flags.webhook } : {}), ...(flags.markdown ? { markdownFile: resolveFrom(io, flags.markdown) } : {}), minSeverity: flags.notify },
+              ...(engineUrl ? { engineUrl } : {}),
+              signal: controller.signal,
+              onRound: (r) => {
+                failed = r.errors.length > 0
+                io.stderr.write(
+                  `watch: ${r.polled} polled${r.baselined ? ` (${r.baselined} first polls: baseline recorded)` : ''}, ${r.newReleases.length} new releases, ${r.jobsQueued} jobs queued; ` +
+                    `${r.jobs.done} done, ${r.jobs.retried} to retry, ${r.jobs.dead} dead; ${r.notified} events sent\n`,
+                )
+                for (const e of r.errors) io.stderr.write(`watch: ${e.target}: ${e.error}\n`)
+                if (r.notifyError) io.stderr.write(`watch: ${r.notifyError}\n`)
+              },
+            })
+          } finally {
+            process.off('SIGINT', stop)
+            process.off('SIGTERM', stop)
+          }
+          if (failed && flags.once) setExit(3)
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('worker'))
+      .summary('run jobs from the PostgreSQL job engine until stopped (SIGINT/SIGTERM)')
+      .option('--concurrency <n>', 'jobs at once in this process', parseCount, 2)
+      .option('-v, --verbose', 'each job on stderr', false)
+      .action(async (flags: StoreFlags & { concurrency: number; verbose: boolean }) => {
+        const location = dbLocation(io, flags)
+        if (!isPostgresUrl(location)) throw new StagelightError('E_USAGE', 'watch worker needs a PostgreSQL store (--db postgres://… or STAGELIGHT_WATCH_DB); with a SQLite file, `watch run` runs the jobs itself')
+        await using(io, flags, async (context) => {
+          const engine = await JobEngine.start(location)
+          await engine.work(context, Math.max(1, flags.concurrency))
+          io.stderr.write(`watch worker: taking jobs from ${redactUrl(location)} (${flags.concurrency} at once)\n`)
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve)
+            process.once('SIGTERM', resolve)
+          })
+          await engine.stop()
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('events'))
+      .summary('the event feed, most recent first')
+      .addOption(new Option('--min-severity <severity>', 'only events at or above').argParser(parseSeverity).default('low'))
+      .option('--target <key>', 'only this target')
+      .option('--limit <n>', 'at most this many', parsePositive, 100)
+      .addOption(new Option('-f, --format <format>', 'text, json or markdown').choices(['text', 'json', 'markdown']).default('text'))
+      .action(async (flags: StoreFlags & { minSeverity: Severity; target?: string; limit: number; format: 'text' | 'json' | 'markdown' }) => {
+        await using(io, flags, async ({ store }) => {
+          const events = await store.events({ minSeverity: flags.minSeverity, limit: flags.limit, ...(flags.target ? { target: flags.target } : {}) })
+          if (flags.format === 'json') io.stdout.write(`${JSON.stringify({ tool: 'stagelight', command: 'watch events', events }, null, 2)}\n`)
+          else if (flags.format === 'markdown') io.stdout.write(markdownSummary(events))
+          else {
+            for (const e of events) io.stdout.write(`${e.createdAt}  ${e.severity.padEnd(8)}  ${e.target}@${e.version}  ${e.ruleId}: ${e.message}\n`)
+            if (events.length === 0) io.stdout.write('no events\n')
+          }
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('status'))
+      .summary('jobs by state, and the dead ones with their last error')
+      .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
+      .action(async (flags: StoreFlags & { format: 'text' | 'json' }) => {
+        await using(io, flags, async ({ store }) => {
+          const counts = await store.jobCounts()
+          const dead = await store.jobs('dead')
+          if (flags.format === 'json') io.stdout.write(`${JSON.stringify({ jobs: counts, dead }, null, 2)}\n`)
+          else {
+            io.stdout.write(`jobs: ${counts.queued} queued, ${counts.running} running, ${counts.done} done, ${counts.dead} dead\n`)
+            for (const d of dead) io.stdout.write(`dead  ${d.key}  after ${d.attempts} attempts: ${d.lastError ?? ''}\n`)
+          }
+        })
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('retry-dead'))
+      .summary('queue the dead jobs again (after fixing their cause)')
+      .action(async (flags: StoreFlags) => {
+        await using(io, flags, async ({ store }) => io.stdout.write(`${await store.requeueDead()} jobs queued again\n`))
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('report'))
+      .summary('the stored report of a job (`<target>|<version>|<analysis>`)')
+      .argument('<job>', 'a job key, as events and status show it')
+      .addOption(new Option('-f, --format <format>', `report format: ${FORMATS.join(', ')}`).default('text').argParser((v: string) => {
+        if (isFormat(v)) return v
+        throw new InvalidArgumentError(`expected one of ${FORMATS.join(', ')}`)
+      }))
+      .action(async (job: string, flags: StoreFlags & { format: (typeof FORMATS)[number] }) => {
+        await using(io, flags, async ({ store }) => {
+          const report = await store.report(job)
+          if (!report) throw new StagelightError('E_INPUT_NOT_FOUND', `no stored report for job ${job}`)
+          io.stdout.write(render(report, flags.format, { color: false, verbose: false }))
+        })
+      }),
+  )
+  return watch
+}

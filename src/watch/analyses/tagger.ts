@@ -1,0 +1,91 @@
+/**
+ * @fileoverview Who tagged a new release, compared with who tagged the earlier ones: a first-time
+ * tagger, a release that is no longer signed, or one signed with a key never used before. This is
+ * the moment a newcomer's gained power is exercised for the first time.
+ */
+import type { Finding } from '../../model/finding.js'
+import { assembleReport } from '../../policy/report.js'
+import { openRepository, readTagFacts } from '../../sources/git/index.js'
+import type { TagFacts } from '../../sources/git/types.js'
+import { eventsOf } from './events.js'
+import type { AnalysisHandler } from './types.js'
+
+export interface TagSummary {
+  readonly tag: string
+  readonly tagger: string | undefined
+  readonly signed: boolean
+  readonly keyId: string | undefined
+}
+
+export const summariseTag = (facts: TagFacts): TagSummary => ({
+  tag: facts.name,
+  tagger: facts.tagger ? `${facts.tagger.name} <${facts.tagger.email}>` : undefined,
+  signed: facts.signed,
+  keyId: facts.keyId,
+})
+
+/** The findings of the new tag against every earlier tag of the repository. */
+export function taggerDeltas(current: TagSummary, earlier: readonly TagSummary[]): Finding[] {
+  if (earlier.length === 0) return []
+  const out: Finding[] = []
+  const taggers = new Set(earlier.map((t) => t.tagger).filter((t): t is string => t !== undefined))
+  if (current.tagger && taggers.size > 0 && !taggers.has(current.tagger)) {
+    out.push({
+      ruleId: 'watch/new-tagger',
+      severity: 'medium',
+      confidence: 'high',
+      message: `${current.tag} is the first release tagged by ${current.tagger}`,
+      evidence: `earlier releases were tagged by: ${[...taggers].join(', ')}`,
+      explanation: 'Release power passing to someone new is when a patient attacker acts; compare this release with its source before trusting it.',
+    })
+  }
+  const signedBefore = earlier.filter((t) => t.signed)
+  if (!current.signed && signedBefore.length > 0) {
+    out.push({
+      ruleId: 'watch/tag-unsigned',
+      severity: 'high',
+      confidence: 'high',
+      message: `${current.tag} is not signed; ${signedBefore.at(-1)!.tag} was`,
+    })
+  }
+  const keys = new Set(signedBefore.map((t) => t.keyId).filter((k): k is string => k !== undefined))
+  if (current.signed && current.keyId && keys.size > 0 && !keys.has(current.keyId)) {
+    out.push({
+      ruleId: 'watch/tag-key-changed',
+      severity: 'medium',
+      confidence: 'high',
+      message: `${current.tag} is signed with key ${current.keyId}, never used for an earlier release`,
+      evidence: `earlier keys: ${[...keys].join(', ')}`,
+    })
+  }
+  return out
+}
+
+export const taggerAnalysis: AnalysisHandler = {
+  name: 'tagger',
+  applies: (target) => target.kind === 'git',
+  async run(release, context) {
+    const { target, store } = { target: release.target, store: context.store }
+    const repo = await openRepository(target.name, { cacheDir: context.cacheDir, offline: false })
+    const ref = release.ref ?? release.version
+    const current = summariseTag(await readTagFacts(repo, ref))
+    const earlier: TagSummary[] = []
+    for (const r of await store.releases(target.key)) {
+      if (r.version === release.version || !r.ref) continue
+      earlier.push(summariseTag(await readTagFacts(repo, r.ref)))
+    }
+    const findings = taggerDeltas(current, earlier)
+    const report = assembleReport({
+      command: 'watch tagger',
+      subject: { source: target.name, tag: ref },
+      facts: [
+        { label: 'tagger', value: current.tagger ?? 'none (lightweight tag)' },
+        { label: 'signature', value: current.signed ? `signed${current.keyId ? ` with key ${current.keyId}` : ''}` : 'unsigned' },
+        { label: 'compared with', value: `${earlier.length} earlier release tag${earlier.length === 1 ? '' : 's'}` },
+      ],
+      findings,
+      summary: {},
+    })
+    return { report, events: eventsOf(report) }
+  },
+}

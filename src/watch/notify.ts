@@ -1,0 +1,70 @@
+/**
+ * @fileoverview Sends stored events that were not sent yet: a JSON webhook and a Markdown summary
+ * for an issue tracker. An event is marked sent only after every channel took it, so a channel that
+ * is down gets the same events on the next round (at least once, never silently dropped). A
+ * critical event about a release carries the answer of `respond` for that release.
+ */
+import { writeFile } from 'node:fs/promises'
+import type { Severity } from '../model/finding.js'
+import type { WatchContext } from './context.js'
+import type { WatchEvent } from './model.js'
+import { respond, type RespondQuery, type RespondResult } from './respond/respond.js'
+
+export interface Channels {
+  /** POST one JSON document per batch here */
+  readonly webhook?: string
+  /** write the batch as Markdown to this file (replaced each time) */
+  readonly markdownFile?: string
+  /** events below this are stored but not sent (default high) */
+  readonly minSeverity?: Severity
+}
+
+export interface Notification {
+  readonly tool: 'stagelight'
+  readonly kind: 'watch-events'
+  readonly events: readonly WatchEvent[]
+  /** for each critical event about a release: who holds it and what to go back to */
+  readonly responses: readonly RespondResult[]
+}
+
+const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+
+export function markdownSummary(events: readonly WatchEvent[], responses: readonly RespondResult[] = []): string {
+  const lines = [`## stagelight watch: ${events.length} event${events.length === 1 ? '' : 's'}`, '', '| severity | release | analysis | finding |', '| --- | --- | --- | --- |']
+  for (const e of events) lines.push(`| ${e.severity} | \`${escapeCell(e.target)}@${escapeCell(e.version)}\` | ${e.analysis} | ${escapeCell(e.message)} |`)
+  for (const r of responses) {
+    lines.push('', `### Who holds ${r.query}`, '')
+    if (r.affected.length === 0) lines.push(`None of the ${r.inventoriesSearched} registered inventories.`)
+    for (const a of r.affected) lines.push(`- **${a.inventory}**: ${a.name}@${a.version} via ${a.path.join(' › ')} — rollback ${a.rollback ?? 'none known'}, fix ${a.fix ?? 'none known'}`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** The release a target's event is about, as a respond query; only package ecosystems have inventories to search. */
+const releaseQuery = (e: WatchEvent): RespondQuery | undefined => {
+  const [kind, ...rest] = e.target.split(':')
+  const name = rest.join(':')
+  return kind === 'npm' || kind === 'deb' ? { kind: 'release', ecosystem: kind, name, versions: [e.version] } : undefined
+}
+
+export async function notifyPending(context: WatchContext, channels: Channels): Promise<number> {
+  if (!channels.webhook && !channels.markdownFile) return 0
+  const events = await context.store.unnotified(channels.minSeverity ?? 'high')
+  if (events.length === 0) return 0
+  const responses: RespondResult[] = []
+  const asked = new Set<string>()
+  for (const e of events) {
+    const query = e.severity === 'critical' ? releaseQuery(e) : undefined
+    if (!query || asked.has(`${e.target}@${e.version}`)) continue
+    asked.add(`${e.target}@${e.version}`)
+    responses.push(await respond(context.store, query))
+  }
+  const body: Notification = { tool: 'stagelight', kind: 'watch-events', events, responses }
+  if (channels.webhook) {
+    const response = await fetch(channels.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
+    if (!response.ok) throw new Error(`webhook ${new URL(channels.webhook).host} answered HTTP ${response.status}; the events will be sent again`)
+  }
+  if (channels.markdownFile) await writeFile(channels.markdownFile, markdownSummary(events, responses))
+  await context.store.markNotified(events.map((e) => e.id))
+  return events.length
+}
