@@ -185,7 +185,8 @@ const isRelative = (s: string): boolean => s.startsWith('./') || s.startsWith('.
 function pushChildren(node: N, into: N[]): void {
   const record = node as unknown as Record<string, unknown>
   for (const key in record) {
-    if (key === 'type' || key === 'start' || key === 'end' || key === 'value' || key === 'regex' || key === 'raw') continue
+    // `value` is a node in properties and methods (a Literal's value is not: it has no `type`)
+    if (key === 'type' || key === 'start' || key === 'end' || key === 'regex' || key === 'raw') continue
     const v = record[key]
     if (v === null || typeof v !== 'object') continue
     if (Array.isArray(v)) {
@@ -658,8 +659,10 @@ class Analysis {
 
   behaviour(): BehaviourFacts {
     const hasNet = this.network.length > 0
-    const runsSomething = this.chmods.length > 0 || this.exec.some((e) => !e.literal || e.detached === true)
-    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && !this.checksum ? (this.chmods[0] ?? this.exec.find((e) => !e.literal || e.detached === true)) : undefined
+    // running the download: a program whose path is computed (not a named tool run on computed arguments), or detached
+    const runsDownload = (e: ExecSite): boolean => e.command === undefined || e.detached === true
+    const runsSomething = this.chmods.length > 0 || this.exec.some(runsDownload)
+    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && !this.checksum ? (this.chmods[0] ?? this.exec.find(runsDownload)) : undefined
     return {
       flows: this.flows,
       identity: this.identity,
@@ -845,7 +848,16 @@ class Analysis {
           const out = String(l) + String(r)
           return out.length > MAX_VALUE_CHARS ? undefined : out
         }
-        if (typeof l !== 'number' || typeof r !== 'number') return node.operator === '===' || node.operator === '==' ? Number(l === r) : node.operator === '!==' || node.operator === '!=' ? Number(l !== r) : undefined
+        if (typeof l !== 'number' || typeof r !== 'number') {
+          if (node.operator === '===' || node.operator === '==') return Number(l === r)
+          if (node.operator === '!==' || node.operator === '!=') return Number(l !== r)
+          // arithmetic coerces strings as JavaScript does: '0x1f' - 0 is 31
+          const ln = Number(l)
+          const rn = Number(r)
+          if (Number.isNaN(ln) || Number.isNaN(rn)) return undefined
+          const lit = (v: number): N => ({ type: 'Literal', start: node.start, end: node.start, value: v })
+          return this.evalValue({ ...node, left: lit(ln), right: lit(rn) }, scope, env, budget, depth + 1)
+        }
         switch (node.operator) {
           case '-': return l - r
           case '*': return l * r
@@ -1350,7 +1362,9 @@ class Analysis {
             const fnDecoder = this.userDecoder(callee.name, s)
             if (fnDecoder) facts.decoder = fnDecoder
           }
-          for (const a of n.arguments ?? []) stack.push({ n: a, s, d })
+          // pushed last to first, so strings come out in argument order (`path.join(home, '.aws', 'credentials')`)
+          const callArgs = n.arguments ?? []
+          for (let i = callArgs.length - 1; i >= 0; i--) stack.push({ n: callArgs[i] as N, s, d })
           continue
         }
         case 'FunctionExpression':
@@ -1752,7 +1766,7 @@ function tokenScan(text: string, a: Analysis): void {
 
 /** Files without any of these tokens cannot hold a site the AST would find: they are only token-scanned. */
 const INTERESTING =
-  /\beval\b|\bFunction\s*\(|\bchild_process\b|spawn_sync|\bvm\b|runIn(?:This|New)?Context|compileFunction|\bfetch\s*\(|XMLHttpRequest|WebSocket|['"`](?:node:)?(?:https?|http2|net|tls|dgram|dns|axios|node-fetch|got|request|undici|superagent|needle|phin|ws|cross-fetch|isomorphic-fetch)['"`]|homedir|\.npmrc|\.ssh|id_rsa|\.aws|\.git-credentials|\.gitconfig|\.docker|\.kube|\.netrc|Login Data|wallet|keystore|\brequire\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]|_0x[0-9a-fA-F]{4}|\.constructor\s*\(|process\.env\s*[,)\]]|\.\.\.\s*process\.env|\bin\s+process\.env|writeFile|createWriteStream|appendFile|copyFile|process\.binding|_linkedBinding|\bimport\s*\(\s*['"`]\.|\bpush\b[^;]{0,40}\bshift\b/
+  /\beval\b|\bFunction\s*\(|\bchild_process\b|spawn_sync|\bvm\b|runIn(?:This|New)?Context|compileFunction|\bfetch\s*\(|XMLHttpRequest|WebSocket|['"`](?:node:)?(?:https?|http2|net|tls|dgram|dns|axios|node-fetch|got|request|undici|superagent|needle|phin|ws|cross-fetch|isomorphic-fetch)['"`]|homedir|\.npmrc|\.ssh|id_rsa|\.aws|\.git-credentials|\.gitconfig|\.docker|\.kube|\.netrc|Login Data|wallet|keystore|\brequire\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]|_0x[0-9a-fA-F]{4}|\.constructor\s*\(|process\.env\s*[,)\]]|\.\.\.\s*process\.env|\bin\s+process\.env|writeFile|createWriteStream|appendFile|copyFile|process\.binding|_linkedBinding|\bimport\s*\(\s*['"`]\.|\bpush\b[^;]{0,40}\bshift\b|module\.constructor|_compile\b|\bethereum\b|prototype\.(?:open|send)\b|\breaddir|\brmSync\b|\brmdir|\bunlink|\bhostname\s*\(|\buserInfo\b|networkInterfaces|\bWorker\s*\(|\bexecPath\b|=\s*require\b|\b(?:global|globalThis|window)\s*\[|\bInfinity\b|while\s*\(\s*(?:true|1|!0)\s*\)|for\s*\(\s*;\s*;|authorized_keys|\bchmod|Buffer\.from\([^)]*['"`](?:base64|hex)|\batob\s*\(|fromCharCode/
 
 const ROTATION = /\[\s*(['"])push\1\s*\]\s*\(\s*([\w$]+)\s*\[\s*(['"])shift\3\s*\]\s*\(\s*\)\s*\)|\b([\w$]+)\.push\(\s*\4\.shift\(\)\s*\)/
 
