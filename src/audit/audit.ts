@@ -9,7 +9,8 @@ import type { Finding } from '../model/finding.js'
 import { type Fact, type Report } from '../model/report.js'
 import { applyIgnores, type StagelightConfig } from '../policy/config.js'
 import { loadRegistryConfig } from '../sources/npm/npmrc.js'
-import { AdvisoryStore, advisoryFindings, bulkKey, mergeAdvisoryMatches, queryNpmBulkAdvisories, type AdvisoryMatch, type UnevaluatedRange } from './advisories/index.js'
+import { AdvisoryStore, advisoryFindings, bulkKey, mergeAdvisoryMatches, packageKey, queryNpmBulkAdvisories, type AdvisoryMatch, type UnevaluatedRange } from './advisories/index.js'
+import { DATABASE_MAX_AGE_MS, describeDatabase, osvEcosystemOf, readDatabase, updateDatabase, type Database } from './advisories/database.js'
 import { debianSource, readInventory } from './inventory/index.js'
 import { DEFAULT_SIGNAL_POLICY, loadPopularNames, RegistryClient, registrySignals } from './registry/index.js'
 import { redactSecrets } from './redact.js'
@@ -25,8 +26,12 @@ export interface AuditOptions {
   readonly offline?: boolean
   /** registry URL overriding .npmrc */
   readonly registry?: string
-  /** OSV sources: directories, zip exports or record files */
+  /** OSV sources: directories, zip exports or record files; when given, they replace the downloaded databases */
   readonly advisories?: readonly string[]
+  /** use the OSV databases in the cache, updating them first unless offline (default true) */
+  readonly advisoryDatabase?: boolean
+  /** where the OSV exports are downloaded from (default osv.dev's bucket) */
+  readonly osvUrl?: string
   /** skip registry documents (signals) entirely */
   readonly registrySignals?: boolean
   readonly config?: StagelightConfig
@@ -53,6 +58,32 @@ const about = (pkg: PackageRef, lockfile: string, finding: Finding): Finding => 
   path: lockfile,
   data: { ...finding.data, package: { name: pkg.name, version: pkg.version, purl: pkg.purl, ecosystem: pkg.ecosystem, ...(pkg.location ? { location: pkg.location } : {}) } },
 })
+
+/** osv.dev's CVE records (converted from NVD, with GIT ranges): no package matches, but the scores Debian's records lack. */
+const SEVERITY_DATABASES = ['GIT']
+
+/**
+ * The cached OSV database of one ecosystem, revalidated first when online and last checked more than
+ * a day ago. A failed update falls back to the cached copy, said so; no copy at all is "missing".
+ */
+async function usableDatabase(
+  ecosystem: string,
+  options: AuditOptions,
+  progress: (message: string) => void,
+  now: Date,
+): Promise<{ database: Database; warning?: string } | { missing: string }> {
+  const cached = await readDatabase(options.cacheDir, ecosystem)
+  const fresh = 'database' in cached && now.getTime() - Date.parse(cached.database.meta.checkedAt) < DATABASE_MAX_AGE_MS
+  if (options.offline || fresh) return 'database' in cached ? cached : { missing: `${cached.missing}${options.offline ? ' and --offline forbids downloading it' : ''}` }
+  progress(`updating the OSV ${ecosystem} database`)
+  try {
+    return await updateDatabase(ecosystem, { cacheDir: options.cacheDir, ...(options.osvUrl ? { baseUrl: options.osvUrl } : {}) })
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    if ('database' in cached) return { database: cached.database, warning: `the OSV ${ecosystem} database could not be updated (${reason}); the copy checked ${cached.database.meta.checkedAt} was used` }
+    return { missing: reason }
+  }
+}
 
 /** Every string of a JSON-like value with secrets redacted (iterative: finding data is shallow, but never trusted to be). */
 function redactValue(value: unknown): unknown {
@@ -85,9 +116,36 @@ export async function audit(options: AuditOptions): Promise<Report> {
   // advisories: local OSV data, then the registry's bulk endpoint
   const matches = new Map<string, readonly AdvisoryMatch[]>()
   const unevaluated = new Map<string, readonly UnevaluatedRange[]>()
-  if (options.advisories?.length) {
-    progress(`loading advisories from ${options.advisories.join(', ')}`)
-    const store = await AdvisoryStore.load([...options.advisories])
+  const sources: string[] = [...(options.advisories ?? [])]
+  const databases: Database[] = []
+  if (sources.length === 0 && options.advisoryDatabase !== false) {
+    for (const ecosystem of [...new Set(packages.map((p) => osvEcosystemOf(p.ecosystem)))]) {
+      const found = await usableDatabase(ecosystem, options, progress, now)
+      if ('database' in found) {
+        databases.push(found.database)
+        sources.push(found.database.path)
+        if (found.warning) facts.push({ label: `OSV ${ecosystem} database update`, value: found.warning })
+      } else {
+        facts.push({ label: `OSV ${ecosystem} database`, value: `not available: ${found.missing}` })
+        incomplete.push(`advisories for ${ecosystem} packages were not checked: ${found.missing} (run \`stagelight advisories update\`, or give --advisories)`)
+      }
+    }
+    // databases read only for the severities their records state (CVE records behind Debian's), when the user downloaded them
+    if (databases.length > 0) {
+      for (const ecosystem of SEVERITY_DATABASES) {
+        if (!('database' in (await readDatabase(options.cacheDir, ecosystem, false)))) continue
+        const found = await usableDatabase(ecosystem, options, progress, now)
+        if ('database' in found) {
+          databases.push(found.database)
+          sources.push(found.database.path)
+        }
+      }
+    }
+  }
+  if (sources.length > 0) {
+    progress(`loading advisories from ${sources.join(', ')}`)
+    const only = new Set(packages.map((p) => (p.ecosystem === 'deb' ? packageKey('deb', debianSource(p).name) : packageKey(p.ecosystem, p.name))))
+    const store = await AdvisoryStore.load(sources, { only })
     for (const p of packages) {
       // Debian advisories name source packages (xz-utils), dpkg lists binary ones (liblzma5)
       const query = p.ecosystem === 'deb' ? { ecosystem: p.ecosystem, ...debianSource(p) } : p
@@ -96,9 +154,11 @@ export async function audit(options: AuditOptions): Promise<Report> {
       unevaluated.set(key(p), found.unevaluated)
     }
     const { stats } = store
-    facts.push({ label: 'OSV advisories', value: `${stats.records} record(s) from ${options.advisories.join(', ')}${stats.withdrawn ? `; ${stats.withdrawn} withdrawn` : ''}${stats.skipped.length ? `; ${stats.skipped.length} invalid record(s) skipped` : ''}` })
-  } else {
-    facts.push({ label: 'OSV advisories', value: 'not consulted (give --advisories <OSV dir|zip|json>)' })
+    const counts = `${stats.records} record(s) about these packages${stats.filtered ? ` (of ${stats.records + stats.filtered} read)` : ''}${stats.withdrawn ? `; ${stats.withdrawn} withdrawn` : ''}${stats.skipped.length ? `; ${stats.skipped.length} invalid record(s) skipped` : ''}`
+    for (const database of databases) facts.push({ label: `OSV ${database.ecosystem} database`, value: `${describeDatabase(database, stats.newestModified)} (${database.meta.url})` })
+    facts.push({ label: 'OSV advisories', value: databases.length > 0 && !options.advisories?.length ? counts : `${counts}, from ${sources.join(', ')}` })
+  } else if (options.advisoryDatabase === false) {
+    facts.push({ label: 'OSV advisories', value: 'not consulted (--no-advisory-database and no --advisories)' })
   }
   if (npmPackages.length > 0) {
     if (options.offline) {
@@ -158,7 +218,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
     facts.push({ label: 'registry', value: `${registry}: ${names.length} package document(s), ${stats.requests} request(s), ${stats.cacheHits} from cache, ${stats.notModified} revalidated` })
     if (unavailable.length) incomplete.push(`${unavailable.length} package document(s) unavailable, so their signals were not checked: ${unavailable.slice(0, 5).join(', ')}${unavailable.length > 5 ? ', …' : ''}`)
   } else if (npmPackages.length > 0) {
-    facts.push({ label: 'registry', value: 'not consulted (--no-registry)' })
+    facts.push({ label: 'registry', value: 'not consulted (--no-registry-signals)' })
   }
 
   // policy: ignores with reasons and expiry dates

@@ -3,6 +3,7 @@
  * asked (or hosts the caller names), never from https to http; the body read with a size cap, so a
  * hostile or broken server cannot make audit hold gigabytes; a time-out for the whole exchange.
  */
+import { open } from 'node:fs/promises'
 
 export interface BoundedRequest {
   readonly method?: 'GET' | 'POST'
@@ -67,36 +68,85 @@ async function readCapped(response: Response, maxBytes: number, url: URL): Promi
   return Buffer.concat(chunks, size)
 }
 
-/** One request; 2xx bodies are read (capped), other statuses are answered without their body. */
-export async function boundedRequest(target: string, request: BoundedRequest): Promise<BoundedResponse> {
-  const signal = AbortSignal.timeout(request.timeoutMs)
+/** Sends the request and follows redirects within the allowed hosts; the final response's body is left unread. */
+async function follow(target: string, request: Omit<BoundedRequest, 'maxBytes'>, signal: AbortSignal): Promise<{ response: Response; url: URL }> {
   const origin = new URL(target)
   const allowed = new Set([origin.host.toLowerCase(), ...(request.redirectHosts ?? []).map((h) => h.toLowerCase())])
+  const maxRedirects = request.maxRedirects ?? 5
   let url = origin
   let method = request.method ?? 'GET'
   let body = request.body
   for (let hop = 0; ; hop++) {
     const response = await fetch(url, { method, headers: request.headers ?? {}, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal })
-    if (REDIRECTS.has(response.status)) {
-      await response.body?.cancel().catch(() => undefined)
-      const location = response.headers.get('location')
-      if (!location) throw new HttpError(`${shownUrl(url)} answered HTTP ${response.status} without a Location`, false, response.status)
-      if (hop >= (request.maxRedirects ?? 5)) throw new HttpError(`${shownUrl(origin)}: more than ${request.maxRedirects ?? 5} redirects`, false, response.status)
-      const next = new URL(location, url)
-      if (!allowed.has(next.host.toLowerCase())) throw new HttpError(`${shownUrl(url)} redirected to another host (${next.host}); not followed`, false, response.status)
-      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new HttpError(`${shownUrl(url)} redirected from https to ${next.protocol}; not followed`, false, response.status)
-      // 303 (and, as browsers do, 301/302 after a POST) turn into a GET without a body
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-        method = 'GET'
-        body = undefined
-      }
-      url = next
-      continue
+    if (!REDIRECTS.has(response.status)) return { response, url }
+    await response.body?.cancel().catch(() => undefined)
+    const location = response.headers.get('location')
+    if (!location) throw new HttpError(`${shownUrl(url)} answered HTTP ${response.status} without a Location`, false, response.status)
+    if (hop >= maxRedirects) throw new HttpError(`${shownUrl(origin)}: more than ${maxRedirects} redirects`, false, response.status)
+    const next = new URL(location, url)
+    if (!allowed.has(next.host.toLowerCase())) throw new HttpError(`${shownUrl(url)} redirected to another host (${next.host}); not followed`, false, response.status)
+    if (url.protocol === 'https:' && next.protocol !== 'https:') throw new HttpError(`${shownUrl(url)} redirected from https to ${next.protocol}; not followed`, false, response.status)
+    // 303 (and, as browsers do, 301/302 after a POST) turn into a GET without a body
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET'
+      body = undefined
     }
-    if (response.status < 200 || response.status >= 300) {
-      await response.body?.cancel().catch(() => undefined)
-      return { status: response.status, url: url.href, headers: response.headers, body: Buffer.alloc(0) }
-    }
-    return { status: response.status, url: url.href, headers: response.headers, body: await readCapped(response, request.maxBytes, url) }
+    url = next
   }
+}
+
+/** One request; 2xx bodies are read (capped), other statuses are answered without their body. */
+export async function boundedRequest(target: string, request: BoundedRequest): Promise<BoundedResponse> {
+  const signal = AbortSignal.timeout(request.timeoutMs)
+  const { response, url } = await follow(target, request, signal)
+  if (response.status < 200 || response.status >= 300) {
+    await response.body?.cancel().catch(() => undefined)
+    return { status: response.status, url: url.href, headers: response.headers, body: Buffer.alloc(0) }
+  }
+  return { status: response.status, url: url.href, headers: response.headers, body: await readCapped(response, request.maxBytes, url) }
+}
+
+export interface DownloadResult {
+  readonly status: number
+  readonly url: string
+  readonly headers: Headers
+  /** bytes written (2xx only) */
+  readonly bytes: number
+}
+
+/**
+ * One GET whose 2xx body is streamed into `file` (never held in memory), passing each chunk to
+ * `onChunk` (for hashes) and stopping at the cap; other statuses write nothing.
+ */
+export async function boundedDownload(target: string, file: string, request: BoundedRequest & { readonly onChunk?: (chunk: Uint8Array) => void }): Promise<DownloadResult> {
+  const signal = AbortSignal.timeout(request.timeoutMs)
+  const { response, url } = await follow(target, request, signal)
+  if (response.status < 200 || response.status >= 300 || !response.body) {
+    await response.body?.cancel().catch(() => undefined)
+    return { status: response.status, url: url.href, headers: response.headers, bytes: 0 }
+  }
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  if (Number.isFinite(declared) && declared > request.maxBytes) {
+    await response.body.cancel().catch(() => undefined)
+    throw new HttpError(`${shownUrl(url)} announced ${declared} bytes, more than the ${request.maxBytes}-byte limit`, false)
+  }
+  const handle = await open(file, 'w')
+  let bytes = 0
+  try {
+    const reader = response.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      bytes += value.byteLength
+      if (bytes > request.maxBytes) {
+        await reader.cancel().catch(() => undefined)
+        throw new HttpError(`${shownUrl(url)} sent more than the ${request.maxBytes}-byte limit`, false)
+      }
+      request.onChunk?.(value)
+      await handle.write(value)
+    }
+  } finally {
+    await handle.close()
+  }
+  return { status: response.status, url: url.href, headers: response.headers, bytes }
 }

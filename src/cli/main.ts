@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { EXIT } from '../errors.js'
 import { VERSION } from '../version.js'
+import { advisoriesCommand } from './commands/advisories.js'
 import { auditCommand } from './commands/audit.js'
 import { canaryCommand } from './commands/canary.js'
 import { catalogCommand } from './commands/catalog.js'
@@ -20,7 +21,7 @@ Quick start:
   $ stagelight verify foo-1.2.3.tar.gz --source https://example.org/foo.git
   $ stagelight scan . --fail-on high
   $ stagelight scan npm:some-package@1.2.3
-  $ stagelight audit --advisories osv/
+  $ stagelight advisories update && stagelight audit
   $ stagelight history https://github.com/tukaani-project/xz --window quarter
   $ stagelight canary run --baseline './old/bin/tool' --candidate './new/bin/tool'
   $ stagelight <command> --help
@@ -41,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-  for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), auditCommand(io, setExit), historyCommand(io, setExit), canaryCommand(io, setExit), watchCommand(io, setExit), respondCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
+  for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), auditCommand(io, setExit), advisoriesCommand(io, setExit), historyCommand(io, setExit), canaryCommand(io, setExit), watchCommand(io, setExit), respondCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError())
   }
   for (const sub of program.commands.flatMap((c) => c.commands)) {

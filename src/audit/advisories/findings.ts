@@ -88,7 +88,11 @@ function evidence(pkg: PackageRef, match: AdvisoryMatch, remediation: string): s
     `advisory: ${match.id}${match.aliases.length > 0 ? ` (aliases: ${match.aliases.join(', ')})` : ''}`,
     `installed: ${pkg.name} ${pkg.version} (${pkg.purl})`,
     `matched: ${match.range.ecosystem} ${match.range.text}`,
-    `severity: ${match.severity}, from ${match.severitySource}`,
+    match.malicious
+      ? 'severity: critical — malware, whatever the record states'
+      : match.severityKnown === false
+        ? `severity: unknown — ${match.severitySource}`
+        : `severity: ${match.severity}, from ${match.severitySource}`,
     `fixed versions above the installed one: ${match.fixedVersions.length > 0 ? match.fixedVersions.join(', ') : 'none known'}`,
     `remediation: ${remediation}`,
     `source: ${match.source}`,
@@ -109,6 +113,7 @@ const baseData = (pkg: PackageRef, match: AdvisoryMatch): Record<string, unknown
   lastAffected: match.lastAffected,
   range: match.range,
   severitySource: match.severitySource,
+  severityKnown: match.malicious || match.severityKnown !== false,
   ...(match.cvssScore !== undefined ? { cvssScore: match.cvssScore } : {}),
   ...(match.cwe ? { cwe: match.cwe } : {}),
   source: match.source,
@@ -126,7 +131,7 @@ export function advisoryFindings(pkg: PackageRef, matches: readonly AdvisoryMatc
         ruleId: MALICIOUS_PACKAGE,
         severity: 'critical',
         confidence: 'high',
-        message: `${pkg.name} ${pkg.version} is a known malicious version (${label})${summary}`,
+        message: `${pkg.name} ${pkg.version} is malware: a known malicious version (${label})${summary}`,
         evidence: evidence(pkg, match, remediation),
         explanation:
           `${label} records this version as malware: installing it ran the attacker's code. Remove it, and treat every machine and CI runner that installed it as compromised — ` +
@@ -138,11 +143,12 @@ export function advisoryFindings(pkg: PackageRef, matches: readonly AdvisoryMatc
       continue
     }
     const fixed = match.fixedVersions[0] !== undefined ? `; fixed in ${match.fixedVersions[0]}` : match.lastAffected.length > 0 ? '; no fixed version' : '; no fix known'
+    const unknown = match.severityKnown === false ? ' (severity unknown)' : ''
     findings.push({
       ruleId: KNOWN_VULNERABILITY,
       severity: match.severity,
       confidence: 'high',
-      message: `${pkg.name} ${pkg.version} is affected by ${label}${summary}${fixed}`,
+      message: `${pkg.name} ${pkg.version} is affected by ${label}${summary}${fixed}${unknown}`,
       evidence: evidence(pkg, match, remediation),
       explanation: `${pkg.version} lies in the affected range of ${label} (${match.range.text}). ${remediation}`,
       references: references(match),

@@ -3,7 +3,21 @@ export { compareDebianVersions, debianVersionProblem, parseDebianVersion, type D
 export { cvss2BaseScore, cvss3BaseScore, severityOfScore, severityOfWord, type CvssScore } from './cvss.js'
 export { mapEcosystem, parseOsvRecord, type OsvAffected, type OsvParse, type OsvRange, type OsvRecord, type OsvSeverity } from './osv.js'
 export { DPKG_ORDERING, SEMVER_ORDERING, evaluateRange, orderingFor, sameVersion, sortEvents, type RangeResult, type VersionOrdering } from './ranges.js'
-export { AdvisoryStore, advisorySeverity, isMaliciousRecord, type AdvisoryStoreOptions } from './store.js'
+export { AdvisoryStore, advisorySeverity, isMaliciousRecord, packageKey, statedSeverity, UNKNOWN_SEVERITY_SOURCE, type AdvisoryStoreOptions } from './store.js'
+export {
+  DATABASE_MAX_AGE_MS,
+  DEFAULT_DATABASE_ECOSYSTEMS,
+  OSV_EXPORT_URL,
+  describeDatabase,
+  exportUrl,
+  osvEcosystemOf,
+  readDatabase,
+  updateDatabase,
+  type Database,
+  type DatabaseMeta,
+  type UpdateOptions,
+  type UpdateResult,
+} from './database.js'
 export {
   ADVISORY_RANGE_UNEVALUATED,
   KNOWN_VULNERABILITY,

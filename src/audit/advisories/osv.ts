@@ -31,6 +31,8 @@ export interface OsvRecord {
   readonly published?: string
   readonly withdrawn?: string
   readonly aliases: readonly string[]
+  /** ids of the upstream vulnerabilities (Debian's `DEBIAN-CVE-…` records name their CVE here, not in aliases) */
+  readonly upstream: readonly string[]
   readonly summary: string
   readonly severity: readonly OsvSeverity[]
   /** `database_specific.severity` (GHSA: LOW, MODERATE, HIGH, CRITICAL), the only database-specific field used */
@@ -161,6 +163,7 @@ export function parseOsvRecord(value: unknown): OsvParse {
       ...(published ? { published } : {}),
       ...(withdrawn ? { withdrawn } : {}),
       aliases: stringArray(v.aliases, 'aliases'),
+      upstream: stringArray(v.upstream, 'upstream'),
       summary: summary || firstLine(details),
       severity: severities(v.severity, 'severity'),
       ...(databaseSeverity ? { databaseSeverity } : {}),

@@ -25,6 +25,12 @@ export interface AdvisoryStoreOptions {
   readonly maxZipBytes?: number
   /** a zip export expanding to more than this many times its own size (past the first 64 MiB) is refused as a bomb (default 200, as for artifacts) */
   readonly maxZipRatio?: number
+  /**
+   * Keep only records naming one of these packages (`ecosystem` and name, as {@link packageKey}
+   * builds them): a whole ecosystem's export holds hundreds of thousands of records, an inventory
+   * needs a few. Severities stated by the other records are still kept, for aliases.
+   */
+  readonly only?: ReadonlySet<string>
 }
 
 const MiB = 1024 * 1024
@@ -46,7 +52,13 @@ interface IndexEntry {
   readonly affected: OsvAffected
 }
 
-const keyOf = (ecosystem: Ecosystem, name: string): string => `${ecosystem}\u0000${name}`
+/**
+ * The index key of a package. OSV matches npm names without regard to case (a GHSA record naming
+ * `Axios` is about axios: the registry treats names that differ only in case as one package since
+ * it refused new mixed-case names), and Debian package names are lower case by policy.
+ */
+export const packageKey = (ecosystem: Ecosystem, name: string): string => `${ecosystem}\u0000${name.toLowerCase()}`
+const keyOf = packageKey
 
 const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code
 
@@ -57,6 +69,11 @@ class Loader {
   readonly byId = new Map<string, Loaded>()
   readonly skipped: SkippedRecord[] = []
   readonly withdrawnIds = new Set<string>()
+  /** the highest severity any record states, by each id it is known by (its own and its aliases) */
+  readonly statedSeverity = new Map<string, { severity: Severity; source: string; id: string }>()
+  /** records left out because they name no package of the inventory */
+  filtered = 0
+  newestModified = ''
   files = 0
   duplicates = 0
   readonly maxBytes: number
@@ -209,6 +226,19 @@ class Loader {
       this.withdrawnIds.add(record.id)
       return
     }
+    if (record.modified > this.newestModified) this.newestModified = record.modified
+    const stated = statedSeverity(record)
+    if (stated) {
+      for (const id of [record.id, ...record.aliases]) {
+        const known = this.statedSeverity.get(id)
+        if (!known || SEVERITY_RANK[stated.severity] > SEVERITY_RANK[known.severity]) this.statedSeverity.set(id, { ...stated, id: record.id })
+      }
+    }
+    const only = this.options.only
+    if (only && !record.affected.some((a) => a.name !== undefined && a.ecosystem !== undefined && isWanted(only, a.ecosystem, a.name))) {
+      this.filtered++
+      return
+    }
     const previous = this.byId.get(record.id)
     if (previous) {
       this.duplicates++
@@ -280,8 +310,15 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number, acc
   })
 }
 
-/** The severity of an advisory for one package: CVSS v3 scored from its vector, else v2, else the database's word. */
-export function advisorySeverity(record: OsvRecord, affected?: OsvAffected): { severity: Severity; source: string; score?: number } {
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 }
+
+const isWanted = (only: ReadonlySet<string>, osvEcosystem: string, name: string): boolean => {
+  const ecosystem = mapEcosystem(osvEcosystem)
+  return ecosystem !== undefined && only.has(keyOf(ecosystem, name))
+}
+
+/** The severity a record states itself (for one affected entry when given): CVSS v3 scored from its vector, else v2, else the database's word, else Ubuntu's priority. */
+export function statedSeverity(record: OsvRecord, affected?: OsvAffected): { severity: Severity; source: string; score?: number } | undefined {
   const list: readonly OsvSeverity[] = affected && affected.severity.length > 0 ? affected.severity : record.severity
   const scored = (type: string, score: (v: string) => CvssScore | undefined): CvssScore | undefined =>
     list
@@ -295,9 +332,33 @@ export function advisorySeverity(record: OsvRecord, affected?: OsvAffected): { s
   const ubuntu = list.find((s) => s.type === 'Ubuntu')
   const ubuntuSeverity = ubuntu ? severityOfWord(ubuntu.score) : undefined
   if (ubuntu && ubuntuSeverity) return { severity: ubuntuSeverity, source: `Ubuntu priority ${ubuntu.score}` }
-  const v4 = list.find((s) => s.type === 'CVSS_V4')
-  if (v4) return { severity: 'medium', source: `${v4.score} (CVSS v4 is not scored here; medium assumed)` }
-  return { severity: 'medium', source: 'not stated by the advisory (medium assumed)' }
+  return undefined
+}
+
+/** Said of an advisory no record gives a severity for: it is not known, and a finding still needs a level. */
+export const UNKNOWN_SEVERITY_SOURCE = 'unknown: neither the advisory nor its aliases in the loaded data state one (reported as medium)'
+
+/**
+ * The severity of an advisory for one package: its own, else the highest its aliases and upstream
+ * ids state elsewhere in the loaded data (a Debian record names its CVE; the CVE's or a GHSA's record
+ * carries the score), else unknown.
+ */
+export function advisorySeverity(
+  record: OsvRecord,
+  affected?: OsvAffected,
+  aliasSeverity?: (id: string) => { severity: Severity; source: string; id: string } | undefined,
+): { severity: Severity; source: string; score?: number; known: boolean } {
+  const own = statedSeverity(record, affected)
+  if (own) return { ...own, known: true }
+  let best: { severity: Severity; source: string; id: string } | undefined
+  for (const id of [...record.aliases, ...record.upstream]) {
+    const found = aliasSeverity?.(id)
+    if (found && found.id !== record.id && (!best || SEVERITY_RANK[found.severity] > SEVERITY_RANK[best.severity])) best = found
+  }
+  if (best) return { severity: best.severity, source: `${best.id}, an alias: ${best.source}`, known: true }
+  const v4 = (affected && affected.severity.length > 0 ? affected.severity : record.severity).find((s) => s.type === 'CVSS_V4')
+  if (v4) return { severity: 'medium', source: `${v4.score} (a CVSS v4 vector, not scored here; severity unknown, reported as medium)`, known: false }
+  return { severity: 'medium', source: UNKNOWN_SEVERITY_SOURCE, known: false }
 }
 
 export const isMaliciousRecord = (id: string, aliases: readonly string[]): boolean => id.startsWith('MAL-') || aliases.some((a) => a.startsWith('MAL-'))
@@ -310,10 +371,12 @@ const dedupeSorted = (versions: readonly string[], compare: (a: string, b: strin
 export class AdvisoryStore {
   readonly stats: AdvisoryStoreStats
   private readonly index: Map<string, IndexEntry[]>
+  private readonly stated: ReadonlyMap<string, { severity: Severity; source: string; id: string }>
 
-  private constructor(index: Map<string, IndexEntry[]>, stats: AdvisoryStoreStats) {
+  private constructor(index: Map<string, IndexEntry[]>, stats: AdvisoryStoreStats, stated: ReadonlyMap<string, { severity: Severity; source: string; id: string }>) {
     this.index = index
     this.stats = stats
+    this.stated = stated
   }
 
   /** Reads every source: directories of `*.json`, zip exports, single JSON files. */
@@ -344,8 +407,10 @@ export class AdvisoryStore {
       withdrawnIds: [...loader.withdrawnIds].sort(),
       duplicates: loader.duplicates,
       skipped: loader.skipped,
+      filtered: loader.filtered,
+      ...(loader.newestModified ? { newestModified: loader.newestModified } : {}),
     }
-    return new AdvisoryStore(index, stats)
+    return new AdvisoryStore(index, stats, loader.statedSeverity)
   }
 
   /** Number of (ecosystem, package) pairs with at least one advisory. */
@@ -371,7 +436,7 @@ export class AdvisoryStore {
     const matches: AdvisoryMatch[] = []
     const unevaluated: UnevaluatedRange[] = []
     for (const group of byRecord.values()) {
-      const result = matchRecord(pkg, group)
+      const result = matchRecord(pkg, group, (id) => this.stated.get(id))
       if (result.match) matches.push(result.match)
       else unevaluated.push(...result.unevaluated)
     }
@@ -406,7 +471,11 @@ function hitIn(pkg: AdvisoryQuery, version: string, affected: OsvAffected, onUne
   return listed !== undefined ? { kind: 'versions', ecosystem, text: `listed affected version ${listed}` } : undefined
 }
 
-function matchRecord(pkg: AdvisoryQuery, group: readonly IndexEntry[]): { match?: AdvisoryMatch; unevaluated: UnevaluatedRange[] } {
+function matchRecord(
+  pkg: AdvisoryQuery,
+  group: readonly IndexEntry[],
+  aliasSeverity: (id: string) => { severity: Severity; source: string; id: string } | undefined,
+): { match?: AdvisoryMatch; unevaluated: UnevaluatedRange[] } {
   const first = group[0] as IndexEntry
   const { record } = first.loaded
   const source = `osv:${first.loaded.source}`
@@ -453,15 +522,18 @@ function matchRecord(pkg: AdvisoryQuery, group: readonly IndexEntry[]): { match?
       const ecosystems = new Set(matchedAffected.filter((a) => a.ranges.some((r) => r.events.some((e) => 'fixed' in e && ordering.compare(e.fixed, v) === 0))).map((a) => a.ecosystem))
       return !group.some(({ affected }) => ecosystems.has(affected.ecosystem) && hitIn(pkg, v, affected) !== undefined)
     })
-  const severity = advisorySeverity(record, matched.affected)
+  const malicious = isMaliciousRecord(record.id, record.aliases)
+  // malware is critical whatever the record states: installing it was the attack
+  const severity = malicious ? { severity: 'critical' as const, source: 'malicious package (MAL- record): always critical', known: true } : advisorySeverity(record, matched.affected, aliasSeverity)
   const match: AdvisoryMatch = {
     id: record.id,
-    aliases: record.aliases,
+    aliases: [...new Set([...record.aliases, ...record.upstream])],
     summary: record.summary,
     severity: severity.severity,
     severitySource: severity.source,
-    ...(severity.score !== undefined ? { cvssScore: severity.score } : {}),
-    malicious: isMaliciousRecord(record.id, record.aliases),
+    severityKnown: severity.known,
+    ...('score' in severity && severity.score !== undefined ? { cvssScore: severity.score } : {}),
+    malicious,
     fixedVersions,
     lastAffected: bounds('last_affected', (c) => c >= 0),
     range: matched.range,

@@ -41,6 +41,8 @@ export interface AdvisoryMatch {
   readonly severity: Severity
   /** how the severity was found: `CVSS:3.1/… (9.8)`, `database_specific.severity HIGH`, `not stated` */
   readonly severitySource: string
+  /** false when no record states a severity for it: `severity` is then a stand-in, and reports say "unknown" */
+  readonly severityKnown?: boolean
   /** the CVSS base score when a vector was scored */
   readonly cvssScore?: number
   /** a MAL- record (or an advisory aliasing one): the version is malware, not a bug */
@@ -97,4 +99,8 @@ export interface AdvisoryStoreStats {
   /** records seen twice (the most recently modified one is kept) */
   readonly duplicates: number
   readonly skipped: readonly SkippedRecord[]
+  /** records left out because they name no package of the inventory */
+  readonly filtered?: number
+  /** the latest `modified` among the records read: how current the data is */
+  readonly newestModified?: string
 }

@@ -62,7 +62,7 @@ describe('advisoryFindings', () => {
     const findings = advisoryFindings(pkg, store.match(pkg))
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ ruleId: 'audit/malicious-package', severity: 'critical', confidence: 'high' })
-    expect(findings[0]?.message).toBe('evil-colors 1.4.1 is a known malicious version (MAL-2024-0001): Malicious code in evil-colors (npm)')
+    expect(findings[0]?.message).toBe('evil-colors 1.4.1 is malware: a known malicious version (MAL-2024-0001): Malicious code in evil-colors (npm)')
     expect(findings[0]?.explanation).toMatch(/rotate the credentials/)
   })
 
