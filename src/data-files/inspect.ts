@@ -9,7 +9,7 @@ import { arMembers, tarMembers, zipMembers } from './containers.js'
 import { sampledEntropy } from './entropy.js'
 import { detectFormat, formatLabel, type BinaryFormat, type Codec } from './magic.js'
 import { decodeStream, type DecodeBudget, type LimitReason } from './streams.js'
-import { decodeRun, findEncodedRuns, looksLikeShell, textRatio, type Encoding } from './text.js'
+import { decodeRun, findEncodedRuns, looksLikeJavaScript, looksLikeShell, textRatio, type Encoding } from './text.js'
 
 const MiB = 1024 * 1024
 
@@ -226,7 +226,10 @@ function kindOf(bytes: Buffer, format: BinaryFormat | undefined): ContentKind {
   for (const b of head) if (b === 0) nul++
   const ratio = textRatio(bytes)
   if (nul <= head.length / 100 && ratio >= 0.85) {
-    if (looksLikeShell(bytes.subarray(0, 256 * 1024).toString('latin1'))) return 'shell-script'
+    const sample = bytes.subarray(0, 256 * 1024).toString('latin1')
+    // JavaScript (a compressed `.min.js.gz` bundle, decoded) is not a shell script, whatever some of its lines look like
+    if (looksLikeJavaScript(sample)) return nul === 0 && ratio >= 0.95 ? 'text' : 'data'
+    if (looksLikeShell(sample)) return 'shell-script'
     if (nul === 0 && ratio >= 0.95) return 'text'
   }
   return 'data'

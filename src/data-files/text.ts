@@ -112,3 +112,17 @@ export function decodeRun(text: string, run: EncodedRun, maxBytes: number): Buff
   const limit = run.encoding === 'hex' ? maxBytes * 2 : Math.floor(maxBytes / 3) * 4
   return Buffer.from(body.slice(0, limit), run.encoding)
 }
+
+/** Constructs only JavaScript has (a shell function is `name() {`, never `function (`, `=>`, `this.x` or `.prototype`). */
+const JS_MARKER = /\bfunction\s*\(|=>|\bthis\.[\w$]|\.prototype\b|\bvar\s+[\w$]+\s*=|\)\s*\{\s*return\b/g
+
+/**
+ * True when text is JavaScript (minified or not): many constructs no shell script has. Decoded
+ * data is classified by this before the shell test, so a gzipped bundle is not a "shell script".
+ */
+export function looksLikeJavaScript(text: string): boolean {
+  JS_MARKER.lastIndex = 0
+  let n = 0
+  for (let m = JS_MARKER.exec(text); m && n < 20; m = JS_MARKER.exec(text)) n++
+  return n >= 20
+}
