@@ -42,11 +42,43 @@ export interface AuditOptions {
 
 const key = (p: PackageRef): string => `${p.ecosystem}:${p.name}@${p.version}`
 
-/** Every package once, whatever number of places the tree holds it in. */
+/** Every package once, whatever number of places the tree holds it in; the place nearest the project stands for it. */
 function unique(packages: readonly PackageRef[]): PackageRef[] {
   const seen = new Map<string, PackageRef>()
-  for (const p of packages) if (!seen.has(key(p))) seen.set(key(p), p)
+  for (const p of packages) {
+    const known = seen.get(key(p))
+    if (!known || (p.dependencyPath !== undefined && (known.dependencyPath === undefined || p.dependencyPath.length < known.dependencyPath.length))) seen.set(key(p), p)
+  }
   return [...seen.values()]
+}
+
+const purlOf = (f: Finding): string | undefined => {
+  const fromPackage = (f.data?.['package'] as { purl?: unknown } | undefined)?.purl
+  const purl = typeof fromPackage === 'string' ? fromPackage : f.data?.['purl']
+  return typeof purl === 'string' ? purl : undefined
+}
+
+/**
+ * Where a package finding sits in the dependency graph: the chain from the project (in the evidence,
+ * as data, and as the SARIF logical location), and an identity — rule, package, version, path and
+ * advisory — that SARIF fingerprints are made of, so one advisory at two versions or paths stays two alerts.
+ */
+function placeInGraph(f: Finding, byPurl: ReadonlyMap<string, PackageRef>): Finding {
+  const purl = purlOf(f)
+  const pkg = purl !== undefined ? byPurl.get(purl) : undefined
+  if (!pkg) return f
+  const path = pkg.dependencyPath ?? []
+  const chain = path.length > 0 ? path.join(' > ') : undefined
+  const advisory = typeof f.data?.['advisory'] === 'string' ? f.data['advisory'] : ''
+  return {
+    ...f,
+    ...(chain ? { evidence: `dependency path: ${chain}${f.evidence ? `\n${f.evidence}` : ''}` } : {}),
+    data: {
+      ...f.data,
+      ...(path.length > 0 ? { dependencyPath: path, logicalLocation: path.join('>') } : {}),
+      identity: [f.ruleId, pkg.ecosystem, pkg.name, pkg.version, path.join('>'), advisory].join('\u0000'),
+    },
+  }
 }
 
 /**
@@ -56,7 +88,10 @@ function unique(packages: readonly PackageRef[]): PackageRef[] {
 const about = (pkg: PackageRef, lockfile: string, finding: Finding): Finding => ({
   ...finding,
   path: lockfile,
-  data: { ...finding.data, package: { name: pkg.name, version: pkg.version, purl: pkg.purl, ecosystem: pkg.ecosystem, ...(pkg.location ? { location: pkg.location } : {}) } },
+  data: {
+    ...finding.data,
+    package: { name: pkg.name, version: pkg.version, purl: pkg.purl, ecosystem: pkg.ecosystem, ...(pkg.location ? { location: pkg.location } : {}), ...(pkg.dependencyPath ? { dependencyPath: pkg.dependencyPath } : {}) },
+  },
 })
 
 /** osv.dev's CVE records (converted from NVD, with GIT ranges): no package matches, but the scores Debian's records lack. */
@@ -225,7 +260,8 @@ export async function audit(options: AuditOptions): Promise<Report> {
   const ignores = options.config?.audit?.ignore ?? []
   const { kept, ignored, expired } = applyIgnores(findings, ignores, now, options.configPath ?? 'stagelight.config.json')
   if (ignored.length) facts.push({ label: 'ignored by policy', value: `${ignored.length} finding(s) (${[...new Set(ignored.map((i) => i.entry.rule))].join(', ')})` })
-  const all = [...kept, ...expired].map(redactFinding)
+  const byPurlRef = new Map(packages.map((p) => [p.purl, p]))
+  const all = [...kept, ...expired].map((f) => redactFinding(placeInGraph(f, byPurlRef)))
   if (packages.length === 0) incomplete.push(`${lockfile} names no package audit can check (${inventory.format}): nothing was checked`)
 
   const byPurl = new Map<string, Finding[]>()
@@ -238,7 +274,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
   }
   const perPackage = packages.map((p) => {
     const own = byPurl.get(p.purl) ?? []
-    return { name: p.name, version: p.version, purl: p.purl, ecosystem: p.ecosystem, source: p.source, dev: p.dev ?? false, findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity })) }
+    return { name: p.name, version: p.version, purl: p.purl, ecosystem: p.ecosystem, source: p.source, dev: p.dev ?? false, ...(p.dependencyPath ? { dependencyPath: p.dependencyPath } : {}), findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity })) }
   })
   return assembleReport({
     command: 'audit',

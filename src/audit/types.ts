@@ -22,6 +22,8 @@ export interface PackageRef {
   readonly dev?: boolean
   /** where in the dependency tree it sits (`node_modules/a/node_modules/b`), when known */
   readonly location?: string
+  /** the shortest chain of dependencies from the project to it (`['vitest', 'vite', 'esbuild']`), when the inventory records the graph */
+  readonly dependencyPath?: readonly string[]
 }
 
 export interface Inventory {

@@ -33,19 +33,29 @@ function fallbackDescriptor(id: string, severity: Severity): ReportingDescriptor
   return { id, name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')), shortDescription: { text: id }, defaultConfiguration: { level: LEVEL[severity] }, properties: { tags: ['security'], 'security-severity': SECURITY_SEVERITY[severity] } }
 }
 
-/** The same finding keeps its fingerprint when lines move: rule, path and the message, not the line number. */
-const fingerprint = (f: Finding): string => createHash('sha256').update(`${f.ruleId}\u0000${f.path ?? ''}\u0000${f.message.replace(/\d+/g, '#')}`).digest('hex').slice(0, 32)
+/**
+ * The same finding keeps its fingerprint when lines move: rule, path and the message, not the line
+ * number — or the identity an analysis states (`data.identity`: audit's rule, package, version and
+ * dependency path), where numbers in the message are what tells two findings apart.
+ */
+const fingerprint = (f: Finding): string => {
+  const identity = typeof f.data?.['identity'] === 'string' ? f.data['identity'] : undefined
+  return createHash('sha256').update(`${f.ruleId}\u0000${f.path ?? ''}\u0000${identity ?? f.message.replace(/\d+/g, '#')}`).digest('hex').slice(0, 32)
+}
 
 /** Relative, `/`-separated, percent-encoded where a URI needs it. */
 const uriOf = (path: string): string => path.split('/').map(encodeURIComponent).join('/')
 
 function location(f: Finding, report: Report): Location {
   if (f.path) {
+    // a package finding also names where the package sits in the dependency graph (`vitest>vite>esbuild`)
+    const logical = typeof f.data?.['logicalLocation'] === 'string' ? f.data['logicalLocation'] : undefined
     return {
       physicalLocation: {
         artifactLocation: { uri: uriOf(f.path) },
         ...(f.line && f.line >= 1 ? { region: { startLine: f.line } } : {}),
       },
+      ...(logical ? { logicalLocations: [{ fullyQualifiedName: logical, name: logical.slice(logical.lastIndexOf('>') + 1), kind: 'module' }] } : {}),
     }
   }
   // findings about the input as a whole (a tag, a history pattern, a measurement) have no file

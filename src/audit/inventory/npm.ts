@@ -3,6 +3,7 @@ import semver from 'semver'
 import { StagelightError } from '../../errors.js'
 import { redactSecrets } from '../redact.js'
 import type { PackageRef, PackageSource } from '../types.js'
+import { dependencyPaths, dependencyPathsV1 } from './graph.js'
 import { SequentialFinder } from './lines.js'
 import { npmPurl } from './purl.js'
 import { classifyResolved, type LockEntry } from './source.js'
@@ -29,6 +30,7 @@ interface Built {
   readonly integrity?: string | undefined
   readonly dev?: boolean | undefined
   readonly location?: string | undefined
+  readonly dependencyPath?: readonly string[] | undefined
 }
 
 export function makeRef(b: Built): PackageRef {
@@ -43,6 +45,7 @@ export function makeRef(b: Built): PackageRef {
     ...(b.integrity !== undefined ? { integrity: b.integrity } : {}),
     ...(b.dev === true ? { dev: true } : {}),
     ...(b.location !== undefined ? { location: b.location } : {}),
+    ...(b.dependencyPath !== undefined ? { dependencyPath: b.dependencyPath } : {}),
   }
 }
 
@@ -56,20 +59,23 @@ export function readNpmLock(doc: Json, text: string, fileName: string): { format
   const dependencies = doc['dependencies']
   if (isObject(dependencies)) {
     const entries: LockEntry[] = []
-    readV1(dependencies, fileName, finder, entries)
-    return { format, entries }
+    const requires = new Map<string, string[]>()
+    readV1(dependencies, fileName, finder, entries, requires)
+    const paths = dependencyPathsV1(requires)
+    return { format, entries: entries.map((e) => (e.ref.location !== undefined && paths.has(e.ref.location) ? { ...e, ref: { ...e.ref, dependencyPath: paths.get(e.ref.location) as string[] } } : e)) }
   }
   throw new StagelightError('E_INPUT_INVALID', `${fileName}: lockfileVersion ${lockfileVersion} without a packages or dependencies object`)
 }
 
 function readPackages(packages: Json, finder: SequentialFinder): LockEntry[] {
   const entries: LockEntry[] = []
+  const paths = dependencyPaths(packages)
   for (const [location, value] of Object.entries(packages)) {
     const offset = finder.find(`${JSON.stringify(location)}: {`)
     if (location === '' || !isObject(value) || !location.includes('node_modules/')) continue
     const keyName = nameFromLocation(location)
     const resolved = str(value['resolved'])
-    const common = { location, dev: value['dev'] === true, integrity: str(value['integrity']) }
+    const common = { location, dev: value['dev'] === true, integrity: str(value['integrity']), dependencyPath: paths.get(location) }
     if (value['link'] === true) {
       const target = resolved !== undefined ? packages[resolved] : undefined
       const version = isObject(target) ? (str(target['version']) ?? '') : ''
@@ -101,7 +107,7 @@ export const MAX_LOCK_NESTING = 1000
  * v1: `dependencies` nested by name; the version field holds the spec for git, file, URL and alias dependencies.
  * Walked with an explicit stack in document order (a recursive walk overflows on hostile nesting).
  */
-function readV1(root: Json, fileName: string, finder: SequentialFinder, entries: LockEntry[]): void {
+function readV1(root: Json, fileName: string, finder: SequentialFinder, entries: LockEntry[], requires: Map<string, string[]>): void {
   const stack: { readonly items: [string, unknown][]; index: number; readonly parent: string }[] = [{ items: Object.entries(root), index: 0, parent: '' }]
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as (typeof stack)[number]
@@ -114,6 +120,7 @@ function readV1(root: Json, fileName: string, finder: SequentialFinder, entries:
     if (!isObject(value)) continue
     const location = `${frame.parent}node_modules/${key}`
     entries.push(readV1Entry(key, value, location, offset))
+    requires.set(location, isObject(value['requires']) ? Object.keys(value['requires']) : [])
     const nested = value['dependencies']
     if (isObject(nested)) {
       if (stack.length >= MAX_LOCK_NESTING) throw new StagelightError('E_INPUT_INVALID', `${fileName}: dependencies nested deeper than ${MAX_LOCK_NESTING} levels, the limit for a lockfile`)
