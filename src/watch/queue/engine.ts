@@ -23,6 +23,8 @@ export interface EngineOptions {
   readonly expireInSeconds?: number
   /** how often an idle worker asks for a job (default 2 s) */
   readonly pollingIntervalSeconds?: number
+  /** how often expired jobs are taken back and retried (default 60 s) */
+  readonly maintenanceIntervalSeconds?: number
 }
 
 /** pg-boss ids are UUIDs: the job key's hash written as one, so sending a job twice inserts it once. */
@@ -42,19 +44,22 @@ export class JobEngine {
 
   /** Connects (installing or upgrading pg-boss's own schema when needed) and declares the queues. */
   static async start(url: string, options: EngineOptions = {}): Promise<JobEngine> {
-    const boss = new PgBoss({ connectionString: url, max: 4, application_name: 'stagelight-watch' })
+    const boss = new PgBoss({ connectionString: url, max: 4, application_name: 'stagelight-watch', maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60 })
     // connection losses are retried by the engine; they are not a crash of the process
     boss.on('error', () => undefined)
     await boss.start()
     await boss.createQueue(DEAD_LETTER, { name: DEAD_LETTER })
-    await boss.createQueue(QUEUE, {
+    const queue = {
       name: QUEUE,
       deadLetter: DEAD_LETTER,
       retryLimit: options.retryLimit ?? 3,
       retryDelay: options.retryDelaySeconds ?? 30,
       retryBackoff: true,
       expireInSeconds: options.expireInSeconds ?? 30 * 60,
-    })
+    }
+    await boss.createQueue(QUEUE, queue)
+    // retry and expiry are the queue's, fixed into each job when it is sent: options given explicitly replace them
+    if (options.retryLimit !== undefined || options.retryDelaySeconds !== undefined || options.expireInSeconds !== undefined) await boss.updateQueue(QUEUE, queue)
     return new JobEngine(boss, options)
   }
 
