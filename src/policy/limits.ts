@@ -46,8 +46,8 @@ const ROWS: readonly LimitRow[] = [
   { name: 'ratioGraceBytes', what: 'bytes produced before the ratio is enforced', beyond: '—' },
   { name: 'maxContentBytes', what: 'bytes of a file kept for analysis (scan: --max-file-size)', beyond: 'the file is listed as not analysed; incomplete' },
   { name: 'maxSymlinkHops', what: 'symlinks followed to resolve one link', beyond: 'finding archive/link-escape (high): the link loops' },
-  { name: 'maxDirectoryDepth', what: 'directory levels below a scanned directory', beyond: 'deeper directories are not read; incomplete' },
-  { name: 'maxShellNesting', what: 'nested shell/m4/make constructs analysed', beyond: 'deeper text is not analysed' },
+  { name: 'maxDirectoryDepth', what: 'directory levels below a scanned or verified directory', beyond: 'reading stops; finding archive/limit-exceeded and incomplete' },
+  { name: 'maxShellNesting', what: 'nested shell/m4/make constructs analysed', beyond: 'deeper text is read as flat words, not parsed further' },
   { name: 'maxShellLine', what: 'characters in one logical shell line', beyond: 'the line is cut at the limit' },
 ]
 
