@@ -46,8 +46,11 @@ function mirrorOf(repo: string): string | undefined {
   return existsSync(join(base, 'HEAD')) ? base : undefined
 }
 
-async function analyse(dir: string): Promise<{ findings: Finding[]; seconds: number; code: number | null; incomplete: string[]; error: string }> {
+async function analyse(dir: string, name: string): Promise<{ findings: Finding[]; seconds: number; code: number | null; incomplete: string[]; error: string }> {
   const s = await measure(process.execPath, [bin, 'history', dir, '--format', 'json', '--quiet', '--fail-on', 'none', '--cache-dir', join(root, 'cache')], { timeoutMs: 900_000 })
+  // every report kept beside the table, for reading what the tool said
+  mkdirSync(join(root, 'history-reports'), { recursive: true })
+  writeFileSync(join(root, 'history-reports', `${name.replace(/[^\w.+-]+/g, '_')}.json`), s.stdout)
   try {
     const report = JSON.parse(s.stdout) as { findings: Finding[]; incomplete?: string[] }
     return { findings: report.findings, seconds: s.seconds, code: s.code, incomplete: report.incomplete ?? [], error: '' }
@@ -69,6 +72,8 @@ function judge(name: string, expected: 'high' | 'no-high', identity: string | un
   return { name, expected, got, agree, top: topText, seconds: r.seconds, note: [note, r.incomplete.length ? 'incomplete' : ''].filter(Boolean).join('; ') }
 }
 
+const rowLine = (r: Row | undefined): string => (r ? `| ${r.name} | ${r.expected} | ${r.got} | ${r.agree ? 'yes' : '**NO**'} | ${r.seconds.toFixed(1)} | ${r.top.replace(/\|/g, '\\|')} | ${r.note} |` : '')
+
 /** The corpus benchmark. */
 export async function benchHistoryCorpus(): Promise<void> {
   const corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as { cases: Case[] }
@@ -85,7 +90,8 @@ export async function benchHistoryCorpus(): Promise<void> {
       continue
     }
     log(`• ${c.repo}`)
-    rows.push(judge(c.repo, c.expected, c.identity, await analyse(dir), c.kind))
+    rows.push(judge(c.repo, c.expected, c.identity, await analyse(dir, c.repo), c.kind))
+    log(`  ${rowLine(rows[rows.length - 1])}`)
     if (!withInjected) continue
     for (const shape of shapes) {
       const into = join(twins, `${c.repo.replace('/', '+')}-${shape}`)
@@ -96,7 +102,8 @@ export async function benchHistoryCorpus(): Promise<void> {
         rows.push({ name: `${c.repo} + ${shape}`, expected: 'high', got: 'injection failed', agree: false, top: (err as Error).message.slice(0, 100), seconds: 0, note: '' })
         continue
       }
-      rows.push(judge(`${c.repo} + ${shape}`, 'high', t.newcomer.name, await analyse(t.dir), t.acts.filter((a) => /no gpg|no version/.test(a)).join('; ')))
+      rows.push(judge(`${c.repo} + ${shape}`, 'high', t.newcomer.name, await analyse(t.dir, `${c.repo}+${shape}`), t.acts.filter((a) => /no gpg|no version/.test(a)).join('; ')))
+      log(`  ${rowLine(rows[rows.length - 1])}`)
     }
   }
   const real = rows.filter((r) => !r.name.includes(' + '))
@@ -104,7 +111,7 @@ export async function benchHistoryCorpus(): Promise<void> {
   const lines = [
     '| case | expected | got | agree | s | top finding | note |',
     '| --- | --- | --- | --- | ---: | --- | --- |',
-    ...rows.map((r) => `| ${r.name} | ${r.expected} | ${r.got} | ${r.agree ? 'yes' : '**NO**'} | ${r.seconds.toFixed(1)} | ${r.top.replace(/\|/g, '\\|')} | ${r.note} |`),
+    ...rows.map(rowLine),
     '',
     `real histories: ${real.filter((r) => r.agree).length}/${real.length} agree; injected takeovers: ${injected.filter((r) => r.agree).length}/${injected.length} high naming the injected identity`,
   ]

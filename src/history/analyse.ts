@@ -7,6 +7,8 @@ import type { Identity } from './identities.js'
 import { rawKey } from './identities.js'
 import { busFactor, gini, hhi, truckFactor, type FileAuthorship } from './metrics.js'
 import type { HistoryPolicy } from './policy.js'
+import { judgeRises } from './takeover.js'
+import type { SignatureFact } from './signatures.js'
 
 const DAY = 86400
 export const isoDay = (t: number): string => new Date(t * 1000).toISOString().slice(0, 10)
@@ -60,7 +62,12 @@ export interface EventSummary {
   readonly path?: string
   readonly keyId?: string
   readonly detail?: string
+  /** a power event (push, merge, release, signing key, weakened defence), as counted in the facts */
+  readonly power: boolean
 }
+
+/** The ledger kinds that are powers gained or used; the facts and the HTML list count the same ones. */
+export const POWER_KINDS: readonly EventKind[] = ['commit-access', 'direct-push', 'web-merge', 'release-tag', 'version-bump', 'publish-workflow', 'signed-tag', 'new-signing-key', 'weakened-defence']
 
 export interface Analysis {
   readonly findings: Finding[]
@@ -79,7 +86,7 @@ interface Release {
 
 
 /** Turns the streamed aggregate and the tags into metrics, the ledger, patterns and findings. */
-export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKeys: ReadonlyMap<TagRecord, string>, resolved: { identities: Map<string, Identity>; idOf: Map<string, string> }, headPaths: ReadonlySet<string> | undefined, options: { policy: HistoryPolicy; window: WindowSize; shallow: boolean }): Analysis {
+export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKeys: ReadonlyMap<TagRecord, string>, resolved: { identities: Map<string, Identity>; idOf: Map<string, string> }, headPaths: ReadonlySet<string> | undefined, options: { policy: HistoryPolicy; window: WindowSize; shallow: boolean; signatures?: ReadonlyMap<string, SignatureFact> }): Analysis {
   const { policy, window: size } = options
   const { identities, idOf } = resolved
   const id = (key: string): string => idOf.get(key) ?? key
@@ -129,7 +136,8 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
       const key = r.tag.keyId ?? 'unknown key'
       if (!signedBy.has(r.who)) {
         signedBy.add(r.who)
-        releaseEvents.push({ kind: 'signed-tag', time: r.tag.time, who: r.who, tag: r.tag.name, keyId: key, commit: r.tag.commit })
+        const sig = r.tag.object ? options.signatures?.get(r.tag.object) : undefined
+        releaseEvents.push({ kind: 'signed-tag', time: r.tag.time, who: r.who, tag: r.tag.name, keyId: key, commit: r.tag.commit, ...(sig ? { detail: sig.detail } : {}) })
       }
       if (!seenKeys.has(key)) {
         if (seenKeys.size > 0) releaseEvents.push({ kind: 'new-signing-key', time: r.tag.time, who: r.who, tag: r.tag.name, keyId: key, commit: r.tag.commit, detail: `releases were signed before with ${[...seenKeys].join(', ')}` })
@@ -166,7 +174,7 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
   }
   events.sort((a, b) => a.time - b.time || a.kind.localeCompare(b.kind))
   function toEvent(e: LedgerEvent, identity: string): EventSummary {
-    return { date: isoDay(e.time), time: e.time, identity, name: nameOf(identity), kind: e.kind, ...(e.commit ? { commit: e.commit } : {}), ...(e.tag ? { tag: e.tag } : {}), ...(e.path ? { path: e.path } : {}), ...(e.keyId ? { keyId: e.keyId } : {}), ...(e.detail ? { detail: e.detail } : {}) }
+    return { date: isoDay(e.time), time: e.time, identity, name: nameOf(identity), kind: e.kind, power: POWER_KINDS.includes(e.kind), ...(e.commit ? { commit: e.commit } : {}), ...(e.tag ? { tag: e.tag } : {}), ...(e.path ? { path: e.path } : {}), ...(e.keyId ? { keyId: e.keyId } : {}), ...(e.detail ? { detail: e.detail } : {}) }
   }
 
   // ---- identities
@@ -273,7 +281,7 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
   const overall = {
     commits: totalCommits,
     merges: agg.merges,
-    signedCommits: agg.signedCommits,
+    signedTags: releases.filter((r) => r.tag.signed).length,
     identities: identitySummaries.filter((s) => s.commits > 0).length,
     first: agg.first ? { date: isoDay(agg.first.time), commit: agg.first.commit } : null,
     last: agg.last ? { date: isoDay(agg.last.time), commit: agg.last.commit } : null,
@@ -291,7 +299,7 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
   }
 
   const findings: Finding[] = []
-  const projectStart = agg.first?.time ?? 0
+  const projectStart = startOf(monthly, agg.first?.time ?? 0)
   const end = agg.last?.time ?? 0
 
   // ---- maintainer fatigue
@@ -326,104 +334,32 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
     })
   }
 
-  // ---- rapid trust escalation
-  const escalations: Record<string, unknown>[] = []
+  // ---- rapid trust escalation: takeover or succession
+  const lastBefore = (identity: string, month: number): number | undefined => {
+    let last: number | undefined
+    for (const [mm, c] of monthly.get(identity) ?? []) if (c > 0 && mm < month && (last === undefined || mm > last)) last = mm
+    return last
+  }
+  const { rises, findings: riseFindings } = judgeRises({
+    ledger,
+    newKeys: releaseEvents.filter((e) => e.kind === 'new-signing-key'),
+    weakened: agg.weakened.map((w) => ({ ...w, who: id(w.who) })),
+    identities: [...monthly.keys()],
+    countIn,
+    lastBefore,
+    firstAuthored: firstAuthoredTime,
+    nameOf,
+    who,
+    emailsOf: (identity) => identities.get(identity)?.emails ?? [],
+    projectStart,
+    end,
+    policy,
+  })
+  const escalations = rises as unknown as Record<string, unknown>[]
   const escalated = new Map<string, Severity>()
-  const commitAccessTimes = [...ledger].map(([identity, m]) => [identity, m.get('commit-access')?.time] as const).filter((x): x is readonly [string, number] => x[1] !== undefined)
-  for (const [identity, m] of ledger) {
-    const first = firstAuthoredTime(identity) ?? m.get('first-commit')?.time
-    if (first === undefined || (!options.shallow && first - projectStart < policy.newcomerAfterDays * DAY)) continue
-    if (options.shallow && first - projectStart < policy.newcomerAfterDays * DAY) continue
-    const within = (e: LedgerEvent | undefined): e is LedgerEvent => e !== undefined && e.time - first <= policy.escalationWindowDays * DAY
-    const timeline: { date: string; time: number; kind: string; commit?: string; tag?: string; path?: string; keyId?: string; detail?: string }[] = []
-    const add = (e: LedgerEvent, detail?: string): void => {
-      timeline.push({ date: isoDay(e.time), time: e.time, kind: e.kind, ...(e.commit ? { commit: e.commit } : {}), ...(e.tag ? { tag: e.tag } : {}), ...(e.path ? { path: e.path } : {}), ...(e.keyId ? { keyId: e.keyId } : {}), ...((detail ?? e.detail) ? { detail: detail ?? e.detail } : {}) })
-    }
-    const firstEvent = m.get('first-commit')
-    if (firstEvent) add(firstEvent)
-    const signals: string[] = []
-    let score = 0
-    const access = m.get('commit-access')
-    const earlierCommitters = commitAccessTimes.filter(([other, t]) => other !== identity && access !== undefined && t < access.time).length
-    if (within(access)) {
-      add(access)
-      if (earlierCommitters < 3) {
-        score += 1
-        signals.push(`commit access after ${days(access.time - first)} days`)
-      }
-    }
-    const release = m.get('release-tag')
-    if (within(release)) {
-      add(release)
-      score += 1
-      signals.push(`release power (${release.tag ?? 'tag'}) after ${days(release.time - first)} days`)
-      if (release.time - first <= policy.escalationFastDays * DAY) score += 1
-    }
-    const signed = m.get('signed-tag')
-    if (within(signed)) add(signed)
-    const newKey = releaseEvents.find((e) => e.kind === 'new-signing-key' && e.who === identity && e.time - first <= policy.escalationWindowDays * DAY)
-    if (newKey) {
-      add(newKey)
-      score += 1
-      signals.push(`signed releases with a new key ${newKey.keyId ?? ''}`.trim())
-    }
-    const areas = (['build', 'ci', 'release', 'test-data', 'urls', 'security-policy', 'fuzzing'] as const).filter((a) => within(m.get(a)))
-    for (const a of areas) {
-      const e = m.get(a)
-      if (e) add(e)
-    }
-    if (areas.length >= 2) {
-      score += areas.length >= 4 ? 2 : 1
-      signals.push(`touched ${areas.join(', ')}`)
-    }
-    const weakenedBy = agg.weakened.filter((w) => id(w.who) === identity && w.time >= first)
-    for (const w of weakenedBy) add(w)
-    if (weakenedBy.length) {
-      score += 2
-      signals.push(`weakened ${weakenedBy.length === 1 ? 'a defence' : `${weakenedBy.length} defences`}`)
-    }
-    // the established maintainers' share before the newcomer, against the year after its powers
-    const firstM = monthOf(first)
-    const before = totalIn(firstM - 12, firstM - 1)
-    const beforeTotal = [...before.values()].reduce((a, b) => a + b, 0)
-    const incumbent = [...before].filter(([other]) => other !== identity).sort((a, b) => b[1] - a[1])[0]
-    const powerTime = release?.time ?? access?.time
-    let incumbentShare: { before: number; after: number } | undefined
-    if (incumbent && beforeTotal > 0 && powerTime !== undefined) {
-      const pm = monthOf(powerTime)
-      const after = totalIn(pm, Math.min(pm + 11, lastMonth))
-      const afterTotal = [...after.values()].reduce((a, b) => a + b, 0)
-      const b = incumbent[1] / beforeTotal
-      const a = afterTotal ? (after.get(incumbent[0]) ?? 0) / afterTotal : 0
-      incumbentShare = { before: round(b), after: round(a) }
-      if (b >= policy.incumbentMinShare && b - a >= policy.incumbentShareDrop) {
-        score += 1
-        signals.push(`${nameOf(incumbent[0])}'s share fell from ${pct(b)} to ${pct(a)}`)
-      }
-    }
-    // escalation means release power gained quickly; commit access alone is the ledger's business
-    if (!within(release)) {
-      escalations.push({ identity, name: nameOf(identity), firstCommit: isoDay(first), score, severity: 'none', signals, incumbentShare: incumbentShare ?? null, timeline: timeline.sort((a, b) => a.time - b.time) })
-      continue
-    }
-    let severity: Severity | undefined
-    const t = policy.escalationScore
-    if (score >= t.critical) severity = 'critical'
-    else if (score >= t.high) severity = 'high'
-    else if (score >= t.medium) severity = 'medium'
-    else if (score >= t.low) severity = 'low'
-    timeline.sort((a, b) => a.time - b.time || a.kind.localeCompare(b.kind))
-    escalations.push({ identity, name: nameOf(identity), firstCommit: isoDay(first), score, severity: severity ?? 'none', signals, incumbentShare: incumbentShare ?? null, timeline })
-    if (!severity) continue
-    escalated.set(identity, severity)
-    findings.push({
-      ruleId: 'history/rapid-trust-escalation',
-      severity,
-      confidence: score >= t.high ? 'high' : 'medium',
-      message: `${who(identity)}, first commit ${isoDay(first)}, gained ${[within(access) ? 'commit access' : '', within(release) ? 'release power' : ''].filter(Boolean).join(' and ')} within ${days((powerTime ?? first) - first)} days: ${signals.join('; ')} (${score} co-occurring signals)`,
-      evidence: timeline.map((e) => `${e.date}  ${e.kind.padEnd(16)} ${short(e.commit)}${e.tag ? ` ${e.tag}` : ''}${e.keyId ? ` key ${e.keyId}` : ''}${e.path ? ` ${e.path}` : ''}${e.detail ? `  ${e.detail.split('\n')[0]}` : ''}`).join('\n'),
-      data: { identity, score, signals, timeline },
-    })
+  for (const f of riseFindings) {
+    escalated.set(String((f.data as { identity: string }).identity), f.severity)
+    findings.push(f)
   }
 
   // ---- weakened defences
@@ -501,7 +437,7 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
 
   // ---- notable power events as info findings
   const founders = new Set(identitySummaries.filter((s) => s.firstAuthored !== null && firstAuthoredTime(s.id) !== undefined && (firstAuthoredTime(s.id) ?? 0) - projectStart < policy.newcomerAfterDays * DAY).map((s) => s.id))
-  const notable = events.filter((e) => (e.kind === 'commit-access' || e.kind === 'release-tag' || e.kind === 'new-signing-key' || (e.kind === 'signed-tag' && !founders.has(e.identity))) && (!founders.has(e.identity) || e.kind === 'new-signing-key'))
+  const notable = events.filter((e) => (e.kind === 'commit-access' || e.kind === 'direct-push' || e.kind === 'version-bump' || e.kind === 'release-tag' || e.kind === 'new-signing-key' || (e.kind === 'signed-tag' && !founders.has(e.identity))) && (!founders.has(e.identity) || e.kind === 'new-signing-key'))
   for (const e of notable.slice(0, policy.maxEventFindings)) {
     findings.push({ ruleId: 'history/power-event', severity: 'info', confidence: 'high', ...(e.path ? { path: e.path } : {}), message: `${e.date} ${e.name}: ${describeEvent(e)}`, data: { ...e } })
   }
@@ -519,8 +455,21 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
     if (fatigue.length) out.push({ label: 'fatigue', value: fatigue.map((f) => `${String(f.name)}: ${(f.signals as string[])[0] ?? ''}`).join('; ') })
     const lastRelease = releases[releases.length - 1]
     out.push({ label: 'releases', value: releases.length ? `${releases.length} release tags by ${allReleasers.map(nameOf).join(', ')}; latest ${lastRelease?.tag.name} ${isoDay(lastRelease?.tag.time ?? 0)} by ${nameOf(lastRelease?.who ?? '')}${lastRelease?.tag.signed ? ` signed ${lastRelease.tag.keyId ?? ''}` : ' unsigned'}` : 'no release tags' })
-    const power = events.filter((e) => e.kind === 'commit-access' || e.kind === 'release-tag' || e.kind === 'signed-tag' || e.kind === 'new-signing-key' || e.kind === 'weakened-defence')
-    if (power.length) out.push({ label: 'power events', value: `${power.length}${power.length > 8 ? ' (latest 8)' : ''}\n${power.slice(-8).map((e) => `    ${e.date}  ${e.name}: ${describeEvent(e)}`).join('\n')}` })
+    const power = events.filter((e) => e.power)
+    if (power.length) {
+      // the newest eight by date, and who holds them all, so a long-time founder does not hide the rest
+      const holders = [...new Set(power.map((e) => e.name))]
+      out.push({ label: 'power events', value: `${power.length} (by ${holders.length} identit${holders.length === 1 ? 'y' : 'ies'}: ${holders.slice(0, 6).join(', ')}${holders.length > 6 ? ', …' : ''})${power.length > 8 ? '; the latest 8:' : ':'}\n${power.slice(-8).map((e) => `    ${e.date}  ${e.name}: ${describeEvent(e)}`).join('\n')}` })
+    }
+    const signedTags = releases.filter((r) => r.tag.signed)
+    if (signedTags.length) {
+      const facts = signedTags.map((r) => (r.tag.object ? options.signatures?.get(r.tag.object) : undefined))
+      const kinds = new Map<string, number>()
+      for (const f of facts) kinds.set(f?.kind ?? 'openpgp', (kinds.get(f?.kind ?? 'openpgp') ?? 0) + 1)
+      const good = facts.filter((f) => f?.verified === true).length
+      const bad = facts.filter((f) => f?.verified === false).length
+      out.push({ label: 'signatures', value: `${signedTags.length} of ${releases.length} release tags signed (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); ${good} verified against the key they carry${bad ? `, ${bad} DO NOT match their content` : ''}; OpenPGP and X.509 signatures are reported by key, unverified (no trusted keyring given); commit signatures are read only for identities under suspicion` })
+    }
     const esc = escalations.filter((e) => e.severity !== 'none')
     out.push({ label: 'escalation', value: esc.length ? esc.map((e) => `${String(e.name)} (${String(e.severity)}, score ${String(e.score)})`).join(', ') : 'no rapid trust escalation' })
     return out
@@ -541,6 +490,14 @@ function describeEvent(e: EventSummary): string {
   switch (e.kind) {
     case 'commit-access':
       return `first committed someone else's work (${short(e.commit)}; ${e.detail ?? ''})`
+    case 'direct-push':
+      return `first commit straight to the default branch (${short(e.commit)})`
+    case 'web-merge':
+      return `first merge on the forge (${short(e.commit)})`
+    case 'version-bump':
+      return `first version bump ${e.detail ?? ''} in ${e.path ?? '?'} (${short(e.commit)})`
+    case 'publish-workflow':
+      return `first publishing workflow in ${e.path ?? '?'} (${short(e.commit)})`
     case 'release-tag':
       return `first release tag ${e.tag ?? ''}`
     case 'signed-tag':
@@ -554,5 +511,19 @@ function describeEvent(e: EventSummary): string {
   }
 }
 
-const days = (seconds: number): number => Math.round(seconds / DAY)
+/**
+ * The project's start: the first month from which commits keep coming (three within a year), so
+ * a stray commit authored years before the rest (an import, a wrong clock) does not move it.
+ */
+function startOf(monthly: ReadonlyMap<string, ReadonlyMap<number, number>>, first: number): number {
+  const all = new Map<number, number>()
+  for (const months of monthly.values()) for (const [m, n] of months) all.set(m, (all.get(m) ?? 0) + n)
+  const months = [...all.keys()].sort((a, b) => a - b)
+  for (const m of months) {
+    let n = 0
+    for (const [k, c] of all) if (k >= m && k < m + 12) n += c
+    if (n >= 3) return Math.max(first, Date.UTC(Math.floor(m / 12), m % 12, 1) / 1000)
+  }
+  return first
+}
 const round = (x: number): number => Math.round(x * 1000) / 1000

@@ -1,5 +1,5 @@
 import type { CommitFacts } from './git-facts.js'
-import type { DiffObservation } from './defences.js'
+import { isDefenceKind, type DiffObservation } from './defences.js'
 import type { IdentityBook } from './identities.js'
 import type { FileAuthorship, TruckFactor } from './metrics.js'
 import { truckFactor } from './metrics.js'
@@ -29,7 +29,18 @@ export function windowBounds(index: number, size: WindowSize): { start: string; 
   return { start: iso(firstMonth), end: iso(firstMonth + months) }
 }
 
-export type EventKind = 'first-commit' | 'commit-access' | 'release-tag' | 'signed-tag' | 'new-signing-key' | Area | 'weakened-defence'
+export type EventKind = 'first-commit' | 'commit-access' | 'direct-push' | 'web-merge' | 'release-tag' | 'version-bump' | 'publish-workflow' | 'signed-tag' | 'new-signing-key' | 'dependency-added' | 'hand-over' | Area | 'weakened-defence'
+
+/** Kinds that give the power to ship a release: a tag, a version bump, a publishing workflow. */
+export const RELEASE_POWER: readonly EventKind[] = ['release-tag', 'version-bump', 'publish-workflow']
+/** Kinds that show the power to change the default branch. */
+export const PUSH_POWER: readonly EventKind[] = ['commit-access', 'direct-push', 'web-merge']
+
+/** Automation, never a person who gains power. */
+export const isBot = (name: string, email: string): boolean => /\[bot\]|^dependabot|^renovate|^github-actions|^greenkeeper/i.test(name) || /\[bot\]@|^bot@|noreply@github\.com$/.test(email) && /bot/i.test(name + email)
+
+/** A commit subject that announces a change of maintainer or owner (a fact for the report, never a verdict). */
+const HAND_OVER = /\b(new (?:maintainer|owner)s?|hand(?:ed|ing)? (?:it |the project )?over|transfer(?:red|ring)? (?:ownership|the project|maintenance)|(?:looking|search(?:ing)?) for (?:a )?(?:new )?maintainers?|step(?:ping|ped)? down|no longer maintain|unmaintained|maintainer wanted|add(?:ed|ing)? .{0,40} as (?:a )?(?:co-?)?maintainer)/i
 
 export interface LedgerEvent {
   readonly kind: EventKind
@@ -88,11 +99,19 @@ export class HistoryAggregate {
   readonly windowTruck = new Map<number, TruckFactor>()
   commits = 0
   merges = 0
-  signedCommits = 0
   first?: Stamp
   last?: Stamp
   /** commits whose parents are missing (shallow boundary) */
   readonly boundary: Stamp[] = []
+  /** the first-parent line from HEAD still to be met while streaming (usually one id) */
+  readonly #mainline = new Set<string>()
+  #headSeen = false
+  /** commits authored after this (epoch seconds) are not analysed: the report is as of this date */
+  asOf = Number.POSITIVE_INFINITY
+  /** commits streamed but after the as-of date */
+  later = 0
+  /** commits whose changes git could not read */
+  unreadable = 0
 
   constructor(book: IdentityBook, policy: HistoryPolicy, windowSize: WindowSize) {
     this.book = book
@@ -150,6 +169,18 @@ export class HistoryAggregate {
   }
 
   addCommit(c: CommitFacts): void {
+    // the first-parent line from HEAD: a commit on it was pushed (or merged) to the default branch
+    if (!this.#headSeen) {
+      this.#headSeen = true
+      this.#mainline.add(c.id)
+    }
+    const onMainline = this.#mainline.delete(c.id)
+    if (onMainline && c.parents[0]) this.#mainline.add(c.parents[0])
+    if (c.authorTime > this.asOf && c.committerTime > this.asOf) {
+      this.later += 1
+      return
+    }
+    if (c.unreadable) this.unreadable += 1
     const author = this.book.see(c.authorName, c.authorEmail)
     const committer = this.book.see(c.committerName, c.committerEmail, 0)
     const stamp: Stamp = { time: c.authorTime, commit: c.id }
@@ -165,10 +196,6 @@ export class HistoryAggregate {
       let m = this.monthly.get(author)
       if (!m) this.monthly.set(author, (m = new Map()))
       m.set(month, (m.get(month) ?? 0) + 1)
-    }
-    if (c.signature !== 'N' && c.signature !== '') {
-      this.signedCommits += 1
-      a.signed += 1
     }
     if (!a.lastAuthored || c.authorTime > a.lastAuthored.time) a.lastAuthored = stamp
     if (!a.firstAuthored || c.authorTime <= a.firstAuthored.time) a.firstAuthored = stamp
@@ -186,11 +213,16 @@ export class HistoryAggregate {
     if (!k.lastCommitted || c.committerTime > k.lastCommitted.time) k.lastCommitted = cstamp
     if (!k.firstCommitted || c.committerTime <= k.firstCommitted.time) k.firstCommitted = cstamp
     const forge = this.policy.forgeCommitters.includes(c.committerEmail.toLowerCase()) || /\[bot\]|^github$|^gitlab$/i.test(c.committerName)
-    if (committer !== author && !forge && c.committerName.trim().toLowerCase() !== c.authorName.trim().toLowerCase()) {
+    const bot = isBot(c.authorName, c.authorEmail)
+    const sameName = c.committerName.trim().toLowerCase() === c.authorName.trim().toLowerCase()
+    if (committer !== author && !forge && !sameName) {
       k.committedForOthers += 1
       this.event({ kind: 'commit-access', time: c.committerTime, who: committer, commit: c.id, detail: `committed work authored by ${c.authorName} <${c.authorEmail}>` })
     }
+    if (onMainline && !merge && !forge && !bot && (committer === author || sameName)) this.event({ kind: 'direct-push', time: c.committerTime, who: author, commit: c.id, detail: 'committed directly to the default branch' })
+    if (onMainline && merge && forge && !bot) this.event({ kind: 'web-merge', time: c.committerTime, who: author, commit: c.id, detail: 'merged into the default branch on the forge' })
     this.event({ kind: 'first-commit', time: c.authorTime, who: author, commit: c.id })
+    if (HAND_OVER.test(c.subject)) this.event({ kind: 'hand-over', time: c.authorTime, who: author, commit: c.id, detail: c.subject.slice(0, 160) })
 
     if (merge) return
     const window = windowOfMonth(monthOf(c.authorTime), this.windowSize)
@@ -208,12 +240,15 @@ export class HistoryAggregate {
   }
 
   addObservation(o: DiffObservation): void {
+    if (o.authorTime > this.asOf) return
     const who = this.book.see(o.authorName, o.authorEmail, 0)
-    if (o.kind === 'urls') {
-      this.event({ kind: 'urls', time: o.authorTime, who, commit: o.commit, path: o.path, detail: o.detail })
+    const base = { time: o.authorTime, who, commit: o.commit, path: o.path, detail: o.detail, evidence: o.evidence.join('\n') }
+    if (!isDefenceKind(o.kind)) {
+      const kind: EventKind = o.kind === 'security-contact' ? 'security-policy' : o.kind === 'dependency-added' ? 'dependency-added' : o.kind
+      this.event({ ...base, kind })
       return
     }
-    const e: LedgerEvent = { kind: 'weakened-defence', time: o.authorTime, who, commit: o.commit, path: o.path, detail: `${o.kind}: ${o.detail}`, evidence: o.evidence.join('\n') }
+    const e: LedgerEvent = { ...base, kind: 'weakened-defence', detail: `${o.kind}: ${o.detail}` }
     this.event(e)
     if (this.weakened.length < MAX_WEAKENED) this.weakened.push(e)
     else this.weakenedDropped += 1

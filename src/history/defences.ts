@@ -1,19 +1,14 @@
 import { ByteReader } from '../sources/git/byte-reader.js'
-import { gitStream, type GitStream } from '../sources/git/exec.js'
+import { git, gitStream } from '../sources/git/exec.js'
 import type { Repository } from '../sources/git/types.js'
-import { MAILMAP_CONFIG } from './git-facts.js'
-import { DIFF_PATHSPECS, isBuild, isCi, isFuzz, isSecurityPolicy, isUrlFile } from './paths.js'
+import { MAILMAP_CONFIG, missingObjectIn } from './git-facts.js'
+import { CI_PATHSPECS, DIFF_PATHSPECS, isBuild, isCi, isDependencyManifest, isFuzz, isSecurityPolicy, isUrlFile, isVersionFile } from './paths.js'
 
-/** What a change to a defence-holding file did. */
-export type DefenceKind =
-  | 'hardening-flag-removed'
-  | 'sanitizer-removed'
-  | 'hardening-disabled'
-  | 'sandbox-check-broken'
-  | 'sandbox-disabled'
-  | 'fuzzing-disabled'
-  | 'tests-disabled'
-  | 'security-contact-changed'
+/** What a change to a defence-holding file did (read by meaning: what runs before and after). */
+export type DefenceKind = 'hardening-flag-removed' | 'sanitizer-removed' | 'hardening-disabled' | 'feature-check-broken' | 'sandbox-disabled' | 'fuzzing-disabled' | 'tests-disabled'
+
+/** Other facts the diff pass reads: release power without tags, new dependencies, contacts, URLs. */
+export type ChangeKind = 'urls' | 'version-bump' | 'dependency-added' | 'publish-workflow' | 'security-contact'
 
 export interface DiffObservation {
   readonly commit: string
@@ -21,143 +16,300 @@ export interface DiffObservation {
   readonly authorEmail: string
   readonly authorTime: number
   readonly path: string
-  /** 'urls': the project's URLs were changed; otherwise a weakened defence */
-  readonly kind: DefenceKind | 'urls'
+  readonly kind: DefenceKind | ChangeKind
   readonly detail: string
-  /** the diff lines that show it, each prefixed with + or - */
+  /** the lines that show it: before (-) and after (+) */
   readonly evidence: readonly string[]
+  readonly unlessStill?: StillThere
 }
 
-const HARDENING = /-fstack-protector[\w-]*|_FORTIFY_SOURCE|-fstack-clash-protection|-fcf-protection[\w=-]*|-Wl,-z,(?:relro|now|noexecstack)|-z\s*(?:relro|now|noexecstack)|-fPIE|(?<![\w-])-pie\b|-D_GLIBCXX_ASSERTIONS|-Werror=format-security|-ftrivial-auto-var-init[\w=-]*|\/guard:cf|\/GS\b|-mshstk|-fzero-call-used-regs[\w=-]*/g
-const SANITIZER = /-fsanitize=[\w,-]+|\bASAN\b|\bUBSAN\b|\bMSAN\b|\bTSAN\b/g
-const DISABLING = /-fno-stack-protector|-U_FORTIFY_SOURCE|_FORTIFY_SOURCE=0|-fno-sanitize|-no-pie|-fno-PIE|-Wl,-z,(?:norelro|lazy|execstack)|-z\s*(?:norelro|execstack)/
-const SANDBOX = /landlock|seccomp|pledge|unveil|capsicum|cap_rights_limit|cap_enter|PR_SET_NO_NEW_PRIVS|sandbox/i
-// a lone quote closes a CMake or meson string and a lone `;` is an empty C statement: neither breaks a check
-const BREAKER = /^\s*[.,`\\]\s*$|#\s*error\b/
-const SANDBOX_OFF = /(sandbox|landlock|seccomp|capsicum|pledge)[^\n]*\b(OFF|no|false|disabled?|none)\b/i
-const TEST_RUN = /\b(make\s+(?:-\S+\s+)*(?:check|test|distcheck)|ctest|meson\s+test|ninja\s+test|npm\s+(?:run\s+)?test|yarn\s+test|pytest|tox|cargo\s+test|go\s+test|mvn\s+(?:\S+\s+)*(?:test|verify))\b/
-const TEST_OFF = /--disable-(?:tests?|check|fuzz\w*)|-D\w*(?:TEST|FUZZ)\w*=(?:OFF|0|NO|FALSE)\b|\bSKIP_TESTS?\b|\bif:\s*(?:false|\$\{\{\s*false\s*\}\})/i
-const FUZZ_WORD = /fuzz/i
+export const isDefenceKind = (k: DefenceKind | ChangeKind): k is DefenceKind => !['urls', 'version-bump', 'dependency-added', 'publish-workflow', 'security-contact'].includes(k)
+
+const HARDENING = /-fstack-protector[\w-]*|_FORTIFY_SOURCE|-fstack-clash-protection|-fcf-protection[\w=-]*|-Wl,-z,(?:relro|now|noexecstack)|-fPIE|(?<![\w-])-pie\b|-D_GLIBCXX_ASSERTIONS|-Werror=format-security|-ftrivial-auto-var-init[\w=-]*|\/guard:cf|-mshstk|-fzero-call-used-regs[\w=-]*/g
+// -fno-sanitize-recover makes a sanitizer stricter: only -fno-sanitize= turns one off
+const DISABLING = /-fno-stack-protector|-U_FORTIFY_SOURCE|_FORTIFY_SOURCE=0|-fno-sanitize=[\w,-]+|-no-pie\b|-fno-PIE|-Wl,-z,(?:norelro|lazy|execstack)/g
+const SANDBOX_WORD = /landlock|seccomp|pledge|unveil|capsicum|cap_rights_limit|cap_enter|sandbox/i
+/** a line no C compiler accepts, inside a source snippet of a feature check */
+const BREAKER = /^\s*[.,`@$]\s*$|^\s*#\s*error\b/
+const COMPILE_CHECK = /check_c_source_compiles|check_cxx_source_compiles|check_c_source_runs|AC_(?:COMPILE|LINK|RUN)_IFELSE|AC_LANG_(?:SOURCE|PROGRAM)|cc\.(?:compiles|links|run)\s*\(|try_compile|#\s*include\s*</
+const ON = /^(?:on|yes|true|enabled?|auto|1)$/i
+const OFF = /^(?:off|no|false|disabled?|none|0)$/i
+export const TEST_RUN = /\b(make\s+(?:-\S+\s+)*(?:check|test|distcheck)|ctest|meson\s+test|ninja\s+test|npm\s+(?:run\s+)?test|npm\s+t\b|yarn\s+(?:run\s+)?test|pnpm\s+(?:run\s+)?test|pytest|tox|nox|cargo\s+(?:test|nextest)|go\s+test|mvn\s+(?:\S+\s+)*(?:test|verify)|gradle\w*\s+(?:\S+\s+)*(?:test|check)|\.\/test\S*|run[-_]tests?\S*)/
+const TEST_OFF = /--disable-(?:tests?|check|fuzz\w*)\b|-D\w*(?:TEST|FUZZ)\w*=(?:OFF|0|NO|FALSE)\b|\bSKIP_TESTS?\s*[=:]\s*(?:1|true|yes)|^\s*if:\s*(?:false|\$\{\{\s*false\s*\}\})\s*$/i
+const PUBLISH = /\bnpm\s+publish\b|\byarn\s+(?:npm\s+)?publish\b|\bpnpm\s+publish\b|chrome-webstore-upload|web-ext\s+sign|mozilla\/addons|addons\.mozilla\.org|\btwine\s+upload\b|gh-action-pypi-publish|\bcargo\s+publish\b|\bgh\s+release\s+create\b|action-gh-release|goreleaser|vsce\s+publish|ovsx\s+publish|gem\s+push|\bpoetry\s+publish\b/
 const EMAIL_OR_URL = /[\w.+-]+@[\w-]+\.[\w.-]+|https?:\/\/[^\s"'<>)]+/g
 const URL = /https?:\/\/[^\s"'<>)\]]+/g
 
-interface FileDiff {
+export interface FileDiff {
   path: string
   deleted: boolean
+  created: boolean
   added: string[]
   removed: string[]
-  /** hunks: context and changed lines, for checks that need the surrounding code */
+  /** hunks: context and changed lines (with their ' ', '+', '-' prefix) */
   hunks: string[][]
 }
 
 const tokens = (lines: readonly string[], re: RegExp): Set<string> => {
   const out = new Set<string>()
-  for (const l of lines) for (const m of l.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`))) out.add(m[0])
+  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)
+  for (const l of lines) for (const m of l.matchAll(g)) out.add(m[0])
   return out
 }
 
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 const sample = (lines: readonly string[], re: RegExp, sign: string): string[] =>
   lines
-    .filter((l) => re.test(l))
+    .filter((l) => new RegExp(re.source, re.flags.replace('g', '')).test(l))
     .slice(0, 4)
-    .map((l) => `${sign}${l.slice(0, 200)}`)
+    .map((l) => `${sign}${l.trim().slice(0, 200)}`)
 
-/** Judges one file's diff: the weakened defences and URL changes it shows. */
-export function judgeFileDiff(file: FileDiff): { kind: DefenceKind | 'urls'; detail: string; evidence: string[] }[] {
-  const out: { kind: DefenceKind | 'urls'; detail: string; evidence: string[] }[] = []
-  const build = isBuild(file.path) || isCi(file.path) || /(^|\/)(Makefile(\.in)?|[^/]*\.mk)$/.test(file.path)
-  if (build) {
-    for (const [re, kind, what] of [
-      [HARDENING, 'hardening-flag-removed', 'hardening flag'],
-      [SANITIZER, 'sanitizer-removed', 'sanitizer'],
-    ] as const) {
-      const gone = [...tokens(file.removed, re)].filter((t) => !tokens(file.added, re).has(t))
-      if (gone.length) out.push({ kind, detail: `${what}${gone.length > 1 ? 's' : ''} removed: ${gone.join(', ')}`, evidence: sample(file.removed, new RegExp(gone.map((g) => g.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')), '-') })
+/** A commented-out line counts as removed: `# -fstack-protector` runs nothing. */
+const live = (l: string): boolean => !/^\s*(#(?!\s*include)|dnl\b|\/\/|--)/.test(l)
+/** The part of a line that runs: a trailing `# comment` (shell, YAML, CMake, make) dropped. */
+const code = (l: string): string => l.replace(/\s#(?!\s*include).*$/, '')
+
+/** Sanitizer kinds named by -fsanitize= flags (fuzzer-no-link is the fuzzer, built differently). */
+const sanitizerKinds = (lines: readonly string[]): Set<string> => {
+  const out = new Set<string>()
+  for (const l of lines) for (const m of code(l).matchAll(/-fsanitize=([\w,-]+)/g)) for (const k of (m[1] ?? '').split(',')) if (k) out.add(k.replace(/-no-link$/, ''))
+  return out
+}
+
+/** Where build logic lives, to tell a defence that moved from one that went. */
+export const BUILD_LOGIC_PATHSPECS: readonly string[] = ['**/configure.ac', '**/configure.in', '**/*.m4', '**/CMakeLists.txt', '**/*.cmake', '**/Makefile*', '**/*.mk', '**/meson.build', '**/*.sh', '**/*.bash', '**/*.yml', '**/*.yaml', '**/*.toml', '**/*.cfg', '**/*.json', '**/*.py', '**/*.gradle', '**/Jenkinsfile', '**/*.bazel', '**/BUILD', '**/*.bzl'].map((p) => `:(glob)${p}`)
+
+/** What must be gone from the tree after the commit for the judgement to hold (checked with git grep). */
+export interface StillThere {
+  readonly fixed?: readonly string[]
+  readonly pcre?: string
+  readonly pathspecs: readonly string[]
+}
+
+interface Judgement {
+  readonly path: string
+  readonly kind: DefenceKind | ChangeKind
+  readonly detail: string
+  readonly evidence: string[]
+  /** the defence counts as removed only if none of this is left in the tree after the commit */
+  readonly unlessStill?: StillThere
+}
+
+/** A boolean-ish switch named on a line: `option(ENABLE_SANDBOX "…" ON)`, `sandbox: 'enabled'`, `--enable-sandbox=yes`. */
+function switches(lines: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const l of lines) {
+    if (!SANDBOX_WORD.test(l) || !live(l)) continue
+    const name = /([\w-]*(?:landlock|seccomp|pledge|unveil|capsicum|sandbox)[\w-]*)/i.exec(l)?.[1]?.toLowerCase()
+    const value = [...l.matchAll(/\b(ON|OFF|on|off|yes|no|true|false|enabled?|disabled?|auto|none)\b/g)].pop()?.[1]
+    if (name && value) out.set(name, value)
+  }
+  return out
+}
+
+/**
+ * Judges one commit's diffs of defence-holding files together (a flag moved from one file to
+ * another was not removed): the weakened defences, each with before/after lines, and the
+ * release, dependency, contact and URL changes.
+ */
+export function judgeCommit(files: readonly FileDiff[]): Judgement[] {
+  const out: Judgement[] = []
+  const buildFiles = files.filter((f) => isBuild(f.path) || isCi(f.path) || /(^|\/)(Makefile(\.in)?|[^/]*\.mk)$/.test(f.path))
+  const addedAnywhere = buildFiles.flatMap((f) => f.added.filter(live))
+  const removedAnywhere = buildFiles.flatMap((f) => f.removed.filter(live))
+  for (const file of buildFiles) {
+    const added = file.added.filter(live)
+    const removed = file.removed.filter(live)
+    const stillFlags = tokens(addedAnywhere.map(code), HARDENING)
+    const goneFlags = [...tokens(removed.map(code), HARDENING)].filter((t) => !stillFlags.has(t))
+    if (goneFlags.length) {
+      const pick = new RegExp(goneFlags.map(escape).join('|'))
+      out.push({ path: file.path, kind: 'hardening-flag-removed', detail: `hardening flag${goneFlags.length > 1 ? 's' : ''} no longer passed to the build: ${goneFlags.join(', ')}`, evidence: [...sample(file.removed, pick, '-'), ...file.added.slice(0, 2).map((l) => `+${l.trim().slice(0, 200)}`)], unlessStill: { fixed: goneFlags, pathspecs: BUILD_LOGIC_PATHSPECS } })
     }
-    const off = file.added.filter((l) => DISABLING.test(l))
-    if (off.length) out.push({ kind: 'hardening-disabled', detail: 'a hardening feature is switched off', evidence: off.slice(0, 4).map((l) => `+${l}`) })
+    const stillKinds = sanitizerKinds(addedAnywhere)
+    const goneKinds = [...sanitizerKinds(removed)].filter((k) => !stillKinds.has(k))
+    if (goneKinds.length) out.push({ path: file.path, kind: 'sanitizer-removed', detail: `sanitizer${goneKinds.length > 1 ? 's' : ''} no longer built: ${goneKinds.join(', ')}`, evidence: [...sample(file.removed, /-fsanitize=/, '-'), ...file.added.slice(0, 2).map((l) => `+${l.trim().slice(0, 200)}`)], unlessStill: { pcre: `-fsanitize=[\\w,-]*\\b(?:${goneKinds.map(escape).join('|')})\\b`, pathspecs: BUILD_LOGIC_PATHSPECS } })
+    const before = tokens(removedAnywhere.map(code), DISABLING)
+    const off = [...tokens(added.map(code), DISABLING)].filter((t) => !before.has(t))
+    if (off.length) out.push({ path: file.path, kind: 'hardening-disabled', detail: `a hardening feature is switched off: ${off.join(', ')}`, evidence: [...sample(file.removed, /\S/, '-').slice(0, 2), ...sample(added, new RegExp(off.map(escape).join('|')), '+')] })
+    // a feature check whose test program can no longer compile: the feature is silently never used
     for (const hunk of file.hunks) {
-      if (!hunk.some((l) => SANDBOX.test(l))) continue
-      // a check that arrives already broken weakens nothing that was there: the change must touch an existing check
-      if (!hunk.some((l) => !l.startsWith('+'))) continue
-      const breakers = hunk.filter((l) => l.startsWith('+') && BREAKER.test(l.slice(1)))
+      if (!hunk.some((l) => COMPILE_CHECK.test(l))) continue
+      if (!hunk.some((l) => l.startsWith(' '))) continue // a check that arrives broken weakens nothing that was there
+      const breakers = hunk.filter((l) => l.startsWith('+') && BREAKER.test(l.slice(1)) && !file.removed.includes(l.slice(1)))
       if (breakers.length) {
-        out.push({ kind: 'sandbox-check-broken', detail: 'a line that cannot compile was added inside a sandboxing feature check, so the check can never succeed and the sandbox is silently disabled', evidence: hunk.slice(0, 12).map((l) => l.slice(0, 200)) })
+        const sandbox = hunk.some((l) => SANDBOX_WORD.test(l))
+        out.push({ path: file.path, kind: 'feature-check-broken', detail: `a line that cannot compile was added inside a feature check, so the check always fails${sandbox ? ' and the sandbox it detects is never built' : ''}`, evidence: hunk.slice(0, 14).map((l) => l.slice(0, 200)) })
         break
       }
     }
-    const sandboxOff = file.added.filter((l) => SANDBOX_OFF.test(l) && !file.removed.some((r) => r === l))
-    if (sandboxOff.length && file.removed.some((l) => SANDBOX.test(l))) out.push({ kind: 'sandbox-disabled', detail: 'a sandboxing option now defaults to off', evidence: [...sample(file.removed, SANDBOX, '-'), ...sandboxOff.slice(0, 2).map((l) => `+${l}`)] })
-    const removedSandbox = file.removed.filter((l) => SANDBOX.test(l))
-    if (removedSandbox.length >= 2 && !file.added.some((l) => SANDBOX.test(l)) && !out.some((o) => o.kind.startsWith('sandbox'))) out.push({ kind: 'sandbox-disabled', detail: 'sandboxing detection or setup was removed from the build', evidence: removedSandbox.slice(0, 4).map((l) => `-${l}`) })
-    const testsGone = file.removed.filter((l) => TEST_RUN.test(l))
-    if (isCi(file.path) && testsGone.length && !file.added.some((l) => TEST_RUN.test(l))) out.push({ kind: 'tests-disabled', detail: 'CI no longer runs the test suite', evidence: testsGone.slice(0, 4).map((l) => `-${l}`) })
-    const testsOff = file.added.filter((l) => TEST_OFF.test(l) && !file.removed.includes(l))
-    if (testsOff.length) out.push({ kind: FUZZ_WORD.test(testsOff.join('\n')) ? 'fuzzing-disabled' : 'tests-disabled', detail: 'tests or fuzzing are switched off', evidence: testsOff.slice(0, 4).map((l) => `+${l}`) })
-    const fuzzGone = file.removed.filter((l) => FUZZ_WORD.test(l))
-    if (fuzzGone.length >= 2 && !file.added.some((l) => FUZZ_WORD.test(l))) out.push({ kind: 'fuzzing-disabled', detail: 'fuzzing was removed from the build or CI', evidence: fuzzGone.slice(0, 4).map((l) => `-${l}`) })
+    // a sandbox switch that was on and is now off (the same switch, by name)
+    const was = switches(removed)
+    const now = switches(added)
+    for (const [name, value] of now) {
+      const prior = was.get(name)
+      if (prior !== undefined && ON.test(prior) && OFF.test(value)) out.push({ path: file.path, kind: 'sandbox-disabled', detail: `sandbox switch ${name} changed from ${prior} to ${value}`, evidence: [...sample(removed, new RegExp(escape(name), 'i'), '-'), ...sample(added, new RegExp(escape(name), 'i'), '+')] })
+    }
+    // sandbox detection or setup removed from the build and not moved anywhere in the commit
+    const sandboxGone = removed.filter((l) => SANDBOX_WORD.test(l))
+    if (sandboxGone.length >= 2 && !addedAnywhere.some((l) => SANDBOX_WORD.test(l)) && !out.some((o) => o.kind === 'sandbox-disabled' || o.kind === 'feature-check-broken')) out.push({ path: file.path, kind: 'sandbox-disabled', detail: 'sandbox detection or setup removed from the build (not moved elsewhere in the commit)', evidence: sandboxGone.slice(0, 4).map((l) => `-${l.trim().slice(0, 200)}`) })
+    // tests or fuzzing switched off: an option whose default goes from on to off, or a CI job told
+    // to skip them (confirmed later: another CI job may still run them)
+    const optionFlip = /option\s*\(\s*(\w*(?:TEST|FUZZ|CHECK)\w*)\s+"[^"]*"\s+(ON|OFF)\s*\)/i
+    for (const l of added) {
+      const now = optionFlip.exec(l)
+      const was = now ? removed.map((r) => optionFlip.exec(r)).find((r) => r?.[1] === now[1]) : undefined
+      if (now && was && /ON/i.test(was[2] ?? '') && /OFF/i.test(now[2] ?? '')) out.push({ path: file.path, kind: /fuzz/i.test(now[1] ?? '') ? 'fuzzing-disabled' : 'tests-disabled', detail: `build option ${now[1] ?? ''} now defaults to OFF`, evidence: [`-${(was[0] ?? '').trim()}`, `+${l.trim()}`] })
+    }
+    if (isCi(file.path)) {
+      const testsOff = added.filter((l) => TEST_OFF.test(code(l)) && !file.removed.includes(l))
+      if (testsOff.length) out.push({ path: file.path, kind: /fuzz/i.test(testsOff.join('\n')) ? 'fuzzing-disabled' : 'tests-disabled', detail: 'CI told to skip tests or fuzzing', evidence: [...file.removed.slice(0, 2).map((l) => `-${l.trim()}`), ...testsOff.slice(0, 3).map((l) => `+${l.trim()}`)], unlessStill: { pcre: TEST_RUN.source, pathspecs: CI_PATHSPECS } })
+    }
+    // CI test commands removed: a candidate, confirmed later against the whole CI of the commit
+    if (isCi(file.path)) {
+      const testsGone = removed.filter((l) => TEST_RUN.test(l))
+      if (testsGone.length && !addedAnywhere.some((l) => TEST_RUN.test(l))) out.push({ path: file.path, kind: 'tests-disabled', detail: 'CI no longer runs the test suite', evidence: [...testsGone.slice(0, 4).map((l) => `-${l.trim()}`), ...added.slice(0, 2).map((l) => `+${l.trim()}`)], unlessStill: { pcre: TEST_RUN.source, pathspecs: CI_PATHSPECS } })
+      const publish = added.filter((l) => PUBLISH.test(l) && !file.removed.some((r) => PUBLISH.test(r)))
+      if (publish.length) out.push({ path: file.path, kind: 'publish-workflow', detail: 'a workflow that publishes releases', evidence: publish.slice(0, 3).map((l) => `+${l.trim()}`) })
+    }
   }
-  if (file.deleted && isFuzz(file.path) && file.removed.length > 0) out.push({ kind: 'fuzzing-disabled', detail: `fuzzing file ${file.path} deleted`, evidence: [`deleted ${file.path}`] })
-  if (isSecurityPolicy(file.path)) {
-    const before = tokens(file.removed, EMAIL_OR_URL)
-    const after = tokens(file.added, EMAIL_OR_URL)
-    const gone = [...before].filter((t) => !after.has(t))
-    if (gone.length) out.push({ kind: 'security-contact-changed', detail: `security contact changed: ${gone.join(', ')} → ${[...after].filter((t) => !before.has(t)).join(', ') || '(none)'}`, evidence: [...sample(file.removed, EMAIL_OR_URL, '-'), ...sample(file.added, EMAIL_OR_URL, '+')] })
-  }
-  if (isUrlFile(file.path)) {
-    const before = tokens(file.removed, URL)
-    const after = tokens(file.added, URL)
-    const host = (u: string): string => u.replace(/^https?:\/\//, '').split('/')[0] ?? ''
-    const beforeHosts = new Set([...before].map(host))
-    const newHosts = [...after].filter((u) => !beforeHosts.has(host(u)))
-    if (before.size > 0 && newHosts.length > 0) out.push({ kind: 'urls', detail: `project URL changed to ${newHosts.slice(0, 3).join(', ')}`, evidence: [...sample(file.removed, URL, '-'), ...sample(file.added, URL, '+')] })
+  // fuzz targets deleted, none added: renaming or moving them is not a removal
+  const fuzzDeleted = files.filter((f) => f.deleted && isFuzz(f.path))
+  if (fuzzDeleted.length && !files.some((f) => f.created && isFuzz(f.path))) out.push({ path: fuzzDeleted[0]?.path ?? '', kind: 'fuzzing-disabled', detail: `fuzzing removed: ${fuzzDeleted.length} fuzz file(s) deleted and none added`, evidence: fuzzDeleted.slice(0, 6).map((f) => `-${f.path}`) })
+  for (const file of files) {
+    if (isSecurityPolicy(file.path)) {
+      const before = tokens(file.removed, EMAIL_OR_URL)
+      const after = tokens(file.added, EMAIL_OR_URL)
+      const gone = [...before].filter((t) => !after.has(t))
+      const fresh = [...after].filter((t) => !before.has(t))
+      if (gone.length || (file.created && fresh.length)) out.push({ path: file.path, kind: 'security-contact', detail: `security contact: ${gone.join(', ') || '(none)'} → ${fresh.join(', ') || '(none)'}`, evidence: [...sample(file.removed, EMAIL_OR_URL, '-'), ...sample(file.added, EMAIL_OR_URL, '+')] })
+    }
+    if (isUrlFile(file.path)) {
+      const before = tokens(file.removed, URL)
+      const after = tokens(file.added, URL)
+      const host = (u: string): string => u.replace(/^https?:\/\//, '').split('/')[0] ?? ''
+      const beforeHosts = new Set([...before].map(host))
+      const newHosts = [...after].filter((u) => !beforeHosts.has(host(u)))
+      if (before.size > 0 && newHosts.length > 0) out.push({ path: file.path, kind: 'urls', detail: `project URL changed to ${newHosts.slice(0, 3).join(', ')}`, evidence: [...sample(file.removed, URL, '-'), ...sample(file.added, URL, '+')] })
+    }
+    if (isVersionFile(file.path)) {
+      const was = versionIn(file.path, file.removed)
+      const now = versionIn(file.path, file.added)
+      if (was && now && was !== now) out.push({ path: file.path, kind: 'version-bump', detail: `version ${was} → ${now}`, evidence: [`-${was}`, `+${now}`] })
+    }
+    if (isDependencyManifest(file.path)) {
+      const deps = addedDependencies(file)
+      if (deps.length) out.push({ path: file.path, kind: 'dependency-added', detail: `new dependenc${deps.length > 1 ? 'ies' : 'y'}: ${deps.slice(0, 5).join(', ')}`, evidence: deps.slice(0, 5).map((d) => `+${d}`) })
+    }
   }
   return out
+}
+
+const VERSION_RES: readonly RegExp[] = [/"version"\s*:\s*"([^"]+)"/, /^\s*version\s*=\s*["']([\w.+-]+)["']/, /AC_INIT\(\s*\[?[^,\]]*\]?\s*,\s*\[?([\w.+-]+)/, /project\s*\([^)]*\bVERSION\s+([\d.]+)/i, /^\s*version\s*:\s*'([^']+)'/, /\bversion\s*=\s*['"]([\w.+-]+)['"]/]
+
+/** The version a manifest or build file declares on one of these lines. */
+export function versionIn(path: string, lines: readonly string[]): string | undefined {
+  for (const l of lines) for (const re of VERSION_RES) {
+    const m = re.exec(l)
+    if (m?.[1] && /\d/.test(m[1])) return m[1]
+  }
+  void path
+  return undefined
+}
+
+/** Dependencies a manifest's diff adds (a name not removed in the same diff: an update is no addition). */
+export function addedDependencies(file: FileDiff): string[] {
+  const name = (l: string): string | undefined => {
+    if (/package\.json$/.test(file.path)) return /^\s*"(@?[\w.-]+(?:\/[\w.-]+)?)"\s*:\s*"[^"]*"\s*,?\s*$/.exec(l)?.[1]
+    if (/\.gitmodules$/.test(file.path)) return /^\s*\[submodule\s+"([^"]+)"\]/.exec(l)?.[1]
+    if (/go\.mod$/.test(file.path)) return /^\s*(?:require\s+)?([\w.-]+\.[\w]+\/[\w./-]+)\s+v[\d.]/.exec(l)?.[1]
+    if (/requirements[^/]*\.txt$/.test(file.path)) return /^\s*([A-Za-z][\w.-]*)\s*(?:[=<>~!]|$)/.exec(l)?.[1]
+    if (/Cargo\.toml$/.test(file.path)) return /^\s*([\w-]+)\s*=\s*(?:"[\d^~=<>*.]|\{)/.exec(l)?.[1]
+    return undefined
+  }
+  const removed = new Set(file.removed.map(name).filter((n): n is string => n !== undefined))
+  const out: string[] = []
+  for (const hunk of file.hunks) {
+    // in package.json only the runtime blocks count: a new devDependency never reaches users
+    let block: string | undefined
+    for (const l of hunk) {
+      const header = /^.\s*"(\w*[dD]ependencies)"\s*:/.exec(l)
+      if (header) block = header[1]
+      else if (/^.\s*\}/.test(l)) block = undefined
+      if (!l.startsWith('+')) continue
+      const n = name(l.slice(1))
+      if (!n || removed.has(n) || n === 'version' || n === 'name') continue
+      if (/package\.json$/.test(file.path) && block !== 'dependencies' && block !== 'optionalDependencies' && block !== 'peerDependencies') continue
+      if (/Cargo\.toml$/.test(file.path) && /^(version|edition|name|authors|license|description|repository|homepage|readme)$/.test(n)) continue
+      out.push(n)
+    }
+  }
+  return [...new Set(out)]
 }
 
 const unquote = (p: string): string => (p.startsWith('"') && p.endsWith('"') ? p.slice(1, -1).replace(/\\(.)/g, '$1') : p)
 
-/**
- * One `git log -p` over the defence-holding files only (build system, CI, security policy,
- * manifests, fuzzing), parsed line by line; a commit's diff is judged and dropped before the next.
- */
+/** The diff pass, started with the main pass and read alongside it. */
 export interface DefenceReader {
-  /** hands over one commit (touching a defence-holding file) to be diffed */
-  add(commit: string): Promise<void>
-  /** no more commits; resolves with what the diffs show */
-  readonly observations: Promise<DiffObservation[]>
-  end(): void
+  /** what the diffs show, with the objects git could not read */
+  readonly result: Promise<{ observations: DiffObservation[]; missing: string[] }>
+  stop(): void
 }
 
-/** Whether a changed path can hold a defence, a URL or a security contact (decides which commits the diff pass reads). */
-export const holdsDefence = (path: string): boolean => isBuild(path) || isCi(path) || isSecurityPolicy(path) || isUrlFile(path) || isFuzz(path) || /(^|\/)(Makefile(\.in)?|[^/]*\.mk)$/.test(path)
-
 /**
- * The diff pass: one `git log -p --no-walk --stdin` fed the ids of the commits the numstat pass
- * saw touching defence-holding files, limited to those files; each commit's diff is judged and
- * dropped before the next. Reading only the candidates keeps it a small fraction of the floor.
+ * The diff pass: one `git log -p` over the defence-holding files only (pathspecs: build system,
+ * CI, security policy, manifests, fuzzing), run at the same time as the commit pass; each
+ * commit's diff is judged and dropped before the next, so memory stays flat.
  */
 export function defenceReader(repo: Repository, maxLines: number): DefenceReader {
-  const args = [...MAILMAP_CONFIG, 'log', '--no-walk', '--stdin', '-p', '-U6', '--no-merges', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--encoding=UTF-8', '--format=%x01%H%x00%aN%x00%aE%x00%at', '--', ...DIFF_PATHSPECS]
+  const args = [...MAILMAP_CONFIG, 'log', '-p', '-U6', '--no-merges', '--full-history', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--encoding=UTF-8', '--format=%x01%H%x00%aN%x00%aE%x00%at', 'HEAD', '--', ...DIFF_PATHSPECS]
   const proc = gitStream(repo.gitDir, args, `reading build-system changes of ${repo.spec}`)
-  const observations = (async () => {
-    const out: DiffObservation[] = []
-    for await (const o of parseDefenceDiffs(proc, repo, maxLines)) out.push(o)
-    return out
+  const result = (async () => {
+    const observations: DiffObservation[] = []
+    const missing: string[] = []
+    try {
+      for await (const o of parseDefenceDiffs(proc, maxLines)) observations.push(o)
+    } catch (err) {
+      const object = missingObjectIn((err as Error).message)
+      if (!object) throw err
+      missing.push(object)
+    }
+    return { observations: await confirmGone(repo, observations), missing }
   })()
-  observations.catch(() => undefined)
-  return { add: (commit) => proc.write(`${commit}\n`), observations, end: () => proc.endInput() }
+  result.catch(() => undefined)
+  return { result, stop: () => proc.stop() }
 }
 
-async function* parseDefenceDiffs(proc: GitStream, _repo: Repository, maxLines: number): AsyncGenerator<DiffObservation> {
+/**
+ * A defence counts as removed only if it is gone from the tree after the commit: a test step
+ * moved into another workflow, or a sanitizer build moved into a script, disabled nothing. One
+ * `git grep` per candidate (candidates are few; the check never runs per commit).
+ */
+async function confirmGone(repo: Repository, observations: DiffObservation[]): Promise<DiffObservation[]> {
+  const out: DiffObservation[] = []
+  for (const o of observations) {
+    const still = o.unlessStill
+    if (still) {
+      const pattern = still.fixed ? ['-F', ...still.fixed.flatMap((f) => ['-e', f])] : ['-P', '-e', still.pcre ?? '']
+      // on a git without PCRE, grep fails (exit 128) and the candidate stays
+      const r = await git(['grep', '-q', '-I', ...pattern, o.commit, '--', ...still.pathspecs], { gitDir: repo.gitDir })
+      if (r.code === 0) continue
+    }
+    out.push(o)
+  }
+  return out
+}
+
+async function* parseDefenceDiffs(proc: ReturnType<typeof gitStream>, maxLines: number): AsyncGenerator<DiffObservation> {
   const reader = new ByteReader(proc.stdout)
   let commit: { id: string; name: string; email: string; time: number } | undefined
+  let files: FileDiff[] = []
   let file: FileDiff | undefined
   let hunk: string[] | undefined
   let lines = 0
-  const results: DiffObservation[] = []
-  const closeFile = (): void => {
-    if (file && commit) for (const j of judgeFileDiff(file)) results.push({ commit: commit.id, authorName: commit.name, authorEmail: commit.email, authorTime: commit.time, path: file.path, ...j })
+  const closeCommit = function* (): Generator<DiffObservation> {
+    if (commit) for (const j of judgeCommit(files)) yield { commit: commit.id, authorName: commit.name, authorEmail: commit.email, authorTime: commit.time, ...j }
+    files = []
     file = undefined
     hunk = undefined
   }
@@ -167,16 +319,16 @@ async function* parseDefenceDiffs(proc: GitStream, _repo: Repository, maxLines: 
       if (raw === undefined) break
       const line = raw.length > 2000 ? raw.toString('utf8', 0, 2000) : raw.toString('utf8')
       if (line.startsWith('\x01')) {
-        closeFile()
-        for (const r of results.splice(0)) yield r
+        yield* closeCommit()
         const [id = '', name = '', email = '', time = '0'] = line.slice(1).split('\0')
         commit = { id, name, email, time: Number(time) }
         lines = 0
         continue
       }
       if (line.startsWith('diff --git ')) {
-        closeFile()
-        file = { path: '', deleted: false, added: [], removed: [], hunks: [] }
+        file = { path: '', deleted: false, created: false, added: [], removed: [], hunks: [] }
+        files.push(file)
+        hunk = undefined
         continue
       }
       if (!file) continue
@@ -186,6 +338,7 @@ async function* parseDefenceDiffs(proc: GitStream, _repo: Repository, maxLines: 
         } else if (line.startsWith('--- ')) {
           if (line !== '--- /dev/null' && file.path === '') file.path = unquote(line.slice(4)).replace(/^a\//, '')
         } else if (line.startsWith('deleted file mode')) file.deleted = true
+        else if (line.startsWith('new file mode')) file.created = true
       }
       if (line.startsWith('@@')) {
         hunk = []
@@ -198,8 +351,7 @@ async function* parseDefenceDiffs(proc: GitStream, _repo: Repository, maxLines: 
       else if (!line.startsWith(' ')) continue
       hunk.push(line)
     }
-    closeFile()
-    for (const r of results.splice(0)) yield r
+    yield* closeCommit()
     await proc.done
   } finally {
     proc.stop()

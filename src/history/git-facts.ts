@@ -1,6 +1,6 @@
 import { StagelightError } from '../errors.js'
 import { ByteReader } from '../sources/git/byte-reader.js'
-import { git, gitStream } from '../sources/git/exec.js'
+import { git, gitOk, gitStream } from '../sources/git/exec.js'
 import { openPgpIssuer, sshSignatureFingerprint } from '../sources/git/signature.js'
 import type { Repository } from '../sources/git/types.js'
 
@@ -27,16 +27,11 @@ export interface CommitFacts {
   readonly committerName: string
   readonly committerEmail: string
   readonly committerTime: number
-  /** git's %G? letter: N none, G good, B bad, U/X/Y/R/E signed but not verifiable here */
-  readonly signature: string
-  readonly signingKey: string
+  /** the first line of the message */
+  readonly subject: string
   readonly files: readonly FileChange[]
-}
-
-export interface RangeOptions {
-  readonly since?: string
-  readonly until?: string
-  readonly signatures: boolean
+  /** true when git could not read this commit's changes (a missing object): files is empty */
+  readonly unreadable?: boolean
 }
 
 /** Date limits become `--since=…` words, so a value can never turn into another git option. */
@@ -53,19 +48,79 @@ export function rangeArgs(range: { readonly since?: string; readonly until?: str
   return args
 }
 
-const HEADER_FIELDS = ['%H', '%P', '%aN', '%aE', '%at', '%cN', '%cE', '%ct']
+/** A date limit as git reads it, in epoch seconds (git parses it, so every form git accepts works). */
+export async function dateOf(repo: Repository, value: string): Promise<number> {
+  const [arg] = rangeArgs({ since: value })
+  const r = await git(['rev-parse', arg ?? ''], { gitDir: repo.gitDir })
+  const m = /--max-age=(\d+)/.exec(r.stdout.toString('utf8'))
+  if (r.code !== 0 || !m) throw new StagelightError('E_USAGE', `${JSON.stringify(value)} is not a date git understands (e.g. 2021-01-01, "2 years ago")`)
+  return Number(m[1])
+}
+
+// No signature placeholder (%G?, %GK…): each makes git run gpg or ssh-keygen for every signed commit.
+const HEADER_FIELDS = ['%H', '%P', '%aN', '%aE', '%at', '%cN', '%cE', '%ct', '%s']
+const LOG_ARGS = ['-z', '--numstat', '-M', '--no-color', '--no-decorate', '--no-show-signature', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8', `--format=%x01${HEADER_FIELDS.join('%x00')}%x00`]
+
+/** The object git could not read, from its error message ("unable to read <id>", "bad object <id>"). */
+export const missingObjectIn = (message: string): string | undefined => /(?:unable to read|bad object|missing blob|could not read|bad tree object)\s+([0-9a-f]{40,64})/.exec(message)?.[1]
+
+export interface StreamState {
+  /** objects git could not read; the commits whose changes needed them are listed without changes */
+  readonly missing: { object: string; commit: string }[]
+}
 
 /**
- * Every commit reachable from HEAD in the range, newest first, one at a time: the stream holds
- * one commit's facts, never the history.
+ * Every commit reachable from HEAD, newest first, one at a time: the stream holds one commit's
+ * facts, never the history. When git stops on a missing object, the commit it was reading is
+ * given without its changes, the object is noted in `state`, and the walk goes on with the
+ * remaining commits (in git's own order), so one missing blob costs one commit's file list.
  */
-export async function* streamCommits(repo: Repository, options: RangeOptions): AsyncGenerator<CommitFacts> {
-  const fields = options.signatures ? [...HEADER_FIELDS, '%G?', '%GK'] : HEADER_FIELDS
-  const format = `--format=%x01${fields.join('%x00')}%x00`
-  const args = [...MAILMAP_CONFIG, 'log', '-z', '--numstat', '-M', '--no-color', '--no-decorate', '--no-show-signature', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8', format, ...rangeArgs(options), 'HEAD', '--']
+export async function* streamCommits(repo: Repository, state: StreamState = { missing: [] }): AsyncGenerator<CommitFacts> {
+  let last: string | undefined
+  try {
+    for await (const c of logOnce(repo, [...MAILMAP_CONFIG, 'log', ...LOG_ARGS, 'HEAD', '--'])) {
+      last = c.id
+      yield c
+    }
+    return
+  } catch (err) {
+    const object = missingObjectIn((err as Error).message)
+    if (!object) throw err
+    state.missing.push({ object, commit: '' })
+  }
+  // resume: the remaining commits in git's order, after the one that failed
+  const order = (await gitOk(repo.gitDir, ['rev-list', 'HEAD', '--'], `listing the commits of ${repo.spec}`)).toString('utf8').split('\n').filter(Boolean)
+  let at = last === undefined ? 0 : order.indexOf(last) + 1
+  while (at < order.length) {
+    const failed = order[at] ?? ''
+    const miss = state.missing[state.missing.length - 1]
+    if (miss && miss.commit === '') miss.commit = failed
+    for await (const c of logOnce(repo, [...MAILMAP_CONFIG, 'log', ...LOG_ARGS.filter((a) => a !== '--numstat' && a !== '-M'), '--no-walk', failed, '--'])) yield { ...c, unreadable: true }
+    at += 1
+    if (at >= order.length) break
+    let done = at
+    try {
+      for await (const c of logOnce(repo, [...MAILMAP_CONFIG, 'log', ...LOG_ARGS, '--no-walk=unsorted', '--stdin', '--'], order.slice(at).join('\n') + '\n')) {
+        done = order.indexOf(c.id, done) + 1
+        yield c
+      }
+      return
+    } catch (err) {
+      const object = missingObjectIn((err as Error).message)
+      if (!object || state.missing.length >= 100) throw err
+      state.missing.push({ object, commit: '' })
+      at = done
+    }
+  }
+}
+
+async function* logOnce(repo: Repository, args: readonly string[], input?: string): AsyncGenerator<CommitFacts> {
   const proc = gitStream(repo.gitDir, args, `reading the history of ${repo.spec}`)
+  if (input !== undefined) {
+    void proc.write(input).then(() => proc.endInput())
+  }
   const reader = new ByteReader(proc.stdout)
-  const n = fields.length
+  const n = HEADER_FIELDS.length
   let pending: string | undefined
   const next = async (): Promise<string | undefined> => {
     if (pending !== undefined) {
@@ -85,7 +140,7 @@ export async function* streamCommits(repo: Repository, options: RangeOptions): A
       }
       const header = [token.slice(1)]
       for (let i = 1; i < n; i++) header.push((await next()) ?? '')
-      const [id = '', parents = '', an = '', ae = '', at = '0', cn = '', ce = '', ct = '0', sig = 'N', key = ''] = header
+      const [id = '', parents = '', an = '', ae = '', at = '0', cn = '', ce = '', ct = '0', subject = ''] = header
       if (!/^[0-9a-f]{40,64}$/.test(id)) throw new StagelightError('E_INPUT_INVALID', `unexpected git log output in ${repo.spec}`, { near: header.join(' ').slice(0, 200) })
       const files: FileChange[] = []
       for (;;) {
@@ -111,19 +166,9 @@ export async function* streamCommits(repo: Repository, options: RangeOptions): A
           files.push({ path: to, from, added, deleted, binary })
         } else files.push({ path: m[3] ?? '', added, deleted, binary })
       }
-      yield {
-        id,
-        parents: parents === '' ? [] : parents.split(' '),
-        authorName: an,
-        authorEmail: ae,
-        authorTime: Number(at),
-        committerName: cn,
-        committerEmail: ce,
-        committerTime: Number(ct),
-        signature: sig || 'N',
-        signingKey: key,
-        files,
-      }
+      // the last commit before a failure may have lost part of its file list: wait for git's verdict
+      if (token === undefined) await proc.done
+      yield { id, parents: parents === '' ? [] : parents.split(' '), authorName: an, authorEmail: ae, authorTime: Number(at), committerName: cn, committerEmail: ce, committerTime: Number(ct), subject, files }
     }
     await proc.done
   } finally {
@@ -134,6 +179,8 @@ export async function* streamCommits(repo: Repository, options: RangeOptions): A
 export interface TagRecord {
   readonly name: string
   readonly commit: string
+  /** the tag object (annotated tags) */
+  readonly object?: string
   readonly annotated: boolean
   /** the tagger for annotated tags; the tagged commit's committer for lightweight ones */
   readonly personName: string
@@ -176,7 +223,7 @@ export async function readTags(repo: Repository): Promise<TagRecord[]> {
       const sig = Buffer.from(signature, 'utf8')
       if (signature.includes('-----BEGIN PGP')) keyId = openPgpIssuer(sig)?.keyId
       else if (signature.includes('-----BEGIN SSH SIGNATURE')) keyId = sshSignatureFingerprint(sig)
-      tags.push({ name, commit: peeled, annotated: true, personName: tn, personEmail: te.replace(/^<|>$/g, ''), time: Number(tt) || 0, signed: signature.trim() !== '', ...(keyId ? { keyId } : {}), inferred: false })
+      tags.push({ name, commit: peeled, object, annotated: true, personName: tn, personEmail: te.replace(/^<|>$/g, ''), time: Number(tt) || 0, signed: signature.trim() !== '', ...(keyId ? { keyId } : {}), inferred: false })
     } else if (type === 'commit') {
       tags.push({ name, commit: object, annotated: false, personName: cn, personEmail: ce.replace(/^<|>$/g, ''), time: Number(ctime) || 0, signed: false, inferred: true })
     }

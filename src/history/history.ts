@@ -5,8 +5,9 @@ import { type Fact, type Report } from '../model/report.js'
 import { openRepository } from '../sources/git/open.js'
 import { analyse, isoDay } from './analyse.js'
 import { HistoryAggregate, type WindowSize } from './collect.js'
-import { defenceReader, holdsDefence } from './defences.js'
-import { headPaths, mailmapIdentities, readTags, repositoryState, streamCommits, type TagRecord } from './git-facts.js'
+import { defenceReader } from './defences.js'
+import { dateOf, headPaths, mailmapIdentities, readTags, repositoryState, streamCommits, type StreamState, type TagRecord } from './git-facts.js'
+import { readSignatures } from './signatures.js'
 import { IdentityBook, rawKey } from './identities.js'
 import { DEFAULT_POLICY, type HistoryPolicy } from './policy.js'
 
@@ -25,9 +26,10 @@ export interface HistoryOptions {
 }
 
 /**
- * `stagelight history`: streams the commits (one `git log --numstat`) and, in parallel, the
- * diffs of defence-holding files (one `git log -p` limited to them), aggregates per identity and
- * window, then judges the ledger of power events and the patterns.
+ * `stagelight history`: streams the commits (one `git log --numstat`) and, at the same time, the
+ * diffs of defence-holding files (one `git log -p` limited to them by pathspecs), aggregates per
+ * identity and window, then judges the ledger of power events and the patterns. Signatures are
+ * read only for release tags (and the commits of identities under suspicion), never per commit.
  */
 export async function history(options: HistoryOptions): Promise<Report> {
   const policy = options.policy ?? DEFAULT_POLICY
@@ -38,41 +40,46 @@ export async function history(options: HistoryOptions): Promise<Report> {
   const state = await repositoryState(repo)
   const subject: Record<string, string> = { source: label, window, ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) }
   const incomplete: string[] = []
-  const range = { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) }
+  // the window only limits what is reported: the whole history is read for context
+  const sinceTime = options.since === undefined ? undefined : await dateOf(repo, options.since)
+  const untilTime = options.until === undefined ? undefined : await dateOf(repo, options.until)
 
   if (state.empty) {
     const findings: Finding[] = []
+    // like a shallow clone, an empty repository cannot be judged: incomplete, never a pass
+    incomplete.push('the repository has no commits: there is no history to judge')
     return assembleReport({ command: 'history', subject, facts: [{ label: 'history', value: 'the repository has no commits: there is no history to judge' }], findings, summary: { empty: true, windows: [], identities: [], events: [], patterns: {} }, incomplete })
   }
   subject.head = state.head ?? ''
 
   const book = new IdentityBook()
   const agg = new HistoryAggregate(book, policy, window)
+  if (untilTime !== undefined) agg.asOf = untilTime
   progress('reading history')
+  // the diff pass runs alongside the commit pass (its own git process, limited to defence-holding paths)
   const defences = defenceReader(repo, policy.maxDiffLinesPerCommit)
+  const streamState: StreamState = { missing: [] }
   let n = 0
-  let candidates = 0
   try {
-    for await (const commit of streamCommits(repo, { ...range, signatures: policy.commitSignatures })) {
+    for await (const commit of streamCommits(repo, streamState)) {
       agg.addCommit(commit)
-      if (commit.parents.length <= 1 && commit.files.some((f) => holdsDefence(f.path))) {
-        candidates += 1
-        await defences.add(commit.id)
-      }
       if (++n % 10000 === 0) progress(`read ${n} commits`)
     }
-  } finally {
-    defences.end()
+  } catch (err) {
+    defences.stop()
+    throw err
   }
   agg.finishWindows()
   progress('reading build-system diffs')
-  // with no candidate, git log --stdin would fall back to HEAD: nothing to read
-  const observations = await defences.observations
-  if (candidates > 0) for (const o of observations) agg.addObservation(o)
+  const diffs = await defences.result
+  for (const o of diffs.observations) agg.addObservation(o)
 
-  const allTags = await readTags(repo)
-  const sinceTime = agg.first?.time
-  const tags = allTags.filter((t) => options.since === undefined || sinceTime === undefined || t.time >= sinceTime).filter((t) => options.until === undefined || agg.last === undefined || t.time <= agg.last.time + 86400)
+  const allTags = (await readTags(repo)).filter((t) => untilTime === undefined || t.time <= untilTime)
+  const signatures = await readSignatures(repo, allTags.filter((t) => t.signed && t.object).map((t) => t.object ?? ''))
+  const tags = allTags.map((t) => {
+    const sig = t.object ? signatures.get(t.object) : undefined
+    return sig?.key && !t.keyId ? { ...t, keyId: sig.key } : t
+  })
   const mapped = await mailmapIdentities(
     repo,
     tags.map((t) => ({ name: t.personName, email: t.personEmail })),
@@ -91,13 +98,37 @@ export async function history(options: HistoryOptions): Promise<Report> {
       `shallow clone: history before ${boundary ?? 'the oldest fetched commit'} is missing, so the project's start, each identity's first commit and first powers, identity ages (newcomer or not), the fatigue baseline and the truck factor cover only the fetched part; run on a full clone (git fetch --unshallow)`,
     )
   }
+  const missing = [...new Map([...streamState.missing.map((m) => [m.object, m.commit] as const), ...diffs.missing.map((o) => [o, ''] as const)]).entries()]
+  if (missing.length) {
+    incomplete.push(
+      `the repository is missing object${missing.length > 1 ? 's' : ''} ${missing
+        .slice(0, 5)
+        .map(([o, c]) => `${o}${c ? ` (needed by commit ${c.slice(0, 12)})` : ''}`)
+        .join(', ')}: ${agg.unreadable} commit(s) are counted without their changed files${diffs.missing.length ? ', and the build-system diffs stop at the first missing object' : ''}; the rest of the history was analysed (repair with git fetch, or a full clone)`,
+    )
+  }
   if (agg.weakenedDropped > 0) incomplete.push(`${agg.weakenedDropped} further weakened-defence observations were not kept (limit 500)`)
 
-  const analysis = analyse(agg, tags, tagKeys, resolved, paths, { policy, window, shallow: state.shallow })
-  const findings = [...analysis.findings]
+  const analysis = analyse(agg, tags, tagKeys, resolved, paths, { policy, window, shallow: state.shallow, signatures })
+  // report the window only, judged with the whole history before it
+  const inWindow = (f: Finding): boolean => {
+    if (sinceTime === undefined) return true
+    const d = (f.data ?? {}) as { power?: string; date?: string }
+    const date = d.power ?? d.date
+    if (date === undefined) return true
+    return Date.parse(`${date}T23:59:59Z`) / 1000 >= sinceTime
+  }
+  const findings = analysis.findings.filter(inWindow)
+  const sinceDay = sinceTime === undefined ? undefined : isoDay(sinceTime)
+  const windows = sinceDay === undefined ? analysis.windows : analysis.windows.filter((w) => w.end > sinceDay)
   if (state.shallow) findings.push({ ruleId: 'history/shallow-history', severity: 'info', confidence: 'high', message: incomplete[0] ?? 'shallow clone' })
   findings.sort(bySeverityDesc)
-  const facts: Fact[] = [{ label: 'source', value: `${label}${options.since || options.until ? ` (${options.since ?? 'start'} → ${options.until ?? 'HEAD'})` : ''}` }, ...analysis.facts]
+  const facts: Fact[] = [{ label: 'source', value: label }, ...analysis.facts]
+  if (sinceTime !== undefined || untilTime !== undefined)
+    facts.splice(1, 0, {
+      label: 'window',
+      value: `findings reported for ${options.since ?? 'the start'} → ${options.until ?? 'HEAD'}; the whole history ${untilTime !== undefined ? `up to ${options.until}` : ''} was analysed for context (founders, footprints, baselines)${agg.later ? `; ${agg.later} commits after ${options.until} were not analysed` : ''}`.replace('  ', ' '),
+    })
   if (agg.commits + agg.merges === 0) facts.push({ label: 'history', value: 'no commits in the requested range' })
   if (state.shallow) facts.push({ label: 'shallow', value: 'yes — first events and identity ages are unknown before the shallow boundary' })
   return assembleReport({
@@ -107,9 +138,10 @@ export async function history(options: HistoryOptions): Promise<Report> {
     findings,
     summary: {
       window,
+      ...(sinceTime !== undefined || untilTime !== undefined ? { reportWindow: { since: options.since ?? null, until: options.until ?? null } } : {}),
       shallow: state.shallow,
       overall: analysis.overall,
-      windows: analysis.windows,
+      windows,
       identities: analysis.identities,
       events: analysis.events,
       patterns: analysis.patterns,

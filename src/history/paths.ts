@@ -2,7 +2,7 @@
  * Which sensitive area a changed path belongs to. Judged from the path alone (the ledger needs a
  * decision per changed file of every commit, so it must be cheap).
  */
-export const AREAS = ['build', 'ci', 'release', 'security-policy', 'test-data', 'urls', 'fuzzing'] as const
+export const AREAS = ['build', 'ci', 'release', 'security-policy', 'test-data', 'urls', 'fuzzing', 'dependencies'] as const
 export type Area = (typeof AREAS)[number]
 
 const BUILD = /(^|\/)(configure\.(ac|in)|CMakeLists\.txt|Makefile\.am|GNUmakefile\.am|meson\.build|meson_options\.txt|meson\.options|Kbuild|SConstruct|SConscript|BUILD\.bazel|WORKSPACE|build\.gradle(\.kts)?|pom\.xml)$|(^|\/)m4\/|\.m4$|\.cmake$|(^|\/)cmake\/.+|(^|\/)build-aux\//
@@ -13,6 +13,8 @@ const SECURITY = /(^|\/)(SECURITY(\.(md|rst|txt|adoc))?|security\.txt|SECURITY-P
 const TEST_DIR = /(^|\/)(tests?|testdata|test-data|test_data|testsuite|test-suite|testing|fixtures?|__tests__|spec|files\/test)\//i
 const URL_FILES = /^(README[^/]*|[^/]*\.doap|CITATION\.cff|AUTHORS)$|(^|\/)(configure\.(ac|in)|CMakeLists\.txt|meson\.build|package\.json|setup\.py|setup\.cfg|pyproject\.toml|Cargo\.toml|[^/]+\.gemspec|[^/]+\.spec(\.in)?|debian\/(control|copyright|watch|upstream\/metadata)|\.github\/FUNDING\.ya?ml)$/
 const FUZZ = /(^|\/)[^/]*fuzz[^/]*(\/|$)|(^|\/)oss-fuzz/i
+const DEPENDENCY = /(^|\/)(package\.json|go\.mod|Cargo\.toml|requirements[^/]*\.txt|pyproject\.toml|setup\.py|Gemfile|[^/]+\.gemspec|composer\.json|pom\.xml|build\.gradle(\.kts)?|vcpkg\.json|conanfile\.(txt|py))$|^\.gitmodules$/
+const VERSION_FILE = /(^|\/)(package\.json|manifest\.json|Cargo\.toml|pyproject\.toml|setup\.py|setup\.cfg|configure\.(ac|in)|CMakeLists\.txt|meson\.build)$/
 
 /** The areas a change to `path` touches; `binary` (numstat `-`) tells test data from test code. */
 export function areasOf(path: string, binary: boolean): Area[] {
@@ -23,6 +25,7 @@ export function areasOf(path: string, binary: boolean): Area[] {
   if (SECURITY.test(path)) out.push('security-policy')
   if (binary && TEST_DIR.test(path)) out.push('test-data')
   if (FUZZ.test(path)) out.push('fuzzing')
+  if (DEPENDENCY.test(path)) out.push('dependencies')
   return out
 }
 
@@ -31,6 +34,8 @@ export const isSecurityPolicy = (path: string): boolean => SECURITY.test(path)
 export const isCi = (path: string): boolean => CI.test(path)
 export const isBuild = (path: string): boolean => BUILD.test(path)
 export const isFuzz = (path: string): boolean => FUZZ.test(path)
+export const isDependencyManifest = (path: string): boolean => DEPENDENCY.test(path)
+export const isVersionFile = (path: string): boolean => VERSION_FILE.test(path)
 
 /**
  * Pathspecs for the diff pass (weakened defences, URL and security-contact changes): build
@@ -57,6 +62,12 @@ export const DIFF_PATHSPECS: readonly string[] = [
   '**/SECURITY*',
   '**/security.txt',
   '**/package.json',
+  '**/manifest.json',
+  '**/go.mod',
+  '**/requirements*.txt',
+  '.gitmodules',
+  '**/Makefile.in',
+  '**/*.mk',
   '**/setup.py',
   '**/setup.cfg',
   '**/pyproject.toml',
@@ -65,3 +76,6 @@ export const DIFF_PATHSPECS: readonly string[] = [
   '**/*fuzz*',
   '**/*fuzz*/**',
 ].map((p) => `:(glob)${p}`)
+
+/** Where a CI system reads what it runs (to check whether tests still run after a change). */
+export const CI_PATHSPECS: readonly string[] = ['.github/workflows/**', '.gitlab-ci.yml', '.gitlab/ci/**', '.travis.yml', '.circleci/**', '.cirrus.yml', 'appveyor.yml', '.appveyor.yml', 'azure-pipelines.yml', 'Jenkinsfile', '.buildkite/**', '.drone.yml', '.builds/**', 'ci/**', '.ci/**', '**/Makefile*', '**/package.json', '**/tox.ini', '**/noxfile.py'].map((p) => `:(glob)${p}`)

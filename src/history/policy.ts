@@ -17,9 +17,11 @@ export interface HistoryPolicy {
   readonly truckFactorOrphanShare: number
   /** an identity whose first commit comes this many days after the project's first is a newcomer */
   readonly newcomerAfterDays: number
-  /** powers gained within this many days of an identity's first commit count as rapid escalation */
+  /** the founding period: people whose first commit comes this many days into the project build it, they do not take it over */
+  readonly foundingDays: number
+  /** powers gained within this many days of an identity's first commit count as a rise to judge */
   readonly escalationWindowDays: number
-  /** release power within this many days of the first commit adds a signal of its own */
+  /** power within this many days of the first commit adds a signal of its own */
   readonly escalationFastDays: number
   /** an established maintainer's share falling by at least this (absolute) is a signal */
   readonly incumbentShareDrop: number
@@ -45,8 +47,6 @@ export interface HistoryPolicy {
   readonly releaseTagPattern: string
   /** committer e-mails that are merge bots or forges, never a person given commit access */
   readonly forgeCommitters: readonly string[]
-  /** read commit signature status (%G?): runs gpg for every signed commit */
-  readonly commitSignatures: boolean
   /** diff lines examined per commit for weakened defences and URL changes (bounded memory) */
   readonly maxDiffLinesPerCommit: number
   /** notable power events listed as info findings at most */
@@ -59,8 +59,9 @@ export const DEFAULT_POLICY: HistoryPolicy = {
   doaAbsoluteThreshold: 3.293,
   truckFactorOrphanShare: 0.5,
   newcomerAfterDays: 180,
-  escalationWindowDays: 730,
-  escalationFastDays: 365,
+  foundingDays: 730,
+  escalationWindowDays: 1095,
+  escalationFastDays: 30,
   incumbentShareDrop: 0.3,
   incumbentMinShare: 0.5,
   escalationScore: { low: 2, medium: 3, high: 5, critical: 7 },
@@ -73,7 +74,6 @@ export const DEFAULT_POLICY: HistoryPolicy = {
   rotationMinManagers: 3,
   releaseTagPattern: '^(?:[A-Za-z_-]*[-_]?)?v?\\d+(?:[._]\\d+)+(?:[-._+~]?[0-9A-Za-z.]+)?$',
   forgeCommitters: ['noreply@github.com', 'noreply@gitlab.com', 'gitlab@localhost', 'bors@rust-lang.org'],
-  commitSignatures: true,
   maxDiffLinesPerCommit: 20_000,
   maxEventFindings: 30,
 }

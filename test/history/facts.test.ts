@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
 import { historyCommand } from '../../src/cli/commands/history.js'
 import { reportError } from '../../src/cli/errors.js'
-import { judgeFileDiff } from '../../src/history/defences.js'
+import { judgeCommit } from '../../src/history/defences.js'
 import { history } from '../../src/history/history.js'
 import { busFactor, hhi, truckFactor } from '../../src/history/metrics.js'
 import { mergePolicy } from '../../src/history/policy.js'
@@ -89,13 +89,15 @@ describe('git facts', () => {
     expect(overall.truckFactorAuthors).toEqual(['xavier.writer@example.org'])
   })
 
-  it('reports an empty repository as having no history, without failing', async () => {
+  it('reports an empty repository like a shallow one: no history to judge, incomplete, never a pass (exit 3)', async () => {
     const dir = tempDir()
     sh('git', ['init', '--quiet', dir])
     const r = await run(dir)
-    expect(r.verdict).toBe('pass')
+    expect(r.verdict).not.toBe('pass')
     expect(r.findings).toEqual([])
+    expect(r.incomplete?.[0]).toMatch(/no commits/)
     expect(r.facts.map((f) => f.value).join('\n')).toMatch(/no commits/)
+    expect((await cli([dir, '--quiet'])).code).toBe(3)
   })
 
   it('says what a shallow clone cannot know, and the CLI exits 3', async () => {
@@ -109,12 +111,16 @@ describe('git facts', () => {
     expect((await cli([shallow, '--quiet'])).code).toBe(3)
   })
 
-  it('reads tags made by fast-import, filters by --since and --window month', async () => {
+  it('with --since, analyses the whole history, reports the window only, and says so', async () => {
     const dir = hobby()
+    const all = await history({ source: dir, cacheDir: tempDir(), offline: true, window: 'month' })
     const r = await history({ source: dir, cacheDir: tempDir(), offline: true, since: '2020-01-01', window: 'month' })
     const windows = r.summary.windows as { window: string }[]
     expect(windows[0]?.window).toBe('2020-01')
-    expect((r.summary.overall as { first: { date: string } }).first.date >= '2020-01-01').toBe(true)
+    // the project's start and first commit are those of the whole history, not of the window
+    expect((r.summary.overall as { first: { date: string } }).first).toEqual((all.summary.overall as { first: { date: string } }).first)
+    expect((r.summary.overall as { first: { date: string } }).first.date < '2020-01-01').toBe(true)
+    expect(r.facts.find((f) => f.label === 'window')?.value).toMatch(/findings reported for 2020-01-01 → HEAD; the whole history .*was analysed for context/)
   })
 })
 
@@ -159,13 +165,47 @@ describe('metrics and judgements', () => {
     expect(tf.authors[0]).toBe('a')
   })
 
-  it('tells removed hardening flags from added ones', () => {
-    const removed = judgeFileDiff({ path: 'configure.ac', deleted: false, added: ['CFLAGS="$CFLAGS -O2"'], removed: ['CFLAGS="$CFLAGS -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2"'], hunks: [] })
+  it('tells removed hardening flags from added ones, and a moved flag from a removed one', () => {
+    const diff = (path: string, removed: string[], added: string[], extra: Partial<{ deleted: boolean; created: boolean }> = {}) => ({ path, deleted: false, created: false, added, removed, hunks: [[...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`)]], ...extra })
+    const removed = judgeCommit([diff('configure.ac', ['CFLAGS="$CFLAGS -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2"'], ['CFLAGS="$CFLAGS -O2"'])])
     expect(removed.map((r) => r.kind)).toEqual(['hardening-flag-removed'])
-    const added = judgeFileDiff({ path: 'configure.ac', deleted: false, added: ['CFLAGS="$CFLAGS -O2 -fstack-protector-strong"'], removed: ['CFLAGS="$CFLAGS -O2"'], hunks: [] })
-    expect(added).toEqual([])
-    const contact = judgeFileDiff({ path: 'SECURITY.md', deleted: false, added: ['Mail security@evil.example'], removed: ['Mail security@project.example'], hunks: [] })
-    expect(contact[0]?.kind).toBe('security-contact-changed')
+    expect(removed[0]?.evidence).toEqual(['-CFLAGS="$CFLAGS -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2"', '+CFLAGS="$CFLAGS -O2"'])
+    expect(judgeCommit([diff('configure.ac', ['CFLAGS="$CFLAGS -O2"'], ['CFLAGS="$CFLAGS -O2 -fstack-protector-strong"'])])).toEqual([])
+    // moved from configure.ac into a CMake file in the same commit: nothing was removed
+    expect(judgeCommit([diff('configure.ac', ['CFLAGS="$CFLAGS -fstack-protector-strong"'], []), diff('CMakeLists.txt', [], ['add_compile_options(-fstack-protector-strong)'])])).toEqual([])
+    // a stricter sanitizer setting is not a disabled one
+    expect(judgeCommit([diff('.github/workflows/ci.yml', ['  CFLAGS: -fsanitize=address'], ['  CFLAGS: -fsanitize=address -fno-sanitize-recover=all'])])).toEqual([])
+    // fuzzer-no-link to fuzzer is the same sanitizer built differently
+    expect(judgeCommit([diff('fuzz/CMakeLists.txt', ['target_compile_options(f PRIVATE -fsanitize=fuzzer-no-link)'], ['target_compile_options(f PRIVATE -fsanitize=fuzzer)'])]).map((r) => r.kind)).toEqual([])
+    const contact = judgeCommit([diff('SECURITY.md', ['Mail security@project.example'], ['Mail security@evil.example'])])
+    expect(contact.map((r) => [r.kind, r.detail])).toEqual([['security-contact', 'security contact: security@project.example → security@evil.example']])
+  })
+
+  it('reads sandbox and fuzzing changes by meaning, not by keyword', () => {
+    const diff = (path: string, removed: string[], added: string[], extra: Partial<{ deleted: boolean; created: boolean; hunks: string[][] }> = {}) => ({ path, deleted: false, created: false, added, removed, hunks: [[...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`)]], ...extra })
+    // adding a Landlock sandbox option disables nothing
+    expect(judgeCommit([diff('CMakeLists.txt', [], ['option(ENABLE_LANDLOCK "Use the Landlock sandbox" ON)', 'if(NOT ENABLE_LANDLOCK)', '  message(STATUS "sandbox: no")', 'endif()'])])).toEqual([])
+    // moving sandbox detection from one build file to another disables nothing
+    const moved = ['check_include_file(linux/landlock.h HAVE_LINUX_LANDLOCK_H)', 'check_symbol_exists(SYS_landlock_create_ruleset sys/syscall.h HAVE_LANDLOCK)']
+    expect(judgeCommit([diff('CMakeLists.txt', moved, []), diff('cmake/sandbox.cmake', [], moved)])).toEqual([])
+    // the same switch turned from ON to OFF is a disabled sandbox, with before and after lines
+    const off = judgeCommit([diff('CMakeLists.txt', ['option(ENABLE_SANDBOX "Sandboxing" ON)'], ['option(ENABLE_SANDBOX "Sandboxing" OFF)'])])
+    expect(off.map((r) => r.kind)).toEqual(['sandbox-disabled'])
+    expect(off[0]?.evidence).toEqual(['-option(ENABLE_SANDBOX "Sandboxing" ON)', '+option(ENABLE_SANDBOX "Sandboxing" OFF)'])
+    // renamed fuzz targets (deleted and added) are not fuzzing-disabled; deleted without replacement are
+    expect(judgeCommit([diff('fuzz/fuzz_decode.c', ['int LLVMFuzzerTestOneInput(){}'], [], { deleted: true }), diff('tests/fuzz/decode_fuzzer.c', [], ['int LLVMFuzzerTestOneInput(){}'], { created: true })])).toEqual([])
+    expect(judgeCommit([diff('fuzz/fuzz_decode.c', ['int LLVMFuzzerTestOneInput(){}'], [], { deleted: true })]).map((r) => r.kind)).toEqual(['fuzzing-disabled'])
+  })
+
+  it('finds release power and dependencies without tags: version bumps and new runtime dependencies', () => {
+    const hunk = (lines: string[]) => ({ path: 'package.json', deleted: false, created: false, added: lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1)), removed: lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1)), hunks: [lines] })
+    const bump = judgeCommit([hunk([' {', '   "name": "x",', '-  "version": "3.3.5",', '+  "version": "3.3.6",'])])
+    expect(bump.map((r) => [r.kind, r.detail])).toEqual([['version-bump', 'version 3.3.5 → 3.3.6']])
+    const dep = judgeCommit([hunk(['   "dependencies": {', '+    "flatmap-stream": "^0.1.1",', '     "through": "~2.3.1"'])])
+    expect(dep.map((r) => [r.kind, r.detail])).toEqual([['dependency-added', 'new dependency: flatmap-stream']])
+    // an updated range and a new devDependency are not new runtime dependencies
+    expect(judgeCommit([hunk(['   "dependencies": {', '-    "through": "~2.3.1"', '+    "through": "~2.3.4"'])])).toEqual([])
+    expect(judgeCommit([hunk(['   "devDependencies": {', '+    "tape": "^4.0.0",'])])).toEqual([])
   })
 
   it('exports rule metadata for every rule id the command emits, and validates policy overrides', () => {

@@ -70,7 +70,7 @@ describe('takeover-like history', () => {
 
   it('reports the broken sandbox check as a weakened defence, high because it co-occurs with the escalation', () => {
     const weak = report.findings.filter((f) => f.ruleId === 'history/weakened-defence')
-    const sandbox = weak.find((f) => /sandbox-check-broken/.test(f.message))
+    const sandbox = weak.find((f) => /feature-check-broken/.test(f.message))
     expect(sandbox?.severity).toBe('high')
     expect(sandbox?.path).toBe('CMakeLists.txt')
     expect(sandbox?.evidence).toContain('+.')
@@ -93,7 +93,10 @@ describe('takeover-like history', () => {
     expect(windows.find((w) => w.window === '2015-Q2')?.busFactor).toBe(1)
     const patterns = report.summary.patterns as { escalation: { identity: string; timeline: { kind: string; commit?: string }[] }[] }
     const timeline = patterns.escalation.find((e) => e.identity === repo.newcomer.email)?.timeline ?? []
-    expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['first-commit', 'commit-access', 'release-tag', 'weakened-defence']))
+    expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['first-commit', 'weakened-defence', 'new-signing-key']))
+    // release power: its first act, a tag or (here, earlier) a version bump
+    expect(timeline.some((e) => e.kind === 'release-tag' || e.kind === 'version-bump')).toBe(true)
+    expect(timeline.some((e) => e.kind === 'commit-access' || e.kind === 'direct-push')).toBe(true)
     expect(timeline.every((e) => e.kind === 'release-tag' || e.kind === 'signed-tag' || e.kind === 'new-signing-key' || /^[0-9a-f]{40}$/.test(e.commit ?? ''))).toBe(true)
     const text = renderText(report, { color: false })
     expect(text).toMatch(/maintainers \(last year\): Jia Newcomer/)
