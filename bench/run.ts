@@ -11,9 +11,10 @@ import { benchNpm } from './npm.js'
 import { benchScan } from './scan.js'
 import { benchReleases } from './releases.js'
 import { benchVerify } from './verify.js'
+import { benchWatch } from './watch.js'
 
 const only = option('--only')
-const PARTS = ['verify', 'releases', 'scan', 'npm', 'audit', 'history', 'history-corpus', 'canary']
+const PARTS = ['verify', 'releases', 'scan', 'npm', 'audit', 'history', 'history-corpus', 'canary', 'watch']
 if (only !== undefined && !PARTS.includes(only)) {
   process.stderr.write(`bench: --only takes ${PARTS.join(', ')}, not ${only}\n`)
   process.exit(2)
@@ -26,3 +27,4 @@ if (only === undefined || only === 'audit') await benchAudit()
 if (only === undefined || only === 'history') await benchHistory()
 if (only === 'history-corpus') await benchHistoryCorpus()
 if (only === undefined || only === 'canary') await benchCanary()
+if (only === undefined || only === 'watch') await benchWatch()
