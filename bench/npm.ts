@@ -118,15 +118,31 @@ function fetchPopular(list: readonly Popular[]): Map<string, string> {
   return new Map(list.filter((p) => existsSync(file(p))).map((p) => [`${p.name}@${p.version}`, file(p)]))
 }
 
-async function timeEach(scan: ScanFn, tarballs: Map<string, string>): Promise<Map<string, { seconds: number; report?: ReportShape; error?: string }>> {
-  const out = new Map<string, { seconds: number; report?: ReportShape; error?: string }>()
+interface Timed {
+  /** wall-clock seconds */
+  readonly seconds: number
+  /** CPU seconds of this process (user + system): steadier than wall time on a shared machine */
+  readonly cpu: number
+  readonly report?: ReportShape
+  readonly error?: string
+}
+
+async function timeEach(label: string, scan: ScanFn, tarballs: Map<string, string>): Promise<Map<string, Timed>> {
+  const out = new Map<string, Timed>()
+  let n = 0
   for (const [spec, tgz] of tarballs) {
+    if (++n % 50 === 0) log(`  ${label}: ${n}/${tarballs.size}`)
     const started = process.hrtime.bigint()
+    const cpu = process.cpuUsage()
+    const time = (): { seconds: number; cpu: number } => {
+      const used = process.cpuUsage(cpu)
+      return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: (used.user + used.system) / 1e6 }
+    }
     try {
       const report = await scan({ target: tgz, cwd: dirname(tgz), env: {}, cacheDir: join(root, 'cache'), offline: true })
-      out.set(spec, { seconds: Number(process.hrtime.bigint() - started) / 1e9, report })
+      out.set(spec, { ...time(), report })
     } catch (err) {
-      out.set(spec, { seconds: Number(process.hrtime.bigint() - started) / 1e9, error: err instanceof Error ? err.message : String(err) })
+      out.set(spec, { ...time(), error: err instanceof Error ? err.message : String(err) })
     }
   }
   return out
@@ -137,20 +153,24 @@ async function popularFalsePositives(scan: ScanFn, lines: string[]): Promise<voi
   const list = quick ? all.slice(0, 60) : all
   const tarballs = fetchPopular(list)
   log(`• scanning ${tarballs.size} popular packages`)
-  const ours = await timeEach(scan, tarballs)
+  const ours = await timeEach('this build', scan, tarballs)
   const flagged = [...ours].filter(([, r]) => r.report?.findings.some((f) => SERIOUS.has(f.severity)))
   const errors = [...ours].filter(([, r]) => r.error !== undefined)
   const t = median([...ours.values()].map((r) => r.seconds))
+  const c = median([...ours.values()].map((r) => r.cpu))
   lines.push('## Popular packages (false positives)', '')
   lines.push(`- ${ours.size} packages scanned (of ${list.length} listed): ${flagged.length} flagged high or critical (${((100 * flagged.length) / Math.max(1, ours.size)).toFixed(1)} %)${errors.length ? `, ${errors.length} errors` : ''}`)
-  lines.push(`- median scan time per package: ${(t * 1000).toFixed(0)} ms (in-process, tarball read included); slowest: ${[...ours].sort((a, b) => b[1].seconds - a[1].seconds).slice(0, 3).map(([s, r]) => `${s} ${r.seconds.toFixed(2)} s`).join(', ')}`)
+  lines.push(`- median scan time per package: ${(t * 1000).toFixed(0)} ms wall, ${(c * 1000).toFixed(0)} ms CPU (in-process, tarball read included); slowest (CPU): ${[...ours].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 3).map(([s, r]) => `${s} ${r.cpu.toFixed(2)} s`).join(', ')}`)
   const prevDir = option('--prev')
   if (prevDir) {
     const prevScan = await loadScan(join(prevDir, 'dist'))
-    const prev = await timeEach(prevScan, tarballs)
+    const prev = await timeEach('previous build', prevScan, tarballs)
     const p = median([...prev.values()].map((r) => r.seconds))
+    const pc = median([...prev.values()].map((r) => r.cpu))
     const prevFlagged = [...prev].filter(([, r]) => r.report?.findings.some((f) => SERIOUS.has(f.severity))).length
-    lines.push(`- previous build (${prevDir}): median ${(p * 1000).toFixed(0)} ms per package, ${prevFlagged} flagged; ratio this / previous: ${(t / p).toFixed(2)}×`)
+    // per package, then the median of the ratios: the same package under both builds
+    const ratios = [...ours].map(([spec, r]) => r.cpu / Math.max(1e-3, prev.get(spec)?.cpu ?? r.cpu))
+    lines.push(`- previous build (${option('--prev-label') ?? prevDir}): median ${(p * 1000).toFixed(0)} ms wall, ${(pc * 1000).toFixed(0)} ms CPU per package, ${prevFlagged} flagged; ratio this / previous: ${(c / pc).toFixed(2)}× (median CPU), median per-package ratio ${median(ratios).toFixed(2)}×, total CPU ${([...ours.values()].reduce((a, r) => a + r.cpu, 0) / Math.max(1e-3, [...prev.values()].reduce((a, r) => a + r.cpu, 0))).toFixed(2)}×`)
   }
   lines.push('')
   if (flagged.length > 0) {

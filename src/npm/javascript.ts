@@ -157,8 +157,15 @@ const OUTSIDE_PREFIX = /^(?:~|\/etc\/|\/tmp\/|\/var\/|\/usr\/|\/root\/|\/home\/|
 const HEX_ID = /^_0x[0-9a-f]{4,}$/i
 /** Evaluation steps per evaluated expression: enough for decoders and lookups, small enough for any file. */
 const EVAL_STEPS = 20_000
+/** …and per file: a 5 MB bundle of a hundred thousand calls stays linear */
+const EVAL_STEPS_PER_FILE = 2_000_000
 const MAX_VALUE_CHARS = 64 * 1024
 type Value = string | number | (string | number)[]
+/** steps spent, and the decoding met on the way (`base64`, `rotated string array`…): a value computed that way is hidden */
+interface Budget {
+  steps: number
+  decoded?: string
+}
 let nesting = 0
 
 const propName = (member: N): string | undefined => {
@@ -266,6 +273,9 @@ class Analysis {
   private readonly browserStores: { offset: number; what: string }[] = []
   private readonly secretPatterns: number[] = []
   private reads = 0
+  /** evaluation steps spent on this file, across every expression */
+  private evalSteps = 0
+  private gateChecks = 0
   private readonly text: string
 
   constructor(lines: LineIndex, text = '') {
@@ -353,7 +363,8 @@ class Analysis {
           break
         case 'AssignmentExpression':
           if (node.left?.type === 'MemberExpression' && node.right) this.assignMember(node, node.left, node.right, scope)
-          if (isIdent(node.left) && node.left?.name && node.right) this.bind(node.left.name, scope, node.right)
+          // an assignment adds a value to the variable where it is declared, not to the scope of the assignment
+          if (isIdent(node.left) && node.left?.name && node.right) this.bind(node.left.name, this.lookup(node.left.name, scope)?.scope ?? scope, node.right)
           else if (node.left?.type === 'ObjectPattern' && node.right) this.destructure(node.left, node.right, scope)
           break
         case 'CatchClause': {
@@ -540,7 +551,7 @@ class Analysis {
   }
 
   private gate(node: N, test: N, scope: number): void {
-    if (this.gates.length >= 200) return
+    if (this.gates.length >= 200 || ++this.gateChecks > 5000) return
     const src = this.text.slice(test.start, Math.min(test.end, test.start + 400))
     let kind: 'time' | 'geo' | undefined = GATE_TIME.test(src) ? 'time' : GATE_GEO.test(src) ? 'geo' : undefined
     if (!kind) {
@@ -662,7 +673,9 @@ class Analysis {
     // running the download: a program whose path is computed (not a named tool run on computed arguments), or detached
     const runsDownload = (e: ExecSite): boolean => e.command === undefined || e.detached === true
     const runsSomething = this.chmods.length > 0 || this.exec.some(runsDownload)
-    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && !this.checksum ? (this.chmods[0] ?? this.exec.find(runsDownload)) : undefined
+    // …into a place outside the package, or started detached: an installer that fetches its own binary into the package and runs `--version` is not a dropper
+    const dropped = this.writes.length > 0 || this.exec.some((e) => e.detached === true)
+    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && dropped && !this.checksum ? (this.chmods[0] ?? this.exec.find(runsDownload)) : undefined
     return {
       flows: this.flows,
       identity: this.identity,
@@ -789,8 +802,8 @@ class Analysis {
    * XOR loops, obfuscator.io lookups into rotated string arrays). Gives up (undefined) on anything
    * else, and after a fixed number of steps.
    */
-  evalValue(node: N | null | undefined, scope: number, env: Map<string, Value> | undefined, budget: { steps: number }, depth = 0): Value | undefined {
-    if (!node || depth > 24 || ++budget.steps > EVAL_STEPS) return undefined
+  evalValue(node: N | null | undefined, scope: number, env: Map<string, Value> | undefined, budget: Budget, depth = 0): Value | undefined {
+    if (!node || depth > 24 || ++budget.steps > EVAL_STEPS || ++this.evalSteps > EVAL_STEPS_PER_FILE) return undefined
     switch (node.type) {
       case 'Literal':
         return typeof node.value === 'string' || typeof node.value === 'number' ? node.value : typeof node.value === 'boolean' ? Number(node.value) : undefined
@@ -818,6 +831,7 @@ class Analysis {
         const init = found.inits[0] as N
         if (isFunction(init)) return undefined
         const v = this.evalValue(init, found.scope, undefined, budget, depth + 1)
+        if (Array.isArray(v) && this.rotations.has(node.name)) budget.decoded ??= 'rotated string array'
         return Array.isArray(v) ? this.rotated(node.name, v) : v
       }
       case 'ArrayExpression': {
@@ -927,7 +941,7 @@ class Analysis {
     return out
   }
 
-  private evalCall(node: N, scope: number, env: Map<string, Value> | undefined, budget: { steps: number }, depth: number): Value | undefined {
+  private evalCall(node: N, scope: number, env: Map<string, Value> | undefined, budget: Budget, depth: number): Value | undefined {
     const callee = node.callee
     const args = node.arguments ?? []
     if (!callee) return undefined
@@ -935,6 +949,7 @@ class Analysis {
     if (callee.type === 'Identifier') {
       if (callee.name === 'atob') {
         const v = arg(0)
+        budget.decoded ??= 'base64 (atob)'
         return typeof v === 'string' ? Buffer.from(v, 'base64').toString('latin1') : undefined
       }
       if (callee.name === 'parseInt') {
@@ -954,6 +969,7 @@ class Analysis {
     if (typeof method !== 'string') return undefined
     const obj = callee.object
     if (method === 'fromCharCode' && isIdent(obj, 'String')) {
+      budget.decoded ??= 'char-codes'
       const codes: number[] = []
       for (let i = 0; i < args.length && i < 4096; i++) {
         const c = arg(i)
@@ -967,6 +983,7 @@ class Analysis {
       const enc = obj.arguments?.[1] ? this.evalValue(obj.arguments[1], scope, env, budget, depth + 1) : 'utf8'
       const out = args[0] ? arg(0) : 'utf8'
       if (typeof data !== 'string' || typeof enc !== 'string' || typeof out !== 'string' || !Buffer.isEncoding(enc) || !Buffer.isEncoding(out)) return undefined
+      if (enc !== 'utf8' && enc !== 'utf-8') budget.decoded ??= enc
       return Buffer.from(data, enc).toString(out)
     }
     const base = this.evalValue(obj, scope, env, budget, depth + 1)
@@ -976,7 +993,10 @@ class Analysis {
         const sep = args[0] ? arg(0) : ','
         return typeof sep === 'string' ? base.join(sep) : undefined
       }
-      if (method === 'reverse') return [...base].reverse()
+      if (method === 'reverse') {
+        budget.decoded ??= 'reversed'
+        return [...base].reverse()
+      }
       if (method === 'slice') {
         const a = args[0] ? arg(0) : 0
         const b = args[1] ? arg(1) : undefined
@@ -1030,7 +1050,7 @@ class Analysis {
   }
 
   /** Runs a small user function on constant arguments: straight-line code and bounded loops. */
-  private callUserFunction(name: string, args: readonly N[], scope: number, env: Map<string, Value> | undefined, budget: { steps: number }, depth: number): Value | undefined {
+  private callUserFunction(name: string, args: readonly N[], scope: number, env: Map<string, Value> | undefined, budget: Budget, depth: number): Value | undefined {
     const found = this.lookup(name, scope)
     const fn = found?.inits.length === 1 ? found.inits[0] : undefined
     if (!fn || !isFunction(fn) || depth > 16) return undefined
@@ -1050,7 +1070,7 @@ class Analysis {
     return result.returned ? result.value : undefined
   }
 
-  private runStatements(statements: readonly N[], scope: number, env: Map<string, Value>, budget: { steps: number }, depth: number): { returned: boolean; value?: Value; failed?: boolean } {
+  private runStatements(statements: readonly N[], scope: number, env: Map<string, Value>, budget: Budget, depth: number): { returned: boolean; value?: Value; failed?: boolean } {
     for (const st of statements) {
       if (++budget.steps > EVAL_STEPS || depth > 20) return { returned: false, failed: true }
       switch (st.type) {
@@ -1101,7 +1121,7 @@ class Analysis {
   }
 
   /** `x = e`, `x += e`, `x++`, `x -= e` on local variables. */
-  private assign(expr: N, scope: number, env: Map<string, Value>, budget: { steps: number }, depth: number): boolean {
+  private assign(expr: N, scope: number, env: Map<string, Value>, budget: Budget, depth: number): boolean {
     if (expr.type === 'UpdateExpression' && expr.argument?.type === 'Identifier' && expr.argument.name) {
       const v = env.get(expr.argument.name)
       if (typeof v !== 'number') return false
@@ -1170,7 +1190,7 @@ class Analysis {
           return s === undefined ? undefined : [...s].reverse().join(sep)
         }
       }
-      if ((method === 'join' || method === 'resolve') && isIdent(obj, 'path') && args.length > 0 && isIdent(args[0], '__dirname')) {
+      if ((method === 'join' || method === 'resolve') && (isIdent(obj, 'path') || this.moduleOf(obj, scope) === 'path') && args.length > 0 && isIdent(args[0], '__dirname')) {
         const rest = args.slice(1).map((a) => this.evalString(a, scope, depth + 1))
         if (rest.some((r) => r === undefined)) return undefined
         return `./${rest.join('/')}`.replace(/\/+/g, '/')
@@ -1346,8 +1366,12 @@ class Analysis {
             if (cred) facts.sources.add(`credential file (${cred[0].replace(/^[\\/'"`\s~$]/, '')})`)
           }
           if (n.type === 'CallExpression' && facts.strings.length < 16 && d < 3) {
-            const v = this.evalString(n, s)
-            if (v !== undefined) facts.strings.push(v.length > 400 ? v.slice(0, 400) : v)
+            const evalBudget: Budget = { steps: 0 }
+            const v = this.evalValue(n, s, undefined, evalBudget)
+            if (typeof v === 'string') {
+              facts.strings.push(v.length > 400 ? v.slice(0, 400) : v)
+              if (evalBudget.decoded) facts.decoder ??= evalBudget.decoded
+            }
           }
           if (callee?.type === 'Identifier' && callee.name && d < 3) {
             const fn = this.lookup(callee.name, s)?.inits[0]
@@ -1645,6 +1669,7 @@ class Analysis {
     const joined = f.strings.join('/')
     if (/(?:^|\/)node_modules\/|\.asar\b/.test(joined)) target = `code of another program: ${joined}`
     else if (f.homedir) target = `home directory${lit ? `: ${lit}` : `: ${joined}`}`
+    else if (f.tmpdir) target = `temporary directory: ${joined}`
     else if (lit !== undefined && OUTSIDE_PREFIX.test(lit)) target = lit
     else {
       const outside = f.strings.find((x) => OUTSIDE_PREFIX.test(x) || /(^|\/)\.(bashrc|zshrc|profile|bash_profile|npmrc)$|authorized_keys/.test(x))
@@ -1766,7 +1791,7 @@ function tokenScan(text: string, a: Analysis): void {
 
 /** Files without any of these tokens cannot hold a site the AST would find: they are only token-scanned. */
 const INTERESTING =
-  /\beval\b|\bFunction\s*\(|\bchild_process\b|spawn_sync|\bvm\b|runIn(?:This|New)?Context|compileFunction|\bfetch\s*\(|XMLHttpRequest|WebSocket|['"`](?:node:)?(?:https?|http2|net|tls|dgram|dns|axios|node-fetch|got|request|undici|superagent|needle|phin|ws|cross-fetch|isomorphic-fetch)['"`]|homedir|\.npmrc|\.ssh|id_rsa|\.aws|\.git-credentials|\.gitconfig|\.docker|\.kube|\.netrc|Login Data|wallet|keystore|\brequire\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]|_0x[0-9a-fA-F]{4}|\.constructor\s*\(|process\.env\s*[,)\]]|\.\.\.\s*process\.env|\bin\s+process\.env|writeFile|createWriteStream|appendFile|copyFile|process\.binding|_linkedBinding|\bimport\s*\(\s*['"`]\.|\bpush\b[^;]{0,40}\bshift\b|module\.constructor|_compile\b|\bethereum\b|prototype\.(?:open|send)\b|\breaddir|\brmSync\b|\brmdir|\bunlink|\bhostname\s*\(|\buserInfo\b|networkInterfaces|\bWorker\s*\(|\bexecPath\b|=\s*require\b|\b(?:global|globalThis|window)\s*\[|\bInfinity\b|while\s*\(\s*(?:true|1|!0)\s*\)|for\s*\(\s*;\s*;|authorized_keys|\bchmod|Buffer\.from\([^)]*['"`](?:base64|hex)|\batob\s*\(|fromCharCode/
+  /\beval\b|\bFunction\s*\(|\bchild_process\b|spawn_sync|\bvm\b|runIn(?:This|New)?Context|compileFunction|\bfetch\s*\(|XMLHttpRequest|WebSocket|['"`](?:node:)?(?:https?|http2|net|tls|dgram|dns|axios|node-fetch|got|request|undici|superagent|needle|phin|ws|cross-fetch|isomorphic-fetch)['"`]|homedir|\.npmrc|\.ssh|id_rsa|\.aws|\.git-credentials|\.gitconfig|\.docker|\.kube|\.netrc|Login Data|wallet|keystore|\brequire\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]|_0x[0-9a-fA-F]{4}|\.constructor\s*\(|process\.env\s*[,)\]]|\.\.\.\s*process\.env|\bin\s+process\.env|writeFile|createWriteStream|appendFile|copyFile|process\.binding|_linkedBinding|\bimport\s*\(\s*['"`]\.|\bpush\b[^;]{0,40}\bshift\b|module\.constructor|_compile\b|\bethereum\b|prototype\.(?:open|send)\b|\breaddir|\brmSync\b|\brmdir|\bunlink|\bhostname\s*\(|\buserInfo\b|networkInterfaces|\bWorker\s*\(|\bexecPath\b|=\s*require\b|\b(?:global|globalThis|window)\s*\[|\bInfinity\b|\b(?:window|globalThis|global|self)\.fetch\b|while\s*\(\s*(?:true|1|!0)\s*\)|for\s*\(\s*;\s*;|authorized_keys|\bchmod|Buffer\.from\([^)]*['"`](?:base64|hex)|\batob\s*\(|fromCharCode/
 
 const ROTATION = /\[\s*(['"])push\1\s*\]\s*\(\s*([\w$]+)\s*\[\s*(['"])shift\3\s*\]\s*\(\s*\)\s*\)|\b([\w$]+)\.push\(\s*\4\.shift\(\)\s*\)/
 

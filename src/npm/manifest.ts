@@ -6,7 +6,7 @@
 import { posix } from 'node:path'
 import { analyseJavaScript, type JsFacts } from './javascript.js'
 import { clip } from './text.js'
-import { analyseShellLine, unwrap, type ShellSignal } from './shell-line.js'
+import { analyseShellLine, pipelineSegments, type ShellSignal } from './shell-line.js'
 
 /** Scripts npm runs by itself: on install (`prepare` also for git and local installs) and uninstall. */
 export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare', 'preuninstall', 'postuninstall'] as const
@@ -270,8 +270,8 @@ export function readManifest(path: string, text: string): ManifestFacts {
     if (typeof command !== 'string' || command.trim() === '') continue
     const ctx: Context = { path, root, scriptName: name, scripts: scriptsField, downloaded: new Set(), depth: 0 }
     const shell = analyseShellLine(command)
-    // every simple command the parser found (`&`, `start /B`, `cmd /c`, `sh -c` unwrapped), wrappers left out
-    const segments = shell.commands.filter((c) => unwrap(c.words) === undefined).map((c) => c.words.map(quoteWord).join(' '))
+    // every pipeline the parser found (`&`, `start /B`, `cmd /c`, `sh -c` unwrapped)
+    const segments = pipelineSegments(shell)
     const steps = (segments.length > 0 ? segments : splitCommands(command)).flatMap((segment) => classify(segment, ctx))
     scripts.push({ name, command, line: lineOfScript(text, name), steps, signals: shell.signals })
   }
@@ -307,8 +307,6 @@ export function readManifest(path: string, text: string): ManifestFacts {
     remoteDependencies,
   }
 }
-
-const quoteWord = (w: string): string => (/^[\w@%+=:,./\\-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)
 
 /** The files a consumer of the package loads: main (or index.js), exports, module, browser. */
 function entryFiles(pkg: Record<string, unknown>): string[] {

@@ -319,7 +319,7 @@ export function judgePackage(input: PackageInput): Finding[] {
     if (f.writes.length) parts.push('writes outside the package')
     capLinks.push(...lines.filter((l) => !l.kind.startsWith('writes')))
     // obfuscated code that loads modules by computed names hides which capabilities it uses
-    const hiddenLoad = f.obfuscation.signature ? f.dynamicCode.find((d) => (d.api === 'require' || d.api === 'import()') && d.argument === 'dynamic') : undefined
+    const hiddenLoad = f.obfuscation.signature ? f.dynamicCode.find((d) => (d.api === 'require' || d.api === 'import()') && (d.argument === 'dynamic' || d.argument === 'decoded')) : undefined
     if (hiddenLoad) capLinks.push(siteLine(r, hiddenLoad, 'hidden capability: loads a module by a computed name', 'hidden modules'))
     if (f.obfuscation.signature) concealment.push({ kind: 'obfuscation', path: r.inline?.path ?? f.path, line: r.inline?.line ?? f.obfuscation.signatureLine ?? 1, text: `${r.inline?.path ?? f.path}:${r.inline?.line ?? f.obfuscation.signatureLine ?? 1}: obfuscated: ${f.obfuscation.signature}` })
     for (const d of f.dynamicCode) if (d.argument === 'decoded') concealment.push(siteLine(r, d, `${d.api} of ${d.decoder ?? 'decoded'} data`, 'decoded execution'))

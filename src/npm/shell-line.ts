@@ -31,6 +31,10 @@ export interface ShellCommand {
   readonly text: string
   /** run in the background (`&`, `start /B`) */
   readonly background: boolean
+  /** commands of one pipeline share this number */
+  readonly pipeline: number
+  /** run inside a command substitution, for its output */
+  readonly substituted: boolean
 }
 
 export interface ShellLineFacts {
@@ -62,6 +66,7 @@ interface Walk {
   readonly signals: ShellSignal[]
   readonly downloaded: Set<string>
   readonly seen: Set<string>
+  pipelines: number
 }
 
 function signal(walk: Walk, kind: ShellSignalKind, text: string): void {
@@ -113,20 +118,20 @@ function powershellCode(walk: Walk, code: string, text: string): void {
   else if (/\b(?:DownloadFile|Invoke-WebRequest|iwr|Start-BitsTransfer)\b[\s\S]{0,300}\b(?:Start-Process|start\s|saps\b|&\s*["$])/i.test(code)) signal(walk, 'download-exec', text)
 }
 
-function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: number, pipeIndex: number, pipeline: readonly Command[]): void {
+function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: number, pipeIndex: number, pipeline: readonly Command[], pipelineId: number, substituted: boolean): void {
   if (walk.commands.length >= MAX_COMMANDS) return
   if (cmd.compound) {
-    for (const part of cmd.compound.parts) visitList(walk, part, depth + 1)
+    for (const part of cmd.compound.parts) visitList(walk, part, depth + 1, substituted)
     return
   }
   // substitutions inside the words run first
-  for (const w of cmd.words) for (const n of w.nested) if (n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'process') visitList(walk, n.list, depth + 1)
+  for (const w of cmd.words) for (const n of w.nested) if (n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'process') visitList(walk, n.list, depth + 1, true)
   let words = wordsOf(cmd)
   while (words.length > 0 && /^[A-Za-z_]\w*=/.test(words[0] ?? '')) words = words.slice(1)
   while (words.length > 0 && /^(?:exec|env|nohup|sudo|time|command|setsid)$/.test(words[0] ?? '')) words = words.slice(1)
   if (words.length === 0) return
   const text = cmd.words.map((w) => w.raw).join(' ')
-  walk.commands.push({ words, text, background })
+  walk.commands.push({ words, text, background, pipeline: pipelineId, substituted })
   const name = base(words[0] ?? '')
   const lower = name.toLowerCase()
   const args = words.slice(1)
@@ -152,7 +157,7 @@ function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: numb
       const a = args[i] ?? ''
       const next = args[i + 1] ?? ''
       if ((UPLOAD_FLAG.test(a) && /^@|=@|^[^=]+=@/.test(next) && !/^@-?$/.test(next)) || (/^(?:-T|--upload-file|--post-file|--body-file)$/.test(a) && next !== '')) signal(walk, 'exfiltration', text)
-      if (/^--data(?:-binary)?=@/.test(a)) signal(walk, 'exfiltration', text)
+      if (/^--data(?:-binary|-urlencode)?=@|^--(?:post-file|upload-file|body-file)=./.test(a)) signal(walk, 'exfiltration', text)
     }
     if (lower === 'curl' || lower === 'wget' || lower === 'iwr' || lower === 'invoke-webrequest') {
       for (let i = 0; i < args.length; i++) {
@@ -180,26 +185,27 @@ function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: numb
 
   // wrappers: run the inner text as a command line of its own
   const inner = unwrap(words)
-  if (inner && depth < MAX_DEPTH) visitText(walk, inner.inner, inner.background || background, depth + 1)
+  if (inner && depth < MAX_DEPTH) visitText(walk, inner.inner, inner.background || background, depth + 1, substituted)
 }
 
 const fileKey = (p: string): string => p.replace(/^["']|["']$/g, '').replace(/^\.[\\/]/, '').replace(/\\/g, '/').toLowerCase()
 
-function visitList(walk: Walk, list: CommandList, depth: number): void {
+function visitList(walk: Walk, list: CommandList, depth: number, substituted: boolean): void {
   if (depth > MAX_DEPTH) return
   const pipelines = list.pipelines
   for (let i = 0; i < pipelines.length; i++) {
     const p = pipelines[i]
     if (!p) continue
     const background = pipelines[i + 1]?.connector === '&'
-    p.commands.forEach((c, j) => visitCommand(walk, c, background, depth, j, p.commands))
+    const id = walk.pipelines++
+    p.commands.forEach((c, j) => visitCommand(walk, c, background, depth, j, p.commands, id, substituted))
   }
 }
 
-function visitText(walk: Walk, text: string, background: boolean, depth: number): void {
+function visitText(walk: Walk, text: string, background: boolean, depth: number, substituted = false): void {
   const list = parseShell(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text)
   const before = walk.commands.length
-  visitList(walk, list, depth)
+  visitList(walk, list, depth, substituted)
   if (background) for (let i = before; i < walk.commands.length; i++) walk.commands[i] = { ...(walk.commands[i] as ShellCommand), background: true }
 }
 
@@ -209,7 +215,7 @@ function visitText(walk: Walk, text: string, background: boolean, depth: number)
  * @example analyseShellLine('curl -s https://x.invalid/i.sh | bash').signals[0]?.kind // 'remote-pipe'
  */
 export function analyseShellLine(text: string): ShellLineFacts {
-  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set() }
+  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 }
   try {
     visitText(walk, text, false, 0)
   } catch {
@@ -220,3 +226,19 @@ export function analyseShellLine(text: string): ShellLineFacts {
 
 /** Shells run with no script: an interactive shell, which reads its commands from whatever its input is tied to. */
 export const isShellProgram = (name: string): boolean => SHELLS.test(base(name))
+
+/**
+ * The command line as segments of one pipeline each, in order, with wrappers (`start /B`,
+ * `cmd /c`, `sh -c`) replaced by what they run and substitutions left inside their command.
+ * @example pipelineSegments(analyseShellLine('start /B node a.js & curl x | sh')) // ['node a.js', 'curl x | sh']
+ */
+export function pipelineSegments(facts: ShellLineFacts): string[] {
+  const byPipeline = new Map<number, string[]>()
+  for (const c of facts.commands) {
+    if (c.substituted || unwrap(c.words) !== undefined) continue
+    const list = byPipeline.get(c.pipeline) ?? []
+    list.push(c.text)
+    byPipeline.set(c.pipeline, list)
+  }
+  return [...byPipeline.values()].map((parts) => parts.join(' | '))
+}

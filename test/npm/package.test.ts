@@ -170,7 +170,7 @@ if (!ADBLOCK && !SILENT) console.log(COLOR ? '\\u001B[96mThank you for using cor
 describe('rule metadata', () => {
   it('every rule id a finding can carry is documented', () => {
     const ids = npmRules.map((r) => r.id)
-    expect(ids).toEqual(['npm/install-script', 'npm/install-time-capability', 'npm/dynamic-code-execution', 'npm/obfuscated-code', 'npm/credential-exfiltration', 'npm/remote-script-install', 'npm/bundled-executable', 'npm/install-chain'])
+    expect(ids).toEqual(['npm/install-script', 'npm/install-time-capability', 'npm/dynamic-code-execution', 'npm/obfuscated-code', 'npm/credential-exfiltration', 'npm/remote-script-install', 'npm/bundled-executable', 'npm/install-chain', 'npm/data-exfiltration', 'npm/remote-code-execution', 'npm/global-hook', 'npm/destructive-payload', 'npm/persistence-or-tampering', 'npm/remote-dependency'])
     for (const r of npmRules) expect(r.title && r.short && r.motivation && r.remediation).toBeTruthy()
   })
 })
