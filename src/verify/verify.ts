@@ -12,18 +12,23 @@ import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
 import { compareTrees, type ComparedTrees, type Difference } from './compare.js'
-import { changelogExplainer, type HistoryText } from './explain/changelog.js'
+import { changelogExplainer, changelogLine, type HistoryText } from './explain/changelog.js'
+import { releaseEditsExplainer } from './explain/release-edits.js'
+import { ruleGeneratedExplainer } from './explain/rule-generated.js'
+import { templateExplainer } from './explain/template.js'
 import { generatedExplainer } from './explain/generated.js'
 import { regeneratedExplainer } from './explain/regenerated.js'
 import { versionStampExplainer } from './explain/stamps.js'
 import { translationsExplainer } from './explain/translations.js'
 import type { Explainer, Judgement, TreeView } from './explain/types.js'
-import { BUILD_KINDS, judgeUnexplained } from './explain/unexplained.js'
+import { BUILD_KINDS } from './explain/build-kinds.js'
+import { judgeUnexplained } from './explain/unexplained.js'
 import { vendoredExplainer } from './explain/vendored.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
 import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
+import { attributeToMacros, macroTexts } from './inherited.js'
 
 export interface VerifyOptions {
   readonly artifact: string
@@ -68,7 +73,7 @@ async function historyText(repo: Repository, commit: string): Promise<HistoryTex
     people.add(c.email)
     commitIds.push(c.commit)
     for (const line of c.body.split('\n')) {
-      const t = line.replace(/^\*\s*/, '').trim()
+      const t = changelogLine(line)
       if (t) messageLines.add(t)
     }
   }
@@ -131,6 +136,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     changelogExplainer(() => (history ??= historyText(repo, commit))),
     translationsExplainer(),
     generatedExplainer(),
+    releaseEditsExplainer(version),
+    ruleGeneratedExplainer(),
+    templateExplainer(),
   ]
 
   const buildTexts = new Map<string, string>()
@@ -163,6 +171,17 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
   }
 
+  const generatedConfigure = new Set(explained.filter((e) => e.category === 'generated' && /(^|\/)configure$/.test(e.path)).map((e) => e.path))
+  const shippedMacros = new Map<string, string>()
+  if (generatedConfigure.size > 0) {
+    for (const path of compared.artifactPaths) {
+      if (!/\.m4$/.test(path)) continue
+      const text = view.artifactText(path) ?? (await view.sourceText(path))
+      if (text !== undefined) shippedMacros.set(path, text)
+    }
+  }
+  const attributed = generatedConfigure.size > 0 ? attributeToMacros(findings, (p) => generatedConfigure.has(p), await macroTexts(shippedMacros)) : findings
+  findings.splice(0, findings.length, ...attributed)
   findings.sort(bySeverityDesc)
   const facts: Fact[] = [
     { label: 'artifact', value: `${labels.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },

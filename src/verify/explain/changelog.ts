@@ -10,8 +10,11 @@ export interface HistoryText {
   readonly commitIds: readonly string[]
 }
 
+/** Where a project keeps the rule that writes its ChangeLog at release time. */
+const HISTORY_SCRIPTS = ['Makefile.am', 'GNUmakefile', 'maint.mk', 'cfg.mk', 'Makefile', 'maketgz', 'scripts/maketgz', 'release.sh', 'scripts/release.sh', 'autogen.sh', 'dist.sh', 'scripts/dist.sh', 'build-aux/gitlog-to-changelog', 'meson.build', 'CMakeLists.txt']
+
 const CHANGELOG_NAME = /^(ChangeLog|CHANGELOG|Changelog|NEWS)$/
-const GIT_LOG_COMMAND = /\bgit\s+(?:--no-pager\s+)?log\b|gitlog-to-changelog|git2cl/
+const GIT_LOG_COMMAND = /\bgit\s+(?:--no-pager\s+)?log\b|gitlog-to-changelog|git2cl|git2news|gitlog2changelog|git-log2\w*/
 
 /** A dist-hook (or any rule of the top Makefile.am) that writes this file from git history. */
 function declaresHistoryRewrite(makefileAm: string, name: string): string | undefined {
@@ -27,15 +30,34 @@ const HEADER = [
   /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]+)>$/, // gitlog-to-changelog
   /^Author:\s+(.+?)\s+<([^>]+)>$/, // git log
 ]
-const COMMIT_LINE = /^commit ([0-9a-f]{7,64})\b/
-const DATE_LINE = /^Date:\s+/
+const COMMIT_LINE = /^(?:\+ )?commit ([0-9a-f]{7,64})\b/
+/** git2news: `Daniel Stenberg (29 Aug 2021)` and `[Will Cosgrove brought this change]` */
+const PERSON_DATE = /^(.+?) \((\d{1,2} \w{3} \d{4})\)$/
+/** the generator's own first line: `Changelog for the foo project. Generated with git2news.pl` */
+const BANNER = /\bgenerated\b.*\b(?:git|log|changelog|news)\w*/i
+const BROUGHT = /^\[(.+?) brought this change\]$/
+const MERGE_LINE = /^Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64})$/
+const DATE_LINE = /^(?:Author)?Date:\s+/
+/** `git log --stat`: ` src/foo.c | 12 ++++--` and ` 3 files changed, 10 insertions(+), 2 deletions(-)` */
+const DIFFSTAT_LINE = /^\S.* \| +(?:\d+ ?[+-]*|Bin \d+ -> \d+ bytes)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
+
+/** A line as both the history and the ChangeLog are compared: trimmed, without a leading bullet. */
+export const changelogLine = (line: string): string => line.trim().replace(/^[*-]\s+/, '').replace(/\s+/g, ' ').trim()
 
 function accountedFor(line: string, history: HistoryText): boolean {
-  const t = line.replace(/^\*\s*/, '').trim()
-  if (t === '' || history.messageLines.has(t)) return true
+  const t = changelogLine(line)
+  if (t === '' || history.messageLines.has(t) || history.messageLines.has(line.trim())) return true
+  const known = (id: string | undefined): boolean => id !== undefined && history.commitIds.some((c) => c.startsWith(id))
   const commit = COMMIT_LINE.exec(t)
-  if (commit?.[1]) return history.commitIds.some((id) => id.startsWith(commit[1] ?? ''))
-  if (DATE_LINE.test(t)) return true
+  if (commit?.[1]) return known(commit[1])
+  const merge = MERGE_LINE.exec(t)
+  if (merge) return known(merge[1]) && known(merge[2])
+  if (DATE_LINE.test(t) || DIFFSTAT_LINE.test(t)) return true
+  // a header naming whoever committed and the day: structure, with nothing in it that could run
+  const header = PERSON_DATE.exec(t)
+  if (header) return (header[1] ?? '').split(' ').length <= 5
+  const brought = BROUGHT.exec(t)
+  if (brought) return history.people.has(brought[1] ?? '')
   for (const h of HEADER) {
     const m = h.exec(t)
     if (m) return history.people.has(m[1] ?? '') || history.people.has(m[2] ?? '')
@@ -53,14 +75,26 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const name = basenameOf(difference.path)
       if (!difference.artifact || difference.artifact.kind !== 'file' || !CHANGELOG_NAME.test(name) || difference.status === 'mode-differs') return undefined
-      const makefileAm = (await view.sourceText('Makefile.am')) ?? ''
-      const command = declaresHistoryRewrite(makefileAm, name)
-      if (!command) return undefined
+      let command: string | undefined
+      for (const script of HISTORY_SCRIPTS) {
+        const found = declaresHistoryRewrite((await view.sourceText(script)) ?? '', name)
+        if (found) {
+          command = `${script}: \`${found}\``
+          break
+        }
+      }
       const text = view.artifactText(difference.path)
       if (text === undefined) return undefined
+      // Without a rule, only a file shaped like a log (commit or author headers) is compared with the history.
+      if (!command && !text.split('\n').some((l) => COMMIT_LINE.test(l.trim()) || HEADER.some((h) => h.test(l.trim())))) return undefined
       const log = await history()
-      const stray = text.split('\n').map((line, i) => ({ line: i + 1, text: line })).filter((l) => !accountedFor(l.text, log))
-      if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `written from git history by the Makefile.am rule \`${command}\`; every line found in the history`, true)
+      const tagged = new Set(((await view.sourceText(difference.path)) ?? '').split('\n').map(changelogLine))
+      const stray = text
+        .split('\n')
+        .map((line, i) => ({ line: i + 1, text: line }))
+        .filter((l) => !tagged.has(changelogLine(l.text)) && !accountedFor(l.text, log) && !(l.line <= 5 && BANNER.test(l.text)))
+      if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)
+      if (!command) return undefined
       const finding: Finding = {
         ruleId: 'verify/changelog-not-from-history',
         severity: 'medium',

@@ -21,6 +21,11 @@ function requiredInputs(path: string, info: GeneratorInfo): readonly string[][] 
       return [[joinPath(dir, info.input ?? 'configure.ac'), ...AUTOCONF_INPUTS]]
     case 'makeinfo':
       return info.input ? [[joinPath(dir, info.input), info.input]] : []
+    case 'bison':
+    case 'flex': {
+      const stem = (info.input ?? basenameOf(path)).replace(/\.\w+$/, '')
+      return [[info.input, `${stem}.y`, `${stem}.yy`, `${stem}.l`, `${stem}.ll`].filter((n): n is string => n !== undefined).map((n) => joinPath(dir, n))]
+    }
     case 'libtool':
       // libtoolize copies these when configure.ac asks for libtool
       return [AUTOCONF_INPUTS]
@@ -37,10 +42,12 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   libtool: 'generated',
   help2man: 'docs',
   makeinfo: 'docs',
+  bison: 'generated',
+  flex: 'generated',
 }
 
 /** Build logic that runs: these are scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'automake', 'aclocal', 'libtool'])
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'automake', 'aclocal', 'libtool', 'bison', 'flex'])
 
 /**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked

@@ -1,24 +1,21 @@
 import type { Finding, Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile } from '../../rules/classify.js'
-import type { FileKind } from '../../rules/types.js'
+import { codeUsesOf, type CodeUse } from './executed.js'
+import { docToolOf, fileRole, ROLE_SEVERITY, ROLE_WORDS, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
-import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import type { Judgement, TreeView } from './types.js'
 
-/** Kinds of file that take part in configuring or building: a difference in one of these can change the binary. */
-export const BUILD_KINDS: ReadonlySet<FileKind> = new Set(['shell', 'm4', 'autoconf', 'configure', 'makefile', 'automake', 'makefile-in', 'cmake', 'meson'])
+export { BUILD_KINDS } from './build-kinds.js'
 
-export function isBuildRelevant(path: string, mode: number, head: Buffer | string): boolean {
-  return BUILD_KINDS.has(classifyFile(path, head)) || isExecutableMode(mode)
-}
+const usesEvidence = (uses: readonly CodeUse[]): string => uses.map((u) => `${u.path}:${u.line}: ${u.text}`).join('\n')
 
-/** Build files that name the path or its basename, i.e. something in the build may read or run it. */
-export function referencedBy(path: string, buildTexts: ReadonlyMap<string, string>): string[] {
-  const name = basenameOf(path)
-  const pattern = new RegExp(`(^|[^\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.-])`, 'm')
-  return [...buildTexts].filter(([p, text]) => p !== path && pattern.test(text)).map(([p]) => p)
+/** The severity of an unexplained difference: by the file's role, high whenever the build reads it as code. */
+function weigh(role: FileRole, uses: readonly CodeUse[], docTool: string | undefined): Severity {
+  if (uses.length > 0) return 'high'
+  if (role === 'doc' && docTool) return 'info'
+  return ROLE_SEVERITY[role]
 }
 
 const finding = (ruleId: string, severity: Severity, difference: Difference, message: string, extra: Partial<Finding> = {}): Finding => ({
@@ -54,13 +51,19 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
     case 'content-differs': {
       const before = await view.sourceText(difference.path)
       const after = view.artifactText(difference.path)
+      const bytes = view.artifactBytes(difference.path)
+      const role = fileRole(difference.path, a?.mode ?? 0o644, bytes ?? '')
+      const uses = codeUsesOf(difference.path, buildTexts)
+      const severity = weigh(role, uses, undefined)
       const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${difference.path}`, `artifact/${difference.path}`, before, after) : undefined
+      const run = uses.length > 0 ? `; the build reads it as code (${uses[0]?.path}:${uses[0]?.line})` : ''
       return {
         outcome: 'unexplained',
         scan: after !== undefined,
         findings: [
-          finding('verify/source-modified', 'high', difference, 'differs from the same file at the source tag, and no known transformation explains it', {
-            ...(evidence ? { evidence } : {}),
+          finding('verify/source-modified', severity, difference, `${ROLE_WORDS[role]} that differs from the same file at the source tag, and no known transformation explains it${run}`, {
+            ...(evidence || uses.length ? { evidence: [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', evidence ?? ''].filter(Boolean).join('\n') } : {}),
+            data: { role, readAsCodeBy: uses },
             explanation: 'A release must ship the tagged source unchanged. The lines marked + exist only in the artifact.',
           }),
         ],
@@ -73,17 +76,21 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       }
       const bytes = view.artifactBytes(difference.path)
       const head = bytes ?? ''
-      const buildRelevant = isBuildRelevant(difference.path, a.mode, head)
-      const refs = referencedBy(difference.path, buildTexts)
-      const severity: Severity = buildRelevant || refs.length > 0 ? 'high' : 'medium'
-      const what = buildRelevant ? `a ${classifyFile(difference.path, head)} file${isExecutableMode(a.mode) ? ' (executable)' : ''}` : 'a file'
-      const referenced = refs.length > 0 ? `; referenced by ${refs.slice(0, 5).join(', ')}${refs.length > 5 ? ', …' : ''}` : ''
+      const role = fileRole(difference.path, a.mode, head)
+      const uses = codeUsesOf(difference.path, buildTexts)
+      const docTool = role === 'doc' ? docToolOf(bytes) : undefined
+      const severity = weigh(role, uses, docTool)
+      const kind = classifyFile(difference.path, head)
+      const what = role === 'build' ? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})` : ROLE_WORDS[role]
+      const how = docTool ? `; produced by ${docTool}` : ''
+      const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map((u) => `${u.path}:${u.line}`).join(', ')})` : ''
       return {
         outcome: 'unexplained',
         scan: view.artifactText(difference.path) !== undefined,
         findings: [
-          finding('verify/unexplained-file', severity, difference, `${what} that exists only in the artifact: not in the source tag, not a known upstream file, not a recognised generated file${referenced}`, {
-            data: { size: a.size, sha256: a.sha256 ?? null, referencedBy: refs },
+          finding('verify/unexplained-file', severity, difference, `${what} that exists only in the artifact: not in the source tag, not a known upstream file, not a recognised generated file${how}${run}`, {
+            ...(uses.length ? { evidence: `read as code by:\n${usesEvidence(uses)}` } : {}),
+            data: { size: a.size, sha256: a.sha256 ?? null, role, docTool: docTool ?? null, referencedBy: [...new Set(uses.map((u) => u.path))], readAsCodeBy: uses },
             explanation: 'Files added to a release outside version control are where tarball-only backdoors live. Check who added it and why.',
           }),
         ],

@@ -4,6 +4,7 @@ import type { Catalog, CatalogEntry } from '../catalog/catalog.js'
 import { looseHash, parseSerial } from '../catalog/fingerprint.js'
 import { describeKnownVersions, nearestKnownVersion } from '../catalog/nearest.js'
 import type { Difference } from '../compare.js'
+import { analyseText } from '../../rules/engine.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** Content this short says too little to identify an upstream file under another name. */
@@ -50,11 +51,6 @@ export function vendoredExplainer(catalog: Catalog): Explainer {
       const loose = catalog.loose(looseHash(bytes)).filter((e) => e.basename === basename)
       const nearest = await nearestKnownVersion(basename, bytes, catalog)
       const claimedText = claimed ? `claims serial ${claimed}` : 'carries no serial'
-      const evidenceParts: string[] = [`${claimedText}; known versions: ${known || 'none with a serial'}`]
-      if (nearest) {
-        evidenceParts.push(`nearest known version: ${describeEntry(nearest.entry)} — ${nearest.addedLines.length} line(s) added, ${nearest.removedLines.length} removed`)
-        evidenceParts.push(nearest.unifiedDiff.trimEnd())
-      }
       const data = {
         basename,
         claimedSerial: claimed ?? null,
@@ -63,28 +59,73 @@ export function vendoredExplainer(catalog: Catalog): Explainer {
       }
       if (loose[0]) {
         // Only serial, copyright, stamp, SPDX and blank lines differ: nothing that executes changed.
+        const evidence = [`${claimedText}; known versions: ${known || 'none with a serial'}`, nearest ? nearest.unifiedDiff.trimEnd() : ''].filter(Boolean).join('\n')
         return {
           outcome: 'unexplained',
           scan: true,
-          findings: [
-            finding(difference.path, 'low', `${basename} matches ${describeEntry(loose[0])} except for header lines (serial, copyright, stamps, blank lines)`, evidenceParts.join('\n'), data),
-          ],
+          findings: [finding(difference.path, 'low', `${basename} matches ${describeEntry(loose[0])} except for header lines (serial, copyright, stamps, blank lines)`, evidence, data)],
         }
       }
-      return {
-        outcome: 'unexplained',
-        scan: true,
-        findings: [
-          finding(
-            difference.path,
-            'high',
-            `${basename} carries the name of a known upstream file but matches none of its ${catalog.versionsOf(basename).length} known versions (${claimedText})`,
-            evidenceParts.join('\n'),
-            data,
-          ),
-        ],
-      }
+      return judgeByAddedLines(difference.path, basename, text, nearest, claimedText, known, data)
     },
+  }
+}
+
+/** `VERSION=2.4.7.4-1ec8f-dirty`, `macro_version='2.4.6.42-b88ce'`, `scriptversion=…`: the file's own version stamp. */
+const STAMP_LINE = /^\s*(?:VERSION|macro_version|package_revision|scriptversion|timestamp|version)=['"]?([^'"\s;]+)|^#\s*serial\s+(\S+)/m
+/** what a build from a version-control snapshot writes into its version */
+const SNAPSHOT = /dirty|snapshot|[-.]g?[0-9a-f]{5,}\b|\b\d+\.\d+(?:\.\d+)?\.\d+-[0-9a-f]{4,}|git|\+\+|UNKNOWN|unknown/
+
+export function versionStampOf(text: string): string | undefined {
+  const m = STAMP_LINE.exec(text)
+  return m ? (m[1] ?? m[2]) : undefined
+}
+
+/**
+ * A vendored file of a version the catalog does not hold, judged by what it adds to the nearest
+ * known version: the rules run on the whole file, and any hit on an added line makes it high,
+ * with those lines first. When nothing added trips a rule, it is low: a version not in the
+ * catalog, shown as the count of lines that differ.
+ */
+function judgeByAddedLines(
+  path: string,
+  basename: string,
+  text: string,
+  nearest: Awaited<ReturnType<typeof nearestKnownVersion>>,
+  claimedText: string,
+  known: string,
+  data: Record<string, unknown>,
+): Judgement {
+  const added = new Set((nearest?.addedLines ?? []).map((l) => l.line))
+  const hits = analyseText(path, text, { paths: new Set() }).filter((f) => f.severity !== 'info' && f.severity !== 'low' && (!nearest || (f.line !== undefined && added.has(f.line))))
+  const stamp = versionStampOf(text)
+  const near = nearest ? `${describeEntry(nearest.entry)}: ${nearest.addedLines.length} line(s) added, ${nearest.removedLines.length} removed` : undefined
+  if (hits.length > 0) {
+    const lines = text.split('\n')
+    const hitLines = [...new Set(hits.map((h) => h.line ?? 0))].sort((a, b) => a - b).slice(0, 12).map((n) => `${n}: ${(lines[n - 1] ?? '').trim().slice(0, 200)}`)
+    return {
+      outcome: 'unexplained',
+      scan: true,
+      findings: [
+        finding(
+          path,
+          'high',
+          `${basename} matches no known version (${claimedText}) and ${nearest ? 'lines it adds to the nearest known version' : 'its content'} trip ${[...new Set(hits.map((h) => h.ruleId))].join(', ')}`,
+          [`added lines the rules flag:`, ...hitLines, near ? `nearest known version: ${near}` : `known versions: ${known || 'none with a serial'}`, nearest ? nearest.unifiedDiff.trimEnd() : ''].filter(Boolean).join('\n'),
+          data,
+        ),
+      ],
+    }
+  }
+  const snapshot = stamp !== undefined && SNAPSHOT.test(stamp)
+  const severity = nearest ? 'low' : 'medium'
+  const what = nearest
+    ? `vendored version not in the catalog${stamp ? ` (${snapshot ? 'a snapshot build, ' : ''}version ${stamp})` : ''}; ${nearest.addedLines.length + nearest.removedLines.length} line(s) differ from ${describeEntry(nearest.entry)}, none trips a rule`
+    : `${basename} matches none of the known versions and none is near enough to compare (${claimedText}); no rule trips on it`
+  return {
+    outcome: 'unexplained',
+    scan: true,
+    findings: [finding(path, severity, what, [near ? `nearest known version: ${near}` : `known versions: ${known || 'none with a serial'}`, nearest ? nearest.unifiedDiff.trimEnd() : ''].filter(Boolean).join('\n'), { ...data, versionStamp: stamp ?? null, snapshot })],
   }
 }
 

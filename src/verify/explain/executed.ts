@@ -1,0 +1,66 @@
+/**
+ * @fileoverview Where the build reads a file as code: sources it, hands it to a shell or an
+ * interpreter, pipes it into one, includes it as m4 or make. A name in a list of files to ship or
+ * install, in a comment or in a URL is not such a use.
+ */
+import { basenameOf } from '../../util/paths.js'
+
+export interface CodeUse {
+  readonly path: string
+  readonly line: number
+  readonly text: string
+}
+
+/** automake/make variables that list files to ship, install or clean rather than run */
+const LIST_VARIABLE = /^\s*(?:[\w$(){}]*_)?(?:EXTRA_DIST|DIST|DISTFILES|DATA|HEADERS|SCRIPTS|MANS|TEXINFOS|CLEANFILES|DISTCLEANFILES|MAINTAINERCLEANFILES|MOSTLYCLEANFILES|FILES|PYTHON|LISP|JAVA)\s*[+:?]?=/
+const URL = /\b[a-z][\w+.-]*:\/\/\S+/gi
+const MAX_USES = 8
+const MAX_LINE_CHARS = 240
+
+/** Commands that run or read their operand as code (shell, interpreters, m4 and make inclusion). */
+const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|eval|exec|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
+/** a pipe or command substitution that ends in something that runs what it is fed */
+const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\(/
+
+const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Strips what cannot run: comment text (`#`, `dnl`) and URLs. */
+function codeOf(line: string): string {
+  let l = line.replace(URL, ' ')
+  if (/^\s*(?:dnl\b|#)/.test(l)) return ''
+  l = l.replace(/\s(?:dnl\s.*|#\s.*)$/, '')
+  return l
+}
+
+/**
+ * The lines of build files that read `path` as code. The name must appear as the operand of a
+ * runner (`. "$srcdir/x"`, `$(SHELL) x`, `m4_include([x])`), as input redirected or piped into
+ * one, or as a file a runner's command substitution reads.
+ */
+export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>): CodeUse[] {
+  const name = basenameOf(path)
+  if (name.length < 2) return []
+  const bounded = String.raw`(?:^|[\s"'(\[/=,])(?:[^\s"'()\[\];|&<>]*/)?${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
+  const direct = new RegExp(String.raw`(?:^|[\s;&|({\[\x60]|\$\()${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}`)
+  const mention = new RegExp(bounded)
+  const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRe(name)}\b`)
+  const read = new RegExp(String.raw`\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b[^;|&]*?${bounded}`)
+  const uses: CodeUse[] = []
+  for (const [p, text] of buildTexts) {
+    if (p === path || !text.includes(name)) continue
+    let inList = false
+    const lines = text.split('\n')
+    for (let i = 0; i < lines.length && uses.length < MAX_USES; i++) {
+      const raw = lines[i] ?? ''
+      const listStart = LIST_VARIABLE.test(raw)
+      const skip: boolean = inList || listStart
+      inList = skip && /\\\s*$/.test(raw)
+      if (skip || !raw.includes(name)) continue
+      const code = codeOf(raw)
+      if (!mention.test(code)) continue
+      const runs = direct.test(code) || ((redirected.test(code) || read.test(code)) && FEEDS_RUNNER.test(code))
+      if (runs) uses.push({ path: p, line: i + 1, text: raw.trim().slice(0, MAX_LINE_CHARS) })
+    }
+  }
+  return uses
+}

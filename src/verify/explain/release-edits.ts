@@ -1,0 +1,137 @@
+/**
+ * @fileoverview Edits a project's own release step makes to tracked files: version, date and
+ * placeholder stamps (`7.88.1-DEV` → `7.88.1`, `[unreleased]` → a date, `@VERSION@`, a man page's
+ * `.TH` date, copyright years), and documentation trimmed for the tarball (lines removed, none
+ * added). Each changed line must differ from the tag's only in such tokens; the release script
+ * line that writes the file is cited where the source has one.
+ */
+import { diffArrays } from 'diff'
+import { basenameOf } from '../../util/paths.js'
+import type { Difference } from '../compare.js'
+import { fileRole } from './role.js'
+import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+
+const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)'
+const DATES: readonly RegExp[] = [
+  /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\s?(?:Z|UTC|[+-]\d{2}:?\d{2}))?)?\b/g,
+  new RegExp(String.raw`\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?${MONTH}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b`, 'g'),
+  new RegExp(String.raw`\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?\d{1,2}(?:st|nd|rd|th)?[\s-]+${MONTH}\.?,?[\s-]+\d{4}\b`, 'g'),
+  new RegExp(String.raw`\b${MONTH}\s+\d{4}\b`, 'g'),
+  /\b\d{4}\/\d{2}\/\d{2}\b/g,
+  /\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b/g,
+]
+const PLACEHOLDERS = /@[A-Z_]*(?:VERSION|DATE|YEAR|MONTH|RELEASE)[A-Z_]*@|\[(?:unreleased|UNRELEASED|Unreleased|not released|in development)\]|\((?:unreleased|not yet released)\)|\bUNRELEASED\b|\b[Uu]nreleased\b|\bnot yet released\b|\bYYYY-MM-DD\b|%(?:VERSION|DATE)%/g
+const VERSION = /\bv?\d+(?:\.\d+)+(?:[-.~+_]?(?:DEV|dev|devel|git|GIT|rc\d*|alpha\d*|beta\d*|pre\d*|snapshot|post\d*|[a-z](?![a-z])))*(?![\w.])/g
+/** `#define FOO_VERSION_MINOR 9`, `FOO_TIMESTAMP "DEV"`: a line that names a version part or a release time */
+const VERSION_NAMED = /\b\w*(?:VERSION|MAJOR|MINOR|PATCH|MICRO|REVISION|TIMESTAMP|RELEASE_DATE|BUILD_DATE)\w*\b/i
+const TIME_NAMED = /\b\w*(?:TIMESTAMP|DATE)\w*\b/i
+const COPYRIGHT_LINE = /copyright|\(c\)|©/i
+const YEARS = /\b(?:19|20)\d{2}(?:\s*(?:[-–,]|and)\s*(?:19|20)?\d{2}(?:\d{2})?)*\b/g
+const STAMP = '\u0000'
+
+/** The line with every version, date and placeholder replaced by one marker (years too, on a copyright line). */
+export function stampShape(line: string): string {
+  let l = (COPYRIGHT_LINE.test(line) ? line.replace(YEARS, STAMP) : line).replace(/\s+/g, ' ').trim()
+  if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g, STAMP)
+  for (const d of DATES) l = l.replace(d, STAMP)
+  l = l.replace(PLACEHOLDERS, STAMP).replace(VERSION, STAMP)
+  // `1.2.3-DEV` may leave `-DEV` beside a marker; a run of markers and joiners is one stamp
+  return l.replace(new RegExp(`${STAMP}(?:[-~+ ]?(?:DEV|dev|devel|git)\\b)?`, 'g'), STAMP).replace(new RegExp(`${STAMP}+`, 'g'), STAMP)
+}
+
+const releaseForms = (version: string): string[] => {
+  const parts = version.split('.')
+  const forms = [version, `v${version}`]
+  for (let n = parts.length - 1; n >= 2; n--) forms.push(parts.slice(0, n).join('.'))
+  return forms
+}
+
+/** `1.10.0` → `0x010a00`, the hex a C header encodes a version in */
+const hexForm = (version: string): string => `0x${version.split('.').map((p) => Number(p).toString(16).padStart(2, '0')).join('')}`
+
+/**
+ * Versions and version numbers the new line brings in that the old one did not have must be the
+ * release's own: its version, its parts, its hex form; a release-time field may take any date.
+ */
+function bringsOnlyTheRelease(before: string, after: string, version: string | undefined): boolean {
+  const old = new Set(before.match(VERSION) ?? [])
+  const forms = version ? releaseForms(version) : []
+  if (!(after.match(VERSION) ?? []).every((v) => old.has(v) || forms.includes(v))) return false
+  if (!VERSION_NAMED.test(after)) return true
+  const unquoted = after.replace(/"[^"]*"/g, (q) => (TIME_NAMED.test(after) ? '' : q.replace(VERSION, '')))
+  const parts = new Set(version ? version.split('.').map((p) => String(Number(p))) : [])
+  const oldNumbers = new Set(before.match(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g) ?? [])
+  return (unquoted.match(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g) ?? []).every((n) => oldNumbers.has(n) || (n.startsWith('0x') ? version !== undefined && n.toLowerCase() === hexForm(version) : parts.has(String(Number(n)))))
+}
+
+interface Edit {
+  readonly stamped: number
+  readonly removed: number
+  readonly example?: { readonly before: string; readonly after: string }
+}
+
+/** Replacements that only change stamps, and deletions; undefined when any line was added or changed otherwise. */
+export function releaseEdit(before: string, after: string, version: string | undefined): Edit | undefined {
+  const changes = diffArrays(before.split('\n'), after.split('\n'), { timeout: 2000 })
+  if (!changes) return undefined
+  let stamped = 0
+  let removed = 0
+  let example: Edit['example']
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]
+    if (!c || (!c.added && !c.removed)) continue
+    const next = changes[i + 1]
+    if (c.removed && next?.added) {
+      if (next.value.length !== c.value.length) return undefined
+      for (let k = 0; k < c.value.length; k++) {
+        const b = c.value[k] ?? ''
+        const a = next.value[k] ?? ''
+        if (stampShape(a) !== stampShape(b) || !bringsOnlyTheRelease(b, a, version)) return undefined
+        example ??= { before: b.trim(), after: a.trim() }
+      }
+      stamped += c.value.length
+      i++
+    } else if (c.removed) removed += c.value.length
+    else return undefined
+  }
+  if (stamped + removed === 0) return undefined
+  return { stamped, removed, ...(example ? { example } : {}) }
+}
+
+/** Conventional places of a project's release script; the rule or line naming the file is the evidence. */
+const RELEASE_SCRIPTS = ['Makefile.am', 'GNUmakefile', 'maint.mk', 'cfg.mk', 'maketgz', 'scripts/maketgz', 'release.sh', 'scripts/release.sh', 'scripts/release', 'build-aux/release.sh', 'dist.sh', 'scripts/dist.sh', 'make-dist.sh', 'make_release.sh', 'mkrelease.sh', 'scripts/mkrelease.sh', 'tools/release.sh', 'autogen.sh', 'CMakeLists.txt', 'meson.build', 'Makefile']
+
+async function releaseScriptLine(view: TreeView, path: string): Promise<string | undefined> {
+  const name = basenameOf(path)
+  const pattern = new RegExp(`(^|[^\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`)
+  for (const script of RELEASE_SCRIPTS) {
+    const text = await view.sourceText(script)
+    if (!text) continue
+    const lines = text.split('\n')
+    const at = lines.findIndex((l) => pattern.test(l) && /\b(?:sed|perl|awk|tail|head|cat|echo|printf|date|git|>)/.test(l) && !/^\s*#/.test(l))
+    if (at >= 0) return `${script}:${at + 1}: ${(lines[at] ?? '').trim().slice(0, 160)}`
+  }
+  return undefined
+}
+
+export function releaseEditsExplainer(version: string | undefined): Explainer {
+  return {
+    name: 'release-edits',
+    async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
+      if (difference.status !== 'content-differs' || difference.artifact?.kind !== 'file') return undefined
+      const after = view.artifactText(difference.path)
+      const before = await view.sourceText(difference.path)
+      if (after === undefined || before === undefined) return undefined
+      const edit = releaseEdit(before, after, version)
+      if (!edit) return undefined
+      const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
+      // Deleting lines from code or build logic can remove a check; only documentation is trimmed freely.
+      if (edit.removed > 0 && role !== 'doc') return undefined
+      const script = await releaseScriptLine(view, difference.path)
+      const parts: string[] = []
+      if (edit.stamped > 0) parts.push(`${edit.stamped} line(s) differ only in version, date or placeholder stamps${edit.example ? ` (\`${edit.example.before.slice(0, 80)}\` → \`${edit.example.after.slice(0, 80)}\`)` : ''}`)
+      if (edit.removed > 0) parts.push(`${edit.removed} line(s) removed, none added`)
+      return explained(difference.path, edit.stamped > 0 ? 'release-stamp' : 'release-trimmed', `${parts.join('; ')}${script ? `; written by ${script}` : ''}`, false)
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * @fileoverview Files a project's own make rules generate before release (a parser from its
+ * grammar, a help text from its man page, RPC stubs from their description): explained when a rule
+ * of the tag's Makefile.am names the file as a target and its inputs exist in the tag. Generated
+ * is not reproduced: the file is still scanned by the rules.
+ */
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import type { Difference } from '../compare.js'
+import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+
+export interface MakeRule {
+  readonly line: number
+  readonly targets: readonly string[]
+  readonly prerequisites: readonly string[]
+  readonly text: string
+}
+
+const RULE = /^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$/
+const DIR_VARIABLE = /^\$[({](?:srcdir|top_srcdir|builddir|top_builddir|abs_srcdir|abs_top_srcdir)[)}]\/|^\.\//
+
+/** The rules of a Makefile (targets and prerequisites), continuation lines joined. */
+export function makeRules(text: string): MakeRule[] {
+  const rules: MakeRule[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] ?? ''
+    const start = i
+    while (/\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + (lines[++i] ?? '')
+    if (line.startsWith('\t') || /^\s*#/.test(line)) continue
+    const m = RULE.exec(line)
+    if (!m) continue
+    const targets = (m[1] ?? '').trim().split(/\s+/).filter(Boolean)
+    if (targets.some((t) => t.startsWith('.') && !t.includes('/'))) continue
+    rules.push({ line: start + 1, targets, prerequisites: (m[2] ?? '').split(';')[0]?.trim().split(/\s+/).filter(Boolean) ?? [], text: line.trim() })
+  }
+  return rules
+}
+
+const plain = (name: string): string => name.replace(DIR_VARIABLE, '')
+
+/** The Makefile.am files whose rules may make `path`: its own directory's, then the top one. */
+const makefilesFor = (path: string): string[] => [...new Set([joinPath(dirnameOf(path), 'Makefile.am'), 'Makefile.am'])]
+
+export function ruleGeneratedExplainer(): Explainer {
+  return {
+    name: 'rule-generated',
+    async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
+      if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
+      const name = basenameOf(difference.path)
+      const dir = dirnameOf(difference.path)
+      for (const makefile of makefilesFor(difference.path)) {
+        const text = await view.sourceText(makefile)
+        if (!text || !text.includes(name)) continue
+        const base = dirnameOf(makefile)
+        for (const rule of makeRules(text)) {
+          const made = rule.targets.some((t) => {
+            const p = plain(t)
+            return joinPath(base, p) === difference.path || (p === name && base === dir)
+          })
+          if (!made) continue
+          const inputs = rule.prerequisites.map(plain).filter((p) => !p.includes('$') && p !== name)
+          const present = inputs.filter((p) => view.sourceHas(joinPath(base, p)) || view.sourceHas(p))
+          if (present.length === 0) continue
+          return explained(difference.path, 'generated', `made by the rule \`${rule.text.slice(0, 140)}\` (${makefile}:${rule.line}) from ${present.slice(0, 3).join(', ')} of the tag; not regenerated`, false, true)
+        }
+      }
+      return undefined
+    },
+  }
+}
