@@ -218,8 +218,8 @@ export async function audit(options: AuditOptions): Promise<Report> {
     const popular = await loadPopularNames()
     const policy = {
       ...DEFAULT_SIGNAL_POLICY,
-      ...(options.config?.audit?.freshPublishDays !== undefined ? { freshPublishDays: options.config.audit.freshPublishDays } : {}),
-      ...(options.config?.audit?.typosquatDistance !== undefined ? { typosquatDistance: options.config.audit.typosquatDistance } : {}),
+      ...(options.config?.audit?.freshPublishDays !== undefined ? { freshDays: options.config.audit.freshPublishDays } : {}),
+      ...(options.config?.audit?.typosquatDistance !== undefined ? { typosquatMaxDistance: options.config.audit.typosquatDistance } : {}),
     }
     const scopedRegistries = npmConfig.scopes()
     const names = [...new Set(npmPackages.map((p) => p.name))]

@@ -14,10 +14,10 @@ import { isCycloneDx, isSpdx, readCycloneDx, readSpdx } from './sbom.js'
 import { DEFAULT_REGISTRY, hygieneFindings, registryHosts, type LockEntry } from './source.js'
 import { isYarnBerry, isYarnClassic, readYarnBerry, readYarnClassic } from './yarn.js'
 
-export { inventoryRules, INSECURE_URL, MISSING_INTEGRITY, NON_REGISTRY_SOURCE, UNEXPECTED_HOST } from './rules.js'
+export { inventoryRules, INSECURE_URL, MISSING_INTEGRITY, NON_REGISTRY_SOURCE, RESOLVED_MISMATCH, UNEXPECTED_HOST, WEAK_INTEGRITY } from './rules.js'
 export { debPurl, npmPurl, parsePurl, type ParsedPurl } from './purl.js'
 export { debianSource } from './dpkg.js'
-export { classifyResolved, DEFAULT_REGISTRY } from './source.js'
+export { classifyResolved, DEFAULT_REGISTRY, tarballOf } from './source.js'
 
 export interface ReadInventoryOptions {
   /** the configured registry URL (default https://registry.npmjs.org/) */

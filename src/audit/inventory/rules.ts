@@ -5,6 +5,8 @@ export const NON_REGISTRY_SOURCE = 'audit/lockfile-non-registry-source'
 export const INSECURE_URL = 'audit/lockfile-insecure-url'
 export const MISSING_INTEGRITY = 'audit/lockfile-missing-integrity'
 export const UNEXPECTED_HOST = 'audit/lockfile-unexpected-host'
+export const RESOLVED_MISMATCH = 'audit/lockfile-resolved-mismatch'
+export const WEAK_INTEGRITY = 'audit/lockfile-weak-integrity'
 
 export const inventoryRules: readonly RuleInfo[] = [
   {
@@ -47,5 +49,25 @@ export const inventoryRules: readonly RuleInfo[] = [
     remediation: 'Check that the host is one your organisation uses (add it to the allowed registries if it is), otherwise regenerate the entry against the configured registry and compare integrity hashes.',
     defaultSeverity: 'medium',
     defaultConfidence: 'medium',
+  },
+  {
+    id: RESOLVED_MISMATCH,
+    title: 'Resolved URL names another package',
+    short: 'A locked registry package is resolved to the tarball of a different package or version.',
+    motivation:
+      'The package manager installs what the resolved URL serves, whatever name and version the entry claims. A lockfile edited to point `lodash` at another package’s tarball (lockfile injection) installs that package under a trusted name, and reviews of the name and version see nothing wrong.',
+    remediation: 'Regenerate the entry from the registry (`npm install <name>@<version>`) and find out where the edited lockfile came from.',
+    defaultSeverity: 'high',
+    defaultConfidence: 'high',
+  },
+  {
+    id: WEAK_INTEGRITY,
+    title: 'Integrity hash only SHA-1',
+    short: 'A locked package is protected only by a SHA-1 hash.',
+    motivation:
+      'SHA-1 collisions can be computed: an attacker who controls a tarball can make two with the same SHA-1, and a lockfile holding only that hash cannot tell them apart. npm records SHA-512 for every package published since 2017.',
+    remediation: 'Regenerate the lockfile with a current package manager so the entry records the registry’s SHA-512 integrity.',
+    defaultSeverity: 'medium',
+    defaultConfidence: 'high',
   },
 ]

@@ -5,7 +5,7 @@ import { StagelightError } from '../../errors.js'
 import { redactSecrets } from '../redact.js'
 import type { PackageRef, PackageSource } from '../types.js'
 import type { LineIndex } from './lines.js'
-import { INSECURE_URL, MISSING_INTEGRITY, NON_REGISTRY_SOURCE, UNEXPECTED_HOST } from './rules.js'
+import { INSECURE_URL, MISSING_INTEGRITY, NON_REGISTRY_SOURCE, RESOLVED_MISMATCH, UNEXPECTED_HOST, WEAK_INTEGRITY } from './rules.js'
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/'
 
@@ -130,6 +130,15 @@ export function hygieneFindings(entries: readonly LockEntry[], ctx: HygieneConte
       findings.push(base(INSECURE_URL, 'high', 'high', `${label(ref)} is downloaded without transport security: ${resolved}`))
     if (ctx.checkIntegrity && (ref.source === 'registry' || ref.source === 'tarball') && ref.integrity === undefined && entry.hashed !== true)
       findings.push(base(MISSING_INTEGRITY, 'medium', 'high', `${label(ref)} has no integrity hash in ${ctx.file}`))
+    if (ctx.checkIntegrity && (ref.source === 'registry' || ref.source === 'tarball') && ref.integrity !== undefined && isSha1Only(ref.integrity))
+      findings.push(base(WEAK_INTEGRITY, 'medium', 'high', `${label(ref)} is protected only by a SHA-1 integrity hash in ${ctx.file}`, { integrity: ref.integrity }))
+    if (ref.source === 'registry' && resolved !== undefined && ref.version !== '') {
+      const named = tarballOf(resolved)
+      if (named !== undefined && (named.name !== ref.name || named.version !== ref.version))
+        findings.push(
+          base(RESOLVED_MISMATCH, 'high', 'high', `${label(ref)} is resolved to the tarball of ${named.name}@${named.version}: ${resolved}`, { tarballName: named.name, tarballVersion: named.version }),
+        )
+    }
     if (ref.source === 'registry' && resolved !== undefined) {
       const host = hostOf(resolved)
       if (host !== undefined && !ctx.allowedHosts.has(host))
@@ -137,6 +146,49 @@ export function hygieneFindings(entries: readonly LockEntry[], ctx: HygieneConte
     }
   }
   return findings
+}
+
+/** Only sha1 digests: `sha1-…` alone (what yarn v1 derives from a `#<sha1>` URL fragment, or old npm lockfiles). */
+const isSha1Only = (integrity: string): boolean => {
+  const algorithms = integrity
+    .trim()
+    .split(/\s+/)
+    .map((part) => /^([a-z0-9]+)-/i.exec(part)?.[1]?.toLowerCase())
+  return algorithms.length > 0 && algorithms.every((a) => a === 'sha1')
+}
+
+/**
+ * The package and version a registry tarball URL names: `<registry>/<name>/-/<basename>-<version>.tgz`
+ * (a scoped name appears as `@scope/name` or `@scope%2fname`; the file carries the name without scope).
+ */
+export function tarballOf(resolved: string): { name: string; version: string } | undefined {
+  let url: URL
+  try {
+    url = new URL(resolved)
+  } catch {
+    return undefined
+  }
+  const segments = url.pathname.split('/').map((s) => {
+    try {
+      return decodeURIComponent(s)
+    } catch {
+      return s
+    }
+  })
+  const dash = segments.lastIndexOf('-')
+  if (dash < 1 || dash !== segments.length - 2) return undefined
+  const file = segments[dash + 1] ?? ''
+  const before = segments[dash - 1] ?? ''
+  // `/@scope/name/-/…` or `/@scope%2fname/-/…` (decoded to `@scope/name`)
+  const name = before.includes('/') ? before : (segments[dash - 2] ?? '').startsWith('@') ? `${segments[dash - 2]}/${before}` : before
+  const base = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name
+  const m = /^(.+?)\.tgz$/i.exec(file)
+  if (!m?.[1] || !m[1].startsWith(`${base}-`)) {
+    // the file names another package: report what it names
+    const other = /^(.+)-(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?)\.tgz$/i.exec(file)
+    return other?.[1] && other[2] ? { name: other[1], version: other[2] } : undefined
+  }
+  return { name, version: m[1].slice(base.length + 1) }
 }
 
 const escapes = (p: string): boolean => {

@@ -22,6 +22,8 @@ export interface SignalPolicy {
   readonly typosquatMinLengthDistance1: number
   /** names shorter than this are never matched at distance 2 (default 7) */
   readonly typosquatMinLengthDistance2: number
+  /** a package on the registry for this many days is not reported as a typosquat when the project names it (default 365: registries take typosquats down within days or weeks) */
+  readonly typosquatEstablishedDays: number
   /** an out-of-order release whose own line had no release for this many days is "an old line suddenly updated" (default 180) */
   readonly dormantLineDays: number
   /** a package first published less than this many days ago counts as new (typosquat and dependency-confusion confidence; default 90) */
@@ -39,6 +41,7 @@ export const DEFAULT_SIGNAL_POLICY: SignalPolicy = Object.freeze({
   typosquatMaxDistance: 2,
   typosquatMinLengthDistance1: 5,
   typosquatMinLengthDistance2: 7,
+  typosquatEstablishedDays: 365,
   dormantLineDays: 180,
   newPackageDays: 90,
   internalScopes: Object.freeze([]) as readonly string[],
@@ -117,16 +120,22 @@ function parseIntegrity(sri: string): Map<string, Set<string>> {
   return out
 }
 
-/** Compares two SRI strings on the strongest algorithm both have; undefined when they share none. */
+/**
+ * Compares two SRI strings on every algorithm both have (as ssri does, a lockfile may list several):
+ * a mismatch on any of them is a mismatch, whatever the others say. Undefined when they share none.
+ */
 export function integrityMatches(lock: string, registry: string): { match: boolean; algorithm: string } | undefined {
   const a = parseIntegrity(lock)
   const b = parseIntegrity(registry)
+  let compared: string | undefined
   for (const algorithm of ['sha512', 'sha384', 'sha256', 'sha1']) {
     const x = a.get(algorithm)
     const y = b.get(algorithm)
-    if (x && y) return { match: [...x].some((d) => y.has(d)), algorithm }
+    if (!x || !y) continue
+    if (![...x].some((d) => y.has(d))) return { match: false, algorithm }
+    compared ??= algorithm
   }
-  return undefined
+  return compared !== undefined ? { match: true, algorithm: compared } : undefined
 }
 
 const registryHost = (url: string): string | undefined => {
@@ -153,6 +162,20 @@ const lineOf = (v: string): string => {
 }
 
 /**
+ * Why a name near a popular one is its legitimate neighbour rather than a typosquat, or undefined.
+ * A typosquat waits for someone to mistype a name in `npm install`: a package another package
+ * depends on was named by that package's maintainers, not typed by the project (safer-buffer
+ * through iconv-lite, vite-node through vitest); and one that has stayed on the registry for a
+ * year has outlived the days or weeks a typosquat lasts before it is taken down.
+ */
+export function legitimateNeighbour(pkg: PackageRef, packageAgeDays: number | undefined, policy: SignalPolicy): string | undefined {
+  const path = pkg.dependencyPath
+  if (path !== undefined && path.length >= 2) return `a dependency of ${path[path.length - 2] ?? 'another package'}, not named by the project`
+  if (packageAgeDays !== undefined && packageAgeDays >= policy.typosquatEstablishedDays) return `on the registry for ${Math.floor(packageAgeDays)} days`
+  return undefined
+}
+
+/**
  * The registry signals of one package version. `doc` is the package's full document as served by
  * `options.registry`, or undefined when the registry has no such package.
  */
@@ -168,7 +191,7 @@ export function registrySignals(pkg: PackageRef, doc: Packument | undefined, opt
   // --- name-only signals: they hold whether or not the registry knows the package
   out.push(...dependencyConfusion(pkg, doc, options, fromPublic, resolvedHost, packageAgeDays))
   const matches = popular.match(pkg.name, { maxDistance: policy.typosquatMaxDistance, minLengthDistance1: policy.typosquatMinLengthDistance1, minLengthDistance2: policy.typosquatMinLengthDistance2 })
-  if (matches.length > 0) {
+  if (matches.length > 0 && legitimateNeighbour(pkg, packageAgeDays, policy) === undefined) {
     const best = matches[0]!
     const young = packageAgeDays !== undefined && packageAgeDays < policy.newPackageDays
     const strong = best.trick !== 'distance' || best.distance === 1

@@ -92,6 +92,8 @@ describe('purls and rules', () => {
       'audit/lockfile-insecure-url high',
       'audit/lockfile-missing-integrity medium',
       'audit/lockfile-unexpected-host medium',
+      'audit/lockfile-resolved-mismatch high',
+      'audit/lockfile-weak-integrity medium',
     ])
     for (const r of inventoryRules) for (const text of [r.title, r.short, r.motivation, r.remediation]) expect(text.length).toBeGreaterThan(10)
   })
@@ -135,7 +137,7 @@ describe('big lockfiles', () => {
     const p = await readInventory(pnpmPath)
     expect(p.packages).toHaveLength(N / 2)
     expect(p.packages.every((x) => x.dev !== true && x.source === 'registry')).toBe(true)
-    const yarn = ['# yarn lockfile v1\n', ...some.map((n) => `"${n}@^1.0.0":\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/${n}/-/x-1.0.0.tgz#${'a'.repeat(40)}"\n  integrity sha512-${Buffer.from(n).toString('base64')}\n  dependencies:\n    is-number "^7.0.0"\n`)].join('\n')
+    const yarn = ['# yarn lockfile v1\n', ...some.map((n) => `"${n}@^1.0.0":\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/${n}/-/${n.replace(/^@[^/]+\//, '')}-1.0.0.tgz#${'a'.repeat(40)}"\n  integrity sha512-${Buffer.from(n).toString('base64')}\n  dependencies:\n    is-number "^7.0.0"\n`)].join('\n')
     const yarnPath = file('big/yarn.lock', yarn)
     const y = await readInventory(yarnPath)
     expect(y.packages).toHaveLength(N / 2)

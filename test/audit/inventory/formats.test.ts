@@ -45,6 +45,8 @@ describe('yarn.lock (classic)', () => {
       'audit/lockfile-non-registry-source low vendored@33',
       'audit/lockfile-non-registry-source medium my-fork@21',
       'audit/lockfile-unexpected-host medium private-utils@30',
+      // no integrity line: only the sha1 of the URL fragment protects it
+      'audit/lockfile-weak-integrity medium left-pad@17',
     ])
     expect(inv.findings.every((f) => f.path === 'yarn-classic.lock')).toBe(true)
     expect(inv.findings.find((f) => f.data?.['name'] === 'left-pad')?.evidence).toContain('resolved "http://registry.yarnpkg.com/left-pad')
