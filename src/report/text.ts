@@ -50,7 +50,8 @@ const indent = (text: string, prefix: string): string =>
 export function renderText(report: Report, options: TextOptions): string {
   const c = pc.createColors(options.color)
   const out: string[] = [verdictLine(c, report)]
-  for (const fact of report.facts) out.push(`  ${c.dim(`${escapeLine(fact.label)}:`)} ${escapeLine(fact.value)}`)
+  // a fact may span lines (a list of events): its lines stay, each escaped and indented under the fact
+  for (const fact of report.facts) out.push(`  ${c.dim(`${escapeLine(fact.label)}:`)} ${escapeBlock(fact.value).split('\n').join('\n    ')}`)
   if (report.incomplete?.length) {
     out.push('', c.yellow('Incomplete analysis:'))
     for (const gap of report.incomplete) out.push(`  - ${escapeLine(gap)}`)
