@@ -100,9 +100,11 @@ describe('changelogExplainer', () => {
     expect(j?.outcome).toBe('unexplained')
     expect(j?.findings?.[0]?.evidence).toContain('7: \tRevert the sandbox check (trusted).')
   })
-  it('says nothing when no rule writes the ChangeLog from history', async () => {
+  it('without a rule, explains a log of the history only when every line is in it', async () => {
     const j = await changelogExplainer(async () => history).judge(onlyInArtifact('ChangeLog', honest), view({ ChangeLog: honest }, { 'Makefile.am': 'SUBDIRS = src\n' }))
-    expect(j).toBeUndefined()
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/no rule that writes it was found/)
+    const forged = `${honest}\n\tRevert the sandbox check (trusted).\n`
+    expect(await changelogExplainer(async () => history).judge(onlyInArtifact('ChangeLog', forged), view({ ChangeLog: forged }, { 'Makefile.am': 'SUBDIRS = src\n' }))).toBeUndefined()
   })
 })
 

