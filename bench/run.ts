@@ -1,10 +1,11 @@
 /*
- * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|npm|audit|history|history-corpus|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
+ * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|entries|npm|audit|history|history-corpus|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
  * Each prints medians and ratios against a peer tool or a raw baseline measured in the same run.
  */
 import { option } from './common.js'
 import { benchAudit } from './audit.js'
 import { benchCanary } from './canary.js'
+import { benchEntries } from './entries.js'
 import { benchHistory } from './history.js'
 import { benchHistoryCorpus } from './history-corpus.js'
 import { benchNpm } from './npm.js'
@@ -14,7 +15,7 @@ import { benchVerify } from './verify.js'
 import { benchWatch } from './watch.js'
 
 const only = option('--only')
-const PARTS = ['verify', 'releases', 'scan', 'npm', 'audit', 'history', 'history-corpus', 'canary', 'watch']
+const PARTS = ['verify', 'releases', 'scan', 'entries', 'npm', 'audit', 'history', 'history-corpus', 'canary', 'watch']
 if (only !== undefined && !PARTS.includes(only)) {
   process.stderr.write(`bench: --only takes ${PARTS.join(', ')}, not ${only}\n`)
   process.exit(2)
@@ -22,6 +23,7 @@ if (only !== undefined && !PARTS.includes(only)) {
 if (only === undefined || only === 'verify') await benchVerify()
 if (only === 'releases') await benchReleases()
 if (only === undefined || only === 'scan') await benchScan()
+if (only === 'entries') await benchEntries()
 if (only === undefined || only === 'npm') await benchNpm()
 if (only === undefined || only === 'audit') await benchAudit()
 if (only === undefined || only === 'history') await benchHistory()

@@ -3,11 +3,13 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, scratch } from './helpers.js'
 
-const PAYLOAD = 'cat tests/files/good-large.xz | tr "\\t \\-_" " \\t_\\-" | xz -d | sh\n'
+const work = scratch('nested-git')
+// anything that ran a payload would leave the marker behind
+const PAYLOAD = `touch ${work.marker}\ncat tests/files/good-large.xz | tr "\\t \\-_" " \\t_\\-" | xz -d | sh\n`
+let trees = 0
 
 function tree(files: Record<string, string>): string {
-  const { dir } = scratch('nested-git')
-  const root = join(dir, 'project')
+  const root = join(work.dir, `project-${trees++}`)
   for (const [path, body] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true })
     writeFileSync(join(root, path), body)
@@ -27,6 +29,7 @@ describe('scan <directory> reads everything below the target', () => {
     const report = JSON.parse(r.stdout) as { findings: { path?: string; severity: string }[]; facts: { label: string; value: string }[] }
     expect(report.findings.filter((f) => f.path === 'm4/.git/payload.sh').map((f) => f.severity)).toContain('critical')
     expect(report.facts.find((f) => f.label === 'not scanned')).toBeUndefined()
+    expect(work.markerExists()).toBe(false)
   })
   it("the working tree's own .git is left out, and the report says so", async () => {
     const root = tree({ 'README': 'hello\n', '.git/HEAD': 'ref: refs/heads/main\n', '.git/hooks/post-checkout': `#!/bin/sh\n${PAYLOAD}`, 'sub/.git/hooks/pre-commit': `#!/bin/sh\n${PAYLOAD}` })
@@ -36,6 +39,7 @@ describe('scan <directory> reads everything below the target', () => {
     expect(r.stdout).toContain('sub/.git/hooks/pre-commit')
     expect(r.stdout).not.toContain('.git/hooks/post-checkout  ')
     expect(r.code).toBe(1)
+    expect(work.markerExists()).toBe(false)
   })
   it('a .git that is a file (a gitlink) is read like any file', async () => {
     const root = tree({ '.git': 'gitdir: ../elsewhere\n', 'a.sh': 'echo ok\n' })
