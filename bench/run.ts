@@ -1,5 +1,5 @@
 /*
- * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|entries|npm|audit|history|history-corpus|canary] [--quick] [--runs N] [--diffoscope-timeout S]`.
+ * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|entries|npm|audit|history|history-corpus|canary|watch] [--quick] [--runs N] [--diffoscope-timeout S]`.
  * Each prints medians and ratios against a peer tool or a raw baseline measured in the same run.
  */
 import { option } from './common.js'

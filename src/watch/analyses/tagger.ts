@@ -68,11 +68,16 @@ export const taggerAnalysis: AnalysisHandler = {
     const { target, store } = { target: release.target, store: context.store }
     const repo = await openRepository(target.name, { cacheDir: context.cacheDir, offline: false })
     const ref = release.ref ?? release.version
-    const current = summariseTag(await readTagFacts(repo, ref))
+    const facts = await readTagFacts(repo, ref)
+    const current = summariseTag(facts)
+    const when = facts.tagger ? Date.parse(facts.tagger.date) : Number.NaN
     const earlier: TagSummary[] = []
     for (const r of await store.releases(target.key)) {
       if (r.version === release.version || !r.ref) continue
-      earlier.push(summariseTag(await readTagFacts(repo, r.ref)))
+      const other = await readTagFacts(repo, r.ref)
+      // tags that came later are not history for this one (several tags can arrive in one poll)
+      if (other.tagger && !Number.isNaN(when) && Date.parse(other.tagger.date) > when) continue
+      earlier.push(summariseTag(other))
     }
     const findings = taggerDeltas(current, earlier)
     const report = assembleReport({
