@@ -6,6 +6,7 @@ import { assembleReport } from '../policy/report.js'
 import { stat } from 'node:fs/promises'
 import { dirname, relative } from 'node:path'
 import type { Finding } from '../model/finding.js'
+import type { ProgressEvent } from '../model/progress.js'
 import { type Fact, type Report } from '../model/report.js'
 import { applyIgnores, type StagelightConfig } from '../policy/config.js'
 import { loadRegistryConfig } from '../sources/npm/npmrc.js'
@@ -37,7 +38,8 @@ export interface AuditOptions {
   readonly config?: StagelightConfig
   readonly configPath?: string
   readonly now?: Date
-  readonly onProgress?: (message: string) => void
+  /** steps as lines, and registry documents counted towards their total */
+  readonly onProgress?: (event: ProgressEvent) => void
 }
 
 const key = (p: PackageRef): string => `${p.ecosystem}:${p.name}@${p.version}`
@@ -104,7 +106,7 @@ const SEVERITY_DATABASES = ['GIT']
 async function usableDatabase(
   ecosystem: string,
   options: AuditOptions,
-  progress: (message: string) => void,
+  progress: (event: ProgressEvent) => void,
   now: Date,
 ): Promise<{ database: Database; warning?: string } | { missing: string }> {
   const cached = await readDatabase(options.cacheDir, ecosystem)
@@ -230,11 +232,12 @@ export async function audit(options: AuditOptions): Promise<Report> {
         names.map(async (name) => {
           const doc = await client.fetchPackument(name)
           done++
-          if (done % 25 === 0 || done === names.length) progress(`registry documents: ${done}/${names.length}`)
+          progress({ label: 'registry documents', done, total: names.length })
           return [name, doc] as const
         }),
       ),
     )
+    progress(`judging ${npmPackages.length} package(s) on their registry documents`)
     for (const p of npmPackages) {
       const doc = docs.get(p.name)
       if (!doc) continue

@@ -12,6 +12,8 @@ import { clearProgress, useColor, type CliIO } from './io.js'
 
 export interface OutputOptions {
   readonly format: Format
+  /** text: show only findings at or above this severity (the others are counted) */
+  readonly minSeverity?: Severity
   readonly output?: string
   readonly failOn: Severity | 'none'
   readonly quiet: boolean
@@ -22,6 +24,19 @@ export interface OutputOptions {
 const parseFailOn = (value: string): Severity | 'none' => {
   if (value === 'none' || isSeverity(value)) return value
   throw new InvalidArgumentError('expected one of info, low, medium, high, critical, none')
+}
+
+const parseSeverity = (value: string): Severity => {
+  if (isSeverity(value)) return value
+  throw new InvalidArgumentError('expected one of info, low, medium, high, critical')
+}
+
+/** The report as text shows it with --min-severity: the findings below the bar counted in a fact, not listed. */
+function aboveSeverity(report: Report, min: Severity): Report {
+  const shown = report.findings.filter((f) => breachesThreshold([f], min))
+  const hidden = report.findings.length - shown.length
+  if (hidden === 0) return report
+  return { ...report, findings: shown, facts: [...report.facts, { label: 'not shown', value: `${hidden} finding(s) below ${min} (--min-severity ${min}); the verdict and exit code count them` }] }
 }
 
 const parseFormat = (value: string): Format => {
@@ -35,6 +50,7 @@ export function addOutputOptions(command: Command): Command {
     .addOption(new Option('-f, --format <format>', `report format: ${FORMATS.join(', ')}`).argParser(parseFormat).default('text'))
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity (info|low|medium|high|critical|none)').argParser(parseFailOn).default('high'))
+    .addOption(new Option('--min-severity <severity>', 'text output: show only findings at or above this severity (info|low|medium|high|critical); the rest are counted').argParser(parseSeverity))
     .option('-q, --quiet', 'no progress on stderr', false)
     .option('-v, --verbose', 'list every explained difference and each step', false)
     .option('--debug', 'show stack traces for errors', false)
@@ -49,7 +65,8 @@ export const resolveFrom = (io: CliIO, path: string): string => resolve(io.cwd, 
 export async function emitReport(report: Report, options: OutputOptions, io: CliIO): Promise<number> {
   clearProgress(io)
   const target = options.output ? resolveFrom(io, options.output) : undefined
-  const text = render(report, options.format, { color: target === undefined && options.format === 'text' && useColor(io.stdout, io.env), verbose: options.verbose })
+  const shown = options.minSeverity && options.format === 'text' ? aboveSeverity(report, options.minSeverity) : report
+  const text = render(shown, options.format, { color: target === undefined && options.format === 'text' && useColor(io.stdout, io.env), verbose: options.verbose })
   if (target) {
     try {
       await writeFile(target, text)

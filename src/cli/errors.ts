@@ -5,7 +5,7 @@ import type { CliIO } from './io.js'
 
 /** What to do next, per error code, shown under the one-line message. */
 const HINTS: Partial<Record<ErrorCode, string>> = {
-  E_USAGE: "Run 'stagelight <command> --help' for the options and examples.",
+  E_USAGE: "Run 'stagelight {command} --help' for the options and examples.",
   E_TOOL_MISSING: 'Install the missing program and run again; stagelight does not report a pass it could not check.',
   E_NETWORK: 'Check the network, or use --offline with a cached copy.',
 }
@@ -27,7 +27,7 @@ export function reportError(err: unknown, io: CliIO, output: ErrorOutput): numbe
   // messages name files and refs from the input: one line, control characters shown as escapes
   io.stderr.write(`stagelight: error: ${escapeLine(message)}\n`)
   const hint = known ? HINTS[err.code] : 'This is a bug in stagelight; run again with --debug and report the stack trace.'
-  if (hint) io.stderr.write(`  ${hint}\n`)
+  if (hint) io.stderr.write(`  ${hint.replace('{command}', output.command || '<command>').replace('stagelight  --help', 'stagelight --help')}\n`)
   if (output.debug && err instanceof Error && err.stack) io.stderr.write(`${redact(err.stack)}\n`)
   if (output.json) {
     const error = known ? { code: err.code, message, data: err.data } : { code: 'E_INTERNAL', message }

@@ -30,6 +30,19 @@ Quick start:
 Exit codes: 0 ok; 1 findings at or above --fail-on; 2 bad usage or input;
 3 could not complete; 70 internal error.`
 
+/** Where commander writes: help to stdout; a usage error as one `stagelight: error:` line on stderr. */
+const output = (io: CliIO) => ({
+  writeOut: (s: string) => io.stdout.write(s),
+  writeErr: (s: string) => io.stderr.write(s),
+  outputError: (s: string, write: (s: string) => void) => write(`stagelight: ${s.trim().split('\n')[0] ?? ''}\n`),
+})
+
+/** What follows a usage error: the command's usage line and where the rest is, not the whole help. */
+const usageOf = (command: Command, parent?: Command): string => {
+  const name = parent ? `${parent.name()} ${command.name()}` : command.name()
+  return `Usage: stagelight ${name} ${command.usage()}\nRun 'stagelight ${name} --help' for the options and examples.`
+}
+
 /** Runs the CLI with the given arguments and returns the exit code; only this layer touches process I/O. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok
@@ -44,15 +57,18 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
   for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), auditCommand(io, setExit), advisoriesCommand(io, setExit), historyCommand(io, setExit), canaryCommand(io, setExit), watchCommand(io, setExit), respondCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError())
+    program.addCommand(command.exitOverride().configureOutput(output(io)).showHelpAfterError(usageOf(command)))
   }
-  for (const sub of program.commands.flatMap((c) => c.commands)) {
-    sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+  for (const parent of program.commands) {
+    for (const sub of parent.commands) sub.exitOverride().configureOutput(output(io)).showHelpAfterError(usageOf(sub, parent))
   }
 
   const json = argv.includes('--format=json') || argv.some((a, i) => (a === '--format' || a === '-f') && argv[i + 1] === 'json')
   const debug = argv.includes('--debug')
-  const command = argv.find((a) => !a.startsWith('-')) ?? ''
+  const words = argv.filter((a) => !a.startsWith('-'))
+  const top = program.commands.find((c) => c.name() === words[0])
+  const sub = top?.commands.find((c) => c.name() === words[1])
+  const command = sub ? `${words[0]} ${words[1]}` : (words[0] ?? '')
   try {
     if (argv.length === 0) {
       program.outputHelp()

@@ -60,7 +60,9 @@ export class TerminalProgress {
     const final = typeof event !== 'string' && event.total !== undefined && event.done >= event.total
     if (typeof event !== 'string' && !final && t - this.last < INTERVAL_MS) return
     this.last = t
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1)
+    // some terminals (and pipes posing as one) report 0 columns: take the usual 80 then
+    const columns = this.stream.columns !== undefined && this.stream.columns > 0 ? this.stream.columns : 80
+    const width = Math.max(20, columns - 1)
     this.stream.write(`\r\x1b[2K${progressLine(event, t - this.started, width)}`)
     this.shown = true
   }

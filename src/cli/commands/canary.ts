@@ -119,7 +119,7 @@ export function canaryCommand(io: CliIO, setExit: (code: number) => void): Comma
       workloads = suite.workloads
       config = suite.config
     } else {
-      if (!flags.baseline || !flags.candidate) throw new StagelightError('E_USAGE', 'canary run needs --baseline and --candidate (or --config)')
+      if (!flags.baseline || !flags.candidate) throw new StagelightError('E_USAGE', `canary run needs ${[flags.baseline ? '' : '--baseline', flags.candidate ? '' : '--candidate'].filter(Boolean).join(' and ')} (or --config)`)
       workloads = [
         {
           name: 'workload',

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { scan } from '../../scan/scan.js'
 import { addOutputOptions, defaultCacheDir, emitReport, resolveFrom, type OutputOptions } from '../common.js'
 import { progressReporter, type CliIO } from '../io.js'
@@ -59,7 +59,7 @@ export function scanCommand(io: CliIO, setExit: (code: number) => void): Command
     .option('--registry <url>', 'npm target: the registry to fetch from (default: from .npmrc)')
     .option('--offline', 'never touch the network: git and npm targets must already be cached', false)
     .option('--cache-dir <dir>', 'where clones and package tarballs are cached (default: $XDG_CACHE_HOME/stagelight)')
-    .option('--max-file-size <size>', 'files larger than this are listed as not analysed', parseSize, 16 * 1024 ** 2)
+    .addOption(new Option('--max-file-size <size>', 'files larger than this are listed as not analysed').argParser(parseSize).default(16 * 1024 ** 2, '16 MiB'))
   addOutputOptions(command).addHelpText('after', EXAMPLES)
   command.action(async (target: string, flags: ScanFlags) => {
     const report = await scan({
