@@ -384,6 +384,12 @@ class Analysis {
         case 'NewExpression':
           this.calls.push({ node, scope })
           this.rotation(node)
+          // `list.push(x)`: what is pushed is part of the list's value
+          if (node.callee?.type === 'MemberExpression' && isIdent(node.callee.object) && node.callee.object?.name && /^(?:push|unshift)$/.test(propName(node.callee) ?? '') && node.arguments?.[0]) {
+            const name = node.callee.object.name
+            const found = this.lookup(name, scope)
+            if (found && found.inits.length > 0) this.bind(name, found.scope, node.arguments[0])
+          }
           // callbacks and immediately invoked functions run when their caller runs
           if (node.callee && isFunction(node.callee)) this.immediate.add(node.callee)
           for (const a of node.arguments ?? []) if (isFunction(a)) this.immediate.add(a)
@@ -406,6 +412,12 @@ class Analysis {
         case 'DoWhileStatement':
           if (scope === 0) this.endlessLoop(node)
           break
+        case 'ForOfStatement': {
+          // `for (const p of paths)`: p holds the elements of paths
+          const decl = node.left?.type === 'VariableDeclaration' ? node.left.declarations?.[0]?.id : node.left
+          if (decl?.type === 'Identifier' && decl.name && node.right) this.bind(decl.name, this.lookup(decl.name, scope)?.scope ?? scope, node.right)
+          break
+        }
         case 'ForInStatement':
           if (isProcessEnv(node.right)) this.wholeEnv(node, 'enumerated with for…in')
           break
@@ -587,6 +599,11 @@ class Analysis {
 
   /** Assignments to members: hooks on globals, `global.r = require` aliases. */
   private assignMember(node: N, left: N, right: N, scope: number): void {
+    // `loot.key = read()`: what an object's members hold is part of the object's value
+    if (isIdent(left.object) && left.object?.name && left.object.name !== 'module' && left.object.name !== 'exports' && !GLOBALS.has(left.object.name)) {
+      const found = this.lookup(left.object.name, scope)
+      if (found && found.inits.length > 0) this.bind(left.object.name, found.scope, right)
+    }
     if (isIdent(right, 'require') || (right.type === 'MemberExpression' && propName(right) === 'require' && isIdent(right.object, 'module'))) {
       const name = this.prop(left, scope)
       if (name) this.requireAliases.add(name)
@@ -968,6 +985,19 @@ class Analysis {
     const method = callee.computed ? this.evalValue(callee.property, scope, env, budget, depth + 1) : callee.property?.name
     if (typeof method !== 'string') return undefined
     const obj = callee.object
+    if (method === 'from' && isIdent(obj, 'Buffer')) {
+      // a Buffer is evaluated as the text it holds
+      const data = arg(0)
+      const enc = args[1] ? arg(1) : 'utf8'
+      if (typeof enc !== 'string' || !Buffer.isEncoding(enc)) return undefined
+      if (enc !== 'utf8' && enc !== 'utf-8') budget.decoded ??= enc
+      if (typeof data === 'string') return Buffer.from(data, enc).toString('utf8')
+      if (Array.isArray(data) && data.every((x) => typeof x === 'number')) {
+        budget.decoded ??= 'byte-array'
+        return Buffer.from(data as number[]).toString('utf8')
+      }
+      return undefined
+    }
     if (method === 'fromCharCode' && isIdent(obj, 'String')) {
       budget.decoded ??= 'char-codes'
       const codes: number[] = []
@@ -1040,7 +1070,10 @@ class Analysis {
       case 'toLowerCase': return base.toLowerCase()
       case 'toUpperCase': return base.toUpperCase()
       case 'trim': return base.trim()
-      case 'toString': return base
+      case 'toString': {
+        const enc = args[0] ? arg(0) : undefined
+        return enc === 'base64' || enc === 'hex' ? Buffer.from(base, 'utf8').toString(enc) : base
+      }
       case 'concat': {
         const v = arg(0)
         return v === undefined || Array.isArray(v) ? undefined : base + String(v)
@@ -1327,6 +1360,7 @@ class Analysis {
         case 'MemberExpression': {
           const member = this.prop(n, s)
           if (member !== undefined && KEY_MATERIAL.test(member)) facts.sources.add(`key material (${member})`)
+          if (member !== undefined && /^(?:headers|body|query|cookies|params|rawHeaders)$/.test(member) && isIdent(n.object) && /^(?:req|request|ctx|context|event)$/.test(n.object?.name ?? '')) facts.sources.add('HTTP request data')
           if (isIdent(n.object, 'process') && (member === 'env' || member === 'argv')) {
             facts.literalOnly = false
             if (member === 'env') facts.sources.add('the whole environment')
@@ -1565,6 +1599,8 @@ class Analysis {
     if (kind.argument === 'literal') return
     if (this.dynamicNodes.length < 200) this.dynamicNodes.push({ node, api })
     const site = this.site(node.start, node.end - node.start)
+    // code taken from the requests a server receives: a backdoor in a middleware
+    if (arg && this.remoteCode.length < MAX_SITES && this.valueFacts(arg, scope).sources.has('HTTP request data')) this.remoteCode.push({ ...site, evidence: `${api} of HTTP request data: ${site.evidence}` })
     this.add(this.dynamicCode, api, { api, argument: kind.argument, ...(kind.decoder ? { decoder: kind.decoder } : {}), ...site })
     if (kind.argument === 'decoded' && api !== 'require' && api !== 'import()') this.nested(arg, scope, site)
   }
@@ -1714,7 +1750,7 @@ function tokenScan(text: string, a: Analysis): void {
       },
     },
     {
-      re: /\brequire\s*\(\s*(['"])([^'"\n]{1,200})\1\s*\)|\bfrom\s*(['"])(\.{1,2}\/[^'"\n]{1,200})\3/g,
+      re: /\brequire\s*\(\s*(['"])([^'"\n]{1,200})\1\s*\)|\b(?:from|import)\s*(['"])(\.{1,2}\/[^'"\n]{1,200})\3/g,
       apply: (m, an) => {
         const spec = m[2] ?? m[4] ?? ''
         if (isRelative(spec) && an.requires.length < MAX_REQUIRES && !an.requires.some((r) => r.specifier === spec)) an.requires.push({ specifier: spec, line: an.site(m.index).line, kind: m[2] ? 'require' : 'import' })

