@@ -1,5 +1,5 @@
 import pc from 'picocolors'
-import { SEVERITIES, bySeverityDesc, type Severity } from '../model/finding.js'
+import { SEVERITIES, bySeverityDesc, type Finding, type Severity } from '../model/finding.js'
 import type { Explained, Report } from '../model/report.js'
 import { escapeBlock, escapeLine } from './escape.js'
 
@@ -67,7 +67,8 @@ export function renderText(report: Report, options: TextOptions): string {
     }
   }
   const findings = [...report.findings].sort(bySeverityDesc)
-  if (findings.length > 0) {
+  if (findings.length > 0 && report.command === 'verify' && !options.verbose) renderByFile(c, findings, out)
+  else if (findings.length > 0) {
     out.push('', c.bold('Findings'))
     for (const f of findings) {
       const where = f.path ? `${escapeLine(f.path)}${f.line ? `:${f.line}` : ''}` : ''
@@ -78,4 +79,51 @@ export function renderText(report: Report, options: TextOptions): string {
     }
   }
   return `${out.join('\n')}\n`
+}
+
+/** A verify report fits one screen unless --verbose: about this many lines. */
+const SCREEN_LINES = 60
+/** evidence lines shown under each of the first files */
+const EVIDENCE_LINES = 8
+/** files whose evidence is shown; later files get their headline only */
+const FILES_WITH_EVIDENCE = 3
+
+/**
+ * One verdict per file, the most serious file first: its worst finding with a few lines of
+ * evidence, the file's other findings as one line each. What does not fit one screen is counted,
+ * and shown by --verbose, JSON and HTML.
+ */
+function renderByFile(c: Colors, findings: readonly Finding[], out: string[]): void {
+  const byFile = new Map<string, Finding[]>()
+  for (const f of findings) {
+    const key = f.path ?? ''
+    const list = byFile.get(key) ?? []
+    list.push(f)
+    byFile.set(key, list)
+  }
+  out.push('', c.bold('Findings, most serious file first'))
+  let shownFiles = 0
+  let hidden = 0
+  let hiddenFiles = 0
+  for (const [path, list] of byFile) {
+    const [worst, ...rest] = list
+    if (!worst) continue
+    if (out.reduce((n, l) => n + l.split('\n').length, 0) >= SCREEN_LINES) {
+      hidden += list.length
+      hiddenFiles += 1
+      continue
+    }
+    const where = path ? c.bold(escapeLine(path)) : '(release)'
+    out.push(`  ${severityColor(c, worst.severity)(worst.severity.toUpperCase().padEnd(8))} ${where}  ${c.dim(escapeLine(worst.ruleId))}${worst.line ? c.dim(` line ${worst.line}`) : ''}`)
+    out.push(`           ${escapeLine(worst.message)}`)
+    if (worst.evidence && shownFiles < FILES_WITH_EVIDENCE) {
+      const lines = escapeBlock(worst.evidence).split('\n')
+      out.push(c.dim(indent(lines.slice(0, EVIDENCE_LINES).join('\n'), '           │ ')))
+      if (lines.length > EVIDENCE_LINES) out.push(c.dim(`           │ … ${lines.length - EVIDENCE_LINES} more line(s) (--verbose)`))
+    }
+    const others = rest.map((f) => `${f.severity} ${escapeLine(f.ruleId)}${f.line ? `:${f.line}` : ''}`)
+    if (others.length > 0) out.push(c.dim(`           also: ${others.slice(0, 4).join(', ')}${others.length > 4 ? `, +${others.length - 4} more` : ''}`))
+    shownFiles += 1
+  }
+  if (hidden > 0) out.push('', c.dim(`  … ${hidden} more finding(s) in ${hiddenFiles} file(s), none more serious than those above: --verbose, --format json or html shows them`))
 }

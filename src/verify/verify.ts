@@ -183,6 +183,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const attributed = generatedConfigure.size > 0 ? attributeToMacros(findings, (p) => generatedConfigure.has(p), await macroTexts(shippedMacros)) : findings
   findings.splice(0, findings.length, ...attributed)
   findings.sort(bySeverityDesc)
+  // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
+  const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))
+  explained.splice(0, explained.length, ...explained.filter((e) => !flagged.has(e.path)))
   const facts: Fact[] = [
     { label: 'artifact', value: `${labels.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
     { label: 'source', value: `${labels.source} at ${ref}` },

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import type { Finding } from '../../src/model/finding.js'
+import { SCHEMA_VERSION, type Report } from '../../src/model/report.js'
+import { countBySeverity, verdictOf } from '../../src/policy/verdict.js'
+import { render } from '../../src/report/index.js'
+
+const evidence = Array.from({ length: 30 }, (_, i) => `+ added line ${i + 1}`).join('\n')
+const finding = (severity: Finding['severity'], path: string, ruleId = 'verify/unexplained-file'): Finding => ({ ruleId, severity, confidence: 'high', path, message: `${severity} on ${path}`, evidence })
+
+const report = (findings: Finding[]): Report => ({
+  tool: 'stagelight',
+  schemaVersion: SCHEMA_VERSION,
+  version: '0.0.0',
+  command: 'verify',
+  verdict: verdictOf(findings),
+  subject: {},
+  facts: [{ label: 'artifact', value: 'x.tar.gz' }],
+  findings,
+  explained: [],
+  summary: { findings: countBySeverity(findings) },
+})
+
+describe('the verify text report fits one screen', () => {
+  // a failing release: one decisive finding among many harmless ones, listed out of order
+  const noise = Array.from({ length: 80 }, (_, i) => finding(i % 2 ? 'low' : 'info', `doc/page-${i}.3`))
+  const decisive = finding('critical', 'm4/host-probe.m4', 'scan/decode-exec')
+  const sameFile = finding('high', 'm4/host-probe.m4', 'verify/modified-vendored-file')
+  const all = [...noise.slice(0, 40), sameFile, ...noise.slice(40), decisive]
+
+  it('shows the decisive file first, with its other findings on one line, and counts what it leaves out', () => {
+    const text = render(report(all), 'text', { color: false })
+    const lines = text.trimEnd().split('\n')
+    expect(lines.length).toBeLessThanOrEqual(64)
+    const firstFinding = lines.findIndex((l) => /^\s+(CRITICAL|HIGH|MEDIUM|LOW|INFO)\s/.test(l))
+    expect(lines[firstFinding]).toMatch(/^\s+CRITICAL\s+m4\/host-probe\.m4\s+scan\/decode-exec/)
+    expect(text).toMatch(/also: high verify\/modified-vendored-file/)
+    expect(lines.filter((l) => /^\s+[A-Z]+\s+m4\/host-probe\.m4/.test(l))).toHaveLength(1)
+    expect(text).toMatch(/… 22 more line\(s\) \(--verbose\)/)
+    expect(text).toMatch(/… \d+ more finding\(s\) in \d+ file\(s\), none more serious/)
+  })
+
+  it('shows every finding and all evidence with --verbose', () => {
+    const text = render(report(all), 'text', { color: false, verbose: true })
+    for (const f of all) expect(text).toContain(`${f.severity} on ${f.path}`)
+    expect(text).toContain('+ added line 30')
+  })
+})
