@@ -2,11 +2,12 @@
  * The history calibration corpus (bench/corpus/history-corpus.json): `stagelight history` on
  * every real history and on its injected takeover twins, printed as a table of expected against
  * got, the top finding and the time. `--corpus-filter WORD` limits the cases, `--no-inject`
- * skips the twins, `--out FILE` also writes the table as Markdown.
+ * skips the twins (`--twins all`: every shape for every background; default: the shapes in
+ * turn), `--jobs N` runs N cases at once, `--out FILE` also writes the table as Markdown.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { argv, bin, log, option, root } from './common.js'
+import { argv, flag, log, option, root } from './common.js'
 import { SHAPES, inject, type Shape } from './history-inject.js'
 import { measure } from './measure.js'
 
@@ -36,6 +37,19 @@ interface Finding {
 }
 
 const SEVERITY = ['info', 'low', 'medium', 'high', 'critical']
+
+/**
+ * The history command as the CLI registers it, run through commander on its own: the same code
+ * path as `stagelight history`, without loading the other commands.
+ */
+const HISTORY_CLI = [
+  '--input-type=module',
+  '-e',
+  `import { Command } from 'commander'; import { historyCommand } from ${JSON.stringify(new URL('../src/cli/commands/history.js', import.meta.url).href)};
+let code = 0; const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+await new Command('stagelight').addCommand(historyCommand(io, (c) => (code = c))).parseAsync(['history', ...process.argv.slice(1)], { from: 'user' });
+process.exitCode = code`,
+]
 const corpusFile = new URL('../../bench/corpus/history-corpus.json', import.meta.url)
 const mirrors = process.env.STAGELIGHT_CORPUS_MIRRORS ?? '/work/.mirror'
 
@@ -47,7 +61,7 @@ function mirrorOf(repo: string): string | undefined {
 }
 
 async function analyse(dir: string, name: string): Promise<{ findings: Finding[]; seconds: number; code: number | null; incomplete: string[]; error: string }> {
-  const s = await measure(process.execPath, [bin, 'history', dir, '--format', 'json', '--quiet', '--fail-on', 'none', '--cache-dir', join(root, 'cache')], { timeoutMs: 900_000 })
+  const s = await measure(process.execPath, [...HISTORY_CLI, dir, '--format', 'json', '--quiet', '--fail-on', 'none', '--cache-dir', join(root, 'cache')], { timeoutMs: 900_000 })
   // every report kept beside the table, for reading what the tool said
   mkdirSync(join(root, 'history-reports'), { recursive: true })
   writeFileSync(join(root, 'history-reports', `${name.replace(/[^\w.+-]+/g, '_')}.json`), s.stdout)
@@ -83,29 +97,45 @@ export async function benchHistoryCorpus(): Promise<void> {
   const rows: Row[] = []
   const twins = join(root, 'history-twins')
   mkdirSync(twins, { recursive: true })
-  for (const c of corpus.cases.filter((x) => filter === undefined || x.repo.includes(filter))) {
+  // each background gets a twin; with --twins all, one of every shape, else the shapes in turn
+  const allShapes = option('--twins') === 'all'
+  const jobs = Math.max(1, flag('--jobs', 1))
+  const tasks: (() => Promise<Row>)[] = []
+  const cases = corpus.cases.filter((x) => filter === undefined || x.repo.includes(filter))
+  cases.forEach((c, i) => {
     const dir = mirrorOf(c.repo)
     if (!dir) {
-      rows.push({ name: c.repo, expected: c.expected, got: 'not fetched', agree: false, top: '-', seconds: 0, note: `fetch github:${c.repo}` })
-      continue
+      tasks.push(() => Promise.resolve({ name: c.repo, expected: c.expected, got: 'not fetched', agree: false, top: '-', seconds: 0, note: `fetch github:${c.repo}` }))
+      return
     }
-    log(`• ${c.repo}`)
-    rows.push(judge(c.repo, c.expected, c.identity, await analyse(dir, c.repo), c.kind))
-    log(`  ${rowLine(rows[rows.length - 1])}`)
-    if (!withInjected) continue
-    for (const shape of shapes) {
-      const into = join(twins, `${c.repo.replace('/', '+')}-${shape}`)
-      let t
-      try {
-        t = inject(dir, into, shape)
-      } catch (err) {
-        rows.push({ name: `${c.repo} + ${shape}`, expected: 'high', got: 'injection failed', agree: false, top: (err as Error).message.slice(0, 100), seconds: 0, note: '' })
-        continue
+    tasks.push(async () => judge(c.repo, c.expected, c.identity, await analyse(dir, c.repo), c.kind))
+    if (!withInjected) return
+    for (const shape of allShapes ? shapes : [shapes[i % shapes.length] ?? 'xz']) {
+      tasks.push(async () => {
+        const into = join(twins, `${c.repo.replace('/', '+')}-${shape}`)
+        let t
+        try {
+          t = inject(dir, into, shape)
+        } catch (err) {
+          return { name: `${c.repo} + ${shape}`, expected: 'high', got: 'injection failed', agree: false, top: (err as Error).message.slice(0, 100), seconds: 0, note: '' }
+        }
+        return judge(`${c.repo} + ${shape}`, 'high', t.newcomer.name, await analyse(t.dir, `${c.repo}+${shape}`), t.acts.filter((a) => /no gpg|no version/.test(a)).join('; '))
+      })
+    }
+  })
+  const results: (Row | undefined)[] = new Array(tasks.length)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < tasks.length) {
+        const k = next++
+        const row = await tasks[k]?.()
+        results[k] = row
+        log(`  ${rowLine(row)}`)
       }
-      rows.push(judge(`${c.repo} + ${shape}`, 'high', t.newcomer.name, await analyse(t.dir, `${c.repo}+${shape}`), t.acts.filter((a) => /no gpg|no version/.test(a)).join('; ')))
-      log(`  ${rowLine(rows[rows.length - 1])}`)
-    }
-  }
+    }),
+  )
+  rows.push(...results.filter((r): r is Row => r !== undefined))
   const real = rows.filter((r) => !r.name.includes(' + '))
   const injected = rows.filter((r) => r.name.includes(' + '))
   const lines = [

@@ -366,7 +366,7 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
   for (const w of agg.weakened) {
     const identity = id(w.who)
     const esc = escalated.get(identity)
-    const severity: Severity = esc && SEVERITIES.indexOf(esc) >= SEVERITIES.indexOf('medium') ? 'high' : 'medium'
+    const severity: Severity = esc && SEVERITIES.indexOf(esc) >= SEVERITIES.indexOf('high') ? 'high' : 'medium'
     findings.push({
       ruleId: 'history/weakened-defence',
       severity,

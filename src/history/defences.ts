@@ -34,7 +34,9 @@ const BREAKER = /^\s*[.,`@$]\s*$|^\s*#\s*error\b/
 const COMPILE_CHECK = /check_c_source_compiles|check_cxx_source_compiles|check_c_source_runs|AC_(?:COMPILE|LINK|RUN)_IFELSE|AC_LANG_(?:SOURCE|PROGRAM)|cc\.(?:compiles|links|run)\s*\(|try_compile|#\s*include\s*</
 const ON = /^(?:on|yes|true|enabled?|auto|1)$/i
 const OFF = /^(?:off|no|false|disabled?|none|0)$/i
-export const TEST_RUN = /\b(make\s+(?:-\S+\s+)*(?:check|test|distcheck)|ctest|meson\s+test|ninja\s+test|npm\s+(?:run\s+)?test|npm\s+t\b|yarn\s+(?:run\s+)?test|pnpm\s+(?:run\s+)?test|pytest|tox|nox|cargo\s+(?:test|nextest)|go\s+test|mvn\s+(?:\S+\s+)*(?:test|verify)|gradle\w*\s+(?:\S+\s+)*(?:test|check)|\.\/test\S*|run[-_]tests?\S*)/
+// a test run: the usual runners, a package script whose name says test or check (`npm run test-node:unit`,
+// a reusable workflow's `npm-script: test-browser`), or a make/ninja target
+export const TEST_RUN = /\b(make\s+(?:-\S+\s+)*(?:check|test|distcheck)|ctest|meson\s+test|ninja\s+(?:-\S+\s+)*test|(?:npm|yarn|pnpm)\s+(?:run\s+|start\s+)?[\w:.-]*\b(?:test|check)|npm\s+t\b|pytest|tox|nox|cargo\s+(?:test|nextest)|go\s+test|mvn\s+(?:\S+\s+)*(?:test|verify)|gradle\w*\s+(?:\S+\s+)*(?:test|check)|\.\/test\S*|run[-_]tests?\S*|[\w-]*script:\s*['"]?[\w:.-]*\b(?:test|check))/
 const TEST_OFF = /--disable-(?:tests?|check|fuzz\w*)\b|-D\w*(?:TEST|FUZZ)\w*=(?:OFF|0|NO|FALSE)\b|\bSKIP_TESTS?\s*[=:]\s*(?:1|true|yes)|^\s*if:\s*(?:false|\$\{\{\s*false\s*\}\})\s*$/i
 const PUBLISH = /\bnpm\s+publish\b|\byarn\s+(?:npm\s+)?publish\b|\bpnpm\s+publish\b|chrome-webstore-upload|web-ext\s+sign|mozilla\/addons|addons\.mozilla\.org|\btwine\s+upload\b|gh-action-pypi-publish|\bcargo\s+publish\b|\bgh\s+release\s+create\b|action-gh-release|goreleaser|vsce\s+publish|ovsx\s+publish|gem\s+push|\bpoetry\s+publish\b/
 const EMAIL_OR_URL = /[\w.+-]+@[\w-]+\.[\w.-]+|https?:\/\/[^\s"'<>)]+/g

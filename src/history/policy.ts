@@ -35,6 +35,8 @@ export interface HistoryPolicy {
   readonly maintainerMinShare: number
   /** fatigue: activity in the last year dropped by at least this fraction against the year before */
   readonly fatigueDrop: number
+  /** a newcomer's rise: the incumbent's commits in the year before fell by at least this fraction against the two years before */
+  readonly incumbentFadeDrop: number
   /** fatigue: a silence of at least this many days (current or in the last two years) */
   readonly fatigueSilenceDays: number
   /** load concentration: one identity doing at least this share of the last year's commits */
@@ -68,6 +70,7 @@ export const DEFAULT_POLICY: HistoryPolicy = {
   longStandingDays: 730,
   maintainerMinShare: 0.2,
   fatigueDrop: 0.7,
+  incumbentFadeDrop: 0.5,
   fatigueSilenceDays: 180,
   concentrationShare: 0.8,
   spofWindows: 4,

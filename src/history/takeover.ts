@@ -98,9 +98,12 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     // the newcomer's footprint before the power
     const before = x.countIn(identity, fm, pm - 1) + (pm === fm ? 0 : 0)
     const spanDays = days(P - first)
-    if (before < 3 || spanDays < 30) {
+    if (P - first < DAY && before === 0) {
       score += 2
-      signals.push(`no footprint before: ${before} earlier commit(s)`)
+      signals.push('no footprint before: the first commit already used the power')
+    } else if (before < 3 || spanDays < 90) {
+      score += 1
+      signals.push(`almost no footprint before: ${before} earlier commit(s) over ${spanDays} days`)
     } else if (spanDays < 365 || before < 10) {
       score += 1
       signals.push(`a short footprint before: ${before} commits over ${spanDays} days`)
@@ -120,7 +123,7 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
       const silentMonths = last === undefined ? Infinity : pm - last
       const recent = x.countIn(incumbent, pm - 12, pm - 1)
       const prior = x.countIn(incumbent, pm - 36, pm - 13) / 2
-      const fading = prior >= 4 && recent <= prior * (1 - policy.fatigueDrop)
+      const fading = prior >= 4 && recent <= prior * (1 - policy.incumbentFadeDrop)
       const after = x.countIn(incumbent, pm, Math.min(pm + 11, endMonth))
       const observedAfter = endMonth - pm
       if (silentMonths >= policy.fatigueSilenceDays / 30) {
@@ -138,16 +141,18 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
       if (healthyIncumbent) context.push(`${name} kept working alongside (${after} commits in the year after)`)
     }
     // who else holds power in the year after: a committee or a group fork shares it
+    // (someone who gained power around the same time counts even if they mostly commit others' work)
     const sharers = others.filter((o) => {
       const t = powerOf.get(o)
-      return t !== undefined && t <= P + 365 * DAY && x.countIn(o, pm, pm + 11) >= 3
+      return t !== undefined && t <= P + 365 * DAY && (x.countIn(o, pm, pm + 11) >= 3 || t >= P - 365 * DAY)
     })
     if (sharers.length === 0) {
       score += 1
       signals.push('holds that power alone')
     } else context.push(`power shared with ${sharers.slice(0, 4).map(x.nameOf).join(', ')}${sharers.length > 4 ? ` and ${sharers.length - 4} more` : ''}`)
     // the first acts of power
-    const actKinds: EventKind[] = ['build', 'ci', 'release', 'dependency-added', 'security-policy', 'urls', 'publish-workflow']
+    // (CI and release scripts are every maintainer's daily work: only the acts that change what users get or whom they trust)
+    const actKinds: EventKind[] = ['build', 'dependency-added', 'security-policy', 'urls', 'publish-workflow']
     const acts = actKinds.filter((k) => {
       const e = m.get(k)
       return e !== undefined && e.time >= first && e.time <= P + 180 * DAY
@@ -170,13 +175,14 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     // a succession that held: years of stewardship with others contributing since
     const tenureYears = (x.end - P) / (365 * DAY)
     const contributorsSince = others.filter((o) => x.countIn(o, pm, endMonth) > 0).length
-    const held = tenureYears >= 3 && x.countIn(identity, pm + 24, endMonth) > 0 && contributorsSince >= 5
+    const held = tenureYears >= 2 && x.countIn(identity, pm + 24, endMonth) > 0 && contributorsSince >= 5
     if (held) context.push(`still maintaining ${Math.floor(tenureYears)} years later, with ${contributorsSince} other contributors since`)
     let severity = SEVERITY_OF(score, policy.escalationScore)
     if (weakened.length === 0) {
       // a committee or a group fork: no escalation (the rise stays in the summary with its context)
       if (sharers.length >= 2) severity = undefined
-      else if (healthyIncumbent || held) severity = capAt(severity, 'medium')
+      // power shared with another maintainer, an incumbent who keeps working, or a succession that held
+      else if (sharers.length === 1 || healthyIncumbent || held) severity = capAt(severity, 'medium')
     }
     const timeline = [m.get('first-commit'), push, release, ...acts.map((k) => m.get(k)), newKey, ...weakened, m.get('hand-over')]
       .filter((e): e is LedgerEvent => e !== undefined)
@@ -186,7 +192,7 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     const rise: Rise = { identity, name: x.nameOf(identity), firstCommit: isoDay(first), power: isoDay(P), score, severity: severity ?? 'none', signals, context, timeline }
     rises.push(rise)
     if (!severity) continue
-    const why = (healthyIncumbent || held) && weakened.length === 0 && severity === 'medium' && SEVERITY_OF(score, policy.escalationScore) !== 'medium' ? ' (capped: a succession, not a takeover)' : ''
+    const why = (sharers.length === 1 || healthyIncumbent || held) && weakened.length === 0 && severity === 'medium' && SEVERITY_OF(score, policy.escalationScore) !== 'medium' ? ' (capped: a succession, not a takeover)' : ''
     findings.push({
       ruleId: 'history/rapid-trust-escalation',
       severity,
