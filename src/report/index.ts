@@ -21,6 +21,7 @@ const renderers: Record<Format, (report: Report, options: RenderOptions) => stri
 
 export const isFormat = (value: string): value is Format => (FORMATS as readonly string[]).includes(value)
 
-export function render(report: Report, format: Format, options: RenderOptions): string {
-  return renderers[format](report, options)
+/** Renders a report in one format; `color` (text only) defaults to off. */
+export function render(report: Report, format: Format, options: Partial<RenderOptions> = {}): string {
+  return renderers[format](report, { color: false, ...options })
 }
