@@ -15,6 +15,7 @@ import { median } from './measure.js'
 import { registerInventory } from '../src/watch/inventories.js'
 import { jobKey, type Analysis } from '../src/watch/model.js'
 import { drainJobs } from '../src/watch/queue/embedded.js'
+import { pollGit } from '../src/watch/poll/git.js'
 import { JobEngine } from '../src/watch/queue/engine.js'
 import { parseRespondQuery, respond } from '../src/watch/respond/respond.js'
 import { WatchStore } from '../src/watch/store/store.js'
@@ -67,7 +68,9 @@ function tagRepository(n: number): string {
 async function queueTags(ctx: WatchContext, n: number): Promise<number> {
   const repo = tagRepository(n)
   await ctx.store.addTarget({ key: `git:${repo}`, kind: 'git', name: repo }, 'manual')
-  await ctx.store.addReleases(`git:${repo}`, Array.from({ length: n }, (_, i) => ({ version: `1.${i}.0`, ref: `v1.${i}.0` })), true)
+  const target = (await ctx.store.target(`git:${repo}`))!
+  // as the first poll records them: each tag with its tagger and signature
+  await ctx.store.addReleases(`git:${repo}`, await pollGit(target, ctx, new Set()), true)
   for (let i = 0; i < n; i++) await ctx.store.enqueue({ key: jobKey(`git:${repo}`, `1.${i}.0`, 'tagger'), target: `git:${repo}`, version: `1.${i}.0`, analysis: 'tagger' })
   return n
 }

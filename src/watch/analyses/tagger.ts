@@ -24,6 +24,25 @@ export const summariseTag = (facts: TagFacts): TagSummary => ({
   keyId: facts.keyId,
 })
 
+/** What a poll stores about a tag, so later analyses need not read every earlier tag again. */
+export const tagRecord = (facts: TagFacts): Record<string, unknown> => ({
+  ...summariseTag(facts),
+  commit: facts.commit,
+  ...(facts.tagger ? { taggedAt: facts.tagger.date } : {}),
+})
+
+/** A stored tag record read back; undefined when the release was stored without one. */
+const fromRecord = (facts: Readonly<Record<string, unknown>>): (TagSummary & { taggedAt: string | undefined }) | undefined =>
+  typeof facts.tag === 'string' && typeof facts.signed === 'boolean'
+    ? {
+        tag: facts.tag,
+        tagger: typeof facts.tagger === 'string' ? facts.tagger : undefined,
+        signed: facts.signed,
+        keyId: typeof facts.keyId === 'string' ? facts.keyId : undefined,
+        taggedAt: typeof facts.taggedAt === 'string' ? facts.taggedAt : undefined,
+      }
+    : undefined
+
 /** The findings of the new tag against every earlier tag of the repository. */
 export function taggerDeltas(current: TagSummary, earlier: readonly TagSummary[]): Finding[] {
   if (earlier.length === 0) return []
@@ -74,10 +93,14 @@ export const taggerAnalysis: AnalysisHandler = {
     const earlier: TagSummary[] = []
     for (const r of await store.releases(target.key)) {
       if (r.version === release.version || !r.ref) continue
-      const other = await readTagFacts(repo, r.ref)
+      let other = fromRecord(r.facts)
+      if (!other) {
+        const read = await readTagFacts(repo, r.ref)
+        other = { ...summariseTag(read), taggedAt: read.tagger?.date }
+      }
       // tags that came later are not history for this one (several tags can arrive in one poll)
-      if (other.tagger && !Number.isNaN(when) && Date.parse(other.tagger.date) > when) continue
-      earlier.push(summariseTag(other))
+      if (other.taggedAt && !Number.isNaN(when) && Date.parse(other.taggedAt) > when) continue
+      earlier.push({ tag: other.tag, tagger: other.tagger, signed: other.signed, keyId: other.keyId })
     }
     const findings = taggerDeltas(current, earlier)
     const report = assembleReport({

@@ -6,6 +6,7 @@ import { listTags, openRepository, readTagFacts } from '../../sources/git/index.
 import { versionFromRef } from '../../verify/verify.js'
 import type { WatchContext } from '../context.js'
 import type { Release, Target } from '../model.js'
+import { tagRecord } from '../analyses/tagger.js'
 
 /** Every tag as a release; tags that do not end in a version keep their name as version. */
 export async function pollGit(target: Target, context: WatchContext, known: ReadonlySet<string>): Promise<Release[]> {
@@ -19,7 +20,7 @@ export async function pollGit(target: Target, context: WatchContext, known: Read
     }
     // only a tag not seen before is read further
     const facts = await readTagFacts(repo, tag)
-    releases.push({ version, ref: tag, facts: { commit: facts.commit, ...(facts.tagger ? { tagger: `${facts.tagger.name} <${facts.tagger.email}>`, taggedAt: facts.tagger.date } : {}), signed: facts.signed } })
+    releases.push({ version, ref: tag, facts: tagRecord(facts) })
   }
   return releases
 }

@@ -191,12 +191,12 @@ export class WatchStore {
 
   // ── releases ─────────────────────────────────────────────────────────────
 
-  async releases(target: string): Promise<{ version: string; ref: string | undefined; baseline: boolean; seenAt: string }[]> {
-    const rows = await this.sql.all<{ version: string; ref: string | null; baseline: number; seen_at: string }>(
-      `SELECT version, ref, baseline, seen_at FROM releases WHERE target = ? ORDER BY seen_at, version`,
+  async releases(target: string): Promise<{ version: string; ref: string | undefined; baseline: boolean; seenAt: string; facts: Record<string, unknown> }[]> {
+    const rows = await this.sql.all<{ version: string; ref: string | null; baseline: number; seen_at: string; facts: string }>(
+      `SELECT version, ref, baseline, seen_at, facts FROM releases WHERE target = ? ORDER BY seen_at, version`,
       [target],
     )
-    return rows.map((r) => ({ version: r.version, ref: r.ref ?? undefined, baseline: Number(r.baseline) === 1, seenAt: r.seen_at }))
+    return rows.map((r) => ({ version: r.version, ref: r.ref ?? undefined, baseline: Number(r.baseline) === 1, seenAt: r.seen_at, facts: parseJson(r.facts, {}) }))
   }
 
   async release(target: string, version: string): Promise<{ ref: string | undefined; facts: Record<string, unknown> } | undefined> {
