@@ -14,6 +14,8 @@ export interface OutputOptions {
   readonly format: Format
   /** text: show only findings at or above this severity (the others are counted) */
   readonly minSeverity?: Severity
+  /** the same report also written in these formats to these files (one analysis, several renderings) */
+  readonly save?: readonly { format: Format; file: string }[]
   readonly output?: string
   readonly failOn: Severity | 'none'
   readonly quiet: boolean
@@ -24,6 +26,13 @@ export interface OutputOptions {
 const parseFailOn = (value: string): Severity | 'none' => {
   if (value === 'none' || isSeverity(value)) return value
   throw new InvalidArgumentError('expected one of info, low, medium, high, critical, none')
+}
+
+const parseSave = (value: string, previous: readonly { format: Format; file: string }[]): { format: Format; file: string }[] => {
+  const colon = value.indexOf(':')
+  const format = value.slice(0, colon)
+  if (colon < 1 || !isFormat(format) || colon === value.length - 1) throw new InvalidArgumentError(`expected <format>:<file>, the format one of ${FORMATS.join(', ')}`)
+  return [...previous, { format, file: value.slice(colon + 1) }]
 }
 
 const parseSeverity = (value: string): Severity => {
@@ -49,6 +58,7 @@ export function addOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('-f, --format <format>', `report format: ${FORMATS.join(', ')}`).argParser(parseFormat).default('text'))
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--save <format:file>', 'also write the same report in another format to a file, e.g. sarif:out.sarif (repeatable)', parseSave, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity (info|low|medium|high|critical|none)').argParser(parseFailOn).default('high'))
     .addOption(new Option('--min-severity <severity>', 'text output: show only findings at or above this severity (info|low|medium|high|critical); the rest are counted').argParser(parseSeverity))
     .option('-q, --quiet', 'no progress on stderr', false)
@@ -67,6 +77,13 @@ export async function emitReport(report: Report, options: OutputOptions, io: Cli
   const target = options.output ? resolveFrom(io, options.output) : undefined
   const shown = options.minSeverity && options.format === 'text' ? aboveSeverity(report, options.minSeverity) : report
   const text = render(shown, options.format, { color: target === undefined && options.format === 'text' && useColor(io.stdout, io.env), verbose: options.verbose })
+  for (const extra of options.save ?? []) {
+    try {
+      await writeFile(resolveFrom(io, extra.file), render(report, extra.format, { verbose: options.verbose }))
+    } catch (err) {
+      throw new StagelightError('E_INPUT_INVALID', `cannot write the report to ${extra.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    }
+  }
   if (target) {
     try {
       await writeFile(target, text)
