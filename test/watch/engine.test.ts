@@ -16,6 +16,7 @@ import { WatchStore } from '../../src/watch/store/store.js'
 import { pollRound } from '../../src/watch/watcher.js'
 import { startRegistry, type LocalRegistry } from '../helpers/registry.js'
 import { FAST_ENGINE } from './helpers/fast-engine.js'
+import { cli } from './helpers/cli.js'
 import { postgresMissing, startPostgres, type LocalPostgres } from './helpers/postgres.js'
 
 const VITE_NODE = fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url))
@@ -127,5 +128,14 @@ describe.skipIf(missing !== undefined)('the PostgreSQL job engine', () => {
     await until('the engine queue drained', async () => ((await engineAfter.pending()) === 0 ? true : undefined))
     await engineAfter.stop(1)
     await store.close()
+  })
+
+  it('runs a round through the engine from the command line: `watch run --once --workers 1`', async () => {
+    await publishVersion('1.0.7')
+    const run = await cli(['watch', 'run', '--once', '--workers', '1', '--db', url, '--cache-dir', join(root, 'cache')], root)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain('1 new releases, 2 jobs queued; 2 done, 0 to retry, 0 dead')
+    const status = await cli(['watch', 'status', '--format', 'json', '--db', url], root)
+    expect(JSON.parse(status.stdout)).toMatchObject({ jobs: { queued: 0, running: 0, done: 14, dead: 0 } })
   })
 })

@@ -82,7 +82,8 @@ export class JobEngine {
   async work(context: WatchContext, concurrency: number, worker = `${hostname()}:${process.pid}`): Promise<void> {
     const polling = { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 }
     for (let n = 0; n < Math.max(1, concurrency); n++) {
-      await this.boss.work<JobSpec>(QUEUE, polling, async ([job]) => {
+      const loop: { id?: string } = {}
+      loop.id = await this.boss.work<JobSpec>(QUEUE, polling, async ([job]) => {
         if (!job) return
         await context.store.started(job.data.key, `${worker}#${n}`)
         try {
@@ -91,6 +92,9 @@ export class JobEngine {
           // queued again from the store's point of view; the engine decides when
           await context.store.fail(job.data.key, describeError(err), 0)
           throw err
+        } finally {
+          // a loop that just finished a job asks for the next at once; only an idle one waits for the polling interval
+          if (loop.id) this.boss.notifyWorker(loop.id)
         }
       })
     }
