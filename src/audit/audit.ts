@@ -269,7 +269,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
 
   const byPurl = new Map<string, Finding[]>()
   for (const f of all) {
-    const purl = (f.data?.['package'] as { purl?: string } | undefined)?.purl
+    const purl = purlOf(f)
     if (purl === undefined) continue
     const list = byPurl.get(purl)
     if (list) list.push(f)

@@ -21,6 +21,13 @@ export function evidenceBlock(text: string): string {
   return `<pre class="evidence" tabindex="0">${lines.join('\n')}</pre>`
 }
 
+/** The finding's references as links (http and https only; opening one loads nothing into this page). */
+function references(f: Finding): string {
+  const links = (f.references ?? []).filter((r) => /^https?:\/\/[^\s]+$/i.test(r))
+  if (links.length === 0) return ''
+  return `<ul class="refs">${links.map((r) => `<li><a href="${esc(r)}" rel="noopener noreferrer nofollow" target="_blank">${esc(r)}</a></li>`).join('')}</ul>`
+}
+
 function findingItem(f: Finding, rules: ReadonlyMap<string, RuleInfo>): string {
   const rule = rules.get(f.ruleId)
   const where = f.path ? `<code class="where">${esc(f.path)}${f.line ? `:${f.line}` : ''}</code>` : ''
@@ -29,6 +36,7 @@ function findingItem(f: Finding, rules: ReadonlyMap<string, RuleInfo>): string {
 <summary><span class="badge sev-${f.severity}">${f.severity}</span> <code class="rule">${esc(f.ruleId)}</code> ${where}<span class="message">${esc(f.message)}</span></summary>
 ${f.evidence ? evidenceBlock(f.evidence) : ''}
 ${f.explanation ? `<p class="explanation">${esc(f.explanation)}</p>` : rule ? `<p class="explanation">${esc(rule.motivation)} ${esc(rule.remediation)}</p>` : ''}
+${references(f)}
 </details>
 </li>`
 }
@@ -84,16 +92,16 @@ export function renderHtml(report: Report, rules: readonly RuleInfo[]): string {
     .join(' · ')}</p>
 </header>
 <main>
-<section aria-labelledby="facts-h"><h2 id="facts-h">Facts</h2>
-<table class="facts"><tbody>${report.facts.map((f) => `<tr><th scope="row">${esc(f.label)}</th><td>${esc(f.value)}</td></tr>`).join('')}</tbody></table>
 ${report.incomplete?.length ? `<div class="incomplete" role="note"><strong>Incomplete:</strong><ul>${report.incomplete.map((i) => `<li>${esc(i)}</li>`).join('')}</ul></div>` : ''}
-</section>
-${commandSections(report)}
 <section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>
 ${severityBar(report)}
 ${findings.length ? `<div class="filters" role="group" aria-label="show severities">${filters}</div>` : ''}
 <ol class="findings">${findings.map((f) => findingItem(f, byId)).join('\n')}</ol>
 </section>
+<section aria-labelledby="facts-h"><h2 id="facts-h">Facts</h2>
+<table class="facts"><tbody>${report.facts.map((f) => `<tr><th scope="row">${esc(f.label)}</th><td>${esc(f.value)}</td></tr>`).join('')}</tbody></table>
+</section>
+${commandSections(report)}
 </main>
 <footer><p>stagelight ${esc(report.version)} · report schema ${report.schemaVersion}</p></footer>
 <script>${SCRIPT}</script>

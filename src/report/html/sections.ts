@@ -67,7 +67,9 @@ function ruleChart(packages: readonly AuditPackage[]): string {
     })
     .join('')
   const height = rows.length * (barHeight + 6)
-  return `<figure><svg class="chart" id="signals-chart" role="img" aria-label="signals and advisories by rule and severity" viewBox="0 0 ${width} ${height}">${bars}</svg><figcaption>Packages with each signal or advisory, by severity.</figcaption></figure>`
+  const present = [...SEVERITIES].reverse().filter((s) => rows.some(([, r]) => r[s] > 0))
+  const legend = `<p class="legend" aria-hidden="true">${present.map((s) => `<span><i class="swatch-${s}"></i>${s}</span>`).join('')}</p>`
+  return `<figure><svg class="chart" id="signals-chart" role="img" aria-label="signals and advisories by rule and severity" viewBox="0 0 ${width} ${height}">${bars}</svg><figcaption>Packages with each signal or advisory, by severity.${legend}</figcaption></figure>`
 }
 
 function auditSection(report: Report): string {
@@ -80,18 +82,18 @@ function auditSection(report: Report): string {
     .map((p: AuditPackage) => {
       const w = worst(p)
       const rules = [...new Set(p.findings.map((f) => f.ruleId))].join(', ')
-      return `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.version)}</td><td>${esc(p.ecosystem)}</td><td>${esc(p.source)}${p.dev ? ' (dev)' : ''}</td><td data-sort="${w ? severityRank(w) + 1 : 0}">${w ? `<span class="badge sev-${w}">${w}</span>` : ''}</td><td data-sort="${p.findings.length}">${p.findings.length}</td><td>${esc(rules)}</td></tr>`
+      return `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.version)}</td><td class="wide">${esc(p.ecosystem)}</td><td class="wide">${esc(p.source)}${p.dev ? ' (dev)' : ''}</td><td data-sort="${w ? severityRank(w) + 1 : 0}">${w ? `<span class="badge sev-${w}">${w}</span>` : ''}</td><td data-sort="${p.findings.length}">${p.findings.length}</td><td class="wide">${esc(rules)}</td></tr>`
     })
     .join('\n')
   return `<section aria-labelledby="deps-h"><h2 id="deps-h">Dependencies</h2>
 ${ruleChart(packages)}
 <p><label for="deps-filter">Filter</label> <input type="search" id="deps-filter" data-filter-table="deps" placeholder="name, rule, severity…"> <span data-count-for="deps">${packages.length}</span> of ${packages.length} shown</p>
-<table id="deps" data-sortable><thead><tr>${['package', 'version', 'ecosystem', 'source', 'worst', 'findings', 'rules'].map((h) => `<th scope="col"><button class="sort" type="button">${h}</button></th>`).join('')}</tr></thead>
-<tbody>${rows}</tbody></table>
+<div class="table-scroll"><table id="deps" data-sortable><thead><tr>${['package', 'version', 'ecosystem', 'source', 'worst', 'findings', 'rules'].map((h) => `<th scope="col"${['ecosystem', 'source', 'rules'].includes(h) ? ' class="wide"' : ''}><button class="sort" type="button">${h}</button></th>`).join('')}</tr></thead>
+<tbody>${rows}</tbody></table></div>
 </section>`
 }
 
-/** The command's own sections, placed between the facts and the findings. */
+/** The command's own sections, placed after the findings and the facts. */
 export function commandSections(report: Report): string {
   switch (report.command) {
     case 'verify':

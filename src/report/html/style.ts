@@ -27,6 +27,9 @@ button.sort[aria-sort=ascending]::after{content:" \\2191"}button.sort[aria-sort=
 .chart{width:100%;height:auto;max-height:22rem}.chart text{fill:var(--fg);font-size:11px}.chart .axis{stroke:var(--line)}.chart .marker{cursor:pointer}
 .legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px}
 .baseline-fill{fill:var(--low)}.candidate-fill{fill:var(--high)}.dot{fill:currentColor;opacity:.5}.escalation{font-weight:700}.marker.escalation{fill:var(--high)}
+.swatch-critical{background:var(--critical)}.swatch-high{background:var(--high)}.swatch-medium{background:var(--medium)}.swatch-low{background:var(--low)}.swatch-info{background:var(--info)}
+.refs{margin:.25rem .75rem .75rem;padding-left:1.2rem;overflow-wrap:anywhere}.table-scroll{overflow-x:auto}td code{overflow-wrap:anywhere}
+@media (max-width:40rem){body{padding:.5rem}.wide{display:none}.facts th{width:auto}.badge{min-width:0}th,td{padding:.25rem .3rem}}
 .explained details{margin:.3rem 0}.none{color:var(--muted)}footer{color:var(--muted);font-size:.85rem;margin-top:2rem}
 @media print{body{max-width:none;font-size:11pt}details{display:block}details>summary{list-style:none}.filters,input[type=search]{display:none}.finding{break-inside:avoid}details:not([open])>*:not(summary){display:block}}
 `
