@@ -208,11 +208,15 @@ function entryType(entry: yauzl.Entry, name: string): EntryType {
   return { kind: KIND_BY_TYPE.get(unixMode & S_IFMT) ?? 'file', mode }
 }
 
+/** yauzl's callback as a promise, without building a promisified function for every entry. */
+const openReadStream = (zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> =>
+  new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err || !stream ? reject(err ?? new Error('no stream')) : resolve(stream))))
+
 /** Reads an entry's bytes with its CRC checked; stops early past `maxBytes` when given. */
 async function* entryBytes(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, context: SourceContext, maxBytes?: number): AsyncGenerator<Buffer> {
   let stream: Readable
   try {
-    stream = await promisify(zip.openReadStream.bind(zip))(entry)
+    stream = await openReadStream(zip, entry)
   } catch (err) {
     throw asDataError(err)
   }
