@@ -21,9 +21,13 @@ export interface NearestVersion {
 }
 
 /** A diff that runs longer than this is abandoned: such a candidate is too different to be the nearest. */
-const DIFF_TIMEOUT_MS = 2000
-/** Time for all candidates of one file together. */
+const DIFF_TIMEOUT_MS = 8000
+/** Processor time for all candidates of one file together (not wall time: a loaded machine must not change the answer). */
 const SEARCH_BUDGET_MS = 6000
+const cpuMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
 
 /** Lines as latin1 strings (one character per byte, so comparison is byte-exact), without the LF; a CR stays. */
 function linesOf(content: Buffer): string[] {
@@ -106,13 +110,13 @@ export async function nearestKnownVersion(basename: string, content: Buffer, cat
     .sort((a, b) => a.bound - b.bound)
 
   let best: Measured | undefined
-  const deadline = Date.now() + SEARCH_BUDGET_MS
+  const deadline = cpuMs() + SEARCH_BUDGET_MS
   for (const candidate of ranked) {
     const bestChanged = best ? best.added.length + best.removed.length : Infinity
     // sorted by lower bound: no later candidate can beat the best any more
     if (candidate.bound >= bestChanged) break
-    const timeout = Math.min(DIFF_TIMEOUT_MS, deadline - Date.now())
-    if (timeout <= 0) break
+    if (cpuMs() >= deadline) break
+    const timeout = DIFF_TIMEOUT_MS
     const measured = measure(candidate.entry, candidate.content, candidate.lines, given, bestChanged - 1, timeout)
     if (measured && measured.added.length + measured.removed.length < bestChanged) best = measured
   }

@@ -22,6 +22,7 @@ function requiredInputs(path: string, info: GeneratorInfo): readonly string[][] 
     case 'makeinfo':
       return info.input ? [[joinPath(dir, info.input), info.input]] : []
     case 'bison':
+    case 'yacc':
     case 'flex': {
       const stem = (info.input ?? basenameOf(path)).replace(/\.\w+$/, '')
       return [[info.input, `${stem}.y`, `${stem}.yy`, `${stem}.l`, `${stem}.ll`].filter((n): n is string => n !== undefined).map((n) => joinPath(dir, n))]
@@ -43,11 +44,12 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   help2man: 'docs',
   makeinfo: 'docs',
   bison: 'generated',
+  yacc: 'generated',
   flex: 'generated',
 }
 
 /** Build logic that runs: these are scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'automake', 'aclocal', 'libtool', 'bison', 'flex'])
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex'])
 
 /**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked
@@ -66,6 +68,7 @@ export function generatedExplainer(): Explainer {
       if (!info) return undefined
       const scan = RUNS_AT_BUILD.has(info.tool)
       const missing = requiredInputs(difference.path, info).filter((alternatives) => !alternatives.some((p) => has(view, p)))
+      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex')) return undefined
       if (missing.length > 0) {
         const finding: Finding = {
           ruleId: 'verify/generated-without-input',

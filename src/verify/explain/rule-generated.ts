@@ -41,6 +41,10 @@ const plain = (name: string): string => name.replace(DIR_VARIABLE, '')
 /** The Makefile.am files whose rules may make `path`: its own directory's, then the top one. */
 const makefilesFor = (path: string): string[] => [...new Set([joinPath(dirnameOf(path), 'Makefile.am'), 'Makefile.am'])]
 
+/** `include test/include.am`: fragments automake pastes into a Makefile.am, relative to it */
+const includedFragments = (makefile: string, text: string): string[] =>
+  [...text.matchAll(/^include\s+(?:\$\((?:top_)?srcdir\)\/)?(\S+\.am)\s*$/gm)].map((m) => joinPath(dirnameOf(makefile), m[1] ?? ''))
+
 export function ruleGeneratedExplainer(): Explainer {
   return {
     name: 'rule-generated',
@@ -48,10 +52,18 @@ export function ruleGeneratedExplainer(): Explainer {
       if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
       const name = basenameOf(difference.path)
       const dir = dirnameOf(difference.path)
-      for (const makefile of makefilesFor(difference.path)) {
+      const queue = makefilesFor(difference.path)
+      const seen = new Set<string>()
+      while (queue.length > 0) {
+        const makefile = queue.shift() ?? ''
+        if (seen.has(makefile) || seen.size > 32) continue
+        seen.add(makefile)
         const text = await view.sourceText(makefile)
-        if (!text || !text.includes(name)) continue
-        const base = dirnameOf(makefile)
+        if (!text) continue
+        queue.push(...includedFragments(makefile, text))
+        if (!text.includes(name)) continue
+        // rules in a fragment are written relative to the Makefile.am that includes it (the top one here)
+        const base = makefile.endsWith('.am') && !/(^|\/)Makefile\.am$/.test(makefile) ? '' : dirnameOf(makefile)
         for (const rule of makeRules(text)) {
           const made = rule.targets.some((t) => {
             const p = plain(t)

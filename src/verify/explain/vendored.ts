@@ -97,7 +97,13 @@ function judgeByAddedLines(
   data: Record<string, unknown>,
 ): Judgement {
   const added = new Set((nearest?.addedLines ?? []).map((l) => l.line))
-  const hits = analyseText(path, text, { paths: new Set() }).filter((f) => f.severity !== 'info' && f.severity !== 'low' && (!nearest || (f.line !== undefined && added.has(f.line))))
+  // the rules run once here; their findings are returned with the verdict instead of scanning again
+  const onAddedLine = (f: Finding): boolean => !nearest || (f.line !== undefined && added.has(f.line))
+  // a hit on a line the known upstream version has too is upstream's code: kept, as info
+  const ruleFindings = analyseText(path, text, { paths: new Set() }).map((f) =>
+    onAddedLine(f) ? f : { ...f, severity: 'info' as const, message: `${f.message} (the same line is in ${nearest ? describeEntry(nearest.entry) : 'the known version'})` },
+  )
+  const hits = ruleFindings.filter((f) => f.severity !== 'info' && f.severity !== 'low' && onAddedLine(f))
   const stamp = versionStampOf(text)
   const near = nearest ? `${describeEntry(nearest.entry)}: ${nearest.addedLines.length} line(s) added, ${nearest.removedLines.length} removed` : undefined
   if (hits.length > 0) {
@@ -105,7 +111,7 @@ function judgeByAddedLines(
     const hitLines = [...new Set(hits.map((h) => h.line ?? 0))].sort((a, b) => a - b).slice(0, 12).map((n) => `${n}: ${(lines[n - 1] ?? '').trim().slice(0, 200)}`)
     return {
       outcome: 'unexplained',
-      scan: true,
+      scan: false,
       findings: [
         finding(
           path,
@@ -114,6 +120,7 @@ function judgeByAddedLines(
           [`added lines the rules flag:`, ...hitLines, near ? `nearest known version: ${near}` : `known versions: ${known || 'none with a serial'}`, nearest ? nearest.unifiedDiff.trimEnd() : ''].filter(Boolean).join('\n'),
           data,
         ),
+        ...ruleFindings,
       ],
     }
   }
@@ -124,8 +131,8 @@ function judgeByAddedLines(
     : `${basename} matches none of the known versions and none is near enough to compare (${claimedText}); no rule trips on it`
   return {
     outcome: 'unexplained',
-    scan: true,
-    findings: [finding(path, severity, what, [near ? `nearest known version: ${near}` : `known versions: ${known || 'none with a serial'}`, nearest ? nearest.unifiedDiff.trimEnd() : ''].filter(Boolean).join('\n'), { ...data, versionStamp: stamp ?? null, snapshot })],
+    scan: false,
+    findings: [finding(path, severity, what, [near ? `nearest known version: ${near}` : `known versions: ${known || 'none with a serial'}`, nearest ? nearest.unifiedDiff.trimEnd() : ''].filter(Boolean).join('\n'), { ...data, versionStamp: stamp ?? null, snapshot }), ...ruleFindings],
   }
 }
 
