@@ -24,8 +24,15 @@ const visible = (ch: string): string => {
 /** One line of analysed text: every control character, newlines included, shown as an escape (`\x1b`, `\r`, `\n`). */
 export const escapeLine = (text: string): string => text.replace(CONTROL, visible)
 
-/** A block of analysed text (evidence): its lines stay lines, and each line is escaped. */
-export const escapeBlock = (text: string): string => text.split('\n').map(escapeLine).join('\n')
+/** The same characters except the tab, which moves nothing back and is how Makefile recipes are written. */
+const CONTROL_IN_BLOCK = new RegExp(CONTROL.source.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000a-\\u001f'), 'g')
+
+/** A block of analysed text (evidence): its lines stay lines, each line escaped; tabs are kept as they are. */
+export const escapeBlock = (text: string): string =>
+  text
+    .split('\n')
+    .map((line) => line.replace(CONTROL_IN_BLOCK, visible))
+    .join('\n')
 
 /** Whether a text holds a character escapeLine would rewrite; for tests and guards. */
 export const hasControl = (text: string): boolean => new RegExp(CONTROL.source).test(text)

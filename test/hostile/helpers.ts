@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-/** Any raw control character a report must never print: C0 except newline, DEL, C1, bidi overrides. */
-export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+/** Any raw control character a report must never print: C0 except newline and tab, DEL, C1, bidi overrides. */
+export const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 /** Names an attacker controls (files, authors, packages), each aimed at a different renderer. */
 export const HOSTILE_NAMES: Readonly<Record<string, string>> = {

@@ -49,6 +49,9 @@ describe('text reports show analysed content, never act on it', () => {
   })
   it('keeps the evidence lines and escapes inside each', () => {
     expect(escapeBlock('a\rb\nc\x00d')).toBe('a\\rb\nc\\0d')
+    // a tab in evidence (a Makefile recipe) stays a tab; in a name it is shown
+    expect(escapeBlock('all:\n\techo ok')).toBe('all:\n\techo ok')
+    expect(escapeLine('a\tb')).toBe('a\\tb')
     expect(escapeLine('a\nb\u202ec\x9bd\x7f')).toBe('a\\nb\\u202ec\\x9bd\\x7f')
   })
   it('escapes progress lines that name files', () => {
