@@ -33,6 +33,8 @@ export interface DestructiveSite extends Site {
   /** the condition guarding it */
   readonly gate?: 'time' | 'geo'
   readonly onLoad: boolean
+  /** the fixed path is absolute, in the home or temporary directory, the working directory or a parent: not a path inside the package */
+  readonly outside: boolean
 }
 
 export interface BehaviourFacts {

@@ -41,6 +41,8 @@ export interface CredentialSite extends JsSite {
 export interface WriteSite extends JsSite {
   readonly api: string
   readonly target: string
+  /** runs when the module is loaded, not only when a function is called */
+  readonly onLoad?: boolean
 }
 export type ArgumentKind = 'literal' | 'dynamic' | 'decoded' | 'plugin-path'
 export interface DynamicCodeSite extends JsSite {
@@ -368,8 +370,14 @@ class Analysis {
           else if (node.left?.type === 'ObjectPattern' && node.right) this.destructure(node.left, node.right, scope)
           break
         case 'CatchClause': {
+          // the caught value lives in the catch block only: `catch (r)` must not hide the function's `r`
           const param = (node as unknown as { param?: N | null }).param
-          if (param) this.bindPattern(param, scope)
+          if (param) {
+            const outer = scope
+            scope = this.scopeParent.push(outer) - 1
+            this.scopeOnLoad[scope] = this.scopeOnLoad[outer] ?? false
+            this.bindPattern(param, scope)
+          }
           break
         }
         case 'ImportDeclaration':
@@ -689,10 +697,10 @@ class Analysis {
     const hasNet = this.network.length > 0
     // running the download: a program whose path is computed (not a named tool run on computed arguments), or detached
     const runsDownload = (e: ExecSite): boolean => e.command === undefined || e.detached === true
-    const runsSomething = this.chmods.length > 0 || this.exec.some(runsDownload)
+    const runsSomething = this.exec.some(runsDownload)
     // …into a place outside the package, or started detached: an installer that fetches its own binary into the package and runs `--version` is not a dropper
     const dropped = this.writes.length > 0 || this.exec.some((e) => e.detached === true)
-    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && dropped && !this.checksum ? (this.chmods[0] ?? this.exec.find(runsDownload)) : undefined
+    const downloadExecute = hasNet && this.fileWrites > 0 && runsSomething && dropped && !this.checksum ? this.exec.find(runsDownload) : undefined
     return {
       flows: this.flows,
       identity: this.identity,
@@ -757,8 +765,11 @@ class Analysis {
     const f = this.valueFacts(target, scope)
     if (f.fromParams || f.argv) return
     if (f.strings.length === 0 && !f.homedir && !f.cwd) return
+    // the package's own directory (`path.join(__dirname, 'build')`) is its own business
+    const outside = f.homedir || f.cwd || f.tmpdir || f.strings.some((x) => /^(?:\/|~|[A-Za-z]:[\\/]|\.\.?(?:[\\/]|$))/.test(x))
+    if (f.dirname && !f.homedir && !f.tmpdir && !f.strings.some((x) => /^(?:\/|~|[A-Za-z]:[\\/])/.test(x))) return
     const gate = this.gateAt(node.start)
-    this.destructive.push({ what, onLoad: this.onLoad(scope), ...(gate ? { gate } : {}), ...this.site(node.start, node.end - node.start) })
+    this.destructive.push({ what, onLoad: this.onLoad(scope), outside, ...(gate ? { gate } : {}), ...this.site(node.start, node.end - node.start) })
   }
 
   // -- values ----------------------------------------------------------------------------------
@@ -1389,6 +1400,8 @@ class Analysis {
           const decoder = this.decoderOf(n, s)
           if (decoder) facts.decoder ??= decoder
           const callee = n.callee
+          // a module specifier is not data (`require('path').join(...)` must not add 'path' to the strings)
+          if (n.type === 'CallExpression' && this.isRequire(callee, s)) continue
           const name = callee?.type === 'MemberExpression' ? this.prop(callee, s) : callee?.name
           // a digest or signature does not carry its input
           if (name === 'digest' || name === 'createHash' || name === 'createHmac' || name === 'sign' || name === 'createSign' || name === 'randomBytes' || name === 'randomUUID') continue
@@ -1703,7 +1716,8 @@ class Analysis {
     const lit = this.evalString(arg, scope)
     let target: string | undefined
     const joined = f.strings.join('/')
-    if (/(?:^|\/)node_modules\/|\.asar\b/.test(joined)) target = `code of another program: ${joined}`
+    // another package's code file (not a cache under node_modules/.cache), or an Electron application archive
+    if (/(?:^|\/)node_modules\/(?:@[^/.][^/]*\/)?[^/.][^/]*\/(?:[^/]+\/)*[^/]+\.[cm]?js$|\.asar$/.test(joined)) target = `code of another program: ${joined}`
     else if (f.homedir) target = `home directory${lit ? `: ${lit}` : `: ${joined}`}`
     else if (f.tmpdir) target = `temporary directory: ${joined}`
     else if (lit !== undefined && OUTSIDE_PREFIX.test(lit)) target = lit
@@ -1713,7 +1727,7 @@ class Analysis {
     }
     if (target === undefined) return
     const site = this.site(node.start, node.end - node.start)
-    this.add(this.writes, 'write', { api, target: clip(target, 160), ...site })
+    this.add(this.writes, 'write', { api, target: clip(target, 160), onLoad: this.onLoad(scope), ...site })
   }
 
   private readSite(node: N, arg: N | undefined, scope: number): void {

@@ -225,7 +225,8 @@ function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reache
         break
       }
     }
-    for (const mc of b.moduleCompile.slice(0, 1)) if (when !== 'called') out.push(finding(DYNAMIC_CODE, 'high', 'medium', path, lineOf(mc.line), `compiles code into a module object by hand ${whenText}`, `${mc.line}: ${mc.evidence}`, { when }))
+    // loaders (tsx, ts-node, require-from-string) compile modules by hand in the open; hidden strings around it are the payload shape
+    for (const mc of b.moduleCompile.slice(0, 1)) if (when !== 'called') out.push(finding(DYNAMIC_CODE, concealed ? 'high' : 'info', 'medium', path, lineOf(mc.line), `compiles code into a module object by hand ${whenText}${concealed ? ', in code that hides its strings' : ''}`, `${mc.line}: ${mc.evidence}`, { when }))
     // hooks
     const walletHook = b.hooks.find((h) => h.kind === 'wallet')
     const netHook = b.hooks.find((h) => h.kind === 'network')
@@ -239,14 +240,15 @@ function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reache
     }
     for (const w of b.walletTransfers.slice(0, 1)) out.push(finding(GLOBAL_HOOK, cap('high'), 'high', path, lineOf(w.line), `asks the wallet to send a transaction to an address written in the code ${whenText}`, `${w.line}: ${w.evidence}`, { when }))
     // destruction
-    for (const d of b.destructive.slice(0, 1)) {
+    // at install time npm runs scripts in the package directory: a relative path there is the package's own files
+    for (const d of b.destructive.filter((x) => when !== 'install' || x.outside).slice(0, 1)) {
       if (when === 'called' && !d.gate) continue
       const severity: Severity = d.gate && (d.onLoad || when !== 'called') ? 'critical' : d.gate || d.onLoad ? 'high' : 'medium'
       out.push(finding(DESTRUCTIVE_PAYLOAD, when === 'called' ? BUMP.low : severity, 'medium', path, lineOf(d.line), `${d.what}${d.gate ? `, behind a ${d.gate === 'geo' ? 'location' : 'date'} condition` : ''} ${whenText}`, `${d.line}: ${d.evidence}`, { when, gate: d.gate ?? null }))
     }
     if (b.hang && when === 'load') out.push(finding(DESTRUCTIVE_PAYLOAD, 'high', 'medium', path, b.hang.line, 'a loop at the top level never ends: loading the module never returns', `${b.hang.line}: ${b.hang.evidence}`, { when }))
     // persistence and tampering
-    const persistent = f.writes.find((w) => PERSISTENT_TARGET.test(w.target) || w.target.startsWith('code of another program'))
+    const persistent = f.writes.find((w) => (PERSISTENT_TARGET.test(w.target) || w.target.startsWith('code of another program')) && (when === 'install' || w.onLoad === true))
     if (persistent && when !== 'called') out.push(finding(PERSISTENCE, 'high', 'high', path, lineOf(persistent.line), `writes ${clip(persistent.target, 100)} ${whenText}`, `${persistent.line}: ${persistent.evidence}`, { when }))
   }
   return out
