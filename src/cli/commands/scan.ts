@@ -15,7 +15,7 @@ interface ScanFlags extends OutputOptions {
 
 const EXAMPLES = `
 Examples:
-  $ stagelight scan .                                   # the working tree (without .git)
+  $ stagelight scan .                                   # the working tree (its own .git/ is left out, and said so)
   $ stagelight scan ../xz@v5.6.1                        # a git repository at a tag
   $ stagelight scan https://github.com/tukaani-project/xz --ref v5.6.1
   $ stagelight scan xz-5.6.1.tar.gz --format json --output scan.json
