@@ -71,3 +71,39 @@ export async function benchAudit(): Promise<void> {
   console.log(`  npm audit --json ${audited ? fmt(npmAudit.seconds) : `did not work here (exit ${npmAudit.code})`}${audited ? `   ratio warm / npm audit: ${(w / npmAudit.seconds).toFixed(2)}×` : ''}`)
   console.log(`  npm advisories: ${fact(coldReport, 'npm advisories')}`)
 }
+
+/**
+ * Advisory matching on wide records: one OSV record with N affected entries for one package, loaded
+ * and matched in-process; the ratio between N and 2N shows whether the cost grows linearly (≈2×)
+ * or quadratically (≈4×), against JSON.parse of the same file as the raw floor.
+ */
+export async function benchAdvisoryScaling(): Promise<void> {
+  const { AdvisoryStore } = await import('../src/audit/advisories/index.js')
+  const { readFileSync } = await import('node:fs')
+  console.log('\nadvisory matching on one record with many affected entries (in-process, median of 3)')
+  const dir = join(root, 'osv-wide')
+  const time = async (n: number): Promise<{ match: number; parse: number }> => {
+    const sub = join(dir, String(n))
+    mkdirSync(sub, { recursive: true })
+    const affected = Array.from({ length: n }, (_, i) => ({ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: `${i}.0.0` }, { fixed: `${i}.0.5` }] }] }))
+    const file = join(sub, 'GHSA-wide-wide-wide.json')
+    writeFileSync(file, JSON.stringify({ id: 'GHSA-wide-wide-wide', modified: '2024-01-01T00:00:00Z', affected }))
+    const matches: number[] = []
+    const parses: number[] = []
+    for (let r = 0; r < 3; r++) {
+      let t = performance.now()
+      JSON.parse(readFileSync(file, 'utf8'))
+      parses.push((performance.now() - t) / 1000)
+      t = performance.now()
+      const store = await AdvisoryStore.load([sub])
+      store.lookup({ ecosystem: 'npm', name: 'left-pad', version: `${Math.floor(n / 2)}.0.2` })
+      matches.push((performance.now() - t) / 1000)
+    }
+    return { match: median(matches), parse: median(parses) }
+  }
+  const small = await time(quick ? 2_500 : 5_000)
+  const large = await time(quick ? 5_000 : 10_000)
+  console.log(`  ${quick ? '2,500' : '5,000'} entries: ${fmt(small.match)} (JSON.parse alone ${fmt(small.parse)})`)
+  console.log(`  ${quick ? '5,000' : '10,000'} entries: ${fmt(large.match)} (JSON.parse alone ${fmt(large.parse)})`)
+  console.log(`  ratio 2N / N: ${(large.match / small.match).toFixed(2)}× (linear ≈ 2×, quadratic ≈ 4×); load+match / parse at 2N: ${(large.match / large.parse).toFixed(1)}×`)
+}

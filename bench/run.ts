@@ -3,7 +3,7 @@
  * Each prints medians and ratios against a peer tool or a raw baseline measured in the same run.
  */
 import { option } from './common.js'
-import { benchAudit } from './audit.js'
+import { benchAdvisoryScaling, benchAudit } from './audit.js'
 import { benchCanary } from './canary.js'
 import { benchEntries } from './entries.js'
 import { benchHistory } from './history.js'
@@ -26,6 +26,7 @@ if (only === undefined || only === 'scan') await benchScan()
 if (only === 'entries') await benchEntries()
 if (only === undefined || only === 'npm') await benchNpm()
 if (only === undefined || only === 'audit') await benchAudit()
+if (only === undefined || only === 'audit' || only === 'advisories') await benchAdvisoryScaling()
 if (only === undefined || only === 'history') await benchHistory()
 if (only === 'history-corpus') await benchHistoryCorpus()
 if (only === undefined || only === 'canary') await benchCanary()
