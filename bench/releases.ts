@@ -1,6 +1,6 @@
 /*
- * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--no-tamper] [--no-speed]
- *   [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
+ * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--shard I/N] [--no-tamper]
+ *   [--tamper-max N] [--no-speed] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
  *
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
  * then the same releases with tampering injected, then the time against the raw floor measured in
@@ -36,6 +36,10 @@ interface Outcome {
 const SERIOUS = new Set(['critical', 'high', 'medium'])
 const mirrors = option('--mirrors') ?? process.env.STAGELIGHT_MIRRORS ?? '/work/.mirror'
 const filter = option('--filter')
+/** `--shard 1/3`: every third release from the first, so parts of the corpus can run side by side */
+const shard = option('--shard')?.split('/').map(Number)
+/** at most this many tampered releases (in corpus order, the injections taken in turn) */
+const tamperMax = Number(option('--tamper-max') ?? Infinity)
 const diffoscopeTimeout = Number(option('--diffoscope-timeout') ?? 120)
 const scratch = join(corpusCache, 'scratch')
 
@@ -114,7 +118,9 @@ export async function benchReleases(): Promise<void> {
     console.log(line)
     out.push(line)
   }
-  const corpus = loadCorpus().filter((r) => !filter || r.name === filter || label(r) === filter)
+  const corpus = loadCorpus()
+    .filter((r) => !filter || r.name === filter || label(r) === filter)
+    .filter((_, i) => !shard || i % (shard[1] ?? 1) === (shard[0] ?? 1) - 1)
   say(`stagelight verify on ${corpus.length} real upstream releases — ${cpus().length} cores, node ${process.version}`)
   say()
   say('## Clean releases')
@@ -156,7 +162,7 @@ export async function benchReleases(): Promise<void> {
     mkdirSync(tamperDir, { recursive: true })
     let caught = 0
     let total = 0
-    for (const { row, kind } of tamperPlan(rows)) {
+    for (const { row, kind } of tamperPlan(rows).slice(0, tamperMax)) {
       const name = `${row.release.name}-${row.release.version}-${kind}.tar.gz`
       let tampering: Tampering
       try {

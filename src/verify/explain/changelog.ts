@@ -46,7 +46,8 @@ export const changelogLine = (line: string): string => line.trim().replace(/^[*-
 
 function accountedFor(line: string, history: HistoryText): boolean {
   const t = changelogLine(line)
-  if (t === '' || history.messageLines.has(t) || history.messageLines.has(line.trim())) return true
+  // gitlog-to-changelog variants end a subject with a full stop
+  if (t === '' || history.messageLines.has(t) || history.messageLines.has(line.trim()) || (t.endsWith('.') && history.messageLines.has(t.slice(0, -1)))) return true
   const known = (id: string | undefined): boolean => id !== undefined && history.commitIds.some((c) => c.startsWith(id))
   const commit = COMMIT_LINE.exec(t)
   if (commit?.[1]) return known(commit[1])

@@ -61,17 +61,30 @@ export function ruleGeneratedExplainer(): Explainer {
         const text = await view.sourceText(makefile)
         if (!text) continue
         queue.push(...includedFragments(makefile, text))
-        if (!text.includes(name)) continue
+        if (!text.includes(name) && !text.includes('%')) continue
         // rules in a fragment are written relative to the Makefile.am that includes it (the top one here)
         const base = makefile.endsWith('.am') && !/(^|\/)Makefile\.am$/.test(makefile) ? '' : dirnameOf(makefile)
         for (const rule of makeRules(text)) {
+          let stem: string | undefined
           const made = rule.targets.some((t) => {
             const p = plain(t)
+            if (p.includes('%')) {
+              // a pattern rule: `%-gnu.S: %.s`
+              const [pre = '', post = ''] = p.split('%')
+              const rel = base && difference.path.startsWith(`${base}/`) ? difference.path.slice(base.length + 1) : difference.path
+              for (const candidate of [rel, name]) {
+                if (candidate.startsWith(pre) && candidate.endsWith(post) && candidate.length > pre.length + post.length) {
+                  stem = candidate.slice(pre.length, candidate.length - post.length)
+                  return true
+                }
+              }
+              return false
+            }
             return joinPath(base, p) === difference.path || (p === name && base === dir)
           })
           if (!made) continue
-          const inputs = rule.prerequisites.map(plain).filter((p) => !p.includes('$') && p !== name)
-          const present = inputs.filter((p) => view.sourceHas(joinPath(base, p)) || view.sourceHas(p))
+          const inputs = rule.prerequisites.map(plain).map((p) => (stem !== undefined ? p.replace('%', stem) : p)).filter((p) => !p.includes('$') && p !== name)
+          const present = inputs.filter((p) => view.sourceHas(joinPath(base, p)) || view.sourceHas(p) || view.sourceHas(joinPath(dir, p)))
           if (present.length === 0) continue
           return explained(difference.path, 'generated', `made by the rule \`${rule.text.slice(0, 140)}\` (${makefile}:${rule.line}) from ${present.slice(0, 3).join(', ')} of the tag; not regenerated`, false, true)
         }

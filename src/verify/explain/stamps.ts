@@ -11,7 +11,8 @@ const DATE = /^(\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{4}|\d{4}-\d{2}-\d{2})$/
 
 /** A line a version stamp may hold: the version itself, a date, or texinfo's `@set NAME value`. */
 function stampLine(line: string, version: string): boolean {
-  const value = line.replace(/^@set\s+[\w-]+\s+/, '').trim()
+  // texinfo's `@set VERSION 1.2`, a shell assignment `PACKAGE_VERSION="1.2"` sourced by the build
+  const value = line.replace(/^@set\s+[\w-]+\s+/, '').replace(/^[A-Za-z_][A-Za-z0-9_]*=(["']?)(.*)\1$/, '$2').trim()
   return value === version || value === `v${version}` || DATE.test(value)
 }
 
