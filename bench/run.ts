@@ -1,5 +1,5 @@
 /*
- * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|entries|npm|audit|history|history-corpus|canary|watch] [--quick] [--runs N] [--diffoscope-timeout S]`.
+ * stagelight benchmarks: `npm run bench [-- --only verify|releases|scan|entries|npm|audit|advisories|history|history-corpus|canary|watch] [--quick] [--runs N] [--diffoscope-timeout S]`.
  * Each prints medians and ratios against a peer tool or a raw baseline measured in the same run.
  */
 import { option } from './common.js'
@@ -15,7 +15,7 @@ import { benchVerify } from './verify.js'
 import { benchWatch } from './watch.js'
 
 const only = option('--only')
-const PARTS = ['verify', 'releases', 'scan', 'entries', 'npm', 'audit', 'history', 'history-corpus', 'canary', 'watch']
+const PARTS = ['verify', 'releases', 'scan', 'entries', 'npm', 'audit', 'advisories', 'history', 'history-corpus', 'canary', 'watch']
 if (only !== undefined && !PARTS.includes(only)) {
   process.stderr.write(`bench: --only takes ${PARTS.join(', ')}, not ${only}\n`)
   process.exit(2)
