@@ -15,10 +15,10 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('composite')
     const script = action.runs.steps.map((s) => s.run ?? '').join('\n')
     expect(script).toContain('bin/stagelight.js')
-    for (const format of ['sarif', 'markdown']) {
-      expect(script).toContain(`--format ${format}`)
-      expect(FORMATS).toContain(format)
-    }
+    // one analysis: Markdown on stdout, the same report saved as SARIF
+    expect(script).toContain('--format markdown')
+    expect(script).toContain('--save "sarif:$STAGELIGHT_SARIF"')
+    for (const format of ['sarif', 'markdown']) expect(FORMATS).toContain(format)
     expect(script).toContain('$GITHUB_STEP_SUMMARY')
     const upload = action.runs.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))
     expect(upload?.with?.['sarif_file']).toBe('${{ inputs.sarif }}')
