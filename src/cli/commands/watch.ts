@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { AdvisoryStore } from '../../audit/advisories/index.js'
 import { StagelightError } from '../../errors.js'
 import { isSeverity, type Severity } from '../../model/finding.js'
 import { FORMATS, isFormat, render } from '../../report/index.js'
@@ -8,6 +9,7 @@ import type { WatchContext } from '../../watch/context.js'
 import { registerInventory } from '../../watch/inventories.js'
 import { markdownSummary } from '../../watch/notify.js'
 import { JobEngine } from '../../watch/queue/engine.js'
+import { serveDashboard } from '../../watch/serve/server.js'
 import { runWatch } from '../../watch/service.js'
 import { isPostgresUrl, redactUrl } from '../../watch/store/sql.js'
 import { WatchStore } from '../../watch/store/store.js'
@@ -24,6 +26,7 @@ Examples (one machine, the store is a SQLite file):
   $ stagelight watch add git https://git.example.org/foo.git --tarballs 'https://example.org/foo-{version}.tar.gz'
   $ stagelight watch list
   $ stagelight watch events --min-severity high
+  $ stagelight watch serve --port 0                    # dashboard on 127.0.0.1, URL on stderr
 
 A team (PostgreSQL store, jobs on its job engine, workers on any number of machines):
   $ export STAGELIGHT_WATCH_DB=postgres://stagelight@db.internal/stagelight
@@ -76,6 +79,11 @@ const parseSeverity = (value: string): Severity => {
 const parsePositive = (value: string): number => {
   const n = Number(value)
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number')
+  return n
+}
+const parsePort = (value: string): number => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535')
   return n
 }
 const parseCount = (value: string): number => {
@@ -296,6 +304,28 @@ export function watchCommand(io: CliIO, setExit: (code: number) => void): Comman
       .summary('queue the dead jobs again (after fixing their cause)')
       .action(async (flags: StoreFlags) => {
         await using(io, flags, async ({ store }) => io.stdout.write(`${await store.requeueDead()} jobs queued again\n`))
+      }),
+  )
+
+  watch.addCommand(
+    withStore(new Command('serve'))
+      .summary('a read-only web dashboard: targets, events by severity, trust timelines, reports, respond')
+      .option('--host <address>', 'the address to listen on (anything but loopback exposes the store to the network)', '127.0.0.1')
+      .option('--port <n>', 'the port (0: any free port; the URL is printed on stderr)', parsePort, 8377)
+      .option('--token <token>', 'allow writes (POST /retry-dead) to requests with `Authorization: Bearer <token>` (default: $STAGELIGHT_WATCH_TOKEN; none: read-only)')
+      .option('--advisories <source>', 'OSV data for advisory ids on the respond page (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+      .action(async (flags: StoreFlags & { host: string; port: number; token?: string; advisories: string[] }) => {
+        const token = flags.token ?? io.env.STAGELIGHT_WATCH_TOKEN
+        const advisories = flags.advisories.length > 0 ? await AdvisoryStore.load(flags.advisories.map((a) => resolveFrom(io, a))) : undefined
+        await using(io, flags, async ({ store }) => {
+          const dashboard = await serveDashboard(store, { host: flags.host, port: flags.port, ...(token ? { token } : {}), ...(advisories ? { advisories } : {}) })
+          io.stderr.write(`watch serve: ${dashboard.url} (${token ? 'writes need the bearer token' : 'read-only'}); stop with Ctrl-C\n`)
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve)
+            process.once('SIGTERM', resolve)
+          })
+          await dashboard.close()
+        })
       }),
   )
 
