@@ -56,7 +56,7 @@ describe('audit HTML report', () => {
     try {
       expect(opened.errors).toEqual([])
       expect(opened.requests).toEqual([])
-      const top = (selector: string) => opened.page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().top + window.scrollY)
+      const top = (selector: string) => opened.page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().top + (globalThis as unknown as { scrollY: number }).scrollY)
       expect(await top('#findings-h')).toBeLessThan(await top('#facts-h'))
       expect(await top('#facts-h')).toBeLessThan(await top('#deps-h'))
       // the severity counts are visible without scrolling
@@ -77,7 +77,7 @@ describe('audit HTML report', () => {
       const opened = await openReport(file, { colorScheme })
       try {
         await opened.page.setViewportSize({ width: 390, height: 844 })
-        const width = await opened.page.evaluate(() => document.documentElement.scrollWidth)
+        const width = await opened.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)
         expect(width).toBeLessThanOrEqual(390)
         const table = await opened.page.locator('#deps').evaluate((e) => e.getBoundingClientRect().width)
         expect(table).toBeLessThanOrEqual(390)
