@@ -25,7 +25,7 @@ const STYLE = `
 body{font:15px/1.45 system-ui,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:72rem;padding:1rem}
 nav a{margin-right:1rem}a{color:inherit}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-code,pre{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}pre{white-space:pre-wrap;border:1px solid var(--line);padding:.5rem;max-height:20rem;overflow:auto}
+code,pre{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:break-word}pre{overflow-wrap:anywhere;white-space:pre-wrap;border:1px solid var(--line);padding:.5rem;max-height:20rem;overflow:auto}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;color:#fff;font-size:.8em;font-weight:600}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}
 .fill-critical{fill:var(--critical)}.fill-high{fill:var(--high)}.fill-medium{fill:var(--medium)}.fill-low{fill:var(--low)}.fill-info{fill:var(--info)}.fill-none{fill:var(--line)}
