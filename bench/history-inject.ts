@@ -85,11 +85,11 @@ export function nextVersion(tag: string | undefined): string {
   return m ? `${m[1] ?? ''}${Number(m[2]) + 1}${m[3] ?? ''}` : `${tag}.1`
 }
 
-const VERSION_FILES = ['package.json', 'manifest.json', 'platform/chromium/manifest.json', 'Cargo.toml', 'pyproject.toml', 'configure.ac', 'CMakeLists.txt', 'meson.build', 'setup.py', 'VERSION']
+const VERSION_FILES = ['package.json', 'manifest.json', 'platform/chromium/manifest.json', 'Cargo.toml', 'pyproject.toml', 'configure.ac', 'CMakeLists.txt', 'meson.build', 'setup.py', 'src/version.h', 'include/version.h']
 
 /** Increments the version number written in a manifest or build file; undefined when none is found. */
 export function bumpVersion(path: string, text: string): string | undefined {
-  const patterns: RegExp[] = [/("version"\s*:\s*")(\d+(?:\.\d+)*)(")/, /(^version\s*=\s*")(\d+(?:\.\d+)*)(")/m, /(AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?)(\d+(?:\.\d+)*)()/, /(project\([^)]*VERSION\s+)(\d+(?:\.\d+)*)()/i, /(version\s*:\s*')(\d+(?:\.\d+)*)(')/, /(version\s*=\s*['"])(\d+(?:\.\d+)*)(['"])/, /^()(\d+(?:\.\d+)+)()\s*$/m]
+  const patterns: RegExp[] = [/(#\s*define\s+\w*VERSION(?:_STRING)?\s+")(\d+(?:\.\d+)+)([\w.-]*")/, /("version"\s*:\s*")(\d+(?:\.\d+)*)([\w.+-]*")/, /(^version\s*=\s*")(\d+(?:\.\d+)*)(")/m, /(AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?)(\d+(?:\.\d+)*)()/, /(project\([^)]*VERSION\s+)(\d+(?:\.\d+)*)()/i, /(version\s*:\s*')(\d+(?:\.\d+)*)(')/, /(version\s*=\s*['"])(\d+(?:\.\d+)*)(['"])/, /^()(\d+(?:\.\d+)+)()\s*$/m]
   for (const re of patterns) {
     const m = re.exec(text)
     if (!m || m[2] === undefined) continue

@@ -1,16 +1,20 @@
 /*
- * Benchmark of `stagelight history`: median wall time and peak memory on a generated repository
- * of 100,000+ commits, against the floor measured in the same run (`git log --numstat` of the
- * same range to /dev/null).
+ * Benchmark of `stagelight history`: wall time, CPU time and peak memory on a generated
+ * repository of 200,000 commits and on a real history of 50,000+ commits (git's own, fetched into
+ * STAGELIGHT_BIG_REPO), each against the floor measured side by side in the same run:
+ * `git log --numstat --all` and `git log --numstat HEAD` (the range history reads) to /dev/null.
+ * CPU time (user + system of the whole process tree) is printed too: on a shared, loaded
+ * machine it is the steadier measure.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { bin, flag, fmt, log, mib, quick, repeat, root } from './common.js'
+import { argv, flag, fmt, log, mib, option, quick, root } from './common.js'
 import { measure, median } from './measure.js'
 
-const COMMITS = flag('--history-commits', 100_000)
+const COMMITS = flag('--history-commits', 200_000)
+const BIG_REPO = process.env.STAGELIGHT_BIG_REPO ?? '/work/.mirror/git+git/repo'
 const runs = flag('--runs', quick ? 1 : 3)
 
 /** A deterministic fast-import stream: 60 authors with staggered tenures, 2,000 source files, some build/CI changes, tags. */
@@ -47,21 +51,17 @@ function generated(commits: number): string {
   mkdirSync(dir, { recursive: true })
   log(`• generating a ${commits}-commit repository with git fast-import in ${dir}`)
   execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir])
+  const started = Date.now()
   const r = spawnSync('git', ['-C', dir, 'fast-import', '--quiet'], { input: fastImportStream(commits), maxBuffer: 64 * 1024 * 1024 })
+  log(`  generated in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   if (r.status !== 0) throw new Error(`git fast-import failed: ${r.stderr.toString()}`)
   execFileSync('git', ['-C', dir, 'symbolic-ref', 'HEAD', 'refs/heads/main'])
-  execFileSync('git', ['-C', dir, 'gc', '--quiet', '--aggressive'], { stdio: 'ignore' })
   execFileSync('touch', [join(dir, '.complete')])
   return dir
 }
 
-/**
- * The CLI, as users run it; until `history` is registered in main.ts, the same command object
- * run through commander directly (same code path, same process shape).
- */
+/** The history command run through commander on its own (the same code path as `stagelight history`). */
 function cliPrefix(): string[] {
-  const help = spawnSync(process.execPath, [bin, 'history', '--help'], { encoding: 'utf8' })
-  if (help.status === 0 && /Usage: stagelight history/.test(help.stdout)) return [bin, 'history']
   const command = new URL('../src/cli/commands/history.js', import.meta.url).href
   const program = `import { Command } from 'commander'; import { historyCommand } from ${JSON.stringify(command)};
 let code = 0; const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
@@ -70,28 +70,67 @@ process.exitCode = code`
   return ['--input-type=module', '-e', program]
 }
 
-/** The history benchmark: stagelight history against `git log --numstat` on the same repository. */
+interface Timed {
+  readonly wall: number
+  readonly cpu: number
+  readonly peakMiB: number
+  readonly stdout: string
+  readonly code: number | null
+}
+
+/** One run under GNU time: wall clock, CPU of the whole tree (user + system) and peak memory. */
+async function timed(program: string, args: readonly string[]): Promise<Timed> {
+  const file = join(root, `time-${process.pid}.txt`)
+  const s = await measure('/usr/bin/time', ['-o', file, '-f', '%e %U %S %M', program, ...args])
+  const [wall = '0', user = '0', sys = '0', kib = '0'] = readFileSync(file, 'utf8').trim().split('\n').pop()?.split(' ') ?? []
+  return { wall: Number(wall), cpu: Number(user) + Number(sys), peakMiB: Number(kib) / 1024, stdout: s.stdout, code: s.code }
+}
+
+async function compare(title: string, dir: string): Promise<string[]> {
+  const args = [dir, '--format', 'json', '--quiet', '--fail-on', 'none', '--cache-dir', join(root, 'cache')]
+  const ours: Timed[] = []
+  const all: Timed[] = []
+  const head: Timed[] = []
+  // side by side: each round runs the three one after the other
+  for (let i = 0; i < runs; i++) {
+    all.push(await timed('sh', ['-c', 'git -C "$1" log --numstat --all > /dev/null', 'sh', dir]))
+    head.push(await timed('sh', ['-c', 'git -C "$1" log --numstat HEAD > /dev/null', 'sh', dir]))
+    ours.push(await timed(process.execPath, [...cliPrefix(), ...args]))
+  }
+  let summary = 'no report'
+  const last = ours[ours.length - 1]
+  try {
+    const report = JSON.parse(last?.stdout ?? '') as { verdict: string; summary: { overall: { commits: number; merges: number } } }
+    summary = `verdict ${report.verdict}, ${report.summary.overall.commits} commits + ${report.summary.overall.merges} merges`
+  } catch {
+    summary = `no report (exit ${String(last?.code)})`
+  }
+  const med = (xs: Timed[], k: 'wall' | 'cpu' | 'peakMiB'): number => median(xs.map((x) => x[k]))
+  const row = (name: string, xs: Timed[]): string => `| ${name} | ${fmt(med(xs, 'wall'))} | ${fmt(med(xs, 'cpu'))} | ${mib(med(xs, 'peakMiB'))} |`
+  return [
+    `### ${title}`,
+    '',
+    `${summary}; medians of ${runs} run(s)`,
+    '',
+    '| command | wall | CPU (user+sys) | peak RSS |',
+    '| --- | ---: | ---: | ---: |',
+    row('stagelight history', ours),
+    row('git log --numstat --all', all),
+    row('git log --numstat HEAD', head),
+    '',
+    `ratio history / \`git log --numstat --all\`: wall ${(med(ours, 'wall') / med(all, 'wall')).toFixed(2)}×, CPU ${(med(ours, 'cpu') / med(all, 'cpu')).toFixed(2)}×; against the same range (HEAD): wall ${(med(ours, 'wall') / med(head, 'wall')).toFixed(2)}×, CPU ${(med(ours, 'cpu') / med(head, 'cpu')).toFixed(2)}×`,
+    '',
+  ]
+}
+
+/** The history benchmark: stagelight history against `git log --numstat` on the same repositories. */
 export async function benchHistory(): Promise<void> {
   mkdirSync(root, { recursive: true })
-  console.log(`stagelight history benchmark — ${cpus().length} cores, node ${process.version}, medians of ${runs} run(s)`)
-  const dir = generated(COMMITS)
-  const args = [dir, '--format', 'json', '--quiet', '--fail-on', 'none', '--cache-dir', join(root, 'cache')]
-  const ours = await repeat(runs, () => measure(process.execPath, [...cliPrefix(), ...args]))
-  const floor = await repeat(runs, () => measure('sh', ['-c', 'git -C "$1" log --numstat -M HEAD > /dev/null', 'sh', dir]))
-  const last = ours[ours.length - 1]
-  let summary = 'no report'
-  try {
-    const report = JSON.parse(last?.stdout ?? '') as { verdict: string; summary: { overall: { commits: number; busFactor: number; truckFactor: number } } }
-    summary = `verdict ${report.verdict}, ${report.summary.overall.commits} commits, bus factor ${report.summary.overall.busFactor}, truck factor ${report.summary.overall.truckFactor}`
-  } catch {
-    summary = `no report (exit ${last?.code})`
-  }
-  const t = median(ours.map((s) => s.seconds))
-  const f = median(floor.map((s) => s.seconds))
-  const m = median(ours.map((s) => s.peakMiB))
-  const fm = median(floor.map((s) => s.peakMiB))
-  console.log(`\ngenerated repository (${COMMITS} commits, fast-import)`)
-  console.log(`  stagelight history  ${fmt(t).padStart(10)}  peak ${mib(m).padStart(8)}  ${summary}`)
-  console.log(`  git log --numstat   ${fmt(f).padStart(10)}  peak ${mib(fm).padStart(8)}  (floor, to /dev/null)`)
-  console.log(`  ratio history / floor: time ${(t / f).toFixed(2)}×, memory ${(m / Math.max(fm, 1)).toFixed(2)}×`)
+  const lines = [`stagelight history benchmark — ${cpus().length} cores, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`, '']
+  if (existsSync(BIG_REPO) && !argv.includes('--no-big')) lines.push(...(await compare(`real history: ${BIG_REPO}`, BIG_REPO)))
+  else log(`• no real big history at ${BIG_REPO} (set STAGELIGHT_BIG_REPO to a bare clone of a 50,000+ commit repository)`)
+  lines.push(...(await compare(`generated history (${COMMITS} commits, git fast-import)`, generated(COMMITS))))
+  console.log(lines.join('\n'))
+  const out = option('--out')
+  if (out) writeFileSync(out, `${lines.join('\n')}\n`)
 }

@@ -344,7 +344,8 @@ export function analyse(agg: HistoryAggregate, tags: readonly TagRecord[], tagKe
     ledger,
     newKeys: releaseEvents.filter((e) => e.kind === 'new-signing-key'),
     weakened: agg.weakened.map((w) => ({ ...w, who: id(w.who) })),
-    identities: [...monthly.keys()],
+    // everyone in the ledger: a maintainer who only merges or commits others' work holds power too
+    identities: [...new Set([...monthly.keys(), ...ledger.keys()])],
     countIn,
     lastBefore,
     firstAuthored: firstAuthoredTime,

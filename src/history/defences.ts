@@ -207,7 +207,7 @@ export function judgeCommit(files: readonly FileDiff[]): Judgement[] {
   return out
 }
 
-const VERSION_RES: readonly RegExp[] = [/"version"\s*:\s*"([^"]+)"/, /^\s*version\s*=\s*["']([\w.+-]+)["']/, /AC_INIT\(\s*\[?[^,\]]*\]?\s*,\s*\[?([\w.+-]+)/, /project\s*\([^)]*\bVERSION\s+([\d.]+)/i, /^\s*version\s*:\s*'([^']+)'/, /\bversion\s*=\s*['"]([\w.+-]+)['"]/]
+const VERSION_RES: readonly RegExp[] = [/#\s*define\s+\w*VERSION(?:_STRING)?\s+"(\d+\.\d+[\w.-]*)"/, /"version"\s*:\s*"([^"]+)"/, /^\s*version\s*=\s*["']([\w.+-]+)["']/, /AC_INIT\(\s*\[?[^,\]]*\]?\s*,\s*\[?([\w.+-]+)/, /project\s*\([^)]*\bVERSION\s+([\d.]+)/i, /^\s*version\s*:\s*'([^']+)'/, /\bversion\s*=\s*['"]([\w.+-]+)['"]/]
 
 /** The version a manifest or build file declares on one of these lines. */
 export function versionIn(path: string, lines: readonly string[]): string | undefined {

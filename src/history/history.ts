@@ -8,6 +8,7 @@ import { HistoryAggregate, type WindowSize } from './collect.js'
 import { defenceReader } from './defences.js'
 import { dateOf, headPaths, mailmapIdentities, readTags, repositoryState, streamCommits, type StreamState, type TagRecord } from './git-facts.js'
 import { readSignatures } from './signatures.js'
+import type { Repository } from '../sources/git/types.js'
 import { IdentityBook, rawKey } from './identities.js'
 import { DEFAULT_POLICY, type HistoryPolicy } from './policy.js'
 
@@ -119,11 +120,12 @@ export async function history(options: HistoryOptions): Promise<Report> {
     return Date.parse(`${date}T23:59:59Z`) / 1000 >= sinceTime
   }
   const findings = analysis.findings.filter(inWindow)
+  await addCommitSignatures(repo, findings)
   const sinceDay = sinceTime === undefined ? undefined : isoDay(sinceTime)
   const windows = sinceDay === undefined ? analysis.windows : analysis.windows.filter((w) => w.end > sinceDay)
   if (state.shallow) findings.push({ ruleId: 'history/shallow-history', severity: 'info', confidence: 'high', message: incomplete[0] ?? 'shallow clone' })
   findings.sort(bySeverityDesc)
-  const facts: Fact[] = [{ label: 'source', value: label }, ...analysis.facts]
+  const facts: Fact[] = [...leadFact(findings), { label: 'source', value: label }, ...analysis.facts]
   if (sinceTime !== undefined || untilTime !== undefined)
     facts.splice(1, 0, {
       label: 'window',
@@ -151,5 +153,41 @@ export async function history(options: HistoryOptions): Promise<Report> {
   })
 }
 
+/**
+ * The report leads with its highest finding in two lines: who, when (first commit and power),
+ * then the co-occurring signals.
+ */
+function leadFact(findings: readonly Finding[]): Fact[] {
+  const top = findings[0]
+  if (!top || top.severity === 'info' || top.severity === 'low') return []
+  const d = (top.data ?? {}) as { identity?: string; firstCommit?: string; power?: string; signals?: string[] }
+  if (top.ruleId === 'history/rapid-trust-escalation' && d.signals) {
+    const who = top.message.split(', first commit')[0] ?? d.identity ?? ''
+    return [{ label: 'highest finding', value: `${top.severity.toUpperCase()} ${top.ruleId}: ${who}, first commit ${d.firstCommit ?? '?'}, power ${d.power ?? '?'}\nsignals: ${d.signals.join('; ')}` }]
+  }
+  const [first = '', ...rest] = top.message.split(/(?<=:) /)
+  return [{ label: 'highest finding', value: `${top.severity.toUpperCase()} ${top.ruleId}: ${first}\n${rest.join(' ').slice(0, 300)}` }]
+}
+
+/**
+ * The signatures of the commits that matter: those on the timeline of an identity under
+ * suspicion (medium or above), read in one batch and added to the finding's evidence.
+ */
+async function addCommitSignatures(repo: Repository, findings: Finding[]): Promise<void> {
+  const suspects = findings.filter((f) => f.ruleId === 'history/rapid-trust-escalation' && f.severity !== 'low' && f.severity !== 'info')
+  const commitsOf = (f: Finding): string[] => ((f.data as { timeline?: { commit?: string; kind: string }[] } | undefined)?.timeline ?? []).filter((e) => e.commit && e.kind !== 'release-tag' && e.kind !== 'signed-tag' && e.kind !== 'new-signing-key').map((e) => e.commit ?? '')
+  const ids = suspects.flatMap(commitsOf)
+  if (ids.length === 0) return
+  const facts = await readSignatures(repo, ids)
+  for (const f of suspects) {
+    const mine = commitsOf(f)
+    const signed = mine.filter((c) => facts.has(c))
+    const keys = [...new Set(signed.map((c) => facts.get(c)?.key ?? facts.get(c)?.kind ?? '?'))]
+    const bad = signed.filter((c) => facts.get(c)?.verified === false)
+    const line = `commit signatures on this timeline: ${signed.length} of ${mine.length} signed${keys.length ? ` (${keys.join(', ')})` : ''}${bad.length ? `; ${bad.length} do NOT match their content: ${bad.map((c) => c.slice(0, 12)).join(', ')}` : ''}`
+    const i = findings.indexOf(f)
+    findings[i] = { ...f, evidence: `${f.evidence ?? ''}\n${line}`, data: { ...(f.data ?? {}), commitSignatures: signed.map((c) => ({ commit: c, ...facts.get(c) })) } }
+  }
+}
 
 export { rawKey }

@@ -14,7 +14,7 @@ const TEST_DIR = /(^|\/)(tests?|testdata|test-data|test_data|testsuite|test-suit
 const URL_FILES = /^(README[^/]*|[^/]*\.doap|CITATION\.cff|AUTHORS)$|(^|\/)(configure\.(ac|in)|CMakeLists\.txt|meson\.build|package\.json|setup\.py|setup\.cfg|pyproject\.toml|Cargo\.toml|[^/]+\.gemspec|[^/]+\.spec(\.in)?|debian\/(control|copyright|watch|upstream\/metadata)|\.github\/FUNDING\.ya?ml)$/
 const FUZZ = /(^|\/)[^/]*fuzz[^/]*(\/|$)|(^|\/)oss-fuzz/i
 const DEPENDENCY = /(^|\/)(package\.json|go\.mod|Cargo\.toml|requirements[^/]*\.txt|pyproject\.toml|setup\.py|Gemfile|[^/]+\.gemspec|composer\.json|pom\.xml|build\.gradle(\.kts)?|vcpkg\.json|conanfile\.(txt|py))$|^\.gitmodules$/
-const VERSION_FILE = /(^|\/)(package\.json|manifest\.json|Cargo\.toml|pyproject\.toml|setup\.py|setup\.cfg|configure\.(ac|in)|CMakeLists\.txt|meson\.build)$/
+const VERSION_FILE = /(^|\/)(package\.json|manifest\.json|Cargo\.toml|pyproject\.toml|setup\.py|setup\.cfg|configure\.(ac|in)|CMakeLists\.txt|meson\.build|[\w-]*version\.h)$/
 
 /** The areas a change to `path` touches; `binary` (numstat `-`) tells test data from test code. */
 export function areasOf(path: string, binary: boolean): Area[] {
@@ -63,6 +63,7 @@ export const DIFF_PATHSPECS: readonly string[] = [
   '**/security.txt',
   '**/package.json',
   '**/manifest.json',
+  '**/*version.h',
   '**/go.mod',
   '**/requirements*.txt',
   '.gitmodules',

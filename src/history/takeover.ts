@@ -178,6 +178,8 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     const held = tenureYears >= 2 && x.countIn(identity, pm + 24, endMonth) > 0 && contributorsSince >= 5
     if (held) context.push(`still maintaining ${Math.floor(tenureYears)} years later, with ${contributorsSince} other contributors since`)
     let severity = SEVERITY_OF(score, policy.escalationScore)
+    // power that was never used on what reaches users (no release, no sensitive act) is no takeover yet
+    if (!releaseWithin && acts.length === 0 && !newKey && weakened.length === 0) severity = capAt(severity, 'medium')
     if (weakened.length === 0) {
       // a committee or a group fork: no escalation (the rise stays in the summary with its context)
       if (sharers.length >= 2) severity = undefined

@@ -100,6 +100,10 @@ describe('takeover-like history', () => {
     expect(timeline.every((e) => e.kind === 'release-tag' || e.kind === 'signed-tag' || e.kind === 'new-signing-key' || /^[0-9a-f]{40}$/.test(e.commit ?? ''))).toBe(true)
     const text = renderText(report, { color: false })
     expect(text).toMatch(/maintainers \(last year\): Jia Newcomer/)
+    // the report leads with its highest finding: identity and dates, then the co-occurring signals
+    const lead = text.split('\n').slice(1, 3)
+    expect(lead[0]).toMatch(/^ {2}highest finding: (HIGH|CRITICAL) history\/rapid-trust-escalation: Jia Newcomer <jia\.newcomer@example\.org>, first commit 2021-10-29, power 20\d\d-\d\d-\d\d$/)
+    expect(lead[1]).toMatch(/^ {4}signals: .*weakened/)
     expect(text).toMatch(/bus \/ truck factor: bus factor \d/)
     expect(text.split('\n').length).toBeLessThan(200)
   })

@@ -31,6 +31,8 @@ interface Event {
   readonly tag?: string
   readonly path?: string
   readonly detail?: string
+  /** counted as a power event (the facts row counts the same ones) */
+  readonly power?: boolean
 }
 
 interface Escalation {
@@ -47,6 +49,10 @@ const MAX_SERIES = PALETTE.length
 const MARKER: Readonly<Record<string, string>> = {
   'first-commit': '●',
   'commit-access': '▲',
+  'direct-push': '▲',
+  'web-merge': '▲',
+  'version-bump': '◆',
+  'publish-workflow': '◆',
   'release-tag': '◆',
   'signed-tag': '◆',
   'new-signing-key': '★',
@@ -78,11 +84,14 @@ export function historySection(report: Report): string {
   const series = seriesOf(identities, escalations)
   const flagged = new Set(escalations.filter((e) => e.severity !== 'none').map((e) => e.identity))
   const width = 900
-  const height = 260
+  const height = 280
   const left = 40
   const top = 10
   const plotW = width - left - 10
-  const plotH = height - top - 40
+  // below the plot: four rows of event markers, then the window labels, each in its own band
+  const plotH = height - top - 62
+  const markerTop = top + plotH + 10
+  const labelY = height - 4
   const step = windows.length > 1 ? plotW / (windows.length - 1) : plotW
   const x = (i: number): number => left + (windows.length > 1 ? i * step : plotW / 2)
   const y = (share: number): number => top + plotH * (1 - share)
@@ -125,14 +134,15 @@ export function historySection(report: Report): string {
       const row = n % 4
       const detail = `${e.date} ${e.name}: ${e.kind}${e.tag ? ` ${e.tag}` : ''}${e.commit ? ` ${e.commit.slice(0, 12)}` : ''}${e.path ? ` ${e.path}` : ''}${e.detail ? ` — ${e.detail}` : ''}`
       const escalated = flagged.has(e.identity) ? ' escalation' : ''
-      return `<text class="marker${escalated}" tabindex="0" data-kind="${esc(e.kind)}" x="${x(i).toFixed(1)}" y="${height - 26 + row * 7}" text-anchor="middle" aria-label="${esc(detail)}">${MARKER[e.kind] ?? '•'}<title>${esc(detail)}</title></text>`
+      return `<text class="marker${escalated}" tabindex="0" data-kind="${esc(e.kind)}" x="${x(i).toFixed(1)}" y="${markerTop + row * 8}" text-anchor="middle" aria-label="${esc(detail)}">${MARKER[e.kind] ?? '•'}<title>${esc(detail)}</title></text>`
     })
     .join('')
   const labels = windows
-    .map((w, i) => (windows.length <= 12 || i % Math.ceil(windows.length / 12) === 0 ? `<text x="${x(i).toFixed(1)}" y="${height - 2}" text-anchor="middle">${esc(w.window)}</text>` : ''))
+    .map((w, i) => (windows.length <= 12 || i % Math.ceil(windows.length / 12) === 0 ? `<text class="window-label" x="${x(i).toFixed(1)}" y="${labelY}" text-anchor="middle">${esc(w.window)}</text>` : ''))
     .join('')
   const legend = bands.map((b) => `<span${flagged.has(b.id) ? ' class="escalation"' : ''}><i style="background:${b.color}"></i>${esc(b.name)}${flagged.has(b.id) ? ' (escalation)' : ''}</span>`).join('')
-  const ledger = events
+  const power = events.filter((e) => e.power === true)
+  const ledger = power
     .map((e) => `<tr${flagged.has(e.identity) ? ' class="escalation"' : ''}><td>${esc(e.date)}</td><td>${esc(e.name)}</td><td>${esc(e.kind)}</td><td><code>${esc(e.commit?.slice(0, 12) ?? e.tag ?? '')}</code></td><td>${esc(e.path ?? e.detail ?? '')}</td></tr>`)
     .join('')
   return `<section aria-labelledby="timeline-h"><h2 id="timeline-h">Timeline</h2>
@@ -141,7 +151,7 @@ export function historySection(report: Report): string {
 ${paths}
 <polyline id="bus-factor" points="${busLine}" fill="none" stroke="currentColor" stroke-dasharray="4 3" stroke-width="1.5"><title>bus factor per window (dashed; top = ${maxBus})</title></polyline>
 ${markers}${labels}</svg>
-<figcaption class="legend">${legend}<span>- - bus factor</span><span>● first commit ▲ commit access ◆ release tag ★ new signing key ✖ weakened defence • sensitive area</span></figcaption></figure>
-<details><summary>Power events (${events.length})</summary><table><thead><tr><th scope="col">date</th><th scope="col">who</th><th scope="col">event</th><th scope="col">commit or tag</th><th scope="col">path or detail</th></tr></thead><tbody>${ledger}</tbody></table></details>
+<figcaption class="legend">${legend}<span>- - bus factor</span><span>● first commit ▲ commit or merge access ◆ release (tag or version bump) ★ new signing key ✖ weakened defence • sensitive area</span></figcaption></figure>
+<details><summary>Power events (${power.length} of ${events.length} ledger events)</summary><table><thead><tr><th scope="col">date</th><th scope="col">who</th><th scope="col">event</th><th scope="col">commit or tag</th><th scope="col">path or detail</th></tr></thead><tbody>${ledger}</tbody></table></details>
 </section>`
 }
