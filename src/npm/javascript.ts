@@ -27,6 +27,8 @@ export interface ExecSite extends JsSite {
   readonly detached?: boolean
   /** the program is a shell with no script: an interactive shell */
   readonly interactiveShell?: boolean
+  /** run only to print its version or help (`x --version`): how installers check a binary they fetched */
+  readonly versionCheck?: boolean
 }
 export interface NetworkSite extends JsSite {
   readonly api: string
@@ -696,7 +698,7 @@ class Analysis {
   behaviour(): BehaviourFacts {
     const hasNet = this.network.length > 0
     // running the download: a program whose path is computed (not a named tool run on computed arguments), or detached
-    const runsDownload = (e: ExecSite): boolean => e.command === undefined || e.detached === true
+    const runsDownload = (e: ExecSite): boolean => (e.command === undefined && e.versionCheck !== true) || e.detached === true
     const runsSomething = this.exec.some(runsDownload)
     // …into a place outside the package, or started detached: an installer that fetches its own binary into the package and runs `--version` is not a dropper
     const dropped = this.writes.length > 0 || this.exec.some((e) => e.detached === true)
@@ -1669,7 +1671,8 @@ class Analysis {
     const shellArgs = method === 'exec' || method === 'execSync' ? [] : (args[1]?.elements ?? []).map((e) => (e ? this.evalString(e, scope) : undefined))
     const interactiveShell = command !== undefined && method !== 'exec' && method !== 'execSync' && isShellProgram(program) && !shellArgs.some((x) => x !== undefined && /^[-/][ck]$|\.(?:sh|bat|cmd|ps1)$/i.test(x))
     const shell = command !== undefined ? analyseShellLine(full.trim()).signals : []
-    this.add(this.exec, 'exec', { api, literal, ...(command !== undefined ? { command: clip(full.trim(), 200) } : {}), ...(shell.length > 0 ? { shell } : {}), ...(detached ? { detached } : {}), ...(interactiveShell ? { interactiveShell } : {}), ...site })
+    const versionCheck = shellArgs.length > 0 && shellArgs.length <= 2 && shellArgs.every((x) => x !== undefined && /^(?:--?version|-v|-V|version|--help|-h)$/.test(x))
+    this.add(this.exec, 'exec', { api, literal, ...(command !== undefined ? { command: clip(full.trim(), 200) } : {}), ...(shell.length > 0 ? { shell } : {}), ...(detached ? { detached } : {}), ...(interactiveShell ? { interactiveShell } : {}), ...(versionCheck ? { versionCheck } : {}), ...site })
     // `spawn(process.execPath, [path.join(__dirname, 'lib/x.js')])` and `exec('node lib/x.js')` run a file of the package
     for (const a of [...shellArgs, ...(command !== undefined ? command.trim().split(/\s+/).slice(1) : [])]) if (a && /^(?:\.{0,2}\/)?[\w./-]+\.[cm]?js$/.test(a)) this.edge(a.startsWith('.') ? a : `./${a}`, node.start, 'spawn')
     if (method === 'fork' && command !== undefined) this.edge(command.startsWith('.') ? command : `./${command}`, node.start, 'spawn')

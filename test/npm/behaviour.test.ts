@@ -143,5 +143,10 @@ https.get('https://registry.npmjs.org/x/-/x-1.0.0.tgz', (r) => { const c = []; r
     expect(inPackage.filter((x) => atLeastHigh(x.severity))).toEqual([])
     const dropped = judgeInstall(download('', "require('path').join(os.tmpdir(), 'x')", "cp.spawn(bin, [], { detached: true }).unref()"))
     expect(ofRule(dropped, 'npm/remote-code-execution')[0]?.severity).toBe('critical')
+    // fetched to a temporary directory and only asked for its version: how driver installers validate
+    const validated = judgeInstall(download('', "require('path').join(os.tmpdir(), 'x')", "cp.spawn(bin, ['--version'])"))
+    expect(ofRule(validated, 'npm/remote-code-execution')).toEqual([])
+    const run = judgeInstall(download('', "require('path').join(os.tmpdir(), 'x')", "cp.spawn(bin, ['--serve'])"))
+    expect(ofRule(run, 'npm/remote-code-execution')[0]?.severity).toBe('critical')
   })
 })
