@@ -72,8 +72,8 @@ export const HOOK_TARGET: readonly { readonly re: RegExp; readonly kind: HookSit
 /** Names that hold private key material. */
 export const KEY_MATERIAL = /^(?:privateKey|private_key|privKey|secretKey|secret_key|mnemonic|seedPhrase|seed_phrase|walletKey|keypair\.secretKey)$/i
 
-/** Regular expressions that find secrets in files: token and key shapes. */
-export const SECRET_PATTERN = /AKIA|ghp_|gho_|github_pat|npm_\[|xox[abpr]|sk_live|-----BEGIN|PRIVATE KEY|mfa\\?\.|\[\\w-\]\{24\}|\[\\w-\]\{27\}/
+/** Regular expressions that find secrets in files: token and private-key shapes (a certificate bundle split on `-----BEGIN CERTIFICATE` is not one). */
+export const SECRET_PATTERN = /AKIA|ghp_|gho_|github_pat|npm_\[|xox[abpr]|sk_live|PRIVATE KEY|mfa\\?\.|\[\\w-\]\{24\}|\[\\w-\]\{27\}/
 
 /** Browser credential stores and wallet extension data: nothing honest in a package reads them. */
 export const BROWSER_STORE = /^(?:Login Data|Local Extension Settings.*|Web Data|Cookies|Local State|wallet\.dat|exodus\.wallet|[a-p]{32})$|Local Extension Settings[\\/]|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa|[\\/]Exodus[\\/]|[\\/]atomic[\\/]Local Storage/

@@ -82,6 +82,12 @@ describe('values gathered from loops, members and pushes', () => {
     expect(b(`module.exports = (req, res) => res.end(JSON.stringify(req.headers)); const f = (s) => eval(s)`).remoteCode).toEqual([])
   })
 
+  it('scanning files for token shapes is a credential source; splitting a CA bundle is not', () => {
+    const read = `const fs = require('fs'); const text = fs.readFileSync(process.argv[2], 'utf8'); require('https').get('https://h.invalid')`
+    expect(analyseJavaScript('x.js', `${read}; const found = text.match(/ghp_[A-Za-z0-9]{36}/g)`).credentials.map((c) => c.what)).toEqual(['secrets found by scanning files (token patterns)'])
+    expect(analyseJavaScript('x.js', `${read}; const cas = text.split(/\\n(?=-----BEGIN CERTIFICATE-----)/g)`).credentials).toEqual([])
+  })
+
   it('a bare side-effect import in a file that is only token-scanned is still followed', () => {
     expect(analyseJavaScript('i.js', `import './lib/side.js'\nexport default 1\n`).requires.map((r) => r.specifier)).toEqual(['./lib/side.js'])
   })
