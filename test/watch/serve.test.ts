@@ -218,6 +218,21 @@ describe('watch serve over HTTP', () => {
     expect((await fetch(readOnly.url.replace('127.0.0.1', 'localhost'))).status).toBe(200)
   })
 
+  it('says when the feed was cut to the newest events', async () => {
+    const small = await serveDashboard(store, { port: 0, limit: 2 })
+    try {
+      const body = await (await fetch(new URL('/events', small.url))).text()
+      expect(body.match(/<tr class="event"/g)).toHaveLength(2)
+      expect(body).toContain('Only the newest 2 events')
+      // the two newest of the four: the newer high, then the critical
+      expect(body.match(/data-severity="(\w+)"/g)).toEqual(['data-severity="critical"', 'data-severity="high"'])
+      expect(body).toContain('newer high')
+      expect(await (await fetch(new URL('/events', readOnly.url))).text()).not.toContain('Only the newest')
+    } finally {
+      await small.close()
+    }
+  })
+
   it('a port in use is a one-line error, exit 2', async () => {
     const stderr = new PassThrough()
     let said = ''

@@ -75,12 +75,12 @@ function eventTable(events: readonly WatchEvent[], showTarget: boolean): string 
   return `<table><thead><tr><th>severity</th>${showTarget ? '<th>target</th>' : ''}<th>version</th><th>rule</th><th>message</th><th>when</th><th></th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`
 }
 
-export function eventsPage(events: readonly WatchEvent[], minSeverity: Severity | undefined): string {
+export function eventsPage(events: readonly WatchEvent[], minSeverity: Severity | undefined, limit: number): string {
   const options = ['', ...SEVERITIES].map((s) => `<option value="${s}"${s === (minSeverity ?? '') ? ' selected' : ''}>${s || 'all'}</option>`).join('')
   return page(
     'Events',
     `<form method="get" action="/events"><label>severity at or above <select name="severity">${options}</select></label> <button>filter</button></form>
-${eventTable(events, true)}`,
+${events.length >= limit ? `<p class="muted">Only the newest ${limit} events: choose a severity to see older severe ones.</p>` : ''}${eventTable(events, true)}`,
   )
 }
 

@@ -71,7 +71,7 @@ async function getPage(store: WatchStore, url: URL, options: ServeOptions): Prom
     case '/events': {
       const severity = url.searchParams.get('severity') ?? ''
       if (severity !== '' && !isSeverity(severity)) return [400, page('Bad request', `<p>Unknown severity ${text(severity)}: one of info, low, medium, high, critical.</p>`)]
-      return [200, eventsPage(await store.events({ limit, ...(severity ? { minSeverity: severity } : {}) }), severity || undefined)]
+      return [200, eventsPage(await store.events({ limit, ...(severity ? { minSeverity: severity } : {}) }), severity || undefined, limit)]
     }
     case '/target': {
       const key = url.searchParams.get('key') ?? ''
