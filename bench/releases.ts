@@ -1,5 +1,5 @@
 /*
- * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--shard I/N] [--no-tamper]
+ * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--shard I/N] [--no-tamper] [--tamper-only]
  *   [--tamper-max N] [--no-speed] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
  *
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
@@ -141,6 +141,10 @@ export async function benchReleases(): Promise<void> {
       missing.push(`${label(release)} (tarball sha256 ${sha} differs from the corpus)`)
       continue
     }
+    if (argv.includes('--tamper-only')) {
+      rows.push({ release, tarball, repo, outcome: { verdict: 'not run', code: null, seconds: 0, serious: [] } })
+      continue
+    }
     log(`• ${label(release)}`)
     const outcome = await runVerify(tarball, repo, release.tag, join(reports, `${release.name}-${release.version}.json`))
     rows.push({ release, tarball, repo, outcome })
@@ -183,7 +187,7 @@ export async function benchReleases(): Promise<void> {
     say(`Tampered releases that fail with the top finding on the tampered path: ${caught} of ${total}`)
   }
 
-  if (!argv.includes('--no-speed')) {
+  if (!argv.includes('--no-speed') && !argv.includes('--tamper-only')) {
     say()
     say('## Speed')
     say()
