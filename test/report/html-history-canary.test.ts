@@ -42,7 +42,7 @@ describe('history and canary in HTML', () => {
       expect(identities).toBe(3)
       expect(await opened.page.locator('#history-chart polygon.series').count()).toBe(3)
       const markers = opened.page.locator('#history-chart text.marker')
-      expect(await markers.count()).toBe(events.filter((e) => /first-commit|commit-access|release-tag|signed-tag|new-signing-key|weakened-defence|build|ci|release|security|test-data|url/.test(e.kind)).length)
+      expect(await markers.count()).toBe(events.filter((e) => /first-commit|commit-access|direct-push|web-merge|version-bump|publish-workflow|release-tag|signed-tag|new-signing-key|weakened-defence|build|ci|release|security|test-data|url/.test(e.kind)).length)
       expect(await opened.page.locator('#history-chart text.marker.escalation').count()).toBeGreaterThan(3)
       expect(await opened.page.locator('.legend .escalation').innerText()).toContain('Jia Newcomer')
       // a marker carries its detail for a keyboard user too
