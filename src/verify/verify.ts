@@ -151,11 +151,19 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   progress(`explaining ${compared.differences.length} difference(s)`)
   const explained: Explained[] = []
   const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
+  // files of a submodule come from another repository at the commit the tag pins
+  const submodules = [...source.entries.values()].filter((e) => e.kind === 'submodule')
+  const submoduleOf = (path: string) => submodules.find((m) => path.startsWith(`${m.path}/`))
   let onlyInSource = 0
   let scanned = 0
   for (const difference of compared.differences) {
     if (difference.status === 'only-in-source') {
       onlyInSource += 1
+      continue
+    }
+    const module = submoduleOf(difference.path)
+    if (module) {
+      explained.push({ path: difference.path, category: 'submodule', how: `from the submodule ${module.path} at ${module.gitBlob?.slice(0, 12) ?? '?'}; its repository was not given, so not compared`, reproduced: false })
       continue
     }
     const judgement = await judge(difference, view, explainers, buildTexts)
@@ -192,6 +200,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     ...tagFacts(tag),
     { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
   ]
+  if (submodules.length > 0) facts.push({ label: 'submodules', value: `${submodules.map((m) => `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'}`).join(', ')} (their files are not compared: give their repositories separately)` })
   if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
   return assembleReport({
     command: 'verify',
