@@ -60,6 +60,14 @@ interface Background {
   readonly files: readonly string[]
   readonly incumbent: Person
   readonly latestTag?: string
+  readonly existingTags: ReadonlySet<string>
+}
+
+/** The next release name not already taken. */
+function freshVersion(bg: Background, after: string | undefined): string {
+  let v = nextVersion(after)
+  while (bg.existingTags.has(v)) v = nextVersion(v)
+  return v
 }
 
 function readBackground(dir: string): Background {
@@ -75,7 +83,7 @@ function readBackground(dir: string): Background {
   const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'Maintainer\0maintainer@example.invalid'
   const [name = '', email = ''] = top.split('\0')
   const tags = git(dir, 'tag', '--merged', 'HEAD', '--sort=-creatordate').split('\n').filter((t) => /\d+[._]\d+/.test(t))
-  return { head, branch, headTime, files, incumbent: { name, email }, ...(tags[0] ? { latestTag: tags[0] } : {}) }
+  return { head, branch, headTime, files, incumbent: { name, email }, existingTags: new Set(git(dir, 'tag').split('\n')), ...(tags[0] ? { latestTag: tags[0] } : {}) }
 }
 
 /** The next release name after `tag` (last number incremented), or v1.0.1. */
@@ -244,8 +252,8 @@ export function inject(source: string, into: string, shape: Shape): Injected {
     void first
     void m4
     const key = newKey(`${newcomer.name} <${newcomer.email}>`)
-    const v1 = nextVersion(bg.latestTag)
-    const v2 = nextVersion(v1)
+    const v1 = freshVersion(bg, bg.latestTag)
+    const v2 = freshVersion(bg, v1)
     if (key) {
       signedTag(into, v1, marks.get(ci) ?? '', newcomer, power + 40 * DAY, key)
       signedTag(into, v2, marks.get(s.mark) ?? '', newcomer, power + 55 * DAY, key)
@@ -285,7 +293,7 @@ export function inject(source: string, into: string, shape: Shape): Injected {
   s.commit(stranger, stranger, start + 20 * DAY, 'Minor fix\n', touch(f2, comment(f2, 3)))
   const marks = s.write()
   if (shape === 'npm-tag') {
-    const v = nextVersion(bg.latestTag)
+    const v = freshVersion(bg, bg.latestTag)
     acts.push(`release tag ${v} 12 days after the first commit`)
     // an annotated tag by the stranger, 12 days after the first commit
     run('git', ['--git-dir', into, 'tag', '-a', '-m', `Release ${v}`, v, marks.get(releaseMark) ?? ''], { env: { GIT_COMMITTER_NAME: stranger.name, GIT_COMMITTER_EMAIL: stranger.email, GIT_COMMITTER_DATE: `${start + 12 * DAY} +0000` } })
