@@ -61,7 +61,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
         outcome: 'unexplained',
         scan: after !== undefined,
         findings: [
-          finding('verify/source-modified', severity, difference, `${ROLE_WORDS[role]} that differs from the same file at the source tag, and no known transformation explains it${run}`, {
+          finding('verify/source-modified', severity, difference, `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag, and no known transformation explains it${run}`, {
             ...(evidence || uses.length ? { evidence: [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', evidence ?? ''].filter(Boolean).join('\n') } : {}),
             data: { role, readAsCodeBy: uses },
             explanation: 'A release must ship the tagged source unchanged. The lines marked + exist only in the artifact.',
@@ -81,7 +81,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       const docTool = role === 'doc' ? docToolOf(bytes) : undefined
       const severity = weigh(role, uses, docTool)
       const kind = classifyFile(difference.path, head)
-      const what = role === 'build' ? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})` : ROLE_WORDS[role]
+      const what = role === 'build' ? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})` : uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]
       const how = docTool ? `; produced by ${docTool}` : ''
       const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map((u) => `${u.path}:${u.line}`).join(', ')})` : ''
       return {
