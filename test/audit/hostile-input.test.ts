@@ -37,8 +37,8 @@ const write = (name: string, text: string): string => {
   return path
 }
 
-/** `audit <file>` without network: inventory and hygiene only. */
-const auditFile = (file: string, format = 'json') => run(['audit', file, '--offline', '--no-registry-signals', '--format', format])
+/** `audit <file>` without network: inventory and hygiene only (no registry documents, no advisory databases). */
+const auditFile = (file: string, format = 'json') => run(['audit', file, '--offline', '--no-registry-signals', '--no-advisory-database', '--format', format])
 
 const firstErrorLine = (stderr: string): string => stderr.split('\n')[0] ?? ''
 
