@@ -6,10 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useColor } from '../../src/cli/io.js'
-import { main } from '../../src/cli/main.js'
+import { runMain, type InProcessRun } from '../helpers/in-process.js'
 import { TerminalProgress } from '../../src/cli/progress.js'
 
 let root: string
@@ -18,16 +17,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  stderr.on('data', (c: Buffer) => (err += c.toString('utf8')))
-  const code = await main(args, { stdout, stderr, env: { NO_COLOR: '1', ...env }, cwd: root })
-  return { code, stdout: out, stderr: err }
-}
+const run = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<InProcessRun> => runMain(args, { cwd: root, env })
 
 describe('usage errors', () => {
   it('a bad --format is one error line, the usage line and where the help is — not the whole help', async () => {

@@ -5,10 +5,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dependencyPaths, dependencyPathsV1 } from '../../src/audit/inventory/graph.js'
-import { main } from '../../src/cli/main.js'
+import { runMain, type InProcessRun } from '../helpers/in-process.js'
 import type { Report } from '../../src/model/report.js'
 import { sarifErrors } from '../helpers/sarif.js'
 
@@ -32,16 +31,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  stderr.on('data', (c: Buffer) => (err += c.toString('utf8')))
-  const code = await main(args, { stdout, stderr, env: { NO_COLOR: '1' }, cwd: root })
-  return { code, stdout: out, stderr: err }
-}
+const run = (args: readonly string[]): Promise<InProcessRun> => runMain(args, { cwd: root })
 
 const reg = (name: string, version: string, deps: Record<string, string> = {}) => ({
   version,

@@ -10,10 +10,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../src/cli/main.js'
+import { runMain, type InProcessRun } from '../../helpers/in-process.js'
 import type { Report } from '../../../src/model/report.js'
 
 const RECORDS = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'osv-db')
@@ -36,16 +35,7 @@ function buildZip(ecosystem: string): Buffer {
   return readFileSync(join(dir, 'all.zip'))
 }
 
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  stderr.on('data', (c: Buffer) => (err += c.toString('utf8')))
-  const code = await main(args, { stdout, stderr, env: { NO_COLOR: '1' }, cwd: root })
-  return { code, stdout: out, stderr: err }
-}
+const run = (args: readonly string[]): Promise<InProcessRun> => runMain(args, { cwd: root })
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'stagelight-osvdb-'))
