@@ -1,6 +1,6 @@
 /** @fileoverview What every benchmark shares: its arguments, its working directory, the CLI it runs. */
 import { execFileSync } from 'node:child_process'
-import { tmpdir } from 'node:os'
+import { tmpdir, homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Sample } from './measure.js'
@@ -16,6 +16,11 @@ export const option = (name: string): string | undefined => {
 }
 export const quick = argv.includes('--quick')
 export const root = process.env.STAGELIGHT_BENCH_DIR ?? join(tmpdir(), 'stagelight-bench')
+/**
+ * Where the real-world corpora find their upstream clones (never committed): `--mirrors DIR` or
+ * STAGELIGHT_MIRRORS, holding `<owner>+<name>/repo`, `<owner>+<name>` or `<owner>/<name>`.
+ */
+export const mirrorsDir = option('--mirrors') ?? process.env.STAGELIGHT_MIRRORS ?? join(homedir(), '.cache', 'stagelight-corpus', 'mirrors')
 export const bin = fileURLToPath(new URL('../../bin/stagelight.js', import.meta.url))
 export const log = (m: string): void => {
   process.stderr.write(`${m}\n`)

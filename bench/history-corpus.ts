@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { argv, flag, log, option, root } from './common.js'
+import { argv, flag, log, mirrorsDir, option, root } from './common.js'
 import { SHAPES, inject, type Shape } from './history-inject.js'
 import { measure } from './measure.js'
 
@@ -51,7 +51,7 @@ await new Command('stagelight').addCommand(historyCommand(io, (c) => (code = c))
 process.exitCode = code`,
 ]
 const corpusFile = new URL('../../bench/corpus/history-corpus.json', import.meta.url)
-const mirrors = process.env.STAGELIGHT_CORPUS_MIRRORS ?? '/work/.mirror'
+const mirrors = mirrorsDir
 
 /** The bare git directory of a fetched repository, or undefined when it is not on this machine. */
 function mirrorOf(repo: string): string | undefined {

@@ -10,11 +10,12 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { argv, flag, fmt, log, mib, option, quick, root } from './common.js'
+import { argv, flag, fmt, log, mib, mirrorsDir, option, quick, root } from './common.js'
 import { measure, median } from './measure.js'
 
 const COMMITS = flag('--history-commits', 200_000)
-const BIG_REPO = process.env.STAGELIGHT_BIG_REPO ?? '/work/.mirror/git+git/repo'
+/** a ≥ 50,000-commit history: STAGELIGHT_BIG_REPO, else a clone of git/git among the mirrors */
+const BIG_REPO = process.env.STAGELIGHT_BIG_REPO ?? join(mirrorsDir, 'git+git', 'repo')
 const runs = flag('--runs', quick ? 1 : 3)
 
 /** A deterministic fast-import stream: 60 authors with staggered tenures, 2,000 source files, some build/CI changes, tags. */

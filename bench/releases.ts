@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { argv, bin, has, log, option } from './common.js'
+import { argv, bin, has, log, mirrorsDir, option } from './common.js'
 import { measure, median } from './measure.js'
 import { corpusCache, loadCorpus, repositoryOf, sha256File, tarballOf, type Release } from './releases-corpus.js'
 import { applicableKinds, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
@@ -34,7 +34,7 @@ interface Outcome {
 }
 
 const SERIOUS = new Set(['critical', 'high', 'medium'])
-const mirrors = option('--mirrors') ?? process.env.STAGELIGHT_MIRRORS ?? '/work/.mirror'
+const mirrors = mirrorsDir
 const filter = option('--filter')
 /** `--shard 1/3`: every third release from the first, so parts of the corpus can run side by side */
 const shard = option('--shard')?.split('/').map(Number)
