@@ -5,7 +5,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../../helpers/free-port.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -33,15 +33,6 @@ export function postgresBin(): string | undefined {
 export const postgresMissing = (): string | undefined =>
   postgresBin() ? undefined : "PostgreSQL server programs not installed (Debian package 'postgresql'; `npm run setup` installs it)"
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 export async function startPostgres(): Promise<LocalPostgres> {
   const bin = postgresBin()
