@@ -19,8 +19,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('canary run: performance', () => {
-  it('flags a candidate burning ~30% more CPU, with an interval excluding 1', async () => {
-    const r = await canary(['run', '--baseline', burn(100_000), '--candidate', burn(130_000), '--runs', '20', '--warmup', '1', '-f', 'json'])
+  // A 50% difference on a workload of a few hundred milliseconds: large against clock-tick CPU accounting
+  // and against a busy machine, so the test checks the statistics, not the machine's quietness.
+  it('flags a candidate burning ~50% more CPU, with an interval excluding 1', async () => {
+    const r = await canary(['run', '--baseline', burn(300_000), '--candidate', burn(450_000), '--runs', '20', '--warmup', '1', '-f', 'json'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(1)
     const report = parse(r.stdout)
@@ -31,8 +33,8 @@ describe('canary run: performance', () => {
     const cpu = comparisons(report).find((c) => c.metric === 'cpu')
     expect(cpu?.outcome).toBe('regressed')
     expect(cpu?.low).toBeGreaterThan(1)
-    expect(cpu?.ratio).toBeGreaterThan(1.15)
-    expect(cpu?.ratio).toBeLessThan(1.5)
+    expect(cpu?.ratio).toBeGreaterThan(1.2)
+    expect(cpu?.ratio).toBeLessThan(2)
     expect(report.facts.find((f) => f.label === 'verdict')?.value).toMatch(/slower by \d+% \[\d+%, \d+%\], p[<=]0\.0\d+/)
     expect(report.facts.some((f) => /executes/.test(f.value))).toBe(true)
     // per-run measurements for both sides, for box plots
