@@ -1,18 +1,21 @@
 /**
- * @fileoverview Sends stored events that were not sent yet: a JSON webhook and a Markdown summary
- * for an issue tracker. An event is marked sent only after every channel took it, so a channel that
+ * @fileoverview Sends stored events that were not sent yet: a JSON webhook, an e-mail through SMTP
+ * and a Markdown summary for an issue tracker. An event is marked sent only after every channel took it, so a channel that
  * is down gets the same events on the next round (at least once, never silently dropped). A
  * critical event about a release carries the answer of `respond` for that release.
  */
 import { writeFile } from 'node:fs/promises'
 import type { Severity } from '../model/finding.js'
 import type { WatchContext } from './context.js'
+import { sendEmail, type EmailChannel } from './email.js'
 import type { WatchEvent } from './model.js'
 import { respond, type RespondQuery, type RespondResult } from './respond/respond.js'
 
 export interface Channels {
   /** POST one JSON document per batch here */
   readonly webhook?: string
+  /** send the batch as one e-mail */
+  readonly email?: EmailChannel
   /** write the batch as Markdown to this file (replaced each time) */
   readonly markdownFile?: string
   /** events below this are stored but not sent (default high) */
@@ -48,7 +51,7 @@ const releaseQuery = (e: WatchEvent): RespondQuery | undefined => {
 }
 
 export async function notifyPending(context: WatchContext, channels: Channels): Promise<number> {
-  if (!channels.webhook && !channels.markdownFile) return 0
+  if (!channels.webhook && !channels.email && !channels.markdownFile) return 0
   const events = await context.store.unnotified(channels.minSeverity ?? 'high')
   if (events.length === 0) return 0
   const responses: RespondResult[] = []
@@ -64,6 +67,7 @@ export async function notifyPending(context: WatchContext, channels: Channels): 
     const response = await fetch(channels.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
     if (!response.ok) throw new Error(`webhook ${new URL(channels.webhook).host} answered HTTP ${response.status}; the events will be sent again`)
   }
+  if (channels.email) await sendEmail(channels.email, events, responses)
   if (channels.markdownFile) await writeFile(channels.markdownFile, markdownSummary(events, responses))
   await context.store.markNotified(events.map((e) => e.id))
   return events.length

@@ -7,6 +7,7 @@ import { isSeverity, type Severity } from '../../model/finding.js'
 import { FORMATS, isFormat, render } from '../../report/index.js'
 import type { WatchContext } from '../../watch/context.js'
 import { registerInventory } from '../../watch/inventories.js'
+import { checkSmtpUrl, type EmailChannel } from '../../watch/email.js'
 import { markdownSummary } from '../../watch/notify.js'
 import { JobEngine } from '../../watch/queue/engine.js'
 import { serveDashboard } from '../../watch/serve/server.js'
@@ -90,6 +91,19 @@ const parseCount = (value: string): number => {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64')
   return n
+}
+
+/** The e-mail channel of `watch run`, or none; half of one (an SMTP URL without recipients, or the reverse) is a usage error. */
+function emailChannel(io: CliIO, flags: { emailTo: string[]; smtp?: string; emailFrom?: string; dashboard?: string }): EmailChannel | undefined {
+  const smtpUrl = flags.smtp ?? io.env.STAGELIGHT_SMTP_URL
+  if (flags.emailTo.length === 0) {
+    if (flags.smtp) throw new StagelightError('E_USAGE', '--smtp without --email-to: name who gets the e-mails')
+    return undefined
+  }
+  if (!smtpUrl) throw new StagelightError('E_USAGE', '--email-to needs an SMTP server: --smtp smtp://host:587 or $STAGELIGHT_SMTP_URL')
+  checkSmtpUrl(smtpUrl)
+  if (flags.dashboard && !/^https?:\/\/[^/]/i.test(flags.dashboard)) throw new StagelightError('E_USAGE', `--dashboard ${JSON.stringify(flags.dashboard)} is not an http(s) URL`)
+  return { smtpUrl, to: flags.emailTo, ...(flags.emailFrom ? { from: flags.emailFrom } : {}), ...(flags.dashboard ? { dashboardUrl: flags.dashboard } : {}) }
 }
 
 function addCommand(io: CliIO): Command {
@@ -203,9 +217,22 @@ export function watchCommand(io: CliIO, setExit: (code: number) => void): Comman
       .option('--workers <n>', 'jobs run by this process at once (PostgreSQL default 0: left to `watch worker`)', parseCount)
       .option('--webhook <url>', 'POST new events here as JSON')
       .option('--markdown <file>', 'write new events here as a Markdown summary')
+      .option('--email-to <address>', 'e-mail new events to this address (repeatable), through --smtp', (v: string, p: string[]) => [...p, v], [] as string[])
+      .option('--smtp <url>', 'the SMTP server for --email-to: smtp://user:password@host:587 or smtps://host:465 (default: $STAGELIGHT_SMTP_URL)')
+      .option('--email-from <address>', 'the sender of those e-mails (default: stagelight@<this host>)')
+      .option('--dashboard <url>', 'where `watch serve` is reached: e-mails link each event to its report there')
       .addOption(new Option('--notify <severity>', 'send events at or above this severity').argParser(parseSeverity).default('high'))
       .option('-v, --verbose', 'each poll and job on stderr', false)
-      .action(async (flags: StoreFlags & { once: boolean; interval: number; workers?: number; webhook?: string; markdown?: string; notify: Severity; verbose: boolean }) => {
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ STAGELIGHT_SMTP_URL=smtp://alerts:secret@mail.example.org:587 \\
+      stagelight watch run --email-to security@example.org --dashboard http://watch.internal:8377
+  $ stagelight watch run --once --webhook https://hooks.example/stagelight --notify critical`,
+      )
+      .action(async (flags: StoreFlags & { once: boolean; interval: number; workers?: number; webhook?: string; markdown?: string; emailTo: string[]; smtp?: string; emailFrom?: string; dashboard?: string; notify: Severity; verbose: boolean }) => {
+        const email = emailChannel(io, flags)
         const location = dbLocation(io, flags)
         const engineUrl = isPostgresUrl(location) ? location : undefined
         await using(io, flags, async (context) => {
@@ -219,11 +246,11 @@ export function watchCommand(io: CliIO, setExit: (code: number) => void): Comman
               once: flags.once,
               intervalMs: flags.interval * 1000,
               workers: flags.workers ?? (engineUrl ? 0 : 2),
-              channels: { ...(flags.webhook ? { webhook: flags.webhook } : {}), ...(flags.markdown ? { markdownFile: resolveFrom(io, flags.markdown) } : {}), minSeverity: flags.notify },
+              channels: { ...(flags.webhook ? { webhook: flags.webhook } : {}), ...(email ? { email } : {}), ...(flags.markdown ? { markdownFile: resolveFrom(io, flags.markdown) } : {}), minSeverity: flags.notify },
               ...(engineUrl ? { engineUrl } : {}),
               signal: controller.signal,
               onRound: (r) => {
-                failed = r.errors.length > 0
+                failed = r.errors.length > 0 || r.notifyError !== undefined
                 io.stderr.write(
                   `watch: ${r.polled} polled${r.baselined ? ` (${r.baselined} first polls: baseline recorded)` : ''}, ${r.newReleases.length} new releases, ${r.jobsQueued} jobs queued; ` +
                     `${r.jobs.done} done, ${r.jobs.retried} to retry, ${r.jobs.dead} dead; ${r.notified} events sent\n`,
