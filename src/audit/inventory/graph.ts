@@ -105,3 +105,29 @@ export function dependencyPathsV1(entries: ReadonlyMap<string, readonly string[]
   for (const location of entries.keys()) if (!paths.has(location)) paths.set(location, [location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length)])
   return paths
 }
+
+/**
+ * Shortest chain of dependency names to every node reachable from `roots`, breadth first, for the
+ * lockfiles that record a graph of descriptors rather than a tree of directories (yarn, pnpm).
+ * `next` gives a node's dependencies as [name as the dependent spells it, node it resolves to];
+ * an unresolvable dependency is left out by `next`. Iterative, linear in edges.
+ */
+export function shortestPaths<N>(roots: Iterable<readonly [N, readonly string[]]>, next: (node: N) => Iterable<readonly [string, N]>): Map<N, string[]> {
+  const paths = new Map<N, string[]>()
+  const queue: N[] = []
+  for (const [node, path] of roots) {
+    if (paths.has(node)) continue
+    paths.set(node, [...path])
+    queue.push(node)
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head] as N
+    const path = paths.get(node) ?? []
+    for (const [name, dep] of next(node)) {
+      if (paths.has(dep)) continue
+      paths.set(dep, [...path, name])
+      queue.push(dep)
+    }
+  }
+  return paths
+}

@@ -3,7 +3,7 @@
  * file names, as {@link PackageRef}s with purls, sources and integrity, plus lockfile hygiene findings.
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
-import { basename, join, sep } from 'node:path'
+import { basename, dirname, join, sep } from 'node:path'
 import { StagelightError } from '../../errors.js'
 import type { Inventory } from '../types.js'
 import { isDpkgStatus, readDpkgStatus } from './dpkg.js'
@@ -72,8 +72,26 @@ interface Parsed {
   readonly hygiene: 'lockfile' | 'sbom' | 'none'
 }
 
+/**
+ * The package.json beside a lockfile, when there is a readable one: a yarn v1 lockfile does not
+ * record which entries the project itself depends on. Anything unreadable is simply not used.
+ */
+async function siblingManifest(file: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(join(dirname(file), 'package.json'), 'utf8').catch(() => undefined)
+  if (text === undefined || text.length > MAX_MANIFEST_BYTES) return undefined
+  try {
+    const doc: unknown = JSON.parse(text)
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** a project manifest larger than this is not one */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
 /** Detects the format from the content (the file name only tells npm-shrinkwrap.json from package-lock.json). */
-export function parseInventoryText(text: string, fileName: string): Parsed {
+export function parseInventoryText(text: string, fileName: string, manifest?: Record<string, unknown>): Parsed {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   const head = body.trimStart()
   if (head === '') throw new StagelightError('E_INPUT_INVALID', `${fileName} is empty`)
@@ -92,7 +110,7 @@ export function parseInventoryText(text: string, fileName: string): Parsed {
     throw new StagelightError('E_INPUT_INVALID', `${fileName}: a JSON document that is not a lockfile or SBOM (no lockfileVersion, bomFormat or spdxVersion)`)
   }
   if (head.includes('\0')) throw new StagelightError('E_INPUT_INVALID', `${fileName}: a binary file, not a lockfile, SBOM or dpkg status file`)
-  if (isYarnClassic(body)) return { ...readYarnClassic(body, fileName), hygiene: 'lockfile' }
+  if (isYarnClassic(body)) return { ...readYarnClassic(body, fileName, manifest), hygiene: 'lockfile' }
   if (isYarnBerry(body)) return { ...readYarnBerry(body, fileName), hygiene: 'lockfile' }
   if (isPnpmLock(body)) {
     const doc = parseYaml(body, fileName)
@@ -100,7 +118,7 @@ export function parseInventoryText(text: string, fileName: string): Parsed {
   }
   if (isDpkgStatus(body)) return { ...readDpkgStatus(body), hygiene: 'none' }
   // a yarn v1 lockfile that lost its header comment
-  if (/^[^\s#].*:\r?\n {2}version "/m.test(body.slice(0, 8192))) return { ...readYarnClassic(body, fileName), hygiene: 'lockfile' }
+  if (/^[^\s#].*:\r?\n {2}version "/m.test(body.slice(0, 8192))) return { ...readYarnClassic(body, fileName, manifest), hygiene: 'lockfile' }
   throw new StagelightError(
     'E_INPUT_INVALID',
     `${fileName}: unknown format (expected package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, CycloneDX or SPDX JSON, or a dpkg status file)`,
@@ -131,7 +149,7 @@ export async function readInventory(path: string, options: ReadInventoryOptions 
     throw new StagelightError('E_INPUT_INVALID', `cannot read ${file}: ${errorCode(err) ?? (err as Error).message}`, { path: file }, { cause: err })
   }
   const label = rel.split(sep).join('/')
-  const parsed = parseInventoryText(text, label)
+  const parsed = parseInventoryText(text, label, await siblingManifest(file))
   const findings =
     parsed.hygiene === 'none'
       ? []

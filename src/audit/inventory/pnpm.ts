@@ -9,6 +9,7 @@ import { posix } from 'node:path'
 import { parseSyml } from '@yarnpkg/parsers'
 import { StagelightError } from '../../errors.js'
 import type { PackageSource } from '../types.js'
+import { shortestPaths } from './graph.js'
 import { makeRef } from './npm.js'
 import { classifyResolved, type LockEntry } from './source.js'
 import { splitDescriptor } from './yarn.js'
@@ -72,7 +73,8 @@ const stripPeers = (v: string): string => {
 function depKey(name: string, version: string, major: number): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(version)) return `${name}@${version}`
   if (version.startsWith('/')) return version
-  if (version.indexOf('@', 1) > 0) return major >= 9 ? version : `/${version}`
+  // an alias (`npm:`-less `other@1.0.0`) names its own package; an `@` inside a peer suffix does not
+  if (stripPeers(version).indexOf('@', 1) > 0) return major >= 9 ? version : `/${version}`
   return major >= 9 ? `${name}@${version}` : major >= 6 ? `/${name}@${version}` : `/${name}/${version}`
 }
 
@@ -88,6 +90,7 @@ export function readPnpmLock(doc: Json, text: string, fileName: string): { forma
   const packages = isObject(doc['packages']) ? doc['packages'] : {}
   const importers: Json = isObject(doc['importers']) ? doc['importers'] : { '.': doc }
   const devOnly = major >= 9 ? devOnlyV9(importers, isObject(doc['snapshots']) ? doc['snapshots'] : {}, major) : undefined
+  const paths = pnpmPaths(importers, major >= 9 && isObject(doc['snapshots']) ? doc['snapshots'] : packages, major)
 
   const byIdentity = new Map<string, LockEntry>()
   for (const [key, value] of Object.entries(packages)) {
@@ -118,12 +121,18 @@ export function readPnpmLock(doc: Json, text: string, fileName: string): { forma
       source = 'unknown'
     }
     const dev = devOnly !== undefined ? devOnly.has(key) : value['dev'] === true || value['dev'] === 'true'
-    const ref = makeRef({ name, version, source, resolved, integrity, dev })
+    const dependencyPath = paths.get(key)
+    const ref = makeRef({ name, version, source, resolved, integrity, dev, dependencyPath })
     const identity = `${ref.purl} ${source} ${resolved ?? ''}`
     const previous = byIdentity.get(identity)
-    // peer variants of one package (v5/v6 keys) are one package; it is dev only when every variant is
+    // peer variants of one package (v5/v6 keys) are one package; it is dev only when every variant
+    // is, and its path is the shortest of theirs
     if (previous !== undefined) {
-      if (previous.ref.dev === true && !dev) byIdentity.set(identity, { ...previous, ref: makeRef({ ...previous.ref, dev: false }) })
+      const shorter = dependencyPath !== undefined && (previous.ref.dependencyPath === undefined || dependencyPath.length < previous.ref.dependencyPath.length)
+      if ((previous.ref.dev === true && !dev) || shorter) {
+        const keep = { ...previous.ref, dev: previous.ref.dev === true && dev, dependencyPath: shorter ? dependencyPath : previous.ref.dependencyPath }
+        byIdentity.set(identity, { ...previous, ref: makeRef(keep) })
+      }
       continue
     }
     const offset = offsets.get(key)
@@ -142,11 +151,49 @@ export function readPnpmLock(doc: Json, text: string, fileName: string): { forma
         const localPath = posix.normalize(posix.join(dir, version.slice('link:'.length)))
         const identity = `link ${name} ${localPath}`
         if (byIdentity.has(identity)) continue
-        byIdentity.set(identity, { ref: makeRef({ name, version: '', source: 'link', resolved: version, dev: field === 'devDependencies' }), localPath })
+        const dependencyPath = dir === '.' ? [name] : [dir, name]
+        byIdentity.set(identity, { ref: makeRef({ name, version: '', source: 'link', resolved: version, dev: field === 'devDependencies', dependencyPath }), localPath })
       }
     }
   }
   return { format: `pnpm-lock.yaml v${versionText}`, entries: [...byIdentity.values()] }
+}
+
+/**
+ * Shortest dependency path to every package key, from the importers (the project's own dependencies
+ * start the chain; another workspace's start with its directory) through `nodes` (v9: snapshots,
+ * whose keys carry peer suffixes the packages map drops; before: packages). Keys are returned as
+ * the packages map spells them, each with the shortest path of its peer variants.
+ */
+function pnpmPaths(importers: Json, nodes: Json, major: number): Map<string, string[]> {
+  const depsOf = (entry: Json, fields: readonly string[]): [string, string][] =>
+    fields.flatMap((field) => {
+      const deps = entry[field]
+      if (!isObject(deps)) return []
+      return Object.entries(deps).flatMap(([name, v]) => {
+        const version = depVersion(v)
+        return version === undefined || version.startsWith('link:') ? [] : [[name, depKey(name, version, major)] as [string, string]]
+      })
+    })
+  const roots: [string, string[]][] = []
+  const importerDirs = Object.keys(importers).sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : 0))
+  for (const dir of importerDirs) {
+    const importer = importers[dir]
+    if (!isObject(importer)) continue
+    for (const [name, key] of depsOf(importer, DEP_FIELDS)) roots.push([key, dir === '.' ? [name] : [dir, name]])
+  }
+  const walked = shortestPaths(roots, (key) => {
+    const entry = nodes[key]
+    return isObject(entry) ? depsOf(entry, ['dependencies', 'optionalDependencies']) : []
+  })
+  if (major < 9) return walked
+  const byPackage = new Map<string, string[]>()
+  for (const [key, path] of walked) {
+    const bare = stripPeers(key)
+    const known = byPackage.get(bare)
+    if (known === undefined || path.length < known.length) byPackage.set(bare, path)
+  }
+  return byPackage
 }
 
 /** v9 dropped `dev:` flags: a package is dev-only when it is reached from devDependencies and not from the others */

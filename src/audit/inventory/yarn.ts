@@ -5,6 +5,7 @@ import { parseSyml } from '@yarnpkg/parsers'
 import semver from 'semver'
 import { StagelightError } from '../../errors.js'
 import type { PackageSource } from '../types.js'
+import { shortestPaths } from './graph.js'
 import { makeRef } from './npm.js'
 import { classifyResolved, type LockEntry } from './source.js'
 
@@ -101,7 +102,34 @@ export function unterminatedStringLine(text: string): number | undefined {
   return inString ? line : undefined
 }
 
-export function readYarnClassic(text: string, fileName: string): { format: string; entries: LockEntry[] } {
+/** The dependency maps of a lock entry that are installed with it (peers are the dependent's to provide). */
+const INSTALLED = ['dependencies', 'optionalDependencies'] as const
+
+const depsOf = (value: Json): [string, string][] =>
+  INSTALLED.flatMap((field) => (isObject(value[field]) ? Object.entries(value[field]).filter((e): e is [string, string] => typeof e[1] === 'string') : []))
+
+/**
+ * The project's own dependencies as roots of the graph, from its package.json when one is given;
+ * besides them, every entry nothing in the lockfile depends on (a yarn v1 lockfile records no root,
+ * and workspaces' own entries are not in it). Each root's path is its own name.
+ */
+function rootsOf<N>(nodes: ReadonlyMap<N, string>, edges: (node: N) => Iterable<readonly [string, N]>, manifestRoots: Iterable<readonly [string, N]>): [N, string[]][] {
+  const required = new Set<N>()
+  for (const node of nodes.keys()) for (const [, dep] of edges(node)) if (dep !== node) required.add(dep)
+  const roots: [N, string[]][] = [...manifestRoots].map(([name, node]) => [node, [name]])
+  for (const [node, name] of nodes) if (!required.has(node)) roots.push([node, [name]])
+  return roots
+}
+
+/** a project manifest's direct dependencies as `name@range` descriptors */
+export function manifestDescriptors(manifest: Json | undefined): [string, string][] {
+  if (manifest === undefined) return []
+  return ['dependencies', 'optionalDependencies', 'devDependencies'].flatMap((field) =>
+    isObject(manifest[field]) ? Object.entries(manifest[field]).filter((e): e is [string, string] => typeof e[1] === 'string') : [],
+  )
+}
+
+export function readYarnClassic(text: string, fileName: string, manifest?: Json): { format: string; entries: LockEntry[] } {
   const open = unterminatedStringLine(text)
   if (open !== undefined) throw new StagelightError('E_INPUT_INVALID', `${fileName}: not a valid yarn.lock (classic): line ${open} has a string that is never closed`)
   let parsed: ReturnType<typeof lockfile.parse>
@@ -112,6 +140,22 @@ export function readYarnClassic(text: string, fileName: string): { format: strin
   }
   if (parsed.type === 'conflict') throw new StagelightError('E_INPUT_INVALID', `${fileName}: unresolved merge conflict in yarn.lock`)
   const offsets = headerOffsets(text)
+  const byDescriptor = parsed.object as unknown as Record<string, Json>
+  const lookup = (name: string, range: string): Json | undefined => {
+    const v = Object.hasOwn(byDescriptor, `${name}@${range}`) ? byDescriptor[`${name}@${range}`] : undefined
+    return isObject(v) ? v : undefined
+  }
+  const edges = (node: Json): [string, Json][] => depsOf(node).flatMap(([name, range]) => {
+    const dep = lookup(name, range)
+    return dep === undefined ? [] : [[name, dep] as [string, Json]]
+  })
+  const nodes = new Map<Json, string>()
+  for (const [descriptor, value] of Object.entries(byDescriptor)) if (isObject(value) && !nodes.has(value)) nodes.set(value, splitDescriptor(descriptor)[0])
+  const manifestRoots = manifestDescriptors(manifest).flatMap(([name, range]) => {
+    const node = lookup(name, range)
+    return node === undefined ? [] : [[name, node] as [string, Json]]
+  })
+  const paths = shortestPaths(rootsOf(nodes, edges, manifestRoots), edges)
   const seen = new Set<object>()
   const entries: LockEntry[] = []
   for (const [descriptor, value] of Object.entries(parsed.object)) {
@@ -140,7 +184,7 @@ export function readYarnClassic(text: string, fileName: string): { format: strin
     } else {
       source = semver.valid(version) !== null ? 'registry' : 'unknown'
     }
-    const ref = makeRef({ name, version, source, resolved, integrity })
+    const ref = makeRef({ name, version, source, resolved, integrity, dependencyPath: paths.get(value as unknown as Json) })
     const offset = offsets.get(descriptor)
     entries.push({ ref, ...(offset !== undefined ? { offset } : {}), ...(localPath !== undefined ? { localPath } : {}) })
   }
@@ -176,6 +220,7 @@ export function readYarnBerry(text: string, fileName: string): { format: string;
   const metadata = doc['__metadata']
   if (!isObject(metadata)) throw new StagelightError('E_INPUT_INVALID', `${fileName}: yarn.lock (berry) without __metadata`)
   const offsets = headerOffsets(text)
+  const paths = berryPaths(doc)
   const resolutions = new Set<string>()
   for (const [key, value] of Object.entries(doc)) if (key !== '__metadata' && isObject(value) && typeof value['resolution'] === 'string') resolutions.add(value['resolution'])
   const entries: LockEntry[] = []
@@ -218,7 +263,7 @@ export function readYarnBerry(text: string, fileName: string): { format: string;
     }
     // berry's placeholder for workspaces and links, whose version the lockfile does not know
     if (version === '0.0.0-use.local') version = ''
-    const ref = makeRef({ name, version, source, resolved })
+    const ref = makeRef({ name, version, source, resolved, dependencyPath: paths.get(key) })
     const offset = offsets.get(key)
     entries.push({
       ref,
@@ -228,4 +273,44 @@ export function readYarnBerry(text: string, fileName: string): { format: string;
     })
   }
   return { format: 'yarn.lock (berry)', entries }
+}
+
+/**
+ * Shortest paths through a berry lockfile: an entry's key lists the descriptors it satisfies
+ * (`"a@npm:^1, a@npm:^2"`), its dependencies name descriptors (`b: "npm:^3"`; before lockfile v6
+ * without the `npm:` protocol). The workspaces are the roots: the project's own dependencies start
+ * the chain, another workspace's start with its name.
+ */
+function berryPaths(doc: Json): Map<string, string[]> {
+  const keyOf = new Map<string, string>()
+  const nodes = new Map<string, string>()
+  const workspaces: [string, string[]][] = []
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === '__metadata' || !isObject(value)) continue
+    for (const d of key.split(/,\s*/)) if (!keyOf.has(d)) keyOf.set(d, key)
+    const resolution = str(value['resolution']) ?? key.split(/,\s*/)[0] ?? key
+    const { name, reference } = parseLocator(resolution)
+    nodes.set(key, name)
+    if (reference.startsWith('workspace:')) workspaces.push([key, reference === 'workspace:.' ? [] : [name]])
+  }
+  const edges = (key: string): [string, string][] => {
+    const value = doc[key]
+    if (!isObject(value)) return []
+    return depsOf(value).flatMap(([name, range]) => {
+      const dep = keyOf.get(`${name}@${range}`) ?? keyOf.get(`${name}@npm:${range}`)
+      return dep === undefined ? [] : [[name, dep] as [string, string]]
+    })
+  }
+  const paths = shortestPaths(workspaces.length > 0 ? workspaces : rootsOf(nodes, edges, []), edges)
+  // a patched package is reported as the package it patches (see readYarnBerry): that entry, which
+  // dependents never name directly, takes the patched one's path
+  const keyOfResolution = new Map<string, string>()
+  for (const [key, value] of Object.entries(doc)) if (isObject(value) && typeof value['resolution'] === 'string') keyOfResolution.set(value['resolution'], key)
+  for (const [resolution, key] of keyOfResolution) {
+    const patch = /^(?:@[^/@]+\/)?[^@]+@patch:(.+?)#/.exec(resolution)
+    const inner = patch?.[1] !== undefined ? keyOfResolution.get(decodeURIComponent(patch[1])) : undefined
+    const path = paths.get(key)
+    if (inner !== undefined && path !== undefined && !paths.has(inner)) paths.set(inner, path)
+  }
+  return paths
 }
