@@ -2,7 +2,8 @@
  * @fileoverview A registry client for `audit`: full package documents (the abbreviated install
  * format lacks maintainers, publishers, times, repositories and licenses), `.npmrc` honoured
  * (registry, scoped registries, tokens — sent, never printed), an on-disk cache revalidated with
- * ETag / Last-Modified, a concurrency limit, retries with backoff, time-outs, `--offline`, and
+ * ETag / Last-Modified and kept for a freshness lifetime that depends on what the registry lets it
+ * revalidate with (see {@link freshnessLifetime}), a concurrency limit, retries with backoff, time-outs, `--offline`, and
  * counters for the benchmark.
  */
 import { createHash } from 'node:crypto'
@@ -38,8 +39,14 @@ export interface RegistryClientOptions {
   readonly maxDocumentBytes?: number
   /** hosts a registry may redirect to besides its own (default none: a redirect elsewhere is refused) */
   readonly redirectHosts?: readonly string[]
-  /** a cached document younger than this is used without asking the registry (default 5 minutes; 0 always revalidates) */
+  /** a cached document younger than this is used without asking the registry (default 5 minutes; 0 always asks) */
   readonly maxAgeMs?: number
+  /**
+   * how long a document the registry sent without ETag or Last-Modified is used without asking again
+   * (default 1 hour; 0 when `maxAgeMs` is 0). Asking again means downloading it whole, since nothing
+   * lets the registry answer 304; a Cache-Control max-age from the registry lengthens it.
+   */
+  readonly unvalidatedMaxAgeMs?: number
   readonly onProgress?: (message: string) => void
 }
 
@@ -77,10 +84,44 @@ interface CacheMeta {
   readonly status: 200 | 404
   readonly etag?: string
   readonly lastModified?: string
+  /** the registry's Cache-Control max-age, in seconds, when it sent one (and no no-cache/no-store) */
+  readonly maxAge?: number
   readonly fetchedAt: number
 }
 
-const DEFAULTS = { concurrency: 16, timeoutMs: 30_000, retries: 3, backoffMs: 250, maxAgeMs: 5 * 60_000, maxDocumentBytes: 100 * 1024 * 1024 }
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+
+/**
+ * How long a cached document is used without asking the registry.
+ * - With an ETag, asking is cheap (a 304 with no body): `maxAgeMs`.
+ * - With only Last-Modified, a 304 may come too, and the document's age says how often it changes:
+ *   10% of the time since it last changed, as HTTP caches do (RFC 9111 §4.2.2), between `maxAgeMs`
+ *   and the unvalidated lifetime.
+ * - With neither, asking again costs the whole document: the unvalidated lifetime.
+ * A Cache-Control max-age from the registry is honoured when it is longer. `maxAgeMs: 0` always asks.
+ */
+export function freshnessLifetime(meta: Pick<CacheMeta, 'etag' | 'lastModified' | 'maxAge' | 'fetchedAt'>, maxAgeMs: number, unvalidatedMaxAgeMs: number): number {
+  if (maxAgeMs === 0) return 0
+  let lifetime: number
+  if (meta.etag !== undefined) lifetime = maxAgeMs
+  else if (meta.lastModified !== undefined && Number.isFinite(Date.parse(meta.lastModified))) {
+    const unchangedFor = Math.max(0, meta.fetchedAt - Date.parse(meta.lastModified))
+    lifetime = Math.min(Math.max(unchangedFor / 10, maxAgeMs), Math.max(unvalidatedMaxAgeMs, maxAgeMs))
+  } else lifetime = Math.max(unvalidatedMaxAgeMs, maxAgeMs)
+  return meta.maxAge !== undefined ? Math.max(lifetime, meta.maxAge * 1000) : lifetime
+}
+
+/** `max-age` of a Cache-Control header that allows caching at all, in seconds */
+export function cacheControlMaxAge(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined
+  const directives = header.toLowerCase().split(',').map((d) => d.trim())
+  if (directives.some((d) => d === 'no-cache' || d === 'no-store' || d === 'private')) return undefined
+  const age = directives.map((d) => /^max-age=(\d{1,9})$/.exec(d)?.[1]).find((v) => v !== undefined)
+  return age !== undefined ? Number(age) : undefined
+}
+
+const DEFAULTS = { concurrency: 16, timeoutMs: 30_000, retries: 3, backoffMs: 250, maxAgeMs: 5 * MINUTE, unvalidatedMaxAgeMs: HOUR, maxDocumentBytes: 100 * 1024 * 1024 }
 
 const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`)
 
@@ -209,7 +250,8 @@ export class RegistryClient {
       return this.fromCache(name, registry, cached, 'cache')
     }
     const maxAge = this.options.maxAgeMs ?? DEFAULTS.maxAgeMs
-    if (cached && Date.now() - cached.meta.fetchedAt < maxAge) {
+    const unvalidated = this.options.unvalidatedMaxAgeMs ?? (maxAge === 0 ? 0 : DEFAULTS.unvalidatedMaxAgeMs)
+    if (cached && Date.now() - cached.meta.fetchedAt < freshnessLifetime(cached.meta, maxAge, unvalidated)) {
       this.counters.cacheHits++
       return this.fromCache(name, registry, cached, 'cache')
     }
@@ -226,7 +268,7 @@ export class RegistryClient {
     }
     this.options.onProgress?.(`fetching ${name} from ${registry}`)
 
-    let response: { status: number; body: string; etag: string | undefined; lastModified: string | undefined }
+    let response: Awaited<ReturnType<RegistryClient['request']>>
     try {
       response = await this.request(url, headers)
     } catch (err) {
@@ -255,13 +297,24 @@ export class RegistryClient {
     }
     this.counters.downloaded++
     this.counters.bytes += Buffer.byteLength(response.body)
-    const meta: CacheMeta = { url, status: 200, fetchedAt: Date.now(), ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) }
+    const serverMaxAge = cacheControlMaxAge(response.cacheControl)
+    const meta: CacheMeta = {
+      url,
+      status: 200,
+      fetchedAt: Date.now(),
+      ...(response.etag ? { etag: response.etag } : {}),
+      ...(response.lastModified ? { lastModified: response.lastModified } : {}),
+      ...(serverMaxAge !== undefined ? { maxAge: serverMaxAge } : {}),
+    }
     await this.writeCache(registry, name, meta, JSON.stringify(reducePackument(doc)))
     return { kind: 'found', name, registry, doc, source: 'network' }
   }
 
   /** One GET with time-out and retries; answers 2xx, 304, 404 and other 4xx, throws after the last retry. */
-  private async request(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; etag: string | undefined; lastModified: string | undefined }> {
+  private async request(
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string; etag: string | undefined; lastModified: string | undefined; cacheControl?: string | undefined }> {
     const retries = this.options.retries ?? DEFAULTS.retries
     const backoff = this.options.backoffMs ?? DEFAULTS.backoffMs
     let last: unknown
@@ -289,7 +342,13 @@ export class RegistryClient {
           if (response.status === 304 || response.status === 404) return { status: response.status, body: '', etag: undefined, lastModified: undefined }
           throw new HttpFailure(`HTTP ${response.status}${response.status === 401 || response.status === 403 ? ' (check the token configured for this registry in .npmrc)' : ''}`, false, response.status)
         }
-        return { status: 200, body: response.body.toString('utf8'), etag: response.headers.get('etag') ?? undefined, lastModified: response.headers.get('last-modified') ?? undefined }
+        return {
+          status: 200,
+          body: response.body.toString('utf8'),
+          etag: response.headers.get('etag') ?? undefined,
+          lastModified: response.headers.get('last-modified') ?? undefined,
+          cacheControl: response.headers.get('cache-control') ?? undefined,
+        }
       } catch (err) {
         if (err instanceof HttpError) throw new HttpFailure(err.message, false, err.status)
         if (err instanceof HttpFailure && !err.retryable) throw err
