@@ -1,8 +1,8 @@
 /** @fileoverview The shapes `watch` stores and passes around: targets, releases, jobs, events. */
 import type { Severity } from '../model/finding.js'
 
-/** npm packages and git repositories are polled; deb packages come from inventories and are only answered for. */
-export type TargetKind = 'npm' | 'git' | 'deb'
+/** npm packages, git repositories and release tarball locations are polled; deb packages come from inventories and are only answered for. */
+export type TargetKind = 'npm' | 'git' | 'tarball' | 'deb'
 
 export interface TargetOptions {
   /** npm: the registry, overriding .npmrc */
@@ -11,6 +11,8 @@ export interface TargetOptions {
   readonly source?: string
   /** git: where release tarballs appear, `{version}` and `{tag}` replaced: a URL or a local path */
   readonly tarballs?: string
+  /** tarball: the page (or directory) listing the release files, when it is not the pattern's directory */
+  readonly listing?: string
 }
 
 export interface TargetState {
@@ -19,7 +21,7 @@ export interface TargetState {
 }
 
 export interface Target {
-  /** `npm:<name>`, `git:<url or path>`, `deb:<name>` */
+  /** `npm:<name>`, `git:<url or path>`, `tarball:<pattern>`, `deb:<name>` */
   readonly key: string
   readonly kind: TargetKind
   readonly name: string

@@ -22,7 +22,7 @@ export interface RunOptions {
   /** the PostgreSQL URL: set, jobs go through the job engine */
   readonly engineUrl?: string
   readonly signal?: AbortSignal
-  readonly onRound?: (round: RoundSummary & { jobs: { done: number; retried: number; dead: number }; notified: number; notifyError?: string }) => void
+  readonly onRound?: (round: RoundSummary & { jobs: { done: number; retried: number; dead: number; deferred?: number }; notified: number; notifyError?: string }) => void
 }
 
 export async function runWatch(context: WatchContext, options: RunOptions): Promise<void> {
@@ -32,7 +32,7 @@ export async function runWatch(context: WatchContext, options: RunOptions): Prom
     for (;;) {
       const round = await pollRound(context, engine ? async (spec) => void (await engine.send(spec)) : undefined)
       const before = await context.store.jobCounts()
-      let jobs = { done: 0, retried: 0, dead: 0 }
+      let jobs: { done: number; retried: number; dead: number; deferred?: number } = { done: 0, retried: 0, dead: 0 }
       if (!engine) jobs = await drainJobs(context, { ...options.runner, concurrency: Math.max(1, options.workers) })
       else if (options.once && options.workers > 0) jobs = await waitForEngine(context, before, options.signal)
       let notified = 0

@@ -10,6 +10,7 @@ import { jobKey, type JobSpec, type Release, type Target } from './model.js'
 import { distTagMoves, pollNpm } from './poll/npm.js'
 import { pollGit } from './poll/git.js'
 import { describeError } from './jobs.js'
+import { pollLocations, throttle } from './ratelimit.js'
 
 /** Where queued jobs go besides the store: the job engine in PostgreSQL mode; nothing more in embedded mode. */
 export type JobSink = (spec: JobSpec) => Promise<void>
@@ -55,6 +56,7 @@ export async function pollRound(context: WatchContext, sink: JobSink = async () 
     context.onProgress?.(`polling ${target.key}`)
     let fresh: Release[]
     try {
+      await throttle(context, pollLocations(target, context))
       fresh = await newReleasesOf(target, context, round)
     } catch (err) {
       round.errors.push({ target: target.key, error: describeError(err) })

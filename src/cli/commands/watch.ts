@@ -11,6 +11,7 @@ import { checkSmtpUrl, type EmailChannel } from '../../watch/email.js'
 import { markdownSummary } from '../../watch/notify.js'
 import { JobEngine } from '../../watch/queue/engine.js'
 import { serveDashboard } from '../../watch/serve/server.js'
+import { normaliseHost, parseRateLimit } from '../../watch/ratelimit.js'
 import { runWatch } from '../../watch/service.js'
 import { isPostgresUrl, redactUrl } from '../../watch/store/sql.js'
 import { WatchStore } from '../../watch/store/store.js'
@@ -210,6 +211,42 @@ export function watchCommand(io: CliIO, setExit: (code: number) => void): Comman
   )
 
   watch.addCommand(
+    withStore(new Command('rate-limit'))
+      .summary('limit the requests every poller and worker sends to a host (registry, git remote, tarball host)')
+      .argument('[host]', 'a host name, host:port, or * for every host without a limit of its own')
+      .argument('[limit]', '<requests>/<interval>: 30/60 is 30 a minute (units: ms, s, m, h; default s); `off` removes it')
+      .addHelpText(
+        'after',
+        `
+The limits are kept in the store, so every \`watch run\` and \`watch worker\` on every machine shares
+one budget per host and window. Without arguments: the limits set.
+
+Examples:
+  $ stagelight watch rate-limit registry.npmjs.org 300/60    # 300 requests a minute
+  $ stagelight watch rate-limit github.com 1/2s
+  $ stagelight watch rate-limit '*' 60/1m                    # every other host
+  $ stagelight watch rate-limit github.com off
+  $ stagelight watch rate-limit`,
+      )
+      .action(async (host: string | undefined, limit: string | undefined, flags: StoreFlags) => {
+        if (host !== undefined && limit === undefined) throw new StagelightError('E_USAGE', `give the limit of ${host}: <requests>/<interval> (e.g. 30/60), or off`)
+        const key = host === undefined ? undefined : normaliseHost(host)
+        const parsed = limit === undefined || limit === 'off' ? undefined : parseRateLimit(limit)
+        await using(io, flags, async ({ store }) => {
+          if (key === undefined) {
+            const limits = await store.rateLimits()
+            for (const l of limits) io.stdout.write(`${l.host}  ${l.requests}/${l.intervalMs / 1000}s\n`)
+            if (limits.length === 0) io.stdout.write('no rate limits: requests are limited only by the registry client\n')
+          } else if (parsed) {
+            await store.setRateLimit(key, parsed)
+            io.stdout.write(`${key}: at most ${parsed.requests} requests per ${parsed.intervalMs / 1000} s\n`)
+          } else if (await store.setRateLimit(key, undefined)) io.stdout.write(`${key}: no limit\n`)
+          else throw new StagelightError('E_INPUT_NOT_FOUND', `no rate limit is set for ${key}`)
+        })
+      }),
+  )
+
+  watch.addCommand(
     withStore(new Command('run'))
       .summary('poll for new releases, analyse them, and notify; with --once, one round')
       .option('--once', 'one round, then exit', false)
@@ -253,7 +290,7 @@ Examples:
                 failed = r.errors.length > 0 || r.notifyError !== undefined
                 io.stderr.write(
                   `watch: ${r.polled} polled${r.baselined ? ` (${r.baselined} first polls: baseline recorded)` : ''}, ${r.newReleases.length} new releases, ${r.jobsQueued} jobs queued; ` +
-                    `${r.jobs.done} done, ${r.jobs.retried} to retry, ${r.jobs.dead} dead; ${r.notified} events sent\n`,
+                    `${r.jobs.done} done, ${r.jobs.retried} to retry, ${r.jobs.dead} dead${r.jobs.deferred ? `, ${r.jobs.deferred} held back by rate limits` : ''}; ${r.notified} events sent\n`,
                 )
                 for (const e of r.errors) io.stderr.write(`watch: ${e.target}: ${e.error}\n`)
                 if (r.notifyError) io.stderr.write(`watch: ${r.notifyError}\n`)

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os'
 import type { WatchContext } from '../context.js'
 import { backoffMs, describeError, executeJob } from '../jobs.js'
+import { RateLimitedError } from '../ratelimit.js'
 
 export interface RunnerOptions {
   /** jobs at the same time (default 2) */
@@ -23,11 +24,13 @@ export interface RunnerSummary {
   done: number
   retried: number
   dead: number
+  /** put back until their host's rate limit allows them */
+  deferred: number
 }
 
 /** Runs every job that can run now, until none is left; jobs waiting for a retry stay queued. */
 export async function drainJobs(context: WatchContext, options: RunnerOptions = {}): Promise<RunnerSummary> {
-  const summary: RunnerSummary = { done: 0, retried: 0, dead: 0 }
+  const summary: RunnerSummary = { done: 0, retried: 0, dead: 0, deferred: 0 }
   const worker = options.worker ?? `${hostname()}:${process.pid}`
   const maxAttempts = options.maxAttempts ?? 4
   const lane = async (n: number): Promise<void> => {
@@ -37,6 +40,11 @@ export async function drainJobs(context: WatchContext, options: RunnerOptions = 
       try {
         if ((await executeJob(job, context)) === 'done') summary.done++
       } catch (err) {
+        if (err instanceof RateLimitedError) {
+          await context.store.defer(job.key, err.retryInMs, err.message)
+          summary.deferred++
+          continue
+        }
         const last = job.attempts >= maxAttempts
         await context.store.fail(job.key, describeError(err), last ? undefined : backoffMs(job.attempts, options.backoffMs ?? 30_000))
         if (last) summary.dead++

@@ -10,6 +10,7 @@ import PgBoss from 'pg-boss'
 import type { WatchContext } from '../context.js'
 import { describeError, executeJob } from '../jobs.js'
 import type { JobSpec } from '../model.js'
+import { RateLimitedError } from '../ratelimit.js'
 
 export const QUEUE = 'stagelight-watch'
 export const DEAD_LETTER = 'stagelight-watch-dead'
@@ -89,6 +90,13 @@ export class JobEngine {
         try {
           await executeJob(job.data, context)
         } catch (err) {
+          if (err instanceof RateLimitedError) {
+            // not a failure: the same job again once the host's window has passed (a new engine id, since this one completes)
+            const startAfter = new Date(Date.now() + err.retryInMs)
+            await context.store.defer(job.data.key, err.retryInMs, err.message)
+            await this.boss.send(QUEUE, job.data, { id: engineJobId(`${job.data.key}|after|${startAfter.toISOString()}`), startAfter })
+            return
+          }
           // queued again from the store's point of view; the engine decides when
           await context.store.fail(job.data.key, describeError(err), 0)
           throw err

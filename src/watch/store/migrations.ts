@@ -101,6 +101,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX inventory_packages_name ON inventory_packages (ecosystem, name)`,
     ],
   },
+  {
+    version: 2,
+    name: 'per-host rate limits',
+    statements: [
+      // `host` is `name:port`, `name` or `*` (every host without a limit of its own)
+      `CREATE TABLE rate_limits (
+        host TEXT PRIMARY KEY,
+        requests INTEGER NOT NULL,
+        interval_ms BIGINT NOT NULL
+      )`,
+      // requests granted per host and fixed window, shared by every process on the store
+      `CREATE TABLE rate_windows (
+        host TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (host, window_start)
+      )`,
+    ],
+  },
 ]
 
 const now = (): string => new Date().toISOString()

@@ -77,6 +77,12 @@ export interface Holding extends InventoryPackage {
   readonly inventory: string
 }
 
+/** At most `requests` requests to a host per `intervalMs`. */
+export interface RateLimit {
+  readonly requests: number
+  readonly intervalMs: number
+}
+
 export interface EventFilter {
   readonly minSeverity?: Severity
   readonly target?: string
@@ -337,6 +343,46 @@ export class WatchStore {
         key,
       ])
     }
+  }
+
+  // ── per-host rate limits ─────────────────────────────────────────────────
+
+  /** Sets (or with `undefined`, removes) the limit of a host: `requests` per `intervalMs`. */
+  async setRateLimit(host: string, limit: RateLimit | undefined): Promise<boolean> {
+    if (!limit) return (await this.sql.run(`DELETE FROM rate_limits WHERE host = ?`, [host])) > 0
+    await this.sql.run(`INSERT INTO rate_limits (host, requests, interval_ms) VALUES (?, ?, ?) ON CONFLICT (host) DO UPDATE SET requests = excluded.requests, interval_ms = excluded.interval_ms`, [
+      host,
+      limit.requests,
+      limit.intervalMs,
+    ])
+    return true
+  }
+
+  async rateLimits(): Promise<(RateLimit & { host: string })[]> {
+    const rows = await this.sql.all<{ host: string; requests: number; interval_ms: number | string }>(`SELECT host, requests, interval_ms FROM rate_limits ORDER BY host`)
+    return rows.map((r) => ({ host: r.host, requests: Number(r.requests), intervalMs: Number(r.interval_ms) }))
+  }
+
+  /**
+   * Takes one request from `host`'s budget in the fixed window that holds `atMs`: true when granted.
+   * One conditional upsert, so workers on any number of machines share the budget exactly.
+   */
+  async takeRateToken(host: string, limit: RateLimit, atMs: number): Promise<boolean> {
+    const windowStart = Math.floor(atMs / limit.intervalMs) * limit.intervalMs
+    await this.sql.run(`DELETE FROM rate_windows WHERE host = ? AND window_start < ?`, [host, windowStart])
+    const granted = await this.sql.run(
+      `INSERT INTO rate_windows (host, window_start, used) VALUES (?, ?, 1) ON CONFLICT (host, window_start) DO UPDATE SET used = rate_windows.used + 1 WHERE rate_windows.used < ?`,
+      [host, windowStart, limit.requests],
+    )
+    return granted > 0
+  }
+
+  /** Puts a claimed job back in the queue until `retryInMs` from now, without counting the attempt (a rate limit held it back). */
+  async defer(key: string, retryInMs: number, reason: string): Promise<void> {
+    await this.sql.run(
+      `UPDATE jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, last_error = ?, lease_until = NULL, run_after = ? WHERE key = ? AND status <> 'done'`,
+      [reason, new Date(Date.now() + retryInMs).toISOString(), key],
+    )
   }
 
   /** Puts dead jobs back in the queue (after the cause was fixed). */
