@@ -11,7 +11,8 @@ import { type Fact, type Report } from '../model/report.js'
 import { applyIgnores, type StagelightConfig } from '../policy/config.js'
 import { loadRegistryConfig } from '../sources/npm/npmrc.js'
 import { AdvisoryStore, advisoryFindings, bulkKey, mergeAdvisoryMatches, packageKey, queryNpmBulkAdvisories, type AdvisoryMatch, type UnevaluatedRange } from './advisories/index.js'
-import { DATABASE_MAX_AGE_MS, describeDatabase, osvEcosystemOf, readDatabase, updateDatabase, type Database } from './advisories/database.js'
+import { DATABASE_MAX_AGE_MS, describeDatabase, osvDatabasesFor, readDatabase, updateDatabase, type Database } from './advisories/database.js'
+import { upstreamRepositories, upstreamVersion } from './advisories/upstream.js'
 import { debianSource, readInventory } from './inventory/index.js'
 import { DEFAULT_SIGNAL_POLICY, loadPopularNames, RegistryClient, registrySignals } from './registry/index.js'
 import { redactSecrets } from './redact.js'
@@ -156,7 +157,7 @@ export async function audit(options: AuditOptions): Promise<Report> {
   const sources: string[] = [...(options.advisories ?? [])]
   const databases: Database[] = []
   if (sources.length === 0 && options.advisoryDatabase !== false) {
-    for (const ecosystem of [...new Set(packages.map((p) => osvEcosystemOf(p.ecosystem)))]) {
+    for (const ecosystem of [...new Set(packages.flatMap((p) => osvDatabasesFor(p.ecosystem)))]) {
       const found = await usableDatabase(ecosystem, options, progress, now)
       if ('database' in found) {
         databases.push(found.database)
@@ -164,12 +165,14 @@ export async function audit(options: AuditOptions): Promise<Report> {
         if (found.warning) facts.push({ label: `OSV ${ecosystem} database update`, value: found.warning })
       } else {
         facts.push({ label: `OSV ${ecosystem} database`, value: `not available: ${found.missing}` })
-        incomplete.push(`advisories for ${ecosystem} packages were not checked: ${found.missing} (run \`stagelight advisories update\`, or give --advisories)`)
+        const what = ecosystem === 'GIT' ? "the upstream projects' advisories (OSV GIT database) were not checked" : `advisories for ${ecosystem} packages were not checked`
+        incomplete.push(`${what}: ${found.missing} (run \`stagelight advisories update\`, or give --advisories)`)
       }
     }
     // databases read only for the severities their records state (CVE records behind Debian's), when the user downloaded them
     if (databases.length > 0) {
       for (const ecosystem of SEVERITY_DATABASES) {
+        if (databases.some((d) => d.ecosystem === ecosystem)) continue
         if (!('database' in (await readDatabase(options.cacheDir, ecosystem, false)))) continue
         const found = await usableDatabase(ecosystem, options, progress, now)
         if ('database' in found) {
@@ -182,12 +185,15 @@ export async function audit(options: AuditOptions): Promise<Report> {
   if (sources.length > 0) {
     progress(`loading advisories from ${sources.join(', ')}`)
     const only = new Set(packages.map((p) => (p.ecosystem === 'deb' ? packageKey('deb', debianSource(p).name) : packageKey(p.ecosystem, p.name))))
-    const store = await AdvisoryStore.load(sources, { only })
+    const onlyRepositories = new Set(packages.filter((p) => p.ecosystem === 'deb').flatMap((p) => upstreamRepositories(debianSource(p).name)))
+    const store = await AdvisoryStore.load(sources, { only, onlyRepositories })
     for (const p of packages) {
       // Debian advisories name source packages (xz-utils), dpkg lists binary ones (liblzma5)
       const query = p.ecosystem === 'deb' ? { ecosystem: p.ecosystem, ...debianSource(p) } : p
       const found = store.lookup(query)
-      matches.set(key(p), found.matches)
+      // and the upstream project's CVE records, for what Debian has no record of
+      const upstream = p.ecosystem === 'deb' ? store.lookupUpstream(query, upstreamRepositories(query.name), upstreamVersion(query.version)) : []
+      matches.set(key(p), [...found.matches, ...upstream])
       unevaluated.set(key(p), found.unevaluated)
     }
     const { stats } = store

@@ -18,8 +18,12 @@ import type { Ecosystem } from '../types.js'
 /** osv.dev's export bucket: `<base><ecosystem>/all.zip`. */
 export const OSV_EXPORT_URL = 'https://osv-vulnerabilities.storage.googleapis.com/'
 
-/** The ecosystems `advisories update` fetches when none is named. */
-export const DEFAULT_DATABASE_ECOSYSTEMS: readonly string[] = ['npm', 'Debian']
+/**
+ * The ecosystems `advisories update` fetches when none is named. GIT holds the CVE records of
+ * upstream projects (repository, affected release tags, CVSS): the severities behind Debian's
+ * records, and the advisories Debian never recorded for the project a package packages.
+ */
+export const DEFAULT_DATABASE_ECOSYSTEMS: readonly string[] = ['npm', 'Debian', 'GIT']
 
 /** A database checked this recently is used as it is; older ones are revalidated (a conditional request) before an online audit. */
 export const DATABASE_MAX_AGE_MS = 24 * 60 * 60 * 1000
@@ -29,6 +33,9 @@ const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000
 
 /** The OSV ecosystem holding the advisories for packages of one of audit's ecosystems. */
 export const osvEcosystemOf = (ecosystem: Ecosystem): string => (ecosystem === 'npm' ? 'npm' : 'Debian')
+
+/** Every OSV database an audit of packages of this ecosystem needs: Debian packages need their upstream projects' CVE records too. */
+export const osvDatabasesFor = (ecosystem: Ecosystem): readonly string[] => (ecosystem === 'npm' ? ['npm'] : ['Debian', 'GIT'])
 
 export interface DatabaseMeta {
   readonly ecosystem: string

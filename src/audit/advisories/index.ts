@@ -3,6 +3,7 @@ export { compareDebianVersions, debianVersionProblem, parseDebianVersion, type D
 export { cvss2BaseScore, cvss3BaseScore, severityOfScore, severityOfWord, type CvssScore } from './cvss.js'
 export { mapEcosystem, parseOsvRecord, type OsvAffected, type OsvParse, type OsvRange, type OsvRecord, type OsvSeverity } from './osv.js'
 export { DPKG_ORDERING, SEMVER_ORDERING, evaluateRange, orderingFor, sameVersion, sortEvents, type RangeResult, type VersionOrdering } from './ranges.js'
+export { repositoryKey, tagMatchesVersion, upstreamRepositories, upstreamVersion, UPSTREAM_REPOSITORIES, versionTokens } from './upstream.js'
 export { AdvisoryStore, advisorySeverity, isMaliciousRecord, packageKey, statedSeverity, UNKNOWN_SEVERITY_SOURCE, type AdvisoryStoreOptions } from './store.js'
 export {
   DATABASE_MAX_AGE_MS,
@@ -10,6 +11,7 @@ export {
   OSV_EXPORT_URL,
   describeDatabase,
   exportUrl,
+  osvDatabasesFor,
   osvEcosystemOf,
   readDatabase,
   updateDatabase,

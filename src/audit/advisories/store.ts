@@ -14,6 +14,7 @@ import type { Ecosystem } from '../types.js'
 import { cvss2BaseScore, cvss3BaseScore, severityOfScore, severityOfWord, type CvssScore } from './cvss.js'
 import { describeEvents, eventVersion, mapEcosystem, parseOsvRecord, type OsvAffected, type OsvRecord, type OsvSeverity } from './osv.js'
 import { evaluateRange, orderingFor, sameVersion } from './ranges.js'
+import { repositoryKey, tagMatchesVersion } from './upstream.js'
 import type { AdvisoryLookup, AdvisoryMatch, AdvisoryQuery, AdvisoryStoreStats, MatchedRange, SkippedRecord, UnevaluatedRange } from './types.js'
 
 export interface AdvisoryStoreOptions {
@@ -31,6 +32,11 @@ export interface AdvisoryStoreOptions {
    * needs a few. Severities stated by the other records are still kept, for aliases.
    */
   readonly only?: ReadonlySet<string>
+  /**
+   * Keep also records with a GIT range of one of these repositories ({@link repositoryKey}s): the
+   * upstream projects of distribution packages, for {@link AdvisoryStore.lookupUpstream}.
+   */
+  readonly onlyRepositories?: ReadonlySet<string>
 }
 
 const MiB = 1024 * 1024
@@ -235,7 +241,9 @@ class Loader {
       }
     }
     const only = this.options.only
-    if (only && !record.affected.some((a) => a.name !== undefined && a.ecosystem !== undefined && isWanted(only, a.ecosystem, a.name))) {
+    const repos = this.options.onlyRepositories
+    const wantedRepo = (a: OsvAffected): boolean => repos !== undefined && a.ranges.some((r) => r.type === 'GIT' && r.repo !== undefined && repos.has(repositoryKey(r.repo)))
+    if (only && !record.affected.some((a) => (a.name !== undefined && a.ecosystem !== undefined && isWanted(only, a.ecosystem, a.name)) || wantedRepo(a))) {
       this.filtered++
       return
     }
@@ -373,7 +381,15 @@ export class AdvisoryStore {
   private readonly index: Map<string, IndexEntry[]>
   private readonly stated: ReadonlyMap<string, { severity: Severity; source: string; id: string }>
 
-  private constructor(index: Map<string, IndexEntry[]>, stats: AdvisoryStoreStats, stated: ReadonlyMap<string, { severity: Severity; source: string; id: string }>) {
+  private readonly byRepository: ReadonlyMap<string, IndexEntry[]>
+
+  private constructor(
+    index: Map<string, IndexEntry[]>,
+    stats: AdvisoryStoreStats,
+    stated: ReadonlyMap<string, { severity: Severity; source: string; id: string }>,
+    byRepository: ReadonlyMap<string, IndexEntry[]> = new Map(),
+  ) {
+    this.byRepository = byRepository
     this.index = index
     this.stats = stats
     this.stated = stated
@@ -384,10 +400,19 @@ export class AdvisoryStore {
     const loader = new Loader(options)
     for (const source of sources) await loader.source(source)
     const index = new Map<string, IndexEntry[]>()
+    const byRepository = new Map<string, IndexEntry[]>()
     let otherEcosystems = 0
     for (const loaded of loader.byId.values()) {
       let indexed = false
       for (const affected of loaded.record.affected) {
+        // upstream repositories with their affected release tags, for distribution packages
+        if (affected.versions.length > 0) {
+          for (const repo of new Set(affected.ranges.filter((r) => r.type === 'GIT' && r.repo !== undefined).map((r) => repositoryKey(r.repo as string)))) {
+            const list = byRepository.get(repo) ?? []
+            if (list.length === 0) byRepository.set(repo, list)
+            list.push({ loaded, affected })
+          }
+        }
         const ecosystem = affected.ecosystem !== undefined ? mapEcosystem(affected.ecosystem) : undefined
         if (!ecosystem || affected.name === undefined) continue
         const key = keyOf(ecosystem, affected.name)
@@ -410,7 +435,7 @@ export class AdvisoryStore {
       filtered: loader.filtered,
       ...(loader.newestModified ? { newestModified: loader.newestModified } : {}),
     }
-    return new AdvisoryStore(index, stats, loader.statedSeverity)
+    return new AdvisoryStore(index, stats, loader.statedSeverity, byRepository)
   }
 
   /** Number of (ecosystem, package) pairs with at least one advisory. */
@@ -443,6 +468,56 @@ export class AdvisoryStore {
     matches.sort((a, b) => a.id.localeCompare(b.id))
     return { matches, unevaluated }
   }
+
+  /**
+   * Advisories about the upstream project a distribution package packages, that the distribution's
+   * own records for the package do not mention (by id, alias or upstream id, at any version): the
+   * distribution's verdict wins where it has one, since it knows its backports. A record matches
+   * when it has a GIT range of one of `repositories` and lists a release tag of `upstreamVersion`.
+   */
+  lookupUpstream(pkg: AdvisoryQuery, repositories: readonly string[], upstreamVersion: string): AdvisoryMatch[] {
+    const known = idsOf(this.index.get(keyOf(pkg.ecosystem, pkg.name)) ?? [])
+    const matches = new Map<string, AdvisoryMatch>()
+    for (const repository of repositories) {
+      for (const { loaded, affected } of this.byRepository.get(repository) ?? []) {
+        const { record } = loaded
+        if (matches.has(record.id) || [record.id, ...record.aliases, ...record.upstream].some((id) => known.has(id))) continue
+        const tag = affected.versions.find((t) => tagMatchesVersion(t, upstreamVersion))
+        if (tag === undefined) continue
+        const malicious = isMaliciousRecord(record.id, record.aliases)
+        const severity = malicious ? { severity: 'critical' as const, source: 'malicious package (MAL- record): always critical', known: true } : advisorySeverity(record, affected, (id) => this.stated.get(id))
+        matches.set(record.id, {
+          id: record.id,
+          aliases: [...new Set([...record.aliases, ...record.upstream])],
+          summary: record.summary,
+          severity: severity.severity,
+          severitySource: severity.source,
+          severityKnown: severity.known,
+          ...('score' in severity && severity.score !== undefined ? { cvssScore: severity.score } : {}),
+          malicious,
+          fixedVersions: [],
+          lastAffected: [],
+          range: { kind: 'versions', ecosystem: 'GIT', text: `upstream release ${tag} of ${repository} (${pkg.name} ${pkg.version} packages upstream ${upstreamVersion})` },
+          upstream: { repository, tag, upstreamVersion },
+          references: record.references,
+          withdrawn: false,
+          source: `osv:${loaded.source}`,
+          ...(record.cwe.length > 0 ? { cwe: record.cwe } : {}),
+          ...(record.published ? { published: record.published } : {}),
+          modified: record.modified,
+        })
+      }
+    }
+    return [...matches.values()].sort((a, b) => a.id.localeCompare(b.id))
+  }
+}
+
+
+/** Every id a package's records are known by (their own, aliases and upstream ids), whatever the version. */
+function idsOf(entries: readonly IndexEntry[]): Set<string> {
+  const ids = new Set<string>()
+  for (const { loaded } of entries) for (const id of [loaded.record.id, ...loaded.record.aliases, ...loaded.record.upstream]) ids.add(id)
+  return ids
 }
 
 /** `Debian:12` applies to release `12` only (when a release is given); `Debian` and `npm` always apply. */

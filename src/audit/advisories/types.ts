@@ -52,6 +52,8 @@ export interface AdvisoryMatch {
   /** `last_affected` bounds above the installed one, when the advisory gives no fix */
   readonly lastAffected: readonly string[]
   readonly range: MatchedRange
+  /** matched through the upstream project a distribution package packages (a GIT record's release tags) */
+  readonly upstream?: { readonly repository: string; readonly tag: string; readonly upstreamVersion: string }
   readonly references: readonly string[]
   readonly withdrawn: false
   /** where the record came from: `osv:<file>` or `npm-bulk:<registry>` */

@@ -13,7 +13,7 @@ interface UpdateFlags {
 
 const EXAMPLES = `
 Examples:
-  $ stagelight advisories update                      # npm and Debian
+  $ stagelight advisories update                      # npm, Debian and GIT (upstream projects' CVEs)
   $ stagelight advisories update --ecosystem npm --ecosystem PyPI
   $ stagelight advisories status
 
@@ -56,7 +56,7 @@ export function advisoriesCommand(io: CliIO, setExit: (code: number) => void): C
   command
     .command('status')
     .summary('show the cached OSV databases and their dates')
-    .option('--ecosystem <name>', 'an OSV ecosystem (repeatable; default npm, Debian)', collect, [])
+    .option('--ecosystem <name>', 'an OSV ecosystem (repeatable; default npm, Debian, GIT)', collect, [])
     .option('--cache-dir <dir>', 'the cache (default: $XDG_CACHE_HOME/stagelight)')
     .action(async (flags: { ecosystem: string[]; cacheDir?: string }) => {
       const cacheDir = flags.cacheDir ? resolveFrom(io, flags.cacheDir) : defaultCacheDir(io.env)
