@@ -8,7 +8,7 @@ import { ANALYSIS_HANDLERS } from './analyses/index.js'
 import type { WatchContext } from './context.js'
 import type { JobSpec } from './model.js'
 import { jobLocations, throttle } from './ratelimit.js'
-import { tarballLocation } from './analyses/verify.js'
+import { releaseTarballLocation } from './analyses/verify.js'
 
 export type JobOutcome = 'done' | 'already-done' | 'target-gone'
 
@@ -24,7 +24,7 @@ export async function executeJob(spec: JobSpec, context: WatchContext): Promise<
   }
   const release = await store.release(spec.target, spec.version)
   const handler = ANALYSIS_HANDLERS[spec.analysis]
-  const tarball = typeof release?.facts.tarball === 'string' ? release.facts.tarball : target.options.tarballs ? tarballLocation(target.options.tarballs, spec.version, release?.ref) : undefined
+  const tarball = target.kind === 'tarball' || target.options.tarballs ? releaseTarballLocation({ target, version: spec.version, ref: release?.ref, facts: release?.facts ?? {} }) : undefined
   await throttle(context, jobLocations(target, spec.analysis, context, tarball))
   context.onProgress?.(`${spec.analysis} ${target.name}@${spec.version}`)
   const result = await handler.run({ target, version: spec.version, ref: release?.ref, facts: release?.facts ?? {} }, context)

@@ -125,7 +125,8 @@ export function jobLocations(target: Target, analysis: Analysis, context: WatchC
     locations.push(target.name)
     if (analysis === 'verify') locations.push(tarball)
   } else if (target.kind === 'tarball') {
-    locations.push(tarball, target.options.source)
+    locations.push(tarball)
+    if (analysis === 'verify') locations.push(target.options.source)
   }
   return locations.filter((l): l is string => l !== undefined)
 }

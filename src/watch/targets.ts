@@ -29,4 +29,30 @@ export function gitTarget(spec: string, cwd: string, options: TargetOptions = {}
   return { key: `git:${name}`, kind: 'git', name, options }
 }
 
+/**
+ * Release tarballs, by a pattern (`https://example.org/dist/foo-{version}.tar.gz`, a local path
+ * works too) or a listing (`https://example.org/dist/`, whose files named `<file>` are releases;
+ * `<file>` defaults to `<repository name>-{version}.tar.*`), verified against `source`.
+ */
+export function tarballTarget(spec: string, cwd: string, options: { source?: string; listing?: string; file?: string }): TargetSpec {
+  if (!options.source) throw new StagelightError('E_USAGE', 'a release tarball target needs --source <git repository>: its releases are verified against their tags')
+  const source = URL_LIKE.test(options.source) ? options.source : resolve(cwd, options.source)
+  const absolute = (location: string): string => (/^https?:\/\//i.test(location) ? location : `${resolve(cwd, location.replace(/^file:\/\//, ''))}${location.endsWith('/') ? '/' : ''}`)
+  if (/^[\w+.-]+:\/\//.test(spec) && !/^(?:https?|file):\/\//i.test(spec)) throw new StagelightError('E_USAGE', `release tarballs are found over http(s) or in a directory, not ${spec.split(':')[0]}:`)
+  let pattern: string
+  if (spec.includes('{version}')) {
+    if (options.file) throw new StagelightError('E_USAGE', '--file is for a listing; the pattern already names the file')
+    pattern = absolute(spec)
+  } else {
+    const listing = absolute(spec.endsWith('/') ? spec : `${spec}/`)
+    const project = (source.replace(/\/+$/, '').split(/[/:]/).pop() ?? '').replace(/\.git$/, '')
+    const file = options.file ?? `${project}-{version}.tar.*`
+    if (!file.includes('{version}') || file.includes('/')) throw new StagelightError('E_USAGE', `--file ${JSON.stringify(file)} must be a file name with {version}, e.g. foo-{version}.tar.gz`)
+    pattern = `${listing}${file}`
+  }
+  if (!pattern.slice(pattern.lastIndexOf('/') + 1).includes('{version}')) throw new StagelightError('E_USAGE', `${JSON.stringify(spec)}: {version} must be in the file name, e.g. https://example.org/dist/foo-{version}.tar.gz`)
+  const listing = options.listing === undefined ? undefined : absolute(options.listing)
+  return { key: `tarball:${pattern}`, kind: 'tarball', name: pattern, options: { source, ...(listing ? { listing } : {}) } }
+}
+
 export const debTarget = (name: string): TargetSpec => ({ key: `deb:${name}`, kind: 'deb', name, options: {} })

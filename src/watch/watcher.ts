@@ -9,6 +9,7 @@ import { refreshInventories } from './inventories.js'
 import { jobKey, type JobSpec, type Release, type Target } from './model.js'
 import { distTagMoves, pollNpm } from './poll/npm.js'
 import { pollGit } from './poll/git.js'
+import { pollTarballs } from './poll/tarballs.js'
 import { describeError } from './jobs.js'
 import { pollLocations, throttle } from './ratelimit.js'
 
@@ -36,8 +37,8 @@ async function newReleasesOf(target: Target, context: WatchContext, round: Round
     if (firstPoll) round.baselined++
     return firstPoll ? [] : fresh
   }
-  if (target.kind === 'git') {
-    const releases = await pollGit(target, context, known)
+  if (target.kind === 'git' || target.kind === 'tarball') {
+    const releases = target.kind === 'git' ? await pollGit(target, context, known) : await pollTarballs(target, context)
     const fresh = await context.store.addReleases(target.key, releases, firstPoll)
     await context.store.setTargetState(target.key, target.state)
     if (firstPoll) round.baselined++

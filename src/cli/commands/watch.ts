@@ -15,7 +15,7 @@ import { normaliseHost, parseRateLimit } from '../../watch/ratelimit.js'
 import { runWatch } from '../../watch/service.js'
 import { isPostgresUrl, redactUrl } from '../../watch/store/sql.js'
 import { WatchStore } from '../../watch/store/store.js'
-import { gitTarget, npmTarget } from '../../watch/targets.js'
+import { gitTarget, npmTarget, tarballTarget } from '../../watch/targets.js'
 import { defaultCacheDir, resolveFrom } from '../common.js'
 import type { CliIO } from '../io.js'
 
@@ -26,6 +26,8 @@ Examples (one machine, the store is a SQLite file):
 
   $ stagelight watch add npm left-pad --source https://github.com/left-pad/left-pad
   $ stagelight watch add git https://git.example.org/foo.git --tarballs 'https://example.org/foo-{version}.tar.gz'
+  $ stagelight watch add tarball https://example.org/dist/ --source https://git.example.org/foo.git
+  $ stagelight watch rate-limit registry.npmjs.org 300/60
   $ stagelight watch list
   $ stagelight watch events --min-severity high
   $ stagelight watch serve --port 0                    # dashboard on 127.0.0.1, URL on stderr
@@ -108,7 +110,7 @@ function emailChannel(io: CliIO, flags: { emailTo: string[]; smtp?: string; emai
 }
 
 function addCommand(io: CliIO): Command {
-  const add = new Command('add').summary('watch an npm package, a git repository, or the dependencies of an inventory')
+  const add = new Command('add').summary('watch an npm package, a git repository, release tarballs, or the dependencies of an inventory')
   add.addCommand(
     withStore(new Command('npm'))
       .summary('an npm package: new versions and dist-tag moves (registry and tokens from .npmrc)')
@@ -130,6 +132,34 @@ function addCommand(io: CliIO): Command {
       .option('--tarballs <pattern>', "where release tarballs appear, with {version} or {tag}: each is verified against its tag (URL or path)")
       .action(async (repository: string, flags: StoreFlags & { tarballs?: string }) => {
         const spec = gitTarget(repository, io.cwd, flags.tarballs ? { tarballs: flags.tarballs } : {})
+        await using(io, flags, async ({ store }) => {
+          const added = await store.addTarget(spec, 'manual')
+          io.stdout.write(`${added ? 'watching' : 'already watching'} ${spec.key}\n`)
+        })
+      }),
+  )
+  add.addCommand(
+    withStore(new Command('tarball'))
+      .summary('release tarballs published on a web server or in a directory: each new one is scanned and verified against its tag')
+      .argument('<pattern or listing>', 'a URL or path with {version} in the file name, or the URL of a listing (a directory index page) or a directory')
+      .requiredOption('--source <git>', 'the repository whose tags the tarballs are verified against (URL or local path)')
+      .option('--listing <url>', 'the page listing the tarballs, when it is not the directory of the pattern')
+      .option('--file <name>', "with a listing: the release file names, {version} for the version and * for one extension (default: <repository name>-{version}.tar.*)")
+      .addHelpText(
+        'after',
+        `
+Each poll reads the listing (a web server's index page or the directory); every file whose name fits
+the pattern is a release of that version. The first poll records what is there; each tarball that
+appears afterwards is scanned and verified against the tag of its version in --source.
+
+Examples:
+  $ stagelight watch add tarball 'https://example.org/dist/foo-{version}.tar.gz' --source https://git.example.org/foo.git
+  $ stagelight watch add tarball https://example.org/dist/ --source https://git.example.org/foo.git --file 'foo-{version}.tar.*'
+  $ stagelight watch add tarball 'https://cdn.example.org/foo-{version}.tar.xz' --listing https://example.org/releases.html --source ../foo
+  $ stagelight watch add tarball /srv/mirror/foo/ --source /srv/git/foo`,
+      )
+      .action(async (location: string, flags: StoreFlags & { source: string; listing?: string; file?: string }) => {
+        const spec = tarballTarget(location, io.cwd, { source: flags.source, ...(flags.listing ? { listing: flags.listing } : {}), ...(flags.file ? { file: flags.file } : {}) })
         await using(io, flags, async ({ store }) => {
           const added = await store.addTarget(spec, 'manual')
           io.stdout.write(`${added ? 'watching' : 'already watching'} ${spec.key}\n`)
@@ -199,7 +229,7 @@ export function watchCommand(io: CliIO, setExit: (code: number) => void): Comman
 
   watch.addCommand(
     withStore(new Command('remove'))
-      .summary('stop watching a target (`npm:<name>`, `git:<url>`) or an inventory (`inventory:<name>`)')
+      .summary('stop watching a target (`npm:<name>`, `git:<url>`, `tarball:<pattern>`) or an inventory (`inventory:<name>`)')
       .argument('<key>', 'as `watch list` shows it')
       .action(async (key: string, flags: StoreFlags) => {
         await using(io, flags, async ({ store }) => {
