@@ -1,8 +1,8 @@
 import { ByteReader } from '../sources/git/byte-reader.js'
 import { git, gitStream } from '../sources/git/exec.js'
 import type { Repository } from '../sources/git/types.js'
-import { MAILMAP_CONFIG, missingObjectIn } from './git-facts.js'
-import { CI_PATHSPECS, DIFF_PATHSPECS, isBuild, isCi, isDependencyManifest, isFuzz, isSecurityPolicy, isUrlFile, isVersionFile } from './paths.js'
+import { MAILMAP_CONFIG, missingObjectIn, type CommitFacts } from './git-facts.js'
+import { CI_PATHSPECS, isBuild, isCi, isDependencyManifest, isFuzz, isSecurityPolicy, isUrlFile, isVersionFile, type DiffPaths } from './paths.js'
 
 /** What a change to a defence-holding file did (read by meaning: what runs before and after). */
 export type DefenceKind = 'hardening-flag-removed' | 'sanitizer-removed' | 'hardening-disabled' | 'feature-check-broken' | 'sandbox-disabled' | 'fuzzing-disabled' | 'tests-disabled'
@@ -251,20 +251,27 @@ export function addedDependencies(file: FileDiff): string[] {
 
 const unquote = (p: string): string => (p.startsWith('"') && p.endsWith('"') ? p.slice(1, -1).replace(/\\(.)/g, '$1') : p)
 
-/** The diff pass, started with the main pass and read alongside it. */
+/** The diff pass, started with the main pass and fed by it. */
 export interface DefenceReader {
+  /** one commit from the commit pass: its diff is read if it touches a defence-holding file */
+  offer(commit: CommitFacts): Promise<void>
+  /** the commit pass is over */
+  finish(): void
   /** what the diffs show, with the objects git could not read */
   readonly result: Promise<{ observations: DiffObservation[]; missing: string[] }>
   stop(): void
 }
 
 /**
- * The diff pass: one `git log -p` over the defence-holding files only (pathspecs: build system,
- * CI, security policy, manifests, fuzzing), run at the same time as the commit pass; each
- * commit's diff is judged and dropped before the next, so memory stays flat.
+ * The diff pass: one `git diff-tree --stdin` that the commit pass feeds, as it streams, with the
+ * non-merge commits whose file list names a defence-holding file (build system, CI, security
+ * policy, manifests, fuzzing); git diffs only those files of only those commits, in a process of
+ * its own running beside the commit pass. Every commit reachable from HEAD is seen (what
+ * `--full-history` would give) without git walking the history a second time. Each commit's
+ * diff is judged and dropped before the next, so memory stays flat.
  */
-export function defenceReader(repo: Repository, maxLines: number): DefenceReader {
-  const args = [...MAILMAP_CONFIG, 'log', '-p', '-U6', '--no-merges', '--full-history', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--encoding=UTF-8', '--format=%x01%H%x00%aN%x00%aE%x00%at', 'HEAD', '--', ...DIFF_PATHSPECS]
+export function defenceReader(repo: Repository, maxLines: number, paths: DiffPaths): DefenceReader {
+  const args = [...MAILMAP_CONFIG, 'diff-tree', '--stdin', '--root', '-p', '-U6', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--encoding=UTF-8', '--format=%x01%H%x00%aN%x00%aE%x00%at', '--', ...paths.pathspecs]
   const proc = gitStream(repo.gitDir, args, `reading build-system changes of ${repo.spec}`)
   const result = (async () => {
     const observations: DiffObservation[] = []
@@ -279,7 +286,13 @@ export function defenceReader(repo: Repository, maxLines: number): DefenceReader
     return { observations: await confirmGone(repo, observations), missing }
   })()
   result.catch(() => undefined)
-  return { result, stop: () => proc.stop() }
+  const touches = (c: CommitFacts): boolean => c.files.some((f) => paths.matches(f.path) || (f.from !== undefined && paths.matches(f.from)))
+  return {
+    result,
+    offer: (c) => (c.parents.length <= 1 && !c.unreadable && touches(c) ? proc.write(`${c.id}\n`) : Promise.resolve()),
+    finish: () => proc.endInput(),
+    stop: () => proc.stop(),
+  }
 }
 
 /**

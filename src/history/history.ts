@@ -10,6 +10,7 @@ import { dateOf, headPaths, mailmapIdentities, readTags, repositoryState, stream
 import { readSignatures } from './signatures.js'
 import type { Repository } from '../sources/git/types.js'
 import { IdentityBook, rawKey } from './identities.js'
+import { diffPaths } from './paths.js'
 import { DEFAULT_POLICY, type HistoryPolicy } from './policy.js'
 
 export interface HistoryOptions {
@@ -28,7 +29,8 @@ export interface HistoryOptions {
 
 /**
  * `stagelight history`: streams the commits (one `git log --numstat`) and, at the same time, the
- * diffs of defence-holding files (one `git log -p` limited to them by pathspecs), aggregates per
+ * diffs of defence-holding files (one `git diff-tree --stdin` fed only the commits that touch
+ * them, limited to them by pathspecs), aggregates per
  * identity and window, then judges the ledger of power events and the patterns. Signatures are
  * read only for release tags (and the commits of identities under suspicion), never per commit.
  */
@@ -57,19 +59,22 @@ export async function history(options: HistoryOptions): Promise<Report> {
   const agg = new HistoryAggregate(book, policy, window)
   if (untilTime !== undefined) agg.asOf = untilTime
   progress('reading history')
-  // the diff pass runs alongside the commit pass (its own git process, limited to defence-holding paths)
-  const defences = defenceReader(repo, policy.maxDiffLinesPerCommit)
+  const head = await headPaths(repo)
+  // the diff pass runs alongside the commit pass (its own git process), fed the commits that touch defence-holding files
+  const defences = defenceReader(repo, policy.maxDiffLinesPerCommit, diffPaths({ automake: [...head].some((p) => /(^|\/)Makefile\.am$/.test(p)) }))
   const streamState: StreamState = { missing: [] }
   let n = 0
   try {
     for await (const commit of streamCommits(repo, streamState)) {
       agg.addCommit(commit)
+      await defences.offer(commit)
       if (++n % 10000 === 0) progress(`read ${n} commits`)
     }
   } catch (err) {
     defences.stop()
     throw err
   }
+  defences.finish()
   agg.finishWindows()
   progress('reading build-system diffs')
   const diffs = await defences.result
@@ -91,7 +96,7 @@ export async function history(options: HistoryOptions): Promise<Report> {
     tagKeys.set(t, book.see(m.name, m.email, 0))
   }
   const resolved = book.resolve(agg.weightOf)
-  const paths = options.until === undefined ? await headPaths(repo) : undefined
+  const paths = options.until === undefined ? head : undefined
 
   if (state.shallow) {
     const boundary = agg.boundary.map((b) => isoDay(b.time)).sort()[0]

@@ -38,11 +38,12 @@ export const isDependencyManifest = (path: string): boolean => DEPENDENCY.test(p
 export const isVersionFile = (path: string): boolean => VERSION_FILE.test(path)
 
 /**
- * Pathspecs for the diff pass (weakened defences, URL and security-contact changes): build
- * system, CI, security policy, URL-holding manifests and fuzzing, so the pass reads only the
- * files where such changes can live.
+ * The files the diff pass reads (weakened defences, URL and security-contact changes, version
+ * bumps, new dependencies): build system, CI, security policy, URL-holding manifests and fuzzing.
+ * One list gives both the pathspecs handed to git and the test on each path the commit pass sees,
+ * so only commits that touch such a file are diffed.
  */
-export const DIFF_PATHSPECS: readonly string[] = [
+const DIFF_GLOBS: readonly string[] = [
   '**/configure.ac',
   '**/configure.in',
   '**/*.m4',
@@ -76,7 +77,47 @@ export const DIFF_PATHSPECS: readonly string[] = [
   'README*',
   '**/*fuzz*',
   '**/*fuzz*/**',
-].map((p) => `:(glob)${p}`)
+]
+
+/** A git `:(glob)` pattern as a regular expression over the whole path (`**` spans directories, `*` stays inside one). */
+export function globRegExp(glob: string): RegExp {
+  let re = ''
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] ?? ''
+    if (glob.startsWith('**/', i)) {
+      re += '(?:.*/)?'
+      i += 2
+    } else if (glob.startsWith('/**', i) && i + 3 === glob.length) {
+      re += '/.*'
+      i += 2
+    } else if (ch === '*') re += '[^/]*'
+    else if (ch === '?') re += '[^/]'
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`)
+}
+
+export interface DiffPaths {
+  /** pathspecs for git */
+  readonly pathspecs: readonly string[]
+  /** whether a changed path is one of them */
+  readonly matches: (path: string) => boolean
+}
+
+/**
+ * The diff pass's files for one repository. Where automake generates Makefile.in from
+ * Makefile.am (a Makefile.am at HEAD), Makefile.in is output, often thousands of lines per
+ * regeneration, and says nothing Makefile.am and configure.ac do not: it is left out. A
+ * hand-written Makefile.in (autoconf without automake) is build logic and is read.
+ */
+export function diffPaths(options: { readonly automake: boolean }): DiffPaths {
+  const globs = DIFF_GLOBS.filter((g) => !(options.automake && g === '**/Makefile.in'))
+  const any = new RegExp(globs.map((g) => globRegExp(g).source).join('|'))
+  return { pathspecs: globs.map((g) => `:(glob)${g}`), matches: (path) => any.test(path) }
+}
+
+/** Pathspecs for the diff pass with every file it can read. */
+export const DIFF_PATHSPECS: readonly string[] = diffPaths({ automake: false }).pathspecs
 
 /** Where a CI system reads what it runs (to check whether tests still run after a change). */
 export const CI_PATHSPECS: readonly string[] = ['.github/workflows/**', '.gitlab-ci.yml', '.gitlab/ci/**', '.travis.yml', '.circleci/**', '.cirrus.yml', 'appveyor.yml', '.appveyor.yml', 'azure-pipelines.yml', 'Jenkinsfile', '.buildkite/**', '.drone.yml', '.builds/**', 'ci/**', '.ci/**', '**/Makefile*', '**/package.json', '**/tox.ini', '**/noxfile.py'].map((p) => `:(glob)${p}`)
