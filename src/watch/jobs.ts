@@ -24,7 +24,7 @@ export async function executeJob(spec: JobSpec, context: WatchContext): Promise<
   }
   const release = await store.release(spec.target, spec.version)
   const handler = ANALYSIS_HANDLERS[spec.analysis]
-  const tarball = target.kind === 'tarball' || target.options.tarballs ? releaseTarballLocation({ target, version: spec.version, ref: release?.ref, facts: release?.facts ?? {} }) : undefined
+  const tarball = target.kind === 'tarball' || (target.kind === 'debian' && typeof release?.facts.tarball === 'string') || target.options.tarballs ? releaseTarballLocation({ target, version: spec.version, ref: release?.ref, facts: release?.facts ?? {} }) : undefined
   await throttle(context, jobLocations(target, spec.analysis, context, tarball))
   context.onProgress?.(`${spec.analysis} ${target.name}@${spec.version}`)
   const result = await handler.run({ target, version: spec.version, ref: release?.ref, facts: release?.facts ?? {} }, context)

@@ -1,8 +1,11 @@
 /** @fileoverview The shapes `watch` stores and passes around: targets, releases, jobs, events. */
 import type { Severity } from '../model/finding.js'
 
-/** npm packages, git repositories and release tarball locations are polled; deb packages come from inventories and are only answered for. */
-export type TargetKind = 'npm' | 'git' | 'tarball' | 'deb'
+/**
+ * npm packages, git repositories, release tarball locations and Debian source packages (`debian`,
+ * from a Sources index) are polled; `deb` packages come from inventories and are only answered for.
+ */
+export type TargetKind = 'npm' | 'git' | 'tarball' | 'debian' | 'deb'
 
 export interface TargetOptions {
   /** npm: the registry, overriding .npmrc */
@@ -13,6 +16,8 @@ export interface TargetOptions {
   readonly tarballs?: string
   /** tarball: the page (or directory) listing the release files, when it is not the pattern's directory */
   readonly listing?: string
+  /** debian: the Sources index (`…/dists/<suite>/<component>/source/Sources.xz`, a URL or a path) */
+  readonly index?: string
 }
 
 export interface TargetState {
@@ -21,7 +26,7 @@ export interface TargetState {
 }
 
 export interface Target {
-  /** `npm:<name>`, `git:<url or path>`, `tarball:<pattern>`, `deb:<name>` */
+  /** `npm:<name>`, `git:<url or path>`, `tarball:<pattern>`, `debian:<source package>:<index>`, `deb:<name>` */
   readonly key: string
   readonly kind: TargetKind
   readonly name: string

@@ -47,7 +47,10 @@ export function markdownSummary(events: readonly WatchEvent[], responses: readon
 const releaseQuery = (e: WatchEvent): RespondQuery | undefined => {
   const [kind, ...rest] = e.target.split(':')
   const name = rest.join(':')
-  return kind === 'npm' || kind === 'deb' ? { kind: 'release', ecosystem: kind, name, versions: [e.version] } : undefined
+  if (kind === 'npm' || kind === 'deb') return { kind: 'release', ecosystem: kind, name, versions: [e.version] }
+  // a Debian source package: the binary packages named like it (inventories list binary packages)
+  if (kind === 'debian') return { kind: 'release', ecosystem: 'deb', name: rest[0] ?? '', versions: [e.version] }
+  return undefined
 }
 
 export async function notifyPending(context: WatchContext, channels: Channels): Promise<number> {

@@ -111,6 +111,7 @@ export function pollLocations(target: Target, context: WatchContext): string[] {
   if (target.kind === 'npm') return [loadRegistryConfig(context.cwd, context.env, target.options.registry).registryFor(target.name)]
   if (target.kind === 'git') return [target.name]
   if (target.kind === 'tarball') return [target.options.listing ?? target.name]
+  if (target.kind === 'debian') return [target.options.index ?? '']
   return []
 }
 
@@ -124,7 +125,7 @@ export function jobLocations(target: Target, analysis: Analysis, context: WatchC
     // a remote repository is fetched again by every analysis that opens it
     locations.push(target.name)
     if (analysis === 'verify') locations.push(tarball)
-  } else if (target.kind === 'tarball') {
+  } else if (target.kind === 'tarball' || target.kind === 'debian') {
     locations.push(tarball)
     if (analysis === 'verify') locations.push(target.options.source)
   }

@@ -55,4 +55,17 @@ export function tarballTarget(spec: string, cwd: string, options: { source?: str
   return { key: `tarball:${pattern}`, kind: 'tarball', name: pattern, options: { source, ...(listing ? { listing } : {}) } }
 }
 
+const DEBIAN_NAME = /^[a-z0-9][a-z0-9+.-]+$/
+
+/** A Debian source package in the archive whose Sources index is given; `source` is its upstream repository, to verify against. */
+export function debianTarget(name: string, cwd: string, options: { index: string; source?: string }): TargetSpec {
+  if (!DEBIAN_NAME.test(name)) throw new StagelightError('E_USAGE', `not a Debian source package name: ${JSON.stringify(name)}`)
+  const index = /^https?:\/\//i.test(options.index) ? options.index : resolve(cwd, options.index.replace(/^file:\/\//, ''))
+  if (!/\/dists\/[^/]+\/(?:[^/]+\/)*source\/Sources(?:\.(?:xz|gz|bz2|zst))?$/.test(index)) {
+    throw new StagelightError('E_USAGE', `--index ${JSON.stringify(options.index)} is not a Sources index: expected …/dists/<suite>/<component>/source/Sources.xz`)
+  }
+  const source = options.source === undefined ? undefined : URL_LIKE.test(options.source) ? options.source : resolve(cwd, options.source)
+  return { key: `debian:${name}:${index}`, kind: 'debian', name, options: { index, ...(source ? { source } : {}) } }
+}
+
 export const debTarget = (name: string): TargetSpec => ({ key: `deb:${name}`, kind: 'deb', name, options: {} })

@@ -10,6 +10,7 @@ import { jobKey, type JobSpec, type Release, type Target } from './model.js'
 import { distTagMoves, pollNpm } from './poll/npm.js'
 import { pollGit } from './poll/git.js'
 import { pollTarballs } from './poll/tarballs.js'
+import { pollDebian, type IndexCache } from './poll/debian.js'
 import { describeError } from './jobs.js'
 import { pollLocations, throttle } from './ratelimit.js'
 
@@ -25,7 +26,7 @@ export interface RoundSummary {
   errors: { target: string; error: string }[]
 }
 
-async function newReleasesOf(target: Target, context: WatchContext, round: RoundSummary): Promise<Release[]> {
+async function newReleasesOf(target: Target, context: WatchContext, round: RoundSummary, indexes: IndexCache): Promise<Release[]> {
   const known = new Set((await context.store.releases(target.key)).map((r) => r.version))
   const firstPoll = target.polledAt === undefined
   if (target.kind === 'npm') {
@@ -37,8 +38,8 @@ async function newReleasesOf(target: Target, context: WatchContext, round: Round
     if (firstPoll) round.baselined++
     return firstPoll ? [] : fresh
   }
-  if (target.kind === 'git' || target.kind === 'tarball') {
-    const releases = target.kind === 'git' ? await pollGit(target, context, known) : await pollTarballs(target, context)
+  if (target.kind === 'git' || target.kind === 'tarball' || target.kind === 'debian') {
+    const releases = target.kind === 'git' ? await pollGit(target, context, known) : target.kind === 'tarball' ? await pollTarballs(target, context) : await pollDebian(target, context, indexes)
     const fresh = await context.store.addReleases(target.key, releases, firstPoll)
     await context.store.setTargetState(target.key, target.state)
     if (firstPoll) round.baselined++
@@ -52,13 +53,15 @@ export async function pollRound(context: WatchContext, sink: JobSink = async () 
   const inventories = await refreshInventories(context)
   round.inventoriesReread = inventories.reread
   for (const e of inventories.errors) round.errors.push({ target: `inventory:${e.key}`, error: e.error })
+  // a Sources index is read once per round, however many of its packages are watched
+  const indexes: IndexCache = new Map()
   for (const target of await context.store.targets()) {
     if (target.kind === 'deb') continue
     context.onProgress?.(`polling ${target.key}`)
     let fresh: Release[]
     try {
       await throttle(context, pollLocations(target, context))
-      fresh = await newReleasesOf(target, context, round)
+      fresh = await newReleasesOf(target, context, round, indexes)
     } catch (err) {
       round.errors.push({ target: target.key, error: describeError(err) })
       continue

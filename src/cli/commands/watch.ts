@@ -15,7 +15,7 @@ import { normaliseHost, parseRateLimit } from '../../watch/ratelimit.js'
 import { runWatch } from '../../watch/service.js'
 import { isPostgresUrl, redactUrl } from '../../watch/store/sql.js'
 import { WatchStore } from '../../watch/store/store.js'
-import { gitTarget, npmTarget, tarballTarget } from '../../watch/targets.js'
+import { debianTarget, gitTarget, npmTarget, tarballTarget } from '../../watch/targets.js'
 import { defaultCacheDir, resolveFrom } from '../common.js'
 import type { CliIO } from '../io.js'
 
@@ -110,7 +110,7 @@ function emailChannel(io: CliIO, flags: { emailTo: string[]; smtp?: string; emai
 }
 
 function addCommand(io: CliIO): Command {
-  const add = new Command('add').summary('watch an npm package, a git repository, release tarballs, or the dependencies of an inventory')
+  const add = new Command('add').summary('watch an npm package, a git repository, release tarballs, a Debian source package, or the dependencies of an inventory')
   add.addCommand(
     withStore(new Command('npm'))
       .summary('an npm package: new versions and dist-tag moves (registry and tokens from .npmrc)')
@@ -160,6 +160,32 @@ Examples:
       )
       .action(async (location: string, flags: StoreFlags & { source: string; listing?: string; file?: string }) => {
         const spec = tarballTarget(location, io.cwd, { source: flags.source, ...(flags.listing ? { listing: flags.listing } : {}), ...(flags.file ? { file: flags.file } : {}) })
+        await using(io, flags, async ({ store }) => {
+          const added = await store.addTarget(spec, 'manual')
+          io.stdout.write(`${added ? 'watching' : 'already watching'} ${spec.key}\n`)
+        })
+      }),
+  )
+  add.addCommand(
+    withStore(new Command('debian'))
+      .summary("a Debian source package: new versions in an archive's Sources index; each one's upstream tarball is scanned, and verified against --source")
+      .argument('<package>', 'the source package name (xz-utils, not liblzma5)')
+      .requiredOption('--index <url>', 'the Sources index to poll: <archive>/dists/<suite>/<component>/source/Sources.xz (a URL or a path)')
+      .option('--source <git>', "the upstream repository: each new version's .orig tarball is verified against the tag of its upstream version")
+      .addHelpText(
+        'after',
+        `
+The index is read on each round (once for every package watched in it). The first poll records the
+versions listed; a version that appears afterwards gets a scan of its upstream tarball (checked
+against the SHA-256 the index lists) and, with --source, a verify against the upstream tag.
+
+Examples:
+  $ stagelight watch add debian xz-utils --index https://deb.debian.org/debian/dists/sid/main/source/Sources.xz \\
+      --source https://github.com/tukaani-project/xz
+  $ stagelight watch add debian zlib --index http://mirror.internal/debian/dists/trixie/main/source/Sources.gz`,
+      )
+      .action(async (name: string, flags: StoreFlags & { index: string; source?: string }) => {
+        const spec = debianTarget(name, io.cwd, { index: flags.index, ...(flags.source ? { source: flags.source } : {}) })
         await using(io, flags, async ({ store }) => {
           const added = await store.addTarget(spec, 'manual')
           io.stdout.write(`${added ? 'watching' : 'already watching'} ${spec.key}\n`)
@@ -229,7 +255,7 @@ export function watchCommand(io: CliIO, setExit: (code: number) => void): Comman
 
   watch.addCommand(
     withStore(new Command('remove'))
-      .summary('stop watching a target (`npm:<name>`, `git:<url>`, `tarball:<pattern>`) or an inventory (`inventory:<name>`)')
+      .summary('stop watching a target (`npm:<name>`, `git:<url>`, `tarball:<pattern>`, `debian:<package>:<index>`) or an inventory (`inventory:<name>`)')
       .argument('<key>', 'as `watch list` shows it')
       .action(async (key: string, flags: StoreFlags) => {
         await using(io, flags, async ({ store }) => {

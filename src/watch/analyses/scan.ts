@@ -2,16 +2,16 @@
 import { scan } from '../../scan/scan.js'
 import type { AnalysisHandler } from './types.js'
 import { eventsOf } from './events.js'
-import { releaseTarball, releaseTarballLocation } from './verify.js'
+import { expectedSha256, releaseTarball, releaseTarballLocation, reportingMismatch } from './verify.js'
 
 export const scanAnalysis: AnalysisHandler = {
   name: 'scan',
-  applies: (target) => target.kind === 'npm' || target.kind === 'git' || target.kind === 'tarball',
+  applies: (target) => target.kind !== 'deb',
   async run(release, context) {
     const { target } = release
-    if (target.kind === 'tarball') {
+    if (target.kind === 'tarball' || target.kind === 'debian') {
       const location = releaseTarballLocation(release)
-      const report = await scan({ target: await releaseTarball(location, context), label: location, cwd: context.cwd, env: context.env, cacheDir: context.cacheDir })
+      const report = await scan({ target: await reportingMismatch(release, context, () => releaseTarball(location, context, expectedSha256(release))), label: location, cwd: context.cwd, env: context.env, cacheDir: context.cacheDir })
       return { report, events: eventsOf(report) }
     }
     const report = await scan({

@@ -4,8 +4,8 @@
  * next to a git repository's new tag, or a new release tarball found in a listing, against the
  * tag of its version.
  */
-import { createWriteStream } from 'node:fs'
-import { mkdir, rename, stat } from 'node:fs/promises'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -22,17 +22,58 @@ export const tarballLocation = (pattern: string, version: string, tag: string | 
 
 const MAX_TARBALL_BYTES = 1024 * 1024 * 1024
 
+/** The tarball served is not the one the index describes: a mirror or a man in the middle changed it. */
+export class TarballChecksumMismatch extends Error {
+  readonly location: string
+  constructor(location: string, actual: string, expected: string) {
+    super(`${location} has SHA-256 ${actual}, but the index lists ${expected}: the served file is not the released one`)
+    this.name = 'TarballChecksumMismatch'
+    this.location = location
+  }
+}
+
+/**
+ * Runs an analysis that reads the release tarball; a checksum mismatch becomes a critical event of
+ * the release (stored once, however many analyses meet it) and the job fails, to be retried in case
+ * the mirror is repaired.
+ */
+export async function reportingMismatch<T>(release: ReleaseUnderAnalysis, context: WatchContext, analysis: () => Promise<T>): Promise<T> {
+  try {
+    return await analysis()
+  } catch (err) {
+    if (err instanceof TarballChecksumMismatch) {
+      const { target, version } = release
+      await context.store.recordEvents(`${target.key}|${version}|checksum`, target.key, version, 'checksum', [
+        { severity: 'critical', ruleId: 'watch/tarball-checksum-mismatch', message: `the release tarball of ${target.name} ${version} is not the file its index lists`, evidence: err.message },
+      ])
+    }
+    throw err
+  }
+}
+
 /** Downloads under way in this process: scan and verify of one release share one download. */
 const downloading = new Map<string, Promise<string>>()
 
 /** The release tarball on disk: a local path as is, a URL downloaded into the cache. Not there yet → retry later. */
-export async function releaseTarball(location: string, context: WatchContext): Promise<string> {
+export async function releaseTarball(location: string, context: WatchContext, sha256?: string): Promise<string> {
   const key = `${context.cacheDir}\0${location}`
-  const pending = downloading.get(key)
-  if (pending) return pending
-  const download = fetchReleaseTarball(location, context).finally(() => downloading.delete(key))
-  downloading.set(key, download)
-  return download
+  let download = downloading.get(key)
+  if (!download) {
+    download = fetchReleaseTarball(location, context).finally(() => downloading.delete(key))
+    downloading.set(key, download)
+  }
+  const file = await download
+  if (sha256 !== undefined) {
+    const actual = createHash('sha256')
+    await pipeline(createReadStream(file), actual)
+    const digest = actual.digest('hex')
+    if (digest !== sha256.toLowerCase()) {
+      // a download is not kept: the next attempt fetches it again, in case the mirror was repaired
+      if (/^https?:\/\//i.test(location)) await rm(file, { force: true })
+      throw new TarballChecksumMismatch(location, digest, sha256)
+    }
+  }
+  return file
 }
 
 async function fetchReleaseTarball(location: string, context: WatchContext): Promise<string> {
@@ -68,21 +109,27 @@ async function artifactOf(release: ReleaseUnderAnalysis, context: WatchContext):
     const pkg = await resolvePackage({ name: target.name, selector: release.version }, { config, cacheDir: context.cacheDir })
     return fetchTarball(pkg, { config, cacheDir: context.cacheDir })
   }
-  return releaseTarball(releaseTarballLocation(release), context)
+  return releaseTarball(releaseTarballLocation(release), context, expectedSha256(release))
 }
 
-/** Where a git or tarball target's release tarball is: as found in the listing, else by the pattern. */
-export const releaseTarballLocation = (release: ReleaseUnderAnalysis): string =>
-  typeof release.facts.tarball === 'string' ? release.facts.tarball : tarballLocation(release.target.kind === 'tarball' ? release.target.name : (release.target.options.tarballs ?? ''), release.version, release.ref)
+/** Where a release's tarball is: as found in the listing or index, else by the pattern. */
+export const releaseTarballLocation = (release: ReleaseUnderAnalysis): string => {
+  if (typeof release.facts.tarball === 'string') return release.facts.tarball
+  if (release.target.kind === 'debian') throw new Error(`the Sources index lists no upstream tarball for ${release.target.name} ${release.version}`)
+  return tarballLocation(release.target.kind === 'tarball' ? release.target.name : (release.target.options.tarballs ?? ''), release.version, release.ref)
+}
+
+/** The SHA-256 an index gave for the release's tarball, if any. */
+export const expectedSha256 = (release: ReleaseUnderAnalysis): string | undefined => (typeof release.facts.sha256 === 'string' ? release.facts.sha256 : undefined)
 
 const sourceOf = (target: Target): string | undefined => (target.kind === 'git' ? target.name : target.options.source)
 
 export const verifyAnalysis: AnalysisHandler = {
   name: 'verify',
-  applies: (target) => (target.kind === 'npm' && target.options.source !== undefined) || (target.kind === 'git' && target.options.tarballs !== undefined) || (target.kind === 'tarball' && target.options.source !== undefined),
+  applies: (target) => (target.kind === 'npm' && target.options.source !== undefined) || (target.kind === 'git' && target.options.tarballs !== undefined) || ((target.kind === 'tarball' || target.kind === 'debian') && target.options.source !== undefined),
   async run(release, context) {
     const source = sourceOf(release.target)!
-    const artifact = await artifactOf(release, context)
+    const artifact = await reportingMismatch(release, context, () => artifactOf(release, context))
     const report = await verify({
       artifact,
       source,
