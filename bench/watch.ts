@@ -2,8 +2,9 @@
  * Benchmark of `stagelight watch`: jobs per second of each analysis on real npm releases (from the
  * registry) and on real git tags (a local repository), with 1, 2 and 4 jobs at once in the embedded
  * runner and 1, 2 and 4 `watch worker` processes on the PostgreSQL job engine; and `respond` over
- * 100 inventories against the raw SQL query that merely lists the holdings (its floor).
- * Ends with a sizing derived from these numbers.
+ * 100 inventories against the raw SQL query that merely lists the holdings (its floor); a poll
+ * of Debian's real Sources index against the system's xz merely unpacking it; the cost of a
+ * rate-limit check against a bare query on the same store. Ends with a sizing derived from these numbers.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -16,6 +17,7 @@ import { registerInventory } from '../src/watch/inventories.js'
 import { jobKey, type Analysis } from '../src/watch/model.js'
 import { drainJobs } from '../src/watch/queue/embedded.js'
 import { pollGit } from '../src/watch/poll/git.js'
+import { pollDebian } from '../src/watch/poll/debian.js'
 import { JobEngine } from '../src/watch/queue/engine.js'
 import { parseRespondQuery, respond } from '../src/watch/respond/respond.js'
 import { WatchStore } from '../src/watch/store/store.js'
@@ -213,6 +215,63 @@ async function respondFleet(): Promise<void> {
   await ctx.store.close()
 }
 
+/** Debian bookworm's real Sources index (downloaded once into the bench directory), polled for one package; the floor is `xz -dc` alone. */
+async function debianIndex(): Promise<void> {
+  const dir = join(root, 'watch-debian', 'debian', 'dists', 'bookworm', 'main', 'source')
+  const index = join(dir, 'Sources.xz')
+  const url = 'http://deb.debian.org/debian/dists/bookworm/main/source/Sources.xz'
+  if (!existsSync(index)) {
+    mkdirSync(dir, { recursive: true })
+    const started = now()
+    const response = await fetch(url).catch((err: Error) => ({ ok: false, status: err.message }) as const)
+    if (!response.ok || !('arrayBuffer' in response)) {
+      console.log(`\n  Debian Sources poll: skipped (${url}: ${response.status})`)
+      return
+    }
+    writeFileSync(index, Buffer.from(await response.arrayBuffer()))
+    log(`  downloaded ${url} in ${(now() - started).toFixed(1)} s`)
+  }
+  const ctx = { store: undefined as never, cwd: root, env: {}, cacheDir: join(root, 'watch-cache') }
+  const target = { key: 'debian:zlib', kind: 'debian' as const, name: 'zlib', options: { index }, state: {}, addedAt: '', polledAt: undefined, origins: [] }
+  const polls: number[] = []
+  const floor: number[] = []
+  let found = 0
+  for (let r = 0; r < (quick ? 2 : 5); r++) {
+    let t = now()
+    found = (await pollDebian(target, ctx)).length
+    polls.push(now() - t)
+    t = now()
+    execFileSync('sh', ['-c', `xz -dc "${index}" > /dev/null`])
+    floor.push(now() - t)
+  }
+  const stanzas = Number(execFileSync('sh', ['-c', `xz -dc "${index}" | grep -c '^Package:'`], { encoding: 'utf8' }).trim())
+  console.log(
+    `\n  Debian Sources poll (bookworm main, ${stanzas.toLocaleString('en')} source stanzas, read from a local copy): ${(median(polls) * 1000).toFixed(0)} ms median ` +
+      `(${found} version of zlib found); xz -dc alone ${(median(floor) * 1000).toFixed(0)} ms (×${(median(polls) / median(floor)).toFixed(1)}). One read serves every package watched in the index per round.`,
+  )
+}
+
+/** What a rate-limit check costs per request: one conditional upsert (and a clean-up delete) against a bare query on the same SQLite store. */
+async function rateLimitCost(): Promise<void> {
+  const dir = join(root, 'watch', 'ratelimit')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  const ctx = await context(join(dir, 'watch.sqlite'))
+  const n = quick ? 500 : 2000
+  const takes: number[] = []
+  const bare: number[] = []
+  for (let r = 0; r < 5; r++) {
+    let t = now()
+    for (let i = 0; i < n; i++) await ctx.store.takeRateToken(`host-${i % 50}.example`, { requests: 1_000_000, intervalMs: 60_000 }, Date.now())
+    takes.push((now() - t) / n)
+    t = now()
+    for (let i = 0; i < n; i++) await ctx.store.sql.all(`SELECT 1 AS one`)
+    bare.push((now() - t) / n)
+  }
+  console.log(`\n  rate-limit check (SQLite, WAL): ${(median(takes) * 1e6).toFixed(0)} µs per request granted; a bare SELECT ${(median(bare) * 1e6).toFixed(0)} µs (×${(median(takes) / median(bare)).toFixed(0)})`)
+  await ctx.store.close()
+}
+
 export async function benchWatch(): Promise<void> {
   console.log(`\nstagelight watch benchmark — ${cpus().length} cores, node ${process.version}`)
   mkdirSync(join(root, 'watch'), { recursive: true })
@@ -224,6 +283,8 @@ export async function benchWatch(): Promise<void> {
   }
   await engine()
   await respondFleet()
+  await debianIndex()
+  await rateLimitCost()
   const scan = perWorker.get('scan')
   const signals = perWorker.get('signals')
   if (scan && signals) {
