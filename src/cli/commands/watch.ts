@@ -180,9 +180,9 @@ versions listed; a version that appears afterwards gets a scan of its upstream t
 against the SHA-256 the index lists) and, with --source, a verify against the upstream tag.
 
 Examples:
-  $ stagelight watch add debian xz-utils --index https://deb.debian.org/debian/dists/sid/main/source/Sources.xz \\
-      --source https://github.com/tukaani-project/xz
-  $ stagelight watch add debian zlib --index http://mirror.internal/debian/dists/trixie/main/source/Sources.gz`,
+  $ stagelight watch add debian zlib --index https://deb.debian.org/debian/dists/sid/main/source/Sources.xz \\
+      --source https://github.com/madler/zlib
+  $ stagelight watch add debian openssl --index http://mirror.internal/debian/dists/trixie/main/source/Sources.gz`,
       )
       .action(async (name: string, flags: StoreFlags & { index: string; source?: string }) => {
         const spec = debianTarget(name, io.cwd, { index: flags.index, ...(flags.source ? { source: flags.source } : {}) })
