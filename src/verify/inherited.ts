@@ -56,11 +56,19 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
   return source
 }
 
-/** Rule hits of generated configure scripts, turned into info where an m4 file holds their lines. */
-export function attributeToMacros(findings: readonly Finding[], isGeneratedConfigure: (path: string) => boolean, macros: MacroTexts): Finding[] {
+/** Token sets of texts by path, for `attributeToInputs`. */
+export const inputTexts = (texts: ReadonlyMap<string, string>): MacroTexts => new Map([...texts].map(([path, text]) => [path, tokensOf(text)]))
+
+/**
+ * Rule hits of generated files (a configure script, a Makefile.in), turned into info where an input
+ * the file was generated from (an m4 macro, the tag's Makefile.am) holds their lines: that input is
+ * where the code is written and where it is judged.
+ */
+export function attributeToInputs(findings: readonly Finding[], inputsOf: (path: string) => MacroTexts | undefined): Finding[] {
   return findings.map((f) => {
-    if (f.ruleId.startsWith('verify/') || !f.path || !isGeneratedConfigure(f.path)) return f
-    const from = inheritedFrom(f, macros)
-    return from ? { ...f, severity: 'info', message: `${f.message} (expanded from ${from}, which is judged on its own)` } : f
+    if (f.ruleId.startsWith('verify/') || !f.path) return f
+    const inputs = inputsOf(f.path)
+    const from = inputs && inheritedFrom(f, inputs)
+    return from ? { ...f, severity: 'info', message: `${f.message} (written in ${from}, which is judged on its own)` } : f
   })
 }

@@ -13,6 +13,10 @@ import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
 import { compareTrees, type ComparedTrees, type Difference } from './compare.js'
 import { changelogExplainer, changelogLine, type HistoryText } from './explain/changelog.js'
+import { configureOutputsExplainer } from './explain/configure-outputs.js'
+import { copiesExplainer } from './explain/copies.js'
+import { dependencyLinesExplainer } from './explain/dependency-lines.js'
+import { distEditsExplainer } from './explain/dist-edits.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
 import { templateExplainer } from './explain/template.js'
@@ -28,7 +32,7 @@ import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
 import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
-import { attributeToMacros, macroTexts } from './inherited.js'
+import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
 
 export interface VerifyOptions {
   readonly artifact: string
@@ -131,14 +135,18 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   let history: Promise<HistoryText> | undefined
   const explainers: Explainer[] = [
     ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
+    copiesExplainer(),
     vendoredExplainer(catalog),
     versionStampExplainer(version),
+    distEditsExplainer(version),
     changelogExplainer(() => (history ??= historyText(repo, commit))),
     translationsExplainer(),
     generatedExplainer(),
     releaseEditsExplainer(version),
     ruleGeneratedExplainer(),
     templateExplainer(),
+    configureOutputsExplainer(),
+    dependencyLinesExplainer(),
   ]
 
   const buildTexts = new Map<string, string>()
@@ -179,7 +187,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
   }
 
-  const generatedConfigure = new Set(explained.filter((e) => e.category === 'generated' && /(^|\/)configure$/.test(e.path)).map((e) => e.path))
+  const generated = explained.filter((e) => e.category === 'generated')
+  const generatedConfigure = new Set(generated.filter((e) => /(^|\/)configure$/.test(e.path)).map((e) => e.path))
   const shippedMacros = new Map<string, string>()
   if (generatedConfigure.size > 0) {
     for (const path of compared.artifactPaths) {
@@ -188,7 +197,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       if (text !== undefined) shippedMacros.set(path, text)
     }
   }
-  const attributed = generatedConfigure.size > 0 ? attributeToMacros(findings, (p) => generatedConfigure.has(p), await macroTexts(shippedMacros)) : findings
+  const macros = generatedConfigure.size > 0 ? await macroTexts(shippedMacros) : new Map()
+  // a generated Makefile.in holds its Makefile.am's rules: those are the tag's code
+  const makefileInputs = new Map<string, MacroTexts>()
+  for (const e of generated) {
+    const input = e.path.replace(/\.in$/, '.am')
+    const text = e.path.endsWith('.in') ? await view.sourceText(input) : undefined
+    if (text !== undefined) makefileInputs.set(e.path, inputTexts(new Map([[input, text]])))
+  }
+  const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
   findings.splice(0, findings.length, ...attributed)
   findings.sort(bySeverityDesc)
   // One verdict per file: a file with a finding that counts is reported, not also listed as explained.

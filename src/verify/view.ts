@@ -34,6 +34,8 @@ export function treeView(compared: ComparedTrees, source: SourceTree, repo: Repo
     artifactText: (path) => decode(compared.artifactEntries.get(path)?.content),
     artifactHas: (path) => compared.artifactPaths.has(path),
     sourceHas: (path) => source.entries.has(path),
+    sourcePaths: () => source.entries.keys(),
+    sourceEntry: (path) => source.entries.get(path),
     sourceBytes,
     sourceText: async (path) => decode(await sourceBytes(path)),
   }

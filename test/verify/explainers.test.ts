@@ -6,19 +6,9 @@ import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { detectGenerator } from '../../src/verify/explain/generators.js'
 import { versionStampExplainer } from '../../src/verify/explain/stamps.js'
 import { translationsExplainer } from '../../src/verify/explain/translations.js'
-import type { TreeView } from '../../src/verify/explain/types.js'
+import { memoryView } from '../helpers/tree-view.js'
 
-function view(artifact: Record<string, string | Buffer>, source: Record<string, string> = {}): TreeView {
-  const bytes = (v: string | Buffer | undefined) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v))
-  return {
-    artifactBytes: (p) => bytes(artifact[p]),
-    artifactText: (p) => (artifact[p] === undefined ? undefined : bytes(artifact[p])?.toString('utf8')),
-    artifactHas: (p) => p in artifact,
-    sourceHas: (p) => p in source,
-    sourceBytes: async (p) => bytes(source[p]),
-    sourceText: async (p) => source[p],
-  }
-}
+const view = memoryView
 
 const entry = (path: string, content: string | Buffer, mode = 0o644): TreeEntry => {
   const buf = Buffer.isBuffer(content) ? content : Buffer.from(content)

@@ -17,22 +17,12 @@ import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/rel
 import { docToolOf, fileRole } from '../../src/verify/explain/role.js'
 import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
 import { fillsTemplate, templateExplainer } from '../../src/verify/explain/template.js'
-import type { TreeView } from '../../src/verify/explain/types.js'
+import { memoryView } from '../helpers/tree-view.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
 import { vendoredExplainer } from '../../src/verify/explain/vendored.js'
 import { inheritedFrom } from '../../src/verify/inherited.js'
 
-function view(artifact: Record<string, string | Buffer>, source: Record<string, string> = {}): TreeView {
-  const bytes = (v: string | Buffer | undefined) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v))
-  return {
-    artifactBytes: (p) => bytes(artifact[p]),
-    artifactText: (p) => (artifact[p] === undefined ? undefined : bytes(artifact[p])?.toString('utf8')),
-    artifactHas: (p) => p in artifact,
-    sourceHas: (p) => p in source,
-    sourceBytes: async (p) => bytes(source[p]),
-    sourceText: async (p) => source[p],
-  }
-}
+const view = memoryView
 const entry = (path: string, content: string | Buffer, mode = 0o644): TreeEntry => {
   const buf = Buffer.isBuffer(content) ? content : Buffer.from(content)
   return { path, kind: 'file', mode, size: buf.length, content: buf, sha256: `sha-${path}-${buf.length}`, gitBlob: 'y' }

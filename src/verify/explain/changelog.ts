@@ -16,15 +16,23 @@ const HISTORY_SCRIPTS = ['Makefile.am', 'GNUmakefile', 'maint.mk', 'cfg.mk', 'Ma
 const CHANGELOG_NAME = /^(ChangeLog|CHANGELOG|Changelog|NEWS)$/
 const GIT_LOG_COMMAND = /\bgit\s+(?:--no-pager\s+)?log\b|gitlog-to-changelog|git2cl|git2news|gitlog2changelog|git-log2\w*/
 
-/** A dist-hook (or any rule of the top Makefile.am) that writes this file from git history. */
-function declaresHistoryRewrite(makefileAm: string, name: string): string | undefined {
+/** A dist-hook (or any rule of the top Makefile.am) that writes this file from git history, and the lines that may name what it pastes in. */
+function declaresHistoryRewrite(makefileAm: string, name: string): { command: string; around: string } | undefined {
   const lines = makefileAm.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? ''
-    if (GIT_LOG_COMMAND.test(line) && new RegExp(`\\b${name}\\b`).test(lines.slice(Math.max(0, i - 3), i + 4).join('\n'))) return line.trim()
+    if (GIT_LOG_COMMAND.test(line) && new RegExp(`\\b${name}\\b`).test(lines.slice(Math.max(0, i - 3), i + 4).join('\n'))) {
+      // the rule may paste a footer or a fix-up list in with `cat`, anywhere in its recipe
+      const pasting = lines.filter((l) => /^\s.*\bcat\b/.test(l))
+      return { command: line.trim(), around: [...lines.slice(Math.max(0, i - 6), i + 7), ...pasting].join('\n') }
+    }
   }
   return undefined
 }
+
+/** Files of the tag the rule pastes in (`cat $(top_srcdir)/build-aux/git-log-footer`): their lines are the tag's. */
+const FILE_WORD = /(?:\$[({](?:top_)?srcdir[)}]\/)?([\w.+-]+(?:\/[\w.+-]+)+|[\w+-]+\.[\w.+-]+)/g
+const filesNamed = (text: string, view: TreeView): string[] => [...new Set([...text.matchAll(FILE_WORD)].map((m) => m[1] ?? ''))].filter((p) => view.sourceHas(p))
 
 const HEADER = [
   /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]+)>$/, // gitlog-to-changelog
@@ -40,6 +48,11 @@ const MERGE_LINE = /^Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64})$/
 const DATE_LINE = /^(?:Author)?Date:\s+/
 /** `git log --stat`: ` src/foo.c | 12 ++++--` and ` 3 files changed, 10 insertions(+), 2 deletions(-)` */
 const DIFFSTAT_LINE = /^\S.* \| +(?:\d+ ?[+-]*|Bin \d+ -> \d+ bytes)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
+
+/** `    Klas Lindfors` or `    NIIBE Yutaka  <gniibe@fsij.org>` below an entry's header: a co-author, nothing that runs */
+const PERSON_LINE = /^\p{Lu}[\p{L}\p{M}'.-]*(?:\s+\p{L}[\p{L}\p{M}'.-]*){0,5}(?:\s+<[^<>\s]+@[^<>\s]+>)?$|^<?[\w.+-]+@[\w.-]+>?$/u
+/** at most this many neighbouring lines are joined to undo a rewrap */
+const REWRAP = 3
 
 /** A line as both the history and the ChangeLog are compared: trimmed, without a leading bullet. */
 export const changelogLine = (line: string): string => line.trim().replace(/^[*-]\s+/, '').replace(/\s+/g, ' ').trim()
@@ -66,6 +79,29 @@ function accountedFor(line: string, history: HistoryText): boolean {
   return false
 }
 
+/** Does joining the line with up to two neighbours give a line of the history (a message rewrapped at a width)? */
+function rewrapped(lines: readonly string[], i: number, known: (t: string) => boolean): boolean {
+  for (let start = Math.max(0, i - REWRAP + 1); start <= i; start++) {
+    for (let end = i; end < Math.min(lines.length, start + REWRAP); end++) {
+      if (end === start) continue
+      const window = lines.slice(start, end + 1)
+      if (window.some((l) => l.trim() === '')) continue
+      if (known(window.map((l) => l.trim()).join(' '))) return true
+    }
+  }
+  return false
+}
+
+/** Is the line among the person lines right below an entry's header? */
+function belowHeader(lines: readonly string[], i: number, isHeader: (t: string) => boolean): boolean {
+  for (let j = i - 1; j >= 0 && j >= i - 8; j--) {
+    const t = (lines[j] ?? '').trim()
+    if (isHeader(t)) return true
+    if (!PERSON_LINE.test(t)) return false
+  }
+  return false
+}
+
 /**
  * A ChangeLog that `make dist` writes from `git log`, as the project's Makefile.am declares:
  * explained when every line of it is found in the tag's history.
@@ -77,10 +113,12 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const name = basenameOf(difference.path)
       if (!difference.artifact || difference.artifact.kind !== 'file' || !CHANGELOG_NAME.test(name) || difference.status === 'mode-differs') return undefined
       let command: string | undefined
+      let around = ''
       for (const script of HISTORY_SCRIPTS) {
         const found = declaresHistoryRewrite((await view.sourceText(script)) ?? '', name)
         if (found) {
-          command = `${script}: \`${found}\``
+          command = `${script}: \`${found.command}\``
+          around = found.around
           break
         }
       }
@@ -90,10 +128,15 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       if (!command && !text.split('\n').some((l) => COMMIT_LINE.test(l.trim()) || HEADER.some((h) => h.test(l.trim())))) return undefined
       const log = await history()
       const tagged = new Set(((await view.sourceText(difference.path)) ?? '').split('\n').map(changelogLine))
-      const stray = text
-        .split('\n')
+      for (const pasted of filesNamed(around, view)) for (const l of ((await view.sourceText(pasted)) ?? '').split('\n')) tagged.add(changelogLine(l))
+      const lines = text.split('\n')
+      const known = (t: string): boolean => tagged.has(changelogLine(t)) || accountedFor(t, log)
+      const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))
+      const stray = lines
         .map((line, i) => ({ line: i + 1, text: line }))
-        .filter((l) => !tagged.has(changelogLine(l.text)) && !accountedFor(l.text, log) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !rewrapped(lines, l.line - 1, known))
+        .filter((l) => !(PERSON_LINE.test(l.text.trim()) && belowHeader(lines, l.line - 1, isHeader)))
       if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)
       if (!command) return undefined
       const finding: Finding = {

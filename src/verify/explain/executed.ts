@@ -20,7 +20,8 @@ const MAX_LINE_CHARS = 240
 /** Commands that run or read their operand as code (shell, interpreters, m4 and make inclusion). */
 const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|eval|exec|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
 /** a pipe or command substitution that ends in something that runs what it is fed */
-const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\(/
+// (`$(VERSION)` is a make variable, not a command substitution)
+const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\((?![A-Za-z_][A-Za-z0-9_]*\))/
 
 const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 

@@ -6,6 +6,9 @@ import { explained, type Explainer, type Judgement, type TreeView } from './type
 
 const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
 
+/** `a/b` → `a/b`, `a`, `` */
+const ancestors = (dir: string): string[] => (dir === '' ? [''] : [dir, ...ancestors(dirnameOf(dir))])
+
 const has = (view: TreeView, path: string): boolean => view.sourceHas(path) || view.artifactHas(path)
 
 /** The input a generator needs, which must exist for the generated file to be consistent with the source. */
@@ -13,8 +16,10 @@ function requiredInputs(path: string, info: GeneratorInfo): readonly string[][] 
   const dir = dirnameOf(path)
   switch (info.tool) {
     case 'autoconf':
+    case 'autoconf-macro':
     case 'aclocal':
-      return [AUTOCONF_INPUTS.map((n) => joinPath(dir, n))]
+      // `aclocal --output=m4/aclocal.m4` and friends write below the directory of configure.ac
+      return [ancestors(dir).flatMap((d) => AUTOCONF_INPUTS.map((n) => joinPath(d, n)))]
     case 'automake':
       return [[joinPath(dir, info.input ?? `${basenameOf(path).replace(/\.in$/, '')}.am`)]]
     case 'autoheader':
@@ -37,6 +42,7 @@ function requiredInputs(path: string, info: GeneratorInfo): readonly string[][] 
 
 const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   autoconf: 'generated',
+  'autoconf-macro': 'generated',
   automake: 'generated',
   aclocal: 'generated',
   autoheader: 'generated',
@@ -49,7 +55,7 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
 }
 
 /** Build logic that runs: these are scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex'])
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex'])
 
 /**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked

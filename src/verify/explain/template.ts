@@ -32,7 +32,9 @@ export function templateExplainer(): Explainer {
       const templatePath = `${difference.path}.in`
       const template = (await view.sourceText(templatePath)) ?? view.artifactText(templatePath)
       const text = view.artifactText(difference.path)
-      if (template === undefined || text === undefined || !fillsTemplate(template, text)) return undefined
+      if (template === undefined || text === undefined) return undefined
+      if (template === text) return explained(difference.path, 'generated', `written by configure from ${templatePath}, which has no placeholders: the same bytes`, true, false)
+      if (!fillsTemplate(template, text)) return undefined
       return explained(difference.path, 'generated', `written by configure from ${templatePath}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
     },
   }

@@ -1,6 +1,7 @@
 import type { Finding } from '../../model/finding.js'
 import type { Explained } from '../../model/report.js'
 import type { Difference } from '../compare.js'
+import type { TreeEntry } from '../../model/tree.js'
 
 /** The verdict of one explainer on one difference. */
 export type Judgement =
@@ -13,6 +14,10 @@ export interface TreeView {
   artifactBytes(path: string): Buffer | undefined
   artifactHas(path: string): boolean
   sourceHas(path: string): boolean
+  /** every path of the source tree */
+  sourcePaths(): Iterable<string>
+  /** the source tree's entry (kind, mode, link target, git blob id) */
+  sourceEntry(path: string): TreeEntry | undefined
   /** the source's bytes at the tag */
   sourceBytes(path: string): Promise<Buffer | undefined>
   sourceText(path: string): Promise<string | undefined>

