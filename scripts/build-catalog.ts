@@ -1,8 +1,10 @@
 // Converts the autotools catalog (JSON Lines, see ../shared/data/README.md) into the compact file
 // stagelight ships, data/autotools-catalog.bin.gz. Run after `npm run build`:
 //
-//   node dist/scripts/build-catalog.js [input.jsonl] [output]
+//   node dist/scripts/build-catalog.js [--out output] [input.jsonl ...]
 //
+// The inputs default to ../shared/data/autotools-catalog.jsonl and data/catalog-extra.jsonl (files
+// of other tools' histories, made with scripts/catalog-from-git.ts); entries are kept in that order.
 // The output is decoded again and compared with the input before it is written.
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
@@ -75,13 +77,22 @@ async function readJsonl(path: string): Promise<{ records: CatalogRecord[]; sha2
 
 async function main(argv: readonly string[]): Promise<void> {
   const root = repoRoot()
-  const input = resolve(argv[0] ?? join(root, '..', 'shared', 'data', 'autotools-catalog.jsonl'))
-  const output = resolve(argv[1] ?? join(root, 'data', 'autotools-catalog.bin.gz'))
-  if (!existsSync(input)) throw new Error(`${input}: no such file`)
+  const out = argv.indexOf('--out')
+  const output = resolve(out >= 0 ? (argv[out + 1] ?? '') : join(root, 'data', 'autotools-catalog.bin.gz'))
+  const named = argv.filter((_, i) => out < 0 || (i !== out && i !== out + 1))
+  const inputs = (named.length > 0 ? named : [join(root, '..', 'shared', 'data', 'autotools-catalog.jsonl'), join(root, 'data', 'catalog-extra.jsonl')]).map((p) => resolve(p))
+  for (const input of inputs) if (!existsSync(input)) throw new Error(`${input}: no such file`)
 
   const started = Date.now()
-  const { records, sha256 } = await readJsonl(input)
-  const encoded = encodeCatalog(records, { file: basename(input), sha256, entries: records.length })
+  const records: CatalogRecord[] = []
+  const hashes: string[] = []
+  for (const input of inputs) {
+    const read = await readJsonl(input)
+    records.push(...read.records)
+    hashes.push(read.sha256)
+  }
+  const input = inputs.map((p) => basename(p)).join(' + ')
+  const encoded = encodeCatalog(records, { file: input, sha256: hashes.join(' + '), entries: records.length })
 
   const { entries } = decodeCatalog(encoded)
   if (entries.length !== records.length) throw new Error(`round trip lost entries: ${records.length} in, ${entries.length} out`)

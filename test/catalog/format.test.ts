@@ -83,9 +83,10 @@ describe('the shipped catalog', () => {
   describe.skipIf(!existsSync(catalogJsonl))('against its source data', () => {
     let lines: string[]
     beforeAll(async () => {
-      const raw = await readFile(catalogJsonl)
-      lines = raw.toString('utf8').trimEnd().split('\n')
-      expect(header.input?.['sha256']).toBe(createHash('sha256').update(raw).digest('hex'))
+      // the shipped file is the shared catalog followed by the extra tools' histories kept in data/
+      const raws = await Promise.all([catalogJsonl, join(repoRoot, 'data', 'catalog-extra.jsonl')].map((p) => readFile(p)))
+      lines = raws.flatMap((raw) => raw.toString('utf8').trimEnd().split('\n'))
+      expect(header.input?.['sha256']).toBe(raws.map((raw) => createHash('sha256').update(raw).digest('hex')).join(' + '))
     })
 
     it('keeps every entry in order, spot-checked field by field', () => {
@@ -149,15 +150,21 @@ describe.skipIf(!existsSync(builtScript))('scripts/build-catalog', () => {
         })
       await writeFile(input, `${line({})}\n${line({ sha256: '3'.repeat(64), serial: null, first_seen: null, first_release: 'v2' })}\n`)
       const output = join(dir, 'out.bin.gz')
-      await run(process.execPath, [builtScript, input, output])
+      await run(process.execPath, [builtScript, '--out', output, input])
       const { entries } = decodeCatalog(await readFile(output))
       expect(entries.map((e) => [e.sha256[0], e.serial, e.firstSeen, e.firstRelease])).toEqual([
         ['1', '1', '2020-01-01T00:00:00Z', undefined],
         ['3', undefined, undefined, 'v2'],
       ])
 
+      // several inputs are kept in the order given
+      const second = join(dir, 'second.jsonl')
+      await writeFile(second, `${line({ sha256: '4'.repeat(64), basename: 'y.make', path: 'y.make' })}\n`)
+      await run(process.execPath, [builtScript, '--out', output, input, second])
+      expect(decodeCatalog(await readFile(output)).entries.map((e) => e.sha256[0])).toEqual(['1', '3', '4'])
+
       await writeFile(input, `${line({})}\n${line({ size: 'big' as unknown as number })}\n`)
-      const failed = await run(process.execPath, [builtScript, input, join(dir, 'bad.bin.gz')]).then(
+      const failed = await run(process.execPath, [builtScript, '--out', join(dir, 'bad.bin.gz'), input]).then(
         () => undefined,
         (err: { code: number; stderr: string }) => err,
       )

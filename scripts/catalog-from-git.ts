@@ -1,0 +1,56 @@
+// Lists every version of chosen files in a git repository's whole history as catalog records
+// (JSON Lines, the format of ../shared/data/autotools-catalog.jsonl), for tools whose installed
+// files release tarballs carry but the main catalog does not cover (gtk-doc's gtkdocize, …).
+// Facts only — hashes, serials, dates — never the files' content. Run after `npm run build`:
+//
+//   node dist/scripts/catalog-from-git.js <git-dir> <project> <owner/name> <basename-regex> >> data/catalog-extra.jsonl
+//
+// Reads the repository with plain `git` plumbing (log, cat-file); runs nothing from it.
+import { execFileSync } from 'node:child_process'
+import { posix } from 'node:path'
+import { gitBlobId } from '../src/sources/archive/hash.js'
+import { fingerprint } from '../src/verify/catalog/fingerprint.js'
+
+function git(gitDir: string, args: readonly string[]): Buffer {
+  return execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 30, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
+}
+
+function main(argv: readonly string[]): void {
+  const [gitDir, project, repository, pattern] = argv
+  if (!gitDir || !project || !repository || !pattern) throw new Error('usage: catalog-from-git <git-dir> <project> <owner/name> <basename-regex>')
+  const wanted = new RegExp(pattern)
+  // oldest first, so the first time a content is seen is its first commit
+  const log = git(gitDir, ['log', '--all', '--reverse', '--diff-filter=AMR', '--format=@%H %cI', '--name-only']).toString('utf8')
+  const seen = new Set<string>()
+  let commit = ''
+  let date = ''
+  for (const line of log.split('\n')) {
+    if (line.startsWith('@')) {
+      ;[commit, date] = line.slice(1).split(' ') as [string, string]
+      continue
+    }
+    if (line === '' || !wanted.test(posix.basename(line))) continue
+    let bytes: Buffer
+    try {
+      bytes = git(gitDir, ['cat-file', 'blob', `${commit}:${line}`])
+    } catch {
+      continue
+    }
+    const basename = posix.basename(line)
+    const f = fingerprint(basename, bytes)
+    const key = `${line}\0${f.sha256}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const firstRelease = git(gitDir, ['tag', '--contains', commit, '--sort=creatordate']).toString('utf8').split('\n')[0] || null
+    process.stdout.write(
+      `${JSON.stringify({ basename, path: line, project, source: `git:${repository}`, sha256: f.sha256, git_blob: gitBlobId(bytes), size: f.size, serial: f.serial ?? null, stamp: f.stamp ?? null, first_seen: new Date(date).toISOString().replace('.000', ''), first_commit: commit.slice(0, 12), first_release: firstRelease, sha256_loose: f.looseSha256 })}\n`,
+    )
+  }
+}
+
+try {
+  main(process.argv.slice(2))
+} catch (err) {
+  console.error(`catalog-from-git: ${err instanceof Error ? err.message : String(err)}`)
+  process.exitCode = 1
+}
