@@ -10,7 +10,7 @@ import { jobKey, type JobSpec, type Release, type Target } from './model.js'
 import { distTagMoves, pollNpm } from './poll/npm.js'
 import { pollGit } from './poll/git.js'
 import { pollTarballs } from './poll/tarballs.js'
-import { pollDebian, type IndexCache } from './poll/debian.js'
+import { indexCache, pollDebian, type IndexCache } from './poll/debian.js'
 import { describeError } from './jobs.js'
 import { pollLocations, throttle } from './ratelimit.js'
 
@@ -54,8 +54,9 @@ export async function pollRound(context: WatchContext, sink: JobSink = async () 
   round.inventoriesReread = inventories.reread
   for (const e of inventories.errors) round.errors.push({ target: `inventory:${e.key}`, error: e.error })
   // a Sources index is read once per round, however many of its packages are watched
-  const indexes: IndexCache = new Map()
-  for (const target of await context.store.targets()) {
+  const targets = await context.store.targets()
+  const indexes = indexCache(targets)
+  for (const target of targets) {
     if (target.kind === 'deb') continue
     context.onProgress?.(`polling ${target.key}`)
     let fresh: Release[]

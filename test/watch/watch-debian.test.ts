@@ -124,6 +124,14 @@ describe('the Sources index', () => {
     expect(parsed.get('zlib')![0]!.files.get('zlib_1.3.dfsg.orig.tar.gz')).toBe('1'.repeat(64))
     expect(upstreamTarball(parsed.get('base-files')![0]!)).toBe('base-files_13.8.tar.xz') // a native package
   })
+
+  it('reads only the packages asked for the same as a full read does', () => {
+    const text = readFileSync(join(archive, 'dists', 'stable', 'main', 'source', 'Sources'), 'utf8')
+    const full = parseSources(text)
+    expect([...full.keys()].sort()).toEqual(['gadget', 'widget'])
+    expect(parseSources(text, new Set(['widget', 'absent']))).toEqual(new Map([['widget', full.get('widget')]]))
+    expect(parseSources(text, new Set(['gadget']))).toEqual(new Map([['gadget', full.get('gadget')]]))
+  })
 })
 
 describe('watch a Debian source package', () => {

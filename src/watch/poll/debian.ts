@@ -39,37 +39,59 @@ export function archiveRoot(index: string): string {
   return index.slice(0, at + 1)
 }
 
-/** Reads the stanzas of a Sources index: Package, Version, Directory and the Checksums-Sha256 list (a continuation field). */
-export function parseSources(text: string): Map<string, SourceEntry[]> {
-  const packages = new Map<string, SourceEntry[]>()
-  for (const stanza of text.split(/\r?\n(?:[ \t]*\r?\n)+/)) {
-    let name: string | undefined
-    let version: string | undefined
-    let directory: string | undefined
-    const files = new Map<string, string>()
-    let field = ''
-    for (const line of stanza.split(/\r?\n/)) {
-      if (line === '' || line.startsWith('#')) continue
-      if (line[0] === ' ' || line[0] === '\t') {
-        if (field === 'checksums-sha256') {
-          const [sha, , file] = line.trim().split(/\s+/)
-          if (sha && file && /^[0-9a-f]{64}$/i.test(sha) && !file.includes('/')) files.set(file, sha.toLowerCase())
-        }
-        continue
+/** One stanza's Package, Version, Directory and Checksums-Sha256 list (a continuation field). */
+function parseStanza(stanza: string): { name: string; entry: SourceEntry } | undefined {
+  let name: string | undefined
+  let version: string | undefined
+  let directory: string | undefined
+  const files = new Map<string, string>()
+  let field = ''
+  for (const line of stanza.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue
+    if (line[0] === ' ' || line[0] === '\t') {
+      if (field === 'checksums-sha256') {
+        const [sha, , file] = line.trim().split(/\s+/)
+        if (sha && file && /^[0-9a-f]{64}$/i.test(sha) && !file.includes('/')) files.set(file, sha.toLowerCase())
       }
-      const colon = line.indexOf(':')
-      if (colon <= 0) continue
-      field = line.slice(0, colon).toLowerCase()
-      const value = line.slice(colon + 1).trim()
-      if (field === 'package') name = value
-      else if (field === 'version') version = value
-      else if (field === 'directory') directory = value
+      continue
     }
-    // a Directory that leaves the pool would make a download reach elsewhere on the host
-    if (!name || !version || !directory || directory.split('/').includes('..') || directory.startsWith('/')) continue
-    const list = packages.get(name) ?? []
-    list.push({ version, directory, files })
-    packages.set(name, list)
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    field = line.slice(0, colon).toLowerCase()
+    const value = line.slice(colon + 1).trim()
+    if (field === 'package') name = value
+    else if (field === 'version') version = value
+    else if (field === 'directory') directory = value
+  }
+  // a Directory that leaves the pool would make a download reach elsewhere on the host
+  if (!name || !version || !directory || directory.split('/').includes('..') || directory.startsWith('/')) return undefined
+  return { name, entry: { version, directory, files } }
+}
+
+/**
+ * Reads the stanzas of a Sources index; with `wanted`, only those of these packages (an index has
+ * tens of thousands: a stanza is parsed only when its Package line names a wanted one).
+ */
+export function parseSources(text: string, wanted?: ReadonlySet<string>): Map<string, SourceEntry[]> {
+  const packages = new Map<string, SourceEntry[]>()
+  const add = (parsed: { name: string; entry: SourceEntry } | undefined): void => {
+    if (!parsed || (wanted && !wanted.has(parsed.name))) return
+    const list = packages.get(parsed.name) ?? []
+    list.push(parsed.entry)
+    packages.set(parsed.name, list)
+  }
+  if (!wanted) {
+    for (const stanza of text.split(/\r?\n(?:[ \t]*\r?\n)+/)) add(parseStanza(stanza))
+    return packages
+  }
+  // Package is the first field of a Sources stanza; each one found is checked by name before anything else is read
+  for (let at = text.startsWith('Package:') ? 0 : text.indexOf('\nPackage:'); at !== -1; at = text.indexOf('\nPackage:', at + 1)) {
+    const start = text[at] === '\n' ? at + 1 : at
+    const lineEnd = text.indexOf('\n', start)
+    const name = text.slice(start + 'Package:'.length, lineEnd === -1 ? undefined : lineEnd).trim()
+    if (!wanted.has(name)) continue
+    const end = text.slice(start).search(/\r?\n[ \t]*\r?\n/)
+    add(parseStanza(end === -1 ? text.slice(start) : text.slice(start, start + end)))
   }
   return packages
 }
@@ -80,10 +102,20 @@ export function upstreamTarball(entry: SourceEntry): string | undefined {
   return names.find((n) => /\.orig\.tar\.[a-z0-9]+$/i.test(n)) ?? names.find((n) => /\.tar\.[a-z0-9]+$/i.test(n) && !/\.debian\.tar\./i.test(n))
 }
 
-/** The indexes read in one round, by location. */
-export type IndexCache = Map<string, Promise<Map<string, SourceEntry[]>>>
+/** One round's reads of Sources indexes: the packages watched in each, and each index read once. */
+export interface IndexCache {
+  readonly wanted: ReadonlyMap<string, ReadonlySet<string>>
+  readonly read: Map<string, Promise<Map<string, SourceEntry[]>>>
+}
 
-async function readIndex(location: string, context: WatchContext): Promise<Map<string, SourceEntry[]>> {
+/** The cache for a round that polls these targets. */
+export function indexCache(targets: readonly Target[]): IndexCache {
+  const wanted = new Map<string, Set<string>>()
+  for (const t of targets) if (t.kind === 'debian' && t.options.index) wanted.set(t.options.index, (wanted.get(t.options.index) ?? new Set()).add(t.name))
+  return { wanted, read: new Map() }
+}
+
+async function readIndex(location: string, wanted: ReadonlySet<string>, context: WatchContext): Promise<Map<string, SourceEntry[]>> {
   let body: AsyncIterable<Buffer>
   if (isUrl(location)) {
     let response: Response
@@ -105,16 +137,16 @@ async function readIndex(location: string, context: WatchContext): Promise<Map<s
     if (size > MAX_INDEX_BYTES) throw new Error(`the Sources index ${location} is larger than ${MAX_INDEX_BYTES} bytes unpacked`)
     chunks.push(chunk)
   }
-  return parseSources(Buffer.concat(chunks).toString('utf8'))
+  return parseSources(Buffer.concat(chunks).toString('utf8'), wanted)
 }
 
 /** Every version of the package the index lists, oldest first, each with the URL (or path) of its upstream tarball. */
-export async function pollDebian(target: Target, context: WatchContext, round: IndexCache = new Map()): Promise<Release[]> {
+export async function pollDebian(target: Target, context: WatchContext, round: IndexCache = indexCache([target])): Promise<Release[]> {
   const index = target.options.index ?? ''
-  let packages = round.get(index)
+  let packages = round.read.get(index)
   if (!packages) {
-    packages = readIndex(index, context)
-    round.set(index, packages)
+    packages = readIndex(index, new Set([...(round.wanted.get(index) ?? []), target.name]), context)
+    round.read.set(index, packages)
   }
   const root = archiveRoot(index)
   const entries = (await packages).get(target.name) ?? []
