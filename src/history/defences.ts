@@ -30,13 +30,22 @@ const HARDENING = /-fstack-protector[\w-]*|_FORTIFY_SOURCE|-fstack-clash-protect
 const DISABLING = /-fno-stack-protector|-U_FORTIFY_SOURCE|_FORTIFY_SOURCE=0|-fno-sanitize=[\w,-]+|-no-pie\b|-fno-PIE|-Wl,-z,(?:norelro|lazy|execstack)/g
 const SANDBOX_WORD = /landlock|seccomp|pledge|unveil|capsicum|cap_rights_limit|cap_enter|sandbox/i
 /** a line no C compiler accepts, inside a source snippet of a feature check */
-const BREAKER = /^\s*[.,`@$]\s*$|^\s*#\s*error\b/
+const BREAKER = /^\s*[.,`@$]\s*$/
+/**
+ * `#error` fails a check on purpose where it sits under a preprocessor conditional
+ * (`#ifdef OPENSSL_NO_EC` / `# error`): that is how a check tests for a feature. Only an
+ * unconditional one, in a snippet without any conditional, always fails.
+ */
+const ERROR_LINE = /^\s*#\s*error\b/
+const CONDITIONAL = /^\s*#\s*(?:if|ifdef|ifndef|elif|else|endif)\b/
 const COMPILE_CHECK = /check_c_source_compiles|check_cxx_source_compiles|check_c_source_runs|AC_(?:COMPILE|LINK|RUN)_IFELSE|AC_LANG_(?:SOURCE|PROGRAM)|cc\.(?:compiles|links|run)\s*\(|try_compile|#\s*include\s*</
 const ON = /^(?:on|yes|true|enabled?|auto|1)$/i
 const OFF = /^(?:off|no|false|disabled?|none|0)$/i
 // a test run: the usual runners, a package script whose name says test or check (`npm run test-node:unit`,
-// a reusable workflow's `npm-script: test-browser`), or a make/ninja target
-export const TEST_RUN = /\b(make\s+(?:-\S+\s+)*(?:check|test|distcheck)|ctest|meson\s+test|ninja\s+(?:-\S+\s+)*test|(?:npm|yarn|pnpm)\s+(?:run\s+|start\s+)?[\w:.-]*\b(?:test|check)|npm\s+t\b|pytest|tox|nox|cargo\s+(?:test|nextest)|go\s+test|mvn\s+(?:\S+\s+)*(?:test|verify)|gradle\w*\s+(?:\S+\s+)*(?:test|check)|\.\/test\S*|run[-_]tests?\S*|[\w-]*script:\s*['"]?[\w:.-]*\b(?:test|check))/
+// a reusable workflow's `npm-script: test-browser`), a make/ninja target, or a test program run by its
+// path (`out\%CONFIGURATION%\snappy-unittest`, `./build/tests/foo_test --all`; not a report file such as
+// `build/test-results.xml`). Also handed to `git grep -P`: PCRE syntax only (fixed-length lookbehinds).
+export const TEST_RUN = /(?<![\w/\\.%$-])[\w%$.{}-]*(?:[\\/][\w%$.{}-]+)*[\\/][\w.%$-]*test[\w.-]*(?<!\.xml|\.json|\.log|\.txt|\.md|\.html|\.yml|\.yaml|\.out)(?=\s|$|['";&|)])|\b(make\s+(?:-\S+\s+)*(?:check|test|distcheck)|ctest|meson\s+test|ninja\s+(?:-\S+\s+)*test|(?:npm|yarn|pnpm)\s+(?:run\s+|start\s+)?[\w:.-]*\b(?:test|check)|npm\s+t\b|pytest|tox|nox|cargo\s+(?:test|nextest)|go\s+test|mvn\s+(?:\S+\s+)*(?:test|verify)|gradle\w*\s+(?:\S+\s+)*(?:test|check)|\.\/test\S*|run[-_]tests?\S*|[\w-]*script:\s*['"]?[\w:.-]*\b(?:test|check))/
 const TEST_OFF = /--disable-(?:tests?|check|fuzz\w*)\b|-D\w*(?:TEST|FUZZ)\w*=(?:OFF|0|NO|FALSE)\b|\bSKIP_TESTS?\s*[=:]\s*(?:1|true|yes)|^\s*if:\s*(?:false|\$\{\{\s*false\s*\}\})\s*$/i
 const PUBLISH = /\bnpm\s+publish\b|\byarn\s+(?:npm\s+)?publish\b|\bpnpm\s+publish\b|chrome-webstore-upload|web-ext\s+sign|mozilla\/addons|addons\.mozilla\.org|\btwine\s+upload\b|gh-action-pypi-publish|\bcargo\s+publish\b|\bgh\s+release\s+create\b|action-gh-release|goreleaser|vsce\s+publish|ovsx\s+publish|gem\s+push|\bpoetry\s+publish\b/
 const EMAIL_OR_URL = /[\w.+-]+@[\w-]+\.[\w.-]+|https?:\/\/[^\s"'<>)]+/g
@@ -138,7 +147,8 @@ export function judgeCommit(files: readonly FileDiff[]): Judgement[] {
     for (const hunk of file.hunks) {
       if (!hunk.some((l) => COMPILE_CHECK.test(l))) continue
       if (!hunk.some((l) => l.startsWith(' '))) continue // a check that arrives broken weakens nothing that was there
-      const breakers = hunk.filter((l) => l.startsWith('+') && BREAKER.test(l.slice(1)) && !file.removed.includes(l.slice(1)))
+      const conditional = hunk.some((l) => !l.startsWith('-') && CONDITIONAL.test(l.slice(1)))
+      const breakers = hunk.filter((l) => l.startsWith('+') && (BREAKER.test(l.slice(1)) || (!conditional && ERROR_LINE.test(l.slice(1)))) && !file.removed.includes(l.slice(1)))
       if (breakers.length) {
         const sandbox = hunk.some((l) => SANDBOX_WORD.test(l))
         out.push({ path: file.path, kind: 'feature-check-broken', detail: `a line that cannot compile was added inside a feature check, so the check always fails${sandbox ? ' and the sandbox it detects is never built' : ''}`, evidence: hunk.slice(0, 14).map((l) => l.slice(0, 200)) })

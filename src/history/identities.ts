@@ -5,7 +5,13 @@
  */
 const GENERIC = /^(root|admin|administrator|unknown|user|nobody|none|github|gitlab|git|build|builder|ci|bot|automation|release|test|tester|dev|developer|maintainer|github action[s]?|dependabot.*|renovate.*|.*\[bot\])$/i
 
-export const rawKey = (name: string, email: string): string => (email.trim() !== '' ? email.trim().toLowerCase() : `name:${name.trim().toLowerCase()}`)
+/**
+ * git-svn writes an author without an authors file as `<user@domain@repository-uuid>`: the same
+ * person as `user@domain` once the project is on git, so the repository suffix is dropped.
+ */
+const GIT_SVN_SUFFIX = /^([^@\s]+@[^@\s]+)@[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+export const rawKey = (name: string, email: string): string => (email.trim() !== '' ? email.trim().toLowerCase().replace(GIT_SVN_SUFFIX, '$1') : `name:${name.trim().toLowerCase()}`)
 
 const normalName = (name: string): string | undefined => {
   const n = name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()

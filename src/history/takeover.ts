@@ -45,6 +45,24 @@ const capAt = (s: Severity | undefined, cap: Severity): Severity | undefined => 
   return s === undefined ? undefined : order.indexOf(s) > order.indexOf(cap) ? cap : s
 }
 
+/** Mail providers and forge addresses anyone can have: they say nothing about an employer. */
+const OPEN_MAIL = /^(?:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|aol|icloud|me|mac|protonmail|proton|pm|gmx|web|mail|email|yandex|qq|163|126|yeah|sina|sohu|aliyun|foxmail|fastmail|fastmail\.fm|zoho|tutanota|tuta|posteo|mailbox|hey|duck|seznam|naver|hanmail|daum|rediffmail|free|orange|wanadoo|laposte|sfr|t-online|libero|virgilio|rambler|inbox|ukr|bk|list|op|interia|o2|wp|onet|comcast|verizon|att|sbcglobal|bigpond|optusnet|shaw|rogers|btinternet|ntlworld|blueyonder|gmx\.net)\.[a-z.]+$|(?:^|\.)(?:users\.noreply\.github\.com|noreply\.github\.com|users\.sourceforge\.net|users\.noreply\.gitlab\.com|github\.com|gitlab\.com|invalid|localhost|localdomain|local|test|example|example\.com|example\.org|example\.net|\(none\))$/
+
+/**
+ * The organisation an address belongs to: its registrable domain (`us.ibm.com` → `ibm.com`,
+ * `dev.example.co.uk` → `example.co.uk`), or undefined for an open mail provider or a forge address.
+ */
+export function organisationOf(email: string): string | undefined {
+  const domain = email.toLowerCase().split('@')[1]?.replace(/[>\s]+$/, '')
+  if (!domain || !domain.includes('.') || OPEN_MAIL.test(domain)) return undefined
+  const labels = domain.split('.')
+  const tld = labels[labels.length - 1] ?? ''
+  const second = labels[labels.length - 2] ?? ''
+  const keep = tld.length === 2 && /^(?:co|com|ac|edu|gov|net|org|or|ne|go)$/.test(second) ? 3 : 2
+  const org = labels.slice(-keep).join('.')
+  return OPEN_MAIL.test(org) ? undefined : org
+}
+
 /**
  * Separates a takeover from a succession. For every identity that arrived after the founding
  * period and gained the power to change the default branch or ship a release, it reads the
@@ -150,6 +168,16 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
       score += 1
       signals.push('holds that power alone')
     } else context.push(`power shared with ${sharers.slice(0, 4).map(x.nameOf).join(', ')}${sharers.length > 4 ? ` and ${sharers.length - 4} more` : ''}`)
+    // power that passes within an organisation whose people already held it (a company's or a
+    // university's project changing hands between colleagues): vouched for by that organisation.
+    // Two colleagues at least, so that one person's own domain cannot vouch for a newcomer.
+    const organisations = new Set(emails.map(organisationOf).filter((o): o is string => o !== undefined))
+    const colleagues = others.filter((o) => {
+      const t = powerOf.get(o)
+      return t !== undefined && t < P && x.emailsOf(o).some((e) => { const org = organisationOf(e); return org !== undefined && organisations.has(org) })
+    })
+    const withinOrganisation = colleagues.length >= 2
+    if (withinOrganisation) context.push(`power passed within ${[...organisations].join(', ')}, whose people held it before (${colleagues.slice(0, 3).map(x.nameOf).join(', ')}${colleagues.length > 3 ? ` and ${colleagues.length - 3} more` : ''})`)
     // the first acts of power
     // (CI and release scripts are every maintainer's daily work: only the acts that change what users get or whom they trust)
     const actKinds: EventKind[] = ['build', 'dependency-added', 'security-policy', 'urls', 'publish-workflow']
@@ -183,8 +211,9 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     if (weakened.length === 0) {
       // a committee or a group fork: no escalation (the rise stays in the summary with its context)
       if (sharers.length >= 2) severity = undefined
-      // power shared with another maintainer, an incumbent who keeps working, or a succession that held
-      else if (sharers.length === 1 || healthyIncumbent || held) severity = capAt(severity, 'medium')
+      // power shared with another maintainer, an incumbent who keeps working, a succession that held,
+      // or power passed between colleagues of the organisation that held it
+      else if (sharers.length === 1 || healthyIncumbent || held || withinOrganisation) severity = capAt(severity, 'medium')
     }
     const timeline = [m.get('first-commit'), push, release, ...acts.map((k) => m.get(k)), newKey, ...weakened, m.get('hand-over')]
       .filter((e): e is LedgerEvent => e !== undefined)
@@ -194,7 +223,7 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     const rise: Rise = { identity, name: x.nameOf(identity), firstCommit: isoDay(first), power: isoDay(P), score, severity: severity ?? 'none', signals, context, timeline }
     rises.push(rise)
     if (!severity) continue
-    const why = (sharers.length === 1 || healthyIncumbent || held) && weakened.length === 0 && severity === 'medium' && SEVERITY_OF(score, policy.escalationScore) !== 'medium' ? ' (capped: a succession, not a takeover)' : ''
+    const why = (sharers.length === 1 || healthyIncumbent || held || withinOrganisation) && weakened.length === 0 && severity === 'medium' && SEVERITY_OF(score, policy.escalationScore) !== 'medium' ? ' (capped: a succession, not a takeover)' : ''
     findings.push({
       ruleId: 'history/rapid-trust-escalation',
       severity,

@@ -1,0 +1,135 @@
+/*
+ * Benign shapes that real histories showed and that must not read as takeovers, each next to a
+ * variant that differs in the one fact that matters and must still be flagged.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { judgeCommit } from '../../src/history/defences.js'
+import { history } from '../../src/history/history.js'
+import { organisationOf } from '../../src/history/takeover.js'
+import type { Finding } from '../../src/model/finding.js'
+import type { Report } from '../../src/model/report.js'
+import { isolateGitConfig, removeTempDirs, tempDir } from '../git/fixtures.js'
+import { HistoryBuilder, type Person } from './builder.js'
+import { DAY, t } from './scenarios.js'
+
+isolateGitConfig()
+afterAll(() => removeTempDirs())
+
+const run = (dir: string): Promise<Report> => history({ source: dir, cacheDir: tempDir(), offline: true })
+const escalationOf = (r: Report, email: string): Finding | undefined => r.findings.find((f) => f.ruleId === 'history/rapid-trust-escalation' && f.message.includes(`<${email}>`))
+const HIGH = ['high', 'critical']
+
+describe('power passed between colleagues of the organisation that held it', () => {
+  // two colleagues build and release the project for years, then go quiet; a third person of the
+  // same organisation imports work of others there (committing it), releases within days, alone
+  const build = (newcomer: Person): string => {
+    const a: Person = { name: 'Ada Lind', email: 'ada@acme-widgets.co.uk' }
+    const b: Person = { name: 'Bo Chen', email: 'bo@acme-widgets.co.uk' }
+    const h = new HistoryBuilder()
+    let n = 0
+    for (let m = 0; m < 48; m++) {
+      const who = m % 2 === 0 ? a : b
+      const mark = h.commit({ author: who, date: t('2014-01-05') + m * 30 * DAY, files: { [`src/m${m % 7}.c`]: `int v${n++};\n`, ...(m === 0 ? { 'configure.ac': 'AC_INIT([w], [1.0])\n' } : {}) } })
+      if (m % 12 === 11) h.tag(`v1.${m}`, mark, who, t('2014-01-06') + m * 30 * DAY)
+    }
+    // a year of silence, then the import by the newcomer: work of people who never held power, committed by the newcomer
+    const start = t('2019-01-10')
+    const authors: Person[] = [{ name: 'Dee Ray', email: 'dee@acme-widgets.co.uk' }, { name: 'Eli Moss', email: 'eli@acme-widgets.co.uk' }]
+    for (let k = 0; k < 6; k++) h.commit({ author: authors[k % 2] ?? a, committer: newcomer, date: start + k * DAY, files: { [`src/m${k}.c`]: `int w${k};\n` } })
+    const rel = h.commit({ author: newcomer, date: start + 8 * DAY, files: { 'configure.ac': 'AC_INIT([w], [1.1])\n' } })
+    h.tag('v2.0', rel, newcomer, start + 9 * DAY)
+    for (let k = 0; k < 20; k++) h.commit({ author: newcomer, date: start + (20 + k * 15) * DAY, files: { [`src/n${k % 4}.c`]: `int z${k};\n` } })
+    return h.write()
+  }
+
+  it('tells an organisation from an open mail provider by the address', () => {
+    expect(organisationOf('dev@eng.acme-widgets.co.uk')).toBe('acme-widgets.co.uk')
+    expect(organisationOf('x@us.ibm.com')).toBe('ibm.com')
+    expect(organisationOf('someone@gmail.com')).toBeUndefined()
+    expect(organisationOf('1234+me@users.noreply.github.com')).toBeUndefined()
+    expect(organisationOf('a@mail.yahoo.co.jp')).toBeUndefined()
+  })
+
+  it('caps the rise of a colleague at medium and says why', async () => {
+    const r = await run(build({ name: 'Cy Park', email: 'cy@dev.acme-widgets.co.uk' }))
+    const f = escalationOf(r, 'cy@dev.acme-widgets.co.uk')
+    expect(f?.severity).toBe('medium')
+    expect(f?.message).toMatch(/power passed within acme-widgets\.co\.uk, whose people held it before \((Ada Lind, Bo Chen|Bo Chen, Ada Lind)\)/)
+  })
+
+  it('still flags the same rise high for a stranger outside the organisation', async () => {
+    const r = await run(build({ name: 'Cy Park', email: 'cy.park.dev@gmail.com' }))
+    expect(HIGH).toContain(escalationOf(r, 'cy.park.dev@gmail.com')?.severity)
+  })
+})
+
+describe('a history imported from Subversion with git-svn', () => {
+  const uuid = '03e5f5b5-db94-4691-08a0-1a8bf15f6143'
+  // the founder's svn-era commits carry `<user@domain@uuid>`; after the move to git the same person
+  // commits as `user@domain` and releases at once
+  const build = (svnEmail: string): string => {
+    const h = new HistoryBuilder()
+    const old: Person = { name: 'sesse@acme-widgets.com', email: svnEmail }
+    const helper: Person = { name: 'Mirror Sync', email: `mirror.sync@acme-widgets.com@${uuid}` }
+    for (let m = 0; m < 30; m++) h.commit({ author: m < 6 ? old : helper, date: t('2011-03-01') + m * 40 * DAY, files: { [`src/s${m % 5}.cc`]: `int s${m};\n`, ...(m === 0 ? { 'CMakeLists.txt': 'project(s VERSION 1.0)\n' } : {}) } })
+    const now: Person = { name: 'Sam Esse', email: 'sesse@acme-widgets.com' }
+    const start = t('2015-06-22')
+    for (let k = 0; k < 5; k++) h.commit({ author: now, date: start + k * 3600, files: { [`src/s${k}.cc`]: `int t${k};\n` } })
+    const rel = h.commit({ author: now, date: start + 15 * DAY, files: { 'CMakeLists.txt': 'project(s VERSION 1.1)\n' } })
+    h.tag('1.1.3', rel, now, start + 15 * DAY)
+    for (let k = 0; k < 10; k++) h.commit({ author: now, date: start + (30 + k * 20) * DAY, files: { [`src/u${k % 3}.cc`]: `int u${k};\n` } })
+    return h.write()
+  }
+
+  it('knows the founder by the address without the repository suffix', async () => {
+    const r = await run(build(`sesse@acme-widgets.com@${uuid}`))
+    const ids = (r.summary as unknown as { identities: { emails: string[]; firstAuthored: string }[] }).identities
+    const sesse = ids.find((i) => i.emails.includes('sesse@acme-widgets.com'))
+    expect(sesse?.firstAuthored).toBe('2011-03-01')
+    expect(escalationOf(r, 'sesse@acme-widgets.com')).toBeUndefined()
+  })
+
+  it('still sees a newcomer when the svn-era address was someone else’s', async () => {
+    const r = await run(build(`other@acme-widgets.com@${uuid}`))
+    const ids = (r.summary as unknown as { identities: { emails: string[]; firstAuthored: string }[] }).identities
+    expect(ids.find((i) => i.emails.includes('sesse@acme-widgets.com'))?.firstAuthored).toBe('2015-06-22')
+    expect(escalationOf(r, 'sesse@acme-widgets.com')).toBeDefined()
+  })
+})
+
+describe('a feature check that fails on purpose is not a broken check', () => {
+  const check = (added: string[]): ReturnType<typeof judgeCommit> => {
+    const hunk = [' AC_MSG_CHECKING([whether OpenSSL has ED25519 support])', ' AC_LINK_IFELSE(', ' \t[AC_LANG_PROGRAM([[', ' #include <string.h>', ' #include <openssl/evp.h>', ...added.map((l) => `+${l}`), ' \t]], [[', ' \tunsigned char buf[64];']
+    return judgeCommit([{ path: 'configure.ac', deleted: false, created: false, added, removed: [], hunks: [hunk] }])
+  }
+
+  it('reads an #error under a preprocessor conditional as the check’s own test', () => {
+    expect(check(['#include <openssl/opensslconf.h>', '#ifdef OPENSSL_NO_EC', '# error "OpenSSL has no EC support."', '#endif'])).toEqual([])
+  })
+
+  it('still reads an unconditional #error, or a stray line, as a check that can never pass', () => {
+    expect(check(['#error "never"']).map((j) => j.kind)).toEqual(['feature-check-broken'])
+    expect(check(['.']).map((j) => j.kind)).toEqual(['feature-check-broken'])
+  })
+})
+
+describe('a CI that runs its test program by path still runs the tests', () => {
+  const founder: Person = { name: 'Ana Founder', email: 'ana@founder-labs.org' }
+  const before = 'build_script:\n  - cmake --build . --config %CONFIGURATION%\n\ntest_script:\n  - ctest -C %CONFIGURATION% --output-on-failure\n'
+  const build = (after: string): string => {
+    const h = new HistoryBuilder()
+    for (let m = 0; m < 10; m++) h.commit({ author: founder, date: t('2016-01-01') + m * 30 * DAY, files: { [`src/a${m % 3}.cc`]: `int a${m};\n`, ...(m === 0 ? { 'appveyor.yml': before } : {}) } })
+    // renamed to .appveyor.yml, the way the CI reads it now
+    h.commit({ author: founder, date: t('2017-01-01'), files: { 'appveyor.yml': null, '.appveyor.yml': after } })
+    return h.write()
+  }
+  const weakened = (r: Report): string[] => r.findings.filter((f) => f.ruleId === 'history/weakened-defence').map((f) => f.message)
+
+  it('does not call a test step that now runs the unit-test binary a removed test suite', async () => {
+    expect(weakened(await run(build(before.replace(/ctest .*/, 'out\\%CONFIGURATION%\\proj-unittest'))))).toEqual([])
+  })
+
+  it('still reports a test step that is gone', async () => {
+    expect(weakened(await run(build(before.replace(/\ntest_script:\n.*\n/, '\n'))))).toEqual([expect.stringMatching(/^tests-disabled: CI no longer runs the test suite/)])
+  })
+})
