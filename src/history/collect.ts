@@ -36,8 +36,14 @@ export const RELEASE_POWER: readonly EventKind[] = ['release-tag', 'version-bump
 /** Kinds that show the power to change the default branch. */
 export const PUSH_POWER: readonly EventKind[] = ['commit-access', 'direct-push', 'web-merge']
 
-/** Automation, never a person who gains power. */
-export const isBot = (name: string, email: string): boolean => /\[bot\]|^dependabot|^renovate|^github-actions|^greenkeeper/i.test(name) || /\[bot\]@|^bot@|noreply@github\.com$/.test(email) && /bot/i.test(name + email)
+/**
+ * Automation, never a person who gains or shares power: forge bots, and the service accounts
+ * that import, mirror or sync code (`Copybara-Service`, `Biz Ops Github Access <…-importer@…>`,
+ * `snappy.mirrorbot@…`), whose commits someone else's tooling makes.
+ */
+const AUTOMATION_NAME = /\[bot\]|^dependabot|^renovate|^github-actions|^greenkeeper|\b(?:robot|automation|automated|importer|copybara|buildbot|mirrorbot|syncbot)\b|\bgit(?:hub|lab)[ -](?:access|actions?|automation|service)\b|[- ]service$/i
+const AUTOMATION_EMAIL = /\[bot\]@|^bot@|(?:^|[._+-])(?:bot|robot|mirrorbot|buildbot|syncbot|[a-z]+-bot|automation|importer|copybara(?:-worker)?)(?:[._+-][^@]*)?@/i
+export const isBot = (name: string, email: string): boolean => AUTOMATION_NAME.test(name) || AUTOMATION_EMAIL.test(email) || (/noreply@github\.com$/.test(email) && /bot/i.test(name + email))
 
 /** A commit subject that announces a change of maintainer or owner (a fact for the report, never a verdict). */
 const HAND_OVER = /\b(new (?:maintainer|owner)s?|hand(?:ed|ing)? (?:it |the project )?over|transfer(?:red|ring)? (?:ownership|the project|maintenance)|(?:looking|search(?:ing)?) for (?:a )?(?:new )?maintainers?|step(?:ping|ped)? down|no longer maintain|unmaintained|maintainer wanted|add(?:ed|ing)? .{0,40} as (?:a )?(?:co-?)?maintainer)/i

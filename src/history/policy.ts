@@ -75,7 +75,8 @@ export const DEFAULT_POLICY: HistoryPolicy = {
   concentrationShare: 0.8,
   spofWindows: 4,
   rotationMinManagers: 3,
-  releaseTagPattern: '^(?:[A-Za-z_-]*[-_]?)?v?\\d+(?:[._]\\d+)+(?:[-._+~]?[0-9A-Za-z.]+)?$',
+  // a name and version, with any path-like prefix: v1.2.3, LANG_3_2_RC1, rel/commons-lang-3.14.0, releases/2.0
+  releaseTagPattern: '^(?:[A-Za-z_/-]*[-_/]?)?v?\\d+(?:[._]\\d+)+(?:[-._+~]?[0-9A-Za-z.]+)?$',
   forgeCommitters: ['noreply@github.com', 'noreply@gitlab.com', 'gitlab@localhost', 'bors@rust-lang.org'],
   maxDiffLinesPerCommit: 20_000,
   maxEventFindings: 30,

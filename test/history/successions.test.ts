@@ -133,3 +133,47 @@ describe('a CI that runs its test program by path still runs the tests', () => {
     expect(weakened(await run(build(before.replace(/\ntest_script:\n.*\n/, '\n'))))).toEqual([expect.stringMatching(/^tests-disabled: CI no longer runs the test suite/)])
   })
 })
+
+describe('a service account does not share power', () => {
+  // the founder maintains for years; an automation account pushes one generated commit; the founder
+  // goes silent; a stranger pushes from the first commit and releases within days
+  const build = (helper: Person): string => {
+    const founder: Person = { name: 'Jo Champion', email: 'jo@champion-labs.org' }
+    const h = new HistoryBuilder()
+    for (let m = 0; m < 60; m++) {
+      const mark = h.commit({ author: founder, date: t('2015-01-03') + m * 30 * DAY, files: { [`lib/p${m % 6}.js`]: `export const p${m} = 1\n`, ...(m === 0 ? { 'package.json': '{\n  "name": "p",\n  "version": "1.0.0"\n}\n' } : {}) } })
+      if (m % 10 === 9) h.tag(`v1.${m}.0`, mark, founder, t('2015-01-04') + m * 30 * DAY)
+    }
+    h.commit({ author: helper, date: t('2020-06-01'), message: '[skip ci] Automatically update the data file', files: { 'data/list.json': '[1]\n' } })
+    h.commit({ author: founder, date: t('2020-07-01'), files: { 'lib/p0.js': 'export const p0 = 2\n' } })
+    const start = t('2021-02-25')
+    for (let k = 0; k < 4; k++) h.commit({ author: stranger, date: start + k * DAY, files: { 'README.md': `# p\n\nsee https://p-cdn.example.net/${k}\n` } })
+    const rel = h.commit({ author: stranger, date: start + 10 * DAY, files: { 'package.json': '{\n  "name": "p",\n  "version": "1.0.1"\n}\n' } })
+    h.tag('v1.60.0', rel, stranger, start + 10 * DAY)
+    return h.write()
+  }
+  const stranger: Person = { name: 'p0lyfill', email: 'p0lyfill@protonmail.com' }
+
+  it('flags the stranger high when the only other pusher was an importer account', async () => {
+    const r = await run(build({ name: 'Ops Github Access', email: '877+ops-github-importer@users.noreply.github.com' }))
+    const f = escalationOf(r, stranger.email)
+    expect(HIGH).toContain(f?.severity)
+    expect(f?.message).toContain('holds that power alone')
+  })
+
+  it('caps it when that push came from a person who shares the power', async () => {
+    const r = await run(build({ name: 'Sam Helper', email: 'sam@helper-labs.org' }))
+    expect(escalationOf(r, stranger.email)?.severity).toBe('medium')
+  })
+})
+
+describe('release tags under a path-like prefix', () => {
+  it('counts rel/name-1.2.3 and releases/2.0 as releases, and a branch-like tag not', async () => {
+    const dev: Person = { name: 'Ana Founder', email: 'ana@founder-labs.org' }
+    const h = new HistoryBuilder()
+    const names = ['rel/widget-1.0.0', 'rel/widget-1.1.0', 'releases/2.0', 'ci/nightly']
+    names.forEach((name, i) => h.tag(name, h.commit({ author: dev, date: t('2020-01-01') + i * 30 * DAY, files: { 'a.c': `int a${i};\n` } }), dev, t('2020-01-02') + i * 30 * DAY))
+    const r = await run(h.write())
+    expect((r.summary as unknown as { overall: { releases: number } }).overall.releases).toBe(3)
+  })
+})
