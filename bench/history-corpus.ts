@@ -3,7 +3,8 @@
  * every real history and on its injected takeover twins, printed as a table of expected against
  * got, the top finding and the time. `--corpus-filter WORD` limits the cases, `--no-inject`
  * skips the twins (`--twins all`: every shape for every background; default: the shapes in
- * turn), `--jobs N` runs N cases at once, `--out FILE` also writes the table as Markdown.
+ * turn), `--jobs N` runs N cases at once, `--first a,b` runs the cases naming a or b first,
+ * `--out FILE` also writes the table as Markdown.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -101,16 +102,20 @@ export async function benchHistoryCorpus(): Promise<void> {
   const allShapes = option('--twins') === 'all'
   const jobs = Math.max(1, flag('--jobs', 1))
   const tasks: (() => Promise<Row>)[] = []
+  const taskNames: string[] = []
   const cases = corpus.cases.filter((x) => filter === undefined || x.repo.includes(filter))
   cases.forEach((c, i) => {
     const dir = mirrorOf(c.repo)
     if (!dir) {
+      taskNames.push(c.repo)
       tasks.push(() => Promise.resolve({ name: c.repo, expected: c.expected, got: 'not fetched', agree: false, top: '-', seconds: 0, note: `fetch github:${c.repo}` }))
       return
     }
+    taskNames.push(c.repo)
     tasks.push(async () => judge(c.repo, c.expected, c.identity, await analyse(dir, c.repo), c.kind))
     if (!withInjected) return
     for (const shape of allShapes ? shapes : [shapes[i % shapes.length] ?? 'xz']) {
+      taskNames.push(`${c.repo} + ${shape}`)
       tasks.push(async () => {
         const into = join(twins, `${c.repo.replace('/', '+')}-${shape}`)
         let t
@@ -124,11 +129,16 @@ export async function benchHistoryCorpus(): Promise<void> {
     }
   })
   const results: (Row | undefined)[] = new Array(tasks.length)
+  // --first a,b: cases whose name contains one of these words run before the rest (the table keeps the corpus order)
+  const first = option('--first')?.split(',').filter(Boolean) ?? []
+  const order = tasks.map((_, k) => k)
+  const early = (k: number): boolean => first.some((w) => taskNames[k]?.includes(w) ?? false)
+  order.sort((a, b) => Number(early(b)) - Number(early(a)) || a - b)
   let next = 0
   await Promise.all(
     Array.from({ length: jobs }, async () => {
-      while (next < tasks.length) {
-        const k = next++
+      while (next < order.length) {
+        const k = order[next++] ?? 0
         const row = await tasks[k]?.()
         results[k] = row
         log(`  ${rowLine(row)}`)
