@@ -6,8 +6,8 @@
  */
 import type { Finding } from '../model/finding.js'
 
-/** A finding that records a check which could not run (a rule that failed on a file). */
-const COULD_NOT_CHECK: ReadonlySet<string> = new Set(['internal/rule-error'])
+/** A finding that records a check which could not run (a rule that failed on a file, code nested past the parser's limit). */
+const COULD_NOT_CHECK: ReadonlySet<string> = new Set(['internal/rule-error', 'internal/nesting-limit'])
 
 const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
 

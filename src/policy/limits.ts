@@ -24,8 +24,8 @@ export const LIMITS = Object.freeze({
   maxSymlinkHops: 40,
   /** directories nested below the root of a scanned or verified directory */
   maxDirectoryDepth: 256,
-  /** nesting of shell constructs (substitutions, subshells, quotes, here-documents, m4 brackets) analysed */
-  maxShellNesting: 24,
+  /** nesting of shell constructs (substitutions, subshells, quotes, here-documents, m4 brackets) analysed; real autotools, libtool and gnulib code reaches 48 */
+  maxShellNesting: 64,
   /** one logical shell line (continuations joined), in characters */
   maxShellLine: 1_000_000,
 })

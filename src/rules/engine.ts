@@ -6,6 +6,8 @@ import { severityRank, type Finding, type Severity } from '../model/finding.js'
 import { classifyFile } from './classify.js'
 import { rules } from './index.js'
 import type { Rule, RuleContext, RuleHit, TextFile } from './types.js'
+import { nestingCutOf } from './shell/analysis.js'
+import { MAX_DEPTH } from './shell/parse.js'
 
 export interface RunOptions {
   /** run only these rule ids */
@@ -20,6 +22,8 @@ export interface RunOptions {
 export const CHAIN_RULE_ID = 'scan/obfuscated-execution-chain'
 /** Reported (as info) when a rule throws on a file; the other rules still run. */
 export const RULE_ERROR_ID = 'internal/rule-error'
+/** A file whose shell, m4 or make code nests past the parser's limit: part of it was not checked. */
+export const NESTING_LIMIT_ID = 'internal/nesting-limit'
 
 const EXECUTION_RULE = 'scan/data-to-shell-pipeline'
 const CHAIN_LINKS: ReadonlySet<string> = new Set([
@@ -80,6 +84,19 @@ export function runRules(file: TextFile, context: RuleContext, options: RunOptio
       const previous = byKey.get(key)
       if (!previous || severityRank(finding.severity) > severityRank(previous.severity)) byKey.set(key, finding)
     }
+  }
+  // code nested past the parser's limit was read as plain text: the file was not fully checked
+  const cut = nestingCutOf(file)
+  if (cut !== undefined) {
+    errors.push({
+      ruleId: NESTING_LIMIT_ID,
+      severity: 'info',
+      confidence: 'high',
+      path: file.path,
+      line: cut,
+      message: `code nested deeper than ${MAX_DEPTH} levels (from line ${cut}) was read as plain text, not checked as code`,
+      data: { limit: MAX_DEPTH },
+    })
   }
   const findings = [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId))
   const correlated = selected(CHAIN_RULE_ID, options) ? correlate(file.path, findings) : findings

@@ -7,7 +7,7 @@ import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
 import { isEvaluator, isObfuscatingStep, isShellName, programNameOf, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
-import { parseShell } from './parse.js'
+import { parseShell, watchNestingLimit } from './parse.js'
 import { Variables, type Assignment } from './variables.js'
 import { allCommands, allPipelines, type PipelineSite } from './walk.js'
 import { operands, program, varName, varRefs } from './words.js'
@@ -65,6 +65,8 @@ export interface FileAnalysis {
   /** the Makefile rule a recipe line belongs to */
   targetAt(line: number): string | undefined
   literal(text: string): string
+  /** the first line whose code nests past the parser's limit and was read as plain text, not checked */
+  readonly nestingCutAt?: number
 }
 
 export function dialectOf(kind: FileKind): Dialect {
@@ -104,13 +106,10 @@ const MAX_RESOLVED_STEPS = 50_000
 
 function build(file: TextFile): FileAnalysis {
   const dialect = dialectOf(file.kind)
-  let script: CommandList
-  let targetAt: (line: number) => string | undefined = () => undefined
-  if (dialect === 'make') {
-    const make = parseMakefile(file.text)
-    script = make.list
-    targetAt = make.targetAt
-  } else script = parseShell(file.text, { dialect })
+  const noTargets = (): string | undefined => undefined
+  const parsed = watchNestingLimit(() => (dialect === 'make' ? parseMakefile(file.text) : { list: parseShell(file.text, { dialect }), targetAt: noTargets }))
+  const script: CommandList = parsed.result.list
+  const targetAt: (line: number) => string | undefined = parsed.result.targetAt
   const vars = new Variables(script)
   const literal = vars.literal
   const sites = allPipelines(script)
@@ -232,8 +231,12 @@ function build(file: TextFile): FileAnalysis {
     siteOf: (cmd) => siteOf.get(cmd),
     targetAt,
     literal,
+    ...(parsed.cutAtLine !== undefined ? { nestingCutAt: parsed.cutAtLine } : {}),
   }
 }
+
+/** Where the analysis of a file, if one was made, read nested code as plain text (see {@link FileAnalysis.nestingCutAt}). */
+export const nestingCutOf = (file: TextFile): number | undefined => cache.get(file)?.nestingCutAt
 
 function withWords(cmd: Command, words: readonly Word[]): Command {
   return { words, redirects: cmd.redirects, compound: undefined, heredocs: [], line: cmd.line, endLine: cmd.endLine, synthetic: true }

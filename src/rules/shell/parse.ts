@@ -21,6 +21,32 @@ export interface ParseOptions {
 
 /** Nesting beyond this is read as flat text: deeper real code does not exist, deeper input is an attack on the lexer. */
 export const MAX_DEPTH = LIMITS.maxShellNesting
+
+/** The first line where the watched parse (see {@link watchNestingLimit}) read code as flat text at {@link MAX_DEPTH}. */
+let nestingCut: number | undefined
+let watchingNesting = false
+
+/** Notes that code at `line` nests past {@link MAX_DEPTH} and is not parsed as code. */
+export function noteNestingLimit(line: number): void {
+  if (watchingNesting && nestingCut === undefined) nestingCut = line
+}
+
+/**
+ * Runs a parse (synchronous, so nothing else parses meanwhile) and says where it first cut nesting
+ * short: the text past that point was not checked as code, which a report must say.
+ */
+export function watchNestingLimit<T>(parse: () => T): { result: T; cutAtLine?: number } {
+  const outer = { watching: watchingNesting, cut: nestingCut }
+  watchingNesting = true
+  nestingCut = undefined
+  try {
+    const result = parse()
+    return nestingCut !== undefined ? { result, cutAtLine: nestingCut } : { result }
+  } finally {
+    watchingNesting = outer.watching
+    nestingCut = outer.cut
+  }
+}
 /** A quote that does not close within this many characters is taken as a stray character. */
 const MAX_QUOTE_CHARS = 32_000
 /** Here-document ends are searched at most this far, and in total at most a few times the text. */
@@ -363,8 +389,9 @@ class Parser {
             compound = this.#parseCall(ctx, callName, words.length === 1)
             lastWordEnd = -1
             break
-          }
+          } else noteNestingLimit(this.#line())
         }
+        if (words.length === 0 && !compound && ctx.depth >= MAX_DEPTH) noteNestingLimit(this.#line())
         if (words.length === 0 && !compound && ctx.depth < MAX_DEPTH) {
           compound = this.#parseSubshell(ctx)
           continue
@@ -417,7 +444,11 @@ class Parser {
 
   /** `if`, `while`, `for`, `case`, `{`: the compound command starting here, if any. */
   #parseCompoundStart(ctx: Ctx): Compound | undefined {
-    if (ctx.depth >= MAX_DEPTH) return undefined
+    if (ctx.depth >= MAX_DEPTH) {
+      const kw = this.#peekKeyword()
+      if (this.#at() === '{' || (kw !== undefined && COMPOUND_OPENERS.has(kw) && !ctx.own.has(kw) && !ctx.outer.has(kw))) noteNestingLimit(this.#line())
+      return undefined
+    }
     if (this.#at() === '{' && (BLANK.has(this.#at(1)) || this.#at(1) === '\n') && this.#dialect !== 'cmake') {
       this.#pos++
       const body = this.#parseList(this.#child(ctx, { own: new Set(['}']) }))
@@ -734,6 +765,7 @@ class Parser {
     if (!closed) b.unterminated = true
     b.text += this.#s.slice(open, this.#pos)
     if (ctx.depth < MAX_DEPTH) b.nested.push(this.#nestedText('backquote', body, this.#line(open), ctx.depth + 1))
+    else if (body.trim() !== '') noteNestingLimit(this.#line(open))
   }
 
   #readBracketArgument(b: WordBuild): void {
@@ -769,6 +801,7 @@ class Parser {
         const inner = this.#s.slice(this.#pos + 2, end - 1)
         const shell = /^shell\s+/.exec(inner)
         if (shell && ctx.depth < MAX_DEPTH) b.nested.push(this.#nestedText('make-shell', inner.slice(shell[0].length), this.#line(), ctx.depth + 1))
+        else if (shell) noteNestingLimit(this.#line())
         b.text += this.#s.slice(this.#pos, end)
         this.#pos = end
         return
@@ -810,6 +843,7 @@ class Parser {
         this.#readNestedList(ctx, b, 'substitution', 2)
         return
       }
+      noteNestingLimit(this.#line())
       b.text += '$('
       this.#pos += 2
       return
@@ -888,7 +922,11 @@ class Parser {
 
   /** Strings that will run as code later are lexed as code now (see code-strings.ts). */
   #lexCodeContexts(words: Word[], multiline: Map<Word, { text: string; line: number }[]>, ctx: Ctx): void {
-    if (ctx.depth + 1 >= MAX_DEPTH) return
+    if (ctx.depth + 1 >= MAX_DEPTH) {
+      const [first] = codeStrings(words, multiline, this.#dialect)
+      if (first !== undefined) noteNestingLimit(first.line)
+      return
+    }
     for (const code of codeStrings(words, multiline, this.#dialect)) {
       ;(code.word.nested as Nested[]).push(this.#nestedText('string', code.text, code.line, ctx.depth + 1))
     }
@@ -983,6 +1021,7 @@ class Parser {
         this.#pos = Math.min(this.#n, eol + 1)
         // the delimiter line ends the command line it belongs to
         if (h.depth < MAX_DEPTH) h.into.push(this.#nestedText('heredoc', body, this.#line(bodyStart), h.depth))
+        else noteNestingLimit(this.#line(bodyStart))
         return
       }
       if (eol >= this.#n) return

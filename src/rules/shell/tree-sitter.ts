@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import type { Node, Parser as TsParser } from 'web-tree-sitter'
 import type { Command, CommandList, Compound, CompoundKind, Connector, Nested, NestedKind, Pipeline, Redirect, Word } from './ast.js'
 import { codeStrings } from './code-strings.js'
-import { lexShell, MAX_DEPTH, type ParseOptions } from './parse.js'
+import { lexShell, MAX_DEPTH, noteNestingLimit, type ParseOptions } from './parse.js'
 
 /** Larger texts go to the lexer: parse and conversion take about 2 ms per KB of configure script (4 s for 1.8 MB of dense commands). */
 export const TREE_SITTER_MAX_CHARS = 1_000_000
@@ -61,7 +61,10 @@ export function parseWithTreeSitter(text: string, options: ParseOptions = {}): C
   const p = parser
   if (!p || !enabled || text.length > TREE_SITTER_MAX_CHARS) return undefined
   const depth = options.depth ?? 0
-  if (depth >= MAX_DEPTH) return { pipelines: [] }
+  if (depth >= MAX_DEPTH) {
+    if (text.trim() !== '') noteNestingLimit(options.firstLine ?? 1)
+    return { pipelines: [] }
+  }
   const deadline = Date.now() + PARSE_DEADLINE_MS
   let tree
   try {
@@ -168,7 +171,10 @@ class Converter {
   }
 
   #statement(node: Node, depth: number): Pipeline[] {
-    if (depth >= MAX_DEPTH) return []
+    if (depth >= MAX_DEPTH) {
+      noteNestingLimit(this.#line(node))
+      return []
+    }
     if (node.type === 'ERROR' || (SIMPLE_STATEMENTS.has(node.type) && node.hasError)) return this.#lex(node, depth)
     try {
       if (node.type === 'list') return this.#andOr(node, depth)
@@ -218,7 +224,10 @@ class Converter {
 
   /** The commands a statement stands for: one, or several when it is (part of) a pipeline. */
   #commands(node: Node, depth: number): Command[] {
-    if (depth >= MAX_DEPTH) return []
+    if (depth >= MAX_DEPTH) {
+      noteNestingLimit(this.#line(node))
+      return []
+    }
     switch (node.type) {
       case 'command':
       case 'declaration_command':
@@ -560,7 +569,10 @@ class Converter {
 
   /** `$(...)`, backquotes, `<(...)`: the list inside, kept as a nested list of the word. */
   #substitution(node: Node, b: WordBuild, depth: number): void {
-    if (depth + 1 >= MAX_DEPTH) return
+    if (depth + 1 >= MAX_DEPTH) {
+      noteNestingLimit(this.#line(node))
+      return
+    }
     const open = node.children[0]?.type ?? ''
     const kind: NestedKind = node.type === 'process_substitution' ? 'process' : open === '`' ? 'backquote' : 'substitution'
     const line = this.#line(node)
@@ -581,7 +593,11 @@ class Converter {
 
   /** Substitutions inside `${x:-$(...)}` and `$(( $(...) ))`, which the lexer leaves as text. */
   #expansions(node: Node, b: WordBuild, depth: number): void {
-    if (node.type === 'simple_expansion' || depth + 1 >= MAX_DEPTH) return
+    if (node.type === 'simple_expansion') return
+    if (depth + 1 >= MAX_DEPTH) {
+      if (/\$\(|`/.test(this.#raw(node))) noteNestingLimit(this.#line(node))
+      return
+    }
     const stack: Node[] = [...node.children]
     for (let seen = 0; stack.length && seen < MAX_EXPANSION_NODES; seen++) {
       const n = stack.pop()
