@@ -4,7 +4,7 @@
  * STAGELIGHT_BIG_REPO), each against the floor measured side by side in the same run:
  * `git log --numstat --all` and `git log --numstat HEAD` (the range history reads) to /dev/null.
  * CPU time (user + system of the whole process tree) is printed too: on a shared, loaded
- * machine it is the steadier measure.
+ * machine it is the steadier measure. `--no-big` / `--no-generated` skip a part.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -149,10 +149,15 @@ async function compare(title: string, dir: string): Promise<string[]> {
 export async function benchHistory(): Promise<void> {
   mkdirSync(root, { recursive: true })
   const lines = [`stagelight history benchmark — ${cpus().length} cores, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`, '']
-  if (existsSync(BIG_REPO) && !argv.includes('--no-big')) lines.push(...(await compare(`real history: ${basename(dirname(BIG_REPO)).replace('+', '/')} (branches and tags of the mirror)`, branchesAndTags(BIG_REPO))))
-  else log(`• no real big history at ${BIG_REPO} (set STAGELIGHT_BIG_REPO to a bare clone of a 50,000+ commit repository)`)
-  lines.push(...(await compare(`generated history (${COMMITS} commits, git fast-import)`, generated(COMMITS))))
-  console.log(lines.join('\n'))
   const out = option('--out')
-  if (out) writeFileSync(out, `${lines.join('\n')}\n`)
+  // each part is printed (and written) as soon as it is measured: a stopped run keeps what it has
+  const add = (part: string[]): void => {
+    lines.push(...part)
+    log(part.join('\n'))
+    if (out) writeFileSync(out, `${lines.join('\n')}\n`)
+  }
+  if (existsSync(BIG_REPO) && !argv.includes('--no-big')) add(await compare(`real history: ${basename(dirname(BIG_REPO)).replace('+', '/')} (branches and tags of the mirror)`, branchesAndTags(BIG_REPO)))
+  else log(`• no real big history at ${BIG_REPO} (set STAGELIGHT_BIG_REPO to a bare clone of a 50,000+ commit repository)`)
+  if (!argv.includes('--no-generated')) add(await compare(`generated history (${COMMITS} commits, git fast-import)`, generated(COMMITS)))
+  console.log(lines.join('\n'))
 }
