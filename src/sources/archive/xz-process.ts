@@ -36,7 +36,11 @@ export async function* unxzWithProcess(input: AsyncIterable<Buffer>, format: 'xz
     try {
       for await (const chunk of input) {
         if (child.stdin.destroyed) return
-        if (!child.stdin.write(chunk)) await Promise.race([once(child.stdin, 'drain'), once(child.stdin, 'close')])
+        if (!child.stdin.write(chunk)) {
+          // the waiter that loses the race is removed, or every write that waits leaves a listener behind
+          const settled = new AbortController()
+          await Promise.race([once(child.stdin, 'drain', { signal: settled.signal }), once(child.stdin, 'close', { signal: settled.signal })]).finally(() => settled.abort())
+        }
       }
     } catch (err) {
       inputError = err
