@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { upstreamVersion } from '../../src/watch/analyses/verify.js'
 import { parseSources, upstreamTarball } from '../../src/watch/poll/debian.js'
 import { WatchStore } from '../../src/watch/store/store.js'
 import { cli } from './helpers/cli.js'
@@ -134,6 +135,17 @@ describe('the Sources index', () => {
   })
 })
 
+describe('Debian versions', () => {
+  it('give the upstream version their tarball was made from', () => {
+    expect(upstreamVersion('1:1.2.13.dfsg-1')).toBe('1.2.13')
+    expect(upstreamVersion('2.0+ds1-3')).toBe('2.0')
+    expect(upstreamVersion('3.1~repack-2+deb12u1')).toBe('3.1')
+    expect(upstreamVersion('5.6.1+really5.4.5-1')).toBe('5.4.5')
+    expect(upstreamVersion('13.8')).toBe('13.8') // a native package: no revision
+    expect(upstreamVersion('1.0.0-rc1-2')).toBe('1.0.0-rc1')
+  })
+})
+
 describe('watch a Debian source package', () => {
   it('scans and verifies each new version, and finds the upload whose upstream tarball has a build file the tag does not have', async () => {
     const index = `${server.url}debian/dists/stable/main/source/Sources.xz`
@@ -175,6 +187,18 @@ describe('watch a Debian source package', () => {
     expect(mismatch[0]).toMatchObject({ severity: 'critical', version: '1.2.0-1' })
     expect(mismatch[0]?.evidence).toContain(`but the index lists ${sha256(released)}`)
     expect((await store.job(`${key}|1.2.0-1|verify`))?.lastError).toContain('the served file is not the released one')
+    await store.close()
+  })
+
+  it('verifies a repacked upstream tarball against the tag of its upstream version', async () => {
+    tag('1.3.0')
+    upload('1.3.0+dfsg-1', origTarball('1.3.0'))
+    const run = await cli(['watch', 'run', '--once', ...common()], root)
+    expect(run.stderr).toContain('1 new releases, 2 jobs queued; 2 done')
+    const store = await WatchStore.open(db)
+    const report = await store.report(`debian:widget:${server.url}debian/dists/stable/main/source/Sources.xz|1.3.0+dfsg-1|verify`)
+    expect(report?.verdict).toBe('pass')
+    expect(JSON.stringify(report)).toContain('v1.3.0')
     await store.close()
   })
 

@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createHash, randomUUID } from 'node:crypto'
+import { inferRef, listTags, openRepository } from '../../sources/git/index.js'
 import { fetchTarball, loadRegistryConfig, resolvePackage } from '../../sources/npm/index.js'
 import { verify } from '../../verify/verify.js'
 import type { WatchContext } from '../context.js'
@@ -122,6 +123,25 @@ export const releaseTarballLocation = (release: ReleaseUnderAnalysis): string =>
 /** The SHA-256 an index gave for the release's tarball, if any. */
 export const expectedSha256 = (release: ReleaseUnderAnalysis): string | undefined => (typeof release.facts.sha256 === 'string' ? release.facts.sha256 : undefined)
 
+/**
+ * The upstream version of a Debian version: without the epoch, the Debian revision and a repack
+ * suffix (`1:1.2.13.dfsg-1` → `1.2.13`, `2.0+ds1-3` → `2.0`); a `+really` version is the one it
+ * really is (`5.6.1+really5.4.5-1` → `5.4.5`).
+ */
+export function upstreamVersion(debian: string): string {
+  let version = debian.replace(/^\d+:/, '')
+  if (version.includes('-')) version = version.slice(0, version.lastIndexOf('-'))
+  const really = /\+really([^+~]+)/i.exec(version)
+  if (really) version = really[1]!
+  return version.replace(/[+~.](?:dfsg|ds|repack)\d*(?:[.+~][\w.+~]*)?$/i, '')
+}
+
+/** The upstream tag a Debian version's tarball was made from: the tag whose version is its upstream version. */
+async function debianRef(release: ReleaseUnderAnalysis, source: string, context: WatchContext): Promise<string> {
+  const repo = await openRepository(source, { cacheDir: context.cacheDir, offline: false })
+  return inferRef(await listTags(repo), `${release.target.name}-${upstreamVersion(release.version)}.tar`)
+}
+
 const sourceOf = (target: Target): string | undefined => (target.kind === 'git' ? target.name : target.options.source)
 
 export const verifyAnalysis: AnalysisHandler = {
@@ -135,8 +155,10 @@ export const verifyAnalysis: AnalysisHandler = {
       source,
       cacheDir: context.cacheDir,
       labels: { artifact: `${release.target.name}@${release.version}`, source },
-      // a git target's tag is known; an npm version's tag is inferred from the repository's tags
+      // a git target's tag is known; a Debian version's is its upstream version's; an npm version's is inferred from the repository's tags
       ...(release.target.kind === 'git' && release.ref ? { ref: release.ref } : {}),
+      // the repository was just brought up to date for the Debian version's tag
+      ...(release.target.kind === 'debian' ? { ref: await debianRef(release, source, context), offline: true } : {}),
     })
     return { report, events: eventsOf(report) }
   },
