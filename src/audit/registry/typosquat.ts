@@ -49,6 +49,7 @@ export interface TyposquatOptions {
 }
 
 const bare = (name: string): string => (name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name)
+const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, name.indexOf('/')) : '')
 const squash = (s: string): string => s.replace(/[-_.]/g, '')
 const AFFIXES = [/^node[-_.]?/, /[-_.]?node$/, /^js[-_.]?/, /[-_.]?js$/, /[-_.]?javascript$/]
 
@@ -105,8 +106,12 @@ export class PopularIndex {
       for (let len = name.length - maxDistance; len <= name.length + maxDistance; len++) {
         for (const target of this.byLength.get(len) ?? []) {
           if (target.startsWith('@') !== scoped) continue
-          // a different scope with the same package name is not a typo (`@types/x`); the scope must match or be nearly the same
-          const allowed = target.length >= options.minLengthDistance2 ? maxDistance : target.length >= options.minLengthDistance1 ? Math.min(1, maxDistance) : 0
+          // a different scope with the same package name is not a typo (`@types/x`); the scope must match or be nearly the same.
+          // Within one scope only the package names differ, and the length guards apply to them:
+          // `@types/pg` and `@types/ms` are two short names that collide by chance, like `pg` and `ms`
+          const sameScope = scoped && scopeOf(name) === scopeOf(target)
+          const compared = sameScope ? Math.min(bare(name).length, bare(target).length) : target.length
+          const allowed = compared >= options.minLengthDistance2 ? maxDistance : compared >= options.minLengthDistance1 ? Math.min(1, maxDistance) : 0
           if (allowed === 0) continue
           // `split2` / `split`, `eventemitter2` / `eventemitter3`: numbered siblings are a naming habit, not a trick
           if (name.replace(/\d+$/, '') === target.replace(/\d+$/, '')) continue

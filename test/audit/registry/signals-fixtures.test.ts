@@ -11,7 +11,7 @@ import type { Finding } from '../../../src/model/finding.js'
 
 const NPMJS = 'https://registry.npmjs.org/'
 const now = new Date('2025-06-01T00:00:00Z')
-const popular = new PopularIndex(['react', 'lodash', 'express', 'cross-env', 'electron', '@babel/core', '@types/node', 'chalk', 'ms', 'qs'])
+const popular = new PopularIndex(['react', 'lodash', 'express', 'cross-env', 'electron', '@babel/core', '@types/node', '@types/react', '@types/ms', 'chalk', 'ms', 'qs'])
 const ref = (name: string, version: string, extra: Partial<PackageRef> = {}): PackageRef => ({ ecosystem: 'npm', name, version, purl: `pkg:npm/${name}@${version}`, source: 'registry', ...extra })
 const ids = (f: readonly Finding[]): string[] => f.map((x) => x.ruleId).sort()
 const signals = (pkg: PackageRef, doc: Packument | undefined, extra: Partial<Parameters<typeof registrySignals>[2]> = {}): Finding[] => registrySignals(pkg, doc, { now, policy: DEFAULT_SIGNAL_POLICY, popular, registry: NPMJS, ...extra })
@@ -213,6 +213,9 @@ describe('typosquat', () => {
       ['reactjs', 'react', 'affix'],
       ['node-lodash', 'lodash', 'affix'],
       ['@babe1/core', '@babel/core', 'distance'],
+      // a scope one swap away, and a package name one edit away within the scope
+      ['@typse/node', '@types/node', 'distance'],
+      ['@types/raect', '@types/react', 'distance'],
     ]
     for (const [name, target, trick] of cases) {
       const f = signals(ref(name, '1.0.0'), young(name)).find((x) => x.ruleId === 'audit/typosquat')
@@ -221,7 +224,8 @@ describe('typosquat', () => {
     }
   })
   it('stays silent for popular names themselves, short names and far names', () => {
-    for (const name of ['express', 'react', 'ms', 'qs', 'ws', 'chalk', 'expressive-tea', '@babel/cli', 'lodash-es-extra']) {
+    // `@types/pg` is two edits from `@types/ms`, but within one scope only `pg` and `ms` differ: short names collide by chance
+    for (const name of ['express', 'react', 'ms', 'qs', 'ws', 'chalk', 'expressive-tea', '@babel/cli', 'lodash-es-extra', '@types/pg', '@types/ws', '@types/qs']) {
       expect(signals(ref(name, '1.0.0'), undefined).filter((x) => x.ruleId === 'audit/typosquat'), name).toEqual([])
     }
   })
