@@ -55,18 +55,18 @@ function origTarball(upstream: string, extra: Record<string, string> = {}): stri
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 /** Uploads a version: its files into the pool and its stanza into the index (the orig tarball listed is `listed`, default the one served). */
-function upload(version: string, orig: string, listed = orig): void {
+function upload(version: string, orig: string, listed = orig, pkg = 'widget'): void {
   const upstream = version.replace(/-[^-]+$/, '')
-  const origName = `widget_${upstream}.orig.tar.gz`
-  const debianName = `widget_${version}.debian.tar.xz`
+  const origName = `${pkg}_${upstream}.orig.tar.gz`
+  const debianName = `${pkg}_${version}.debian.tar.xz`
   mkdirSync(pool(), { recursive: true })
   writeFileSync(join(pool(), origName), readFileSync(orig))
   execFileSync('sh', ['-c', `mkdir -p "${root}/deb/debian" && echo 12 > "${root}/deb/debian/compat" && tar -cJf "${join(pool(), debianName)}" -C "${root}/deb" debian`])
   const line = (file: string, path = join(pool(), file)) => ` ${sha256(path)} ${readFileSync(path).length} ${file}`
   stanzas.push(
     [
-      'Package: widget',
-      'Binary: widget, libwidget1',
+      `Package: ${pkg}`,
+      `Binary: ${pkg}`,
       `Version: ${version}`,
       'Maintainer: Alice <alice@example.org>',
       'Format: 3.0 (quilt)',
@@ -199,6 +199,21 @@ describe('watch a Debian source package', () => {
     const report = await store.report(`debian:widget:${server.url}debian/dists/stable/main/source/Sources.xz|1.3.0+dfsg-1|verify`)
     expect(report?.verdict).toBe('pass')
     expect(JSON.stringify(report)).toContain('v1.3.0')
+    await store.close()
+  })
+
+  it('finds the upstream tag of a package whose name holds a version of its own', async () => {
+    const index = `${server.url}debian/dists/stable/main/source/Sources.xz`
+    expect((await cli(['watch', 'add', 'debian', 'libwidget1.6', '--index', index, '--source', repo, ...common()], root)).code).toBe(0)
+    await cli(['watch', 'run', '--once', ...common()], root) // its baseline: no version yet
+    tag('1.6.2')
+    upload('1.6.2-1', origTarball('1.6.2'), undefined, 'libwidget1.6')
+    const run = await cli(['watch', 'run', '--once', ...common()], root)
+    expect(run.stderr).toContain('1 new releases, 2 jobs queued; 2 done')
+    const store = await WatchStore.open(db)
+    const report = await store.report(`debian:libwidget1.6:${index}|1.6.2-1|verify`)
+    expect(report?.verdict).toBe('pass')
+    expect(JSON.stringify(report)).toContain('v1.6.2')
     await store.close()
   })
 

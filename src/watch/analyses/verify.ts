@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises'
 import { createHash, randomUUID } from 'node:crypto'
 import { inferRef, listTags, openRepository } from '../../sources/git/index.js'
 import { fetchTarball, loadRegistryConfig, resolvePackage } from '../../sources/npm/index.js'
-import { verify } from '../../verify/verify.js'
+import { verify, versionFromRef } from '../../verify/verify.js'
 import type { WatchContext } from '../context.js'
 import type { Target } from '../model.js'
 import { eventsOf } from './events.js'
@@ -136,10 +136,18 @@ export function upstreamVersion(debian: string): string {
   return version.replace(/[+~.](?:dfsg|ds|repack)\d*(?:[.+~][\w.+~]*)?$/i, '')
 }
 
-/** The upstream tag a Debian version's tarball was made from: the tag whose version is its upstream version. */
+/**
+ * The upstream tag a Debian version's tarball was made from: the one tag whose version (the number
+ * at the end of its name) is the upstream version. A source package's name may hold digits of its
+ * own (`libpng1.6`), so the name is left out unless several tags carry the version.
+ */
 async function debianRef(release: ReleaseUnderAnalysis, source: string, context: WatchContext): Promise<string> {
   const repo = await openRepository(source, { cacheDir: context.cacheDir, offline: false })
-  return inferRef(await listTags(repo), `${release.target.name}-${upstreamVersion(release.version)}.tar`)
+  const tags = await listTags(repo)
+  const upstream = upstreamVersion(release.version)
+  const carrying = tags.filter((t) => versionFromRef(t) === upstream)
+  if (carrying.length === 1) return carrying[0]!
+  return inferRef(carrying.length > 1 ? carrying : tags, `${release.target.name}-${upstream}.tar`)
 }
 
 const sourceOf = (target: Target): string | undefined => (target.kind === 'git' ? target.name : target.options.source)
