@@ -1,6 +1,7 @@
 import binaryMarkerGrep from './binary-marker-grep/rule.js'
 import byteCarving from './byte-carving/rule.js'
 import dataToShellPipeline from './data-to-shell-pipeline/rule.js'
+import downloadExecuted from './download-executed/rule.js'
 import environmentGating from './environment-gating/rule.js'
 import sedAsCat from './sed-as-cat/rule.js'
 import testDataRead from './test-data-read/rule.js'
@@ -9,7 +10,7 @@ import type { Rule } from './types.js'
 import weakenedDefences from './weakened-defences/rule.js'
 
 /** The one list of rules, in the order they run. */
-export const rules = [dataToShellPipeline, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating, weakenedDefences] as const satisfies readonly Rule[]
+export const rules = [dataToShellPipeline, downloadExecuted, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating, weakenedDefences] as const satisfies readonly Rule[]
 
 /** The rule with this id, or undefined. */
 export const ruleById = (id: string): Rule | undefined => rules.find((r) => r.id === id)

