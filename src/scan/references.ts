@@ -89,7 +89,8 @@ export class TestWords {
 const MAX_GLOBS = 10_000
 
 function globToRegExp(dir: string, pattern: string): RegExp {
-  const escape = (t: string): string => t.replace(/[.+^${}()|\\]/g, '\\$&')
+  // a `[` or `]` left outside a bracket expression (`s/.*[$` in a sed script) is a literal
+  const escape = (t: string): string => t.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   const body = pattern
     .split(/(\*|\?|\[[^\]]*\])/)
     .map((part) => (part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.startsWith('[') && part.endsWith(']') ? part.replace(/^\[!/, '[^') : escape(part)))
