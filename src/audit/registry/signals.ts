@@ -85,6 +85,8 @@ export const registryRules: RuleInfo[] = [
 ]
 
 const RULES = new Map(registryRules.map((r) => [r.id, r]))
+/** `1 day`, `2 days` */
+const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`
 const DAY = 86_400_000
 const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : 'unknown date')
 const describeVersion = (f: VersionFacts): string => `${f.version} (published ${f.publishedAt.known ? day(f.publishedAt.value) : 'at an unknown time'}${f.publisher.known ? ` by ${f.publisher.value.name}` : ''})`
@@ -284,7 +286,7 @@ export function registrySignals(pkg: PackageRef, doc: Packument | undefined, opt
   // fresh publish
   if (facts.publishedAt.known) {
     const ageDays = (now.getTime() - Date.parse(facts.publishedAt.value)) / DAY
-    if (ageDays < policy.freshDays) out.push(finding(pkg, 'audit/fresh-publish', `published ${ageDays < 1 ? `${Math.max(0, Math.round(ageDays * 24))} hours` : `${Math.floor(ageDays)} days`} ago (policy: ${policy.freshDays} days)`, `time["${pkg.version}"] = ${facts.publishedAt.value}; now = ${now.toISOString()}`, { publishedAt: facts.publishedAt.value, ageDays: Math.round(ageDays * 100) / 100 }))
+    if (ageDays < policy.freshDays) out.push(finding(pkg, 'audit/fresh-publish', `published ${ageDays < 1 ? plural(Math.max(0, Math.round(ageDays * 24)), 'hour') : plural(Math.floor(ageDays), 'day')} ago (policy: ${plural(policy.freshDays, 'day')})`, `time["${pkg.version}"] = ${facts.publishedAt.value}; now = ${now.toISOString()}`, { publishedAt: facts.publishedAt.value, ageDays: Math.round(ageDays * 100) / 100 }))
   }
 
   // out-of-order publish: a newer line existed before this version was published
@@ -392,7 +394,7 @@ function dependencyConfusion(pkg: PackageRef, doc: Packument | undefined, option
     severity = 'high'
   }
   if (packageAgeDays !== undefined && packageAgeDays < policy.newPackageDays) {
-    reasons.push(`the public package was first published ${Math.floor(packageAgeDays)} days ago`)
+    reasons.push(`the public package was first published ${plural(Math.floor(packageAgeDays), 'day')} ago`)
     if (confidence === 'low') confidence = 'medium'
   }
   if (doc && versions.length > 0 && versions.length <= 2) reasons.push(`the public package has only ${versions.length} version${versions.length === 1 ? '' : 's'}`)

@@ -100,6 +100,11 @@ describe('publisher and maintainers', () => {
     expect(m.severity).toBe('high')
     expect(f.find((x) => x.ruleId === 'audit/fresh-publish')?.message).toContain('2 days ago')
   })
+  it('says "1 day ago", not "1 days ago"', () => {
+    const yesterday = new Date(now.getTime() - 30 * 3600_000).toISOString()
+    const fresh = signals(ref('lantern-kit', '1.0.0'), npmjsDoc('lantern-kit', [{ v: '1.0.0', at: yesterday, by: 'x' }])).find((x) => x.ruleId === 'audit/fresh-publish')
+    expect(fresh?.message).toMatch(/^.*published 1 day ago \(policy: 7 days\)$/)
+  })
   it('reports a known co-maintainer taking turns as low, and a maintainer added as medium', () => {
     const turn = signals(ref('harbor-kit', '1.3.0'), doc).find((x) => x.ruleId === 'audit/publisher-changed')!
     expect(turn.severity).toBe('low')
