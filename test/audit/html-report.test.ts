@@ -65,6 +65,9 @@ describe('audit HTML report', () => {
       const links = await opened.page.locator('.refs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
       expect(links).toContain('https://nvd.nist.gov/vuln/detail/CVE-2024-22222')
       expect(links).toContain('https://osv.dev/vulnerability/GHSA-html-html-html')
+      // where in the dependency tree, beside the file
+      const advisory = opened.page.locator('.finding[data-rule="audit/known-vulnerability"]').first()
+      expect(await advisory.locator('.via').innerText()).toBe('@acme-platform-tooling/configuration-merge-helpers-0')
       await opened.screenshot('audit-desktop')
     } finally {
       await opened.close()

@@ -31,9 +31,12 @@ function references(f: Finding): string {
 function findingItem(f: Finding, rules: ReadonlyMap<string, RuleInfo>): string {
   const rule = rules.get(f.ruleId)
   const where = f.path ? `<code class="where">${esc(f.path)}${f.line ? `:${f.line}` : ''}</code>` : ''
+  // a package finding: where in the dependency tree, which the file alone does not say
+  const chain = f.data?.['dependencyPath']
+  const via = Array.isArray(chain) && chain.length > 0 && chain.every((p) => typeof p === 'string') ? `<code class="where via" title="dependency path">${esc(chain.join(' > '))}</code>` : ''
   return `<li class="finding sev-${f.severity}" data-severity="${f.severity}" data-rule="${esc(f.ruleId)}">
 <details${f.severity === 'critical' || f.severity === 'high' ? ' open' : ''}>
-<summary><span class="badge sev-${f.severity}">${f.severity}</span> <code class="rule">${esc(f.ruleId)}</code> ${where}<span class="message">${esc(f.message)}</span></summary>
+<summary><span class="badge sev-${f.severity}">${f.severity}</span> <code class="rule">${esc(f.ruleId)}</code> ${where}${via}<span class="message">${esc(f.message)}</span></summary>
 ${f.evidence ? evidenceBlock(f.evidence) : ''}
 ${f.explanation ? `<p class="explanation">${esc(f.explanation)}</p>` : rule ? `<p class="explanation">${esc(rule.motivation)} ${esc(rule.remediation)}</p>` : ''}
 ${references(f)}
