@@ -43,14 +43,20 @@ export function markdownSummary(events: readonly WatchEvent[], responses: readon
   return `${lines.join('\n')}\n`
 }
 
-/** The release a target's event is about, as a respond query; only package ecosystems have inventories to search. */
-const releaseQuery = (e: WatchEvent): RespondQuery | undefined => {
+/**
+ * The releases a target's event is about, as respond queries; only package ecosystems have
+ * inventories to search. A Debian source package is asked for by the binary packages built from it
+ * (as its Sources index lists them), which are what dpkg status files hold.
+ */
+async function releaseQueries(e: WatchEvent, context: WatchContext): Promise<RespondQuery[]> {
   const [kind, ...rest] = e.target.split(':')
   const name = rest.join(':')
-  if (kind === 'npm' || kind === 'deb') return { kind: 'release', ecosystem: kind, name, versions: [e.version] }
-  // a Debian source package: the binary packages named like it (inventories list binary packages)
-  if (kind === 'debian') return { kind: 'release', ecosystem: 'deb', name: rest[0] ?? '', versions: [e.version] }
-  return undefined
+  if (kind === 'npm' || kind === 'deb') return [{ kind: 'release', ecosystem: kind, name, versions: [e.version] }]
+  if (kind !== 'debian') return []
+  const facts = (await context.store.release(e.target, e.version))?.facts
+  const binaries = Array.isArray(facts?.binaries) ? facts.binaries.filter((b): b is string => typeof b === 'string') : []
+  const names = binaries.length > 0 ? binaries : [rest[0] ?? '']
+  return names.map((binary) => ({ kind: 'release', ecosystem: 'deb', name: binary, versions: [e.version] }))
 }
 
 export async function notifyPending(context: WatchContext, channels: Channels): Promise<number> {
@@ -60,10 +66,13 @@ export async function notifyPending(context: WatchContext, channels: Channels): 
   const responses: RespondResult[] = []
   const asked = new Set<string>()
   for (const e of events) {
-    const query = e.severity === 'critical' ? releaseQuery(e) : undefined
-    if (!query || asked.has(`${e.target}@${e.version}`)) continue
+    if (e.severity !== 'critical' || asked.has(`${e.target}@${e.version}`)) continue
     asked.add(`${e.target}@${e.version}`)
-    responses.push(await respond(context.store, query))
+    const queries = await releaseQueries(e, context)
+    const answers: RespondResult[] = []
+    for (const query of queries) answers.push(await respond(context.store, query))
+    // one package: its answer, held or not; the binaries of a source package: those someone holds
+    responses.push(...(queries.length === 1 ? answers : answers.filter((a) => a.affected.length > 0)))
   }
   const body: Notification = { tool: 'stagelight', kind: 'watch-events', events, responses }
   if (channels.webhook) {

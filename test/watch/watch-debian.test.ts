@@ -66,7 +66,7 @@ function upload(version: string, orig: string, listed = orig, pkg = 'widget'): v
   stanzas.push(
     [
       `Package: ${pkg}`,
-      `Binary: ${pkg}`,
+      `Binary: ${pkg}, lib${pkg}1`,
       `Version: ${version}`,
       'Maintainer: Alice <alice@example.org>',
       'Format: 3.0 (quilt)',
@@ -178,7 +178,12 @@ describe('watch a Debian source package', () => {
     const released = origTarball('1.2.0')
     const swapped = origTarball('1.2.0', { 'build-aux/extra.sh': 'echo swapped on the mirror\n' })
     upload('1.2.0-1', swapped, released)
-    const run = await cli(['watch', 'run', '--once', ...common()], root)
+    // a host that installed the library built from it, and one that did not
+    writeFileSync(join(root, 'status-a'), 'Package: libwidget1\nStatus: install ok installed\nSource: widget\nVersion: 1.2.0-1\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2\n')
+    writeFileSync(join(root, 'status-b'), 'Package: libwidget1\nStatus: install ok installed\nSource: widget\nVersion: 1.0.0-2\nArchitecture: amd64\n')
+    expect((await cli(['watch', 'report-inventory', join(root, 'status-a'), '--name', 'host-a', ...common()], root)).code).toBe(0)
+    expect((await cli(['watch', 'report-inventory', join(root, 'status-b'), '--name', 'host-b', ...common()], root)).code).toBe(0)
+    const run = await cli(['watch', 'run', '--once', '--notify', 'critical', '--markdown', join(root, 'critical.md'), ...common()], root)
     expect(run.stderr).toContain('1 new releases, 2 jobs queued; 0 done, 2 to retry, 0 dead')
     const key = `debian:widget:${index}`
     const store = await WatchStore.open(db)
@@ -187,6 +192,12 @@ describe('watch a Debian source package', () => {
     expect(mismatch[0]).toMatchObject({ severity: 'critical', version: '1.2.0-1' })
     expect(mismatch[0]?.evidence).toContain(`but the index lists ${sha256(released)}`)
     expect((await store.job(`${key}|1.2.0-1|verify`))?.lastError).toContain('the served file is not the released one')
+    // who installed what was built from it
+    const summary = readFileSync(join(root, 'critical.md'), 'utf8')
+    expect(summary).toContain('| critical | `' + key + '@1.2.0-1` | checksum |')
+    expect(summary).toContain('### Who holds deb:libwidget1@1.2.0-1')
+    expect(summary).toContain('**host-a**: libwidget1@1.2.0-1')
+    expect(summary).not.toContain('host-b')
     await store.close()
   })
 

@@ -19,6 +19,8 @@ export interface SourceEntry {
   readonly directory: string
   /** file name → SHA-256 (from Checksums-Sha256) */
   readonly files: ReadonlyMap<string, string>
+  /** the binary packages built from it (what dpkg status files list) */
+  readonly binaries: readonly string[]
 }
 
 const MAX_INDEX_BYTES = 512 * 1024 * 1024
@@ -44,6 +46,7 @@ function parseStanza(stanza: string): { name: string; entry: SourceEntry } | und
   let name: string | undefined
   let version: string | undefined
   let directory: string | undefined
+  let binaries: string[] = []
   const files = new Map<string, string>()
   let field = ''
   for (const line of stanza.split(/\r?\n/)) {
@@ -62,10 +65,11 @@ function parseStanza(stanza: string): { name: string; entry: SourceEntry } | und
     if (field === 'package') name = value
     else if (field === 'version') version = value
     else if (field === 'directory') directory = value
+    else if (field === 'binary') binaries = value.split(',').map((b) => b.trim()).filter((b) => /^[a-z0-9][a-z0-9+.-]+$/.test(b))
   }
   // a Directory that leaves the pool would make a download reach elsewhere on the host
   if (!name || !version || !directory || directory.split('/').includes('..') || directory.startsWith('/')) return undefined
-  return { name, entry: { version, directory, files } }
+  return { name, entry: { version, directory, files, binaries } }
 }
 
 /**
@@ -156,6 +160,6 @@ export async function pollDebian(target: Target, context: WatchContext, round: I
     .map((e) => {
       const file = upstreamTarball(e)
       const tarball = file ? `${root}${e.directory}/${file}` : undefined
-      return { version: e.version, facts: { ...(tarball ? { tarball: isUrl(tarball) ? tarball : resolve(context.cwd, tarball), sha256: e.files.get(file!) } : {}) } }
+      return { version: e.version, facts: { binaries: e.binaries, ...(tarball ? { tarball: isUrl(tarball) ? tarball : resolve(context.cwd, tarball), sha256: e.files.get(file!) } : {}) } }
     })
 }
