@@ -231,12 +231,18 @@ export async function audit(options: AuditOptions): Promise<Report> {
     }
     const scopedRegistries = npmConfig.scopes()
     const names = [...new Set(npmPackages.map((p) => p.name))]
+    const lockedVersions = new Map<string, string[]>()
+    for (const p of npmPackages) if (p.version !== '') lockedVersions.set(p.name, [...(lockedVersions.get(p.name) ?? []), p.version])
     let done = 0
     const unavailable: string[] = []
     const docs = new Map(
       await Promise.all(
         names.map(async (name) => {
-          const doc = await client.fetchPackument(name)
+          let doc = await client.fetchPackument(name)
+          // a cached document older than the lockfile lacks what it was resolved from: ask again before calling a version missing
+          const locked = lockedVersions.get(name) ?? []
+          const stale = doc.kind === 'not-found' ? doc.source === 'cache' : doc.kind === 'found' && doc.source === 'cache' && locked.some((v) => doc.kind === 'found' && !Object.hasOwn(doc.doc.versions ?? {}, v))
+          if (stale && options.offline !== true) doc = await client.fetchPackument(name, { refresh: true })
           done++
           progress({ label: 'registry documents', done, total: names.length })
           return [name, doc] as const

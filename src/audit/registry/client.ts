@@ -191,13 +191,18 @@ export class RegistryClient {
     return { ...this.counters }
   }
 
-  /** The full document of a package; one fetch per name and client, however often it is asked. */
-  fetchPackument(name: string): Promise<PackumentResult> {
+  /**
+   * The full document of a package; one fetch per name and client, however often it is asked.
+   * `refresh` asks the registry even when the cached copy is within its freshness lifetime (a
+   * lockfile naming a version the cached copy lacks was resolved after it was cached).
+   */
+  fetchPackument(name: string, options: { readonly refresh?: boolean } = {}): Promise<PackumentResult> {
     const registry = this.config.registryFor(name)
-    const key = `${registry} ${name}`
+    const refresh = options.refresh === true
+    const key = `${registry} ${name}${refresh ? ' refresh' : ''}`
     let pending = this.inFlight.get(key)
     if (!pending) {
-      pending = this.limiter.run(() => this.load(name, registry))
+      pending = this.limiter.run(() => this.load(name, registry, refresh))
       this.inFlight.set(key, pending)
     }
     return pending
@@ -242,7 +247,7 @@ export class RegistryClient {
     }
   }
 
-  private async load(name: string, registry: string): Promise<PackumentResult> {
+  private async load(name: string, registry: string, refresh = false): Promise<PackumentResult> {
     const cached = await this.readCache(registry, name)
     if (this.options.offline) {
       if (!cached) return { kind: 'unavailable', name, registry, cause: 'not-cached', reason: `${name} is not cached and --offline forbids fetching it from ${registry}` }
@@ -251,7 +256,7 @@ export class RegistryClient {
     }
     const maxAge = this.options.maxAgeMs ?? DEFAULTS.maxAgeMs
     const unvalidated = this.options.unvalidatedMaxAgeMs ?? (maxAge === 0 ? 0 : DEFAULTS.unvalidatedMaxAgeMs)
-    if (cached && Date.now() - cached.meta.fetchedAt < freshnessLifetime(cached.meta, maxAge, unvalidated)) {
+    if (cached && !refresh && Date.now() - cached.meta.fetchedAt < freshnessLifetime(cached.meta, maxAge, unvalidated)) {
       this.counters.cacheHits++
       return this.fromCache(name, registry, cached, 'cache')
     }

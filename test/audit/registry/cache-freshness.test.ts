@@ -5,7 +5,7 @@
  * sends an ETag and no Last-Modified. A document's age is set by rewriting its cache record's
  * fetch time, so nothing here waits.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -14,6 +14,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { cacheControlMaxAge, freshnessLifetime } from '../../../src/audit/registry/client.js'
 import { RegistryClient, type PackumentResult } from '../../../src/audit/registry/index.js'
 import { startRegistry, type LocalRegistry } from '../../helpers/registry.js'
+import { runMain } from '../../helpers/in-process.js'
+import type { Report } from '../../../src/model/report.js'
 
 let registry: LocalRegistry
 let root: string
@@ -111,6 +113,41 @@ describe('registry cache freshness', () => {
     const second = client(cache)
     expect(source(await second.fetchPackument('footlight'))).toBe('cache')
     expect(second.stats().requests).toBe(0)
+  })
+})
+
+describe('a lockfile newer than the cached document', () => {
+  it('refresh asks the registry within the freshness lifetime', async () => {
+    drop = ['etag', 'last-modified']
+    const cache = freshCache()
+    await registry.publish('alice', { name: 'beacon-lamp', version: '1.0.0', license: 'MIT' }, { 'index.js': '1\n' })
+    await client(cache).fetchPackument('beacon-lamp')
+    await registry.publish('alice', { name: 'beacon-lamp', version: '1.1.0', license: 'MIT' }, { 'index.js': '2\n' })
+    const cached = await client(cache).fetchPackument('beacon-lamp')
+    expect(cached.kind === 'found' && Object.keys(cached.doc.versions ?? {})).toEqual(['1.0.0'])
+    const refreshed = await client(cache).fetchPackument('beacon-lamp', { refresh: true })
+    expect(refreshed.kind === 'found' && refreshed.source).toBe('network')
+    expect(refreshed.kind === 'found' && Object.keys(refreshed.doc.versions ?? {}).sort()).toEqual(['1.0.0', '1.1.0'])
+  })
+
+  it('audit asks again for a package whose locked version the cached document lacks, instead of reporting it missing', async () => {
+    drop = ['etag', 'last-modified']
+    const cache = freshCache()
+    await registry.publish('alice', { name: 'signal-flare', version: '1.0.0', license: 'MIT' }, { 'index.js': '1\n' })
+    await client(cache).fetchPackument('signal-flare')
+    await registry.publish('alice', { name: 'signal-flare', version: '1.1.0', license: 'MIT' }, { 'index.js': '2\n' })
+    const project = join(root, 'flare-app')
+    mkdirSync(project, { recursive: true })
+    writeFileSync(join(project, '.npmrc'), `registry=${proxyUrl}\n`)
+    writeFileSync(
+      join(project, 'package-lock.json'),
+      JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies: { 'signal-flare': '1.1.0' } }, 'node_modules/signal-flare': { version: '1.1.0', resolved: `${proxyUrl}signal-flare/-/signal-flare-1.1.0.tgz` } } }),
+    )
+    seen.length = 0
+    const r = await runMain(['audit', project, '--no-advisory-database', '--cache-dir', cache, '--format', 'json', '--fail-on', 'none'], { cwd: project, env: { HOME: project } })
+    const report = JSON.parse(r.stdout) as Report
+    expect(report.findings.filter((f) => f.ruleId === 'audit/version-missing')).toEqual([])
+    expect(seen.filter((x) => x.path === '/signal-flare')).toHaveLength(1)
   })
 })
 
