@@ -39,9 +39,11 @@ export const PUSH_POWER: readonly EventKind[] = ['commit-access', 'direct-push',
 /**
  * Automation, never a person who gains or shares power: forge bots, and the service accounts
  * that import, mirror or sync code (`Copybara-Service`, `Biz Ops Github Access <…-importer@…>`,
- * `snappy.mirrorbot@…`), whose commits someone else's tooling makes.
+ * `snappy.mirrorbot@…`), whose commits someone else's tooling makes, and the converters that
+ * carried a history over from another version control system (`hg convert` commits its tags as
+ * `convert-repo <convert-repo@localhost>`).
  */
-const AUTOMATION_NAME = /\[bot\]|^dependabot|^renovate|^github-actions|^greenkeeper|\b(?:robot|automation|automated|importer|copybara|buildbot|mirrorbot|syncbot)\b|\bgit(?:hub|lab)[ -](?:access|actions?|automation|service)\b|[- ]service$/i
+const AUTOMATION_NAME = /\[bot\]|^dependabot|^renovate|^github-actions|^greenkeeper|^(?:convert-repo|cvs2svn|cvs2git|svn2git|hg-git|fast-export|tailor)$|\b(?:robot|automation|automated|importer|copybara|buildbot|mirrorbot|syncbot)\b|\bgit(?:hub|lab)[ -](?:access|actions?|automation|service)\b|[- ]service$/i
 const AUTOMATION_EMAIL = /\[bot\]@|^bot@|(?:^|[._+-])(?:bot|robot|mirrorbot|buildbot|syncbot|[a-z]+-bot|automation|importer|copybara(?:-worker)?)(?:[._+-][^@]*)?@/i
 export const isBot = (name: string, email: string): boolean => AUTOMATION_NAME.test(name) || AUTOMATION_EMAIL.test(email) || (/noreply@github\.com$/.test(email) && /bot/i.test(name + email))
 

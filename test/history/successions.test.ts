@@ -177,3 +177,29 @@ describe('release tags under a path-like prefix', () => {
     expect((r.summary as unknown as { overall: { releases: number } }).overall.releases).toBe(3)
   })
 })
+
+describe('a history converted from another version control system', () => {
+  // the founder's history, then the converter's own commit that writes the tags file, tagged as the
+  // next release; nobody else ever commits
+  const build = (converter: Person): string => {
+    const founder: Person = { name: 'Kim Simon', email: 'kim@simon-labs.org' }
+    const h = new HistoryBuilder()
+    for (let m = 0; m < 40; m++) {
+      const mark = h.commit({ author: founder, date: t('2006-05-01') + m * 30 * DAY, files: { [`src/y${m % 5}.c`]: `int y${m};\n` } })
+      if (m % 10 === 9) h.tag(`0.1.${m}`, mark, founder, t('2006-05-02') + m * 30 * DAY)
+    }
+    const tags = h.commit({ author: converter, date: t('2012-12-24'), message: 'update tags', files: { '.hgtags': '0123 0.1.4\n' } })
+    h.tag('0.1.40', tags, converter, t('2012-12-24'))
+    return h.write()
+  }
+
+  it('does not see the converter as a newcomer taking power', async () => {
+    const r = await run(build({ name: 'convert-repo', email: 'convert-repo@localhost' }))
+    expect(r.findings.filter((f) => f.ruleId === 'history/rapid-trust-escalation')).toEqual([])
+  })
+
+  it('still sees a person who does the same', async () => {
+    const r = await run(build({ name: 'Conn Vert', email: 'conn.vert@mailbox.org' }))
+    expect(escalationOf(r, 'conn.vert@mailbox.org')).toBeDefined()
+  })
+})
