@@ -205,9 +205,9 @@ export function judgeRises(x: RiseInputs): { rises: Rise[]; findings: Finding[] 
     const contributorsSince = others.filter((o) => x.countIn(o, pm, endMonth) > 0).length
     const held = tenureYears >= 2 && x.countIn(identity, pm + 24, endMonth) > 0 && contributorsSince >= 5
     if (held) context.push(`still maintaining ${Math.floor(tenureYears)} years later, with ${contributorsSince} other contributors since`)
+    // power not yet used on a release or a sensitive file is no excuse: a sold or abandoned project is
+    // taken over before the harmful release, and the release may never be in git (a CDN, a store)
     let severity = SEVERITY_OF(score, policy.escalationScore)
-    // power that was never used on what reaches users (no release, no sensitive act) is no takeover yet
-    if (!releaseWithin && acts.length === 0 && !newKey && weakened.length === 0) severity = capAt(severity, 'medium')
     if (weakened.length === 0) {
       // a committee or a group fork: no escalation (the rise stays in the summary with its context)
       if (sharers.length >= 2) severity = undefined

@@ -203,3 +203,30 @@ describe('a history converted from another version control system', () => {
     expect(escalationOf(r, 'conn.vert@mailbox.org')).toBeDefined()
   })
 })
+
+describe('a stranger holding power alone is flagged before any release', () => {
+  // the founder maintains for years and goes silent; a stranger with no footprint pushes from the
+  // first commit, alone, and only rewrites the README: no tag, no version bump, no build change
+  const build = (alsoActive: boolean): string => {
+    const founder: Person = { name: 'Jo Champion', email: 'jo@champion-labs.org' }
+    const stranger: Person = { name: 'p0lyfill', email: 'p0lyfill@protonmail.com' }
+    const h = new HistoryBuilder()
+    for (let m = 0; m < 60; m++) {
+      const mark = h.commit({ author: founder, date: t('2015-01-03') + m * 30 * DAY, files: { [`lib/p${m % 6}.js`]: `export const p${m} = 1\n` } })
+      if (m % 10 === 9) h.tag(`v1.${m}.0`, mark, founder, t('2015-01-04') + m * 30 * DAY)
+    }
+    const start = t('2021-02-25')
+    for (let k = 0; k < 4; k++) h.commit({ author: stranger, date: start + k * 5 * DAY, files: { 'README.md': `# p\n\nrewritten ${k}\n` } })
+    // the founder still at work beside the newcomer: a succession, not a takeover
+    if (alsoActive) for (let k = 0; k < 6; k++) h.commit({ author: founder, date: start + (2 + k * 20) * DAY, files: { 'lib/p1.js': `export const q${k} = 1\n` } })
+    return h.write()
+  }
+
+  it('is high with no release in git', async () => {
+    expect(HIGH).toContain(escalationOf(await run(build(false)), 'p0lyfill@protonmail.com')?.severity)
+  })
+
+  it('is not high while the founder keeps working beside the newcomer', async () => {
+    expect(HIGH).not.toContain(escalationOf(await run(build(true)), 'p0lyfill@protonmail.com')?.severity)
+  })
+})
