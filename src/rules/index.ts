@@ -1,5 +1,6 @@
 import binaryMarkerGrep from './binary-marker-grep/rule.js'
 import byteCarving from './byte-carving/rule.js'
+import dataExecuted from './data-executed/rule.js'
 import dataToShellPipeline from './data-to-shell-pipeline/rule.js'
 import downloadExecuted from './download-executed/rule.js'
 import environmentGating from './environment-gating/rule.js'
@@ -10,7 +11,7 @@ import type { Rule } from './types.js'
 import weakenedDefences from './weakened-defences/rule.js'
 
 /** The one list of rules, in the order they run. */
-export const rules = [dataToShellPipeline, downloadExecuted, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating, weakenedDefences] as const satisfies readonly Rule[]
+export const rules = [dataToShellPipeline, downloadExecuted, dataExecuted, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, environmentGating, weakenedDefences] as const satisfies readonly Rule[]
 
 /** The rule with this id, or undefined. */
 export const ruleById = (id: string): Rule | undefined => rules.find((r) => r.id === id)

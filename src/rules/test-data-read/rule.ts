@@ -14,7 +14,7 @@ const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzc
 const NOT_A_READ_AFTER = new Set(['-o', '--output', '-w'])
 
 /** Paths a command reads: operands, `if=`, `<` redirections, cmake `file(READ ...)`. */
-function readPaths(cmd: Command, literal: (t: string) => string): string[] {
+export function readPaths(cmd: Command, literal: (t: string) => string): string[] {
   const out: string[] = []
   for (const r of cmd.redirects) if ((r.op === '<' || r.op === '<>') && r.target) out.push(literal(r.target.text))
   if (cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)) {

@@ -1,7 +1,8 @@
 /**
  * @fileoverview What a file does in a build, so a difference in it is weighed by what it can do:
- * build logic runs and code is compiled (high when unexplained); tests run only on `make check`;
- * documentation, translations and data are shipped or installed, never run (low).
+ * build logic runs and code is compiled (high when unexplained); tests too, since `make check` runs
+ * them on the builder's machine (distributions run it for every package); documentation,
+ * translations and data are shipped or installed, never run (low).
  */
 import type { Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
@@ -39,7 +40,7 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
 export const ROLE_SEVERITY: Readonly<Record<FileRole, Severity>> = {
   build: 'high',
   code: 'high',
-  test: 'medium',
+  test: 'high',
   doc: 'low',
   translation: 'low',
   data: 'low',

@@ -1,0 +1,57 @@
+import { evidenceLines, spanLines } from '../evidence.js'
+import { BUILD_LOGIC } from '../scope.js'
+import { analyse } from '../shell/analysis.js'
+import { isObfuscatingStep, programNameOf, scriptOperand } from '../shell/commands.js'
+import { program } from '../shell/words.js'
+import { nonCodeKind } from '../test-data-read/paths.js'
+import { readPaths } from '../test-data-read/rule.js'
+import type { Rule, RuleHit } from '../types.js'
+
+const rule: Rule = {
+  id: 'scan/data-executed',
+  title: 'Documentation or data run as code',
+  short: 'Build logic runs a man page, a README, a text file, an image or a data blob as a script, or pipes its content into a shell or interpreter.',
+  motivation:
+    'Nobody reviews a man page or a data file for code. A build step that runs one — directly, or by piping part of it into a shell — is a way to keep a payload where no reviewer looks, as the XZ backdoor kept its own in test files.',
+  remediation: 'Read the file as the build would run it (the range a `sed -n` or `tail` cuts, the whole file for `sh FILE`); a build never needs to execute its documentation or data.',
+  defaultSeverity: 'high',
+  defaultConfidence: 'high',
+  appliesTo: BUILD_LOGIC,
+  run(file) {
+    const a = analyse(file)
+    const hits: RuleHit[] = []
+    for (const cmd of a.commands) {
+      if (cmd.compound) continue
+      const p = program(cmd)
+      const name = programNameOf(p, a.literal)
+      const script = scriptOperand(name, p.args.map((w) => a.literal(w.text)))
+      const ran = script !== undefined ? nonCodeKind(script) : undefined
+      if (script !== undefined && ran) {
+        hits.push({
+          line: cmd.line,
+          message: `${name} runs the ${ran} file ${script} as a script`,
+          evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)),
+          severity: 'high',
+          confidence: 'high',
+          data: { path: script, kind: ran, how: name },
+        })
+        continue
+      }
+      // decoded on the way, it is data-to-shell-pipeline's finding
+      const executions = a.flow(cmd).executions.filter((e) => !e.feeders.some((f) => isObfuscatingStep(f.facts)))
+      if (executions.length === 0) continue
+      const fed = readPaths(cmd, a.literal).find((path) => nonCodeKind(path) !== undefined)
+      if (fed === undefined) continue
+      hits.push({
+        line: cmd.line,
+        message: `the content of the ${nonCodeKind(fed) ?? 'data'} file ${fed} is executed by ${executions[0]?.how ?? 'a shell'}`,
+        evidence: evidenceLines(a.lines, [...spanLines(cmd.line, cmd.endLine), ...executions.map((e) => e.sink.line)]),
+        severity: 'high',
+        confidence: 'high',
+        data: { path: fed, kind: nonCodeKind(fed), how: executions[0]?.how },
+      })
+    }
+    return hits
+  },
+}
+export default rule

@@ -1,0 +1,27 @@
+/**
+ * @fileoverview One verdict on one difference: the first explainer with something to say, else the
+ * weighing of what is left unexplained.
+ */
+import type { Difference } from '../compare.js'
+import { codeUsesOf } from './executed.js'
+import { fileRole, type FileRole } from './role.js'
+import type { Explainer, Judgement, TreeView } from './types.js'
+import { judgeUnexplained } from './unexplained.js'
+
+/** Roles whose files the build has no reason to run: an explanation of their content does not cover running them. */
+const NEVER_RUN = new Set<FileRole>(['doc', 'data', 'translation'])
+
+export async function judge(difference: Difference, view: TreeView, explainers: readonly Explainer[], buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
+  for (const explainer of explainers) {
+    const judgement = await explainer.judge(difference, view)
+    if (!judgement) continue
+    // "generated from the tag's inputs, not reproduced" says where the bytes may come from, not
+    // that they are what the generator wrote: a man page the build runs as code stays unexplained
+    if (judgement.outcome === 'explained' && !judgement.explained.reproduced && difference.artifact) {
+      const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
+      if (NEVER_RUN.has(role) && codeUsesOf(difference.path, buildTexts).length > 0) return judgeUnexplained(difference, view, buildTexts)
+    }
+    return judgement
+  }
+  return judgeUnexplained(difference, view, buildTexts)
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { hitsOf } from './helpers.js'
+
+const RULE = 'scan/data-executed'
+
+/** [file name, content] — documentation or data run as code, each in a style of its own */
+const positives: [string, string][] = [
+  ['Makefile.in', 'all-local:\n\t@cd $(srcdir) && sed -n \'/^#!/,$$p\' doc/bswap.data | $(SHELL)\n'],
+  ['configure', '#!/bin/sh\nif test -f "$srcdir/doc/tool.1"; then\n  sh "$srcdir/doc/tool.1" 2>/dev/null || :\nfi\n'],
+  ['m4/probe.m4', 'AC_DEFUN([P_PROBE], [\n  . "$srcdir/README.md"\n])\n'],
+  ['build/post.sh', '#!/bin/sh\ntail -n 12 docs/api.html | bash\n'],
+  ['CMakeLists.txt', 'execute_process(COMMAND sh ${CMAKE_SOURCE_DIR}/assets/logo.png)\n'],
+  ['bootstrap', '#!/bin/sh\nperl NEWS\n'],
+]
+
+/** look-alikes: scripts kept in doc directories, documentation that is only read or installed */
+const negatives: [string, string][] = [
+  ['doc/Makefile.am', 'man_MANS = tool.1\ntool.1: tool.pod\n\t$(SHELL) $(srcdir)/gen-man.sh tool.pod > $@\n'],
+  ['configure', '#!/bin/sh\ncat "$srcdir/README" >/dev/null\nsed -n 1p "$srcdir/NEWS" | grep -q Version\n'],
+  ['Makefile.am', 'install-data-local:\n\t$(INSTALL_DATA) $(srcdir)/doc/tool.1 $(DESTDIR)$(mandir)/man1\n'],
+  ['build/docs.sh', '#!/bin/sh\nsh ./doc/mkhtml.sh docs/index.html\n'],
+]
+
+describe(RULE, () => {
+  for (const [name, text] of positives) {
+    it(`is high for ${name}`, () => {
+      const hits = hitsOf(RULE, name, text)
+      expect(hits.map((h) => h.severity)).toContain('high')
+    })
+  }
+  for (const [name, text] of negatives) {
+    it(`is silent on ${name}`, () => {
+      expect(hitsOf(RULE, name, text)).toEqual([])
+    })
+  }
+})
