@@ -91,3 +91,14 @@ describe('the macro that started the XZ Utils backdoor (build-to-host.m4 as ship
     expect(found.find((f) => f.ruleId === 'scan/data-to-shell-pipeline')?.evidence).toContain('eval $gl_config_gt | $SHELL')
   })
 })
+
+describe('case conversion is not obfuscation', () => {
+  const upper = 'AC_DEFUN([X_TR_CPP],\n[`echo "$1" | dnl\nsed \'y/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/\' | dnl\nsed \'s/[[^A-Z0-9_]]/_/g\'`])\n'
+  it('upper-casing a macro name, one way, raises nothing', () => {
+    expect(hitsOf(RULE, 'm4/x-translit.m4', upper)).toEqual([])
+    expect(hitsOf(RULE, 'build/name.sh', '#!/bin/sh\neval "NAME_$(echo "$pkg" | tr a-z A-Z)=yes"\n')).toEqual([])
+  })
+  it('a case swap still is a character mapping', () => {
+    expect(hitsOf(RULE, 'build/swap.sh', '#!/bin/sh\neval "$(tr \'a-zA-Z\' \'A-Za-z\' < "$srcdir/tests/files/x.dat")"\n').length).toBeGreaterThan(0)
+  })
+})

@@ -146,19 +146,33 @@ function carvingOf(name: string, args: readonly string[], cmd: Command, literal:
   return undefined
 }
 
+/**
+ * Upper-casing or lower-casing (`tr a-z A-Z`, `sed y/abc/ABC/`), one way only: how build scripts
+ * make macro names, and no way to hide code — a shell command or base64 text does not survive it.
+ * A case swap (`A-Za-z` → `a-zA-Z`) is a swap, not this.
+ */
+function isCaseConversion(map: ReadonlyMap<string, string>): boolean {
+  const changed = [...map].filter(([a, b]) => a !== b)
+  const up = changed.every(([a, b]) => a.toUpperCase() === b && a === a.toLowerCase())
+  const down = changed.every(([a, b]) => a.toLowerCase() === b && a === a.toUpperCase())
+  return changed.length > 0 && (up || down)
+}
+
 function charMapOf(name: string, args: readonly string[]): 'swap' | 'map' | undefined {
   if (name === 'tr' || name === 'gtr') {
     if (args.some((a) => /^-[a-zA-Z]*[dscC]/.test(a) || /^--(?:delete|squeeze|complement)/.test(a))) return undefined
     const sets = operands(args.filter((a) => a !== '-t' && a !== '--truncate-set1'))
     if (sets.length !== 2) return undefined
     const t = translation(sets[0] ?? '', sets[1] ?? '')
-    if (!t || [...t.map].every(([a, b]) => a === b)) return undefined
+    if (!t || [...t.map].every(([a, b]) => a === b) || isCaseConversion(t.map)) return undefined
     return isCharacterSwap(sets[0] ?? '', sets[1] ?? '') ? 'swap' : 'map'
   }
   let found: 'swap' | 'map' | undefined
   const consider = (set1: string, set2: string) => {
+    const map = translation(set1, set2)?.map
+    if (map && isCaseConversion(map)) return
     if (isCharacterSwap(set1, set2)) found = 'swap'
-    else if (found === undefined && [...(translation(set1, set2)?.map ?? [])].some(([a, b]) => a !== b)) found = 'map'
+    else if (found === undefined && [...(map ?? [])].some(([a, b]) => a !== b)) found = 'map'
   }
   if (name === 'sed' || name === 'gsed') {
     for (const script of sedScripts(args)) for (const m of sedTransliterations(script)) consider(m.from.map(escapeForTr).join(''), m.to.map(escapeForTr).join(''))
