@@ -1,4 +1,5 @@
 /** @fileoverview Evidence: the offending lines of a file, verbatim, with their numbers. */
+import type { Execution } from './shell/analysis.js'
 
 const MAX_LINES = 16
 const MAX_LINE_CHARS = 400
@@ -25,3 +26,9 @@ export function spanLines(from: number, to: number, max = 6): number[] {
   for (let n = from; n <= Math.min(to, from + max - 1); n++) out.push(n)
   return out
 }
+
+/** The lines of an execution: where it runs, and every step that feeds it (through variables too). */
+export const executionLines = (e: Execution): number[] => [
+  ...spanLines(e.sink.line, e.sink.endLine),
+  ...e.feeders.flatMap((s) => [...spanLines(s.origin.line, s.origin.endLine), ...s.via]),
+]

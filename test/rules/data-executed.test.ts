@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest'
-import { hitsOf } from './helpers.js'
+import { ruleCases } from './helpers.js'
 
 const RULE = 'scan/data-executed'
 
@@ -21,16 +20,4 @@ const negatives: [string, string][] = [
   ['build/docs.sh', '#!/bin/sh\nsh ./doc/mkhtml.sh docs/index.html\n'],
 ]
 
-describe(RULE, () => {
-  for (const [name, text] of positives) {
-    it(`is high for ${name}`, () => {
-      const hits = hitsOf(RULE, name, text)
-      expect(hits.map((h) => h.severity)).toContain('high')
-    })
-  }
-  for (const [name, text] of negatives) {
-    it(`is silent on ${name}`, () => {
-      expect(hitsOf(RULE, name, text)).toEqual([])
-    })
-  }
-})
+ruleCases(RULE, 'high', positives, negatives)

@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest'
-import { hitsOf } from './helpers.js'
+import { ruleCases } from './helpers.js'
 
 const RULE = 'scan/download-executed'
 
@@ -23,17 +22,4 @@ const negatives: [string, string][] = [
   ['build/run.sh', '#!/bin/sh\necho "make all" | sh\n'],
 ]
 
-describe(RULE, () => {
-  for (const [name, text] of positives) {
-    it(`is critical for ${name}`, () => {
-      const hits = hitsOf(RULE, name, text)
-      expect(hits.map((h) => h.severity)).toContain('critical')
-      expect(hits[0]?.message).toMatch(/downloads is executed by/)
-    })
-  }
-  for (const [name, text] of negatives) {
-    it(`is silent on ${name}`, () => {
-      expect(hitsOf(RULE, name, text)).toEqual([])
-    })
-  }
-})
+ruleCases(RULE, 'critical', positives, negatives)

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import type { Finding, Severity } from '../../src/model/finding.js'
 import { analyseText, CHAIN_RULE_ID } from '../../src/rules/engine.js'
 
@@ -28,4 +29,20 @@ export function walkFiles(root: string): string[] {
   return readdirSync(root)
     .sort()
     .flatMap((name) => walkFiles(join(root, name)))
+}
+
+/** One rule on cases written for it: each positive raises `severity`, each look-alike nothing. */
+export function ruleCases(ruleId: string, severity: Severity, positives: readonly (readonly [string, string])[], negatives: readonly (readonly [string, string])[]): void {
+  describe(ruleId, () => {
+    for (const [name, text] of positives) {
+      it(`is ${severity} for ${name}`, () => {
+        expect(hitsOf(ruleId, name, text).map((h) => h.severity)).toContain(severity)
+      })
+    }
+    for (const [name, text] of negatives) {
+      it(`is silent on ${name}`, () => {
+        expect(hitsOf(ruleId, name, text)).toEqual([])
+      })
+    }
+  })
 }

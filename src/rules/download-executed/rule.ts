@@ -1,4 +1,4 @@
-import { evidenceLines, spanLines } from '../evidence.js'
+import { evidenceLines, executionLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse, type Execution } from '../shell/analysis.js'
 import type { Rule, RuleHit } from '../types.js'
@@ -6,7 +6,7 @@ import type { Rule, RuleHit } from '../types.js'
 function hitFor(e: Execution, lines: readonly string[]): RuleHit | undefined {
   const fetchers = e.feeders.filter((s) => s.facts.fetch !== undefined)
   if (fetchers.length === 0) return undefined
-  const numbers = [...spanLines(e.sink.line, e.sink.endLine), ...e.feeders.flatMap((s) => [...spanLines(s.origin.line, s.origin.endLine), ...s.via])]
+  const numbers = executionLines(e)
   const tools = [...new Set(fetchers.map((s) => s.facts.fetch))]
   return {
     line: e.sink.line,
