@@ -21,7 +21,7 @@ import { releaseEditsExplainer } from './explain/release-edits.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
 import { templateExplainer } from './explain/template.js'
 import { generatedExplainer } from './explain/generated.js'
-import { regeneratedExplainer } from './explain/regenerated.js'
+import { regeneratedExplainer, versionMismatches } from './explain/regenerated.js'
 import { versionStampExplainer } from './explain/stamps.js'
 import { translationsExplainer } from './explain/translations.js'
 import type { Explainer } from './explain/types.js'
@@ -219,6 +219,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   ]
   if (submodules.length > 0) facts.push({ label: 'submodules', value: `${submodules.map((m) => `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'}`).join(', ')} (their files are not compared: give their repositories separately)` })
   if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
+  const mismatched = regeneration ? versionMismatches(regeneration, view) : undefined
+  if (mismatched) facts.push({ label: 'tool versions', value: mismatched })
   return assembleReport({
     command: 'verify',
     subject: { artifact: labels.artifact, source: labels.source, ref, commit },

@@ -47,3 +47,22 @@ export function regeneratedExplainer(regeneration: Regeneration): Explainer {
     },
   }
 }
+
+/**
+ * The generator versions the release names that differ from the tools installed here, with how
+ * many regenerated files name each: those files cannot be reproduced on this machine and are
+ * checked for consistency with the source instead. Undefined when every version matches.
+ */
+export function versionMismatches(regeneration: Regeneration, view: TreeView): string | undefined {
+  const counts = new Map<string, number>()
+  for (const path of regeneration.files.keys()) {
+    const text = view.artifactText(path)
+    const info = text === undefined ? undefined : detectGenerator(basenameOf(path), text)
+    const tool = info ? TOOL_OF[info.tool] : undefined
+    if (!info?.version || !tool || regeneration.tools[tool] === info.version) continue
+    const key = `${info.tool} ${info.version} (installed: ${regeneration.tools[tool] ?? 'none'})`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  if (counts.size === 0) return undefined
+  return `not reproducible with the installed tools: the release was made with ${[...counts].map(([k, n]) => `${k} in ${n} file(s)`).join(', ')}; those files were checked for consistency with the source instead`
+}
