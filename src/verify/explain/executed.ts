@@ -20,8 +20,8 @@ const MAX_LINE_CHARS = 240
 /** Commands that run or read their operand as code (shell, interpreters, m4 and make inclusion). */
 const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|eval|exec|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
 /** a pipe or command substitution that ends in something that runs what it is fed */
-// (`$(VERSION)` is a make variable, not a command substitution)
-const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\((?![A-Za-z_][A-Za-z0-9_]*\))/
+// (`$(VERSION)` is a make variable and `$((n-1))` arithmetic, neither a command substitution)
+const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\((?![A-Za-z_][A-Za-z0-9_]*\)|\()/
 
 const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -59,7 +59,9 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
       if (skip || !raw.includes(name)) continue
       const code = codeOf(raw)
       if (!mention.test(code)) continue
-      const runs = direct.test(code) || ((redirected.test(code) || read.test(code)) && FEEDS_RUNNER.test(code))
+      // a read feeds a runner only within one command (`a; b`, `a && b` are two), never when written to a file
+      const fed = code.split(/;|&&|\|\|/).some((part) => (redirected.test(part) || read.test(part)) && FEEDS_RUNNER.test(part) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
+      const runs = direct.test(code) || fed
       if (runs) uses.push({ path: p, line: i + 1, text: raw.trim().slice(0, MAX_LINE_CHARS) })
     }
   }

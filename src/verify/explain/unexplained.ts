@@ -11,9 +11,12 @@ export { BUILD_KINDS } from './build-kinds.js'
 
 const usesEvidence = (uses: readonly CodeUse[]): string => uses.map((u) => `${u.path}:${u.line}: ${u.text}`).join('\n')
 
-/** The severity of an unexplained difference: by the file's role, high whenever the build reads it as code. */
+/**
+ * The severity of an unexplained difference: by the file's role, high whenever the build reads it as
+ * code — critical when the file is documentation or data, which a build has no reason to run.
+ */
 function weigh(role: FileRole, uses: readonly CodeUse[], docTool: string | undefined): Severity {
-  if (uses.length > 0) return 'high'
+  if (uses.length > 0) return role === 'doc' || role === 'data' || role === 'translation' ? 'critical' : 'high'
   if (role === 'doc' && docTool) return 'info'
   return ROLE_SEVERITY[role]
 }
