@@ -20,7 +20,7 @@ function main(argv: readonly string[]): void {
   if (!gitDir || !project || !repository || !pattern) throw new Error('usage: catalog-from-git <git-dir> <project> <owner/name> <basename-regex>')
   const wanted = new RegExp(pattern)
   // oldest first, so the first time a content is seen is its first commit
-  const log = git(gitDir, ['log', '--all', '--reverse', '--diff-filter=AMR', '--format=@%H %cI', '--name-only']).toString('utf8')
+  const log = git(gitDir, ['log', '--all', '--date-order', '--reverse', '--diff-filter=AMR', '--format=@%H %cI', '--name-only']).toString('utf8')
   const seen = new Set<string>()
   let commit = ''
   let date = ''
