@@ -1,5 +1,7 @@
 /** @fileoverview Evidence: the offending lines of a file, verbatim, with their numbers. */
+import type { Severity } from '../model/finding.js'
 import type { Execution } from './shell/analysis.js'
+import type { RuleHit } from './types.js'
 
 const MAX_LINES = 16
 const MAX_LINE_CHARS = 400
@@ -32,3 +34,16 @@ export const executionLines = (e: Execution): number[] => [
   ...spanLines(e.sink.line, e.sink.endLine),
   ...e.feeders.flatMap((s) => [...spanLines(s.origin.line, s.origin.endLine), ...s.via]),
 ]
+
+/** A hit at an execution: evidence from every line that feeds it, and those lines in the data. */
+export function executionHit(e: Execution, lines: readonly string[], message: string, severity: Severity, data: Record<string, unknown>): RuleHit {
+  const numbers = executionLines(e)
+  return {
+    line: e.sink.line,
+    message,
+    evidence: evidenceLines(lines, numbers),
+    severity,
+    confidence: 'high',
+    data: { sink: e.how, kind: e.kind, ...data, lines: [...new Set(numbers)].sort((a, b) => a - b) },
+  }
+}

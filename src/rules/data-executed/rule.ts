@@ -40,15 +40,17 @@ const rule: Rule = {
       // decoded on the way, it is data-to-shell-pipeline's finding
       const executions = a.flow(cmd).executions.filter((e) => !e.feeders.some((f) => isObfuscatingStep(f.facts)))
       if (executions.length === 0) continue
-      const fed = readPaths(cmd, a.literal).find((path) => nonCodeKind(path) !== undefined)
+      const fed = readPaths(cmd, a.literal)
+        .map((path) => ({ path, kind: nonCodeKind(path) }))
+        .find((r) => r.kind !== undefined)
       if (fed === undefined) continue
       hits.push({
         line: cmd.line,
-        message: `the content of the ${nonCodeKind(fed) ?? 'data'} file ${fed} is executed by ${executions[0]?.how ?? 'a shell'}`,
+        message: `the content of the ${fed.kind ?? 'data'} file ${fed.path} is executed by ${executions[0]?.how ?? 'a shell'}`,
         evidence: evidenceLines(a.lines, [...spanLines(cmd.line, cmd.endLine), ...executions.map((e) => e.sink.line)]),
         severity: 'high',
         confidence: 'high',
-        data: { path: fed, kind: nonCodeKind(fed), how: executions[0]?.how },
+        data: { path: fed.path, kind: fed.kind, how: executions[0]?.how },
       })
     }
     return hits

@@ -1,5 +1,5 @@
 import type { Severity } from '../../model/finding.js'
-import { evidenceLines, executionLines } from '../evidence.js'
+import { executionHit } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse, type Execution, type Step } from '../shell/analysis.js'
 import { isObfuscatingStep } from '../shell/commands.js'
@@ -23,15 +23,7 @@ function hitFor(e: Execution, lines: readonly string[]): RuleHit | undefined {
   const maps = strong.some((s) => s.facts.charMap !== undefined)
   const severity: Severity = carves || maps ? 'critical' : 'high'
   const what = [...new Set(strong.flatMap(describeStep))]
-  const numbers = executionLines(e)
-  return {
-    line: e.sink.line,
-    message: `the output of ${what.join(', ')} is executed by ${e.how}`,
-    evidence: evidenceLines(lines, numbers),
-    severity,
-    confidence: 'high',
-    data: { sink: e.how, kind: e.kind, steps: what, lines: [...new Set(numbers)].sort((a, b) => a - b) },
-  }
+  return executionHit(e, lines, `the output of ${what.join(', ')} is executed by ${e.how}`, severity, { steps: what })
 }
 
 const rule: Rule = {

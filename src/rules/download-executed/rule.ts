@@ -1,4 +1,4 @@
-import { evidenceLines, executionLines } from '../evidence.js'
+import { executionHit } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse, type Execution } from '../shell/analysis.js'
 import type { Rule, RuleHit } from '../types.js'
@@ -6,16 +6,8 @@ import type { Rule, RuleHit } from '../types.js'
 function hitFor(e: Execution, lines: readonly string[]): RuleHit | undefined {
   const fetchers = e.feeders.filter((s) => s.facts.fetch !== undefined)
   if (fetchers.length === 0) return undefined
-  const numbers = executionLines(e)
   const tools = [...new Set(fetchers.map((s) => s.facts.fetch))]
-  return {
-    line: e.sink.line,
-    message: `what ${tools.join(' and ')} downloads is executed by ${e.how}`,
-    evidence: evidenceLines(lines, numbers),
-    severity: 'critical',
-    confidence: 'high',
-    data: { sink: e.how, kind: e.kind, fetchers: tools, lines: [...new Set(numbers)].sort((a, b) => a - b) },
-  }
+  return executionHit(e, lines, `what ${tools.join(' and ')} downloads is executed by ${e.how}`, 'critical', { fetchers: tools })
 }
 
 const rule: Rule = {
