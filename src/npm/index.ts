@@ -3,3 +3,4 @@ export { analyseJavaScript, MAX_AST_CHARS, type JsFacts, type JsSite, type ExecS
 export { readManifest, INSTALL_SCRIPTS, type ManifestFacts, type InstallScript, type ScriptStep, type StepKind } from './manifest.js'
 export { judgePackage, type PackageInput, type BinaryFile } from './package.js'
 export { npmRules } from './rules.js'
+export { analyseScriptFile, isScriptFile, type ScriptFileFacts } from './script-file.js'

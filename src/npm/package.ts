@@ -8,6 +8,7 @@ import { posix } from 'node:path'
 import { bySeverityDesc, type Confidence, type Finding, type Severity } from '../model/finding.js'
 import type { JsFacts, JsSite } from './javascript.js'
 import type { InstallScript, ManifestFacts, ScriptStep } from './manifest.js'
+import type { ScriptFileFacts } from './script-file.js'
 import {
   BUNDLED_EXECUTABLE,
   CREDENTIAL_EXFILTRATION,
@@ -41,6 +42,8 @@ export interface PackageInput {
   readonly js: ReadonlyMap<string, JsFacts>
   readonly binaries: readonly BinaryFile[]
   readonly hasBindingGyp: boolean
+  /** shell, batch and PowerShell scripts of the package that show malware signals, by tree-relative path */
+  readonly scripts?: ReadonlyMap<string, ScriptFileFacts>
 }
 
 const MAX_FOLLOW_DEPTH = 4
@@ -127,6 +130,32 @@ function installTimeFiles(input: PackageInput, scripts: readonly InstallScript[]
   return reached
 }
 
+const SCRIPT_WORD = /\.(?:sh|bash|bat|cmd|ps1)$/i
+
+/**
+ * The script files run at install time: named by a lifecycle step, or by a command that
+ * install-time JavaScript runs (npm runs both in the package directory), with how each was reached.
+ */
+function installTimeScripts(input: PackageInput, triggers: readonly InstallScript[], reached: ReadonlyMap<string, Reached>): Map<string, string> {
+  const out = new Map<string, string>()
+  const scripts = input.scripts
+  if (!scripts || scripts.size === 0) return out
+  for (const s of triggers)
+    for (const step of s.steps) if ((step.kind === 'shell-file' || step.kind === 'windows-script') && step.file !== undefined && scripts.has(step.file) && !out.has(step.file)) out.set(step.file, `"${s.name}": ${clip(step.command, 80)}`)
+  for (const [key, r] of reached) {
+    for (const e of r.facts.exec) {
+      for (const word of (e.command ?? '').split(/\s+/)) {
+        const w = word.replace(/^["']|["']$/g, '').replace(/\\/g, '/')
+        if (!SCRIPT_WORD.test(w) || w.startsWith('/')) continue
+        const candidates = [posix.normalize(posix.join(input.root, w)), posix.normalize(posix.join(posix.dirname(r.inline ? input.root || '.' : key), w))]
+        const file = candidates.find((c) => scripts.has(c))
+        if (file !== undefined && !out.has(file)) out.set(file, `${r.inline ? r.inline.path : key}:${e.line} runs ${clip(e.command ?? '', 80)}`)
+      }
+    }
+  }
+  return out
+}
+
 /** The files a consumer loads (main, exports, bin) and what they require, as far as the package has them. */
 function loadTimeFiles(input: PackageInput): Set<string> {
   const out = new Set<string>()
@@ -181,6 +210,16 @@ function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reache
     const windows = s.steps.filter((x) => x.kind === 'windows-script')
     if (windows.length > 0 && s.signals.length === 0)
       out.push(finding(INSTALL_SCRIPT, 'medium', 'high', manifestPath, s.line, `"${s.name}" runs a Windows script at install time: ${windows.map((w) => w.file ?? w.command).join(', ')}`, scriptEvidence(s), { script: s.name }))
+  }
+  for (const [file, via] of installTimeScripts(input, triggers, reached)) {
+    const script = input.scripts?.get(file)
+    // making a fetched binary executable is what installers do; running it, piping it into a shell or sending data out is not
+    const sig = script?.signals.find((x) => x.kind !== 'download-exec' || !/^chmod\b/.test(x.text))
+    if (!script || !sig) continue
+    const installer = sig.kind === 'download-exec' && script.verifiesDownload
+    const severity: Severity = sig.kind === 'reverse-shell' || sig.kind === 'exfiltration' ? 'critical' : installer ? 'medium' : 'high'
+    const rule = sig.kind === 'exfiltration' ? DATA_EXFILTRATION : sig.kind === 'remote-pipe' || sig.kind === 'download-exec' ? REMOTE_SCRIPT_INSTALL : REMOTE_CODE
+    out.push(finding(rule, severity, 'high', file, sig.line, `${file} ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} at install time${installer ? ' (after checking its digest or signature)' : ''}: ${clip(sig.text, 100)}`, `${sig.line}: ${clip(sig.text, 160)}\n  ← ${via}`, { signal: sig.kind, when: 'install' }))
   }
   for (const dep of input.manifest?.remoteDependencies ?? [])
     out.push(finding(REMOTE_DEPENDENCY, /→ http:/i.test(dep) ? 'high' : 'medium', 'high', manifestPath, 1, `${pkgName} depends on a package fetched from a URL outside the registry: ${dep}`, dep))

@@ -210,6 +210,37 @@ function visitText(walk: Walk, text: string, background: boolean, depth: number,
 }
 
 /**
+ * The commands and malware signals of a script read one line at a time, in one walk: a file
+ * downloaded on one line and run on a later one is still seen. For scripts whose syntax the
+ * shell parser cannot take whole (Windows batch files).
+ */
+export function analyseShellLines(lines: readonly string[]): ShellLineFacts & { readonly signalLines: readonly number[] } {
+  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 }
+  const signalLines: number[] = []
+  for (let i = 0; i < lines.length && walk.commands.length < MAX_COMMANDS; i++) {
+    try {
+      visitText(walk, lines[i] ?? '', false, 0)
+    } catch {
+      // hostile text: keep what was read
+    }
+    while (signalLines.length < walk.signals.length) signalLines.push(i + 1)
+  }
+  return { commands: walk.commands, signals: walk.signals, signalLines }
+}
+
+/** PowerShell code that fetches and runs code, anywhere in a script. */
+export function powershellScriptSignals(code: string): ShellSignal[] {
+  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 }
+  const text = code.length > MAX_TEXT ? code.slice(0, MAX_TEXT) : code
+  if (/-(?:ExecutionPolicy|ep|exec)\s+Bypass|-(?:EncodedCommand|enc)\s+[A-Za-z0-9+/=]{8,}|-(?:WindowStyle|w)\s+Hidden/i.test(text)) signal(walk, 'policy-bypass', text.match(/^.*(?:Bypass|EncodedCommand|-enc|Hidden).*$/im)?.[0] ?? '')
+  // in a script the download and the evaluation are often two statements apart: `$s = iwr …` then `iex $s`
+  const evaluates = /^.*\b(?:IEX|Invoke-Expression)\b.*$/im.exec(text)
+  if (evaluates && /\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadData)\b/i.test(text)) signal(walk, 'remote-pipe', evaluates[0].trim())
+  powershellCode(walk, text, text.match(/^.*\b(?:IEX|Invoke-Expression|DownloadString|DownloadData|DownloadFile|Invoke-WebRequest|iwr|irm|Start-BitsTransfer)\b.*$/im)?.[0] ?? '')
+  return walk.signals
+}
+
+/**
  * The commands and malware signals of one shell command line. Never throws; bounded in
  * commands, nesting and text length.
  * @example analyseShellLine('curl -s https://x.invalid/i.sh | bash').signals[0]?.kind // 'remote-pipe'

@@ -7,7 +7,7 @@
 import { bySeverityDesc, type Finding, type Severity } from '../model/finding.js'
 import type { TreeEntry } from '../model/tree.js'
 import { dataFileFindings, inspectDataFile, type DataFileFacts } from '../data-files/index.js'
-import { analyseJavaScript, judgePackage, readManifest } from '../npm/index.js'
+import { analyseJavaScript, analyseScriptFile, isScriptFile, judgePackage, readManifest } from '../npm/index.js'
 import { classifyFile, isUnderTestDir, runPhase } from '../rules/classify.js'
 import { runRules } from '../rules/engine.js'
 import { BUILD_LOGIC } from '../rules/scope.js'
@@ -99,6 +99,10 @@ export class ScanCollector {
       return
     }
     const text = entry.content.toString('utf8')
+    if (isScriptFile(entry.path, kind)) {
+      const script = analyseScriptFile(entry.path, text)
+      if (script.signals.length > 0) this.packages.of(entry.path).scripts.set(entry.path, script)
+    }
     if (runPhase(entry.path, kind) === 'test' || isUnderTestDir(entry.path)) this.testWords.add(text)
     if (BUILD_KINDS.has(kind)) {
       if (standalonePlace(entry.path, kind) === undefined && !isUnderTestDir(entry.path)) this.mentions.add(entry.path, text, MAKE_KINDS.has(kind))

@@ -1,5 +1,5 @@
 /** @fileoverview Files grouped by the npm package they belong to, so a package is judged as a whole. */
-import type { JsFacts, ManifestFacts } from '../npm/index.js'
+import type { JsFacts, ManifestFacts, ScriptFileFacts } from '../npm/index.js'
 
 export interface PackageGroup {
   readonly root: string
@@ -7,6 +7,8 @@ export interface PackageGroup {
   readonly js: Map<string, JsFacts>
   readonly binaries: { path: string; type: string }[]
   hasBindingGyp: boolean
+  /** script files showing malware signals */
+  readonly scripts: Map<string, ScriptFileFacts>
 }
 
 /**
@@ -36,7 +38,7 @@ export class PackageGroups {
   of(path: string): PackageGroup {
     const root = this.rootOf(path)
     let group = this.groups.get(root)
-    if (!group) this.groups.set(root, (group = { root, manifest: undefined, js: new Map(), binaries: [], hasBindingGyp: false }))
+    if (!group) this.groups.set(root, (group = { root, manifest: undefined, js: new Map(), binaries: [], hasBindingGyp: false, scripts: new Map() }))
     return group
   }
 

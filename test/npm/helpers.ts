@@ -1,4 +1,5 @@
-import { analyseJavaScript, judgePackage, readManifest, type JsFacts } from '../../src/npm/index.js'
+import { classifyFile } from '../../src/rules/classify.js'
+import { analyseJavaScript, analyseScriptFile, isScriptFile, judgePackage, readManifest, type JsFacts, type ScriptFileFacts } from '../../src/npm/index.js'
 import type { Finding } from '../../src/model/finding.js'
 
 export interface PackageFixture {
@@ -14,12 +15,14 @@ export function judge(fixture: PackageFixture): Finding[] {
   const root = fixture.root ?? ''
   const at = (p: string): string => (root ? `${root}/${p}` : p)
   const js = new Map<string, JsFacts>()
+  const scripts = new Map<string, ScriptFileFacts>()
   let manifest
   for (const [rel, text] of Object.entries(fixture.files)) {
     if (rel === 'package.json') manifest = readManifest(at(rel), text)
     else if (/\.[cm]?js$/.test(rel)) js.set(at(rel), analyseJavaScript(at(rel), text))
+    else if (isScriptFile(rel, classifyFile(rel, text))) scripts.set(at(rel), analyseScriptFile(at(rel), text))
   }
-  return judgePackage({ root, manifest, js, binaries: (fixture.binaries ?? []).map((b) => ({ ...b, path: at(b.path) })), hasBindingGyp: 'binding.gyp' in fixture.files })
+  return judgePackage({ root, manifest, js, binaries: (fixture.binaries ?? []).map((b) => ({ ...b, path: at(b.path) })), hasBindingGyp: 'binding.gyp' in fixture.files, scripts })
 }
 
 export const pkgJson = (scripts: Record<string, string>, extra: Record<string, unknown> = {}): string => JSON.stringify({ name: 'fixture', version: '1.0.0', ...extra, scripts }, null, 2)
