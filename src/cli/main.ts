@@ -2,20 +2,29 @@ import { Command, CommanderError } from 'commander'
 import { EXIT } from '../errors.js'
 import { limitsHelp } from '../policy/limits.js'
 import { VERSION } from '../version.js'
-import { advisoriesCommand } from './commands/advisories.js'
-import { auditCommand } from './commands/audit.js'
-import { canaryCommand } from './commands/canary.js'
-import { catalogCommand } from './commands/catalog.js'
-import { historyCommand } from './commands/history.js'
-import { respondCommand } from './commands/respond.js'
-import { rulesCommand } from './commands/rules.js'
-import { scanCommand } from './commands/scan.js'
-import { verifyCommand } from './commands/verify.js'
-import { watchCommand } from './commands/watch.js'
 import { reportError } from './errors.js'
 import type { CliIO } from './io.js'
 
 export type { CliIO } from './io.js'
+
+type CommandFactory = (io: CliIO, setExit: (code: number) => void) => Command
+
+/**
+ * Each command's module, loaded only when it runs: the watch service, the audit parsers and the
+ * PostgreSQL client are not paid for by a verify. Listed in the order the help shows them.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandFactory>>> = {
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  advisories: async () => (await import('./commands/advisories.js')).advisoriesCommand,
+  history: async () => (await import('./commands/history.js')).historyCommand,
+  canary: async () => (await import('./commands/canary.js')).canaryCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
+  respond: async () => (await import('./commands/respond.js')).respondCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
+  catalog: async () => (await import('./commands/catalog.js')).catalogCommand,
+}
 
 const EXAMPLES = `
 Quick start:
@@ -56,7 +65,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-  for (const command of [verifyCommand(io, setExit), scanCommand(io, setExit), auditCommand(io, setExit), advisoriesCommand(io, setExit), historyCommand(io, setExit), canaryCommand(io, setExit), watchCommand(io, setExit), respondCommand(io, setExit), rulesCommand(io, setExit), catalogCommand(io, setExit)]) {
+  // the command named first is the only one built; anything else (help, a typo) needs them all
+  const named = argv.find((a) => !a.startsWith('-'))
+  const load = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named] as () => Promise<CommandFactory>] : Object.values(COMMANDS)
+  for (const factory of await Promise.all(load.map((l) => l()))) {
+    const command = factory(io, setExit)
     program.addCommand(command.exitOverride().configureOutput(output(io)).showHelpAfterError(usageOf(command)))
   }
   for (const parent of program.commands) {

@@ -1,5 +1,5 @@
 import { assembleReport } from '../policy/report.js'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { StagelightError } from '../errors.js'
 import { bySeverityDesc, type Finding } from '../model/finding.js'
 import { type Explained, type Fact, type Report } from '../model/report.js'
@@ -111,7 +111,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   progress(`reading source tree at ${ref}`)
   const source = await readSourceTree(repo, ref)
-  const catalog = await Catalog.load({ ...(options.catalogStore ? { userStore: options.catalogStore } : {}), ...(options.systemCatalog === false ? { systemDirs: false } : {}) })
+  const catalog = await Catalog.load({
+    ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
+    ...(options.systemCatalog === false ? { systemDirs: false } : {}),
+    systemCacheFile: join(options.cacheDir, 'system-catalog.json'),
+  })
 
   progress(`reading ${options.artifact}`)
   const { tree, compared } = await compareWithPrefixCheck(options.artifact, source)

@@ -137,3 +137,43 @@ describe('Catalog with given system directories', () => {
     expect(catalog.counts.user).toBe(0)
   })
 })
+
+describe('the scan of system files, kept between runs', () => {
+  it('reads a file again only when its size, time or inode changed, and only against the same bundled data', async () => {
+    const { scanSystem } = await import('../../src/verify/catalog/system.js')
+    await withTempDir(async (dir) => {
+      const aclocal = join(dir, 'aclocal')
+      await mkdir(aclocal, { recursive: true })
+      const stable = '# zz-stable.m4 serial 1\nAC_DEFUN([ZZ_STABLE], [echo s])\n'
+      await writeFile(join(aclocal, 'zz-stable.m4'), stable)
+      await writeFile(join(aclocal, 'zz-changing.m4'), '# zz-changing.m4 serial 1\nAC_DEFUN([ZZ_CHANGING], [echo 1])\n')
+      const cache = { file: join(dir, 'cache', 'system-catalog.json'), against: 'data-1' }
+      const none = (): undefined => undefined
+      const first = await scanSystem([aclocal], () => false, none, cache)
+      expect(first.map((e) => e.basename).sort()).toEqual(['zz-changing.m4', 'zz-stable.m4'])
+
+      // mark the stable file's cached hash, so a reuse shows; change the other file
+      const data = JSON.parse(await readFile(cache.file, 'utf8')) as { files: Record<string, { entry: { sha256: string } }> }
+      const stableEntry = data.files[join(aclocal, 'zz-stable.m4')]
+      if (!stableEntry) throw new Error('the stable file is not in the cache')
+      stableEntry.entry.sha256 = 'f'.repeat(64)
+      await writeFile(cache.file, JSON.stringify(data))
+      const changed = '# zz-changing.m4 serial 2\nAC_DEFUN([ZZ_CHANGING], [echo 2; echo two])\n'
+      await writeFile(join(aclocal, 'zz-changing.m4'), changed)
+
+      const second = await scanSystem([aclocal], () => false, none, cache)
+      const byName = new Map(second.map((e) => [e.basename, e]))
+      expect(byName.get('zz-stable.m4')?.sha256).toBe('f'.repeat(64))
+      expect(byName.get('zz-changing.m4')?.sha256).toBe(sha256Hex(Buffer.from(changed)))
+      expect(byName.get('zz-changing.m4')?.serial).toBe('2')
+
+      // computed against other bundled data, the cache is not used
+      const third = await scanSystem([aclocal], () => false, none, { ...cache, against: 'data-2' })
+      expect(third.find((e) => e.basename === 'zz-stable.m4')?.sha256).toBe(sha256Hex(Buffer.from(stable)))
+      // a damaged cache file is read as no cache
+      await writeFile(cache.file, '{"format": 1, "files": [')
+      const fourth = await scanSystem([aclocal], () => false, none, cache)
+      expect(fourth.find((e) => e.basename === 'zz-stable.m4')?.sha256).toBe(sha256Hex(Buffer.from(stable)))
+    })
+  })
+})

@@ -1,6 +1,7 @@
 export { RegistryClient, packumentUrl, type DocumentSource, type PackumentResult, type RegistryClientOptions, type RegistryStats } from './client.js'
 export { INSTALL_SCRIPTS, maintainerNames, normaliseRepositoryUrl, publishTime, versionFacts, versionsInPublishOrder, reducePackument } from './facts.js'
 export { loadPopularNames, parsePopularNames, popularNamesPath, POPULAR_FILE } from './popular.js'
-export { DEFAULT_SIGNAL_POLICY, integrityMatches, registryRules, registrySignals, type RegistrySignalOptions, type SignalPolicy } from './signals.js'
+export { DEFAULT_SIGNAL_POLICY, integrityMatches, registrySignals, type RegistrySignalOptions, type SignalPolicy } from './signals.js'
+export { registryRules } from './rules.js'
 export { damerauLevenshtein, PopularIndex, type TyposquatMatch, type TyposquatOptions } from './typosquat.js'
 export { knownValue, type Fact, type Packument, type PackumentVersion, type RegistryPerson, type VersionFacts } from './types.js'

@@ -19,11 +19,15 @@ export interface CatalogLoadOptions {
   readonly userStore?: string
   /** directories or files installed by the system's package manager; `false` for none, absent for the standard ones */
   readonly systemDirs?: readonly string[] | false
+  /** a file where the scan of the system files is kept between runs; unchanged files are not read again */
+  readonly systemCacheFile?: string
 }
 
 /** A group of entries with its indexes; built once per source and shared by every Catalog. */
 class Layer {
   readonly entries: readonly CatalogEntry[]
+  /** what the layer was built from, for caches derived from it */
+  identity = ''
   readonly bySha = new Map<string, CatalogEntry[]>()
   readonly byLoose = new Map<string, CatalogEntry[]>()
   readonly byName = new Map<string, CatalogEntry[]>()
@@ -58,7 +62,10 @@ export function bundledCatalogPath(): string {
 async function loadBundled(): Promise<Layer> {
   const path = bundledCatalogPath()
   try {
-    return new Layer(decodeCatalog(await readFile(path)).entries)
+    const data = await readFile(path)
+    const layer = new Layer(decodeCatalog(data).entries)
+    layer.identity = sha256Hex(data)
+    return layer
   } catch (err) {
     if (err instanceof CatalogFormatError) throw new StagelightError('E_INTERNAL', `${path}: damaged catalog data (${err.message})`, { path }, { cause: err })
     throw err
@@ -81,7 +88,7 @@ function bundledLayer(): Promise<Layer> {
   return bundled
 }
 
-async function systemLayer(dirs: readonly string[] | false | undefined, known: Layer): Promise<Layer> {
+async function systemLayer(dirs: readonly string[] | false | undefined, known: Layer, cacheFile: string | undefined): Promise<Layer> {
   if (dirs === false) return new Layer([])
   const roots = dirs ?? (await defaultSystemDirs())
   const key = JSON.stringify(roots)
@@ -90,7 +97,7 @@ async function systemLayer(dirs: readonly string[] | false | undefined, known: L
     const isKnownName = (name: string): boolean => known.byName.has(name)
     const twin = (sha: string): CatalogEntry | undefined => known.bySha.get(sha)?.[0]
     layer = cached(
-      scanSystem(roots, isKnownName, twin).then((entries) => new Layer(entries)),
+      scanSystem(roots, isKnownName, twin, cacheFile !== undefined ? { file: cacheFile, against: known.identity } : undefined).then((entries) => new Layer(entries)),
       () => systems.delete(key),
     )
     systems.set(key, layer)
@@ -134,7 +141,7 @@ export class Catalog {
   /** Loads (or reuses, within one process) the bundled data, the user store and the system files. */
   static async load(options: CatalogLoadOptions = {}): Promise<Catalog> {
     const base = await bundledLayer()
-    const [user, system] = await Promise.all([userLayer(options.userStore), systemLayer(options.systemDirs, base)])
+    const [user, system] = await Promise.all([userLayer(options.userStore), systemLayer(options.systemDirs, base, options.systemCacheFile)])
     return new Catalog(base, user, system, options.userStore)
   }
 

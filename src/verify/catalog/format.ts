@@ -94,6 +94,8 @@ function epochSeconds(iso: string): number {
   }
   return seconds
 }
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
 const isoFromSeconds = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 
 /** Encodes records into the shipped format (gzip level 9). */
@@ -240,6 +242,13 @@ export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries
     size: column('size'),
   }
   const entries: CatalogEntry[] = new Array<CatalogEntry>(n)
+  // entries share commit dates; each distinct date is formatted once
+  const dates = new Map<number, string>()
+  const dateOf = (seconds: number): string => {
+    let iso = dates.get(seconds)
+    if (iso === undefined) dates.set(seconds, (iso = isoFromSeconds(seconds)))
+    return iso
+  }
   for (let i = 0; i < n; i++) {
     const basename = lookup(tables.basename, col.basename(i), 'basename')
     const serial = col.serial(i)
@@ -247,20 +256,21 @@ export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries
     const firstSeen = col.firstSeen(i)
     const firstRelease = col.firstRelease(i)
     const size = col.size(i)
-    entries[i] = {
+    const entry: Mutable<CatalogEntry> = {
       basename,
       path: pathFrom(lookup(tables.pathPrefix, col.pathPrefix(i), 'path'), basename),
       project: lookup(tables.project, col.project(i), 'project'),
       source: lookup(tables.source, col.source(i), 'source'),
       sha256: hex(col.sha256(i)),
       looseSha256: hex(col.looseSha256(i)),
-      ...(serial ? { serial: lookup(tables.serial, serial - 1, 'serial') } : {}),
-      ...(stamp ? { stamp: lookup(tables.stamp, stamp - 1, 'stamp') } : {}),
-      ...(firstSeen ? { firstSeen: isoFromSeconds(firstSeen) } : {}),
-      ...(firstRelease ? { firstRelease: lookup(tables.firstRelease, firstRelease - 1, 'first release') } : {}),
-      ...(size ? { size: size - 1 } : {}),
       origin: 'bundled',
     }
+    if (serial) entry.serial = lookup(tables.serial, serial - 1, 'serial')
+    if (stamp) entry.stamp = lookup(tables.stamp, stamp - 1, 'stamp')
+    if (firstSeen) entry.firstSeen = dateOf(firstSeen)
+    if (firstRelease) entry.firstRelease = lookup(tables.firstRelease, firstRelease - 1, 'first release')
+    if (size) entry.size = size - 1
+    entries[i] = entry
   }
   return { header, entries }
 }

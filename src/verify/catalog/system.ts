@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { CatalogEntry } from './entry.js'
 import { fingerprint, sha256Hex, type Fingerprint } from './fingerprint.js'
 import { isVendorable, MAX_VENDORED_BYTES } from './vendorable.js'
@@ -72,12 +72,13 @@ const projectOf = (path: string): string => PROJECT_BY_DIR.find(([re]) => re.tes
  * Catalog entries for the vendorable files under `roots` (directories or files), origin
  * `system:<absolute path>`. A bounded walk: at most {@link LIMITS} files, three levels deep.
  * `known` finds content the bundled catalog already describes; its project is a better name than
- * the directory's.
+ * the directory's. With a `cache`, files unchanged since the last scan are not read again.
  */
 export async function scanSystem(
   roots: readonly string[],
   isKnownName: (basename: string) => boolean,
   known: (sha256: string) => CatalogEntry | undefined,
+  cache?: SystemScanCache,
 ): Promise<CatalogEntry[]> {
   const files: WalkedFile[] = []
   const seen = new Set<string>()
@@ -90,7 +91,67 @@ export async function scanSystem(
       files.push(file)
     }
   }
+  const previous = cache ? await readScanCache(cache) : new Map<string, CachedFile>()
+  const current = new Map<string, CachedFile>()
   const entries = await mapConcurrently(files, READ_CONCURRENCY, async (file): Promise<CatalogEntry | undefined> => {
+    const hit = previous.get(file.path)
+    if (hit && hit.size === file.size && hit.mtimeMs === file.mtimeMs && hit.ino === file.ino) {
+      current.set(file.path, hit)
+      return hit.entry ?? undefined
+    }
+    const entry = await readSystemFile(file, isKnownName, known)
+    current.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino, entry: entry ?? null })
+    return entry
+  })
+  if (cache && (current.size !== previous.size || [...current].some(([path, c]) => previous.get(path) !== c))) await writeScanCache(cache, current)
+  return entries.filter((e): e is CatalogEntry => e !== undefined)
+}
+
+/** What was read of one installed file, valid while its size, modification time and inode stay. */
+interface CachedFile {
+  readonly size: number
+  readonly mtimeMs: number
+  readonly ino: number
+  readonly entry: CatalogEntry | null
+}
+
+/** Where the scan of installed files is kept between runs, and what it was computed against. */
+export interface SystemScanCache {
+  readonly file: string
+  /** identifies the data `known` and `isKnownName` answer from: a scan made against other data is not reused */
+  readonly against: string
+}
+
+const CACHE_FORMAT = 'stagelight-system-catalog-1'
+
+async function readScanCache(cache: SystemScanCache): Promise<Map<string, CachedFile>> {
+  const out = new Map<string, CachedFile>()
+  try {
+    const data = JSON.parse(await readFile(cache.file, 'utf8')) as { format?: unknown; against?: unknown; files?: unknown }
+    if (data.format !== CACHE_FORMAT || data.against !== cache.against || typeof data.files !== 'object' || data.files === null) return out
+    for (const [path, c] of Object.entries(data.files as Record<string, CachedFile>)) {
+      const valid = typeof c?.size === 'number' && typeof c.mtimeMs === 'number' && typeof c.ino === 'number' && (c.entry === null || (typeof c.entry?.sha256 === 'string' && c.entry.origin === `system:${path}`))
+      if (valid) out.set(path, c)
+    }
+  } catch {
+    // no cache yet, or an unreadable one: the files are read again
+  }
+  return out
+}
+
+async function writeScanCache(cache: SystemScanCache, files: ReadonlyMap<string, CachedFile>): Promise<void> {
+  try {
+    await mkdir(dirname(cache.file), { recursive: true })
+    const temporary = `${cache.file}.${process.pid}.tmp`
+    await writeFile(temporary, JSON.stringify({ format: CACHE_FORMAT, against: cache.against, files: Object.fromEntries(files) }))
+    await rename(temporary, cache.file)
+  } catch {
+    // a cache that cannot be written only costs the next run the reading
+  }
+}
+
+async function readSystemFile(file: WalkedFile, isKnownName: (basename: string) => boolean, known: (sha256: string) => CatalogEntry | undefined): Promise<CatalogEntry | undefined> {
+  {
     const name = basename(file.path)
     const content = await readFile(file.path).catch(() => undefined)
     if (!content || !isVendorable(name, content, isKnownName)) return undefined
@@ -106,8 +167,7 @@ export async function scanSystem(
       ...print,
       origin: `system:${file.path}`,
     }
-  })
-  return entries.filter((e): e is CatalogEntry => e !== undefined)
+  }
 }
 
 /** `work` over `items` with at most `limit` running at once, results in input order. */

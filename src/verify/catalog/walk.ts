@@ -16,6 +16,9 @@ export interface WalkedFile {
   /** the path with symlinks resolved, to recognise one file reached twice */
   readonly realPath: string
   readonly size: number
+  /** with size and inode, tells a file changed since it was last read */
+  readonly mtimeMs: number
+  readonly ino: number
 }
 
 export interface WalkResult {
@@ -51,7 +54,7 @@ export async function walkFiles(root: string, limits: WalkLimits): Promise<WalkR
         const info = await stat(path).catch(() => undefined)
         if (!info?.isFile()) return undefined
         const realPath = entry.isSymbolicLink() ? await realpath(path).catch(() => path) : join(realDir, entry.name)
-        return { path, realPath, size: info.size }
+        return { path, realPath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }
       }),
     )
     // files before sub-directories, so a file is listed under its own name before any link to it
@@ -82,7 +85,7 @@ export async function walkFiles(root: string, limits: WalkLimits): Promise<WalkR
   const info = await stat(root).catch(() => undefined)
   if (info?.isFile()) {
     const realPath = await realpath(root).catch(() => root)
-    return { files: [{ path: root, relative: basename(root), realPath, size: info.size }], truncated: false }
+    return { files: [{ path: root, relative: basename(root), realPath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }], truncated: false }
   }
   if (info?.isDirectory()) await visit(root, await realpath(root).catch(() => root), '', 0)
   return { files, truncated }
