@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const program = new Command('stagelight')
     .description('Instruments the open-source supply chain: does a release match its source, does it hide a payload, who really maintains it, which dependencies carry risks, and did a new version change behaviour?')
     .version(VERSION, '-V, --version')
-    .addHelpText('after', `${EXAMPLES}\n\n${limitsHelp()}`)
+    .addHelpText('after', () => `${EXAMPLES}\n\n${limitsHelp()}`)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { StagelightError } from '../../errors.js'
 import type { CatalogEntry } from './entry.js'
 import { sha256Hex } from './fingerprint.js'
-import { CatalogFormatError, decodeCatalog } from './format.js'
+import { CatalogFormatError, openCatalog } from './format.js'
 import { readObject, readStore, storeVersion } from './store.js'
 import { defaultSystemDirs, scanSystem } from './system.js'
 import { isVendoredName } from './vendorable.js'
@@ -24,25 +24,38 @@ export interface CatalogLoadOptions {
 }
 
 /** A group of entries with its indexes; built once per source and shared by every Catalog. */
-class Layer {
-  readonly entries: readonly CatalogEntry[]
+interface Layer {
+  readonly size: number
   /** what the layer was built from, for caches derived from it */
-  identity = ''
-  readonly bySha = new Map<string, CatalogEntry[]>()
-  readonly byLoose = new Map<string, CatalogEntry[]>()
-  readonly byName = new Map<string, CatalogEntry[]>()
-  constructor(entries: readonly CatalogEntry[]) {
-    this.entries = entries
-    const add = (map: Map<string, CatalogEntry[]>, key: string, entry: CatalogEntry): void => {
-      const list = map.get(key)
-      if (list) list.push(entry)
-      else map.set(key, [entry])
-    }
-    for (const e of entries) {
-      add(this.bySha, e.sha256, e)
-      add(this.byLoose, e.looseSha256, e)
-      add(this.byName, e.basename, e)
-    }
+  readonly identity: string
+  withSha(sha256: string): readonly CatalogEntry[] | undefined
+  withLoose(looseSha256: string): readonly CatalogEntry[] | undefined
+  withName(basename: string): readonly CatalogEntry[] | undefined
+  hasName(basename: string): boolean
+}
+
+/** A layer of entries held as objects: the user's store and the system's files. */
+function entryLayer(entries: readonly CatalogEntry[]): Layer {
+  const bySha = new Map<string, CatalogEntry[]>()
+  const byLoose = new Map<string, CatalogEntry[]>()
+  const byName = new Map<string, CatalogEntry[]>()
+  const add = (map: Map<string, CatalogEntry[]>, key: string, entry: CatalogEntry): void => {
+    const list = map.get(key)
+    if (list) list.push(entry)
+    else map.set(key, [entry])
+  }
+  for (const e of entries) {
+    add(bySha, e.sha256, e)
+    add(byLoose, e.looseSha256, e)
+    add(byName, e.basename, e)
+  }
+  return {
+    size: entries.length,
+    identity: '',
+    withSha: (sha) => bySha.get(sha),
+    withLoose: (sha) => byLoose.get(sha),
+    withName: (name) => byName.get(name),
+    hasName: (name) => byName.has(name),
   }
 }
 
@@ -63,9 +76,15 @@ async function loadBundled(): Promise<Layer> {
   const path = bundledCatalogPath()
   try {
     const data = await readFile(path)
-    const layer = new Layer(decodeCatalog(data).entries)
-    layer.identity = sha256Hex(data)
-    return layer
+    const opened = openCatalog(data)
+    return {
+      size: opened.count,
+      identity: sha256Hex(data),
+      withSha: opened.withSha,
+      withLoose: opened.withLoose,
+      withName: opened.withName,
+      hasName: opened.hasName,
+    }
   } catch (err) {
     if (err instanceof CatalogFormatError) throw new StagelightError('E_INTERNAL', `${path}: damaged catalog data (${err.message})`, { path }, { cause: err })
     throw err
@@ -89,15 +108,15 @@ function bundledLayer(): Promise<Layer> {
 }
 
 async function systemLayer(dirs: readonly string[] | false | undefined, known: Layer, cacheFile: string | undefined): Promise<Layer> {
-  if (dirs === false) return new Layer([])
+  if (dirs === false) return entryLayer([])
   const roots = dirs ?? (await defaultSystemDirs())
   const key = JSON.stringify(roots)
   let layer = systems.get(key)
   if (!layer) {
-    const isKnownName = (name: string): boolean => known.byName.has(name)
-    const twin = (sha: string): CatalogEntry | undefined => known.bySha.get(sha)?.[0]
+    const isKnownName = (name: string): boolean => known.hasName(name)
+    const twin = (sha: string): CatalogEntry | undefined => known.withSha(sha)?.[0]
     layer = cached(
-      scanSystem(roots, isKnownName, twin, cacheFile !== undefined ? { file: cacheFile, against: known.identity } : undefined).then((entries) => new Layer(entries)),
+      scanSystem(roots, isKnownName, twin, cacheFile !== undefined ? { file: cacheFile, against: known.identity } : undefined).then(entryLayer),
       () => systems.delete(key),
     )
     systems.set(key, layer)
@@ -106,12 +125,12 @@ async function systemLayer(dirs: readonly string[] | false | undefined, known: L
 }
 
 async function userLayer(store: string | undefined): Promise<Layer> {
-  if (store === undefined) return new Layer([])
+  if (store === undefined) return entryLayer([])
   const version = await storeVersion(store)
   const hit = users.get(store)
   if (hit && hit.version === version) return hit.layer
   const layer = cached(
-    readStore(store).then((entries) => new Layer(entries)),
+    readStore(store).then(entryLayer),
     () => users.delete(store),
   )
   users.set(store, { version, layer })
@@ -145,8 +164,8 @@ export class Catalog {
     return new Catalog(base, user, system, options.userStore)
   }
 
-  #collect(pick: (layer: Layer) => CatalogEntry[] | undefined): readonly CatalogEntry[] {
-    const found = this.#layers.map(pick).filter((l): l is CatalogEntry[] => l !== undefined && l.length > 0)
+  #collect(pick: (layer: Layer) => readonly CatalogEntry[] | undefined): readonly CatalogEntry[] {
+    const found = this.#layers.map(pick).filter((l): l is readonly CatalogEntry[] => l !== undefined && l.length > 0)
     if (found.length === 0) return EMPTY
     return found.length === 1 ? (found[0] ?? EMPTY) : found.flat()
   }
@@ -154,13 +173,13 @@ export class Catalog {
   /** Every provenance of exactly these bytes. */
   exact(sha256: string): readonly CatalogEntry[] {
     const key = sha256.toLowerCase()
-    return this.#collect((l) => l.bySha.get(key))
+    return this.#collect((l) => l.withSha(key))
   }
 
   /** Every entry whose content equals these bytes except for header lines (see looseHash). */
   loose(looseSha256: string): readonly CatalogEntry[] {
     const key = looseSha256.toLowerCase()
-    return this.#collect((l) => l.byLoose.get(key))
+    return this.#collect((l) => l.withLoose(key))
   }
 
   /** One entry per distinct content known under this name, oldest first where dates are known. */
@@ -168,7 +187,7 @@ export class Catalog {
     let versions = this.#versions.get(basename)
     if (!versions) {
       const distinct = new Map<string, CatalogEntry>()
-      for (const e of this.#collect((l) => l.byName.get(basename))) if (!distinct.has(e.sha256)) distinct.set(e.sha256, e)
+      for (const e of this.#collect((l) => l.withName(basename))) if (!distinct.has(e.sha256)) distinct.set(e.sha256, e)
       versions = [...distinct.values()]
       this.#versions.set(basename, versions)
     }
@@ -183,14 +202,14 @@ export class Catalog {
    */
   isKnownName(basename: string): boolean {
     if (!isVendoredName(basename)) return false
-    return this.#bundled.byName.has(basename) || (this.#layers[1]?.byName.has(basename) ?? false)
+    return this.#bundled.hasName(basename) || (this.#layers[1]?.hasName(basename) ?? false)
   }
 
   /** The known versions of this name whose bytes are available here (user store and system files), each content once. */
   async contents(basename: string): Promise<readonly { entry: CatalogEntry; content: Buffer }[]> {
     const out: { entry: CatalogEntry; content: Buffer }[] = []
     const seen = new Set<string>()
-    for (const entry of this.#collect((l) => l.byName.get(basename))) {
+    for (const entry of this.#collect((l) => l.withName(basename))) {
       if (seen.has(entry.sha256)) continue
       const content = await this.#read(entry)
       if (!content) continue
@@ -211,6 +230,6 @@ export class Catalog {
 
   /** How many entries each source holds. */
   get counts(): { readonly bundled: number; readonly user: number; readonly system: number } {
-    return { bundled: this.#layers[0]?.entries.length ?? 0, user: this.#layers[1]?.entries.length ?? 0, system: this.#layers[2]?.entries.length ?? 0 }
+    return { bundled: this.#layers[0]?.size ?? 0, user: this.#layers[1]?.size ?? 0, system: this.#layers[2]?.size ?? 0 }
   }
 }

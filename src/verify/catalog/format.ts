@@ -191,8 +191,36 @@ function readHeader(raw: Buffer): { header: CatalogHeader; offset: number } {
   return { header, offset: 12 + length }
 }
 
-/** Decodes the shipped format into entries with origin `bundled`, in file order. */
-export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries: CatalogEntry[] } {
+/**
+ * The shipped catalog opened for lookups without building every entry: entries are made when
+ * asked for, and the indexes by hash and by name are arrays of entry numbers. Loading it costs
+ * one pass over the columns instead of fifty thousand objects.
+ */
+export interface OpenedCatalog {
+  readonly header: CatalogHeader
+  readonly count: number
+  /** entry `i`, built on first use */
+  entry(i: number): CatalogEntry
+  /** entries with these exact bytes / this loose hash / this basename, in file order */
+  withSha(sha256: string): readonly CatalogEntry[] | undefined
+  withLoose(looseSha256: string): readonly CatalogEntry[] | undefined
+  withName(basename: string): readonly CatalogEntry[] | undefined
+  hasName(basename: string): boolean
+}
+
+/** Entry numbers grouped by a key number: `items[offsets[k] … offsets[k + 1]]` have key `k`. */
+function groupBy(count: number, keys: number, keyOf: (i: number) => number): { offsets: Int32Array; items: Int32Array } {
+  const offsets = new Int32Array(keys + 1)
+  for (let i = 0; i < count; i++) (offsets[keyOf(i) + 1] as number)++
+  for (let k = 0; k < keys; k++) offsets[k + 1] = (offsets[k + 1] as number) + (offsets[k] as number)
+  const fill = offsets.slice(0, keys)
+  const items = new Int32Array(count)
+  for (let i = 0; i < count; i++) items[(fill[keyOf(i)] as number)++] = i
+  return { offsets, items }
+}
+
+/** Opens the shipped format: the layout and every index are checked now, entries are built later. */
+export function openCatalog(gzipped: Buffer): OpenedCatalog {
   let raw: Buffer
   try {
     raw = gunzipSync(gzipped)
@@ -210,22 +238,12 @@ export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries
   }
   if (cursor !== raw.length) throw new CatalogFormatError(`expected ${cursor} bytes, found ${raw.length}`)
 
-  const hexCache: (string | undefined)[] = new Array<string | undefined>(header.hashes)
-  const hex = (i: number): string => {
-    if (i >= header.hashes) throw new CatalogFormatError(`hash index ${i} out of range`)
-    return (hexCache[i] ??= raw.toString('hex', hashStart + i * 32, hashStart + i * 32 + 32))
-  }
   const column = (name: Column): ((i: number) => number) => {
     const start = starts.get(name) ?? 0
     const width = WIDTH.get(name)
     if (width === 1) return (i) => raw.readUInt8(start + i)
     if (width === 2) return (i) => raw.readUInt16LE(start + i * 2)
     return (i) => raw.readUInt32LE(start + i * 4)
-  }
-  const lookup = (table: readonly string[], i: number, what: string): string => {
-    const value = table[i]
-    if (value === undefined) throw new CatalogFormatError(`${what} index ${i} out of range`)
-    return value
   }
   const { tables } = header
   const col = {
@@ -241,7 +259,27 @@ export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries
     firstRelease: column('firstRelease'),
     size: column('size'),
   }
-  const entries: CatalogEntry[] = new Array<CatalogEntry>(n)
+  // every index in range, so that building an entry later cannot fail
+  const checks: readonly [(i: number) => number, number, string][] = [
+    [col.basename, tables.basename.length, 'basename'],
+    [col.pathPrefix, tables.pathPrefix.length, 'path'],
+    [col.project, tables.project.length, 'project'],
+    [col.source, tables.source.length, 'source'],
+    [col.sha256, header.hashes, 'hash'],
+    [col.looseSha256, header.hashes, 'hash'],
+    [(i) => col.serial(i) - 1, tables.serial.length, 'serial'],
+    [(i) => col.stamp(i) - 1, tables.stamp.length, 'stamp'],
+    [(i) => col.firstRelease(i) - 1, tables.firstRelease.length, 'first release'],
+  ]
+  for (const [get, limit, what] of checks) {
+    for (let i = 0; i < n; i++) {
+      const v = get(i)
+      if (v >= limit) throw new CatalogFormatError(`${what} index ${v} out of range`)
+    }
+  }
+
+  const hexCache: (string | undefined)[] = new Array<string | undefined>(header.hashes)
+  const hex = (i: number): string => (hexCache[i] ??= raw.toString('hex', hashStart + i * 32, hashStart + i * 32 + 32))
   // entries share commit dates; each distinct date is formatted once
   const dates = new Map<number, string>()
   const dateOf = (seconds: number): string => {
@@ -249,28 +287,97 @@ export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries
     if (iso === undefined) dates.set(seconds, (iso = isoFromSeconds(seconds)))
     return iso
   }
-  for (let i = 0; i < n; i++) {
-    const basename = lookup(tables.basename, col.basename(i), 'basename')
+  const built: (CatalogEntry | undefined)[] = new Array<CatalogEntry | undefined>(n)
+  const entry = (i: number): CatalogEntry => {
+    const done = built[i]
+    if (done) return done
+    const basename = tables.basename[col.basename(i)] as string
     const serial = col.serial(i)
     const stamp = col.stamp(i)
     const firstSeen = col.firstSeen(i)
     const firstRelease = col.firstRelease(i)
     const size = col.size(i)
-    const entry: Mutable<CatalogEntry> = {
+    const made: Mutable<CatalogEntry> = {
       basename,
-      path: pathFrom(lookup(tables.pathPrefix, col.pathPrefix(i), 'path'), basename),
-      project: lookup(tables.project, col.project(i), 'project'),
-      source: lookup(tables.source, col.source(i), 'source'),
+      path: pathFrom(tables.pathPrefix[col.pathPrefix(i)] as string, basename),
+      project: tables.project[col.project(i)] as string,
+      source: tables.source[col.source(i)] as string,
       sha256: hex(col.sha256(i)),
       looseSha256: hex(col.looseSha256(i)),
       origin: 'bundled',
     }
-    if (serial) entry.serial = lookup(tables.serial, serial - 1, 'serial')
-    if (stamp) entry.stamp = lookup(tables.stamp, stamp - 1, 'stamp')
-    if (firstSeen) entry.firstSeen = dateOf(firstSeen)
-    if (firstRelease) entry.firstRelease = lookup(tables.firstRelease, firstRelease - 1, 'first release')
-    if (size) entry.size = size - 1
-    entries[i] = entry
+    if (serial) made.serial = tables.serial[serial - 1] as string
+    if (stamp) made.stamp = tables.stamp[stamp - 1] as string
+    if (firstSeen) made.firstSeen = dateOf(firstSeen)
+    if (firstRelease) made.firstRelease = tables.firstRelease[firstRelease - 1] as string
+    if (size) made.size = size - 1
+    built[i] = made
+    return made
   }
-  return { header, entries }
+
+  // hashes are found by their first six bytes, then compared whole
+  let byPrefix: Map<number, number | number[]> | undefined
+  const hashIndex = (sha: string): number | undefined => {
+    if (!/^[0-9a-f]{64}$/.test(sha)) return undefined
+    if (!byPrefix) {
+      byPrefix = new Map()
+      for (let h = 0; h < header.hashes; h++) {
+        const key = raw.readUIntBE(hashStart + h * 32, 6)
+        const had = byPrefix.get(key)
+        if (had === undefined) byPrefix.set(key, h)
+        else if (typeof had === 'number') byPrefix.set(key, [had, h])
+        else had.push(h)
+      }
+    }
+    const wanted = Buffer.from(sha, 'hex')
+    const candidates = byPrefix.get(wanted.readUIntBE(0, 6))
+    for (const h of candidates === undefined ? [] : typeof candidates === 'number' ? [candidates] : candidates) {
+      if (raw.compare(wanted, 0, 32, hashStart + h * 32, hashStart + h * 32 + 32) === 0) return h
+    }
+    return undefined
+  }
+  const grouped = (group: () => { offsets: Int32Array; items: Int32Array }) => {
+    let g: { offsets: Int32Array; items: Int32Array } | undefined
+    const memo = new Map<number, readonly CatalogEntry[]>()
+    return (key: number): readonly CatalogEntry[] | undefined => {
+      let out = memo.get(key)
+      if (out) return out
+      g ??= group()
+      const from = g.offsets[key] as number
+      const to = g.offsets[key + 1] as number
+      if (to === from) return undefined
+      out = Array.from(g.items.subarray(from, to), entry)
+      memo.set(key, out)
+      return out
+    }
+  }
+  const bySha = grouped(() => groupBy(n, header.hashes, col.sha256))
+  const byLoose = grouped(() => groupBy(n, header.hashes, col.looseSha256))
+  const byName = grouped(() => groupBy(n, tables.basename.length, col.basename))
+  const nameIndex = new Map(tables.basename.map((name, i) => [name, i]))
+
+  return {
+    header,
+    count: n,
+    entry,
+    withSha: (sha) => {
+      const h = hashIndex(sha)
+      return h === undefined ? undefined : bySha(h)
+    },
+    withLoose: (sha) => {
+      const h = hashIndex(sha)
+      return h === undefined ? undefined : byLoose(h)
+    },
+    withName: (name) => {
+      const i = nameIndex.get(name)
+      return i === undefined ? undefined : byName(i)
+    },
+    hasName: (name) => nameIndex.has(name),
+  }
+}
+
+/** Decodes the shipped format into entries with origin `bundled`, in file order. */
+export function decodeCatalog(gzipped: Buffer): { header: CatalogHeader; entries: CatalogEntry[] } {
+  const opened = openCatalog(gzipped)
+  return { header: opened.header, entries: Array.from({ length: opened.count }, (_, i) => opened.entry(i)) }
 }
