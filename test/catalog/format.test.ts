@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bundledCatalogPath } from '../../src/verify/catalog/catalog.js'
 import type { CatalogEntry } from '../../src/verify/catalog/entry.js'
-import { CATALOG_MAGIC, CatalogFormatError, decodeCatalog, encodeCatalog, type CatalogHeader } from '../../src/verify/catalog/format.js'
+import { CATALOG_MAGIC, CatalogFormatError, decodeCatalog, encodeCatalog, openCatalog, type CatalogHeader } from '../../src/verify/catalog/format.js'
 import { catalogJsonl, repoRoot, withTempDir } from './helpers.js'
 
 const run = promisify(execFile)
@@ -134,6 +134,33 @@ describe('encodeCatalog / decodeCatalog', () => {
     expect(() => decodeCatalog(gzipSync(Buffer.from('JUNKJUNK\0\0\0\0')))).toThrow(CatalogFormatError)
     const raw = Buffer.concat([CATALOG_MAGIC, Buffer.from([2, 0, 0, 0]), Buffer.from('{}')])
     expect(() => decodeCatalog(gzipSync(raw))).toThrow(CatalogFormatError)
+  })
+
+  it('opened for lookups, finds entries by exact hash, loose hash and name, telling apart hashes that share their first bytes', () => {
+    const twin = `${'a'.repeat(12)}${'0'.repeat(52)}`
+    const opened = openCatalog(encodeCatalog([...records, { basename: 'missing', path: 'missing', project: 'automake', source: 's', sha256: twin, looseSha256: twin }]))
+    expect(opened.count).toBe(4)
+    expect(opened.withSha('a'.repeat(64))?.map((e) => e.path)).toEqual(['m4/a.m4'])
+    expect(opened.withSha(twin)?.map((e) => e.path)).toEqual(['missing'])
+    expect(opened.withSha(`${'a'.repeat(12)}${'1'.repeat(52)}`)).toBeUndefined()
+    expect(opened.withSha('not a hash')).toBeUndefined()
+    expect(opened.withLoose('b'.repeat(64))?.map((e) => e.path)).toEqual(['m4/a.m4', 'weird/place'])
+    expect(opened.withName('a.m4')?.map((e) => e.project)).toEqual(['gnulib', 'p'])
+    expect(opened.hasName('install-sh')).toBe(true)
+    expect(opened.withName('nothing.m4')).toBeUndefined()
+    // the same entry object each time it is asked for
+    expect(opened.withName('a.m4')?.[0]).toBe(opened.withSha('a'.repeat(64))?.[0])
+  })
+
+  it('checks every index when opened, not when an entry is first built', () => {
+    const good = gunzipSync(encodeCatalog(records))
+    const headerLength = good.readUInt32LE(8)
+    const header = JSON.parse(good.toString('utf8', 12, 12 + headerLength)) as CatalogHeader
+    // the basename column comes first after the hash table; point entry 0 past the table
+    const column = 12 + headerLength + header.hashes * 32
+    const bad = Buffer.from(good)
+    bad.writeUInt16LE(header.tables.basename.length + 5, column)
+    expect(() => openCatalog(gzipSync(bad))).toThrow(/basename index/)
   })
 })
 
