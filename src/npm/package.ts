@@ -8,7 +8,7 @@ import { posix } from 'node:path'
 import { bySeverityDesc, type Confidence, type Finding, type Severity } from '../model/finding.js'
 import type { JsFacts, JsSite } from './javascript.js'
 import type { InstallScript, ManifestFacts, ScriptStep } from './manifest.js'
-import type { ScriptFileFacts } from './script-file.js'
+import { isScriptFile, type ScriptFileFacts } from './script-file.js'
 import {
   BUNDLED_EXECUTABLE,
   CREDENTIAL_EXFILTRATION,
@@ -130,8 +130,6 @@ function installTimeFiles(input: PackageInput, scripts: readonly InstallScript[]
   return reached
 }
 
-const SCRIPT_WORD = /\.(?:sh|bash|bat|cmd|ps1)$/i
-
 /**
  * The script files run at install time: named by a lifecycle step, or by a command that
  * install-time JavaScript runs (npm runs both in the package directory), with how each was reached.
@@ -146,8 +144,8 @@ function installTimeScripts(input: PackageInput, triggers: readonly InstallScrip
     for (const e of r.facts.exec) {
       for (const word of (e.command ?? '').split(/\s+/)) {
         const w = word.replace(/^["']|["']$/g, '').replace(/\\/g, '/')
-        if (!SCRIPT_WORD.test(w) || w.startsWith('/')) continue
-        const candidates = [posix.normalize(posix.join(input.root, w)), posix.normalize(posix.join(posix.dirname(r.inline ? input.root || '.' : key), w))]
+        if (!isScriptFile(w, 'text') || w.startsWith('/')) continue
+        const candidates = [posix.normalize(posix.join(input.root, w)), posix.normalize(posix.join(r.inline ? input.root || '.' : posix.dirname(key), w))]
         const file = candidates.find((c) => scripts.has(c))
         if (file !== undefined && !out.has(file)) out.set(file, `${r.inline ? r.inline.path : key}:${e.line} runs ${clip(e.command ?? '', 80)}`)
       }
