@@ -103,7 +103,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const labels = options.labels ?? { artifact: options.artifact, source: options.source }
   // Open the artifact first, so unreadable input fails before any clone.
   await openArtifact(options.artifact)
-  await loadShellGrammar()
+  // compiled while git works; awaited before the first file is analysed
+  const grammar = loadShellGrammar()
+  grammar.catch(() => undefined)
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
   const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
@@ -111,11 +113,14 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   progress(`reading source tree at ${ref}`)
   const source = await readSourceTree(repo, ref)
-  const catalog = await Catalog.load({
-    ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
-    ...(options.systemCatalog === false ? { systemDirs: false } : {}),
-    systemCacheFile: join(options.cacheDir, 'system-catalog.json'),
-  })
+  const loadCatalog = (): Promise<Catalog> =>
+    Catalog.load({
+      ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
+      ...(options.systemCatalog === false ? { systemDirs: false } : {}),
+      systemCacheFile: join(options.cacheDir, 'system-catalog.json'),
+    })
+  // the user's store is checked up front, so a broken one fails whatever the release holds
+  if (options.catalogStore) await Catalog.checkStore(options.catalogStore)
 
   progress(`reading ${options.artifact}`)
   const { tree, compared } = await compareWithPrefixCheck(options.artifact, source)
@@ -137,10 +142,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
   const version = versionFromRef(ref)
   let history: Promise<HistoryText> | undefined
+  progress(`explaining ${compared.differences.length} difference(s)`)
+  await grammar
   const explainers: Explainer[] = [
     ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
     copiesExplainer(),
-    vendoredExplainer(catalog),
+    vendoredExplainer(loadCatalog),
     versionStampExplainer(version),
     distEditsExplainer(version),
     changelogExplainer(() => (history ??= historyText(repo, commit))),
@@ -160,7 +167,6 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     if (text !== undefined && BUILD_KINDS.has(classifyFile(path, entry.content))) buildTexts.set(path, text)
   }
 
-  progress(`explaining ${compared.differences.length} difference(s)`)
   const explained: Explained[] = []
   const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
   // files of a submodule come from another repository at the commit the tag pins
@@ -193,20 +199,24 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
   const generated = explained.filter((e) => e.category === 'generated')
   const generatedConfigure = new Set(generated.filter((e) => /(^|\/)configure$/.test(e.path)).map((e) => e.path))
+  // inputs are read only for generated files that carry a rule hit
+  const withHits = new Set(findings.filter((f) => f.path && !f.ruleId.startsWith('verify/')).map((f) => f.path))
   const shippedMacros = new Map<string, string>()
-  if (generatedConfigure.size > 0) {
+  const configureHits = [...generatedConfigure].some((p) => withHits.has(p))
+  if (configureHits) {
     for (const path of compared.artifactPaths) {
       if (!/\.m4$/.test(path)) continue
       const text = view.artifactText(path) ?? (await view.sourceText(path))
       if (text !== undefined) shippedMacros.set(path, text)
     }
   }
-  const macros = generatedConfigure.size > 0 ? await macroTexts(shippedMacros) : new Map()
+  const macros = configureHits ? await macroTexts(shippedMacros) : new Map()
   // a generated Makefile.in holds its Makefile.am's rules: those are the tag's code
   const makefileInputs = new Map<string, MacroTexts>()
   for (const e of generated) {
+    if (!withHits.has(e.path) || !e.path.endsWith('.in')) continue
     const input = e.path.replace(/\.in$/, '.am')
-    const text = e.path.endsWith('.in') ? await view.sourceText(input) : undefined
+    const text = await view.sourceText(input)
     if (text !== undefined) makefileInputs.set(e.path, inputTexts(new Map([[input, text]])))
   }
   const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))

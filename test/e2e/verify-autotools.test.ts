@@ -188,6 +188,22 @@ describe('verify on bad input', () => {
     expect(error.data.candidates).toContain('v2.3.1')
   })
 
+  it('exits 2 for a damaged --catalog store, even on a release identical to its tag that needs no catalog', async () => {
+    const exact = join(root, 'exact', `${release.name}-${release.version}.tar.gz`)
+    mkdirSync(join(root, 'exact'), { recursive: true })
+    execFileSync('git', ['-C', release.repo, 'archive', '--format=tar.gz', `--prefix=${release.name}-${release.version}/`, '-o', exact, release.tag])
+    const clean = await verifyJson(exact)
+    expect(clean.code).toBe(0)
+    expect(clean.report.summary).toMatchObject({ explained: 0, unexplained: 0 })
+    const store = join(root, 'damaged-store')
+    mkdirSync(store, { recursive: true })
+    writeFileSync(join(store, 'index.jsonl'), 'not json\n')
+    const r = await stagelight(['verify', exact, '--source', release.repo, '--catalog', store, '--cache-dir', join(root, 'cache')])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/damaged-store/)
+  })
+
   it('exits 2 on an unknown option and on a missing artifact', async () => {
     expect((await stagelight(['verify', '--bogus'])).code).toBe(2)
     const r = await stagelight(['verify', join(root, 'nope.tar.gz'), '--source', release.repo])

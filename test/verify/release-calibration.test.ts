@@ -183,6 +183,22 @@ describe('generated at release time', () => {
 })
 
 describe('vendored files of unknown versions, judged by what they add', () => {
+  it('opens the catalog only for a difference it judges, and once for many', async () => {
+    const catalog = await Catalog.load({ systemDirs: false })
+    let opened = 0
+    const explainer = vendoredExplainer(async () => {
+      opened += 1
+      return catalog
+    })
+    const macro = 'AC_DEFUN([X_CHECK], [:])\n'
+    const modeOnly: Difference = { path: 'm4/x.m4', status: 'mode-differs', artifact: entry('m4/x.m4', macro, 0o755), source: entry('m4/x.m4', macro) }
+    expect(await explainer.judge(modeOnly, view({ 'm4/x.m4': macro }))).toBeUndefined()
+    expect(opened).toBe(0)
+    const judged = await Promise.all(['m4/a.m4', 'm4/b.m4', 'build-aux/c'].map((p) => explainer.judge(added(p, `${macro}dnl ${p}\n`), view({ [p]: macro }))))
+    expect(judged).toEqual([undefined, undefined, undefined])
+    expect(opened).toBe(1)
+  })
+
   const system = '/usr/share/aclocal/ltsugar.m4'
   it.runIf(existsSync(system))('is low when the added lines are quiet, high with the flagged lines first when a rule trips', async () => {
     const catalog = await Catalog.load({})
@@ -190,13 +206,13 @@ describe('vendored files of unknown versions, judged by what they add', () => {
     const lines = original.split('\n')
     const at = lines.findIndex((l) => l.startsWith('m4_define('))
     const quiet = [...lines.slice(0, at), '# local tweak for an older m4', 'm4_define([lt_local_tweak], [1])', ...lines.slice(at)].join('\n')
-    const q = await vendoredExplainer(catalog).judge(added('m4/ltsugar.m4', quiet), view({ 'm4/ltsugar.m4': quiet }))
+    const q = await vendoredExplainer(async () => catalog).judge(added('m4/ltsugar.m4', quiet), view({ 'm4/ltsugar.m4': quiet }))
     expect(q?.findings?.[0]?.severity).toBe('low')
     expect(q?.findings?.[0]?.message).toMatch(/not in the catalog \(version 6\); 2 line\(s\) differ/)
 
     const payload = ['  if test "x$host_os" = "xlinux-gnu"; then', '    eval `tr "\\t \\-_" " \\t_\\-" < "$srcdir/tests/files/bad-3.xz" | xz -d 2>/dev/null`', '  fi']
     const loud = [...lines.slice(0, at), ...payload, ...lines.slice(at)].join('\n')
-    const l = await vendoredExplainer(catalog).judge(added('m4/ltsugar.m4', loud), view({ 'm4/ltsugar.m4': loud }))
+    const l = await vendoredExplainer(async () => catalog).judge(added('m4/ltsugar.m4', loud), view({ 'm4/ltsugar.m4': loud }))
     const f = l?.findings?.[0]
     expect(f?.severity).toBe('high')
     expect(f?.evidence?.split('\n').slice(0, 4).join('\n')).toContain('xz -d')

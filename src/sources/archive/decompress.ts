@@ -5,9 +5,7 @@
  */
 import { pipeline, Readable, type Transform } from 'node:stream'
 import { createGunzip } from 'node:zlib'
-import { Decompress as ZstdDecoder } from 'fzstd'
-import xzDecompress from 'xz-decompress'
-import { bunzip2 } from './bzip2.js'
+import { deferred } from '../../util/deferred.js'
 import { Unsupported } from './failures.js'
 import { systemXzAvailable, unxzWithProcess } from './xz-process.js'
 
@@ -24,7 +22,8 @@ export function decompress(input: AsyncIterable<Buffer>, compression: Compressio
       if (!systemXzAvailable()) return unsupported('legacy .lzma data needs the xz program (xz-utils) to decode')
       return unxzWithProcess(input, 'lzma')
     case 'bzip2':
-      return bunzip2(input)
+      // the decoders other than gzip are loaded by the first archive that needs them
+      return deferred(async () => (await import('./bzip2.js')).bunzip2(input))
     case 'zstd':
       return unzstd(input)
   }
@@ -52,6 +51,7 @@ async function* throughTransform(input: AsyncIterable<Buffer>, transform: Transf
  * read is always cancelled here.
  */
 async function* unxz(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const { default: xzDecompress } = await import('xz-decompress')
   const iterator = input[Symbol.asyncIterator]()
   const compressed = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -100,6 +100,7 @@ interface ZstdFrameState {
  * fzstd 0.1); if that field is ever missing, slicing still bounds each call.
  */
 async function* unzstd(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const { Decompress: ZstdDecoder } = await import('fzstd')
   const output: Buffer[] = []
   const decoder = new ZstdDecoder((chunk) => {
     if (chunk.length > 0) output.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))

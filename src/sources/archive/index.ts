@@ -14,7 +14,7 @@ import type { OpenSource } from './raw.js'
 import { ArtifactReader } from './reader.js'
 import { readTar } from './tar.js'
 import type { ArtifactTree, OpenOptions } from './types.js'
-import { readZip } from './zip.js'
+import { deferred } from '../../util/deferred.js'
 
 export { DEFAULT_LIMITS } from './limits.js'
 export { gitBlobId, sha256Hex } from './hash.js'
@@ -91,7 +91,7 @@ export async function openArtifact(path: string, options: OpenOptions = {}): Pro
   if (!detected) throw new StagelightError('E_INPUT_INVALID', `${path}: not a supported archive (${SUPPORTED})`, { path })
   const format = formatOf(detected)
   const stripPrefix = options.stripPrefix !== false
-  if (detected.container === 'zip') return new ArtifactReader({ ...common, format, fileSize: info.size, stripPrefix, open: readZip })
+  if (detected.container === 'zip') return new ArtifactReader({ ...common, format, fileSize: info.size, stripPrefix, open: (context) => deferred(async () => (await import('./zip.js')).readZip(context)) })
 
   const compression = detected.compression
   if (compression) {

@@ -157,6 +157,11 @@ export class Catalog {
     this.#userStore = userStore
   }
 
+  /** Reads a user's store alone (kept for the later load): a broken store fails here, before the shipped data is opened. */
+  static async checkStore(store: string): Promise<void> {
+    await userLayer(store)
+  }
+
   /** Loads (or reuses, within one process) the bundled data, the user store and the system files. */
   static async load(options: CatalogLoadOptions = {}): Promise<Catalog> {
     const base = await bundledLayer()

@@ -1,4 +1,4 @@
-import { mo as moFormat, po as poFormat, type GetTextTranslations } from 'gettext-parser'
+import type { GetTextTranslations } from 'gettext-parser'
 import type { Finding } from '../../model/finding.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import { run } from '../../util/run.js'
@@ -13,6 +13,11 @@ interface Message {
 
 const HEADER_KEY = '\u0004'
 
+type GettextParser = typeof import('gettext-parser')
+/** loaded only by a release that ships translations */
+let gettextParser: Promise<GettextParser> | undefined
+const loadGettextParser = (): Promise<GettextParser> => (gettextParser ??= import('gettext-parser'))
+
 function messages(table: GetTextTranslations): Message[] {
   const out: Message[] = []
   for (const [ctx, byId] of Object.entries(table.translations)) {
@@ -24,17 +29,17 @@ function messages(table: GetTextTranslations): Message[] {
   return out
 }
 
-function parsePo(bytes: Buffer): Message[] | undefined {
+function parsePo(gettext: GettextParser, bytes: Buffer): Message[] | undefined {
   try {
-    return messages(poFormat.parse(bytes))
+    return messages(gettext.po.parse(bytes))
   } catch {
     return undefined
   }
 }
 
-function obsoleteStrings(bytes: Buffer): string[] {
+function obsoleteStrings(gettext: GettextParser, bytes: Buffer): string[] {
   try {
-    const table = poFormat.parse(bytes)
+    const table = gettext.po.parse(bytes)
     return Object.values(table.obsolete ?? {}).flatMap((byId) => Object.values(byId).map((t) => t.msgstr.join('\u0000')))
   } catch {
     return []
@@ -93,10 +98,11 @@ export function translationsExplainer(): Explainer {
 
       if (/\.po$/.test(name) && difference.status === 'content-differs') {
         const sourceBytes = await view.sourceBytes(path)
-        const refreshed = parsePo(bytes)
-        const original = sourceBytes ? parsePo(sourceBytes) : undefined
+        const gettext = await loadGettextParser()
+        const refreshed = parsePo(gettext, bytes)
+        const original = sourceBytes ? parsePo(gettext, sourceBytes) : undefined
         if (!refreshed || !original || !sourceBytes) return undefined
-        const invented = inventedTranslations(refreshed, original, obsoleteStrings(sourceBytes))
+        const invented = inventedTranslations(refreshed, original, obsoleteStrings(gettext, sourceBytes))
         if (invented.length === 0) return explained(path, 'translation', 'refreshed by msgmerge: only headers, references and fuzzy state changed', false)
         return {
           outcome: 'unexplained',
@@ -110,13 +116,14 @@ export function translationsExplainer(): Explainer {
         const po = view.artifactBytes(poPath) ?? (await view.sourceBytes(poPath))
         if (!po) return undefined
         if (await msgfmtReproduces(po, bytes)) return explained(path, 'translation', `compiled from ${poPath}; reproduced byte for byte by msgfmt`, true)
+        const gettext = await loadGettextParser()
         let compiled: Message[]
         try {
-          compiled = messages(moFormat.parse(bytes))
+          compiled = messages(gettext.mo.parse(bytes))
         } catch {
           return undefined
         }
-        const fromPo = new Map((parsePo(po) ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
+        const fromPo = new Map((parsePo(gettext, po) ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
         const foreign = compiled.filter((m) => fromPo.get(m.key) !== m.msgstr)
         if (foreign.length === 0) return explained(path, 'translation', `compiled from ${poPath}: the same ${compiled.length} translations (msgfmt here does not reproduce the bytes)`, false)
         return {
@@ -128,7 +135,7 @@ export function translationsExplainer(): Explainer {
 
       if (/\.pot$/.test(name)) {
         const potfiles = joinPath(dirnameOf(path), 'POTFILES.in')
-        if (!(view.sourceHas(potfiles) || view.artifactHas(potfiles)) || !parsePo(bytes)) return undefined
+        if (!(view.sourceHas(potfiles) || view.artifactHas(potfiles)) || !parsePo(await loadGettextParser(), bytes)) return undefined
         return explained(path, 'translation', `template extracted by xgettext from the files listed in ${potfiles}; not regenerated`, false)
       }
       return undefined

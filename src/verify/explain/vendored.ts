@@ -24,14 +24,18 @@ function pickMatch(entries: readonly CatalogEntry[], basename: string, size: num
  * Vendored upstream files (m4 macros, build-aux helpers, gettext po/ machinery) are explained only
  * when byte-identical to a known upstream version. A known name with unknown bytes is reported
  * with the claimed serial, the nearest known version and the lines that differ from it.
+ * The catalog is opened by the first difference that needs it: a release identical to its tag
+ * never pays for it.
  */
-export function vendoredExplainer(catalog: Catalog): Explainer {
+export function vendoredExplainer(openCatalog: () => Promise<Catalog>): Explainer {
+  let opened: Promise<Catalog> | undefined
   return {
     name: 'vendored',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const entry = difference.artifact
       if (!entry || entry.kind !== 'file' || !entry.sha256) return undefined
       if (difference.status !== 'only-in-artifact' && difference.status !== 'content-differs') return undefined
+      const catalog = await (opened ??= openCatalog())
       const basename = basenameOf(difference.path)
       const match = pickMatch(catalog.exact(entry.sha256), basename, entry.size)
       if (match) return explained(difference.path, 'vendored', `identical to ${describeEntry(match)}`, true)
