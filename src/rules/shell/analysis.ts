@@ -117,9 +117,16 @@ function build(file: TextFile): FileAnalysis {
   const stageMemo = new Map<Pipeline, readonly Stage[]>()
 
   let budget = MAX_RESOLVED_STEPS
+  // a command nested in compounds is expanded again for each pipeline around it; its facts are worked out once
+  const factsMemo = new Map<Command, StepFacts>()
+  const factsOf = (command: Command): StepFacts => {
+    let facts = factsMemo.get(command)
+    if (!facts) factsMemo.set(command, (facts = stepFacts(command, literal)))
+    return facts
+  }
   const step = (command: Command, origin: Command, via: readonly number[]): Step => {
     budget--
-    return { command, origin, facts: stepFacts(command, literal), via }
+    return { command, origin, facts: factsOf(command), via }
   }
 
   const expandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] =>

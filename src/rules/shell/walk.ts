@@ -10,8 +10,12 @@ export interface PipelineSite {
   readonly origin: Origin
 }
 
+const inner = new WeakMap<Command, readonly { origin: Origin; list: CommandList }[]>()
+
 /** The lists directly inside a command: compound parts, substitutions, code strings, here-documents. */
-export function innerLists(cmd: Command): { origin: Origin; list: CommandList }[] {
+export function innerLists(cmd: Command): readonly { origin: Origin; list: CommandList }[] {
+  const known = inner.get(cmd)
+  if (known) return known
   const out: { origin: Origin; list: CommandList }[] = []
   if (cmd.compound) {
     for (const part of cmd.compound.parts) out.push({ origin: 'compound', list: part })
@@ -20,6 +24,7 @@ export function innerLists(cmd: Command): { origin: Origin; list: CommandList }[
   for (const w of cmd.words) for (const n of w.nested) out.push({ origin: n.kind, list: n.list })
   for (const r of cmd.redirects) for (const n of r.target?.nested ?? []) out.push({ origin: n.kind, list: n.list })
   for (const n of cmd.heredocs) out.push({ origin: n.kind, list: n.list })
+  inner.set(cmd, out)
   return out
 }
 

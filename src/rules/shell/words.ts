@@ -93,11 +93,20 @@ export interface Program {
   readonly args: readonly Word[]
 }
 
-/** The program a command runs and its arguments (redirections are kept apart by the lexer). */
+const programs = new WeakMap<Command, Program>()
+
+/**
+ * The program a command runs and its arguments (redirections are kept apart by the lexer). Asked
+ * for every command by every rule and at every level of nesting, so it is worked out once.
+ */
 export function program(cmd: Command): Program {
+  const known = programs.get(cmd)
+  if (known) return known
   const index = commandWordIndex(cmd.words.map((w) => w.text))
   const word = cmd.words[index]
-  return { name: word ? programName(word.text) : '', index, word, args: cmd.words.slice(index + 1) }
+  const found: Program = { name: word ? programName(word.text) : '', index, word, args: cmd.words.slice(index + 1) }
+  programs.set(cmd, found)
+  return found
 }
 
 export function programName(text: string): string {
