@@ -1,10 +1,10 @@
 /*
  * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--shard I/N] [--no-tamper] [--tamper-only]
- *   [--tamper-max N] [--no-speed] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
+ *   [--tamper-max N] [--no-speed] [--runs N] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
  *
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
  * then the same releases with tampering injected, then the time against the raw floor measured in
- * the same run. Tarballs come from Debian (`apt-get source --download-only`, deb-src lines needed)
+ * the same run: verify and the floor each the median of --runs runs (3 by default), diffoscope once. Tarballs come from Debian (`apt-get source --download-only`, deb-src lines needed)
  * into $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
  * fetched by this script: point --mirrors (or STAGELIGHT_MIRRORS) at a directory holding them as
  * `<owner>+<name>/repo`, `<owner>+<name>` or `<owner>/<name>` (bare or not), e.g. made with
@@ -57,6 +57,19 @@ async function runVerify(tarball: string, repo: string, tag: string, reportFile?
   return { verdict: report?.verdict ?? `no report (exit ${s.code})`, code: s.code, seconds: s.seconds, serious, ...(report?.findings[0] ? { top: report.findings[0] } : {}) }
 }
 
+/**
+ * Whether git can write the tag's tree at all: a mirror may lack some blobs (large files left out),
+ * and then neither the floor nor diffoscope has a source to read. Checked outside the timing.
+ */
+function archivable(repo: string, tag: string): boolean {
+  try {
+    execFileSync('git', ['-C', repo, 'archive', '--format=tar', '-o', '/dev/null', tag], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 async function floorSeconds(tarball: string, repo: string, tag: string): Promise<number> {
   const a = mkdtempSync(join(scratch, 'floor-a-'))
   const b = mkdtempSync(join(scratch, 'floor-b-'))
@@ -67,6 +80,12 @@ async function floorSeconds(tarball: string, repo: string, tag: string): Promise
     rmSync(a, { recursive: true, force: true })
     rmSync(b, { recursive: true, force: true })
   }
+}
+
+async function medianOf(runs: number, once: () => Promise<number>): Promise<number> {
+  const seconds: number[] = []
+  for (let i = 0; i < runs; i++) seconds.push(await once())
+  return median(seconds)
 }
 
 async function diffoscopeSeconds(tarball: string, repo: string, tag: string): Promise<{ seconds: number; timedOut: boolean } | undefined> {
@@ -87,6 +106,8 @@ interface Row {
   readonly repo: string
   readonly outcome: Outcome
   floor?: number
+  /** verify's median time in the speed section */
+  verify?: number
   diffoscope?: { seconds: number; timedOut: boolean }
 }
 
@@ -192,27 +213,37 @@ export async function benchReleases(): Promise<void> {
     say('## Speed')
     say()
     const withPeer = argv.includes('--diffoscope') && has('diffoscope')
+    const runs = Math.max(1, Number(option('--runs') ?? 3))
+    const unmeasured: string[] = []
     for (const row of rows) {
-      row.floor = await floorSeconds(row.tarball, row.repo, row.release.tag)
+      if (!archivable(row.repo, row.release.tag)) {
+        unmeasured.push(label(row.release))
+        continue
+      }
+      log(`• speed ${label(row.release)}`)
+      row.verify = await medianOf(runs, async () => (await runVerify(row.tarball, row.repo, row.release.tag)).seconds)
+      row.floor = await medianOf(runs, () => floorSeconds(row.tarball, row.repo, row.release.tag))
       if (withPeer) {
-        log(`• diffoscope ${label(row.release)}`)
         const d = await diffoscopeSeconds(row.tarball, row.repo, row.release.tag)
         if (d) row.diffoscope = d
       }
     }
-    const ratios = rows.map((r) => r.outcome.seconds / (r.floor ?? 1))
-    say(`median verify ${median(rows.map((r) => r.outcome.seconds)).toFixed(2)} s; median raw floor (tar -x + git archive | tar -x) ${median(rows.map((r) => r.floor ?? 0)).toFixed(2)} s`)
-    say(`verify / floor: median ${median(ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}× (${label(rows[ratios.indexOf(Math.max(...ratios))]?.release ?? corpus[0] as Release)})`)
+    const timed = rows.filter((r): r is Row & { verify: number; floor: number } => r.verify !== undefined && r.floor !== undefined)
+    const ratios = timed.map((r) => r.verify / r.floor)
+    const worst = timed[ratios.indexOf(Math.max(...ratios))]
+    say(`${timed.length} releases, verify and floor each the median of ${runs} run(s)${unmeasured.length ? `; not measured (the mirror cannot write the tag's tree): ${unmeasured.join(', ')}` : ''}`)
+    say(`median verify ${median(timed.map((r) => r.verify)).toFixed(2)} s; median raw floor (tar -x + git archive | tar -x) ${median(timed.map((r) => r.floor)).toFixed(2)} s`)
+    say(`verify / floor: median ${median(ratios).toFixed(2)}×, ${ratios.filter((x) => x <= 5).length} of ${timed.length} at or below 5×, max ${Math.max(...ratios).toFixed(2)}×${worst ? ` (${label(worst.release)})` : ''}`)
     if (withPeer) {
-      const peer = rows.filter((r) => r.diffoscope)
-      const slower = peer.filter((r) => (r.diffoscope?.seconds ?? 0) > r.outcome.seconds)
-      say(`diffoscope (timeout ${diffoscopeTimeout} s): median ${median(peer.map((r) => r.diffoscope?.seconds ?? 0)).toFixed(2)} s; slower than verify on ${slower.length} of ${peer.length}; timed out on ${peer.filter((r) => r.diffoscope?.timedOut).length}`)
-      say(`diffoscope / verify: median ${median(peer.map((r) => (r.diffoscope?.seconds ?? 0) / r.outcome.seconds)).toFixed(1)}×, min ${Math.min(...peer.map((r) => (r.diffoscope?.seconds ?? 0) / r.outcome.seconds)).toFixed(1)}×`)
+      const peer = timed.filter((r) => r.diffoscope)
+      const slower = peer.filter((r) => (r.diffoscope?.seconds ?? 0) > r.verify)
+      say(`diffoscope (timeout ${diffoscopeTimeout} s, one run): median ${median(peer.map((r) => r.diffoscope?.seconds ?? 0)).toFixed(2)} s; slower than verify on ${slower.length} of ${peer.length}; timed out on ${peer.filter((r) => r.diffoscope?.timedOut).length}`)
+      say(`diffoscope / verify: median ${median(peer.map((r) => (r.diffoscope?.seconds ?? 0) / r.verify)).toFixed(2)}×, min ${Math.min(...peer.map((r) => (r.diffoscope?.seconds ?? 0) / r.verify)).toFixed(2)}×`)
     } else say('diffoscope: not measured (pass --diffoscope; needs `apt-get install diffoscope`)')
     say()
     say('| release | verify s | floor s | ratio | diffoscope s |')
     say('|---|---|---|---|---|')
-    for (const r of rows) say(`| ${label(r.release)} | ${r.outcome.seconds.toFixed(2)} | ${(r.floor ?? 0).toFixed(2)} | ${(r.outcome.seconds / (r.floor ?? 1)).toFixed(2)} | ${r.diffoscope ? `${r.diffoscope.timedOut ? '>' : ''}${r.diffoscope.seconds.toFixed(2)}` : '—'} |`)
+    for (const r of timed) say(`| ${label(r.release)} | ${r.verify.toFixed(2)} | ${r.floor.toFixed(2)} | ${(r.verify / r.floor).toFixed(2)} | ${r.diffoscope ? `${r.diffoscope.timedOut ? '>' : ''}${r.diffoscope.seconds.toFixed(2)}` : '—'} |`)
   }
   const write = option('--write')
   if (write) writeFileSync(write, `${out.join('\n')}\n`)
