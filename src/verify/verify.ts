@@ -2,6 +2,7 @@ import { assembleReport } from '../policy/report.js'
 import { basename, join } from 'node:path'
 import { StagelightError } from '../errors.js'
 import { bySeverityDesc, type Finding } from '../model/finding.js'
+import type { ProgressCallback } from '../model/progress.js'
 import { type Explained, type Fact, type Report } from '../model/report.js'
 import { analyseText } from '../rules/engine.js'
 import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
@@ -45,7 +46,8 @@ export interface VerifyOptions {
   readonly catalogStore?: string
   /** include files installed on this system by the autotools packages as known upstream versions */
   readonly systemCatalog?: boolean
-  readonly onProgress?: (message: string) => void
+  /** steps as lines, and the differences explained so far as a count towards their total */
+  readonly onProgress?: ProgressCallback
   /** how to name the inputs in the report (as the user typed them); the paths by default */
   readonly labels?: { readonly artifact: string; readonly source: string }
 }
@@ -174,7 +176,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const submoduleOf = (path: string) => submodules.find((m) => path.startsWith(`${m.path}/`))
   let onlyInSource = 0
   let scanned = 0
-  for (const difference of compared.differences) {
+  const total = compared.differences.length
+  for (const [index, difference] of compared.differences.entries()) {
+    progress({ label: 'explaining differences', done: index, total })
     if (difference.status === 'only-in-source') {
       onlyInSource += 1
       continue
@@ -196,6 +200,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       }
     }
   }
+  if (total > 0) progress({ label: 'explaining differences', done: total, total })
 
   const generated = explained.filter((e) => e.category === 'generated')
   const generatedConfigure = new Set(generated.filter((e) => /(^|\/)configure$/.test(e.path)).map((e) => e.path))
