@@ -107,7 +107,12 @@ export function unwrap(words: readonly string[]): { inner: string; background: b
 const quote = (w: string): string => (/^[\w@%+=:,./\\-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, '\\$1')}"`)
 
 /** PowerShell started past its script policy, with an encoded command, or with a hidden window. */
-const POLICY_BYPASS = /-(?:ExecutionPolicy|ep|exec)\s+Bypass|-(?:EncodedCommand|enc|e)\s+[A-Za-z0-9+/=]{8,}|-(?:WindowStyle|w)\s+Hidden/i
+const POLICY_BYPASS = /-(?:ExecutionPolicy|ep|exec)\s+Bypass\b|-(?:EncodedCommand|enc|e)\s+[A-Za-z0-9+/=]{8,}(?![\w+/=])|-(?:WindowStyle|w)\s+Hidden\b/i
+/**
+ * Inside a script those flags mean something only where the line starts PowerShell or another
+ * process, or sets the policy; elsewhere `-e` and `-w` abbreviate other cmdlets' parameters.
+ */
+const STARTS_OR_SETS_POLICY = /\b(?:powershell|pwsh|Start-Process|Set-ExecutionPolicy)\b/i
 
 const newWalk = (): Walk => ({ commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 })
 
@@ -237,7 +242,7 @@ export function analyseShellLines(lines: readonly string[]): ShellLineFacts & { 
 export function powershellScriptSignals(code: string): ShellSignal[] {
   const walk = newWalk()
   const text = code.length > MAX_TEXT ? code.slice(0, MAX_TEXT) : code
-  const bypass = text.split('\n').find((line) => POLICY_BYPASS.test(line))
+  const bypass = text.split('\n').find((line) => STARTS_OR_SETS_POLICY.test(line) && POLICY_BYPASS.test(line))
   if (bypass !== undefined) signal(walk, 'policy-bypass', bypass.trim())
   // in a script the download and the evaluation are often two statements apart: `$s = iwr …` then `iex $s`
   const evaluates = /^.*\b(?:IEX|Invoke-Expression)\b.*$/im.exec(text)

@@ -70,6 +70,16 @@ describe('reading PowerShell scripts', () => {
     expect(facts.signals.map((s) => [s.kind, s.line])).toEqual([['policy-bypass', 2]])
     expect(analyseScriptFile('copy.ps1', "Copy-Item -Path .\\bin\\* -Destination $env:APPDATA\\tool -Recurse\n").signals).toEqual([])
   })
+
+  it('takes the flags from a line that starts PowerShell, starts a process or sets the policy, not from other cmdlets', () => {
+    const kinds = (code: string) => analyseScriptFile('s.ps1', code).signals.map((s) => s.kind)
+    expect(kinds('powershell -e SQBFAFgAKABOAGUAdwAtAE8AYgBqAGUAYwB0ACkA\n')).toEqual(['policy-bypass'])
+    expect(kinds('Set-ExecutionPolicy -ExecutionPolicy Bypass -Scope Process\n')).toEqual(['policy-bypass'])
+    expect(kinds('Start-Process -WindowStyle Hidden tool.exe\n')).toEqual(['policy-bypass'])
+    // `-e` and `-w` abbreviate other parameters of other cmdlets
+    expect(kinds('Get-ChildItem . | Select-String -e TODOFIXME1\n')).toEqual([])
+    expect(kinds('Start-Process tool.exe -w Hiddenness\n')).toEqual([])
+  })
 })
 
 describe('reading Windows batch files', () => {
