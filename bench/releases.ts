@@ -4,8 +4,9 @@
  *
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
  * then the same releases with tampering injected, then the time against the raw floor measured in
- * the same run: verify and the floor each the median of --runs runs (3 by default), diffoscope once. Tarballs come from Debian (`apt-get source --download-only`, deb-src lines needed)
- * into $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
+ * the same run: verify and the floor each the median of --runs runs (3 by default; the clean run is
+ * one of verify's), diffoscope once. Tarballs come from Debian (`apt-get source --download-only`,
+ * deb-src lines needed) into $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
  * fetched by this script: point --mirrors (or STAGELIGHT_MIRRORS) at a directory holding them as
  * `<owner>+<name>/repo`, `<owner>+<name>` or `<owner>/<name>` (bare or not), e.g. made with
  * `git clone --mirror https://…/<owner>/<name> <dir>/<owner>+<name>/repo`.
@@ -82,9 +83,9 @@ async function floorSeconds(tarball: string, repo: string, tag: string): Promise
   }
 }
 
-async function medianOf(runs: number, once: () => Promise<number>): Promise<number> {
-  const seconds: number[] = []
-  for (let i = 0; i < runs; i++) seconds.push(await once())
+async function medianOf(runs: number, once: () => Promise<number>, done: readonly number[] = []): Promise<number> {
+  const seconds = [...done]
+  while (seconds.length < runs) seconds.push(await once())
   return median(seconds)
 }
 
@@ -221,7 +222,7 @@ export async function benchReleases(): Promise<void> {
         continue
       }
       log(`• speed ${label(row.release)}`)
-      row.verify = await medianOf(runs, async () => (await runVerify(row.tarball, row.repo, row.release.tag)).seconds)
+      row.verify = await medianOf(runs, async () => (await runVerify(row.tarball, row.repo, row.release.tag)).seconds, [row.outcome.seconds])
       row.floor = await medianOf(runs, () => floorSeconds(row.tarball, row.repo, row.release.tag))
       if (withPeer) {
         const d = await diffoscopeSeconds(row.tarball, row.repo, row.release.tag)

@@ -14,9 +14,8 @@ interface Message {
 const HEADER_KEY = '\u0004'
 
 type GettextParser = typeof import('gettext-parser')
-/** loaded only by a release that ships translations */
-let gettextParser: Promise<GettextParser> | undefined
-const loadGettextParser = (): Promise<GettextParser> => (gettextParser ??= import('gettext-parser'))
+/** loaded only by a release that ships translations (the module loader keeps it once loaded) */
+const loadGettextParser = (): Promise<GettextParser> => import('gettext-parser')
 
 function messages(table: GetTextTranslations): Message[] {
   const out: Message[] = []
