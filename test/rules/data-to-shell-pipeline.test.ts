@@ -102,3 +102,21 @@ describe('case conversion is not obfuscation', () => {
     expect(hitsOf(RULE, 'build/swap.sh', '#!/bin/sh\neval "$(tr \'a-zA-Z\' \'A-Za-z\' < "$srcdir/tests/files/x.dat")"\n').length).toBeGreaterThan(0)
   })
 })
+
+describe('the end of a large, deeply nested script', () => {
+  // nested tests as configure writes them, many times over, before the payload
+  const block = (i: number): string =>
+    `if test "x$v${i}" = xyes; then\n  case $host in\n  *linux*) if test -n "$w"; then\n      { echo a; echo b; } >> conf.log\n      while read l; do echo "$l"; done < f\n    fi ;;\n  esac\nfi\n`
+  const nested = Array.from({ length: 2500 }, (_, i) => block(i)).join('')
+
+  it('still has its variables followed: a decoder reached through one and piped into a shell is found', () => {
+    for (const [runner, pipe] of [
+      ['unpack="xz -dc"', '$unpack < "$srcdir/tests/files/blob.xz" | sh'],
+      ['run_it=/bin/sh', 'base64 -d "$srcdir/doc/logo.txt" | $run_it'],
+    ] as const) {
+      const text = `#!/bin/sh\n${runner}\n${nested}${pipe}\n`
+      const hits = hitsOf(RULE, 'build/setup.sh', text)
+      expect(hits.map((f) => f.line)).toEqual([text.split('\n').length - 1])
+    }
+  })
+})

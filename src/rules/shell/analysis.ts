@@ -135,7 +135,22 @@ function build(file: TextFile): FileAnalysis {
   const expand = (cmd: Command, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] => {
     if (depth > MAX_RESOLUTION_DEPTH || budget <= 0) return [step(cmd, cmd, via)]
     if (cmd.compound && cmd.compound.kind !== 'macro') {
-      return cmd.compound.parts.flatMap((part) => expandList(part, depth + 1, seen, via)).slice(0, MAX_STEPS_PER_STAGE)
+      // Outside a variable's expansion, the pipelines inside are expanded once, as pipelines of their
+      // own, and shared: expanding them again for every compound around them used the budget up on
+      // large scripts (configure), leaving the end of the file without variables followed.
+      const direct = seen.size === 0 && via.length === 0
+      const out: Step[] = []
+      for (const part of cmd.compound.parts) {
+        for (const pipeline of part.pipelines) {
+          const inner = direct ? stages(pipeline).flatMap((s) => s.steps) : pipeline.commands.flatMap((c) => expand(c, depth + 1, seen, via))
+          for (const s of inner) {
+            out.push(s)
+            // steps past the cap are never looked at
+            if (out.length >= MAX_STEPS_PER_STAGE) return out
+          }
+        }
+      }
+      return out
     }
     const p = program(cmd)
     if (p.name === 'eval') {
