@@ -49,6 +49,13 @@ describe('commands and pipelines', () => {
     expect(shape(parse('x=$(a | b "$(c | d `e | f`)")'))).toEqual(['1: x=$(a | b "$(c | d `e | f`)")', '1:substitution: a | b $(c | d `e | f`)', '1:substitution: c | d `e | f`', '1:backquote: e | f'])
   })
 
+  it('lexes the substitutions inside ${...} and $((...)) as nested lists: they run too', () => {
+    expect(shape(parse('echo ${X:-$(curl -s h | sh)} done'))).toEqual(['1: echo ${X:-$(curl -s h | sh)} done', '1:substitution: curl -s h | sh'])
+    expect(shape(parse('n=$(( 1 + $(wc -l < f) ))'))).toEqual(['1: n=$(( 1 + $(wc -l < f) ))', '1:substitution: wc -l'])
+    expect(shape(parse('a\n: "${Y:=`base64 -d x | sh`}" ${#Z} ${W//\\)/y}'))).toEqual(['1: a', '2: : ${Y:=`base64 -d x | sh`} ${#Z} ${W//\\)/y}', '2:backquote: base64 -d x | sh'])
+    expect(shape(parse('echo ${V:+$(a $(b))} $((2*3)) ${U}'))).toEqual(['1: echo ${V:+$(a $(b))} $((2*3)) ${U}', '1:substitution: a $(b)', '1:substitution: b'])
+  })
+
   it('joins continuation lines and pipes at line ends, keeping original line numbers', () => {
     const list = parse('first\ncat f |\n  tr a b \\\n  | sh\nlast\n')
     expect(shape(list)).toEqual(['1: first', '2: cat f | tr a b | sh', '5: last'])

@@ -8,7 +8,7 @@
 import type { Command, CommandList, Compound, CompoundKind, Connector, Dialect, Nested, NestedKind, Pipeline, Redirect, Word } from './ast.js'
 import { LineIndex } from './lines.js'
 import { codeStrings } from './code-strings.js'
-import { parseWithTreeSitter } from './tree-sitter.js'
+import { parseSh } from './tree-sitter.js'
 import { LIMITS } from '../../policy/limits.js'
 
 export interface ParseOptions {
@@ -119,11 +119,7 @@ interface ListResult {
  * @example parseShell('x=$(base64 -d < f) && eval "$x"').pipelines.length // 2
  */
 export function parseShell(text: string, options: ParseOptions = {}): CommandList {
-  if ((options.dialect ?? 'sh') === 'sh') {
-    const parsed = parseWithTreeSitter(text, options)
-    if (parsed) return parsed
-  }
-  return lexShell(text, options)
+  return (options.dialect ?? 'sh') === 'sh' ? parseSh(text, options) : lexShell(text, options)
 }
 
 /** Lexes shell-like text into nested command lists with the forgiving lexer only. */
@@ -834,6 +830,7 @@ class Parser {
       if (this.#at(2) === '(') {
         const end = this.#balanced(this.#pos + 1, '(', ')', MAX_QUOTE_CHARS)
         if (end > 0) {
+          this.#innerSubstitutions(this.#pos + 3, end - 2, b, ctx)
           b.text += this.#s.slice(this.#pos, end)
           this.#pos = end
           return
@@ -851,6 +848,7 @@ class Parser {
     if (next === '{') {
       const end = this.#balanced(this.#pos + 1, '{', '}', 4096)
       if (end > 0) {
+        this.#innerSubstitutions(this.#pos + 2, end - 1, b, ctx)
         b.text += this.#s.slice(this.#pos, end)
         this.#pos = end
         return
@@ -865,6 +863,31 @@ class Parser {
     }
     b.text += '$'
     this.#pos++
+  }
+
+  /**
+   * `${x:-$(…)}` and `$(( $(…) ))` run the substitutions inside them: each is lexed as a nested list
+   * of the word, as for a substitution standing alone. The expansion itself stays text.
+   */
+  #innerSubstitutions(from: number, to: number, b: WordBuild, ctx: Ctx): void {
+    for (let p = from; p < to; p++) {
+      const ch = this.#s[p]
+      if (ch === '\\') {
+        p++
+        continue
+      }
+      const substitution = ch === '$' && this.#s[p + 1] === '(' && this.#s[p + 2] !== '('
+      if (!substitution && ch !== '`') continue
+      if (ctx.depth + 1 >= MAX_DEPTH) {
+        noteNestingLimit(this.#line(p))
+        return
+      }
+      const end = substitution ? this.#balanced(p + 1, '(', ')', to - p - 1) : this.#s.indexOf('`', p + 1) + 1
+      if (end <= 0 || end > to) return
+      const body = substitution ? this.#s.slice(p + 2, end - 1) : this.#s.slice(p + 1, end - 1)
+      b.nested.push(this.#nestedText(substitution ? 'substitution' : 'backquote', body, this.#line(p), ctx.depth + 1))
+      p = end - 1
+    }
   }
 
   /** `$(`, `<(`, `>(`: the list inside is lexed in place, sharing this text and its line numbers. */
