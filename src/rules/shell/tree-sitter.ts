@@ -13,6 +13,13 @@ import { lexShell, MAX_DEPTH, noteNestingLimit, type ParseOptions } from './pars
 
 /** Larger texts go to the lexer: parse and conversion take about 2 ms per KB of configure script (4 s for 1.8 MB of dense commands). */
 export const TREE_SITTER_MAX_CHARS = 1_000_000
+/**
+ * {@link parseSh} gives texts this large to the lexer. Texts this large are generated (configure,
+ * ltmain.sh, libtool), and on them the lexer gives the same findings in about 60 % of the time:
+ * tree-sitter's parse runs as cold WebAssembly and its tree crosses into JavaScript node by node.
+ * The grammar's precision is kept for hand-written scripts, which are smaller.
+ */
+export const LEXER_FROM_CHARS = 128 * 1024
 /** A parse still running after this long is cancelled and the text goes to the lexer. */
 const PARSE_DEADLINE_MS = 10_000
 /** When ERROR nodes cover more than this share of the text, the lexer reads all of it instead. */
@@ -84,9 +91,9 @@ export function parseWithTreeSitter(text: string, options: ParseOptions = {}): C
   }
 }
 
-/** Plain shell through tree-sitter when it can, else through the lexer. */
+/** Plain shell through tree-sitter when it can and the text is not too large (see {@link LEXER_FROM_CHARS}), else through the lexer. */
 export function parseSh(text: string, options: ParseOptions): CommandList {
-  return parseWithTreeSitter(text, options) ?? lexShell(text, { ...options, dialect: 'sh' })
+  return (text.length < LEXER_FROM_CHARS ? parseWithTreeSitter(text, options) : undefined) ?? lexShell(text, { ...options, dialect: 'sh' })
 }
 
 /** Characters covered by ERROR nodes, looking only into subtrees that have one. */
