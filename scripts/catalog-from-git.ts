@@ -8,8 +8,8 @@
 // Reads the repository with plain `git` plumbing (log, cat-file); runs nothing from it.
 import { execFileSync } from 'node:child_process'
 import { posix } from 'node:path'
-import { gitBlobId } from '../src/sources/archive/hash.js'
 import { fingerprint } from '../src/verify/catalog/fingerprint.js'
+import { catalogRecord } from './catalog-record.js'
 
 function git(gitDir: string, args: readonly string[]): Buffer {
   return execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 30, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
@@ -36,14 +36,12 @@ function main(argv: readonly string[]): void {
     } catch {
       continue
     }
-    const basename = posix.basename(line)
-    const f = fingerprint(basename, bytes)
-    const key = `${line}\0${f.sha256}`
+    const key = `${line}\0${fingerprint(posix.basename(line), bytes).sha256}`
     if (seen.has(key)) continue
     seen.add(key)
-    const firstRelease = git(gitDir, ['tag', '--contains', commit, '--sort=creatordate']).toString('utf8').split('\n')[0] || null
+    const firstRelease = git(gitDir, ['tag', '--contains', commit, '--sort=creatordate']).toString('utf8').split('\n')[0] || undefined
     process.stdout.write(
-      `${JSON.stringify({ basename, path: line, project, source: `git:${repository}`, sha256: f.sha256, git_blob: gitBlobId(bytes), size: f.size, serial: f.serial ?? null, stamp: f.stamp ?? null, first_seen: new Date(date).toISOString().replace('.000', ''), first_commit: commit.slice(0, 12), first_release: firstRelease, sha256_loose: f.looseSha256 })}\n`,
+      catalogRecord({ path: line, project, source: `git:${repository}`, firstSeen: new Date(date).toISOString().replace('.000', ''), firstCommit: commit.slice(0, 12), firstRelease }, bytes),
     )
   }
 }
