@@ -8,7 +8,7 @@ import { analyseText } from '../rules/engine.js'
 import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
 import { openArtifact } from '../sources/archive/index.js'
 import type { ArtifactTree } from '../sources/archive/types.js'
-import { commitMessages, inferRef, listTags, openRepository, readSourceTree, readTagFacts, resolveRef } from '../sources/git/index.js'
+import { commitMessages, inferRef, listTags, openBlobSession, openRepository, readSourceTree, readTagFacts, resolveRef } from '../sources/git/index.js'
 import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
@@ -126,138 +126,144 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
   progress(`reading ${options.artifact}`)
   const { tree, compared } = await compareWithPrefixCheck(options.artifact, source)
-  const view = treeView(compared, source, repo)
-  const incomplete: string[] = []
-  if (tree.truncated()) incomplete.push('the artifact was read only up to a safety limit; files after that point were not compared')
-  if (compared.contentDropped.length > 0) incomplete.push(`${compared.contentDropped.length} differing file(s) were too large to keep for line-level analysis`)
+  // source files are read one by one as differences are explained: from one git process, ended here
+  const blobs = openBlobSession(repo)
+  const view = treeView(compared, source, blobs)
+  try {
+    const incomplete: string[] = []
+    if (tree.truncated()) incomplete.push('the artifact was read only up to a safety limit; files after that point were not compared')
+    if (compared.contentDropped.length > 0) incomplete.push(`${compared.contentDropped.length} differing file(s) were too large to keep for line-level analysis`)
 
-  let regeneration: Regeneration | undefined
-  if (options.regenerate) {
-    progress('regenerating autotools output from the tag (autoreconf -fi)')
-    try {
-      regeneration = await regenerate(repo, commit)
-    } catch (err) {
-      if (err instanceof StagelightError && err.code === 'E_INCOMPLETE') incomplete.push(err.message)
-      else throw err
-    }
-  }
-
-  const version = versionFromRef(ref)
-  let history: Promise<HistoryText> | undefined
-  progress(`explaining ${compared.differences.length} difference(s)`)
-  await grammar
-  const explainers: Explainer[] = [
-    ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
-    copiesExplainer(),
-    vendoredExplainer(loadCatalog),
-    versionStampExplainer(version),
-    distEditsExplainer(version),
-    changelogExplainer(() => (history ??= historyText(repo, commit))),
-    translationsExplainer(),
-    generatedExplainer(),
-    releaseEditsExplainer(version),
-    ruleGeneratedExplainer(),
-    templateExplainer(),
-    configureOutputsExplainer(),
-    dependencyLinesExplainer(),
-  ]
-
-  const buildTexts = new Map<string, string>()
-  for (const [path, entry] of compared.artifactEntries) {
-    if (!entry.content) continue
-    const text = view.artifactText(path)
-    if (text !== undefined && BUILD_KINDS.has(classifyFile(path, entry.content))) buildTexts.set(path, text)
-  }
-
-  const explained: Explained[] = []
-  const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
-  // files of a submodule come from another repository at the commit the tag pins
-  const submodules = [...source.entries.values()].filter((e) => e.kind === 'submodule')
-  const submoduleOf = (path: string) => submodules.find((m) => path.startsWith(`${m.path}/`))
-  let onlyInSource = 0
-  let scanned = 0
-  const total = compared.differences.length
-  for (const [index, difference] of compared.differences.entries()) {
-    progress({ label: 'explaining differences', done: index, total })
-    if (difference.status === 'only-in-source') {
-      onlyInSource += 1
-      continue
-    }
-    const module = submoduleOf(difference.path)
-    if (module) {
-      explained.push({ path: difference.path, category: 'submodule', how: `from the submodule ${module.path} at ${module.gitBlob?.slice(0, 12) ?? '?'}; its repository was not given, so not compared`, reproduced: false })
-      continue
-    }
-    const judgement = await judge(difference, view, explainers, buildTexts)
-    if (!judgement) continue
-    if (judgement.outcome === 'explained') explained.push(judgement.explained)
-    findings.push(...(judgement.findings ?? []))
-    if (judgement.scan) {
-      const text = view.artifactText(difference.path)
-      if (text !== undefined) {
-        scanned += 1
-        findings.push(...analyseText(difference.path, text, { paths: compared.artifactPaths }))
+    let regeneration: Regeneration | undefined
+    if (options.regenerate) {
+      progress('regenerating autotools output from the tag (autoreconf -fi)')
+      try {
+        regeneration = await regenerate(repo, commit)
+      } catch (err) {
+        if (err instanceof StagelightError && err.code === 'E_INCOMPLETE') incomplete.push(err.message)
+        else throw err
       }
     }
-  }
-  if (total > 0) progress({ label: 'explaining differences', done: total, total })
 
-  const generated = explained.filter((e) => e.category === 'generated')
-  const generatedConfigure = new Set(generated.filter((e) => /(^|\/)configure$/.test(e.path)).map((e) => e.path))
-  // inputs are read only for generated files that carry a rule hit
-  const withHits = new Set(findings.filter((f) => f.path && !f.ruleId.startsWith('verify/')).map((f) => f.path))
-  const shippedMacros = new Map<string, string>()
-  const configureHits = [...generatedConfigure].some((p) => withHits.has(p))
-  if (configureHits) {
-    for (const path of compared.artifactPaths) {
-      if (!/\.m4$/.test(path)) continue
-      const text = view.artifactText(path) ?? (await view.sourceText(path))
-      if (text !== undefined) shippedMacros.set(path, text)
+    const version = versionFromRef(ref)
+    let history: Promise<HistoryText> | undefined
+    progress(`explaining ${compared.differences.length} difference(s)`)
+    await grammar
+    const explainers: Explainer[] = [
+      ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
+      copiesExplainer(),
+      vendoredExplainer(loadCatalog),
+      versionStampExplainer(version),
+      distEditsExplainer(version),
+      changelogExplainer(() => (history ??= historyText(repo, commit))),
+      translationsExplainer(),
+      generatedExplainer(),
+      releaseEditsExplainer(version),
+      ruleGeneratedExplainer(),
+      templateExplainer(),
+      configureOutputsExplainer(),
+      dependencyLinesExplainer(),
+    ]
+
+    const buildTexts = new Map<string, string>()
+    for (const [path, entry] of compared.artifactEntries) {
+      if (!entry.content) continue
+      const text = view.artifactText(path)
+      if (text !== undefined && BUILD_KINDS.has(classifyFile(path, entry.content))) buildTexts.set(path, text)
     }
+
+    const explained: Explained[] = []
+    const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
+    // files of a submodule come from another repository at the commit the tag pins
+    const submodules = [...source.entries.values()].filter((e) => e.kind === 'submodule')
+    const submoduleOf = (path: string) => submodules.find((m) => path.startsWith(`${m.path}/`))
+    let onlyInSource = 0
+    let scanned = 0
+    const total = compared.differences.length
+    for (const [index, difference] of compared.differences.entries()) {
+      progress({ label: 'explaining differences', done: index, total })
+      if (difference.status === 'only-in-source') {
+        onlyInSource += 1
+        continue
+      }
+      const module = submoduleOf(difference.path)
+      if (module) {
+        explained.push({ path: difference.path, category: 'submodule', how: `from the submodule ${module.path} at ${module.gitBlob?.slice(0, 12) ?? '?'}; its repository was not given, so not compared`, reproduced: false })
+        continue
+      }
+      const judgement = await judge(difference, view, explainers, buildTexts)
+      if (!judgement) continue
+      if (judgement.outcome === 'explained') explained.push(judgement.explained)
+      findings.push(...(judgement.findings ?? []))
+      if (judgement.scan) {
+        const text = view.artifactText(difference.path)
+        if (text !== undefined) {
+          scanned += 1
+          findings.push(...analyseText(difference.path, text, { paths: compared.artifactPaths }))
+        }
+      }
+    }
+    if (total > 0) progress({ label: 'explaining differences', done: total, total })
+
+    const generated = explained.filter((e) => e.category === 'generated')
+    const generatedConfigure = new Set(generated.filter((e) => /(^|\/)configure$/.test(e.path)).map((e) => e.path))
+    // inputs are read only for generated files that carry a rule hit
+    const withHits = new Set(findings.filter((f) => f.path && !f.ruleId.startsWith('verify/')).map((f) => f.path))
+    const shippedMacros = new Map<string, string>()
+    const configureHits = [...generatedConfigure].some((p) => withHits.has(p))
+    if (configureHits) {
+      for (const path of compared.artifactPaths) {
+        if (!/\.m4$/.test(path)) continue
+        const text = view.artifactText(path) ?? (await view.sourceText(path))
+        if (text !== undefined) shippedMacros.set(path, text)
+      }
+    }
+    const macros = configureHits ? await macroTexts(shippedMacros) : new Map()
+    // a generated Makefile.in holds its Makefile.am's rules: those are the tag's code
+    const makefileInputs = new Map<string, MacroTexts>()
+    for (const e of generated) {
+      if (!withHits.has(e.path) || !e.path.endsWith('.in')) continue
+      const input = e.path.replace(/\.in$/, '.am')
+      const text = await view.sourceText(input)
+      if (text !== undefined) makefileInputs.set(e.path, inputTexts(new Map([[input, text]])))
+    }
+    const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
+    findings.splice(0, findings.length, ...attributed)
+    findings.sort(bySeverityDesc)
+    // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
+    const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))
+    explained.splice(0, explained.length, ...explained.filter((e) => !flagged.has(e.path)))
+    const facts: Fact[] = [
+      { label: 'artifact', value: `${labels.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
+      { label: 'source', value: `${labels.source} at ${ref}` },
+      ...tagFacts(tag),
+      { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
+    ]
+    if (submodules.length > 0) facts.push({ label: 'submodules', value: `${submodules.map((m) => `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'}`).join(', ')} (their files are not compared: give their repositories separately)` })
+    if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
+    const mismatched = regeneration ? versionMismatches(regeneration, view) : undefined
+    if (mismatched) facts.push({ label: 'tool versions', value: mismatched })
+    return assembleReport({
+      command: 'verify',
+      subject: { artifact: labels.artifact, source: labels.source, ref, commit },
+      facts,
+      findings,
+      explained,
+      summary: {
+        artifactFiles: compared.artifactFiles,
+        identical: compared.identical,
+        explained: explained.length,
+        reproduced: explained.filter((e) => e.reproduced).length,
+        unexplained: compared.differences.length - onlyInSource - explained.length,
+        onlyInSource,
+        scannedFiles: scanned,
+        tag: { name: tag.name, objectId: tag.objectId, commit: tag.commit, annotated: tag.annotated, signed: tag.signed, keyId: tag.keyId ?? null, signatureValid: tag.signatureValid ?? null, tagger: tag.tagger ?? null },
+        format: tree.format,
+      },
+      incomplete,
+    })
+  } finally {
+    blobs.close()
   }
-  const macros = configureHits ? await macroTexts(shippedMacros) : new Map()
-  // a generated Makefile.in holds its Makefile.am's rules: those are the tag's code
-  const makefileInputs = new Map<string, MacroTexts>()
-  for (const e of generated) {
-    if (!withHits.has(e.path) || !e.path.endsWith('.in')) continue
-    const input = e.path.replace(/\.in$/, '.am')
-    const text = await view.sourceText(input)
-    if (text !== undefined) makefileInputs.set(e.path, inputTexts(new Map([[input, text]])))
-  }
-  const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
-  findings.splice(0, findings.length, ...attributed)
-  findings.sort(bySeverityDesc)
-  // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
-  const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))
-  explained.splice(0, explained.length, ...explained.filter((e) => !flagged.has(e.path)))
-  const facts: Fact[] = [
-    { label: 'artifact', value: `${labels.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
-    { label: 'source', value: `${labels.source} at ${ref}` },
-    ...tagFacts(tag),
-    { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
-  ]
-  if (submodules.length > 0) facts.push({ label: 'submodules', value: `${submodules.map((m) => `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'}`).join(', ')} (their files are not compared: give their repositories separately)` })
-  if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
-  const mismatched = regeneration ? versionMismatches(regeneration, view) : undefined
-  if (mismatched) facts.push({ label: 'tool versions', value: mismatched })
-  return assembleReport({
-    command: 'verify',
-    subject: { artifact: labels.artifact, source: labels.source, ref, commit },
-    facts,
-    findings,
-    explained,
-    summary: {
-      artifactFiles: compared.artifactFiles,
-      identical: compared.identical,
-      explained: explained.length,
-      reproduced: explained.filter((e) => e.reproduced).length,
-      unexplained: compared.differences.length - onlyInSource - explained.length,
-      onlyInSource,
-      scannedFiles: scanned,
-      tag: { name: tag.name, objectId: tag.objectId, commit: tag.commit, annotated: tag.annotated, signed: tag.signed, keyId: tag.keyId ?? null, signatureValid: tag.signatureValid ?? null, tagger: tag.tagger ?? null },
-      format: tree.format,
-    },
-    incomplete,
-  })
 }
 

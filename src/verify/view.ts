@@ -1,5 +1,5 @@
-import type { Repository, SourceTree } from '../sources/git/types.js'
-import { readBlob } from '../sources/git/index.js'
+import type { BlobSession } from '../sources/git/index.js'
+import type { SourceTree } from '../sources/git/types.js'
 import type { ComparedTrees } from './compare.js'
 import type { TreeView } from './explain/types.js'
 
@@ -15,7 +15,7 @@ const decode = (bytes: Buffer | undefined): string | undefined => {
 }
 
 /** Read access to both trees for explainers, with source blobs fetched once on demand. */
-export function treeView(compared: ComparedTrees, source: SourceTree, repo: Repository): TreeView {
+export function treeView(compared: ComparedTrees, source: SourceTree, blobReader: BlobSession): TreeView {
   const blobs = new Map<string, Promise<Buffer | undefined>>()
   const sourceBytes = (path: string): Promise<Buffer | undefined> => {
     const entry = source.entries.get(path)
@@ -25,7 +25,7 @@ export function treeView(compared: ComparedTrees, source: SourceTree, repo: Repo
     if (!oid) return Promise.resolve(undefined)
     const cached = blobs.get(oid)
     if (cached) return cached
-    const pending = readBlob(repo, oid).catch(() => undefined)
+    const pending = blobReader.read(oid).catch(() => undefined)
     blobs.set(oid, pending)
     return pending
   }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { commitMessages, openRepository, readBlob, readBlobs } from '../../src/sources/git/index.js'
+import { commitMessages, openBlobSession, openRepository, readBlob, readBlobs } from '../../src/sources/git/index.js'
 import { ByteReader } from '../../src/sources/git/byte-reader.js'
 import type { Repository } from '../../src/sources/git/types.js'
 import { commitFiles, gitIn, isolateGitConfig, makeRepo, rejection, removeTempDirs, sh, tempDir } from './fixtures.js'
@@ -42,6 +42,42 @@ describe('readBlobs', () => {
     expect((await rejection(readBlob(repo, '0123456789012345678901234567890123456789'))).code).toBe('E_INPUT_NOT_FOUND')
     expect((await rejection(readBlob(repo, 'HEAD:a'))).code).toBe('E_INPUT_INVALID')
     expect((await rejection(readBlob(repo, gitIn(dir, 'rev-parse', 'HEAD')))).code).toBe('E_INPUT_INVALID')
+  })
+})
+
+describe('openBlobSession', () => {
+  it('answers reads asked one by one or all at once, each with its own blob', async () => {
+    const dir = makeRepo({ 'a': 'a\n' })
+    const contents = [Buffer.from('one\n'), Buffer.alloc(200_000, 'y'), Buffer.alloc(0), Buffer.from([0, 255, 10])]
+    const oids = contents.map((c) => hashObject(dir, c))
+    const session = openBlobSession(await open(dir))
+    try {
+      expect((await session.read(oids[0] ?? '')).toString()).toBe('one\n')
+      const together = await Promise.all([oids[1], oids[3], oids[2], oids[1]].map((oid) => session.read(oid ?? '')))
+      expect(together.map((b) => b.toString('base64'))).toEqual([contents[1], contents[3], contents[2], contents[1]].map((c) => c?.toString('base64')))
+    } finally {
+      session.close()
+    }
+  })
+
+  it('goes on after a missing object or a bad id, and after close starts again', async () => {
+    const dir = makeRepo({ 'a': 'a\n' })
+    const repo = await open(dir)
+    const oid = hashObject(dir, Buffer.from('still here\n'))
+    const session = openBlobSession(repo)
+    try {
+      const missing = session.read('0123456789012345678901234567890123456789')
+      const after = session.read(oid)
+      expect((await rejection(missing)).code).toBe('E_INPUT_NOT_FOUND')
+      expect((await after).toString()).toBe('still here\n')
+      expect((await rejection(session.read('HEAD:a'))).code).toBe('E_INPUT_INVALID')
+      expect((await rejection(session.read(gitIn(dir, 'rev-parse', 'HEAD')))).code).toBe('E_INPUT_INVALID')
+      expect((await session.read(oid)).toString()).toBe('still here\n')
+      session.close()
+      expect((await session.read(oid)).toString()).toBe('still here\n')
+    } finally {
+      session.close()
+    }
   })
 })
 
