@@ -24,9 +24,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (truncated) throw new Error(`${dir}: too many files or levels of directories`)
   const catalog = await Catalog.load({ systemDirs: false })
   for (const file of files) {
-    const bytes = await readFile(file.path)
     const name = basename(file.path)
     if (!wanted.test(name)) continue
+    const bytes = await readFile(file.path)
     if (!isVendorable(name, bytes, (n) => catalog.isKnownName(n))) continue
     // a content the bundled catalog already holds under this name adds nothing
     if (catalog.exact(sha256Hex(bytes)).some((e) => e.basename === name)) continue
