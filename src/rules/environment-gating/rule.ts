@@ -3,7 +3,7 @@ import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse, type FileAnalysis } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { isObfuscatingStep, programNameOf, stepFacts } from '../shell/commands.js'
+import { isObfuscatingStep, programNameOf } from '../shell/commands.js'
 import { program, varName } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
 import { guardsOf } from './guards.js'
@@ -20,7 +20,7 @@ const INDIRECTION = /^[\w$\\{}[\]"'-]*\+?=/
 /** What unusual thing a guarded command does, if any. */
 function unusual(a: FileAnalysis, cmd: Command, trusting: boolean): string | undefined {
   if (cmd.compound) return undefined
-  const facts = stepFacts(cmd, a.literal)
+  const facts = a.facts(cmd)
   if (facts.decoder) return `decodes (${facts.decoder})`
   if (facts.carving) return `carves bytes (${facts.carving})`
   if (facts.charMap === 'swap') return 'swaps characters'

@@ -1,7 +1,6 @@
 import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
-import { stepFacts } from '../shell/commands.js'
 import type { Rule, RuleHit } from '../types.js'
 
 const rule: Rule = {
@@ -18,7 +17,7 @@ const rule: Rule = {
     const a = analyse(file)
     const hits: RuleHit[] = []
     for (const cmd of a.commands) {
-      if (!stepFacts(cmd, a.literal).sedCat) continue
+      if (!a.facts(cmd).sedCat) continue
       const flow = a.flow(cmd)
       const chained = flow.decoding || flow.executions.length > 0
       const numbers = [...spanLines(cmd.line, cmd.endLine), ...(chained ? flow.sites.map((s) => s.pipeline.line) : []), ...flow.executions.map((e) => e.sink.line)]

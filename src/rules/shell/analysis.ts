@@ -60,6 +60,8 @@ export interface FileAnalysis {
   /** every step of a pipeline, stage by stage */
   steps(pipeline: Pipeline): readonly Step[]
   flow(cmd: Command): Flow
+  /** what a command does as a step (decodes, carves, executes its input...), worked out once per command */
+  facts(cmd: Command): StepFacts
   /** the pipeline a command of the file stands in */
   siteOf(cmd: Command): PipelineSite | undefined
   /** the Makefile rule a recipe line belongs to */
@@ -205,36 +207,31 @@ function build(file: TextFile): FileAnalysis {
     stageMemo.set(pipeline, result)
     return result
   }
-  const steps = (pipeline: Pipeline): readonly Step[] => stages(pipeline).flatMap((s) => s.steps)
+  const stepMemo = new Map<Pipeline, readonly Step[]>()
+  const steps = (pipeline: Pipeline): readonly Step[] => {
+    let all = stepMemo.get(pipeline)
+    if (!all) stepMemo.set(pipeline, (all = stages(pipeline).flatMap((s) => s.steps)))
+    return all
+  }
 
   const siteOf = new Map<Command, PipelineSite>()
   for (const site of sites) for (const c of site.pipeline.commands) siteOf.set(c, site)
-  const executions = findExecutions(sites, commands, stages, vars, expandList, literal, siteOf)
-
-  const flows = new Map<Command, { sites: PipelineSite[]; decoding: boolean; executions: Execution[] }>()
-  const flowOf = (cmd: Command) => {
-    let f = flows.get(cmd)
-    if (!f) flows.set(cmd, (f = { sites: [], decoding: false, executions: [] }))
-    return f
-  }
-  for (const site of sites) {
-    const all = steps(site.pipeline)
-    const decoding = all.some((s) => s.facts.decoder !== undefined)
-    for (const s of all) {
-      for (const c of new Set([s.command, s.origin])) {
-        const f = flowOf(c)
-        if (!f.sites.includes(site)) f.sites.push(site)
-        if (decoding) f.decoding = true
-      }
-    }
-  }
-  for (const e of executions) {
-    for (const s of e.feeders) {
-      for (const c of new Set([s.command, s.origin])) {
-        const f = flowOf(c)
-        f.executions.push(e)
-        f.decoding = true
-      }
+  const executions = findExecutions(sites, commands, stages, steps, vars, expandList, literal, siteOf)
+  // most files never ask where a command flows: both indexes are built on the first question that needs them
+  let fed: ReadonlyMap<Command, readonly Execution[]> | undefined
+  let inSites: ReadonlyMap<Command, { readonly sites: readonly PipelineSite[]; readonly decoding: boolean }> | undefined
+  const flow = (cmd: Command): Flow => {
+    const feeds = (fed ??= feederIndex(executions)).get(cmd) ?? []
+    const where = () => (inSites ??= siteIndex(sites, steps)).get(cmd)
+    return {
+      executions: feeds,
+      get sites() {
+        return where()?.sites ?? []
+      },
+      // what feeds an execution counts as decoded: it becomes code
+      get decoding() {
+        return feeds.length > 0 || (where()?.decoding ?? false)
+      },
     }
   }
 
@@ -249,7 +246,8 @@ function build(file: TextFile): FileAnalysis {
     executions,
     stages,
     steps,
-    flow: (cmd) => flows.get(cmd) ?? { sites: [], decoding: false, executions: [] },
+    flow,
+    facts: factsOf,
     siteOf: (cmd) => siteOf.get(cmd),
     targetAt,
     literal,
@@ -259,6 +257,44 @@ function build(file: TextFile): FileAnalysis {
 
 /** Where the analysis of a file, if one was made, read nested code as plain text (see {@link FileAnalysis.nestingCutAt}). */
 export const nestingCutOf = (file: TextFile): number | undefined => cache.get(file)?.nestingCutAt
+
+/** For every command, the pipelines it takes part in (directly or through variables), and whether any of them decodes. */
+function siteIndex(sites: readonly PipelineSite[], steps: (p: Pipeline) => readonly Step[]): Map<Command, { sites: PipelineSite[]; decoding: boolean }> {
+  const index = new Map<Command, { sites: PipelineSite[]; decoding: boolean }>()
+  for (const site of sites) {
+    const all = steps(site.pipeline)
+    const decoding = all.some((s) => s.facts.decoder !== undefined)
+    const note = (c: Command) => {
+      let entry = index.get(c)
+      if (!entry) index.set(c, (entry = { sites: [], decoding: false }))
+      // sites come one after another: this one is already listed only if it was the last added
+      if (entry.sites[entry.sites.length - 1] !== site) entry.sites.push(site)
+      if (decoding) entry.decoding = true
+    }
+    for (const s of all) {
+      note(s.command)
+      if (s.origin !== s.command) note(s.origin)
+    }
+  }
+  return index
+}
+
+/** For every command, the executions its output feeds. */
+function feederIndex(executions: readonly Execution[]): Map<Command, Execution[]> {
+  const index = new Map<Command, Execution[]>()
+  const note = (c: Command, e: Execution) => {
+    const list = index.get(c)
+    if (list) list.push(e)
+    else index.set(c, [e])
+  }
+  for (const e of executions) {
+    for (const s of e.feeders) {
+      note(s.command, e)
+      if (s.origin !== s.command) note(s.origin, e)
+    }
+  }
+  return index
+}
 
 function withWords(cmd: Command, words: readonly Word[]): Command {
   return { words, redirects: cmd.redirects, compound: undefined, heredocs: [], line: cmd.line, endLine: cmd.endLine, synthetic: true }
@@ -274,6 +310,7 @@ function findExecutions(
   sites: readonly PipelineSite[],
   commands: readonly Command[],
   stages: (p: Pipeline) => readonly Stage[],
+  steps: (p: Pipeline) => readonly Step[],
   vars: Variables,
   expandList: ExpandList,
   literal: (text: string) => string,
@@ -336,13 +373,13 @@ function findExecutions(
   }
 
   // 3. decoded into a file, then the file is run
-  const written = new Map<string, { steps: Step[]; site: PipelineSite }>()
+  const written = new Map<string, { steps: readonly Step[]; site: PipelineSite }>()
   for (const site of sites) {
-    const st = stages(site.pipeline)
     const last = site.pipeline.commands[site.pipeline.commands.length - 1]
     const target = last?.redirects.find((r) => r.op === '>' || r.op === '>>' || r.op === '>|')?.target?.text
-    const all = st.flatMap((s) => s.steps)
-    if (target && all.some((s) => isObfuscatingStep(s.facts))) written.set(normalizePath(literal(target)), { steps: all, site })
+    if (!target) continue
+    const all = steps(site.pipeline)
+    if (all.some((s) => isObfuscatingStep(s.facts))) written.set(normalizePath(literal(target)), { steps: all, site })
   }
   if (written.size) {
     for (const cmd of commands) {

@@ -2,7 +2,6 @@ import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { stepFacts } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
 
@@ -24,7 +23,7 @@ const rule: Rule = {
     // commands rebuilt from variables (`$TR "$from" "$to"`) are judged with their values
     for (const site of a.sites) for (const s of a.steps(site.pipeline)) if (s.command.synthetic) candidates.set(s.command, s.origin)
     for (const [cmd, origin] of candidates) {
-      if (stepFacts(cmd, a.literal).charMap !== 'swap') continue
+      if (a.facts(cmd).charMap !== 'swap') continue
       const flow = a.flow(origin)
       const chained = flow.decoding || flow.executions.length > 0
       const numbers = [...spanLines(origin.line, origin.endLine)]
