@@ -7,7 +7,7 @@ import { pipeline, Readable, type Transform } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { deferred } from '../../util/deferred.js'
 import { Unsupported } from './failures.js'
-import { systemXzAvailable, unxzWithProcess } from './xz-process.js'
+import { bunzip2WithProcess, systemDecoderAvailable, unxzWithProcess } from './decoder-process.js'
 
 /** `lzma` (the legacy LZMA-alone format) is only decoded where the system's xz is installed */
 export type Compression = 'gzip' | 'xz' | 'lzma' | 'bzip2' | 'zstd'
@@ -17,11 +17,12 @@ export function decompress(input: AsyncIterable<Buffer>, compression: Compressio
     case 'gzip':
       return throughTransform(input, createGunzip())
     case 'xz':
-      return systemXzAvailable() ? unxzWithProcess(input) : unxz(input)
+      return systemDecoderAvailable('xz') ? unxzWithProcess(input) : unxz(input)
     case 'lzma':
-      if (!systemXzAvailable()) return unsupported('legacy .lzma data needs the xz program (xz-utils) to decode')
+      if (!systemDecoderAvailable('xz')) return unsupported('legacy .lzma data needs the xz program (xz-utils) to decode')
       return unxzWithProcess(input, 'lzma')
     case 'bzip2':
+      if (systemDecoderAvailable('bzip2')) return bunzip2WithProcess(input)
       // the decoders other than gzip are loaded by the first archive that needs them
       return deferred(async () => (await import('./bzip2.js')).bunzip2(input))
     case 'zstd':

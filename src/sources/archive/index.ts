@@ -34,6 +34,9 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
   }
 }
 
+/** The most one damaged bzip2 block can decode to (900 kB of runs, each up to 51 times longer) before its CRC is checked. */
+const BLOCK_OUTPUT_MAX = 64 * 1024 * 1024
+
 /**
  * The first uncompressed bytes, or undefined when the data cannot be decoded that far: damage
  * is reported by entries(), where the caller expects it.
@@ -43,17 +46,26 @@ async function peekDecompressed(path: string, compression: Compression): Promise
   let length = 0
   const decoded = decompress(fileChunks(path), compression)
   try {
-    for await (const chunk of decoded) {
-      parts.push(chunk)
-      length += chunk.length
-      if (length >= HEAD_BYTES) break
+    while (length < HEAD_BYTES) {
+      const next = await decoded.next()
+      if (next.done) break
+      parts.push(next.value)
+      length += next.value.length
     }
+    const head = Buffer.concat(parts, length)
+    // A decoder that streams (bzip2 checks a block only at its end) hands out a damaged block's
+    // garbage first: before calling the data "not a tar archive", decode on past that block.
+    for (let more = 0; !isTarStart(head) && more < BLOCK_OUTPUT_MAX; ) {
+      const next = await decoded.next()
+      if (next.done) break
+      more += next.value.length
+    }
+    return head
   } catch {
     return undefined
   } finally {
     await decoded.return(undefined).catch(() => undefined)
   }
-  return Buffer.concat(parts, length)
 }
 
 const errnoOf = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? String(err)
