@@ -2,10 +2,70 @@ import { createTwoFilesPatch } from 'diff'
 
 const MAX_DIFF_LINES = 200
 
+/** A run of lines the two sides share (neither flag), or that only one side has. */
+export interface LineChange {
+  readonly lines: readonly string[]
+  readonly added?: boolean
+  readonly removed?: boolean
+}
+
 /** A unified diff, cut to a readable length; the header says what was compared. */
 export function unifiedDiff(oldLabel: string, newLabel: string, oldText: string, newText: string, context = 3): string {
   const patch = createTwoFilesPatch(oldLabel, newLabel, oldText, newText, undefined, undefined, { context })
-  const lines = patch.split('\n').filter((l) => !l.startsWith('====='))
+  return cut(patch.split('\n').filter((l) => !l.startsWith('=====')))
+}
+
+/**
+ * The same unified diff, from a line diff already computed (both texts end with a newline): a
+ * caller that has diffed two files to rank them need not diff them again to show the result.
+ */
+export function unifiedDiffOfChanges(oldLabel: string, newLabel: string, changes: readonly LineChange[], context = 3): string {
+  interface Op {
+    readonly mark: ' ' | '-' | '+'
+    readonly text: string
+    /** lines of each side before this one */
+    readonly oldBefore: number
+    readonly newBefore: number
+  }
+  const ops: Op[] = []
+  let oldLine = 0
+  let newLine = 0
+  for (const change of changes) {
+    const mark = change.added ? '+' : change.removed ? '-' : ' '
+    for (const text of change.lines) {
+      ops.push({ mark, text, oldBefore: oldLine, newBefore: newLine })
+      if (mark !== '+') oldLine++
+      if (mark !== '-') newLine++
+    }
+  }
+  const out = [`--- ${oldLabel}`, `+++ ${newLabel}`]
+  let first = 0
+  for (;;) {
+    while (first < ops.length && ops[first]?.mark === ' ') first++
+    if (first >= ops.length) break
+    // a hunk runs on while the unchanged lines between two changes are at most twice the context
+    let last = first
+    for (let k = first + 1; k < ops.length; k++) {
+      if (ops[k]?.mark === ' ') continue
+      if (k - last - 1 > 2 * context) break
+      last = k
+    }
+    const from = Math.max(0, first - context)
+    const to = Math.min(ops.length, last + context + 1)
+    const body = ops.slice(from, to)
+    const start = ops[from] as Op
+    const oldCount = body.filter((op) => op.mark !== '+').length
+    const newCount = body.filter((op) => op.mark !== '-').length
+    // an empty side is numbered by the line before it, as diff does
+    const oldStart = oldCount === 0 ? start.oldBefore : start.oldBefore + 1
+    const newStart = newCount === 0 ? start.newBefore : start.newBefore + 1
+    out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`, ...body.map((op) => `${op.mark}${op.text}`))
+    first = last + 1
+  }
+  return cut(out)
+}
+
+function cut(lines: readonly string[]): string {
   if (lines.length <= MAX_DIFF_LINES) return lines.join('\n').trimEnd()
   return [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more diff lines`].join('\n')
 }

@@ -1,5 +1,5 @@
 import { diffArrays } from 'diff'
-import { unifiedDiff } from '../../util/diff.js'
+import { unifiedDiff, unifiedDiffOfChanges, type LineChange } from '../../util/diff.js'
 import type { Catalog, CatalogEntry } from './catalog.js'
 
 export interface NumberedLine {
@@ -60,34 +60,62 @@ function changedLowerBound(known: readonly string[], given: ReadonlyMap<string, 
 
 interface Measured {
   readonly entry: CatalogEntry
-  readonly content: Buffer
+  readonly knownContent: Buffer
+  readonly known: readonly string[]
   readonly added: NumberedLine[]
   readonly removed: NumberedLine[]
   readonly common: number
-  readonly knownLength: number
+  /** the diff as runs of shared, added or removed lines, for showing it */
+  readonly runs: readonly { readonly count: number; readonly added?: boolean; readonly removed?: boolean }[]
 }
 
-function measure(entry: CatalogEntry, content: Buffer, known: string[], given: string[], maxEditLength: number, timeout: number): Measured | undefined {
-  const changes = diffArrays(known, given, Number.isFinite(maxEditLength) ? { maxEditLength, timeout } : { timeout })
-  if (!changes) return undefined
+/** Lines as small integers, equal where the lines are: the diff then compares numbers, not strings. */
+function interned(known: readonly string[], given: readonly string[]): { known: number[]; given: number[] } {
+  const ids = new Map<string, number>()
+  const idOf = (line: string): number => {
+    let id = ids.get(line)
+    if (id === undefined) ids.set(line, (id = ids.size))
+    return id
+  }
+  return { known: known.map(idOf), given: given.map(idOf) }
+}
+
+function measure(entry: CatalogEntry, knownContent: Buffer, known: string[], given: string[], maxEditLength: number, timeout: number): Measured | undefined {
+  const ids = interned(known, given)
+  const diff = diffArrays(ids.known, ids.given, Number.isFinite(maxEditLength) ? { maxEditLength, timeout } : { timeout })
+  if (!diff) return undefined
   const added: NumberedLine[] = []
   const removed: NumberedLine[] = []
   let oldLine = 0
   let newLine = 0
   let common = 0
-  for (const change of changes) {
-    for (const value of change.value) {
-      if (change.added) added.push({ line: ++newLine, text: display(value) })
-      else if (change.removed) removed.push({ line: ++oldLine, text: display(value) })
-      else {
-        oldLine++
-        newLine++
-        common++
-      }
+  for (const change of diff) {
+    const count = change.value.length
+    if (change.added) for (let k = 0; k < count; k++) added.push({ line: ++newLine, text: display(given[newLine - 1] ?? '') })
+    else if (change.removed) for (let k = 0; k < count; k++) removed.push({ line: ++oldLine, text: display(known[oldLine - 1] ?? '') })
+    else {
+      oldLine += count
+      newLine += count
+      common += count
     }
   }
-  return { entry, content, added, removed, common, knownLength: known.length }
+  const runs = diff.map((c) => ({ count: c.value.length, ...(c.added ? { added: true } : c.removed ? { removed: true } : {}) }))
+  return { entry, knownContent, known, added, removed, common, runs }
 }
+
+/** The line diff of the nearest version, as the lines to show. */
+function changesOf(best: Measured, given: readonly string[]): LineChange[] {
+  let oldLine = 0
+  let newLine = 0
+  return best.runs.map((run) => {
+    const side = run.removed ? best.known.slice(oldLine, oldLine + run.count) : given.slice(newLine, newLine + run.count)
+    if (!run.added) oldLine += run.count
+    if (!run.removed) newLine += run.count
+    return { lines: side.map(display), ...(run.added ? { added: true } : run.removed ? { removed: true } : {}) }
+  })
+}
+
+const endsWithNewline = (content: Buffer): boolean => content.length === 0 || content[content.length - 1] === 0x0a
 
 const labelOf = (entry: CatalogEntry): string =>
   `${entry.origin.startsWith('system:') ? entry.origin.slice('system:'.length) : `${entry.origin}:${entry.path}`}${entry.serial ? ` (serial ${entry.serial})` : entry.stamp ? ` (${entry.stamp})` : ''}`
@@ -121,12 +149,12 @@ export async function nearestKnownVersion(basename: string, content: Buffer, cat
     if (measured && measured.added.length + measured.removed.length < bestChanged) best = measured
   }
   if (!best) return undefined
-  const total = best.knownLength + given.length
+  const total = best.known.length + given.length
   return {
     entry: best.entry,
     addedLines: best.added,
     removedLines: best.removed,
-    unifiedDiff: unifiedDiff(labelOf(best.entry), basename, best.content.toString('utf8'), content.toString('utf8')),
+    unifiedDiff: endsWithNewline(best.knownContent) && endsWithNewline(content) ? unifiedDiffOfChanges(labelOf(best.entry), basename, changesOf(best, given)) : unifiedDiff(labelOf(best.entry), basename, best.knownContent.toString('utf8'), content.toString('utf8')),
     similarity: total === 0 ? 1 : (2 * best.common) / total,
   }
 }

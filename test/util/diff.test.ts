@@ -1,0 +1,42 @@
+import { diffArrays } from 'diff'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { unifiedDiff, unifiedDiffOfChanges } from '../../src/util/diff.js'
+
+const toText = (lines: readonly string[]): string => lines.map((l) => `${l}\n`).join('')
+
+/** The diff built from a line diff computed elsewhere reads as jsdiff's own patch of the two texts. */
+const fromChanges = (a: readonly string[], b: readonly string[]): string =>
+  unifiedDiffOfChanges(
+    'old',
+    'new',
+    diffArrays([...a], [...b]).map((c) => ({ lines: c.value, ...(c.added ? { added: true } : c.removed ? { removed: true } : {}) })),
+  )
+
+describe('unifiedDiffOfChanges', () => {
+  it('matches the patch jsdiff writes for the same two texts, on random edits', () => {
+    const line = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'fi', 'dnl x', '')
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(80), fc.nat(3), fc.array(line, { maxLength: 4 })), { maxLength: 6 }), (base, edits) => {
+        const changed = [...base]
+        for (const [at, remove, insert] of edits) changed.splice(at % (changed.length + 1), remove, ...insert)
+        expect(fromChanges(base, changed)).toBe(unifiedDiff('old', 'new', toText(base), toText(changed)))
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('numbers hunks by each side, merges changes closer than twice the context, and says how much was cut', () => {
+    const base = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`)
+    const changed = [...base]
+    changed[4] = 'five'
+    changed.splice(10, 0, 'inserted')
+    changed.splice(30, 2)
+    const diff = fromChanges(base, changed)
+    expect(diff.split('\n').filter((l) => l.startsWith('@@'))).toEqual(['@@ -2,12 +2,13 @@', '@@ -27,8 +28,6 @@'])
+    const long = Array.from({ length: 400 }, (_, i) => `new ${i}`)
+    const cut = fromChanges(base, long).split('\n')
+    expect(cut).toHaveLength(201)
+    expect(cut[200]).toBe(`… ${2 + 1 + 40 + 400 - 200} more diff lines`)
+  })
+})
