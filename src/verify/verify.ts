@@ -111,10 +111,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
   const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
-  const { commit } = await resolveRef(repo, ref)
+  const resolved = await resolveRef(repo, ref)
+  const { commit } = resolved
   const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   progress(`reading source tree at ${ref}`)
-  const source = await readSourceTree(repo, ref)
+  const source = await readSourceTree(repo, resolved)
   const loadCatalog = (): Promise<Catalog> =>
     Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),

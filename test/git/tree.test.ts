@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openRepository, readSourceTree } from '../../src/sources/git/index.js'
+import { openRepository, readSourceTree, resolveRef } from '../../src/sources/git/index.js'
 import type { Repository } from '../../src/sources/git/types.js'
 import { gitIn, isolateGitConfig, makeRepo, removeTempDirs, sh, tempDir } from './fixtures.js'
 
@@ -62,6 +62,19 @@ const FILES = {
 } as const
 
 describe('readSourceTree', () => {
+  it('reads the same tree from a ref resolved beforehand as from the ref itself, and only that commit', async () => {
+    const dir = makeRepo(FILES, { tag: 'v1.0', message: 'Release preparation' })
+    const repo = await open(dir)
+    const byName = await readSourceTree(repo, 'v1.0')
+    const byCommit = await readSourceTree(repo, await resolveRef(repo, 'v1.0'))
+    expect([...byCommit.entries].sort()).toEqual([...byName.entries].sort())
+    gitIn(dir, 'rm', '-q', 'README')
+    gitIn(dir, 'commit', '-qm', 'later')
+    const head = await resolveRef(repo, 'HEAD')
+    expect((await readSourceTree(repo, head)).entries.has('README')).toBe(false)
+    expect((await readSourceTree(repo, await resolveRef(repo, 'v1.0'))).entries.has('README')).toBe(true)
+  })
+
   it('matches what git archive ships: export-ignore, export-subst, $Id$ and CRLF applied', async () => {
     const dir = makeRepo(FILES, { tag: 'v1.0', message: 'Release preparation' })
     const repo = await open(dir)

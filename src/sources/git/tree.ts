@@ -68,8 +68,9 @@ const isAttributesFile = (path: string): boolean => path === '.gitattributes' ||
  * filled in. Blob contents are not loaded, except for rewritten files (whose ids are not in the
  * repository).
  */
-export async function readSourceTree(repo: Repository, ref: string): Promise<SourceTree> {
-  const { commit } = await resolveRef(repo, ref)
+export async function readSourceTree(repo: Repository, reference: string | { readonly ref: string; readonly commit: string }): Promise<SourceTree> {
+  // a caller that has resolved the ref already (resolveRef) spares git a lookup
+  const { ref, commit } = typeof reference === 'string' ? await resolveRef(repo, reference) : reference
   const entries = new Map<string, TreeEntry>()
   const symlinks = new Map<string, string[]>()
   let attributesInTree = false

@@ -1,5 +1,4 @@
-import type { Dirent } from 'node:fs'
-import { readdir, realpath, stat } from 'node:fs/promises'
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { basename, join } from 'node:path'
 
 export interface WalkLimits {
@@ -27,36 +26,51 @@ export interface WalkResult {
   readonly truncated: boolean
 }
 
+const statOf = (path: string): Stats | undefined => {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+const realPathOf = (path: string): string => {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
+}
+
 /**
  * Regular files under `root`: a directory's files in name order, then its sub-directories. Hidden
  * directories (.git and the like) are skipped, symlinks to directories are not followed, symlinks
  * to files are, and a file reached twice (a symlink next to its target) is listed once.
- * Unreadable directories are skipped. `root` may also be a single file.
+ * Unreadable directories are skipped. `root` may also be a single file. The walk is synchronous:
+ * its directories are small and local (installed autotools files, a user's catalog), and a
+ * promise per stat cost more than the stats themselves.
  */
 export async function walkFiles(root: string, limits: WalkLimits): Promise<WalkResult> {
   const files: WalkedFile[] = []
   const seen = new Set<string>()
   let truncated = false
 
-  const visit = async (dir: string, realDir: string, relative: string, depth: number): Promise<void> => {
+  const visit = (dir: string, realDir: string, relative: string, depth: number): void => {
     let entries: Dirent[]
     try {
-      entries = await readdir(dir, { withFileTypes: true })
+      entries = readdirSync(dir, { withFileTypes: true })
     } catch {
       return
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    // stat the files of one directory together: far faster than one after the other
-    const found = await Promise.all(
-      entries.map(async (entry) => {
-        if (!entry.isFile() && !entry.isSymbolicLink()) return undefined
-        const path = join(dir, entry.name)
-        const info = await stat(path).catch(() => undefined)
-        if (!info?.isFile()) return undefined
-        const realPath = entry.isSymbolicLink() ? await realpath(path).catch(() => path) : join(realDir, entry.name)
-        return { path, realPath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }
-      }),
-    )
+    const found = entries.map((entry) => {
+      if (!entry.isFile() && !entry.isSymbolicLink()) return undefined
+      const path = join(dir, entry.name)
+      const info = statOf(path)
+      if (!info?.isFile()) return undefined
+      const realPath = entry.isSymbolicLink() ? realPathOf(path) : join(realDir, entry.name)
+      return { path, realPath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }
+    })
     // files before sub-directories, so a file is listed under its own name before any link to it
     const subdirs: Dirent[] = []
     for (const [i, entry] of entries.entries()) {
@@ -78,15 +92,12 @@ export async function walkFiles(root: string, limits: WalkLimits): Promise<WalkR
         truncated = true
         return
       }
-      await visit(join(dir, entry.name), join(realDir, entry.name), relative ? `${relative}/${entry.name}` : entry.name, depth + 1)
+      visit(join(dir, entry.name), join(realDir, entry.name), relative ? `${relative}/${entry.name}` : entry.name, depth + 1)
     }
   }
 
-  const info = await stat(root).catch(() => undefined)
-  if (info?.isFile()) {
-    const realPath = await realpath(root).catch(() => root)
-    return { files: [{ path: root, relative: basename(root), realPath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }], truncated: false }
-  }
-  if (info?.isDirectory()) await visit(root, await realpath(root).catch(() => root), '', 0)
+  const info = statOf(root)
+  if (info?.isFile()) return { files: [{ path: root, relative: basename(root), realPath: realPathOf(root), size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }], truncated: false }
+  if (info?.isDirectory()) visit(root, realPathOf(root), '', 0)
   return { files, truncated }
 }
