@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js'
+import { main } from '../dist/cli/main.js'
 
 // A closed pipe (`stagelight … | head`) is not an error worth a stack trace.
 process.stdout.on('error', (err) => {
