@@ -152,6 +152,18 @@ describe('encodeCatalog / decodeCatalog', () => {
     expect(opened.withName('a.m4')?.[0]).toBe(opened.withSha('a'.repeat(64))?.[0])
   })
 
+  it('finds every one of many hashes that share their first four bytes, and none that is absent', () => {
+    const hash = (i: number, tail: string) => `ffffffff${i.toString(16).padStart(8, '0')}${tail.repeat(48)}`
+    const many = Array.from({ length: 300 }, (_, i) => ({ basename: `f${i}`, path: `d/f${i}`, project: 'p', source: 's', sha256: hash(i, 'a'), looseSha256: hash(i, 'b') }))
+    const opened = openCatalog(encodeCatalog(many))
+    for (let i = 0; i < many.length; i++) {
+      expect(opened.withSha(hash(i, 'a'))?.map((e) => e.path)).toEqual([`d/f${i}`])
+      expect(opened.withLoose(hash(i, 'b'))?.map((e) => e.path)).toEqual([`d/f${i}`])
+      expect(opened.withSha(hash(i, 'c'))).toBeUndefined()
+    }
+    expect(opened.withSha(hash(300, 'a'))).toBeUndefined()
+  })
+
   it('checks every index when opened, not when an entry is first built', () => {
     const good = gunzipSync(encodeCatalog(records))
     const headerLength = good.readUInt32LE(8)
@@ -161,6 +173,14 @@ describe('encodeCatalog / decodeCatalog', () => {
     const bad = Buffer.from(good)
     bad.writeUInt16LE(header.tables.basename.length + 5, column)
     expect(() => openCatalog(gzipSync(bad))).toThrow(/basename index/)
+    // a nullable column (serial, after basename, pathPrefix, project, source and both hashes) holds index + 1
+    const serials = column + records.length * (2 + 2 + 1 + 1 + 4 + 4)
+    const badSerial = Buffer.from(good)
+    badSerial.writeUInt16LE(header.tables.serial.length + 1, serials + 2 * 2)
+    expect(() => openCatalog(gzipSync(badSerial))).toThrow(/serial index 1 out of range/)
+    const lastSerial = Buffer.from(good)
+    lastSerial.writeUInt16LE(header.tables.serial.length, serials + 2 * 2)
+    expect(openCatalog(gzipSync(lastSerial)).entry(2).serial).toBe(header.tables.serial.at(-1))
   })
 })
 

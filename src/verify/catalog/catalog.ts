@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { gunzip } from 'node:zlib'
 import { StagelightError } from '../../errors.js'
 import type { CatalogEntry } from './entry.js'
 import { sha256Hex } from './fingerprint.js'
-import { CatalogFormatError, openCatalog } from './format.js'
+import { CatalogFormatError, openRawCatalog } from './format.js'
 import { readObject, readStore, storeVersion } from './store.js'
 import { defaultSystemDirs, scanSystem } from './system.js'
 import { isVendoredName } from './vendorable.js'
@@ -72,11 +74,17 @@ export function bundledCatalogPath(): string {
   throw new StagelightError('E_INTERNAL', `the bundled catalog data/${BUNDLED_CATALOG_FILE} is missing from the installation`)
 }
 
+const gunzipAsync = promisify(gunzip)
+
 async function loadBundled(): Promise<Layer> {
   const path = bundledCatalogPath()
   try {
     const data = await readFile(path)
-    const opened = openCatalog(data)
+    // inflated on libuv's threads, while the main one goes on with the release
+    const raw = await gunzipAsync(data).catch((err: unknown) => {
+      throw new CatalogFormatError(`not gzip data or truncated (${err instanceof Error ? err.message : String(err)})`)
+    })
+    const opened = openRawCatalog(raw)
     return {
       size: opened.count,
       identity: sha256Hex(data),
