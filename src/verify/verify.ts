@@ -59,9 +59,9 @@ export const versionFromRef = (ref: string): string | undefined => ref.match(/(\
 
 const isGitMetadata = (path: string): boolean => path === '.git' || path.startsWith('.git/')
 
-async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
+async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>, onDifference: () => void): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
   let tree = await openArtifact(artifactPath)
-  const options = { maxRetainedBytes: MAX_RETAINED_BYTES, ...(tree.format === 'directory' ? { ignore: isGitMetadata } : {}) }
+  const options = { maxRetainedBytes: MAX_RETAINED_BYTES, onDifference, ...(tree.format === 'directory' ? { ignore: isGitMetadata } : {}) }
   let compared = await compareTrees(tree, source, options)
   if (!tree.prefixHeld()) {
     tree = await openArtifact(artifactPath, { stripPrefix: false })
@@ -105,9 +105,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const labels = options.labels ?? { artifact: options.artifact, source: options.source }
   // Open the artifact first, so unreadable input fails before any clone.
   await openArtifact(options.artifact)
-  // compiled while git works; awaited before the first file is analysed
-  const grammar = loadShellGrammar()
-  grammar.catch(() => undefined)
+  // compiled while the artifact is read, once a first file differs; a release identical to its tag never needs it
+  let grammar: Promise<void> | undefined
+  const loadGrammar = (): Promise<void> => {
+    if (!grammar) {
+      grammar = loadShellGrammar()
+      grammar.catch(() => undefined)
+    }
+    return grammar
+  }
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
   const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
@@ -126,7 +132,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   if (options.catalogStore) await Catalog.checkStore(options.catalogStore)
 
   progress(`reading ${options.artifact}`)
-  const { tree, compared } = await compareWithPrefixCheck(options.artifact, source)
+  const { tree, compared } = await compareWithPrefixCheck(options.artifact, source, () => void loadGrammar())
   // source files are read one by one as differences are explained: from one git process, ended here
   const blobs = openBlobSession(repo)
   const view = treeView(compared, source, blobs)
@@ -149,7 +155,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const version = versionFromRef(ref)
     let history: Promise<HistoryText> | undefined
     progress(`explaining ${compared.differences.length} difference(s)`)
-    await grammar
+    if (compared.differences.some((d) => d.status !== 'only-in-source')) await loadGrammar()
     const explainers: Explainer[] = [
       ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
       copiesExplainer(),

@@ -39,6 +39,24 @@ describe('compareTrees', () => {
     expect(result.artifactEntries.get('changed.c')?.content?.toString()).toBe('b2')
   })
 
+  it('tells of the first differing entry once, while reading, and never for an artifact identical to its source', async () => {
+    let told = 0
+    const onDifference = () => told++
+    await compareTrees(artifact([file('a.c', 'a'), file('b.c', 'b')]), source([file('a.c', 'a'), file('b.c', 'b'), file('gone', 'g')]), { maxRetainedBytes: 10, onDifference })
+    expect(told).toBe(0)
+    const seenBefore: string[] = []
+    async function* watched() {
+      for (const e of [file('a.c', 'a'), file('new.sh', 'n'), file('b.c', 'b2'), file('c.c', 'c')]) {
+        seenBefore.push(`${e.path}:${told}`)
+        yield e
+      }
+    }
+    await compareTrees({ ...artifact([]), entries: watched }, source([file('a.c', 'a'), file('b.c', 'b'), file('c.c', 'c')]), { maxRetainedBytes: 10, onDifference })
+    expect(told).toBe(1)
+    // told as new.sh was read, before the rest of the artifact
+    expect(seenBefore).toEqual(['a.c:0', 'new.sh:0', 'b.c:1', 'c.c:1'])
+  })
+
   it('lets a later duplicate replace the earlier entry, as extraction would', async () => {
     const result = await compareTrees(artifact([file('a.c', 'good'), file('a.c', 'evil')]), source([file('a.c', 'good')]), { maxRetainedBytes: 1024 })
     expect(result.differences).toHaveLength(1)
