@@ -140,6 +140,21 @@ describe('readSourceTree', () => {
     expect([...tree.entries.keys()].sort()).toEqual([...realArchive(repo.gitDir, 'v3').files.keys()].sort())
   })
 
+  it('honours the shared info/attributes from a linked worktree, and none where there is none', async () => {
+    const main = makeRepo({ 'README': 'r\n', 'ChangeLog': 'c\n' }, { tag: 'v6' })
+    const linked = join(tempDir(), 'linked')
+    sh('git', ['-C', main, 'worktree', 'add', '--quiet', '--detach', linked, 'v6'])
+    const plain = await readSourceTree(await open(linked), 'v6')
+    expect(plain.exportIgnored).toEqual([])
+    mkdirSync(join(main, '.git', 'info'), { recursive: true })
+    writeFileSync(join(main, '.git', 'info', 'attributes'), 'ChangeLog export-ignore\n')
+    const repo = await open(linked)
+    expect(repo.gitDir).toContain('worktrees')
+    const tree = await readSourceTree(repo, 'v6')
+    expect(tree.exportIgnored).toEqual(['ChangeLog'])
+    expect([...tree.entries.keys()].sort()).toEqual([...realArchive(repo.gitDir, 'v6').files.keys()].sort())
+  })
+
   it('never runs a filter driver configured in the repository', async () => {
     const dir = makeRepo({ '.gitattributes': 'stamp.txt export-subst filter=evil\n', 'stamp.txt': 'at $Format:%h$\n' }, { tag: 'v4' })
     const marker = join(tempDir(), 'filter-ran')

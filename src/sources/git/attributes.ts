@@ -39,14 +39,13 @@ function directoriesOf(files: Iterable<string>): string[] {
 
 /** Whether `$GIT_DIR/info/attributes` exists (it applies to every tree of the repository). */
 export async function hasInfoAttributes(repo: Repository): Promise<boolean> {
+  const isFile = (path: string): Promise<boolean> => stat(path).then((s) => s.isFile(), () => false)
+  // only a linked worktree (it has a commondir file) keeps info/ elsewhere: elsewhere, no git process is needed
+  if (!(await isFile(join(repo.gitDir, 'commondir')))) return isFile(join(repo.gitDir, 'info', 'attributes'))
   const r = await git(['rev-parse', '--git-path', 'info/attributes'], { gitDir: repo.gitDir })
   if (r.code !== 0) return false
-  try {
-    // git prints the path relative to its working directory, which is the git directory
-    return (await stat(resolve(repo.gitDir, r.stdout.toString('utf8').replace(/\n$/, '')))).isFile()
-  } catch {
-    return false
-  }
+  // git prints the path relative to its working directory, which is the git directory
+  return isFile(resolve(repo.gitDir, r.stdout.toString('utf8').replace(/\n$/, '')))
 }
 
 /**
