@@ -15,7 +15,7 @@ export type Compression = 'gzip' | 'xz' | 'lzma' | 'bzip2' | 'zstd'
 export function decompress(input: AsyncIterable<Buffer>, compression: Compression): AsyncGenerator<Buffer> {
   switch (compression) {
     case 'gzip':
-      return throughTransform(input, createGunzip())
+      return throughTransform(input, createGunzip({ chunkSize: 256 * 1024 }))
     case 'xz':
       return systemDecoderAvailable('xz') ? unxzWithProcess(input) : unxz(input)
     case 'lzma':
