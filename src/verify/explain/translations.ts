@@ -3,50 +3,41 @@ import type { Finding } from '../../model/finding.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import { run } from '../../util/run.js'
 import type { Difference } from '../compare.js'
+import { CONTEXT_SEPARATOR, readRawCatalog, type Catalog, type CatalogMessage } from './po-raw.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
-interface Message {
-  readonly key: string
-  readonly msgstr: string
-  readonly fuzzy: boolean
-}
-
-const HEADER_KEY = '\u0004'
-
 type GettextParser = typeof import('gettext-parser')
-/** loaded only by a release that ships translations (the module loader keeps it once loaded) */
+/** loaded only by a release that ships translations the line reader declines (the module loader keeps it once loaded) */
 const loadGettextParser = (): Promise<GettextParser> => import('gettext-parser')
 
-function messages(table: GetTextTranslations): Message[] {
-  const out: Message[] = []
+function messages(table: GetTextTranslations): CatalogMessage[] {
+  const out: CatalogMessage[] = []
   for (const [ctx, byId] of Object.entries(table.translations)) {
     for (const [id, t] of Object.entries(byId)) {
       if (id === '') continue
-      out.push({ key: `${ctx}${HEADER_KEY}${id}`, msgstr: t.msgstr.join('\u0000'), fuzzy: /\bfuzzy\b/.test(t.comments?.flag ?? '') })
+      out.push({ key: `${ctx}${CONTEXT_SEPARATOR}${id}`, msgstr: t.msgstr.join('\u0000'), fuzzy: /\bfuzzy\b/.test(t.comments?.flag ?? '') })
     }
   }
   return out
 }
 
-function parsePo(gettext: GettextParser, bytes: Buffer): Message[] | undefined {
+/** the general PO parser: slow, but it reads every catalog the line reader declines */
+export function parseCatalog(gettext: GettextParser, bytes: Buffer): Catalog | undefined {
   try {
-    return messages(gettext.po.parse(bytes))
+    const table = gettext.po.parse(bytes)
+    const obsolete = Object.values(table.obsolete ?? {}).flatMap((byId) => Object.values(byId).map((t) => t.msgstr.join('\u0000')))
+    return { messages: messages(table), obsolete }
   } catch {
     return undefined
   }
 }
 
-function obsoleteStrings(gettext: GettextParser, bytes: Buffer): string[] {
-  try {
-    const table = gettext.po.parse(bytes)
-    return Object.values(table.obsolete ?? {}).flatMap((byId) => Object.values(byId).map((t) => t.msgstr.join('\u0000')))
-  } catch {
-    return []
-  }
+async function readCatalog(bytes: Buffer): Promise<Catalog | undefined> {
+  return readRawCatalog(bytes) ?? parseCatalog(await loadGettextParser(), bytes)
 }
 
 /** Translations msgmerge cannot have invented: every translated entry of the refreshed catalog exists in the source's. */
-function inventedTranslations(refreshed: readonly Message[], original: readonly Message[], originalObsolete: readonly string[]): Message[] {
+function inventedTranslations(refreshed: readonly CatalogMessage[], original: readonly CatalogMessage[], originalObsolete: readonly string[]): CatalogMessage[] {
   const byKey = new Map(original.map((m) => [m.key, m]))
   const knownStrings = new Set([...original.map((m) => m.msgstr), ...originalObsolete])
   return refreshed.filter((m) => {
@@ -57,7 +48,7 @@ function inventedTranslations(refreshed: readonly Message[], original: readonly 
   })
 }
 
-const showKey = (key: string): string => key.split(HEADER_KEY).pop() ?? key
+const showKey = (key: string): string => key.split(CONTEXT_SEPARATOR).pop() ?? key
 
 async function msgfmtReproduces(po: Buffer, gmo: Buffer): Promise<boolean> {
   try {
@@ -97,11 +88,11 @@ export function translationsExplainer(): Explainer {
 
       if (/\.po$/.test(name) && difference.status === 'content-differs') {
         const sourceBytes = await view.sourceBytes(path)
-        const gettext = await loadGettextParser()
-        const refreshed = parsePo(gettext, bytes)
-        const original = sourceBytes ? parsePo(gettext, sourceBytes) : undefined
-        if (!refreshed || !original || !sourceBytes) return undefined
-        const invented = inventedTranslations(refreshed, original, obsoleteStrings(gettext, sourceBytes))
+        if (!sourceBytes) return undefined
+        const refreshed = await readCatalog(bytes)
+        const original = refreshed && (await readCatalog(sourceBytes))
+        if (!refreshed || !original) return undefined
+        const invented = inventedTranslations(refreshed.messages, original.messages, original.obsolete)
         if (invented.length === 0) return explained(path, 'translation', 'refreshed by msgmerge: only headers, references and fuzzy state changed', false)
         return {
           outcome: 'unexplained',
@@ -116,13 +107,13 @@ export function translationsExplainer(): Explainer {
         if (!po) return undefined
         if (await msgfmtReproduces(po, bytes)) return explained(path, 'translation', `compiled from ${poPath}; reproduced byte for byte by msgfmt`, true)
         const gettext = await loadGettextParser()
-        let compiled: Message[]
+        let compiled: CatalogMessage[]
         try {
           compiled = messages(gettext.mo.parse(bytes))
         } catch {
           return undefined
         }
-        const fromPo = new Map((parsePo(gettext, po) ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
+        const fromPo = new Map(((await readCatalog(po))?.messages ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
         const foreign = compiled.filter((m) => fromPo.get(m.key) !== m.msgstr)
         if (foreign.length === 0) return explained(path, 'translation', `compiled from ${poPath}: the same ${compiled.length} translations (msgfmt here does not reproduce the bytes)`, false)
         return {
@@ -134,7 +125,7 @@ export function translationsExplainer(): Explainer {
 
       if (/\.pot$/.test(name)) {
         const potfiles = joinPath(dirnameOf(path), 'POTFILES.in')
-        if (!(view.sourceHas(potfiles) || view.artifactHas(potfiles)) || !parsePo(await loadGettextParser(), bytes)) return undefined
+        if (!(view.sourceHas(potfiles) || view.artifactHas(potfiles)) || !(await readCatalog(bytes))) return undefined
         return explained(path, 'translation', `template extracted by xgettext from the files listed in ${potfiles}; not regenerated`, false)
       }
       return undefined
