@@ -171,6 +171,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       configureOutputsExplainer(),
       dependencyLinesExplainer(),
     ]
+    for (const explainer of explainers) explainer.prepare?.(compared.differences, view)
 
     const buildTexts = new Map<string, string>()
     for (const [path, entry] of compared.artifactEntries) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import type { TreeEntry } from '../../src/model/tree.js'
 import type { Difference } from '../../src/verify/compare.js'
@@ -96,6 +97,30 @@ describe('changelogExplainer', () => {
     const forged = `${honest}\n\tRevert the sandbox check (trusted).\n`
     expect(await changelogExplainer(async () => history).judge(onlyInArtifact('ChangeLog', forged), view({ ChangeLog: forged }, { 'Makefile.am': 'SUBDIRS = src\n' }))).toBeUndefined()
   })
+  it('starts reading the history before judging only when a log-shaped changelog differs, and judges the same', async () => {
+    let reads = 0
+    const counted = async () => {
+      reads += 1
+      return history
+    }
+    const notes = 'Version 1.1: faster.\n'
+    const quiet = changelogExplainer(counted)
+    quiet.prepare?.([onlyInArtifact('NEWS', notes), onlyInArtifact('README', honest)], view({ NEWS: notes, README: honest }))
+    expect(reads).toBe(0)
+    const early = changelogExplainer(counted)
+    const changelog = onlyInArtifact('ChangeLog', honest)
+    const v = view({ ChangeLog: honest }, { 'Makefile.am': makefileAm })
+    early.prepare?.([changelog], v)
+    expect(reads).toBe(1)
+    expect((await early.judge(changelog, v))?.outcome).toBe('explained')
+  })
+  it('a history that cannot be read fails the judgement, not the preparation', async () => {
+    const broken = changelogExplainer(() => Promise.reject(new Error('git log failed')))
+    const changelog = onlyInArtifact('ChangeLog', honest)
+    const v = view({ ChangeLog: honest }, { 'Makefile.am': makefileAm })
+    broken.prepare?.([changelog], v)
+    await expect(broken.judge(changelog, v)).rejects.toThrow('git log failed')
+  })
 })
 
 describe('translationsExplainer', () => {
@@ -115,5 +140,28 @@ describe('translationsExplainer', () => {
     expect(j?.outcome).toBe('unexplained')
     expect(j?.findings?.[0]?.ruleId).toBe('verify/translation-changed')
     expect(j?.findings?.[0]?.evidence).toContain('Hallo, Opfer')
+  })
+
+  describe('compiled catalogs, with msgfmt started before judging', () => {
+    const source = po('msgid "Hello"\nmsgstr "Hallo"\n')
+    const compile = (text: string): Buffer => execFileSync('msgfmt', ['-o', '-', '-'], { input: text })
+    const gmoDiff = (gmo: Buffer): Difference => ({ path: 'po/de.gmo', status: 'only-in-artifact', artifact: entry('po/de.gmo', gmo) })
+    const judgeBoth = async (gmo: Buffer) => {
+      const v = view({ 'po/de.po': source, 'po/de.gmo': gmo })
+      const prepared = translationsExplainer()
+      prepared.prepare?.([gmoDiff(gmo)], v)
+      return [await prepared.judge(gmoDiff(gmo), v), await translationsExplainer().judge(gmoDiff(gmo), v)]
+    }
+    it('a catalog msgfmt reproduces is explained as reproduced, prepared or not', async () => {
+      for (const j of await judgeBoth(compile(source))) expect(j?.outcome === 'explained' && j.explained.reproduced).toBe(true)
+    })
+    it('a catalog with bytes msgfmt does not write is not taken as reproduced, prepared or not', async () => {
+      const padded = Buffer.concat([compile(source), Buffer.from('payload')])
+      for (const j of await judgeBoth(padded)) expect(j?.outcome === 'explained' && j.explained.reproduced).toBe(false)
+    })
+    it('a catalog with a translation its .po lacks is reported, prepared or not', async () => {
+      const foreign = compile(po('msgid "Hello"\nmsgstr "Hallo, Opfer"\n'))
+      for (const j of await judgeBoth(foreign)) expect(j?.findings?.[0]?.ruleId).toBe('verify/translation-changed')
+    })
   })
 })

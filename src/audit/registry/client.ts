@@ -13,6 +13,7 @@ import { loadRegistryConfig, type RegistryConfig } from '../../sources/npm/npmrc
 import { boundedRequest, HttpError } from '../http.js'
 import type { Packument } from './types.js'
 import { reducePackument } from './facts.js'
+import { Limiter } from '../../util/limiter.js'
 
 export interface RegistryClientOptions {
   /** where cached documents live (`<cacheDir>/registry/<registry hash>/<name>.json`) */
@@ -135,27 +136,6 @@ const describe = (err: unknown): string => {
     return cause ? `${cause.message}${'code' in cause && typeof cause.code === 'string' && !cause.message.includes(cause.code) ? ` (${cause.code})` : ''}` : err.message
   }
   return String(err)
-}
-
-/** A counting semaphore. */
-class Limiter {
-  private active = 0
-  private readonly waiting: (() => void)[] = []
-  private readonly max: number
-  constructor(max: number) {
-    this.max = Math.max(1, max)
-  }
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    else this.active++
-    try {
-      return await task()
-    } finally {
-      const next = this.waiting.shift()
-      if (next) next()
-      else this.active--
-    }
-  }
 }
 
 class HttpFailure extends Error {

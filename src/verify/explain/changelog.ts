@@ -102,6 +102,12 @@ function belowHeader(lines: readonly string[], i: number, isHeader: (t: string) 
   return false
 }
 
+const isChangelog = (difference: Difference): boolean =>
+  difference.artifact?.kind === 'file' && difference.status !== 'mode-differs' && CHANGELOG_NAME.test(basenameOf(difference.path))
+
+/** commit or author headers: the shape of a log, whatever wrote it */
+const looksLikeLog = (text: string): boolean => text.split('\n').some((l) => COMMIT_LINE.test(l.trim()) || HEADER.some((h) => h.test(l.trim())))
+
 /**
  * A ChangeLog that `make dist` writes from `git log`, as the project's Makefile.am declares:
  * explained when every line of it is found in the tag's history.
@@ -109,9 +115,14 @@ function belowHeader(lines: readonly string[], i: number, isHeader: (t: string) 
 export function changelogExplainer(history: () => Promise<HistoryText>): Explainer {
   return {
     name: 'changelog',
+    prepare(differences: readonly Difference[], view: TreeView): void {
+      const logs = differences.some((d) => isChangelog(d) && looksLikeLog(view.artifactText(d.path) ?? ''))
+      // read now, beside the judging of other files; judge() meets the same promise and its failure
+      if (logs) history().catch(() => undefined)
+    },
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const name = basenameOf(difference.path)
-      if (!difference.artifact || difference.artifact.kind !== 'file' || !CHANGELOG_NAME.test(name) || difference.status === 'mode-differs') return undefined
+      if (!isChangelog(difference)) return undefined
       let command: string | undefined
       let around = ''
       for (const script of HISTORY_SCRIPTS) {
@@ -125,7 +136,7 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const text = view.artifactText(difference.path)
       if (text === undefined) return undefined
       // Without a rule, only a file shaped like a log (commit or author headers) is compared with the history.
-      if (!command && !text.split('\n').some((l) => COMMIT_LINE.test(l.trim()) || HEADER.some((h) => h.test(l.trim())))) return undefined
+      if (!command && !looksLikeLog(text)) return undefined
       const log = await history()
       const tagged = new Set(((await view.sourceText(difference.path)) ?? '').split('\n').map(changelogLine))
       for (const pasted of filesNamed(around, view)) for (const l of ((await view.sourceText(pasted)) ?? '').split('\n')) tagged.add(changelogLine(l))

@@ -1,6 +1,7 @@
 import type { GetTextTranslations } from 'gettext-parser'
 import type { Finding } from '../../model/finding.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import { Limiter } from '../../util/limiter.js'
 import { run } from '../../util/run.js'
 import type { Difference } from '../compare.js'
 import { CONTEXT_SEPARATOR, readRawCatalog, type Catalog, type CatalogMessage } from './po-raw.js'
@@ -59,6 +60,11 @@ async function msgfmtReproduces(po: Buffer, gmo: Buffer): Promise<boolean> {
   }
 }
 
+const COMPILED = /\.g?mo$/
+const poPathOf = (compiledPath: string): string => joinPath(dirnameOf(compiledPath), basenameOf(compiledPath).replace(COMPILED, '.po'))
+/** msgfmt is a child process each: two at once keep both cores busy beside the judging */
+const MSGFMT_AT_ONCE = 2
+
 function translationFinding(path: string, message: string, evidence: string): Finding {
   return {
     ruleId: 'verify/translation-changed',
@@ -76,8 +82,19 @@ function translationFinding(path: string, message: string, evidence: string): Fi
  * compiled from its .po, a .pot template extracted by xgettext.
  */
 export function translationsExplainer(): Explainer {
+  /** msgfmt runs started before judging, by the compiled catalog's path */
+  const compiling = new Map<string, Promise<boolean>>()
+  const limiter = new Limiter(MSGFMT_AT_ONCE)
   return {
     name: 'translations',
+    prepare(differences: readonly Difference[], view: TreeView): void {
+      for (const difference of differences) {
+        if (difference.artifact?.kind !== 'file' || difference.status === 'mode-differs' || !COMPILED.test(difference.path)) continue
+        const gmo = view.artifactBytes(difference.path)
+        const po = view.artifactBytes(poPathOf(difference.path))
+        if (gmo && po) compiling.set(difference.path, limiter.run(() => msgfmtReproduces(po, gmo)))
+      }
+    },
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const entry = difference.artifact
       if (!entry || entry.kind !== 'file' || difference.status === 'mode-differs') return undefined
@@ -101,11 +118,12 @@ export function translationsExplainer(): Explainer {
         }
       }
 
-      if (/\.g?mo$/.test(name)) {
-        const poPath = joinPath(dirnameOf(path), name.replace(/\.g?mo$/, '.po'))
+      if (COMPILED.test(name)) {
+        const poPath = poPathOf(path)
         const po = view.artifactBytes(poPath) ?? (await view.sourceBytes(poPath))
         if (!po) return undefined
-        if (await msgfmtReproduces(po, bytes)) return explained(path, 'translation', `compiled from ${poPath}; reproduced byte for byte by msgfmt`, true)
+        // prepare() compiled only a .po of the artifact, the one preferred here too
+        if (await (compiling.get(path) ?? msgfmtReproduces(po, bytes))) return explained(path, 'translation', `compiled from ${poPath}; reproduced byte for byte by msgfmt`, true)
         const gettext = await loadGettextParser()
         let compiled: CatalogMessage[]
         try {

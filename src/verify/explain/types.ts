@@ -27,6 +27,12 @@ export interface Explainer {
   readonly name: string
   /** undefined when this explainer has nothing to say about the difference */
   judge(difference: Difference, view: TreeView): Promise<Judgement | undefined>
+  /**
+   * Called once with every difference before the first judgement: starts slow work (child
+   * processes, history reads) in the background so that it overlaps the judging of other files.
+   * It must not change any verdict, only when the work is done.
+   */
+  prepare?(differences: readonly Difference[], view: TreeView): void
 }
 
 export const explained = (path: string, category: string, how: string, reproduced: boolean, scan = false, findings: readonly Finding[] = []): Judgement => ({
