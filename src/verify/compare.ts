@@ -34,7 +34,10 @@ export interface CompareOptions {
 
 const comparable = (e: TreeEntry): boolean => e.kind !== 'directory'
 
-const sameKind = (a: TreeEntry, b: TreeEntry): boolean => a.kind === b.kind
+/** Extracted, a hard link is the file it links to (tar stores a second copy of the same bytes that way); one to no earlier entry stays a link. */
+const kindOf = (entry: TreeEntry): TreeEntry['kind'] => (entry.kind === 'hardlink' && entry.gitBlob !== undefined ? 'file' : entry.kind)
+
+const sameKind = (a: TreeEntry, b: TreeEntry): boolean => kindOf(a) === kindOf(b)
 
 /** git only records 0o644 or 0o755 for files, so only the executable bit is compared */
 const sameExecBit = (a: TreeEntry, b: TreeEntry): boolean => (a.mode & 0o100) === (b.mode & 0o100)
@@ -87,7 +90,7 @@ export async function compareTrees(artifact: ArtifactTree, source: SourceTree, o
     else if (a && s) {
       if (!sameKind(a, s)) differences.push({ path, status: 'type-differs', artifact: a, source: s })
       else if (!sameContent(a, s)) differences.push({ path, status: 'content-differs', artifact: a, source: s })
-      else if (a.kind === 'file' && !sameExecBit(a, s)) differences.push({ path, status: 'mode-differs', artifact: a, source: s })
+      else if (kindOf(a) === 'file' && !sameExecBit(a, s)) differences.push({ path, status: 'mode-differs', artifact: a, source: s })
       else identical += 1
     }
   }

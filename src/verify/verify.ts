@@ -8,7 +8,7 @@ import { analyseText } from '../rules/engine.js'
 import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
 import { openArtifact } from '../sources/archive/index.js'
 import type { ArtifactTree } from '../sources/archive/types.js'
-import { commitMessages, inferRef, listTags, openBlobSession, openRepository, readSourceTree, readTagFacts, resolveRef } from '../sources/git/index.js'
+import { commitMessages, inferRef, listTags, openBlobSession, openRepository, readSourceTree, readTagFacts, resolveRef, withExportIgnored } from '../sources/git/index.js'
 import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
@@ -121,7 +121,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const { commit } = resolved
   const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   progress(`reading source tree at ${ref}`)
-  const source = await readSourceTree(repo, resolved)
+  const source = withExportIgnored(await readSourceTree(repo, resolved))
   const loadCatalog = (): Promise<Catalog> =>
     Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),

@@ -19,7 +19,7 @@ function artifact(entries: TreeEntry[]): ArtifactTree {
   }
 }
 
-const source = (entries: TreeEntry[]): SourceTree => ({ ref: 'v1', commit: 'c', entries: new Map(entries.map((e) => [e.path, e])), exportIgnored: [], exportSubst: [] })
+const source = (entries: TreeEntry[]): SourceTree => ({ ref: 'v1', commit: 'c', entries: new Map(entries.map((e) => [e.path, e])), exportIgnored: [], exportIgnoredEntries: new Map(), exportSubst: [] })
 
 describe('compareTrees', () => {
   it('classifies every path once, in order, and keeps bytes only for differences', async () => {
@@ -55,6 +55,20 @@ describe('compareTrees', () => {
     expect(told).toBe(1)
     // told as new.sh was read, before the rest of the artifact
     expect(seenBefore).toEqual(['a.c:0', 'new.sh:0', 'b.c:1', 'c.c:1'])
+  })
+
+  it('takes a hard link for the file it links to, and one to no earlier entry for a link', async () => {
+    const link = (path: string, target: string, blob?: string): TreeEntry => ({ path, kind: 'hardlink', mode: 0o644, size: 1, linkTarget: target, ...(blob ? { gitBlob: blob, sha256: blob } : {}) })
+    const result = await compareTrees(
+      artifact([file('a/fcntl.h', 'f'), link('b/fcntl.h', 'a/fcntl.h', 'f'), link('c/fcntl.h', 'a/fcntl.h', 'f'), link('d/orphan.h', 'nowhere.h')]),
+      source([file('a/fcntl.h', 'f'), file('b/fcntl.h', 'f'), file('c/fcntl.h', 'other'), file('d/orphan.h', 'o')]),
+      { maxRetainedBytes: 1024 },
+    )
+    expect(result.differences.map((d) => [d.path, d.status])).toEqual([
+      ['c/fcntl.h', 'content-differs'],
+      ['d/orphan.h', 'type-differs'],
+    ])
+    expect(result.identical).toBe(2)
   })
 
   it('lets a later duplicate replace the earlier entry, as extraction would', async () => {

@@ -82,25 +82,32 @@ export async function readSourceTree(repo: Repository, reference: string | { rea
   }
 
   let exportIgnored: string[] = []
+  const exportIgnoredEntries = new Map<string, TreeEntry>()
   let exportSubst: string[] = []
   if (attributesInTree || (await hasInfoAttributes(repo))) {
     const files = [...entries.values()].filter((e) => e.kind !== 'submodule').map((e) => e.path)
     const attributes = await exportAttributes(repo, commit, files)
     exportIgnored = [...attributes.ignored].sort()
     exportSubst = [...attributes.subst].filter((p) => entries.get(p)?.kind === 'file').sort()
-    for (const path of attributes.ignored) entries.delete(path)
+    for (const path of attributes.ignored) {
+      const entry = entries.get(path)
+      if (entry) exportIgnoredEntries.set(path, entry)
+      entries.delete(path)
+    }
     await applyRewrites(repo, commit, entries, [...attributes.rewritten].filter((p) => entries.get(p)?.kind === 'file'), attributes.subst)
   }
 
   if (symlinks.size > 0) {
     for await (const { oid, content } of readBlobs(repo, [...symlinks.keys()])) {
       for (const path of symlinks.get(oid) ?? []) {
-        const entry = entries.get(path)
-        if (entry) entries.set(path, { ...entry, linkTarget: content.toString('utf8') })
+        for (const map of [entries, exportIgnoredEntries]) {
+          const entry = map.get(path)
+          if (entry) map.set(path, { ...entry, linkTarget: content.toString('utf8') })
+        }
       }
     }
   }
-  return { ref, commit, entries, exportIgnored, exportSubst }
+  return { ref, commit, entries, exportIgnored, exportIgnoredEntries, exportSubst }
 }
 
 async function applyRewrites(repo: Repository, commit: string, entries: Map<string, TreeEntry>, paths: readonly string[], subst: ReadonlySet<string>): Promise<void> {
@@ -115,4 +122,14 @@ async function applyRewrites(repo: Repository, commit: string, entries: Map<stri
     const { content: _old, ...rest } = entry
     entries.set(path, { ...rest, gitBlob: oid, size: content.length, ...(keep ? { content } : {}) })
   })
+}
+
+/**
+ * The tag's tree as a release made from a checkout sees it (`make dist`, a release script): what
+ * `git archive` ships, plus the export-ignored files with their committed bytes. A project may
+ * export-ignore everything to refuse forge-made archives; its real tarballs still hold those files.
+ */
+export function withExportIgnored(tree: SourceTree): SourceTree {
+  if (tree.exportIgnoredEntries.size === 0) return tree
+  return { ...tree, entries: new Map([...tree.entries, ...tree.exportIgnoredEntries]) }
 }

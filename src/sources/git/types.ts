@@ -28,5 +28,7 @@ export interface SourceTree {
   readonly commit: string
   readonly entries: ReadonlyMap<string, TreeEntry>
   readonly exportIgnored: readonly string[]
+  /** the export-ignored entries, as the tag holds them: a release made by `make dist` from a checkout ships them */
+  readonly exportIgnoredEntries: ReadonlyMap<string, TreeEntry>
   readonly exportSubst: readonly string[]
 }
