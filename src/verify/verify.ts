@@ -34,6 +34,7 @@ import { classifyFile } from '../rules/classify.js'
 import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
 import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
+import { traceInHistory } from './trace-history.js'
 
 export interface VerifyOptions {
   readonly artifact: string
@@ -238,6 +239,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
     findings.splice(0, findings.length, ...attributed)
     findings.sort(bySeverityDesc)
+    findings.splice(0, findings.length, ...(await traceInHistory(findings, repo, commit, compared.artifactEntries)))
     // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
     const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))
     explained.splice(0, explained.length, ...explained.filter((e) => !flagged.has(e.path)))

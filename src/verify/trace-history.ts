@@ -1,0 +1,43 @@
+import type { Finding } from '../model/finding.js'
+import type { TreeEntry } from '../model/tree.js'
+import { findBlobsInHistory, type BlobInHistory } from '../sources/git/blob-history.js'
+import type { Repository } from '../sources/git/types.js'
+
+/** findings on a file whose bytes may come from another commit than the tag's */
+const TRACED_RULES = new Set(['verify/source-modified', 'verify/unexplained-file'])
+/** the first findings only (they are sorted by severity): one git log over their paths */
+const MAX_TRACED = 50
+
+const WHERE: Record<BlobInHistory['relation'], string> = {
+  after: 'a commit after the tag: the release was made from a later tree',
+  before: 'a commit before the tag: the release ships an older version',
+  elsewhere: 'a commit on another line of history than the tag',
+}
+
+/**
+ * Says, on findings about files that differ from the tag, whether the release's bytes were ever
+ * committed at that path: a file from a commit after the tag is a release made from the wrong
+ * tree, one found nowhere was written outside version control. The severity stays: either way the
+ * release is not its tag.
+ */
+export async function traceInHistory(findings: readonly Finding[], repo: Repository, tagCommit: string, artifactEntries: ReadonlyMap<string, TreeEntry>): Promise<Finding[]> {
+  const wanted = new Map<string, string>()
+  for (const f of findings) {
+    if (wanted.size >= MAX_TRACED) break
+    if (!f.path || !TRACED_RULES.has(f.ruleId) || f.severity === 'info' || f.severity === 'low') continue
+    const entry = artifactEntries.get(f.path)
+    if (entry?.kind === 'file' && entry.gitBlob) wanted.set(f.path, entry.gitBlob)
+  }
+  const found = await findBlobsInHistory(repo, wanted, tagCommit)
+  if (found.size === 0) return [...findings]
+  return findings.map((f) => {
+    const hit = f.path && TRACED_RULES.has(f.ruleId) ? found.get(f.path) : undefined
+    if (!hit) return f
+    const where = `${f.path} at ${hit.commit.slice(0, 12)} (${hit.date.slice(0, 10)}, ${JSON.stringify(hit.subject)})`
+    return {
+      ...f,
+      message: `${f.message}; the repository has these bytes: ${where}, ${WHERE[hit.relation]}`,
+      data: { ...f.data, inHistory: { commit: hit.commit, date: hit.date, subject: hit.subject, relation: hit.relation } },
+    }
+  })
+}
