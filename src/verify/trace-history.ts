@@ -28,7 +28,8 @@ export async function traceInHistory(findings: readonly Finding[], repo: Reposit
     const entry = artifactEntries.get(f.path)
     if (entry?.kind === 'file' && entry.gitBlob) wanted.set(f.path, entry.gitBlob)
   }
-  const found = await findBlobsInHistory(repo, wanted, tagCommit)
+  // a history that cannot be searched leaves the findings as they are: they stand without it
+  const found = await findBlobsInHistory(repo, wanted, tagCommit).catch(() => new Map<string, BlobInHistory>())
   if (found.size === 0) return [...findings]
   return findings.map((f) => {
     const hit = f.path && TRACED_RULES.has(f.ruleId) ? found.get(f.path) : undefined

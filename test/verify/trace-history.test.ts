@@ -55,6 +55,10 @@ describe('a changed file traced in the history', () => {
     const f = await findingOn('src/main.c', { 'src/main.c': V0 })
     expect(f?.data?.inHistory).toMatchObject({ commit: before, relation: 'before' })
   })
+  it('file names of the artifact are never read as pathspec magic', async () => {
+    const f = await findingOn('src/main.c', { 'src/main.c': V2, ':(nomagic)x.sh': 'echo 1\n', ':(exclude)src/main.c': 'echo 2\n' })
+    expect(f?.data?.inHistory).toMatchObject({ commit: after, relation: 'after' })
+  })
   it('never committed: nothing to trace, the finding stands alone', async () => {
     const f = await findingOn('src/main.c', { 'src/main.c': 'int main(void) { return system("id"); }\n' })
     expect(f?.ruleId).toBe('verify/source-modified')

@@ -28,7 +28,8 @@ export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<s
   if (wanted.size === 0) return new Map()
   const proc = gitStream(
     repo.gitDir,
-    ['-c', 'core.quotePath=false', 'log', '--all', '--no-color', '--no-decorate', '--no-renames', '--raw', '--no-abbrev', `--format=${COMMIT_MARK}%H %cI %s`, '--', ...wanted.keys()],
+    // the paths come from the artifact: never read as pathspec magic or globs
+    ['--literal-pathspecs', '-c', 'core.quotePath=false', 'log', '--all', '--no-color', '--no-decorate', '--no-renames', '--raw', '--no-abbrev', `--format=${COMMIT_MARK}%H %cI %s`, '--', ...wanted.keys()],
     `searching the history of ${repo.spec}`,
   )
   let current: { commit: string; date: string; subject: string } | undefined
