@@ -48,7 +48,7 @@ const MAX_TEXT = 64 * 1024
 
 const NET_TOOLS = /^(?:curl|wget|nc|ncat|netcat|socat|nslookup|dig|host|ping|telnet|ftp|tftp|scp|ssh|Invoke-WebRequest|iwr|Invoke-RestMethod|irm)$/i
 const DOWNLOADERS = /^(?:curl|wget|Invoke-WebRequest|iwr|Invoke-RestMethod|irm|certutil(?:\.exe)?|bitsadmin(?:\.exe)?)$/i
-const INTERPRETERS = /^(?:(?:ba|z|da|k|a)?sh|node|nodejs|python[\d.]*|perl|ruby|php|iex|Invoke-Expression|powershell(?:\.exe)?|pwsh|cmd(?:\.exe)?)$/i
+const INTERPRETERS = /^(?:(?:ba|z|da|k|a)?sh|node|nodejs|python(?:\d[\d.]*)?|perl|ruby|php|iex|Invoke-Expression|powershell(?:\.exe)?|pwsh|cmd(?:\.exe)?)$/i
 const SHELLS = /^(?:(?:ba|z|da|k|a)?sh|cmd(?:\.exe)?|powershell(?:\.exe)?|pwsh)$/i
 /** what names the machine or the user, or dumps secrets, when substituted into a network command */
 const IDENTITY = /\$\(\s*(?:whoami|hostname|id|uname|pwd|cat\s|env|printenv|ipconfig|ifconfig|curl|wget)|`\s*(?:whoami|hostname|id|uname|pwd|cat\s|env|printenv)|\$\{?(?:USER|USERNAME|HOSTNAME|HOME|LOGNAME|COMPUTERNAME|USERDOMAIN|NPM_TOKEN|NODE_AUTH_TOKEN|GITHUB_TOKEN|[A-Z_]*(?:TOKEN|SECRET|PASSWORD|KEY))\b|%(?:USERNAME|COMPUTERNAME|USERDOMAIN)%/

@@ -10,6 +10,8 @@ const positives: [string, string][] = [
   ['build/post.sh', '#!/bin/sh\ntail -n 12 docs/api.html | bash\n'],
   ['CMakeLists.txt', 'execute_process(COMMAND sh ${CMAKE_SOURCE_DIR}/assets/logo.png)\n'],
   ['bootstrap', '#!/bin/sh\nperl NEWS\n'],
+  ['Makefile', 'check:\n\tlua5.4 doc/readme.html\n'],
+  ['build/run.sh', '#!/bin/sh\npython3.11 docs/guide.txt\n'],
 ]
 
 /** look-alikes: scripts kept in doc directories, documentation that is only read or installed */
@@ -18,6 +20,9 @@ const negatives: [string, string][] = [
   ['configure', '#!/bin/sh\ncat "$srcdir/README" >/dev/null\nsed -n 1p "$srcdir/NEWS" | grep -q Version\n'],
   ['Makefile.am', 'install-data-local:\n\t$(INSTALL_DATA) $(srcdir)/doc/tool.1 $(DESTDIR)$(mandir)/man1\n'],
   ['build/docs.sh', '#!/bin/sh\nsh ./doc/mkhtml.sh docs/index.html\n'],
+  // a list of man pages named after interpreters is no command
+  ['vendor/lua/Makefile', 'TO_BIN= lua luac\nTO_MAN= lua.1 luac.1\nall:\n\techo $(TO_MAN)\n'],
+  ['Makefile.am', 'dist_man_MANS = python.1 perl.1\n'],
 ]
 
 ruleCases(RULE, 'high', positives, negatives)

@@ -47,8 +47,8 @@ const DECOMPRESSORS = /^(?:xz|lzma|lzip|plzip|gzip|pigz|bzip2|pbzip2|lbzip2|zstd
 const CODECS = /^(?:base64|base32|basenc|gbase64)$/
 const CIPHERS = /^(?:gpg2?|age|ccrypt|mcrypt|scrypt)$/
 const SHELLS = /^(?:sh|bash|dash|ksh|ksh93|mksh|pdksh|zsh|ash|yash|posh|busybox|\$SHELL)$/
-const INTERPRETERS = /^(?:python[\d.]*|perl[\d.]*|ruby[\d.]*|node|nodejs|php[\d.]*|lua[\d.]*|tclsh[\d.]*)$/
-const SCRIPT_TOOLS = /^(?:perl[\d.]*|python[\d.]*|ruby[\d.]*|node|nodejs|php[\d.]*|awk|gawk|mawk|nawk|busybox)$/
+const INTERPRETERS = /^(?:python(?:\d[\d.]*)?|perl(?:\d[\d.]*)?|ruby(?:\d[\d.]*)?|node|nodejs|php(?:\d[\d.]*)?|lua(?:\d[\d.]*)?|tclsh(?:\d[\d.]*)?)$/
+const SCRIPT_TOOLS = /^(?:perl(?:\d[\d.]*)?|python(?:\d[\d.]*)?|ruby(?:\d[\d.]*)?|node|nodejs|php(?:\d[\d.]*)?|awk|gawk|mawk|nawk|busybox)$/
 /** inline scripts that turn encoded text into bytes */
 const DECODING_SCRIPT =
   /decode_base64|MIME::Base64|b64decode|base64\.|\bunhexlify|fromhex|a2b_|\bpack\s*\(?\s*["']?[Hhu]|\bunpack\b|\bchr\s*\(|\bhex\s*\(|\boct\s*\(|\bzlib\b|\blzma\b|decompress|inflate|Buffer\.from\([^)]*(?:base64|hex)|\batob\b|strtonum|%c/

@@ -9,7 +9,7 @@ import type { Rule, RuleHit } from '../types.js'
 import { isTestPath, isTestTarget, testDataKind } from './paths.js'
 
 /** Programs that read the files they are given. */
-const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzcat|gzip|gunzip|zcat|bzip2|bunzip2|bzcat|zstd|unzstd|zstdcat|lz4|lz4cat|base64|base32|od|xxd|hexdump|awk|gawk|mawk|perl|python[\d.]*|openssl|strings|cut|source|\.|cp|install|ln|tar|unzip)$/
+const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzcat|gzip|gunzip|zcat|bzip2|bunzip2|bzcat|zstd|unzstd|zstdcat|lz4|lz4cat|base64|base32|od|xxd|hexdump|awk|gawk|mawk|perl|python(?:\d[\d.]*)?|openssl|strings|cut|source|\.|cp|install|ln|tar|unzip)$/
 /** Programs whose argument is a place to write or compare, not a read worth reporting. */
 const NOT_A_READ_AFTER = new Set(['-o', '--output', '-w'])
 
