@@ -4,6 +4,7 @@ import { classifyFile } from '../../rules/classify.js'
 import { codeUsesOf, type CodeUse } from './executed.js'
 import { docToolOf, fileRole, ROLE_SEVERITY, ROLE_WORDS, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
+import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import type { Judgement, TreeView } from './types.js'
 
@@ -19,6 +20,25 @@ function weigh(role: FileRole, uses: readonly CodeUse[], docTool: string | undef
   if (uses.length > 0) return role === 'doc' || role === 'data' || role === 'translation' ? 'critical' : 'high'
   if (role === 'doc' && docTool) return 'info'
   return ROLE_SEVERITY[role]
+}
+
+const QUIET_ROLES: ReadonlySet<FileRole> = new Set(['doc', 'translation', 'data'])
+
+/**
+ * A link only the artifact has is weighed by what it is and what it reaches: low when both its own
+ * name and its target are documentation, translations or data (a man page alias) and the build
+ * does not run it; as a file read as code when the build does; medium otherwise.
+ */
+function weighLink(path: string, kind: 'symlink' | 'hardlink', target: string, mode: number, view: TreeView, buildTexts: ReadonlyMap<string, string>): Severity {
+  const resolved = kind === 'hardlink' ? target : target.startsWith('/') ? undefined : joinPath(dirnameOf(path), target)
+  const inTree = resolved !== undefined && !resolved.startsWith('../') && resolved !== '..' && (view.artifactHas(resolved) || view.sourceHas(resolved))
+  const bytes = (inTree && view.artifactBytes(resolved)) || ''
+  // a symbolic link's own permission bits mean nothing
+  const fileMode = kind === 'hardlink' ? mode : 0o644
+  const roles = [fileRole(path, fileMode, bytes), ...(inTree ? [fileRole(resolved, fileMode, bytes)] : [])]
+  const uses = codeUsesOf(path, buildTexts)
+  if (uses.length > 0) return weigh(roles.find((r) => !QUIET_ROLES.has(r)) ?? roles[0] ?? 'build', uses, undefined)
+  return inTree && roles.every((r) => QUIET_ROLES.has(r)) ? 'low' : 'medium'
 }
 
 const finding = (ruleId: string, severity: Severity, difference: Difference, message: string, extra: Partial<Finding> = {}): Finding => ({
@@ -75,7 +95,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
     case 'only-in-artifact': {
       if (!a) return undefined
       if (a.kind === 'symlink' || a.kind === 'hardlink') {
-        return { outcome: 'unexplained', scan: false, findings: [finding('verify/unexplained-file', 'medium', difference, `${a.kind} to ${a.linkTarget ?? '?'} exists only in the artifact`)] }
+        return { outcome: 'unexplained', scan: false, findings: [finding('verify/unexplained-file', weighLink(difference.path, a.kind, a.linkTarget ?? '', a.mode, view, buildTexts), difference, `${a.kind} to ${a.linkTarget ?? '?'} exists only in the artifact`)] }
       }
       const bytes = view.artifactBytes(difference.path)
       const head = bytes ?? ''
