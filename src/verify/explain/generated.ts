@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/finding.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
-import { detectGenerator, type GeneratorInfo } from './generators.js'
+import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
@@ -30,7 +30,7 @@ function requiredInputs(path: string, info: GeneratorInfo): readonly string[][] 
     case 'yacc':
     case 'flex': {
       const stem = (info.input ?? basenameOf(path)).replace(/\.\w+$/, '')
-      return [[info.input, `${stem}.y`, `${stem}.yy`, `${stem}.l`, `${stem}.ll`].filter((n): n is string => n !== undefined).map((n) => joinPath(dir, n))]
+      return [[info.input, ...GRAMMAR_EXTENSIONS.map((ext) => `${stem}.${ext}`)].filter((n): n is string => n !== undefined).map((n) => joinPath(dir, n))]
     }
     case 'libtool':
       // libtoolize copies these when configure.ac asks for libtool

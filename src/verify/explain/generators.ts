@@ -48,9 +48,13 @@ export function detectGenerator(basename: string, text: string): GeneratorInfo |
   return undefined
 }
 
+/** what grammars of bison, yacc and flex are named: `parse.y`, `scan.l`, `configlexer.lex`, `lexer.flex` */
+export const GRAMMAR_EXTENSIONS = ['y', 'yy', 'ypp', 'yacc', 'l', 'll', 'lpp', 'lex', 'flex'] as const
+const GRAMMAR_LINE = new RegExp(`^#line \\d+ "(?:[^"]*/)?([^"/]+\\.(?:${GRAMMAR_EXTENSIONS.join('|')}))"`, 'm')
+
 /** The grammar a parser or scanner was made from: its `#line` directives name it, else the same stem. */
 function grammarOf(basename: string, head: string): string {
-  const line = /^#line \d+ "(?:[^"]*\/)?([^"/]+\.(?:y|yy|l|ll|ypp|lpp))"/m.exec(head)
+  const line = GRAMMAR_LINE.exec(head)
   if (line?.[1]) return line[1]
   return basename.replace(/\.\w+$/, '.y')
 }
