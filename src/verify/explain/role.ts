@@ -17,7 +17,8 @@ const DOC = /\.(?:[1-9][a-z]*|man|mdoc|html?|xhtml|css|pdf|ps|eps|dvi|txt|md|mar
 const DOC_NAME = /^(?:README|NEWS|ChangeLog|CHANGELOG|Changelog|CHANGES|AUTHORS|THANKS|COPYING|COPYRIGHT|LICENSE|LICENCE|INSTALL|TODO|HACKING|BUGS|FAQ|NOTICE|CONTRIBUTING|MAINTAINERS|ABOUT-NLS|HISTORY|RELEASE-NOTES|CREDITS)(?:[._-][\w.-]*)?$/
 const DOC_DIR = /(?:^|\/)(?:doc|docs|man|man\d|html|manual|documentation|info)\//i
 const TRANSLATION = /\.(?:po|pot|gmo|mo|qm|ts|xlf|xliff)$/
-const TEST_SCRIPT = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|c|h)$|^(?:run|test)[\w-]*$/
+/** scripts and compiled test programs (C and C++: `tests/base64_vector.cc` is test code, not test data) */
+const TEST_SCRIPT = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
 
 /**
  * The file's role from its path, its first bytes and its mode. Build logic is decided by content
