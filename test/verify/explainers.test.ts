@@ -92,6 +92,15 @@ describe('versionStampExplainer', () => {
     expect(await e.judge(onlyInArtifact('VERSION', '1.2.0\n', 0o755), view({ VERSION: '1.2.0\n' }))).toBeUndefined()
     expect(await e.judge(onlyInArtifact('stamp-h1', 'timestamp\nexec x\n'), view({ 'stamp-h1': 'timestamp\nexec x\n' }))).toBeUndefined()
   })
+  it('explains an m4 file that only defines the version, and nothing that does more', async () => {
+    const e = versionStampExplainer('1.6.18')
+    const judged = async (text: string) => (await e.judge(onlyInArtifact('version.m4', text), view({ 'version.m4': text })))?.outcome
+    expect(await judged('m4_define([VERSION_NUMBER], [1.6.18])\n')).toBe('explained')
+    expect(await judged('define([PKG_VERSION],[1.6.18])\n')).toBe('explained')
+    expect(await judged('m4_define([VERSION_NUMBER], [1.6.19])\n')).toBeUndefined()
+    expect(await judged('m4_define([VERSION_NUMBER], [1.6.18])\nm4_esyscmd([sh -c id])\n')).toBeUndefined()
+    expect(await judged('m4_define([VERSION_NUMBER], [1.6.18]m4_esyscmd([id]))\n')).toBeUndefined()
+  })
 })
 
 describe('changelogExplainer', () => {

@@ -11,8 +11,13 @@ const DATE = /^(\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{4}|\d{4}-\d{2}-\d{2})$/
 
 /** A line a version stamp may hold: the version itself, a date, or texinfo's `@set NAME value`. */
 function stampLine(line: string, version: string): boolean {
-  // texinfo's `@set VERSION 1.2`, a shell assignment `PACKAGE_VERSION="1.2"` sourced by the build
-  const value = line.replace(/^@set\s+[\w-]+\s+/, '').replace(/^[A-Za-z_][A-Za-z0-9_]*=(["']?)(.*)\1$/, '$2').trim()
+  // texinfo's `@set VERSION 1.2`, a shell assignment `PACKAGE_VERSION="1.2"` sourced by the build,
+  // an m4 definition `m4_define([VERSION_NUMBER], [1.2])` that configure.ac includes
+  const value = line
+    .replace(/^@set\s+[\w-]+\s+/, '')
+    .replace(/^[A-Za-z_][A-Za-z0-9_]*=(["']?)(.*)\1$/, '$2')
+    .replace(/^(?:m4_)?define\(\[?[A-Za-z_]\w*\]?,\s*\[?([^[\]()]*?)\]?\)$/, '$1')
+    .trim()
   return value === version || value === `v${version}` || DATE.test(value)
 }
 
