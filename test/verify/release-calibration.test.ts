@@ -115,6 +115,13 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('tests/files/blob.bin', texts).map((u) => u.line)).toEqual([3])
     expect(codeUsesOf('m4/host-probe.m4', texts).map((u) => u.path)).toEqual(['aclocal.m4'])
   })
+  it('takes the operand of eval and exec for a command: a bare name is no file of the tree, a path is', () => {
+    const configure = 'if (eval "test \\$(( 1 + 1 )) = 2") 2>/dev/null; then :; fi\nexec test -f x\neval "$srcdir/Doc/help/run" start\nexec ./Doc/help/serve\n'
+    const texts = new Map([['configure', configure]])
+    expect(codeUsesOf('Doc/help/test', texts)).toEqual([])
+    expect(codeUsesOf('Doc/help/run', texts).map((u) => u.line)).toEqual([3])
+    expect(codeUsesOf('Doc/help/serve', texts).map((u) => u.line)).toEqual([4])
+  })
 })
 
 describe('release-time stamps', () => {

@@ -18,7 +18,9 @@ const MAX_USES = 8
 const MAX_LINE_CHARS = 240
 
 /** Commands that run or read their operand as code (shell, interpreters, m4 and make inclusion). */
-const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|eval|exec|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
+const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
+/** Commands whose operand is a command: a bare name is looked up in PATH (`eval "test …"` runs the builtin), only a path names a file. */
+const COMMAND_RUNNER = String.raw`(?:eval|exec)`
 /** a pipe or command substitution that ends in something that runs what it is fed */
 // (`$(VERSION)` is a make variable and `$((n-1))` arithmetic, neither a command substitution)
 const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\((?![A-Za-z_][A-Za-z0-9_]*\)|\()/
@@ -43,6 +45,8 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
   if (name.length < 2) return []
   const bounded = String.raw`(?:^|[\s"'(\[/=,])(?:[^\s"'()\[\];|&<>]*/)?${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
   const direct = new RegExp(String.raw`(?:^|[\s;&|({\[\x60]|\$\()${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}`)
+  const pathBounded = String.raw`(?:^|[\s"'(\[/=,])[^\s"'()\[\];|&<>]*/${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
+  const commandRun = new RegExp(String.raw`(?:^|[\s;&|({\[\x60]|\$\()${COMMAND_RUNNER}[\s(\[]*${pathBounded}`)
   const mention = new RegExp(bounded)
   const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRe(name)}\b`)
   const read = new RegExp(String.raw`\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b[^;|&]*?${bounded}`)
@@ -61,7 +65,7 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
       if (!mention.test(code)) continue
       // a read feeds a runner only within one command (`a; b`, `a && b` are two), never when written to a file
       const fed = code.split(/;|&&|\|\|/).some((part) => (redirected.test(part) || read.test(part)) && FEEDS_RUNNER.test(part) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
-      const runs = direct.test(code) || fed
+      const runs = direct.test(code) || commandRun.test(code) || fed
       if (runs) uses.push({ path: p, line: i + 1, text: raw.trim().slice(0, MAX_LINE_CHARS) })
     }
   }
