@@ -19,7 +19,7 @@ function artifact(entries: TreeEntry[]): ArtifactTree {
   }
 }
 
-const source = (entries: TreeEntry[]): SourceTree => ({ ref: 'v1', commit: 'c', entries: new Map(entries.map((e) => [e.path, e])), exportIgnored: [], exportIgnoredEntries: new Map(), exportSubst: [] })
+const source = (entries: TreeEntry[]): SourceTree => ({ ref: 'v1', commit: 'c', entries: new Map(entries.map((e) => [e.path, e])), exportIgnored: new Map(), exportSubst: [] })
 
 describe('compareTrees', () => {
   it('classifies every path once, in order, and keeps bytes only for differences', async () => {

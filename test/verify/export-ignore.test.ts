@@ -42,7 +42,7 @@ describe('export-ignored files', () => {
   it('are kept apart from what git archive ships, with the bytes the tag holds', async () => {
     const tree = await readSourceTree(await openRepository(repo, { cacheDir: tempDir(), offline: true }), 'v1.0')
     expect([...tree.entries.keys()]).toEqual(['README-archives.txt'])
-    expect(tree.exportIgnoredEntries.get('src/main.c')?.gitBlob).toBe(gitIn(repo, 'rev-parse', 'v1.0:src/main.c'))
+    expect(tree.exportIgnored.get('src/main.c')?.gitBlob).toBe(gitIn(repo, 'rev-parse', 'v1.0:src/main.c'))
   })
 
   it('in a release made from a checkout, match the tag: the release passes', async () => {

@@ -81,17 +81,15 @@ export async function readSourceTree(repo: Repository, reference: string | { rea
     if (entry.kind === 'file' && isAttributesFile(entry.path)) attributesInTree = true
   }
 
-  let exportIgnored: string[] = []
-  const exportIgnoredEntries = new Map<string, TreeEntry>()
+  const exportIgnored = new Map<string, TreeEntry>()
   let exportSubst: string[] = []
   if (attributesInTree || (await hasInfoAttributes(repo))) {
     const files = [...entries.values()].filter((e) => e.kind !== 'submodule').map((e) => e.path)
     const attributes = await exportAttributes(repo, commit, files)
-    exportIgnored = [...attributes.ignored].sort()
     exportSubst = [...attributes.subst].filter((p) => entries.get(p)?.kind === 'file').sort()
-    for (const path of attributes.ignored) {
+    for (const path of [...attributes.ignored].sort()) {
       const entry = entries.get(path)
-      if (entry) exportIgnoredEntries.set(path, entry)
+      if (entry) exportIgnored.set(path, entry)
       entries.delete(path)
     }
     await applyRewrites(repo, commit, entries, [...attributes.rewritten].filter((p) => entries.get(p)?.kind === 'file'), attributes.subst)
@@ -100,14 +98,14 @@ export async function readSourceTree(repo: Repository, reference: string | { rea
   if (symlinks.size > 0) {
     for await (const { oid, content } of readBlobs(repo, [...symlinks.keys()])) {
       for (const path of symlinks.get(oid) ?? []) {
-        for (const map of [entries, exportIgnoredEntries]) {
+        for (const map of [entries, exportIgnored]) {
           const entry = map.get(path)
           if (entry) map.set(path, { ...entry, linkTarget: content.toString('utf8') })
         }
       }
     }
   }
-  return { ref, commit, entries, exportIgnored, exportIgnoredEntries, exportSubst }
+  return { ref, commit, entries, exportIgnored, exportSubst }
 }
 
 async function applyRewrites(repo: Repository, commit: string, entries: Map<string, TreeEntry>, paths: readonly string[], subst: ReadonlySet<string>): Promise<void> {
@@ -130,6 +128,6 @@ async function applyRewrites(repo: Repository, commit: string, entries: Map<stri
  * export-ignore everything to refuse forge-made archives; its real tarballs still hold those files.
  */
 export function withExportIgnored(tree: SourceTree): SourceTree {
-  if (tree.exportIgnoredEntries.size === 0) return tree
-  return { ...tree, entries: new Map([...tree.entries, ...tree.exportIgnoredEntries]) }
+  if (tree.exportIgnored.size === 0) return tree
+  return { ...tree, entries: new Map([...tree.entries, ...tree.exportIgnored]) }
 }

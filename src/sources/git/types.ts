@@ -27,8 +27,7 @@ export interface SourceTree {
   readonly ref: string
   readonly commit: string
   readonly entries: ReadonlyMap<string, TreeEntry>
-  readonly exportIgnored: readonly string[]
-  /** the export-ignored entries, as the tag holds them: a release made by `make dist` from a checkout ships them */
-  readonly exportIgnoredEntries: ReadonlyMap<string, TreeEntry>
+  /** the export-ignored entries by path, in path order, as the tag holds them: a release made by `make dist` from a checkout ships them */
+  readonly exportIgnored: ReadonlyMap<string, TreeEntry>
   readonly exportSubst: readonly string[]
 }
