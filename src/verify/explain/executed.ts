@@ -19,6 +19,8 @@ const MAX_LINE_CHARS = 240
 
 /** Commands that run or read their operand as code (shell, interpreters, m4 and make inclusion). */
 const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
+/** where a command starts: the line's start, a separator, a subshell, a brace group or a substitution */
+const COMMAND_START = String.raw`(?:^|[\s;&|({\[\x60]|\$\()`
 /** Commands whose operand is a command: a bare name is looked up in PATH (`eval "test …"` runs the builtin), only a path names a file. */
 const COMMAND_RUNNER = String.raw`(?:eval|exec)`
 /** a pipe or command substitution that ends in something that runs what it is fed */
@@ -43,10 +45,12 @@ function codeOf(line: string): string {
 export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>): CodeUse[] {
   const name = basenameOf(path)
   if (name.length < 2) return []
-  const bounded = String.raw`(?:^|[\s"'(\[/=,])(?:[^\s"'()\[\];|&<>]*/)?${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
-  const direct = new RegExp(String.raw`(?:^|[\s;&|({\[\x60]|\$\()${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}`)
-  const pathBounded = String.raw`(?:^|[\s"'(\[/=,])[^\s"'()\[\];|&<>]*/${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
-  const commandRun = new RegExp(String.raw`(?:^|[\s;&|({\[\x60]|\$\()${COMMAND_RUNNER}[\s(\[]*${pathBounded}`)
+  /** the file's name as a word of its own, after `directories` */
+  const named = (directories: string): string => String.raw`(?:^|[\s"'(\[/=,])${directories}${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
+  const bounded = named(String.raw`(?:[^\s"'()\[\];|&<>]*/)?`)
+  const pathBounded = named(String.raw`[^\s"'()\[\];|&<>]*/`)
+  const direct = new RegExp(String.raw`${COMMAND_START}${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}`)
+  const commandRun = new RegExp(String.raw`${COMMAND_START}${COMMAND_RUNNER}[\s(\[]*${pathBounded}`)
   const mention = new RegExp(bounded)
   const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRe(name)}\b`)
   const read = new RegExp(String.raw`\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b[^;|&]*?${bounded}`)
