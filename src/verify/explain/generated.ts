@@ -12,9 +12,9 @@ const ancestors = (dir: string): string[] => (dir === '' ? [''] : [dir, ...ances
 const has = (view: TreeView, path: string): boolean => view.sourceHas(path) || view.artifactHas(path)
 
 /** `dir/X/configure.ac` and `dir/X/configure.in` of the tag, one directory below `dir` */
-function childInputs(dir: string, sourcePaths: () => Iterable<string>): string[] {
+function childInputs(dir: string, sourcePaths: Iterable<string>): string[] {
   const out: string[] = []
-  for (const p of sourcePaths()) {
+  for (const p of sourcePaths) {
     if (!AUTOCONF_INPUTS.includes(basenameOf(p))) continue
     const parent = dirnameOf(p)
     if (parent !== dir && dirnameOf(parent) === dir) out.push(p)
@@ -23,12 +23,14 @@ function childInputs(dir: string, sourcePaths: () => Iterable<string>): string[]
 }
 
 /** The input a generator needs, which must exist for the generated file to be consistent with the source. */
-function requiredInputs(path: string, info: GeneratorInfo, sourcePaths: () => Iterable<string>): readonly string[][] {
+function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): readonly string[][] {
   const dir = dirnameOf(path)
   switch (info.tool) {
-    case 'autoconf':
-      // and `cd autoconf && autoconf configure.in > ../configure` keeps it one directory down
-      return [[...ancestors(dir).flatMap((d) => AUTOCONF_INPUTS.map((n) => joinPath(d, n))), ...childInputs(dir, sourcePaths)]]
+    case 'autoconf': {
+      const above = ancestors(dir).flatMap((d) => AUTOCONF_INPUTS.map((n) => joinPath(d, n)))
+      // `cd autoconf && autoconf configure.in > ../configure` keeps it one directory down: looked for only when none is above
+      return [above.some((p) => has(view, p)) ? above : [...above, ...childInputs(dir, view.sourcePaths())]]
+    }
     case 'autoconf-macro':
     case 'aclocal':
       // `aclocal --output=m4/aclocal.m4` and friends write below the directory of configure.ac
@@ -86,7 +88,7 @@ export function generatedExplainer(): Explainer {
       const info = detectGenerator(basenameOf(difference.path), text)
       if (!info) return undefined
       const scan = RUNS_AT_BUILD.has(info.tool)
-      const missing = requiredInputs(difference.path, info, () => view.sourcePaths()).filter((alternatives) => !alternatives.some((p) => has(view, p)))
+      const missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
       if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex')) return undefined
       if (missing.length > 0) {
         const finding: Finding = {
