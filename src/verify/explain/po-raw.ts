@@ -48,7 +48,6 @@ function declaresUtf8(text: string): boolean {
 interface Entry {
   context: string | undefined
   msgid: string | undefined
-  hasPlural: boolean
   msgstr: string[]
   flags: string[]
   obsolete: boolean
@@ -56,7 +55,7 @@ interface Entry {
   open: 'msgctxt' | 'msgid' | 'msgid_plural' | 'msgstr' | undefined
 }
 
-const freshEntry = (flags: string[], obsolete: boolean): Entry => ({ context: undefined, msgid: undefined, hasPlural: false, msgstr: [], flags, obsolete, open: undefined })
+const freshEntry = (flags: string[], obsolete: boolean): Entry => ({ context: undefined, msgid: undefined, msgstr: [], flags, obsolete, open: undefined })
 
 export function readRawCatalog(bytes: Buffer): Catalog | undefined {
   if (!isUtf8(bytes)) return undefined
@@ -138,9 +137,8 @@ export function readRawCatalog(bytes: Buffer): Catalog | undefined {
       continue
     }
     if (!entry || entry.obsolete !== obsoleteLine || entry.msgid === undefined) return undefined
+    // the plural form is no part of the key: its strings are read and dropped, as the general parser does
     if (name === 'msgid_plural') {
-      if (entry.hasPlural || entry.msgstr.length > 0) return undefined
-      entry.hasPlural = true
       entry.open = 'msgid_plural'
       continue
     }
