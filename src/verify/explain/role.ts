@@ -17,8 +17,8 @@ const DOC = /\.(?:[1-9][a-z]*|man|mdoc|html?|xhtml|css|pdf|ps|eps|dvi|txt|md|mar
 const DOC_NAME = /^(?:README|NEWS|ChangeLog|CHANGELOG|Changelog|CHANGES|AUTHORS|THANKS|COPYING|COPYRIGHT|LICENSE|LICENCE|INSTALL|TODO|HACKING|BUGS|FAQ|NOTICE|CONTRIBUTING|MAINTAINERS|ABOUT-NLS|HISTORY|RELEASE-NOTES|CREDITS)(?:[._-][\w.-]*)?$/
 const DOC_DIR = /(?:^|\/)(?:doc|docs|man|man\d|html|manual|documentation|info)\//i
 const TRANSLATION = /\.(?:po|pot|gmo|mo|qm|ts|xlf|xliff)$/
-/** scripts and compiled test programs (C and C++: `tests/base64_vector.cc` is test code, not test data) */
-const TEST_SCRIPT = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
+/** test scripts and the sources of compiled test programs (C and C++: `tests/base64_vector.cc` is test code, not test data) */
+const TEST_CODE = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
 
 /**
  * The file's role from its path, its first bytes and its mode. Build logic is decided by content
@@ -30,7 +30,7 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   const underTests = isUnderTestDir(path)
   if (BUILD_KINDS.has(kind)) return underTests && kind === 'shell' ? 'test' : 'build'
   if (TRANSLATION.test(name) && !/\.ts$/.test(name)) return 'translation'
-  if (underTests) return TEST_SCRIPT.test(name) || isExecutableMode(mode) ? 'test' : 'data'
+  if (underTests) return TEST_CODE.test(name) || isExecutableMode(mode) ? 'test' : 'data'
   if (CODE.test(name) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(name))) return 'code'
   if (isExecutableMode(mode)) return 'build'
   if (DOC.test(name) || DOC_NAME.test(name) || DOC_DIR.test(path)) return 'doc'
