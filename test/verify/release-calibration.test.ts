@@ -115,6 +115,29 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('tests/files/blob.bin', texts).map((u) => u.line)).toEqual([3])
     expect(codeUsesOf('m4/host-probe.m4', texts).map((u) => u.path)).toEqual(['aclocal.m4'])
   })
+  it('takes a dot for the source command only where a command starts', () => {
+    const texts = new Map([['configure.ac', 'ln -sf . "$srcdir"/include/sys\nfind . -name gen.sh\nif test -r conf/site.sh; then . conf/site.sh; fi\n  . "$srcdir"/conf/defaults\n']])
+    expect(codeUsesOf('include/sys', texts)).toEqual([])
+    expect(codeUsesOf('tools/gen.sh', texts)).toEqual([])
+    expect(codeUsesOf('conf/site.sh', texts).map((u) => u.line)).toEqual([3])
+    expect(codeUsesOf('conf/defaults', texts).map((u) => u.line)).toEqual([4])
+  })
+  it('counts a command substitution only when its output is run, not when it is a value', () => {
+    const makefile = [
+      'dist-hook:',
+      '\t&& : $${SOURCE_DATE_EPOCH=`cat $(srcdir)/.release-stamp 2>/dev/null || :`} \\',
+      '\tLANGS=`sed -e "/^#/d" $(srcdir)/po/LANGS`; echo $$LANGS',
+      '\teval "$$(cat $(srcdir)/misc/env.txt)"',
+      '\t`xz -dc $(srcdir)/tests/files/data.xz`',
+      '\tsh -c "$$(base64 -d $(srcdir)/tests/files/b64.txt)"',
+    ].join('\n')
+    const texts = new Map([['Makefile.in', makefile]])
+    expect(codeUsesOf('.release-stamp', texts)).toEqual([])
+    expect(codeUsesOf('po/LANGS', texts)).toEqual([])
+    expect(codeUsesOf('misc/env.txt', texts).map((u) => u.line)).toEqual([4])
+    expect(codeUsesOf('tests/files/data.xz', texts).map((u) => u.line)).toEqual([5])
+    expect(codeUsesOf('tests/files/b64.txt', texts).map((u) => u.line)).toEqual([6])
+  })
   it('takes the operand of eval and exec for a command: a bare name is no file of the tree, a path is', () => {
     const configure = 'if (eval "test \\$(( 1 + 1 )) = 2") 2>/dev/null; then :; fi\nexec test -f x\neval "$srcdir/Doc/help/run" start\nexec ./Doc/help/serve\n'
     const texts = new Map([['configure', configure]])

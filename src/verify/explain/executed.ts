@@ -18,14 +18,24 @@ const MAX_USES = 8
 const MAX_LINE_CHARS = 240
 
 /** Commands that run or read their operand as code (shell, interpreters, m4 and make inclusion). */
-const RUNNER = String.raw`(?:\.|source|sh|bash|dash|ksh|zsh|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
+const RUNNER = String.raw`(?:source|sh|bash|dash|ksh|zsh|\$\(SHELL\)|\$\{SHELL\}|\$SHELL|\$\{CONFIG_SHELL\}|\$CONFIG_SHELL|\$\(CONFIG_SHELL\)|perl|\$\(PERL\)|\$PERL|python3?|\$\(PYTHON\)|\$PYTHON|tclsh|expect|awk\s+-f|gawk\s+-f|\$\(AWK\)\s+-f|\$AWK\s+-f|sed\s+-f|\$\(SED\)\s+-f|\$SED\s+-f|m4|\$\(M4\)|\$M4|include|-include|sinclude|m4_include|m4_sinclude|builtin\(\[?include)`
 /** where a command starts: the line's start, a separator, a subshell, a brace group or a substitution */
 const COMMAND_START = String.raw`(?:^|[\s;&|({\[\x60]|\$\()`
+/** a command position proper (`.` is a word of many commands — `ln -s . x`, `find .` — and sources only here) */
+const STRICT_COMMAND_START = String.raw`(?:^\s*[@-]*\s*|[;&|({\x60]\s*|\$\(\s*|\b(?:then|do|else|if|elif|while|until)\s+)`
 /** Commands whose operand is a command: a bare name is looked up in PATH (`eval "test …"` runs the builtin), only a path names a file. */
 const COMMAND_RUNNER = String.raw`(?:eval|exec)`
-/** a pipe or command substitution that ends in something that runs what it is fed */
+/**
+ * A pipe into something that runs what it is fed, or a command substitution whose output is run: in
+ * command position or handed to `sh -c`. A substitution assigned to a variable (`V=\`cat f\``,
+ * `${V=$(cat f)}`) or passed as an argument is a value, not code.
+ */
 // (`$(VERSION)` is a make variable and `$((n-1))` arithmetic, neither a command substitution)
-const FEEDS_RUNNER = /\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|`|\$\((?![A-Za-z_][A-Za-z0-9_]*\)|\()/
+const SUBSTITUTION = String.raw`(?:\x60|\$\((?![A-Za-z_][A-Za-z0-9_]*\)|\())`
+const FEEDS_RUNNER = new RegExp(
+  String.raw`\|\s*(?:\$\(SHELL\)|\$\{?SHELL\}?|\$\{?CONFIG_SHELL\}?|sh|bash|dash|eval|perl|python3?)\b|\beval\b|` +
+    String.raw`(?:^\s*[@-]*\s*|[;&|({]\s*|\b(?:then|do|else|exec)\s+|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+["']?)${SUBSTITUTION}`,
+)
 
 const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -46,10 +56,10 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
   const name = basenameOf(path)
   if (name.length < 2) return []
   /** the file's name as a word of its own, after `directories` */
-  const named = (directories: string): string => String.raw`(?:^|[\s"'(\[/=,])${directories}${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,])`
+  const named = (directories: string): string => String.raw`(?:^|[\s"'(\[/=,])${directories}${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,\x60])`
   const bounded = named(String.raw`(?:[^\s"'()\[\];|&<>]*/)?`)
   const pathBounded = named(String.raw`[^\s"'()\[\];|&<>]*/`)
-  const direct = new RegExp(String.raw`${COMMAND_START}${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}`)
+  const direct = new RegExp(String.raw`${COMMAND_START}${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}|${STRICT_COMMAND_START}\.\s+[^;|&]*?${bounded}`)
   const commandRun = new RegExp(String.raw`${COMMAND_START}${COMMAND_RUNNER}[\s(\[]*${pathBounded}`)
   const mention = new RegExp(bounded)
   const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRe(name)}\b`)
