@@ -1,8 +1,10 @@
 /**
  * @fileoverview Files that configure writes and that a release nevertheless ships (a header made by
- * `AX_CREATE_STDINT_H`, an `AC_CONFIG_FILES` output without placeholders): explained when a macro
- * call of the tag's configure.ac names the file as its output, because configure writes it again
- * when the user builds. The shipped copy is still scanned.
+ * `AX_CREATE_STDINT_H`, an `AC_CONFIG_FILES` output without placeholders, a header configure.ac's
+ * own shell code assembles with `cp` and `>`, a link it makes with `ln -s`): explained when the
+ * tag's configure.ac names the file as a macro's output or replaces it with a command, because
+ * configure writes it again when the user builds. An append (`>>`) replaces nothing and explains
+ * nothing. The shipped copy of a file is still scanned.
  */
 import { dirnameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
@@ -32,15 +34,72 @@ const outputsOf = (argument: string): string[] =>
     .filter((w) => w !== '' && !w.includes('$'))
     .map((w) => w.split(':')[0] ?? w)
 
+interface ShellWrite {
+  readonly path: string
+  readonly line: number
+  readonly text: string
+  /** what `ln -s` points the path to */
+  readonly linkTarget?: string
+}
+
+/** where a command starts in configure.ac's shell code */
+const AT_COMMAND = String.raw`(?:^|[;&|({]|\b(?:then|do|else)\s)\s*`
+const REPLACING_COMMAND = new RegExp(`${AT_COMMAND}(cp|mv|ln|install)((?:\\s+-[\\w-]+)*)\\s+(\\S+)\\s+(\\S+?)\\s*(?=$|[;&|)])`, 'g')
+// `>` truncates; `>>`, `2>` and `>&2` do not write a file from scratch
+const TRUNCATING_REDIRECT = /(?<![>&0-9<])>(?![>&])\s*([^\s;&|)]+)/g
+
+/** A word of configure.ac as a path below the build directory; undefined while it holds a variable. */
+function configurePath(word: string): string | undefined {
+  const bare = word.replace(/["']/g, '').replace(/^(?:\$\{?(?:srcdir|ac_srcdir|top_srcdir|builddir|top_builddir)\}?\/|\.\/)+/, '')
+  return bare === '' || bare.includes('$') || bare.includes('`') || bare.startsWith('/') || bare.startsWith('-') ? undefined : bare
+}
+
+/** The paths configure.ac's own shell commands replace: `cp X P`, `mv X P`, `ln -s X P`, `… > P`. */
+export function shellWrites(text: string): ShellWrite[] {
+  const out: ShellWrite[] = []
+  text.split('\n').forEach((raw, i) => {
+    if (/^\s*(?:dnl\b|#)/.test(raw)) return
+    const line = raw.replace(/\s(?:dnl|#)\s.*$/, '')
+    for (const m of line.matchAll(REPLACING_COMMAND)) {
+      const [, command, flags = '', from = '', to = ''] = m
+      const path = configurePath(to)
+      if (!path) continue
+      const symbolic = command === 'ln' && /-\w*s/.test(flags)
+      if (command === 'ln' && !symbolic) continue
+      out.push({ path, line: i + 1, text: raw.trim(), ...(symbolic ? { linkTarget: from.replace(/["']/g, '') } : {}) })
+    }
+    for (const m of line.matchAll(TRUNCATING_REDIRECT)) {
+      const path = configurePath(m[1] ?? '')
+      if (path) out.push({ path, line: i + 1, text: raw.trim() })
+    }
+  })
+  return out
+}
+
 export function configureOutputsExplainer(): Explainer {
+  // configure.ac is read once per tree; its commands are listed once per text
+  const writes = new WeakMap<TreeView, Map<string, ShellWrite[]>>()
+  const writesOf = (view: TreeView, input: string, text: string): ShellWrite[] => {
+    const byInput = writes.get(view) ?? new Map<string, ShellWrite[]>()
+    writes.set(view, byInput)
+    const found = byInput.get(input) ?? shellWrites(text)
+    byInput.set(input, found)
+    return found
+  }
   return {
     name: 'configure-outputs',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
-      if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
+      const kind = difference.artifact?.kind
+      if (difference.status !== 'only-in-artifact' || (kind !== 'file' && kind !== 'symlink')) return undefined
       for (const input of CONFIGURE_INPUTS) {
         const text = await view.sourceText(input)
         if (text === undefined) continue
         const rel = dirnameOf(input) ? difference.path.slice(dirnameOf(input).length + 1) : difference.path
+        const written = writesOf(view, input, text).find((w) => w.path === rel && (kind === 'file' ? w.linkTarget === undefined : w.linkTarget === difference.artifact?.linkTarget))
+        if (written) {
+          return explained(difference.path, 'generated', `written by configure: ${input}:${written.line} \`${written.text.slice(0, 120)}\` replaces it when the user builds; not regenerated`, false, kind === 'file')
+        }
+        if (kind !== 'file') continue
         for (const m of text.matchAll(MACRO_CALL)) {
           const open = (m.index ?? 0) + (m[0]?.length ?? 1) - 1
           if (!outputsOf(firstArgument(text, open)).includes(rel)) continue
