@@ -123,6 +123,32 @@ function includesOf(makefile: string, text: string, vars: ReadonlyMap<string, st
   return out
 }
 
+const IMPLICIT_SUFFIXES: ReadonlyMap<string, string> = new Map([
+  ['EXEEXT', ''],
+  ['BUILD_EXEEXT', ''],
+  ['OBJEXT', 'o'],
+])
+
+/**
+ * automake's program lists as rules: each program of a `*_PROGRAMS` variable is made from its
+ * `<name>_SOURCES`, or from `<name>.c` when it names none (automake's default).
+ */
+export function programRules(text: string, own: ReadonlyMap<string, string>, vars: ReadonlyMap<string, string>): MakeRule[] {
+  const rules: MakeRule[] = []
+  const lines = text.split('\n')
+  for (const [name, value] of own) {
+    if (!/(?:^|_)PROGRAMS$/.test(name)) continue
+    const line = lines.findIndex((l) => new RegExp(`^\\s*${name}\\s*[+:]?=`).test(l)) + 1
+    for (const program of expandMake(value, vars).split(/\s+/).filter((w) => w !== '' && !w.includes('$'))) {
+      const canonical = program.replace(/[^A-Za-z0-9_@]/g, '_')
+      const sources = vars.get(`${canonical}_SOURCES`) ?? `${program}.c`
+      const prerequisites = expandMake(sources, vars).split(/\s+/).filter((w) => w !== '' && !/\.(?:h|hh|hpp)$/.test(w))
+      rules.push({ line, targets: [program], prerequisites, recipe: [], text: `${name} = … ${program} (from ${prerequisites.slice(0, 3).join(' ') || 'no sources'})` })
+    }
+  }
+  return rules
+}
+
 /** Every rule of every makefile in a tree, by the paths its targets name. */
 export class MakeIndex {
   private readonly byTarget = new Map<string, IndexedRule[]>()
@@ -147,8 +173,10 @@ export class MakeIndex {
       const merged = new Map<string, string>()
       for (const p of parents) for (const [k, v] of vars.get(p) ?? []) merged.set(k, v)
       for (const [k, v] of vars.get(path) ?? []) merged.set(k, v)
+      // configure substitutes these suffixes: empty on the systems a release is made on
+      for (const [k, v] of IMPLICIT_SUFFIXES) if (!merged.has(k)) merged.set(k, v)
       const bases = [...new Set([dirnameOf(path), ...parents.map(dirnameOf)])]
-      for (const rule of makeRules(text)) {
+      for (const rule of [...makeRules(text), ...programRules(text, vars.get(path) ?? new Map(), merged)]) {
         const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
         for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
           if (word.includes('%')) {
@@ -190,6 +218,27 @@ export interface Derivation {
   readonly via: readonly string[]
 }
 
+/** interpreters whose first operand is the program they run */
+const INTERPRETER = /^(?:\$[({](?:PERL|PYTHON|SHELL|CONFIG_SHELL|AWK|SED)[)}]|perl|python3?|sh|bash|awk|sed)$/
+
+/**
+ * The programs a recipe line runs, named by a path (`./mkhash`, `src/gen$(EXEEXT)`, `$(PERL)
+ * $(srcdir)/gen.pl`), or that it asks make to build (`$(MAKE) src/gen`): commands of a pipeline or
+ * list, make's echo prefixes stripped.
+ */
+function recipeCommands(line: string): string[] {
+  const out: string[] = []
+  for (const command of line.split(/;|&&|\|\||\||\(|\)/)) {
+    const words = command.trim().split(/\s+/).map((w) => w.replace(/^(?:\$[({]AM_V_\w+[)}]|@|-)+/, '')).filter(Boolean)
+    const [first = '', ...rest] = words
+    const operand = rest.find((w) => !w.startsWith('-') && !/^\$[({]AM_MAKEFLAGS[)}]$/.test(w))
+    if (INTERPRETER.test(first) || /^\$[({]MAKE[)}]$/.test(first)) {
+      if (operand?.includes('/')) out.push(operand)
+    } else if (first.includes('/')) out.push(first)
+  }
+  return out
+}
+
 const DELEGATION = [/\bcd\s+(\S+?)\s*&&\s*\$[({]MAKE[)}]([^;|&]*)/, /\$[({]MAKE[)}]\s+(?:[^;|&]*\s)?-C\s*(\S+)([^;|&]*)/]
 
 /**
@@ -226,6 +275,20 @@ export function derive(index: MakeIndex, path: string, sourceHas: (path: string)
       }
     }
     if (inputs.length === 0) {
+      // a rule without inputs may run a program or script of the tree that writes the target
+      for (const command of rule.recipe.flatMap((l) => recipeCommands(expandMake(l, vars)))) {
+        for (const c of resolveWord(command, bases).filter((p) => p !== path)) {
+          if (sourceHas(c)) inputs.push(c)
+          else {
+            const inner = derive(index, c, sourceHas, depth - 1, seen)
+            if (!inner) continue
+            inputs.push(...inner.inputs)
+            via.push(c, ...inner.via)
+          }
+          break
+        }
+      }
+      if (inputs.length > 0) return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via }
       // recursive make: `cd sub && $(MAKE) $@` hands the target to another directory's rules
       for (const line of rule.recipe) {
         const expanded = expandMake(line, vars)
