@@ -66,6 +66,8 @@ describe('resolveRef', () => {
   it('fails with E_INPUT_NOT_FOUND for an unknown ref and E_INPUT_INVALID for a tag of a tree', async () => {
     const r = await open()
     expect((await rejection(resolveRef(r, 'v9.9.9'))).code).toBe('E_INPUT_NOT_FOUND')
+    // a full commit id the repository does not hold (git answers `<id> missing`)
+    expect((await rejection(resolveRef(r, 'f'.repeat(40)))).code).toBe('E_INPUT_NOT_FOUND')
     expect((await rejection(resolveRef(r, 'tree-tag'))).code).toBe('E_INPUT_INVALID')
   })
 

@@ -32,7 +32,8 @@ export async function lookupObjects(repo: Repository, names: readonly string[]):
   const lines = out.toString('utf8').split('\n')
   return names.map((_, i) => {
     const [oid, type] = (lines[i] ?? '').split(' ')
-    return oid && type && /^[0-9a-f]{40,64}$/.test(oid) ? { oid, type } : undefined
+    // a name git cannot resolve comes back as `<name> missing` (or `ambiguous`), and a hex name looks like an id
+    return oid && type && type !== 'missing' && type !== 'ambiguous' && /^[0-9a-f]{40,64}$/.test(oid) ? { oid, type } : undefined
   })
 }
 
