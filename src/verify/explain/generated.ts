@@ -50,6 +50,14 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
     case 'libtool':
       // libtoolize copies these when configure.ac asks for libtool
       return [AUTOCONF_INPUTS]
+    case 'gperf': {
+      // the command line names the keyword file as gperf was given it: from the top directory or from the file's own
+      const input = info.input ?? ''
+      return [[joinPath(dir, basenameOf(input)), input]]
+    }
+    case 'gnulib-tool':
+      // a tag that imports gnulib says so: the bootstrap's module list, gnulib-tool's cache, or gnulib as a submodule
+      return [['bootstrap.conf', 'gnulib', ...ancestors(dir).map((d) => joinPath(d, 'gnulib-cache.m4')), 'm4/gnulib-cache.m4']]
     default:
       return []
   }
@@ -67,10 +75,12 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   bison: 'generated',
   yacc: 'generated',
   flex: 'generated',
+  gperf: 'generated',
+  'gnulib-tool': 'generated',
 }
 
 /** Build logic that runs: these are scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex'])
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool'])
 
 /**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked
@@ -89,7 +99,7 @@ export function generatedExplainer(): Explainer {
       if (!info) return undefined
       const scan = RUNS_AT_BUILD.has(info.tool)
       const missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
-      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex')) return undefined
+      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf')) return undefined
       if (missing.length > 0) {
         const finding: Finding = {
           ruleId: 'verify/generated-without-input',
