@@ -35,6 +35,8 @@ import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
 import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
 import { traceInHistory } from './trace-history.js'
+import { readSubmodules, type SubmoduleSource } from './submodules.js'
+import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
 
 export interface VerifyOptions {
   readonly artifact: string
@@ -49,6 +51,8 @@ export interface VerifyOptions {
   readonly systemCatalog?: boolean
   /** steps as lines, and the differences explained so far as a count towards their total */
   readonly onProgress?: ProgressCallback
+  /** repositories of the tag's submodules, by their path in the tag */
+  readonly submodules?: readonly SubmoduleSource[]
   /** how to name the inputs in the report (as the user typed them); the paths by default */
   readonly labels?: { readonly artifact: string; readonly source: string }
 }
@@ -123,6 +127,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   progress(`reading source tree at ${ref}`)
   const source = withExportIgnored(await readSourceTree(repo, resolved))
+  const openOptions = { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress }
+  if (options.submodules?.length) progress(`reading the submodules ${options.submodules.map((m) => m.path).join(', ')}`)
+  const submoduleTrees = await readSubmodules(options.submodules ?? [], source, (spec) => openRepository(spec, openOptions))
   const loadCatalog = (): Promise<Catalog> =>
     Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
@@ -160,6 +167,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const explainers: Explainer[] = [
       ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
       copiesExplainer(),
+      submoduleCopiesExplainer(submoduleTrees),
       vendoredExplainer(loadCatalog),
       versionStampExplainer(version),
       distEditsExplainer(version),
@@ -197,8 +205,17 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       }
       const module = submoduleOf(difference.path)
       if (module) {
-        explained.push({ path: difference.path, category: 'submodule', how: `from the submodule ${module.path} at ${module.gitBlob?.slice(0, 12) ?? '?'}; its repository was not given, so not compared`, reproduced: false })
-        continue
+        const given = submoduleTrees.find((t) => t.path === module.path)
+        if (!given) {
+          explained.push({ path: difference.path, category: 'submodule', how: `from the submodule ${module.path} at ${module.gitBlob?.slice(0, 12) ?? '?'}; its repository was not given, so not compared`, reproduced: false })
+          continue
+        }
+        const pinned = given.files.get(difference.path.slice(module.path.length + 1))
+        if (pinned !== undefined && pinned === difference.artifact?.gitBlob) {
+          explained.push({ path: difference.path, category: 'submodule', how: `identical to the submodule ${module.path} at ${given.commit.slice(0, 12)} (${given.spec})`, reproduced: true })
+          continue
+        }
+        // anything else under the submodule's directory is judged like any file the tag lacks
       }
       const judgement = await judge(difference, view, explainers, buildTexts)
       if (!judgement) continue
@@ -249,7 +266,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ...tagFacts(tag),
       { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
     ]
-    if (submodules.length > 0) facts.push({ label: 'submodules', value: `${submodules.map((m) => `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'}`).join(', ')} (their files are not compared: give their repositories separately)` })
+    if (submodules.length > 0) {
+      const described = submodules.map((m) => {
+        const given = submoduleTrees.find((t) => t.path === m.path)
+        return `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
+      })
+      facts.push({ label: 'submodules', value: described.join(', ') })
+    }
     if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
     const mismatched = regeneration ? versionMismatches(regeneration, view) : undefined
     if (mismatched) facts.push({ label: 'tool versions', value: mismatched })

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ProgressEvent } from '../../src/model/progress.js'
+import { rewrittenCopy } from '../../src/verify/explain/submodule-copies.js'
+import { parseSubmoduleOption } from '../../src/verify/submodules.js'
 import { verify } from '../../src/verify/verify.js'
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' }).trim()
@@ -38,5 +40,77 @@ describe('verify with a submodule', () => {
     expect(report.findings.filter((f) => f.path === 't/libtap/tap.c')).toEqual([])
     expect(report.explained.find((e) => e.path === 't/libtap/tap.c')?.how).toMatch(/submodule t\/libtap at 1234567890ab/)
     expect(report.facts.find((f) => f.label === 'submodules')?.value).toMatch(/t\/libtap at 1234567890ab .*not compared/)
+  })
+
+  it('compares with the submodule given: its directory file by file, and files copied out of it by their bytes under the same name', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-submodule-given-'))
+    const lib = join(root, 'portlib')
+    mkdirSync(join(lib, 'lib'), { recursive: true })
+    mkdirSync(join(lib, 'tests'))
+    git(lib, 'init', '-q')
+    writeFileSync(join(lib, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return 0; }\n')
+    writeFileSync(join(lib, 'tests/test-xalloc.c'), 'int main(void) { return 0; }\n')
+    writeFileSync(join(lib, 'lib/xprintf.c'), '#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint xprintf(void) { return 0; }\n')
+    git(lib, 'add', '.')
+    git(lib, 'commit', '-q', '-m', 'modules')
+    const pinned = git(lib, 'rev-parse', 'HEAD')
+    // a later commit the tag does not pin: its bytes explain nothing
+    writeFileSync(join(lib, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return (void *)1; }\n')
+    git(lib, 'commit', '-q', '-am', 'later')
+
+    const repo = join(root, 'repo')
+    mkdirSync(repo)
+    git(repo, 'init', '-q')
+    writeFileSync(join(repo, 'main.c'), 'int main(void) { return 0; }\n')
+    git(repo, 'add', 'main.c')
+    git(repo, 'update-index', '--add', '--cacheinfo', `160000,${pinned},portlib`)
+    git(repo, 'commit', '-q', '-m', 'init')
+    git(repo, 'tag', 'v2.0')
+
+    const release = join(root, 'foo-2.0')
+    for (const dir of ['lib', 'port-tests', 'portlib/lib']) mkdirSync(join(release, dir), { recursive: true })
+    writeFileSync(join(release, 'main.c'), 'int main(void) { return 0; }\n')
+    writeFileSync(join(release, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return 0; }\n')
+    writeFileSync(join(release, 'port-tests/test-xalloc.c'), 'int main(void) { return 0; }\n')
+    // as gnulib-tool copies a file when the project always has config.h
+    writeFileSync(join(release, 'lib/xprintf.c'), '#if 1\n# include <config.h>\n#endif\nint xprintf(void) { return 0; }\n')
+    // the same bytes under another name, and the later commit's bytes
+    writeFileSync(join(release, 'lib/other.c'), 'void *xalloc(unsigned n) { return 0; }\n')
+    writeFileSync(join(release, 'portlib/lib/xalloc.c'), 'void *xalloc(unsigned n) { return (void *)1; }\n')
+    const tarball = join(root, 'foo-2.0.tar.gz')
+    execFileSync('tar', ['-czf', tarball, '-C', root, 'foo-2.0'])
+    const run = (submodules: { path: string; source: string }[]) => verify({ artifact: tarball, source: repo, ref: 'v2.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
+
+    const report = await run([{ path: 'portlib', source: lib }])
+    const how = (path: string) => report.explained.find((e) => e.path === path)?.how
+    expect(how('lib/xalloc.c')).toMatch(new RegExp(`portlib/lib/xalloc\\.c of the submodule at ${pinned.slice(0, 12)}`))
+    expect(how('port-tests/test-xalloc.c')).toMatch(/portlib\/tests\/test-xalloc\.c/)
+    expect(how('lib/xprintf.c')).toMatch(/portlib\/lib\/xprintf\.c .* as gnulib-tool copies it \(1 line/)
+    const flagged = new Set(report.findings.filter((f) => f.severity === 'high').map((f) => f.path))
+    expect(flagged).toEqual(new Set(['lib/other.c', 'portlib/lib/xalloc.c']))
+    expect(report.facts.find((f) => f.label === 'submodules')?.value).toMatch(/compared with /)
+
+    // without the submodule's repository nothing outside its directory is taken for a copy
+    const alone = await run([])
+    expect(alone.findings.filter((f) => f.severity === 'high').map((f) => f.path)).toEqual(expect.arrayContaining(['lib/xalloc.c', 'port-tests/test-xalloc.c']))
+
+    await expect(run([{ path: 'vendor/other', source: lib }])).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/not a submodule of v2\.0 \(its submodules: portlib\)/) })
+    await expect(run([{ path: 'portlib', source: repo }])).rejects.toMatchObject({ code: 'E_INPUT_NOT_FOUND', message: expect.stringMatching(new RegExp(`does not hold commit ${pinned}`)) })
+  })
+
+  it('takes for a rewritten copy only the lines the copying tool rewrites', () => {
+    const original = '#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint f(void);\n'
+    expect(rewrittenCopy(original, original.replace('#ifdef HAVE_CONFIG_H', '#if 1'))).toEqual({ lines: 1, tool: 'gnulib-tool' })
+    expect(rewrittenCopy(original, original)).toBeUndefined()
+    expect(rewrittenCopy(original, original.replace('#ifdef HAVE_CONFIG_H', '#if 1').replace('int f', 'int g'))).toBeUndefined()
+    expect(rewrittenCopy('#ifdef HAVE_CONFIG_H_EXTRA\n', '#if 1\n')).toBeUndefined()
+    expect(rewrittenCopy(original, `${original.replace('#ifdef HAVE_CONFIG_H', '#if 1')}system("id");\n`)).toBeUndefined()
+  })
+
+  it('reads --submodule as PATH=REPOSITORY', () => {
+    expect(parseSubmoduleOption('gnulib=../gnulib')).toEqual({ path: 'gnulib', source: '../gnulib' })
+    expect(parseSubmoduleOption('./deps/lib/=https://example.invalid/lib.git')).toEqual({ path: 'deps/lib', source: 'https://example.invalid/lib.git' })
+    expect(() => parseSubmoduleOption('gnulib')).toThrow(/PATH=REPOSITORY/)
+    expect(() => parseSubmoduleOption('=../x')).toThrow(/PATH=REPOSITORY/)
   })
 })

@@ -63,6 +63,26 @@ describe('files a make rule of the tag generates', () => {
     expect(await judge('include/tables.h', { ...src, 'tools/Makefile.am': 'other.h: data/table.txt\n' })).toBeUndefined()
   })
 
+  it('follows a prerequisite program to the sources automake builds it from', async () => {
+    const am = 'noinst_PROGRAMS = mkconst\nmkconst_SOURCES = mkconst.c util.h\nmkconst$(BUILD_EXEEXT): CC=$(CC_FOR_BUILD)\nconst.h: mkconst$(BUILD_EXEEXT) Makefile\n\t-rm -f $@\n\t./$< $@\n'
+    const j = await judge('include/const.h', { 'include/Makefile.am': am, 'include/mkconst.c': 'int main(void);\n' })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/via include\/mkconst from include\/mkconst\.c/)
+    expect(await judge('include/const.h', { 'include/Makefile.am': am })).toBeUndefined()
+  })
+
+  it('follows a rule without prerequisites to the program of the tree its recipe runs', async () => {
+    const src = {
+      'Makefile.am': 'include $(top_srcdir)/src/local.mk\n',
+      'src/local.mk': 'EXTRA_PROGRAMS = src/mktable\n$(top_srcdir)/src/table.h:\n\t$(MAKE) src/mktable$(EXEEXT)\n\t$(AM_V_at)src/mktable$(EXEEXT) 500 > $@-t\n\tmv $@-t $@\n',
+      'src/mktable.c': 'int main(void);\n',
+    }
+    const j = await judge('src/table.h', src)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/src\/mktable\.c/)
+    // a recipe that runs nothing of the tree explains nothing
+    expect(await judge('src/table.h', { ...src, 'src/local.mk': '$(top_srcdir)/src/table.h:\n\trm -f $@; echo "#define N 1" > $@\n' })).toBeUndefined()
+    expect(await judge('src/table.h', { 'Makefile.am': src['Makefile.am'], 'src/local.mk': src['src/local.mk'] })).toBeUndefined()
+  })
+
   it('reads hand-written Makefile.in and platform makefiles of the tag', async () => {
     const j = await judge('gen/opcodes.c', { 'Makefile.in': 'gen/opcodes.c: gen/opcodes.dat gen/mkop.pl\n\t$(PERL) gen/mkop.pl < gen/opcodes.dat > $@\n', 'gen/opcodes.dat': 'x', 'gen/mkop.pl': 'y' })
     expect(j?.outcome).toBe('explained')
@@ -100,10 +120,43 @@ describe('files configure writes', () => {
     expect((await configureOutputsExplainer().judge(added('tests/env.sh', 'x\n'), view({ 'tests/env.sh': 'x\n' }, { 'configure.ac': ac })))?.outcome).toBe('explained')
     expect(await configureOutputsExplainer().judge(added('lib/extra.h', 'x\n'), view({ 'lib/extra.h': 'x\n' }, { 'configure.ac': ac }))).toBeUndefined()
   })
+  it('explains what the commands of configure.ac replace, never what they only append to', async () => {
+    const ac = [
+      'AC_INIT([p], [1])',
+      'cp "$srcdir"/include/head.h include/all.h',
+      'echo "#include <p/io.h>" >> include/all.h',
+      'ln -sf . "$srcdir"/include/p',
+      'if test "$x" = yes; then echo "#define X 1" > include/x-config.h; fi',
+      'cat "$srcdir"/extra/tail.h >> include/tail-only.h 2>/dev/null',
+      'AC_OUTPUT',
+    ].join('\n')
+    const explain = (d: Difference, files: Record<string, string>) => configureOutputsExplainer().judge(d, view(files, { 'configure.ac': ac }))
+    const replaced = await explain(added('include/all.h', '#include <p/io.h>\n'), { 'include/all.h': '#include <p/io.h>\n' })
+    expect(replaced?.outcome === 'explained' && replaced.explained.how).toMatch(/configure\.ac:2 /)
+    expect((await explain(added('include/x-config.h', '#define X 1\n'), { 'include/x-config.h': '#define X 1\n' }))?.outcome).toBe('explained')
+    expect(await explain(added('include/tail-only.h', 'x\n'), { 'include/tail-only.h': 'x\n' })).toBeUndefined()
+    const link = (target: string): Difference => ({ path: 'include/p', status: 'only-in-artifact', artifact: { path: 'include/p', kind: 'symlink', mode: 0o777, size: target.length, linkTarget: target } })
+    expect((await explain(link('.'), {}))?.outcome).toBe('explained')
+    // a link the tag's command would not make: another target
+    expect(await explain(link('../../etc'), {})).toBeUndefined()
+  })
   it('explains a template output identical to a template without placeholders', async () => {
     const rc = 'alias --simple --arg2\n'
     expect((await templateExplainer().judge(added('tests/rc', rc), view({ 'tests/rc': rc }, { 'tests/rc.in': rc })))?.outcome).toBe('explained')
     expect(await templateExplainer().judge(added('tests/rc', `${rc}exec sh\n`), view({ 'tests/rc': `${rc}exec sh\n` }, { 'tests/rc.in': rc }))).toBeUndefined()
+  })
+  it('recognises gperf output by its command line, and needs the keyword file for it', async () => {
+    const h = '/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: gperf -m 10 ./lib/keywords.gperf  */\n/* Computed positions: -k1 */\nstatic int hash(void);\n'
+    const j = await generatedExplainer().judge(added('lib/keywords.h', h), view({ 'lib/keywords.h': h, 'lib/keywords.gperf': '%%\nfoo\n' }, {}))
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/gperf 3\.1 output from lib\/keywords\.gperf/)
+    expect(await generatedExplainer().judge(added('lib/keywords.h', h), view({ 'lib/keywords.h': h }, {}))).toBeUndefined()
+  })
+  it('recognises the glue gnulib-tool writes only in a tree that imports gnulib', async () => {
+    const comp = '# DO NOT EDIT! GENERATED AUTOMATICALLY!\n# Copyright (C) 2002-2024 Free Software Foundation, Inc.\n#\n# Generated by gnulib-tool.\nAC_DEFUN([gl_EARLY], [:])\n'
+    const j = await generatedExplainer().judge(added('m4/gnulib-comp.m4', comp), view({ 'm4/gnulib-comp.m4': comp }, { 'configure.ac': 'gl_EARLY\n', 'bootstrap.conf': 'gnulib_modules="xalloc"\n' }))
+    expect(j?.outcome === 'explained' && j.scan).toBe(true)
+    const alone = await generatedExplainer().judge(added('m4/gnulib-comp.m4', comp), view({ 'm4/gnulib-comp.m4': comp }, { 'configure.ac': 'gl_EARLY\n' }))
+    expect(alone?.outcome === 'unexplained' && alone.findings[0]).toMatchObject({ ruleId: 'verify/generated-without-input', severity: 'high' })
   })
   it('recognises make rules written by an autoconf macro, and needs configure.ac for it', async () => {
     const am = '\n# aminclude_static.am generated automatically by Autoconf\n# from AX_AM_MACROS_STATIC on Mon Jan 1 00:00:00 UTC 2024\n\ncoverage-clean:\n\t-rm -f *.gcda\n'

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { defaultUserStore } from '../../verify/catalog/add.js'
+import { parseSubmoduleOption } from '../../verify/submodules.js'
 import { verify } from '../../verify/verify.js'
 import { addOutputOptions, defaultCacheDir, emitReport, resolveFrom, type OutputOptions } from '../common.js'
 import { progressReporter, type CliIO } from '../io.js'
@@ -13,6 +14,7 @@ interface VerifyFlags extends OutputOptions {
   readonly cacheDir?: string
   readonly catalog?: string
   readonly systemCatalog: boolean
+  readonly submodule: string[]
 }
 
 const EXAMPLES = `
@@ -21,6 +23,10 @@ Examples:
   $ stagelight verify dist/foo-1.2.3.tar.xz --source ../foo --ref v1.2.3 --regenerate
   $ stagelight verify foo-1.2.3.tgz --source ../foo --format json --output report.json
   $ stagelight verify release/ --source . --keyring maintainer.asc --fail-on medium
+  $ stagelight verify coreutils-9.1.tar.xz --source ../coreutils --submodule gnulib=../gnulib
+
+A submodule's files (and files a bootstrap copied out of it) are compared only when its
+repository is given with --submodule PATH=REPO; the tag's pinned commit is read from it.
 
 Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
 package tarball; the format is read from the bytes, not the name. A single top-level
@@ -28,6 +34,8 @@ directory (foo-1.2.3/, package/) is stripped.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or
 unreadable input; 3 could not complete; 70 internal error.`
+
+const isUrl = (spec: string): boolean => /^[\w+.-]+:\/\/|^[\w.-]+@[\w.-]+:/.test(spec)
 
 export function verifyCommand(io: CliIO, setExit: (code: number) => void): Command {
   const command = new Command('verify')
@@ -47,12 +55,13 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--cache-dir <dir>', 'where cloned sources are cached (default: $XDG_CACHE_HOME/stagelight)')
     .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
+    .option('--submodule <path=repo>', 'the repository of the tag\'s submodule at PATH (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
   addOutputOptions(command).addHelpText('after', EXAMPLES)
   command.action(async (artifact: string, flags: VerifyFlags) => {
     const onProgress = progressReporter(io, flags)
     const report = await verify({
       artifact: resolveFrom(io, artifact),
-      source: /^[\w+.-]+:\/\/|^[\w.-]+@[\w.-]+:/.test(flags.source) ? flags.source : resolveFrom(io, flags.source),
+      source: isUrl(flags.source) ? flags.source : resolveFrom(io, flags.source),
       ...(flags.ref ? { ref: flags.ref } : {}),
       ...(flags.keyring ? { keyring: resolveFrom(io, flags.keyring) } : {}),
       regenerate: flags.regenerate,
@@ -60,6 +69,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
       cacheDir: flags.cacheDir ? resolveFrom(io, flags.cacheDir) : defaultCacheDir(io.env),
       catalogStore: flags.catalog ? resolveFrom(io, flags.catalog) : defaultUserStore(io.env),
       systemCatalog: flags.systemCatalog,
+      submodules: flags.submodule.map(parseSubmoduleOption).map((m) => ({ ...m, source: isUrl(m.source) ? m.source : resolveFrom(io, m.source) })),
       onProgress,
       labels: { artifact, source: flags.source },
     })
