@@ -23,6 +23,8 @@ export interface Release {
   readonly tag: string
   /** written before stagelight was run on the release */
   readonly expected: 'pass' | 'fail'
+  /** owner/name of the repository of each submodule the tag pins, by its path */
+  readonly submodules?: Readonly<Record<string, string>>
 }
 
 export const corpusFile = fileURLToPath(new URL('../../bench/corpus/releases.json', import.meta.url))
@@ -67,8 +69,19 @@ export function tarballOf(release: Release): string | undefined {
  * mirror directory this corpus was assembled with), `<mirrors>/<owner>+<name>` or
  * `<mirrors>/<owner>/<name>`. Set the directory with STAGELIGHT_MIRRORS or --mirrors.
  */
-export function repositoryOf(release: Release, mirrors: string): string | undefined {
+export function repositoryOf(release: Pick<Release, 'repository'>, mirrors: string): string | undefined {
   const [owner, name] = release.repository.split('/')
   const candidates = [join(mirrors, `${owner}+${name}`, 'repo'), join(mirrors, `${owner}+${name}`), join(mirrors, owner ?? '', name ?? '')]
   return candidates.find((c) => existsSync(join(c, 'HEAD')) || existsSync(join(c, '.git')))
+}
+
+/** `--submodule PATH=MIRROR` for each submodule the corpus names; undefined when a mirror is missing. */
+export function submoduleArgs(release: Release, mirrors: string): string[] | undefined {
+  const args: string[] = []
+  for (const [path, repository] of Object.entries(release.submodules ?? {})) {
+    const mirror = repositoryOf({ repository }, mirrors)
+    if (!mirror) return undefined
+    args.push('--submodule', `${path}=${mirror}`)
+  }
+  return args
 }

@@ -17,7 +17,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { argv, bin, has, log, mirrorsDir, option } from './common.js'
 import { measure, median } from './measure.js'
-import { corpusCache, loadCorpus, repositoryOf, sha256File, tarballOf, type Release } from './releases-corpus.js'
+import { corpusCache, loadCorpus, repositoryOf, sha256File, submoduleArgs, tarballOf, type Release } from './releases-corpus.js'
 import { applicableKinds, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
 
 interface Finding {
@@ -44,8 +44,8 @@ const tamperMax = Number(option('--tamper-max') ?? Infinity)
 const diffoscopeTimeout = Number(option('--diffoscope-timeout') ?? 120)
 const scratch = join(corpusCache, 'scratch')
 
-async function runVerify(tarball: string, repo: string, tag: string, reportFile?: string): Promise<Outcome> {
-  const args = [bin, 'verify', tarball, '--source', repo, '--ref', tag, '--format', 'json', '--quiet', '--offline', '--cache-dir', join(scratch, 'cache')]
+async function runVerify(tarball: string, repo: string, release: Release, reportFile?: string): Promise<Outcome> {
+  const args = [bin, 'verify', tarball, '--source', repo, '--ref', release.tag, ...(submoduleArgs(release, mirrors) ?? []), '--format', 'json', '--quiet', '--offline', '--cache-dir', join(scratch, 'cache')]
   const s = await measure(process.execPath, args)
   let report: { verdict: string; findings: Finding[] } | undefined
   try {
@@ -154,8 +154,8 @@ export async function benchReleases(): Promise<void> {
   for (const release of corpus) {
     const tarball = tarballOf(release)
     const repo = repositoryOf(release, mirrors)
-    if (!tarball || !repo) {
-      missing.push(`${label(release)} (${!tarball ? 'no tarball' : `no repository ${release.repository} under ${mirrors}`})`)
+    if (!tarball || !repo || !submoduleArgs(release, mirrors)) {
+      missing.push(`${label(release)} (${!tarball ? 'no tarball' : !repo ? `no repository ${release.repository} under ${mirrors}` : `no repository for a submodule (${Object.values(release.submodules ?? {}).join(', ')}) under ${mirrors}`})`)
       continue
     }
     const sha = sha256File(tarball)
@@ -168,7 +168,7 @@ export async function benchReleases(): Promise<void> {
       continue
     }
     log(`• ${label(release)}`)
-    const outcome = await runVerify(tarball, repo, release.tag, join(reports, `${release.name}-${release.version}.json`))
+    const outcome = await runVerify(tarball, repo, release, join(reports, `${release.name}-${release.version}.json`))
     rows.push({ release, tarball, repo, outcome })
     say(`| ${label(release)} | ${release.kind} | ${sha.slice(0, 12)} | ${release.expected} | ${outcome.verdict} | ${counts(outcome.serious)} | ${short(outcome.serious[0])} | ${outcome.seconds.toFixed(2)} |`)
   }
@@ -198,7 +198,7 @@ export async function benchReleases(): Promise<void> {
         continue
       }
       log(`• ${label(row.release)} + ${kind}`)
-      const outcome = await runVerify(join(tamperDir, name), row.repo, row.release.tag, join(reports, `${row.release.name}-${row.release.version}-${kind}.json`))
+      const outcome = await runVerify(join(tamperDir, name), row.repo, row.release, join(reports, `${row.release.name}-${row.release.version}-${kind}.json`))
       const onPath = outcome.top?.path === tampering.path
       const ok = outcome.verdict === 'fail' && onPath
       total += 1
@@ -222,7 +222,7 @@ export async function benchReleases(): Promise<void> {
         continue
       }
       log(`• speed ${label(row.release)}`)
-      row.verify = await medianOf(runs, async () => (await runVerify(row.tarball, row.repo, row.release.tag)).seconds, [row.outcome.seconds])
+      row.verify = await medianOf(runs, async () => (await runVerify(row.tarball, row.repo, row.release)).seconds, [row.outcome.seconds])
       row.floor = await medianOf(runs, () => floorSeconds(row.tarball, row.repo, row.release.tag))
       if (withPeer) {
         const d = await diffoscopeSeconds(row.tarball, row.repo, row.release.tag)
