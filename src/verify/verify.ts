@@ -13,7 +13,7 @@ import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
 import { compareTrees, type ComparedTrees } from './compare.js'
-import { changelogExplainer, changelogLine, type HistoryText } from './explain/changelog.js'
+import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from './explain/changelog.js'
 import { configureOutputsExplainer } from './explain/configure-outputs.js'
 import { copiesExplainer } from './explain/copies.js'
 import { dependencyLinesExplainer } from './explain/dependency-lines.js'
@@ -76,19 +76,9 @@ async function compareWithPrefixCheck(artifactPath: string, source: Awaited<Retu
 }
 
 async function historyText(repo: Repository, commit: string): Promise<HistoryText> {
-  const messageLines = new Set<string>()
-  const people = new Set<string>()
-  const commitIds: string[] = []
-  for await (const c of commitMessages(repo, commit)) {
-    people.add(c.author)
-    people.add(c.email)
-    commitIds.push(c.commit)
-    for (const line of c.body.split('\n')) {
-      const t = changelogLine(line)
-      if (t) messageLines.add(t)
-    }
-  }
-  return { messageLines, people, commitIds }
+  const history = emptyHistory()
+  for await (const c of commitMessages(repo, commit)) addCommit(history, c)
+  return history
 }
 
 function tagFacts(tag: TagFacts): Fact[] {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import type { TreeEntry } from '../../src/model/tree.js'
 import type { Difference } from '../../src/verify/compare.js'
-import { changelogExplainer, type HistoryText } from '../../src/verify/explain/changelog.js'
+import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from '../../src/verify/explain/changelog.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { detectGenerator } from '../../src/verify/explain/generators.js'
 import { versionStampExplainer } from '../../src/verify/explain/stamps.js'
@@ -128,6 +128,17 @@ describe('changelogExplainer', () => {
     const j = await changelogExplainer(async () => history).judge(onlyInArtifact('ChangeLog', forged), view({ ChangeLog: forged }, { 'Makefile.am': makefileAm }))
     expect(j?.outcome).toBe('unexplained')
     expect(j?.findings?.[0]?.evidence).toContain('7: \tRevert the sandbox check (trusted).')
+  })
+  it('reads a commit as gitlog-to-changelog prints it: subject paragraph on one line, co-authors below the header, the rule\u2019s own echo', async () => {
+    const h = emptyHistory()
+    addCommit(h, { commit: 'a'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'Check the group list only when the\nlibrary has it. [ticket#7]\n\n* src/auth.c: ditto\n\nCo-authored-by: Kim Ng - Team Translate <kim@example.org>\n' })
+    const rule = "dist-hook:\n\t( $(top_srcdir)/build-aux/gitlog-to-changelog --append-dot && echo && echo 'See ChangeLog.old for earlier changes.' ) > $(distdir)/ChangeLog\n"
+    const log = '2024-01-02  Ada Lovelace  <ada@example.org>\n\t    Kim Ng - Team Translate  <kim@example.org>\n\n\tCheck the group list only when the library has it. [ticket#7]\n\n\t* src/auth.c: ditto\n\n\nSee ChangeLog.old for earlier changes.\n'
+    const judged = (text: string) => changelogExplainer(async () => h).judge(onlyInArtifact('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': rule }))
+    expect((await judged(log))?.outcome).toBe('explained')
+    // a co-author the history does not name, and a line neither the history nor the rule writes
+    expect((await judged(log.replace('kim@example.org', 'mallory@example.invalid')))?.outcome).toBe('unexplained')
+    expect((await judged(`${log}See ChangeLog.old and run tools/setup.sh first.\n`))?.outcome).toBe('unexplained')
   })
   it('without a rule, explains a log of the history only when every line is in it', async () => {
     const j = await changelogExplainer(async () => history).judge(onlyInArtifact('ChangeLog', honest), view({ ChangeLog: honest }, { 'Makefile.am': 'SUBDIRS = src\n' }))

@@ -10,6 +10,28 @@ export interface HistoryText {
   readonly commitIds: readonly string[]
 }
 
+export const emptyHistory = (): { messageLines: Set<string>; people: Set<string>; commitIds: string[] } => ({ messageLines: new Set(), people: new Set(), commitIds: [] })
+
+/**
+ * Adds what a ChangeLog generator may print of one commit: its message lines, its subject as git
+ * prints it (%s: the first paragraph on one line), its author and any Co-authored-by trailer.
+ */
+export function addCommit(history: ReturnType<typeof emptyHistory>, c: { readonly commit: string; readonly author: string; readonly email: string; readonly body: string }): void {
+  history.people.add(c.author)
+  history.people.add(c.email)
+  history.commitIds.push(c.commit)
+  for (const line of c.body.split('\n')) {
+    const t = changelogLine(line)
+    if (t) history.messageLines.add(t)
+  }
+  for (const m of c.body.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^<>\s]+)>\s*$/gim)) {
+    history.people.add(m[1] ?? '')
+    history.people.add(m[2] ?? '')
+  }
+  const subject = changelogLine((c.body.split(/\n\s*\n/)[0] ?? '').replace(/\n/g, ' '))
+  if (subject) history.messageLines.add(subject)
+}
+
 /** Where a project keeps the rule that writes its ChangeLog at release time. */
 const HISTORY_SCRIPTS = ['Makefile.am', 'GNUmakefile', 'maint.mk', 'cfg.mk', 'Makefile', 'maketgz', 'scripts/maketgz', 'release.sh', 'scripts/release.sh', 'autogen.sh', 'dist.sh', 'scripts/dist.sh', 'build-aux/gitlog-to-changelog', 'meson.build', 'CMakeLists.txt']
 
@@ -49,6 +71,9 @@ const DATE_LINE = /^(?:Author)?Date:\s+/
 /** `git log --stat`: ` src/foo.c | 12 ++++--` and ` 3 files changed, 10 insertions(+), 2 deletions(-)` */
 const DIFFSTAT_LINE = /^\S.* \| +(?:\d+ ?[+-]*|Bin \d+ -> \d+ bytes)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
 
+/** the text a recipe's `echo` writes, quoted */
+const ECHOED = /\becho\s+(?:-[ne]+\s+)?(?:'([^'\n]*)'|"([^"\n$`\\]*)")/g
+
 /** `    Klas Lindfors` or `    NIIBE Yutaka  <gniibe@fsij.org>` below an entry's header: a co-author, nothing that runs */
 const PERSON_LINE = /^\p{Lu}[\p{L}\p{M}'.-]*(?:\s+\p{L}[\p{L}\p{M}'.-]*){0,5}(?:\s+<[^<>\s]+@[^<>\s]+>)?$|^<?[\w.+-]+@[\w.-]+>?$/u
 /** at most this many neighbouring lines are joined to undo a rewrap */
@@ -76,8 +101,12 @@ function accountedFor(line: string, history: HistoryText): boolean {
     const m = h.exec(t)
     if (m) return history.people.has(m[1] ?? '') || history.people.has(m[2] ?? '')
   }
-  return false
+  // a co-author gitlog-to-changelog lists below the header, from a Co-authored-by trailer
+  const person = CO_AUTHOR.exec(t)
+  return person !== null && history.people.has(person[1] ?? '')
 }
+
+const CO_AUTHOR = /^[^<>]{1,100}?\s+<([^<>\s]+@[^<>\s]+)>$/
 
 /** Does joining the line with up to two neighbours give a line of the history (a message rewrapped at a width)? */
 function rewrapped(lines: readonly string[], i: number, known: (t: string) => boolean): boolean {
@@ -140,6 +169,8 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const log = await history()
       const tagged = new Set(((await view.sourceText(difference.path)) ?? '').split('\n').map(changelogLine))
       for (const pasted of filesNamed(around, view)) for (const l of ((await view.sourceText(pasted)) ?? '').split('\n')) tagged.add(changelogLine(l))
+      // and the lines the rule writes itself: `echo 'See ChangeLog.old for earlier changes.'`
+      for (const m of around.matchAll(ECHOED)) tagged.add(changelogLine(m[1] ?? m[2] ?? ''))
       const lines = text.split('\n')
       const known = (t: string): boolean => tagged.has(changelogLine(t)) || accountedFor(t, log)
       const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))
