@@ -18,6 +18,7 @@ import { configureOutputsExplainer } from './explain/configure-outputs.js'
 import { copiesExplainer } from './explain/copies.js'
 import { dependencyLinesExplainer } from './explain/dependency-lines.js'
 import { distEditsExplainer } from './explain/dist-edits.js'
+import { gettextizeExplainer } from './explain/gettextize.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
 import { templateExplainer } from './explain/template.js'
@@ -161,6 +162,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       vendoredExplainer(loadCatalog),
       versionStampExplainer(version),
       distEditsExplainer(version),
+      gettextizeExplainer(),
       changelogExplainer(() => (history ??= historyText(repo, commit))),
       translationsExplainer(),
       generatedExplainer(),

@@ -16,6 +16,7 @@ import { dependencyLinesExplainer } from '../../src/verify/explain/dependency-li
 import { distEditsExplainer, parseSubstitution } from '../../src/verify/explain/dist-edits.js'
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { gettextizeExplainer } from '../../src/verify/explain/gettextize.js'
 import { judge } from '../../src/verify/explain/judge.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
 import { expandMake, makeVariables } from '../../src/verify/explain/make-index.js'
@@ -293,3 +294,23 @@ describe('--regenerate with other tool versions than the release used', () => {
     expect(await regeneratedExplainer(regeneration).judge(added('Makefile.in', text), view({ 'Makefile.in': text }))).toBeUndefined()
   })
 })
+
+describe('edits gettextize makes to makefiles', () => {
+  const before = 'SUBDIRS = src po\nEXTRA_DIST = \\\n\tautogen.sh \\\n\tLICENSE\n'
+  const m4Before = 'EXTRA_DIST = gettext.m4 nls.m4 \\\n\tlocal.m4\n'
+  const autogen = '#!/bin/sh\ngettextize --copy --force --no-changelog\nautoreconf -fi\n'
+  const judged = (path: string, tagText: string, releaseText: string, scripts: Record<string, string> = { 'autogen.sh': autogen }) =>
+    gettextizeExplainer().judge(changed(path, tagText, releaseText), view({ [path]: releaseText }, { [path]: tagText, ...scripts }))
+
+  it('explains names of gettext files inserted into lines of the tag when a bootstrap script runs gettextize', async () => {
+    expect((await judged('Makefile.am', before, before.replace('EXTRA_DIST = ', 'EXTRA_DIST = config.rpath  ')))?.outcome).toBe('explained')
+    expect((await judged('m4/Makefile.am', m4Before, m4Before.replace('nls.m4 ', 'nls.m4 gettext.m4 iconv.m4 lib-link.m4 nls.m4 po.m4 progtest.m4 ')))?.outcome).toBe('explained')
+  })
+  it('explains nothing else: another word, a removed word, a new line, or no script that runs gettextize', async () => {
+    expect(await judged('Makefile.am', before, before.replace('EXTRA_DIST = ', 'EXTRA_DIST = config.rpath setup.sh '))).toBeUndefined()
+    expect(await judged('Makefile.am', before, before.replace('SUBDIRS = src po', 'SUBDIRS = po'))).toBeUndefined()
+    expect(await judged('Makefile.am', before, `${before}EXTRA_DIST += config.rpath\n`)).toBeUndefined()
+    expect(await judged('Makefile.am', before, before.replace('EXTRA_DIST = ', 'EXTRA_DIST = config.rpath '), { 'autogen.sh': '#!/bin/sh\nautoreconf -fi\n' })).toBeUndefined()
+  })
+})
+
