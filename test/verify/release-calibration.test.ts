@@ -162,6 +162,12 @@ describe('release-time stamps', () => {
     const after = '#define LIBX_VERSION "2.11.0"\n#define LIBX_VERSION_MINOR 11\n#define LIBX_VERSION_NUM 0x020b00\n#define LIBX_TIMESTAMP "Tue 4 Jun 2024 10:00:00 UTC"\n'
     expect(releaseEdit(before, after, '2.11.0')?.stamped).toBe(4)
   })
+  it('explains a release date filled into a define the tag leaves undefined, and nothing else so filled', async () => {
+    expect((await explain('src/patchlevel.h', '#define KRB_PATCH 1\n/* #undef KRB_RELDATE */\n', '#define KRB_PATCH 1\n#define KRB_RELDATE "20221111"\n', '1.2.1'))?.outcome).toBe('explained')
+    expect(await explain('src/config.h', '/* #undef HAVE_DEBUG */\n', '#define HAVE_DEBUG 1\n', '1.2.1')).toBeUndefined()
+    expect(await explain('src/patchlevel.h', '/* #undef KRB_RELDATE */\n', '#define KRB_RELDATE system("id")\n', '1.2.1')).toBeUndefined()
+    expect(await explain('src/patchlevel.h', '/* #undef KRB_RELDATE */\n', '#define KRB_RELDATE "tomorrow"\n', '1.2.1')).toBeUndefined()
+  })
   it('leaves alone a changed constant, a version that is not the release, and an added line', async () => {
     expect(releaseEdit('#define MAX_ITEMS 9\n', '#define MAX_ITEMS 10\n', '1.10.0')).toBeUndefined()
     expect(releaseEdit('#define TOOL_VERSION "3.4.5-DEV"\n', '#define TOOL_VERSION "3.9.9"\n', '3.4.5')).toBeUndefined()

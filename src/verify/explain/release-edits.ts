@@ -29,14 +29,24 @@ const COPYRIGHT_LINE = /copyright|\(c\)|©/i
 const YEARS = /\b(?:19|20)\d{2}(?:\s*(?:[-–,]|and)\s*(?:19|20)?\d{2}(?:\d{2})?)*\b/g
 const STAMP = '\u0000'
 
+/** `/* #undef KRB5_RELDATE *\/` in the tag: a release-time define the release script fills in */
+const UNDEFINED_STAMP = /^\/\*\s*#\s*undef\s+(\w+)\s*\*\/$/
+const RELEASE_NAMED = (name: string): boolean => VERSION_NAMED.test(name) || /(?:^|_)[A-Z]*DATE$/i.test(name)
+
 /** The line with every version, date and placeholder replaced by one marker (years too, on a copyright line). */
 export function stampShape(line: string): string {
   let l = (COPYRIGHT_LINE.test(line) ? line.replace(YEARS, STAMP) : line).replace(/\s+/g, ' ').trim()
+  const placeholder = UNDEFINED_STAMP.exec(l)
+  if (placeholder?.[1] && RELEASE_NAMED(placeholder[1])) return `#define ${placeholder[1]} ${STAMP}`
   if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g, STAMP)
   for (const d of DATES) l = l.replace(d, STAMP)
   l = l.replace(PLACEHOLDERS, STAMP).replace(VERSION, STAMP)
   // `1.2.3-DEV` may leave `-DEV` beside a marker; a run of markers and joiners is one stamp
-  return l.replace(new RegExp(`${STAMP}(?:[-~+ ]?(?:DEV|dev|devel|git)\\b)?`, 'g'), STAMP).replace(new RegExp(`${STAMP}+`, 'g'), STAMP)
+  // a quoted stamp is the stamp: `"20221111"` fills a define the tag left undefined
+  return l
+    .replace(new RegExp(`${STAMP}(?:[-~+ ]?(?:DEV|dev|devel|git)\\b)?`, 'g'), STAMP)
+    .replace(new RegExp(`${STAMP}+`, 'g'), STAMP)
+    .replace(new RegExp(`"${STAMP}"`, 'g'), STAMP)
 }
 
 const releaseForms = (version: string): string[] => {
