@@ -146,6 +146,13 @@ describe('files configure writes', () => {
     expect((await templateExplainer().judge(added('tests/rc', rc), view({ 'tests/rc': rc }, { 'tests/rc.in': rc })))?.outcome).toBe('explained')
     expect(await templateExplainer().judge(added('tests/rc', `${rc}exec sh\n`), view({ 'tests/rc': `${rc}exec sh\n` }, { 'tests/rc.in': rc }))).toBeUndefined()
   })
+  it('finds the configure.ac autoheader read above the header it wrote, never beside an unrelated tree', async () => {
+    const h = '/* include/autoconf.h.in.  Generated from configure.ac by autoheader.  */\n#undef HAVE_X\n'
+    const j = await generatedExplainer().judge(added('src/include/autoconf.h.in', h), view({ 'src/include/autoconf.h.in': h }, { 'src/configure.ac': 'AC_CONFIG_HEADERS([include/autoconf.h])\n' }))
+    expect(j?.outcome).toBe('explained')
+    const alone = await generatedExplainer().judge(added('src/include/autoconf.h.in', h), view({ 'src/include/autoconf.h.in': h }, { 'other/configure.ac': 'AC_INIT\n' }))
+    expect(alone?.outcome === 'unexplained' && alone.findings[0]?.ruleId).toBe('verify/generated-without-input')
+  })
   it('recognises gperf output by its command line, and needs the keyword file for it', async () => {
     const h = '/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: gperf -m 10 ./lib/keywords.gperf  */\n/* Computed positions: -k1 */\nstatic int hash(void);\n'
     const j = await generatedExplainer().judge(added('lib/keywords.h', h), view({ 'lib/keywords.h': h, 'lib/keywords.gperf': '%%\nfoo\n' }, {}))
@@ -158,6 +165,16 @@ describe('files configure writes', () => {
     expect(j?.outcome === 'explained' && j.scan).toBe(true)
     const alone = await generatedExplainer().judge(added('m4/gnulib-comp.m4', comp), view({ 'm4/gnulib-comp.m4': comp }, { 'configure.ac': 'gl_EARLY\n' }))
     expect(alone?.outcome === 'unexplained' && alone.findings[0]).toMatchObject({ ruleId: 'verify/generated-without-input', severity: 'high' })
+  })
+  it('explains a file a bootstrap script fills from a template with sed, and only from that template', async () => {
+    const raw = 'AC_INIT([Lib], [@VERSION@], [bugs@example.org])\nAC_OUTPUT\n'
+    const autogen = '#!/bin/sh\ncd builds/unix\nsed -e "s;@VERSION@;$V;" \\\n  < configure.raw > configure.ac\nautoreconf -fi\n'
+    const filled = raw.replace('@VERSION@', '2.12.1')
+    const judged = (text: string, src: Record<string, string>) => templateExplainer().judge(added('builds/unix/configure.ac', text), view({ 'builds/unix/configure.ac': text }, src))
+    const j = await judged(filled, { 'autogen.sh': autogen, 'builds/unix/configure.raw': raw })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/autogen\.sh:3 from builds\/unix\/configure\.raw/)
+    expect(await judged(`${filled}m4_esyscmd([sh -c id])\n`, { 'autogen.sh': autogen, 'builds/unix/configure.raw': raw })).toBeUndefined()
+    expect(await judged(filled, { 'autogen.sh': '#!/bin/sh\nautoreconf -fi\n', 'builds/unix/configure.raw': raw })).toBeUndefined()
   })
   it('recognises make rules written by an autoconf macro, and needs configure.ac for it', async () => {
     const am = '\n# aminclude_static.am generated automatically by Autoconf\n# from AX_AM_MACROS_STATIC on Mon Jan 1 00:00:00 UTC 2024\n\ncoverage-clean:\n\t-rm -f *.gcda\n'

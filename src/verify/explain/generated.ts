@@ -38,7 +38,8 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
     case 'automake':
       return [[joinPath(dir, info.input ?? `${basenameOf(path).replace(/\.in$/, '')}.am`)]]
     case 'autoheader':
-      return [[joinPath(dir, info.input ?? 'configure.ac'), ...AUTOCONF_INPUTS]]
+      // autoheader runs beside configure.ac and writes the header AC_CONFIG_HEADERS names, often below it
+      return [ancestors(dir).flatMap((d) => [joinPath(d, info.input ?? 'configure.ac'), ...AUTOCONF_INPUTS.map((n) => joinPath(d, n))])]
     case 'makeinfo':
       return info.input ? [[joinPath(dir, info.input), info.input]] : []
     case 'bison':

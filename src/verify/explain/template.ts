@@ -1,8 +1,10 @@
 /**
  * @fileoverview Files configure writes from a `NAME.in` template (`foo.spec`, `foo.pc`, a Lisp
- * system definition) and that `make dist` ships: explained when every line is the template's line
- * with its `@VARIABLE@` placeholders filled in, and nothing else.
+ * system definition), or a bootstrap script writes with `sed … < TEMPLATE > NAME`, and that
+ * `make dist` ships: explained when every line is the template's line with its `@VARIABLE@`
+ * placeholders filled in, and nothing else.
  */
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
@@ -24,18 +26,68 @@ export function fillsTemplate(template: string, text: string): boolean {
   return t.every((line, i) => (line === x[i] ? true : line.includes('@') && linePattern(line).test(x[i] ?? '')))
 }
 
+/** where bootstrap scripts live: top-level shell scripts */
+const BOOTSTRAP = /^(?:[^/]*\.sh|autogen|bootstrap)$/
+/** `sed -e "s;@VERSION@;$V;" < configure.raw > configure.ac`: the template, then the file written */
+const SED_TEMPLATE = /\bsed\b(?:"[^"]*"|'[^']*'|[^;|&'"])*?(?:<\s*|\s)([^\s<>;|&"'`$]+)\s*>\s*([^\s<>;|&"'`$]+)/g
+
+interface Written {
+  readonly template: string
+  readonly script: string
+  readonly line: number
+}
+
+/** The templates the tag's bootstrap scripts fill with sed, by the name of the file each writes. */
+async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
+  const out = new Map<string, Written[]>()
+  for (const script of view.sourcePaths()) {
+    if (script.includes('/') || !BOOTSTRAP.test(script)) continue
+    const lines = ((await view.sourceText(script)) ?? '').split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i] ?? ''
+      const start = i
+      while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i] ?? ''}`
+      for (const m of line.matchAll(SED_TEMPLATE)) {
+        const name = basenameOf(m[2] ?? '')
+        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start + 1 }])
+      }
+    }
+  }
+  return out
+}
+
 export function templateExplainer(): Explainer {
+  const scripted = new WeakMap<TreeView, Promise<Map<string, Written[]>>>()
+  const scriptedOf = (view: TreeView): Promise<Map<string, Written[]>> => {
+    let found = scripted.get(view)
+    if (!found) {
+      found = sedTemplates(view)
+      scripted.set(view, found)
+    }
+    return found
+  }
+  const templateText = async (view: TreeView, path: string): Promise<string | undefined> => (await view.sourceText(path)) ?? view.artifactText(path)
   return {
     name: 'template',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
-      const templatePath = `${difference.path}.in`
-      const template = (await view.sourceText(templatePath)) ?? view.artifactText(templatePath)
       const text = view.artifactText(difference.path)
-      if (template === undefined || text === undefined) return undefined
-      if (template === text) return explained(difference.path, 'generated', `written by configure from ${templatePath}, which has no placeholders: the same bytes`, true, false)
-      if (!fillsTemplate(template, text)) return undefined
-      return explained(difference.path, 'generated', `written by configure from ${templatePath}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+      if (text === undefined) return undefined
+      const templatePath = `${difference.path}.in`
+      const template = await templateText(view, templatePath)
+      if (template !== undefined) {
+        if (template === text) return explained(difference.path, 'generated', `written by configure from ${templatePath}, which has no placeholders: the same bytes`, true, false)
+        if (fillsTemplate(template, text)) return explained(difference.path, 'generated', `written by configure from ${templatePath}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+      }
+      // a bootstrap script's sed names the template relative to where it runs: beside the file, or from the top
+      for (const written of (await scriptedOf(view)).get(basenameOf(difference.path)) ?? []) {
+        for (const candidate of new Set([joinPath(dirnameOf(difference.path), basenameOf(written.template)), joinPath('', written.template)])) {
+          const filled = await view.sourceText(candidate)
+          if (filled === undefined || !fillsTemplate(filled, text)) continue
+          return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+        }
+      }
+      return undefined
     },
   }
 }
