@@ -36,7 +36,7 @@ import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
 import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
 import { traceInHistory } from './trace-history.js'
-import { readSubmodules, type SubmoduleSource } from './submodules.js'
+import { pinsOf, readSubmodules, type SubmoduleSource } from './submodules.js'
 import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
 
 export interface VerifyOptions {
@@ -120,7 +120,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const source = withExportIgnored(await readSourceTree(repo, resolved))
   const openOptions = { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress }
   if (options.submodules?.length) progress(`reading the submodules ${options.submodules.map((m) => m.path).join(', ')}`)
-  const submoduleTrees = await readSubmodules(options.submodules ?? [], source, (spec) => openRepository(spec, openOptions))
+  const pins = await pinsOf(repo, source)
+  const submoduleTrees = await readSubmodules(options.submodules ?? [], pins, ref, (spec) => openRepository(spec, openOptions))
   const loadCatalog = (): Promise<Catalog> =>
     Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
@@ -183,9 +184,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
     const explained: Explained[] = []
     const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
-    // files of a submodule come from another repository at the commit the tag pins
-    const submodules = [...source.entries.values()].filter((e) => e.kind === 'submodule')
-    const submoduleOf = (path: string) => submodules.find((m) => path.startsWith(`${m.path}/`))
+    // files of a submodule or a pinned fetch come from another repository at the commit the tag pins
+    const submoduleOf = (path: string) => pins.find((m) => path.startsWith(`${m.path}/`))
     let onlyInSource = 0
     let scanned = 0
     const total = compared.differences.length
@@ -195,19 +195,26 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         onlyInSource += 1
         continue
       }
-      const module = submoduleOf(difference.path)
+      const module = difference.status === 'only-in-artifact' ? submoduleOf(difference.path) : undefined
       if (module) {
         const given = submoduleTrees.find((t) => t.path === module.path)
+        const what = module.how === 'submodule' ? `the submodule ${module.path}` : `${module.path} (${module.how})`
         if (!given) {
-          explained.push({ path: difference.path, category: 'submodule', how: `from the submodule ${module.path} at ${module.gitBlob?.slice(0, 12) ?? '?'}; its repository was not given, so not compared`, reproduced: false })
+          explained.push({ path: difference.path, category: 'submodule', how: `from ${what} at ${module.commit.slice(0, 12)}; its repository was not given, so not compared`, reproduced: false })
+          // not compared is not trusted: the rules still read it
+          const text = view.artifactText(difference.path)
+          if (text !== undefined) {
+            scanned += 1
+            findings.push(...analyseText(difference.path, text, { paths: compared.artifactPaths }))
+          }
           continue
         }
         const pinned = given.files.get(difference.path.slice(module.path.length + 1))
         if (pinned !== undefined && pinned === difference.artifact?.gitBlob) {
-          explained.push({ path: difference.path, category: 'submodule', how: `identical to the submodule ${module.path} at ${given.commit.slice(0, 12)} (${given.spec})`, reproduced: true })
+          explained.push({ path: difference.path, category: 'submodule', how: `identical to ${what} at ${given.commit.slice(0, 12)} (${given.spec})`, reproduced: true })
           continue
         }
-        // anything else under the submodule's directory is judged like any file the tag lacks
+        // anything else under the pinned directory is judged like any file the tag lacks
       }
       const judgement = await judge(difference, view, explainers, buildTexts)
       if (!judgement) continue
@@ -258,10 +265,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ...tagFacts(tag),
       { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
     ]
-    if (submodules.length > 0) {
-      const described = submodules.map((m) => {
+    if (pins.length > 0) {
+      const described = pins.map((m) => {
         const given = submoduleTrees.find((t) => t.path === m.path)
-        return `${m.path} at ${m.gitBlob?.slice(0, 12) ?? '?'} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
+        return `${m.path} at ${m.commit.slice(0, 12)}${m.how === 'submodule' ? '' : `, ${m.how}`} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
       })
       facts.push({ label: 'submodules', value: described.join(', ') })
     }

@@ -98,6 +98,53 @@ describe('verify with a submodule', () => {
     await expect(run([{ path: 'portlib', source: repo }])).rejects.toMatchObject({ code: 'E_INPUT_NOT_FOUND', message: expect.stringMatching(new RegExp(`does not hold commit ${pinned}`)) })
   })
 
+  it('treats a directory a fetch script of the tag fills at a fixed commit like a submodule, and still reads what it cannot compare', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-pinned-fetch-'))
+    const deps = join(root, 'deps')
+    mkdirSync(join(deps, 'lua'), { recursive: true })
+    git(deps, 'init', '-q')
+    writeFileSync(join(deps, 'lua/lapi.c'), 'int lua_api(void) { return 0; }\n')
+    git(deps, 'add', '.')
+    git(deps, 'commit', '-q', '-m', 'deps')
+    const pinned = git(deps, 'rev-parse', 'HEAD')
+
+    const repo = join(root, 'repo')
+    mkdirSync(join(repo, 'vendor'), { recursive: true })
+    git(repo, 'init', '-q')
+    writeFileSync(join(repo, 'main.c'), 'int main(void) { return 0; }\n')
+    const fetch = `#!/bin/sh\nHASH="${pinned}"\nwget https://forge.example.invalid/deps/archive/\${HASH}.tar.gz\ntar -zxf ./\${HASH}.tar.gz --strip-components=1\n`
+    writeFileSync(join(repo, 'vendor/fetch.sh'), fetch)
+    // a script that only mentions a commit id pins nothing
+    mkdirSync(join(repo, 'tools'))
+    writeFileSync(join(repo, 'tools/bisect.sh'), `#!/bin/sh\n# good: ${pinned}\ngit bisect start\n`)
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-q', '-m', 'init')
+    git(repo, 'tag', 'v3.0')
+
+    const release = join(root, 'foo-3.0')
+    for (const dir of ['vendor/lua', 'tools']) mkdirSync(join(release, dir), { recursive: true })
+    writeFileSync(join(release, 'main.c'), 'int main(void) { return 0; }\n')
+    writeFileSync(join(release, 'vendor/fetch.sh'), fetch)
+    writeFileSync(join(release, 'tools/bisect.sh'), `#!/bin/sh\n# good: ${pinned}\ngit bisect start\n`)
+    writeFileSync(join(release, 'vendor/lua/lapi.c'), 'int lua_api(void) { return 0; }\n')
+    writeFileSync(join(release, 'vendor/lua/setup.sh'), '#!/bin/sh\necho ZWNobyBwd25lZAo= | base64 -d | sh\n')
+    writeFileSync(join(release, 'tools/helper.c'), 'int helper(void);\n')
+    const tarball = join(root, 'foo-3.0.tar.gz')
+    execFileSync('tar', ['-czf', tarball, '-C', root, 'foo-3.0'])
+    const run = (submodules: { path: string; source: string }[]) => verify({ artifact: tarball, source: repo, ref: 'v3.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
+
+    const alone = await run([])
+    expect(alone.facts.find((f) => f.label === 'submodules')?.value).toMatch(new RegExp(`vendor at ${pinned.slice(0, 12)}, fetched by fetch\\.sh .*not compared`))
+    expect(alone.explained.find((e) => e.path === 'vendor/lua/lapi.c')?.how).toMatch(/not compared/)
+    // not compared, but read: a decoded payload piped into a shell is found all the same
+    expect(alone.findings.some((f) => f.path === 'vendor/lua/setup.sh' && (f.severity === 'high' || f.severity === 'critical'))).toBe(true)
+    expect(alone.findings.some((f) => f.path === 'tools/helper.c' && f.severity === 'high')).toBe(true)
+
+    const given = await run([{ path: 'vendor', source: deps }])
+    expect(given.explained.find((e) => e.path === 'vendor/lua/lapi.c')?.reproduced).toBe(true)
+    expect(given.findings.some((f) => f.path === 'vendor/lua/setup.sh' && f.ruleId === 'verify/unexplained-file')).toBe(true)
+  })
+
   it('takes for a rewritten copy only the lines the copying tool rewrites', () => {
     const original = '#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint f(void);\n'
     expect(rewrittenCopy(original, original.replace('#ifdef HAVE_CONFIG_H', '#if 1'))).toEqual({ lines: 1, tool: 'gnulib-tool' })

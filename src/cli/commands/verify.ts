@@ -25,8 +25,11 @@ Examples:
   $ stagelight verify release/ --source . --keyring maintainer.asc --fail-on medium
   $ stagelight verify coreutils-9.1.tar.xz --source ../coreutils --submodule gnulib=../gnulib
 
-A submodule's files (and files a bootstrap copied out of it) are compared only when its
-repository is given with --submodule PATH=REPO; the tag's pinned commit is read from it.
+What the tag pins of another repository (a submodule, or a directory that a fetch script of
+the tag fills at a fixed commit) is compared only when that repository is given with
+--submodule PATH=REPO: files under PATH, and files a bootstrap copied out of it (gnulib-tool),
+are then checked against the pinned commit. Without it they are listed as not compared and
+still read by the rules.
 
 Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
 package tarball; the format is read from the bytes, not the name. A single top-level
@@ -55,7 +58,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--cache-dir <dir>', 'where cloned sources are cached (default: $XDG_CACHE_HOME/stagelight)')
     .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
-    .option('--submodule <path=repo>', 'the repository of the tag\'s submodule at PATH (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
   addOutputOptions(command).addHelpText('after', EXAMPLES)
   command.action(async (artifact: string, flags: VerifyFlags) => {
     const onProgress = progressReporter(io, flags)
