@@ -8,6 +8,7 @@
  */
 import { dirnameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
+import { perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const CONFIGURE_INPUTS = ['configure.ac', 'configure.in']
@@ -77,15 +78,8 @@ export function shellWrites(text: string): ShellWrite[] {
 }
 
 export function configureOutputsExplainer(): Explainer {
-  // configure.ac is read once per tree; its commands are listed once per text
-  const writes = new WeakMap<TreeView, Map<string, ShellWrite[]>>()
-  const writesOf = (view: TreeView, input: string, text: string): ShellWrite[] => {
-    const byInput = writes.get(view) ?? new Map<string, ShellWrite[]>()
-    writes.set(view, byInput)
-    const found = byInput.get(input) ?? shellWrites(text)
-    byInput.set(input, found)
-    return found
-  }
+  // configure.ac's commands are listed once per tree and input
+  const writesOf = perTree(() => new Map<string, ShellWrite[]>())
   return {
     name: 'configure-outputs',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
@@ -95,7 +89,10 @@ export function configureOutputsExplainer(): Explainer {
         const text = await view.sourceText(input)
         if (text === undefined) continue
         const rel = dirnameOf(input) ? difference.path.slice(dirnameOf(input).length + 1) : difference.path
-        const written = writesOf(view, input, text).find((w) => w.path === rel && (kind === 'file' ? w.linkTarget === undefined : w.linkTarget === difference.artifact?.linkTarget))
+        const byInput = writesOf(view)
+        const writes = byInput.get(input) ?? shellWrites(text)
+        byInput.set(input, writes)
+        const written = writes.find((w) => w.path === rel && (kind === 'file' ? w.linkTarget === undefined : w.linkTarget === difference.artifact?.linkTarget))
         if (written) {
           return explained(difference.path, 'generated', `written by configure: ${input}:${written.line} \`${written.text.slice(0, 120)}\` replaces it when the user builds; not regenerated`, false, kind === 'file')
         }

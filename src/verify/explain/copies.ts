@@ -7,6 +7,7 @@
  */
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
+import { perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** `ares_build.h.dist` → `ares_build.h`: the names a default or template file is copied to */
@@ -34,19 +35,14 @@ function linkTargetOf(view: TreeView, path: string): string | undefined {
 }
 
 export function copiesExplainer(): Explainer {
-  const byBlob = new WeakMap<TreeView, Map<string, string[]>>()
-  const blobIndex = (view: TreeView): Map<string, string[]> => {
-    let index = byBlob.get(view)
-    if (!index) {
-      index = new Map()
-      for (const path of view.sourcePaths()) {
-        const blob = view.sourceEntry(path)?.gitBlob
-        if (blob) index.set(blob, [...(index.get(blob) ?? []), path])
-      }
-      byBlob.set(view, index)
+  const blobIndex = perTree((view: TreeView): Map<string, string[]> => {
+    const index = new Map<string, string[]>()
+    for (const path of view.sourcePaths()) {
+      const blob = view.sourceEntry(path)?.gitBlob
+      if (blob) index.set(blob, [...(index.get(blob) ?? []), path])
     }
     return index
-  }
+  })
   return {
     name: 'copies',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {

@@ -7,6 +7,7 @@
 import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { isMakefile } from './make-index.js'
+import { perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 interface Substitution {
@@ -83,31 +84,23 @@ function sedEdits(line: string): { expressions: string[]; files: string[] } | un
 const withVersion = (text: string, version: string): string => text.replace(/\$[({](?:VERSION|PACKAGE_VERSION)[)}]|@(?:PACKAGE_)?VERSION@/g, version)
 
 export function distEditsExplainer(version: string | undefined): Explainer {
-  const edits = new WeakMap<TreeView, Promise<Map<string, { where: string; substitutions: Substitution[] }[]>>>()
-  const editsOf = (view: TreeView): Promise<Map<string, { where: string; substitutions: Substitution[] }[]>> => {
-    let found = edits.get(view)
-    if (!found) {
-      found = (async () => {
-        const out = new Map<string, { where: string; substitutions: Substitution[] }[]>()
-        for (const path of view.sourcePaths()) {
-          if (!isMakefile(path) || path.includes('/')) continue
-          const text = (await view.sourceText(path)) ?? ''
-          if (!text.includes('$(distdir)')) continue
-          text.split('\n').forEach((line, i) => {
-            const edit = sedEdits(line)
-            if (!edit) return
-            // make turns `$$` into the `$` the shell sees
-            const substitutions = edit.expressions.map((e) => parseSubstitution(withVersion(e, version ?? '$(VERSION)').replace(/\$\$/g, '$')))
-            if (substitutions.some((s) => s === undefined)) return
-            for (const file of edit.files) out.set(file, [...(out.get(file) ?? []), { where: `${path}:${i + 1}: \`${line.trim().slice(0, 120)}\``, substitutions: substitutions as Substitution[] }])
-          })
-        }
-        return out
-      })()
-      edits.set(view, found)
+  const editsOf = perTree(async (view: TreeView): Promise<Map<string, { where: string; substitutions: Substitution[] }[]>> => {
+    const out = new Map<string, { where: string; substitutions: Substitution[] }[]>()
+    for (const path of view.sourcePaths()) {
+      if (!isMakefile(path) || path.includes('/')) continue
+      const text = (await view.sourceText(path)) ?? ''
+      if (!text.includes('$(distdir)')) continue
+      text.split('\n').forEach((line, i) => {
+        const edit = sedEdits(line)
+        if (!edit) return
+        // make turns `$$` into the `$` the shell sees
+        const substitutions = edit.expressions.map((e) => parseSubstitution(withVersion(e, version ?? '$(VERSION)').replace(/\$\$/g, '$')))
+        if (substitutions.some((s) => s === undefined)) return
+        for (const file of edit.files) out.set(file, [...(out.get(file) ?? []), { where: `${path}:${i + 1}: \`${line.trim().slice(0, 120)}\``, substitutions: substitutions as Substitution[] }])
+      })
     }
-    return found
-  }
+    return out
+  })
   return {
     name: 'dist-edits',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {

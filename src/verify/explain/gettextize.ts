@@ -4,8 +4,8 @@
  * and the like. Explained when the tag holds a script that runs gettextize and the release's file
  * is the tag's, line for line, with nothing but such names inserted into lines of the tag.
  */
-import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
+import { isBootstrapScript, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** what gettextize copies into a project, so what it lists in the project's makefiles */
@@ -22,8 +22,6 @@ const GETTEXT_FILES = new Set([
 
 const MAKEFILE_AM = /(^|\/)Makefile\.am$/
 const RUNS_GETTEXTIZE = /(?:^|[\s;&|`(])(?:\S*\/)?gettextize\b/m
-/** where bootstrap scripts live */
-const BOOTSTRAP = /^(?:[^/]*\.sh|autogen|bootstrap|autogen\.pl)$/
 
 /** The words inserted when `after` is `before` with words added; undefined when anything else changed. */
 export function insertedWords(before: string, after: string): string[] | undefined {
@@ -56,21 +54,12 @@ export function gettextizeEdit(before: string, after: string): number | undefine
 }
 
 export function gettextizeExplainer(): Explainer {
-  const scripts = new WeakMap<TreeView, Promise<string | undefined>>()
-  const runner = (view: TreeView): Promise<string | undefined> => {
-    let found = scripts.get(view)
-    if (!found) {
-      found = (async () => {
-        for (const path of view.sourcePaths()) {
-          if (path.includes('/') || !BOOTSTRAP.test(basenameOf(path))) continue
-          if (RUNS_GETTEXTIZE.test((await view.sourceText(path)) ?? '')) return path
-        }
-        return undefined
-      })()
-      scripts.set(view, found)
+  const runner = perTree(async (view: TreeView): Promise<string | undefined> => {
+    for (const path of view.sourcePaths()) {
+      if (isBootstrapScript(path) && RUNS_GETTEXTIZE.test((await view.sourceText(path)) ?? '')) return path
     }
-    return found
-  }
+    return undefined
+  })
   return {
     name: 'gettextize',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {

@@ -7,20 +7,13 @@
  */
 import type { Difference } from '../compare.js'
 import { derive, MakeIndex } from './make-index.js'
+import { perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 export { makeRules, type MakeRule } from './make-index.js'
 
 export function ruleGeneratedExplainer(): Explainer {
-  const indexes = new WeakMap<TreeView, Promise<MakeIndex>>()
-  const indexOf = (view: TreeView): Promise<MakeIndex> => {
-    let index = indexes.get(view)
-    if (!index) {
-      index = MakeIndex.build(view.sourcePaths(), (p) => view.sourceText(p))
-      indexes.set(view, index)
-    }
-    return index
-  }
+  const indexOf = perTree((view: TreeView): Promise<MakeIndex> => MakeIndex.build(view.sourcePaths(), (p) => view.sourceText(p)))
   return {
     name: 'rule-generated',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {

@@ -6,6 +6,7 @@
  */
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
+import { isBootstrapScript, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const PLACEHOLDER = /@[A-Za-z_][A-Za-z0-9_]*@/g
@@ -26,8 +27,6 @@ export function fillsTemplate(template: string, text: string): boolean {
   return t.every((line, i) => (line === x[i] ? true : line.includes('@') && linePattern(line).test(x[i] ?? '')))
 }
 
-/** where bootstrap scripts live: top-level shell scripts */
-const BOOTSTRAP = /^(?:[^/]*\.sh|autogen|bootstrap)$/
 /** `sed -e "s;@VERSION@;$V;" < configure.raw > configure.ac`: the template, then the file written */
 const SED_TEMPLATE = /\bsed\b(?:"[^"]*"|'[^']*'|[^;|&'"])*?(?:<\s*|\s)([^\s<>;|&"'`$]+)\s*>\s*([^\s<>;|&"'`$]+)/g
 
@@ -41,7 +40,7 @@ interface Written {
 async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
   const out = new Map<string, Written[]>()
   for (const script of view.sourcePaths()) {
-    if (script.includes('/') || !BOOTSTRAP.test(script)) continue
+    if (!isBootstrapScript(script)) continue
     const lines = ((await view.sourceText(script)) ?? '').split('\n')
     for (let i = 0; i < lines.length; i++) {
       let line = lines[i] ?? ''
@@ -57,15 +56,7 @@ async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
 }
 
 export function templateExplainer(): Explainer {
-  const scripted = new WeakMap<TreeView, Promise<Map<string, Written[]>>>()
-  const scriptedOf = (view: TreeView): Promise<Map<string, Written[]>> => {
-    let found = scripted.get(view)
-    if (!found) {
-      found = sedTemplates(view)
-      scripted.set(view, found)
-    }
-    return found
-  }
+  const scriptedOf = perTree(sedTemplates)
   const templateText = async (view: TreeView, path: string): Promise<string | undefined> => (await view.sourceText(path)) ?? view.artifactText(path)
   return {
     name: 'template',
