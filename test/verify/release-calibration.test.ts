@@ -138,6 +138,14 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('tests/files/data.xz', texts).map((u) => u.line)).toEqual([5])
     expect(codeUsesOf('tests/files/b64.txt', texts).map((u) => u.line)).toEqual([6])
   })
+  it('follows a captured value to where it is run: eval, sh -c or a command of its own', () => {
+    const evaled = new Map([['configure', 'payload=`xz -dc "$srcdir"/tests/files/good-2.xz | tr "a-z" "n-za-m"`\nif test -n "$payload"; then eval "$payload"; fi\n']])
+    expect(codeUsesOf('tests/files/good-2.xz', evaled).map((u) => u.line)).toEqual([1])
+    const run = new Map([['configure', 'step=$(cat "$srcdir"/tests/files/step.txt)\n$step --quiet\n']])
+    expect(codeUsesOf('tests/files/step.txt', run).map((u) => u.line)).toEqual([1])
+    const printed = new Map([['configure', 'stamp=`cat "$srcdir"/.tarball-version`\necho "version $stamp"\n']])
+    expect(codeUsesOf('.tarball-version', printed)).toEqual([])
+  })
   it('takes the operand of eval and exec for a command: a bare name is no file of the tree, a path is', () => {
     const configure = 'if (eval "test \\$(( 1 + 1 )) = 2") 2>/dev/null; then :; fi\nexec test -f x\neval "$srcdir/Doc/help/run" start\nexec ./Doc/help/serve\n'
     const texts = new Map([['configure', configure]])

@@ -39,6 +39,17 @@ const FEEDS_RUNNER = new RegExp(
 
 const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
+/** `V=\`…\`` or `V=$(…)`: a substitution captured in a variable */
+const CAPTURED = new RegExp(String.raw`\b([A-Za-z_][A-Za-z0-9_]*)=["']?${SUBSTITUTION}`)
+
+/** Is the variable a substitution is captured in run later in the same file (`eval "$V"`, `sh -c "$V"`, `$V` as a command)? */
+function capturedAndRun(part: string, text: string): boolean {
+  const name = CAPTURED.exec(part)?.[1]
+  if (!name) return false
+  const value = String.raw`["']?\$\{?${name}\b`
+  return new RegExp(String.raw`\beval\b[^\n;|&]*${value}|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+${value}|(?:^|[;&|({\x60]|\b(?:then|do|else)\s)\s*${value}`, 'm').test(text)
+}
+
 /** Strips what cannot run: comment text (`#`, `dnl`) and URLs. */
 function codeOf(line: string): string {
   let l = line.replace(URL, ' ')
@@ -78,7 +89,8 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
       const code = codeOf(raw)
       if (!mention.test(code)) continue
       // a read feeds a runner only within one command (`a; b`, `a && b` are two), never when written to a file
-      const fed = code.split(/;|&&|\|\|/).some((part) => (redirected.test(part) || read.test(part)) && FEEDS_RUNNER.test(part) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
+      const reads = (part: string): boolean => redirected.test(part) || read.test(part)
+      const fed = code.split(/;|&&|\|\|/).some((part) => reads(part) && (FEEDS_RUNNER.test(part) || capturedAndRun(part, text)) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
       const runs = direct.test(code) || commandRun.test(code) || fed
       if (runs) uses.push({ path: p, line: i + 1, text: raw.trim().slice(0, MAX_LINE_CHARS) })
     }
