@@ -37,6 +37,7 @@ import { treeView } from './view.js'
 import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
 import { traceInHistory } from './trace-history.js'
 import { pinsOf, readSubmodules, type SubmoduleSource } from './submodules.js'
+import { gnulibListed } from './gnulib-list.js'
 import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
 
 export interface VerifyOptions {
@@ -184,15 +185,31 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
     const explained: Explained[] = []
     const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
-    // files of a submodule or a pinned fetch come from another repository at the commit the tag pins
+    // files of a submodule or a pinned fetch come from another repository at the commit the tag pins;
+    // so do the files gnulib-tool copied out of a pinned gnulib, as the release's own list names them
+    const gnulib = pins.find((p) => p.how === 'submodule' && basename(p.path) === 'gnulib' && !submoduleTrees.some((t) => t.path === p.path))
+    const gnulibCopies = gnulib ? gnulibListed(compared.artifactPaths, (p) => view.artifactText(p)) : new Map<string, string>()
     const submoduleOf = (path: string) => pins.find((m) => path.startsWith(`${m.path}/`))
     let onlyInSource = 0
     let scanned = 0
+    // not compared is not trusted: the rules still read it
+    const scanNotCompared = (path: string): number => {
+      const text = view.artifactText(path)
+      if (text === undefined) return 0
+      findings.push(...analyseText(path, text, { paths: compared.artifactPaths }))
+      return 1
+    }
     const total = compared.differences.length
     for (const [index, difference] of compared.differences.entries()) {
       progress({ label: 'explaining differences', done: index, total })
       if (difference.status === 'only-in-source') {
         onlyInSource += 1
+        continue
+      }
+      const listedBy = gnulib && difference.status === 'only-in-artifact' ? gnulibCopies.get(difference.path) : undefined
+      if (gnulib && listedBy) {
+        explained.push({ path: difference.path, category: 'submodule', how: `copied by gnulib-tool from the submodule ${gnulib.path} at ${gnulib.commit.slice(0, 12)} (${listedBy} lists it); its repository was not given, so not compared`, reproduced: false })
+        scanned += scanNotCompared(difference.path)
         continue
       }
       const module = difference.status === 'only-in-artifact' ? submoduleOf(difference.path) : undefined
@@ -201,12 +218,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         const what = module.how === 'submodule' ? `the submodule ${module.path}` : `${module.path} (${module.how})`
         if (!given) {
           explained.push({ path: difference.path, category: 'submodule', how: `from ${what} at ${module.commit.slice(0, 12)}; its repository was not given, so not compared`, reproduced: false })
-          // not compared is not trusted: the rules still read it
-          const text = view.artifactText(difference.path)
-          if (text !== undefined) {
-            scanned += 1
-            findings.push(...analyseText(difference.path, text, { paths: compared.artifactPaths }))
-          }
+          scanned += scanNotCompared(difference.path)
           continue
         }
         const pinned = given.files.get(difference.path.slice(module.path.length + 1))

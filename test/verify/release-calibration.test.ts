@@ -145,6 +145,8 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('tests/files/step.txt', run).map((u) => u.line)).toEqual([1])
     const printed = new Map([['configure', 'stamp=`cat "$srcdir"/.tarball-version`\necho "version $stamp"\n']])
     expect(codeUsesOf('.tarball-version', printed)).toEqual([])
+    const assigned = new Map([['configure', 'LANGS_=`sed -e "/^#/d" "$srcdir/po/LANGS"`\neval \'ALL_LANGS\'\'=$LANGS_\'\n']])
+    expect(codeUsesOf('po/LANGS', assigned)).toEqual([])
   })
   it('takes the operand of eval and exec for a command: a bare name is no file of the tree, a path is', () => {
     const configure = 'if (eval "test \\$(( 1 + 1 )) = 2") 2>/dev/null; then :; fi\nexec test -f x\neval "$srcdir/Doc/help/run" start\nexec ./Doc/help/serve\n'

@@ -46,7 +46,8 @@ const CAPTURED = new RegExp(String.raw`\b([A-Za-z_][A-Za-z0-9_]*)=["']?${SUBSTIT
 function capturedAndRun(part: string, text: string): boolean {
   const name = CAPTURED.exec(part)?.[1]
   if (!name) return false
-  const value = String.raw`["']?\$\{?${name}\b`
+  // `eval 'X=$V'` assigns the value: only a value in a command's place is run
+  const value = String.raw`(?<!=)(?<!=["'])["']?\$\{?${name}\b`
   return new RegExp(String.raw`\beval\b[^\n;|&]*${value}|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+${value}|(?:^|[;&|({\x60]|\b(?:then|do|else)\s)\s*${value}`, 'm').test(text)
 }
 
