@@ -153,6 +153,18 @@ describe('files configure writes', () => {
     const alone = await generatedExplainer().judge(added('src/include/autoconf.h.in', h), view({ 'src/include/autoconf.h.in': h }, { 'other/configure.ac': 'AC_INIT\n' }))
     expect(alone?.outcome === 'unexplained' && alone.findings[0]?.ruleId).toBe('verify/generated-without-input')
   })
+  it('does not take regeneration for the cause when the tag holds the same generator\u2019s output from the same grammar', async () => {
+    const parser = (body: string, version = '3.8.2', line = 'gram.y') => `/* A Bison parser, made by GNU Bison ${version}.  */\n#line 1 "${line}"\nint yyparse(void) {\n${body}\n}\n`
+    const grammar = '%%\nline: WORD ;\n'
+    const judged = (tagged: string, released: string, releasedGrammar = grammar) =>
+      generatedExplainer().judge(changed('src/gram.c', tagged, released), view({ 'src/gram.c': released, 'src/gram.y': releasedGrammar }, { 'src/gram.c': tagged, 'src/gram.y': grammar }))
+    // a changed line, same bison, same grammar: nothing regenerates that
+    expect(await judged(parser('  if (ok) return 0;'), parser('  if (!ok) return 0;'))).toBeUndefined()
+    // another bison version, another build directory in #line, or a changed grammar may explain it
+    expect((await judged(parser('  if (ok) return 0;', '3.7.6'), parser('  if (yyok) return 0;')))?.outcome).toBe('explained')
+    expect((await judged(parser('  return 0;'), parser('  return 0;', '3.8.2', '../../src/gram.y')))?.outcome).toBe('explained')
+    expect((await judged(parser('  if (ok) return 0;'), parser('  if (!ok) return 0;'), `${grammar}| WORD WORD ;\n`))?.outcome).toBe('explained')
+  })
   it('recognises gperf output by its command line, and needs the keyword file for it', async () => {
     const h = '/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: gperf -m 10 ./lib/keywords.gperf  */\n/* Computed positions: -k1 */\nstatic int hash(void);\n'
     const j = await generatedExplainer().judge(added('lib/keywords.h', h), view({ 'lib/keywords.h': h, 'lib/keywords.gperf': '%%\nfoo\n' }, {}))

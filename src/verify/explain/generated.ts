@@ -83,6 +83,30 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
 /** Build logic that runs: these are scanned by the rules even when their generator is recognised. */
 const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool'])
 
+/** generators whose output depends on nothing but their input and their version */
+const DETERMINISTIC: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf'])
+
+/**
+ * The tag holds this generated file too, written by the same tool at the same version, and the
+ * input is the tag's: running it again gives the tag's bytes, so regeneration explains no difference.
+ */
+async function sameDeterministicRun(path: string, info: GeneratorInfo, view: TreeView): Promise<boolean> {
+  if (!DETERMINISTIC.has(info.tool) || info.version === undefined) return false
+  const tagged = await view.sourceText(path)
+  const before = tagged === undefined ? undefined : detectGenerator(basenameOf(path), tagged)
+  if (tagged === undefined || before?.tool !== info.tool || before.version !== info.version) return false
+  // run in another directory, the same generator writes other paths into its `#line` directives only
+  const withoutLines = (t: string): string => t.replace(/^#line \d+ .*$/gm, '')
+  if (withoutLines(tagged) === withoutLines(view.artifactText(path) ?? '')) return false
+  const input = requiredInputs(path, info, view)
+    .flat()
+    .find((p) => view.sourceHas(p))
+  if (input === undefined) return false
+  // an input the release changed may have been regenerated from; one it kept may not
+  const released = view.artifactText(input)
+  return released === undefined || released === (await view.sourceText(input))
+}
+
 /**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked
  * for consistency with the source. Recognised is not reproduced: without regeneration they are
@@ -98,6 +122,7 @@ export function generatedExplainer(): Explainer {
       if (text === undefined) return undefined
       const info = detectGenerator(basenameOf(difference.path), text)
       if (!info) return undefined
+      if (difference.status === 'content-differs' && (await sameDeterministicRun(difference.path, info, view))) return undefined
       const scan = RUNS_AT_BUILD.has(info.tool)
       const missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
       if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf')) return undefined
