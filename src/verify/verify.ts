@@ -1,7 +1,7 @@
 import { assembleReport } from '../policy/report.js'
 import { basename, join } from 'node:path'
 import { StagelightError } from '../errors.js'
-import { bySeverityDesc, type Finding } from '../model/finding.js'
+import { bySeverityDesc, severityRank, type Finding } from '../model/finding.js'
 import type { ProgressCallback } from '../model/progress.js'
 import { type Explained, type Fact, type Report } from '../model/report.js'
 import { analyseText } from '../rules/engine.js'
@@ -82,6 +82,10 @@ async function historyText(repo: Repository, commit: string): Promise<HistoryTex
   for await (const c of commitMessages(repo, commit)) addCommit(history, c)
   return history
 }
+
+/** Of equally serious findings, one on a file the build runs comes first: that is where a payload acts. */
+const runByTheBuild = (f: Finding): number => (Array.isArray(f.data?.readAsCodeBy) && f.data.readAsCodeBy.length > 0 ? 1 : 0)
+export const decisiveFirst = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity) || runByTheBuild(b) - runByTheBuild(a) || bySeverityDesc(a, b)
 
 function tagFacts(tag: TagFacts): Fact[] {
   const facts: Fact[] = [{ label: 'tag', value: `${tag.name} → ${tag.commit.slice(0, 12)}${tag.annotated ? ` (annotated, object ${tag.objectId.slice(0, 12)})` : ' (lightweight)'}` }]
@@ -266,7 +270,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
     const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
     findings.splice(0, findings.length, ...attributed)
-    findings.sort(bySeverityDesc)
+    findings.sort(decisiveFirst)
     findings.splice(0, findings.length, ...(await traceInHistory(findings, repo, commit, compared.artifactEntries)))
     // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
     const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))

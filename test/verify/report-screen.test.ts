@@ -3,6 +3,7 @@ import type { Finding } from '../../src/model/finding.js'
 import { SCHEMA_VERSION, type Report } from '../../src/model/report.js'
 import { countBySeverity, verdictOf } from '../../src/policy/verdict.js'
 import { render } from '../../src/report/index.js'
+import { decisiveFirst } from '../../src/verify/verify.js'
 
 const evidence = Array.from({ length: 30 }, (_, i) => `+ added line ${i + 1}`).join('\n')
 const finding = (severity: Finding['severity'], path: string, ruleId = 'verify/unexplained-file'): Finding => ({ ruleId, severity, confidence: 'high', path, message: `${severity} on ${path}`, evidence })
@@ -45,3 +46,14 @@ describe('the verify text report fits one screen', () => {
     expect(text).toContain('+ added line 30')
   })
 })
+
+describe('the order of verify findings', () => {
+  it('puts, of equally serious findings, the file the build runs first; severity still leads', () => {
+    const run: Finding = { ...finding('high', 'tools/zz-setup.sh'), data: { readAsCodeBy: [{ path: 'configure', line: 9, text: '. tools/zz-setup.sh' }] } }
+    const present = finding('high', 'm4/aa-gen.m4')
+    const worse = finding('critical', 'zz/last.m4')
+    expect([present, run, worse].sort(decisiveFirst).map((f) => f.path)).toEqual(['zz/last.m4', 'tools/zz-setup.sh', 'm4/aa-gen.m4'])
+    expect([finding('high', 'b.c'), finding('high', 'a.c')].sort(decisiveFirst).map((f) => f.path)).toEqual(['a.c', 'b.c'])
+  })
+})
+
