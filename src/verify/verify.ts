@@ -83,9 +83,12 @@ async function historyText(repo: Repository, commit: string): Promise<HistoryTex
   return history
 }
 
-/** Of equally serious findings, one on a file the build runs comes first: that is where a payload acts. */
-const runByTheBuild = (f: Finding): number => (Array.isArray(f.data?.readAsCodeBy) && f.data.readAsCodeBy.length > 0 ? 1 : 0)
-export const decisiveFirst = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity) || runByTheBuild(b) - runByTheBuild(a) || bySeverityDesc(a, b)
+/**
+ * Of equally serious findings, what the code does comes first (a rule's finding on the code that
+ * decodes and runs), then a file the build runs, then the rest: that is where a payload acts.
+ */
+const decisiveness = (f: Finding): number => (!f.ruleId.startsWith('verify/') ? 2 : Array.isArray(f.data?.readAsCodeBy) && f.data.readAsCodeBy.length > 0 ? 1 : 0)
+export const decisiveFirst = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity) || decisiveness(b) - decisiveness(a) || bySeverityDesc(a, b)
 
 function tagFacts(tag: TagFacts): Fact[] {
   const facts: Fact[] = [{ label: 'tag', value: `${tag.name} → ${tag.commit.slice(0, 12)}${tag.annotated ? ` (annotated, object ${tag.objectId.slice(0, 12)})` : ' (lightweight)'}` }]

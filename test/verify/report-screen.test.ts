@@ -54,6 +54,10 @@ describe('the order of verify findings', () => {
     const worse = finding('critical', 'zz/last.m4')
     expect([present, run, worse].sort(decisiveFirst).map((f) => f.path)).toEqual(['zz/last.m4', 'tools/zz-setup.sh', 'm4/aa-gen.m4'])
     expect([finding('high', 'b.c'), finding('high', 'a.c')].sort(decisiveFirst).map((f) => f.path)).toEqual(['a.c', 'b.c'])
+    // the code that decodes and runs a test file leads the test file it runs
+    const data: Finding = { ...finding('critical', 'tests/files/bad-1.xz'), data: { readAsCodeBy: [{ path: 'm4/probe.m4', line: 3, text: 'xz -dc tests/files/bad-1.xz | sh' }] } }
+    const chain = finding('critical', 'm4/probe.m4', 'scan/obfuscated-execution-chain')
+    expect([data, chain].sort(decisiveFirst).map((f) => f.path)).toEqual(['m4/probe.m4', 'tests/files/bad-1.xz'])
   })
 })
 
