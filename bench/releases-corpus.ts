@@ -27,7 +27,8 @@ export interface Release {
   readonly submodules?: Readonly<Record<string, string>>
 }
 
-export const corpusFile = fileURLToPath(new URL('../../bench/corpus/releases.json', import.meta.url))
+// beside this module when run from source, two levels up from its compiled copy in dist/bench/
+export const corpusFile = [new URL('./corpus/releases.json', import.meta.url), new URL('../../bench/corpus/releases.json', import.meta.url)].map((u) => fileURLToPath(u)).find((p) => existsSync(p)) ?? fileURLToPath(new URL('./corpus/releases.json', import.meta.url))
 
 export function loadCorpus(): Release[] {
   return (JSON.parse(readFileSync(corpusFile, 'utf8')) as { releases: Release[] }).releases
