@@ -38,6 +38,7 @@ import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './in
 import { traceInHistory } from './trace-history.js'
 import { pinsOf, readSubmodules, type SubmoduleSource } from './submodules.js'
 import { gnulibListed } from './gnulib-list.js'
+import { PinnedFiles } from './pinned-files.js'
 import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
 
 export interface VerifyOptions {
@@ -194,9 +195,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
     // files of a submodule or a pinned fetch come from another repository at the commit the tag pins;
     // so do the files gnulib-tool copied out of a pinned gnulib, as the release's own list names them
-    const gnulib = pins.find((p) => p.how === 'submodule' && basename(p.path) === 'gnulib' && !submoduleTrees.some((t) => t.path === p.path))
-    const gnulibCopies = gnulib ? gnulibListed(compared.artifactPaths, (p) => view.artifactText(p)) : new Map<string, string>()
-    const submoduleOf = (path: string) => pins.find((m) => path.startsWith(`${m.path}/`))
+    let listed: ReadonlyMap<string, string> | undefined
+    const pinned = new PinnedFiles(pins, submoduleTrees, () => (listed ??= gnulibListed(compared.artifactPaths, (p) => view.artifactText(p))))
     let onlyInSource = 0
     let scanned = 0
     // not compared is not trusted: the rules still read it
@@ -213,27 +213,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         onlyInSource += 1
         continue
       }
-      const listedBy = gnulib && difference.status === 'only-in-artifact' ? gnulibCopies.get(difference.path) : undefined
-      if (gnulib && listedBy) {
-        explained.push({ path: difference.path, category: 'submodule', how: `copied by gnulib-tool from the submodule ${gnulib.path} at ${gnulib.commit.slice(0, 12)} (${listedBy} lists it); its repository was not given, so not compared`, reproduced: false })
-        scanned += scanNotCompared(difference.path)
+      const fromPin = pinned.verdict(difference)
+      if (fromPin) {
+        explained.push(fromPin.explained)
+        if (fromPin.scan) scanned += scanNotCompared(difference.path)
         continue
-      }
-      const module = difference.status === 'only-in-artifact' ? submoduleOf(difference.path) : undefined
-      if (module) {
-        const given = submoduleTrees.find((t) => t.path === module.path)
-        const what = module.how === 'submodule' ? `the submodule ${module.path}` : `${module.path} (${module.how})`
-        if (!given) {
-          explained.push({ path: difference.path, category: 'submodule', how: `from ${what} at ${module.commit.slice(0, 12)}; its repository was not given, so not compared`, reproduced: false })
-          scanned += scanNotCompared(difference.path)
-          continue
-        }
-        const pinned = given.files.get(difference.path.slice(module.path.length + 1))
-        if (pinned !== undefined && pinned === difference.artifact?.gitBlob) {
-          explained.push({ path: difference.path, category: 'submodule', how: `identical to ${what} at ${given.commit.slice(0, 12)} (${given.spec})`, reproduced: true })
-          continue
-        }
-        // anything else under the pinned directory is judged like any file the tag lacks
       }
       const judgement = await judge(difference, view, explainers, buildTexts)
       if (!judgement) continue
@@ -284,13 +268,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ...tagFacts(tag),
       { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
     ]
-    if (pins.length > 0) {
-      const described = pins.map((m) => {
-        const given = submoduleTrees.find((t) => t.path === m.path)
-        return `${m.path} at ${m.commit.slice(0, 12)}${m.how === 'submodule' ? '' : `, ${m.how}`} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
-      })
-      facts.push({ label: 'submodules', value: described.join(', ') })
-    }
+    const pinFacts = pinned.describe()
+    if (pinFacts) facts.push({ label: 'submodules', value: pinFacts })
     if (regeneration) facts.push({ label: 'regenerated with', value: `${regeneration.command} (${Object.entries(regeneration.tools).map(([k, v]) => `${k} ${v}`).join(', ')})` })
     const mismatched = regeneration ? versionMismatches(regeneration, view) : undefined
     if (mismatched) facts.push({ label: 'tool versions', value: mismatched })
