@@ -199,8 +199,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const pinned = new PinnedFiles(pins, submoduleTrees, () => (listed ??= gnulibListed(compared.artifactPaths, (p) => view.artifactText(p))))
     let onlyInSource = 0
     let scanned = 0
-    // not compared is not trusted: the rules still read it
-    const scanNotCompared = (path: string): number => {
+    // what an explanation leaves to the rules, and what was not compared (not compared is not trusted)
+    const scanWithRules = (path: string): number => {
       const text = view.artifactText(path)
       if (text === undefined) return 0
       findings.push(...analyseText(path, text, { paths: compared.artifactPaths }))
@@ -216,20 +216,14 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       const fromPin = pinned.verdict(difference)
       if (fromPin) {
         explained.push(fromPin.explained)
-        if (fromPin.scan) scanned += scanNotCompared(difference.path)
+        if (fromPin.scan) scanned += scanWithRules(difference.path)
         continue
       }
       const judgement = await judge(difference, view, explainers, buildTexts)
       if (!judgement) continue
       if (judgement.outcome === 'explained') explained.push(judgement.explained)
       findings.push(...(judgement.findings ?? []))
-      if (judgement.scan) {
-        const text = view.artifactText(difference.path)
-        if (text !== undefined) {
-          scanned += 1
-          findings.push(...analyseText(difference.path, text, { paths: compared.artifactPaths }))
-        }
-      }
+      if (judgement.scan) scanned += scanWithRules(difference.path)
     }
     if (total > 0) progress({ label: 'explaining differences', done: total, total })
 
