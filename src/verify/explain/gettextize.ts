@@ -5,7 +5,7 @@
  * is the tag's, line for line, with nothing but such names inserted into lines of the tag.
  */
 import type { Difference } from '../compare.js'
-import { isBootstrapScript, perTree } from './per-tree.js'
+import { bootstrapScripts, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** what gettextize copies into a project, so what it lists in the project's makefiles */
@@ -54,12 +54,7 @@ export function gettextizeEdit(before: string, after: string): number | undefine
 }
 
 export function gettextizeExplainer(): Explainer {
-  const runner = perTree(async (view: TreeView): Promise<string | undefined> => {
-    for (const path of view.sourcePaths()) {
-      if (isBootstrapScript(path) && RUNS_GETTEXTIZE.test((await view.sourceText(path)) ?? '')) return path
-    }
-    return undefined
-  })
+  const runner = perTree(async (view: TreeView): Promise<string | undefined> => (await bootstrapScripts(view)).find((s) => RUNS_GETTEXTIZE.test(s.text))?.path)
   return {
     name: 'gettextize',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {

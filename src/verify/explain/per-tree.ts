@@ -17,5 +17,16 @@ export function perTree<T>(compute: (view: TreeView) => T): (view: TreeView) => 
   }
 }
 
-/** top-level shell scripts where projects keep their bootstrap: autogen.sh, bootstrap, … */
-export const isBootstrapScript = (path: string): boolean => /^(?:[^/]*\.sh|autogen|bootstrap|autogen\.pl)$/.test(path)
+/** where projects keep their bootstrap: a top-level file named like a script (autogen.sh, bootstrap, gitcompile) */
+const BOOTSTRAP_NAME = /^(?:[^/.]+|[^/]*\.(?:sh|pl))$/
+
+/** The tag's bootstrap scripts: top-level scripts (with a `#!` line) and their text. */
+export async function bootstrapScripts(view: TreeView): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = []
+  for (const path of view.sourcePaths()) {
+    if (!BOOTSTRAP_NAME.test(path)) continue
+    const text = await view.sourceText(path)
+    if (text?.startsWith('#!')) out.push({ path, text })
+  }
+  return out
+}

@@ -33,9 +33,19 @@ const STAMP = '\u0000'
 const UNDEFINED_STAMP = /^\/\*\s*#\s*undef\s+(\w+)\s*\*\/$/
 const RELEASE_NAMED = (name: string): boolean => VERSION_NAMED.test(name) || /(?:^|_)[A-Z]*DATE$/i.test(name)
 
+/** `greek=rc2` → `greek=`, `snapshot=1` → `snapshot=0`, `date="Unreleased developer copy"` → a date: a release's own settings */
+// the value names no path and runs nothing: a word, a number, a date or a short phrase
+const RELEASE_SETTING = /^((?:export )?([A-Za-z_][A-Za-z0-9_]*) ?= ?)("[^"$`\\/]*"|'[^'/]*'|[\w.+~:-]*)$/
+const RELEASE_WORDS = new Set(['version', 'major', 'minor', 'patch', 'micro', 'revision', 'release', 'released', 'date', 'timestamp', 'greek', 'snapshot', 'prerelease', 'dev', 'devel', 'unreleased', 'nightly', 'rc', 'alpha', 'beta', 'stable', 'final'])
+/** a variable of a release setting: a word of its name (`HWLOC_VERSION_GREEK`, `snapshot`) says so */
+const isReleaseSetting = (name: string): boolean => name.toLowerCase().split('_').some((w) => RELEASE_WORDS.has(w))
+
 /** The line with every version, date and placeholder replaced by one marker (years too, on a copyright line). */
 export function stampShape(line: string): string {
   let l = (COPYRIGHT_LINE.test(line) ? line.replace(YEARS, STAMP) : line).replace(/\s+/g, ' ').trim()
+  // a literal value of a release setting (no expansion, no command) is a stamp whatever it holds
+  const setting = RELEASE_SETTING.exec(l)
+  if (setting?.[2] && isReleaseSetting(setting[2])) return `${setting[1]}${STAMP}`
   const placeholder = UNDEFINED_STAMP.exec(l)
   if (placeholder?.[1] && RELEASE_NAMED(placeholder[1])) return `#define ${placeholder[1]} ${STAMP}`
   if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g, STAMP)

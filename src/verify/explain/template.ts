@@ -6,7 +6,7 @@
  */
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
-import { isBootstrapScript, perTree } from './per-tree.js'
+import { bootstrapScripts, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const PLACEHOLDER = /@[A-Za-z_][A-Za-z0-9_]*@/g
@@ -39,9 +39,8 @@ interface Written {
 /** The templates the tag's bootstrap scripts fill with sed, by the name of the file each writes. */
 async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
   const out = new Map<string, Written[]>()
-  for (const script of view.sourcePaths()) {
-    if (!isBootstrapScript(script)) continue
-    const lines = ((await view.sourceText(script)) ?? '').split('\n')
+  for (const { path: script, text } of await bootstrapScripts(view)) {
+    const lines = text.split('\n')
     for (let i = 0; i < lines.length; i++) {
       let line = lines[i] ?? ''
       const start = i
