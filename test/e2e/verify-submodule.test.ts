@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ProgressEvent } from '../../src/model/progress.js'
 import { rewrittenCopy } from '../../src/verify/explain/submodule-copies.js'
@@ -11,24 +11,40 @@ import { verify } from '../../src/verify/verify.js'
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' }).trim()
 
+/** Writes each file (path → text) below `dir`, making the directories it needs. */
+function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+}
+
+/** A git repository at `dir` with `files` committed, gitlinks (path → commit) recorded beside them. */
+function repository(dir: string, files: Record<string, string>, gitlinks: Record<string, string> = {}): void {
+  mkdirSync(dir, { recursive: true })
+  git(dir, 'init', '-q')
+  writeTree(dir, files)
+  git(dir, 'add', '.')
+  // a gitlink, as `git submodule add` records it: the tag pins a commit of another repository
+  for (const [path, commit] of Object.entries(gitlinks)) git(dir, 'update-index', '--add', '--cacheinfo', `160000,${commit},${path}`)
+  git(dir, 'commit', '-q', '-m', 'init')
+}
+
+/** `root/name.tar.gz` holding `files` below the top directory `name`. */
+function releaseTarball(root: string, name: string, files: Record<string, string>): string {
+  writeTree(join(root, name), files)
+  const tarball = join(root, `${name}.tar.gz`)
+  execFileSync('tar', ['-czf', tarball, '-C', root, name])
+  return tarball
+}
+
 describe('verify with a submodule', () => {
   it('names the submodule and its commit for the files under it instead of reporting each as unexplained code', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sl-submodule-'))
     const repo = join(root, 'repo')
-    mkdirSync(repo)
-    git(repo, 'init', '-q')
-    writeFileSync(join(repo, 'main.c'), 'int main(void) { return 0; }\n')
-    git(repo, 'add', 'main.c')
-    // a gitlink, as `git submodule add` records it: the tag pins a commit of another repository
-    git(repo, 'update-index', '--add', '--cacheinfo', '160000,1234567890abcdef1234567890abcdef12345678,t/libtap')
-    git(repo, 'commit', '-q', '-m', 'init')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' }, { 't/libtap': '1234567890abcdef1234567890abcdef12345678' })
     git(repo, 'tag', 'v1.0')
-    const release = join(root, 'foo-1.0')
-    mkdirSync(join(release, 't/libtap'), { recursive: true })
-    writeFileSync(join(release, 'main.c'), 'int main(void) { return 0; }\n')
-    writeFileSync(join(release, 't/libtap/tap.c'), 'int ok(int x) { return x; }\n')
-    const tarball = join(root, 'foo-1.0.tar.gz')
-    execFileSync('tar', ['-czf', tarball, '-C', root, 'foo-1.0'])
+    const tarball = releaseTarball(root, 'foo-1.0', { 'main.c': 'int main(void) { return 0; }\n', 't/libtap/tap.c': 'int ok(int x) { return x; }\n' })
     const events: ProgressEvent[] = []
     const report = await verify({ artifact: tarball, source: repo, ref: 'v1.0', cacheDir: join(root, 'cache'), systemCatalog: false, onProgress: (e) => events.push(e) })
     // the differences are counted towards their total as they are explained
@@ -46,40 +62,30 @@ describe('verify with a submodule', () => {
   it('compares with the submodule given: its directory file by file, and files copied out of it by their bytes under the same name', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sl-submodule-given-'))
     const lib = join(root, 'portlib')
-    mkdirSync(join(lib, 'lib'), { recursive: true })
-    mkdirSync(join(lib, 'tests'))
-    git(lib, 'init', '-q')
-    writeFileSync(join(lib, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return 0; }\n')
-    writeFileSync(join(lib, 'tests/test-xalloc.c'), 'int main(void) { return 0; }\n')
-    writeFileSync(join(lib, 'lib/xprintf.c'), '#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint xprintf(void) { return 0; }\n')
-    git(lib, 'add', '.')
-    git(lib, 'commit', '-q', '-m', 'modules')
+    repository(lib, {
+      'lib/xalloc.c': 'void *xalloc(unsigned n) { return 0; }\n',
+      'tests/test-xalloc.c': 'int main(void) { return 0; }\n',
+      'lib/xprintf.c': '#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint xprintf(void) { return 0; }\n',
+    })
     const pinned = git(lib, 'rev-parse', 'HEAD')
     // a later commit the tag does not pin: its bytes explain nothing
     writeFileSync(join(lib, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return (void *)1; }\n')
     git(lib, 'commit', '-q', '-am', 'later')
 
     const repo = join(root, 'repo')
-    mkdirSync(repo)
-    git(repo, 'init', '-q')
-    writeFileSync(join(repo, 'main.c'), 'int main(void) { return 0; }\n')
-    git(repo, 'add', 'main.c')
-    git(repo, 'update-index', '--add', '--cacheinfo', `160000,${pinned},portlib`)
-    git(repo, 'commit', '-q', '-m', 'init')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' }, { portlib: pinned })
     git(repo, 'tag', 'v2.0')
 
-    const release = join(root, 'foo-2.0')
-    for (const dir of ['lib', 'port-tests', 'portlib/lib']) mkdirSync(join(release, dir), { recursive: true })
-    writeFileSync(join(release, 'main.c'), 'int main(void) { return 0; }\n')
-    writeFileSync(join(release, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return 0; }\n')
-    writeFileSync(join(release, 'port-tests/test-xalloc.c'), 'int main(void) { return 0; }\n')
-    // as gnulib-tool copies a file when the project always has config.h
-    writeFileSync(join(release, 'lib/xprintf.c'), '#if 1\n# include <config.h>\n#endif\nint xprintf(void) { return 0; }\n')
-    // the same bytes under another name, and the later commit's bytes
-    writeFileSync(join(release, 'lib/other.c'), 'void *xalloc(unsigned n) { return 0; }\n')
-    writeFileSync(join(release, 'portlib/lib/xalloc.c'), 'void *xalloc(unsigned n) { return (void *)1; }\n')
-    const tarball = join(root, 'foo-2.0.tar.gz')
-    execFileSync('tar', ['-czf', tarball, '-C', root, 'foo-2.0'])
+    const tarball = releaseTarball(root, 'foo-2.0', {
+      'main.c': 'int main(void) { return 0; }\n',
+      'lib/xalloc.c': 'void *xalloc(unsigned n) { return 0; }\n',
+      'port-tests/test-xalloc.c': 'int main(void) { return 0; }\n',
+      // as gnulib-tool copies a file when the project always has config.h
+      'lib/xprintf.c': '#if 1\n# include <config.h>\n#endif\nint xprintf(void) { return 0; }\n',
+      // the same bytes under another name, and the later commit's bytes
+      'lib/other.c': 'void *xalloc(unsigned n) { return 0; }\n',
+      'portlib/lib/xalloc.c': 'void *xalloc(unsigned n) { return (void *)1; }\n',
+    })
     const run = (submodules: { path: string; source: string }[]) => verify({ artifact: tarball, source: repo, ref: 'v2.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
 
     const report = await run([{ path: 'portlib', source: lib }])
@@ -102,36 +108,23 @@ describe('verify with a submodule', () => {
   it('treats a directory a fetch script of the tag fills at a fixed commit like a submodule, and still reads what it cannot compare', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sl-pinned-fetch-'))
     const deps = join(root, 'deps')
-    mkdirSync(join(deps, 'lua'), { recursive: true })
-    git(deps, 'init', '-q')
-    writeFileSync(join(deps, 'lua/lapi.c'), 'int lua_api(void) { return 0; }\n')
-    git(deps, 'add', '.')
-    git(deps, 'commit', '-q', '-m', 'deps')
+    repository(deps, { 'lua/lapi.c': 'int lua_api(void) { return 0; }\n' })
     const pinned = git(deps, 'rev-parse', 'HEAD')
 
-    const repo = join(root, 'repo')
-    mkdirSync(join(repo, 'vendor'), { recursive: true })
-    git(repo, 'init', '-q')
-    writeFileSync(join(repo, 'main.c'), 'int main(void) { return 0; }\n')
     const fetch = `#!/bin/sh\nHASH="${pinned}"\nwget https://forge.example.invalid/deps/archive/\${HASH}.tar.gz\ntar -zxf ./\${HASH}.tar.gz --strip-components=1\n`
-    writeFileSync(join(repo, 'vendor/fetch.sh'), fetch)
     // a script that only mentions a commit id pins nothing
-    mkdirSync(join(repo, 'tools'))
-    writeFileSync(join(repo, 'tools/bisect.sh'), `#!/bin/sh\n# good: ${pinned}\ngit bisect start\n`)
-    git(repo, 'add', '.')
-    git(repo, 'commit', '-q', '-m', 'init')
+    const bisect = `#!/bin/sh\n# good: ${pinned}\ngit bisect start\n`
+    const tagged = { 'main.c': 'int main(void) { return 0; }\n', 'vendor/fetch.sh': fetch, 'tools/bisect.sh': bisect }
+    const repo = join(root, 'repo')
+    repository(repo, tagged)
     git(repo, 'tag', 'v3.0')
 
-    const release = join(root, 'foo-3.0')
-    for (const dir of ['vendor/lua', 'tools']) mkdirSync(join(release, dir), { recursive: true })
-    writeFileSync(join(release, 'main.c'), 'int main(void) { return 0; }\n')
-    writeFileSync(join(release, 'vendor/fetch.sh'), fetch)
-    writeFileSync(join(release, 'tools/bisect.sh'), `#!/bin/sh\n# good: ${pinned}\ngit bisect start\n`)
-    writeFileSync(join(release, 'vendor/lua/lapi.c'), 'int lua_api(void) { return 0; }\n')
-    writeFileSync(join(release, 'vendor/lua/setup.sh'), '#!/bin/sh\necho ZWNobyBwd25lZAo= | base64 -d | sh\n')
-    writeFileSync(join(release, 'tools/helper.c'), 'int helper(void);\n')
-    const tarball = join(root, 'foo-3.0.tar.gz')
-    execFileSync('tar', ['-czf', tarball, '-C', root, 'foo-3.0'])
+    const tarball = releaseTarball(root, 'foo-3.0', {
+      ...tagged,
+      'vendor/lua/lapi.c': 'int lua_api(void) { return 0; }\n',
+      'vendor/lua/setup.sh': '#!/bin/sh\necho ZWNobyBwd25lZAo= | base64 -d | sh\n',
+      'tools/helper.c': 'int helper(void);\n',
+    })
     const run = (submodules: { path: string; source: string }[]) => verify({ artifact: tarball, source: repo, ref: 'v3.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
 
     const alone = await run([])
@@ -148,27 +141,19 @@ describe('verify with a submodule', () => {
 
   it('takes the files gnulib-tool lists in the release for copies of the pinned gnulib, not compared without its repository', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sl-gnulib-list-'))
+    const tagged = { 'bootstrap.conf': 'gnulib_modules="xalloc"\n', 'configure.ac': 'AC_INIT([foo], [4.0])\ngl_INIT\nAC_OUTPUT\n' }
     const repo = join(root, 'repo')
-    mkdirSync(repo)
-    git(repo, 'init', '-q')
-    writeFileSync(join(repo, 'bootstrap.conf'), 'gnulib_modules="xalloc"\n')
-    writeFileSync(join(repo, 'configure.ac'), 'AC_INIT([foo], [4.0])\ngl_INIT\nAC_OUTPUT\n')
-    git(repo, 'add', '.')
-    git(repo, 'update-index', '--add', '--cacheinfo', '160000,abcdefabcdefabcdefabcdefabcdefabcdefabcd,gnulib')
-    git(repo, 'commit', '-q', '-m', 'init')
+    repository(repo, tagged, { gnulib: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd' })
     git(repo, 'tag', 'v4.0')
     const comp = '# DO NOT EDIT! GENERATED AUTOMATICALLY!\n#\n# Generated by gnulib-tool.\nAC_DEFUN([gl_INIT], [:])\nAC_DEFUN([gl_FILE_LIST], [\n  lib/xalloc.c\n  tests/test-xalloc.c\n])\n'
-    const release = join(root, 'foo-4.0')
-    for (const dir of ['lib', 'm4', 'gltests']) mkdirSync(join(release, dir), { recursive: true })
-    writeFileSync(join(release, 'bootstrap.conf'), 'gnulib_modules="xalloc"\n')
-    writeFileSync(join(release, 'configure.ac'), 'AC_INIT([foo], [4.0])\ngl_INIT\nAC_OUTPUT\n')
-    writeFileSync(join(release, 'm4/gnulib-comp.m4'), comp)
-    writeFileSync(join(release, 'lib/gnulib.mk'), '## DO NOT EDIT! GENERATED AUTOMATICALLY!\n# Generated by gnulib-tool.\n# Reproduce by:\n# gnulib-tool --import \\\n#  --source-base=lib \\\n#  --tests-base=gltests \\\n#  xalloc\n')
-    writeFileSync(join(release, 'lib/xalloc.c'), 'void *xalloc(unsigned n) { return 0; }\n')
-    writeFileSync(join(release, 'gltests/test-xalloc.c'), 'int main(void) { return 0; }\n')
-    writeFileSync(join(release, 'lib/extra.c'), 'int extra(void) { return 1; }\n')
-    const tarball = join(root, 'foo-4.0.tar.gz')
-    execFileSync('tar', ['-czf', tarball, '-C', root, 'foo-4.0'])
+    const tarball = releaseTarball(root, 'foo-4.0', {
+      ...tagged,
+      'm4/gnulib-comp.m4': comp,
+      'lib/gnulib.mk': '## DO NOT EDIT! GENERATED AUTOMATICALLY!\n# Generated by gnulib-tool.\n# Reproduce by:\n# gnulib-tool --import \\\n#  --source-base=lib \\\n#  --tests-base=gltests \\\n#  xalloc\n',
+      'lib/xalloc.c': 'void *xalloc(unsigned n) { return 0; }\n',
+      'gltests/test-xalloc.c': 'int main(void) { return 0; }\n',
+      'lib/extra.c': 'int extra(void) { return 1; }\n',
+    })
     const report = await verify({ artifact: tarball, source: repo, ref: 'v4.0', cacheDir: join(root, 'cache'), systemCatalog: false })
     expect(report.explained.find((e) => e.path === 'lib/xalloc.c')?.how).toMatch(/copied by gnulib-tool from the submodule gnulib at abcdefabcdef \(m4\/gnulib-comp\.m4 lists it\); .*not compared/)
     expect(report.explained.find((e) => e.path === 'gltests/test-xalloc.c')?.how).toMatch(/copied by gnulib-tool/)
