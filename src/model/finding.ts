@@ -27,6 +27,9 @@ export const isSeverity = (value: string): value is Severity => (SEVERITIES as r
 
 export const atLeast = (s: Severity, threshold: Severity): boolean => severityRank(s) >= severityRank(threshold)
 
+/** Most serious first, keeping among equals the order the producer chose (a stable sort keeps it). */
+export const bySeverityOnly = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity)
+
 export const bySeverityDesc = (a: Finding, b: Finding): number =>
   severityRank(b.severity) - severityRank(a.severity) ||
   (a.path ?? '').localeCompare(b.path ?? '') ||

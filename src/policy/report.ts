@@ -1,5 +1,5 @@
 /** @fileoverview The one place a Report is assembled: the verdict and the counts follow from the findings. */
-import type { Finding } from '../model/finding.js'
+import { bySeverityDesc, type Finding } from '../model/finding.js'
 import { SCHEMA_VERSION, type Explained, type Fact, type Report } from '../model/report.js'
 import { VERSION } from '../version.js'
 import { uncheckedGaps } from './coverage.js'
@@ -14,6 +14,8 @@ export interface ReportParts {
   /** command-specific figures; `findings` (the counts per severity) is added here */
   readonly summary: Readonly<Record<string, unknown>>
   readonly incomplete?: readonly string[]
+  /** how findings of equal severity are ordered, when the command knows better than by path (verify: the decisive one first) */
+  readonly order?: (a: Finding, b: Finding) => number
 }
 
 export function assembleReport(parts: ReportParts): Report {
@@ -27,7 +29,8 @@ export function assembleReport(parts: ReportParts): Report {
     verdict: verdictOf(parts.findings, incomplete),
     subject: parts.subject,
     facts: parts.facts,
-    findings: parts.findings,
+    // most serious first; renderers keep this order among equals
+    findings: [...parts.findings].sort(parts.order ?? bySeverityDesc),
     explained: parts.explained ?? [],
     summary: { findings: countBySeverity(parts.findings), ...parts.summary },
     ...(incomplete.length ? { incomplete } : {}),

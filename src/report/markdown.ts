@@ -4,7 +4,7 @@
  * Analysed content is shown, never interpreted: prose is escaped, names are code spans, evidence
  * is fenced, and what sits inside raw HTML is entity-escaped (escape.ts).
  */
-import { SEVERITIES, bySeverityDesc, type Finding } from '../model/finding.js'
+import { SEVERITIES, bySeverityOnly, type Finding } from '../model/finding.js'
 import type { Report } from '../model/report.js'
 import { escapeBlock, htmlText, markdownCode, markdownFence, markdownText } from './escape.js'
 
@@ -39,7 +39,8 @@ export function renderMarkdown(report: Report): string {
     out.push('| | |', '|---|---|', ...report.facts.map((f) => `| ${cell(f.label, 40)} | ${cell(f.value, 200)} |`), '')
   }
   if (report.incomplete?.length) out.push('**Incomplete:**', ...report.incomplete.map((i) => `- ${cell(i, 400)}`), '')
-  const findings = [...report.findings].sort(bySeverityDesc)
+  // the producer ordered findings of equal severity (verify: the decisive one first); a renderer keeps that order
+  const findings = [...report.findings].sort(bySeverityOnly)
   if (findings.length) {
     out.push('| severity | rule | where | finding |', '|---|---|---|---|')
     for (const f of findings.slice(0, MAX_ROWS)) out.push(`| ${f.severity} | ${markdownCode(f.ruleId, true)} | ${where(f, true)} | ${cell(f.message)} |`)

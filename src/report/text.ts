@@ -1,5 +1,5 @@
 import pc from 'picocolors'
-import { SEVERITIES, bySeverityDesc, type Finding, type Severity } from '../model/finding.js'
+import { SEVERITIES, bySeverityOnly, type Finding, type Severity } from '../model/finding.js'
 import type { Explained, Report } from '../model/report.js'
 import { escapeBlock, escapeLine } from './escape.js'
 
@@ -66,7 +66,8 @@ export function renderText(report: Report, options: TextOptions): string {
       if (options.verbose) for (const i of items) out.push(`      ${escapeLine(i.path)}  ${c.dim(escapeLine(i.how))}`)
     }
   }
-  const findings = [...report.findings].sort(bySeverityDesc)
+  // the producer ordered findings of equal severity (verify: the decisive one first); a renderer keeps that order
+  const findings = [...report.findings].sort(bySeverityOnly)
   if (findings.length > 0 && report.command === 'verify' && !options.verbose) renderByFile(c, findings, out)
   else if (findings.length > 0) {
     out.push('', c.bold('Findings'))

@@ -269,6 +269,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     if (mismatched) facts.push({ label: 'tool versions', value: mismatched })
     return assembleReport({
       command: 'verify',
+      order: decisiveFirst,
       subject: { artifact: labels.artifact, source: labels.source, ref, commit },
       facts,
       findings,

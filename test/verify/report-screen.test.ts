@@ -4,6 +4,7 @@ import { SCHEMA_VERSION, type Report } from '../../src/model/report.js'
 import { countBySeverity, verdictOf } from '../../src/policy/verdict.js'
 import { render } from '../../src/report/index.js'
 import { decisiveFirst } from '../../src/verify/verify.js'
+import { assembleReport } from '../../src/policy/report.js'
 
 const evidence = Array.from({ length: 30 }, (_, i) => `+ added line ${i + 1}`).join('\n')
 const finding = (severity: Finding['severity'], path: string, ruleId = 'verify/unexplained-file'): Finding => ({ ruleId, severity, confidence: 'high', path, message: `${severity} on ${path}`, evidence })
@@ -58,6 +59,19 @@ describe('the order of verify findings', () => {
     const data: Finding = { ...finding('critical', 'tests/files/bad-1.xz'), data: { readAsCodeBy: [{ path: 'm4/probe.m4', line: 3, text: 'xz -dc tests/files/bad-1.xz | sh' }] } }
     const chain = finding('critical', 'm4/probe.m4', 'scan/obfuscated-execution-chain')
     expect([data, chain].sort(decisiveFirst).map((f) => f.path)).toEqual(['m4/probe.m4', 'tests/files/bad-1.xz'])
+  })
+
+  it('is the order every report shows: the assembled report keeps it, and text, Markdown and HTML keep it among equals', () => {
+    const data: Finding = { ...finding('critical', 'aa/blob.bin'), data: { readAsCodeBy: [{ path: 'm4/zz.m4', line: 3, text: 'xz -dc aa/blob.bin | sh' }] } }
+    const chain = finding('critical', 'zz/probe.m4', 'scan/obfuscated-execution-chain')
+    const parts = { command: 'verify', subject: {}, facts: [], findings: [data, chain], summary: {} }
+    expect(assembleReport(parts).findings.map((f) => f.path)).toEqual(['aa/blob.bin', 'zz/probe.m4'])
+    const ordered = assembleReport({ ...parts, order: decisiveFirst })
+    expect(ordered.findings.map((f) => f.path)).toEqual(['zz/probe.m4', 'aa/blob.bin'])
+    for (const format of ['text', 'markdown', 'html'] as const) {
+      const out = render(ordered, format, { color: false })
+      expect(out.indexOf('zz/probe.m4'), format).toBeLessThan(out.indexOf('aa/blob.bin'))
+    }
   })
 })
 

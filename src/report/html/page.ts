@@ -2,7 +2,7 @@
  * @fileoverview One self-contained HTML file per report: inline CSS, inline script, inline SVG, no
  * request leaves the page. Readable in light and dark mode, printable, usable with a keyboard.
  */
-import { SEVERITIES, bySeverityDesc, type Finding, type Severity } from '../../model/finding.js'
+import { SEVERITIES, bySeverityOnly, type Finding, type Severity } from '../../model/finding.js'
 import type { Report } from '../../model/report.js'
 import type { RuleInfo } from '../../rules/types.js'
 import { STYLE } from './style.js'
@@ -71,7 +71,8 @@ function severityBar(report: Report): string {
  */
 export function renderHtml(report: Report, rules: readonly RuleInfo[]): string {
   const byId = new Map(rules.map((r) => [r.id, r]))
-  const findings = [...report.findings].sort(bySeverityDesc)
+  // the producer ordered findings of equal severity (verify: the decisive one first); a renderer keeps that order
+  const findings = [...report.findings].sort(bySeverityOnly)
   const title = `stagelight ${report.command}: ${VERDICT[report.verdict]} — ${Object.values(report.subject)[0] ?? ''}`
   const filters = SEVERITIES.slice()
     .reverse()
