@@ -17,8 +17,7 @@ export async function judge(difference: Difference, view: TreeView, explainers: 
     if (!judgement) continue
     // "generated from the tag's inputs, not reproduced" says where the bytes may come from, not
     // that they are what the generator wrote: a man page the build runs as code stays unexplained
-    // (a release stamp is checked line by line: the file runs as the tag's did, with other stamps)
-    if (judgement.outcome === 'explained' && !judgement.explained.reproduced && judgement.explained.category !== 'release-stamp' && difference.artifact) {
+    if (judgement.outcome === 'explained' && !judgement.explained.reproduced && difference.artifact) {
       const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
       if (NEVER_RUN.has(role) && codeUsesOf(difference.path, buildTexts).length > 0) return judgeUnexplained(difference, view, buildTexts)
     }

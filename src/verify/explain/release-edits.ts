@@ -151,7 +151,8 @@ export function releaseEditsExplainer(version: string | undefined): Explainer {
       const parts: string[] = []
       if (edit.stamped > 0) parts.push(`${edit.stamped} line(s) differ only in version, date or placeholder stamps${edit.example ? ` (\`${edit.example.before.slice(0, 80)}\` → \`${edit.example.after.slice(0, 80)}\`)` : ''}`)
       if (edit.removed > 0) parts.push(`${edit.removed} line(s) removed, none added`)
-      return explained(difference.path, edit.stamped > 0 ? 'release-stamp' : 'release-trimmed', `${parts.join('; ')}${script ? `; written by ${script}` : ''}`, false)
+      // only stamps changed: the tag's bytes, line for line, as the version-stamp explainer counts them; lines removed are not
+      return explained(difference.path, edit.stamped > 0 ? 'release-stamp' : 'release-trimmed', `${parts.join('; ')}${script ? `; written by ${script}` : ''}`, edit.removed === 0)
     },
   }
 }
