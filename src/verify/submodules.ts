@@ -28,12 +28,13 @@ const FETCHES = /\b(?:wget|curl|git\s+clone)\b/
 const UNPACKS = /\b(?:tar\b[^\n]*-?[xz]|git\b[^\n]*\bcheckout)\b/
 
 /**
- * The tag's pins: its submodules, and the directories of shell scripts that fetch another
- * repository at a commit id written in the script and unpack it where they run.
+ * The tag's pins: its submodules, and those of the given directories that a shell script in them
+ * fills by fetching another repository at a commit id written in the script and unpacking it
+ * where it runs. Only the scripts of those directories are read.
  */
-export async function pinsOf(repo: Repository, source: SourceTree): Promise<Pin[]> {
+export async function pinsOf(repo: Repository, source: SourceTree, dirs: ReadonlySet<string>): Promise<Pin[]> {
   const pins: Pin[] = [...source.entries.values()].filter((e) => e.kind === 'submodule').map((e) => ({ path: e.path, commit: e.gitBlob ?? '', how: 'submodule' }))
-  const scripts = [...source.entries.values()].filter((e) => e.kind === 'file' && e.path.includes('/') && /\.sh$/.test(e.path) && e.size <= FETCH_SCRIPT_BYTES && e.gitBlob).slice(0, MAX_FETCH_SCRIPTS)
+  const scripts = [...source.entries.values()].filter((e) => e.kind === 'file' && dirs.has(dirnameOf(e.path)) && /\.sh$/.test(e.path) && e.size <= FETCH_SCRIPT_BYTES && e.gitBlob).slice(0, MAX_FETCH_SCRIPTS)
   const byBlob = new Map<string, string[]>()
   for (const e of scripts) byBlob.set(e.gitBlob ?? '', [...(byBlob.get(e.gitBlob ?? '') ?? []), e.path])
   if (byBlob.size === 0) return pins
@@ -48,7 +49,7 @@ export async function pinsOf(repo: Repository, source: SourceTree): Promise<Pin[
     if (!commit || !url || !FETCHES.test(code) || !UNPACKS.test(code)) continue
     for (const script of byBlob.get(oid) ?? []) {
       const dir = dirnameOf(script)
-      if (!pins.some((p) => p.path === dir)) pins.push({ path: dir, commit, how: `fetched by ${basenameOf(script)} from ${url.replace(/\$\{?\w+\}?/g, commit.slice(0, 12))}` })
+      if (dir !== '' && !pins.some((p) => p.path === dir)) pins.push({ path: dir, commit, how: `fetched by ${basenameOf(script)} from ${url.replace(/\$\{?\w+\}?/g, commit.slice(0, 12))}` })
     }
   }
   return pins

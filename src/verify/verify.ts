@@ -37,6 +37,7 @@ import { treeView } from './view.js'
 import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
 import { traceInHistory } from './trace-history.js'
 import { pinsOf, readSubmodules, type SubmoduleSource } from './submodules.js'
+import { ancestors } from '../util/paths.js'
 import { gnulibListed } from './gnulib-list.js'
 import { PinnedFiles } from './pinned-files.js'
 import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
@@ -129,8 +130,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const source = withExportIgnored(await readSourceTree(repo, resolved))
   const openOptions = { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress }
   if (options.submodules?.length) progress(`reading the submodules ${options.submodules.map((m) => m.path).join(', ')}`)
-  const pins = await pinsOf(repo, source)
-  const submoduleTrees = await readSubmodules(options.submodules ?? [], pins, ref, (spec) => openRepository(spec, openOptions))
+  // the directories the user names are checked now, before the artifact is read
+  const given = options.submodules ?? []
+  const givenPins = await pinsOf(repo, source, new Set(given.map((m) => m.path)))
+  const submoduleTrees = await readSubmodules(given, givenPins, ref, (spec) => openRepository(spec, openOptions))
   const loadCatalog = (): Promise<Catalog> =>
     Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
@@ -193,6 +196,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
     const explained: Explained[] = []
     const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
+    // a fetch script is read only in a directory that holds files the tag lacks
+    const holding = new Set(compared.differences.filter((d) => d.status === 'only-in-artifact').flatMap((d) => [...ancestors(d.path)]))
+    const found = holding.size > 0 ? await pinsOf(repo, source, holding) : []
+    const pins = [...givenPins, ...found.filter((p) => !givenPins.some((g) => g.path === p.path))]
     // files of a submodule or a pinned fetch come from another repository at the commit the tag pins;
     // so do the files gnulib-tool copied out of a pinned gnulib, as the release's own list names them
     let listed: ReadonlyMap<string, string> | undefined

@@ -23,7 +23,4 @@ export function judgeName(raw: string): NameVerdict {
   return { ok: true, path: parts.filter((part) => part !== '' && part !== '.').join('/') }
 }
 
-/** The directories above a path, nearest last: `a/b/c` → `a`, `a/b`. */
-export function* ancestors(path: string): Generator<string> {
-  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) yield path.slice(0, i)
-}
+export { ancestors } from '../../util/paths.js'
