@@ -6,6 +6,8 @@
  * recursive make (`cd sub && $(MAKE) $@`). Reading only: nothing here runs make.
  */
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import { perTree } from './per-tree.js'
+import type { TreeView } from './types.js'
 
 export interface MakeRule {
   readonly line: number
@@ -207,6 +209,9 @@ export class MakeIndex {
     return out
   }
 }
+
+/** The index of a compared tree's source, built once and shared by the explainers that trace make rules. */
+export const makeIndexOf = perTree((view: TreeView): Promise<MakeIndex> => MakeIndex.build(view.sourcePaths(), (p) => view.sourceText(p)))
 
 export interface Derivation {
   readonly makefile: string

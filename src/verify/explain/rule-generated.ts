@@ -6,19 +6,17 @@
  * another directory. Generated is not reproduced: the file is still scanned by the rules.
  */
 import type { Difference } from '../compare.js'
-import { derive, MakeIndex } from './make-index.js'
-import { perTree } from './per-tree.js'
+import { derive, makeIndexOf } from './make-index.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 export { makeRules, type MakeRule } from './make-index.js'
 
 export function ruleGeneratedExplainer(): Explainer {
-  const indexOf = perTree((view: TreeView): Promise<MakeIndex> => MakeIndex.build(view.sourcePaths(), (p) => view.sourceText(p)))
   return {
     name: 'rule-generated',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
-      const derivation = derive(await indexOf(view), difference.path, (p) => view.sourceHas(p))
+      const derivation = derive(await makeIndexOf(view), difference.path, (p) => view.sourceHas(p))
       if (!derivation) return undefined
       const via = derivation.via.length > 0 ? ` via ${derivation.via.slice(0, 3).join(', ')}` : ''
       return explained(

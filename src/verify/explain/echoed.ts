@@ -1,0 +1,241 @@
+/**
+ * @fileoverview Files a tag's own code writes line by line with `echo` and ships: a header a make
+ * rule fills with the date of the last commit (`echo "#define GIT_DATE \"$$D\"" > $@`), a makefile
+ * a bootstrap script writes from a glob (`cd m4; echo EXTRA_DIST = *.m4 > Makefile.am`).
+ * Explained when every line of the shipped file is what one of those echoes prints, where the shell
+ * substitutes a value only a plain value (a version, a date, a commit id: no quote, bracket or
+ * operator that code would need) and where it expands a glob only names of files beside it. The
+ * shipped file is still scanned by the rules.
+ */
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import type { Difference } from '../compare.js'
+import { expandMake, makeIndexOf, type MakeIndex } from './make-index.js'
+import { bootstrapScripts, perTree } from './per-tree.js'
+import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+
+/** What one echo prints: literal text, a value the shell substitutes, or a glob it expands to names. */
+type Piece = { readonly literal: string } | { readonly value: true } | { readonly glob: RegExp }
+
+export interface EchoWrite {
+  /** the redirection's target as written (`$@`, `$(abs_builddir)/$@.new`, `Makefile.am`) */
+  readonly target: string
+  readonly pieces: readonly Piece[]
+}
+
+/** a substituted value: what versions, dates and commit ids are made of */
+const VALUE = String.raw`[\w .,:/+~@-]{0,200}`
+const NAME = /^[\w.+~-]+$/
+/** where a command starts: an `echo` after any of these is a command, not an argument */
+const COMMAND_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-)*echo\s/g
+
+const globRegExp = (glob: string): RegExp =>
+  new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
+
+/** Reads a `$…` substitution starting at `i` (the `$`); returns the index after it. */
+function skipSubstitution(text: string, i: number): number {
+  let j = i + 1
+  if (text[j] === '$') j++ // make's `$$` is the shell's `$`
+  const open = text[j]
+  if (open === '{' || open === '(') {
+    const close = open === '{' ? '}' : ')'
+    let depth = 0
+    for (; j < text.length; j++) {
+      if (text[j] === open) depth++
+      else if (text[j] === close && --depth === 0) return j + 1
+    }
+    return text.length
+  }
+  if (/[A-Za-z_]/.test(open ?? '')) {
+    while (j < text.length && /\w/.test(text[j] ?? '')) j++
+    return j
+  }
+  return Math.min(text.length, j + 1)
+}
+
+/**
+ * The echoes of one logical line of shell (a make recipe line, continuation lines joined, or a
+ * script line) whose output is redirected into a file, with what each prints.
+ */
+export function echoWrites(line: string): EchoWrite[] {
+  const out: EchoWrite[] = []
+  for (const m of line.matchAll(COMMAND_START)) {
+    const pieces: Piece[] = []
+    const literal = (s: string) => {
+      const last = pieces[pieces.length - 1]
+      if (last && 'literal' in last) pieces[pieces.length - 1] = { literal: last.literal + s }
+      else pieces.push({ literal: s })
+    }
+    let i = (m.index ?? 0) + m[0].length
+    let word = ''
+    let globbing = false
+    let inWord = false
+    let quote: '"' | "'" | undefined
+    const endWord = () => {
+      if (globbing) pieces.push({ glob: globRegExp(word) })
+      else if (word) literal(word)
+      word = ''
+      globbing = false
+    }
+    // `echo -n` and `echo -e` print their operands the same way, line for line
+    while (/^-[ne]+\s/.test(line.slice(i))) i = line.indexOf(' ', i) + 1
+    let stop = ''
+    for (; i < line.length; i++) {
+      const c = line[i] ?? ''
+      if (quote === "'") {
+        if (c === "'") quote = undefined
+        else word += c
+        continue
+      }
+      if (c === '\\') {
+        const next = line[i + 1] ?? ''
+        word += quote === '"' && !'"\\$`'.includes(next) ? `\\${next}` : next
+        i++
+        continue
+      }
+      if (c === '$' || c === '`') {
+        if (word) literal(word)
+        if (globbing) return out // a glob joined to a substitution names nothing we can check
+        word = ''
+        pieces.push({ value: true })
+        i = (c === '`' ? line.indexOf('`', i + 1) : skipSubstitution(line, i) - 1)
+        if (i < 0) return out
+        inWord = true
+        continue
+      }
+      if (c === '@' && quote === undefined && /^@[A-Za-z_]\w*@/.test(line.slice(i))) {
+        // configure's @SUBST@ left in a recipe: a value
+        if (word) literal(word)
+        word = ''
+        pieces.push({ value: true })
+        i = line.indexOf('@', i + 1)
+        continue
+      }
+      if (quote === '"') {
+        if (c === '"') quote = undefined
+        else word += c
+        continue
+      }
+      if (c === '"' || c === "'") {
+        quote = c
+        inWord = true
+        continue
+      }
+      if (/[;&|<>)}]/.test(c)) {
+        stop = c
+        break
+      }
+      if (/\s/.test(c)) {
+        if (inWord || word) {
+          endWord()
+          literal(' ')
+        }
+        inWord = false
+        continue
+      }
+      if (c === '*' || c === '?') globbing = true
+      word += c
+      inWord = true
+    }
+    endWord()
+    if (stop !== '>') continue
+    const last = pieces[pieces.length - 1]
+    if (last && 'literal' in last) pieces[pieces.length - 1] = { literal: last.literal.replace(/\s+$/, '') }
+    const target = /^>>?\s*(\S+)/.exec(line.slice(i))?.[1]
+    if (target) out.push({ target: target.replace(/[;)]+$/, ''), pieces })
+  }
+  return out
+}
+
+interface Printed {
+  readonly where: string
+  readonly write: EchoWrite
+  /** the directory the echo runs in, for the names a glob expands to */
+  readonly dir: string
+}
+
+const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim()
+
+/** Does `line` read as what `write` prints, with globs expanding to names `named` accepts? */
+function prints(write: EchoWrite, line: string, named: (name: string, glob: RegExp) => boolean): boolean {
+  const globs: RegExp[] = []
+  const source = write.pieces
+    .map((p) => {
+      if ('literal' in p) return collapse(p.literal) === '' && p.literal !== '' ? ' ' : p.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, ' ')
+      if ('value' in p) return VALUE
+      globs.push(p.glob)
+      return String.raw`(\S+(?: \S+)*)`
+    })
+    .join('')
+  const m = new RegExp(`^${source.trim()}$`).exec(collapse(line))
+  if (!m) return false
+  return globs.every((glob, k) => (m[k + 1] ?? '').split(' ').every((name) => NAME.test(name) && named(name, glob)))
+}
+
+/** The make rules for `path` whose recipes echo into their target. */
+function ruleEchoes(index: MakeIndex, path: string): Printed[] {
+  const out: Printed[] = []
+  const name = basenameOf(path)
+  for (const { entry } of index.rulesFor(path)) {
+    for (const line of entry.rule.recipe) {
+      for (const write of echoWrites(expandMake(line, entry.vars))) {
+        const target = basenameOf(write.target)
+        if (target.startsWith('$@') || target.startsWith(name)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, write, dir: dirnameOf(path) })
+      }
+    }
+  }
+  return out
+}
+
+/** The echoes of the tag's bootstrap scripts, by the path each writes (a plain `cd DIR` followed). */
+async function scriptEchoes(view: TreeView): Promise<Map<string, Printed[]>> {
+  const out = new Map<string, Printed[]>()
+  for (const { path: script, text } of await bootstrapScripts(view)) {
+    let dir: string | undefined = ''
+    const lines = text.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i] ?? ''
+      const start = i
+      while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i] ?? ''}`
+      const cd = /^\s*cd\s+([\w./-]+)\s*(?:$|[;&])/.exec(line)
+      if (cd && dir !== undefined) {
+        const next = joinPath(dir, cd[1] ?? '')
+        // a directory above the tree is not followed, nor is anything written from there
+        dir = next === '.' ? '' : next.startsWith('..') ? undefined : next
+      }
+      if (dir === undefined) continue
+      for (const write of echoWrites(line)) {
+        if (/[$`]/.test(write.target)) continue
+        const written = joinPath(dir, write.target)
+        out.set(written, [...(out.get(written) ?? []), { where: `${script}:${start + 1}`, write, dir }])
+      }
+    }
+  }
+  return out
+}
+
+const MAX_LINES = 2_000
+
+export function echoedExplainer(): Explainer {
+  const scriptsOf = perTree(scriptEchoes)
+  return {
+    name: 'echoed',
+    async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
+      if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
+      const text = view.artifactText(difference.path)
+      if (text === undefined) return undefined
+      const lines = text.replace(/\n$/, '').split('\n')
+      if (lines.length > MAX_LINES) return undefined
+      const candidates = [...ruleEchoes(await makeIndexOf(view), difference.path), ...((await scriptsOf(view)).get(difference.path) ?? [])]
+      if (candidates.length === 0) return undefined
+      // a glob expands to names of files beside the echo when it runs: in the tag or the release
+      const named = (dir: string) => (name: string, glob: RegExp) => glob.test(name) && (view.artifactHas(joinPath(dir, name)) || view.sourceHas(joinPath(dir, name)))
+      const byWhere = new Map<string, Printed[]>()
+      for (const c of candidates) byWhere.set(c.where, [...(byWhere.get(c.where) ?? []), c])
+      for (const [where, writes] of byWhere) {
+        if (!lines.every((line) => writes.some((w) => prints(w.write, line, named(w.dir))))) continue
+        return explained(difference.path, 'generated', `written line by line by the echoes of ${where}; substituted parts are plain values, globs names of files beside it; not regenerated`, false, true)
+      }
+      return undefined
+    },
+  }
+}

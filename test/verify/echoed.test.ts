@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import type { TreeEntry } from '../../src/model/tree.js'
+import { gitBlobId } from '../../src/sources/archive/index.js'
+import type { Difference } from '../../src/verify/compare.js'
+import { echoedExplainer, echoWrites } from '../../src/verify/explain/echoed.js'
+import { memoryView as view } from '../helpers/tree-view.js'
+
+const added = (path: string, content: string): Difference => {
+  const buf = Buffer.from(content)
+  const artifact: TreeEntry = { path, kind: 'file', mode: 0o644, size: buf.length, content: buf, gitBlob: gitBlobId(buf) }
+  return { path, status: 'only-in-artifact', artifact }
+}
+
+const judge = (path: string, text: string, source: Record<string, string>, artifact: Record<string, string> = {}) =>
+  echoedExplainer().judge(added(path, text), view({ ...artifact, [path]: text }, source))
+
+describe('what an echo prints', () => {
+  it('reads quoted text, substitutions and the file it is redirected into', () => {
+    const [write, ...rest] = echoWrites('@if true; then echo "#define REV \\"$${REV}$${PLUS}\\"" >>$(abs_builddir)/$@.new; fi')
+    expect(rest).toHaveLength(0)
+    expect(write?.target).toBe('$(abs_builddir)/$@.new')
+    expect(write?.pieces).toEqual([{ literal: '#define REV "' }, { value: true }, { value: true }, { literal: '"' }])
+  })
+  it('keeps a backquoted command with quotes of its own as one substitution', () => {
+    const [write] = echoWrites(String.raw`echo "#define YEAR	\"` + '`echo $${D} | sed -e "s/.*,//"`' + String.raw`\"" >> $@`)
+    expect(write?.pieces).toEqual([{ literal: '#define YEAR\t"' }, { value: true }, { literal: '"' }])
+  })
+  it('ignores an echo that writes to the terminal or into a pipe', () => {
+    expect(echoWrites('echo "making $@"; echo x | tee y')).toEqual([])
+    // `echo` as an argument is not a command
+    expect(echoWrites('printf "%s\\n" echo > out')).toEqual([])
+  })
+})
+
+describe('files the tag writes with echo', () => {
+  const header = [
+    'VERSION_FILE = build-info.h',
+    '$(VERSION_FILE): FORCE',
+    '\t@D=`date -u +%Y-%m-%d`; \\',
+    '\techo "/* generated */" > $@.tmp; \\',
+    '\techo "#define BUILD_DATE \\"$${D}\\"" >> $@.tmp; \\',
+    '\tif test -d $(top_srcdir)/.git; then echo "#define BUILD_REV \\"`git describe --tags`\\"" >> $@.tmp; fi; \\',
+    '\tmv $@.tmp $@',
+    'FORCE:',
+  ].join('\n')
+
+  it('explains a header a rule without inputs fills with plain values', async () => {
+    const j = await judge('src/build-info.h', '/* generated */\n#define BUILD_DATE "2024-03-01"\n#define BUILD_REV "v1.4.2-3-gdeadbee"\n', { 'src/Makefile.am': header })
+    expect(j?.outcome).toBe('explained')
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/src\/Makefile\.am:2/)
+    // still read by the rules
+    expect(j?.scan).toBe(true)
+  })
+
+  it('does not let a substituted part carry code', async () => {
+    expect(await judge('src/build-info.h', '/* generated */\n#define BUILD_DATE "x"); system("sh -c id"); ("\n', { 'src/Makefile.am': header })).toBeUndefined()
+    expect(await judge('src/build-info.h', '/* generated */\n#define BUILD_DATE "2024"\nint hook(void) { return 0; }\n', { 'src/Makefile.am': header })).toBeUndefined()
+  })
+
+  it('explains nothing for a file the rule does not write', async () => {
+    expect(await judge('src/other.h', '/* generated */\n', { 'src/Makefile.am': header })).toBeUndefined()
+    expect(await judge('lib/build-info.h', '/* generated */\n', { 'src/Makefile.am': header })).toBeUndefined()
+  })
+
+  it('expands a bootstrap glob to names of files beside the written file', async () => {
+    const autogen = '#!/bin/sh -x\nautopoint -f\ncd m4\necho EXTRA_DIST = *.m4 > Makefile.am\ncd ..\nautoreconf -fi\n'
+    const m4 = { 'm4/gettext.m4': 'x', 'm4/iconv.m4': 'y' }
+    const j = await judge('m4/Makefile.am', 'EXTRA_DIST = gettext.m4 iconv.m4\n', { 'autogen.sh': autogen }, m4)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/autogen\.sh:4/)
+    // a name the glob does not match, or no such file, is not the glob's
+    expect(await judge('m4/Makefile.am', 'EXTRA_DIST = gettext.m4 payload.sh\n', { 'autogen.sh': autogen }, { ...m4, 'm4/payload.sh': 'z' })).toBeUndefined()
+    expect(await judge('m4/Makefile.am', 'EXTRA_DIST = gettext.m4 build-to-host.m4\n', { 'autogen.sh': autogen }, m4)).toBeUndefined()
+    // nor is a rule appended below the echoed line
+    expect(await judge('m4/Makefile.am', 'EXTRA_DIST = gettext.m4\nall-local:\n\tsh payload\n', { 'autogen.sh': autogen }, m4)).toBeUndefined()
+    // the same file written in another directory than the script's `cd` leads to
+    expect(await judge('Makefile.am', 'EXTRA_DIST = gettext.m4\n', { 'autogen.sh': autogen }, m4)).toBeUndefined()
+  })
+
+  it('reads only scripts of the tag', async () => {
+    expect(await judge('m4/Makefile.am', 'EXTRA_DIST = a.m4\n', {}, { 'autogen.sh': '#!/bin/sh\ncd m4\necho EXTRA_DIST = *.m4 > Makefile.am\n', 'm4/a.m4': 'x' })).toBeUndefined()
+  })
+})
