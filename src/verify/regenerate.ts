@@ -64,7 +64,7 @@ async function* walkFiles(root: string): AsyncGenerator<string> {
  * that is removed afterwards. This runs the project's m4 input through m4 (which can run commands),
  * which is why it only happens when the user asks for it.
  */
-export async function regenerate(repo: Repository, commit: string): Promise<Regeneration> {
+export async function regenerate(repo: Repository, commit: string, directory?: string): Promise<Regeneration> {
   const tools = await installedAutotools()
   if (!tools.autoconf || !tools.automake) {
     throw new StagelightError('E_TOOL_MISSING', '--regenerate needs autoconf and automake installed (apt-get install autoconf automake libtool autopoint)')
@@ -73,16 +73,18 @@ export async function regenerate(repo: Repository, commit: string): Promise<Rege
   try {
     await exportTree(repo, commit, dir)
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LC_ALL: 'C', TZ: 'UTC' }
-    const result = await run('autoreconf', ['-fi'], { cwd: dir, env, timeoutMs: REGENERATE_TIMEOUT_MS })
+    // a release made from one directory of the repository is regenerated there
+    const top = directory ? join(dir, directory) : dir
+    const result = await run('autoreconf', ['-fi'], { cwd: top, env, timeoutMs: REGENERATE_TIMEOUT_MS })
     if (result.code !== 0) {
       const why = result.timedOut ? 'timed out' : (result.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${result.code}`)
       throw new StagelightError('E_INCOMPLETE', `autoreconf -fi failed on the source tree: ${why}`)
     }
     const files = new Map<string, { sha256: string; bytes: Buffer }>()
-    for await (const full of walkFiles(dir)) {
+    for await (const full of walkFiles(top)) {
       const bytes = await readFile(full)
       if (bytes.length > MAX_KEPT_BYTES) continue
-      files.set(relative(dir, full).split(sep).join('/'), { sha256: createHash('sha256').update(bytes).digest('hex'), bytes })
+      files.set(relative(top, full).split(sep).join('/'), { sha256: createHash('sha256').update(bytes).digest('hex'), bytes })
     }
     return { files, tools, command: 'autoreconf -fi' }
   } finally {

@@ -20,21 +20,23 @@ const WHERE: Record<BlobInHistory['relation'], string> = {
  * tree, one found nowhere was written outside version control. The severity stays: either way the
  * release is not its tag.
  */
-export async function traceInHistory(findings: readonly Finding[], repo: Repository, tagCommit: string, artifactEntries: ReadonlyMap<string, TreeEntry>): Promise<Finding[]> {
+export async function traceInHistory(findings: readonly Finding[], repo: Repository, tagCommit: string, artifactEntries: ReadonlyMap<string, TreeEntry>, directory?: string): Promise<Finding[]> {
+  // the release's paths are below `directory` in the repository when it was made from one
+  const inRepo = (path: string): string => (directory ? `${directory}/${path}` : path)
   const wanted = new Map<string, string>()
   for (const f of findings) {
     if (wanted.size >= MAX_TRACED) break
     if (!f.path || !TRACED_RULES.has(f.ruleId) || f.severity === 'info' || f.severity === 'low') continue
     const entry = artifactEntries.get(f.path)
-    if (entry?.kind === 'file' && entry.gitBlob) wanted.set(f.path, entry.gitBlob)
+    if (entry?.kind === 'file' && entry.gitBlob) wanted.set(inRepo(f.path), entry.gitBlob)
   }
   // a history that cannot be searched leaves the findings as they are: they stand without it
   const found = await findBlobsInHistory(repo, wanted, tagCommit).catch(() => new Map<string, BlobInHistory>())
   if (found.size === 0) return [...findings]
   return findings.map((f) => {
-    const hit = f.path && TRACED_RULES.has(f.ruleId) ? found.get(f.path) : undefined
+    const hit = f.path && TRACED_RULES.has(f.ruleId) ? found.get(inRepo(f.path)) : undefined
     if (!hit) return f
-    const where = `${f.path} at ${hit.commit.slice(0, 12)} (${hit.date.slice(0, 10)}, ${JSON.stringify(hit.subject)})`
+    const where = `${inRepo(f.path ?? '')} at ${hit.commit.slice(0, 12)} (${hit.date.slice(0, 10)}, ${JSON.stringify(hit.subject)})`
     return {
       ...f,
       message: `${f.message}; the repository has these bytes: ${where}, ${WHERE[hit.relation]}`,

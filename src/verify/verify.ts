@@ -20,6 +20,8 @@ import { dependencyLinesExplainer } from './explain/dependency-lines.js'
 import { distEditsExplainer } from './explain/dist-edits.js'
 import { gettextizeExplainer } from './explain/gettextize.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
+import { echoedExplainer } from './explain/echoed.js'
+import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
 import { templateExplainer } from './explain/template.js'
 import { generatedExplainer } from './explain/generated.js'
@@ -127,7 +129,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const { commit } = resolved
   const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   progress(`reading source tree at ${ref}`)
-  const source = withExportIgnored(await readSourceTree(repo, resolved))
+  let source = withExportIgnored(await readSourceTree(repo, resolved))
   const openOptions = { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress }
   if (options.submodules?.length) progress(`reading the submodules ${options.submodules.map((m) => m.path).join(', ')}`)
   // the directories the user names are checked now, before the artifact is read
@@ -144,7 +146,14 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   if (options.catalogStore) await Catalog.checkStore(options.catalogStore)
 
   progress(`reading ${options.artifact}`)
-  const { tree, compared } = await compareWithPrefixCheck(options.artifact, source, () => void loadGrammar())
+  let { tree, compared } = await compareWithPrefixCheck(options.artifact, source, () => void loadGrammar())
+  // a release made from one directory of the repository is compared with that directory
+  const subdirectory = releaseSubdirectory(compared, source)
+  if (subdirectory !== undefined) {
+    progress(`the release holds ${subdirectory}/ of the tag: comparing with that directory`)
+    source = sourceBelow(source, subdirectory)
+    ;({ tree, compared } = await compareWithPrefixCheck(options.artifact, source, () => void loadGrammar()))
+  }
   // source files are read one by one as differences are explained: from one git process, ended here
   const blobs = openBlobSession(repo)
   const view = treeView(compared, source, blobs)
@@ -157,7 +166,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     if (options.regenerate) {
       progress('regenerating autotools output from the tag (autoreconf -fi)')
       try {
-        regeneration = await regenerate(repo, commit)
+        regeneration = await regenerate(repo, commit, subdirectory)
       } catch (err) {
         if (err instanceof StagelightError && err.code === 'E_INCOMPLETE') incomplete.push(err.message)
         else throw err
@@ -181,6 +190,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       generatedExplainer(),
       releaseEditsExplainer(version),
       ruleGeneratedExplainer(),
+      echoedExplainer(),
       templateExplainer(),
       configureOutputsExplainer(),
       dependencyLinesExplainer(),
@@ -259,13 +269,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
     findings.splice(0, findings.length, ...attributed)
     findings.sort(decisiveFirst)
-    findings.splice(0, findings.length, ...(await traceInHistory(findings, repo, commit, compared.artifactEntries)))
+    findings.splice(0, findings.length, ...(await traceInHistory(findings, repo, commit, compared.artifactEntries, subdirectory)))
     // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
     const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))
     explained.splice(0, explained.length, ...explained.filter((e) => !flagged.has(e.path)))
     const facts: Fact[] = [
       { label: 'artifact', value: `${labels.artifact} (${tree.format}${tree.prefix() ? `, top directory ${tree.prefix()}/ stripped` : ''})` },
-      { label: 'source', value: `${labels.source} at ${ref}` },
+      { label: 'source', value: `${labels.source} at ${ref}${subdirectory !== undefined ? `, directory ${subdirectory}/ (the release is made from it)` : ''}` },
       ...tagFacts(tag),
       { label: 'files', value: `${compared.artifactFiles} in the artifact, ${compared.identical} identical to the source, ${compared.differences.length - onlyInSource} different, ${onlyInSource} only in the source` },
     ]

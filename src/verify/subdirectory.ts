@@ -1,0 +1,58 @@
+/**
+ * @fileoverview Releases made from one directory of a repository (`expat/` of libexpat, `src/` of
+ * cracklib): recognised by the artifact's files matching, byte for byte, the files of one
+ * directory of the tag under the same relative paths, and then compared with that directory only,
+ * so a changed file shows as changed (with its diff) instead of as a file the tag lacks.
+ */
+import type { TreeEntry } from '../model/tree.js'
+import type { SourceTree } from '../sources/git/types.js'
+import type { ComparedTrees } from './compare.js'
+
+/** fewer matching files than this is too little to say a release was made from a directory */
+const MIN_FILES = 5
+
+/**
+ * The directory of the tag the release was made from, when its files match that directory's files
+ * at the same relative paths far better than the tag's top: more than half of the artifact's files
+ * that the tag holds anywhere (generated files it holds nowhere), and more than match at the top.
+ */
+export function releaseSubdirectory(compared: ComparedTrees, source: SourceTree): string | undefined {
+  const byBlob = new Map<string, string[]>()
+  for (const entry of source.entries.values()) {
+    if (entry.kind === 'file' && entry.gitBlob) byBlob.set(entry.gitBlob, [...(byBlob.get(entry.gitBlob) ?? []), entry.path])
+  }
+  const votes = new Map<string, number>()
+  let files = 0 // artifact files whose bytes the tag holds somewhere
+  for (const entry of compared.artifactEntries.values()) {
+    const paths = entry.kind === 'file' && entry.gitBlob ? byBlob.get(entry.gitBlob) : undefined
+    if (!paths) continue
+    files += 1
+    for (const path of paths) {
+      if (!path.endsWith(`/${entry.path}`)) continue
+      const dir = path.slice(0, path.length - entry.path.length - 1)
+      votes.set(dir, (votes.get(dir) ?? 0) + 1)
+    }
+  }
+  let best: [string, number] | undefined
+  for (const vote of votes) if (!best || vote[1] > best[1]) best = vote
+  if (!best || best[1] < MIN_FILES || best[1] * 2 <= files || best[1] <= compared.identical) return undefined
+  return best[0]
+}
+
+const below = (entries: ReadonlyMap<string, TreeEntry>, dir: string): Map<string, TreeEntry> => {
+  const out = new Map<string, TreeEntry>()
+  for (const [path, entry] of entries) {
+    if (path.startsWith(`${dir}/`)) out.set(path.slice(dir.length + 1), { ...entry, path: path.slice(dir.length + 1) })
+  }
+  return out
+}
+
+/** The tag's tree as seen from one of its directories: paths relative to it, nothing outside it. */
+export function sourceBelow(source: SourceTree, dir: string): SourceTree {
+  return {
+    ...source,
+    entries: below(source.entries, dir),
+    exportIgnored: below(source.exportIgnored, dir),
+    exportSubst: source.exportSubst.filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
+  }
+}

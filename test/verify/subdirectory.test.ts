@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import type { TreeEntry } from '../../src/model/tree.js'
+import { gitBlobId } from '../../src/sources/archive/index.js'
+import type { SourceTree } from '../../src/sources/git/types.js'
+import type { ComparedTrees } from '../../src/verify/compare.js'
+import { releaseSubdirectory, sourceBelow } from '../../src/verify/subdirectory.js'
+
+const file = (path: string, content: string): TreeEntry => {
+  const buf = Buffer.from(content)
+  return { path, kind: 'file', mode: 0o644, size: buf.length, gitBlob: gitBlobId(buf) }
+}
+const tree = (files: Record<string, string>): Map<string, TreeEntry> => new Map(Object.entries(files).map(([p, c]) => [p, file(p, c)]))
+const source = (files: Record<string, string>): SourceTree => ({ ref: 'v1', commit: 'c'.repeat(40), entries: tree(files), exportIgnored: new Map(), exportSubst: [] })
+const compared = (files: Record<string, string>, identical = 0): ComparedTrees => {
+  const entries = tree(files)
+  return { differences: [], identical, artifactFiles: entries.size, artifactPaths: new Set(entries.keys()), artifactEntries: entries, contentDropped: [] }
+}
+
+const lib = { 'configure.ac': 'AC_INIT([lib])\n', 'Makefile.am': 'SUBDIRS = lib\n', 'lib/a.c': 'int a;\n', 'lib/b.c': 'int b;\n', 'lib/c.h': 'int c;\n', 'README': 'lib\n' }
+const repository = { ...Object.fromEntries(Object.entries(lib).map(([p, c]) => [`src/${p}`, c])), 'README.md': 'the project\n', 'python/setup.py': 'setup()\n', '.github/ci.yml': 'on: push\n' }
+
+describe('a release made from one directory of the repository', () => {
+  it('finds the directory whose files the release holds at the same relative paths', () => {
+    // generated files the tag holds nowhere do not count against it
+    expect(releaseSubdirectory(compared({ ...lib, configure: '#!/bin/sh\n', 'Makefile.in': 'all:\n', 'lib/Makefile.in': 'all:\n' }), source(repository))).toBe('src')
+  })
+  it('keeps the top when the release matches the top as well', () => {
+    // the repository holds a copy of the project under src/ too: the top, where all six match, wins
+    expect(releaseSubdirectory(compared(lib, 6), source({ ...repository, ...lib }))).toBeUndefined()
+    expect(releaseSubdirectory(compared(lib, 0), source({ ...repository, ...lib }))).toBe('src')
+  })
+  it('needs most of the files, and more than a handful, to match', () => {
+    // two files of the release that happen to sit in a directory of the repository
+    expect(releaseSubdirectory(compared({ 'lib/a.c': 'int a;\n', 'lib/b.c': 'int b;\n', 'main.c': 'int main;\n' }), source({ 'vendor/lib/a.c': 'int a;\n', 'vendor/lib/b.c': 'int b;\n', 'main.c': 'int x;\n' }))).toBeUndefined()
+    const half = { ...lib, 'x/1.c': '1', 'x/2.c': '2', 'x/3.c': '3', 'x/4.c': '4', 'x/5.c': '5', 'x/6.c': '6', 'x/7.c': '7' }
+    expect(releaseSubdirectory(compared(half), source({ ...repository, '1.c': '1', '2.c': '2', '3.c': '3', '4.c': '4', '5.c': '5', '6.c': '6', '7.c': '7' }))).toBeUndefined()
+  })
+  it('sees the tag from that directory, nothing outside it', () => {
+    const below = sourceBelow(source(repository), 'src')
+    expect([...below.entries.keys()].sort()).toEqual(Object.keys(lib).sort())
+    expect(below.entries.get('lib/a.c')?.path).toBe('lib/a.c')
+  })
+})
