@@ -46,6 +46,14 @@ describe('file roles and their weight', () => {
     expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
   })
 
+  it('weighs a leftover backup copy as shipped data, whatever it holds', () => {
+    for (const name of ['tests/cases/quoting.sh.bak', 'src/parse.c~', 'm4/probe.m4.orig', 'lib/x.c.rej', 'tests/.run.sh.swp']) expect(fileRole(name, 0o644, '#!/bin/sh\necho hi\n')).toBe('data')
+    // the names such copies come from keep their roles
+    expect(fileRole('tests/cases/quoting.sh', 0o644, '#!/bin/sh\necho hi\n')).toBe('test')
+    expect(fileRole('m4/probe.m4', 0o644, 'AC_DEFUN([P], [:])\n')).toBe('build')
+    expect(fileRole('tests/backup.sh', 0o644, '#!/bin/sh\n')).toBe('test')
+  })
+
   it('recognises the documentation tools that made a file', () => {
     expect(docToolOf(Buffer.from('<html><head><meta name="generator" content="Doxygen 1.9.4"/>'))).toBe('Doxygen')
     expect(docToolOf(Buffer.from('.\\" This file was generated with po4a. Translate the source file.\n.TH X 1'))).toBe('po4a')

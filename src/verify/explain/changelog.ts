@@ -8,9 +8,16 @@ export interface HistoryText {
   readonly messageLines: ReadonlySet<string>
   readonly people: ReadonlySet<string>
   readonly commitIds: readonly string[]
+  /** every commit message as one line, whitespace collapsed: what git2cl and its kind wrap anew */
+  readonly messages?: ReadonlySet<string>
 }
 
-export const emptyHistory = (): { messageLines: Set<string>; people: Set<string>; commitIds: string[] } => ({ messageLines: new Set(), people: new Set(), commitIds: [] })
+export const emptyHistory = (): { messageLines: Set<string>; people: Set<string>; commitIds: string[]; messages: Set<string> } => ({
+  messageLines: new Set(),
+  people: new Set(),
+  commitIds: [],
+  messages: new Set(),
+})
 
 /**
  * Adds what a ChangeLog generator may print of one commit: its message lines, its subject as git
@@ -30,6 +37,8 @@ export function addCommit(history: ReturnType<typeof emptyHistory>, c: { readonl
   }
   const subject = changelogLine((c.body.split(/\n\s*\n/)[0] ?? '').replace(/\n/g, ' '))
   if (subject) history.messageLines.add(subject)
+  const flowed = c.body.replace(/\s+/g, ' ').trim()
+  if (flowed) history.messages.add(flowed)
 }
 
 /** Where a project keeps the rule that writes its ChangeLog at release time. */
@@ -108,6 +117,51 @@ function accountedFor(line: string, history: HistoryText): boolean {
 
 const CO_AUTHOR = /^[^<>]{1,100}?\s+<([^<>\s]+@[^<>\s]+)>$/
 
+/** `src/a.c (fn)` or a rename `old.c => new.c` */
+const ENTRY_FILE = String.raw`[\w./+~-]+(?:\s*=>\s*[\w./+~-]+)?(?:\s*\([^()]*\))?`
+/** `* src/a.c, b.h (fn): ` — a GNU-style entry names the files a commit changed (none for a merge) before its message */
+const ENTRY_FILES = new RegExp(String.raw`^\*\s*(?:${ENTRY_FILE}(?:,\s*${ENTRY_FILE})*)?:\s*`)
+
+const LOG_HEADER = /^commit ([0-9a-f]{7,64}) Author: (.+?) <([^<>\s]+)> Date: [\w :+-]{10,60}$/
+
+/** Is `text` a commit message, or its beginning up to a word's end (git2cl stops at what looks like a log of its own)? */
+function messageOrStart(text: string, sorted: readonly string[]): boolean {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] ?? '') < text) lo = mid + 1
+    else hi = mid
+  }
+  const next = sorted[lo]
+  return next !== undefined && (next === text || (next.startsWith(text) && next[text.length] === ' '))
+}
+
+/**
+ * The lines of entries that are a commit message wrapped anew after the names of the files it
+ * changed (`* NEWS, lib/x.c: message…`), as git2cl writes them: their indexes.
+ */
+function flowedEntries(lines: readonly string[], history: HistoryText, isHeader: (t: string) => boolean): Set<number> {
+  const out = new Set<number>()
+  const messages = history.messages
+  if (!messages || messages.size === 0) return out
+  const sorted = [...messages].sort()
+  // a log header git2cl took for a message: a commit and an author of the history, and a date
+  const misreadHeader = (t: string): boolean => {
+    const m = LOG_HEADER.exec(t)
+    return m !== null && history.commitIds.some((c) => c.startsWith(m[1] ?? '-')) && (history.people.has(m[2] ?? '') || history.people.has(m[3] ?? ''))
+  }
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*\*(?:\s|:)/.test(lines[i] ?? '')) continue
+    let end = i + 1
+    while (end < lines.length && (lines[end] ?? '').trim() !== '' && !/^\s*\*(?:\s|:)/.test(lines[end] ?? '') && !isHeader((lines[end] ?? '').trim())) end++
+    const flowed = lines.slice(i, end).join(' ').replace(/\s+/g, ' ').trim().replace(ENTRY_FILES, '')
+    if (flowed !== '' && (messageOrStart(flowed, sorted) || misreadHeader(flowed) || (flowed.endsWith('.') && messageOrStart(flowed.slice(0, -1), sorted)))) for (let k = i; k < end; k++) out.add(k)
+    i = end - 1
+  }
+  return out
+}
+
 /** Does joining the line with up to two neighbours give a line of the history (a message rewrapped at a width)? */
 function rewrapped(lines: readonly string[], i: number, known: (t: string) => boolean): boolean {
   for (let start = Math.max(0, i - REWRAP + 1); start <= i; start++) {
@@ -174,9 +228,10 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const lines = text.split('\n')
       const known = (t: string): boolean => tagged.has(changelogLine(t)) || accountedFor(t, log)
       const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))
+      const flowed = flowedEntries(lines, log, isHeader)
       const stray = lines
         .map((line, i) => ({ line: i + 1, text: line }))
-        .filter((l) => !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !flowed.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
         .filter((l) => !rewrapped(lines, l.line - 1, known))
         .filter((l) => !(PERSON_LINE.test(l.text.trim()) && belowHeader(lines, l.line - 1, isHeader)))
       if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)

@@ -46,12 +46,14 @@ export function copiesExplainer(): Explainer {
   return {
     name: 'copies',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
-      const blob = difference.artifact?.kind === 'file' ? difference.artifact.gitBlob : undefined
+      // a hard link of the archive is a second name for the bytes it links to (automake's `tar -h` stores a followed link that way)
+      const kind = difference.artifact?.kind
+      const blob = kind === 'file' || kind === 'hardlink' ? difference.artifact?.gitBlob : undefined
       if (!blob) return undefined
       if (difference.status === 'type-differs' && difference.source?.kind === 'symlink') {
         const target = linkTargetOf(view, difference.path)
         if (target && view.sourceEntry(target)?.gitBlob === blob) {
-          return explained(difference.path, 'copied', `a symbolic link to ${target} in the tag, shipped as a file with exactly its target's bytes`, true, false)
+          return explained(difference.path, 'copied', `a symbolic link to ${target} in the tag, shipped as a ${kind === 'hardlink' ? 'hard link to' : 'file with'} exactly its target's bytes`, true, false)
         }
         return undefined
       }

@@ -2,6 +2,7 @@ import type { Finding } from '../../model/finding.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
+import { bootstrapScripts, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
@@ -109,6 +110,20 @@ async function sameDeterministicRun(path: string, info: GeneratorInfo, view: Tre
   return released === undefined || released === (await view.sourceText(input))
 }
 
+/** A line of shell that runs gnulib-tool (not a comment mentioning it) */
+const RUNS_GNULIB_TOOL = /^[^#\n]*\bgnulib-tool\b/m
+/** `url = https://git.savannah.gnu.org/git/gnulib.git` in .gitmodules */
+const GNULIB_SUBMODULE = /^\s*url\s*=\s*\S*\bgnulib(?:\.git)?\/?\s*$/m
+
+/**
+ * Where a tag that imports gnulib without bootstrap.conf says so: a bootstrap script of its own that
+ * runs gnulib-tool, or gnulib as a submodule under another name (`.gnulib`).
+ */
+const gnulibImporter = perTree(async (view: TreeView): Promise<string | undefined> => {
+  if (GNULIB_SUBMODULE.test((await view.sourceText('.gitmodules')) ?? '')) return '.gitmodules'
+  return (await bootstrapScripts(view)).find((s) => RUNS_GNULIB_TOOL.test(s.text))?.path
+})
+
 /**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked
  * for consistency with the source. Recognised is not reproduced: without regeneration they are
@@ -126,7 +141,8 @@ export function generatedExplainer(): Explainer {
       if (!info) return undefined
       if (difference.status === 'content-differs' && (await sameDeterministicRun(difference.path, info, view))) return undefined
       const scan = RUNS_AT_BUILD.has(info.tool)
-      const missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
+      let missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
+      if (missing.length > 0 && info.tool === 'gnulib-tool' && (await gnulibImporter(view)) !== undefined) missing = []
       if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf')) return undefined
       if (missing.length > 0) {
         const finding: Finding = {

@@ -20,13 +20,18 @@ const TRANSLATION = /\.(?:po|pot|gmo|mo|qm|ts|xlf|xliff)$/
 /** test scripts and the sources of compiled test programs (C and C++: `tests/base64_vector.cc` is test code, not test data) */
 const TEST_CODE = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
 
+/** an editor's or patch's leftover copy (`x.sh.bak`, `x.c~`, `x.c.orig`): no build or test runner picks these names */
+const BACKUP = /(?:~|\.(?:bak|orig|rej|swp))$/
+
 /**
  * The file's role from its path, its first bytes and its mode. Build logic is decided by content
  * first (a shell script named `.txt` is build logic), then by what the name says.
  */
 export function fileRole(path: string, mode: number, head: Buffer | string): FileRole {
-  const kind = classifyFile(path, head)
   const name = basenameOf(path)
+  // what the build reads by name is judged by its content; a leftover copy is only shipped
+  if (BACKUP.test(name)) return 'data'
+  const kind = classifyFile(path, head)
   const underTests = isUnderTestDir(path)
   if (BUILD_KINDS.has(kind)) return underTests && kind === 'shell' ? 'test' : 'build'
   if (TRANSLATION.test(name) && !/\.ts$/.test(name)) return 'translation'
