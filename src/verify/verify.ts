@@ -188,7 +188,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       changelogExplainer(() => (history ??= historyText(repo, commit))),
       translationsExplainer(),
       generatedExplainer(),
-      releaseEditsExplainer(version),
+      releaseEditsExplainer(version, commit),
       ruleGeneratedExplainer(),
       echoedExplainer(),
       templateExplainer(),

@@ -72,6 +72,18 @@ describe('nearestKnownVersion on a real installed macro', () => {
     expect(nearest?.unifiedDiff).toContain('+AC_SUBST([GL_REPLACED_LINE])')
   })
 
+  it('takes a version as near while it shares half the lines, and none beyond', async () => {
+    const unique = uniqueLines(macro.lines)
+    // replace a growing number of distinct lines: each replaced line is one added and one removed
+    const replaced = (n: number) => join_(macro.lines.map((l, i) => (unique.slice(0, n).includes(i) ? `dnl replaced ${i}` : l)))
+    const total = 2 * macro.lines.length
+    const near = Math.floor((0.5 * total) / 2) - 1
+    expect(near).toBeLessThanOrEqual(unique.length)
+    expect((await nearestKnownVersion(basename(macro.path), replaced(near), catalog))?.entry.sha256).toBe(sha256Hex(macro.content))
+    const far = join_(macro.lines.map((l, i) => (l.trim() === '' ? l : `dnl other ${i}`)))
+    expect(await nearestKnownVersion(basename(macro.path), far, catalog)).toBeUndefined()
+  })
+
   it('finds nothing when no version has its bytes here', async () => {
     const bundledOnly = await Catalog.load({ systemDirs: false })
     expect(await nearestKnownVersion(basename(macro.path), macro.content, bundledOnly)).toBeUndefined()

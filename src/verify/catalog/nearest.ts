@@ -20,8 +20,11 @@ export interface NearestVersion {
   readonly similarity: number
 }
 
-/** A diff that runs longer than this is abandoned: such a candidate is too different to be the nearest. */
-const DIFF_TIMEOUT_MS = 8000
+/**
+ * A version that shares fewer than half its lines with the file is not near enough to compare: the
+ * diff stops there. An edit-length bound, not a clock, so a loaded machine gives the same answer.
+ */
+const MAX_CHANGED_SHARE = 0.5
 /** Processor time for all candidates of one file together (not wall time: a loaded machine must not change the answer). */
 const SEARCH_BUDGET_MS = 6000
 const cpuMs = (): number => {
@@ -80,9 +83,9 @@ function interned(known: readonly string[], given: readonly string[]): { known: 
   return { known: known.map(idOf), given: given.map(idOf) }
 }
 
-function measure(entry: CatalogEntry, knownContent: Buffer, known: string[], given: string[], maxEditLength: number, timeout: number): Measured | undefined {
+function measure(entry: CatalogEntry, knownContent: Buffer, known: string[], given: string[], maxEditLength: number): Measured | undefined {
   const ids = interned(known, given)
-  const diff = diffArrays(ids.known, ids.given, Number.isFinite(maxEditLength) ? { maxEditLength, timeout } : { timeout })
+  const diff = diffArrays(ids.known, ids.given, { maxEditLength })
   if (!diff) return undefined
   const added: NumberedLine[] = []
   const removed: NumberedLine[] = []
@@ -144,8 +147,9 @@ export async function nearestKnownVersion(basename: string, content: Buffer, cat
     // sorted by lower bound: no later candidate can beat the best any more
     if (candidate.bound >= bestChanged) break
     if (cpuMs() >= deadline) break
-    const timeout = DIFF_TIMEOUT_MS
-    const measured = measure(candidate.entry, candidate.content, candidate.lines, given, bestChanged - 1, timeout)
+    const nearEnough = Math.floor(MAX_CHANGED_SHARE * (candidate.lines.length + given.length))
+    if (candidate.bound > nearEnough) continue
+    const measured = measure(candidate.entry, candidate.content, candidate.lines, given, Math.min(bestChanged - 1, nearEnough))
     if (measured && measured.added.length + measured.removed.length < bestChanged) best = measured
   }
   if (!best) return undefined

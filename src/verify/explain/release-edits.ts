@@ -29,6 +29,14 @@ const COPYRIGHT_LINE = /copyright|\(c\)|©/i
 const YEARS = /\b(?:19|20)\d{2}(?:\s*(?:[-–,]|and)\s*(?:19|20)?\d{2}(?:\d{2})?)*\b/g
 const STAMP = '\u0000'
 
+/**
+ * A keyword CVS or Subversion expands on export (`$Id$` → `$Id: foo.c 5166 2021-01-15 user $`): the
+ * value is plain (no quote, operator or bracket), so the expansion carries nothing that runs.
+ */
+const VCS_KEYWORD = /\$(Id|Revision|Rev|Date|Author|Header|Source|RCSfile|Name|State|Locker|LastChangedDate|LastChangedRevision|LastChangedBy|HeadURL|URL)(?::[\w .,:/+~@-]{0,300})?\$/g
+const unexpanded = (line: string): string => line.replace(VCS_KEYWORD, '$$$1$$')
+/** a hexadecimal word of commit-id length */
+const HEX_WORD = /\b[0-9a-f]{7,40}\b/g
 /** `/* #undef KRB5_RELDATE *\/` in the tag: a release-time define the release script fills in */
 const UNDEFINED_STAMP = /^\/\*\s*#\s*undef\s+(\w+)\s*\*\/$/
 const RELEASE_NAMED = (name: string): boolean => VERSION_NAMED.test(name) || /(?:^|_)[A-Z]*DATE$/i.test(name)
@@ -40,15 +48,20 @@ const RELEASE_WORDS = new Set(['version', 'major', 'minor', 'patch', 'micro', 'r
 /** a variable of a release setting: a word of its name (`HWLOC_VERSION_GREEK`, `snapshot`) says so */
 const isReleaseSetting = (name: string): boolean => name.toLowerCase().split('_').some((w) => RELEASE_WORDS.has(w))
 
-/** The line with every version, date and placeholder replaced by one marker (years too, on a copyright line). */
-export function stampShape(line: string): string {
+/**
+ * The line with every version, date and placeholder replaced by one marker (years too, on a
+ * copyright line; the release's commit id, abbreviated or not, where it is given).
+ */
+export function stampShape(line: string, commit?: string): string {
   let l = (COPYRIGHT_LINE.test(line) ? line.replace(YEARS, STAMP) : line).replace(/\s+/g, ' ').trim()
+  if (commit) l = l.replace(HEX_WORD, (w) => (commit.startsWith(w) ? STAMP : w))
   // a literal value of a release setting (no expansion, no command) is a stamp whatever it holds
   const setting = RELEASE_SETTING.exec(l)
   if (setting?.[2] && isReleaseSetting(setting[2])) return `${setting[1]}${STAMP}`
   const placeholder = UNDEFINED_STAMP.exec(l)
   if (placeholder?.[1] && RELEASE_NAMED(placeholder[1])) return `#define ${placeholder[1]} ${STAMP}`
-  if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g, STAMP)
+  // on a line that names a version or revision, `unknown` is what a build without the release's data writes
+  if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b|\bunknown\b/gi, STAMP)
   for (const d of DATES) l = l.replace(d, STAMP)
   l = l.replace(PLACEHOLDERS, STAMP).replace(VERSION, STAMP)
   // `1.2.3-DEV` may leave `-DEV` beside a marker; a run of markers and joiners is one stamp
@@ -85,13 +98,19 @@ function bringsOnlyTheRelease(before: string, after: string, version: string | u
 }
 
 interface Edit {
+  /** lines that differ only in stamps */
   readonly stamped: number
+  /** every stamped line differs only in an expanded CVS or Subversion keyword */
+  readonly keywordsOnly: boolean
   readonly removed: number
   readonly example?: { readonly before: string; readonly after: string }
 }
 
-/** Replacements that only change stamps, and deletions; undefined when any line was added or changed otherwise. */
-export function releaseEdit(before: string, after: string, version: string | undefined): Edit | undefined {
+/**
+ * Replacements that only change stamps (and keywords CVS or Subversion expanded), and deletions;
+ * undefined when any line was added or changed otherwise. `commit` is the release's commit id.
+ */
+export function releaseEdit(before: string, after: string, version: string | undefined, commit?: string): Edit | undefined {
   const changes = diffArrays(before.split('\n'), after.split('\n'), { timeout: 2000 })
   if (!changes) return undefined
   let stamped = 0
@@ -104,9 +123,10 @@ export function releaseEdit(before: string, after: string, version: string | und
     if (c.removed && next?.added) {
       if (next.value.length !== c.value.length) return undefined
       for (let k = 0; k < c.value.length; k++) {
-        const b = c.value[k] ?? ''
-        const a = next.value[k] ?? ''
-        if (stampShape(a) !== stampShape(b) || !bringsOnlyTheRelease(b, a, version)) return undefined
+        const b = unexpanded(c.value[k] ?? '')
+        const a = unexpanded(next.value[k] ?? '')
+        if (a === b) continue
+        if (stampShape(a, commit) !== stampShape(b, commit) || !bringsOnlyTheRelease(b, a, version)) return undefined
         example ??= { before: b.trim(), after: a.trim() }
       }
       stamped += c.value.length
@@ -115,7 +135,7 @@ export function releaseEdit(before: string, after: string, version: string | und
     else return undefined
   }
   if (stamped + removed === 0) return undefined
-  return { stamped, removed, ...(example ? { example } : {}) }
+  return { stamped, removed, keywordsOnly: stamped > 0 && example === undefined, ...(example ? { example } : {}) }
 }
 
 /** Conventional places of a project's release script; the rule or line naming the file is the evidence. */
@@ -134,7 +154,7 @@ async function releaseScriptLine(view: TreeView, path: string): Promise<string |
   return undefined
 }
 
-export function releaseEditsExplainer(version: string | undefined): Explainer {
+export function releaseEditsExplainer(version: string | undefined, commit?: string): Explainer {
   return {
     name: 'release-edits',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
@@ -142,14 +162,15 @@ export function releaseEditsExplainer(version: string | undefined): Explainer {
       const after = view.artifactText(difference.path)
       const before = await view.sourceText(difference.path)
       if (after === undefined || before === undefined) return undefined
-      const edit = releaseEdit(before, after, version)
+      const edit = releaseEdit(before, after, version, commit)
       if (!edit) return undefined
       const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
       // Deleting lines from code or build logic can remove a check; only documentation is trimmed freely.
       if (edit.removed > 0 && role !== 'doc') return undefined
       const script = await releaseScriptLine(view, difference.path)
       const parts: string[] = []
-      if (edit.stamped > 0) parts.push(`${edit.stamped} line(s) differ only in version, date or placeholder stamps${edit.example ? ` (\`${edit.example.before.slice(0, 80)}\` → \`${edit.example.after.slice(0, 80)}\`)` : ''}`)
+      if (edit.keywordsOnly) parts.push(`${edit.stamped} line(s) differ only in keywords CVS or Subversion expanded on export ($Id$ and the like)`)
+      else if (edit.stamped > 0) parts.push(`${edit.stamped} line(s) differ only in version, date, commit or placeholder stamps${edit.example ? ` (\`${edit.example.before.slice(0, 80)}\` → \`${edit.example.after.slice(0, 80)}\`)` : ''}`)
       if (edit.removed > 0) parts.push(`${edit.removed} line(s) removed, none added`)
       // only stamps changed: the tag's bytes, line for line, as the version-stamp explainer counts them; lines removed are not
       return explained(difference.path, edit.stamped > 0 ? 'release-stamp' : 'release-trimmed', `${parts.join('; ')}${script ? `; written by ${script}` : ''}`, edit.removed === 0)

@@ -9,6 +9,7 @@ import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile, isUnderTestDir } from '../../rules/classify.js'
 import { basenameOf } from '../../util/paths.js'
 import { BUILD_KINDS } from './build-kinds.js'
+import { makeRules } from './make-index.js'
 
 export type FileRole = 'build' | 'code' | 'test' | 'doc' | 'translation' | 'data'
 
@@ -40,6 +41,29 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   if (isExecutableMode(mode)) return 'build'
   if (DOC.test(name) || DOC_NAME.test(name) || DOC_DIR.test(path)) return 'doc'
   return 'data'
+}
+
+/** what a makefile that only typesets documentation runs */
+const TYPESETTING = /^(?:latex|pdflatex|xelatex|lualatex|makeindex|bibtex|dvips|dvipdfmx?|ps2pdf|psnup|echo|rm|egrep|grep|expr|test|\[|[A-Za-z_]\w*=\S*)$/
+const SHELL_KEYWORD = /^(?:while|until|do|done|if|then|else|elif|fi|!)$/
+
+/**
+ * The documentation tool whose output directory holds this makefile, when the makefile only
+ * typesets that output: Doxygen writes one beside refman.tex and doxygen.sty that runs latex,
+ * makeindex and dvips on them. Nothing of the build runs it; it is documentation.
+ */
+export function typesettingMakefileTool(path: string, text: string, beside: (name: string) => boolean): string | undefined {
+  if (!/^[Mm]akefile$/.test(basenameOf(path)) || !beside('refman.tex') || !beside('doxygen.sty')) return undefined
+  const recipes = makeRules(text).flatMap((r) => r.recipe)
+  if (recipes.length === 0) return undefined
+  for (const line of recipes) {
+    for (const command of line.replace(/'[^']*'|"[^"]*"/g, 'Q').split(/;|&&|\|\||\||`/)) {
+      const words = command.trim().replace(/^[@-]+/, '').split(/\s+/).filter(Boolean)
+      while (words[0] !== undefined && SHELL_KEYWORD.test(words[0])) words.shift()
+      if (words[0] !== undefined && !TYPESETTING.test(words[0])) return undefined
+    }
+  }
+  return 'Doxygen'
 }
 
 /** How serious an unexplained difference in a file of this role is. */

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile } from '../../rules/classify.js'
 import { codeUsesOf, type CodeUse } from './executed.js'
-import { docToolOf, fileRole, ROLE_SEVERITY, ROLE_WORDS, type FileRole } from './role.js'
+import { docToolOf, fileRole, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
@@ -99,9 +99,12 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       }
       const bytes = view.artifactBytes(difference.path)
       const head = bytes ?? ''
-      const role = fileRole(difference.path, a.mode, head)
+      const dir = dirnameOf(difference.path)
+      // a makefile a documentation tool wrote into its output, only to typeset that output
+      const typesetting = bytes ? typesettingMakefileTool(difference.path, bytes.toString('utf8'), (name) => view.artifactHas(joinPath(dir, name))) : undefined
+      const role = typesetting ? 'doc' : fileRole(difference.path, a.mode, head)
       const uses = codeUsesOf(difference.path, buildTexts)
-      const docTool = role === 'doc' ? docToolOf(bytes) : undefined
+      const docTool = role === 'doc' ? (typesetting ?? docToolOf(bytes)) : undefined
       const severity = weigh(role, uses, docTool)
       const kind = classifyFile(difference.path, head)
       const what = role === 'build' ? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})` : uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]
