@@ -7,6 +7,7 @@
  * operator that code would need) and where it expands a glob only names of files beside it. The
  * shipped file is still scanned by the rules.
  */
+import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { expandMake, makeIndexOf, type MakeIndex } from './make-index.js'
@@ -191,11 +192,7 @@ async function scriptEchoes(view: TreeView): Promise<Map<string, Printed[]>> {
   const out = new Map<string, Printed[]>()
   for (const { path: script, text } of await bootstrapScripts(view)) {
     let dir: string | undefined = ''
-    const lines = text.split('\n')
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i] ?? ''
-      const start = i
-      while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i] ?? ''}`
+    for (const { line: start, text: line } of logicalLines(text)) {
       const cd = /^\s*cd\s+([\w./-]+)\s*(?:$|[;&])/.exec(line)
       if (cd && dir !== undefined) {
         const next = joinPath(dir, cd[1] ?? '')
@@ -206,7 +203,7 @@ async function scriptEchoes(view: TreeView): Promise<Map<string, Printed[]>> {
       for (const write of echoWrites(line)) {
         if (/[$`]/.test(write.target)) continue
         const written = joinPath(dir, write.target)
-        out.set(written, [...(out.get(written) ?? []), { where: `${script}:${start + 1}`, write, dir }])
+        out.set(written, [...(out.get(written) ?? []), { where: `${script}:${start}`, write, dir }])
       }
     }
   }

@@ -4,6 +4,7 @@
  * `make dist` ships: explained when every line is the template's line with its `@VARIABLE@`
  * placeholders filled in, and nothing else.
  */
+import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
@@ -40,14 +41,10 @@ interface Written {
 async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
   const out = new Map<string, Written[]>()
   for (const { path: script, text } of await bootstrapScripts(view)) {
-    const lines = text.split('\n')
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i] ?? ''
-      const start = i
-      while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i] ?? ''}`
+    for (const { line: start, text: line } of logicalLines(text)) {
       for (const m of line.matchAll(SED_TEMPLATE)) {
         const name = basenameOf(m[2] ?? '')
-        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start + 1 }])
+        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start }])
       }
     }
   }
