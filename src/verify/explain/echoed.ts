@@ -158,6 +158,8 @@ const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim()
 
 /** Does `line` read as what `write` prints, with globs expanding to names `named` accepts? */
 function prints(write: EchoWrite, line: string, named: (name: string, glob: RegExp) => boolean): boolean {
+  // an echo of nothing but substitutions would vouch for any line of plain words
+  if (!write.pieces.some((p) => 'literal' in p && p.literal.trim() !== '') && line.trim() !== '') return false
   const globs: RegExp[] = []
   const source = write.pieces
     .map((p) => {
