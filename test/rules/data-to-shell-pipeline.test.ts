@@ -103,6 +103,27 @@ describe('case conversion is not obfuscation', () => {
   })
 })
 
+describe('line breaks turned into spaces and back are not obfuscation', () => {
+  // libtool 1.5's relink command, joined onto one line and split again before it is run
+  const relink = (sp2nl: string, nl2sp: string) =>
+    `#!/bin/sh\nSP2NL='${sp2nl}'\nNL2SP='${nl2sp}'\nrelink_command=\`echo "X$cmd" | $SP2NL | sed -e 's/^X//' | $NL2SP\`\neval "$relink_command"\n`
+  it('raises nothing for spaces, tabs, line ends and one stand-in character', () => {
+    expect(hitsOf(RULE, 'ltmain.sh', relink('tr \\040 \\012', 'tr \\015\\012 \\040\\040'))).toEqual([])
+    expect(hitsOf(RULE, 'ltmain.sh', relink('tr \\100 \\n', 'tr \\r\\n \\100\\100'))).toEqual([])
+  })
+  it('still reports a map that also changes other characters', () => {
+    const run = (tr: string) => `#!/bin/sh\nrelink_command=\`echo "X$cmd" | ${tr} | sed -e 's/^X//'\`\neval "$relink_command"\n`
+    expect(hitsOf(RULE, 'ltmain.sh', run("tr ' ' '\\n'"))).toEqual([])
+    expect(hitsOf(RULE, 'ltmain.sh', run("tr '\\t \\-_' ' \\t_\\-'")).length).toBeGreaterThan(0)
+    // two stand-ins are no longer only line formatting
+    expect(hitsOf(RULE, 'ltmain.sh', run("tr '@%' '\\n\\t'")).length).toBeGreaterThan(0)
+  })
+  it('runs a command held in a variable on the fields of its value, as the shell does', () => {
+    // no quotes or backslashes: the fields are the words, and the swap is a swap
+    expect(hitsOf(RULE, 'x.sh', relink('tr a-z n-za-m', 'cat')).length).toBeGreaterThan(0)
+  })
+})
+
 describe('the end of a large, deeply nested script', () => {
   // nested tests as configure writes them, many times over, before the payload
   const block = (i: number): string =>

@@ -170,6 +170,9 @@ function build(file: TextFile): FileAnalysis {
       const name = varName(p.word.text)
       if (name !== undefined) {
         const resolved = fromVariable(name, depth, seen, via, (a, d, s, v) => {
+          // `$CMD` (not `eval $CMD`) only splits the value into fields: its backslashes and quotes stay
+          // as they are (libtool's SP2NL='tr \040 \012' runs tr on `\040`, not on `040`)
+          if (!/[$`]/.test(a.value) && /[\\'"]/.test(a.value)) return [step(withWords(cmd, [...fieldsOf(a.value, cmd.line), ...p.args]), cmd, v)]
           const single = a.code?.pipelines.length === 1 ? a.code.pipelines[0]?.commands : undefined
           if (single?.length === 1 && single[0] && !single[0].compound) return [step(withWords(cmd, [...single[0].words, ...p.args]), cmd, v)]
           if (a.code) return expandList(a.code, d, s, v)
@@ -303,6 +306,13 @@ function withWords(cmd: Command, words: readonly Word[]): Command {
 function wordOf(text: string, line: number): Word {
   return { text, raw: text, line, quoted: false, unterminated: false, nested: [] }
 }
+
+/** The fields an unquoted expansion of `value` splits into, each a word that reads back as itself. */
+const fieldsOf = (value: string, line: number): Word[] =>
+  value
+    .trim()
+    .split(/\s+/)
+    .map((field) => wordOf(`'${field.replace(/'/g, "'\\''")}'`, line))
 
 type ExpandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]) => Step[]
 

@@ -158,19 +158,33 @@ function isCaseConversion(map: ReadonlyMap<string, string>): boolean {
   return changed.length > 0 && (up || down)
 }
 
+const WHITESPACE = /^[ \t\n\r\f\v]$/
+
+/**
+ * Turning line breaks into spaces and back (`tr '\040' '\012'`, `tr '\r\n' '@@'`, libtool's
+ * SP2NL/NL2SP): every changed character becomes whitespace or was whitespace, with at most one
+ * other character standing in for a line break. Every word of the text stays as it was, so nothing
+ * is hidden by it; a swap of anything else (`-` ↔ `_`) is not this.
+ */
+function isLineFormatting(map: ReadonlyMap<string, string>): boolean {
+  const changed = [...map].filter(([a, b]) => a !== b)
+  if (changed.length === 0 || !changed.every(([a, b]) => WHITESPACE.test(a) || WHITESPACE.test(b))) return false
+  return new Set(changed.flat().filter((c) => !WHITESPACE.test(c))).size <= 1
+}
+
 function charMapOf(name: string, args: readonly string[]): 'swap' | 'map' | undefined {
   if (name === 'tr' || name === 'gtr') {
     if (args.some((a) => /^-[a-zA-Z]*[dscC]/.test(a) || /^--(?:delete|squeeze|complement)/.test(a))) return undefined
     const sets = operands(args.filter((a) => a !== '-t' && a !== '--truncate-set1'))
     if (sets.length !== 2) return undefined
     const t = translation(sets[0] ?? '', sets[1] ?? '')
-    if (!t || [...t.map].every(([a, b]) => a === b) || isCaseConversion(t.map)) return undefined
+    if (!t || [...t.map].every(([a, b]) => a === b) || isCaseConversion(t.map) || isLineFormatting(t.map)) return undefined
     return isCharacterSwap(sets[0] ?? '', sets[1] ?? '') ? 'swap' : 'map'
   }
   let found: 'swap' | 'map' | undefined
   const consider = (set1: string, set2: string) => {
     const map = translation(set1, set2)?.map
-    if (map && isCaseConversion(map)) return
+    if (map && (isCaseConversion(map) || isLineFormatting(map))) return
     if (isCharacterSwap(set1, set2)) found = 'swap'
     else if (found === undefined && [...(map ?? [])].some(([a, b]) => a !== b)) found = 'map'
   }
