@@ -4,6 +4,7 @@
  * directory of the tag under the same relative paths, and then compared with that directory only,
  * so a changed file shows as changed (with its diff) instead of as a file the tag lacks.
  */
+import { posix } from 'node:path'
 import type { TreeEntry } from '../model/tree.js'
 import type { SourceTree } from '../sources/git/types.js'
 import type { ComparedTrees } from './compare.js'
@@ -39,10 +40,29 @@ export function releaseSubdirectory(compared: ComparedTrees, source: SourceTree)
   return best[0]
 }
 
+/** The file a symbolic link of the repository leads to, through further links (at most 8). */
+function linkedFile(entries: ReadonlyMap<string, TreeEntry>, link: TreeEntry): TreeEntry | undefined {
+  let current: TreeEntry | undefined = link
+  for (let i = 0; i < 8 && current?.kind === 'symlink'; i++) {
+    const target = current.linkTarget ?? ''
+    if (target.startsWith('/')) return undefined
+    const resolved = posix.normalize(posix.join(posix.dirname(current.path), target))
+    if (resolved.startsWith('..')) return undefined
+    current = entries.get(resolved)
+  }
+  return current?.kind === 'file' ? current : undefined
+}
+
 const below = (entries: ReadonlyMap<string, TreeEntry>, dir: string): Map<string, TreeEntry> => {
   const out = new Map<string, TreeEntry>()
   for (const [path, entry] of entries) {
-    if (path.startsWith(`${dir}/`)) out.set(path.slice(dir.length + 1), { ...entry, path: path.slice(dir.length + 1) })
+    if (!path.startsWith(`${dir}/`)) continue
+    const rel = path.slice(dir.length + 1)
+    // a link out of the directory (`LICENSE.txt → ../LICENSE`) cannot be shipped as a link by a
+    // release of the directory: a checkout of it, archived, holds the file the link leads to
+    const outside = entry.kind === 'symlink' && !posix.normalize(posix.join(posix.dirname(path), entry.linkTarget ?? '')).startsWith(`${dir}/`)
+    const file = outside ? linkedFile(entries, entry) : undefined
+    out.set(rel, { ...(file ?? entry), path: rel })
   }
   return out
 }

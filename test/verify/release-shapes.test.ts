@@ -346,6 +346,32 @@ describe('ChangeLogs git2cl writes', () => {
   })
 })
 
+describe('ChangeLogs git shortlog writes, with a heading per release', () => {
+  const history = emptyHistory()
+  addCommit(history, { commit: 'a'.repeat(40), author: 'Guus Sliepen', email: 'guus@example.org', body: 'Remove the call to RAND_load_file().' })
+  addCommit(history, { commit: 'b'.repeat(40), author: 'Rosen Penev', email: 'rosen@example.org', body: 'Fix compilation without deprecated OpenSSL APIs' })
+  const am = 'ChangeLog:\n\tgit log > ChangeLog\n'
+  const log = [
+    'Version 1.0.36                                            August 26 2019',
+    '------------------------------------------------------------------------',
+    '',
+    'Guus Sliepen (1):',
+    '      Remove the call to RAND_load_file().',
+    '',
+    'Rosen Penev (1):',
+    '      Fix compilation without deprecated OpenSSL APIs',
+    '',
+  ].join('\n')
+  const judge = (text: string) => changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': am }))
+  it('explains the headings, the rulers and the people of the history', async () => {
+    expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('reports a person the history does not have, or a heading that carries a command', async () => {
+    expect((await judge(log.replace('Rosen Penev (1):', 'Mallory Example (1):')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace('August 26 2019', 'August 26 2019; sh x')))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('rule hits in a generated Makefile.in', () => {
   const hit = (evidence: string): Finding => ({ ruleId: 'scan/test-data-read', severity: 'medium', confidence: 'medium', path: 'Makefile.in', message: 'reads test data', evidence })
   const inputs = inputTexts(new Map([['Makefile.am', 'runtests:\n\tfor t in $(srcdir)/test/cases/*.xml; do cat $(srcdir)/test/cases/$$t.expected; done\n']]))

@@ -40,4 +40,17 @@ describe('a release made from one directory of the repository', () => {
     expect([...below.entries.keys()].sort()).toEqual(Object.keys(lib).sort())
     expect(below.entries.get('lib/a.c')?.path).toBe('lib/a.c')
   })
+  it('sees a link out of the directory as the file it leads to, and a link inside it as a link', () => {
+    const tree = source(repository)
+    const entries = new Map(tree.entries)
+    entries.set('LICENSE', file('LICENSE', 'MIT\n'))
+    entries.set('src/LICENSE.txt', { path: 'src/LICENSE.txt', kind: 'symlink', mode: 0o777, size: 10, linkTarget: '../LICENSE' })
+    entries.set('src/COPYING', { path: 'src/COPYING', kind: 'symlink', mode: 0o777, size: 11, linkTarget: 'LICENSE.txt' })
+    entries.set('src/docs', { path: 'src/docs', kind: 'symlink', mode: 0o777, size: 10, linkTarget: '../../etc' })
+    const below = sourceBelow({ ...tree, entries }, 'src')
+    expect(below.entries.get('LICENSE.txt')).toMatchObject({ path: 'LICENSE.txt', kind: 'file', gitBlob: gitBlobId(Buffer.from('MIT\n')) })
+    expect(below.entries.get('COPYING')).toMatchObject({ kind: 'symlink', linkTarget: 'LICENSE.txt' })
+    // a link that leaves the repository stays a link
+    expect(below.entries.get('docs')?.kind).toBe('symlink')
+  })
 })

@@ -75,6 +75,11 @@ const PERSON_DATE = /^(.+?) \((\d{1,2} \w{3} \d{4})\)$/
 /** the generator's own first line: `Changelog for the foo project. Generated with git2news.pl` */
 const BANNER = /\bgenerated\b.*\b(?:git|log|changelog|news)\w*/i
 const BROUGHT = /^\[(.+?) brought this change\]$/
+/** `git shortlog`: `Guus Sliepen (8):` above that person's subjects */
+const SHORTLOG_HEADER = /^(.+?) \(\d+\):$/
+/** a heading a release script puts above each release's entries: `Version 1.0.36   August 26 2019`, `refs/tags/1.0.23-android-1   March 11 2014` */
+const RELEASE_HEADING = /^(?:[\w-]+ )?(?:refs\/tags\/)?[\w-]*?v?\d+(?:\.\d+)+[\w.~+-]* (?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,? )?(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$/
+const RULER = /^[-=_*~]{3,}$/
 const MERGE_LINE = /^Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64})$/
 const DATE_LINE = /^(?:Author)?Date:\s+/
 /** `git log --stat`: ` src/foo.c | 12 ++++--` and ` 3 files changed, 10 insertions(+), 2 deletions(-)` */
@@ -100,7 +105,9 @@ function accountedFor(line: string, history: HistoryText): boolean {
   if (commit?.[1]) return known(commit[1])
   const merge = MERGE_LINE.exec(t)
   if (merge) return known(merge[1]) && known(merge[2])
-  if (DATE_LINE.test(t) || DIFFSTAT_LINE.test(t)) return true
+  if (DATE_LINE.test(t) || DIFFSTAT_LINE.test(t) || RULER.test(t) || RELEASE_HEADING.test(t)) return true
+  const shortlog = SHORTLOG_HEADER.exec(t)
+  if (shortlog) return history.people.has(shortlog[1] ?? '')
   // a header naming whoever committed and the day: structure, with nothing in it that could run
   const header = PERSON_DATE.exec(t)
   if (header) return (header[1] ?? '').split(' ').length <= 5
