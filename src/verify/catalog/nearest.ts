@@ -21,10 +21,10 @@ export interface NearestVersion {
 }
 
 /**
- * A version that shares fewer than half its lines with the file is not near enough to compare: the
+ * A version from which the file differs in more lines than this is not near enough to compare: the
  * diff stops there. An edit-length bound, not a clock, so a loaded machine gives the same answer.
  */
-const MAX_CHANGED_SHARE = 0.5
+const MAX_CHANGED_LINES = 5000
 /** Processor time for all candidates of one file together (not wall time: a loaded machine must not change the answer). */
 const SEARCH_BUDGET_MS = 6000
 const cpuMs = (): number => {
@@ -147,9 +147,8 @@ export async function nearestKnownVersion(basename: string, content: Buffer, cat
     // sorted by lower bound: no later candidate can beat the best any more
     if (candidate.bound >= bestChanged) break
     if (cpuMs() >= deadline) break
-    const nearEnough = Math.floor(MAX_CHANGED_SHARE * (candidate.lines.length + given.length))
-    if (candidate.bound > nearEnough) continue
-    const measured = measure(candidate.entry, candidate.content, candidate.lines, given, Math.min(bestChanged - 1, nearEnough))
+    if (candidate.bound > MAX_CHANGED_LINES) break
+    const measured = measure(candidate.entry, candidate.content, candidate.lines, given, Math.min(bestChanged - 1, MAX_CHANGED_LINES))
     if (measured && measured.added.length + measured.removed.length < bestChanged) best = measured
   }
   if (!best) return undefined

@@ -66,6 +66,9 @@ export function typesettingMakefileTool(path: string, text: string, beside: (nam
   return 'Doxygen'
 }
 
+/** roles whose files are shipped or installed, never run */
+export const QUIET_ROLES: ReadonlySet<FileRole> = new Set(['doc', 'translation', 'data'])
+
 /** How serious an unexplained difference in a file of this role is. */
 export const ROLE_SEVERITY: Readonly<Record<FileRole, Severity>> = {
   build: 'high',

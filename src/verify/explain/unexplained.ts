@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile } from '../../rules/classify.js'
 import { codeUsesOf, type CodeUse } from './executed.js'
-import { docToolOf, fileRole, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
+import { docToolOf, fileRole, QUIET_ROLES, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
@@ -22,7 +22,6 @@ function weigh(role: FileRole, uses: readonly CodeUse[], docTool: string | undef
   return ROLE_SEVERITY[role]
 }
 
-const QUIET_ROLES: ReadonlySet<FileRole> = new Set(['doc', 'translation', 'data'])
 
 /**
  * A link only the artifact has is weighed by what it is and what it reaches: low when both its own

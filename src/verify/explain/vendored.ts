@@ -5,7 +5,9 @@ import { looseHash, parseSerial } from '../catalog/fingerprint.js'
 import { describeKnownVersions, nearestKnownVersion } from '../catalog/nearest.js'
 import type { Difference } from '../compare.js'
 import { analyseText } from '../../rules/engine.js'
+import { fileRole, QUIET_ROLES, type FileRole } from './role.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+
 
 /** Content this short says too little to identify an upstream file under another name. */
 const MIN_BYTES_FOR_RENAMED_MATCH = 256
@@ -70,7 +72,7 @@ export function vendoredExplainer(openCatalog: () => Promise<Catalog>): Explaine
           findings: [finding(difference.path, 'low', `${basename} matches ${describeEntry(loose[0])} except for header lines (serial, copyright, stamps, blank lines)`, evidence, data)],
         }
       }
-      return judgeByAddedLines(difference.path, basename, text, nearest, claimedText, known, data)
+      return judgeByAddedLines(difference.path, basename, text, nearest, claimedText, known, data, fileRole(difference.path, entry.mode, bytes))
     },
   }
 }
@@ -99,6 +101,7 @@ function judgeByAddedLines(
   claimedText: string,
   known: string,
   data: Record<string, unknown>,
+  role: FileRole,
 ): Judgement {
   const added = new Set((nearest?.addedLines ?? []).map((l) => l.line))
   // the rules run once here; their findings are returned with the verdict instead of scanning again
@@ -129,7 +132,8 @@ function judgeByAddedLines(
     }
   }
   const snapshot = stamp !== undefined && SNAPSHOT.test(stamp)
-  const severity = nearest ? 'low' : 'medium'
+  // without a version to compare with, what the file is decides: unknown build logic deserves a look, a licence text does not
+  const severity = nearest || QUIET_ROLES.has(role) ? 'low' : 'medium'
   const what = nearest
     ? `vendored version not in the catalog${stamp ? ` (${snapshot ? 'a snapshot build, ' : ''}version ${stamp})` : ''}; ${nearest.addedLines.length + nearest.removedLines.length} line(s) differ from ${describeEntry(nearest.entry)}, none trips a rule`
     : `${basename} matches none of the known versions and none is near enough to compare (${claimedText}); no rule trips on it`
