@@ -33,7 +33,9 @@ still read by the rules.
 
 Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
 package tarball; the format is read from the bytes, not the name. A single top-level
-directory (foo-1.2.3/, package/) is stripped.
+directory (foo-1.2.3/, package/) is stripped. A release made from one directory of the
+repository (src/, lib/) is found by its files and compared with that directory; the facts
+line "source" names it.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or
 unreadable input; 3 could not complete; 70 internal error.`
