@@ -77,8 +77,8 @@ describe('nearestKnownVersion on a real installed macro', () => {
     // most of the file replaced is still a version to compare with
     const replaced = join_(macro.lines.map((l, i) => (unique.includes(i) ? `dnl replaced ${i}` : l)))
     expect((await nearestKnownVersion(basename(macro.path), replaced, catalog))?.entry.sha256).toBe(sha256Hex(macro.content))
-    // a file that shares nothing and needs more than 5,000 changed lines is not
-    const far = join_(Array.from({ length: 6000 }, (_, i) => `dnl other ${i}`))
+    // a file that shares nothing and needs more than 20,000 changed lines is not
+    const far = join_(Array.from({ length: 21_000 }, (_, i) => `dnl other ${i}`))
     expect(await nearestKnownVersion(basename(macro.path), far, catalog)).toBeUndefined()
   })
 

@@ -22,15 +22,12 @@ export interface NearestVersion {
 
 /**
  * A version from which the file differs in more lines than this is not near enough to compare: the
- * diff stops there. An edit-length bound, not a clock, so a loaded machine gives the same answer.
+ * diff stops there (libtool 2.4.2's ltmain.sh is about 8,000 changed lines from 2.4.7's). Bounds on
+ * edit length and on the candidates tried, not a clock, so a slow or loaded machine gives the same
+ * answer.
  */
-const MAX_CHANGED_LINES = 5000
-/** Processor time for all candidates of one file together (not wall time: a loaded machine must not change the answer). */
-const SEARCH_BUDGET_MS = 6000
-const cpuMs = (): number => {
-  const u = process.cpuUsage()
-  return (u.user + u.system) / 1000
-}
+const MAX_CHANGED_LINES = 20_000
+const MAX_CANDIDATES = 8
 
 /** Lines as latin1 strings (one character per byte, so comparison is byte-exact), without the LF; a CR stays. */
 function linesOf(content: Buffer): string[] {
@@ -141,13 +138,10 @@ export async function nearestKnownVersion(basename: string, content: Buffer, cat
     .sort((a, b) => a.bound - b.bound)
 
   let best: Measured | undefined
-  const deadline = cpuMs() + SEARCH_BUDGET_MS
-  for (const candidate of ranked) {
+  for (const candidate of ranked.slice(0, MAX_CANDIDATES)) {
     const bestChanged = best ? best.added.length + best.removed.length : Infinity
     // sorted by lower bound: no later candidate can beat the best any more
-    if (candidate.bound >= bestChanged) break
-    if (cpuMs() >= deadline) break
-    if (candidate.bound > MAX_CHANGED_LINES) break
+    if (candidate.bound >= bestChanged || candidate.bound > MAX_CHANGED_LINES) break
     const measured = measure(candidate.entry, candidate.content, candidate.lines, given, Math.min(bestChanged - 1, MAX_CHANGED_LINES))
     if (measured && measured.added.length + measured.removed.length < bestChanged) best = measured
   }
