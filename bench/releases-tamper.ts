@@ -91,9 +91,10 @@ function m4Payload(root: string, files: readonly string[], d: Draw): Tampering {
   ]
   const path = join(root, target)
   const before = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [`# ${target.split('/').pop()} serial 1`, `AC_DEFUN([gl_${w.toUpperCase()}],`, '[', '  :', '])', '']
-  // inside the first macro body: after the first line that opens one
+  // at the top of the first macro body, right after the line that opens it: a line further down may
+  // open a macro call whose argument is text (a help string), where autoconf never runs the payload
   let at = before.findIndex((l) => /^\s*\[\s*$|^AC_DEFUN\(\[[^\]]+\],\s*\[\s*$/.test(l))
-  at = at < 0 ? Math.max(0, before.length - 2) : at + 1 + d.int(2)
+  at = at < 0 ? Math.max(0, before.length - 2) : at + 1
   const after = [...before.slice(0, at), ...payload, ...before.slice(at)]
   mkdirSync(join(root, 'm4'), { recursive: true })
   writeFileSync(path, after.join('\n'))
