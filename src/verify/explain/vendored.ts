@@ -8,7 +8,6 @@ import { analyseText } from '../../rules/engine.js'
 import { fileRole, QUIET_ROLES, type FileRole } from './role.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
-
 /** Content this short says too little to identify an upstream file under another name. */
 const MIN_BYTES_FOR_RENAMED_MATCH = 256
 
