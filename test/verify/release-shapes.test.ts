@@ -273,6 +273,10 @@ describe('edits make dist makes with sed', () => {
   })
 })
 
+/** The ChangeLog explainer on a release's ChangeLog, with the tag's files and the history given. */
+const judgeChangelog = (history: HistoryText, text: string, source: Record<string, string>) =>
+  changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, source))
+
 describe('ChangeLogs rewrapped or with co-authors', () => {
   const history: HistoryText = {
     messageLines: new Set(['Revert "ci: pin the compiler image to work around a toolchain regression"', 'docs: mention the new option']),
@@ -298,7 +302,7 @@ describe('ChangeLogs rewrapped or with co-authors', () => {
     '',
     footer,
   ].join('\n')
-  const judge = (text: string) => changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': am, 'build-aux/log-footer': footer }))
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am, 'build-aux/log-footer': footer })
   it('explains rewrapped lines, co-author lines and a footer the rule pastes in', async () => {
     expect((await judge(wrapped))?.outcome).toBe('explained')
   })
@@ -333,7 +337,7 @@ describe('ChangeLogs git2cl writes', () => {
     '\tMSVC. Suggested by a user. Details follow in the body of the message.',
     '',
   ].join('\n')
-  const judge = (text: string) => changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': am }))
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
   it('explains entries that are whole commit messages wrapped after the files they changed', async () => {
     expect((await judge(log))?.outcome).toBe('explained')
   })
@@ -362,7 +366,7 @@ describe('ChangeLogs git shortlog writes, with a heading per release', () => {
     '      Fix compilation without deprecated OpenSSL APIs',
     '',
   ].join('\n')
-  const judge = (text: string) => changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': am }))
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
   it('explains the headings, the rulers and the people of the history', async () => {
     expect((await judge(log))?.outcome).toBe('explained')
   })

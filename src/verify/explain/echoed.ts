@@ -12,7 +12,7 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { expandMake, makeIndexOf, type MakeIndex } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
-import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** What one echo prints: literal text, a value the shell substitutes, or a glob it expands to names. */
 type Piece = { readonly literal: string } | { readonly value: true } | { readonly glob: RegExp }
@@ -219,8 +219,7 @@ export function echoedExplainer(): Explainer {
   return {
     name: 'echoed',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
-      if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
-      const text = view.artifactText(difference.path)
+      const text = addedFileText(difference, view)
       if (text === undefined) return undefined
       const lines = text.replace(/\n$/, '').split('\n')
       if (lines.length > MAX_LINES) return undefined

@@ -20,8 +20,8 @@ export function perTree<T>(compute: (view: TreeView) => T): (view: TreeView) => 
 /** where projects keep their bootstrap: a top-level file named like a script (autogen.sh, bootstrap, gitcompile) */
 const BOOTSTRAP_NAME = /^(?:[^/.]+|[^/]*\.(?:sh|pl))$/
 
-/** The tag's bootstrap scripts: top-level scripts (with a `#!` line) and their text. */
-export async function bootstrapScripts(view: TreeView): Promise<{ path: string; text: string }[]> {
+/** The tag's bootstrap scripts: top-level scripts (with a `#!` line) and their text, listed once per tree for every explainer that reads them. */
+export const bootstrapScripts = perTree(async (view: TreeView): Promise<readonly { path: string; text: string }[]> => {
   const out: { path: string; text: string }[] = []
   for (const path of view.sourcePaths()) {
     if (!BOOTSTRAP_NAME.test(path)) continue
@@ -29,4 +29,4 @@ export async function bootstrapScripts(view: TreeView): Promise<{ path: string; 
     if (text?.startsWith('#!')) out.push({ path, text })
   }
   return out
-}
+})

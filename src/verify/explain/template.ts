@@ -8,7 +8,7 @@ import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
-import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const PLACEHOLDER = /@[A-Za-z_][A-Za-z0-9_]*@/g
 const MAX_LINES = 20_000
@@ -57,8 +57,7 @@ export function templateExplainer(): Explainer {
   return {
     name: 'template',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
-      if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
-      const text = view.artifactText(difference.path)
+      const text = addedFileText(difference, view)
       if (text === undefined) return undefined
       const templatePath = `${difference.path}.in`
       const template = await templateText(view, templatePath)

@@ -35,6 +35,10 @@ export interface Explainer {
   prepare?(differences: readonly Difference[], view: TreeView): void
 }
 
+/** The text of a file only the artifact has; undefined for any other difference, a link, or bytes that are not text. */
+export const addedFileText = (difference: Difference, view: TreeView): string | undefined =>
+  difference.status === 'only-in-artifact' && difference.artifact?.kind === 'file' ? view.artifactText(difference.path) : undefined
+
 export const explained = (path: string, category: string, how: string, reproduced: boolean, scan = false, findings: readonly Finding[] = []): Judgement => ({
   outcome: 'explained',
   explained: { path, category, how, reproduced },
