@@ -22,5 +22,3 @@ export function judgeName(raw: string): NameVerdict {
   if (parts.includes('..')) return { ok: false, code: 'ARCHIVE_PATH_TRAVERSAL', reason: "path contains '..'" }
   return { ok: true, path: parts.filter((part) => part !== '' && part !== '.').join('/') }
 }
-
-export { ancestors } from '../../util/paths.js'
