@@ -1,4 +1,4 @@
-import { diffArrays } from 'diff'
+import { lineDiff } from '../../util/line-diff.js'
 import { unifiedDiff, unifiedDiffOfChanges, type LineChange } from '../../util/diff.js'
 import type { Catalog, CatalogEntry } from './catalog.js'
 
@@ -69,20 +69,8 @@ interface Measured {
   readonly runs: readonly { readonly count: number; readonly added?: boolean; readonly removed?: boolean }[]
 }
 
-/** Lines as small integers, equal where the lines are: the diff then compares numbers, not strings. */
-function interned(known: readonly string[], given: readonly string[]): { known: number[]; given: number[] } {
-  const ids = new Map<string, number>()
-  const idOf = (line: string): number => {
-    let id = ids.get(line)
-    if (id === undefined) ids.set(line, (id = ids.size))
-    return id
-  }
-  return { known: known.map(idOf), given: given.map(idOf) }
-}
-
 function measure(entry: CatalogEntry, knownContent: Buffer, known: string[], given: string[], maxEditLength: number): Measured | undefined {
-  const ids = interned(known, given)
-  const diff = diffArrays(ids.known, ids.given, { maxEditLength })
+  const diff = lineDiff(known, given, maxEditLength)
   if (!diff) return undefined
   const added: NumberedLine[] = []
   const removed: NumberedLine[] = []

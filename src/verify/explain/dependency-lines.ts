@@ -5,7 +5,7 @@
  * the recipes the tag already has. Any other changed line (a recipe, a variable, a function call)
  * leaves the file unexplained.
  */
-import { diffArrays } from 'diff'
+import { lineDiff } from '../../util/line-diff.js'
 import type { Difference } from '../compare.js'
 import { isMakefile } from './make-index.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
@@ -20,6 +20,9 @@ const INCLUDE = /^-?s?include\s+[\w./$(){}-]+\s*$/
 /** `FLAG = 1` → `FLAG = 0`: a variable switched between plain literal values */
 const LITERAL_ASSIGNMENT = /^\s*(\w+)\s*[:?]?=\s*(?:\d+|yes|no|true|false)?\s*$/
 
+/** a generated dependency list runs to thousands of lines; more changed than this is another file */
+const MAX_CHANGED_LINES = 50_000
+
 export function dependencyLinesExplainer(): Explainer {
   return {
     name: 'dependency-lines',
@@ -31,7 +34,9 @@ export function dependencyLinesExplainer(): Explainer {
       let added = 0
       const switched: string[] = []
       const assignments = new Map<string, number>()
-      for (const part of diffArrays(logical(before), logical(after))) {
+      const parts = lineDiff(logical(before), logical(after), MAX_CHANGED_LINES)
+      if (!parts) return undefined
+      for (const part of parts) {
         if (!part.added && !part.removed) continue
         for (const line of part.value) {
           if (COMMENT_OR_BLANK.test(line)) continue

@@ -5,7 +5,7 @@
  * added). Each changed line must differ from the tag's only in such tokens; the release script
  * line that writes the file is cited where the source has one.
  */
-import { diffArrays } from 'diff'
+import { lineDiff } from '../../util/line-diff.js'
 import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { fileRole } from './role.js'
@@ -111,7 +111,7 @@ interface Edit {
  * undefined when any line was added or changed otherwise. `commit` is the release's commit id.
  */
 export function releaseEdit(before: string, after: string, version: string | undefined, commit?: string): Edit | undefined {
-  const changes = diffArrays(before.split('\n'), after.split('\n'), { timeout: 2000 })
+  const changes = lineDiff(before.split('\n'), after.split('\n'))
   if (!changes) return undefined
   let stamped = 0
   let removed = 0

@@ -1,0 +1,75 @@
+/**
+ * @fileoverview The shortest line diff of two sequences, as runs of shared, removed and added items
+ * (removed before added where one replaces the other, as `diff` prints them).
+ *
+ * Most inputs go to Jest's diff-sequences, a linear-space Myers diff over indices that is an order
+ * of magnitude faster than building the edit paths as objects. Its cost grows with the number of
+ * items times the number of changes and it has no bound on the latter, so very long inputs go to
+ * jsdiff, which stops at a given edit length: a crafted file can make the diff give up, not run on.
+ */
+import { createRequire } from 'node:module'
+import { diffArrays } from 'diff'
+
+export interface Run<T> {
+  readonly value: readonly T[]
+  readonly added?: boolean
+  readonly removed?: boolean
+}
+
+// a CommonJS module whose default export bundlers and Node import differently; require reads it one way
+type DiffSequences = (aLength: number, bLength: number, isCommon: (aIndex: number, bIndex: number) => boolean, foundSubsequence: (count: number, aStart: number, bStart: number) => void) => void
+const diffSequences = (createRequire(import.meta.url)('@jest/diff-sequences') as { default: DiffSequences }).default
+
+/** Up to this many items on both sides together, the unbounded diff stays near a second even when every item moved. */
+const UNBOUNDED_MAX_ITEMS = 24_000
+/** More changed items than this, and two sequences are not one edited from the other. */
+const DEFAULT_MAX_EDIT_LENGTH = 5_000
+
+/** Items as small integers, equal where the items are: the diff then compares numbers. */
+function interned<T>(a: readonly T[], b: readonly T[]): { a: Int32Array; b: Int32Array } {
+  const ids = new Map<T, number>()
+  const idOf = (item: T): number => {
+    let id = ids.get(item)
+    if (id === undefined) ids.set(item, (id = ids.size))
+    return id
+  }
+  return { a: Int32Array.from(a, idOf), b: Int32Array.from(b, idOf) }
+}
+
+/**
+ * The runs turning `a` into `b` with the fewest changed items, or undefined when more than
+ * `maxEditLength` items would change.
+ */
+export function lineDiff<T>(a: readonly T[], b: readonly T[], maxEditLength = DEFAULT_MAX_EDIT_LENGTH): Run<T>[] | undefined {
+  if (a.length + b.length > UNBOUNDED_MAX_ITEMS) {
+    const bounded = diffArrays([...a], [...b], { maxEditLength })
+    return bounded?.map((c) => ({ value: c.value, ...(c.added ? { added: true } : c.removed ? { removed: true } : {}) }))
+  }
+  const ids = interned(a, b)
+  const runs: Run<T>[] = []
+  let ai = 0
+  let bi = 0
+  let changed = 0
+  const changesUpTo = (aEnd: number, bEnd: number): void => {
+    if (aEnd > ai) runs.push({ value: a.slice(ai, aEnd), removed: true })
+    if (bEnd > bi) runs.push({ value: b.slice(bi, bEnd), added: true })
+    changed += aEnd - ai + (bEnd - bi)
+  }
+  diffSequences(
+    ids.a.length,
+    ids.b.length,
+    (i: number, j: number) => ids.a[i] === ids.b[j],
+    (count: number, aStart: number, bStart: number) => {
+      changesUpTo(aStart, bStart)
+      const last = runs[runs.length - 1]
+      const shared = a.slice(aStart, aStart + count)
+      // the diff may report one shared stretch in pieces
+      if (last && !last.added && !last.removed) runs[runs.length - 1] = { value: [...last.value, ...shared] }
+      else runs.push({ value: shared })
+      ai = aStart + count
+      bi = bStart + count
+    },
+  )
+  changesUpTo(a.length, b.length)
+  return changed > maxEditLength ? undefined : runs
+}
