@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,7 +51,16 @@ function findOrig(dir: string, release: Release): string | undefined {
   return name ? join(dir, name) : undefined
 }
 
-/** The release's upstream tarball: from the cache, or downloaded with apt-get (needs deb-src lines). */
+/** Debian's pool directory of a source package: `pool/main/libf/libfoo`, `pool/main/z/zlib`. */
+const poolDirectory = (source: string): string => `pool/main/${source.startsWith('lib') ? source.slice(0, 4) : source.slice(0, 1)}/${source}`
+
+const DEBIAN_MIRROR = process.env.STAGELIGHT_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian'
+
+/**
+ * The release's upstream tarball: from the cache, downloaded with apt-get (needs deb-src lines of
+ * the release's suite), or taken by name from the archive's pool, which keeps it while any suite
+ * ships that upstream version.
+ */
 export function tarballOf(release: Release): string | undefined {
   const dir = join(corpusCache, 'debian')
   const found = findOrig(dir, release)
@@ -61,6 +70,15 @@ export function tarballOf(release: Release): string | undefined {
     execFileSync('apt-get', ['source', '--download-only', '-q', `${release.debian.source}=${release.debian.version}`], { cwd: dir, stdio: 'ignore' })
   } catch {
     // the .debian.tar of an older revision may be gone while the .orig is still there
+  }
+  const fromApt = findOrig(dir, release)
+  if (fromApt || !release.tarball) return fromApt
+  const target = join(dir, release.tarball)
+  try {
+    execFileSync('curl', ['-sSfL', '--retry', '2', '-o', `${target}.part`, `${DEBIAN_MIRROR}/${poolDirectory(release.debian.source)}/${release.tarball}`], { stdio: 'ignore' })
+    renameSync(`${target}.part`, target)
+  } catch {
+    rmSync(`${target}.part`, { force: true })
   }
   return findOrig(dir, release)
 }
