@@ -350,6 +350,52 @@ describe('ChangeLogs git2cl writes', () => {
   })
 })
 
+describe('ChangeLogs git2cl writes from merges, renames and twice-encoded messages', () => {
+  const history = emptyHistory()
+  addCommit(history, { commit: 'c'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'ci: run the analyser on builds with clang' })
+  addCommit(history, { commit: 'd'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'Note that RFC 5424 \u00a78.3 limits the size' })
+  addCommit(history, { commit: 'e'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'Merge branch fix' })
+  const am = 'ChangeLog:\n\tgit2cl > ChangeLog\n'
+  const log = [
+    '2021-05-26  Ada Lovelace <ada@example.org>',
+    '',
+    '\t* .github/workflows/builds.yml, build-aux/ci/{build-linux.sh =>',
+    '\tbuild-linux-gcc.sh}: ci: run the analyser on builds with clang',
+    '',
+    // git2cl reads UTF-8 as Latin-1 and writes it out as UTF-8 again
+    '\t* util.c: Note that RFC 5424 \u00c2\u00a78.3 limits the size',
+    '',
+    // a merge's log header, which git2cl takes for a message
+    `\t* : commit ${'e'.repeat(40)} Merge: ${'c'.repeat(7)}`,
+    `\t${'d'.repeat(7)} Author: Ada Lovelace <ada@example.org> Date:   Wed Mar 27`,
+    '\t07:56:39 2019 +0100',
+    '',
+  ].join('\n')
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
+  it('explains a renamed path in braces, a message encoded twice and a merge header of the history', async () => {
+    expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('reports a merge with a parent the history lacks, and a twice-encoded line that is not a message', async () => {
+    expect((await judge(log.replace(`Merge: ${'c'.repeat(7)}`, 'Merge: 1234567')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace('limits the size', 'limits the size; sh x')))?.outcome).toBe('unexplained')
+  })
+})
+
+describe('git log --stat ChangeLogs with renamed binary files', () => {
+  const history = emptyHistory()
+  addCommit(history, { commit: 'f'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'fuzz: move the corpus' })
+  const am = 'dist-hook:\n\tgit log --stat > $(distdir)/ChangeLog\n'
+  const log = [`commit ${'f'.repeat(40)}`, 'Author: Ada Lovelace <ada@example.org>', 'Date:   Mon Jan 8 10:00:00 2024 +0100', '', '    fuzz: move the corpus', '', ' {build/fuzz => fuzz}/rpc.in/C_CloseSession      | Bin', ' .../fuzz => fuzz}/rpc.in/C_CopyObject_mechanism | Bin', ' 2 files changed, 0 insertions(+), 0 deletions(-)', ''].join('\n')
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
+  it('explains the rename lines of the diffstat', async () => {
+    expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('but not a line that only ends like one', async () => {
+    expect((await judge(log.replace(' 2 files changed', ' $(sh x) | Bin\n 2 files changed')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace(' 2 files changed', 'sh x; echo Bin\n 2 files changed')))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('ChangeLogs git shortlog writes, with a heading per release', () => {
   const history = emptyHistory()
   addCommit(history, { commit: 'a'.repeat(40), author: 'Guus Sliepen', email: 'guus@example.org', body: 'Remove the call to RAND_load_file().' })

@@ -82,8 +82,8 @@ const RELEASE_HEADING = /^(?:[\w-]+ )?(?:refs\/tags\/)?[\w-]*?v?\d+(?:\.\d+)+[\w
 const RULER = /^[-=_*~]{3,}$/
 const MERGE_LINE = /^Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64})$/
 const DATE_LINE = /^(?:Author)?Date:\s+/
-/** `git log --stat`: ` src/foo.c | 12 ++++--` and ` 3 files changed, 10 insertions(+), 2 deletions(-)` */
-const DIFFSTAT_LINE = /^\S.* \| +(?:\d+ ?[+-]*|Bin \d+ -> \d+ bytes)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
+/** `git log --stat`: ` src/foo.c | 12 ++++--`, ` {old => new}/x.bin | Bin` and ` 3 files changed, 10 insertions(+), 2 deletions(-)`; a path without shell syntax */
+const DIFFSTAT_LINE = /^[^\s$`;|&<>](?:[^$`;|&<>]|=>)* \| +(?:\d+ ?[+-]*|Bin(?: \d+ -> \d+ bytes)?)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
 
 /** the text a recipe's `echo` writes, quoted */
 const ECHOED = /\becho\s+(?:-[ne]+\s+)?(?:'([^'\n]*)'|"([^"\n$`\\]*)")/g
@@ -124,12 +124,12 @@ function accountedFor(line: string, history: HistoryText): boolean {
 
 const CO_AUTHOR = /^[^<>]{1,100}?\s+<([^<>\s]+@[^<>\s]+)>$/
 
-/** `src/a.c (fn)` or a rename `old.c => new.c` */
-const ENTRY_FILE = String.raw`[\w./+~-]+(?:\s*=>\s*[\w./+~-]+)?(?:\s*\([^()]*\))?`
+/** `src/a.c (fn)` or a rename `old.c => new.c`, `dir/{old.c => new.c}` */
+const ENTRY_FILE = String.raw`[\w./+~{}-]+(?:\s*=>\s*[\w./+~{}-]+)?(?:\s*\([^()]*\))?`
 /** `* src/a.c, b.h (fn): ` — a GNU-style entry names the files a commit changed (none for a merge) before its message */
 const ENTRY_FILES = new RegExp(String.raw`^\*\s*(?:${ENTRY_FILE}(?:,\s*${ENTRY_FILE})*)?:\s*`)
 
-const LOG_HEADER = /^commit ([0-9a-f]{7,64}) Author: (.+?) <([^<>\s]+)> Date: [\w :+-]{10,60}$/
+const LOG_HEADER = /^commit ([0-9a-f]{7,64})(?: Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64}))? Author: (.+?) <([^<>\s]+)> Date: [\w :+-]{10,60}$/
 
 /** Is `text` a commit message, or its beginning up to a word's end (git2cl stops at what looks like a log of its own)? */
 function messageOrStart(text: string, sorted: readonly string[]): boolean {
@@ -156,7 +156,8 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
   // a log header git2cl took for a message: a commit and an author of the history, and a date
   const misreadHeader = (t: string): boolean => {
     const m = LOG_HEADER.exec(t)
-    return m !== null && history.commitIds.some((c) => c.startsWith(m[1] ?? '-')) && (history.people.has(m[2] ?? '') || history.people.has(m[3] ?? ''))
+    const known = (id: string | undefined): boolean => id === undefined || history.commitIds.some((c) => c.startsWith(id))
+    return m !== null && m[1] !== undefined && known(m[1]) && known(m[2]) && known(m[3]) && (history.people.has(m[4] ?? '') || history.people.has(m[5] ?? ''))
   }
   for (let i = 0; i < lines.length; i++) {
     if (!/^\s*\*(?:\s|:)/.test(lines[i] ?? '')) continue
@@ -190,6 +191,16 @@ function belowHeader(lines: readonly string[], i: number, isHeader: (t: string) 
     if (!PERSON_LINE.test(t)) return false
   }
   return false
+}
+
+/**
+ * A line whose UTF-8 was encoded once more (`Â§` for `§`), as a script that reads the log as Latin-1
+ * and writes UTF-8 leaves it, read back as written once; any other line as it is.
+ */
+function singlyEncoded(line: string): string {
+  if (!/[\u00c2-\u00f4][\u0080-\u00bf]/.test(line) || /[^\u0000-\u00ff]/.test(line)) return line
+  const decoded = Buffer.from(line, 'latin1').toString('utf8')
+  return decoded.includes('\ufffd') ? line : decoded
 }
 
 const isChangelog = (difference: Difference): boolean =>
@@ -232,7 +243,7 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       for (const pasted of filesNamed(around, view)) for (const l of ((await view.sourceText(pasted)) ?? '').split('\n')) tagged.add(changelogLine(l))
       // and the lines the rule writes itself: `echo 'See ChangeLog.old for earlier changes.'`
       for (const m of around.matchAll(ECHOED)) tagged.add(changelogLine(m[1] ?? m[2] ?? ''))
-      const lines = text.split('\n')
+      const lines = text.split('\n').map(singlyEncoded)
       const known = (t: string): boolean => tagged.has(changelogLine(t)) || accountedFor(t, log)
       const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))
       const flowed = flowedEntries(lines, log, isHeader)
