@@ -293,6 +293,18 @@ describe('generated at release time', () => {
     expect(j?.outcome).toBe('explained')
     expect(await ruleGeneratedExplainer().judge(added('test/other.c', 'int x;\n'), view({ 'test/other.c': 'int x;\n' }, src))).toBeUndefined()
   })
+  it('explains a file an old-fashioned suffix rule makes, split at the suffixes the makefile declares', async () => {
+    const am = 'SUFFIXES += .asn .asn.h\n.asn.asn.h:\n\t$(ASN1PARSER) -o $@ $<\n.PHONY: all\n'
+    expect(makeRules(am).map((r) => [r.targets, r.prerequisites])).toEqual([[['%.asn.h'], ['%.asn']]])
+    const src = { 'common/Makefile.am': am, 'common/pkix.asn': 'PKIX DEFINITIONS ::= BEGIN END' }
+    const made = await ruleGeneratedExplainer().judge(added('common/pkix.asn.h', 'const int x;\n'), view({ 'common/pkix.asn.h': 'const int x;\n' }, src))
+    expect(made?.outcome).toBe('explained')
+    // no input of that name in the tag: nothing made it
+    expect(await ruleGeneratedExplainer().judge(added('common/other.asn.h', 'int y;\n'), view({ 'common/other.asn.h': 'int y;\n' }, src))).toBeUndefined()
+    // without declared suffixes, a two-part suffix rule splits at its second dot
+    const plain = { 'Makefile.in': '.y.c:\n\t$(YACC) $<\n', 'gram.y': '%%' }
+    expect((await ruleGeneratedExplainer().judge(added('gram.c', 'int z;\n'), view({ 'gram.c': 'int z;\n' }, plain)))?.outcome).toBe('explained')
+  })
   it('explains a bison parser whose grammar is in the tag, and weighs one whose grammar is nowhere as code', async () => {
     const parser = '/* A Bison parser, made by GNU Bison 3.8.2.  */\n#line 2 "parse.y"\nint yyparse(void);\n'
     const ok = await generatedExplainer().judge(added('src/parse.c', parser), view({ 'src/parse.c': parser }, { 'src/parse.y': '%%' }))

@@ -34,8 +34,34 @@ function logicalLines(text: string): { line: number; text: string }[] {
   return out
 }
 
-/** The rules of a makefile (targets, prerequisites and recipe), continuation lines joined. */
+/** targets with a meaning of their own to make, never a suffix rule */
+const SPECIAL_TARGET = /^\.(?:PHONY|SUFFIXES|DEFAULT|PRECIOUS|INTERMEDIATE|SECONDARY|SECONDEXPANSION|DELETE_ON_ERROR|IGNORE|LOW_RESOLUTION_TIME|SILENT|EXPORT_ALL_VARIABLES|NOTPARALLEL|ONESHELL|POSIX|MAKE|NOEXPORT|LIBPATTERNS|WAIT)$/
+const SUFFIX = /^\.[\w+-]+(?:\.[\w+-]+)*$/
+
+/** The suffixes a makefile declares (`SUFFIXES += .asn .asn.h` for automake, `.SUFFIXES: .y .c` for make). */
+function declaredSuffixes(text: string): Set<string> {
+  const out = new Set<string>()
+  for (const m of text.matchAll(/^(?:SUFFIXES\s*\+?=|\.SUFFIXES\s*:)(.*)$/gm)) for (const word of (m[1] ?? '').trim().split(/\s+/)) if (SUFFIX.test(word)) out.add(word)
+  return out
+}
+
+/**
+ * `.asn.asn.h:` → from `.asn` to `.asn.h`: split where both halves are declared suffixes, or, when
+ * the makefile declares none that fit, at the second dot (`.y.c:`).
+ */
+function suffixRule(target: string, suffixes: ReadonlySet<string>): { from: string; to: string } | undefined {
+  if (SPECIAL_TARGET.test(target) || !SUFFIX.test(target)) return undefined
+  for (let at = target.indexOf('.', 1); at > 0; at = target.indexOf('.', at + 1)) {
+    const [from, to] = [target.slice(0, at), target.slice(at)]
+    if (suffixes.has(from) && suffixes.has(to)) return { from, to }
+  }
+  const second = target.indexOf('.', 1)
+  return second > 0 && target.indexOf('.', second + 1) < 0 ? { from: target.slice(0, second), to: target.slice(second) } : undefined
+}
+
+/** The rules of a makefile (targets, prerequisites and recipe), continuation lines joined; suffix rules as pattern rules. */
 export function makeRules(text: string): MakeRule[] {
+  const suffixes = declaredSuffixes(text)
   const rules: { line: number; targets: string[]; prerequisites: string[]; recipe: string[]; text: string }[] = []
   let current: (typeof rules)[number] | undefined
   for (const { line, text: l } of logicalLines(text)) {
@@ -48,10 +74,17 @@ export function makeRules(text: string): MakeRule[] {
     if (ASSIGNMENT.test(l) && !/^[^=]*:[^=]/.test(l.split('=')[0] ?? '')) continue
     const m = RULE.exec(l)
     if (!m) continue
-    const targets = (m[1] ?? '').trim().split(/\s+/).filter(Boolean)
-    if (targets.some((t) => t.startsWith('.') && !t.includes('/'))) continue
-    const [prerequisites = '', inlineRecipe] = (m[2] ?? '').split(';')
-    current = { line, targets, prerequisites: prerequisites.trim().split(/\s+/).filter(Boolean), recipe: inlineRecipe ? [inlineRecipe.trim()] : [], text: l.trim() }
+    let targets = (m[1] ?? '').trim().split(/\s+/).filter(Boolean)
+    const [written = '', inlineRecipe] = (m[2] ?? '').split(';')
+    let prerequisites = written.trim().split(/\s+/).filter(Boolean)
+    if (targets.some((t) => t.startsWith('.') && !t.includes('/'))) {
+      // an old-fashioned suffix rule is the pattern rule `%.to: %.from`; other dotted targets are make's own
+      const suffix = targets.length === 1 && prerequisites.length === 0 ? suffixRule(targets[0] ?? '', suffixes) : undefined
+      if (!suffix) continue
+      targets = [`%${suffix.to}`]
+      prerequisites = [`%${suffix.from}`]
+    }
+    current = { line, targets, prerequisites, recipe: inlineRecipe ? [inlineRecipe.trim()] : [], text: l.trim() }
     rules.push(current)
   }
   return rules
