@@ -60,7 +60,9 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
     }
     case 'gnulib-tool':
       // a tag that imports gnulib says so: the bootstrap's module list, gnulib-tool's cache, or gnulib as a submodule
-      return [['bootstrap.conf', 'gnulib', ...ancestors(dir).map((d) => joinPath(d, 'gnulib-cache.m4')), 'm4/gnulib-cache.m4']]
+      return [['bootstrap.conf', 'gnulib', ...ancestors(dir).map((d) => joinPath(d, 'gnulib-cache.m4')), 'm4/gnulib-cache.m4'].filter((p) => p !== path)]
+    case 'valac':
+      return info.input ? [[joinPath(dir, info.input)]] : [[]]
     default:
       return []
   }
@@ -81,10 +83,11 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   gperf: 'generated',
   'gnulib-tool': 'generated',
   autom4te: 'generated',
+  valac: 'generated',
 }
 
 /** Build logic that runs, or that a regeneration reuses (autom4te's cache): scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te'])
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te', 'valac'])
 
 /** generators whose output depends on nothing but their input and their version */
 const DETERMINISTIC: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf'])
@@ -143,7 +146,8 @@ export function generatedExplainer(): Explainer {
       const scan = RUNS_AT_BUILD.has(info.tool)
       let missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
       if (missing.length > 0 && info.tool === 'gnulib-tool' && (await gnulibImporter(view)) !== undefined) missing = []
-      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf')) return undefined
+      // a compiler's header without its input proves nothing (a skeleton or a copy may quote it): judged as code
+      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf' || info.tool === 'valac')) return undefined
       if (missing.length > 0) {
         const finding: Finding = {
           ruleId: 'verify/generated-without-input',
