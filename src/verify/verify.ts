@@ -22,6 +22,7 @@ import { gettextizeExplainer } from './explain/gettextize.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
 import { echoedExplainer } from './explain/echoed.js'
 import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
+import { scriptWrittenExplainer } from './explain/script-written.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
 import { templateExplainer } from './explain/template.js'
 import { generatedExplainer } from './explain/generated.js'
@@ -190,6 +191,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       generatedExplainer(),
       releaseEditsExplainer(version, commit),
       ruleGeneratedExplainer(),
+      scriptWrittenExplainer(),
       echoedExplainer(),
       templateExplainer(),
       configureOutputsExplainer(),

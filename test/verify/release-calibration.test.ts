@@ -293,6 +293,15 @@ describe('generated at release time', () => {
     expect(j?.outcome).toBe('explained')
     expect(await ruleGeneratedExplainer().judge(added('test/other.c', 'int x;\n'), view({ 'test/other.c': 'int x;\n' }, src))).toBeUndefined()
   })
+  it('follows a phony target to the script of the tag its recipe runs inside an if, named from the top', async () => {
+    const am = '$(top_srcdir)/mc-version.h: update-version\n\nupdate-version:\n\t@if test -x $(top_srcdir)/version.sh; then \\\n\t    $(top_srcdir)/version.sh "$(top_srcdir)" >/dev/null; \\\n\tfi\n'
+    const header = '#define MC_CURRENT_VERSION "4.8.33"\n'
+    const runs = await ruleGeneratedExplainer().judge(added('mc-version.h', header), view({ 'mc-version.h': header }, { 'Makefile.am': am, 'version.sh': '#!/bin/sh\n' }))
+    expect(runs?.outcome).toBe('explained')
+    // a recipe that only tests for the script runs nothing of the tag
+    const tests = am.replace('$(top_srcdir)/version.sh "$(top_srcdir)" >/dev/null;', 'echo found;')
+    expect(await ruleGeneratedExplainer().judge(added('mc-version.h', header), view({ 'mc-version.h': header }, { 'Makefile.am': tests, 'version.sh': '#!/bin/sh\n' }))).toBeUndefined()
+  })
   it('explains a file an old-fashioned suffix rule makes, split at the suffixes the makefile declares', async () => {
     const am = 'SUFFIXES += .asn .asn.h\n.asn.asn.h:\n\t$(ASN1PARSER) -o $@ $<\n.PHONY: all\n'
     expect(makeRules(am).map((r) => [r.targets, r.prerequisites])).toEqual([[['%.asn.h'], ['%.asn']]])

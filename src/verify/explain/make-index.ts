@@ -256,18 +256,23 @@ export interface Derivation {
   readonly via: readonly string[]
 }
 
+const SHELL_KEYWORD = /^(?:if|then|else|elif|do|while|until|!|\{)$/
+
 /** interpreters whose first operand is the program they run */
-const INTERPRETER = /^(?:\$[({](?:PERL|PYTHON|SHELL|CONFIG_SHELL|AWK|SED)[)}]|perl|python3?|sh|bash|awk|sed)$/
+const INTERPRETER = /^(?:\$[({]?(?:PERL|PYTHON|SHELL|CONFIG_SHELL|AWK|SED)[)}]?|perl|python3?|sh|bash|awk|sed)$/
 
 /**
  * The programs a recipe line runs, named by a path (`./mkhash`, `src/gen$(EXEEXT)`, `$(PERL)
  * $(srcdir)/gen.pl`), or that it asks make to build (`$(MAKE) src/gen`): commands of a pipeline or
  * list, make's echo prefixes stripped.
  */
-function recipeCommands(line: string): string[] {
+export function recipeCommands(line: string): string[] {
   const out: string[] = []
-  for (const command of line.split(/;|&&|\|\||\||\(|\)/)) {
+  // `$(top_srcdir)` as `${top_srcdir}`, so that a subshell's parentheses are the only ones split at
+  for (const command of line.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, '$${$1}').split(/;|&&|\|\||\||\(|\)/)) {
     const words = command.trim().split(/\s+/).map((w) => w.replace(/^(?:\$[({]AM_V_\w+[)}]|@|-)+/, '')).filter(Boolean)
+    // `if test -x x.sh; then ./x.sh; fi`: a command is what follows the shell's keywords
+    while (SHELL_KEYWORD.test(words[0] ?? '')) words.shift()
     const [first = '', ...rest] = words
     const operand = rest.find((w) => !w.startsWith('-') && !/^\$[({]AM_MAKEFLAGS[)}]$/.test(w))
     if (INTERPRETER.test(first) || /^\$[({]MAKE[)}]$/.test(first)) {
