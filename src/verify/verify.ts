@@ -190,7 +190,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       translationsExplainer(),
       generatedExplainer(),
       releaseEditsExplainer(version, commit),
-      ruleGeneratedExplainer(),
+      ruleGeneratedExplainer(submoduleTrees),
       scriptWrittenExplainer(),
       echoedExplainer(),
       templateExplainer(),

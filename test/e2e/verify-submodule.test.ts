@@ -184,4 +184,25 @@ describe('verify with a submodule', () => {
     expect(() => parseSubmoduleOption('gnulib')).toThrow(/PATH=REPOSITORY/)
     expect(() => parseSubmoduleOption('=../x')).toThrow(/PATH=REPOSITORY/)
   })
+
+  it("explains a file the submodule's own make rule makes from its files, and not one its rules do not make", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-submodule-rules-'))
+    const lib = join(root, 'libev')
+    repository(lib, {
+      'Makefile.am': 'include test/include.am\n',
+      'test/include.am': 'test/regress.gen.c test/regress.gen.h: test/rpcgen-attempted\n\ntest/rpcgen-attempted: test/regress.rpc event_rpcgen.py\n\t$(PYTHON) $(srcdir)/event_rpcgen.py $(srcdir)/test/regress.rpc && date > $@\n',
+      'test/regress.rpc': 'struct msg { string from_name = 1; }\n',
+      'event_rpcgen.py': 'print("generator")\n',
+    })
+    const pinned = git(lib, 'rev-parse', 'HEAD')
+    const repo = join(root, 'repo')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' }, { libevent: pinned })
+    git(repo, 'tag', 'v3.0')
+    const stub = '/* Automatically generated from test/regress.rpc */\nint msg_new(void) { return 0; }\n'
+    const tarball = releaseTarball(root, 'foo-3.0', { 'main.c': 'int main(void) { return 0; }\n', 'libevent/test/regress.gen.c': stub, 'libevent/test/other.gen.c': stub })
+    const report = await verify({ artifact: tarball, source: repo, ref: 'v3.0', submodules: [parseSubmoduleOption(`libevent=${lib}`)], cacheDir: join(root, 'cache'), systemCatalog: false })
+    expect(report.explained.find((e) => e.path === 'libevent/test/regress.gen.c')?.how).toMatch(/test\/include\.am.*of the submodule libevent at/)
+    expect(report.findings.some((f) => f.path === 'libevent/test/regress.gen.c' && f.severity !== 'info')).toBe(false)
+    expect(report.findings.find((f) => f.path === 'libevent/test/other.gen.c')?.severity).toBe('high')
+  })
 })

@@ -5,24 +5,56 @@
  * inputs are in the tag — directly, through intermediate targets, or through a recursive make into
  * another directory. Generated is not reproduced: the file is still scanned by the rules.
  */
+import { readBlobs } from '../../sources/git/index.js'
 import type { Difference } from '../compare.js'
-import { derive, makeIndexOf } from './make-index.js'
+import type { SubmoduleTree } from '../submodules.js'
+import { derive, isMakefile, makeIndexOf, MakeIndex, type Derivation } from './make-index.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 export { makeRules, type MakeRule } from './make-index.js'
 
-export function ruleGeneratedExplainer(): Explainer {
+/** The make rules of a submodule's tree at the commit the tag pins, under the submodule's path. */
+async function submoduleIndex(submodule: SubmoduleTree): Promise<MakeIndex> {
+  // as many as the index reads of a tree of its own
+  const makefiles = [...submodule.files].filter(([path]) => isMakefile(path)).slice(0, 2_000)
+  const texts = new Map<string, string>()
+  const pathsByBlob = new Map<string, string[]>()
+  for (const [path, blob] of makefiles) pathsByBlob.set(blob, [...(pathsByBlob.get(blob) ?? []), path])
+  for await (const blob of readBlobs(submodule.repo, [...pathsByBlob.keys()])) {
+    for (const path of pathsByBlob.get(blob.oid) ?? []) texts.set(`${submodule.path}/${path}`, blob.content.toString('utf8'))
+  }
+  return MakeIndex.build(texts.keys(), async (p) => texts.get(p))
+}
+
+/**
+ * @param submodules the submodules the tag pins: a file below one is traced through that
+ * submodule's own make rules to its files (a bundled library's generated test stubs)
+ */
+export function ruleGeneratedExplainer(submodules: readonly SubmoduleTree[] = []): Explainer {
+  const indexes = new Map<SubmoduleTree, Promise<MakeIndex>>()
+  const inSubmodule = async (path: string): Promise<{ derivation: Derivation; submodule: SubmoduleTree } | undefined> => {
+    const submodule = submodules.find((s) => path.startsWith(`${s.path}/`))
+    if (!submodule) return undefined
+    let index = indexes.get(submodule)
+    if (!index) indexes.set(submodule, (index = submoduleIndex(submodule)))
+    const prefix = `${submodule.path}/`
+    const derivation = derive(await index, path, (p) => p.startsWith(prefix) && submodule.files.has(p.slice(prefix.length)))
+    return derivation ? { derivation, submodule } : undefined
+  }
   return {
     name: 'rule-generated',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file') return undefined
-      const derivation = derive(await makeIndexOf(view), difference.path, (p) => view.sourceHas(p))
-      if (!derivation) return undefined
+      const own = derive(await makeIndexOf(view), difference.path, (p) => view.sourceHas(p))
+      const found = own ? { derivation: own, submodule: undefined } : await inSubmodule(difference.path)
+      if (!found) return undefined
+      const { derivation, submodule } = found
       const via = derivation.via.length > 0 ? ` via ${derivation.via.slice(0, 3).join(', ')}` : ''
+      const of = submodule ? `the submodule ${submodule.path} at ${submodule.commit.slice(0, 12)}` : 'the tag'
       return explained(
         difference.path,
         'generated',
-        `made by the rule \`${derivation.text.slice(0, 140)}\` (${derivation.makefile}:${derivation.line})${via} from ${derivation.inputs.slice(0, 3).join(', ')} of the tag; not regenerated`,
+        `made by the rule \`${derivation.text.slice(0, 140)}\` (${derivation.makefile}:${derivation.line})${via} from ${derivation.inputs.slice(0, 3).join(', ')} of ${of}; not regenerated`,
         false,
         true,
       )
