@@ -185,6 +185,9 @@ describe('release-time stamps', () => {
     expect((await explain('CHANGES.md', '## [unreleased]\n- fix\n', '## 2024-05-06\n- fix\n', '2.0'))?.outcome).toBe('explained')
     expect((await explain('docs/tool.1', '.TH tool 1 "March 3, 2021" "tool 0.9.0"\n', '.TH tool 1 "June 14, 2024" "tool 1.2.0"\n', '1.2.0'))?.outcome).toBe('explained')
     expect((await explain('tests/run.exp', '# Copyright (C) 2003, 2014 The Authors\n', '# Copyright (C) 2003, 2014, 2019 The Authors\n', '1.0'))?.outcome).toBe('explained')
+    // a version marked as a checkout's (`-VCS`, `-dirty`) becomes the release's
+    expect((await explain('configure.ac', 'AC_INIT([Proxy],[5.7-VCS],[http://bugs.example.org/],[proxy])\n', 'AC_INIT([Proxy],[5.7],[http://bugs.example.org/],[proxy])\n', '5.7'))?.outcome).toBe('explained')
+    expect((await explain('configure.ac', 'AC_INIT([Proxy],[5.7-VCS],[http://bugs.example.org/],[proxy])\n', 'AC_INIT([Proxy],[5.8],[http://bugs.example.org/],[proxy])\n', '5.7'))?.outcome).not.toBe('explained')
   })
   it('explains version parts and their hex form named as such, with realigned spacing', () => {
     const before = '#define LIBX_VERSION          "2.7.0_DEV"\n#define LIBX_VERSION_MINOR    7\n#define LIBX_VERSION_NUM      0x020700\n#define LIBX_TIMESTAMP "DEV"\n'

@@ -67,7 +67,7 @@ export function stampShape(line: string, commit?: string): string {
   // `1.2.3-DEV` may leave `-DEV` beside a marker; a run of markers and joiners is one stamp
   // a quoted stamp is the stamp: `"20221111"` fills a define the tag left undefined
   return l
-    .replace(new RegExp(`${STAMP}(?:[-~+ ]?(?:DEV|dev|devel|git)\\b)?`, 'g'), STAMP)
+    .replace(new RegExp(`${STAMP}(?:[-~+ ]?(?:DEV|dev|devel|git|VCS|vcs|CVS|cvs|SVN|svn|dirty)\\b)?`, 'g'), STAMP)
     .replace(new RegExp(`${STAMP}+`, 'g'), STAMP)
     .replace(new RegExp(`"${STAMP}"`, 'g'), STAMP)
 }
