@@ -20,7 +20,7 @@ const sameName = (copy: string, original: string): boolean => {
 }
 
 /** Where a symbolic link of the tag points, followed through further links (at most 8). */
-function linkTargetOf(view: TreeView, path: string): string | undefined {
+export function linkTargetOf(view: TreeView, path: string): string | undefined {
   let current = path
   for (let i = 0; i < 8; i++) {
     const entry = view.sourceEntry(current)

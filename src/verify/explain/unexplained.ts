@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile } from '../../rules/classify.js'
+import { linkTargetOf } from './copies.js'
 import { codeUsesOf, type CodeUse } from './executed.js'
 import { docToolOf, fileRole, QUIET_ROLES, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
@@ -49,6 +50,32 @@ const finding = (ruleId: string, severity: Severity, difference: Difference, mes
   ...extra,
 })
 
+/**
+ * A file whose bytes differ from what the tag has there (`before`, or the target of the tag's link),
+ * weighed by its role and by whether the build reads it as code, with the diff as evidence.
+ */
+function modified(difference: Difference, before: string | undefined, view: TreeView, buildTexts: ReadonlyMap<string, string>, what?: string): Judgement {
+  const after = view.artifactText(difference.path)
+  const bytes = view.artifactBytes(difference.path)
+  const role = fileRole(difference.path, difference.artifact?.mode ?? 0o644, bytes ?? '')
+  const uses = codeUsesOf(difference.path, buildTexts)
+  const severity = weigh(role, uses, undefined)
+  const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${difference.path}`, `artifact/${difference.path}`, before, after) : undefined
+  const run = uses.length > 0 ? `; the build reads it as code (${uses[0]?.path}:${uses[0]?.line})` : ''
+  const described = what ?? `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag`
+  return {
+    outcome: 'unexplained',
+    scan: after !== undefined,
+    findings: [
+      finding('verify/source-modified', severity, difference, `${described}, and no known transformation explains it${run}`, {
+        ...(evidence || uses.length ? { evidence: [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', evidence ?? ''].filter(Boolean).join('\n') } : {}),
+        data: { role, readAsCodeBy: uses },
+        explanation: 'A release must ship the tagged source unchanged. The lines marked + exist only in the artifact.',
+      }),
+    ],
+  }
+}
+
 /** What is left when no explainer could account for a difference. */
 export async function judgeUnexplained(difference: Difference, view: TreeView, buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
   const a = difference.artifact
@@ -56,12 +83,16 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
   switch (difference.status) {
     case 'only-in-source':
       return undefined
-    case 'type-differs':
+    case 'type-differs': {
+      // `make dist` stores a link of the tag as the file it leads to: bytes other than its target's are a change of that file
+      const target = s?.kind === 'symlink' && (a?.kind === 'file' || a?.kind === 'hardlink') ? linkTargetOf(view, difference.path) : undefined
+      if (target !== undefined) return modified(difference, await view.sourceText(target), view, buildTexts, `a symbolic link to ${target} in the tag, shipped as a file whose bytes differ from it`)
       return {
         outcome: 'unexplained',
         scan: false,
         findings: [finding('verify/type-changed', 'high', difference, `is a ${s?.kind} in the source but a ${a?.kind} in the artifact${a?.linkTarget ? ` (→ ${a.linkTarget})` : ''}`)],
       }
+    }
     case 'mode-differs': {
       const nowExecutable = a !== undefined && isExecutableMode(a.mode)
       return {
@@ -70,27 +101,8 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
         findings: [finding('verify/mode-changed', 'low', difference, `same content as the source, but ${nowExecutable ? 'executable in the artifact only' : 'no longer executable in the artifact'}`)],
       }
     }
-    case 'content-differs': {
-      const before = await view.sourceText(difference.path)
-      const after = view.artifactText(difference.path)
-      const bytes = view.artifactBytes(difference.path)
-      const role = fileRole(difference.path, a?.mode ?? 0o644, bytes ?? '')
-      const uses = codeUsesOf(difference.path, buildTexts)
-      const severity = weigh(role, uses, undefined)
-      const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${difference.path}`, `artifact/${difference.path}`, before, after) : undefined
-      const run = uses.length > 0 ? `; the build reads it as code (${uses[0]?.path}:${uses[0]?.line})` : ''
-      return {
-        outcome: 'unexplained',
-        scan: after !== undefined,
-        findings: [
-          finding('verify/source-modified', severity, difference, `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag, and no known transformation explains it${run}`, {
-            ...(evidence || uses.length ? { evidence: [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', evidence ?? ''].filter(Boolean).join('\n') } : {}),
-            data: { role, readAsCodeBy: uses },
-            explanation: 'A release must ship the tagged source unchanged. The lines marked + exist only in the artifact.',
-          }),
-        ],
-      }
-    }
+    case 'content-differs':
+      return modified(difference, await view.sourceText(difference.path), view, buildTexts)
     case 'only-in-artifact': {
       if (!a) return undefined
       if (a.kind === 'symlink' || a.kind === 'hardlink') {
