@@ -410,9 +410,11 @@ describe('ChangeLogs a git log format of the project writes: rewrapped paragraph
     '',
     '    src/libstatgrab/tools.c',
     '    README',
+    '    Makefile',
+    '    M\tlib/names.c',
     '',
   ].join('\n')
-  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am, Makefile: 'all:\n' })
   it('explains paragraphs rewrapped at another width, the labels of the format, its commit ids and the files listed', async () => {
     expect((await judge(log))?.outcome).toBe('explained')
   })

@@ -200,7 +200,7 @@ function rewrappedParagraphs(lines: readonly string[], known: (t: string) => boo
 }
 
 /** `NEWS`, `src/a.c`, `M\tsrc/a.c`: a file name as `git log --name-only` or `--name-status` lists it */
-const NAME_LINE = /^(?:[AMDTUX]|[RC]\d{0,3})?\s*([\w.+@~-]+(?:\/[\w.+@~-]+)*)$/
+const NAME_LINE = /^(?:(?:[AMDTUX]|[RC]\d{0,3})\s+)?([\w.+@~-]+(?:\/[\w.+@~-]+)*)$/
 
 /**
  * The literal labels of the rule's `--format`/`--pretty` string (`#Files affected:` in
