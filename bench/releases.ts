@@ -5,8 +5,10 @@
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
  * then the same releases with tampering injected, then the time against the raw floor measured in
  * the same run: verify and the floor each the median of --runs runs (3 by default; the clean run is
- * one of verify's), diffoscope once. Tarballs come from Debian (`apt-get source --download-only`,
- * deb-src lines needed) into $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
+ * one of verify's), diffoscope once. Tarballs come from Debian (`apt-get source --download-only`
+ * where deb-src lines know the release's suite, else by name from the archive's pool at
+ * $STAGELIGHT_DEBIAN_MIRROR, default http://deb.debian.org/debian, with curl) into
+ * $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
  * fetched by this script: point --mirrors (or STAGELIGHT_MIRRORS) at a directory holding them as
  * `<owner>+<name>/repo`, `<owner>+<name>` or `<owner>/<name>` (bare or not), e.g. made with
  * `git clone --mirror https://…/<owner>/<name> <dir>/<owner>+<name>/repo`.
