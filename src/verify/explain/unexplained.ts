@@ -51,18 +51,18 @@ const finding = (ruleId: string, severity: Severity, difference: Difference, mes
 })
 
 /**
- * A file whose bytes differ from what the tag has there (`before`, or the target of the tag's link),
- * weighed by its role and by whether the build reads it as code, with the diff as evidence.
+ * A file whose bytes differ from what the tag has there (`before`: the file, or the target of the
+ * tag's link there), weighed by its role and by whether the build reads it as code, with the diff as evidence.
  */
-function modified(difference: Difference, before: string | undefined, view: TreeView, buildTexts: ReadonlyMap<string, string>, what?: string): Judgement {
+function modified(difference: Difference, before: string | undefined, view: TreeView, buildTexts: ReadonlyMap<string, string>, linkTarget?: string): Judgement {
   const after = view.artifactText(difference.path)
   const bytes = view.artifactBytes(difference.path)
   const role = fileRole(difference.path, difference.artifact?.mode ?? 0o644, bytes ?? '')
   const uses = codeUsesOf(difference.path, buildTexts)
   const severity = weigh(role, uses, undefined)
-  const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${difference.path}`, `artifact/${difference.path}`, before, after) : undefined
+  const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${linkTarget ?? difference.path}`, `artifact/${difference.path}`, before, after) : undefined
   const run = uses.length > 0 ? `; the build reads it as code (${uses[0]?.path}:${uses[0]?.line})` : ''
-  const described = what ?? `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag`
+  const described = linkTarget !== undefined ? `a symbolic link to ${linkTarget} in the tag, shipped as a file whose bytes differ from it` : `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag`
   return {
     outcome: 'unexplained',
     scan: after !== undefined,
@@ -86,7 +86,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
     case 'type-differs': {
       // `make dist` stores a link of the tag as the file it leads to: bytes other than its target's are a change of that file
       const target = s?.kind === 'symlink' && (a?.kind === 'file' || a?.kind === 'hardlink') ? linkTargetOf(view, difference.path) : undefined
-      if (target !== undefined) return modified(difference, await view.sourceText(target), view, buildTexts, `a symbolic link to ${target} in the tag, shipped as a file whose bytes differ from it`)
+      if (target !== undefined) return modified(difference, await view.sourceText(target), view, buildTexts, target)
       return {
         outcome: 'unexplained',
         scan: false,
