@@ -13,6 +13,7 @@ import type { Difference } from '../compare.js'
 import { expandMake, makeIndexOf, type MakeIndex } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 /** What one echo prints: literal text, a value the shell substitutes, or a glob it expands to names. */
 type Piece = { readonly literal: string } | { readonly value: true } | { readonly glob: RegExp }
@@ -163,7 +164,7 @@ function prints(write: EchoWrite, line: string, named: (name: string, glob: RegE
   const globs: RegExp[] = []
   const source = write.pieces
     .map((p) => {
-      if ('literal' in p) return collapse(p.literal) === '' && p.literal !== '' ? ' ' : p.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, ' ')
+      if ('literal' in p) return collapse(p.literal) === '' && p.literal !== '' ? ' ' : escapeRegExp(p.literal).replace(/\s+/g, ' ')
       if ('value' in p) return VALUE
       globs.push(p.glob)
       return String.raw`(\S+(?: \S+)*)`

@@ -4,6 +4,7 @@
  * install, in a comment or in a URL is not such a use.
  */
 import { basenameOf } from '../../util/paths.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 export interface CodeUse {
   readonly path: string
@@ -37,7 +38,6 @@ const FEEDS_RUNNER = new RegExp(
     String.raw`(?:^\s*[@-]*\s*|[;&|({]\s*|\b(?:then|do|else|exec)\s+|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+["']?)${SUBSTITUTION}`,
 )
 
-const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** `V=\`…\`` or `V=$(…)`: a substitution captured in a variable */
 const CAPTURED = new RegExp(String.raw`\b([A-Za-z_][A-Za-z0-9_]*)=["']?${SUBSTITUTION}`)
@@ -68,13 +68,13 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
   const name = basenameOf(path)
   if (name.length < 2) return []
   /** the file's name as a word of its own, after `directories` */
-  const named = (directories: string): string => String.raw`(?:^|[\s"'(\[/=,])${directories}${escapeRe(name)}(?=$|[\s"'()\]\[;|&<>,\x60])`
+  const named = (directories: string): string => String.raw`(?:^|[\s"'(\[/=,])${directories}${escapeRegExp(name)}(?=$|[\s"'()\]\[;|&<>,\x60])`
   const bounded = named(String.raw`(?:[^\s"'()\[\];|&<>]*/)?`)
   const pathBounded = named(String.raw`[^\s"'()\[\];|&<>]*/`)
   const direct = new RegExp(String.raw`${COMMAND_START}${RUNNER}[\s(\[]+(?:-\S+\s+)*[^;|&]*?${bounded}|${STRICT_COMMAND_START}\.\s+[^;|&]*?${bounded}`)
   const commandRun = new RegExp(String.raw`${COMMAND_START}${COMMAND_RUNNER}[\s(\[]*${pathBounded}`)
   const mention = new RegExp(bounded)
-  const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRe(name)}\b`)
+  const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRegExp(name)}\b`)
   const read = new RegExp(String.raw`\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b[^;|&]*?${bounded}`)
   const uses: CodeUse[] = []
   for (const [p, text] of buildTexts) {

@@ -10,6 +10,7 @@ import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { fileRole } from './role.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)'
 const DATES: readonly RegExp[] = [
@@ -143,7 +144,7 @@ const RELEASE_SCRIPTS = ['Makefile.am', 'GNUmakefile', 'maint.mk', 'cfg.mk', 'ma
 
 async function releaseScriptLine(view: TreeView, path: string): Promise<string | undefined> {
   const name = basenameOf(path)
-  const pattern = new RegExp(`(^|[^\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`)
+  const pattern = new RegExp(`(^|[^\\w.-])${escapeRegExp(name)}($|[^\\w-])`)
   for (const script of RELEASE_SCRIPTS) {
     const text = await view.sourceText(script)
     if (!text) continue

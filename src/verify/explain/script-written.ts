@@ -9,6 +9,7 @@ import type { Difference } from '../compare.js'
 import { recipeCommands, resolveWord } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 export interface GeneratorRun {
   /** the bootstrap script and its line that runs the generator */
@@ -33,8 +34,6 @@ export const generatorRuns = perTree(async (view: TreeView): Promise<readonly Ge
   return out
 })
 
-const escaped = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
 /**
  * Does the program's text open `name` for writing: Python's `open('name', 'w')`, Perl's
  * `open(F, ">name")` or `open(my $f, '>', 'name')`, a shell redirection `> name`, or a redirection
@@ -42,7 +41,7 @@ const escaped = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * name may be anything; the name itself must be whole.
  */
 export function writesFile(program: string, name: string): boolean {
-  const n = escaped(name)
+  const n = escapeRegExp(name)
   const dir = String.raw`(?:[^'"\s<>|;]*/)?`
   const forms = [
     new RegExp(String.raw`\bopen\s*\(\s*(?:[rfb]?['"]${dir}${n}['"]|\w+\s*\+\s*['"]/?${n}['"])\s*,\s*['"][wax]`),
@@ -51,7 +50,7 @@ export function writesFile(program: string, name: string): boolean {
   ]
   if (forms.some((f) => f.test(program))) return true
   for (const m of program.matchAll(new RegExp(String.raw`^\s*(?:local\s+|export\s+)?([A-Za-z_]\w*)=["']?${dir}${n}["']?\s*$`, 'gm'))) {
-    if (new RegExp(String.raw`>{1,2}\s*["']?\$\{?${escaped(m[1] ?? '')}\}?(?![\w])`).test(program)) return true
+    if (new RegExp(String.raw`>{1,2}\s*["']?\$\{?${escapeRegExp(m[1] ?? '')}\}?(?![\w])`).test(program)) return true
   }
   return false
 }

@@ -9,12 +9,13 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 const PLACEHOLDER = /@[A-Za-z_][A-Za-z0-9_]*@/g
 const MAX_LINES = 20_000
 
 const linePattern = (line: string): RegExp => {
-  const pieces = line.split(PLACEHOLDER).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  const pieces = line.split(PLACEHOLDER).map(escapeRegExp)
   return new RegExp(`^${pieces.join('.*')}$`)
 }
 

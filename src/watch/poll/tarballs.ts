@@ -12,11 +12,11 @@ import { StagelightError } from '../../errors.js'
 import type { WatchContext } from '../context.js'
 import type { Release, Target } from '../model.js'
 import { RetryableError } from '../analyses/types.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 const MAX_LISTING_BYTES = 8 * 1024 * 1024
 const isUrl = (location: string): boolean => /^https?:\/\//i.test(location)
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** The file-name part of a pattern, and the listing it is looked for in when none is given: the pattern's directory. */
 export function splitPattern(pattern: string): { directory: string; file: string } {
