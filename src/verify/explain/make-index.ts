@@ -184,12 +184,15 @@ export function programRules(text: string, own: ReadonlyMap<string, string>, var
   return rules
 }
 
+/** The most makefiles, and the largest, an index reads of one tree. */
+export const INDEX_LIMITS = { maxFiles: 2_000, maxBytes: 2 * 1024 * 1024 } as const
+
 /** Every rule of every makefile in a tree, by the paths its targets name. */
 export class MakeIndex {
   private readonly byTarget = new Map<string, IndexedRule[]>()
   private readonly patterns: { readonly target: string; readonly entry: IndexedRule }[] = []
 
-  static async build(paths: Iterable<string>, read: (path: string) => Promise<string | undefined>, limits = { maxFiles: 2_000, maxBytes: 2 * 1024 * 1024 }): Promise<MakeIndex> {
+  static async build(paths: Iterable<string>, read: (path: string) => Promise<string | undefined>, limits = INDEX_LIMITS): Promise<MakeIndex> {
     const index = new MakeIndex()
     const texts = new Map<string, string>()
     for (const path of paths) {

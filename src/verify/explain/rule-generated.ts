@@ -8,15 +8,14 @@
 import { readBlobs } from '../../sources/git/index.js'
 import type { Difference } from '../compare.js'
 import type { SubmoduleTree } from '../submodules.js'
-import { derive, isMakefile, makeIndexOf, MakeIndex, type Derivation } from './make-index.js'
+import { derive, INDEX_LIMITS, isMakefile, makeIndexOf, MakeIndex, type Derivation } from './make-index.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 export { makeRules, type MakeRule } from './make-index.js'
 
 /** The make rules of a submodule's tree at the commit the tag pins, under the submodule's path. */
 async function submoduleIndex(submodule: SubmoduleTree): Promise<MakeIndex> {
-  // as many as the index reads of a tree of its own
-  const makefiles = [...submodule.files].filter(([path]) => isMakefile(path)).slice(0, 2_000)
+  const makefiles = [...submodule.files].filter(([path]) => isMakefile(path)).slice(0, INDEX_LIMITS.maxFiles)
   const texts = new Map<string, string>()
   const pathsByBlob = new Map<string, string[]>()
   for (const [path, blob] of makefiles) pathsByBlob.set(blob, [...(pathsByBlob.get(blob) ?? []), path])

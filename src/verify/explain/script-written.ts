@@ -15,11 +15,12 @@ export interface GeneratorRun {
   /** the bootstrap script and its line that runs the generator */
   readonly script: string
   readonly line: number
-  /** the generator, a file of the tag */
+  /** the generator, a file of the tag, and its text */
   readonly program: string
+  readonly text: string
 }
 
-/** The programs of the tag the bootstrap scripts run, named by their paths, in the order they run. */
+/** The programs of the tag the bootstrap scripts run, named by their paths, in the order they run; read once per tree. */
 export const generatorRuns = perTree(async (view: TreeView): Promise<readonly GeneratorRun[]> => {
   const out: GeneratorRun[] = []
   for (const script of await bootstrapScripts(view)) {
@@ -27,7 +28,8 @@ export const generatorRuns = perTree(async (view: TreeView): Promise<readonly Ge
       if (/^\s*#/.test(line)) continue
       for (const command of recipeCommands(line.replace(/\s#.*$/, ''))) {
         const program = resolveWord(command.replace(/^\.\//, ''), ['']).find((p) => p !== script.path && view.sourceHas(p))
-        if (program) out.push({ script: script.path, line: index + 1, program })
+        const text = program === undefined ? undefined : await view.sourceText(program)
+        if (program !== undefined && text !== undefined) out.push({ script: script.path, line: index + 1, program, text })
       }
     }
   }
@@ -62,8 +64,7 @@ export function scriptWrittenExplainer(): Explainer {
       if (difference.status !== 'only-in-artifact' || difference.artifact?.kind !== 'file' || view.artifactText(difference.path) === undefined) return undefined
       const name = basenameOf(difference.path)
       for (const run of await generatorRuns(view)) {
-        const program = await view.sourceText(run.program)
-        if (program === undefined || !writesFile(program, name)) continue
+        if (!writesFile(run.text, name)) continue
         return explained(difference.path, 'generated', `written by ${run.program} of the tag, which ${run.script} runs (line ${run.line}); not regenerated`, false, true)
       }
       return undefined
