@@ -215,6 +215,16 @@ describe('release-time stamps', () => {
     expect((await explain('configure.ac', 'AC_INIT([Proxy],[5.7-VCS],[http://bugs.example.org/],[proxy])\n', 'AC_INIT([Proxy],[5.7],[http://bugs.example.org/],[proxy])\n', '5.7'))?.outcome).toBe('explained')
     expect((await explain('configure.ac', 'AC_INIT([Proxy],[5.7-VCS],[http://bugs.example.org/],[proxy])\n', 'AC_INIT([Proxy],[5.8],[http://bugs.example.org/],[proxy])\n', '5.7'))?.outcome).not.toBe('explained')
   })
+  it('explains the version a tag computes when autoconf runs, written in by the release', () => {
+    const before = 'AC_PREREQ([2.69])\nAC_INIT([srv], m4_esyscmd([builder-support/gen-version]))\nAC_CONFIG_AUX_DIR([build-aux])\n'
+    expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[4.7.3]'), '4.7.3')?.stamped).toBe(1)
+    const gnu = 'AC_INIT([GNU x], m4_esyscmd_s([build-aux/git-version-gen .tarball-version]), [bug-x@gnu.org])\n'
+    expect(releaseEdit(gnu, 'AC_INIT([GNU x], [1.4.2], [bug-x@gnu.org])\n', '1.4.2')?.stamped).toBe(1)
+    // another version than the release's, a value that is no stamp, or code in its place is not the release's
+    expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[4.8.0]'), '4.7.3')).toBeUndefined()
+    expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[latest]'), '4.7.3')).toBeUndefined()
+    expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', 'm4_esyscmd([sh tests/x])'), '4.7.3')).toBeUndefined()
+  })
   it('explains version parts and their hex form named as such, with realigned spacing', () => {
     const before = '#define LIBX_VERSION          "2.7.0_DEV"\n#define LIBX_VERSION_MINOR    7\n#define LIBX_VERSION_NUM      0x020700\n#define LIBX_TIMESTAMP "DEV"\n'
     const after = '#define LIBX_VERSION "2.11.0"\n#define LIBX_VERSION_MINOR 11\n#define LIBX_VERSION_NUM 0x020b00\n#define LIBX_TIMESTAMP "Tue 4 Jun 2024 10:00:00 UTC"\n'

@@ -29,6 +29,8 @@ const TIME_NAMED = /\b\w*(?:TIMESTAMP|DATE)\w*\b/i
 const COPYRIGHT_LINE = /copyright|\(c\)|©/i
 const YEARS = /\b(?:19|20)\d{2}(?:\s*(?:[-–,]|and)\s*(?:19|20)?\d{2}(?:\d{2})?)*\b/g
 const STAMP = '\u0000'
+/** `m4_esyscmd([build-aux/git-version-gen .tarball-version])`: a version the tag computes when autoconf runs, which a release may write in */
+const COMPUTED_AT_BOOTSTRAP = /\b(?:m4_)?esyscmd(?:_s)?\(\[[^[\]()]*\]\)/g
 
 /**
  * A keyword CVS or Subversion expands on export (`$Id$` → `$Id: foo.c 5166 2021-01-15 user $`): the
@@ -51,10 +53,13 @@ const isReleaseSetting = (name: string): boolean => name.toLowerCase().split('_'
 
 /**
  * The line with every version, date and placeholder replaced by one marker (years too, on a
- * copyright line; the release's commit id, abbreviated or not, where it is given).
+ * copyright line; the release's commit id, abbreviated or not, where it is given; on the tag's side, a version
+ * computed by `m4_esyscmd` when autoconf runs).
  */
-export function stampShape(line: string, commit?: string): string {
+export function stampShape(line: string, commit?: string, side: 'tag' | 'release' = 'release'): string {
   let l = (COPYRIGHT_LINE.test(line) ? line.replace(YEARS, STAMP) : line).replace(/\s+/g, ' ').trim()
+  // only the tag's line may compute its stamp: a release that runs a command instead of writing a value wrote no stamp
+  if (side === 'tag') l = l.replace(COMPUTED_AT_BOOTSTRAP, `[${STAMP}]`)
   if (commit) l = l.replace(HEX_WORD, (w) => (commit.startsWith(w) ? STAMP : w))
   // a literal value of a release setting (no expansion, no command) is a stamp whatever it holds
   const setting = RELEASE_SETTING.exec(l)
@@ -127,7 +132,7 @@ export function releaseEdit(before: string, after: string, version: string | und
         const b = unexpanded(c.value[k] ?? '')
         const a = unexpanded(next.value[k] ?? '')
         if (a === b) continue
-        if (stampShape(a, commit) !== stampShape(b, commit) || !bringsOnlyTheRelease(b, a, version)) return undefined
+        if (stampShape(a, commit) !== stampShape(b, commit, 'tag') || !bringsOnlyTheRelease(b, a, version)) return undefined
         example ??= { before: b.trim(), after: a.trim() }
       }
       stamped += c.value.length
