@@ -23,8 +23,15 @@ function placed(listed: string, bases: Readonly<Record<string, string>>): string
   return base === undefined ? undefined : joinPath(base, rest)
 }
 
-/** The release paths gnulib-tool's list in the release names, with where the list is. */
-export function gnulibListed(paths: Iterable<string>, text: (path: string) => string | undefined): Map<string, string> {
+/** A file gnulib-tool's list names: where the list is, and the file's path in gnulib's own tree. */
+export interface GnulibCopy {
+  readonly list: string
+  /** `lib/foo.c`, `m4/foo.m4`, `tests/test-foo.c` (a `tests=lib/` file is gnulib's `lib/`) */
+  readonly name: string
+}
+
+/** The release paths gnulib-tool's list in the release names, with where the list is and gnulib's name for each. */
+export function gnulibListed(paths: Iterable<string>, text: (path: string) => string | undefined): Map<string, GnulibCopy> {
   const all = [...paths]
   const bases: Record<string, string> = { ...DEFAULT_BASES }
   for (const path of all) {
@@ -33,7 +40,7 @@ export function gnulibListed(paths: Iterable<string>, text: (path: string) => st
     if (!t?.includes('gnulib-tool --import')) continue
     for (const invocation of t.matchAll(INVOCATION)) for (const [, name = '', value = ''] of invocation[0].matchAll(OPTION)) bases[name] = value.replace(/\/+$/, '')
   }
-  const listed = new Map<string, string>()
+  const listed = new Map<string, GnulibCopy>()
   for (const path of all) {
     if (basenameOf(path) !== 'gnulib-comp.m4') continue
     const t = text(path)
@@ -41,8 +48,9 @@ export function gnulibListed(paths: Iterable<string>, text: (path: string) => st
     const withM4 = { ...bases, 'm4-base': bases['m4-base'] ?? dirnameOf(path) }
     for (const list of t.matchAll(FILE_LIST)) {
       for (const line of (list[1] ?? '').split('\n')) {
-        const release = placed(line.trim(), withM4)
-        if (release && listed.size < MAX_LISTED) listed.set(release, path)
+        const name = line.trim()
+        const release = placed(name, withM4)
+        if (release && listed.size < MAX_LISTED) listed.set(release, { list: path, name: name.replace(/^tests=lib\//, 'lib/') })
       }
     }
   }

@@ -2,12 +2,24 @@
  * @fileoverview The verdict on a file only the release has, when what the tag pins accounts for
  * it: a file under a submodule or pinned fetch (compared with the pinned commit when its
  * repository was given), or a file gnulib-tool's list in the release names while the tag pins
- * gnulib. Not compared is said, and the caller still runs the rules on it.
+ * gnulib, or records a gnulib import without pinning it (compared with every version in gnulib's
+ * history when its repository was given). Not compared is said, and the caller still runs the
+ * rules on it.
  */
 import type { Explained } from '../model/report.js'
 import { basenameOf } from '../util/paths.js'
 import type { Difference } from './compare.js'
+import type { GnulibCopy } from './gnulib-list.js'
+import type { GnulibHistory } from './gnulib-import.js'
 import type { Pin, SubmoduleTree } from './submodules.js'
+
+/** A gnulib import the tag records (`record`: its gnulib-cache.m4 or bootstrap.conf) but does not pin. */
+export interface UnpinnedGnulib {
+  readonly record: string
+  /** gnulib's history, when its repository was given */
+  readonly history?: GnulibHistory
+  readonly bytesOf: (path: string) => Buffer | undefined
+}
 
 export interface PinnedVerdict {
   readonly explained: Explained
@@ -18,26 +30,29 @@ export interface PinnedVerdict {
 export class PinnedFiles {
   private readonly pins: readonly Pin[]
   private readonly trees: readonly SubmoduleTree[]
-  private readonly gnulibCopies: (pin: Pin) => ReadonlyMap<string, string>
+  private readonly gnulibCopies: () => ReadonlyMap<string, GnulibCopy>
   private readonly gnulib: Pin | undefined
+  private readonly unpinned: UnpinnedGnulib | undefined
 
-  /** `gnulibCopies`: release paths gnulib-tool's list names, with where the list is */
-  constructor(pins: readonly Pin[], trees: readonly SubmoduleTree[], gnulibCopies: (pin: Pin) => ReadonlyMap<string, string>) {
+  /** `gnulibCopies`: release paths gnulib-tool's list names, with where the list is; `unpinned`: a gnulib import the tag records without a pin */
+  constructor(pins: readonly Pin[], trees: readonly SubmoduleTree[], gnulibCopies: () => ReadonlyMap<string, GnulibCopy>, unpinned?: UnpinnedGnulib) {
     this.pins = pins
     this.trees = trees
     this.gnulibCopies = gnulibCopies
     // with gnulib's repository given, copies are compared by their bytes instead (submodule-copies)
     this.gnulib = pins.find((p) => p.how === 'submodule' && basenameOf(p.path) === 'gnulib' && !trees.some((t) => t.path === p.path))
+    this.unpinned = pins.some((p) => basenameOf(p.path) === 'gnulib') ? undefined : unpinned
   }
 
   verdict(difference: Difference): PinnedVerdict | undefined {
     if (difference.status !== 'only-in-artifact') return undefined
     const path = difference.path
-    const listedBy = this.gnulib ? this.gnulibCopies(this.gnulib).get(path) : undefined
-    if (this.gnulib && listedBy) {
-      const how = `copied by gnulib-tool from the submodule ${this.gnulib.path} at ${this.gnulib.commit.slice(0, 12)} (${listedBy} lists it); its repository was not given, so not compared`
+    const copy = this.gnulib || this.unpinned ? this.gnulibCopies().get(path) : undefined
+    if (this.gnulib && copy) {
+      const how = `copied by gnulib-tool from the submodule ${this.gnulib.path} at ${this.gnulib.commit.slice(0, 12)} (${copy.list} lists it); its repository was not given, so not compared`
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }
+    if (this.unpinned && copy) return this.#fromUnpinnedGnulib(path, copy, this.unpinned)
     const pin = this.pins.find((m) => path.startsWith(`${m.path}/`))
     if (!pin) return undefined
     const what = pin.how === 'submodule' ? `the submodule ${pin.path}` : `${pin.path} (${pin.how})`
@@ -51,14 +66,31 @@ export class PinnedFiles {
     return undefined
   }
 
-  /** the facts line: each pin, and whether it was compared */
+  /** A copy from a gnulib no commit pins: some version of gnulib's file, or (without gnulib's repository) not compared. */
+  #fromUnpinnedGnulib(path: string, copy: GnulibCopy, unpinned: UnpinnedGnulib): PinnedVerdict | undefined {
+    const { record, history } = unpinned
+    if (!history) {
+      const how = `copied by gnulib-tool from a gnulib ${record} records but the tag does not pin (${copy.list} lists it as ${copy.name}); not compared: give gnulib's repository with --gnulib`
+      return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
+    }
+    const bytes = unpinned.bytesOf(path)
+    const found = bytes ? history.versionOf(copy.name, bytes) : undefined
+    // a copy no version of gnulib's file accounts for is judged like any file the tag lacks
+    if (!found) return undefined
+    const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', with the `#if 1` gnulib-tool writes for `#ifdef HAVE_CONFIG_H`' : ''}`
+    return { explained: { path, category: 'vendored', how, reproduced: true }, scan: false }
+  }
+
+  /** the facts line: each pin, and whether it was compared; a gnulib import without a pin */
   describe(): string | undefined {
-    if (this.pins.length === 0) return undefined
-    return this.pins
-      .map((m) => {
-        const given = this.trees.find((t) => t.path === m.path)
-        return `${m.path} at ${m.commit.slice(0, 12)}${m.how === 'submodule' ? '' : `, ${m.how}`} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
-      })
-      .join(', ')
+    const pins = this.pins.map((m) => {
+      const given = this.trees.find((t) => t.path === m.path)
+      return `${m.path} at ${m.commit.slice(0, 12)}${m.how === 'submodule' ? '' : `, ${m.how}`} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
+    })
+    if (this.unpinned && this.gnulibCopies().size > 0) {
+      const { record, history } = this.unpinned
+      pins.push(`gnulib, imported without a pin (${record}) (${history ? `copies compared with every version in ${history.spec}` : 'not compared: give its repository with --gnulib REPO'})`)
+    }
+    return pins.length > 0 ? pins.join(', ') : undefined
   }
 }

@@ -41,7 +41,8 @@ import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './in
 import { traceInHistory } from './trace-history.js'
 import { pinsOf, readSubmodules, type SubmoduleSource } from './submodules.js'
 import { ancestors } from '../util/paths.js'
-import { gnulibListed } from './gnulib-list.js'
+import { gnulibListed, type GnulibCopy } from './gnulib-list.js'
+import { gnulibImportRecord, readGnulib } from './gnulib-import.js'
 import { PinnedFiles } from './pinned-files.js'
 import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
 
@@ -60,6 +61,8 @@ export interface VerifyOptions {
   readonly onProgress?: ProgressCallback
   /** repositories of the tag's submodules, by their path in the tag */
   readonly submodules?: readonly SubmoduleSource[]
+  /** gnulib's repository, for a tag whose bootstrap imports gnulib without pinning it */
+  readonly gnulib?: string
   /** how to name the inputs in the report (as the user typed them); the paths by default */
   readonly labels?: { readonly artifact: string; readonly source: string }
 }
@@ -137,6 +140,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const given = options.submodules ?? []
   const givenPins = await pinsOf(repo, source, new Set(given.map((m) => m.path)))
   const submoduleTrees = await readSubmodules(given, givenPins, ref, (spec) => openRepository(spec, openOptions))
+  const gnulibRecord = gnulibImportRecord(source.entries.keys())
+  const gnulibHistory = options.gnulib !== undefined ? await readGnulib(options.gnulib, source, gnulibRecord, ref, (spec) => openRepository(spec, openOptions), progress) : undefined
   const loadCatalog = (): Promise<Catalog> =>
     Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
@@ -214,8 +219,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const pins = [...givenPins, ...found.filter((p) => !givenPins.some((g) => g.path === p.path))]
     // files of a submodule or a pinned fetch come from another repository at the commit the tag pins;
     // so do the files gnulib-tool copied out of a pinned gnulib, as the release's own list names them
-    let listed: ReadonlyMap<string, string> | undefined
-    const pinned = new PinnedFiles(pins, submoduleTrees, () => (listed ??= gnulibListed(compared.artifactPaths, (p) => view.artifactText(p))))
+    let listed: ReadonlyMap<string, GnulibCopy> | undefined
+    const unpinnedGnulib = gnulibRecord !== undefined ? { record: gnulibRecord, bytesOf: (p: string) => view.artifactBytes(p), ...(gnulibHistory ? { history: gnulibHistory } : {}) } : undefined
+    const pinned = new PinnedFiles(pins, submoduleTrees, () => (listed ??= gnulibListed(compared.artifactPaths, (p) => view.artifactText(p))), unpinnedGnulib)
     let onlyInSource = 0
     let scanned = 0
     // what an explanation leaves to the rules, and what was not compared (not compared is not trusted)

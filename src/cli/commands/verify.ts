@@ -15,6 +15,7 @@ interface VerifyFlags extends OutputOptions {
   readonly catalog?: string
   readonly systemCatalog: boolean
   readonly submodule: string[]
+  readonly gnulib?: string
 }
 
 const EXAMPLES = `
@@ -24,12 +25,15 @@ Examples:
   $ stagelight verify foo-1.2.3.tgz --source ../foo --format json --output report.json
   $ stagelight verify release/ --source . --keyring maintainer.asc --fail-on medium
   $ stagelight verify coreutils-9.1.tar.xz --source ../coreutils --submodule gnulib=../gnulib
+  $ stagelight verify lftp-4.9.3.tar.xz --source ../lftp --ref v4.9.3 --gnulib ../gnulib
 
 What the tag pins of another repository (a submodule, or a directory that a fetch script of
 the tag fills at a fixed commit) is compared only when that repository is given with
 --submodule PATH=REPO: files under PATH, and files a bootstrap copied out of it (gnulib-tool),
 are then checked against the pinned commit. Without it they are listed as not compared and
-still read by the rules.
+still read by the rules. A tag whose bootstrap imports gnulib without pinning it (it has
+gnulib-cache.m4 or bootstrap.conf, no gnulib submodule): --gnulib REPO checks every file
+gnulib-tool's list in the release names against every version of that file in gnulib's history.
 
 Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
 package tarball; the format is read from the bytes, not the name. A single top-level
@@ -61,6 +65,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
     .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--gnulib <repo>', "gnulib's repository, for a tag whose bootstrap imports gnulib without pinning it")
   addOutputOptions(command).addHelpText('after', EXAMPLES)
   command.action(async (artifact: string, flags: VerifyFlags) => {
     const onProgress = progressReporter(io, flags)
@@ -75,6 +80,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
       catalogStore: flags.catalog ? resolveFrom(io, flags.catalog) : defaultUserStore(io.env),
       systemCatalog: flags.systemCatalog,
       submodules: flags.submodule.map(parseSubmoduleOption).map((m) => ({ ...m, source: isUrl(m.source) ? m.source : resolveFrom(io, m.source) })),
+      ...(flags.gnulib ? { gnulib: isUrl(flags.gnulib) ? flags.gnulib : resolveFrom(io, flags.gnulib) } : {}),
       onProgress,
       labels: { artifact, source: flags.source },
     })
