@@ -119,6 +119,34 @@ describe('files the tag writes with echo', () => {
     expect((await judge('doc/RELEASE', '#!/bin/sh\n', { 'doc/Makefile.am': sub }))?.outcome).toBe('explained')
   })
 
+  it('explains a header a rule writes by running a script of the tag whose echoes print it', async () => {
+    const am = 'BUILT_SOURCES = tool-version.h\ntool-version.h:\n\tVERSION="$(VERSION)" $(srcdir)/utils/tool-version.sh $(srcdir) | \\\n\t\tcmp -s - $@ || VERSION="$(VERSION)" $(srcdir)/utils/tool-version.sh $(srcdir) >$@\n'
+    const script = [
+      '#!/bin/sh',
+      "DATE=`grep '^v' $1/NEWS | head -1`",
+      'VERSION_DATE=$(echo "$DATE" | cut -f 2 -d " ")',
+      'FLAGS=$(echo "#define TOOL_DEBUG 1")',
+      'echo "warning: no NEWS" >&2',
+      'if test -n "$GIT"; then',
+      String.raw`  echo "#define TOOL_GIT \"${GIT}\""`,
+      'fi',
+      'echo "#define TOOL_VERSION_DATE $VERSION_DATE"',
+      '',
+    ].join('\n')
+    const source = { 'Makefile.am': am, 'utils/tool-version.sh': script }
+    const j = await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n', source)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/utils\/tool-version\.sh, run by Makefile\.am:2/)
+    // an echo to standard error, or inside a substitution, prints nothing into the file
+    expect(await judge('tool-version.h', 'warning: no NEWS\n', source)).toBeUndefined()
+    expect(await judge('tool-version.h', '#define TOOL_DEBUG 1\n', source)).toBeUndefined()
+    // a line the script does not print, or the script only in the release, explains nothing
+    expect(await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n#include "/tmp/x"\n', source)).toBeUndefined()
+    expect(await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n', { 'Makefile.am': am }, { 'utils/tool-version.sh': script })).toBeUndefined()
+    // output piped through another program is that program's
+    const piped = am.replace('$(srcdir) >$@', '$(srcdir) | sed s/x/y/ >$@').replace('| \\\n\t\tcmp -s - $@ ||', ';')
+    expect(await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n', { ...source, 'Makefile.am': piped })).toBeUndefined()
+  })
+
   it('reads only scripts of the tag', async () => {
     expect(await judge('m4/Makefile.am', 'EXTRA_DIST = a.m4\n', {}, { 'autogen.sh': '#!/bin/sh\ncd m4\necho EXTRA_DIST = *.m4 > Makefile.am\n', 'm4/a.m4': 'x' })).toBeUndefined()
   })

@@ -324,6 +324,21 @@ describe('generated at release time', () => {
     const j = await templateExplainer().judge(added('foo.spec', filled), view({ 'foo.spec': filled }, { 'foo.spec.in': template }))
     expect(j?.outcome).toBe('explained')
   })
+  it('explains a makefile a bootstrap pipes from its template through sed and tr, a placeholder split into lines of names', async () => {
+    const autogen = "#!/bin/sh\nfiles=`echo doc/in/*.in|sed -e 's,doc/in/,!,g' -e 's/\\.in /.in ?/g'`\ncat doc/in/Makefile.am.gen|sed \"s/@FILES@/$files/g\"|sed 's/?/\\\\?/g'|tr '!?' '\\t\\n' > doc/in/Makefile.am\n"
+    const template = '# generated from Makefile.am.gen\n\nEXTRA_DIST = \\\n\tMakefile.am.gen \\\n@FILES@\n'
+    const made = '# generated from Makefile.am.gen\n\nEXTRA_DIST = \\\n\tMakefile.am.gen \\\n\taccept.in \\\n\taway.in\n'
+    const judge = (text: string) => templateExplainer().judge(added('doc/in/Makefile.am', text), view({ 'doc/in/Makefile.am': text }, { 'autogen.sh': autogen, 'doc/in/Makefile.am.gen': template }))
+    const j = await judge(made)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/autogen\.sh:3 from doc\/in\/Makefile\.am\.gen/)
+    // the list holds names only: a rule, a command or a variable in its place is not the template's
+    expect(await judge(made.replace('\taway.in\n', '\taway.in\nall-local:\n\tsh away.in\n'))).toBeUndefined()
+    expect(await judge(made.replace('\taccept.in \\\n', '\t$(shell sh x) \\\n'))).toBeUndefined()
+    // nor is a line of the template changed, and without tr splitting lines a placeholder fills one line
+    expect(await judge(made.replace('EXTRA_DIST', 'noinst_SCRIPTS'))).toBeUndefined()
+    expect(fillsTemplate(template, made)).toBe(false)
+    expect(fillsTemplate(template, made, { listLines: true })).toBe(true)
+  })
   it('explains a file a make rule of the tag makes from inputs the tag has', async () => {
     const am = 'BUILT_SOURCES = rpc.gen.c\nrpc.gen.c rpc.gen.h: rpc.desc $(srcdir)/gen-rpc.py\n\t$(PYTHON) $(srcdir)/gen-rpc.py rpc.desc\n'
     expect(makeRules(am).map((r) => r.targets)).toContainEqual(['rpc.gen.c', 'rpc.gen.h'])

@@ -1,7 +1,9 @@
 /**
  * @fileoverview Files a tag's own code writes line by line with `echo` and ships: a header a make
  * rule fills with the date of the last commit (`echo "#define GIT_DATE \"$$D\"" > $@`), a makefile
- * a bootstrap script writes from a glob (`cd m4; echo EXTRA_DIST = *.m4 > Makefile.am`).
+ * a bootstrap script writes from a glob (`cd m4; echo EXTRA_DIST = *.m4 > Makefile.am`), a script of
+ * the tag a rule runs into its target (`$(srcdir)/utils/version.sh > $@`: the script's echoes to
+ * standard output), a dist-hook's group of echoes into `$(distdir)/NAME`.
  * Explained when every line of the shipped file is what one of those echoes prints, where the shell
  * substitutes a value only a plain value (a version, a date, a commit id: no quote, bracket or
  * operator that code would need) and where it expands a glob only names of files beside it. The
@@ -10,7 +12,7 @@
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
-import { expandMake, makeIndexOf, type IndexedRule, type MakeIndex } from './make-index.js'
+import { expandMake, makeIndexOf, resolveWord, type IndexedRule, type MakeIndex } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 import { escapeRegExp } from '../../util/regexp.js'
@@ -68,6 +70,22 @@ function groupOf(line: string): { start: number; end: number; target: string } |
 export interface EchoOptions {
   /** a make recipe: make substitutes `$(VAR)` even between single quotes, and `$$` is a literal `$` there */
   readonly make?: boolean
+  /** where the script's standard output goes: an echo neither redirected nor piped prints there */
+  readonly stdout?: string
+}
+
+/** Is position `at` inside a command substitution (`$(` … or a backquote) that is still open? */
+function inSubstitution(line: string, at: number): boolean {
+  const before = line.slice(0, at)
+  if ((before.match(/`/g) ?? []).length % 2 === 1) return true
+  let depth = 0
+  for (let i = 0; i < before.length; i++) {
+    if (before[i] === '$' && before[i + 1] === '(') {
+      depth++
+      i++
+    } else if (before[i] === ')' && depth > 0) depth--
+  }
+  return depth > 0
 }
 
 /**
@@ -167,10 +185,12 @@ export function echoWrites(line: string, options: EchoOptions = {}): EchoWrite[]
     const start = (m.index ?? 0) + m[0].length
     // inside a redirected group, an echo that ends its command prints into the group's file
     const grouped = group && start >= group.start && i <= group.end && (stop === ';' || stop === '' || stop === ')' || stop === '}') ? group.target : undefined
-    if (stop !== '>' && grouped === undefined) continue
+    // an echo to standard output, where a script's output goes into a file
+    const printed = options.stdout !== undefined && stop !== '>' && stop !== '|' && !inSubstitution(line, start) ? options.stdout : undefined
+    if (stop !== '>' && grouped === undefined && printed === undefined) continue
     const last = pieces[pieces.length - 1]
     if (last && 'literal' in last) pieces[pieces.length - 1] = { literal: last.literal.replace(/\s+$/, '') }
-    const target = grouped ?? /^>>?\s*(\S+)/.exec(line.slice(i))?.[1]
+    const target = grouped ?? printed ?? /^>>?\s*(\S+)/.exec(line.slice(i))?.[1]
     if (target) out.push({ target: target.replace(/[;)]+$/, ''), pieces })
   }
   return out
@@ -207,23 +227,50 @@ function prints(write: EchoWrite, line: string, named: (name: string, glob: RegE
 const DIST_HOOK = 'dist-hook'
 const IN_DISTDIR = /^\$[({](?:distdir|top_distdir)[)}]\/(.+)$/
 
-/** The make rules for `path` whose recipes echo into their target, and dist-hooks that echo into it in the packed tree. */
-function ruleEchoes(index: MakeIndex, path: string): Printed[] {
+/** `VERSION="$(VERSION)" $(srcdir)/utils/gen-version.sh $(srcdir) >$@`: a program run with its output into a file */
+const RUN_INTO = /(?:^|[;&|(]\s*)(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|[^\s;&|]*)\s+)*(?:(?:sh|bash|\$[({]SHELL[)}])\s+)?((?:\$[({]\w+[)}]|[^\s;&|<>()=$])+)[^;&|<>]*>\s*([^\s;&|)]+)/g
+const MAX_SCRIPT_BYTES = 256 * 1024
+
+/** The echoes to standard output of a tag script a recipe line runs into `accepts`'s file, as that file's writes. */
+async function scriptsRunInto(line: string, entry: IndexedRule, accepts: (target: string) => boolean, view: TreeView): Promise<{ script: string; writes: EchoWrite[] }[]> {
+  const out: { script: string; writes: EchoWrite[] }[] = []
+  for (const m of line.matchAll(RUN_INTO)) {
+    const [, program = '', target = ''] = m
+    if (!accepts(target)) continue
+    for (const script of resolveWord(program, entry.bases)) {
+      const text = await view.sourceText(script)
+      if (text === undefined || text.length > MAX_SCRIPT_BYTES || !/^#!.*\bsh\b|\.sh$/.test(text.startsWith('#!') ? text.slice(0, text.indexOf('\n')) : script)) continue
+      const writes = logicalLines(text).flatMap((l) => echoWrites(l.text, { stdout: target }).filter((w) => w.target === target))
+      if (writes.length > 0) out.push({ script, writes })
+    }
+  }
+  return out
+}
+
+/**
+ * The make rules for `path` whose recipes echo into their target or run a tag script whose echoes
+ * print it, and dist-hooks that echo into it in the packed tree.
+ */
+async function ruleEchoes(index: MakeIndex, path: string, view: TreeView): Promise<Printed[]> {
   const out: Printed[] = []
   const name = basenameOf(path)
   const dir = dirnameOf(path)
-  const record = (entry: IndexedRule, accepts: (target: string) => boolean) => {
+  const record = async (entry: IndexedRule, accepts: (target: string) => boolean) => {
     for (const line of entry.rule.recipe) {
-      for (const write of echoWrites(expandMake(line, entry.vars), { make: true })) {
+      const expanded = expandMake(line, entry.vars)
+      for (const write of echoWrites(expanded, { make: true })) {
         if (accepts(write.target)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, write, dir })
+      }
+      for (const { script, writes } of await scriptsRunInto(expanded, entry, accepts, view)) {
+        for (const write of writes) out.push({ where: `${script}, run by ${entry.makefile}:${entry.rule.line}`, write, dir })
       }
     }
   }
   for (const { entry } of index.rulesFor(path)) {
-    record(entry, (target) => basenameOf(target).startsWith('$@') || basenameOf(target).startsWith(name))
+    await record(entry, (target) => basenameOf(target).startsWith('$@') || basenameOf(target).startsWith(name))
   }
   for (const { entry } of index.rulesFor(joinPath(dir, DIST_HOOK))) {
-    record(entry, (target) => {
+    await record(entry, (target) => {
       const inDist = IN_DISTDIR.exec(target)?.[1]
       if (inDist === undefined) return false
       return target.startsWith('$(top_distdir)') || target.startsWith('${top_distdir}') ? inDist === path : joinPath(dirnameOf(entry.makefile), inDist) === path
@@ -266,7 +313,7 @@ export function echoedExplainer(): Explainer {
       if (text === undefined) return undefined
       const lines = text.replace(/\n$/, '').split('\n')
       if (lines.length > MAX_LINES) return undefined
-      const candidates = [...ruleEchoes(await makeIndexOf(view), difference.path), ...((await scriptsOf(view)).get(difference.path) ?? [])]
+      const candidates = [...(await ruleEchoes(await makeIndexOf(view), difference.path, view)), ...((await scriptsOf(view)).get(difference.path) ?? [])]
       if (candidates.length === 0) return undefined
       // a glob expands to names of files beside the echo when it runs: in the tag or the release
       const named = (dir: string) => (name: string, glob: RegExp) => glob.test(name) && (view.artifactHas(joinPath(dir, name)) || view.sourceHas(joinPath(dir, name)))

@@ -1,8 +1,9 @@
 /**
  * @fileoverview Files configure writes from a `NAME.in` template (`foo.spec`, `foo.pc`, a Lisp
- * system definition), or a bootstrap script writes with `sed … < TEMPLATE > NAME`, and that
- * `make dist` ships: explained when every line is the template's line with its `@VARIABLE@`
- * placeholders filled in, and nothing else.
+ * system definition), or a bootstrap script writes with `sed … < TEMPLATE > NAME` (or `cat
+ * TEMPLATE | sed … | tr … > NAME`), and that `make dist` ships: explained when every line is the
+ * template's line with its `@VARIABLE@` placeholders filled in, and nothing else; where `tr` splits
+ * a placeholder that stands alone into lines, those lines hold only names.
  */
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
@@ -19,23 +20,50 @@ const linePattern = (line: string): RegExp => {
   return new RegExp(`^${pieces.join('.*')}$`)
 }
 
+/** a line of a make list: names (of files, of programs) and a continuation, nothing that runs */
+const LIST_LINE = /^[\t ]*[\w.+/-]+(?:[\t ]+[\w.+/-]+)*[\t ]*\\?$/
+const LONE_PLACEHOLDER = /^[\t ]*@[A-Za-z_][A-Za-z0-9_]*@[\t ]*$/
+
+export interface FillOptions {
+  /** a placeholder alone on its line may be filled with several lines of names (a bootstrap's `tr` splitting a list) */
+  readonly listLines?: boolean
+}
+
 /** Does `text` follow `template` line for line, differing only where the template has placeholders? */
-export function fillsTemplate(template: string, text: string): boolean {
+export function fillsTemplate(template: string, text: string, options: FillOptions = {}): boolean {
   const t = template.split('\n')
   const x = text.split('\n')
-  if (t.length !== x.length || t.length > MAX_LINES) return false
+  if (t.length > MAX_LINES || x.length > MAX_LINES) return false
   if (!PLACEHOLDER.test(template)) return false
   PLACEHOLDER.lastIndex = 0
-  return t.every((line, i) => (line === x[i] ? true : line.includes('@') && linePattern(line).test(x[i] ?? '')))
+  const fills = (line: string, filled: string | undefined): boolean => line === filled || (filled !== undefined && line.includes('@') && linePattern(line).test(filled))
+  if (!options.listLines) return t.length === x.length && t.every((line, i) => fills(line, x[i]))
+  let j = 0
+  for (let i = 0; i < t.length; i++) {
+    const line = t[i] ?? ''
+    if (!LONE_PLACEHOLDER.test(line)) {
+      if (!fills(line, x[j])) return false
+      j++
+      continue
+    }
+    // lines of names, up to the line the template has next
+    const next = t[i + 1]
+    while (j < x.length && LIST_LINE.test(x[j] ?? '') && !(next !== undefined && fills(next, x[j]))) j++
+  }
+  return j === x.length
 }
 
 /** `sed -e "s;@VERSION@;$V;" < configure.raw > configure.ac`: the template, then the file written */
 const SED_TEMPLATE = /\bsed\b(?:"[^"]*"|'[^']*'|[^;|&'"])*?(?:<\s*|\s)([^\s<>;|&"'`$]+)\s*>\s*([^\s<>;|&"'`$]+)/g
+/** `cat Makefile.am.gen | sed "s/@FILES@/$files/g" | tr '!?' '\t\n' > Makefile.am`: the template through sed and tr only */
+const CAT_TEMPLATE = /\bcat\s+([^\s<>;|&"'`$]+)\s*((?:\|\s*(?:sed|tr)\b(?:"[^"]*"|'[^']*'|[^;|&'"<>])*)+)>\s*([^\s<>;|&"'`$]+)/g
 
 interface Written {
   readonly template: string
   readonly script: string
   readonly line: number
+  /** `tr` turns characters into newlines: a placeholder may stand for several lines */
+  readonly splitsLines: boolean
 }
 
 /** The templates the tag's bootstrap scripts fill with sed, by the name of the file each writes. */
@@ -45,7 +73,12 @@ async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
     for (const { line: start, text: line } of logicalLines(text)) {
       for (const m of line.matchAll(SED_TEMPLATE)) {
         const name = basenameOf(m[2] ?? '')
-        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start }])
+        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start, splitsLines: false }])
+      }
+      for (const m of line.matchAll(CAT_TEMPLATE)) {
+        const name = basenameOf(m[3] ?? '')
+        const splitsLines = /\btr\b[^|]*\\n/.test(m[2] ?? '')
+        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start, splitsLines }])
       }
     }
   }
@@ -70,8 +103,8 @@ export function templateExplainer(): Explainer {
       for (const written of (await scriptedOf(view)).get(basenameOf(difference.path)) ?? []) {
         for (const candidate of new Set([joinPath(dirnameOf(difference.path), basenameOf(written.template)), joinPath('', written.template)])) {
           const filled = await view.sourceText(candidate)
-          if (filled === undefined || !fillsTemplate(filled, text)) continue
-          return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+          if (filled === undefined || !fillsTemplate(filled, text, { listLines: written.splitsLines })) continue
+          return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: every line is the template's, with its @VARIABLES@ filled in${written.splitsLines ? ' (a list of names where one stands alone)' : ''}`, false, true)
         }
       }
       return undefined
