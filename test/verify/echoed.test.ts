@@ -128,7 +128,7 @@ describe('files the tag writes with echo', () => {
       'FLAGS=$(echo "#define TOOL_DEBUG 1")',
       'echo "warning: no NEWS" >&2',
       'if test -n "$GIT"; then',
-      String.raw`  echo "#define TOOL_GIT \"${GIT}\""`,
+      '  echo "#define TOOL_GIT \\"${GIT}\\""',
       'fi',
       'echo "#define TOOL_VERSION_DATE $VERSION_DATE"',
       '',
