@@ -212,7 +212,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
 
     const explained: Explained[] = []
-    const findings: Finding[] = [...archiveFindings(tree.issues), ...signatureFindings(tag, options.keyring)]
+    const sourceLinkTarget = (path: string): string | undefined => {
+      const entry = source.entries.get(path)
+      return entry?.kind === 'symlink' ? entry.linkTarget : undefined
+    }
+    const findings: Finding[] = [...archiveFindings(tree.issues, sourceLinkTarget), ...signatureFindings(tag, options.keyring)]
     // a fetch script is read only in a directory that holds files the tag lacks
     const holding = new Set(compared.differences.filter((d) => d.status === 'only-in-artifact').flatMap((d) => [...ancestors(d.path)]))
     const found = holding.size > 0 ? await pinsOf(repo, source, holding) : []

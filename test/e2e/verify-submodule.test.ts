@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -261,5 +261,35 @@ describe('verify with a submodule', () => {
     expect(report.explained.find((e) => e.path === 'libevent/test/regress.gen.c')?.how).toMatch(/test\/include\.am.*of the submodule libevent at/)
     expect(report.findings.some((f) => f.path === 'libevent/test/regress.gen.c' && f.severity !== 'info')).toBe(false)
     expect(report.findings.find((f) => f.path === 'libevent/test/other.gen.c')?.severity).toBe('high')
+  })
+})
+
+describe('verify: links that point outside the tree', () => {
+  it('takes a link the tag has with the same target for upstream\u2019s own, and any other for an escape', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-tag-link-'))
+    const repo = join(root, 'repo')
+    mkdirSync(join(repo, 'proto'), { recursive: true })
+    symlinkSync('/usr/include/google/protobuf/descriptor.proto', join(repo, 'proto/descriptor.proto'))
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' })
+    git(repo, 'tag', 'v6.0')
+    const release = (links: Record<string, string>) => {
+      const top = join(root, `rel-${Object.keys(links).length}-${Object.values(links).join('').length}`, 'foo-6.0')
+      writeTree(top, { 'main.c': 'int main(void) { return 0; }\n' })
+      for (const [path, target] of Object.entries(links)) {
+        mkdirSync(dirname(join(top, path)), { recursive: true })
+        symlinkSync(target, join(top, path))
+      }
+      const tarball = `${dirname(top)}.tar.gz`
+      execFileSync('tar', ['-czf', tarball, '-C', dirname(top), 'foo-6.0'])
+      return verify({ artifact: tarball, source: repo, ref: 'v6.0', cacheDir: join(root, 'cache'), systemCatalog: false })
+    }
+    const escapes = (report: Awaited<ReturnType<typeof release>>) => report.findings.filter((f) => f.ruleId === 'archive/link-escape').map((f) => [f.path, f.severity])
+
+    const same = await release({ 'proto/descriptor.proto': '/usr/include/google/protobuf/descriptor.proto' })
+    expect(escapes(same)).toEqual([['proto/descriptor.proto', 'low']])
+    expect(same.findings.find((f) => f.ruleId === 'archive/link-escape')?.message).toMatch(/the source tag has the same link/)
+    // another target at the same path, or a link the tag does not have, escapes
+    expect(escapes(await release({ 'proto/descriptor.proto': '/etc/passwd' }))).toEqual([['proto/descriptor.proto', 'critical']])
+    expect(escapes(await release({ 'proto/descriptor.proto': '/usr/include/google/protobuf/descriptor.proto', 'proto/shadow': '/etc/shadow' }))).toContainEqual(['proto/shadow', 'critical'])
   })
 })

@@ -29,6 +29,7 @@ export const linkEscape = (path: string, kind: 'symlink' | 'hardlink', target: s
   severity: 'critical',
   path,
   message: `${kind} ${quote(path)} points outside the tree (→ ${quote(target)})`,
+  linkTarget: target,
 })
 
 export const linkLoop = (path: string, target: string): ArchiveIssue => ({

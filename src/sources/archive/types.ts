@@ -22,6 +22,8 @@ export interface ArchiveIssue {
   readonly path: string
   readonly message: string
   readonly detail?: string
+  /** for a link: where it points, as stored */
+  readonly linkTarget?: string
 }
 
 export interface ArchiveLimits {
