@@ -339,6 +339,21 @@ describe('generated at release time', () => {
     expect(fillsTemplate(template, made)).toBe(false)
     expect(fillsTemplate(template, made, { listLines: true })).toBe(true)
   })
+  it('explains a file a bootstrap writes with a sed of plain-text substitutions by replaying it', async () => {
+    const autogen = "#!/bin/sh\nsed -e 's,$(libx_srcpath),libx,g' < libx/Makefile-libx.am >libx/Makefile-libx.am.inc\nautoreconf -fi\n"
+    const template = 'libx_la_SOURCES = $(libx_srcpath)/a.c $(libx_srcpath)/b.c\nlibx_la_CFLAGS = -I$(libx_srcpath)\n'
+    const made = 'libx_la_SOURCES = libx/a.c libx/b.c\nlibx_la_CFLAGS = -Ilibx\n'
+    // the template ships in the release (from a submodule, say): it is judged on its own
+    const judge = (text: string, script = autogen) =>
+      templateExplainer().judge(added('libx/Makefile-libx.am.inc', text), view({ 'libx/Makefile-libx.am.inc': text, 'libx/Makefile-libx.am': template }, { 'autogen.sh': script }))
+    const j = await judge(made)
+    expect(j?.outcome === 'explained' && j.explained).toMatchObject({ reproduced: true, how: expect.stringMatching(/autogen\.sh:2 .*replaying it gives the same bytes/) })
+    // a line the template does not have, or a substitution that is not the sed's, is not what it writes
+    expect(await judge(`${made}all-local:\n\tsh libx/payload\n`)).toBeUndefined()
+    expect(await judge(made.replace('-Ilibx', '-I/tmp/evil'))).toBeUndefined()
+    // a sed with a pattern is not replayed as plain text
+    expect(await judge(made, autogen.replace("'s,$(libx_srcpath),libx,g'", "'s,$(libx_src.*),libx,g'"))).toBeUndefined()
+  })
   it('explains a file a make rule of the tag makes from inputs the tag has', async () => {
     const am = 'BUILT_SOURCES = rpc.gen.c\nrpc.gen.c rpc.gen.h: rpc.desc $(srcdir)/gen-rpc.py\n\t$(PYTHON) $(srcdir)/gen-rpc.py rpc.desc\n'
     expect(makeRules(am).map((r) => r.targets)).toContainEqual(['rpc.gen.c', 'rpc.gen.h'])

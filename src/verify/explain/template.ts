@@ -3,7 +3,8 @@
  * system definition), or a bootstrap script writes with `sed … < TEMPLATE > NAME` (or `cat
  * TEMPLATE | sed … | tr … > NAME`), and that `make dist` ships: explained when every line is the
  * template's line with its `@VARIABLE@` placeholders filled in, and nothing else; where `tr` splits
- * a placeholder that stands alone into lines, those lines hold only names.
+ * a placeholder that stands alone into lines, those lines hold only names. A sed of plain-text
+ * substitutions (`s,$(libx_srcpath),libx,g`) is replayed: the same bytes, reproduced.
  */
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
@@ -58,12 +59,37 @@ const SED_TEMPLATE = /\bsed\b(?:"[^"]*"|'[^']*'|[^;|&'"])*?(?:<\s*|\s)([^\s<>;|&
 /** `cat Makefile.am.gen | sed "s/@FILES@/$files/g" | tr '!?' '\t\n' > Makefile.am`: the template through sed and tr only */
 const CAT_TEMPLATE = /\bcat\s+([^\s<>;|&"'`$]+)\s*((?:\|\s*(?:sed|tr)\b(?:"[^"]*"|'[^']*'|[^;|&'"<>])*)+)>\s*([^\s<>;|&"'`$]+)/g
 
+/** `-e 's,$(libglnx_srcpath),libglnx,g'`: a substitution of plain text (no `.`, `*`, `[`, `^` or `\\` to read as a pattern) */
+const LITERAL_S = /-e\s*(['"])s([,|/#:])((?:(?!\2)[\w$(){}@/+-])+)\2((?:(?!\2)[\w$(){}@/.+-])*)\2(g?)\1/g
+
+interface Substitution {
+  readonly from: string
+  readonly to: string
+  readonly global: boolean
+}
+
+/** The sed's expressions when every one is a plain-text substitution; undefined when any is more. */
+function literalSubstitutions(sedCall: string): Substitution[] | undefined {
+  const all = [...sedCall.matchAll(LITERAL_S)]
+  if (all.length === 0 || all.length !== (sedCall.match(/(?:^|\s)-e\b/g) ?? []).length) return undefined
+  return all.map((m) => ({ from: m[3] ?? '', to: m[4] ?? '', global: m[5] === 'g' }))
+}
+
+/** What sed writes for `template` with these substitutions, line by line. */
+const replay = (template: string, subs: readonly Substitution[]): string =>
+  template
+    .split('\n')
+    .map((line) => subs.reduce((l, { from, to, global }) => (global ? l.split(from).join(to) : l.replace(from, () => to)), line))
+    .join('\n')
+
 interface Written {
   readonly template: string
   readonly script: string
   readonly line: number
   /** `tr` turns characters into newlines: a placeholder may stand for several lines */
   readonly splitsLines: boolean
+  /** the sed only replaces plain text: the file can be made again from the template */
+  readonly substitutions?: readonly Substitution[]
 }
 
 /** The templates the tag's bootstrap scripts fill with sed, by the name of the file each writes. */
@@ -73,7 +99,8 @@ async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
     for (const { line: start, text: line } of logicalLines(text)) {
       for (const m of line.matchAll(SED_TEMPLATE)) {
         const name = basenameOf(m[2] ?? '')
-        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start, splitsLines: false }])
+        const substitutions = literalSubstitutions(m[0])
+        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start, splitsLines: false, ...(substitutions ? { substitutions } : {}) }])
       }
       for (const m of line.matchAll(CAT_TEMPLATE)) {
         const name = basenameOf(m[3] ?? '')
@@ -102,8 +129,13 @@ export function templateExplainer(): Explainer {
       // a bootstrap script's sed names the template relative to where it runs: beside the file, or from the top
       for (const written of (await scriptedOf(view)).get(basenameOf(difference.path)) ?? []) {
         for (const candidate of new Set([joinPath(dirnameOf(difference.path), basenameOf(written.template)), joinPath('', written.template)])) {
-          const filled = await view.sourceText(candidate)
-          if (filled === undefined || !fillsTemplate(filled, text, { listLines: written.splitsLines })) continue
+          // a template the release ships (one of a submodule, say) is judged on its own like every file
+          const filled = await templateText(view, candidate)
+          if (filled === undefined) continue
+          if (written.substitutions && replay(filled, written.substitutions) === text) {
+            return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: its sed replaces plain text only, and replaying it gives the same bytes`, true, false)
+          }
+          if (!fillsTemplate(filled, text, { listLines: written.splitsLines })) continue
           return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: every line is the template's, with its @VARIABLES@ filled in${written.splitsLines ? ' (a list of names where one stands alone)' : ''}`, false, true)
         }
       }
