@@ -1,7 +1,8 @@
 /**
  * @fileoverview Releases made from one directory of a repository (`expat/` of libexpat, `src/` of
  * cracklib): recognised by the artifact's files matching, byte for byte, the files of one
- * directory of the tag under the same relative paths, and then compared with that directory only,
+ * directory of the tag under the same relative paths (a link counting as the file it leads to),
+ * and then compared with that directory only,
  * so a changed file shows as changed (with its diff) instead of as a file the tag lacks.
  */
 import { posix } from 'node:path'
@@ -20,7 +21,9 @@ const MIN_FILES = 5
 export function releaseSubdirectory(compared: ComparedTrees, source: SourceTree): string | undefined {
   const byBlob = new Map<string, string[]>()
   for (const entry of source.entries.values()) {
-    if (entry.kind === 'file' && entry.gitBlob) byBlob.set(entry.gitBlob, [...(byBlob.get(entry.gitBlob) ?? []), entry.path])
+    // a link counts as the file it leads to: a release of its directory ships that file's bytes at the link's path
+    const file = entry.kind === 'symlink' ? linkedFile(source.entries, entry) : entry
+    if (file?.kind === 'file' && file.gitBlob) byBlob.set(file.gitBlob, [...(byBlob.get(file.gitBlob) ?? []), entry.path])
   }
   const votes = new Map<string, number>()
   let files = 0 // artifact files whose bytes the tag holds somewhere

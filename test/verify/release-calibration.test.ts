@@ -220,6 +220,7 @@ describe('release-time stamps', () => {
     expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[4.7.3]'), '4.7.3')?.stamped).toBe(1)
     const gnu = 'AC_INIT([GNU x], m4_esyscmd_s([build-aux/git-version-gen .tarball-version]), [bug-x@gnu.org])\n'
     expect(releaseEdit(gnu, 'AC_INIT([GNU x], [1.4.2], [bug-x@gnu.org])\n', '1.4.2')?.stamped).toBe(1)
+    expect(releaseEdit('AC_INIT([rec], m4_esyscmd(build-aux/gen-version))\n', 'AC_INIT([rec], [5.2.13])\n', '5.2.13')?.stamped).toBe(1)
     // another version than the release's, a value that is no stamp, or code in its place is not the release's
     expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[4.8.0]'), '4.7.3')).toBeUndefined()
     expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[latest]'), '4.7.3')).toBeUndefined()

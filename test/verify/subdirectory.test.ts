@@ -35,6 +35,21 @@ describe('a release made from one directory of the repository', () => {
     const half = { ...lib, 'x/1.c': '1', 'x/2.c': '2', 'x/3.c': '3', 'x/4.c': '4', 'x/5.c': '5', 'x/6.c': '6', 'x/7.c': '7' }
     expect(releaseSubdirectory(compared(half), source({ ...repository, '1.c': '1', '2.c': '2', '3.c': '3', '4.c': '4', '5.c': '5', '6.c': '6', '7.c': '7' }))).toBeUndefined()
   })
+  it('counts a link of a directory as the file it leads to, where most of the directory links to shared sources', () => {
+    // the tool's directory holds two files of its own and links to five sources it shares with the top
+    const shared = { 'common/a.cc': 'int a;\n', 'common/b.cc': 'int b;\n', 'common/c.cc': 'int c;\n', 'common/d.hh': 'int d;\n', 'common/e.hh': 'int e;\n' }
+    const entries = tree({ ...shared, 'tool/configure.ac': 'AC_INIT([tool])\n', 'tool/main.cc': 'int main;\n', 'README.md': 'all\n' })
+    for (const path of Object.keys(shared)) {
+      const name = path.slice('common/'.length)
+      entries.set(`tool/${name}`, { path: `tool/${name}`, kind: 'symlink', mode: 0o777, size: 10, linkTarget: `../common/${name}` })
+    }
+    const release = { 'configure.ac': 'AC_INIT([tool])\n', 'main.cc': 'int main;\n', ...Object.fromEntries(Object.entries(shared).map(([p, c]) => [p.slice('common/'.length), c])) }
+    const repo: SourceTree = { ref: 'v1', commit: 'c'.repeat(40), entries, exportIgnored: new Map(), exportSubst: [] }
+    expect(releaseSubdirectory(compared(release), repo)).toBe('tool')
+    // without the links, the shared directory holds more of the release than the tool's own
+    const unlinked = new Map([...entries].filter(([, e]) => e.kind !== 'symlink'))
+    expect(releaseSubdirectory(compared(release), { ...repo, entries: unlinked })).toBe('common')
+  })
   it('sees the tag from that directory, nothing outside it', () => {
     const below = sourceBelow(source(repository), 'src')
     expect([...below.entries.keys()].sort()).toEqual(Object.keys(lib).sort())

@@ -30,7 +30,7 @@ const COPYRIGHT_LINE = /copyright|\(c\)|©/i
 const YEARS = /\b(?:19|20)\d{2}(?:\s*(?:[-–,]|and)\s*(?:19|20)?\d{2}(?:\d{2})?)*\b/g
 const STAMP = '\u0000'
 /** `m4_esyscmd([build-aux/git-version-gen .tarball-version])`: a version the tag computes when autoconf runs, which a release may write in */
-const COMPUTED_AT_BOOTSTRAP = /\b(?:m4_)?esyscmd(?:_s)?\(\[[^[\]()]*\]\)/g
+const COMPUTED_AT_BOOTSTRAP = /\b(?:m4_)?esyscmd(?:_s)?\((?:\[[^[\]()]*\]|[^[\]()]*)\)/g
 
 /**
  * A keyword CVS or Subversion expands on export (`$Id$` → `$Id: foo.c 5166 2021-01-15 user $`): the
