@@ -13,6 +13,9 @@ import type { GnulibCopy } from './gnulib-list.js'
 import type { GnulibHistory } from './gnulib-import.js'
 import type { Pin, SubmoduleTree } from './submodules.js'
 
+/** gnulib's C sources and tests: what no catalog holds, so what a copy from an unpinned gnulib is left uncompared for */
+const COPIED_CODE = /^(?:lib|tests)\//
+
 /** A gnulib import the tag records (`record`: its gnulib-cache.m4 or bootstrap.conf) but does not pin. */
 export interface UnpinnedGnulib {
   readonly record: string
@@ -70,6 +73,8 @@ export class PinnedFiles {
   #fromUnpinnedGnulib(path: string, copy: GnulibCopy, unpinned: UnpinnedGnulib): PinnedVerdict | undefined {
     const { record, history } = unpinned
     if (!history) {
+      // gnulib's macros and helper scripts are in the catalog of known versions: judged there, not waved through
+      if (!COPIED_CODE.test(copy.name)) return undefined
       const how = `copied by gnulib-tool from a gnulib ${record} records but the tag does not pin (${copy.list} lists it as ${copy.name}); not compared: give gnulib's repository with --gnulib`
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }

@@ -189,6 +189,9 @@ describe('verify with a submodule', () => {
 
     const alone = await run()
     expect(alone.explained.find((e) => e.path === 'lib/xstrtol.c')?.how).toMatch(/gnulib m4\/gnulib-cache\.m4 records but the tag does not pin .*not compared/)
+    // a macro is judged against the catalog of known versions, not waved through as not compared
+    expect(alone.explained.find((e) => e.path === 'm4/xalloc.m4')?.how ?? '').not.toMatch(/not compared/)
+    expect(alone.findings.some((f) => f.path === 'm4/xalloc.m4' && f.ruleId === 'verify/modified-vendored-file')).toBe(true)
     expect(alone.facts.find((f) => f.label === 'submodules')?.value).toMatch(/gnulib, imported without a pin \(m4\/gnulib-cache\.m4\) \(not compared: give its repository with --gnulib/)
 
     const given = await run(gnulib)
