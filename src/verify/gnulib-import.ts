@@ -57,6 +57,13 @@ export class GnulibHistory {
     return this.versions.has(GNULIB_TOOL)
   }
 
+  /** How many versions gnulib's history has of `name`, and the date of the newest. */
+  versionsOf(name: string): { count: number; newest?: string } {
+    const versions = [...(this.versions.get(name)?.values() ?? [])]
+    const newest = versions.map((v) => v.date).sort().pop()
+    return { count: versions.length, ...(newest ? { newest } : {}) }
+  }
+
   /** The version of gnulib's `name` (`lib/foo.c`) these bytes are, as gnulib-tool copies it. */
   versionOf(name: string, content: Buffer): GnulibVersion | undefined {
     const versions = this.versions.get(name)

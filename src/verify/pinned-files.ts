@@ -6,7 +6,9 @@
  * history when its repository was given). Not compared is said, and the caller still runs the
  * rules on it.
  */
+import type { Finding } from '../model/finding.js'
 import type { Explained } from '../model/report.js'
+import { fileRole, QUIET_ROLES } from './explain/role.js'
 import { basenameOf } from '../util/paths.js'
 import type { Difference } from './compare.js'
 import type { GnulibCopy } from './gnulib-list.js'
@@ -25,7 +27,9 @@ export interface UnpinnedGnulib {
 }
 
 export interface PinnedVerdict {
-  readonly explained: Explained
+  readonly explained?: Explained
+  /** a copy that no version of what it was copied from accounts for */
+  readonly findings?: readonly Finding[]
   /** not compared: the rules read it */
   readonly scan: boolean
 }
@@ -55,7 +59,7 @@ export class PinnedFiles {
       const how = `copied by gnulib-tool from the submodule ${this.gnulib.path} at ${this.gnulib.commit.slice(0, 12)} (${copy.list} lists it); its repository was not given, so not compared`
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }
-    if (this.unpinned && copy) return this.#fromUnpinnedGnulib(path, copy, this.unpinned)
+    if (this.unpinned && copy) return this.#fromUnpinnedGnulib(path, difference.artifact?.mode ?? 0o644, copy, this.unpinned)
     const pin = this.pins.find((m) => path.startsWith(`${m.path}/`))
     if (!pin) return undefined
     const what = pin.how === 'submodule' ? `the submodule ${pin.path}` : `${pin.path} (${pin.how})`
@@ -70,7 +74,7 @@ export class PinnedFiles {
   }
 
   /** A copy from a gnulib no commit pins: some version of gnulib's file, or (without gnulib's repository) not compared. */
-  #fromUnpinnedGnulib(path: string, copy: GnulibCopy, unpinned: UnpinnedGnulib): PinnedVerdict | undefined {
+  #fromUnpinnedGnulib(path: string, mode: number, copy: GnulibCopy, unpinned: UnpinnedGnulib): PinnedVerdict | undefined {
     const { record, history } = unpinned
     if (!history) {
       // gnulib's macros and helper scripts are in the catalog of known versions: judged there, not waved through
@@ -79,9 +83,22 @@ export class PinnedFiles {
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }
     const bytes = unpinned.bytesOf(path)
-    const found = bytes ? history.versionOf(copy.name, bytes) : undefined
-    // a copy no version of gnulib's file accounts for is judged like any file the tag lacks
-    if (!found) return undefined
+    if (!bytes) return undefined
+    const found = history.versionOf(copy.name, bytes)
+    if (!found) {
+      const { count, newest } = history.versionsOf(copy.name)
+      const role = fileRole(path, mode, bytes)
+      const finding: Finding = {
+        ruleId: 'verify/modified-vendored-file',
+        severity: QUIET_ROLES.has(role) ? 'low' : 'high',
+        confidence: 'high',
+        path,
+        message: `${copy.list} lists it as gnulib's ${copy.name}, but ${count > 0 ? `none of the ${count} version(s) of that file in ${history.spec}${newest ? ` (the newest of ${newest})` : ''} has these bytes` : `${history.spec} never had that file`}`,
+        explanation: 'gnulib-tool copies files out of gnulib unchanged (but for the config.h guard). A copy that no version of gnulib ever had was edited after the copy, or came from a gnulib that is not the one given: compare it with the newest version of the file.',
+        data: { gnulibPath: copy.name, versions: count, list: copy.list },
+      }
+      return { findings: [finding], scan: true }
+    }
     const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', with the `#if 1` gnulib-tool writes for `#ifdef HAVE_CONFIG_H`' : ''}`
     return { explained: { path, category: 'vendored', how, reproduced: true }, scan: false }
   }

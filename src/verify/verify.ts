@@ -244,7 +244,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       }
       const fromPin = pinned.verdict(difference)
       if (fromPin) {
-        explained.push(fromPin.explained)
+        if (fromPin.explained) explained.push(fromPin.explained)
+        findings.push(...(fromPin.findings ?? []))
         if (fromPin.scan) scanned += scanWithRules(difference.path)
         continue
       }
