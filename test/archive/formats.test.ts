@@ -175,6 +175,22 @@ describe('every format round-trips paths, modes, links and hashes', () => {
     }
   })
 
+  it('reads a long name whose first hundred characters end at a slash as the file it names', async () => {
+    // GNU tar stores the first 100 characters in the plain header: `cut-1.0/ddd…/`, as a directory would be
+    const parent = 'd'.repeat(91)
+    await mkdir(join(dir, 'cut-1.0', parent), { recursive: true })
+    await write(join(dir, 'cut-1.0', parent, 'test_stream.py'), 'x = 1\n')
+    await write(join(dir, 'cut-1.0', 'after.txt'), 'after\n')
+    for (const format of ['gnu', 'posix']) {
+      run(dir, 'tar', [`--format=${format}`, '-cf', `cut-${format}.tar`, 'cut-1.0'])
+      const tree = await openArtifact(join(dir, `cut-${format}.tar`))
+      const entries = await byPath(tree)
+      expect(entries.get(`${parent}/test_stream.py`)?.content?.toString(), format).toBe('x = 1\n')
+      expect(entries.get('after.txt')?.content?.toString(), format).toBe('after\n')
+      expect(tree.issues, format).toEqual([])
+    }
+  })
+
   it('hardlinks carry their target and its digests', async () => {
     const root = join(dir, 'hard-1.0')
     await mkdir(root)

@@ -93,9 +93,12 @@ export function decodeBlock(block: Buffer): Block {
 export const isMetaType = (typeflag: number): boolean =>
   typeflag === TYPE.pax || typeflag === TYPE.paxGlobal || typeflag === TYPE.gnuLongPath || typeflag === TYPE.gnuLongPathOld || typeflag === TYPE.gnuLongLink
 
-/** tar-stream treats a plain file whose stored name ends in '/' as a directory, and reads no data for directories. */
-export const isDirectoryHeader = (header: TarHeader): boolean =>
-  header.typeflag === TYPE.directory || (header.typeflag === TYPE.file && header.name.endsWith('/'))
+/**
+ * tar-stream reads no data for a directory, and takes the type from the type flag alone: a plain
+ * file whose stored name ends in '/' keeps its data (GNU tar cuts a long name there, before the
+ * long-name header gives the whole one).
+ */
+export const isDirectoryHeader = (header: TarHeader): boolean => header.typeflag === TYPE.directory
 
 /** PAX records (`<length> key=value\n`), parsed as tar-stream parses them. */
 export function decodePax(data: Buffer): Record<string, string> {
