@@ -40,6 +40,8 @@ export class PinnedFiles {
   private readonly gnulibCopies: () => ReadonlyMap<string, GnulibCopy>
   private readonly gnulib: Pin | undefined
   private readonly unpinned: UnpinnedGnulib | undefined
+  /** copies from the unpinned gnulib left not compared, by the list that names them */
+  private readonly uncompared = new Map<string, string[]>()
 
   /** `gnulibCopies`: release paths gnulib-tool's list names, with where the list is; `unpinned`: a gnulib import the tag records without a pin */
   constructor(pins: readonly Pin[], trees: readonly SubmoduleTree[], gnulibCopies: () => ReadonlyMap<string, GnulibCopy>, unpinned?: UnpinnedGnulib) {
@@ -79,6 +81,7 @@ export class PinnedFiles {
     if (!history) {
       // gnulib's macros and helper scripts are in the catalog of known versions: judged there, not waved through
       if (!COPIED_CODE.test(copy.name)) return undefined
+      this.uncompared.set(copy.list, [...(this.uncompared.get(copy.list) ?? []), path])
       const how = `copied by gnulib-tool from a gnulib ${record} records but the tag does not pin (${copy.list} lists it as ${copy.name}); not compared: give gnulib's repository with --gnulib`
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }
@@ -101,6 +104,23 @@ export class PinnedFiles {
     }
     const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', with the `#if 1` gnulib-tool writes for `#ifdef HAVE_CONFIG_H`' : ''}`
     return { explained: { path, category: 'vendored', how, reproduced: true }, scan: false }
+  }
+
+  /**
+   * One finding per gnulib list whose copies were left not compared: nothing pins them and nothing
+   * checked them, so the release cannot pass on them (medium), and one line says what would.
+   */
+  uncomparedFindings(): Finding[] {
+    return [...this.uncompared].map(([list, paths]) => ({
+      ruleId: 'verify/not-compared',
+      severity: 'medium',
+      confidence: 'high',
+      path: list,
+      message: `${paths.length} file(s) gnulib-tool copied from a gnulib ${this.unpinned?.record ?? 'the tag'} records but no commit pins were not compared (C sources and tests; the rules read them): give gnulib's repository with --gnulib REPO`,
+      evidence: paths.slice(0, 20).join('\n') + (paths.length > 20 ? `\n… and ${paths.length - 20} more` : ''),
+      explanation: 'A copy from a repository nobody pins is checked only against that repository; without it the copy is unverified code.',
+      data: { files: paths.length },
+    }))
   }
 
   /** the facts line: each pin, and whether it was compared; a gnulib import without a pin */

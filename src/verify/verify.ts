@@ -256,6 +256,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       if (judgement.scan) scanned += scanWithRules(difference.path)
     }
     if (total > 0) progress({ label: 'explaining differences', done: total, total })
+    findings.push(...pinned.uncomparedFindings())
 
     const generated = explained.filter((e) => e.category === 'generated')
     const generatedConfigure = new Set(generated.filter((e) => /(^|\/)configure$/.test(e.path)).map((e) => e.path))

@@ -191,6 +191,10 @@ describe('verify with a submodule', () => {
 
     const alone = await run()
     expect(alone.explained.find((e) => e.path === 'lib/xstrtol.c')?.how).toMatch(/gnulib m4\/gnulib-cache\.m4 records but the tag does not pin .*not compared/)
+    // not compared is no pass: one finding at the list says what would compare them
+    expect(alone.findings.filter((f) => f.ruleId === 'verify/not-compared').map((f) => [f.path, f.severity])).toEqual([['m4/gnulib-comp.m4', 'medium']])
+    expect(alone.findings.find((f) => f.ruleId === 'verify/not-compared')?.evidence).toContain('lib/xstrtol.c')
+    expect(alone.verdict).not.toBe('pass')
     // a macro is judged against the catalog of known versions, not waved through as not compared
     expect(alone.explained.find((e) => e.path === 'm4/xalloc.m4')?.how ?? '').not.toMatch(/not compared/)
     expect(alone.findings.some((f) => f.path === 'm4/xalloc.m4' && f.ruleId === 'verify/modified-vendored-file')).toBe(true)
@@ -204,6 +208,7 @@ describe('verify with a submodule', () => {
     expect(given.findings.find((f) => f.path === 'lib/xmem.c')?.message).toMatch(/none of the 1 version\(s\) of that file in .* has these bytes/)
     expect(given.findings.find((f) => f.path === 'lib/xstrtol.c')).toMatchObject({ ruleId: 'verify/modified-vendored-file', message: expect.stringMatching(/lists it as gnulib's lib\/xstrtol\.c, but .* never had that file/) })
     expect(given.facts.find((f) => f.label === 'submodules')?.value).toMatch(/compared with every version in /)
+    expect(given.findings.some((f) => f.ruleId === 'verify/not-compared')).toBe(false)
 
     // not gnulib, or a tag that records no import, or one that pins gnulib: said before anything is compared
     await expect(run(repo)).rejects.toMatchObject({ code: 'E_INPUT_INVALID', message: expect.stringMatching(/not gnulib/) })
