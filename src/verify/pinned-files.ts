@@ -108,12 +108,13 @@ export class PinnedFiles {
 
   /**
    * One finding per gnulib list whose copies were left not compared: nothing pins them and nothing
-   * checked them, so the release cannot pass on them (medium), and one line says what would.
+   * checked them, and the build compiles them, so the release cannot pass on them (high); one line
+   * says what would check them.
    */
   uncomparedFindings(): Finding[] {
     return [...this.uncompared].map(([list, paths]) => ({
       ruleId: 'verify/not-compared',
-      severity: 'medium',
+      severity: 'high',
       confidence: 'high',
       path: list,
       message: `${paths.length} file(s) gnulib-tool copied from a gnulib ${this.unpinned?.record ?? 'the tag'} records but no commit pins were not compared (C sources and tests; the rules read them): give gnulib's repository with --gnulib REPO`,

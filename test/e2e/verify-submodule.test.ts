@@ -192,9 +192,9 @@ describe('verify with a submodule', () => {
     const alone = await run()
     expect(alone.explained.find((e) => e.path === 'lib/xstrtol.c')?.how).toMatch(/gnulib m4\/gnulib-cache\.m4 records but the tag does not pin .*not compared/)
     // not compared is no pass: one finding at the list says what would compare them
-    expect(alone.findings.filter((f) => f.ruleId === 'verify/not-compared').map((f) => [f.path, f.severity])).toEqual([['m4/gnulib-comp.m4', 'medium']])
+    expect(alone.findings.filter((f) => f.ruleId === 'verify/not-compared').map((f) => [f.path, f.severity])).toEqual([['m4/gnulib-comp.m4', 'high']])
     expect(alone.findings.find((f) => f.ruleId === 'verify/not-compared')?.evidence).toContain('lib/xstrtol.c')
-    expect(alone.verdict).not.toBe('pass')
+    expect(alone.verdict).toBe('fail')
     // a macro is judged against the catalog of known versions, not waved through as not compared
     expect(alone.explained.find((e) => e.path === 'm4/xalloc.m4')?.how ?? '').not.toMatch(/not compared/)
     expect(alone.findings.some((f) => f.path === 'm4/xalloc.m4' && f.ruleId === 'verify/modified-vendored-file')).toBe(true)

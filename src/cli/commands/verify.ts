@@ -34,7 +34,7 @@ are then checked against the pinned commit. Without it they are listed as not co
 still read by the rules. A tag whose bootstrap imports gnulib without pinning it (it has
 gnulib-cache.m4 or bootstrap.conf, no gnulib submodule): --gnulib REPO checks every file
 gnulib-tool's list in the release names against every version of that file in gnulib's history;
-without it the copied C sources are a medium finding (verify/not-compared).
+without it the copied C sources are a high finding (verify/not-compared).
 
 Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
 package tarball; the format is read from the bytes, not the name. A single top-level
