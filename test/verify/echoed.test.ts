@@ -136,6 +136,11 @@ describe('files the tag writes with echo', () => {
     const source = { 'Makefile.am': am, 'utils/tool-version.sh': script }
     const j = await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n', source)
     expect(j?.outcome === 'explained' && j.explained.how).toMatch(/utils\/tool-version\.sh, run by Makefile\.am:2/)
+    // a bash script as well; a Python one is not read for echoes
+    const bash = { ...source, 'utils/tool-version.sh': script.replace('#!/bin/sh', '#!/usr/bin/env bash') }
+    expect((await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n', bash))?.outcome).toBe('explained')
+    const python = { ...source, 'utils/tool-version.sh': script.replace('#!/bin/sh', '#!/usr/bin/python3') }
+    expect(await judge('tool-version.h', '#define TOOL_VERSION_DATE 20231003\n', python)).toBeUndefined()
     // an echo to standard error, or inside a substitution, prints nothing into the file
     expect(await judge('tool-version.h', 'warning: no NEWS\n', source)).toBeUndefined()
     expect(await judge('tool-version.h', '#define TOOL_DEBUG 1\n', source)).toBeUndefined()

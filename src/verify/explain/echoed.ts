@@ -230,6 +230,9 @@ const IN_DISTDIR = /^\$[({](?:distdir|top_distdir)[)}]\/(.+)$/
 /** `VERSION="$(VERSION)" $(srcdir)/utils/gen-version.sh $(srcdir) >$@`: a program run with its output into a file */
 const RUN_INTO = /(?:^|[;&|(]\s*)(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|[^\s;&|]*)\s+)*(?:(?:sh|bash|\$[({]SHELL[)}])\s+)?((?:\$[({]\w+[)}]|[^\s;&|<>()=$])+)[^;&|<>]*>\s*([^\s;&|)]+)/g
 const MAX_SCRIPT_BYTES = 256 * 1024
+/** `#!/bin/sh`, `#!/usr/bin/env bash`; without a `#!` line, a name ending in `.sh` */
+const SHELL_SHEBANG = /^#!.*\b(?:ba|da|k|z|mk|a)?sh\b/
+const isShellScript = (path: string, text: string): boolean => (text.startsWith('#!') ? SHELL_SHEBANG.test(text.split('\n', 1)[0] ?? '') : path.endsWith('.sh'))
 
 /** The echoes to standard output of a tag script a recipe line runs into `accepts`'s file, as that file's writes. */
 async function scriptsRunInto(line: string, entry: IndexedRule, accepts: (target: string) => boolean, view: TreeView): Promise<{ script: string; writes: EchoWrite[] }[]> {
@@ -239,7 +242,7 @@ async function scriptsRunInto(line: string, entry: IndexedRule, accepts: (target
     if (!accepts(target)) continue
     for (const script of resolveWord(program, entry.bases)) {
       const text = await view.sourceText(script)
-      if (text === undefined || text.length > MAX_SCRIPT_BYTES || !/^#!.*\bsh\b|\.sh$/.test(text.startsWith('#!') ? text.slice(0, text.indexOf('\n')) : script)) continue
+      if (text === undefined || text.length > MAX_SCRIPT_BYTES || !isShellScript(script, text)) continue
       const writes = logicalLines(text).flatMap((l) => echoWrites(l.text, { stdout: target }).filter((w) => w.target === target))
       if (writes.length > 0) out.push({ script, writes })
     }
