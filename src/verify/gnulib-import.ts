@@ -6,7 +6,7 @@
  */
 import { StagelightError } from '../errors.js'
 import { gitBlobId } from '../sources/archive/index.js'
-import { pathVersions, type PathVersion } from '../sources/git/path-history.js'
+import { pathVersions, type PathVersion } from '../sources/git/blob-history.js'
 import type { Repository, SourceTree } from '../sources/git/types.js'
 import { basenameOf } from '../util/paths.js'
 

@@ -78,32 +78,31 @@ export class PinnedFiles {
   /** A copy from a gnulib no commit pins: some version of gnulib's file, or (without gnulib's repository) not compared. */
   #fromUnpinnedGnulib(path: string, mode: number, copy: GnulibCopy, unpinned: UnpinnedGnulib): PinnedVerdict | undefined {
     const { record, history } = unpinned
+    const bytes = history ? unpinned.bytesOf(path) : undefined
+    const found = history && bytes ? history.versionOf(copy.name, bytes) : undefined
+    if (history && found) {
+      const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', with the `#if 1` gnulib-tool writes for `#ifdef HAVE_CONFIG_H`' : ''}`
+      return { explained: { path, category: 'vendored', how, reproduced: true }, scan: false }
+    }
+    // gnulib's macros and helper scripts are in the catalog of known versions: what gnulib's history does not account for is judged there, with the lines it adds
+    if (!COPIED_CODE.test(copy.name)) return undefined
     if (!history) {
-      // gnulib's macros and helper scripts are in the catalog of known versions: judged there, not waved through
-      if (!COPIED_CODE.test(copy.name)) return undefined
       this.uncompared.set(copy.list, [...(this.uncompared.get(copy.list) ?? []), path])
       const how = `copied by gnulib-tool from a gnulib ${record} records but the tag does not pin (${copy.list} lists it as ${copy.name}); not compared: give gnulib's repository with --gnulib`
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }
-    const bytes = unpinned.bytesOf(path)
     if (!bytes) return undefined
-    const found = history.versionOf(copy.name, bytes)
-    if (!found) {
-      const { count, newest } = history.versionsOf(copy.name)
-      const role = fileRole(path, mode, bytes)
-      const finding: Finding = {
-        ruleId: 'verify/modified-vendored-file',
-        severity: QUIET_ROLES.has(role) ? 'low' : 'high',
-        confidence: 'high',
-        path,
-        message: `${copy.list} lists it as gnulib's ${copy.name}, but ${count > 0 ? `none of the ${count} version(s) of that file in ${history.spec}${newest ? ` (the newest of ${newest})` : ''} has these bytes` : `${history.spec} never had that file`}`,
-        explanation: 'gnulib-tool copies files out of gnulib unchanged (but for the config.h guard). A copy that no version of gnulib ever had was edited after the copy, or came from a gnulib that is not the one given: compare it with the newest version of the file.',
-        data: { gnulibPath: copy.name, versions: count, list: copy.list },
-      }
-      return { findings: [finding], scan: true }
+    const { count, newest } = history.versionsOf(copy.name)
+    const finding: Finding = {
+      ruleId: 'verify/modified-vendored-file',
+      severity: QUIET_ROLES.has(fileRole(path, mode, bytes)) ? 'low' : 'high',
+      confidence: 'high',
+      path,
+      message: `${copy.list} lists it as gnulib's ${copy.name}, but ${count > 0 ? `none of the ${count} version(s) of that file in ${history.spec}${newest ? ` (the newest of ${newest})` : ''} has these bytes` : `${history.spec} never had that file`}`,
+      explanation: 'gnulib-tool copies files out of gnulib unchanged (but for the config.h guard). A copy that no version of gnulib ever had was edited after the copy, or came from a gnulib that is not the one given: compare it with the newest version of the file.',
+      data: { gnulibPath: copy.name, versions: count, list: copy.list },
     }
-    const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', with the `#if 1` gnulib-tool writes for `#ifdef HAVE_CONFIG_H`' : ''}`
-    return { explained: { path, category: 'vendored', how, reproduced: true }, scan: false }
+    return { findings: [finding], scan: true }
   }
 
   /**

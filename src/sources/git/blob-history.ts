@@ -15,22 +15,29 @@ export interface BlobInHistory {
 
 const COMMIT_MARK = '\u0001'
 /** `:100644 100644 <old> <new> M<TAB>path`, as `git log --raw --no-abbrev` prints a changed file */
-const RAW_LINE = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)$/
+const RAW_LINE = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)$/
+const NO_BLOB = /^0+$/
+
+/** One file a commit wrote: its path, the blob and the entry's mode. */
+interface RawChange {
+  readonly commit: string
+  /** committer date, strict ISO 8601 */
+  readonly date: string
+  readonly subject: string
+  readonly path: string
+  readonly blob: string
+  readonly mode: string
+}
 
 /**
- * Where in the repository's history (every ref) the given bytes were committed at the given
- * paths: one `git log` over those paths only. A release file that differs from its tag but equals
- * a later commit's was made from another tree than the tag's; one found nowhere was written
- * outside version control.
+ * Every file every commit on every ref wrote under `paths`, newest commit first: one streamed
+ * `git log --raw`. Deletions are left out; paths are taken literally, never as pathspec magic.
  */
-export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<string, string>, since: string): Promise<Map<string, BlobInHistory>> {
-  const found = new Map<string, Omit<BlobInHistory, 'relation'>>()
-  if (wanted.size === 0) return new Map()
+async function* rawChanges(repo: Repository, paths: readonly string[], what: string): AsyncGenerator<RawChange> {
   const proc = gitStream(
     repo.gitDir,
-    // the paths come from the artifact: never read as pathspec magic or globs
-    ['--literal-pathspecs', '-c', 'core.quotePath=false', 'log', '--all', '--no-color', '--no-decorate', '--no-renames', '--raw', '--no-abbrev', `--format=${COMMIT_MARK}%H %cI %s`, '--', ...wanted.keys()],
-    `searching the history of ${repo.spec}`,
+    ['--literal-pathspecs', '-c', 'core.quotePath=false', 'log', '--all', '--no-color', '--no-decorate', '--no-renames', '--raw', '--no-abbrev', `--format=${COMMIT_MARK}%H %cI %s`, '--', ...paths],
+    what,
   )
   let current: { commit: string; date: string; subject: string } | undefined
   try {
@@ -41,12 +48,26 @@ export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<s
         continue
       }
       const raw = RAW_LINE.exec(line)
-      // newest first: the last commit seen with the bytes is the one that wrote them first
-      if (raw && current && wanted.get(raw[2]!) === raw[1]) found.set(raw[2]!, current)
+      if (raw && current && !NO_BLOB.test(raw[2] ?? '')) yield { ...current, mode: raw[1] ?? '', blob: raw[2] ?? '', path: raw[3] ?? '' }
     }
     await proc.done
   } finally {
     proc.stop()
+  }
+}
+
+/**
+ * Where in the repository's history (every ref) the given bytes were committed at the given
+ * paths: one `git log` over those paths only. A release file that differs from its tag but equals
+ * a later commit's was made from another tree than the tag's; one found nowhere was written
+ * outside version control.
+ */
+export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<string, string>, since: string): Promise<Map<string, BlobInHistory>> {
+  const found = new Map<string, Omit<BlobInHistory, 'relation'>>()
+  if (wanted.size === 0) return new Map()
+  for await (const change of rawChanges(repo, [...wanted.keys()], `searching the history of ${repo.spec}`)) {
+    // newest first: the last commit seen with the bytes is the one that wrote them first
+    if (wanted.get(change.path) === change.blob) found.set(change.path, { commit: change.commit, date: change.date, subject: change.subject })
   }
   const isAncestor = async (older: string, newer: string): Promise<boolean> => (await git(['merge-base', '--is-ancestor', older, newer], { gitDir: repo.gitDir })).code === 0
   const relations = new Map<string, BlobInHistory['relation']>()
@@ -58,6 +79,38 @@ export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<s
       relations.set(hit.commit, relation)
     }
     out.set(path, { ...hit, relation })
+  }
+  return out
+}
+
+/** One version a path had: the oldest commit that wrote those bytes there, and its date. */
+export interface PathVersion {
+  readonly commit: string
+  /** committer date, YYYY-MM-DD */
+  readonly date: string
+}
+
+/** at most this many versions are kept: gnulib's lib/, m4/ and build-aux/ have about 150,000 */
+const MAX_VERSIONS = 1_000_000
+/** links and submodules: no file bytes to compare */
+const NOT_A_FILE = new Set(['120000', '160000'])
+
+/**
+ * Every version each file under `dirs` ever had on any ref, by path and then by blob, with the
+ * oldest commit that wrote it. Renames are not followed: a version counts under the path it was
+ * committed at.
+ */
+export async function pathVersions(repo: Repository, dirs: readonly string[]): Promise<Map<string, Map<string, PathVersion>>> {
+  const out = new Map<string, Map<string, PathVersion>>()
+  let kept = 0
+  for await (const change of rawChanges(repo, dirs, `reading the history of ${dirs.join(', ')} in ${repo.spec}`)) {
+    if (NOT_A_FILE.has(change.mode)) continue
+    let versions = out.get(change.path)
+    if (!versions) out.set(change.path, (versions = new Map()))
+    if (!versions.has(change.blob)) kept += 1
+    // newest first: the last commit seen that wrote a blob is the oldest
+    versions.set(change.blob, { commit: change.commit, date: change.date.slice(0, 10) })
+    if (kept >= MAX_VERSIONS) break
   }
   return out
 }
