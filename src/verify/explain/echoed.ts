@@ -9,6 +9,7 @@
  * operator that code would need) and where it expands a glob only names of files beside it. The
  * shipped file is still scanned by the rules.
  */
+import { classifyFile } from '../../rules/classify.js'
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
@@ -225,14 +226,12 @@ function prints(write: EchoWrite, line: string, named: (name: string, glob: RegE
 
 /** automake's hook that runs in the tree `make dist` is about to pack, named `$(distdir)` */
 const DIST_HOOK = 'dist-hook'
-const IN_DISTDIR = /^\$[({](?:distdir|top_distdir)[)}]\/(.+)$/
+/** `$(distdir)/NAME` (beside the makefile) or `$(top_distdir)/PATH` (from the top) */
+const IN_DISTDIR = /^\$[({](distdir|top_distdir)[)}]\/(.+)$/
 
 /** `VERSION="$(VERSION)" $(srcdir)/utils/gen-version.sh $(srcdir) >$@`: a program run with its output into a file */
 const RUN_INTO = /(?:^|[;&|(]\s*)(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|[^\s;&|]*)\s+)*(?:(?:sh|bash|\$[({]SHELL[)}])\s+)?((?:\$[({]\w+[)}]|[^\s;&|<>()=$])+)[^;&|<>]*>\s*([^\s;&|)]+)/g
 const MAX_SCRIPT_BYTES = 256 * 1024
-/** `#!/bin/sh`, `#!/usr/bin/env bash`; without a `#!` line, a name ending in `.sh` */
-const SHELL_SHEBANG = /^#!.*\b(?:ba|da|k|z|mk|a)?sh\b/
-const isShellScript = (path: string, text: string): boolean => (text.startsWith('#!') ? SHELL_SHEBANG.test(text.split('\n', 1)[0] ?? '') : path.endsWith('.sh'))
 
 /** The echoes to standard output of a tag script a recipe line runs into `accepts`'s file, as that file's writes. */
 async function scriptsRunInto(line: string, entry: IndexedRule, accepts: (target: string) => boolean, view: TreeView): Promise<{ script: string; writes: EchoWrite[] }[]> {
@@ -242,7 +241,7 @@ async function scriptsRunInto(line: string, entry: IndexedRule, accepts: (target
     if (!accepts(target)) continue
     for (const script of resolveWord(program, entry.bases)) {
       const text = await view.sourceText(script)
-      if (text === undefined || text.length > MAX_SCRIPT_BYTES || !isShellScript(script, text)) continue
+      if (text === undefined || text.length > MAX_SCRIPT_BYTES || classifyFile(script, text) !== 'shell') continue
       const writes = logicalLines(text).flatMap((l) => echoWrites(l.text, { stdout: target }).filter((w) => w.target === target))
       if (writes.length > 0) out.push({ script, writes })
     }
@@ -274,9 +273,8 @@ async function ruleEchoes(index: MakeIndex, path: string, view: TreeView): Promi
   }
   for (const { entry } of index.rulesFor(joinPath(dir, DIST_HOOK))) {
     await record(entry, (target) => {
-      const inDist = IN_DISTDIR.exec(target)?.[1]
-      if (inDist === undefined) return false
-      return target.startsWith('$(top_distdir)') || target.startsWith('${top_distdir}') ? inDist === path : joinPath(dirnameOf(entry.makefile), inDist) === path
+      const [, base, inDist] = IN_DISTDIR.exec(target) ?? []
+      return inDist !== undefined && joinPath(base === 'top_distdir' ? '' : dirnameOf(entry.makefile), inDist) === path
     })
   }
   return out

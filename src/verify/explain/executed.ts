@@ -38,7 +38,6 @@ const FEEDS_RUNNER = new RegExp(
     String.raw`(?:^\s*[@-]*\s*|[;&|({]\s*|\b(?:then|do|else|exec)\s+|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+["']?)${SUBSTITUTION}`,
 )
 
-
 /** `V=\`…\`` or `V=$(…)`: a substitution captured in a variable */
 const CAPTURED = new RegExp(String.raw`\b([A-Za-z_][A-Za-z0-9_]*)=["']?${SUBSTITUTION}`)
 

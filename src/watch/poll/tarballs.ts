@@ -17,7 +17,6 @@ import { escapeRegExp } from '../../util/regexp.js'
 const MAX_LISTING_BYTES = 8 * 1024 * 1024
 const isUrl = (location: string): boolean => /^https?:\/\//i.test(location)
 
-
 /** The file-name part of a pattern, and the listing it is looked for in when none is given: the pattern's directory. */
 export function splitPattern(pattern: string): { directory: string; file: string } {
   const cut = pattern.lastIndexOf('/')
