@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ProgressEvent } from '../../src/model/progress.js'
 import { rewrittenCopy } from '../../src/verify/explain/submodule-copies.js'
+import { gnulibImportRecord } from '../../src/verify/gnulib-import.js'
 import { gnulibListed } from '../../src/verify/gnulib-list.js'
 import { parseSubmoduleOption } from '../../src/verify/submodules.js'
 import { verify } from '../../src/verify/verify.js'
@@ -232,6 +233,12 @@ describe('verify with a submodule', () => {
     repository(pinning, tagged, { gnulib: git(gnulib, 'rev-parse', 'HEAD') })
     git(pinning, 'tag', 'v5.0')
     await expect(verify({ artifact: tarball, source: pinning, ref: 'v5.0', cacheDir: join(root, 'cache'), systemCatalog: false, gnulib })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/pins gnulib at gnulib: give its repository with --submodule gnulib=REPO/) })
+  })
+
+  it('finds the record of a gnulib import: gnulib-tool\u2019s cache first, else the bootstrap\u2019s configuration', () => {
+    expect(gnulibImportRecord(['bootstrap.conf', 'configure.ac', 'm4/gnulib-cache.m4'])).toBe('m4/gnulib-cache.m4')
+    expect(gnulibImportRecord(['configure.ac', 'bootstrap.conf'])).toBe('bootstrap.conf')
+    expect(gnulibImportRecord(['configure.ac', 'm4/gnulib-comp.m4', 'bootstrap'])).toBeUndefined()
   })
 
   it('places the files of gnulib-tool\u2019s list where its invocation put them', () => {
