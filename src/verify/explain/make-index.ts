@@ -270,17 +270,26 @@ const INTERPRETER = /^(?:\$[({]?(?:PERL|PYTHON|SHELL|CONFIG_SHELL|AWK|SED)[)}]?|
  * list, make's echo prefixes stripped.
  */
 export function recipeCommands(line: string): string[] {
-  const out: string[] = []
+  return recipeRuns(line).map((r) => r.program)
+}
+
+/** a script an interpreter runs by its name alone (`$PYTHON generate.py`), where a word of sed or awk is an expression */
+const SCRIPT_NAME = /^[\w.+-]+\.(?:py|pl|sh|bash|rb|tcl|lua)$/
+
+/** The same, each with the words that follow the program on its command line (its arguments). */
+export function recipeRuns(line: string): Array<{ readonly program: string; readonly args: readonly string[] }> {
+  const out: Array<{ program: string; args: string[] }> = []
   // `$(top_srcdir)` as `${top_srcdir}`, so that a subshell's parentheses are the only ones split at
   for (const command of line.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, '$${$1}').split(/;|&&|\|\||\||\(|\)/)) {
     const words = command.trim().split(/\s+/).map((w) => w.replace(/^(?:\$[({]AM_V_\w+[)}]|@|-)+/, '')).filter(Boolean)
     // `if test -x x.sh; then ./x.sh; fi`: a command is what follows the shell's keywords
     while (SHELL_KEYWORD.test(words[0] ?? '')) words.shift()
     const [first = '', ...rest] = words
-    const operand = rest.find((w) => !w.startsWith('-') && !/^\$[({]AM_MAKEFLAGS[)}]$/.test(w))
+    const at = rest.findIndex((w) => !w.startsWith('-') && !/^\$[({]AM_MAKEFLAGS[)}]$/.test(w))
+    const operand = rest[at]
     if (INTERPRETER.test(first) || /^\$[({]MAKE[)}]$/.test(first)) {
-      if (operand?.includes('/')) out.push(operand)
-    } else if (first.includes('/')) out.push(first)
+      if (operand !== undefined && (operand.includes('/') || (!/^\$[({]MAKE[)}]$/.test(first) && SCRIPT_NAME.test(operand)))) out.push({ program: operand, args: rest.slice(at + 1) })
+    } else if (first.includes('/')) out.push({ program: first, args: rest })
   }
   return out
 }
