@@ -42,6 +42,8 @@ export class PinnedFiles {
   private readonly unpinned: UnpinnedGnulib | undefined
   /** copies from the unpinned gnulib left not compared, by the list that names them */
   private readonly uncompared = new Map<string, string[]>()
+  /** files from a pin whose repository was not given, by the pin's path, and how many of them the build compiles or runs */
+  private readonly notGiven = new Map<string, { readonly pin: Pin; readonly paths: string[]; code: number }>()
 
   /** `gnulibCopies`: release paths gnulib-tool's list names, with where the list is; `unpinned`: a gnulib import the tag records without a pin */
   constructor(pins: readonly Pin[], trees: readonly SubmoduleTree[], gnulibCopies: () => ReadonlyMap<string, GnulibCopy>, unpinned?: UnpinnedGnulib) {
@@ -58,18 +60,29 @@ export class PinnedFiles {
     const path = difference.path
     const copy = this.gnulib || this.unpinned ? this.gnulibCopies().get(path) : undefined
     if (this.gnulib && copy) {
+      this.#notCompared(this.gnulib, difference)
       const how = `copied by gnulib-tool from the submodule ${this.gnulib.path} at ${this.gnulib.commit.slice(0, 12)} (${copy.list} lists it); its repository was not given, so not compared`
       return { explained: { path, category: 'submodule', how, reproduced: false }, scan: true }
     }
     if (this.unpinned && copy) return this.#fromUnpinnedGnulib(path, difference.artifact?.mode ?? 0o644, copy, this.unpinned)
-    const pin = this.pins.find((m) => path.startsWith(`${m.path}/`))
+    // the innermost pin: a submodule of a submodule holds its own files
+    const pin = this.pins.filter((m) => path.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0]
     if (!pin) return undefined
     const what = pin.how === 'submodule' ? `the submodule ${pin.path}` : `${pin.path} (${pin.how})`
     const given = this.trees.find((t) => t.path === pin.path)
-    if (!given) return { explained: { path, category: 'submodule', how: `from ${what} at ${pin.commit.slice(0, 12)}; its repository was not given, so not compared`, reproduced: false }, scan: true }
-    const pinned = given.files.get(path.slice(pin.path.length + 1))
+    if (!given) {
+      this.#notCompared(pin, difference)
+      return { explained: { path, category: 'submodule', how: `from ${what} at ${pin.commit.slice(0, 12)}; its repository was not given, so not compared`, reproduced: false }, scan: true }
+    }
+    const inside = path.slice(pin.path.length + 1)
+    const pinned = given.files.get(inside)
     if (pinned !== undefined && pinned === difference.artifact?.gitBlob) {
       return { explained: { path, category: 'submodule', how: `identical to ${what} at ${given.commit.slice(0, 12)} (${given.spec})`, reproduced: true }, scan: false }
+    }
+    // a branch or tag name fixes no commit: any version the file had in that repository is the subproject's
+    const version = difference.artifact?.gitBlob !== undefined ? given.history?.get(inside)?.get(difference.artifact.gitBlob) : undefined
+    if (version) {
+      return { explained: { path, category: 'submodule', how: `identical to ${inside} as of ${version.commit.slice(0, 12)} (${version.date}) in ${given.spec}, which ${what} names by a branch or tag`, reproduced: true }, scan: false }
     }
     // anything else under the pinned directory is judged like any file the tag lacks
     return undefined
@@ -105,12 +118,42 @@ export class PinnedFiles {
     return { findings: [finding], scan: true }
   }
 
+  #notCompared(pin: Pin, difference: Difference): void {
+    const entry = this.notGiven.get(pin.path) ?? { pin, paths: [], code: 0 }
+    entry.paths.push(difference.path)
+    const artifact = difference.artifact
+    if (!QUIET_ROLES.has(fileRole(difference.path, artifact?.mode ?? 0o644, artifact?.content ?? ''))) entry.code += 1
+    this.notGiven.set(pin.path, entry)
+  }
+
   /**
    * One finding per gnulib list whose copies were left not compared: nothing pins them and nothing
    * checked them, and the build compiles them, so the release cannot pass on them (high); one line
    * says what would check them.
    */
   uncomparedFindings(): Finding[] {
+    return [...this.#unpinnedGnulibFindings(), ...this.#notGivenFindings()]
+  }
+
+  /**
+   * One finding per pin whose repository was not given: the tag fixes what the files should be,
+   * but nothing checked that they are. Medium when the build compiles or runs some of them (the
+   * release needs a look before it is trusted), low when they are only shipped.
+   */
+  #notGivenFindings(): Finding[] {
+    return [...this.notGiven.values()].map(({ pin, paths, code }) => ({
+      ruleId: 'verify/not-compared',
+      severity: code > 0 ? 'medium' : 'low',
+      confidence: 'high',
+      path: pin.path,
+      message: `${paths.length} file(s) from ${pin.how === 'submodule' ? 'the submodule ' : ''}${pin.path} at ${pin.commit.slice(0, 12)}${pin.how === 'submodule' ? '' : ` (${pin.how})`} were not compared${code > 0 ? ` (${code} compiled or run by the build; the rules read them)` : ''}: give its repository with --submodule ${pin.path}=REPO`,
+      evidence: paths.slice(0, 20).join('\n') + (paths.length > 20 ? `\n… and ${paths.length - 20} more` : ''),
+      explanation: 'The tag names the commit these files come from, but without that repository nobody compared them with it: a file changed in the release would pass unseen.',
+      data: { files: paths.length, code, commit: pin.commit },
+    }))
+  }
+
+  #unpinnedGnulibFindings(): Finding[] {
     return [...this.uncompared].map(([list, paths]) => ({
       ruleId: 'verify/not-compared',
       severity: 'high',

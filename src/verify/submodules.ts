@@ -8,6 +8,7 @@
  */
 import { StagelightError } from '../errors.js'
 import { listTree, readBlobs, resolveRef } from '../sources/git/index.js'
+import { pathVersions, type PathVersion } from '../sources/git/blob-history.js'
 import type { Repository, SourceTree } from '../sources/git/types.js'
 import { basenameOf, dirnameOf } from '../util/paths.js'
 
@@ -34,6 +35,7 @@ const UNPACKS = /\b(?:tar\b[^\n]*-?[xz]|git\b[^\n]*\bcheckout)\b/
  */
 export async function pinsOf(repo: Repository, source: SourceTree, dirs: ReadonlySet<string>): Promise<Pin[]> {
   const pins: Pin[] = [...source.entries.values()].filter((e) => e.kind === 'submodule').map((e) => ({ path: e.path, commit: e.gitBlob ?? '', how: 'submodule' }))
+  pins.push(...(await mesonWraps(repo, source)).filter((w) => !pins.some((p) => p.path === w.path)))
   const scripts = [...source.entries.values()].filter((e) => e.kind === 'file' && dirs.has(dirnameOf(e.path)) && /\.sh$/.test(e.path) && e.size <= FETCH_SCRIPT_BYTES && e.gitBlob).slice(0, MAX_FETCH_SCRIPTS)
   const byBlob = new Map<string, string[]>()
   for (const e of scripts) byBlob.set(e.gitBlob ?? '', [...(byBlob.get(e.gitBlob ?? '') ?? []), e.path])
@@ -55,6 +57,45 @@ export async function pinsOf(repo: Repository, source: SourceTree, dirs: Readonl
   return pins
 }
 
+const WRAP_FILE = /(?:^|\/)subprojects\/([^/]+)\.wrap$/
+const MAX_WRAPS = 200
+
+/**
+ * Meson's `subprojects/<name>.wrap` of kind `wrap-git`: `meson dist` ships the subproject's
+ * checkout under `subprojects/<directory>`, at the `revision` the wrap names (a commit id, or a
+ * branch or tag name, which is no fixed commit).
+ */
+export async function mesonWraps(repo: Repository, source: SourceTree): Promise<Pin[]> {
+  const wraps = [...source.entries.values()].filter((e) => e.kind === 'file' && WRAP_FILE.test(e.path) && e.size <= FETCH_SCRIPT_BYTES && e.gitBlob).slice(0, MAX_WRAPS)
+  if (wraps.length === 0) return []
+  const byBlob = new Map<string, string[]>()
+  for (const e of wraps) byBlob.set(e.gitBlob ?? '', [...(byBlob.get(e.gitBlob ?? '') ?? []), e.path])
+  const pins: Pin[] = []
+  for await (const { oid, content } of readBlobs(repo, [...byBlob.keys()])) {
+    const wrap = parseWrap(content.toString('utf8'))
+    if (!wrap) continue
+    for (const path of byBlob.get(oid) ?? []) {
+      const name = WRAP_FILE.exec(path)?.[1] ?? ''
+      const fixed = /^[0-9a-f]{40}$/.test(wrap.revision)
+      pins.push({ path: `${dirnameOf(path)}/${wrap.directory ?? name}`, commit: wrap.revision, how: `meson wrap ${basenameOf(path)} of ${wrap.url}${fixed ? '' : ', a branch or tag name, not a commit'}` })
+    }
+  }
+  return pins
+}
+
+/** The `[wrap-git]` section's url, revision and directory; undefined for other kinds or without a revision. */
+export function parseWrap(text: string): { url: string; revision: string; directory?: string } | undefined {
+  const section = /^\s*\[wrap-git\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(text)?.[1]
+  if (section === undefined) return undefined
+  const value = (key: string): string | undefined => new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)\\s*$`, 'm').exec(section)?.[1]
+  const url = value('url')
+  const revision = value('revision')
+  const directory = value('directory')
+  // a directory is one name below subprojects/, as meson takes it
+  if (!url || !revision || !/^[\w.+~@-]+$/.test(revision) || (directory !== undefined && !/^[\w.+~@-]+$/.test(directory))) return undefined
+  return { url, revision, ...(directory !== undefined ? { directory } : {}) }
+}
+
 export interface SubmoduleSource {
   /** the submodule's path in the tag */
   readonly path: string
@@ -71,6 +112,10 @@ export interface SubmoduleTree {
   readonly files: ReadonlyMap<string, string>
   /** paths in the submodule by blob id */
   readonly byBlob: ReadonlyMap<string, readonly string[]>
+  /** the submodules this one pins in turn, by their paths in the release */
+  readonly nested: readonly Pin[]
+  /** for a pin by branch or tag name: every version each path had, by blob */
+  readonly history?: ReadonlyMap<string, ReadonlyMap<string, PathVersion>>
 }
 
 /** `gnulib=../gnulib` → the path and the source; the path is trimmed of slashes. */
@@ -82,18 +127,24 @@ export function parseSubmoduleOption(value: string): SubmoduleSource {
   return { path, source }
 }
 
-/** Reads each given repository's tree at the commit the tag pins; a path the tag pins nothing at is a usage error. */
+/**
+ * Reads each given repository's tree at the commit the tag pins, or a submodule given before pins
+ * (a submodule of a submodule: given outermost first, whatever the order on the command line);
+ * a path nothing pins is a usage error.
+ */
 export async function readSubmodules(given: readonly SubmoduleSource[], pins: readonly Pin[], ref: string, open: (spec: string) => Promise<Repository>): Promise<SubmoduleTree[]> {
   const pinned = new Map(pins.map((p) => [p.path, p.commit]))
   const trees: SubmoduleTree[] = []
-  for (const { path, source: spec } of given) {
+  const outermostFirst = [...given].sort((a, b) => a.path.split('/').length - b.path.split('/').length)
+  for (const { path, source: spec } of outermostFirst) {
     const commit = pinned.get(path)
     if (commit === undefined) {
       const known = [...pinned.keys()]
       throw new StagelightError('E_USAGE', `${path} is not a submodule of ${ref} (${known.length > 0 ? `its submodules: ${known.join(', ')}` : 'it has none'})`, { path })
     }
     const repo = await open(spec)
-    await resolveRef(repo, commit).catch((err: unknown) => {
+    // a wrap's branch or tag name is read as the given repository has it now
+    const resolved = await resolveRef(repo, commit).catch((err: unknown) => {
       if (err instanceof StagelightError && err.code === 'E_INPUT_NOT_FOUND') {
         throw new StagelightError('E_INPUT_NOT_FOUND', `${spec} does not hold commit ${commit}, which ${ref} pins for ${path}`, { path, commit })
       }
@@ -101,12 +152,19 @@ export async function readSubmodules(given: readonly SubmoduleSource[], pins: re
     })
     const files = new Map<string, string>()
     const byBlob = new Map<string, string[]>()
-    for await (const listed of listTree(repo, commit)) {
+    const nested: Pin[] = []
+    for await (const listed of listTree(repo, resolved.commit)) {
+      if (listed.type === 'commit') {
+        nested.push({ path: `${path}/${listed.path}`, commit: listed.oid, how: 'submodule' })
+        pinned.set(`${path}/${listed.path}`, listed.oid)
+      }
       if (listed.type !== 'blob' || listed.mode === '120000') continue
       files.set(listed.path, listed.oid)
       byBlob.set(listed.oid, [...(byBlob.get(listed.oid) ?? []), listed.path])
     }
-    trees.push({ path, commit, spec, repo, files, byBlob })
+    // a name is where the branch or tag points now, not when the release was made: every version counts
+    const history = /^[0-9a-f]{40}$/.test(commit) ? undefined : await pathVersions(repo, [])
+    trees.push({ path, commit: resolved.commit, spec, repo, files, byBlob, nested, ...(history ? { history } : {}) })
   }
   return trees
 }

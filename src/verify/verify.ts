@@ -220,7 +220,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     // a fetch script is read only in a directory that holds files the tag lacks
     const holding = new Set(compared.differences.filter((d) => d.status === 'only-in-artifact').flatMap((d) => [...ancestors(d.path)]))
     const found = holding.size > 0 ? await pinsOf(repo, source, holding) : []
-    const pins = [...givenPins, ...found.filter((p) => !givenPins.some((g) => g.path === p.path))]
+    // a submodule given pins its own submodules in turn
+    const nestedPins = submoduleTrees.flatMap((t) => t.nested)
+    const pins = [...givenPins, ...nestedPins, ...found.filter((p) => !givenPins.some((g) => g.path === p.path))]
     // files of a submodule or a pinned fetch come from another repository at the commit the tag pins;
     // so do the files gnulib-tool copied out of a pinned gnulib, as the release's own list names them
     let listed: ReadonlyMap<string, GnulibCopy> | undefined

@@ -7,7 +7,7 @@ import type { ProgressEvent } from '../../src/model/progress.js'
 import { rewrittenCopy } from '../../src/verify/explain/submodule-copies.js'
 import { gnulibImportRecord } from '../../src/verify/gnulib-import.js'
 import { gnulibListed } from '../../src/verify/gnulib-list.js'
-import { parseSubmoduleOption } from '../../src/verify/submodules.js'
+import { parseSubmoduleOption, parseWrap } from '../../src/verify/submodules.js'
 import { verify } from '../../src/verify/verify.js'
 import { stagelight } from '../helpers/cli.js'
 
@@ -318,5 +318,89 @@ describe('verify: links that point outside the tree', () => {
     // another target at the same path, or a link the tag does not have, escapes
     expect(escapes(await release({ 'proto/descriptor.proto': '/etc/passwd' }))).toEqual([['proto/descriptor.proto', 'critical']])
     expect(escapes(await release({ 'proto/descriptor.proto': '/usr/include/google/protobuf/descriptor.proto', 'proto/shadow': '/etc/shadow' }))).toContainEqual(['proto/shadow', 'critical'])
+  })
+})
+
+describe('verify: what a pin names but nobody compared', () => {
+  const notCompared = (report: { findings: readonly { ruleId: string; path?: string; severity: string; message: string }[] }) =>
+    report.findings.filter((f) => f.ruleId === 'verify/not-compared').map((f) => [f.path, f.severity])
+
+  it('is one finding per pin: medium when the build compiles or runs some of its files, low when they are only shipped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-not-compared-'))
+    const repo = join(root, 'repo')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' }, { 'vendor/zlib': '1234567890abcdef1234567890abcdef12345678', 'doc/theme': 'abcdefabcdefabcdefabcdefabcdefabcdefabcd' })
+    git(repo, 'tag', 'v1.0')
+    const tarball = releaseTarball(root, 'foo-1.0', {
+      'main.c': 'int main(void) { return 0; }\n',
+      'vendor/zlib/inflate.c': 'int inflate(void) { return 0; }\n',
+      'vendor/zlib/README': 'zlib\n',
+      'doc/theme/style.css': 'body { color: black; }\n',
+    })
+    const report = await verify({ artifact: tarball, source: repo, ref: 'v1.0', cacheDir: join(root, 'cache'), systemCatalog: false })
+    expect(notCompared(report).sort()).toEqual([['doc/theme', 'low'], ['vendor/zlib', 'medium']])
+    expect(report.verdict).toBe('review')
+    const zlib = report.findings.find((f) => f.path === 'vendor/zlib')
+    expect(zlib?.message).toMatch(/2 file\(s\) from the submodule vendor\/zlib at 1234567890ab were not compared \(1 compiled or run by the build; .*--submodule vendor\/zlib=REPO/)
+  })
+
+  it('reads the submodules of a given submodule in turn, given outermost first whatever the order of the options', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-nested-'))
+    const inner = join(root, 'yajl')
+    repository(inner, { 'src/yajl.c': 'int yajl(void) { return 0; }\n' })
+    const outer = join(root, 'ocispec')
+    repository(outer, { 'src/spec.c': 'int spec(void) { return 0; }\n' }, { yajl: git(inner, 'rev-parse', 'HEAD') })
+    const repo = join(root, 'repo')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' }, { libocispec: git(outer, 'rev-parse', 'HEAD') })
+    git(repo, 'tag', 'v2.0')
+    const files = { 'main.c': 'int main(void) { return 0; }\n', 'libocispec/src/spec.c': 'int spec(void) { return 0; }\n', 'libocispec/yajl/src/yajl.c': 'int yajl(void) { return 0; }\n' }
+    const tarball = releaseTarball(root, 'foo-2.0', files)
+    const run = (submodules: { path: string; source: string }[], at = tarball) => verify({ artifact: at, source: repo, ref: 'v2.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
+
+    const outerOnly = await run([{ path: 'libocispec', source: outer }])
+    expect(outerOnly.explained.find((e) => e.path === 'libocispec/src/spec.c')?.reproduced).toBe(true)
+    expect(notCompared(outerOnly)).toEqual([['libocispec/yajl', 'medium']])
+    expect(outerOnly.facts.find((f) => f.label === 'submodules')?.value).toMatch(/libocispec\/yajl at .*not compared: give its repository with --submodule libocispec\/yajl=REPO/)
+
+    const both = await run([{ path: 'libocispec/yajl', source: inner }, { path: 'libocispec', source: outer }])
+    expect(both.verdict).toBe('pass')
+    expect(both.explained.find((e) => e.path === 'libocispec/yajl/src/yajl.c')?.reproduced).toBe(true)
+    // a changed file of the inner submodule is a difference, not a copy
+    const changed = releaseTarball(join(root, 'changed'), 'foo-2.0', { ...files, 'libocispec/yajl/src/yajl.c': 'int yajl(void) { return 1; }\n' })
+    const report = await run([{ path: 'libocispec/yajl', source: inner }, { path: 'libocispec', source: outer }], changed)
+    expect(report.findings.some((f) => f.path === 'libocispec/yajl/src/yajl.c' && f.severity === 'high')).toBe(true)
+  })
+
+  it('takes the subprojects a meson wrap names for pins, and a branch or tag name for any version that repository had', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-wrap-'))
+    const dep = join(root, 'c-list')
+    repository(dep, { 'src/c-list.h': '#define C_LIST 1\n' })
+    // the branch the wrap names has moved on since the release
+    writeFileSync(join(dep, 'src/c-list.h'), '#define C_LIST 2\n')
+    git(dep, 'commit', '-q', '-am', 'later')
+    const repo = join(root, 'repo')
+    repository(repo, { 'meson.build': "project('foo', 'c')\n", 'subprojects/libclist-3.wrap': '[wrap-git]\ndirectory = libclist-3\nurl = https://example.invalid/c-list.git\nrevision = HEAD\n' })
+    git(repo, 'tag', 'v3.0')
+    const tagged = { 'meson.build': "project('foo', 'c')\n", 'subprojects/libclist-3.wrap': '[wrap-git]\ndirectory = libclist-3\nurl = https://example.invalid/c-list.git\nrevision = HEAD\n' }
+    const tarball = releaseTarball(root, 'foo-3.0', { ...tagged, 'subprojects/libclist-3/src/c-list.h': '#define C_LIST 1\n' })
+    const run = (submodules: { path: string; source: string }[], at = tarball) => verify({ artifact: at, source: repo, ref: 'v3.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
+
+    const alone = await run([])
+    expect(notCompared(alone)).toEqual([['subprojects/libclist-3', 'medium']])
+    expect(alone.findings.find((f) => f.ruleId === 'verify/not-compared')?.message).toMatch(/meson wrap libclist-3\.wrap of https:\/\/example\.invalid\/c-list\.git, a branch or tag name/)
+
+    const given = await run([{ path: 'subprojects/libclist-3', source: dep }])
+    expect(given.verdict).toBe('pass')
+    expect(given.explained.find((e) => e.path === 'subprojects/libclist-3/src/c-list.h')?.how).toMatch(/as of [0-9a-f]{12} \(\d{4}-\d{2}-\d{2}\) in /)
+    const forged = releaseTarball(join(root, 'forged'), 'foo-3.0', { ...tagged, 'subprojects/libclist-3/src/c-list.h': '#define C_LIST 3\n' })
+    const report = await run([{ path: 'subprojects/libclist-3', source: dep }], forged)
+    expect(report.findings.some((f) => f.path === 'subprojects/libclist-3/src/c-list.h' && f.severity === 'high')).toBe(true)
+  })
+
+  it('reads a wrap-git section, its directory, and no revision that is not a plain name', () => {
+    expect(parseWrap('[wrap-git]\nurl = https://x.invalid/a.git\nrevision = v1\n')).toEqual({ url: 'https://x.invalid/a.git', revision: 'v1' })
+    expect(parseWrap('[wrap-git]\ndirectory=a-1\nurl=https://x.invalid/a.git\nrevision=0123456789abcdef0123456789abcdef01234567\n[provide]\ndependency_names = a\n')).toMatchObject({ directory: 'a-1', revision: '0123456789abcdef0123456789abcdef01234567' })
+    expect(parseWrap('[wrap-file]\ndirectory = a-1\nsource_url = https://x.invalid/a.tar.gz\n')).toBeUndefined()
+    expect(parseWrap('[wrap-git]\nurl = https://x.invalid/a.git\nrevision = $(id)\n')).toBeUndefined()
+    expect(parseWrap('[wrap-git]\nurl = https://x.invalid/a.git\nrevision = v1\ndirectory = ../../etc\n')).toBeUndefined()
   })
 })

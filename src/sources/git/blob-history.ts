@@ -103,7 +103,7 @@ const NOT_A_FILE = new Set(['120000', '160000'])
 export async function pathVersions(repo: Repository, dirs: readonly string[]): Promise<Map<string, Map<string, PathVersion>>> {
   const out = new Map<string, Map<string, PathVersion>>()
   let kept = 0
-  for await (const change of rawChanges(repo, dirs, `reading the history of ${dirs.join(', ')} in ${repo.spec}`)) {
+  for await (const change of rawChanges(repo, dirs, dirs.length > 0 ? `reading the history of ${dirs.join(', ')} in ${repo.spec}` : `reading the history of ${repo.spec}`)) {
     if (NOT_A_FILE.has(change.mode)) continue
     let versions = out.get(change.path)
     if (!versions) out.set(change.path, (versions = new Map()))
