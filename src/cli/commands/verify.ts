@@ -27,11 +27,13 @@ Examples:
   $ stagelight verify coreutils-9.1.tar.xz --source ../coreutils --submodule gnulib=../gnulib
   $ stagelight verify lftp-4.9.3.tar.xz --source ../lftp --ref v4.9.3 --gnulib ../gnulib
 
-What the tag pins of another repository (a submodule, or a directory that a fetch script of
-the tag fills at a fixed commit) is compared only when that repository is given with
---submodule PATH=REPO: files under PATH, and files a bootstrap copied out of it (gnulib-tool),
-are then checked against the pinned commit. Without it they are listed as not compared and
-still read by the rules. A tag whose bootstrap imports gnulib without pinning it (it has
+What the tag pins of another repository (a submodule, a submodule of a given submodule, a
+meson [wrap-git] subproject, or a directory that a fetch script of the tag fills at a fixed
+commit) is compared only when that repository is given with --submodule PATH=REPO: files under
+PATH, and files a bootstrap copied out of it (gnulib-tool), are then checked against the pinned
+commit (a wrap's branch or tag name: against every version the repository had). Without it
+they are not compared, still read by the rules, and one verify/not-compared finding per pin
+says so (medium when the build compiles or runs some of them). A tag whose bootstrap imports gnulib without pinning it (it has
 gnulib-cache.m4 or bootstrap.conf, no gnulib submodule): --gnulib REPO checks every file
 gnulib-tool's list in the release names against every version of that file in gnulib's history;
 without it the copied C sources are a high finding (verify/not-compared).
@@ -65,7 +67,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--cache-dir <dir>', 'where cloned sources are cached (default: $XDG_CACHE_HOME/stagelight)')
     .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
-    .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule, a meson subproject or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--gnulib <repo>', "gnulib's repository, for a tag whose bootstrap imports gnulib without pinning it")
   addOutputOptions(command).addHelpText('after', EXAMPLES)
   command.action(async (artifact: string, flags: VerifyFlags) => {
