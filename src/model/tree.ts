@@ -12,6 +12,11 @@ export interface TreeEntry {
   readonly sha256?: string
   /** git blob object id of the content (sha1), so the entry compares directly with a git tree */
   readonly gitBlob?: string
+  /**
+   * A source file `git archive` rewrites with export-subst (`$Format:%ct$`): the blob as committed,
+   * which is what a checkout holds and a release made from one (`make dist`) ships.
+   */
+  readonly committedBlob?: string
   /** The bytes, for files no larger than the reader's content limit; undefined for larger files. */
   readonly content?: Buffer
 }

@@ -45,7 +45,7 @@ const sameExecBit = (a: TreeEntry, b: TreeEntry): boolean => (a.mode & 0o100) ==
 const sameContent = (artifact: TreeEntry, source: TreeEntry): boolean =>
   artifact.kind === 'symlink' || source.kind === 'symlink'
     ? artifact.linkTarget === source.linkTarget
-    : artifact.gitBlob !== undefined && artifact.gitBlob === source.gitBlob
+    : artifact.gitBlob !== undefined && (artifact.gitBlob === source.gitBlob || artifact.gitBlob === source.committedBlob)
 
 /**
  * Streams the artifact once, matching every entry against the source tree as it passes,

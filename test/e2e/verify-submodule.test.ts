@@ -404,3 +404,23 @@ describe('verify: what a pin names but nobody compared', () => {
     expect(parseWrap('[wrap-git]\nurl = https://x.invalid/a.git\nrevision = v1\ndirectory = ../../etc\n')).toBeUndefined()
   })
 })
+
+describe('verify: files the tag marks export-subst', () => {
+  it('takes the committed bytes (a release made from a checkout) and the expanded ones (git archive) for the tag\u2019s, and nothing else', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-export-subst-'))
+    const repo = join(root, 'repo')
+    const committed = "AC_INIT([p], [1])\nSOURCE_EPOCH='$Format:%ct$' # rewritten by git archive\n"
+    repository(repo, { 'configure.ac': committed, '.gitattributes': 'configure.ac export-subst\n' })
+    git(repo, 'tag', 'v1.0')
+    const run = async (text: string, name: string) =>
+      verify({ artifact: releaseTarball(join(root, name), 'p-1.0', { 'configure.ac': text, '.gitattributes': 'configure.ac export-subst\n' }), source: repo, ref: 'v1.0', cacheDir: join(root, 'cache'), systemCatalog: false })
+    const fromCheckout = await run(committed, 'checkout')
+    expect(fromCheckout.findings.filter((f) => f.path === 'configure.ac')).toEqual([])
+    expect(fromCheckout.summary.identical).toBe(2)
+    const epoch = git(repo, 'log', '-1', '--format=%ct', 'v1.0')
+    const archived = await run(committed.replace('$Format:%ct$', epoch), 'archived')
+    expect(archived.summary.identical).toBe(2)
+    const edited = await run(committed.replace("'$Format:%ct$'", "'$Format:%ct$'; sh ./x"), 'edited')
+    expect(edited.findings.some((f) => f.path === 'configure.ac' && f.severity === 'high')).toBe(true)
+  })
+})

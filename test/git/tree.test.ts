@@ -96,6 +96,10 @@ describe('readSourceTree', () => {
     expect(version?.content?.toString('utf8')).toContain('subject Release preparation\n')
     expect(version?.size).toBe(version?.content?.length)
     expect(version?.gitBlob).not.toBe(gitIn(dir, 'rev-parse', 'v1.0:version.txt'))
+    // a checkout keeps the placeholders, and a release made from one ships them: the committed blob is kept beside
+    expect(version?.committedBlob).toBe(gitIn(dir, 'rev-parse', 'v1.0:version.txt'))
+    expect(tree.entries.get('lib/ident.c')?.committedBlob).toBeUndefined()
+    expect(tree.entries.get('win.bat')?.committedBlob).toBeUndefined()
     // only files marked export-subst are substituted
     expect(tree.entries.get('sub/plain.h')?.gitBlob).toBe(gitIn(dir, 'rev-parse', 'v1.0:sub/plain.h'))
     expect(tree.entries.get('sub/plain.h')?.content).toBeUndefined()

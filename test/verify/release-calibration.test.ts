@@ -149,6 +149,14 @@ describe('codeUsesOf: referenced means read as code', () => {
     const m4 = 'dnl see https://example.invalid/docs/guide.pdf for details\n# guide.pdf describes this\nAC_DEFUN([X], [:])\n'
     expect(codeUsesOf('doc/guide.pdf', new Map([['doc/Makefile.in', makefileIn], ['m4/x.m4', m4]]))).toEqual([])
   })
+  it('does not count a message that mentions the file, as configure.ac writes it or configure prints it', () => {
+    const ac = 'AC_MSG_CHECKING([for source epoch in source_epoch file])\nAS_IF([test -e "$srcdir/source_epoch"], [read SOURCE_EPOCH <"$srcdir/source_epoch"])\n'
+    const configure = '{ printf "%s\\n" "$as_me:${as_lineno-$LINENO}: checking for source epoch in source_epoch file" >&5\nprintf %s "checking for source epoch in source_epoch file... " >&6; }\n'
+    expect(codeUsesOf('source_epoch', new Map([['configure.ac', ac], ['configure', configure]]))).toEqual([])
+    // the same words run: a message piped into a shell, or a file sourced beside a message
+    expect(codeUsesOf('source_epoch', new Map([['configure', 'echo "checking" >&5; . ./source_epoch\n']])).map((u) => u.line)).toEqual([1])
+    expect(codeUsesOf('source_epoch', new Map([['configure', 'printf "%s\\n" "checking" >&5 && sh ./source_epoch\n']])).map((u) => u.line)).toEqual([1])
+  })
   it('counts sourcing, a shell or interpreter, m4 inclusion and a pipe into a shell', () => {
     const texts = new Map([
       ['configure', 'ac_a=1\n. "$srcdir/build-aux/setup-env"\n'],

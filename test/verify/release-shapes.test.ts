@@ -134,6 +134,9 @@ describe('files configure writes', () => {
     expect(j?.outcome === 'explained' && j.explained.how).toMatch(/configure\.ac:2 .*AX_CREATE_STDINT_H/)
     expect((await configureOutputsExplainer().judge(added('tests/env.sh', 'x\n'), view({ 'tests/env.sh': 'x\n' }, { 'configure.ac': ac })))?.outcome).toBe('explained')
     expect(await configureOutputsExplainer().judge(added('lib/extra.h', 'x\n'), view({ 'lib/extra.h': 'x\n' }, { 'configure.ac': ac }))).toBeUndefined()
+    // a macro that only mentions or checks a file does not write it
+    const checks = 'AC_INIT([p], [1])\nAC_MSG_CHECKING([for source epoch in source_epoch])\nAC_CHECK_FILE([extra.h])\nAC_CONFIG_SRCDIR([main.c])\n'
+    for (const path of ['source_epoch', 'extra.h', 'main.c']) expect(await configureOutputsExplainer().judge(added(path, 'x\n'), view({ [path]: 'x\n' }, { 'configure.ac': checks })), path).toBeUndefined()
   })
   it('explains what the commands of configure.ac replace, never what they only append to', async () => {
     const ac = [

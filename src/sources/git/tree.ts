@@ -118,7 +118,9 @@ async function applyRewrites(repo: Repository, commit: string, entries: Map<stri
     const keep = subst.has(path) || kept + content.length <= MAX_REWRITTEN_CONTENT
     if (keep && !subst.has(path)) kept += content.length
     const { content: _old, ...rest } = entry
-    entries.set(path, { ...rest, gitBlob: oid, size: content.length, ...(keep ? { content } : {}) })
+    // a checkout does not expand export-subst placeholders: a release made from one ships the committed bytes
+    const committed = subst.has(path) && oid !== entry.gitBlob ? { committedBlob: entry.gitBlob } : {}
+    entries.set(path, { ...rest, gitBlob: oid, size: content.length, ...committed, ...(keep ? { content } : {}) })
   })
 }
 

@@ -14,6 +14,8 @@ import { explained, type Explainer, type Judgement, type TreeView } from './type
 const CONFIGURE_INPUTS = ['configure.ac', 'configure.in']
 const MACRO_CALL = /\b(A[CMX]_[A-Z0-9_]+|LT_[A-Z0-9_]+|PKG_[A-Z0-9_]+|GTK_DOC_[A-Z0-9_]+)\(/g
 const MAX_ARGUMENT = 8 * 1024
+/** macros whose first argument names files configure writes; a message or a check names a file it only mentions or reads */
+const OUTPUT_MACRO = /^(?:AC_CONFIG_(?:FILES|HEADERS?|LINKS|COMMANDS)|AC_OUTPUT|AM_CONFIG_HEADER|A[CMX]_[A-Z0-9_]*(?:CREATE|PREFIX|GENERATE|WRITE|OUTPUT)[A-Z0-9_]*|LT_OUTPUT|GTK_DOC_[A-Z0-9_]*)$/
 
 /** The first argument of a macro call starting at `open` (the index of its `(`), brackets balanced. */
 function firstArgument(text: string, open: number): string {
@@ -98,6 +100,7 @@ export function configureOutputsExplainer(): Explainer {
         }
         if (kind !== 'file') continue
         for (const m of text.matchAll(MACRO_CALL)) {
+          if (!OUTPUT_MACRO.test(m[1] ?? '')) continue
           const open = (m.index ?? 0) + (m[0]?.length ?? 1) - 1
           if (!outputsOf(firstArgument(text, open)).includes(rel)) continue
           const line = text.slice(0, open).split('\n').length

@@ -50,11 +50,16 @@ function capturedAndRun(part: string, text: string): boolean {
   return new RegExp(String.raw`\beval\b[^\n;|&]*${value}|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+${value}|(?:^|[;&|({\x60]|\b(?:then|do|else)\s)\s*${value}`, 'm').test(text)
 }
 
-/** Strips what cannot run: comment text (`#`, `dnl`) and URLs. */
+/** autoconf's messages: `AC_MSG_CHECKING([for source epoch in source_epoch file])` is text for the user */
+const MESSAGE_MACRO = /\b(AC_MSG_(?:CHECKING|RESULT|NOTICE|WARN|ERROR|FAILURE)|AS_ECHO(?:_N)?)\(\[[^\]]*\]/g
+/** and what configure makes of them: one echo or printf written to a descriptor (`>&5`, `>&6`) and nowhere else */
+const MESSAGE_LINE = /^\s*\{?\s*(?:printf|echo|\$as_echo(?:_n)?)\s[^|;&`]*>&[0-9]\s*(?:;\s*\}?)?\s*$/
+
+/** Strips what cannot run: comment text (`#`, `dnl`), URLs and messages for the user. */
 function codeOf(line: string): string {
   let l = line.replace(URL, ' ')
-  if (/^\s*(?:dnl\b|#)/.test(l)) return ''
-  l = l.replace(/\s(?:dnl\s.*|#\s.*)$/, '')
+  if (/^\s*(?:dnl\b|#)/.test(l) || MESSAGE_LINE.test(l)) return ''
+  l = l.replace(/\s(?:dnl\s.*|#\s.*)$/, '').replace(MESSAGE_MACRO, '$1([')
   return l
 }
 
