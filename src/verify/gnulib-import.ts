@@ -38,6 +38,17 @@ export interface GnulibVersion {
 
 const CONFIG_H_REWRITE = /^#if 1[\t ]*$/m
 
+/**
+ * What a copy's license notice was in gnulib before gnulib-tool moved it to the project's license
+ * (to the GPL 3 by default): the text itself, an LGPL 2.1, 2 or 3 notice, or a GPL 2 one.
+ */
+function licenseOriginals(text: string): string[] {
+  if (!/General Public License|version 3[ ,]/.test(text)) return [text]
+  const lesser = text.replace(/(?<!Lesser )General Public License/g, 'Lesser General Public License')
+  const version = (t: string, to: string): string => t.replace(/version 3([ ,])/g, `version ${to}$1`)
+  return [text, version(lesser, '2.1'), version(lesser, '2'), lesser, version(text, '2')]
+}
+
 /** Every version of every file gnulib-tool may copy, from one gnulib repository. */
 export class GnulibHistory {
   readonly spec: string
@@ -71,11 +82,14 @@ export class GnulibHistory {
     const exact = versions.get(gitBlobId(content))
     if (exact) return { version: exact, rewritten: false }
     const text = content.toString('latin1')
-    if (!CONFIG_H_REWRITE.test(text)) return undefined
-    // gnulib-tool rewrites the config.h guard near the top; a `#if 1` of gnulib's own further down stays
-    for (const undone of [text.replace(CONFIG_H_REWRITE, '#ifdef HAVE_CONFIG_H'), text.replace(new RegExp(CONFIG_H_REWRITE.source, 'gm'), '#ifdef HAVE_CONFIG_H')]) {
-      const version = versions.get(gitBlobId(Buffer.from(undone, 'latin1')))
-      if (version) return { version, rewritten: true }
+    // gnulib-tool rewrites the config.h guard near the top (a `#if 1` of gnulib's own further down stays), and the license notice
+    const guards = CONFIG_H_REWRITE.test(text) ? [text, text.replace(CONFIG_H_REWRITE, '#ifdef HAVE_CONFIG_H'), text.replace(new RegExp(CONFIG_H_REWRITE.source, 'gm'), '#ifdef HAVE_CONFIG_H')] : [text]
+    for (const guarded of guards) {
+      for (const undone of licenseOriginals(guarded)) {
+        if (undone === text) continue
+        const version = versions.get(gitBlobId(Buffer.from(undone, 'latin1')))
+        if (version) return { version, rewritten: true }
+      }
     }
     return undefined
   }

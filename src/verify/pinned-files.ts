@@ -94,7 +94,7 @@ export class PinnedFiles {
     const bytes = history ? unpinned.bytesOf(path) : undefined
     const found = history && bytes ? history.versionOf(copy.name, bytes) : undefined
     if (history && found) {
-      const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', with the `#if 1` gnulib-tool writes for `#ifdef HAVE_CONFIG_H`' : ''}`
+      const how = `gnulib's ${copy.name} as of ${found.version.commit.slice(0, 12)} (${found.version.date}) in ${history.spec}${found.rewritten ? ', as gnulib-tool rewrites it (the config.h guard, the license notice)' : ''}`
       return { explained: { path, category: 'vendored', how, reproduced: true }, scan: false }
     }
     // gnulib's macros and helper scripts are in the catalog of known versions: what gnulib's history does not account for is judged there, with the lines it adds
