@@ -136,14 +136,15 @@ export class PinnedFiles {
   }
 
   /**
-   * One finding per pin whose repository was not given: the tag fixes what the files should be,
-   * but nothing checked that they are. Medium when the build compiles or runs some of them (the
-   * release needs a look before it is trusted), low when they are only shipped.
+   * One finding per pin whose repository was not given. A commit id fixes what the files should
+   * be, checkable by anyone with that repository: low, saying how many the build compiles or runs
+   * and how to compare them. A branch or tag name (a meson wrap's `revision = v1`) fixes nothing:
+   * medium when the build compiles or runs some of them.
    */
   #notGivenFindings(): Finding[] {
     return [...this.notGiven.values()].map(({ pin, paths, code }) => ({
       ruleId: 'verify/not-compared',
-      severity: code > 0 ? 'medium' : 'low',
+      severity: code > 0 && !/^[0-9a-f]{40}$/.test(pin.commit) ? 'medium' : 'low',
       confidence: 'high',
       path: pin.path,
       message: `${paths.length} file(s) from ${pin.how === 'submodule' ? 'the submodule ' : ''}${pin.path} at ${pin.commit.slice(0, 12)}${pin.how === 'submodule' ? '' : ` (${pin.how})`} were not compared${code > 0 ? ` (${code} compiled or run by the build; the rules read them)` : ''}: give its repository with --submodule ${pin.path}=REPO`,

@@ -33,7 +33,8 @@ commit) is compared only when that repository is given with --submodule PATH=REP
 PATH, and files a bootstrap copied out of it (gnulib-tool), are then checked against the pinned
 commit (a wrap's branch or tag name: against every version the repository had). Without it
 they are not compared, still read by the rules, and one verify/not-compared finding per pin
-says so (medium when the build compiles or runs some of them). A tag whose bootstrap imports gnulib without pinning it (it has
+says so (low for a commit id; medium for a wrap's branch or tag name when the build compiles
+or runs some of them). A tag whose bootstrap imports gnulib without pinning it (it has
 gnulib-cache.m4 or bootstrap.conf, no gnulib submodule): --gnulib REPO checks every file
 gnulib-tool's list in the release names against every version of that file in gnulib's history;
 without it the copied C sources are a high finding (verify/not-compared).
