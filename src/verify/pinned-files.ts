@@ -13,6 +13,7 @@ import { basenameOf } from '../util/paths.js'
 import type { Difference } from './compare.js'
 import type { GnulibCopy } from './gnulib-list.js'
 import type { GnulibHistory } from './gnulib-import.js'
+import { isObjectId } from '../sources/git/object-id.js'
 import type { Pin, SubmoduleTree } from './submodules.js'
 
 /** gnulib's C sources and tests: what no catalog holds, so what a copy from an unpinned gnulib is left uncompared for */
@@ -144,12 +145,14 @@ export class PinnedFiles {
   #notGivenFindings(): Finding[] {
     return [...this.notGiven.values()].map(({ pin, paths, code }) => ({
       ruleId: 'verify/not-compared',
-      severity: code > 0 && !/^[0-9a-f]{40}$/.test(pin.commit) ? 'medium' : 'low',
+      severity: code > 0 && !isObjectId(pin.commit) ? 'medium' : 'low',
       confidence: 'high',
       path: pin.path,
       message: `${paths.length} file(s) from ${pin.how === 'submodule' ? 'the submodule ' : ''}${pin.path} at ${pin.commit.slice(0, 12)}${pin.how === 'submodule' ? '' : ` (${pin.how})`} were not compared${code > 0 ? ` (${code} compiled or run by the build; the rules read them)` : ''}: give its repository with --submodule ${pin.path}=REPO`,
       evidence: paths.slice(0, 20).join('\n') + (paths.length > 20 ? `\n… and ${paths.length - 20} more` : ''),
-      explanation: 'The tag names the commit these files come from, but without that repository nobody compared them with it: a file changed in the release would pass unseen.',
+      explanation: isObjectId(pin.commit)
+        ? 'The tag names the commit these files come from, but without that repository nobody compared them with it: a file changed in the release would pass unseen.'
+        : 'The tag names a branch or tag of another repository, which moves: nothing says what these files should be, and without that repository nobody compared them with any version of it.',
       data: { files: paths.length, code, commit: pin.commit },
     }))
   }

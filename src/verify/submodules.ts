@@ -9,6 +9,7 @@
 import { StagelightError } from '../errors.js'
 import { listTree, readBlobs, resolveRef } from '../sources/git/index.js'
 import { pathVersions, type PathVersion } from '../sources/git/blob-history.js'
+import { isObjectId } from '../sources/git/object-id.js'
 import type { Repository, SourceTree } from '../sources/git/types.js'
 import { basenameOf, dirnameOf } from '../util/paths.js'
 
@@ -76,7 +77,7 @@ export async function mesonWraps(repo: Repository, source: SourceTree): Promise<
     if (!wrap) continue
     for (const path of byBlob.get(oid) ?? []) {
       const name = WRAP_FILE.exec(path)?.[1] ?? ''
-      const fixed = /^[0-9a-f]{40}$/.test(wrap.revision)
+      const fixed = isObjectId(wrap.revision)
       pins.push({ path: `${dirnameOf(path)}/${wrap.directory ?? name}`, commit: wrap.revision, how: `meson wrap ${basenameOf(path)} of ${wrap.url}${fixed ? '' : ', a branch or tag name, not a commit'}` })
     }
   }
@@ -163,7 +164,7 @@ export async function readSubmodules(given: readonly SubmoduleSource[], pins: re
       byBlob.set(listed.oid, [...(byBlob.get(listed.oid) ?? []), listed.path])
     }
     // a name is where the branch or tag points now, not when the release was made: every version counts
-    const history = /^[0-9a-f]{40}$/.test(commit) ? undefined : await pathVersions(repo, [])
+    const history = isObjectId(commit) ? undefined : await pathVersions(repo, [])
     trees.push({ path, commit: resolved.commit, spec, repo, files, byBlob, nested, ...(history ? { history } : {}) })
   }
   return trees
