@@ -51,7 +51,9 @@ async function runVerify(tarball: string, repo: string, release: Release, report
   const s = await measure(process.execPath, args)
   let report: { verdict: string; findings: Finding[] } | undefined
   try {
-    report = JSON.parse(s.stdout) as { verdict: string; findings: Finding[] }
+    const parsed = JSON.parse(s.stdout) as Partial<{ verdict: string; findings: Finding[] }>
+    // an error (exit 2) prints an error object, not a report: the row says so and the run goes on
+    report = typeof parsed.verdict === 'string' && Array.isArray(parsed.findings) ? { verdict: parsed.verdict, findings: parsed.findings } : undefined
   } catch {
     report = undefined
   }

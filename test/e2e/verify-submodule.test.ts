@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -422,6 +422,26 @@ describe('verify: what a pin names but nobody compared', () => {
     expect(parseWrap('[wrap-file]\ndirectory = a-1\nsource_url = https://x.invalid/a.tar.gz\n')).toBeUndefined()
     expect(parseWrap('[wrap-git]\nurl = https://x.invalid/a.git\nrevision = $(id)\n')).toBeUndefined()
     expect(parseWrap('[wrap-git]\nurl = https://x.invalid/a.git\nrevision = v1\ndirectory = ../../etc\n')).toBeUndefined()
+  })
+})
+
+describe('verify: a submodule repository that lacks some of its blobs (a partial clone)', () => {
+  it('compares with what it holds and judges a copy it cannot read like any other file, without failing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-partial-'))
+    const lib = join(root, 'portlib')
+    const notice = '/* under the terms of the GNU Lesser General Public License; either version 2.1 of the License */\n'
+    repository(lib, { 'lib/a.c': `${notice}int a(void) { return 0; }\n`, 'lib/b.c': `${notice}int b(void) { return 0; }\n` })
+    // the blob stays listed in the tree but its object is gone, as a blob-filtered clone leaves it
+    const missing = git(lib, 'rev-parse', 'HEAD:lib/a.c')
+    rmSync(join(lib, '.git', 'objects', missing.slice(0, 2), missing.slice(2)))
+    const repo = join(root, 'repo')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n' }, { portlib: git(lib, 'rev-parse', 'HEAD') })
+    git(repo, 'tag', 'v1.0')
+    const gpl = (text: string) => text.replace('GNU Lesser General', 'GNU General').replace('version 2.1 of', 'version 3 of')
+    const tarball = releaseTarball(root, 'foo-1.0', { 'main.c': 'int main(void) { return 0; }\n', 'lib/a.c': gpl(`${notice}int a(void) { return 0; }\n`), 'lib/b.c': gpl(`${notice}int b(void) { return 0; }\n`) })
+    const report = await verify({ artifact: tarball, source: repo, ref: 'v1.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules: [{ path: 'portlib', source: lib }] })
+    expect(report.explained.find((e) => e.path === 'lib/b.c')?.how).toMatch(/portlib\/lib\/b\.c of the submodule .* as gnulib-tool copies it/)
+    expect(report.findings.some((f) => f.path === 'lib/a.c' && f.severity === 'high')).toBe(true)
   })
 })
 

@@ -2,10 +2,12 @@
  * @fileoverview Files copied out of a submodule into the release (gnulib-tool's lib/, m4/ and
  * tests, a bundled library's headers): explained when the file's bytes are a file of the
  * submodule's tree at the commit the tag pins, under the same name, or are such a file with only
- * the rewrite the copying tool is known to make (gnulib-tool turns `#ifdef HAVE_CONFIG_H` into
- * `#if 1` when the project always has a config.h).
+ * the rewrites the copying tool is known to make (gnulib-tool turns `#ifdef HAVE_CONFIG_H` into
+ * `#if 1` when the project always has a config.h, and moves license notices to the project's
+ * license).
  */
 import { readBlob } from '../../sources/git/index.js'
+import { StagelightError } from '../../errors.js'
 import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import type { SubmoduleTree } from '../submodules.js'
@@ -87,7 +89,12 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
       const candidates = byName.get(basenameOf(difference.path)) ?? []
       if (text === undefined || !mayBeRewritten(text) || candidates.length > MAX_CANDIDATES) return undefined
       for (const candidate of candidates) {
-        const rewritten = rewrittenCopy((await readBlob(candidate.submodule.repo, candidate.blob)).toString('utf8'), text)
+        const original = await readBlob(candidate.submodule.repo, candidate.blob).catch((err: unknown) => {
+          // a partial clone lists blobs it does not hold: that candidate cannot be compared, the others still can
+          if (err instanceof StagelightError && err.code === 'E_INPUT_NOT_FOUND') return undefined
+          throw err
+        })
+        const rewritten = original === undefined ? undefined : rewrittenCopy(original.toString('utf8'), text)
         if (!rewritten) continue
         return explained(
           difference.path,
