@@ -136,7 +136,11 @@ describe('files configure writes', () => {
     expect(await configureOutputsExplainer().judge(added('lib/extra.h', 'x\n'), view({ 'lib/extra.h': 'x\n' }, { 'configure.ac': ac }))).toBeUndefined()
     // a macro that only mentions or checks a file does not write it
     const checks = 'AC_INIT([p], [1])\nAC_MSG_CHECKING([for source epoch in source_epoch])\nAC_CHECK_FILE([extra.h])\nAC_CONFIG_SRCDIR([main.c])\n'
-    for (const path of ['source_epoch', 'extra.h', 'main.c']) expect(await configureOutputsExplainer().judge(added(path, 'x\n'), view({ [path]: 'x\n' }, { 'configure.ac': checks })), path).toBeUndefined()
+    for (const path of ['source_epoch', 'extra.h', 'main.c', 'libtool']) expect(await configureOutputsExplainer().judge(added(path, 'x\n'), view({ [path]: 'x\n' }, { 'configure.ac': checks })), path).toBeUndefined()
+    // libtool's initialisation writes the libtool script without naming it; AX_NEED_STDINT_H names its header
+    const lt = 'AC_INIT([p], [1])\nLT_INIT\nAX_NEED_STDINT_H([src/_stdint.h])\nAC_NEED_BYTEORDER_H(src/endian.h)\n'
+    for (const path of ['libtool', 'src/_stdint.h', 'src/endian.h']) expect((await configureOutputsExplainer().judge(added(path, 'x\n'), view({ [path]: 'x\n' }, { 'configure.ac': lt })))?.outcome, path).toBe('explained')
+    expect(await configureOutputsExplainer().judge(added('libtool.sh', 'x\n'), view({ 'libtool.sh': 'x\n' }, { 'configure.ac': lt }))).toBeUndefined()
   })
   it('explains what the commands of configure.ac replace, never what they only append to', async () => {
     const ac = [

@@ -15,7 +15,9 @@ const CONFIGURE_INPUTS = ['configure.ac', 'configure.in']
 const MACRO_CALL = /\b(A[CMX]_[A-Z0-9_]+|LT_[A-Z0-9_]+|PKG_[A-Z0-9_]+|GTK_DOC_[A-Z0-9_]+)\(/g
 const MAX_ARGUMENT = 8 * 1024
 /** macros whose first argument names files configure writes; a message or a check names a file it only mentions or reads */
-const OUTPUT_MACRO = /^(?:AC_CONFIG_(?:FILES|HEADERS?|LINKS|COMMANDS)|AC_OUTPUT|AM_CONFIG_HEADER|A[CMX]_[A-Z0-9_]*(?:CREATE|PREFIX|GENERATE|WRITE|OUTPUT)[A-Z0-9_]*|LT_OUTPUT|GTK_DOC_[A-Z0-9_]*)$/
+const OUTPUT_MACRO = /^(?:AC_CONFIG_(?:FILES|HEADERS?|LINKS|COMMANDS)|AC_OUTPUT|AM_CONFIG_HEADER|A[CMX]_[A-Z0-9_]*(?:CREATE|PREFIX|GENERATE|WRITE|OUTPUT|NEED_STDINT|NEED_BYTEORDER)[A-Z0-9_]*|LT_OUTPUT|GTK_DOC_[A-Z0-9_]*)$/
+/** macros that write a file they do not name: libtool's initialisation writes the `libtool` script */
+const IMPLIED_OUTPUTS: ReadonlyArray<readonly [RegExp, string]> = [[/^[ \t]*(LT_INIT|AC_PROG_LIBTOOL|AM_PROG_LIBTOOL)\b/m, 'libtool']]
 
 /** The first argument of a macro call starting at `open` (the index of its `(`), brackets balanced. */
 function firstArgument(text: string, open: number): string {
@@ -99,6 +101,12 @@ export function configureOutputsExplainer(): Explainer {
           return explained(difference.path, 'generated', `written by configure: ${input}:${written.line} \`${written.text.slice(0, 120)}\` replaces it when the user builds; not regenerated`, false, kind === 'file')
         }
         if (kind !== 'file') continue
+        for (const [macro, output] of IMPLIED_OUTPUTS) {
+          const call = output === rel ? macro.exec(text) : null
+          if (!call) continue
+          const line = text.slice(0, call.index).split('\n').length
+          return explained(difference.path, 'generated', `written by configure: ${input}:${line} calls ${call[1]}, which writes ${rel}, so configure replaces the shipped copy; not regenerated`, false, true)
+        }
         for (const m of text.matchAll(MACRO_CALL)) {
           if (!OUTPUT_MACRO.test(m[1] ?? '')) continue
           const open = (m.index ?? 0) + (m[0]?.length ?? 1) - 1
