@@ -406,6 +406,29 @@ describe('generated at release time', () => {
     const plain = { 'Makefile.in': '.y.c:\n\t$(YACC) $<\n', 'gram.y': '%%' }
     expect((await ruleGeneratedExplainer().judge(added('gram.c', 'int z;\n'), view({ 'gram.c': 'int z;\n' }, plain)))?.outcome).toBe('explained')
   })
+  it('reads a declared suffix that does not start with a dot, joined to one make knows by default', async () => {
+    const am = 'SUFFIXES = -gen.o -gen.c\n.c-gen.c:\n\t$(SH) ./collect.sh $< > $@\n'
+    expect(makeRules(am).map((r) => [r.targets, r.prerequisites])).toEqual([[['%-gen.c'], ['%.c']]])
+    const src = { 'tests/Makefile.am': am, 'tests/test-io.c': 'int main(void) { return 0; }\n', 'tests/collect.sh': '#!/bin/sh\n' }
+    const made = await ruleGeneratedExplainer().judge(added('tests/test-io-gen.c', 'int t;\n'), view({ 'tests/test-io-gen.c': 'int t;\n' }, src))
+    expect(made?.outcome).toBe('explained')
+    // the input the rule needs is not in the tag
+    expect(await ruleGeneratedExplainer().judge(added('tests/test-net-gen.c', 'int t;\n'), view({ 'tests/test-net-gen.c': 'int t;\n' }, src))).toBeUndefined()
+    // undeclared, the hyphenated suffix is not one
+    expect(makeRules('.c-gen.c:\n\t$(SH) ./collect.sh $< > $@\n').flatMap((r) => r.targets)).not.toContain('%-gen.c')
+  })
+  it("reads automake's DIST_SOURCES in a Makefile.am rule as the sources the Makefile.am lists", async () => {
+    const am = 'lib_LTLIBRARIES = libscm.la\nlibscm_la_SOURCES = eval.c read.c\nBUILT_SOURCES = tables.c\nif MAINTAINER_MODE\nscm-trim.h: $(DIST_SOURCES)\n\t@echo "/* generated */" >$@\n\t@for src in $^; do grep -h "^#define" $$src >>$@; done\nendif\n'
+    const header = '/* generated */\n#define SCM_X 1\n'
+    const src = { 'src/Makefile.am': am, 'src/eval.c': 'int e;\n', 'src/read.c': 'int r;\n' }
+    const made = await ruleGeneratedExplainer().judge(added('src/scm-trim.h', header), view({ 'src/scm-trim.h': header }, src))
+    expect(made?.outcome).toBe('explained')
+    // the sources it lists are not in the tag: nothing the tag has made it
+    const none = { 'src/Makefile.am': am, 'src/other.c': 'int o;\n' }
+    expect(await ruleGeneratedExplainer().judge(added('src/scm-trim.h', header), view({ 'src/scm-trim.h': header }, none))).toBeUndefined()
+    // a plain Makefile has no such list of automake's
+    expect(await ruleGeneratedExplainer().judge(added('src/scm-trim.h', header), view({ 'src/scm-trim.h': header }, { ...src, 'src/Makefile.am': '', 'src/Makefile': am }))).toBeUndefined()
+  })
   it('explains a bison parser whose grammar is in the tag, and weighs one whose grammar is nowhere as code', async () => {
     const parser = '/* A Bison parser, made by GNU Bison 3.8.2.  */\n#line 2 "parse.y"\nint yyparse(void);\n'
     const ok = await generatedExplainer().judge(added('src/parse.c', parser), view({ 'src/parse.c': parser }, { 'src/parse.y': '%%' }))

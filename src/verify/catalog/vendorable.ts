@@ -18,9 +18,9 @@ const SOURCE_CODE = /\.(?:c|h|cc|y|py|rc|css|diff|1)$/
 const M4 = /\.m4$|^ltversion\.in$|^pkg\.m4\.in$/
 /** gettext's po/ infrastructure, the files autopoint and gettextize copy. */
 const PO_MACHINERY = /^(?:Makefile\.in\.in|Makevars\.template|Rules-[\w-]+|[\w@.-]+\.(?:sin|sed|header)|ABOUT-NLS|config\.rpath)$/
-/** Helper scripts that the autotools copy into build-aux/ (automake --add-missing, libtoolize, autoreconf). */
+/** Helper scripts that the autotools copy into build-aux/ (automake --add-missing, libtoolize, autoreconf) and intltoolize into the top directory. */
 const BUILD_AUX =
-  /^(?:install-sh|depcomp|missing|compile|test-driver|ar-lib|py-compile|mdate-sh|ylwrap|tap-driver\.(?:sh|pl)|texinfo\.tex|config\.(?:guess|sub)|mkinstalldirs|elisp-comp|ltmain\.sh|INSTALL|COPYING(?:\.LIB)?)$/
+  /^(?:install-sh|depcomp|missing|compile|test-driver|ar-lib|py-compile|mdate-sh|ylwrap|tap-driver\.(?:sh|pl)|texinfo\.tex|config\.(?:guess|sub)|mkinstalldirs|elisp-comp|ltmain\.sh|INSTALL|COPYING(?:\.LIB)?|intltool-(?:extract|merge|update)\.in)$/
 
 /** A name whose difference from upstream can point at tampering with vendored code. */
 export const isVendoredName = (basename: string): boolean =>

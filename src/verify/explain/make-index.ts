@@ -37,23 +37,31 @@ function logicalLines(text: string): { line: number; text: string }[] {
 /** targets with a meaning of their own to make, never a suffix rule */
 const SPECIAL_TARGET = /^\.(?:PHONY|SUFFIXES|DEFAULT|PRECIOUS|INTERMEDIATE|SECONDARY|SECONDEXPANSION|DELETE_ON_ERROR|IGNORE|LOW_RESOLUTION_TIME|SILENT|EXPORT_ALL_VARIABLES|NOTPARALLEL|ONESHELL|POSIX|MAKE|NOEXPORT|LIBPATTERNS|WAIT)$/
 const SUFFIX = /^\.[\w+-]+(?:\.[\w+-]+)*$/
+/** a word `SUFFIXES` may list: make takes any string, automake projects write `.asn.h` or `-coll.c` */
+const DECLARED_SUFFIX = /^[\w.+-]+$/
+/** the suffixes make knows without being told (GNU make's default `.SUFFIXES`) */
+const DEFAULT_SUFFIXES: ReadonlySet<string> = new Set(
+  '.out .a .ln .o .c .cc .C .cpp .p .f .F .m .r .y .l .ym .yl .s .S .mod .sym .def .h .info .dvi .tex .texinfo .texi .txinfo .w .ch .web .sh .elc .el'.split(' '),
+)
 
 /** The suffixes a makefile declares (`SUFFIXES += .asn .asn.h` for automake, `.SUFFIXES: .y .c` for make). */
 function declaredSuffixes(text: string): Set<string> {
   const out = new Set<string>()
-  for (const m of text.matchAll(/^(?:SUFFIXES\s*\+?=|\.SUFFIXES\s*:)(.*)$/gm)) for (const word of (m[1] ?? '').trim().split(/\s+/)) if (SUFFIX.test(word)) out.add(word)
+  for (const m of text.matchAll(/^(?:SUFFIXES\s*\+?=|\.SUFFIXES\s*:)(.*)$/gm)) for (const word of (m[1] ?? '').trim().split(/\s+/)) if (DECLARED_SUFFIX.test(word)) out.add(word)
   return out
 }
 
 /**
- * `.asn.asn.h:` → from `.asn` to `.asn.h`: split where both halves are declared suffixes, or, when
- * the makefile declares none that fit, at the second dot (`.y.c:`).
+ * `.asn.asn.h:` → from `.asn` to `.asn.h`, `.c-coll.c:` → from `.c` to `-coll.c`: split where both
+ * halves are suffixes make knows (declared, or make's defaults with one declared), or, when none
+ * fit, at the second dot (`.y.c:`).
  */
 function suffixRule(target: string, suffixes: ReadonlySet<string>): { from: string; to: string } | undefined {
   if (SPECIAL_TARGET.test(target) || !SUFFIX.test(target)) return undefined
-  for (let at = target.indexOf('.', 1); at > 0; at = target.indexOf('.', at + 1)) {
+  const known = (s: string): boolean => suffixes.has(s) || DEFAULT_SUFFIXES.has(s)
+  for (let at = 2; at < target.length; at++) {
     const [from, to] = [target.slice(0, at), target.slice(at)]
-    if (suffixes.has(from) && suffixes.has(to)) return { from, to }
+    if (known(from) && known(to) && (suffixes.has(from) || suffixes.has(to))) return { from, to }
   }
   const second = target.indexOf('.', 1)
   return second > 0 && target.indexOf('.', second + 1) < 0 ? { from: target.slice(0, second), to: target.slice(second) } : undefined
@@ -105,6 +113,16 @@ export function makeVariables(text: string): Map<string, string> {
 }
 
 const MAX_EXPANSION = 64 * 1024
+
+/**
+ * The lists automake writes into `Makefile.in` from a `Makefile.am`'s `*_SOURCES`: `SOURCES` and
+ * `DIST_SOURCES` (what a rule of the `Makefile.am` may name as its inputs), every conditional
+ * branch taken.
+ */
+export function automakeSourceLists(vars: ReadonlyMap<string, string>): Map<string, string> {
+  const sources = [...vars].filter(([k]) => /^[A-Za-z0-9_@]+_SOURCES$/.test(k) && k !== 'BUILT_SOURCES' && !k.startsWith('nodist_')).map(([k]) => `$(${k})`)
+  return sources.length > 0 ? new Map([['SOURCES', sources.join(' ')], ['DIST_SOURCES', sources.join(' ')]]) : new Map()
+}
 
 /** `$(VAR)`, `${VAR}` and `$(VAR:.c=.o)` expanded from `vars`; unknown variables are left as written. */
 export function expandMake(value: string, vars: ReadonlyMap<string, string>, depth = 0): string {
@@ -213,6 +231,7 @@ export class MakeIndex {
       for (const [k, v] of vars.get(path) ?? []) merged.set(k, v)
       // configure substitutes these suffixes: empty on the systems a release is made on
       for (const [k, v] of IMPLICIT_SUFFIXES) if (!merged.has(k)) merged.set(k, v)
+      if (path.endsWith('.am')) for (const [k, v] of automakeSourceLists(merged)) if (!merged.has(k)) merged.set(k, v)
       const bases = [...new Set([dirnameOf(path), ...parents.map(dirnameOf)])]
       for (const rule of [...makeRules(text), ...programRules(text, vars.get(path) ?? new Map(), merged)]) {
         const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
