@@ -56,8 +56,26 @@ function linkedFile(entries: ReadonlyMap<string, TreeEntry>, link: TreeEntry): T
   return current?.kind === 'file' ? current : undefined
 }
 
+/** The directory of the repository a symbolic link leads to, through further links (at most 8). */
+function linkedDirectory(entries: ReadonlyMap<string, TreeEntry>, link: TreeEntry): string | undefined {
+  let current: TreeEntry | undefined = link
+  for (let i = 0; i < 8 && current?.kind === 'symlink'; i++) {
+    const target = current.linkTarget ?? ''
+    if (target.startsWith('/')) return undefined
+    const resolved = posix.normalize(posix.join(posix.dirname(current.path), target)).replace(/\/+$/, '')
+    if (resolved.startsWith('..') || resolved === '.' || resolved === '') return undefined
+    current = entries.get(resolved)
+    if (!current) return [...entries.keys()].some((p) => p.startsWith(`${resolved}/`)) ? resolved : undefined
+  }
+  return undefined
+}
+
+/** links out of the directory that lead to directories, expanded at most this many times */
+const MAX_LINKED_DIRECTORIES = 64
+
 const below = (entries: ReadonlyMap<string, TreeEntry>, dir: string): Map<string, TreeEntry> => {
   const out = new Map<string, TreeEntry>()
+  let linkedDirectories = 0
   for (const [path, entry] of entries) {
     if (!path.startsWith(`${dir}/`)) continue
     const rel = path.slice(dir.length + 1)
@@ -65,6 +83,18 @@ const below = (entries: ReadonlyMap<string, TreeEntry>, dir: string): Map<string
     // release of the directory: a checkout of it, archived, holds the file the link leads to
     const outside = entry.kind === 'symlink' && !posix.normalize(posix.join(posix.dirname(path), entry.linkTarget ?? '')).startsWith(`${dir}/`)
     const file = outside ? linkedFile(entries, entry) : undefined
+    // … and for a link to a directory (`ext/lib → ../../ext/lib`), the files below it
+    const linkedDir = outside && !file && linkedDirectories < MAX_LINKED_DIRECTORIES ? linkedDirectory(entries, entry) : undefined
+    if (linkedDir !== undefined) {
+      linkedDirectories += 1
+      for (const [inner, innerEntry] of entries) {
+        if (!inner.startsWith(`${linkedDir}/`)) continue
+        const at = `${rel}/${inner.slice(linkedDir.length + 1)}`
+        const innerFile = innerEntry.kind === 'symlink' ? linkedFile(entries, innerEntry) : undefined
+        out.set(at, { ...(innerFile ?? innerEntry), path: at })
+      }
+      continue
+    }
     out.set(rel, { ...(file ?? entry), path: rel })
   }
   return out

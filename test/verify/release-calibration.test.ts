@@ -13,6 +13,7 @@ import type { Difference } from '../../src/verify/compare.js'
 import { changelogExplainer, type HistoryText } from '../../src/verify/explain/changelog.js'
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { judge } from '../../src/verify/explain/judge.js'
 import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
 import { docToolOf, fileRole, typesettingMakefileTool } from '../../src/verify/explain/role.js'
 import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
@@ -428,6 +429,34 @@ describe('generated at release time', () => {
     expect(await ruleGeneratedExplainer().judge(added('src/scm-trim.h', header), view({ 'src/scm-trim.h': header }, none))).toBeUndefined()
     // a plain Makefile has no such list of automake's
     expect(await ruleGeneratedExplainer().judge(added('src/scm-trim.h', header), view({ 'src/scm-trim.h': header }, { ...src, 'src/Makefile.am': '', 'src/Makefile': am }))).toBeUndefined()
+  })
+  it("does not take a match-anything rule (Sphinx's `%: Makefile`) as making every file", async () => {
+    const sphinx = 'SPHINXBUILD = sphinx-build\n.PHONY: help Makefile\n%: Makefile\n\t@$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)\n'
+    const src = { 'docs/Makefile': sphinx, 'docs/index.rst': 'x\n', 'src/main.c': 'int main(void) { return 0; }\n' }
+    for (const path of ['src/backdoor.c', 'docs/extra.c', 'effective_names.dat']) {
+      expect(await ruleGeneratedExplainer().judge(added(path, 'int b;\n'), view({ [path]: 'int b;\n' }, src))).toBeUndefined()
+    }
+    // a pattern rule with a suffix still makes what it names
+    const man = { ...src, 'docs/Makefile': `${sphinx}%.1: %.rst\n\trst2man $< $@\n`, 'docs/tool.rst': 'tool\n' }
+    expect((await ruleGeneratedExplainer().judge(added('docs/tool.1', '.TH TOOL 1\n'), view({ 'docs/tool.1': '.TH TOOL 1\n' }, man)))?.outcome).toBe('explained')
+  })
+  it('explains the file a rule writes where the tag holds a link to a file it does not have', async () => {
+    const am = 'pubsuffix.cc: $(srcdir)/names.dat\n\t$(AM_V_GEN)./mkpubsuffixcc\nnames.dat:\n\tcurl -s https://example.org/list.dat > $@\n'
+    const src = { 'Makefile.am': am, 'mkpubsuffixcc': '#!/bin/sh\n' }
+    const link: TreeEntry = { path: 'pubsuffix.cc', kind: 'symlink', mode: 0o120777, size: 15, linkTarget: '../pubsuffix.cc' }
+    const code = 'const char* g_pubsuffix[] = {};\n'
+    const typeChanged = (target: string, base: Record<string, string>): [Difference, ReturnType<typeof view>] => [
+      { path: 'pubsuffix.cc', status: 'type-differs', artifact: entry('pubsuffix.cc', code), source: { ...link, linkTarget: target } },
+      view({ 'pubsuffix.cc': code }, base),
+    ]
+    const [dangling, v1] = typeChanged('../pubsuffix.cc', src)
+    expect((await judge(dangling, v1, [ruleGeneratedExplainer()], new Map()))?.outcome).toBe('explained')
+    // no rule of the tag writes it: still a link that became a file
+    const [unmade, v2] = typeChanged('../pubsuffix.cc', { 'Makefile.am': '', 'mkpubsuffixcc': '#!/bin/sh\n' })
+    expect((await judge(unmade, v2, [ruleGeneratedExplainer()], new Map()))?.findings?.[0]?.ruleId).toBe('verify/type-changed')
+    // a link to a file the tag has is that file's copy, whatever rule names the link
+    const [resolved, v3] = typeChanged('real.cc', { ...src, 'real.cc': 'int real;\n' })
+    expect((await judge(resolved, v3, [ruleGeneratedExplainer()], new Map()))?.outcome).toBe('unexplained')
   })
   it('explains a bison parser whose grammar is in the tag, and weighs one whose grammar is nowhere as code', async () => {
     const parser = '/* A Bison parser, made by GNU Bison 3.8.2.  */\n#line 2 "parse.y"\nint yyparse(void);\n'

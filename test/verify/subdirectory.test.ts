@@ -68,4 +68,20 @@ describe('a release made from one directory of the repository', () => {
     // a link that leaves the repository stays a link
     expect(below.entries.get('docs')?.kind).toBe('symlink')
   })
+  it('sees a link out of the directory to a directory as the files below it, links among them followed', () => {
+    const tree = source({ ...repository, 'ext/json/json.hpp': 'struct json;\n', 'ext/json/include/api.hpp': 'void api();\n', 'ext/json/LICENSE': 'MIT\n' })
+    const entries = new Map(tree.entries)
+    // written with a trailing slash, as `ln -s ../../ext/json/ ext/json` leaves it
+    entries.set('src/ext/json', { path: 'src/ext/json', kind: 'symlink', mode: 0o777, size: 15, linkTarget: '../../ext/json/' })
+    entries.set('ext/json/COPYING', { path: 'ext/json/COPYING', kind: 'symlink', mode: 0o777, size: 7, linkTarget: 'LICENSE' })
+    entries.set('src/ext/gone', { path: 'src/ext/gone', kind: 'symlink', mode: 0o777, size: 14, linkTarget: '../../ext/gone' })
+    const below = sourceBelow({ ...tree, entries }, 'src')
+    expect(below.entries.get('ext/json/include/api.hpp')).toMatchObject({ path: 'ext/json/include/api.hpp', kind: 'file', gitBlob: gitBlobId(Buffer.from('void api();\n')) })
+    expect(below.entries.get('ext/json/COPYING')).toMatchObject({ kind: 'file', gitBlob: gitBlobId(Buffer.from('MIT\n')) })
+    expect(below.entries.has('ext/json')).toBe(false)
+    // a link to a directory the tag does not have stays a link
+    expect(below.entries.get('ext/gone')?.kind).toBe('symlink')
+    // the files outside the directory are still not seen at their own paths
+    expect(below.entries.has('json.hpp')).toBe(false)
+  })
 })

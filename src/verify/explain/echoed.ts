@@ -3,7 +3,9 @@
  * rule fills with the date of the last commit (`echo "#define GIT_DATE \"$$D\"" > $@`), a makefile
  * a bootstrap script writes from a glob (`cd m4; echo EXTRA_DIST = *.m4 > Makefile.am`), a script of
  * the tag a rule runs into its target (`$(srcdir)/utils/version.sh > $@`: the script's echoes to
- * standard output), a dist-hook's group of echoes into `$(distdir)/NAME`.
+ * standard output), a dist-hook's group of echoes into `$(distdir)/NAME`, a `printf` of a format
+ * (each of its lines a write), and a file such a rule writes that a dist-hook copies into
+ * `$(distdir)` under another name.
  * Explained when every line of the shipped file is what one of those echoes prints, where the shell
  * substitutes a value only a plain value (a version, a date, a commit id: no quote, bracket or
  * operator that code would need) and where it expands a glob only names of files beside it. The
@@ -87,6 +89,109 @@ function inSubstitution(line: string, at: number): boolean {
     } else if (before[i] === ')' && depth > 0) depth--
   }
   return depth > 0
+}
+
+/** where a `printf` command starts */
+const PRINTF_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-|\$[({]\w+[)}])*printf\s+/g
+
+/** Reads one shell word (quoted or not) at `i`: its text as the shell passes it on, and the index after it. */
+function shellWord(line: string, i: number, make: boolean): { text: string; values: number[]; end: number } | undefined {
+  let text = ''
+  const values: number[] = [] // offsets in `text` where a substituted value stands
+  let quote: '"' | "'" | undefined
+  for (; i < line.length; i++) {
+    const c = line[i] ?? ''
+    if (quote === "'") {
+      if (c === "'") quote = undefined
+      else if (make && c === '$' && line[i + 1] === '$') {
+        text += '$'
+        i++
+      } else text += c
+      continue
+    }
+    if (c === '\\') {
+      const next = line[i + 1] ?? ''
+      text += quote === '"' && !'"\\$`'.includes(next) ? `\\${next}` : next
+      i++
+      continue
+    }
+    if (c === '$' || c === '`') {
+      values.push(text.length)
+      i = c === '`' ? line.indexOf('`', i + 1) : skipSubstitution(line, i) - 1
+      if (i < 0) return undefined
+      continue
+    }
+    if (quote === '"') {
+      if (c === '"') quote = undefined
+      else text += c
+      continue
+    }
+    if (c === '"' || c === "'") {
+      quote = c
+      continue
+    }
+    if (/[\s;&|<>()]/.test(c)) break
+    text += c
+  }
+  return quote ? undefined : { text, values, end: i }
+}
+
+/**
+ * The lines a `printf FORMAT ARGS… > FILE` writes: its format's escapes read, each conversion
+ * (`%s`, `%d`, …) a value the arguments give; one write per line of the format.
+ */
+export function printfWrites(line: string, options: EchoOptions = {}): EchoWrite[] {
+  const out: EchoWrite[] = []
+  for (const m of line.matchAll(PRINTF_START)) {
+    const format = shellWord(line, (m.index ?? 0) + m[0].length, options.make ?? false)
+    // a format the shell substitutes into could print anything
+    if (!format || format.values.length > 0 || format.text === '') continue
+    // the redirection that ends the command: after the arguments, outside quotes and substitutions
+    let i = format.end
+    let target: string | undefined
+    while (i < line.length) {
+      while (/\s/.test(line[i] ?? '')) i++
+      const c = line[i] ?? ''
+      if (c === '' || /[;&|)]/.test(c)) break
+      if (c === '>') {
+        target = /^>>?\s*([^\s;&|)]+)/.exec(line.slice(i))?.[1]
+        break
+      }
+      const word = shellWord(line, i, options.make ?? false)
+      if (!word || word.end === i) break
+      i = word.end
+    }
+    if (!target) continue
+    const lines: Piece[][] = [[]]
+    const literal = (text: string) => {
+      const current = lines[lines.length - 1] ?? []
+      const last = current[current.length - 1]
+      if (last && 'literal' in last) current[current.length - 1] = { literal: last.literal + text }
+      else current.push({ literal: text })
+    }
+    const f = format.text
+    for (let k = 0; k < f.length; k++) {
+      const c = f[k] ?? ''
+      if (c === '\\') {
+        const next = f[k + 1] ?? ''
+        k++
+        if (next === 'n') lines.push([])
+        else if (next === 't') literal('\t')
+        else if (next === '\\' || next === '"' || next === "'") literal(next)
+        else literal(`\\${next}`)
+      } else if (c === '%') {
+        const conversion = /^%(?:%|[-+ #0]*\d*(?:\.\d+)?[sdiuxXoc])/.exec(f.slice(k))?.[0]
+        if (!conversion) return []
+        k += conversion.length - 1
+        if (conversion === '%%') literal('%')
+        else (lines[lines.length - 1] ?? []).push({ value: true })
+      } else literal(c)
+    }
+    // the line after the format's last newline is empty: nothing printed there
+    if ((lines[lines.length - 1] ?? []).length === 0) lines.pop()
+    for (const pieces of lines) out.push({ target, pieces })
+  }
+  return out
 }
 
 /**
@@ -229,6 +334,9 @@ const DIST_HOOK = 'dist-hook'
 /** `$(distdir)/NAME` (beside the makefile) or `$(top_distdir)/PATH` (from the top) */
 const IN_DISTDIR = /^\$[({](distdir|top_distdir)[)}]\/(.+)$/
 
+/** a dist-hook's `cp FILE $(distdir)/NAME` (an echo prefix such as `$(AM_V_GEN)` before it) */
+const DIST_COPY = /(?:^|[;&|(]\s*)[@-]*(?:\$[({]\w+[)}])*cp\s+(?:-\w+\s+)*([^\s;&|$]\S*)\s+(\$[({](?:distdir|top_distdir)[)}]\/[^\s;&|)]+)\s*(?=$|[;&|)])/g
+
 /** `VERSION="$(VERSION)" $(srcdir)/utils/gen-version.sh $(srcdir) >$@`: a program run with its output into a file */
 const RUN_INTO = /(?:^|[;&|(]\s*)(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|[^\s;&|]*)\s+)*(?:(?:sh|bash|\$[({]SHELL[)}])\s+)?((?:\$[({]\w+[)}]|[^\s;&|<>()=$])+)[^;&|<>]*>\s*([^\s;&|)]+)/g
 const MAX_SCRIPT_BYTES = 256 * 1024
@@ -253,14 +361,14 @@ async function scriptsRunInto(line: string, entry: IndexedRule, accepts: (target
  * The make rules for `path` whose recipes echo into their target or run a tag script whose echoes
  * print it, and dist-hooks that echo into it in the packed tree.
  */
-async function ruleEchoes(index: MakeIndex, path: string, view: TreeView): Promise<Printed[]> {
+async function ruleEchoes(index: MakeIndex, path: string, view: TreeView, copyDepth = 1): Promise<Printed[]> {
   const out: Printed[] = []
   const name = basenameOf(path)
   const dir = dirnameOf(path)
   const record = async (entry: IndexedRule, accepts: (target: string) => boolean) => {
     for (const line of entry.rule.recipe) {
       const expanded = expandMake(line, entry.vars)
-      for (const write of echoWrites(expanded, { make: true })) {
+      for (const write of [...echoWrites(expanded, { make: true }), ...printfWrites(expanded, { make: true })]) {
         if (accepts(write.target)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, write, dir })
       }
       for (const { script, writes } of await scriptsRunInto(expanded, entry, accepts, view)) {
@@ -271,11 +379,23 @@ async function ruleEchoes(index: MakeIndex, path: string, view: TreeView): Promi
   for (const { entry } of index.rulesFor(path)) {
     await record(entry, (target) => basenameOf(target).startsWith('$@') || basenameOf(target).startsWith(name))
   }
+  const packed = (entry: IndexedRule, target: string): boolean => {
+    const [, base, inDist] = IN_DISTDIR.exec(target) ?? []
+    return inDist !== undefined && joinPath(base === 'top_distdir' ? '' : dirnameOf(entry.makefile), inDist) === path
+  }
   for (const { entry } of index.rulesFor(joinPath(dir, DIST_HOOK))) {
-    await record(entry, (target) => {
-      const [, base, inDist] = IN_DISTDIR.exec(target) ?? []
-      return inDist !== undefined && joinPath(base === 'top_distdir' ? '' : dirnameOf(entry.makefile), inDist) === path
-    })
+    await record(entry, (target) => packed(entry, target))
+    // `cp git-version.h $(distdir)/.tarball-git-version.h`: the file a rule of the tag writes, packed under another name
+    if (copyDepth <= 0) continue
+    for (const line of entry.rule.recipe) {
+      for (const [, copied = '', target = ''] of expandMake(line, entry.vars).matchAll(DIST_COPY)) {
+        if (!packed(entry, target)) continue
+        for (const built of resolveWord(copied, entry.bases)) {
+          if (built === path) continue
+          for (const p of await ruleEchoes(index, built, view, copyDepth - 1)) out.push({ ...p, where: `${p.where}, packed as ${path} by ${entry.makefile}:${entry.rule.line}` })
+        }
+      }
+    }
   }
   return out
 }

@@ -62,7 +62,8 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
       // a tag that imports gnulib says so: the bootstrap's module list, gnulib-tool's cache, or gnulib as a submodule
       return [['bootstrap.conf', 'gnulib', ...ancestors(dir).map((d) => joinPath(d, 'gnulib-cache.m4')), 'm4/gnulib-cache.m4'].filter((p) => p !== path)]
     case 'valac':
-      return info.input ? [[joinPath(dir, info.input)]] : [[]]
+      // a library's header comes from the Vala sources beside it
+      return info.input ? [[joinPath(dir, info.input)]] : [[...view.sourcePaths()].filter((p) => dirnameOf(p) === dir && p.endsWith('.vala'))]
     default:
       return []
   }

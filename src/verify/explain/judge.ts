@@ -3,6 +3,7 @@
  * weighing of what is left unexplained.
  */
 import type { Difference } from '../compare.js'
+import { dirnameOf, joinPath } from '../../util/paths.js'
 import { codeUsesOf } from './executed.js'
 import { fileRole, type FileRole } from './role.js'
 import type { Explainer, Judgement, TreeView } from './types.js'
@@ -12,6 +13,18 @@ import { judgeUnexplained } from './unexplained.js'
 const NEVER_RUN = new Set<FileRole>(['doc', 'data', 'translation'])
 
 export async function judge(difference: Difference, view: TreeView, explainers: readonly Explainer[], buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
+  const judgement = await firstExplanation(difference, view, explainers, buildTexts)
+  if (judgement) return judgement
+  // a link the tag holds to a file it does not have (one the build writes): the artifact's file
+  // is new, and is explained as a file only in the artifact would be
+  if (difference.artifact && danglesInTag(difference, view)) {
+    const written = await firstExplanation({ path: difference.path, status: 'only-in-artifact', artifact: difference.artifact }, view, explainers, buildTexts)
+    if (written) return written
+  }
+  return judgeUnexplained(difference, view, buildTexts)
+}
+
+async function firstExplanation(difference: Difference, view: TreeView, explainers: readonly Explainer[], buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
   for (const explainer of explainers) {
     const judgement = await explainer.judge(difference, view)
     if (!judgement) continue
@@ -23,5 +36,13 @@ export async function judge(difference: Difference, view: TreeView, explainers: 
     }
     return judgement
   }
-  return judgeUnexplained(difference, view, buildTexts)
+  return undefined
+}
+
+/** A link of the tag whose target the tag does not have, where the artifact has a file. */
+function danglesInTag(difference: Difference, view: TreeView): boolean {
+  if (difference.status !== 'type-differs' || difference.source?.kind !== 'symlink' || difference.artifact?.kind !== 'file') return false
+  const target = difference.source.linkTarget ?? ''
+  if (target === '' || target.startsWith('/')) return false
+  return !view.sourceHas(joinPath(dirnameOf(difference.path), target))
 }
