@@ -436,6 +436,10 @@ describe('generated at release time', () => {
     for (const path of ['src/backdoor.c', 'docs/extra.c', 'effective_names.dat']) {
       expect(await ruleGeneratedExplainer().judge(added(path, 'int b;\n'), view({ [path]: 'int b;\n' }, src))).toBeUndefined()
     }
+    // a match-anything rule from the file's own input still makes it
+    const fromIn = { ...src, 'scripts/Makefile': '%: %.in\n\tsed -e "s|@bindir@|$(bindir)|" $< > $@\n', 'scripts/run-tool.in': '#!/bin/sh\n' }
+    expect((await ruleGeneratedExplainer().judge(added('scripts/run-tool', '#!/bin/sh\n'), view({ 'scripts/run-tool': '#!/bin/sh\n' }, fromIn)))?.outcome).toBe('explained')
+    expect(await ruleGeneratedExplainer().judge(added('scripts/other', '#!/bin/sh\n'), view({ 'scripts/other': '#!/bin/sh\n' }, fromIn))).toBeUndefined()
     // a pattern rule with a suffix still makes what it names
     const man = { ...src, 'docs/Makefile': `${sphinx}%.1: %.rst\n\trst2man $< $@\n`, 'docs/tool.rst': 'tool\n' }
     expect((await ruleGeneratedExplainer().judge(added('docs/tool.1', '.TH TOOL 1\n'), view({ 'docs/tool.1': '.TH TOOL 1\n' }, man)))?.outcome).toBe('explained')

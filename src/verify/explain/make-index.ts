@@ -252,8 +252,9 @@ export class MakeIndex {
     const out: { entry: IndexedRule; stem?: string }[] = (this.byTarget.get(path) ?? []).map((entry) => ({ entry }))
     for (const { target, entry } of this.patterns) {
       const [pre = '', post = ''] = target.split('%')
-      // a match-anything rule (Sphinx's `%: Makefile` hands every target to sphinx-build) names no file it makes
-      if (pre === '' && post === '') continue
+      // a match-anything rule whose inputs do not follow the target (Sphinx's `%: Makefile` hands
+      // every target to sphinx-build) names no file it makes; `%: %.in` still needs the file's own input
+      if (pre === '' && post === '' && !entry.rule.prerequisites.some((p) => p.includes('%'))) continue
       for (const base of entry.bases) {
         const rel = base && path.startsWith(`${base}/`) ? path.slice(base.length + 1) : path
         for (const candidate of new Set([rel, basenameOf(path)])) {
