@@ -23,6 +23,13 @@ import { escapeRegExp } from '../../util/regexp.js'
 /** What one echo prints: literal text, a value the shell substitutes, or a glob it expands to names. */
 type Piece = { readonly literal: string } | { readonly value: true } | { readonly glob: RegExp }
 
+/** Appends literal text to `pieces`, joined to a literal piece before it. */
+function appendLiteral(pieces: Piece[], text: string): void {
+  const last = pieces[pieces.length - 1]
+  if (last && 'literal' in last) pieces[pieces.length - 1] = { literal: last.literal + text }
+  else pieces.push({ literal: text })
+}
+
 export interface EchoWrite {
   /** the redirection's target as written (`$@`, `$(abs_builddir)/$@.new`, `Makefile.am`) */
   readonly target: string
@@ -94,46 +101,73 @@ function inSubstitution(line: string, at: number): boolean {
 /** where a `printf` command starts */
 const PRINTF_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-|\$[({]\w+[)}])*printf\s+/g
 
-/** Reads one shell word (quoted or not) at `i`: its text as the shell passes it on, and the index after it. */
-function shellWord(line: string, i: number, make: boolean): { text: string; values: number[]; end: number } | undefined {
-  let text = ''
-  const values: number[] = [] // offsets in `text` where a substituted value stands
+/** One shell word as the shell passes it on: literal text and the values it substitutes. */
+interface ShellWord {
+  readonly pieces: readonly Piece[]
+  /** an unquoted `*` or `?`: the shell expands the word to file names */
+  readonly globbing: boolean
+  /** the index after the word */
+  readonly end: number
+}
+
+/** what ends a word outside quotes */
+const WORD_END = /[\s;&|<>)}]/
+
+/**
+ * Reads one shell word at `i` (quotes, escapes, `$…` and backquote substitutions); undefined when
+ * a quote or substitution is not closed on the line. In a make recipe, make substitutes `$(VAR)`
+ * even between single quotes, and `$$` is the shell's `$`.
+ */
+function shellWord(line: string, i: number, make: boolean): ShellWord | undefined {
+  const pieces: Piece[] = []
+  const literal = (text: string) => appendLiteral(pieces, text)
+  let globbing = false
   let quote: '"' | "'" | undefined
   for (; i < line.length; i++) {
     const c = line[i] ?? ''
     if (quote === "'") {
       if (c === "'") quote = undefined
       else if (make && c === '$' && line[i + 1] === '$') {
-        text += '$'
+        literal('$')
         i++
-      } else text += c
+      } else if (make && c === '$' && (line[i + 1] === '(' || line[i + 1] === '{')) {
+        pieces.push({ value: true })
+        i = skipSubstitution(line, i) - 1
+      } else literal(c)
       continue
     }
     if (c === '\\') {
       const next = line[i + 1] ?? ''
-      text += quote === '"' && !'"\\$`'.includes(next) ? `\\${next}` : next
+      literal(quote === '"' && !'"\\$`'.includes(next) ? `\\${next}` : next)
       i++
       continue
     }
     if (c === '$' || c === '`') {
-      values.push(text.length)
+      pieces.push({ value: true })
       i = c === '`' ? line.indexOf('`', i + 1) : skipSubstitution(line, i) - 1
       if (i < 0) return undefined
       continue
     }
+    if (c === '@' && quote === undefined && /^@[A-Za-z_]\w*@/.test(line.slice(i))) {
+      // configure's @SUBST@ left in a recipe: a value
+      pieces.push({ value: true })
+      i = line.indexOf('@', i + 1)
+      continue
+    }
     if (quote === '"') {
       if (c === '"') quote = undefined
-      else text += c
+      else literal(c)
       continue
     }
     if (c === '"' || c === "'") {
       quote = c
       continue
     }
-    if (/[\s;&|<>()]/.test(c)) break
-    text += c
+    if (WORD_END.test(c)) break
+    if (c === '*' || c === '?') globbing = true
+    literal(c)
   }
-  return quote ? undefined : { text, values, end: i }
+  return quote ? undefined : { pieces, globbing, end: i }
 }
 
 /**
@@ -145,7 +179,8 @@ export function printfWrites(line: string, options: EchoOptions = {}): EchoWrite
   for (const m of line.matchAll(PRINTF_START)) {
     const format = shellWord(line, (m.index ?? 0) + m[0].length, options.make ?? false)
     // a format the shell substitutes into could print anything
-    if (!format || format.values.length > 0 || format.text === '') continue
+    const [only, ...more] = format?.pieces ?? []
+    if (!format || !only || !('literal' in only) || more.length > 0) continue
     // the redirection that ends the command: after the arguments, outside quotes and substitutions
     let i = format.end
     let target: string | undefined
@@ -163,13 +198,8 @@ export function printfWrites(line: string, options: EchoOptions = {}): EchoWrite
     }
     if (!target) continue
     const lines: Piece[][] = [[]]
-    const literal = (text: string) => {
-      const current = lines[lines.length - 1] ?? []
-      const last = current[current.length - 1]
-      if (last && 'literal' in last) current[current.length - 1] = { literal: last.literal + text }
-      else current.push({ literal: text })
-    }
-    const f = format.text
+    const literal = (text: string) => appendLiteral(lines[lines.length - 1] ?? [], text)
+    const f = only.literal
     for (let k = 0; k < f.length; k++) {
       const c = f[k] ?? ''
       if (c === '\\') {
@@ -203,91 +233,33 @@ export function echoWrites(line: string, options: EchoOptions = {}): EchoWrite[]
   const group = groupOf(line)
   for (const m of line.matchAll(COMMAND_START)) {
     const pieces: Piece[] = []
-    const literal = (s: string) => {
-      const last = pieces[pieces.length - 1]
-      if (last && 'literal' in last) pieces[pieces.length - 1] = { literal: last.literal + s }
-      else pieces.push({ literal: s })
-    }
     let i = (m.index ?? 0) + m[0].length
-    let word = ''
-    let globbing = false
-    let inWord = false
-    let quote: '"' | "'" | undefined
-    const endWord = () => {
-      if (globbing) pieces.push({ glob: globRegExp(word) })
-      else if (word) literal(word)
-      word = ''
-      globbing = false
-    }
     // `echo -n` and `echo -e` print their operands the same way, line for line
     while (/^-[ne]+\s/.test(line.slice(i))) i = line.indexOf(' ', i) + 1
     let stop = ''
-    for (; i < line.length; i++) {
+    let words = 0
+    for (;;) {
+      while (/\s/.test(line[i] ?? '')) i++
       const c = line[i] ?? ''
-      if (quote === "'") {
-        if (c === "'") quote = undefined
-        else if (options.make && c === '$' && line[i + 1] === '$') {
-          word += '$'
-          i++
-        } else if (options.make && c === '$' && (line[i + 1] === '(' || line[i + 1] === '{')) {
-          if (word) literal(word)
-          word = ''
-          pieces.push({ value: true })
-          i = skipSubstitution(line, i) - 1
-        } else word += c
-        continue
-      }
-      if (c === '\\') {
-        const next = line[i + 1] ?? ''
-        word += quote === '"' && !'"\\$`'.includes(next) ? `\\${next}` : next
-        i++
-        continue
-      }
-      if (c === '$' || c === '`') {
-        if (word) literal(word)
-        if (globbing) return out // a glob joined to a substitution names nothing we can check
-        word = ''
-        pieces.push({ value: true })
-        i = (c === '`' ? line.indexOf('`', i + 1) : skipSubstitution(line, i) - 1)
-        if (i < 0) return out
-        inWord = true
-        continue
-      }
-      if (c === '@' && quote === undefined && /^@[A-Za-z_]\w*@/.test(line.slice(i))) {
-        // configure's @SUBST@ left in a recipe: a value
-        if (word) literal(word)
-        word = ''
-        pieces.push({ value: true })
-        i = line.indexOf('@', i + 1)
-        continue
-      }
-      if (quote === '"') {
-        if (c === '"') quote = undefined
-        else word += c
-        continue
-      }
-      if (c === '"' || c === "'") {
-        quote = c
-        inWord = true
-        continue
-      }
-      if (/[;&|<>)}]/.test(c)) {
+      if (c === '' || WORD_END.test(c)) {
         stop = c
         break
       }
-      if (/\s/.test(c)) {
-        if (inWord || word) {
-          endWord()
-          literal(' ')
+      const word = shellWord(line, i, options.make ?? false)
+      if (!word) return out
+      if (words++ > 0) appendLiteral(pieces, ' ')
+      if (word.globbing) {
+        // a glob joined to a substitution names nothing we can check
+        if (word.pieces.some((p) => 'value' in p)) return out
+        pieces.push({ glob: globRegExp(word.pieces.map((p) => ('literal' in p ? p.literal : '')).join('')) })
+      } else {
+        for (const p of word.pieces) {
+          if ('literal' in p) appendLiteral(pieces, p.literal)
+          else pieces.push(p)
         }
-        inWord = false
-        continue
       }
-      if (c === '*' || c === '?') globbing = true
-      word += c
-      inWord = true
+      i = word.end
     }
-    endWord()
     const start = (m.index ?? 0) + m[0].length
     // inside a redirected group, an echo that ends its command prints into the group's file
     const grouped = group && start >= group.start && i <= group.end && (stop === ';' || stop === '' || stop === ')' || stop === '}') ? group.target : undefined
