@@ -34,6 +34,8 @@ interface Outcome {
   readonly seconds: number
   readonly serious: readonly Finding[]
   readonly top?: Finding
+  /** verify wrote a report (an error, exit 2, writes none) */
+  readonly reported: boolean
 }
 
 const SERIOUS = new Set(['critical', 'high', 'medium'])
@@ -59,7 +61,7 @@ async function runVerify(tarball: string, repo: string, release: Release, report
   }
   if (reportFile && report) writeFileSync(reportFile, s.stdout)
   const serious = (report?.findings ?? []).filter((f) => SERIOUS.has(f.severity))
-  return { verdict: report?.verdict ?? `no report (exit ${s.code})`, code: s.code, seconds: s.seconds, serious, ...(report?.findings[0] ? { top: report.findings[0] } : {}) }
+  return { verdict: report?.verdict ?? `no report (exit ${s.code})`, code: s.code, seconds: s.seconds, serious, reported: report !== undefined, ...(report?.findings[0] ? { top: report.findings[0] } : {}) }
 }
 
 /**
@@ -168,7 +170,7 @@ export async function benchReleases(): Promise<void> {
       continue
     }
     if (argv.includes('--tamper-only')) {
-      rows.push({ release, tarball, repo, outcome: { verdict: 'not run', code: null, seconds: 0, serious: [] } })
+      rows.push({ release, tarball, repo, outcome: { verdict: 'not run', code: null, seconds: 0, serious: [], reported: false } })
       continue
     }
     log(`• ${label(release)}`)
@@ -177,7 +179,8 @@ export async function benchReleases(): Promise<void> {
     say(`| ${label(release)} | ${release.kind} | ${sha.slice(0, 12)} | ${release.expected} | ${outcome.verdict} | ${counts(outcome.serious)} | ${short(outcome.serious[0])} | ${outcome.seconds.toFixed(2)} |`)
   }
   const clean = rows.filter((r) => r.release.expected === 'pass')
-  const passed = clean.filter((r) => r.outcome.serious.length === 0)
+  // a release verify stopped on (exit 2) did not pass, whatever it did not find
+  const passed = clean.filter((r) => r.outcome.reported && r.outcome.serious.length === 0)
   say()
   say(`Clean releases with no finding at medium or above: ${passed.length} of ${clean.length} (${((100 * passed.length) / Math.max(1, clean.length)).toFixed(1)} %)`)
   if (missing.length > 0) say(`Not run: ${missing.join('; ')}`)
