@@ -167,6 +167,8 @@ describe('files the tag writes with echo', () => {
     // a format the shell fills in, or no file written, is nothing to check against
     expect(printfWrites('printf "$$FMT" x > out', { make: true })).toEqual([])
     expect(printfWrites(String.raw`printf "%s\n" x | tee out`)).toEqual([])
+    // a format it cannot read leaves the next printf of the line readable
+    expect(printfWrites(String.raw`printf "%*d\n" 4 2 > a; printf "v=%s\n" 1 > b`).map((w) => w.target)).toEqual(['b'])
   })
 
   it('explains a header a rule writes with printf from the commit, packed by a dist-hook under another name', async () => {

@@ -200,7 +200,8 @@ export function printfWrites(line: string, options: EchoOptions = {}): EchoWrite
     const lines: Piece[][] = [[]]
     const literal = (text: string) => appendLiteral(lines[lines.length - 1] ?? [], text)
     const f = only.literal
-    for (let k = 0; k < f.length; k++) {
+    let readable = true
+    for (let k = 0; k < f.length && readable; k++) {
       const c = f[k] ?? ''
       if (c === '\\') {
         const next = f[k + 1] ?? ''
@@ -211,12 +212,17 @@ export function printfWrites(line: string, options: EchoOptions = {}): EchoWrite
         else literal(`\\${next}`)
       } else if (c === '%') {
         const conversion = /^%(?:%|[-+ #0]*\d*(?:\.\d+)?[sdiuxXoc])/.exec(f.slice(k))?.[0]
-        if (!conversion) return []
+        // a conversion printf would refuse or that reads its width from an argument: not a format to check against
+        if (!conversion) {
+          readable = false
+          break
+        }
         k += conversion.length - 1
         if (conversion === '%%') literal('%')
         else (lines[lines.length - 1] ?? []).push({ value: true })
       } else literal(c)
     }
+    if (!readable) continue
     // the line after the format's last newline is empty: nothing printed there
     if ((lines[lines.length - 1] ?? []).length === 0) lines.pop()
     for (const pieces of lines) out.push({ target, pieces })
