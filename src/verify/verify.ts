@@ -16,6 +16,7 @@ import { compareTrees, type ComparedTrees } from './compare.js'
 import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from './explain/changelog.js'
 import { configureOutputsExplainer } from './explain/configure-outputs.js'
 import { copiesExplainer } from './explain/copies.js'
+import { appleDoubleExplainer } from './explain/apple-double.js'
 import { dependencyLinesExplainer } from './explain/dependency-lines.js'
 import { distEditsExplainer } from './explain/dist-edits.js'
 import { gettextizeExplainer } from './explain/gettextize.js'
@@ -186,6 +187,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const explainers: Explainer[] = [
       ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
       copiesExplainer(),
+      appleDoubleExplainer(),
       submoduleCopiesExplainer(submoduleTrees),
       vendoredExplainer(loadCatalog),
       versionStampExplainer(version),

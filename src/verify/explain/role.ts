@@ -8,6 +8,7 @@ import type { Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile, isUnderTestDir } from '../../rules/classify.js'
 import { basenameOf } from '../../util/paths.js'
+import { hasAppleDoubleMagic } from './apple-double.js'
 import { BUILD_KINDS } from './build-kinds.js'
 import { makeRules } from './make-index.js'
 
@@ -32,6 +33,8 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   const name = basenameOf(path)
   // what the build reads by name is judged by its content; a leftover copy is only shipped
   if (BACKUP.test(name)) return 'data'
+  // a Mac's metadata beside a packed file (`._NAME`): only a build that reads it by name makes it more
+  if (name.startsWith('._') && hasAppleDoubleMagic(head)) return 'data'
   const kind = classifyFile(path, head)
   const underTests = isUnderTestDir(path)
   if (BUILD_KINDS.has(kind)) return underTests && kind === 'shell' ? 'test' : 'build'
