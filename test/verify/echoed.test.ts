@@ -33,7 +33,7 @@ describe('what an echo prints', () => {
   it('gives the echoes of a redirected group the group\'s file', () => {
     const writes = echoWrites('( \techo "#!/bin/sh"; \techo ""; \techo "mode=${MODE}"; \t) > $(distdir)/CONFIG')
     expect(writes.map((w) => w.target)).toEqual(['$(distdir)/CONFIG', '$(distdir)/CONFIG', '$(distdir)/CONFIG'])
-    expect(writes[2]?.pieces).toEqual([{ literal: 'mode=' }, { value: true }])
+    expect(writes[2]?.pieces).toEqual([{ literal: 'mode=' }, { value: true, name: 'MODE' }])
     expect(echoWrites('{ echo a; echo b; } >> log').map((w) => w.target)).toEqual(['log', 'log'])
     // a group that is not redirected, or echoes before it, print elsewhere
     expect(echoWrites('( echo a; echo b )')).toEqual([])

@@ -13,7 +13,8 @@ import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from '.
 import { configureOutputsExplainer } from '../../src/verify/explain/configure-outputs.js'
 import { copiesExplainer } from '../../src/verify/explain/copies.js'
 import { dependencyLinesExplainer } from '../../src/verify/explain/dependency-lines.js'
-import { distEditsExplainer, parseSubstitution } from '../../src/verify/explain/dist-edits.js'
+import { distEditsExplainer } from '../../src/verify/explain/dist-edits.js'
+import { applySed, parseSedScript } from '../../src/verify/explain/sed-replay.js'
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { gettextizeExplainer } from '../../src/verify/explain/gettextize.js'
@@ -265,9 +266,9 @@ describe('edits make dist makes with sed', () => {
     expect(await distEditsExplainer('4.2').judge(changed('NOTES', before, after), view({ NOTES: after }, { NOTES: before, 'Makefile.am': am }))).toBeUndefined()
   })
   it('translates basic regular expressions and replacements', () => {
-    const s = parseSubstitution('s/\\(v[0-9]*\\)+dev/\\1 (&)/g')
-    expect(s && 'v1+dev v2+dev'.replace(s.pattern, s.replacement)).toBe('v1 (v1+dev) v2 (v2+dev)')
-    expect(parseSubstitution('y/abc/xyz/')).toBeUndefined()
+    const s = parseSedScript('s/\\(v[0-9]*\\)+dev/\\1 (&)/g')
+    expect(s && applySed('v1+dev v2+dev', s)).toBe('v1 (v1+dev) v2 (v2+dev)')
+    expect(parseSedScript('y/abc/xyz/')).toBeUndefined()
   })
   it('a trimmed copy written to the distribution is not a use of it as code', () => {
     const line = "\ts=`awk '/was released on/{ print NR; exit}' $(top_srcdir)/NOTES.md`; tail -n +$$(($$s-1)) $(top_srcdir)/NOTES.md > $(distdir)/NOTES.md\n"

@@ -8,52 +8,8 @@ import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { isMakefile } from './make-index.js'
 import { perTree } from './per-tree.js'
+import { applySed, parseSedScript, type SedSubstitution } from './sed-replay.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
-
-interface Substitution {
-  readonly pattern: RegExp
-  readonly replacement: string
-}
-
-/** A POSIX basic regular expression (GNU flavour) as a JavaScript one. */
-export function basicToJs(bre: string): string {
-  let out = ''
-  for (let i = 0; i < bre.length; i++) {
-    const c = bre[i] ?? ''
-    if (c === '\\' && i + 1 < bre.length) {
-      const n = bre[++i] ?? ''
-      out += '(){}|+?'.includes(n) ? n : `\\${n}`
-    } else if ('(){}|+?'.includes(c)) out += `\\${c}`
-    else out += c
-  }
-  return out
-}
-
-/** `s!log!log?h=v2.38!g` → a substitution; undefined for anything else */
-export function parseSubstitution(expression: string): Substitution | undefined {
-  if (!expression.startsWith('s') || expression.length < 4) return undefined
-  const d = expression[1] ?? ''
-  const parts: string[] = ['']
-  for (let i = 2; i < expression.length; i++) {
-    const c = expression[i] ?? ''
-    if (c === '\\' && expression[i + 1] === d) {
-      parts[parts.length - 1] += d
-      i++
-    } else if (c === d) parts.push('')
-    else parts[parts.length - 1] += c
-  }
-  if (parts.length !== 3) return undefined
-  const [pattern = '', replacement = '', flags = ''] = parts
-  if (!/^[gI0-9]*$/.test(flags)) return undefined
-  try {
-    const js = new RegExp(basicToJs(pattern), `${flags.includes('g') ? 'g' : ''}${flags.includes('I') ? 'i' : ''}m`)
-    // sed's `&` and `\1` in the replacement; a literal `$` must not be read as a JavaScript group
-    const rep = replacement.replace(/\$/g, '$$$$').replace(/\\([1-9])/g, '$$$1').replace(/(^|[^\\])&/g, '$1$$&').replace(/\\&/g, '&')
-    return { pattern: js, replacement: rep }
-  } catch {
-    return undefined
-  }
-}
 
 const WORD = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g
 
@@ -84,8 +40,8 @@ function sedEdits(line: string): { expressions: string[]; files: string[] } | un
 const withVersion = (text: string, version: string): string => text.replace(/\$[({](?:VERSION|PACKAGE_VERSION)[)}]|@(?:PACKAGE_)?VERSION@/g, version)
 
 export function distEditsExplainer(version: string | undefined): Explainer {
-  const editsOf = perTree(async (view: TreeView): Promise<Map<string, { where: string; substitutions: Substitution[] }[]>> => {
-    const out = new Map<string, { where: string; substitutions: Substitution[] }[]>()
+  const editsOf = perTree(async (view: TreeView): Promise<Map<string, { where: string; substitutions: SedSubstitution[] }[]>> => {
+    const out = new Map<string, { where: string; substitutions: SedSubstitution[] }[]>()
     for (const path of view.sourcePaths()) {
       if (!isMakefile(path) || path.includes('/')) continue
       const text = (await view.sourceText(path)) ?? ''
@@ -94,9 +50,10 @@ export function distEditsExplainer(version: string | undefined): Explainer {
         const edit = sedEdits(line)
         if (!edit) return
         // make turns `$$` into the `$` the shell sees
-        const substitutions = edit.expressions.map((e) => parseSubstitution(withVersion(e, version ?? '$(VERSION)').replace(/\$\$/g, '$')))
-        if (substitutions.some((s) => s === undefined)) return
-        for (const file of edit.files) out.set(file, [...(out.get(file) ?? []), { where: `${path}:${i + 1}: \`${line.trim().slice(0, 120)}\``, substitutions: substitutions as Substitution[] }])
+        const parsed = edit.expressions.map((e) => parseSedScript(withVersion(e, version ?? '$(VERSION)').replace(/\$\$/g, '$')))
+        if (parsed.some((s) => s === undefined)) return
+        const substitutions = parsed.flatMap((s) => s ?? [])
+        for (const file of edit.files) out.set(file, [...(out.get(file) ?? []), { where: `${path}:${i + 1}: \`${line.trim().slice(0, 120)}\``, substitutions }])
       })
     }
     return out
@@ -111,8 +68,7 @@ export function distEditsExplainer(version: string | undefined): Explainer {
       const after = view.artifactText(difference.path)
       if (before === undefined || after === undefined) return undefined
       for (const { where, substitutions } of candidates) {
-        const replayed = substitutions.reduce((text, s) => text.replace(s.pattern, s.replacement), before)
-        if (replayed === after) return explained(difference.path, 'dist-rewritten', `edited by make dist (${where}); replaying the edit on the tag's ${basenameOf(difference.path)} gives the release's bytes`, true)
+        if (applySed(before, substitutions) === after) return explained(difference.path, 'dist-rewritten', `edited by make dist (${where}); replaying the edit on the tag's ${basenameOf(difference.path)} gives the release's bytes`, true)
       }
       return undefined
     },

@@ -21,7 +21,7 @@ import { addedFileText, explained, type Explainer, type Judgement, type TreeView
 import { escapeRegExp } from '../../util/regexp.js'
 
 /** What one echo prints: literal text, a value the shell substitutes, or a glob it expands to names. */
-type Piece = { readonly literal: string } | { readonly value: true } | { readonly glob: RegExp }
+export type Piece = { readonly literal: string } | { readonly value: true; readonly name?: string } | { readonly glob: RegExp }
 
 /** Appends literal text to `pieces`, joined to a literal piece before it. */
 function appendLiteral(pieces: Piece[], text: string): void {
@@ -37,7 +37,7 @@ export interface EchoWrite {
 }
 
 /** a substituted value: what versions, dates and commit ids are made of */
-const VALUE = String.raw`[\w .,:/+~@-]{0,200}`
+export const VALUE = String.raw`[\w .,:/+~@-]{0,200}`
 const NAME = /^[\w.+~-]+$/
 /** where a command starts: an `echo` after any of these is a command, not an argument */
 const COMMAND_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-)*echo\s/g
@@ -102,7 +102,7 @@ function inSubstitution(line: string, at: number): boolean {
 const PRINTF_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-|\$[({]\w+[)}])*printf\s+/g
 
 /** One shell word as the shell passes it on: literal text and the values it substitutes. */
-interface ShellWord {
+export interface ShellWord {
   readonly pieces: readonly Piece[]
   /** an unquoted `*` or `?`: the shell expands the word to file names */
   readonly globbing: boolean
@@ -118,7 +118,7 @@ const WORD_END = /[\s;&|<>)}]/
  * a quote or substitution is not closed on the line. In a make recipe, make substitutes `$(VAR)`
  * even between single quotes, and `$$` is the shell's `$`.
  */
-function shellWord(line: string, i: number, make: boolean): ShellWord | undefined {
+export function shellWord(line: string, i: number, make: boolean): ShellWord | undefined {
   const pieces: Piece[] = []
   const literal = (text: string) => appendLiteral(pieces, text)
   let globbing = false
@@ -143,8 +143,11 @@ function shellWord(line: string, i: number, make: boolean): ShellWord | undefine
       continue
     }
     if (c === '$' || c === '`') {
-      pieces.push({ value: true })
-      i = c === '`' ? line.indexOf('`', i + 1) : skipSubstitution(line, i) - 1
+      const end = c === '`' ? line.indexOf('`', i + 1) + 1 : skipSubstitution(line, i)
+      // `$NAME`, `${NAME}`: the variable, for a reader that knows its values
+      const name = c === '$' ? /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(line.slice(i, end)) : null
+      pieces.push(name ? { value: true, name: name[1] ?? name[2] ?? '' } : { value: true })
+      i = end - 1
       if (i < 0) return undefined
       continue
     }

@@ -30,3 +30,19 @@ export const bootstrapScripts = perTree(async (view: TreeView): Promise<readonly
   }
   return out
 })
+
+/** a release or maintenance script kept one directory down: `release-tools/mktarball.sh`, `scripts/dist.sh` */
+const TOOL_SCRIPT = /^[^/]+\/[^/]+\.sh$/
+const MAX_TOOL_SCRIPTS = 64
+
+/** The bootstrap scripts and the shell scripts one directory down: where a release step may write files. */
+export const releaseScripts = perTree(async (view: TreeView): Promise<readonly { path: string; text: string }[]> => {
+  const out = [...(await bootstrapScripts(view))]
+  let read = 0
+  for (const path of view.sourcePaths()) {
+    if (!TOOL_SCRIPT.test(path) || read++ >= MAX_TOOL_SCRIPTS) continue
+    const text = await view.sourceText(path)
+    if (text?.startsWith('#!')) out.push({ path, text })
+  }
+  return out
+})

@@ -1,15 +1,19 @@
 /**
  * @fileoverview Files configure writes from a `NAME.in` template (`foo.spec`, `foo.pc`, a Lisp
- * system definition), or a bootstrap script writes with `sed … < TEMPLATE > NAME` (or `cat
- * TEMPLATE | sed … | tr … > NAME`), and that `make dist` ships: explained when every line is the
- * template's line with its `@VARIABLE@` placeholders filled in, and nothing else; where `tr` splits
- * a placeholder that stands alone into lines, those lines hold only names. A sed of plain-text
- * substitutions (`s,$(libx_srcpath),libx,g`) is replayed: the same bytes, reproduced.
+ * system definition), or a bootstrap or release script writes with `sed … < TEMPLATE > NAME` (or
+ * `cat TEMPLATE | sed … | tr … > NAME`), and that `make dist` ships: explained when every line is
+ * the template's line with its `@VARIABLE@` placeholders filled in, and nothing else; where `tr`
+ * splits a placeholder that stands alone into lines, those lines hold only names. A script's sed
+ * of `s` commands (`s,$(libx_srcpath),libx,g`, `s|^__ng_PROTOTYPES__|AC_C_PROTOTYPES|g`) is
+ * replayed on the template: the same bytes, reproduced; where a substitution puts in a value of
+ * the shell (`${VERSION}`), that value must be one the script assigns, or a plain value.
  */
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
-import { bootstrapScripts, perTree } from './per-tree.js'
+import { bootstrapScripts, perTree, releaseScripts } from './per-tree.js'
+import { applySed, matchesReplay } from './sed-replay.js'
+import { sedWrites, type SedWrite } from './sed-writes.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 import { escapeRegExp } from '../../util/regexp.js'
 
@@ -59,37 +63,12 @@ const SED_TEMPLATE = /\bsed\b(?:"[^"]*"|'[^']*'|[^;|&'"])*?(?:<\s*|\s)([^\s<>;|&
 /** `cat Makefile.am.gen | sed "s/@FILES@/$files/g" | tr '!?' '\t\n' > Makefile.am`: the template through sed and tr only */
 const CAT_TEMPLATE = /\bcat\s+([^\s<>;|&"'`$]+)\s*((?:\|\s*(?:sed|tr)\b(?:"[^"]*"|'[^']*'|[^;|&'"<>])*)+)>\s*([^\s<>;|&"'`$]+)/g
 
-/** `-e 's,$(libglnx_srcpath),libglnx,g'`: a substitution of plain text (no `.`, `*`, `[`, `^` or `\\` to read as a pattern) */
-const LITERAL_S = /-e\s*(['"])s([,|/#:])((?:(?!\2)[\w$(){}@/+-])+)\2((?:(?!\2)[\w$(){}@/.+-])*)\2(g?)\1/g
-
-interface Substitution {
-  readonly from: string
-  readonly to: string
-  readonly global: boolean
-}
-
-/** The sed's expressions when every one is a plain-text substitution; undefined when any is more. */
-function literalSubstitutions(sedCall: string): Substitution[] | undefined {
-  const all = [...sedCall.matchAll(LITERAL_S)]
-  if (all.length === 0 || all.length !== (sedCall.match(/(?:^|\s)-e\b/g) ?? []).length) return undefined
-  return all.map((m) => ({ from: m[3] ?? '', to: m[4] ?? '', global: m[5] === 'g' }))
-}
-
-/** What sed writes for `template` with these substitutions, line by line. */
-const replay = (template: string, subs: readonly Substitution[]): string =>
-  template
-    .split('\n')
-    .map((line) => subs.reduce((l, { from, to, global }) => (global ? l.split(from).join(to) : l.replace(from, () => to)), line))
-    .join('\n')
-
 interface Written {
   readonly template: string
   readonly script: string
   readonly line: number
   /** `tr` turns characters into newlines: a placeholder may stand for several lines */
   readonly splitsLines: boolean
-  /** the sed only replaces plain text: the file can be made again from the template */
-  readonly substitutions?: readonly Substitution[]
 }
 
 /** The templates the tag's bootstrap scripts fill with sed, by the name of the file each writes. */
@@ -99,8 +78,7 @@ async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
     for (const { line: start, text: line } of logicalLines(text)) {
       for (const m of line.matchAll(SED_TEMPLATE)) {
         const name = basenameOf(m[2] ?? '')
-        const substitutions = literalSubstitutions(m[0])
-        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start, splitsLines: false, ...(substitutions ? { substitutions } : {}) }])
+        out.set(name, [...(out.get(name) ?? []), { template: m[1] ?? '', script, line: start, splitsLines: false }])
       }
       for (const m of line.matchAll(CAT_TEMPLATE)) {
         const name = basenameOf(m[3] ?? '')
@@ -112,8 +90,47 @@ async function sedTemplates(view: TreeView): Promise<Map<string, Written[]>> {
   return out
 }
 
+interface Replayable extends SedWrite {
+  readonly script: string
+}
+
+/** The sed writes of the tag's bootstrap and release scripts: by the name of the file written, and those whose name a variable gives. */
+async function replayableSeds(view: TreeView): Promise<{ byName: Map<string, Replayable[]>; anyName: Replayable[] }> {
+  const byName = new Map<string, Replayable[]>()
+  const anyName: Replayable[] = []
+  for (const { path: script, text } of await releaseScripts(view)) {
+    for (const write of sedWrites(text)) {
+      const replayable: Replayable = { ...write, script }
+      if (write.output.path === undefined) anyName.push(replayable)
+      else {
+        const name = basenameOf(write.output.path)
+        byName.set(name, [...(byName.get(name) ?? []), replayable])
+      }
+    }
+  }
+  return { byName, anyName }
+}
+
+/** At most this many files beside a written file are tried as the template a variable names. */
+const MAX_SIBLING_TEMPLATES = 8
+
+/** Where the template of a sed write may be: as named (beside the file, from the top, beside the script), or, when a variable names it, a file of the tag beside the written one with the same stem (`Makefile.ng` for `Makefile.am`). */
+function templateCandidates(write: Replayable, path: string, view: TreeView): string[] {
+  const dir = dirnameOf(path)
+  const named = write.input.path
+  if (named !== undefined) return [...new Set([joinPath(dir, basenameOf(named)), joinPath('', named), joinPath(dirnameOf(write.script), named)])]
+  const stem = basenameOf(path).split('.')[0] ?? ''
+  const out: string[] = []
+  for (const p of view.sourcePaths()) {
+    if (p !== path && dirnameOf(p) === dir && basenameOf(p).startsWith(`${stem}.`)) out.push(p)
+    if (out.length >= MAX_SIBLING_TEMPLATES) break
+  }
+  return out
+}
+
 export function templateExplainer(): Explainer {
   const scriptedOf = perTree(sedTemplates)
+  const replayableOf = perTree(replayableSeds)
   const templateText = async (view: TreeView, path: string): Promise<string | undefined> => (await view.sourceText(path)) ?? view.artifactText(path)
   return {
     name: 'template',
@@ -126,15 +143,33 @@ export function templateExplainer(): Explainer {
         if (template === text) return explained(difference.path, 'generated', `written by configure from ${templatePath}, which has no placeholders: the same bytes`, true, false)
         if (fillsTemplate(template, text)) return explained(difference.path, 'generated', `written by configure from ${templatePath}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
       }
+      // a script's sed is replayed on its template: the file it writes again, where the shell's values allow
+      const seds = await replayableOf(view)
+      for (const write of [...(seds.byName.get(basenameOf(difference.path)) ?? []), ...seds.anyName]) {
+        for (const candidate of templateCandidates(write, difference.path, view)) {
+          const filled = await templateText(view, candidate)
+          if (filled === undefined || filled === text) continue
+          const replayed = applySed(filled, write.substitutions)
+          // a sed that changes nothing in the template says nothing about a file unlike it
+          if (replayed === filled || !matchesReplay(replayed, text, (slot) => write.slotPattern(slot))) continue
+          const exact = !replayed.includes('\u0000')
+          return explained(
+            difference.path,
+            'generated',
+            exact
+              ? `written by ${write.script}:${write.line} from ${candidate}: its sed only substitutes, and replaying it gives the same bytes`
+              : `written by ${write.script}:${write.line} from ${candidate}: its sed only substitutes, and replaying it gives every line, where the shell puts in a value one the script assigns or a plain value (a version, a date)`,
+            exact,
+            !exact,
+          )
+        }
+      }
       // a bootstrap script's sed names the template relative to where it runs: beside the file, or from the top
       for (const written of (await scriptedOf(view)).get(basenameOf(difference.path)) ?? []) {
         for (const candidate of new Set([joinPath(dirnameOf(difference.path), basenameOf(written.template)), joinPath('', written.template)])) {
           // a template the release ships (one of a submodule, say) is judged on its own like every file
           const filled = await templateText(view, candidate)
           if (filled === undefined) continue
-          if (written.substitutions && replay(filled, written.substitutions) === text) {
-            return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: its sed replaces plain text only, and replaying it gives the same bytes`, true, false)
-          }
           if (!fillsTemplate(filled, text, { listLines: written.splitsLines })) continue
           return explained(difference.path, 'generated', `written by ${written.script}:${written.line} from ${candidate}: every line is the template's, with its @VARIABLES@ filled in${written.splitsLines ? ' (a list of names where one stands alone)' : ''}`, false, true)
         }

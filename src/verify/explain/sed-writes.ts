@@ -1,0 +1,167 @@
+/**
+ * @fileoverview The files a script writes with sed (`sed -e "s|^__X__|Y|g" configure.ng >configure.ac`,
+ * `sed -e "s/@V@/${VERSION}/" < a.in > "${DESTDIR}/a"`), read from its lines without running
+ * them: the sed's substitutions, the file it reads, the file it writes, and what each value the
+ * shell puts into the substitutions can be (the literal values the script assigns that variable,
+ * or a plain value when it assigns none or computes one).
+ */
+import { logicalLines } from '../../rules/shell/lines.js'
+import { escapeRegExp } from '../../util/regexp.js'
+import { shellWord, VALUE, type ShellWord } from './echoed.js'
+import { parseSedScript, slotMark, type SedSubstitution } from './sed-replay.js'
+
+/** A file a sed reads or writes: its path as written after any leading variable (`${DESTDIR}/a` → `a`), undefined when a variable names it. */
+export interface SedFile {
+  readonly path: string | undefined
+}
+
+export interface SedWrite {
+  /** the script's line that runs the sed */
+  readonly line: number
+  readonly substitutions: readonly SedSubstitution[]
+  readonly input: SedFile
+  readonly output: SedFile
+  /** a regular expression source for what slot N of the substitutions may hold */
+  slotPattern(slot: number): string
+}
+
+/** where a command starts: a `sed` after any of these is a command, not an argument */
+const SED_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*sed\s/g
+/** where an assignment starts */
+const ASSIGNMENT_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=/g
+/** `for NAME in …`: a variable the loop sets to words the script lists */
+const FOR_LOOP = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*for\s+([A-Za-z_]\w*)\s+in\b/g
+
+/** sed options that change what it writes in ways the replay does not follow */
+const UNREPLAYED_OPTION = /^-(?:[nizfsul]|-(?:quiet|silent|in-place|file|null-data|separate|line-length|debug))/
+
+const literalOf = (word: ShellWord): string | undefined =>
+  word.globbing ? undefined : word.pieces.every((p) => 'literal' in p) ? word.pieces.map((p) => ('literal' in p ? p.literal : '')).join('') : undefined
+
+/** The literal values each variable of a script is assigned; a variable also assigned something computed maps to undefined. */
+export function assignedValues(text: string): Map<string, Set<string> | undefined> {
+  const out = new Map<string, Set<string> | undefined>()
+  for (const { text: line } of logicalLines(text)) {
+    for (const m of line.matchAll(ASSIGNMENT_START)) {
+      const name = m[1] ?? ''
+      const word = shellWord(line, (m.index ?? 0) + m[0].length, false)
+      const value = word ? literalOf(word) : undefined
+      const known = out.has(name) ? out.get(name) : new Set<string>()
+      out.set(name, value === undefined || known === undefined || value.includes('\n') ? undefined : known.add(value))
+    }
+    for (const m of line.matchAll(FOR_LOOP)) out.set(m[1] ?? '', undefined)
+  }
+  return out
+}
+
+const fileOf = (word: ShellWord): SedFile | undefined => {
+  if (word.globbing) return undefined
+  const last = word.pieces[word.pieces.length - 1]
+  if (!last || !('literal' in last)) return { path: undefined }
+  const literal = word.pieces.length === 1 ? last.literal : last.literal.startsWith('/') ? last.literal.slice(1) : undefined
+  if (literal === undefined) return { path: undefined }
+  return { path: literal.replace(/^\.\//, '') }
+}
+
+/** The words and redirections of the sed command from `start` to the end of its command. */
+function sedCommand(line: string, start: number): { words: ShellWord[]; input?: ShellWord; output?: ShellWord } | undefined {
+  const words: ShellWord[] = []
+  let input: ShellWord | undefined
+  let output: ShellWord | undefined
+  let i = start
+  let fd: string | undefined
+  for (;;) {
+    while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++
+    const c = line[i]
+    if (c === undefined || /[;&|)}]/.test(c)) break
+    if (c === '<' || c === '>') {
+      i += line[i + 1] === c ? 2 : 1
+      if (line[i] === '&' || line[i] === '(') return undefined
+      while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++
+      const target = shellWord(line, i, false)
+      if (!target || target.end === i) return undefined
+      if (fd === undefined || (c === '>' && fd === '1') || (c === '<' && fd === '0')) {
+        if (c === '>') output = target
+        else input = target
+      }
+      fd = undefined
+      i = target.end
+      continue
+    }
+    const word = shellWord(line, i, false)
+    if (!word || word.end === i) return undefined
+    const text = literalOf(word)
+    // `2>/dev/null`: the number names the descriptor the redirection after it is for
+    if (text !== undefined && /^\d$/.test(text) && (line[word.end] === '>' || line[word.end] === '<')) fd = text
+    else words.push(word)
+    i = word.end
+  }
+  return { words, ...(input ? { input } : {}), ...(output ? { output } : {}) }
+}
+
+/**
+ * Every `sed … [<] FILE > FILE` of a script whose sed only substitutes, with what its values can be.
+ * @example sedWrites('sed -e "s|^__X__|Y|g" a.ng >a.ac\n')[0]?.output.path // 'a.ac'
+ */
+export function sedWrites(text: string): SedWrite[] {
+  if (!/\bsed\s/.test(text)) return []
+  const values = assignedValues(text)
+  const out: SedWrite[] = []
+  for (const { line: number, text: line } of logicalLines(text)) {
+    for (const m of line.matchAll(SED_START)) {
+      const command = sedCommand(line, (m.index ?? 0) + m[0].length)
+      if (!command?.output) continue
+      const scripts: ShellWord[] = []
+      const operands: ShellWord[] = []
+      let extended = false
+      let usable = true
+      const hasE = command.words.some((w) => literalOf(w) === '-e' || literalOf(w) === '--expression')
+      for (let k = 0; k < command.words.length; k++) {
+        const word = command.words[k] as ShellWord
+        const t = literalOf(word)
+        if (t === '-e' || t === '--expression') {
+          const next = command.words[++k]
+          if (next) scripts.push(next)
+        } else if (t === '-E' || t === '-r' || t === '--regexp-extended') extended = true
+        else if (t === '--posix' || t === '--sandbox') continue
+        else if (t !== undefined && (UNREPLAYED_OPTION.test(t) || /^-./.test(t))) usable = false
+        else if (!hasE && scripts.length === 0) scripts.push(word)
+        else operands.push(word)
+      }
+      // several inputs are read one after another: not a template filled
+      const inputWord = command.input ?? (operands.length === 1 ? operands[0] : undefined)
+      if (!usable || scripts.length === 0 || !inputWord || (command.input && operands.length > 0)) continue
+      const slots: (string | undefined)[] = []
+      const script = scripts
+        .map((w) =>
+          w.pieces
+            .map((p) => {
+              if ('literal' in p) return p.literal
+              if ('glob' in p) return '*'
+              slots.push(p.name)
+              return slotMark(slots.length - 1)
+            })
+            .join(''),
+        )
+        .join('\n')
+      const substitutions = parseSedScript(script, extended)
+      const input = fileOf(inputWord)
+      const output = fileOf(command.output)
+      if (!substitutions || !input || !output) continue
+      out.push({
+        line: number,
+        substitutions,
+        input,
+        output,
+        slotPattern(slot) {
+          const name = slots[slot]
+          const known = name === undefined ? undefined : values.get(name)
+          // a variable the script never assigns, or assigns from a computation: a plain value only
+          if (!known) return VALUE
+          return ['', ...known].map(escapeRegExp).join('|')
+        },
+      })
+    }
+  }
+  return out
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import type { TreeEntry } from '../../src/model/tree.js'
+import type { Difference } from '../../src/verify/compare.js'
+import { applySed, matchesReplay, parseSedScript, posixToJs } from '../../src/verify/explain/sed-replay.js'
+import { assignedValues, sedWrites } from '../../src/verify/explain/sed-writes.js'
+import { templateExplainer } from '../../src/verify/explain/template.js'
+import { memoryView } from '../helpers/tree-view.js'
+
+const entry = (path: string, content: string): TreeEntry => {
+  const buf = Buffer.from(content)
+  return { path, kind: 'file', mode: 0o644, size: buf.length, content: buf, sha256: `sha-${path}-${buf.length}`, gitBlob: 'y' }
+}
+const added = (path: string, content: string): Difference => ({ path, status: 'only-in-artifact', artifact: entry(path, content) })
+
+describe('sed expressions replayed as GNU sed reads them', () => {
+  it('anchors only at the ends of a basic expression, operators only when escaped', () => {
+    expect(posixToJs('^a$b$')).toBe('^a\\$b$')
+    expect(posixToJs('x^y')).toBe('x\\^y')
+    expect(posixToJs('\\(ab\\)\\{2\\}+')).toBe('(ab){2}\\+')
+    expect(posixToJs('(a|b)+', true)).toBe('(a|b)+')
+    expect(posixToJs('[[:digit:]]\\.[[:alpha:]_]')).toBe('[0-9]\\.[A-Za-z_]')
+    // a backslash inside brackets is a member; an unknown class does not translate
+    expect(new RegExp(posixToJs('[\\n]') ?? '').test('\\')).toBe(true)
+    expect(posixToJs('[[:nonsense:]]')).toBeUndefined()
+  })
+
+  it('replays substitutions line by line: first match unless g, & and groups, every command in order', () => {
+    const subs = parseSedScript('s/o/0/; s/\\(l\\+\\)/[\\1]/g; s|^h|H&|')
+    expect(subs).toHaveLength(3)
+    expect(applySed('hello world\nhollow', subs ?? [])).toBe('Hhe[ll]0 wor[l]d\nHh0[ll]ow')
+    // a numbered flag other than 1, a reference to a group the pattern lacks, or another command: not replayed
+    expect(parseSedScript('s/a/b/2')).toBeUndefined()
+    expect(parseSedScript('s/a/\\1/')).toBeUndefined()
+    expect(parseSedScript('s/a/b/;/x/d')).toBeUndefined()
+    expect(parseSedScript('s/a/b/w out')).toBeUndefined()
+  })
+
+  it('leaves a value of the shell open and matches it against what it may hold', () => {
+    const subs = parseSedScript('s/@V@/\u00000\u0000/') ?? []
+    const replayed = applySed('version @V@\nkeep', subs)
+    expect(matchesReplay(replayed, 'version 1.2.3\nkeep', () => '1\\.2\\.3')).toBe(true)
+    expect(matchesReplay(replayed, 'version 1.2.4\nkeep', () => '1\\.2\\.3')).toBe(false)
+    expect(matchesReplay(replayed, 'version 1.2.3\nkept', () => '1\\.2\\.3')).toBe(false)
+    expect(matchesReplay(replayed, 'version 1.2.3\nkeep\nmore', () => '.*')).toBe(false)
+  })
+})
+
+describe('the files a script writes with sed', () => {
+  it('reads the sed, its input and its output, whatever the spelling', () => {
+    const script = [
+      '#!/bin/sh',
+      'OUT=dist-$1',
+      "sed -e 's/@V@/1/' -e 's/x/y/' <tmpl/a.in >\"${OUT}/a\"",
+      'sed "s|^__T__|done|" b.tmpl > b 2>/dev/null && echo ok',
+      'for f in $LIST; do sed -E "s/(x)+/y/" $f > ${f%.ng}.am; done',
+      'sed -n "s/a/b/p" c.in > c',
+      'sed -i "s/a/b/" d',
+      'echo sed -e s/a/b/ e > f',
+    ].join('\n')
+    const writes = sedWrites(script)
+    expect(writes.map((w) => [w.line, w.input.path, w.output.path])).toEqual([
+      [3, 'tmpl/a.in', 'a'],
+      [4, 'b.tmpl', 'b'],
+      [5, undefined, undefined],
+    ])
+    expect(writes[0]?.substitutions).toHaveLength(2)
+  })
+
+  it('knows the literal values a script assigns, and which it computes', () => {
+    const values = assignedValues('A=x\nif t; then A="y z"; fi\nB=$(date)\nC=1; C=`uname`\nexport D=lit\nfor E in a b; do :; done\n')
+    expect(values.get('A')).toEqual(new Set(['x', 'y z']))
+    expect(values.get('B')).toBeUndefined()
+    expect(values.has('C') && values.get('C')).toBeUndefined()
+    expect(values.get('D')).toEqual(new Set(['lit']))
+    expect(values.has('E') && values.get('E')).toBeUndefined()
+  })
+})
+
+describe('files a bootstrap or release script writes with sed, replayed', () => {
+  const bootstrap = [
+    '#!/bin/sh',
+    'if [ "$OLD" = 1 ]; then',
+    '  MODE="no-dist"',
+    '  sed -e "s|^@@PROTO@@|OLD_PROTOTYPES|g" configure.tmpl >configure.ac',
+    'else',
+    '  MODE="dist-xz"',
+    '  sed -e "s|^@@PROTO@@|NEW_PROTOTYPES|g" configure.tmpl >configure.ac',
+    'fi',
+    'for tmpl in lib/Makefile.tmpl app/Makefile.tmpl; do',
+    '  sed -e "s|^@@OPTIONS@@|AUTOMAKE_OPTIONS = foreign ${MODE}|" "$tmpl" >"$(dirname "$tmpl")/Makefile.am"',
+    'done',
+    'autoreconf -fi',
+  ].join('\n')
+  const configureTmpl = 'AC_INIT([tool], [2.0])\n@@PROTO@@\nAC_OUTPUT\n'
+  const makefileTmpl = '@@OPTIONS@@\nbin_PROGRAMS = tool\ntool_SOURCES = main.c\n'
+  const source = { 'bootstrap.sh': bootstrap, 'configure.tmpl': configureTmpl, 'lib/Makefile.tmpl': makefileTmpl, 'app/Makefile.tmpl': makefileTmpl, 'app/main.c': 'int main(void){return 0;}\n' }
+  const judge = (path: string, text: string, src: Record<string, string> = source) => templateExplainer().judge(added(path, text), memoryView({ [path]: text }, src))
+
+  it('explains what the replay writes, byte for byte, and says so', async () => {
+    const j = await judge('configure.ac', configureTmpl.replace('@@PROTO@@', 'NEW_PROTOTYPES'))
+    expect(j?.outcome === 'explained' && j.explained).toMatchObject({ reproduced: true, how: expect.stringMatching(/bootstrap\.sh:7 from configure\.tmpl: .*same bytes/) })
+    expect((await judge('configure.ac', configureTmpl.replace('@@PROTO@@', 'OLD_PROTOTYPES')))?.outcome).toBe('explained')
+  })
+
+  it('explains a file a loop writes from a template beside it, with a value the script assigns', async () => {
+    const made = makefileTmpl.replace('@@OPTIONS@@', 'AUTOMAKE_OPTIONS = foreign dist-xz')
+    const j = await judge('app/Makefile.am', made)
+    expect(j?.outcome === 'explained' && j.explained).toMatchObject({ reproduced: false, how: expect.stringMatching(/from app\/Makefile\.tmpl/) })
+    expect(j?.scan).toBe(true)
+    // unset is possible too
+    expect((await judge('lib/Makefile.am', makefileTmpl.replace('@@OPTIONS@@', 'AUTOMAKE_OPTIONS = foreign ')))?.outcome).toBe('explained')
+  })
+
+  it('does not explain what the sed cannot write', async () => {
+    // a value the script never assigns that variable
+    expect(await judge('app/Makefile.am', makefileTmpl.replace('@@OPTIONS@@', 'AUTOMAKE_OPTIONS = foreign subdir-objects'))).toBeUndefined()
+    // a line added after the replay, or one changed elsewhere
+    expect(await judge('configure.ac', `${configureTmpl.replace('@@PROTO@@', 'NEW_PROTOTYPES')}m4_esyscmd([sh tests/x])\n`)).toBeUndefined()
+    expect(await judge('configure.ac', configureTmpl.replace('@@PROTO@@', 'NEW_PROTOTYPES').replace('2.0', '2.1'))).toBeUndefined()
+    // a file the script does not write, and a copy of the template the sed would have changed
+    expect(await judge('tests/Makefile.am', makefileTmpl.replace('@@OPTIONS@@', 'AUTOMAKE_OPTIONS = foreign dist-xz'))).toBeUndefined()
+    expect(await judge('app/Makefile.am', makefileTmpl)).toBeUndefined()
+  })
+
+  it('replays a release script one directory down, a computed value held to a plain one', async () => {
+    const release = '#!/bin/sh\nVERSION=$1\nDEST=pkg-${VERSION}\nmkdir -p "${DEST}/build"\nsed -e "s/\\[m4_esyscmd(\\[sh ver\\.sh\\])]/${VERSION}/" \\\n  < configure.ac > "${DEST}/configure.ac"\ncp "${DEST}/configure.ac" "${DEST}/build"\n'
+    const tag = { 'tools/mkdist.sh': release, 'configure.ac': 'AC_INIT([pkg],[m4_esyscmd([sh ver.sh])])\nAC_OUTPUT\n' }
+    // the sed replaces the quoted call, brackets and all
+    const j = await judge('build/configure.ac', 'AC_INIT([pkg],3.1.4)\nAC_OUTPUT\n', tag)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/tools\/mkdist\.sh:5 from configure\.ac/)
+    // what a version cannot be: code in the slot
+    expect(await judge('build/configure.ac', 'AC_INIT([pkg],3.1.4)m4_esyscmd([sh x])\nAC_OUTPUT\n', tag)).toBeUndefined()
+    expect(await judge('build/configure.ac', 'AC_INIT([pkg],$(sh x))\nAC_OUTPUT\n', tag)).toBeUndefined()
+  })
+})
