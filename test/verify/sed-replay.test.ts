@@ -133,3 +133,20 @@ describe('files a bootstrap or release script writes with sed, replayed', () => 
     expect(await judge('build/configure.ac', 'AC_INIT([pkg],$(sh x))\nAC_OUTPUT\n', tag)).toBeUndefined()
   })
 })
+
+describe('matching a replay with open values stays bounded', () => {
+  it('refuses lines with more values than a release script puts in, instead of searching', () => {
+    const subs = parseSedScript('s/./\u00000\u0000 /g') ?? []
+    const replayed = applySed('abcdefghij', subs)
+    // ten open values on one line: not matched, whatever the line holds
+    expect(matchesReplay(replayed, 'a b c d e f g h i j ', () => '[a-z ]{0,200}')).toBe(false)
+    const few = applySed('ab', subs)
+    expect(matchesReplay(few, 'x y ', () => '[a-z ]{0,200}')).toBe(true)
+  })
+  it('does not replay a pattern that repeats a repeating group, nor run patterns on huge lines', () => {
+    expect(parseSedScript('s/\\(a*\\)*b/x/')).toBeUndefined()
+    expect(parseSedScript('s/(x+y)+/z/', true)).toBeUndefined()
+    const subs = parseSedScript('s/a/b/g') ?? []
+    expect(applySed(`${'a'.repeat(20_000)}\na`, subs)).toBe(`${'a'.repeat(20_000)}\nb`)
+  })
+})

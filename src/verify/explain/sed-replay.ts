@@ -132,6 +132,12 @@ function replacementParts(replacement: string): ReplacementPart[] | undefined {
   return parts
 }
 
+/** `(a*)*`, `(x+y)+`: a repeated group that repeats inside, which can make matching take exponential time; such a sed is not replayed */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[*+}]|\\[1-9])(?:[^()\\]|\\.)*\)[*+{?]/
+
+/** Lines longer than this are left as they are (not matched by any pattern), so a hostile template cannot make a pattern run long. */
+const MAX_REPLAYED_LINE = 16_384
+
 /** Reads up to the unescaped delimiter `d` from `i`; the text (escaped delimiters unescaped) and the index of the delimiter. */
 function readPart(script: string, i: number, d: string): { text: string; end: number } | undefined {
   let text = ''
@@ -174,7 +180,7 @@ export function parseSedScript(script: string, extended = false): SedSubstitutio
     if (i < script.length && !/[\s;]/.test(script[i] ?? '')) return undefined
     const js = posixToJs(search.text, extended)
     const parts = replacementParts(replacement.text)
-    if (js === undefined || !parts) return undefined
+    if (js === undefined || !parts || NESTED_QUANTIFIER.test(js)) return undefined
     let pattern: RegExp
     try {
       pattern = new RegExp(js, `g${flags.includes('I') ? 'i' : ''}`)
@@ -190,6 +196,7 @@ export function parseSedScript(script: string, extended = false): SedSubstitutio
 
 /** One line through the substitutions, in order, as sed applies its commands to each line. */
 function substituteLine(line: string, subs: readonly SedSubstitution[]): string {
+  if (line.length > MAX_REPLAYED_LINE) return line
   let out = line
   for (const s of subs) {
     let done = false
@@ -211,6 +218,15 @@ export const applySed = (text: string, subs: readonly SedSubstitution[]): string
     .join('\n')
 
 /**
+ * A replay with open values is matched by regular expressions, one per line: these bounds keep a
+ * hostile template (many values on long lines) from making the matching take forever. Real release
+ * scripts put in a version or a date on a few lines.
+ */
+const MAX_OPEN_LINES = 64
+const MAX_SLOTS_PER_LINE = 3
+const MAX_OPEN_LINE_CHARS = 2_000
+
+/**
  * Does `written` equal what the replay wrote, where each slot is one of its values (a pattern, as
  * a regular expression source, when the values are not known)? Lines are compared one by one.
  */
@@ -219,13 +235,13 @@ export function matchesReplay(replayed: string, written: string, slotPattern: (s
   const r = replayed.split('\n')
   const w = written.split('\n')
   if (r.length !== w.length) return false
+  let open = 0
   return r.every((line, k) => {
     const other = w[k] ?? ''
     if (!line.includes('\u0000')) return line === other
-    const source = line
-      .split(SLOT)
-      .map((piece, n) => (n % 2 === 0 ? escapeRegExp(piece) : `(?:${slotPattern(Number(piece))})`))
-      .join('')
+    const pieces = line.split(SLOT)
+    if (++open > MAX_OPEN_LINES || pieces.length > 2 * MAX_SLOTS_PER_LINE + 1 || other.length > MAX_OPEN_LINE_CHARS) return false
+    const source = pieces.map((piece, n) => (n % 2 === 0 ? escapeRegExp(piece) : `(?:${slotPattern(Number(piece))})`)).join('')
     return new RegExp(`^${source}$`).test(other)
   })
 }
