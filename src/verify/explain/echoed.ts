@@ -39,8 +39,10 @@ export interface EchoWrite {
 /** a substituted value: what versions, dates and commit ids are made of */
 export const VALUE = String.raw`[\w .,:/+~@-]{0,200}`
 const NAME = /^[\w.+~-]+$/
-/** where a command starts: an `echo` after any of these is a command, not an argument */
-const COMMAND_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-)*echo\s/g
+/** where a shell command starts on a line: a word after any of these is a command, not an argument */
+export const COMMAND_PREFIX = String.raw`(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*`
+/** where an `echo` command starts */
+const COMMAND_START = new RegExp(String.raw`${COMMAND_PREFIX}(?:@|-)*echo\s`, 'g')
 
 const globRegExp = (glob: string): RegExp =>
   new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
@@ -99,7 +101,7 @@ function inSubstitution(line: string, at: number): boolean {
 }
 
 /** where a `printf` command starts */
-const PRINTF_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:@|-|\$[({]\w+[)}])*printf\s+/g
+const PRINTF_START = new RegExp(String.raw`${COMMAND_PREFIX}(?:@|-|\$[({]\w+[)}])*printf\s+`, 'g')
 
 /** One shell word as the shell passes it on: literal text and the values it substitutes. */
 export interface ShellWord {

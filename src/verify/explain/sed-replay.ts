@@ -13,8 +13,6 @@ export type ReplacementPart = { readonly text: string } | { readonly group: numb
 export interface SedSubstitution {
   readonly pattern: RegExp
   readonly replacement: readonly ReplacementPart[]
-  /** `g`: every match on a line, not only the first */
-  readonly global: boolean
 }
 
 /** In the text a replay writes, where a slot stands (never in real text: it holds a NUL). */
@@ -77,8 +75,7 @@ export function posixToJs(re: string, extended = false): string | undefined {
       const n = re[++i] ?? ''
       if (n === '<' || n === '>') out += '\\b'
       else if (!extended && '(){}|+?'.includes(n)) out += n
-      else if (n === 'n' || n === 't' || /[wWsSbB.*[\]^$\\/]/.test(n) || (extended && '(){}|+?'.includes(n))) out += `\\${n}`
-      else if (/\d/.test(n)) out += `\\${n}`
+      else if (/[ntwWsSbB.*[\]^$\\/\d]/.test(n) || '(){}|+?'.includes(n)) out += `\\${n}`
       else out += escapeRegExp(n)
       continue
     }
@@ -183,14 +180,15 @@ export function parseSedScript(script: string, extended = false): SedSubstitutio
     if (js === undefined || !parts || NESTED_QUANTIFIER.test(js)) return undefined
     let pattern: RegExp
     try {
-      pattern = new RegExp(js, `g${flags.includes('I') ? 'i' : ''}`)
+      // without `g` the pattern replaces the first match of a line only, as sed does
+      pattern = new RegExp(js, `${flags.includes('g') ? 'g' : ''}${flags.includes('I') ? 'i' : ''}`)
     } catch {
       return undefined
     }
     // sed refuses a reference to a group the pattern does not have
     const groups = (new RegExp(`${js}|`).exec('')?.length ?? 1) - 1
     if (parts.some((p) => 'group' in p && p.group > groups)) return undefined
-    out.push({ pattern, replacement: parts, global: flags.includes('g') })
+    out.push({ pattern, replacement: parts })
   }
 }
 
@@ -199,13 +197,7 @@ function substituteLine(line: string, subs: readonly SedSubstitution[]): string 
   if (line.length > MAX_REPLAYED_LINE) return line
   let out = line
   for (const s of subs) {
-    let done = false
-    s.pattern.lastIndex = 0
-    out = out.replace(s.pattern, (...m: unknown[]) => {
-      if (done) return String(m[0])
-      if (!s.global) done = true
-      return s.replacement.map((p) => ('text' in p ? p.text : 'group' in p ? String(m[p.group] ?? '') : slotMark(p.slot))).join('')
-    })
+    out = out.replace(s.pattern, (...m: unknown[]) => s.replacement.map((p) => ('text' in p ? p.text : 'group' in p ? String(m[p.group] ?? '') : slotMark(p.slot))).join(''))
   }
   return out
 }

@@ -7,7 +7,7 @@
  */
 import { logicalLines } from '../../rules/shell/lines.js'
 import { escapeRegExp } from '../../util/regexp.js'
-import { shellWord, VALUE, type ShellWord } from './echoed.js'
+import { COMMAND_PREFIX, shellWord, VALUE, type ShellWord } from './echoed.js'
 import { parseSedScript, slotMark, type SedSubstitution } from './sed-replay.js'
 
 /** A file a sed reads or writes: its path as written after any leading variable (`${DESTDIR}/a` → `a`), undefined when a variable names it. */
@@ -26,11 +26,11 @@ export interface SedWrite {
 }
 
 /** where a command starts: a `sed` after any of these is a command, not an argument */
-const SED_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*sed\s/g
+const SED_START = new RegExp(String.raw`${COMMAND_PREFIX}sed\s`, 'g')
 /** where an assignment starts */
-const ASSIGNMENT_START = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=/g
+const ASSIGNMENT_START = new RegExp(String.raw`${COMMAND_PREFIX}(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=`, 'g')
 /** `for NAME in …`: a variable the loop sets to words the script lists */
-const FOR_LOOP = /(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*for\s+([A-Za-z_]\w*)\s+in\b/g
+const FOR_LOOP = new RegExp(String.raw`${COMMAND_PREFIX}for\s+([A-Za-z_]\w*)\s+in\b`, 'g')
 
 /** sed options that change what it writes in ways the replay does not follow */
 const UNREPLAYED_OPTION = /^-(?:[nizfsul]|-(?:quiet|silent|in-place|file|null-data|separate|line-length|debug))/

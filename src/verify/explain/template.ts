@@ -114,11 +114,9 @@ async function replayableSeds(view: TreeView): Promise<{ byName: Map<string, Rep
 /** At most this many files beside a written file are tried as the template a variable names. */
 const MAX_SIBLING_TEMPLATES = 8
 
-/** Where the template of a sed write may be: as named (beside the file, from the top, beside the script), or, when a variable names it, a file of the tag beside the written one with the same stem (`Makefile.ng` for `Makefile.am`). */
-function templateCandidates(write: Replayable, path: string, view: TreeView): string[] {
+/** Files of the tag beside `path` with the same stem (`Makefile.ng` for `Makefile.am`): where a template a variable names may be. */
+function sameStemSiblings(path: string, view: TreeView): string[] {
   const dir = dirnameOf(path)
-  const named = write.input.path
-  if (named !== undefined) return [...new Set([joinPath(dir, basenameOf(named)), joinPath('', named), joinPath(dirnameOf(write.script), named)])]
   const stem = basenameOf(path).split('.')[0] ?? ''
   const out: string[] = []
   for (const p of view.sourcePaths()) {
@@ -126,6 +124,13 @@ function templateCandidates(write: Replayable, path: string, view: TreeView): st
     if (out.length >= MAX_SIBLING_TEMPLATES) break
   }
   return out
+}
+
+/** Where the template of a sed write may be: as named (beside the file, from the top, beside the script), or, when a variable names it, a sibling with the same stem. */
+function templateCandidates(write: Replayable, path: string, siblings: () => string[]): string[] {
+  const named = write.input.path
+  if (named === undefined) return siblings()
+  return [...new Set([joinPath(dirnameOf(path), basenameOf(named)), joinPath('', named), joinPath(dirnameOf(write.script), named)])]
 }
 
 export function templateExplainer(): Explainer {
@@ -145,8 +150,10 @@ export function templateExplainer(): Explainer {
       }
       // a script's sed is replayed on its template: the file it writes again, where the shell's values allow
       const seds = await replayableOf(view)
+      let siblings: string[] | undefined
+      const siblingsOnce = () => (siblings ??= sameStemSiblings(difference.path, view))
       for (const write of [...(seds.byName.get(basenameOf(difference.path)) ?? []), ...seds.anyName]) {
-        for (const candidate of templateCandidates(write, difference.path, view)) {
+        for (const candidate of templateCandidates(write, difference.path, siblingsOnce)) {
           const filled = await templateText(view, candidate)
           if (filled === undefined || filled === text) continue
           const replayed = applySed(filled, write.substitutions)
