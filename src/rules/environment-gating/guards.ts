@@ -9,8 +9,21 @@ export interface Guard {
   readonly condition: readonly Command[]
   /** extra words of the condition: case subjects and patterns */
   readonly words: readonly Word[]
-  /** every command that runs only when the condition says so, nested ones included */
+  /** every command that runs only when the condition says so, nested ones included (listed on first use: most conditions name no marker) */
   readonly guarded: readonly Command[]
+}
+
+/** A guard whose guarded commands are collected only when asked for: collecting them for every compound grows with the nesting depth. */
+function guard(line: number, condition: readonly Command[], words: readonly Word[], lists: () => readonly CommandList[]): Guard {
+  let guarded: readonly Command[] | undefined
+  return {
+    line,
+    condition,
+    words,
+    get guarded() {
+      return (guarded ??= commandsOf(lists()))
+    },
+  }
 }
 
 /** m4 macros whose first argument is a condition and whose other arguments are code. */
@@ -25,15 +38,13 @@ export function guardsOf(commands: readonly Command[], sites: readonly PipelineS
     const c = cmd.compound
     if (!c) continue
     if (c.kind === 'case') {
-      out.push({ line: cmd.line, condition: c.words.flatMap((w) => w.nested.flatMap((n) => allCommands(n.list))), words: c.words, guarded: commandsOf(c.parts) })
+      out.push(guard(cmd.line, c.words.flatMap((w) => w.nested.flatMap((n) => allCommands(n.list))), c.words, () => c.parts))
       continue
     }
     const [head, ...rest] = c.parts
     if (!head) continue
-    if (c.kind === 'if' || c.kind === 'while' || c.kind === 'until' || c.kind === 'block') {
-      out.push({ line: cmd.line, condition: allCommands(head), words: [], guarded: commandsOf(rest) })
-    } else if (c.kind === 'macro' && CONDITIONAL_MACROS.test(c.name)) {
-      out.push({ line: cmd.line, condition: allCommands(head), words: [], guarded: commandsOf(rest) })
+    if (c.kind === 'if' || c.kind === 'while' || c.kind === 'until' || c.kind === 'block' || (c.kind === 'macro' && CONDITIONAL_MACROS.test(c.name))) {
+      out.push(guard(cmd.line, allCommands(head), [], () => rest))
     }
   }
   // `test … && cmd`, `test … || cmd`, and `test … || exit 0` followed by the rest of the list
@@ -51,7 +62,7 @@ export function guardsOf(commands: readonly Command[], sites: readonly PipelineS
     const exits = only !== undefined && /^(?:exit|return)$/.test(program(only).name)
     const decides = exits ? chain.slice(0, -1) : chain.slice(0, 1)
     const guarded = exits ? pipelines.slice(k) : chain.slice(1)
-    out.push({ line: p.line, condition: commandsOf([{ pipelines: decides }]), words: [], guarded: commandsOf([{ pipelines: guarded }]) })
+    out.push(guard(p.line, commandsOf([{ pipelines: decides }]), [], () => [{ pipelines: guarded }]))
   }
   return out
 }

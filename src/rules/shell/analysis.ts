@@ -206,7 +206,14 @@ function build(file: TextFile): FileAnalysis {
   const stages = (pipeline: Pipeline): readonly Stage[] => {
     const memo = stageMemo.get(pipeline)
     if (memo) return memo
-    const result = pipeline.commands.map((command) => ({ command, steps: expand(command, 0, new Set(), []) }))
+    const alone = pipeline.commands.length === 1 ? pipeline.commands[0] : undefined
+    // A compound standing alone (no pipe, no redirection) joins nothing: its pipelines are sites of
+    // their own. Listing their steps again for each compound around them made the work grow with the
+    // nesting depth (configure's nested if/case) and marked commands as fed by unrelated siblings.
+    const result =
+      alone?.compound && alone.compound.kind !== 'macro' && alone.redirects.length === 0
+        ? [{ command: alone, steps: [step(alone, alone, [])] }]
+        : pipeline.commands.map((command) => ({ command, steps: expand(command, 0, new Set(), []) }))
     stageMemo.set(pipeline, result)
     return result
   }

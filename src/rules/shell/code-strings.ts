@@ -17,8 +17,20 @@ export interface CodeString {
 const looksLikeCode = (text: string): boolean => /[\s|;&<>`]|\$\(/.test(text.trim())
 const SHELL_PROGRAM = /^(?:ba|da|k|z|a|mk)?sh$|^\$\{?(?:CONFIG_)?SHELL\}?$|^su$/
 
+/** Quoted words (assignment values, cmake/meson strings) or a program that runs its arguments as code. */
+function mayHoldCode(words: readonly Word[]): boolean {
+  for (const w of words) {
+    if (w.quoted) return true
+    const name = w.text.slice(w.text.lastIndexOf('/') + 1)
+    if (name === 'eval' || name === 'trap' || SHELL_PROGRAM.test(name)) return true
+  }
+  return false
+}
+
 /** The code strings of one command, given its words and the quoted parts of them that span lines. */
-export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word, readonly { text: string; line: number }[]>, dialect: Dialect): CodeString[] {
+export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word, readonly { text: string; line: number }[]> | undefined, dialect: Dialect): CodeString[] {
+  // asked for every command the lexer reads: most hold no quoted text, span no lines and run no shell
+  if (!multiline && !mayHoldCode(words)) return []
   const out: CodeString[] = []
   const texts = words.map((w) => w.text)
   const at = commandWordIndex(texts)
@@ -45,7 +57,7 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
     if (done.has(w)) continue
     // `X="$(curl \⏎ …)"` runs its substitution now, as the word's own nested list; the value is data
     if (isAssignment(w.text) && isPureExpansion(w.text.slice(w.text.indexOf('=') + 1))) continue
-    const parts = multiline.get(w)
+    const parts = multiline?.get(w)
     if (parts) for (const part of parts) out.push({ word: w, text: part.text, line: part.line })
     else if ((dialect === 'cmake' || dialect === 'meson') && w.quoted && /[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
   }

@@ -393,7 +393,7 @@ class Converter {
     }
     words.push(...extraWords)
     if (depth + 1 < MAX_DEPTH) {
-      for (const code of codeStrings(words, multiline, 'sh')) {
+      for (const code of codeStrings(words, multiline.size ? multiline : undefined, 'sh')) {
         ;(code.word.nested as Nested[]).push({ kind: 'string', line: code.line, list: parseSh(code.text, { firstLine: code.line, depth: depth + 1 }) })
       }
     }
