@@ -21,7 +21,11 @@ const SHELL_PROGRAM = /^(?:ba|da|k|z|a|mk)?sh$|^\$\{?(?:CONFIG_)?SHELL\}?$|^su$/
 function mayHoldCode(words: readonly Word[]): boolean {
   for (const w of words) {
     if (w.quoted) return true
-    const name = w.text.slice(w.text.lastIndexOf('/') + 1)
+    const t = w.text
+    // a cheap look at the last letter first: every program named here ends in l, p, h, L, } or u
+    const last = t[t.length - 1]
+    if (last !== 'l' && last !== 'p' && last !== 'h' && last !== 'L' && last !== '}' && last !== 'u') continue
+    const name = t.slice(t.lastIndexOf('/') + 1)
     if (name === 'eval' || name === 'trap' || SHELL_PROGRAM.test(name)) return true
   }
   return false

@@ -53,6 +53,8 @@ export class Variables {
    * gives the same text without expansions; otherwise the word unchanged.
    */
   readonly literal = (text: string): string => {
+    // asked for every argument of every command: most name no variable at all
+    if (!text.includes('$') && !text.includes('@')) return text
     const values = new Set(this.valuesOf(text).map((a) => a.value))
     if (values.size !== 1) return text
     const [value] = values

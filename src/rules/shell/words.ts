@@ -66,6 +66,7 @@ export const normalizeVarName = (name: string): string => name.replace(/[[\]{}]/
  */
 export function varName(text: string): string | undefined {
   const t = text.trim()
+  if (t[0] !== '$' && t[0] !== '@') return undefined
   const m =
     /^\$\{([A-Za-z_][\w$[\]]*)(?:[:]?[-=?+][^}]*)?\}$/.exec(t) ??
     /^\$([A-Za-z_][\w$[\]{}]*)$/.exec(t) ??
