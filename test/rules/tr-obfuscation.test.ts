@@ -30,6 +30,16 @@ describe('scan/tr-obfuscation', () => {
     expect(hits[0]?.evidence).toContain('3: ')
   })
 
+  it('judges a swap by its own pipeline, not by what its neighbours in the same block decode', () => {
+    const swap = `tr 'A-Za-z' 'N-ZA-Mn-za-m' < notes.txt > out.txt`
+    const decode = `base64 -d < logo.b64 > logo.png`
+    for (const block of [`if test -f notes.txt; then\n  ${swap}\n  ${decode}\nfi`, `for f in a b; do\n  ${decode}\n  ${swap}\ndone`, `{\n  ${swap}\n  ${decode}\n}`]) {
+      expect(hitsOf(RULE, 'build.sh', sh(block)).map((h) => h.severity)).toEqual(['medium'])
+    }
+    // a block whose output is piped on is one stage: the swap is part of what gets decoded
+    expect(hitsOf(RULE, 'build.sh', sh(`{\n  cat notes.txt\n  ${swap.replace(' > out.txt', '')}\n} | base64 -d > x`)).map((h) => h.severity)).toEqual(['high'])
+  })
+
   const silent: [string, string][] = [
     ['case folding', sh(`tr a-z A-Z < a\ntr '[:lower:]' '[:upper:]' < b\ntr 'abcdefghijklmnopqrstuvwxyz ' 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_' < c`)],
     ['deleting and squeezing', sh(`tr -d '\\r' < a\ntr -s ' ' < b\ntr -ds 'ab' 'ba' < c`)],

@@ -56,9 +56,9 @@ const BLANK = new Set([' ', '\t', '\r', '\f', '\v'])
 /*
  * Runs of characters that no branch of the word, quote and blank loops treats specially, matched
  * natively in one step: the lexer reads every byte of a 400 KiB configure, mostly before the
- * engine has compiled its loops, so stepping through plain text one character at a time dominated.
- * Each class leaves out every character its loop looks at (m4's quote brackets and the `d` of
- * `dnl` too), so the loops still see those one at a time.
+ * engine has compiled its loops, where each step through plain text costs most. Each class
+ * leaves out every character its loop looks at (m4's quote brackets and the `d` of `dnl` too), so
+ * the loops still see those one at a time.
  */
 const PLAIN_WORD = /[^\s;&|()<>,#\\'"`$[\]]+/y
 const PLAIN_M4_WORD = /[^\s;&|()<>,#\\'"`$[\]d]+/y
