@@ -1,13 +1,15 @@
 /*
- * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME] [--shard I/N] [--no-tamper] [--tamper-only]
+ * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME[,NAME…]] [--shard I/N] [--no-tamper] [--tamper-only]
  *   [--tamper-max N] [--no-speed] [--runs N] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
  *
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
  * then the same releases with tampering injected, then the time against the raw floor measured in
  * the same run: verify and the floor each the median of --runs runs (3 by default; the clean run is
- * one of verify's), diffoscope once. Tarballs come from Debian (`apt-get source --download-only`
- * where deb-src lines know the release's suite, else by name from the archive's pool at
- * $STAGELIGHT_DEBIAN_MIRROR, default http://deb.debian.org/debian, with curl) into
+ * one of verify's), diffoscope once (the tarball against the tag's `git archive` under the
+ * tarball's top directory, so that it compares the files both have). Tarballs come from Debian
+ * (`apt-get source --download-only` where deb-src lines know the release's suite, else by name
+ * from the archive's pool at $STAGELIGHT_DEBIAN_MIRROR, default http://deb.debian.org/debian,
+ * with curl) into
  * $STAGELIGHT_CORPUS_DIR (default ~/.cache/stagelight-corpus). Upstream repositories are not
  * fetched by this script: point --mirrors (or STAGELIGHT_MIRRORS) at a directory holding them as
  * `<owner>+<name>/repo`, `<owner>+<name>` or `<owner>/<name>` (bare or not), e.g. made with
@@ -98,7 +100,10 @@ async function medianOf(runs: number, once: () => Promise<number>, done: readonl
 async function diffoscopeSeconds(tarball: string, repo: string, tag: string): Promise<{ seconds: number; timedOut: boolean } | undefined> {
   if (!has('diffoscope')) return undefined
   const source = join(scratch, 'source.tar.gz')
-  execFileSync('sh', ['-c', 'git -C "$1" archive --format=tar.gz -o "$2" "$3"', 'sh', repo, source, tag])
+  // the tag's files under the tarball's top directory: without it no path matches and diffoscope
+  // only lists the two file lists, comparing no file's content
+  const top = /^([^/]+)\//.exec(execFileSync('sh', ['-c', 'tar -tf "$1" | head -n 1', 'sh', tarball], { encoding: 'utf8' }))?.[1]
+  execFileSync('sh', ['-c', 'git -C "$1" archive --format=tar.gz ${4:+--prefix="$4/"} -o "$2" "$3"', 'sh', repo, source, tag, top ?? ''])
   const s = await measure('diffoscope', ['--no-progress', '--text', '/dev/null', tarball, source], { timeoutMs: diffoscopeTimeout * 1000 })
   return { seconds: s.seconds, timedOut: s.timedOut }
 }
@@ -146,8 +151,9 @@ export async function benchReleases(): Promise<void> {
     console.log(line)
     out.push(line)
   }
+  const wanted = filter?.split(',').map((f) => f.trim())
   const corpus = loadCorpus()
-    .filter((r) => !filter || r.name === filter || label(r) === filter)
+    .filter((r) => !wanted || wanted.includes(r.name) || wanted.includes(label(r)))
     .filter((_, i) => !shard || i % (shard[1] ?? 1) === (shard[0] ?? 1) - 1)
   say(`stagelight verify on ${corpus.length} real upstream releases — ${cpus().length} cores, node ${process.version}`)
   say()
