@@ -1,4 +1,5 @@
 import type { TreeEntry } from '../../src/model/tree.js'
+import type { Difference } from '../../src/verify/compare.js'
 import { gitBlobId } from '../../src/sources/archive/index.js'
 import type { TreeView } from '../../src/verify/explain/types.js'
 
@@ -31,3 +32,12 @@ export function memoryView(artifact: Record<string, string | Buffer>, source: Re
     sourceText: async (p) => sourceBytes(p)?.toString('utf8'),
   }
 }
+
+/** A file of an artifact for explainer tests; its hash is made up, unique per path and size. */
+export function fileEntry(path: string, content: string | Buffer, mode = 0o644): TreeEntry {
+  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content)
+  return { path, kind: 'file', mode, size: buf.length, content: buf, sha256: `sha-${path}-${buf.length}`, gitBlob: 'y' }
+}
+
+/** A file only the artifact has. */
+export const addedFile = (path: string, content: string | Buffer, mode = 0o644): Difference => ({ path, status: 'only-in-artifact', artifact: fileEntry(path, content, mode) })

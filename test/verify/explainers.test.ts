@@ -1,21 +1,15 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import type { TreeEntry } from '../../src/model/tree.js'
 import type { Difference } from '../../src/verify/compare.js'
 import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from '../../src/verify/explain/changelog.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { detectGenerator } from '../../src/verify/explain/generators.js'
 import { versionStampExplainer } from '../../src/verify/explain/stamps.js'
 import { translationsExplainer } from '../../src/verify/explain/translations.js'
-import { memoryView } from '../helpers/tree-view.js'
+import { addedFile as onlyInArtifact, fileEntry as entry, memoryView } from '../helpers/tree-view.js'
 
 const view = memoryView
 
-const entry = (path: string, content: string | Buffer, mode = 0o644): TreeEntry => {
-  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content)
-  return { path, kind: 'file', mode, size: buf.length, content: buf, sha256: 'x', gitBlob: 'y' }
-}
-const onlyInArtifact = (path: string, content: string | Buffer, mode = 0o644): Difference => ({ path, status: 'only-in-artifact', artifact: entry(path, content, mode) })
 
 describe('detectGenerator', () => {
   it('reads the generator and version from real header shapes', () => {

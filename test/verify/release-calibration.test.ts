@@ -18,17 +18,12 @@ import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/rel
 import { docToolOf, fileRole, typesettingMakefileTool } from '../../src/verify/explain/role.js'
 import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
 import { fillsTemplate, templateExplainer } from '../../src/verify/explain/template.js'
-import { memoryView } from '../helpers/tree-view.js'
+import { addedFile as added, fileEntry as entry, memoryView } from '../helpers/tree-view.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
 import { vendoredExplainer } from '../../src/verify/explain/vendored.js'
 import { inheritedFrom } from '../../src/verify/inherited.js'
 
 const view = memoryView
-const entry = (path: string, content: string | Buffer, mode = 0o644): TreeEntry => {
-  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content)
-  return { path, kind: 'file', mode, size: buf.length, content: buf, sha256: `sha-${path}-${buf.length}`, gitBlob: 'y' }
-}
-const added = (path: string, content: string | Buffer, mode = 0o644): Difference => ({ path, status: 'only-in-artifact', artifact: entry(path, content, mode) })
 const changed = (path: string, before: string, after: string): Difference => ({ path, status: 'content-differs', artifact: entry(path, after), source: entry(path, before) })
 
 describe('file roles and their weight', () => {

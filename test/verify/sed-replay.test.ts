@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { TreeEntry } from '../../src/model/tree.js'
-import type { Difference } from '../../src/verify/compare.js'
 import { applySed, matchesReplay, parseSedScript, posixToJs } from '../../src/verify/explain/sed-replay.js'
 import { assignedValues, sedWrites } from '../../src/verify/explain/sed-writes.js'
 import { templateExplainer } from '../../src/verify/explain/template.js'
-import { memoryView } from '../helpers/tree-view.js'
+import { addedFile as added, memoryView } from '../helpers/tree-view.js'
 
-const entry = (path: string, content: string): TreeEntry => {
-  const buf = Buffer.from(content)
-  return { path, kind: 'file', mode: 0o644, size: buf.length, content: buf, sha256: `sha-${path}-${buf.length}`, gitBlob: 'y' }
-}
-const added = (path: string, content: string): Difference => ({ path, status: 'only-in-artifact', artifact: entry(path, content) })
 
 describe('sed expressions replayed as GNU sed reads them', () => {
   it('anchors only at the ends of a basic expression, operators only when escaped', () => {

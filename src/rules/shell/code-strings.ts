@@ -4,7 +4,7 @@
  * (a stray quote must not hide the lines it swallows), and shell snippets quoted in CMake/meson.
  */
 import type { Dialect, Word } from './ast.js'
-import { commandWordIndex, isAssignment, isPureExpansion } from './words.js'
+import { basename, commandWordIndex, isAssignment, isPureExpansion } from './words.js'
 
 export interface CodeString {
   /** the word the code belongs to */
@@ -17,18 +17,15 @@ export interface CodeString {
 const looksLikeCode = (text: string): boolean => /[\s|;&<>`]|\$\(/.test(text.trim())
 const SHELL_PROGRAM = /^(?:ba|da|k|z|a|mk)?sh$|^\$\{?(?:CONFIG_)?SHELL\}?$|^su$/
 
+/** `eval`, `trap` or a shell: a program that runs a string it is given as code */
+const runsItsArguments = (word: string): boolean => {
+  const name = basename(word)
+  return name === 'eval' || name === 'trap' || SHELL_PROGRAM.test(name)
+}
+
 /** Quoted words (assignment values, cmake/meson strings) or a program that runs its arguments as code. */
 function mayHoldCode(words: readonly Word[]): boolean {
-  for (const w of words) {
-    if (w.quoted) return true
-    const t = w.text
-    // a cheap look at the last letter first: every program named here ends in l, p, h, L, } or u
-    const last = t[t.length - 1]
-    if (last !== 'l' && last !== 'p' && last !== 'h' && last !== 'L' && last !== '}' && last !== 'u') continue
-    const name = t.slice(t.lastIndexOf('/') + 1)
-    if (name === 'eval' || name === 'trap' || SHELL_PROGRAM.test(name)) return true
-  }
-  return false
+  return words.some((w) => w.quoted || runsItsArguments(w.text))
 }
 
 /** The code strings of one command, given its words and the quoted parts of them that span lines. */
@@ -43,7 +40,7 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
     const value = w.text.slice(w.text.indexOf('=') + 1)
     if (w.quoted && looksLikeCode(value) && !isPureExpansion(value)) out.push({ word: w, text: value, line: w.line })
   }
-  const program = (texts[at] ?? '').replace(/^.*\//, '')
+  const program = basename(texts[at] ?? '')
   const args = words.slice(at + 1)
   const first = args[0]
   if (program === 'eval' && first) {

@@ -992,8 +992,7 @@ class Parser {
     while (this.#pos < this.#n) {
       this.#pos = runEnd(BLANK_RUN, this.#s, this.#pos)
       const c = this.#at()
-      if (BLANK.has(c)) this.#pos++
-      else if (c === '\\' && this.#at(1) === '\n') this.#pos += 2
+      if (c === '\\' && this.#at(1) === '\n') this.#pos += 2
       else if (this.#dialect === 'm4' && (c === '[' || c === ']')) {
         this.#bracket(c)
         this.#pos++

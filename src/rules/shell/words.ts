@@ -49,7 +49,8 @@ export function commandWordIndex(texts: readonly string[]): number {
   return i
 }
 
-const basename = (text: string): string => text.replace(/^.*\//, '')
+/** A program's name without its directory: `/usr/bin/sed` → `sed`. */
+export const basename = (text: string): string => text.replace(/^.*\//, '')
 
 /** The text is one variable reference or one command substitution and nothing else. */
 export function isPureExpansion(text: string): boolean {

@@ -19,30 +19,27 @@ export function perTree<T>(compute: (view: TreeView) => T): (view: TreeView) => 
 
 /** where projects keep their bootstrap: a top-level file named like a script (autogen.sh, bootstrap, gitcompile) */
 const BOOTSTRAP_NAME = /^(?:[^/.]+|[^/]*\.(?:sh|pl))$/
-
-/** The tag's bootstrap scripts: top-level scripts (with a `#!` line) and their text, listed once per tree for every explainer that reads them. */
-export const bootstrapScripts = perTree(async (view: TreeView): Promise<readonly { path: string; text: string }[]> => {
-  const out: { path: string; text: string }[] = []
-  for (const path of view.sourcePaths()) {
-    if (!BOOTSTRAP_NAME.test(path)) continue
-    const text = await view.sourceText(path)
-    if (text?.startsWith('#!')) out.push({ path, text })
-  }
-  return out
-})
-
 /** a release or maintenance script kept one directory down: `release-tools/mktarball.sh`, `scripts/dist.sh` */
 const TOOL_SCRIPT = /^[^/]+\/[^/]+\.sh$/
 const MAX_TOOL_SCRIPTS = 64
 
-/** The bootstrap scripts and the shell scripts one directory down: where a release step may write files. */
-export const releaseScripts = perTree(async (view: TreeView): Promise<readonly { path: string; text: string }[]> => {
-  const out = [...(await bootstrapScripts(view))]
+/** The tag's files whose path matches `name` (at most `max` read) that are scripts (a `#!` line), with their text. */
+async function scriptsNamed(view: TreeView, name: RegExp, max = Infinity): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = []
   let read = 0
   for (const path of view.sourcePaths()) {
-    if (!TOOL_SCRIPT.test(path) || read++ >= MAX_TOOL_SCRIPTS) continue
+    if (!name.test(path) || read++ >= max) continue
     const text = await view.sourceText(path)
     if (text?.startsWith('#!')) out.push({ path, text })
   }
   return out
-})
+}
+
+/** The tag's bootstrap scripts: top-level scripts (with a `#!` line) and their text, listed once per tree for every explainer that reads them. */
+export const bootstrapScripts = perTree((view: TreeView): Promise<readonly { path: string; text: string }[]> => scriptsNamed(view, BOOTSTRAP_NAME))
+
+/** The bootstrap scripts and the shell scripts one directory down: where a release step may write files. */
+export const releaseScripts = perTree(async (view: TreeView): Promise<readonly { path: string; text: string }[]> => [
+  ...(await bootstrapScripts(view)),
+  ...(await scriptsNamed(view, TOOL_SCRIPT, MAX_TOOL_SCRIPTS)),
+])
