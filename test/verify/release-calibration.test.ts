@@ -204,6 +204,19 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('Doc/help/run', texts).map((u) => u.line)).toEqual([3])
     expect(codeUsesOf('Doc/help/serve', texts).map((u) => u.line)).toEqual([4])
   })
+  it('answers every file from one map of build texts the same way, whatever characters its name holds', () => {
+    const texts = new Map([
+      ['tests/gen_tests.am', 'GEN_TESTS = execve.gen.test exec-foo.gen.test cat.gen.test site+\n'],
+      ['Makefile.in', 'check-local:\n\t$(SHELL) $(srcdir)/tests/exec-foo.gen.test\n\t. ./conf/site+\n\tsh "tools/a=b.sh"\n\techo cat.gen.test\n'],
+    ])
+    expect(codeUsesOf('tests/execve.gen.test', texts)).toEqual([])
+    expect(codeUsesOf('tests/exec-foo.gen.test', texts).map((u) => `${u.path}:${u.line}`)).toEqual(['Makefile.in:2'])
+    expect(codeUsesOf('tests/cat.gen.test', texts)).toEqual([])
+    // names a word index cannot hold: ending in punctuation, or with a character that bounds a name
+    expect(codeUsesOf('conf/site+', texts).map((u) => u.line)).toEqual([3])
+    expect(codeUsesOf('tools/a=b.sh', texts).map((u) => u.line)).toEqual([4])
+    expect(codeUsesOf('tests/exec-foo.gen.test', texts).map((u) => u.line)).toEqual([2])
+  })
 })
 
 describe('release-time stamps', () => {

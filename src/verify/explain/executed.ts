@@ -55,6 +55,12 @@ const MESSAGE_MACRO = /\b(AC_MSG_(?:CHECKING|RESULT|NOTICE|WARN|ERROR|FAILURE)|A
 /** and what configure makes of them: one echo or printf written to a descriptor (`>&5`, `>&6`) and nowhere else */
 const MESSAGE_LINE = /^\s*\{?\s*(?:printf|echo|\$as_echo(?:_n)?)\s[^|;&`]*>&[0-9]\s*(?:;\s*\}?)?\s*$/
 
+/**
+ * What any use needs, whatever the name: a runner, `eval`/`exec` or `.` in command position, or a
+ * read (`<`, `cat`, …) that could feed one. A line without it is skipped before the per-name checks.
+ */
+const MAY_RUN = new RegExp(String.raw`${COMMAND_START}(?:${RUNNER}[\s(\[]|${COMMAND_RUNNER}["'\s(\[/=,])|${STRICT_COMMAND_START}\.\s|<|\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b`)
+
 /** Strips what cannot run: comment text (`#`, `dnl`), URLs and messages for the user. */
 function codeOf(line: string): string {
   let l = line.replace(URL, ' ')
@@ -80,25 +86,160 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
   const mention = new RegExp(bounded)
   const redirected = new RegExp(String.raw`<\s*["']?[^\s;|&]*${escapeRegExp(name)}\b`)
   const read = new RegExp(String.raw`\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b[^;|&]*?${bounded}`)
+  // a read feeds a runner only within one command (`a; b`, `a && b` are two), never when written to a file
+  const reads = (part: string): boolean => redirected.test(part) || read.test(part)
   const uses: CodeUse[] = []
-  for (const [p, text] of buildTexts) {
-    if (p === path || !text.includes(name)) continue
-    let inList = false
-    const lines = text.split('\n')
-    for (let i = 0; i < lines.length && uses.length < MAX_USES; i++) {
-      const raw = lines[i] ?? ''
-      const listStart = LIST_VARIABLE.test(raw)
-      const skip: boolean = inList || listStart
-      inList = skip && /\\\s*$/.test(raw)
-      if (skip || !raw.includes(name)) continue
-      const code = codeOf(raw)
-      if (!mention.test(code)) continue
-      // a read feeds a runner only within one command (`a; b`, `a && b` are two), never when written to a file
-      const reads = (part: string): boolean => redirected.test(part) || read.test(part)
-      const fed = code.split(/;|&&|\|\|/).some((part) => reads(part) && (FEEDS_RUNNER.test(part) || capturedAndRun(part, text)) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
-      const runs = direct.test(code) || commandRun.test(code) || fed
-      if (runs) uses.push({ path: p, line: i + 1, text: raw.trim().slice(0, MAX_LINE_CHARS) })
-    }
+  const index = indexOf(buildTexts)
+  for (const { source, line: i } of index.linesNaming(name)) {
+    const { path: p, text, lines } = source
+    if (uses.length >= MAX_USES) break
+    if (p === path || lines.inList(i)) continue
+    const { code, mayRun } = lines.code(i)
+    if (!mayRun || !mention.test(code)) continue
+    const fed = code.split(/;|&&|\|\|/).some((part) => reads(part) && (FEEDS_RUNNER.test(part) || capturedAndRun(part, text)) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
+    const runs = direct.test(code) || commandRun.test(code) || fed
+    if (runs) uses.push({ path: p, line: i + 1, text: lines.line(i).trim().slice(0, MAX_LINE_CHARS) })
   }
   return uses
+}
+
+/**
+ * A build file's lines, split and classified once: a release with thousands of unexplained files
+ * asks about each of them, and rescanning every build file per question was quadratic.
+ */
+class IndexedLines {
+  readonly #text: string
+  readonly #starts: number[] = [0]
+  #listed: Uint8Array | undefined
+  readonly #code = new Map<number, { readonly code: string; readonly mayRun: boolean }>()
+
+  constructor(text: string) {
+    this.#text = text
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.#starts.push(at + 1)
+  }
+
+  line(i: number): string {
+    const end = this.#starts[i + 1]
+    return this.#text.slice(this.#starts[i], end === undefined ? undefined : end - 1)
+  }
+
+  /** Line `i` without what cannot run, and whether what is left could run anything at all. */
+  code(i: number): { readonly code: string; readonly mayRun: boolean } {
+    let known = this.#code.get(i)
+    if (!known) {
+      const code = codeOf(this.line(i))
+      this.#code.set(i, (known = { code, mayRun: MAY_RUN.test(code) }))
+    }
+    return known
+  }
+
+  /** Is line `i` part of a list of files to ship, install or clean (its first line or a continuation)? */
+  inList(i: number): boolean {
+    if (!this.#listed) {
+      const listed = new Uint8Array(this.#starts.length)
+      let continued = false
+      for (let j = 0; j < listed.length; j++) {
+        const raw = this.line(j)
+        const skip: boolean = continued || LIST_VARIABLE.test(raw)
+        continued = skip && /\\\s*$/.test(raw)
+        listed[j] = skip ? 1 : 0
+      }
+      this.#listed = listed
+    }
+    return this.#listed[i] === 1
+  }
+
+  /** The numbers of the lines that contain `name`, in order, each once. */
+  *linesContaining(name: string): Generator<number> {
+    let line = 0
+    for (let at = this.#text.indexOf(name); at !== -1; ) {
+      line = this.#lineAt(at, line)
+      yield line
+      const next = this.#starts[line + 1]
+      if (next === undefined) return
+      at = this.#text.indexOf(name, next)
+    }
+  }
+
+  /** Each line's words: the text between the characters that can bound a file's name in a use. */
+  *words(): Generator<[line: number, words: string[]]> {
+    for (let i = 0; i < this.#starts.length; i++) yield [i, this.line(i).split(NAME_BOUNDARIES)]
+  }
+
+  /** the line holding offset `at`, searched from line `from` on */
+  #lineAt(at: number, from: number): number {
+    let lo = from
+    let hi = this.#starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((this.#starts[mid] ?? 0) <= at) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+}
+
+/**
+ * Every character that may stand right before or right after a file's name in a use (see
+ * `named`): a name free of them is, wherever it is used, one whole word between them.
+ */
+const NAME_BOUNDARIES = /[\s"'()[\]/=,;|&<>`]+/
+/** `codeOf` blanks URLs, which can leave a name ending in punctuation bounded where it was not */
+const WORD_INDEXED_NAME = /^[^\s"'()[\]/=,;|&<>`]*\w$/
+
+interface BuildText {
+  readonly path: string
+  readonly text: string
+  readonly lines: IndexedLines
+}
+
+interface LineOfText {
+  readonly source: BuildText
+  readonly line: number
+}
+
+/** All build texts, with the lines each word is on: one lookup per name instead of one scan per build file. */
+class BuildTextIndex {
+  readonly #texts: BuildText[]
+  #byWord: Map<string, LineOfText[]> | undefined
+
+  constructor(buildTexts: ReadonlyMap<string, string>) {
+    this.#texts = [...buildTexts].map(([path, text]) => ({ path, text, lines: new IndexedLines(text) }))
+  }
+
+  /** The lines of every build text (in the map's order, then line order) that contain `name`. */
+  linesNaming(name: string): Iterable<LineOfText> {
+    if (!WORD_INDEXED_NAME.test(name)) return this.#scan(name)
+    this.#byWord ??= this.#wordIndex()
+    return this.#byWord.get(name) ?? []
+  }
+
+  *#scan(name: string): Generator<LineOfText> {
+    for (const t of this.#texts) for (const line of t.lines.linesContaining(name)) yield { source: t, line }
+  }
+
+  #wordIndex(): Map<string, LineOfText[]> {
+    const byWord = new Map<string, LineOfText[]>()
+    for (const t of this.#texts) {
+      for (const [line, words] of t.lines.words()) {
+        for (const word of words) {
+          if (!word) continue
+          const at = byWord.get(word)
+          const last = at?.[at.length - 1]
+          if (!at) byWord.set(word, [{ source: t, line }])
+          else if (last?.line !== line || last.source !== t) at.push({ source: t, line })
+        }
+      }
+    }
+    return byWord
+  }
+}
+
+const indexes = new WeakMap<ReadonlyMap<string, string>, BuildTextIndex>()
+
+/** The index of the build texts, kept for as long as their map lives. */
+function indexOf(buildTexts: ReadonlyMap<string, string>): BuildTextIndex {
+  let index = indexes.get(buildTexts)
+  if (!index) indexes.set(buildTexts, (index = new BuildTextIndex(buildTexts)))
+  return index
 }

@@ -45,6 +45,8 @@ export const generatorRuns = perTree(async (view: TreeView): Promise<readonly Ge
  * name may be anything; the name itself must be whole.
  */
 export function writesFile(program: string, name: string): boolean {
+  // every form names the file literally; most programs never mention most files
+  if (!program.includes(name)) return false
   const n = escapeRegExp(name)
   const dir = String.raw`(?:[^'"\s<>|;]*/)?`
   const forms = [

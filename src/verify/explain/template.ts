@@ -114,13 +114,24 @@ async function replayableSeds(view: TreeView): Promise<{ byName: Map<string, Rep
 /** At most this many files beside a written file are tried as the template a variable names. */
 const MAX_SIBLING_TEMPLATES = 8
 
+/** The tag's files by directory, in the tag's order: read once per tree, not once per file asked about. */
+const sourcePathsByDirectory = perTree((view: TreeView): ReadonlyMap<string, readonly string[]> => {
+  const byDirectory = new Map<string, string[]>()
+  for (const p of view.sourcePaths()) {
+    const dir = dirnameOf(p)
+    const paths = byDirectory.get(dir)
+    if (paths) paths.push(p)
+    else byDirectory.set(dir, [p])
+  }
+  return byDirectory
+})
+
 /** Files of the tag beside `path` with the same stem (`Makefile.ng` for `Makefile.am`): where a template a variable names may be. */
 function sameStemSiblings(path: string, view: TreeView): string[] {
-  const dir = dirnameOf(path)
   const stem = basenameOf(path).split('.')[0] ?? ''
   const out: string[] = []
-  for (const p of view.sourcePaths()) {
-    if (p !== path && dirnameOf(p) === dir && basenameOf(p).startsWith(`${stem}.`)) out.push(p)
+  for (const p of sourcePathsByDirectory(view).get(dirnameOf(path)) ?? []) {
+    if (p !== path && basenameOf(p).startsWith(`${stem}.`)) out.push(p)
     if (out.length >= MAX_SIBLING_TEMPLATES) break
   }
   return out
