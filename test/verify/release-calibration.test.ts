@@ -17,6 +17,7 @@ import { judge } from '../../src/verify/explain/judge.js'
 import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
 import { docToolOf, fileRole, typesettingMakefileTool } from '../../src/verify/explain/role.js'
 import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
+import { derive, MakeIndex, MAX_DERIVATION_STEPS } from '../../src/verify/explain/make-index.js'
 import { fillsTemplate, templateExplainer } from '../../src/verify/explain/template.js'
 import { addedFile as added, fileEntry as entry, memoryView } from '../helpers/tree-view.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
@@ -393,6 +394,20 @@ describe('generated at release time', () => {
     const j = await ruleGeneratedExplainer().judge(added('test/rpc.gen.h', '/* gen */\n'), view({ 'test/rpc.gen.h': '/* gen */\n' }, src))
     expect(j?.outcome).toBe('explained')
     expect(await ruleGeneratedExplainer().judge(added('test/other.c', 'int x;\n'), view({ 'test/other.c': 'int x;\n' }, src))).toBeUndefined()
+  })
+  it('searches within a bound where pattern rules chain into each other, and still finds what a rule makes', async () => {
+    // twelve rules that make anything from a file with one more suffix: a name no rule really makes fans out 12 × 12 × …
+    const makefile = [
+      ...Array.from({ length: 12 }, (_, i) => `%: %.k${i}\n\t$(GEN) $< > $@`),
+      'version.h: version.h.in\n\tsed s/@V@/1.0/ version.h.in > $@',
+      '',
+    ].join('\n')
+    const index = await MakeIndex.build(['Makefile', 'version.h.in'], async (p) => (p === 'Makefile' ? makefile : undefined))
+    const seen = new Set<string>()
+    expect(derive(index, 'tools/missing', () => false, 4, seen)).toBeUndefined()
+    expect(seen.size).toBeLessThanOrEqual(MAX_DERIVATION_STEPS)
+    expect(derive(index, 'version.h', (p) => p === 'version.h.in')?.inputs).toEqual(['version.h.in'])
+    expect(derive(index, 'tools/run', (p) => p === 'tools/run.k3.k7')?.via).toEqual(['tools/run.k3'])
   })
   it('follows a phony target to the script of the tag its recipe runs inside an if, named from the top', async () => {
     const am = '$(top_srcdir)/mc-version.h: update-version\n\nupdate-version:\n\t@if test -x $(top_srcdir)/version.sh; then \\\n\t    $(top_srcdir)/version.sh "$(top_srcdir)" >/dev/null; \\\n\tfi\n'

@@ -319,11 +319,30 @@ export function recipeRuns(line: string): Array<{ readonly program: string; read
 const DELEGATION = [/\bcd\s+(\S+?)\s*&&\s*\$[({]MAKE[)}]([^;|&]*)/, /\$[({]MAKE[)}]\s+(?:[^;|&]*\s)?-C\s*(\S+)([^;|&]*)/]
 
 /**
+ * The (rule, path) pairs one search of a derivation may visit. Pattern rules that chain into each
+ * other and targets with hundreds of built prerequisites (git's makefile) would otherwise be searched
+ * four levels deep at every fan-out: minutes of work for a file no rule makes.
+ */
+export const MAX_DERIVATION_STEPS = 20_000
+
+/**
  * How the tree's make rules derive `path` from files the source has: the first rule (pattern rules
  * included) with at least one prerequisite that is in the source or is itself derived, following at
  * most `depth` intermediate steps.
  */
 export function derive(index: MakeIndex, path: string, sourceHas: (path: string) => boolean, depth = 4, seen = new Set<string>()): Derivation | undefined {
+  const found = search(index, path, sourceHas, depth, seen)
+  if (found || seen.size < MAX_DERIVATION_STEPS) return found
+  // the steps ran out deep in one branch: a shorter derivation down a later one is found one level at a time
+  for (let shallower = 0; shallower < depth; shallower++) {
+    const shallow = search(index, path, sourceHas, shallower, new Set())
+    if (shallow) return shallow
+  }
+  return undefined
+}
+
+/** The depth-first search of {@link derive}: `seen` holds the (rule, path) pairs visited, and caps them. */
+function search(index: MakeIndex, path: string, sourceHas: (path: string) => boolean, depth: number, seen: Set<string>): Derivation | undefined {
   if (depth < 0) return undefined
   const name = basenameOf(path)
   for (const { entry, stem } of index.rulesFor(path)) {
@@ -331,6 +350,7 @@ export function derive(index: MakeIndex, path: string, sourceHas: (path: string)
     // a rule already being followed (a cycle, or a delegation back to itself)
     const key = `${entry.makefile}:${rule.line}:${path}`
     if (seen.has(key)) continue
+    if (seen.size >= MAX_DERIVATION_STEPS) return undefined
     seen.add(key)
     const words = rule.prerequisites.flatMap((p) => expandMake(p, vars).split(/\s+/)).filter(Boolean).map((p) => (stem !== undefined ? p.replace('%', stem) : p))
     const inputs: string[] = []
@@ -343,7 +363,7 @@ export function derive(index: MakeIndex, path: string, sourceHas: (path: string)
         continue
       }
       for (const c of candidates) {
-        const inner = derive(index, c, sourceHas, depth - 1, seen)
+        const inner = search(index, c, sourceHas, depth - 1, seen)
         if (inner) {
           inputs.push(...inner.inputs)
           via.push(c, ...inner.via)
@@ -357,7 +377,7 @@ export function derive(index: MakeIndex, path: string, sourceHas: (path: string)
         for (const c of resolveWord(command, bases).filter((p) => p !== path)) {
           if (sourceHas(c)) inputs.push(c)
           else {
-            const inner = derive(index, c, sourceHas, depth - 1, seen)
+            const inner = search(index, c, sourceHas, depth - 1, seen)
             if (!inner) continue
             inputs.push(...inner.inputs)
             via.push(c, ...inner.via)
@@ -374,7 +394,7 @@ export function derive(index: MakeIndex, path: string, sourceHas: (path: string)
           if (!m || !(/\$@/.test(m[2] ?? '') || (m[2] ?? '').split(/[\s()]+/).includes(name))) continue
           for (const dir of resolveWord(m[1] ?? '', bases)) {
             const target = joinPath(dir, name)
-            const inner = derive(index, target, sourceHas, depth - 1, seen)
+            const inner = search(index, target, sourceHas, depth - 1, seen)
             if (inner) return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: inner.inputs, via: [target, ...inner.via] }
           }
         }
