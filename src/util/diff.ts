@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from 'diff'
+import { lineDiff, UNBOUNDED_MAX_ITEMS } from './line-diff.js'
 
 const MAX_DIFF_LINES = 200
 
@@ -9,8 +10,27 @@ export interface LineChange {
   readonly removed?: boolean
 }
 
-/** A unified diff, cut to a readable length; the header says what was compared. */
+/** Lines without their LF, and without the empty one after the last LF. */
+const linesOf = (text: string): string[] => {
+  const lines = text.split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+/**
+ * A unified diff, cut to a readable length; the header says what was compared. Texts that end with
+ * a newline (nearly all) are diffed by `lineDiff`, whose cost stays bounded on a file rewritten
+ * from end to end; the others by jsdiff, which marks a last line without one.
+ */
 export function unifiedDiff(oldLabel: string, newLabel: string, oldText: string, newText: string, context = 3): string {
+  if ((oldText === '' || oldText.endsWith('\n')) && (newText === '' || newText.endsWith('\n'))) {
+    const before = linesOf(oldText)
+    const after = linesOf(newText)
+    // shorter texts are diffed whatever changed; longer ones only when few of their lines did
+    const runs = lineDiff(before, after, before.length + after.length <= UNBOUNDED_MAX_ITEMS ? Number.POSITIVE_INFINITY : undefined)
+    if (!runs) return `--- ${oldLabel}\n+++ ${newLabel}\n… the files differ in too many lines to show`
+    return unifiedDiffOfChanges(oldLabel, newLabel, runs.map((r) => ({ lines: r.value, ...(r.added ? { added: true } : r.removed ? { removed: true } : {}) })), context)
+  }
   const patch = createTwoFilesPatch(oldLabel, newLabel, oldText, newText, undefined, undefined, { context })
   return cut(patch.split('\n').filter((l) => !l.startsWith('=====')))
 }
@@ -66,6 +86,7 @@ export function unifiedDiffOfChanges(oldLabel: string, newLabel: string, changes
 }
 
 function cut(lines: readonly string[]): string {
-  if (lines.length <= MAX_DIFF_LINES) return lines.join('\n').trimEnd()
+  // only the newline after the last line goes: a last context line that is empty keeps its space
+  if (lines.length <= MAX_DIFF_LINES) return lines.join('\n').replace(/\n+$/, '')
   return [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more diff lines`].join('\n')
 }

@@ -21,7 +21,7 @@ type DiffSequences = (aLength: number, bLength: number, isCommon: (aIndex: numbe
 const diffSequences = (createRequire(import.meta.url)('@jest/diff-sequences') as { default: DiffSequences }).default
 
 /** Up to this many items on both sides together, the unbounded diff stays near a second even when every item moved. */
-const UNBOUNDED_MAX_ITEMS = 24_000
+export const UNBOUNDED_MAX_ITEMS = 24_000
 /** More changed items than this, and two sequences are not one edited from the other. */
 const DEFAULT_MAX_EDIT_LENGTH = 5_000
 
@@ -36,12 +36,35 @@ function interned<T>(a: readonly T[], b: readonly T[]): { a: Int32Array; b: Int3
   return { a: Int32Array.from(a, idOf), b: Int32Array.from(b, idOf) }
 }
 
+/** How often each item occurs. */
+export function countItems<T>(items: readonly T[]): Map<T, number> {
+  const counts = new Map<T, number>()
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1)
+  return counts
+}
+
+/** A lower bound on the items a diff of `a` and `b` changes: those one side holds more often than the other. */
+export function changedAtLeast<T>(a: readonly T[], bCounts: ReadonlyMap<T, number>, bLength: number): number {
+  const remaining = new Map(bCounts)
+  let common = 0
+  for (const item of a) {
+    const n = remaining.get(item) ?? 0
+    if (n > 0) {
+      common++
+      remaining.set(item, n - 1)
+    }
+  }
+  return a.length + bLength - 2 * common
+}
+
 /**
  * The runs turning `a` into `b` with the fewest changed items, or undefined when more than
  * `maxEditLength` items would change.
  */
 export function lineDiff<T>(a: readonly T[], b: readonly T[], maxEditLength = DEFAULT_MAX_EDIT_LENGTH): Run<T>[] | undefined {
   if (a.length + b.length > UNBOUNDED_MAX_ITEMS) {
+    // every item one side has more often than the other is a change: past the bound, no diff is needed to know
+    if (changedAtLeast(a, countItems(b), b.length) > maxEditLength) return undefined
     const bounded = diffArrays([...a], [...b], { maxEditLength })
     return bounded?.map((c) => ({ value: c.value, ...(c.added ? { added: true } : c.removed ? { removed: true } : {}) }))
   }

@@ -1,4 +1,4 @@
-import { diffArrays } from 'diff'
+import { applyPatch, createTwoFilesPatch, diffArrays } from 'diff'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { unifiedDiff, unifiedDiffOfChanges } from '../../src/util/diff.js'
@@ -13,14 +13,46 @@ const fromChanges = (a: readonly string[], b: readonly string[]): string =>
     diffArrays([...a], [...b]).map((c) => ({ lines: c.value, ...(c.added ? { added: true } : c.removed ? { removed: true } : {}) })),
   )
 
+/** jsdiff's own patch of two texts, as unifiedDiff once wrote it. */
+const jsdiffPatch = (a: string, b: string): string =>
+  createTwoFilesPatch('old', 'new', a, b, undefined, undefined, { context: 3 })
+    .split('\n')
+    .filter((l) => !l.startsWith('====='))
+    .join('\n')
+    .replace(/\n+$/, '')
+
+const line = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'fi', 'dnl x', '')
+const edited = fc.tuple(fc.array(line, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(80), fc.nat(3), fc.array(line, { maxLength: 4 })), { maxLength: 6 })).map(([base, edits]) => {
+  const changed = [...base]
+  for (const [at, remove, insert] of edits) changed.splice(at % (changed.length + 1), remove, ...insert)
+  return [base, changed] as const
+})
+
+describe('unifiedDiff', () => {
+  it('writes a patch that turns the old text into the new one, on random edits, with or without a last newline', () => {
+    fc.assert(
+      fc.property(edited, fc.boolean(), ([base, changed], lastNewline) => {
+        const a = toText(base)
+        const b = lastNewline ? toText(changed) : toText(changed).replace(/\n$/, '')
+        const patch = unifiedDiff('old', 'new', a, b)
+        expect(a === b ? patch.trim().split('\n').length <= 2 : applyPatch(a, `${patch}\n`)).toBe(a === b ? true : b)
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('gives up on two long files that share nothing instead of diffing them line by line', () => {
+    const a = toText(Array.from({ length: 15_000 }, (_, i) => `old ${i}`))
+    const b = toText(Array.from({ length: 15_000 }, (_, i) => `new ${i}`))
+    expect(unifiedDiff('old', 'new', a, b)).toBe('--- old\n+++ new\n… the files differ in too many lines to show')
+  })
+})
+
 describe('unifiedDiffOfChanges', () => {
   it('matches the patch jsdiff writes for the same two texts, on random edits', () => {
-    const line = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'fi', 'dnl x', '')
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(80), fc.nat(3), fc.array(line, { maxLength: 4 })), { maxLength: 6 }), (base, edits) => {
-        const changed = [...base]
-        for (const [at, remove, insert] of edits) changed.splice(at % (changed.length + 1), remove, ...insert)
-        expect(fromChanges(base, changed)).toBe(unifiedDiff('old', 'new', toText(base), toText(changed)))
+      fc.property(edited, ([base, changed]) => {
+        expect(fromChanges(base, changed)).toBe(jsdiffPatch(toText(base), toText(changed)))
       }),
       { numRuns: 400 },
     )

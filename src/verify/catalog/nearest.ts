@@ -1,4 +1,4 @@
-import { lineDiff } from '../../util/line-diff.js'
+import { changedAtLeast, countItems, lineDiff } from '../../util/line-diff.js'
 import { unifiedDiff, unifiedDiffOfChanges, type LineChange } from '../../util/diff.js'
 import type { Catalog, CatalogEntry } from './catalog.js'
 
@@ -37,26 +37,6 @@ function linesOf(content: Buffer): string[] {
 }
 
 const display = (line: string): string => Buffer.from(line.replace(/\r$/, ''), 'latin1').toString('utf8')
-
-const countLines = (lines: readonly string[]): Map<string, number> => {
-  const counts = new Map<string, number>()
-  for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1)
-  return counts
-}
-
-/** Changed lines can be no fewer than the lines one side has more often than the other. */
-function changedLowerBound(known: readonly string[], given: ReadonlyMap<string, number>, givenLength: number): number {
-  const remaining = new Map(given)
-  let common = 0
-  for (const line of known) {
-    const n = remaining.get(line) ?? 0
-    if (n > 0) {
-      common++
-      remaining.set(line, n - 1)
-    }
-  }
-  return known.length + givenLength - 2 * common
-}
 
 interface Measured {
   readonly entry: CatalogEntry
@@ -117,11 +97,11 @@ export async function nearestKnownVersion(basename: string, content: Buffer, cat
   const candidates = await catalog.contents(basename)
   if (candidates.length === 0) return undefined
   const given = linesOf(content)
-  const givenCounts = countLines(given)
+  const givenCounts = countItems(given)
   const ranked = candidates
     .map((c) => {
       const lines = linesOf(c.content)
-      return { ...c, lines, bound: changedLowerBound(lines, givenCounts, given.length) }
+      return { ...c, lines, bound: changedAtLeast(lines, givenCounts, given.length) }
     })
     .sort((a, b) => a.bound - b.bound)
 
