@@ -217,6 +217,12 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('conf/site+', texts).map((u) => u.line)).toEqual([3])
     expect(codeUsesOf('tools/a=b.sh', texts).map((u) => u.line)).toEqual([4])
     expect(codeUsesOf('tests/exec-foo.gen.test', texts).map((u) => u.line)).toEqual([2])
+    // past the first questions the words are indexed: the same answers
+    for (let i = 0; i < 20; i++) expect(codeUsesOf(`tests/other-${i}.test`, texts)).toEqual([])
+    expect(codeUsesOf('tests/execve.gen.test', texts)).toEqual([])
+    expect(codeUsesOf('tests/exec-foo.gen.test', texts).map((u) => `${u.path}:${u.line}`)).toEqual(['Makefile.in:2'])
+    expect(codeUsesOf('tests/cat.gen.test', texts)).toEqual([])
+    expect(codeUsesOf('conf/site+', texts).map((u) => u.line)).toEqual([3])
   })
 })
 

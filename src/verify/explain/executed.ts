@@ -187,6 +187,9 @@ const NAME_BOUNDARIES = /[\s"'()[\]/=,;|&<>`]+/
 /** `codeOf` blanks URLs, which can leave a name ending in punctuation bounded where it was not */
 const WORD_INDEXED_NAME = /^[^\s"'()[\]/=,;|&<>`]*\w$/
 
+/** Questions answered by searching the texts before their words are indexed. */
+const SEARCHED_QUESTIONS = 16
+
 interface BuildText {
   readonly path: string
   readonly text: string
@@ -202,6 +205,7 @@ interface LineOfText {
 class BuildTextIndex {
   readonly #texts: BuildText[]
   #byWord: Map<string, LineOfText[]> | undefined
+  #asked = 0
 
   constructor(buildTexts: ReadonlyMap<string, string>) {
     this.#texts = [...buildTexts].map(([path, text]) => ({ path, text, lines: new IndexedLines(text) }))
@@ -209,7 +213,9 @@ class BuildTextIndex {
 
   /** The lines of every build text (in the map's order, then line order) that contain `name`. */
   linesNaming(name: string): Iterable<LineOfText> {
-    if (!WORD_INDEXED_NAME.test(name)) return this.#scan(name)
+    // a few questions are answered faster by searching than by indexing every word first
+    this.#asked += 1
+    if (!WORD_INDEXED_NAME.test(name) || (this.#byWord === undefined && this.#asked <= SEARCHED_QUESTIONS)) return this.#scan(name)
     this.#byWord ??= this.#wordIndex()
     return this.#byWord.get(name) ?? []
   }
