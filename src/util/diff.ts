@@ -1,14 +1,10 @@
 import { createTwoFilesPatch } from 'diff'
-import { lineDiff, UNBOUNDED_MAX_ITEMS } from './line-diff.js'
+import { lineDiff, UNBOUNDED_MAX_ITEMS, type Run } from './line-diff.js'
 
 const MAX_DIFF_LINES = 200
 
-/** A run of lines the two sides share (neither flag), or that only one side has. */
-export interface LineChange {
-  readonly lines: readonly string[]
-  readonly added?: boolean
-  readonly removed?: boolean
-}
+/** A run of lines the two sides share (neither flag), or that only one side has: `lineDiff`'s runs, or jsdiff's changes. */
+export type LineChange = Run<string>
 
 /** Lines without their LF, and without the empty one after the last LF. */
 const linesOf = (text: string): string[] => {
@@ -29,7 +25,7 @@ export function unifiedDiff(oldLabel: string, newLabel: string, oldText: string,
     // shorter texts are diffed whatever changed; longer ones only when few of their lines did
     const runs = lineDiff(before, after, before.length + after.length <= UNBOUNDED_MAX_ITEMS ? Number.POSITIVE_INFINITY : undefined)
     if (!runs) return `--- ${oldLabel}\n+++ ${newLabel}\n… the files differ in too many lines to show`
-    return unifiedDiffOfChanges(oldLabel, newLabel, runs.map((r) => ({ lines: r.value, ...(r.added ? { added: true } : r.removed ? { removed: true } : {}) })), context)
+    return unifiedDiffOfChanges(oldLabel, newLabel, runs, context)
   }
   const patch = createTwoFilesPatch(oldLabel, newLabel, oldText, newText, undefined, undefined, { context })
   return cut(patch.split('\n').filter((l) => !l.startsWith('=====')))
@@ -52,7 +48,7 @@ export function unifiedDiffOfChanges(oldLabel: string, newLabel: string, changes
   let newLine = 0
   for (const change of changes) {
     const mark = change.added ? '+' : change.removed ? '-' : ' '
-    for (const text of change.lines) {
+    for (const text of change.value) {
       ops.push({ mark, text, oldBefore: oldLine, newBefore: newLine })
       if (mark !== '+') oldLine++
       if (mark !== '-') newLine++

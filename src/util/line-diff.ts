@@ -65,8 +65,7 @@ export function lineDiff<T>(a: readonly T[], b: readonly T[], maxEditLength = DE
   if (a.length + b.length > UNBOUNDED_MAX_ITEMS) {
     // every item one side has more often than the other is a change: past the bound, no diff is needed to know
     if (changedAtLeast(a, countItems(b), b.length) > maxEditLength) return undefined
-    const bounded = diffArrays([...a], [...b], { maxEditLength })
-    return bounded?.map((c) => ({ value: c.value, ...(c.added ? { added: true } : c.removed ? { removed: true } : {}) }))
+    return diffArrays([...a], [...b], { maxEditLength })
   }
   const ids = interned(a, b)
   const runs: Run<T>[] = []

@@ -4,7 +4,6 @@ import { assignedValues, sedWrites } from '../../src/verify/explain/sed-writes.j
 import { templateExplainer } from '../../src/verify/explain/template.js'
 import { addedFile as added, memoryView } from '../helpers/tree-view.js'
 
-
 describe('sed expressions replayed as GNU sed reads them', () => {
   it('anchors only at the ends of a basic expression, operators only when escaped', () => {
     expect(posixToJs('^a$b$')).toBe('^a\\$b$')

@@ -79,7 +79,7 @@ function changesOf(best: Measured, given: readonly string[]): LineChange[] {
     const side = run.removed ? best.known.slice(oldLine, oldLine + run.count) : given.slice(newLine, newLine + run.count)
     if (!run.added) oldLine += run.count
     if (!run.removed) newLine += run.count
-    return { lines: side.map(display), ...(run.added ? { added: true } : run.removed ? { removed: true } : {}) }
+    return { value: side.map(display), ...(run.added ? { added: true } : run.removed ? { removed: true } : {}) }
   })
 }
 

@@ -91,12 +91,12 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
   const uses: CodeUse[] = []
   const index = indexOf(buildTexts)
   for (const { source, line: i } of index.linesNaming(name)) {
-    const { path: p, text, lines } = source
+    const { path: p, lines } = source
     if (uses.length >= MAX_USES) break
     if (p === path || lines.inList(i)) continue
     const { code, mayRun } = lines.code(i)
     if (!mayRun || !mention.test(code)) continue
-    const fed = code.split(/;|&&|\|\|/).some((part) => reads(part) && (FEEDS_RUNNER.test(part) || capturedAndRun(part, text)) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
+    const fed = code.split(/;|&&|\|\|/).some((part) => reads(part) && (FEEDS_RUNNER.test(part) || capturedAndRun(part, lines.text)) && !/[^<>&0-9]>>?\s*[^\s&|]+\s*$/.test(part))
     const runs = direct.test(code) || commandRun.test(code) || fed
     if (runs) uses.push({ path: p, line: i + 1, text: lines.line(i).trim().slice(0, MAX_LINE_CHARS) })
   }
@@ -108,19 +108,19 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
  * asks about each of them, and rescanning every build file per question was quadratic.
  */
 class IndexedLines {
-  readonly #text: string
+  readonly text: string
   readonly #starts: number[] = [0]
   #listed: Uint8Array | undefined
   readonly #code = new Map<number, { readonly code: string; readonly mayRun: boolean }>()
 
   constructor(text: string) {
-    this.#text = text
+    this.text = text
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.#starts.push(at + 1)
   }
 
   line(i: number): string {
     const end = this.#starts[i + 1]
-    return this.#text.slice(this.#starts[i], end === undefined ? undefined : end - 1)
+    return this.text.slice(this.#starts[i], end === undefined ? undefined : end - 1)
   }
 
   /** Line `i` without what cannot run, and whether what is left could run anything at all. */
@@ -152,12 +152,12 @@ class IndexedLines {
   /** The numbers of the lines that contain `name`, in order, each once. */
   *linesContaining(name: string): Generator<number> {
     let line = 0
-    for (let at = this.#text.indexOf(name); at !== -1; ) {
+    for (let at = this.text.indexOf(name); at !== -1; ) {
       line = this.#lineAt(at, line)
       yield line
       const next = this.#starts[line + 1]
       if (next === undefined) return
-      at = this.#text.indexOf(name, next)
+      at = this.text.indexOf(name, next)
     }
   }
 
@@ -192,7 +192,6 @@ const SEARCHED_QUESTIONS = 16
 
 interface BuildText {
   readonly path: string
-  readonly text: string
   readonly lines: IndexedLines
 }
 
@@ -208,7 +207,7 @@ class BuildTextIndex {
   #asked = 0
 
   constructor(buildTexts: ReadonlyMap<string, string>) {
-    this.#texts = [...buildTexts].map(([path, text]) => ({ path, text, lines: new IndexedLines(text) }))
+    this.#texts = [...buildTexts].map(([path, text]) => ({ path, lines: new IndexedLines(text) }))
   }
 
   /** The lines of every build text (in the map's order, then line order) that contain `name`. */
