@@ -6,8 +6,9 @@ import { severityRank, type Finding, type Severity } from '../model/finding.js'
 import { classifyFile } from './classify.js'
 import { rules } from './index.js'
 import type { Rule, RuleContext, RuleHit, TextFile } from './types.js'
-import { nestingCutOf } from './shell/analysis.js'
+import { dialectOf, nestingCutOf } from './shell/analysis.js'
 import { MAX_DEPTH } from './shell/parse.js'
+import { LEXER_FROM_CHARS } from './shell/tree-sitter.js'
 
 export interface RunOptions {
   /** run only these rule ids */
@@ -135,4 +136,20 @@ function correlate(path: string, findings: readonly Finding[]): Finding[] {
  */
 export function analyseText(path: string, text: string, context: RuleContext, options: RunOptions = {}): Finding[] {
   return runRules({ path, kind: classifyFile(path, text), text }, context, options)
+}
+
+/**
+ * Whether the rules, run on these bytes, may read them with the shell grammar (tree-sitter), which
+ * must then be loaded before they run: plain shell smaller than {@link LEXER_FROM_CHARS}, as text
+ * decoded with its byte-order mark or without it. A release whose only differing shell is a large
+ * generated configure never needs the grammar.
+ */
+export function mayUseShellGrammar(path: string, bytes: Buffer): boolean {
+  const text = bytes.toString('utf8')
+  const variants = text.charCodeAt(0) === 0xfeff ? [text, text.slice(1)] : [text]
+  return variants.some((t) => {
+    if (t.length >= LEXER_FROM_CHARS) return false
+    const kind = classifyFile(path, t)
+    return dialectOf(kind) === 'sh' && rules.some((rule) => rule.appliesTo.includes(kind))
+  })
 }

@@ -28,8 +28,8 @@ export interface CompareOptions {
   readonly maxRetainedBytes: number
   /** artifact paths that are not part of the release (a directory's own .git) */
   readonly ignore?: (path: string) => boolean
-  /** told once, as soon as an artifact entry differs from the source (or the source lacks it) */
-  readonly onDifference?: () => void
+  /** told of each artifact entry that differs from the source (or that the source lacks), as it is read */
+  readonly onDifference?: (entry: TreeEntry) => void
 }
 
 const comparable = (e: TreeEntry): boolean => e.kind !== 'directory'
@@ -56,15 +56,11 @@ export async function compareTrees(artifact: ArtifactTree, source: SourceTree, o
   const entries = new Map<string, TreeEntry>()
   const dropped: string[] = []
   let retained = 0
-  let told = false
   for await (const entry of artifact.entries()) {
     if (!comparable(entry) || options.ignore?.(entry.path)) continue
     const counterpart = source.entries.get(entry.path)
     const same = counterpart !== undefined && sameKind(entry, counterpart) && sameContent(entry, counterpart)
-    if (!same && !told) {
-      told = true
-      options.onDifference?.()
-    }
+    if (!same) options.onDifference?.(entry)
     let kept = entry
     if (entry.content !== undefined && same) {
       kept = withoutContent(entry)

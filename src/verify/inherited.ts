@@ -4,14 +4,15 @@
  * written and where it is judged, so the hit in configure is kept as info that names it. A line
  * that no macro file holds keeps its severity.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Finding } from '../model/finding.js'
 
 const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/share/aclocal-1.17', '/usr/share/aclocal-1.15']
 const TOKEN = /[A-Za-z0-9_.-]{3,}/g
 
-export type MacroTexts = ReadonlyMap<string, ReadonlySet<string>>
+/** Token sets of input texts by path, in the order they are searched for a finding's lines. */
+export type MacroTexts = Iterable<readonly [string, ReadonlySet<string>]>
 
 const tokensOf = (text: string): Set<string> => new Set(text.match(TOKEN) ?? [])
 /** libtool expands `_LT_TAGVAR(name, $1)` to `name_CXX`, `name_F77`…: the macro file has `name` */
@@ -19,18 +20,45 @@ const untagged = (token: string): string => token.replace(/_(?:CXX|F77|FC|GO|GCJ
 /** share of a line's tokens a macro file must hold: expansion renames a few (quoting, tags) */
 const HELD = 0.9
 
-/** Token sets of the given m4 texts plus the system's installed macros. */
-export async function macroTexts(shipped: ReadonlyMap<string, string>): Promise<MacroTexts> {
-  const out = new Map<string, Set<string>>()
-  for (const [path, text] of shipped) out.set(path, tokensOf(text))
-  for (const dir of SYSTEM_ACLOCAL) {
-    const names = await readdir(dir).catch(() => [] as string[])
-    for (const name of names.filter((n) => n.endsWith('.m4'))) {
-      const text = await readFile(join(dir, name), 'utf8').catch(() => '')
-      if (text) out.set(join(dir, name), tokensOf(text))
-    }
+/**
+ * Texts tokenised on first use, in order. A hit is nearly always held by a file searched early
+ * (the release's own m4): the system's hundreds of installed macro files are read only for a line
+ * that none before them holds, and then once.
+ */
+class LazyTokenSets implements Iterable<readonly [string, ReadonlySet<string>]> {
+  readonly #sources: readonly (readonly [string, () => string])[]
+  readonly #tokens: (ReadonlySet<string> | undefined)[] = []
+
+  constructor(sources: readonly (readonly [string, () => string])[]) {
+    this.#sources = sources
   }
-  return out
+
+  *[Symbol.iterator](): Iterator<readonly [string, ReadonlySet<string>]> {
+    for (const [i, [path, read]] of this.#sources.entries()) yield [path, (this.#tokens[i] ??= tokensOf(read()))]
+  }
+}
+
+const textOrEmpty = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/** Token sets of the given m4 texts, then of the system's installed macros. */
+export function macroTexts(shipped: ReadonlyMap<string, string>): MacroTexts {
+  const sources: (readonly [string, () => string])[] = [...shipped].map(([path, text]) => [path, () => text] as const)
+  for (const dir of SYSTEM_ACLOCAL) {
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      continue
+    }
+    for (const name of names) if (name.endsWith('.m4')) sources.push([join(dir, name), () => textOrEmpty(join(dir, name))])
+  }
+  return new LazyTokenSets(sources)
 }
 
 /** Evidence lines as rules write them: `123: code` */
@@ -49,9 +77,14 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
   for (const line of lines) {
     const tokens = [...tokensOf(line)]
     if (tokens.length === 0) continue
-    const holder = [...macros].find(([, set]) => tokens.filter((t) => set.has(t) || set.has(untagged(t))).length >= HELD * tokens.length)
-    if (!holder) return undefined
-    source ??= holder[0]
+    let holder: string | undefined
+    for (const [path, set] of macros) {
+      if (tokens.filter((t) => set.has(t) || set.has(untagged(t))).length < HELD * tokens.length) continue
+      holder = path
+      break
+    }
+    if (holder === undefined) return undefined
+    source ??= holder
   }
   return source
 }

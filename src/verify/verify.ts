@@ -4,10 +4,11 @@ import { StagelightError } from '../errors.js'
 import { bySeverityDesc, severityRank, type Finding } from '../model/finding.js'
 import type { ProgressCallback } from '../model/progress.js'
 import { type Explained, type Fact, type Report } from '../model/report.js'
-import { analyseText } from '../rules/engine.js'
+import { analyseText, mayUseShellGrammar } from '../rules/engine.js'
 import { loadShellGrammar } from '../rules/shell/tree-sitter.js'
 import { openArtifact } from '../sources/archive/index.js'
 import type { ArtifactTree } from '../sources/archive/types.js'
+import type { TreeEntry } from '../model/tree.js'
 import { commitMessages, inferRef, listTags, openBlobSession, openRepository, readSourceTree, readTagFacts, resolveRef, withExportIgnored } from '../sources/git/index.js'
 import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
@@ -75,7 +76,7 @@ export const versionFromRef = (ref: string): string | undefined => ref.match(/(\
 
 const isGitMetadata = (path: string): boolean => path === '.git' || path.startsWith('.git/')
 
-async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>, onDifference: () => void): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
+async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>, onDifference: (entry: TreeEntry) => void): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
   let tree = await openArtifact(artifactPath)
   const options = { maxRetainedBytes: MAX_RETAINED_BYTES, onDifference, ...(tree.format === 'directory' ? { ignore: isGitMetadata } : {}) }
   let compared = await compareTrees(tree, source, options)
@@ -118,14 +119,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const labels = options.labels ?? { artifact: options.artifact, source: options.source }
   // Open the artifact first, so unreadable input fails before any clone.
   await openArtifact(options.artifact)
-  // compiled while the artifact is read, once a first file differs; a release identical to its tag never needs it
+  // compiled while the artifact is read, once a differing file may be read with it; most releases
+  // whose only differing shell is a generated configure (read by the lexer) never need it
   let grammar: Promise<void> | undefined
-  const loadGrammar = (): Promise<void> => {
-    if (!grammar) {
-      grammar = loadShellGrammar()
-      grammar.catch(() => undefined)
-    }
-    return grammar
+  const loadGrammarFor = (entry: TreeEntry): void => {
+    if (grammar || entry.content === undefined || !mayUseShellGrammar(entry.path, entry.content)) return
+    grammar = loadShellGrammar()
+    grammar.catch(() => undefined)
   }
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
@@ -143,23 +143,30 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const submoduleTrees = await readSubmodules(given, givenPins, ref, (spec) => openRepository(spec, openOptions))
   const gnulibRecord = gnulibImportRecord(source.entries.keys())
   const gnulibHistory = options.gnulib !== undefined ? await readGnulib(options.gnulib, source, gnulibRecord, ref, (spec) => openRepository(spec, openOptions), progress) : undefined
+  // opened as the first differing file is read, so that its data is inflated while the rest is compared
+  let catalog: Promise<Catalog> | undefined
   const loadCatalog = (): Promise<Catalog> =>
-    Catalog.load({
+    (catalog ??= Catalog.load({
       ...(options.catalogStore ? { userStore: options.catalogStore } : {}),
       ...(options.systemCatalog === false ? { systemDirs: false } : {}),
       systemCacheFile: join(options.cacheDir, 'system-catalog.json'),
-    })
+    }))
+  const onDifference = (entry: TreeEntry): void => {
+    loadGrammarFor(entry)
+    // a failure is reported where the catalog is first needed, not here
+    if (entry.kind === 'file' && catalog === undefined) loadCatalog().catch(() => undefined)
+  }
   // the user's store is checked up front, so a broken one fails whatever the release holds
   if (options.catalogStore) await Catalog.checkStore(options.catalogStore)
 
   progress(`reading ${options.artifact}`)
-  let { tree, compared } = await compareWithPrefixCheck(options.artifact, source, () => void loadGrammar())
+  let { tree, compared } = await compareWithPrefixCheck(options.artifact, source, onDifference)
   // a release made from one directory of the repository is compared with that directory
   const subdirectory = releaseSubdirectory(compared, source)
   if (subdirectory !== undefined) {
     progress(`the release holds ${subdirectory}/ of the tag: comparing with that directory`)
     source = sourceBelow(source, subdirectory)
-    ;({ tree, compared } = await compareWithPrefixCheck(options.artifact, source, () => void loadGrammar()))
+    ;({ tree, compared } = await compareWithPrefixCheck(options.artifact, source, onDifference))
   }
   // source files are read one by one as differences are explained: from one git process, ended here
   const blobs = openBlobSession(repo)
@@ -183,7 +190,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const version = versionFromRef(ref)
     let history: Promise<HistoryText> | undefined
     progress(`explaining ${compared.differences.length} difference(s)`)
-    if (compared.differences.some((d) => d.status !== 'only-in-source')) await loadGrammar()
+    // every text the rules read below is a differing file's, each seen by loadGrammarFor as it was read
+    if (grammar) await grammar
     const explainers: Explainer[] = [
       ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
       copiesExplainer(),
@@ -275,7 +283,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         if (text !== undefined) shippedMacros.set(path, text)
       }
     }
-    const macros = configureHits ? await macroTexts(shippedMacros) : new Map()
+    const macros = configureHits ? macroTexts(shippedMacros) : new Map()
     // a generated Makefile.in holds its Makefile.am's rules: those are the tag's code
     const makefileInputs = new Map<string, MacroTexts>()
     for (const e of generated) {

@@ -22,6 +22,8 @@ const MAX_VALUES = 8
 /** All assignments of a lexed text, by variable name. */
 export class Variables {
   readonly #byName = new Map<string, Assignment[]>()
+  /** configure asks for the same few hundred references tens of thousands of times */
+  readonly #literals = new Map<string, string>()
 
   constructor(script: CommandList) {
     for (const cmd of allCommands(script)) for (const w of assignmentWords(cmd)) this.#add(w)
@@ -55,6 +57,12 @@ export class Variables {
   readonly literal = (text: string): string => {
     // asked for every argument of every command: most name no variable at all
     if (!text.includes('$') && !text.includes('@')) return text
+    let literal = this.#literals.get(text)
+    if (literal === undefined) this.#literals.set(text, (literal = this.#literalOf(text)))
+    return literal
+  }
+
+  #literalOf(text: string): string {
     const values = new Set(this.valuesOf(text).map((a) => a.value))
     if (values.size !== 1) return text
     const [value] = values
