@@ -44,8 +44,10 @@ const indent = (text: string, prefix: string): string =>
 
 /**
  * Verdict first, then what was explained (one line per category), then each finding with its
- * evidence. Every analysed string is escaped as it enters (names and messages as one line,
- * evidence line by line), so nothing from the input can move the cursor or forge a line.
+ * evidence. With `verbose`, every explained file is listed too, after the findings: a release with
+ * thousands of generated files would otherwise push the decisive finding thousands of lines down.
+ * Every analysed string is escaped as it enters (names and messages as one line, evidence line by
+ * line), so nothing from the input can move the cursor or forge a line.
  */
 export function renderText(report: Report, options: TextOptions): string {
   const c = pc.createColors(options.color)
@@ -56,16 +58,7 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push('', c.yellow('Incomplete analysis:'))
     for (const gap of report.incomplete) out.push(`  - ${escapeLine(gap)}`)
   }
-  const groups = groupExplained(report.explained)
-  if (groups.size > 0) {
-    out.push('', c.bold('Explained differences'))
-    for (const [category, items] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
-      const reproduced = items.filter((i) => i.reproduced).length
-      const how = reproduced === items.length ? 'all reproduced or matched exactly' : `${reproduced} reproduced or matched, ${items.length - reproduced} consistent but not reproduced`
-      out.push(`  ${category.padEnd(16)} ${String(items.length).padStart(5)}  ${c.dim(how)}`)
-      if (options.verbose) for (const i of items) out.push(`      ${escapeLine(i.path)}  ${c.dim(escapeLine(i.how))}`)
-    }
-  }
+  if (!options.verbose) renderExplained(c, report.explained, false, out)
   // the producer ordered findings of equal severity (verify: the decisive one first); a renderer keeps that order
   const findings = [...report.findings].sort(bySeverityOnly)
   if (findings.length > 0 && report.command === 'verify' && !options.verbose) renderByFile(c, findings, out)
@@ -79,7 +72,21 @@ export function renderText(report: Report, options: TextOptions): string {
       if (f.explanation && options.verbose) out.push(indent(escapeBlock(f.explanation), '           '))
     }
   }
+  if (options.verbose) renderExplained(c, report.explained, true, out)
   return `${out.join('\n')}\n`
+}
+
+/** One line per category of explained differences, most files first; with `paths`, each file under its category. */
+function renderExplained(c: Colors, explained: readonly Explained[], paths: boolean, out: string[]): void {
+  const groups = groupExplained(explained)
+  if (groups.size === 0) return
+  out.push('', c.bold('Explained differences'))
+  for (const [category, items] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
+    const reproduced = items.filter((i) => i.reproduced).length
+    const how = reproduced === items.length ? 'all reproduced or matched exactly' : `${reproduced} reproduced or matched, ${items.length - reproduced} consistent but not reproduced`
+    out.push(`  ${category.padEnd(16)} ${String(items.length).padStart(5)}  ${c.dim(how)}`)
+    if (paths) for (const i of items) out.push(`      ${escapeLine(i.path)}  ${c.dim(escapeLine(i.how))}`)
+  }
 }
 
 /** A verify report fits one screen unless --verbose: about this many lines. */

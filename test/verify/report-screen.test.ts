@@ -46,6 +46,21 @@ describe('the verify text report fits one screen', () => {
     for (const f of all) expect(text).toContain(`${f.severity} on ${f.path}`)
     expect(text).toContain('+ added line 30')
   })
+
+  it('lists every explained file with --verbose after the findings, so thousands of them never bury the decisive one', () => {
+    const explained = Array.from({ length: 3000 }, (_, i) => ({ path: `src/gen-${i}.c`, category: 'generated', how: 'made by a rule', reproduced: false }))
+    const verbose = render({ ...report(all), explained }, 'text', { color: false, verbose: true })
+    const lines = verbose.split('\n')
+    const decisiveAt = lines.findIndex((l) => l.includes('m4/host-probe.m4'))
+    expect(decisiveAt).toBeGreaterThan(0)
+    expect(decisiveAt).toBeLessThan(20)
+    expect(lines.findIndex((l) => l.includes('Explained differences'))).toBeGreaterThan(decisiveAt)
+    expect(lines.filter((l) => /^\s+src\/gen-\d+\.c\s/.test(l))).toHaveLength(3000)
+    // without --verbose, the categories are counted before the findings and no file is listed
+    const short = render({ ...report(all), explained }, 'text', { color: false })
+    expect(short).toMatch(/Explained differences\n\s+generated\s+3000/)
+    expect(short).not.toContain('src/gen-1.c')
+  })
 })
 
 describe('the order of verify findings', () => {
