@@ -93,11 +93,21 @@ async function historyText(repo: Repository, commit: string): Promise<HistoryTex
   return history
 }
 
+/** Build files that run only when the build system is regenerated (aclocal, autoconf, automake), not in `./configure && make`. */
+const REGENERATION_INPUT = /(?:^|\/)(?:[^/]*\.m4|configure\.(?:ac|in)|[^/]*\.am)$/
+
 /**
  * Of equally serious findings, what the code does comes first (a rule's finding on the code that
- * decodes and runs), then a file the build runs, then the rest: that is where a payload acts.
+ * decodes and runs), then a file `./configure && make` runs, then a file only regenerating the build
+ * system reads (an m4 file that aclocal.m4 includes), then the rest: that is where a payload acts.
  */
-const decisiveness = (f: Finding): number => (!f.ruleId.startsWith('verify/') ? 2 : Array.isArray(f.data?.readAsCodeBy) && f.data.readAsCodeBy.length > 0 ? 1 : 0)
+const decisiveness = (f: Finding): number => {
+  if (!f.ruleId.startsWith('verify/')) return 3
+  const readers: unknown[] = Array.isArray(f.data?.readAsCodeBy) ? f.data.readAsCodeBy : []
+  const readerPaths = readers.map((r) => (typeof r === 'object' && r !== null && 'path' in r && typeof r.path === 'string' ? r.path : ''))
+  if (readerPaths.some((p) => !REGENERATION_INPUT.test(p))) return 2
+  return readerPaths.length > 0 ? 1 : 0
+}
 export const decisiveFirst = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity) || decisiveness(b) - decisiveness(a) || bySeverityDesc(a, b)
 
 function tagFacts(tag: TagFacts): Fact[] {

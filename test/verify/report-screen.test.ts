@@ -70,6 +70,11 @@ describe('the order of verify findings', () => {
     const worse = finding('critical', 'zz/last.m4')
     expect([present, run, worse].sort(decisiveFirst).map((f) => f.path)).toEqual(['zz/last.m4', 'tools/zz-setup.sh', 'm4/aa-gen.m4'])
     expect([finding('high', 'b.c'), finding('high', 'a.c')].sort(decisiveFirst).map((f) => f.path)).toEqual(['a.c', 'b.c'])
+    // a file that only regenerating the build system reads (an m4 file aclocal.m4 includes) comes after one configure runs
+    const included: Finding = { ...finding('high', 'm4/aa-attr.m4'), data: { readAsCodeBy: [{ path: 'aclocal.m4', line: 1257, text: 'm4_include([m4/aa-attr.m4])' }] } }
+    const sourced: Finding = { ...finding('high', 'tools/zz-fixup.sh'), data: { readAsCodeBy: [{ path: 'configure', line: 40, text: '. "$srcdir/tools/zz-fixup.sh"' }] } }
+    const byAutomake: Finding = { ...finding('high', 'build/aa-rules.mk'), data: { readAsCodeBy: [{ path: 'src/Makefile.am', line: 3, text: 'include $(top_srcdir)/build/aa-rules.mk' }] } }
+    expect([included, byAutomake, present, sourced].sort(decisiveFirst).map((f) => f.path)).toEqual(['tools/zz-fixup.sh', 'build/aa-rules.mk', 'm4/aa-attr.m4', 'm4/aa-gen.m4'])
     // the code that decodes and runs a test file leads the test file it runs
     const data: Finding = { ...finding('critical', 'tests/files/bad-1.xz'), data: { readAsCodeBy: [{ path: 'm4/probe.m4', line: 3, text: 'xz -dc tests/files/bad-1.xz | sh' }] } }
     const chain = finding('critical', 'm4/probe.m4', 'scan/obfuscated-execution-chain')
