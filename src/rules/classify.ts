@@ -1,7 +1,8 @@
 /** @fileoverview What a file is, from its name and its first bytes: content wins where names lie. */
 import type { FileKind } from './types.js'
 
-const HEAD_BYTES = 8192
+/** How much of a file's start classifyFile reads: this many bytes, or characters of a text. */
+export const HEAD_BYTES = 8192
 
 /** NUL bytes or bytes that are not UTF-8 (a sequence cut at the end of the head is not held against it). */
 function isBinary(head: Buffer): boolean {

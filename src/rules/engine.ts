@@ -3,7 +3,7 @@
  * isolation, one finding per rule and line, and the correlation of obfuscation with execution.
  */
 import { severityRank, type Finding, type Severity } from '../model/finding.js'
-import { classifyFile } from './classify.js'
+import { classifyFile, HEAD_BYTES } from './classify.js'
 import { rules } from './index.js'
 import type { Rule, RuleContext, RuleHit, TextFile } from './types.js'
 import { dialectOf, nestingCutOf } from './shell/analysis.js'
@@ -142,14 +142,17 @@ export function analyseText(path: string, text: string, context: RuleContext, op
  * Whether the rules, run on these bytes, may read them with the shell grammar (tree-sitter), which
  * must then be loaded before they run: plain shell smaller than {@link LEXER_FROM_CHARS}, as text
  * decoded with its byte-order mark or without it. A release whose only differing shell is a large
- * generated configure never needs the grammar.
+ * generated configure never needs the grammar. Asked of every differing file as the archive is read:
+ * only the head is decoded, and the whole file only when it is shell of about the limit's size.
  */
 export function mayUseShellGrammar(path: string, bytes: Buffer): boolean {
-  const text = bytes.toString('utf8')
-  const variants = text.charCodeAt(0) === 0xfeff ? [text, text.slice(1)] : [text]
-  return variants.some((t) => {
-    if (t.length >= LEXER_FROM_CHARS) return false
-    const kind = classifyFile(path, t)
-    return dialectOf(kind) === 'sh' && rules.some((rule) => rule.appliesTo.includes(kind))
+  // the first HEAD_BYTES characters take at most four bytes each: classifying this prefix is classifying the text
+  const head = bytes.subarray(0, 4 * HEAD_BYTES).toString('utf8')
+  const variants = head.charCodeAt(0) === 0xfeff ? [{ start: head, dropped: 0 }, { start: head.slice(1), dropped: 1 }] : [{ start: head, dropped: 0 }]
+  return variants.some(({ start, dropped }) => {
+    const kind = classifyFile(path, start)
+    if (dialectOf(kind) !== 'sh' || !rules.some((rule) => rule.appliesTo.includes(kind))) return false
+    // a character takes one byte or more: fewer bytes than the limit is fewer characters
+    return bytes.length < LEXER_FROM_CHARS || bytes.toString('utf8').length - dropped < LEXER_FROM_CHARS
   })
 }

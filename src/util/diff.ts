@@ -1,17 +1,12 @@
 import { createTwoFilesPatch } from 'diff'
 import { lineDiff, UNBOUNDED_MAX_ITEMS, type Run } from './line-diff.js'
+import { linesOf } from './lines.js'
 
 const MAX_DIFF_LINES = 200
 
 /** A run of lines the two sides share (neither flag), or that only one side has: `lineDiff`'s runs, or jsdiff's changes. */
 export type LineChange = Run<string>
 
-/** Lines without their LF, and without the empty one after the last LF. */
-const linesOf = (text: string): string[] => {
-  const lines = text.split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  return lines
-}
 
 /**
  * A unified diff, cut to a readable length; the header says what was compared. Texts that end with

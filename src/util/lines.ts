@@ -50,3 +50,10 @@ export class LineIndex {
     return this.text.slice(start, end === undefined ? undefined : end - 1).replace(/\r$/, '')
   }
 }
+
+/** A text's lines without their LF, and without the empty one after a last LF (a CR stays). */
+export function linesOf(text: string): string[] {
+  const lines = text.split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  return lines
+}

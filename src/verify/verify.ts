@@ -37,6 +37,8 @@ import { judge } from './explain/judge.js'
 import { vendoredExplainer } from './explain/vendored.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
+import type { FileKind } from '../rules/types.js'
+import type { CodeUse } from './explain/executed.js'
 import { signatureFindings } from './signature-findings.js'
 import { treeView } from './view.js'
 import { attributeToInputs, inputTexts, macroTexts, type MacroTexts } from './inherited.js'
@@ -93,8 +95,10 @@ async function historyText(repo: Repository, commit: string): Promise<HistoryTex
   return history
 }
 
-/** Build files that run only when the build system is regenerated (aclocal, autoconf, automake), not in `./configure && make`. */
-const REGENERATION_INPUT = /(?:^|\/)(?:[^/]*\.m4|configure\.(?:ac|in)|[^/]*\.am)$/
+/** Kinds of build file that run only when the build system is regenerated (aclocal, autoconf, automake), not in `./configure && make`. */
+const REGENERATION_INPUTS: ReadonlySet<FileKind> = new Set(['m4', 'autoconf', 'automake'])
+/** Known by its name alone, as the rules classify it (half a microsecond: cheap enough for every comparison of a sort). */
+const onlyRegenerationReads = (path: string): boolean => REGENERATION_INPUTS.has(classifyFile(path, ''))
 
 /**
  * Of equally serious findings, what the code does comes first (a rule's finding on the code that
@@ -103,10 +107,9 @@ const REGENERATION_INPUT = /(?:^|\/)(?:[^/]*\.m4|configure\.(?:ac|in)|[^/]*\.am)
  */
 const decisiveness = (f: Finding): number => {
   if (!f.ruleId.startsWith('verify/')) return 3
-  const readers: unknown[] = Array.isArray(f.data?.readAsCodeBy) ? f.data.readAsCodeBy : []
-  const readerPaths = readers.map((r) => (typeof r === 'object' && r !== null && 'path' in r && typeof r.path === 'string' ? r.path : ''))
-  if (readerPaths.some((p) => !REGENERATION_INPUT.test(p))) return 2
-  return readerPaths.length > 0 ? 1 : 0
+  const readers = Array.isArray(f.data?.readAsCodeBy) ? (f.data.readAsCodeBy as readonly CodeUse[]) : []
+  if (readers.some((r) => !onlyRegenerationReads(r.path))) return 2
+  return readers.length > 0 ? 1 : 0
 }
 export const decisiveFirst = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity) || decisiveness(b) - decisiveness(a) || bySeverityDesc(a, b)
 

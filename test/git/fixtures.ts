@@ -64,6 +64,17 @@ export function writeFiles(root: string, files: Readonly<Record<string, FileSpec
   }
 }
 
+/** The files of `repo` at `tag` with `files` written over them, packed under `top/` as `top.tar.gz`, as a release script packs a checkout. */
+export function releaseTarball(repo: string, tag: string, files: Readonly<Record<string, FileSpec>>, top = 'demo-1.0'): string {
+  const dir = join(tempDir('stagelight-release-'), top)
+  sh('git', ['clone', '-q', '--branch', tag, repo, dir])
+  rmSync(join(dir, '.git'), { recursive: true, force: true })
+  writeFiles(dir, files)
+  const tarball = join(dir, '..', `${top}.tar.gz`)
+  sh('tar', ['-czf', tarball, '-C', join(dir, '..'), top])
+  return tarball
+}
+
 /** A work-tree repository with one commit holding `files`, tagged `tag` when given. */
 export function makeRepo(files: Readonly<Record<string, FileSpec>>, options: { tag?: string; annotated?: boolean; message?: string } = {}): string {
   const dir = tempDir('stagelight-git-repo-')

@@ -1,7 +1,6 @@
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openRepository, readSourceTree } from '../../src/sources/git/index.js'
-import { gitIn, isolateGitConfig, makeRepo, removeTempDirs, sh, tempDir, writeFiles } from '../git/fixtures.js'
+import { gitIn, isolateGitConfig, makeRepo, releaseTarball, removeTempDirs, tempDir } from '../git/fixtures.js'
 import { stagelight } from '../helpers/cli.js'
 
 /**
@@ -27,17 +26,6 @@ beforeAll(() => {
 })
 afterAll(removeTempDirs)
 
-/** a tarball of the checkout with `files` overwritten, as a release script would pack it */
-function checkoutTarball(files: Record<string, string>): string {
-  const dir = join(tempDir('stagelight-export-ignore-'), 'demo-1.0')
-  sh('git', ['clone', '-q', repo, dir])
-  sh('rm', ['-rf', join(dir, '.git')])
-  writeFiles(dir, files)
-  const tarball = join(dir, '..', 'demo-1.0.tar.gz')
-  sh('tar', ['-czf', tarball, '-C', join(dir, '..'), 'demo-1.0'])
-  return tarball
-}
-
 describe('export-ignored files', () => {
   it('are kept apart from what git archive ships, with the bytes the tag holds', async () => {
     const tree = await readSourceTree(await openRepository(repo, { cacheDir: tempDir(), offline: true }), 'v1.0')
@@ -46,7 +34,7 @@ describe('export-ignored files', () => {
   })
 
   it('in a release made from a checkout, match the tag: the release passes', async () => {
-    const r = await stagelight(['verify', checkoutTarball({}), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+    const r = await stagelight(['verify', releaseTarball(repo, 'v1.0', {}), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
     const report = JSON.parse(r.stdout) as Report
     expect(report.verdict).toBe('pass')
     expect(report.findings.filter((f) => ['medium', 'high', 'critical'].includes(f.severity))).toEqual([])
@@ -54,7 +42,7 @@ describe('export-ignored files', () => {
   })
 
   it('changed in the release, are reported as changed sources, not as files the tag lacks', async () => {
-    const r = await stagelight(['verify', checkoutTarball({ 'src/main.c': 'int main(void) { return system("id"); }\n' }), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+    const r = await stagelight(['verify', releaseTarball(repo, 'v1.0', { 'src/main.c': 'int main(void) { return system("id"); }\n' }), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
     const report = JSON.parse(r.stdout) as Report
     expect(report.verdict).toBe('fail')
     expect(report.findings.filter((f) => f.path === 'src/main.c').map((f) => [f.ruleId, f.severity])).toEqual([['verify/source-modified', 'high']])

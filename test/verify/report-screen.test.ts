@@ -74,7 +74,16 @@ describe('the order of verify findings', () => {
     const included: Finding = { ...finding('high', 'm4/aa-attr.m4'), data: { readAsCodeBy: [{ path: 'aclocal.m4', line: 1257, text: 'm4_include([m4/aa-attr.m4])' }] } }
     const sourced: Finding = { ...finding('high', 'tools/zz-fixup.sh'), data: { readAsCodeBy: [{ path: 'configure', line: 40, text: '. "$srcdir/tools/zz-fixup.sh"' }] } }
     const byAutomake: Finding = { ...finding('high', 'build/aa-rules.mk'), data: { readAsCodeBy: [{ path: 'src/Makefile.am', line: 3, text: 'include $(top_srcdir)/build/aa-rules.mk' }] } }
-    expect([included, byAutomake, present, sourced].sort(decisiveFirst).map((f) => f.path)).toEqual(['tools/zz-fixup.sh', 'build/aa-rules.mk', 'm4/aa-attr.m4', 'm4/aa-gen.m4'])
+    const byAutoconf: Finding = { ...finding('high', 'build/ab-checks.sh'), data: { readAsCodeBy: [{ path: 'configure.ac', line: 9, text: 'm4_sinclude([build/ab-checks.sh])' }] } }
+    const byMake: Finding = { ...finding('high', 'tools/zy-gen.sh'), data: { readAsCodeBy: [{ path: 'src/Makefile.in', line: 88, text: '\t$(SHELL) $(top_srcdir)/tools/zy-gen.sh > $@' }] } }
+    expect([included, byAutomake, byAutoconf, present, byMake, sourced].sort(decisiveFirst).map((f) => f.path)).toEqual([
+      'tools/zy-gen.sh',
+      'tools/zz-fixup.sh',
+      'build/aa-rules.mk',
+      'build/ab-checks.sh',
+      'm4/aa-attr.m4',
+      'm4/aa-gen.m4',
+    ])
     // the code that decodes and runs a test file leads the test file it runs
     const data: Finding = { ...finding('critical', 'tests/files/bad-1.xz'), data: { readAsCodeBy: [{ path: 'm4/probe.m4', line: 3, text: 'xz -dc tests/files/bad-1.xz | sh' }] } }
     const chain = finding('critical', 'm4/probe.m4', 'scan/obfuscated-execution-chain')

@@ -1,6 +1,5 @@
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { commitFiles, gitIn, isolateGitConfig, makeRepo, removeTempDirs, sh, tempDir, writeFiles } from '../git/fixtures.js'
+import { commitFiles, gitIn, isolateGitConfig, makeRepo, releaseTarball, removeTempDirs } from '../git/fixtures.js'
 import { stagelight } from '../helpers/cli.js'
 
 interface Report {
@@ -26,19 +25,8 @@ beforeAll(() => {
 })
 afterAll(removeTempDirs)
 
-/** the tag's files with `files` written over them, packed as a release */
-function release(files: Record<string, string>): string {
-  const dir = join(tempDir('stagelight-trace-'), 'demo-1.0')
-  sh('git', ['clone', '-q', '--branch', 'v1.0', repo, dir])
-  sh('rm', ['-rf', join(dir, '.git')])
-  writeFiles(dir, files)
-  const tarball = join(dir, '..', 'demo-1.0.tar.gz')
-  sh('tar', ['-czf', tarball, '-C', join(dir, '..'), 'demo-1.0'])
-  return tarball
-}
-
 async function findingOn(path: string, files: Record<string, string>) {
-  const r = await stagelight(['verify', release(files), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+  const r = await stagelight(['verify', releaseTarball(repo, 'v1.0', files), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
   const report = JSON.parse(r.stdout) as Report
   expect(report.verdict).toBe('fail')
   return report.findings.find((f) => f.path === path)

@@ -1,5 +1,6 @@
 import { changedAtLeast, countItems, lineDiff } from '../../util/line-diff.js'
 import { unifiedDiff, unifiedDiffOfChanges, type LineChange } from '../../util/diff.js'
+import { linesOf } from '../../util/lines.js'
 import type { Catalog, CatalogEntry } from './catalog.js'
 
 export interface NumberedLine {
@@ -30,11 +31,7 @@ const MAX_CHANGED_LINES = 20_000
 const MAX_CANDIDATES = 8
 
 /** Lines as latin1 strings (one character per byte, so comparison is byte-exact), without the LF; a CR stays. */
-function linesOf(content: Buffer): string[] {
-  const lines = content.toString('latin1').split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  return lines
-}
+const byteLines = (content: Buffer): string[] => linesOf(content.toString('latin1'))
 
 const display = (line: string): string => Buffer.from(line.replace(/\r$/, ''), 'latin1').toString('utf8')
 
@@ -96,11 +93,11 @@ const labelOf = (entry: CatalogEntry): string =>
 export async function nearestKnownVersion(basename: string, content: Buffer, catalog: Catalog): Promise<NearestVersion | undefined> {
   const candidates = await catalog.contents(basename)
   if (candidates.length === 0) return undefined
-  const given = linesOf(content)
+  const given = byteLines(content)
   const givenCounts = countItems(given)
   const ranked = candidates
     .map((c) => {
-      const lines = linesOf(c.content)
+      const lines = byteLines(c.content)
       return { ...c, lines, bound: changedAtLeast(lines, givenCounts, given.length) }
     })
     .sort((a, b) => a.bound - b.bound)

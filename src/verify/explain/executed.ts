@@ -5,6 +5,7 @@
  */
 import { basenameOf } from '../../util/paths.js'
 import { escapeRegExp } from '../../util/regexp.js'
+import { LineIndex } from '../../util/lines.js'
 
 export interface CodeUse {
   readonly path: string
@@ -109,18 +110,20 @@ export function codeUsesOf(path: string, buildTexts: ReadonlyMap<string, string>
  */
 class IndexedLines {
   readonly text: string
-  readonly #starts: number[] = [0]
+  readonly #index: LineIndex
   #listed: Uint8Array | undefined
   readonly #code = new Map<number, { readonly code: string; readonly mayRun: boolean }>()
 
   constructor(text: string) {
     this.text = text
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.#starts.push(at + 1)
+    this.#index = new LineIndex(text, 0)
   }
 
+  /** Line `i` (from 0) as written, a carriage return included. */
   line(i: number): string {
-    const end = this.#starts[i + 1]
-    return this.text.slice(this.#starts[i], end === undefined ? undefined : end - 1)
+    const starts = this.#index.starts
+    const end = starts[i + 1]
+    return this.text.slice(starts[i], end === undefined ? undefined : end - 1)
   }
 
   /** Line `i` without what cannot run, and whether what is left could run anything at all. */
@@ -136,7 +139,7 @@ class IndexedLines {
   /** Is line `i` part of a list of files to ship, install or clean (its first line or a continuation)? */
   inList(i: number): boolean {
     if (!this.#listed) {
-      const listed = new Uint8Array(this.#starts.length)
+      const listed = new Uint8Array(this.#index.count)
       let continued = false
       for (let j = 0; j < listed.length; j++) {
         const raw = this.line(j)
@@ -151,11 +154,10 @@ class IndexedLines {
 
   /** The numbers of the lines that contain `name`, in order, each once. */
   *linesContaining(name: string): Generator<number> {
-    let line = 0
     for (let at = this.text.indexOf(name); at !== -1; ) {
-      line = this.#lineAt(at, line)
+      const line = this.#index.lineAt(at)
       yield line
-      const next = this.#starts[line + 1]
+      const next = this.#index.starts[line + 1]
       if (next === undefined) return
       at = this.text.indexOf(name, next)
     }
@@ -163,19 +165,7 @@ class IndexedLines {
 
   /** Each line's words: the text between the characters that can bound a file's name in a use. */
   *words(): Generator<[line: number, words: string[]]> {
-    for (let i = 0; i < this.#starts.length; i++) yield [i, this.line(i).split(NAME_BOUNDARIES)]
-  }
-
-  /** the line holding offset `at`, searched from line `from` on */
-  #lineAt(at: number, from: number): number {
-    let lo = from
-    let hi = this.#starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((this.#starts[mid] ?? 0) <= at) lo = mid
-      else hi = mid - 1
-    }
-    return lo
+    for (let i = 0; i < this.#index.count; i++) yield [i, this.line(i).split(NAME_BOUNDARIES)]
   }
 }
 
