@@ -102,16 +102,24 @@ const onlyRegenerationReads = (path: string): boolean => REGENERATION_INPUTS.has
 
 /**
  * Of equally serious findings, what the code does comes first (a rule's finding on the code that
- * decodes and runs), then a file `./configure && make` runs, then a file only regenerating the build
- * system reads (an m4 file that aclocal.m4 includes), then the rest: that is where a payload acts.
+ * decodes and runs), then a file `./configure && make` runs or compiles, then a file only
+ * regenerating the build system reads (`configure.ac`, `Makefile.am`, an m4 file aclocal.m4
+ * includes), then the rest: that is where a payload acts.
  */
 const decisiveness = (f: Finding): number => {
   if (!f.ruleId.startsWith('verify/')) return 3
   const readers = Array.isArray(f.data?.readAsCodeBy) ? (f.data.readAsCodeBy as readonly CodeUse[]) : []
-  if (readers.some((r) => !onlyRegenerationReads(r.path))) return 2
-  return readers.length > 0 ? 1 : 0
+  if (readers.some((r) => !onlyRegenerationReads(r.path)) || f.data?.role === 'code') return 2
+  return readers.length > 0 || (f.path !== undefined && onlyRegenerationReads(f.path)) ? 1 : 0
 }
-export const decisiveFirst = (a: Finding, b: Finding): number => severityRank(b.severity) - severityRank(a.severity) || decisiveness(b) - decisiveness(a) || bySeverityDesc(a, b)
+/**
+ * Then what nothing accounts for: a file of the tag changed into bytes no commit ever held comes
+ * before a file the repository never had (often the output of a tool no explainer knows), and
+ * both before bytes the repository holds at another commit, which its maintainers committed.
+ */
+const unaccounted = (f: Finding): number => (f.data?.inHistory ? 0 : f.ruleId === 'verify/source-modified' ? 2 : 1)
+export const decisiveFirst = (a: Finding, b: Finding): number =>
+  severityRank(b.severity) - severityRank(a.severity) || decisiveness(b) - decisiveness(a) || unaccounted(b) - unaccounted(a) || bySeverityDesc(a, b)
 
 function tagFacts(tag: TagFacts): Fact[] {
   const facts: Fact[] = [{ label: 'tag', value: `${tag.name} → ${tag.commit.slice(0, 12)}${tag.annotated ? ` (annotated, object ${tag.objectId.slice(0, 12)})` : ' (lightweight)'}` }]

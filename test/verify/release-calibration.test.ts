@@ -154,6 +154,17 @@ describe('codeUsesOf: referenced means read as code', () => {
     expect(codeUsesOf('source_epoch', new Map([['configure', 'echo "checking" >&5; . ./source_epoch\n']])).map((u) => u.line)).toEqual([1])
     expect(codeUsesOf('source_epoch', new Map([['configure', 'printf "%s\\n" "checking" >&5 && sh ./source_epoch\n']])).map((u) => u.line)).toEqual([1])
   })
+  it('does not count a sentence held in a variable, unless the variable is run', () => {
+    // automake's missing script: `m4 files included by 'configure.ac'` is advice printed to the user
+    const missing = 'give_advice ()\n{\n  configure_deps="\'configure.ac\' or m4 files included by \'configure.ac\'"\n  echo "You should only need it if you modified $configure_deps"\n}\n'
+    expect(codeUsesOf('configure.ac', new Map([['build-aux/missing', missing]]))).toEqual([])
+    expect(codeUsesOf('tools/probe.sh', new Map([['configure', "hint='run sh tools/probe.sh by hand'\necho \"$hint\" >&2\n"]]))).toEqual([])
+    // the same words as a command held in a variable that is then run
+    expect(codeUsesOf('tools/probe.sh', new Map([['configure', "probe='sh tools/probe.sh'\neval \"$probe\"\n"]])).map((u) => u.line)).toEqual([1])
+    expect(codeUsesOf('tools/probe.sh', new Map([['configure', 'probe="sh tools/probe.sh"\nif test -n "$x"; then $probe; fi\n']])).map((u) => u.line)).toEqual([1])
+    // a value with an expansion in it is not a plain sentence: judged as before
+    expect(codeUsesOf('tools/probe.sh', new Map([['configure', 'x="$(sh tools/probe.sh)"\n']])).map((u) => u.line)).toEqual([1])
+  })
   it('counts sourcing, a shell or interpreter, m4 inclusion and a pipe into a shell', () => {
     const texts = new Map([
       ['configure', 'ac_a=1\n. "$srcdir/build-aux/setup-env"\n'],

@@ -90,6 +90,26 @@ describe('the order of verify findings', () => {
     expect([data, chain].sort(decisiveFirst).map((f) => f.path)).toEqual(['m4/probe.m4', 'tests/files/bad-1.xz'])
   })
 
+  it('puts compiled code before build-system inputs, and a change no commit holds before one the repository has', () => {
+    const withData = (f: Finding, data: Record<string, unknown>): Finding => ({ ...f, data })
+    const committed = { commit: 'c'.repeat(40), date: '2024-01-02T00:00:00Z', subject: 'later work', relation: 'after' }
+    // a line of C compiled by make leads configure.ac and a Makefile.am, which only regeneration reads
+    const c = withData(finding('high', 'src/zz-parse.c', 'verify/source-modified'), { role: 'code', readAsCodeBy: [] })
+    const ac = withData(finding('high', 'configure.ac', 'verify/source-modified'), { role: 'build', readAsCodeBy: [] })
+    const am = withData(finding('high', 'doc/Makefile.am', 'verify/source-modified'), { role: 'build', readAsCodeBy: [] })
+    expect([ac, am, c].sort(decisiveFirst).map((f) => f.path)).toEqual(['src/zz-parse.c', 'configure.ac', 'doc/Makefile.am'])
+    // of compiled files: changed bytes no commit holds, then a file the repository never had, then bytes of a later commit
+    const traced = withData(finding('high', 'lib/aa-scan.h', 'verify/source-modified'), { role: 'code', inHistory: committed })
+    const extra = withData(finding('high', 'lib/ab-snippet.h'), { role: 'code', readAsCodeBy: [] })
+    const changed = withData(finding('high', 'lib/zz-alloc.c', 'verify/source-modified'), { role: 'code' })
+    expect([traced, extra, changed].sort(decisiveFirst).map((f) => f.path)).toEqual(['lib/zz-alloc.c', 'lib/ab-snippet.h', 'lib/aa-scan.h'])
+    // the order of kinds of file still leads: a Makefile.am changed into untraced bytes stays after traced compiled code
+    const untracedAm = withData(finding('high', 'Makefile.am', 'verify/source-modified'), { role: 'build' })
+    expect([untracedAm, traced].sort(decisiveFirst).map((f) => f.path)).toEqual(['lib/aa-scan.h', 'Makefile.am'])
+    // and severity leads everything
+    expect([changed, withData(finding('critical', 'zz/a.txt'), { role: 'doc', inHistory: committed })].sort(decisiveFirst).map((f) => f.path)).toEqual(['zz/a.txt', 'lib/zz-alloc.c'])
+  })
+
   it('is the order every report shows: the assembled report keeps it, and text, Markdown and HTML keep it among equals', () => {
     const data: Finding = { ...finding('critical', 'aa/blob.bin'), data: { readAsCodeBy: [{ path: 'm4/zz.m4', line: 3, text: 'xz -dc aa/blob.bin | sh' }] } }
     const chain = finding('critical', 'zz/probe.m4', 'scan/obfuscated-execution-chain')

@@ -42,14 +42,25 @@ const FEEDS_RUNNER = new RegExp(
 /** `V=\`…\`` or `V=$(…)`: a substitution captured in a variable */
 const CAPTURED = new RegExp(String.raw`\b([A-Za-z_][A-Za-z0-9_]*)=["']?${SUBSTITUTION}`)
 
-/** Is the variable a substitution is captured in run later in the same file (`eval "$V"`, `sh -c "$V"`, `$V` as a command)? */
-function capturedAndRun(part: string, text: string): boolean {
-  const name = CAPTURED.exec(part)?.[1]
-  if (!name) return false
+/** Is the variable run somewhere in the file (`eval "$V"`, `sh -c "$V"`, `$V` as a command)? */
+function variableRun(name: string, text: string): boolean {
   // `eval 'X=$V'` assigns the value: only a value in a command's place is run
   const value = String.raw`(?<!=)(?<!=["'])["']?\$\{?${name}\b`
   return new RegExp(String.raw`\beval\b[^\n;|&]*${value}|\b(?:sh|bash|\$\{?SHELL\}?|\$\(SHELL\))\s+-c\s+${value}|(?:^|[;&|({\x60]|\b(?:then|do|else)\s)\s*${value}`, 'm').test(text)
 }
+
+/** Is the variable a substitution is captured in run later in the same file? */
+function capturedAndRun(part: string, text: string): boolean {
+  const name = CAPTURED.exec(part)?.[1]
+  return name !== undefined && variableRun(name, text)
+}
+
+/**
+ * A quoted literal given to a variable, nothing expanded in it: `configure_deps="'configure.ac' or
+ * m4 files included by 'configure.ac'"` is a sentence for a message, not an m4 run; when the
+ * variable is run (`eval "$cmd"`, `$cmd` as a command), the value is the command.
+ */
+const LITERAL_ASSIGNMENT = /^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"$\x60\\]*)"|'([^']*)')\s*;?\s*$/
 
 /** autoconf's messages: `AC_MSG_CHECKING([for source epoch in source_epoch file])` is text for the user */
 const MESSAGE_MACRO = /\b(AC_MSG_(?:CHECKING|RESULT|NOTICE|WARN|ERROR|FAILURE)|AS_ECHO(?:_N)?)\(\[[^\]]*\]/g
@@ -130,7 +141,10 @@ class IndexedLines {
   code(i: number): { readonly code: string; readonly mayRun: boolean } {
     let known = this.#code.get(i)
     if (!known) {
-      const code = codeOf(this.line(i))
+      const line = this.line(i)
+      const literal = LITERAL_ASSIGNMENT.exec(line)
+      // a literal that is run is read as the command it holds
+      const code = literal?.[1] === undefined ? codeOf(line) : variableRun(literal[1], this.text) ? codeOf(literal[2] ?? literal[3] ?? '') : ''
       this.#code.set(i, (known = { code, mayRun: MAY_RUN.test(code) }))
     }
     return known
