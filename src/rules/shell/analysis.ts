@@ -131,8 +131,11 @@ function build(file: TextFile): FileAnalysis {
     return { command, origin, facts: factsOf(command), via }
   }
 
-  const expandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] =>
-    list.pipelines.flatMap((p) => p.commands.flatMap((c) => expand(c, depth, seen, via)))
+  const expandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] => {
+    const out: Step[] = []
+    for (const p of list.pipelines) for (const c of p.commands) append(out, expand(c, depth, seen, via))
+    return out
+  }
 
   const expand = (cmd: Command, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] => {
     if (depth > MAX_RESOLUTION_DEPTH || budget <= 0) return [step(cmd, cmd, via)]
@@ -144,7 +147,7 @@ function build(file: TextFile): FileAnalysis {
       const out: Step[] = []
       for (const part of cmd.compound.parts) {
         for (const pipeline of part.pipelines) {
-          const inner = direct ? stages(pipeline).flatMap((s) => s.steps) : pipeline.commands.flatMap((c) => expand(c, depth + 1, seen, via))
+          const inner = direct ? steps(pipeline) : expandCommands(pipeline.commands, depth + 1, seen, via)
           for (const s of inner) {
             out.push(s)
             // steps past the cap are never looked at
@@ -194,10 +197,15 @@ function build(file: TextFile): FileAnalysis {
   ): Step[] => {
     if (seen.has(name)) return []
     const next = new Set(seen).add(name)
-    return vars
-      .get(name)
-      .filter((a) => a.value.trim() !== '')
-      .flatMap((a) => use(a, depth + 1, next, [...via, a.line]))
+    const out: Step[] = []
+    for (const a of vars.get(name)) if (a.value.trim() !== '') append(out, use(a, depth + 1, next, [...via, a.line]))
+    return out
+  }
+
+  const expandCommands = (commands: readonly Command[], depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] => {
+    const out: Step[] = []
+    for (const c of commands) append(out, expand(c, depth, seen, via))
+    return out
   }
 
   const literalCommand = (a: Assignment, cmd: Command, _depth: number, _seen: ReadonlySet<string>, via: readonly number[]): Step[] =>
@@ -213,14 +221,14 @@ function build(file: TextFile): FileAnalysis {
     const result =
       alone?.compound && alone.compound.kind !== 'macro' && alone.redirects.length === 0
         ? [{ command: alone, steps: [step(alone, alone, [])] }]
-        : pipeline.commands.map((command) => ({ command, steps: expand(command, 0, new Set(), []) }))
+        : pipeline.commands.map((command) => ({ command, steps: expand(command, 0, NO_NAMES, NO_LINES) }))
     stageMemo.set(pipeline, result)
     return result
   }
   const stepMemo = new Map<Pipeline, readonly Step[]>()
   const steps = (pipeline: Pipeline): readonly Step[] => {
     let all = stepMemo.get(pipeline)
-    if (!all) stepMemo.set(pipeline, (all = stages(pipeline).flatMap((s) => s.steps)))
+    if (!all) stepMemo.set(pipeline, (all = stepsOfStages(stages(pipeline))))
     return all
   }
 
@@ -306,6 +314,23 @@ function feederIndex(executions: readonly Execution[]): Map<Command, Execution[]
   return index
 }
 
+/** Shared by every expansion that starts from nothing: most commands are no variable's value. */
+const NO_NAMES: ReadonlySet<string> = new Set()
+const NO_LINES: readonly number[] = []
+
+/** Appends in place: expansion builds many short lists, and spreading or flatMap copies each again. */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item)
+}
+
+/** A pipeline's steps in order; most pipelines are one command, whose list of steps is already that. */
+function stepsOfStages(stages: readonly Stage[]): readonly Step[] {
+  if (stages.length === 1 && stages[0]) return stages[0].steps
+  const out: Step[] = []
+  for (const stage of stages) append(out, stage.steps)
+  return out
+}
+
 function withWords(cmd: Command, words: readonly Word[]): Command {
   return { words, redirects: cmd.redirects, compound: undefined, heredocs: [], line: cmd.line, endLine: cmd.endLine, synthetic: true }
 }
@@ -341,7 +366,7 @@ function findExecutions(
       varRefs(w.text).flatMap((name) => vars.get(name).flatMap((a) => a.substitutions.flatMap((list) => expandList(list, 1, new Set([name]), [a.line])))),
     )
   const nestedSteps = (words: readonly Word[], kinds: readonly string[]): Step[] =>
-    words.flatMap((w) => w.nested.filter((n) => kinds.includes(n.kind)).flatMap((n) => expandList(n.list, 1, new Set(), [])))
+    words.flatMap((w) => w.nested.filter((n) => kinds.includes(n.kind)).flatMap((n) => expandList(n.list, 1, NO_NAMES, NO_LINES)))
 
   // 1. a pipe into something that executes standard input
   for (const site of sites) {
@@ -366,6 +391,9 @@ function findExecutions(
     if (cmd.compound) continue
     const p = program(cmd)
     const name = programNameOf(p, literal)
+    const runsSubstitution = p.word !== undefined && /^(?:\$\(|`)/.test(p.word.raw) && p.index === 0
+    // most commands execute nothing: nothing below is set up for them
+    if (name !== 'eval' && name !== 'source' && name !== '.' && !isShellName(name) && !runsSubstitution) continue
     const site = siteOf.get(cmd)
     const add = (how: string, feeders: Step[], kind: ExecutionKind = 'substitution') => {
       if (feeders.length) out.push({ kind, sink: cmd, how, feeders, site })
@@ -384,7 +412,7 @@ function findExecutions(
       } else add(name, nestedSteps(p.args.slice(0, 1), ['process']))
       const here = cmd.redirects.filter((r) => r.op === '<<<' || (r.op === '<' && r.target?.nested.some((n) => n.kind === 'process')))
       add(`${name} <<<`, nestedSteps(here.flatMap((r) => (r.target ? [r.target] : [])), ['substitution', 'backquote', 'process']))
-    } else if (p.word && /^(?:\$\(|`)/.test(p.word.raw) && p.index === 0) {
+    } else if (runsSubstitution) {
       add('command substitution run as a command', nestedSteps([p.word], ['substitution', 'backquote']))
     }
   }

@@ -58,11 +58,24 @@ const NOT_DECODERS = /FLAGS$|LIBS?$|_LIB$|DIR$|PATH$|ARGS$|OPTS$|^\$(?:[A-Z0-9]+
 const DEVICE_SOURCES = /^\/dev\/(?:u?random|zero|null)$/
 const FETCHERS = /^(?:curl|wget|wget2|fetch|ftp|tftp|aria2c|lwp-request|lwp-download|GET|http|https|xh|nc|ncat|netcat|socat|\$CURL|\$WGET)$/
 
+/**
+ * Every name a fact below can be found for, but for names still held in a variable (`$X`): asked of
+ * every command, it lets the many that do nothing to a stream (test, echo, assignments) skip
+ * reading their arguments and every rule's own pattern.
+ */
+const MAY_HAVE_FACTS = new RegExp(
+  [ALWAYS_DECODES, DECOMPRESSORS, CODECS, CIPHERS, SCRIPT_TOOLS, SHELLS, INTERPRETERS, FETCHERS, /^(?:openssl|xxd|tinyxxd|rev|tar|bsdtar|gtar|unzip|7z|7za|7zz|head|tail|dd|tr|gtr|sed|gsed|source|\.)$|^perl/]
+    .map((r) => `(?:${r.source})`)
+    .join('|'),
+)
+const NO_FACTS: StepFacts = {}
+
 /** What a command does to its stream. */
 export function stepFacts(cmd: Command, literal: Literal = identity): StepFacts {
   if (cmd.compound) return {}
   const p = program(cmd)
   const name = programNameOf(p, literal)
+  if (!name.startsWith('$') && !MAY_HAVE_FACTS.test(name)) return NO_FACTS
   const args = p.args.map((w) => literal(w.text))
   const decoder = decoderOf(name, args, p)
   const carving = carvingOf(name, args, cmd, literal)
