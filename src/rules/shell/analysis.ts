@@ -112,10 +112,10 @@ function build(file: TextFile): FileAnalysis {
   const parsed = watchNestingLimit(() => (dialect === 'make' ? parseMakefile(file.text) : { list: parseShell(file.text, { dialect }), targetAt: noTargets }))
   const script: CommandList = parsed.result.list
   const targetAt: (line: number) => string | undefined = parsed.result.targetAt
-  const vars = new Variables(script)
+  const commands = allCommands(script)
+  const vars = new Variables(commands)
   const literal = vars.literal
   const sites = allPipelines(script)
-  const commands = allCommands(script)
   const stageMemo = new Map<Pipeline, readonly Stage[]>()
 
   let budget = MAX_RESOLVED_STEPS

@@ -1,7 +1,6 @@
 /** @fileoverview Shell variable assignments of one file, for following `eval $cmd` and `$prog -d`. */
 import type { Command, CommandList, Word } from './ast.js'
-import { allCommands } from './walk.js'
-import { commandWordIndex, isAssignment, normalizeVarName, varName } from './words.js'
+import { isAssignment, normalizeVarName, program, varName } from './words.js'
 
 export interface Assignment {
   readonly name: string
@@ -25,8 +24,9 @@ export class Variables {
   /** configure asks for the same few hundred references tens of thousands of times */
   readonly #literals = new Map<string, string>()
 
-  constructor(script: CommandList) {
-    for (const cmd of allCommands(script)) for (const w of assignmentWords(cmd)) this.#add(w)
+  /** @param commands every command of the file (see walk.ts allCommands) */
+  constructor(commands: readonly Command[]) {
+    for (const cmd of commands) for (const w of assignmentWords(cmd)) this.#add(w)
   }
 
   #add(word: Word): void {
@@ -71,9 +71,9 @@ export class Variables {
 }
 
 function assignmentWords(cmd: Command): Word[] {
-  const texts = cmd.words.map((w) => w.text)
-  const at = commandWordIndex(texts)
+  // the program is worked out once per command, for every rule: its index is where assignments end
+  const at = program(cmd).index
   const out = cmd.words.slice(0, at).filter((w) => isAssignment(w.text))
-  if (DECLARERS.has(texts[at] ?? '')) out.push(...cmd.words.slice(at + 1).filter((w) => isAssignment(w.text)))
+  if (DECLARERS.has(cmd.words[at]?.text ?? '')) out.push(...cmd.words.slice(at + 1).filter((w) => isAssignment(w.text)))
   return out
 }

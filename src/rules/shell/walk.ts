@@ -11,9 +11,20 @@ export interface PipelineSite {
 }
 
 const inner = new WeakMap<Command, readonly { origin: Origin; list: CommandList }[]>()
+const NO_LISTS: readonly { origin: Origin; list: CommandList }[] = []
+
+/** No compound, substitution, code string or here-document: most commands of a file. */
+function isFlat(cmd: Command): boolean {
+  if (cmd.compound || cmd.heredocs.length > 0) return false
+  for (const w of cmd.words) if (w.nested.length > 0) return false
+  for (const r of cmd.redirects) if (r.target && r.target.nested.length > 0) return false
+  return true
+}
 
 /** The lists directly inside a command: compound parts, substitutions, code strings, here-documents. */
 export function innerLists(cmd: Command): readonly { origin: Origin; list: CommandList }[] {
+  // every walk asks this of every command: flat ones are answered without remembering them
+  if (isFlat(cmd)) return NO_LISTS
   const known = inner.get(cmd)
   if (known) return known
   const out: { origin: Origin; list: CommandList }[] = []
@@ -32,10 +43,11 @@ export function innerLists(cmd: Command): readonly { origin: Origin; list: Comma
 export function allPipelines(list: CommandList, origin: Origin = 'top'): PipelineSite[] {
   const out: PipelineSite[] = []
   const visit = (l: CommandList, o: Origin) => {
-    l.pipelines.forEach((pipeline, index) => {
+    for (let index = 0; index < l.pipelines.length; index++) {
+      const pipeline = l.pipelines[index] as Pipeline
       out.push({ pipeline, list: l, index, origin: o })
       for (const cmd of pipeline.commands) for (const inner of innerLists(cmd)) visit(inner.list, inner.origin)
-    })
+    }
   }
   visit(list, origin)
   return out

@@ -50,7 +50,7 @@ export function commandWordIndex(texts: readonly string[]): number {
 }
 
 /** A program's name without its directory: `/usr/bin/sed` → `sed`. */
-export const basename = (text: string): string => text.replace(/^.*\//, '')
+export const basename = (text: string): string => (text.includes('/') ? text.replace(/^.*\//, '') : text)
 
 /** The text is one variable reference or one command substitution and nothing else. */
 export function isPureExpansion(text: string): boolean {
@@ -104,7 +104,10 @@ const programs = new WeakMap<Command, Program>()
 export function program(cmd: Command): Program {
   const known = programs.get(cmd)
   if (known) return known
-  const index = commandWordIndex(cmd.words.map((w) => w.text))
+  const first = cmd.words[0]?.text
+  // most commands start with their program: the words are listed only when one may be an assignment or a wrapper
+  const plain = first === undefined || (!isAssignment(first) && !WRAPPERS[basename(first)])
+  const index = plain ? 0 : commandWordIndex(cmd.words.map((w) => w.text))
   const word = cmd.words[index]
   const found: Program = { name: word ? programName(word.text) : '', index, word, args: cmd.words.slice(index + 1) }
   programs.set(cmd, found)
