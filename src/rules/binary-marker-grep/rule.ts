@@ -17,9 +17,9 @@ interface GrepCall {
 function grepCall(cmd: Command, literal: (t: string) => string): GrepCall | undefined {
   const p = program(cmd)
   const name = programNameOf(p, literal)
-  let args = p.args.map((w) => w.text)
-  if (name === 'git' && args[0] === 'grep') args = args.slice(1)
-  else if (!/^(?:grep|egrep|fgrep|ggrep|rg|ag|ack)$/.test(name)) return undefined
+  // asked of every command: the arguments are listed only for a grep
+  if (name === 'git' ? p.args[0]?.text !== 'grep' : !/^(?:grep|egrep|fgrep|ggrep|rg|ag|ack)$/.test(name)) return undefined
+  const args = p.args.slice(name === 'git' ? 1 : 0).map((w) => w.text)
   const options: string[] = []
   const operands: string[] = []
   let patternSeen = false

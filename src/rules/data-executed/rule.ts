@@ -1,7 +1,7 @@
 import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
-import { isObfuscatingStep, programNameOf, scriptOperand } from '../shell/commands.js'
+import { isObfuscatingStep, programNameOf, runsScriptFiles, scriptOperand } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import { nonCodeKind } from '../test-data-read/paths.js'
 import { readPaths } from '../test-data-read/rule.js'
@@ -24,7 +24,8 @@ const rule: Rule = {
       if (cmd.compound) continue
       const p = program(cmd)
       const name = programNameOf(p, a.literal)
-      const script = scriptOperand(name, p.args.map((w) => a.literal(w.text)))
+      // arguments are read only for a program that runs a script file: most commands run none
+      const script = runsScriptFiles(name) ? scriptOperand(name, p.args.map((w) => a.literal(w.text))) : undefined
       const ran = script !== undefined ? nonCodeKind(script) : undefined
       if (script !== undefined && ran) {
         hits.push({
@@ -38,7 +39,7 @@ const rule: Rule = {
         continue
       }
       // decoded on the way, it is data-to-shell-pipeline's finding
-      const executions = a.flow(cmd).executions.filter((e) => !e.feeders.some((f) => isObfuscatingStep(f.facts)))
+      const executions = a.fed(cmd).filter((e) => !e.feeders.some((f) => isObfuscatingStep(f.facts)))
       if (executions.length === 0) continue
       const fed = readPaths(cmd, a.literal)
         .map((path) => ({ path, kind: nonCodeKind(path) }))

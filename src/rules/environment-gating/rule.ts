@@ -6,7 +6,7 @@ import type { Command } from '../shell/ast.js'
 import { isObfuscatingStep, programNameOf } from '../shell/commands.js'
 import { program, varName } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
-import { guardsOf } from './guards.js'
+import { guardsOf, type Guard } from './guards.js'
 import { markersIn, type MarkerClass } from './markers.js'
 
 /** Where a build step has no business writing: the source tree, objects, the generated build machinery. */
@@ -40,6 +40,8 @@ function unusual(a: FileAnalysis, cmd: Command, trusting: boolean): string | und
   for (const r of cmd.redirects) {
     if (/^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target && SOURCE_OR_OBJECT.test(a.literal(r.target.text))) return `writes into ${r.target.text}`
   }
+  // only an in-place sed, a copying tool or dd writes through its arguments: the others' are never read
+  if (name !== 'sed' && name !== 'gsed' && name !== 'dd' && !WRITERS.test(name)) return undefined
   const args = p.args.map((w) => a.literal(w.text))
   if ((name === 'sed' || name === 'gsed') && args.some((x) => /^-[a-zA-Z]*i|^--in-place/.test(x))) {
     const target = args.filter((x) => !x.startsWith('-')).slice(1).find((x) => SOURCE_OR_OBJECT.test(x))
@@ -50,6 +52,17 @@ function unusual(a: FileAnalysis, cmd: Command, trusting: boolean): string | und
     if (target && SOURCE_OR_OBJECT.test(target)) return `writes into ${target}`
   }
   return undefined
+}
+
+/** A condition as written: its commands' words and redirection targets, then its case subject and patterns. */
+function conditionText(g: Guard): string {
+  const raw: string[] = []
+  for (const c of g.condition) {
+    for (const w of c.words) raw.push(w.raw)
+    for (const r of c.redirects) if (r.target) raw.push(r.target.raw)
+  }
+  for (const w of g.words) raw.push(w.raw)
+  return raw.join(' ')
 }
 
 const rule: Rule = {
@@ -66,8 +79,7 @@ const rule: Rule = {
     const a = analyse(file)
     const best = new Map<number, RuleHit>()
     for (const g of guardsOf(a.commands, a.sites)) {
-      const text = [...g.condition.flatMap((c) => [...c.words, ...c.redirects.flatMap((r) => (r.target ? [r.target] : []))]), ...g.words].map((w) => w.raw).join(' ')
-      const classes = markersIn(text)
+      const classes = markersIn(conditionText(g))
       if (classes.size === 0) continue
       const trusting = classes.has('packaging') || classes.has('ci')
       const found: { cmd: Command; what: string }[] = []

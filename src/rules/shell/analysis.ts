@@ -60,6 +60,8 @@ export interface FileAnalysis {
   /** every step of a pipeline, stage by stage */
   steps(pipeline: Pipeline): readonly Step[]
   flow(cmd: Command): Flow
+  /** the executions a command's output feeds: {@link Flow.executions} alone, asked of every command by some rules */
+  fed(cmd: Command): readonly Execution[]
   /** what a command does as a step (decodes, carves, executes its input...), worked out once per command */
   facts(cmd: Command): StepFacts
   /** the pipeline a command of the file stands in */
@@ -238,8 +240,9 @@ function build(file: TextFile): FileAnalysis {
   // most files never ask where a command flows: both indexes are built on the first question that needs them
   let fed: ReadonlyMap<Command, readonly Execution[]> | undefined
   let inSites: ReadonlyMap<Command, { readonly sites: readonly PipelineSite[]; readonly decoding: boolean }> | undefined
+  const feedsOf = (cmd: Command): readonly Execution[] => (fed ??= feederIndex(executions)).get(cmd) ?? []
   const flow = (cmd: Command): Flow => {
-    const feeds = (fed ??= feederIndex(executions)).get(cmd) ?? []
+    const feeds = feedsOf(cmd)
     const where = () => (inSites ??= siteIndex(sites, steps)).get(cmd)
     return {
       executions: feeds,
@@ -265,6 +268,7 @@ function build(file: TextFile): FileAnalysis {
     stages,
     steps,
     flow,
+    fed: feedsOf,
     facts: factsOf,
     siteOf: (cmd) => siteOf.get(cmd),
     targetAt,

@@ -268,6 +268,9 @@ export function scriptOperand(name: string, args: readonly string[]): string | u
   return undefined
 }
 
+/** A program that {@link scriptOperand} may find a script for: anything else runs no file as a script. */
+export const runsScriptFiles = (name: string): boolean => SHELLS.test(name) || INTERPRETERS.test(name) || name === 'source' || name === '.'
+
 /** Operands of sh, skipping `-o option` and `+o option` pairs. */
 function shellOperands(args: readonly string[]): string[] {
   const out: string[] = []

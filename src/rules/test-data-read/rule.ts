@@ -13,8 +13,12 @@ const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzc
 /** Programs whose argument is a place to write or compare, not a read worth reporting. */
 const NOT_A_READ_AFTER = new Set(['-o', '--output', '-w'])
 
+const NO_PATHS: readonly string[] = []
+
 /** Paths a command reads: operands, `if=`, `<` redirections, cmake `file(READ ...)`. */
-export function readPaths(cmd: Command, literal: (t: string) => string): string[] {
+export function readPaths(cmd: Command, literal: (t: string) => string): readonly string[] {
+  // asked of every command: most read nothing and redirect nothing, and need no list of their own
+  if (cmd.redirects.length === 0 && !cmd.compound && !READERS.test(programNameOf(program(cmd), literal))) return NO_PATHS
   const out: string[] = []
   for (const r of cmd.redirects) if ((r.op === '<' || r.op === '<>') && r.target) out.push(literal(r.target.text))
   if (cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)) {
