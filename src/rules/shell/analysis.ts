@@ -56,6 +56,8 @@ export interface FileAnalysis {
   readonly sites: readonly PipelineSite[]
   readonly commands: readonly Command[]
   readonly executions: readonly Execution[]
+  /** steps whose command was rebuilt from a variable's value (see {@link Command.synthetic}), in the order they were made */
+  readonly rebuilt: readonly Step[]
   stages(pipeline: Pipeline): readonly Stage[]
   /** every step of a pipeline, stage by stage */
   steps(pipeline: Pipeline): readonly Step[]
@@ -128,9 +130,12 @@ function build(file: TextFile): FileAnalysis {
     if (!facts) factsMemo.set(command, (facts = stepFacts(command, literal)))
     return facts
   }
+  const rebuilt: Step[] = []
   const step = (command: Command, origin: Command, via: readonly number[]): Step => {
     budget--
-    return { command, origin, facts: factsOf(command), via }
+    const made = { command, origin, facts: factsOf(command), via }
+    if (command.synthetic) rebuilt.push(made)
+    return made
   }
 
   const expandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]): Step[] => {
@@ -229,8 +234,11 @@ function build(file: TextFile): FileAnalysis {
   }
   const stepMemo = new Map<Pipeline, readonly Step[]>()
   const steps = (pipeline: Pipeline): readonly Step[] => {
+    const st = stages(pipeline)
+    // a single stage's steps are the pipeline's: only longer pipelines need a list made and kept
+    if (st.length === 1 && st[0]) return st[0].steps
     let all = stepMemo.get(pipeline)
-    if (!all) stepMemo.set(pipeline, (all = stepsOfStages(stages(pipeline))))
+    if (!all) stepMemo.set(pipeline, (all = stepsOfStages(st)))
     return all
   }
 
@@ -265,6 +273,7 @@ function build(file: TextFile): FileAnalysis {
     sites,
     commands,
     executions,
+    rebuilt,
     stages,
     steps,
     flow,
@@ -327,9 +336,8 @@ function append<T>(into: T[], items: readonly T[]): void {
   for (const item of items) into.push(item)
 }
 
-/** A pipeline's steps in order; most pipelines are one command, whose list of steps is already that. */
+/** A pipeline's steps in order, stage by stage. */
 function stepsOfStages(stages: readonly Stage[]): readonly Step[] {
-  if (stages.length === 1 && stages[0]) return stages[0].steps
   const out: Step[] = []
   for (const stage of stages) append(out, stage.steps)
   return out

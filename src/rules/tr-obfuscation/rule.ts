@@ -18,12 +18,19 @@ const rule: Rule = {
   run(file) {
     const a = analyse(file)
     const hits: RuleHit[] = []
-    const candidates = new Map<Command, Command>()
-    for (const cmd of a.commands) candidates.set(cmd, cmd)
-    // commands rebuilt from variables (`$TR "$from" "$to"`) are judged with their values
-    for (const site of a.sites) for (const s of a.steps(site.pipeline)) if (s.command.synthetic) candidates.set(s.command, s.origin)
-    for (const [cmd, origin] of candidates) {
-      if (a.facts(cmd).charMap !== 'swap') continue
+    // each swapping command once, where it first appears, with the command it was written as
+    const candidates: { cmd: Command; origin: Command }[] = []
+    const seen = new Set<Command>()
+    const consider = (cmd: Command, origin: Command) => {
+      if (a.facts(cmd).charMap !== 'swap' || seen.has(cmd)) return
+      seen.add(cmd)
+      candidates.push({ cmd, origin })
+    }
+    for (const cmd of a.commands) consider(cmd, cmd)
+    // commands rebuilt from variables (`$TR "$from" "$to"`) are judged with their values; every
+    // site's stages were expanded with the file, so when none of the rebuilt commands swaps, no site holds one
+    if (a.rebuilt.some((s) => a.facts(s.command).charMap === 'swap')) for (const site of a.sites) for (const stage of a.stages(site.pipeline)) for (const s of stage.steps) if (s.command.synthetic) consider(s.command, s.origin)
+    for (const { cmd, origin } of candidates) {
       const flow = a.flow(origin)
       const chained = flow.decoding || flow.executions.length > 0
       const numbers = [...spanLines(origin.line, origin.endLine)]
