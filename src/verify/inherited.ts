@@ -11,30 +11,74 @@ import type { Finding } from '../model/finding.js'
 const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/share/aclocal-1.17', '/usr/share/aclocal-1.15']
 const TOKEN = /[A-Za-z0-9_.-]{3,}/g
 
-/** Token sets of input texts by path, in the order they are searched for a finding's lines. */
-export type MacroTexts = Iterable<readonly [string, ReadonlySet<string>]>
+/** An input text's tokens, each with the numbers of the lines it is on, in order. */
+export type TokenLines = ReadonlyMap<string, readonly number[]>
+/** Inputs by path, in the order they are searched for a finding's lines. */
+export type MacroTexts = Iterable<readonly [string, TokenLines]>
 
 const tokensOf = (text: string): Set<string> => new Set(text.match(TOKEN) ?? [])
 /** libtool expands `_LT_TAGVAR(name, $1)` to `name_CXX`, `name_F77`…: the macro file has `name` */
 const untagged = (token: string): string => token.replace(/_(?:CXX|F77|FC|GO|GCJ|RC)$/, '')
 /** share of a line's tokens a macro file must hold: expansion renames a few (quoting, tags) */
 const HELD = 0.9
+/**
+ * Lines of the input the tokens must stand within: expansion keeps a macro's lines together, and
+ * a large macro file holds almost any few words somewhere (`. "$srcdir/README" 2>/dev/null` is
+ * not in a file that mentions README in a comment and /dev/null in a command far below).
+ */
+const WINDOW = 5
+
+export function tokenLines(text: string): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  text.split('\n').forEach((line, n) => {
+    for (const token of line.match(TOKEN) ?? []) {
+      const at = out.get(token)
+      if (at === undefined) out.set(token, [n])
+      else if (at[at.length - 1] !== n) at.push(n)
+    }
+  })
+  return out
+}
+
+/** Do nearly all of `tokens` (a share of HELD) stand within WINDOW consecutive lines of the input? */
+function heldTogether(tokens: readonly string[], input: TokenLines): boolean {
+  const need = HELD * tokens.length
+  const events: (readonly [line: number, token: number])[] = []
+  tokens.forEach((t, i) => {
+    for (const line of [...(input.get(t) ?? []), ...(t === untagged(t) ? [] : (input.get(untagged(t)) ?? []))]) events.push([line, i])
+  })
+  if (new Set(events.map(([, i]) => i)).size < need) return false
+  events.sort((a, b) => a[0] - b[0])
+  // a window slides over the lines: how many of the tokens it holds, each counted once
+  const counts = new Map<number, number>()
+  let first = 0
+  for (const [line, i] of events) {
+    counts.set(i, (counts.get(i) ?? 0) + 1)
+    for (let e = events[first]; e && e[0] <= line - WINDOW; e = events[++first]) {
+      const left = (counts.get(e[1]) ?? 1) - 1
+      if (left === 0) counts.delete(e[1])
+      else counts.set(e[1], left)
+    }
+    if (counts.size >= need) return true
+  }
+  return false
+}
 
 /**
  * Texts tokenised on first use, in order. A hit is nearly always held by a file searched early
  * (the release's own m4): the system's hundreds of installed macro files are read only for a line
  * that none before them holds, and then once.
  */
-class LazyTokenSets implements Iterable<readonly [string, ReadonlySet<string>]> {
+class LazyTokenLines implements Iterable<readonly [string, TokenLines]> {
   readonly #sources: readonly (readonly [string, () => string])[]
-  readonly #tokens: (ReadonlySet<string> | undefined)[] = []
+  readonly #tokens: (TokenLines | undefined)[] = []
 
   constructor(sources: readonly (readonly [string, () => string])[]) {
     this.#sources = sources
   }
 
-  *[Symbol.iterator](): Iterator<readonly [string, ReadonlySet<string>]> {
-    for (const [i, [path, read]] of this.#sources.entries()) yield [path, (this.#tokens[i] ??= tokensOf(read()))]
+  *[Symbol.iterator](): Iterator<readonly [string, TokenLines]> {
+    for (const [i, [path, read]] of this.#sources.entries()) yield [path, (this.#tokens[i] ??= tokenLines(read()))]
   }
 }
 
@@ -46,7 +90,7 @@ const textOrEmpty = (path: string): string => {
   }
 }
 
-/** Token sets of the given m4 texts, then of the system's installed macros. */
+/** The tokens of the given m4 texts, then of the system's installed macros. */
 export function macroTexts(shipped: ReadonlyMap<string, string>): MacroTexts {
   const sources: (readonly [string, () => string])[] = [...shipped].map(([path, text]) => [path, () => text] as const)
   for (const dir of SYSTEM_ACLOCAL) {
@@ -58,7 +102,7 @@ export function macroTexts(shipped: ReadonlyMap<string, string>): MacroTexts {
     }
     for (const name of names) if (name.endsWith('.m4')) sources.push([join(dir, name), () => textOrEmpty(join(dir, name))])
   }
-  return new LazyTokenSets(sources)
+  return new LazyTokenLines(sources)
 }
 
 /** Evidence lines as rules write them: `123: code` */
@@ -68,7 +112,7 @@ const evidenceLines = (evidence: string): string[] =>
     .map((l) => l.replace(/^\s*\d+:\s?/, '').trim())
     .filter((l) => l !== '')
 
-/** The macro file that holds every token of every evidence line of the finding, if one does. */
+/** The macro file that holds (nearly) every token of each evidence line of the finding together, if one does. */
 export function inheritedFrom(finding: Finding, macros: MacroTexts): string | undefined {
   if (!finding.evidence) return undefined
   const lines = evidenceLines(finding.evidence)
@@ -78,8 +122,8 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
     const tokens = [...tokensOf(line)]
     if (tokens.length === 0) continue
     let holder: string | undefined
-    for (const [path, set] of macros) {
-      if (tokens.filter((t) => set.has(t) || set.has(untagged(t))).length < HELD * tokens.length) continue
+    for (const [path, input] of macros) {
+      if (!heldTogether(tokens, input)) continue
       holder = path
       break
     }
@@ -89,8 +133,8 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
   return source
 }
 
-/** Token sets of texts by path, for `attributeToInputs`. */
-export const inputTexts = (texts: ReadonlyMap<string, string>): MacroTexts => new Map([...texts].map(([path, text]) => [path, tokensOf(text)]))
+/** The tokens of texts by path, for `attributeToInputs`. */
+export const inputTexts = (texts: ReadonlyMap<string, string>): MacroTexts => new Map([...texts].map(([path, text]) => [path, tokenLines(text)]))
 
 /**
  * Rule hits of generated files (a configure script, a Makefile.in), turned into info where an input

@@ -22,7 +22,7 @@ import { fillsTemplate, templateExplainer } from '../../src/verify/explain/templ
 import { addedFile as added, fileEntry as entry, memoryView } from '../helpers/tree-view.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
 import { vendoredExplainer } from '../../src/verify/explain/vendored.js'
-import { inheritedFrom } from '../../src/verify/inherited.js'
+import { inheritedFrom, tokenLines } from '../../src/verify/inherited.js'
 
 const view = memoryView
 const changed = (path: string, before: string, after: string): Difference => ({ path, status: 'content-differs', artifact: entry(path, after), source: entry(path, before) })
@@ -552,18 +552,28 @@ describe('vendored files of unknown versions, judged by what they add', () => {
 
 describe('rule hits that configure inherits from an m4 file', () => {
   const hit = (evidence: string): Finding => ({ ruleId: 'scan/environment-gating', severity: 'medium', confidence: 'medium', path: 'configure', message: 'gated', evidence })
-  const macros = new Map([['m4/libtool.m4', new Set(['case', 'host_os', 'sed', 'archive_expsym_cmds', 'export_symbols', 'output_objdir', 'libname-symbols.expsym'])]])
+  const libtool = "case $host_os in\n  aix*)\n    _LT_TAGVAR(archive_expsym_cmds, $1)='sed < $export_symbols > $output_objdir/$libname-symbols.expsym'\n    ;;\nesac\n"
+  const macros = new Map([['m4/libtool.m4', tokenLines(libtool)]])
   it('names the macro file that holds the lines, libtool tags and all', () => {
     expect(inheritedFrom(hit('100: case $host_os in\n101: archive_expsym_cmds_CXX="sed < $export_symbols > $output_objdir/$libname-symbols.expsym"'), macros)).toBe('m4/libtool.m4')
   })
   it('keeps a line no macro file holds', () => {
     expect(inheritedFrom(hit('100: case $host_os in\n101: eval `tr "a-z" "n-za-m" < tests/files/bad-3.xz | xz -d`'), macros)).toBeUndefined()
   })
+  it('needs the words of a line together in the macro file, not scattered over it', () => {
+    // a macro file that mentions README in a comment and /dev/null in a command forty lines below
+    const rpm = ['dnl   %doc AUTHORS COPYING NEWS README', ...Array.from({ length: 40 }, (_, i) => `AC_SUBST([RPM_VAR_${i}])`), 'rpmbuild --version >/dev/null 2>&1', 'echo "$srcdir"'].join('\n')
+    const sourced = hit('14018: . "$srcdir/README" 2>/dev/null')
+    expect(inheritedFrom(sourced, new Map([['/usr/share/aclocal/ax_dist_rpm.m4', tokenLines(rpm)]]))).toBeUndefined()
+    // the same words on neighbouring lines of a macro are its code
+    expect(inheritedFrom(sourced, new Map([['m4/readme.m4', tokenLines('AC_DEFUN([X_README], [\n  if test -f "$srcdir/README"; then\n    . "$srcdir/README" 2>/dev/null\n  fi])')]]))).toBe('m4/readme.m4')
+    expect(inheritedFrom(sourced, new Map([['m4/split.m4', tokenLines('x="$srcdir/README"\n\n\n\n\n\n\ny=/dev/null')]]))).toBeUndefined()
+  })
   it('names the first macro file in order that holds the lines, and reads none after it', () => {
     const read: string[] = []
     const ordered = {
       *[Symbol.iterator]() {
-        for (const [path, tokens] of [['m4/other.m4', new Set(['case'])], ...macros, ['/usr/share/aclocal/libtool.m4', new Set(['unread'])]] as const) {
+        for (const [path, tokens] of [['m4/other.m4', tokenLines('case')], ...macros, ['/usr/share/aclocal/libtool.m4', tokenLines('unread')]] as const) {
           read.push(path)
           yield [path, tokens] as const
         }
