@@ -102,14 +102,16 @@ const onlyRegenerationReads = (path: string): boolean => REGENERATION_INPUTS.has
 
 /**
  * Of equally serious findings, what the code does comes first (a rule's finding on the code that
- * decodes and runs), then a file `./configure && make` runs or compiles, then a file only
- * regenerating the build system reads (`configure.ac`, `Makefile.am`, an m4 file aclocal.m4
- * includes), then the rest: that is where a payload acts.
+ * decodes and runs), then a file `./configure && make` runs (on the build machine, as the XZ
+ * backdoor's first stage ran), then code it compiles, then a file only regenerating the build
+ * system reads (`configure.ac`, `Makefile.am`, an m4 file aclocal.m4 includes), then the rest:
+ * that is where a payload acts.
  */
 const decisiveness = (f: Finding): number => {
-  if (!f.ruleId.startsWith('verify/')) return 3
+  if (!f.ruleId.startsWith('verify/')) return 4
   const readers = Array.isArray(f.data?.readAsCodeBy) ? (f.data.readAsCodeBy as readonly CodeUse[]) : []
-  if (readers.some((r) => !onlyRegenerationReads(r.path)) || f.data?.role === 'code') return 2
+  if (readers.some((r) => !onlyRegenerationReads(r.path))) return 3
+  if (f.data?.role === 'code') return 2
   return readers.length > 0 || (f.path !== undefined && onlyRegenerationReads(f.path)) ? 1 : 0
 }
 /**

@@ -90,7 +90,7 @@ describe('the order of verify findings', () => {
     expect([data, chain].sort(decisiveFirst).map((f) => f.path)).toEqual(['m4/probe.m4', 'tests/files/bad-1.xz'])
   })
 
-  it('puts compiled code before build-system inputs, and a change no commit holds before one the repository has', () => {
+  it('puts what the build runs before compiled code, compiled code before build-system inputs, and a change no commit holds before one the repository has', () => {
     const withData = (f: Finding, data: Record<string, unknown>): Finding => ({ ...f, data })
     const committed = { commit: 'c'.repeat(40), date: '2024-01-02T00:00:00Z', subject: 'later work', relation: 'after' }
     // a line of C compiled by make leads configure.ac and a Makefile.am, which only regeneration reads
@@ -106,6 +106,9 @@ describe('the order of verify findings', () => {
     // the order of kinds of file still leads: a Makefile.am changed into untraced bytes stays after traced compiled code
     const untracedAm = withData(finding('high', 'Makefile.am', 'verify/source-modified'), { role: 'build' })
     expect([untracedAm, traced].sort(decisiveFirst).map((f) => f.path)).toEqual(['lib/aa-scan.h', 'Makefile.am'])
+    // a script configure runs leads compiled code, however unaccounted the code's change
+    const sourced = withData(finding('high', 'tools/zz-setup.sh'), { role: 'build', readAsCodeBy: [{ path: 'configure', line: 9, text: '. "$srcdir/tools/zz-setup.sh"' }] })
+    expect([changed, extra, sourced].sort(decisiveFirst).map((f) => f.path)).toEqual(['tools/zz-setup.sh', 'lib/zz-alloc.c', 'lib/ab-snippet.h'])
     // and severity leads everything
     expect([changed, withData(finding('critical', 'zz/a.txt'), { role: 'doc', inHistory: committed })].sort(decisiveFirst).map((f) => f.path)).toEqual(['zz/a.txt', 'lib/zz-alloc.c'])
   })
