@@ -34,8 +34,6 @@ function filesOf(s: Step, literal: (t: string) => string): string[] {
 
 function carvingOf(a: FileAnalysis, site: PipelineSite): Carving | undefined {
   const steps = a.steps(site.pipeline)
-  // asked of every pipeline: most carve nothing
-  if (!steps.some((s) => s.facts.carving !== undefined)) return undefined
   const carvers = steps.filter((s) => s.facts.carving !== undefined)
   if (carvers.length === 0) return undefined
   const executed = carvers.some((s) => a.flow(s.origin).executions.length > 0 || a.flow(s.command).executions.length > 0)
