@@ -45,7 +45,7 @@ function heldTogether(tokens: readonly string[], input: TokenLines): boolean {
   const need = HELD * tokens.length
   const events: (readonly [line: number, token: number])[] = []
   tokens.forEach((t, i) => {
-    for (const line of [...(input.get(t) ?? []), ...(t === untagged(t) ? [] : (input.get(untagged(t)) ?? []))]) events.push([line, i])
+    for (const form of t === untagged(t) ? [t] : [t, untagged(t)]) for (const line of input.get(form) ?? []) events.push([line, i])
   })
   if (new Set(events.map(([, i]) => i)).size < need) return false
   events.sort((a, b) => a[0] - b[0])

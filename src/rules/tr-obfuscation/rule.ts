@@ -29,7 +29,9 @@ const rule: Rule = {
     for (const cmd of a.commands) consider(cmd, cmd)
     // commands rebuilt from variables (`$TR "$from" "$to"`) are judged with their values; every
     // site's stages were expanded with the file, so when none of the rebuilt commands swaps, no site holds one
-    if (a.rebuilt.some((s) => a.facts(s.command).charMap === 'swap')) for (const site of a.sites) for (const stage of a.stages(site.pipeline)) for (const s of stage.steps) if (s.command.synthetic) consider(s.command, s.origin)
+    if (a.rebuilt.some((s) => a.facts(s.command).charMap === 'swap')) {
+      for (const site of a.sites) for (const s of a.steps(site.pipeline)) if (s.command.synthetic) consider(s.command, s.origin)
+    }
     for (const { cmd, origin } of candidates) {
       const flow = a.flow(origin)
       const chained = flow.decoding || flow.executions.length > 0
