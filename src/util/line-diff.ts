@@ -36,6 +36,15 @@ function interned<T>(a: readonly T[], b: readonly T[]): { a: Int32Array; b: Int3
   return { a: Int32Array.from(a, idOf), b: Int32Array.from(b, idOf) }
 }
 
+/** The indices of `items` whose id `other` holds too. */
+function heldByOther(items: Int32Array, other: Int32Array): Int32Array {
+  const held = new Set<number>(other)
+  const kept = new Int32Array(items.length)
+  let n = 0
+  for (let i = 0; i < items.length; i++) if (held.has(items[i] ?? -1)) kept[n++] = i
+  return kept.subarray(0, n)
+}
+
 /** How often each item occurs. */
 export function countItems<T>(items: readonly T[]): Map<T, number> {
   const counts = new Map<T, number>()
@@ -68,6 +77,11 @@ export function lineDiff<T>(a: readonly T[], b: readonly T[], maxEditLength = DE
     return diffArrays([...a], [...b], { maxEditLength })
   }
   const ids = interned(a, b)
+  // An item the other side never holds cannot be shared: the diff of the rest finds the same shared
+  // items, and costs a fraction where two versions differ mostly in lines of their own (GNU diff
+  // discards such lines the same way).
+  const keptA = heldByOther(ids.a, ids.b)
+  const keptB = heldByOther(ids.b, ids.a)
   const runs: Run<T>[] = []
   let ai = 0
   let bi = 0
@@ -77,19 +91,31 @@ export function lineDiff<T>(a: readonly T[], b: readonly T[], maxEditLength = DE
     if (bEnd > bi) runs.push({ value: b.slice(bi, bEnd), added: true })
     changed += aEnd - ai + (bEnd - bi)
   }
+  const sharedAt = (aStart: number, bStart: number, count: number): void => {
+    changesUpTo(aStart, bStart)
+    const last = runs[runs.length - 1]
+    const shared = a.slice(aStart, aStart + count)
+    // the diff may report one shared stretch in pieces
+    if (last && !last.added && !last.removed) runs[runs.length - 1] = { value: [...last.value, ...shared] }
+    else runs.push({ value: shared })
+    ai = aStart + count
+    bi = bStart + count
+  }
   diffSequences(
-    ids.a.length,
-    ids.b.length,
-    (i: number, j: number) => ids.a[i] === ids.b[j],
+    keptA.length,
+    keptB.length,
+    (i: number, j: number) => ids.a[keptA[i] ?? -1] === ids.b[keptB[j] ?? -1],
     (count: number, aStart: number, bStart: number) => {
-      changesUpTo(aStart, bStart)
-      const last = runs[runs.length - 1]
-      const shared = a.slice(aStart, aStart + count)
-      // the diff may report one shared stretch in pieces
-      if (last && !last.added && !last.removed) runs[runs.length - 1] = { value: [...last.value, ...shared] }
-      else runs.push({ value: shared })
-      ai = aStart + count
-      bi = bStart + count
+      // items left out may sit between kept ones: a shared stretch is shared where both stay consecutive
+      let k = 0
+      while (k < count) {
+        const aFrom = keptA[aStart + k] ?? 0
+        const bFrom = keptB[bStart + k] ?? 0
+        let length = 1
+        while (k + length < count && keptA[aStart + k + length] === aFrom + length && keptB[bStart + k + length] === bFrom + length) length++
+        sharedAt(aFrom, bFrom, length)
+        k += length
+      }
     },
   )
   changesUpTo(a.length, b.length)

@@ -33,6 +33,25 @@ describe('lineDiff', () => {
     )
   })
 
+  it('stays minimal where most changed lines are held by one side only', () => {
+    // lines of their own on each side, mixed with shared ones: the diff leaves the former out of its search
+    const own = (side: string) => fc.oneof(line, fc.nat(40).map((n) => `${side} ${n}`))
+    fc.assert(
+      fc.property(fc.array(own('base'), { maxLength: 60 }), fc.array(fc.tuple(fc.nat(80), fc.nat(4), fc.array(own('edit'), { maxLength: 5 })), { maxLength: 8 }), (base, e) => {
+        const changed = edited(base, e)
+        const runs = lineDiff(base, changed)
+        expect(runs).toBeDefined()
+        if (!runs) return
+        expect(sideA(runs)).toEqual(base)
+        expect(sideB(runs)).toEqual(changed)
+        for (let i = 1; i < runs.length; i++) expect(Boolean(runs[i]?.added || runs[i]?.removed) || Boolean(runs[i - 1]?.added || runs[i - 1]?.removed)).toBe(true)
+        const reference = diffArrays(base, changed).filter((c) => c.added || c.removed).reduce((n, c) => n + c.value.length, 0)
+        expect(changedIn(runs)).toBe(reference)
+      }),
+      { numRuns: 400 },
+    )
+  })
+
   it('puts what is removed before what replaces it, and never two shared runs in a row', () => {
     const runs = lineDiff(['keep', 'old 1', 'old 2', 'keep too', 'same'], ['keep', 'new', 'keep too', 'same'])
     expect(runs).toEqual([{ value: ['keep'] }, { value: ['old 1', 'old 2'], removed: true }, { value: ['new'], added: true }, { value: ['keep too', 'same'] }])
