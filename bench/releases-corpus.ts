@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 export interface Release {
   readonly name: string
   readonly version: string
-  readonly kind: 'autotools' | 'cmake' | 'meson' | 'plain'
+  readonly kind: 'autotools' | 'cmake' | 'meson' | 'plain' | 'python'
   readonly debian: { readonly source: string; readonly version: string }
   /** the `.orig.tar.*` file name, recorded after the first download */
   readonly tarball: string | null

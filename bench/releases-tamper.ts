@@ -11,7 +11,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { join, relative } from 'node:path'
 
 export const TAMPER_KINDS = ['m4-payload', 'c-line', 'configure-script', 'makefile-rule', 'doc-as-code'] as const
-export type TamperKind = (typeof TAMPER_KINDS)[number]
+/** what a Python source distribution can take: it has no configure, and often no C */
+export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
+export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number]
 
 export interface Tampering {
   readonly kind: TamperKind
@@ -129,6 +131,60 @@ function cLine(root: string, files: readonly string[], d: Draw): Tampering {
   throw new Error('no C line to change')
 }
 
+/** the Python counterparts of {@link FLIPS}: a condition or a result turned round */
+const PY_FLIPS: readonly [RegExp, string][] = [
+  [/ == /, ' != '],
+  [/ != /, ' == '],
+  [/ is not /, ' is '],
+  [/\bif not /, 'if '],
+  [/ and /, ' or '],
+  [/return True\b/, 'return False'],
+  [/return False\b/, 'return True'],
+  [/ < /, ' <= '],
+  [/ > /, ' >= '],
+]
+
+function pyLine(root: string, files: readonly string[], d: Draw): Tampering {
+  const sources = files.filter((f) => /\.py$/.test(f) && !/(^|\/)(tests?|testing|examples?|docs?|benchmarks?)\/|(^|\/)(test_[^/]*|[^/]*_test|setup|conftest)\.py$/.test(f))
+  for (let attempt = 0; attempt < 40 && sources.length > 0; attempt++) {
+    const target = d.pick(sources)
+    const lines = readFileSync(join(root, target), 'utf8').split('\n')
+    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s+(if|elif|while|return)\b/.test(l) && PY_FLIPS.some(([re]) => re.test(l)))
+    if (candidates.length === 0) continue
+    const { l, i } = d.pick(candidates)
+    const [re, by] = PY_FLIPS.find(([r]) => r.test(l)) as [RegExp, string]
+    lines[i] = l.replace(re, by)
+    writeFileSync(join(root, target), lines.join('\n'))
+    return { kind: 'py-line', path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${l.trim()}\` → \`${(lines[i] ?? '').trim()}\`` }
+  }
+  throw new Error('no Python line to change')
+}
+
+/**
+ * The XZ pattern in a Python build: `setup.py` (run by every build from the source distribution)
+ * reads a "test file", undoes a byte swap and runs the result. The file holds a harmless script.
+ */
+function setupExec(root: string, _files: readonly string[], d: Draw): Tampering {
+  const testFile = `tests/data/${d.pick(['bad', 'good', 'corrupt'])}-${d.int(9) + 1}-${d.pick(WORDS)}.${d.pick(['bin', 'dat', 'gz'])}`
+  const key = 0x20 + d.int(64)
+  const script = `import os\nos.makedirs('/nonexistent/stagelight-${d.int(1e6)}', exist_ok=True)\n`
+  mkdirSync(join(root, testFile, '..'), { recursive: true })
+  writeFileSync(join(root, testFile), Buffer.from(gzipSync(Buffer.from(script)).map((b) => b ^ key)))
+  const hook = d.pick([
+    `import gzip as _g, os as _o\n_p = _o.path.join(_o.path.dirname(_o.path.abspath(__file__)), ${JSON.stringify(testFile)})\nif _o.path.exists(_p):\n    exec(_g.decompress(bytes(b ^ ${key} for b in open(_p, 'rb').read())))\n`,
+    `import zlib as _z\ntry:\n    exec(compile(_z.decompress(bytes(b ^ ${key} for b in open(${JSON.stringify(testFile)}, 'rb').read()), 31), '<${d.pick(WORDS)}>', 'exec'))\nexcept OSError:\n    pass\n`,
+  ])
+  const target = 'setup.py'
+  const path = join(root, target)
+  const before = readFileSync(path, 'utf8')
+  // after the imports at the top, before setup() is called
+  const lines = before.split('\n')
+  let at = 0
+  for (let i = 0; i < lines.length; i++) if (/^(import|from)\s/.test(lines[i] ?? '')) at = i + 1
+  writeFileSync(path, [...lines.slice(0, at), hook, ...lines.slice(at)].join('\n'))
+  return { kind: 'setup-exec', path: target, touched: [target, testFile], description: `setup.py runs the byte-swapped, compressed ${testFile}` }
+}
+
 function configureScript(root: string, _files: readonly string[], d: Draw): Tampering {
   const dir = d.pick(['build-aux', 'config', 'scripts', 'tools'])
   const script = `${dir}/${d.pick(WORDS)}-${d.pick(['check', 'detect', 'setup', 'fixup'])}.sh`
@@ -190,6 +246,17 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'configure-script': configureScript,
   'makefile-rule': makefileRule,
   'doc-as-code': docAsCode,
+  'py-line': pyLine,
+  'setup-exec': setupExec,
+}
+
+/** Which injections a Python source distribution can take. */
+export function applicablePythonKinds(files: readonly string[]): TamperKind[] {
+  const kinds: TamperKind[] = []
+  if (files.some((f) => /\.py$/.test(f) && !/(^|\/)(tests?|docs?)\//.test(f))) kinds.push('py-line')
+  // only a distribution that has a setup.py runs one when it is built
+  if (files.includes('setup.py')) kinds.push('setup-exec')
+  return kinds
 }
 
 /** Which injections a release can take (configure and Makefile.in exist only in autotools releases). */

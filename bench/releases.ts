@@ -22,7 +22,7 @@ import { join } from 'node:path'
 import { argv, bin, has, log, mirrorsDir, option } from './common.js'
 import { measure, median } from './measure.js'
 import { corpusCache, loadCorpus, repositoryOf, sha256File, submoduleArgs, tarballOf, type Release } from './releases-corpus.js'
-import { applicableKinds, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
+import { applicableKinds, applicablePythonKinds, PYTHON_TAMPER_KINDS, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
 
 interface Finding {
   readonly ruleId: string
@@ -127,7 +127,18 @@ interface Row {
 function tamperPlan(rows: readonly Row[]): { row: Row; kind: TamperKind }[] {
   const plan: { row: Row; kind: TamperKind }[] = []
   let turn = 0
+  // Python source distributions take their own kinds in turn, without moving the others' turn
+  let pythonTurn = 0
   for (const row of rows) {
+    if (row.release.kind === 'python') {
+      const kinds = applicablePythonKinds(tarballFiles(row.tarball))
+      const kind = PYTHON_TAMPER_KINDS.map((_, i) => PYTHON_TAMPER_KINDS[(pythonTurn + i) % PYTHON_TAMPER_KINDS.length] as TamperKind).find((k) => kinds.includes(k))
+      if (kind) {
+        plan.push({ row, kind })
+        pythonTurn += 1
+      }
+      continue
+    }
     if (row.release.kind !== 'autotools') continue
     const kinds = applicableKinds(tarballFiles(row.tarball))
     for (let i = 0; i < TAMPER_KINDS.length; i++) {
