@@ -35,6 +35,7 @@ import type { Explainer } from './explain/types.js'
 import { BUILD_KINDS } from './explain/build-kinds.js'
 import { judge } from './explain/judge.js'
 import { vendoredExplainer } from './explain/vendored.js'
+import { pythonDistributionExplainer } from './explain/python-sdist.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
 import type { FileKind } from '../rules/types.js'
@@ -221,6 +222,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       appleDoubleExplainer(),
       submoduleCopiesExplainer(submoduleTrees),
       vendoredExplainer(loadCatalog),
+      pythonDistributionExplainer(ref),
       versionStampExplainer(version),
       distEditsExplainer(version),
       gettextizeExplainer(),

@@ -14,7 +14,7 @@ import { makeRules } from './make-index.js'
 
 export type FileRole = 'build' | 'code' | 'test' | 'doc' | 'translation' | 'data'
 
-const CODE = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|def|s|S|asm|y|yy|l|ll|go|rs|java|py|pl|pm|tcl|lua|rb|php|js|mjs|cjs|ts|swift|m|mm|f|f90|d|zig|cs|vala|ld|lds|ver|map|sym|exp)$/
+const CODE = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|def|s|S|asm|y|yy|l|ll|go|rs|java|py|pyc|pyo|pyx|pxd|pl|pm|tcl|lua|rb|php|js|mjs|cjs|ts|swift|m|mm|f|f90|d|zig|cs|vala|ld|lds|ver|map|sym|exp)$/
 const DOC = /\.(?:[1-9][a-z]*|man|mdoc|html?|xhtml|css|pdf|ps|eps|dvi|txt|md|markdown|rst|adoc|asciidoc|texi|texinfo|txi|info(?:-\d+)?|tex|sgml|docbook|dox|pod|rtf|odt|png|jpe?g|gif|svg|ico|bmp|webp|xpm|xcf|ttf|otf|woff2?|js\.map)$/
 const DOC_NAME = /^(?:README|NEWS|ChangeLog|CHANGELOG|Changelog|CHANGES|AUTHORS|THANKS|COPYING|COPYRIGHT|LICENSE|LICENCE|INSTALL|TODO|HACKING|BUGS|FAQ|NOTICE|CONTRIBUTING|MAINTAINERS|ABOUT-NLS|HISTORY|RELEASE-NOTES|CREDITS)(?:[._-][\w.-]*)?$/
 const DOC_DIR = /(?:^|\/)(?:doc|docs|man|man\d|html|manual|documentation|info)\//i
@@ -38,6 +38,8 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   const kind = classifyFile(path, head)
   const underTests = isUnderTestDir(path)
   if (BUILD_KINDS.has(kind)) return underTests && kind === 'shell' ? 'test' : 'build'
+  // setup.py, setup.cfg and pyproject.toml say what building a Python package runs
+  if (kind === 'python-build') return 'build'
   if (TRANSLATION.test(name) && !/\.ts$/.test(name)) return 'translation'
   if (underTests) return TEST_CODE.test(name) || isExecutableMode(mode) ? 'test' : 'data'
   if (CODE.test(name) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(name))) return 'code'

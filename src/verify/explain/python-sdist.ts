@@ -1,0 +1,331 @@
+/**
+ * @fileoverview What making a Python source distribution (`python -m build --sdist`,
+ * `setup.py sdist`) adds to the tag's files: the package metadata (PKG-INFO and the `.egg-info`
+ * directory), the `[egg_info]` section setuptools writes into setup.cfg, and the version file that
+ * a version tool (setuptools_scm, hatch-vcs, pdm) or the project's own setup script writes. Each
+ * is explained only when its content is what that step writes: metadata of this release's version,
+ * a section of empty tags over the tag's own settings, a version file rendered from the tag's own
+ * template or holding nothing but literals. Compiled bytecode shipped beside its source is
+ * weighed by whether CPython would load it in place of that source.
+ */
+import { parse as parseToml } from 'smol-toml'
+import type { Finding } from '../../model/finding.js'
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import type { Difference } from '../compare.js'
+import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
+
+/** The parts of a version, numbers without leading zeros: `v.2.0.0b7` and `2.0.0b07` are the same release. */
+function versionParts(text: string): string[] {
+  const from = text.search(/\d/)
+  if (from < 0) return []
+  return (text.slice(from).toLowerCase().match(/\d+|[a-z]+/g) ?? []).map((p) => (/^\d+$/.test(p) ? String(Number(p)) : p))
+}
+
+/** Whether a version string names the release the tag names. */
+export function isReleaseVersion(version: string, ref: string): boolean {
+  const a = versionParts(version)
+  const b = versionParts(ref)
+  return a.length > 0 && a.length === b.length && a.every((p, i) => p === b[i])
+}
+
+/** The `Name` and `Version` of core metadata (PKG-INFO), or undefined when the text is not metadata. */
+export function coreMetadata(text: string): { name: string; version: string } | undefined {
+  const head = text.split(/\r?\n\r?\n/, 1)[0] ?? ''
+  const lines = head.split(/\r?\n/)
+  if (!/^Metadata-Version: \d+\.\d+\s*$/.test(lines[0] ?? '')) return undefined
+  const fields = new Map<string, string>()
+  for (const line of lines) {
+    // a field's further lines are indented (a Description of metadata 1.x among them)
+    if (line === '' || /^\s/.test(line)) continue
+    const m = /^([A-Za-z][\w-]*): ?(.*)$/.exec(line)
+    if (!m) return undefined
+    if (!fields.has(m[1] ?? '')) fields.set(m[1] ?? '', (m[2] ?? '').trim())
+  }
+  const name = fields.get('Name')
+  const version = fields.get('Version')
+  return name && version ? { name, version } : undefined
+}
+
+/** Entry-point groups that setuptools loads while it builds: a distribution's own egg-info on the path makes them run. */
+const BUILD_TIME_GROUPS = /^(?:distutils\.|setuptools\.|egg_info\.)/
+
+const EGG_INFO = /^(?:(.*)\/)?([^/]+\.egg-info)\/([^/]+)$/
+
+/** What each file of an `.egg-info` directory must look like, line by line. */
+const EGG_INFO_FILES: Readonly<Record<string, (text: string) => boolean>> = {
+  'SOURCES.txt': (t) => lines(t).every((l) => !l.startsWith('/') && !/(^|\/)\.\.(\/|$)/.test(l) && !/[\0\r]/.test(l)),
+  'top_level.txt': (t) => lines(t).every((l) => /^[A-Za-z_][\w.]*$/.test(l)),
+  'namespace_packages.txt': (t) => lines(t).every((l) => /^[A-Za-z_][\w.]*$/.test(l)),
+  'requires.txt': (t) => lines(t).every((l) => /^\[[^\]]*\]$|^[A-Za-z0-9][\w.-]*\s*(?:\[[\w,.\s-]*\])?\s*(?:[<>=!~]=?.*|@\s*\S+|;.*)?$/.test(l)),
+  'dependency_links.txt': (t) => lines(t).every((l) => /^[a-z][\w+.-]*:\/\/\S+$/.test(l)),
+  'not-zip-safe': (t) => lines(t).length === 0,
+  'zip-safe': (t) => lines(t).length === 0,
+  'pbr.json': (t) => isFlatJson(t),
+  'entry_points.txt': (t) => entryPointsAreRuntime(t),
+}
+
+const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+
+function isFlatJson(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => ['string', 'boolean', 'number'].includes(typeof v) || v === null)
+  } catch {
+    return false
+  }
+}
+
+/** Sections of `name = module:attr` lines, none in a group that setuptools loads during a build. */
+function entryPointsAreRuntime(text: string): boolean {
+  for (const line of lines(text)) {
+    const section = /^\[([^\]]+)\]$/.exec(line)
+    if (section) {
+      if (BUILD_TIME_GROUPS.test(section[1]?.trim() ?? '')) return false
+      continue
+    }
+    if (!/^[^=\s][^=]*=\s*[A-Za-z_][\w.]*(?::[A-Za-z_][\w.]*)?(?:\s*\[[\w,\s-]*\])?$/.test(line)) return false
+  }
+  return true
+}
+
+/**
+ * setup.cfg as configparser reads it: section → option (lower case) → value, each value's lines
+ * trimmed. Undefined for text configparser would refuse.
+ */
+export function readSetupCfg(text: string): Map<string, Map<string, string>> | undefined {
+  const sections = new Map<string, Map<string, string>>()
+  let section: Map<string, string> | undefined
+  let option: string | undefined
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*(?:[#;]|$)/.test(raw)) continue
+    if (/^\s/.test(raw)) {
+      if (!section || option === undefined) return undefined
+      section.set(option, `${section.get(option) ?? ''}\n${raw.trim()}`.replace(/^\n/, ''))
+      continue
+    }
+    const header = /^\[([^\]]+)\]\s*$/.exec(raw)
+    if (header) {
+      const name = header[1] ?? ''
+      section = sections.get(name) ?? new Map<string, string>()
+      sections.set(name, section)
+      option = undefined
+      continue
+    }
+    const pair = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw)
+    if (!pair || !section) return undefined
+    option = (pair[1] ?? '').toLowerCase()
+    section.set(option, (pair[2] ?? '').trim())
+  }
+  return sections
+}
+
+const EGG_INFO_TAGS = new Set(['tag_build', 'tag_date', 'tag_svn_revision'])
+
+/** The section setuptools writes into a source distribution's setup.cfg: release tags left empty. */
+const isEmptyTagSection = (options: ReadonlyMap<string, string>): boolean => [...options].every(([k, v]) => EGG_INFO_TAGS.has(k) && (v === '' || v === '0'))
+
+/** Whether `after` is `before` (undefined: no file) as configparser rewrites it, plus an `[egg_info]` section of empty tags. */
+export function isSetupCfgWithTags(before: string | undefined, after: string): boolean {
+  const was = before === undefined ? new Map<string, Map<string, string>>() : readSetupCfg(before)
+  const is = readSetupCfg(after)
+  if (!was || !is) return false
+  const tags = is.get('egg_info')
+  if (!tags || !isEmptyTagSection(new Map([...tags].filter(([k]) => !(was.get('egg_info')?.get(k) === tags.get(k)))))) return false
+  for (const name of new Set([...was.keys(), ...is.keys()])) {
+    const a = was.get(name) ?? new Map<string, string>()
+    const b = is.get(name) ?? new Map<string, string>()
+    for (const key of new Set([...a.keys(), ...b.keys()])) {
+      if (name === 'egg_info' && EGG_INFO_TAGS.has(key)) continue
+      if (a.get(key) !== b.get(key)) return false
+    }
+  }
+  return true
+}
+
+/** A Python string literal, a number, None/True/False, or a tuple or list of those. */
+const LITERAL = String.raw`(?:'[^'\\\n]*'|"[^"\\\n]*"|-?\d+(?:\.\d+)?|None|True|False)`
+const SEQUENCE = String.raw`[([]\s*(?:${LITERAL}\s*,\s*)*(?:${LITERAL}\s*,?\s*)?[)\]]`
+/** the lines a version file may hold: assignments of literals to names, annotations, typing imports, comments */
+const VERSION_FILE_LINE = new RegExp(
+  [
+    String.raw`^\s*(?:#.*)?$`,
+    String.raw`^(?:[A-Za-z_]\w*\s*=\s*)+(?:${LITERAL}|${SEQUENCE})\s*(?:#.*)?$`,
+    String.raw`^\s*[A-Za-z_]\w*\s*:\s*[\w.]+(?:\[[\w\[\], .]*\])?\s*(?:=\s*(?:${LITERAL}|${SEQUENCE}))?\s*$`,
+    String.raw`^\s*from typing import [\w, ]+$`,
+    String.raw`^(?:if TYPE_CHECKING:|else:)$`,
+    String.raw`^\s+[A-Z_]+\s*=\s*(?:object|(?:Tuple|Union|Optional)\[[\w\[\], .]*\])$`,
+    String.raw`^TYPE_CHECKING\s*=\s*False$`,
+    String.raw`^(?:'''|""")[^'"]*(?:'''|""")$`,
+  ].join('|'),
+)
+
+/** A Python file that only binds names to literals (a version, a tuple of its parts), and names this release's version. */
+export function isLiteralVersionFile(text: string, version: string): boolean {
+  const all = text.split(/\r?\n/)
+  if (!all.every((l) => VERSION_FILE_LINE.test(l))) return false
+  return all.some((l) => [...l.matchAll(/'([^']*)'|"([^"]*)"/g)].some((m) => isReleaseVersion(m[1] ?? m[2] ?? '', version)))
+}
+
+/** setuptools_scm's `{version_tuple}`: the parts of the version, numbers as numbers. */
+function versionTuple(version: string): string {
+  const parts = version.split('.').map((p) => (/^\d+$/.test(p) ? String(Number(p)) : `'${p}'`))
+  return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`
+}
+
+function render(template: string, version: string): string {
+  return template.replace(/\{\{|\}\}|\{(version|version_tuple)\}/g, (m, name: string | undefined) => (m === '{{' ? '{' : m === '}}' ? '}' : name === 'version' ? version : versionTuple(version)))
+}
+
+interface VersionFileSetting {
+  readonly path: string
+  readonly template?: string
+  readonly tool: string
+}
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined)
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/** The version files that the tag's pyproject.toml tells a version tool to write. */
+export function versionFileSettings(pyproject: string): VersionFileSetting[] {
+  let doc: Record<string, unknown>
+  try {
+    doc = parseToml(pyproject)
+  } catch {
+    return []
+  }
+  const tool = asRecord(doc.tool) ?? {}
+  const settings: VersionFileSetting[] = []
+  const add = (path: string | undefined, template: string | undefined, name: string): void => {
+    if (path) settings.push({ path: path.replace(/^\.\//, ''), ...(template !== undefined ? { template } : {}), tool: name })
+  }
+  const scm = asRecord(tool.setuptools_scm)
+  if (scm) add(asString(scm.version_file) ?? asString(scm.write_to), asString(scm.version_file_template) ?? asString(scm.write_to_template), 'setuptools_scm')
+  const vcs = asRecord(asRecord(asRecord(asRecord(tool.hatch)?.build)?.hooks)?.vcs)
+  if (vcs) add(asString(vcs['version-file']), asString(vcs.template), 'hatch-vcs')
+  const pdm = asRecord(asRecord(tool.pdm)?.version)
+  if (pdm) add(asString(pdm.write_to), asString(pdm.write_template)?.replace('{}', '{version}'), 'pdm')
+  return settings
+}
+
+/** The tag's Python build files that may name a version file: pyproject.toml, setup.py and the root's other Python scripts. */
+async function buildScripts(view: TreeView): Promise<{ path: string; text: string }[]> {
+  const paths = [...view.sourcePaths()].filter((p) => !p.includes('/') && /\.py$/.test(p))
+  const texts = await Promise.all(paths.map(async (path) => ({ path, text: (await view.sourceText(path)) ?? '' })))
+  return texts.filter((t) => t.text !== '')
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** A version file the release's own build wrote, with how; undefined when nothing in the tag writes it or its content is not that. */
+async function versionFile(path: string, text: string, view: TreeView, ref: string): Promise<Judgement | undefined> {
+  const pyproject = await view.sourceText('pyproject.toml')
+  for (const setting of pyproject ? versionFileSettings(pyproject) : []) {
+    if (setting.path !== path) continue
+    if (setting.template !== undefined) {
+      const version = coreVersion(view) ?? ref.slice(Math.max(0, ref.search(/\d/)))
+      const rendered = render(setting.template, version)
+      if (rendered.trim() === text.trim()) return explained(path, 'version-file', `written by ${setting.tool} from the template in the tag's pyproject.toml, with version ${version} (rendered and compared)`, true)
+      return undefined
+    }
+    if (isLiteralVersionFile(text, ref)) return explained(path, 'version-file', `written by ${setting.tool} (pyproject.toml names it); it only assigns this release's version`, false)
+    return undefined
+  }
+  const quoted = new RegExp(`["']${escapeRegExp(path)}["']`)
+  for (const script of await buildScripts(view)) {
+    if (!quoted.test(script.text)) continue
+    const scm = new RegExp(`(?:write_to|version_file)\\s*[=:]\\s*["']${escapeRegExp(path)}["']`).test(script.text)
+    const opened = new RegExp(`open\\(\\s*["']${escapeRegExp(path)}["']\\s*,\\s*["'][wa]`).test(script.text)
+    if ((scm || opened) && isLiteralVersionFile(text, ref)) {
+      const by = scm ? `setuptools_scm, as the tag's ${script.path} asks` : `the tag's ${script.path}, which opens it for writing`
+      return explained(path, 'version-file', `written by ${by}; it only assigns this release's version`, false)
+    }
+  }
+  return undefined
+}
+
+/** The version the distribution's own PKG-INFO states, when it has one. */
+const coreVersion = (view: TreeView): string | undefined => coreMetadata(view.artifactText('PKG-INFO') ?? '')?.version
+
+/** The metadata file `path`, when it is what making the distribution writes for this release. */
+function metadata(path: string, text: string, view: TreeView, ref: string): Judgement | undefined {
+  if (path === 'PKG-INFO' || /(^|\/)PKG-INFO$/.test(path)) {
+    const meta = coreMetadata(text)
+    if (!meta || !isReleaseVersion(meta.version, ref)) return undefined
+    return explained(path, 'package-metadata', `core metadata that making the source distribution writes (${meta.name} ${meta.version}, the tag's version)`, false)
+  }
+  const egg = EGG_INFO.exec(path)
+  if (!egg) return undefined
+  const check = EGG_INFO_FILES[egg[3] ?? '']
+  const pkgInfo = coreMetadata(view.artifactText(joinPath(egg[1] ?? '', `${egg[2] ?? ''}/PKG-INFO`)) ?? '')
+  if (!check || !pkgInfo || !isReleaseVersion(pkgInfo.version, ref) || !check(text)) return undefined
+  return explained(path, 'package-metadata', `package metadata that setuptools writes into ${egg[2]} when it makes the source distribution (${pkgInfo.name} ${pkgInfo.version})`, false)
+}
+
+/** CPython's header of a `.pyc`: for a timestamp-checked file, the size of the source it was compiled from. */
+function pycSourceSize(bytes: Buffer): { checked: 'size'; size: number } | { checked: 'hash' | 'never' } | undefined {
+  if (bytes.length < 16 || bytes[2] !== 0x0d || bytes[3] !== 0x0a) return undefined
+  const flags = bytes.readUInt32LE(4)
+  if (flags === 0) return { checked: 'size', size: bytes.readUInt32LE(12) }
+  return { checked: flags & 2 ? 'hash' : 'never' }
+}
+
+const bytecodeFinding = (difference: Difference, severity: Finding['severity'], message: string): Judgement => ({
+  outcome: 'unexplained',
+  scan: false,
+  findings: [{ ruleId: 'verify/unexplained-file', severity, confidence: 'high', path: difference.path, message, data: { role: 'code' } }],
+})
+
+/**
+ * Compiled Python only the artifact has. CPython loads `__pycache__/NAME.TAG.pyc` in place of
+ * `NAME.py` when the header matches the source (its size and time, or its hash), or always when
+ * the header says not to check: then the release runs bytecode that nothing compares with its
+ * source. Bytecode beside a source of the same name outside `__pycache__`, or whose recorded
+ * size is not its source's, is never loaded by Python 3.
+ */
+function bytecode(difference: Difference, view: TreeView): Judgement | undefined {
+  const path = difference.path
+  if (!/\.py[co]$/.test(path)) return undefined
+  const bytes = view.artifactBytes(path)
+  const header = bytes ? pycSourceSize(bytes) : undefined
+  const cached = /(^|\/)__pycache__\/([^/]+?)\.[\w-]+\.py[co]$/.exec(path)
+  const source = cached ? joinPath(dirnameOf(dirnameOf(path)), `${cached[2] ?? ''}.py`) : path.replace(/\.py[co]$/, '.py')
+  const sourceEntry = view.artifactHas(source) ? view.sourceEntry(source) : undefined
+  const sourceSize = view.artifactBytes(source)?.length ?? sourceEntry?.size
+  if (!cached) {
+    if (view.artifactHas(source)) return bytecodeFinding(difference, 'low', `compiled Python beside its source ${basenameOf(source)}, which Python 3 loads instead: never run`)
+    return undefined
+  }
+  if (!view.artifactHas(source)) return bytecodeFinding(difference, 'low', `compiled Python in __pycache__ without its source ${source}: Python never loads it`)
+  if (header?.checked === 'size' && sourceSize !== undefined && header.size !== sourceSize) {
+    return bytecodeFinding(difference, 'low', `compiled Python of an older ${source} (compiled from ${header.size} bytes; the release's source has ${sourceSize}): Python compiles the source again instead`)
+  }
+  const how = header?.checked === 'never' ? 'its header tells Python never to check it against the source' : header?.checked === 'hash' ? 'its header carries a hash of the source' : `its header records the size of ${source} as shipped (${sourceSize ?? '?'} bytes)`
+  return bytecodeFinding(difference, 'high', `compiled Python that the interpreter whose cache tag it names loads in place of ${source}, and whose bytecode no one compares with that source: ${how}`)
+}
+
+export function pythonDistributionExplainer(ref: string): Explainer {
+  return {
+    name: 'python-sdist',
+    async judge(difference, view) {
+      if (difference.artifact?.kind !== 'file') return undefined
+      const path = difference.path
+      if (difference.status === 'only-in-artifact' && /\.py[co]$/.test(path)) return bytecode(difference, view)
+      if (basenameOf(path) === 'setup.cfg' && (difference.status === 'only-in-artifact' || difference.status === 'content-differs')) {
+        const after = view.artifactText(path)
+        const before = difference.status === 'content-differs' ? await view.sourceText(path) : undefined
+        if (after === undefined || (difference.status === 'content-differs' && before === undefined)) return undefined
+        if (!isSetupCfgWithTags(before, after)) return undefined
+        const how = before === undefined ? 'the section setuptools writes into setup.cfg when it makes a source distribution (release tags left empty)' : "the tag's setup.cfg as setuptools rewrites it when it makes a source distribution: the same settings, plus release tags left empty"
+        return explained(path, 'package-metadata', how, false)
+      }
+      const text = addedFileText(difference, view)
+      if (text === undefined) return undefined
+      if (/\.py$/.test(path)) return versionFile(path, text, view, ref)
+      return metadata(path, text, view, ref)
+    },
+  }
+}
