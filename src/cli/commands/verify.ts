@@ -26,6 +26,7 @@ Examples:
   $ stagelight verify release/ --source . --keyring maintainer.asc --fail-on medium
   $ stagelight verify coreutils-9.1.tar.xz --source ../coreutils --submodule gnulib=../gnulib
   $ stagelight verify lftp-4.9.3.tar.xz --source ../lftp --ref v4.9.3 --gnulib ../gnulib
+  $ stagelight verify frobnicate-3.2.0.tar.gz --source ../frobnicate --ref v3.2.0   # a Python sdist
 
 What the tag pins of another repository (a submodule, a submodule of a given submodule, a
 meson [wrap-git] subproject, or a directory that a fetch script of the tag fills at a fixed
@@ -56,7 +57,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .description(
       'Compares a release artifact with the tree of its source tag and explains every difference ' +
         '(known upstream files matched byte for byte, generated autotools output, translations, ' +
-        'version stamps) or reports it with evidence. Nothing is extracted; nothing from the ' +
+        'version stamps, the metadata and version file of a Python source distribution) or reports it with evidence. Nothing is extracted; nothing from the ' +
         'artifact is executed. --regenerate runs autoreconf on the source tag (m4 may run commands).',
     )
     .argument('<artifact>', 'release artifact: archive file or directory')
