@@ -115,20 +115,25 @@ const FLIPS: readonly [RegExp, string][] = [
   [/ && /, ' || '],
 ]
 
-function cLine(root: string, files: readonly string[], d: Draw): Tampering {
-  const sources = files.filter((f) => /\.c$/.test(f) && !/(^|\/)(tests?|examples?|contrib|doc)\//.test(f))
-  for (let attempt = 0; attempt < 40; attempt++) {
+/** Turns round one condition or result (a line `condition` matches, rewritten by the first of `flips` that applies) in one of `sources`. */
+function flipOneLine(root: string, sources: readonly string[], d: Draw, kind: 'c-line' | 'py-line', condition: RegExp, flips: readonly [RegExp, string][]): Tampering {
+  for (let attempt = 0; attempt < 40 && sources.length > 0; attempt++) {
     const target = d.pick(sources)
     const lines = readFileSync(join(root, target), 'utf8').split('\n')
-    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s+(if|while|return)\b/.test(l) && FLIPS.some(([re]) => re.test(l)))
+    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l }) => condition.test(l) && flips.some(([re]) => re.test(l)))
     if (candidates.length === 0) continue
     const { l, i } = d.pick(candidates)
-    const [re, by] = FLIPS.find(([r]) => r.test(l)) as [RegExp, string]
+    const [re, by] = flips.find(([r]) => r.test(l)) as [RegExp, string]
     lines[i] = l.replace(re, by)
     writeFileSync(join(root, target), lines.join('\n'))
-    return { kind: 'c-line', path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${l.trim()}\` → \`${(lines[i] ?? '').trim()}\`` }
+    return { kind, path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${l.trim()}\` → \`${(lines[i] ?? '').trim()}\`` }
   }
-  throw new Error('no C line to change')
+  throw new Error(`no line to change for ${kind}`)
+}
+
+function cLine(root: string, files: readonly string[], d: Draw): Tampering {
+  const sources = files.filter((f) => /\.c$/.test(f) && !/(^|\/)(tests?|examples?|contrib|doc)\//.test(f))
+  return flipOneLine(root, sources, d, 'c-line', /^\s+(if|while|return)\b/, FLIPS)
 }
 
 /** the Python counterparts of {@link FLIPS}: a condition or a result turned round */
@@ -146,18 +151,7 @@ const PY_FLIPS: readonly [RegExp, string][] = [
 
 function pyLine(root: string, files: readonly string[], d: Draw): Tampering {
   const sources = files.filter((f) => /\.py$/.test(f) && !/(^|\/)(tests?|testing|examples?|docs?|benchmarks?)\/|(^|\/)(test_[^/]*|[^/]*_test|setup|conftest)\.py$/.test(f))
-  for (let attempt = 0; attempt < 40 && sources.length > 0; attempt++) {
-    const target = d.pick(sources)
-    const lines = readFileSync(join(root, target), 'utf8').split('\n')
-    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s+(if|elif|while|return)\b/.test(l) && PY_FLIPS.some(([re]) => re.test(l)))
-    if (candidates.length === 0) continue
-    const { l, i } = d.pick(candidates)
-    const [re, by] = PY_FLIPS.find(([r]) => r.test(l)) as [RegExp, string]
-    lines[i] = l.replace(re, by)
-    writeFileSync(join(root, target), lines.join('\n'))
-    return { kind: 'py-line', path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${l.trim()}\` → \`${(lines[i] ?? '').trim()}\`` }
-  }
-  throw new Error('no Python line to change')
+  return flipOneLine(root, sources, d, 'py-line', /^\s+(if|elif|while|return)\b/, PY_FLIPS)
 }
 
 /**

@@ -16,18 +16,23 @@ const edited = (base: readonly string[], edits: readonly [number, number, string
 const line = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'fi', 'dnl x', '')
 const edits = fc.array(fc.tuple(fc.nat(80), fc.nat(3), fc.array(line, { maxLength: 4 })), { maxLength: 6 })
 
+/** The diff rebuilds both sides and changes as few lines as jsdiff's finds. */
+function expectMinimal(base: string[], changed: string[]): Run<string>[] {
+  const runs = lineDiff(base, changed)
+  expect(runs).toBeDefined()
+  if (!runs) return []
+  expect(sideA(runs)).toEqual(base)
+  expect(sideB(runs)).toEqual(changed)
+  const reference = diffArrays(base, changed).filter((c) => c.added || c.removed).reduce((n, c) => n + c.value.length, 0)
+  expect(changedIn(runs)).toBe(reference)
+  return runs
+}
+
 describe('lineDiff', () => {
   it('rebuilds both sides and changes as few lines as jsdiff finds, on random edits', () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 60 }), edits, (base, e) => {
-        const changed = edited(base, e)
-        const runs = lineDiff(base, changed)
-        expect(runs).toBeDefined()
-        if (!runs) return
-        expect(sideA(runs)).toEqual(base)
-        expect(sideB(runs)).toEqual(changed)
-        const reference = diffArrays(base, changed).filter((c) => c.added || c.removed).reduce((n, c) => n + c.value.length, 0)
-        expect(changedIn(runs)).toBe(reference)
+        expectMinimal(base, edited(base, e))
       }),
       { numRuns: 400 },
     )
@@ -38,15 +43,9 @@ describe('lineDiff', () => {
     const own = (side: string) => fc.oneof(line, fc.nat(40).map((n) => `${side} ${n}`))
     fc.assert(
       fc.property(fc.array(own('base'), { maxLength: 60 }), fc.array(fc.tuple(fc.nat(80), fc.nat(4), fc.array(own('edit'), { maxLength: 5 })), { maxLength: 8 }), (base, e) => {
-        const changed = edited(base, e)
-        const runs = lineDiff(base, changed)
-        expect(runs).toBeDefined()
-        if (!runs) return
-        expect(sideA(runs)).toEqual(base)
-        expect(sideB(runs)).toEqual(changed)
-        for (let i = 1; i < runs.length; i++) expect(Boolean(runs[i]?.added || runs[i]?.removed) || Boolean(runs[i - 1]?.added || runs[i - 1]?.removed)).toBe(true)
-        const reference = diffArrays(base, changed).filter((c) => c.added || c.removed).reduce((n, c) => n + c.value.length, 0)
-        expect(changedIn(runs)).toBe(reference)
+        const runs = expectMinimal(base, edited(base, e))
+        const isChange = (r: Run<string> | undefined): boolean => Boolean(r?.added || r?.removed)
+        for (let i = 1; i < runs.length; i++) expect(isChange(runs[i]) || isChange(runs[i - 1])).toBe(true)
       }),
       { numRuns: 400 },
     )
