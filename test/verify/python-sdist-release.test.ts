@@ -3,6 +3,9 @@
  * a real git tag through a real tarball: the honest one passes, each dishonest neighbour fails on
  * the file that was changed.
  */
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { severityRank } from '../../src/model/finding.js'
 import { verify } from '../../src/verify/verify.js'
@@ -53,6 +56,14 @@ beforeAll(() => {
 afterAll(removeTempDirs)
 
 const run = (files: Record<string, FileSpec>) => verify({ artifact: releaseTarball(repo, 'v3.2.0', files, 'frobnicate-3.2.0'), source: repo, ref: 'v3.2.0', offline: true, cacheDir: tempDir(), systemCatalog: false })
+/** `source` compiled by this machine's CPython, as a build or a test run leaves it in __pycache__. */
+function compiled(source: string): Buffer {
+  const py = join(tempDir(), 'module.py')
+  writeFileSync(py, source)
+  execFileSync('python3', ['-c', "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[1] + 'c', doraise=True)", py])
+  return readFileSync(`${py}c`)
+}
+
 const serious = (report: Awaited<ReturnType<typeof run>>) => report.findings.filter((f) => severityRank(f.severity) >= severityRank('medium'))
 
 describe('a Python source distribution against its tag', () => {
@@ -81,6 +92,21 @@ describe('a Python source distribution against its tag', () => {
   it('fails on a version file that does more than the template writes', async () => {
     const report = await run({ ...SDIST, 'frob/_version.py': `${SDIST['frob/_version.py']}import os\nos.environ.setdefault("LD_PRELOAD", "/tmp/x.so")\n` })
     expect(serious(report).map((f) => [f.path, f.severity])).toEqual([['frob/_version.py', 'high']])
+  })
+
+  it('passes with bytecode compiled from the shipped source, and fails on bytecode that holds more', async () => {
+    const cache = 'frob/__pycache__/__init__.cpython-311.pyc'
+    const honest = await run({ ...SDIST, [cache]: { content: compiled(TAG['frob/__init__.py']) } })
+    expect(serious(honest)).toEqual([])
+    expect(honest.findings.find((f) => f.path === cache)?.severity).toBe('low')
+
+    // compiled from a payload, with the shipped source's size written into its header
+    const payload = compiled(TAG['frob/__init__.py'].replace('    if x == 1:', '    __import__("os").system("id")\n    if x == 1:'))
+    payload.writeUInt32LE(Buffer.byteLength(TAG['frob/__init__.py']), 12)
+    const report = await run({ ...SDIST, [cache]: { content: payload } })
+    expect(report.verdict).toBe('fail')
+    expect(report.findings[0]?.path).toBe(cache)
+    expect(report.findings[0]?.severity).toBe('critical')
   })
 
   it('fails on a changed line of the package', async () => {

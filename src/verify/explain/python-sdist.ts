@@ -5,13 +5,11 @@
  * a version tool (setuptools_scm, hatch-vcs, pdm) or the project's own setup script writes. Each
  * is explained only when its content is what that step writes: metadata of this release's version,
  * a section of empty tags over the tag's own settings, a version file rendered from the tag's own
- * template or holding nothing but literals. Compiled bytecode shipped beside its source is
- * weighed by whether CPython would load it in place of that source.
+ * template or holding nothing but literals. Compiled bytecode is weighed in bytecode.ts.
  */
 import { parse as parseToml } from 'smol-toml'
-import type { Finding } from '../../model/finding.js'
-import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
-import type { Difference } from '../compare.js'
+import { basenameOf, joinPath } from '../../util/paths.js'
+import { judgeBytecode } from './bytecode.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** The parts of a version, numbers without leading zeros: `v.2.0.0b7` and `2.0.0b07` are the same release. */
@@ -265,55 +263,13 @@ function metadata(path: string, text: string, view: TreeView, ref: string): Judg
   return explained(path, 'package-metadata', `package metadata that setuptools writes into ${egg[2]} when it makes the source distribution (${pkgInfo.name} ${pkgInfo.version})`, false)
 }
 
-/** CPython's header of a `.pyc`: for a timestamp-checked file, the size of the source it was compiled from. */
-function pycSourceSize(bytes: Buffer): { checked: 'size'; size: number } | { checked: 'hash' | 'never' } | undefined {
-  if (bytes.length < 16 || bytes[2] !== 0x0d || bytes[3] !== 0x0a) return undefined
-  const flags = bytes.readUInt32LE(4)
-  if (flags === 0) return { checked: 'size', size: bytes.readUInt32LE(12) }
-  return { checked: flags & 2 ? 'hash' : 'never' }
-}
-
-const bytecodeFinding = (difference: Difference, severity: Finding['severity'], message: string): Judgement => ({
-  outcome: 'unexplained',
-  scan: false,
-  findings: [{ ruleId: 'verify/unexplained-file', severity, confidence: 'high', path: difference.path, message, data: { role: 'code' } }],
-})
-
-/**
- * Compiled Python only the artifact has. CPython loads `__pycache__/NAME.TAG.pyc` in place of
- * `NAME.py` when the header matches the source (its size and time, or its hash), or always when
- * the header says not to check: then the release runs bytecode that nothing compares with its
- * source. Bytecode beside a source of the same name outside `__pycache__`, or whose recorded
- * size is not its source's, is never loaded by Python 3.
- */
-function bytecode(difference: Difference, view: TreeView): Judgement | undefined {
-  const path = difference.path
-  if (!/\.py[co]$/.test(path)) return undefined
-  const bytes = view.artifactBytes(path)
-  const header = bytes ? pycSourceSize(bytes) : undefined
-  const cached = /(^|\/)__pycache__\/([^/]+?)\.[\w-]+\.py[co]$/.exec(path)
-  const source = cached ? joinPath(dirnameOf(dirnameOf(path)), `${cached[2] ?? ''}.py`) : path.replace(/\.py[co]$/, '.py')
-  const sourceEntry = view.artifactHas(source) ? view.sourceEntry(source) : undefined
-  const sourceSize = view.artifactBytes(source)?.length ?? sourceEntry?.size
-  if (!cached) {
-    if (view.artifactHas(source)) return bytecodeFinding(difference, 'low', `compiled Python beside its source ${basenameOf(source)}, which Python 3 loads instead: never run`)
-    return undefined
-  }
-  if (!view.artifactHas(source)) return bytecodeFinding(difference, 'low', `compiled Python in __pycache__ without its source ${source}: Python never loads it`)
-  if (header?.checked === 'size' && sourceSize !== undefined && header.size !== sourceSize) {
-    return bytecodeFinding(difference, 'low', `compiled Python of an older ${source} (compiled from ${header.size} bytes; the release's source has ${sourceSize}): Python compiles the source again instead`)
-  }
-  const how = header?.checked === 'never' ? 'its header tells Python never to check it against the source' : header?.checked === 'hash' ? 'its header carries a hash of the source' : `its header records the size of ${source} as shipped (${sourceSize ?? '?'} bytes)`
-  return bytecodeFinding(difference, 'high', `compiled Python that the interpreter whose cache tag it names loads in place of ${source}, and whose bytecode no one compares with that source: ${how}`)
-}
-
 export function pythonDistributionExplainer(ref: string): Explainer {
   return {
     name: 'python-sdist',
     async judge(difference, view) {
       if (difference.artifact?.kind !== 'file') return undefined
       const path = difference.path
-      if (difference.status === 'only-in-artifact' && /\.py[co]$/.test(path)) return bytecode(difference, view)
+      if (difference.status === 'only-in-artifact' && /\.py[co]$/.test(path)) return judgeBytecode(difference, view)
       if (basenameOf(path) === 'setup.cfg' && (difference.status === 'only-in-artifact' || difference.status === 'content-differs')) {
         const after = view.artifactText(path)
         const before = difference.status === 'content-differs' ? await view.sourceText(path) : undefined
