@@ -61,6 +61,11 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
     case 'gnulib-tool':
       // a tag that imports gnulib says so: the bootstrap's module list, gnulib-tool's cache, or gnulib as a submodule
       return [['bootstrap.conf', 'gnulib', ...ancestors(dir).map((d) => joinPath(d, 'gnulib-cache.m4')), 'm4/gnulib-cache.m4'].filter((p) => p !== path)]
+    case 'cython': {
+      // the module it was compiled from: the `.pyx` its metadata names, or a `.pyx` or `.py` of the same stem
+      const stem = basenameOf(path).replace(/\.\w+$/, '')
+      return [[info.input, `${stem}.pyx`, `${stem}.py`].filter((n): n is string => n !== undefined).map((n) => joinPath(dir, n))]
+    }
     case 'valac':
       // a library's header comes from the Vala sources beside it
       return info.input ? [[joinPath(dir, info.input)]] : [[...view.sourcePaths()].filter((p) => dirnameOf(p) === dir && p.endsWith('.vala'))]
@@ -85,6 +90,7 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   'gnulib-tool': 'generated',
   autom4te: 'generated',
   valac: 'generated',
+  cython: 'generated',
 }
 
 /** Build logic that runs, or that a regeneration reuses (autom4te's cache): scanned by the rules even when their generator is recognised. */
@@ -148,7 +154,7 @@ export function generatedExplainer(): Explainer {
       let missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
       if (missing.length > 0 && info.tool === 'gnulib-tool' && (await gnulibImporter(view)) !== undefined) missing = []
       // a compiler's header without its input proves nothing (a skeleton or a copy may quote it): judged as code
-      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf' || info.tool === 'valac')) return undefined
+      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf' || info.tool === 'valac' || info.tool === 'cython')) return undefined
       if (missing.length > 0) {
         const finding: Finding = {
           ruleId: 'verify/generated-without-input',
