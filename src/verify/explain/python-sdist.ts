@@ -10,6 +10,7 @@
 import { parse as parseToml } from 'smol-toml'
 import { basenameOf, joinPath } from '../../util/paths.js'
 import { judgeBytecode } from './bytecode.js'
+import { perTree } from './per-tree.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** The parts of a version, numbers without leading zeros: `v.2.0.0b7` and `2.0.0b07` are the same release. */
@@ -209,19 +210,24 @@ export function versionFileSettings(pyproject: string): VersionFileSetting[] {
   return settings
 }
 
-/** The tag's Python build files that may name a version file: pyproject.toml, setup.py and the root's other Python scripts. */
-async function buildScripts(view: TreeView): Promise<{ path: string; text: string }[]> {
+/** The tag's Python scripts at its top (setup.py, setup_common.py), which may write a version file; read once per tree. */
+const buildScripts = perTree(async (view: TreeView): Promise<{ path: string; text: string }[]> => {
   const paths = [...view.sourcePaths()].filter((p) => !p.includes('/') && /\.py$/.test(p))
   const texts = await Promise.all(paths.map(async (path) => ({ path, text: (await view.sourceText(path)) ?? '' })))
   return texts.filter((t) => t.text !== '')
-}
+})
+
+/** The version files the tag's pyproject.toml names; read once per tree. */
+const pyprojectSettings = perTree(async (view: TreeView): Promise<VersionFileSetting[]> => {
+  const pyproject = await view.sourceText('pyproject.toml')
+  return pyproject ? versionFileSettings(pyproject) : []
+})
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** A version file the release's own build wrote, with how; undefined when nothing in the tag writes it or its content is not that. */
 async function versionFile(path: string, text: string, view: TreeView, ref: string): Promise<Judgement | undefined> {
-  const pyproject = await view.sourceText('pyproject.toml')
-  for (const setting of pyproject ? versionFileSettings(pyproject) : []) {
+  for (const setting of await pyprojectSettings(view)) {
     if (setting.path !== path) continue
     if (setting.template !== undefined) {
       const version = coreVersion(view) ?? ref.slice(Math.max(0, ref.search(/\d/)))
