@@ -146,6 +146,10 @@ describe('what making a Python source distribution adds', () => {
     expect(judged?.outcome === 'explained' && judged.explained.reproduced).toBe(true)
     const extra = `${rendered}sys.modules['os'].system('id')\n`
     expect(await pythonDistributionExplainer('v3.2.0').judge(addedFile('frob/_version.py', extra), view({ ...artifact, 'frob/_version.py': extra }, { 'pyproject.toml': pyproject }))).toBeUndefined()
+    // rendered with the version of a PKG-INFO that is not the tag's
+    const other = 'import sys\n__version__ = "3.3.0"\nparts = (3, 3, 0)\n'
+    const otherView = view({ 'PKG-INFO': PKG_INFO_21.replace('3.2.0', '3.3.0'), 'frob/_version.py': other }, { 'pyproject.toml': pyproject })
+    expect(await pythonDistributionExplainer('v3.2.0').judge(addedFile('frob/_version.py', other), otherView)).toBeUndefined()
     // the same file at a path the tag does not name
     expect(await pythonDistributionExplainer('v3.2.0').judge(addedFile('frob/_other.py', rendered), view({ ...artifact, 'frob/_other.py': rendered }, { 'pyproject.toml': pyproject }))).toBeUndefined()
   })

@@ -230,7 +230,9 @@ async function versionFile(path: string, text: string, view: TreeView, ref: stri
   for (const setting of await pyprojectSettings(view)) {
     if (setting.path !== path) continue
     if (setting.template !== undefined) {
+      // the version as the distribution spells it (PKG-INFO), which must be the tag's
       const version = coreVersion(view) ?? ref.slice(Math.max(0, ref.search(/\d/)))
+      if (!isReleaseVersion(version, ref)) return undefined
       const rendered = render(setting.template, version)
       if (rendered.trim() === text.trim()) return explained(path, 'version-file', `written by ${setting.tool} from the template in the tag's pyproject.toml, with version ${version} (rendered and compared)`, true)
       return undefined
