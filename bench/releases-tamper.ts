@@ -149,8 +149,11 @@ const PY_FLIPS: readonly [RegExp, string][] = [
   [/ > /, ' >= '],
 ]
 
+/** Python modules of the package itself: not tests, examples, docs or the build script */
+const isPackageModule = (f: string): boolean => /\.py$/.test(f) && !/(^|\/)(tests?|testing|examples?|docs?|benchmarks?)\/|(^|\/)(test_[^/]*|[^/]*_test|setup|conftest)\.py$/.test(f)
+
 function pyLine(root: string, files: readonly string[], d: Draw): Tampering {
-  const sources = files.filter((f) => /\.py$/.test(f) && !/(^|\/)(tests?|testing|examples?|docs?|benchmarks?)\/|(^|\/)(test_[^/]*|[^/]*_test|setup|conftest)\.py$/.test(f))
+  const sources = files.filter(isPackageModule)
   return flipOneLine(root, sources, d, 'py-line', /^\s+(if|elif|while|return)\b/, PY_FLIPS)
 }
 
@@ -247,7 +250,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
 /** Which injections a Python source distribution can take. */
 export function applicablePythonKinds(files: readonly string[]): TamperKind[] {
   const kinds: TamperKind[] = []
-  if (files.some((f) => /\.py$/.test(f) && !/(^|\/)(tests?|docs?)\//.test(f))) kinds.push('py-line')
+  if (files.some(isPackageModule)) kinds.push('py-line')
   // only a distribution that has a setup.py runs one when it is built
   if (files.includes('setup.py')) kinds.push('setup-exec')
   return kinds

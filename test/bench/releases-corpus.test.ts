@@ -11,7 +11,7 @@ describe('the corpus of real releases', () => {
     const keys = corpus.map((r) => `${r.name} ${r.version}`)
     expect(new Set(keys).size).toBe(keys.length)
     for (const r of corpus) {
-      expect(['autotools', 'cmake', 'meson', 'plain'], r.name).toContain(r.kind)
+      expect(['autotools', 'cmake', 'meson', 'plain', 'python'], r.name).toContain(r.kind)
       expect(['pass', 'fail'], r.name).toContain(r.expected)
       expect(r.repository, r.name).toMatch(/^[\w.-]+\/[\w.-]+$/)
       expect(r.tag, r.name).not.toBe('')
