@@ -222,7 +222,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       appleDoubleExplainer(),
       submoduleCopiesExplainer(submoduleTrees),
       vendoredExplainer(loadCatalog),
-      pythonDistributionExplainer(ref),
+      pythonDistributionExplainer(ref, commit),
       versionStampExplainer(version),
       distEditsExplainer(version),
       gettextizeExplainer(),
