@@ -225,4 +225,20 @@ describe('what making a Python source distribution adds', () => {
     expect(await judgeShort(short({ ...facts, dirty: true }))).toBeUndefined()
     expect(await judgeShort(short(facts, '\nimport os\nos.system("id")\n'))).toBeUndefined()
   })
+
+  it('explains the setup.py older poetry writes, for a tag poetry builds, and nothing that computes', async () => {
+    const pyproject = '[build-system]\nrequires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n\n[tool.poetry]\nname = "frob"\nversion = "3.2.0"\n'
+    const setup = (version: string, tail = '') =>
+      `# -*- coding: utf-8 -*-\nfrom setuptools import setup\n\npackages = \\\n['frob']\n\nsetup_kwargs = {\n    'name': 'frob',\n    'version': '${version}',\n    'packages': packages,\n    'python_requires': '>=3.8,<4.0',\n}\n${tail}\n\nsetup(**setup_kwargs)\n`
+    const judgeSetup = (text: string, tag: Record<string, string> = { 'pyproject.toml': pyproject }) => pythonDistributionExplainer('v3.2.0').judge(addedFile('setup.py', text), view({ 'setup.py': text }, tag))
+    expect((await judgeSetup(setup('3.2.0')))?.outcome).toBe('explained')
+    expect(await judgeSetup(setup('3.2.1'))).toBeUndefined()
+    expect(await judgeSetup(setup('3.2.0', "__import__('os').system('id')"))).toBeUndefined()
+    // a build script runs only when the tag names one and has it
+    const withBuild = setup('3.2.0', 'from build import *\nbuild(setup_kwargs)')
+    expect(await judgeSetup(withBuild)).toBeUndefined()
+    expect((await judgeSetup(withBuild, { 'pyproject.toml': `${pyproject}build = "build.py"\n`, 'build.py': 'def build(kw): pass\n' }))?.outcome).toBe('explained')
+    // a tag that another backend builds has no such file
+    expect(await judgeSetup(setup('3.2.0'), { 'pyproject.toml': pyproject.replace('poetry.core.masonry.api', 'setuptools.build_meta') })).toBeUndefined()
+  })
 })

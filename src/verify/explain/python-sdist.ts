@@ -11,6 +11,7 @@ import { parse as parseToml } from 'smol-toml'
 import { basenameOf, joinPath } from '../../util/paths.js'
 import { judgeBytecode } from './bytecode.js'
 import { perTree } from './per-tree.js'
+import { readLiteralModule } from './python-literals.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** The parts of a version, numbers without leading zeros: `v.2.0.0b7` and `2.0.0b07` are the same release. */
@@ -277,6 +278,42 @@ function versioneerFile(path: string, before: string, after: string, ref: string
   return explained(path, 'version-file', `versioneer ${m[1] ?? ''}'s short file, which making the distribution writes in place of the tag's: version ${version} from commit ${(revision ?? '').slice(0, 12)}, the tag's`, commit !== undefined)
 }
 
+const POETRY_BACKENDS = new Set(['poetry.core.masonry.api', 'poetry.masonry.api'])
+
+/** The tag's poetry settings: whether poetry builds it, and the build script it names. */
+const poetryOf = perTree(async (view: TreeView): Promise<{ buildScript?: string } | undefined> => {
+  let doc: Record<string, unknown>
+  try {
+    doc = parseToml((await view.sourceText('pyproject.toml')) ?? '')
+  } catch {
+    return undefined
+  }
+  if (!POETRY_BACKENDS.has(asString(asRecord(doc['build-system'])?.['build-backend']) ?? '')) return undefined
+  const build = asRecord(asRecord(doc.tool)?.poetry)?.build
+  const script = asString(build) ?? asString(asRecord(build)?.script)
+  return script ? { buildScript: script } : {}
+})
+
+/**
+ * The setup.py older poetry writes into a source distribution: assignments of literals, then
+ * `setup(**setup_kwargs)`, after `build(setup_kwargs)` when the tag names a build script. Explained
+ * for a tag poetry builds, when its `setup_kwargs` names this release's version.
+ */
+async function poetrySetup(path: string, text: string, view: TreeView, ref: string): Promise<Judgement | undefined> {
+  if (path !== 'setup.py') return undefined
+  const poetry = await poetryOf(view)
+  if (!poetry) return undefined
+  const script = poetry.buildScript !== undefined && view.sourceHas(poetry.buildScript) ? poetry.buildScript : undefined
+  const allowed = new Set(['from setuptools import setup', 'setup(**setup_kwargs)', ...(script === 'build.py' ? ['from build import *', 'build(setup_kwargs)'] : [])])
+  const module = readLiteralModule(text, allowed)
+  const kwargs = module?.bindings.get('setup_kwargs')
+  if (!module || !(kwargs instanceof Map) || module.statements.filter((s) => s === 'setup(**setup_kwargs)').length !== 1) return undefined
+  const version = kwargs.get('version')
+  if (typeof version !== 'string' || !isReleaseVersion(version, ref)) return undefined
+  const runs = module.statements.includes('build(setup_kwargs)') ? `; it runs the tag's ${script ?? 'build.py'}` : ''
+  return explained(path, 'generated', `the setup.py poetry writes into a source distribution: literals only, version ${version}${runs}`, false)
+}
+
 /** The version the distribution's own PKG-INFO states, when it has one. */
 const coreVersion = (view: TreeView): string | undefined => coreMetadata(view.artifactText('PKG-INFO') ?? '')?.version
 
@@ -317,7 +354,7 @@ export function pythonDistributionExplainer(ref: string, commit?: string): Expla
       }
       const text = addedFileText(difference, view)
       if (text === undefined) return undefined
-      if (/\.py$/.test(path)) return versionFile(path, text, view, ref)
+      if (/\.py$/.test(path)) return (await versionFile(path, text, view, ref)) ?? (await poetrySetup(path, text, view, ref))
       return metadata(path, text, view, ref)
     },
   }
