@@ -164,7 +164,7 @@ describe('what making a Python source distribution adds', () => {
     expect(mentions).toBeUndefined()
   })
 
-  it('weighs shipped bytecode by whether Python would load it in place of its source', async () => {
+  it('hands shipped bytecode to the bytecode judge: by where it sits and what its header says (its code here is not readable)', async () => {
     const source = 'def build(): pass\n'
     const pyc = (size: number, flags = 0): Buffer => {
       const b = Buffer.alloc(40)
@@ -177,12 +177,15 @@ describe('what making a Python source distribution adds', () => {
     }
     const explainer = pythonDistributionExplainer('3.2.0')
     const at = 'backend/__pycache__/hooks.cpython-312.pyc'
+    // a header that lets CPython load it, and code that cannot be read to compare with the source
     const live = await explainer.judge(addedFile(at, pyc(source.length)), view({ 'backend/hooks.py': source, [at]: pyc(source.length) }))
     expect(live?.outcome === 'unexplained' && live.findings[0]?.severity).toBe('high')
     const unchecked = await explainer.judge(addedFile(at, pyc(0, 1)), view({ 'backend/hooks.py': source, [at]: pyc(0, 1) }))
     expect(unchecked?.outcome === 'unexplained' && unchecked.findings[0]?.severity).toBe('high')
     const stale = await explainer.judge(addedFile(at, pyc(source.length + 7)), view({ 'backend/hooks.py': source, [at]: pyc(source.length + 7) }))
     expect(stale?.outcome === 'unexplained' && stale.findings[0]?.severity).toBe('low')
+    const orphan = await explainer.judge(addedFile(at, pyc(source.length)), view({ [at]: pyc(source.length) }))
+    expect(orphan?.outcome === 'unexplained' && orphan.findings[0]?.severity).toBe('low')
     const beside = await explainer.judge(addedFile('tests/hooks.pyc', pyc(source.length)), view({ 'tests/hooks.py': source, 'tests/hooks.pyc': pyc(source.length) }))
     expect(beside?.outcome === 'unexplained' && beside.findings[0]?.severity).toBe('low')
     // without its source beside it, Python 3 imports a legacy .pyc: left to the role, which is code
@@ -224,6 +227,11 @@ describe('what making a Python source distribution adds', () => {
     expect(await judgeShort(short(facts), 'v3.2.0', 'f'.repeat(40))).toBeUndefined()
     expect(await judgeShort(short({ ...facts, dirty: true }))).toBeUndefined()
     expect(await judgeShort(short(facts, '\nimport os\nos.system("id")\n'))).toBeUndefined()
+    // the same short file where the tag's is not versioneer's
+    for (const own of ['def get_versions():\n    return {"version": "3.2.0"}\n', '# versioneer settings live in setup.cfg\n__version__ = "3.2.0"\n']) {
+      const after = short(facts)
+      expect(await pythonDistributionExplainer('v3.2.0', commit).judge(changed('src/frob/_version.py', after), view({ 'src/frob/_version.py': after }, { 'src/frob/_version.py': own }))).toBeUndefined()
+    }
   })
 
   it('explains the setup.py older poetry writes, for a tag poetry builds, and nothing that computes', async () => {

@@ -11,7 +11,6 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import type { Judgement, TreeView } from './types.js'
 
-
 export interface Bytecode {
   /** the CPython version whose magic number the header carries, `3.12` */
   readonly python: string
@@ -278,8 +277,6 @@ export async function judgeBytecode(difference: Difference, view: TreeView): Pro
   const path = difference.path
   const cached = /(^|\/)__pycache__\/([^/]+?)\.[\w-]+\.py[co]$/.exec(path)
   const source = cached ? joinPath(dirnameOf(dirnameOf(path)), `${cached[2] ?? ''}.py`) : path.replace(/\.py[co]$/, '.py')
-  // a source the release ships unchanged is read from the tag
-  const sourceText = view.artifactText(source) ?? (await view.sourceText(source))
   if (!cached) return view.artifactHas(source) ? finding(difference, 'low', `compiled Python beside its source ${basenameOf(source)}, which Python 3 loads instead: never run`) : undefined
   if (!view.artifactHas(source)) return finding(difference, 'low', `compiled Python in __pycache__ without its source ${source}: Python never loads it`)
   const bytes = view.artifactBytes(path)
@@ -288,6 +285,8 @@ export async function judgeBytecode(difference: Difference, view: TreeView): Pro
   if (bytecode?.checked === 'size' && sourceSize !== undefined && bytecode.sourceSize !== sourceSize) {
     return finding(difference, 'low', `compiled Python of an older ${source} (compiled from ${bytecode.sourceSize ?? '?'} bytes; the release's source has ${sourceSize}): Python compiles the source again instead`)
   }
+  // a source the release ships unchanged is read from the tag
+  const sourceText = view.artifactText(source) ?? (await view.sourceText(source))
   if (!bytecode?.words || sourceText === undefined) return finding(difference, 'high', `compiled Python that the interpreter its name gives may load in place of ${source}, in a form stagelight cannot read to compare with that source`)
   const how = bytecode.checked === 'never' ? 'its header tells Python never to check it against the source' : bytecode.checked === 'hash' ? 'its header carries a hash of the source' : `its header records the size of ${source} as shipped`
   const foreign = wordsNotInSource(bytecode.words, sourceText)

@@ -93,6 +93,9 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   cython: 'generated',
 }
 
+/** Tools that compile an input of the tag into code: their output is theirs only where that input is. */
+const COMPILERS: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf', 'valac', 'cython'])
+
 /** Build logic that runs, or that a regeneration reuses (autom4te's cache): scanned by the rules even when their generator is recognised. */
 const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te', 'valac'])
 
@@ -154,7 +157,7 @@ export function generatedExplainer(): Explainer {
       let missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
       if (missing.length > 0 && info.tool === 'gnulib-tool' && (await gnulibImporter(view)) !== undefined) missing = []
       // a compiler's header without its input proves nothing (a skeleton or a copy may quote it): judged as code
-      if (missing.length > 0 && (info.tool === 'bison' || info.tool === 'yacc' || info.tool === 'flex' || info.tool === 'gperf' || info.tool === 'valac' || info.tool === 'cython')) return undefined
+      if (missing.length > 0 && COMPILERS.has(info.tool)) return undefined
       if (missing.length > 0) {
         const finding: Finding = {
           ruleId: 'verify/generated-without-input',
