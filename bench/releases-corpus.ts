@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gnulibImportRecord } from '../src/verify/gnulib-import.js'
 
 export interface Release {
   readonly name: string
@@ -103,4 +104,27 @@ export function submoduleArgs(release: Release, mirrors: string): string[] | und
     args.push('--submodule', `${path}=${mirror}`)
   }
   return args
+}
+
+/** gnulib's mirror on GitHub: the history `--gnulib` reads */
+const GNULIB_REPOSITORY = 'coreutils/gnulib'
+
+/**
+ * `--gnulib MIRROR` when the tag imports gnulib without pinning it (a gnulib-cache.m4 or
+ * bootstrap.conf and no gnulib submodule) and gnulib's mirror is here, as a user with a gnulib
+ * clone runs it when verify asks for one; nothing otherwise.
+ */
+export function gnulibArgs(release: Release, repo: string, mirrors: string): string[] {
+  const mirror = repositoryOf({ repository: GNULIB_REPOSITORY }, mirrors)
+  // a gnulib the case names as a submodule is given with --submodule
+  if (!mirror || Object.keys(release.submodules ?? {}).some((path) => basename(path) === 'gnulib')) return []
+  let listing: string
+  try {
+    listing = execFileSync('git', ['-C', repo, 'ls-tree', '-r', release.tag], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] })
+  } catch {
+    return []
+  }
+  const entries = listing.split('\n').map((line) => /^(\d+) \w+ \w+\t(.*)$/.exec(line)).filter((m): m is RegExpExecArray => m !== null)
+  const pinned = entries.some(([, mode, path]) => mode === '160000' && basename(path ?? '') === 'gnulib')
+  return !pinned && gnulibImportRecord(entries.map(([, , path]) => path ?? '')) !== undefined ? ['--gnulib', mirror] : []
 }

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { gzipSync } from 'node:zlib'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 export const TAMPER_KINDS = ['m4-payload', 'c-line', 'configure-script', 'makefile-rule', 'doc-as-code'] as const
@@ -234,7 +234,10 @@ function docAsCode(root: string, files: readonly string[], d: Draw): Tampering {
   const call = d.pick([`. "$srcdir/${target}" 2>/dev/null`, `$SHELL "$srcdir/${target}" >/dev/null 2>&1`, `sh "$srcdir/${target}" 2>/dev/null || :`])
   lines.splice(at < 0 ? lines.length - 10 : at, 0, call)
   writeFileSync(configure, lines.join('\n'))
-  return { kind: 'doc-as-code', path: target, touched: [target, 'configure'], description: `shell code appended to ${target}, which configure runs (\`${call}\`)` }
+  // through a link (README → README.md) the bytes that changed are those of the file it leads to
+  const written = relative(realpathSync(root), realpathSync(join(root, target)))
+  const via = written === target ? '' : ` (a link to ${written})`
+  return { kind: 'doc-as-code', path: written, touched: [...new Set([written, target, 'configure'])], description: `shell code appended to ${target}${via}, which configure runs (\`${call}\`)` }
 }
 
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {

@@ -21,7 +21,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { argv, bin, has, log, mirrorsDir, option } from './common.js'
 import { measure, median } from './measure.js'
-import { corpusCache, loadCorpus, repositoryOf, sha256File, submoduleArgs, tarballOf, type Release } from './releases-corpus.js'
+import { corpusCache, loadCorpus, repositoryOf, sha256File, gnulibArgs, submoduleArgs, tarballOf, type Release } from './releases-corpus.js'
 import { applicableKinds, applicablePythonKinds, PYTHON_TAMPER_KINDS, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
 
 interface Finding {
@@ -51,7 +51,7 @@ const diffoscopeTimeout = Number(option('--diffoscope-timeout') ?? 120)
 const scratch = join(corpusCache, 'scratch')
 
 async function runVerify(tarball: string, repo: string, release: Release, reportFile?: string): Promise<Outcome> {
-  const args = [bin, 'verify', tarball, '--source', repo, '--ref', release.tag, ...(submoduleArgs(release, mirrors) ?? []), '--format', 'json', '--quiet', '--offline', '--cache-dir', join(scratch, 'cache')]
+  const args = [bin, 'verify', tarball, '--source', repo, '--ref', release.tag, ...(submoduleArgs(release, mirrors) ?? []), ...gnulibArgs(release, repo, mirrors), '--format', 'json', '--quiet', '--offline', '--cache-dir', join(scratch, 'cache')]
   const s = await measure(process.execPath, args)
   let report: { verdict: string; findings: Finding[] } | undefined
   try {

@@ -1,6 +1,7 @@
 import type { BlobSession } from '../sources/git/index.js'
 import type { SourceTree } from '../sources/git/types.js'
 import type { ComparedTrees } from './compare.js'
+import { linksLeadingTo } from './explain/aliases.js'
 import type { TreeView } from './explain/types.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -29,11 +30,13 @@ export function treeView(compared: ComparedTrees, source: SourceTree, blobReader
     blobs.set(oid, pending)
     return pending
   }
+  let linksTo: ((path: string) => readonly string[]) | undefined
   return {
     artifactBytes: (path) => compared.artifactEntries.get(path)?.content,
     artifactText: (path) => decode(compared.artifactEntries.get(path)?.content),
     artifactHas: (path) => compared.artifactPaths.has(path),
     sourceHas: (path) => source.entries.has(path),
+    artifactLinksTo: (path) => (linksTo ??= linksLeadingTo(compared.artifactEntries.values()))(path),
     sourcePaths: () => source.entries.keys(),
     sourceEntry: (path) => source.entries.get(path),
     sourceBytes,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -61,5 +61,27 @@ describe('the injections into Python source distributions', () => {
     expect(setup).toContain(JSON.stringify(data))
     expect(setup.indexOf('exec(')).toBeGreaterThan(setup.indexOf('from setuptools import setup'))
     expect(setup.indexOf('exec(')).toBeLessThan(setup.indexOf('setup(name='))
+  })
+})
+
+describe('a documentation file run by configure', () => {
+  it('names the file whose bytes changed when the name configure runs is a link', () => {
+    const top = join(work, 'linked', 'tool-1.0')
+    mkdirSync(join(top, 'notes'), { recursive: true })
+    writeFileSync(join(top, 'configure'), '#!/bin/sh\nac_x=1\ncat >confcache <<\\_ACEOF\n_ACEOF\nexit 0\n')
+    writeFileSync(join(top, 'notes', 'readme.txt'), 'About the tool.\n')
+    symlinkSync('notes/readme.txt', join(top, 'README'))
+    const tarball = join(work, 'linked', 'tool-1.0.tar.gz')
+    execFileSync('tar', ['-czf', tarball, '-C', join(top, '..'), 'tool-1.0'])
+    const out = join(work, 'doc-as-code.tar.gz')
+    const t = tamperTarball(tarball, out, 'doc-as-code', 'seed-3')
+    expect(t.path).toBe('notes/readme.txt')
+    expect(t.touched).toEqual(['notes/readme.txt', 'README', 'configure'])
+    expect(t.description).toContain('README (a link to notes/readme.txt)')
+    const dir = mkdtempSync(join(work, 'out-'))
+    execFileSync('tar', ['-xzf', out, '-C', dir])
+    expect(lstatSync(join(dir, 'tool-1.0', 'README')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(join(dir, 'tool-1.0', 'notes', 'readme.txt'), 'utf8')).not.toBe('About the tool.\n')
+    expect(readFileSync(join(dir, 'tool-1.0', 'configure'), 'utf8')).toContain('/README"')
   })
 })

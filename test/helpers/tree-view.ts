@@ -2,14 +2,17 @@ import type { TreeEntry } from '../../src/model/tree.js'
 import type { Difference } from '../../src/verify/compare.js'
 import { gitBlobId } from '../../src/sources/archive/index.js'
 import type { TreeView } from '../../src/verify/explain/types.js'
+import { linksLeadingTo } from '../../src/verify/explain/aliases.js'
 
-const bytes = (v: string | Buffer | undefined): Buffer | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v))
+type Content = string | Buffer | { link: string }
+const bytes = (v: Content | undefined): Buffer | undefined => (v === undefined || (typeof v === 'object' && !Buffer.isBuffer(v)) ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v))
+const linkOf = (v: Content | undefined): string | undefined => (typeof v === 'object' && !Buffer.isBuffer(v) ? v.link : undefined)
 
 /**
- * An in-memory view of an artifact and its source for explainer tests. A source value that is
+ * An in-memory view of an artifact and its source for explainer tests. A value that is
  * `{ link: target }` is a symbolic link.
  */
-export function memoryView(artifact: Record<string, string | Buffer>, source: Record<string, string | Buffer | { link: string }> = {}): TreeView {
+export function memoryView(artifact: Record<string, Content>, source: Record<string, Content> = {}): TreeView {
   const sourceEntry = (p: string): TreeEntry | undefined => {
     const v = source[p]
     if (v === undefined) return undefined
@@ -21,10 +24,17 @@ export function memoryView(artifact: Record<string, string | Buffer>, source: Re
     const v = source[p]
     return typeof v === 'string' || Buffer.isBuffer(v) ? bytes(v) : undefined
   }
+  const linksTo = linksLeadingTo(
+    Object.entries(artifact).flatMap(([p, v]) => {
+      const link = linkOf(v)
+      return link === undefined ? [] : [{ path: p, kind: 'symlink' as const, mode: 0o777, size: link.length, linkTarget: link }]
+    }),
+  )
   return {
     artifactBytes: (p) => bytes(artifact[p]),
     artifactText: (p) => bytes(artifact[p])?.toString('utf8'),
     artifactHas: (p) => p in artifact,
+    artifactLinksTo: linksTo,
     sourceHas: (p) => p in source,
     sourcePaths: () => Object.keys(source),
     sourceEntry,

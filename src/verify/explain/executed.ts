@@ -11,7 +11,12 @@ export interface CodeUse {
   readonly path: string
   readonly line: number
   readonly text: string
+  /** the name the line uses when it is that of a link to the file */
+  readonly via?: string
 }
+
+/** Where a use is, for a message: `configure:14018`, with the link it goes through. */
+export const useLocation = (use: CodeUse): string => `${use.path}:${use.line}${use.via !== undefined ? ` through the link ${use.via}` : ''}`
 
 /** automake/make variables that list files to ship, install or clean rather than run */
 const LIST_VARIABLE = /^\s*(?:[\w$(){}]*_)?(?:EXTRA_DIST|DIST|DISTFILES|DATA|HEADERS|SCRIPTS|MANS|TEXINFOS|CLEANFILES|DISTCLEANFILES|MAINTAINERCLEANFILES|MOSTLYCLEANFILES|FILES|PYTHON|LISP|JAVA)\s*[+:?]?=/

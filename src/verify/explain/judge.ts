@@ -4,10 +4,9 @@
  */
 import type { Difference } from '../compare.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
-import { codeUsesOf } from './executed.js'
 import { fileRole, type FileRole } from './role.js'
 import type { Explainer, Judgement, TreeView } from './types.js'
-import { judgeUnexplained } from './unexplained.js'
+import { codeUsesOfFile, judgeUnexplained } from './unexplained.js'
 
 /** Roles whose files the build has no reason to run: an explanation of their content does not cover running them. */
 const NEVER_RUN = new Set<FileRole>(['doc', 'data', 'translation'])
@@ -32,7 +31,7 @@ async function firstExplanation(difference: Difference, view: TreeView, explaine
     // that they are what the generator wrote: a man page the build runs as code stays unexplained
     if (judgement.outcome === 'explained' && !judgement.explained.reproduced && difference.artifact) {
       const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
-      if (NEVER_RUN.has(role) && codeUsesOf(difference.path, buildTexts).length > 0) return judgeUnexplained(difference, view, buildTexts)
+      if (NEVER_RUN.has(role) && codeUsesOfFile(difference.path, view, buildTexts).length > 0) return judgeUnexplained(difference, view, buildTexts)
     }
     return judgement
   }

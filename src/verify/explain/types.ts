@@ -14,6 +14,8 @@ export interface TreeView {
   artifactBytes(path: string): Buffer | undefined
   artifactHas(path: string): boolean
   sourceHas(path: string): boolean
+  /** the artifact's links (symbolic or hard) that lead to this path, through other links too */
+  artifactLinksTo(path: string): readonly string[]
   /** every path of the source tree */
   sourcePaths(): Iterable<string>
   /** the source tree's entry (kind, mode, link target, git blob id) */

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../../model/finding.js'
 import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile } from '../../rules/classify.js'
 import { linkTargetOf } from './copies.js'
-import { codeUsesOf, type CodeUse } from './executed.js'
+import { codeUsesOf, useLocation, type CodeUse } from './executed.js'
 import { docToolOf, fileRole, QUIET_ROLES, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
@@ -11,7 +11,21 @@ import type { Judgement, TreeView } from './types.js'
 
 export { BUILD_KINDS } from './build-kinds.js'
 
-const usesEvidence = (uses: readonly CodeUse[]): string => uses.map((u) => `${u.path}:${u.line}: ${u.text}`).join('\n')
+const usesEvidence = (uses: readonly CodeUse[]): string => uses.map((u) => `${useLocation(u)}: ${u.text}`).join('\n')
+
+/**
+ * The lines of build files that read the artifact's file at `path` as code, by its own name or by
+ * the name of a link to it: running a link runs the file it leads to.
+ */
+export function codeUsesOfFile(path: string, view: TreeView, buildTexts: ReadonlyMap<string, string>): CodeUse[] {
+  const uses = codeUsesOf(path, buildTexts)
+  for (const link of view.artifactLinksTo(path)) {
+    for (const use of codeUsesOf(link, buildTexts)) {
+      if (use.path !== path && !uses.some((u) => u.path === use.path && u.line === use.line)) uses.push({ ...use, via: link })
+    }
+  }
+  return uses
+}
 
 /**
  * The severity of an unexplained difference: by the file's role, high whenever the build reads it as
@@ -58,10 +72,10 @@ function modified(difference: Difference, before: string | undefined, view: Tree
   const after = view.artifactText(difference.path)
   const bytes = view.artifactBytes(difference.path)
   const role = fileRole(difference.path, difference.artifact?.mode ?? 0o644, bytes ?? '')
-  const uses = codeUsesOf(difference.path, buildTexts)
+  const uses = codeUsesOfFile(difference.path, view, buildTexts)
   const severity = weigh(role, uses, undefined)
   const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${linkTarget ?? difference.path}`, `artifact/${difference.path}`, before, after) : undefined
-  const run = uses.length > 0 ? `; the build reads it as code (${uses[0]?.path}:${uses[0]?.line})` : ''
+  const run = uses[0] ? `; the build reads it as code (${useLocation(uses[0])})` : ''
   const described = linkTarget !== undefined ? `a symbolic link to ${linkTarget} in the tag, shipped as a file whose bytes differ from it` : `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag`
   return {
     outcome: 'unexplained',
@@ -114,13 +128,13 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       // a makefile a documentation tool wrote into its output, only to typeset that output
       const typesetting = bytes ? typesettingMakefileTool(difference.path, bytes.toString('utf8'), (name) => view.artifactHas(joinPath(dir, name))) : undefined
       const role = typesetting ? 'doc' : fileRole(difference.path, a.mode, head)
-      const uses = codeUsesOf(difference.path, buildTexts)
+      const uses = codeUsesOfFile(difference.path, view, buildTexts)
       const docTool = role === 'doc' ? (typesetting ?? docToolOf(bytes)) : undefined
       const severity = weigh(role, uses, docTool)
       const kind = classifyFile(difference.path, head)
       const what = role === 'build' ? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})` : uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]
       const how = docTool ? `; produced by ${docTool}` : ''
-      const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map((u) => `${u.path}:${u.line}`).join(', ')})` : ''
+      const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map(useLocation).join(', ')})` : ''
       return {
         outcome: 'unexplained',
         scan: view.artifactText(difference.path) !== undefined,
