@@ -21,6 +21,7 @@ export interface Release {
   readonly sha256: string | null
   /** owner/name of the upstream repository */
   readonly repository: string
+  /** the release tag; the release commit for a mirror without tags (found by matching the tarball's files) */
   readonly tag: string
   /** written before stagelight was run on the release */
   readonly expected: 'pass' | 'fail'
