@@ -154,9 +154,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
   const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
+  // two git lookups at once; a ref that does not resolve is reported as such, whatever the other says
+  const tagRead = readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
+  tagRead.catch(() => undefined)
   const resolved = await resolveRef(repo, ref)
   const { commit } = resolved
-  const tag = await readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
+  const tag = await tagRead
   progress(`reading source tree at ${ref}`)
   let source = withExportIgnored(await readSourceTree(repo, resolved))
   const openOptions = { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress }

@@ -257,6 +257,42 @@ describe('verify with a submodule', () => {
     expect(listed.get('GNUmakefile')?.name).toBe('top/GNUmakefile')
   })
 
+  it("takes a copy gnulib's bootstrap marked as generated, and one gnulib-tool patched from the tag's local directory, and nothing else so changed", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-submodule-marked-'))
+    const gnulib = join(root, 'gnulib')
+    const quote = 'char *quote (char const *s);\nvoid init_quoting_options ()\n{\n}\n'
+    repository(gnulib, { 'lib/alloca.c': 'void *alloca (unsigned n);\n', 'lib/quote.c': quote, 'lib/quote.h': 'char *quote (char const *s);\n', 'm4/quote.m4': 'AC_DEFUN([gl_QUOTE], [:])\n' })
+    const pinned = git(gnulib, 'rev-parse', 'HEAD')
+    const patch = '--- lib/quote.c.orig\n+++ lib/quote.c\n@@ -1,4 +1,4 @@\n char *quote (char const *s);\n-void init_quoting_options ()\n+void init_quoting_options (void)\n {\n }\n'
+    const repo = join(root, 'repo')
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n', 'bootstrap.conf': 'gnulib_modules="alloca quote"\nlocal_gl_dir=gl-local\n', 'gl-local/lib/quote.c.diff': patch }, { gnulib: pinned })
+    git(repo, 'tag', 'v6.0')
+    const marks = (open: string, close: string) => `${open}-*- buffer-read-only: t -*- vi: set ro:${close}\n${open}DO NOT EDIT! GENERATED AUTOMATICALLY!${close}\n`
+    const release = (files: Record<string, string>) =>
+      releaseTarball(mkdtempSync(join(root, 'r-')), 'foo-6.0', { 'main.c': 'int main(void) { return 0; }\n', 'bootstrap.conf': 'gnulib_modules="alloca quote"\nlocal_gl_dir=gl-local\n', 'gl-local/lib/quote.c.diff': patch, ...files })
+    const judged = async (files: Record<string, string>) => {
+      const report = await verify({ artifact: release(files), source: repo, ref: 'v6.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules: [{ path: 'gnulib', source: gnulib }] })
+      return { how: (path: string) => report.explained.find((e) => e.path === path)?.how, high: report.findings.filter((f) => f.severity === 'high').map((f) => f.path).sort() }
+    }
+    const honest = await judged({
+      'gnu/alloca.c': `${marks('/* ', ' */')}void *alloca (unsigned n);\n`,
+      'gnu/quote.h': `${marks('/* ', ' */')}char *quote (char const *s);\n`,
+      'm4/quote.m4': `${marks('# ', '')}AC_DEFUN([gl_QUOTE], [:])\n`,
+      'gnu/quote.c': quote.replace('()', '(void)'),
+    })
+    expect(honest.high).toEqual([])
+    expect(honest.how('gnu/alloca.c')).toMatch(/gnulib\/lib\/alloca\.c of the submodule at \w+ with the two comment lines gnulib's bootstrap marks/)
+    expect(honest.how('m4/quote.m4')).toMatch(/gnulib\/m4\/quote\.m4 .* marks a copied file with/)
+    expect(honest.how('gnu/quote.c')).toMatch(/with the tag's gl-local\/lib\/quote\.c\.diff applied/)
+    const dishonest = await judged({
+      // the marks in another file's comment style, a line more after them, a change the patch does not make
+      'gnu/alloca.c': `${marks('# ', '')}void *alloca (unsigned n);\n`,
+      'gnu/quote.h': `${marks('/* ', ' */')}char *quote (char const *s);\nint backdoor;\n`,
+      'gnu/quote.c': quote.replace('()', '(int x)'),
+    })
+    expect(dishonest.high).toEqual(['gnu/alloca.c', 'gnu/quote.c', 'gnu/quote.h'])
+  })
+
   it('takes for a rewritten copy only the lines the copying tool rewrites', () => {
     const original = '#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\nint f(void);\n'
     expect(rewrittenCopy(original, original.replace('#ifdef HAVE_CONFIG_H', '#if 1'))).toEqual({ lines: 1, tool: 'gnulib-tool' })

@@ -373,6 +373,28 @@ describe('ChangeLogs from git log in any format', () => {
     expect(j?.outcome).toBe('unexplained')
     expect(j?.findings?.[0]?.evidence).toContain('Disable the signature check')
   })
+  describe('as GNU projects write them with gitlog-to-changelog', () => {
+    const gnuRule = 'dist-hook: gen-ChangeLog\ngen-ChangeLog:\n\t$(top_srcdir)/build-aux/gitlog-to-changelog --since=2014-12-10 > $(distdir)/cl-t && \\\n\t  cat ChangeLog-2014-12-10 >> $(distdir)/cl-t && \\\n\t  mv $(distdir)/cl-t $(distdir)/ChangeLog\n'
+    const entry = '2024-01-01  Ada Lovelace  <ada@example.invalid>\n\n\tFix the parser on empty input.\n\t* src/parse.c (parse_line): Check for NUL.\n'
+    const old = '2014-11-30  Grace Hopper  <grace@example.invalid>\n\n\t* wget.c: Rename the options.\n'
+    const judge = (text: string, tag: Record<string, string> = { 'Makefile.am': gnuRule, 'ChangeLog-2014-12-10': old }) =>
+      changelogExplainer(async () => history).judge(added('ChangeLog', text), view({ ChangeLog: text }, tag))
+    it('explains a commit marked as a tiny change, the old ChangeLog the rule pastes in by name, and an Emacs footer', async () => {
+      const tiny = entry.replace('<ada@example.invalid>', '<ada@example.invalid>  (tiny change)')
+      const footer = '\nLocal Variables:\nmode: change-log\nversion-control: never\nbuffer-read-only: t\nEnd:\n'
+      expect((await judge(`${tiny}\n${old}${footer}`))?.outcome).toBe('explained')
+    })
+    it('still reports what none of those is', async () => {
+      // an old ChangeLog the tag does not hold
+      expect((await judge(`${entry}\n${old}`, { 'Makefile.am': gnuRule }))?.outcome).toBe('unexplained')
+      // a header marked otherwise, by someone outside the history
+      expect((await judge(entry.replace('<ada@example.invalid>', '<ada@example.invalid>  (small change)')))?.outcome).toBe('unexplained')
+      expect((await judge(entry.replace('Ada Lovelace  <ada@example.invalid>', 'Eve  <eve@example.invalid>  (tiny change)')))?.outcome).toBe('unexplained')
+      // Emacs settings that run code, or a footer before the end
+      expect((await judge(`${entry}\nLocal Variables:\neval: (shell-command "sh x")\nEnd:\n`))?.outcome).toBe('unexplained')
+      expect((await judge(`${entry}\nLocal Variables:\nmode: change-log\nEnd:\n\nrm -rf /nonexistent/x\n`))?.outcome).toBe('unexplained')
+    })
+  })
 })
 
 describe('generated at release time', () => {

@@ -198,7 +198,8 @@ export function overridesFor(gitDir: string): readonly ConfigPair[] {
     pairs.push([key, safe])
     expected.set(normalised(key), safe)
   }
-  const effective = listKeys(dir, pairs)
+  // with nothing to switch off, the listing above was already made under these very overrides
+  const effective = pairs.length === BASE_OVERRIDES.length ? seen : listKeys(dir, pairs)
   for (const [key, value] of effective) {
     const safe = safeValueFor(key)
     const want = expected.get(normalised(key)) ?? safe

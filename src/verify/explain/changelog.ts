@@ -79,11 +79,13 @@ function recipeAround(lines: readonly string[], i: number): string[] {
 }
 
 /** Files of the tag the rule pastes in (`cat $(top_srcdir)/build-aux/git-log-footer`): their lines are the tag's. */
-const FILE_WORD = /(?:\$[({](?:top_)?srcdir[)}]\/)?([\w.+-]+(?:\/[\w.+-]+)+|[\w+-]+\.[\w.+-]+)/g
+// any word may name one (`cat ChangeLog-2014-12-10`): only the words that are files of the tag count
+const FILE_WORD = /(?:\$[({](?:top_)?srcdir[)}]\/)?([\w.+-]+(?:\/[\w.+-]+)*)/g
 const filesNamed = (text: string, view: TreeView): string[] => [...new Set([...text.matchAll(FILE_WORD)].map((m) => m[1] ?? ''))].filter((p) => view.sourceHas(p))
 
 const HEADER = [
-  /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]+)>$/, // gitlog-to-changelog
+  // gitlog-to-changelog, which marks a commit with `Copyright-paperwork-exempt: Yes` as a tiny change
+  /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]+)>(?:\s+\(tiny change\))?$/,
   /^Author:\s+(.+?)\s+<([^>]+)>$/, // git log
 ]
 const COMMIT_LINE = /^(?:\+ )?commit ([0-9a-f]{7,64})\b|^(?:Hash|Commit|Revision): ([0-9a-f]{7,64})$/
@@ -97,6 +99,22 @@ const SHORTLOG_HEADER = /^(.+?) \(\d+\):$/
 /** a heading a release script puts above each release's entries: `Version 1.0.36   August 26 2019`, `refs/tags/1.0.23-android-1   March 11 2014` */
 const RELEASE_HEADING = /^(?:[\w-]+ )?(?:refs\/tags\/)?[\w-]*?v?\d+(?:\.\d+)+[\w.~+-]* (?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,? )?(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$/
 const RULER = /^[-=_*~]{3,}$/
+/**
+ * The Emacs settings GNU ChangeLogs end with. Only settings that change how the file is shown or
+ * saved: `eval:` (which Emacs runs) and anything else are not part of such a footer.
+ */
+const EMACS_SETTING = /^(?:mode|coding|version-control|buffer-read-only|fill-column|indent-tabs-mode|left-margin|add-log-time-zone-rule|change-log-default-name):\s*[\w.-]+$/
+
+/** The indexes of the lines of a `Local Variables:` … `End:` block that closes the file, when it holds only such settings. */
+function emacsFooter(lines: readonly string[]): Set<number> {
+  let end = lines.length - 1
+  while (end >= 0 && (lines[end] ?? '').trim() === '') end--
+  if (end < 0 || (lines[end] ?? '').trim() !== 'End:') return new Set()
+  let start = end - 1
+  while (start >= 0 && EMACS_SETTING.test((lines[start] ?? '').trim())) start--
+  if (start < 0 || (lines[start] ?? '').trim() !== 'Local Variables:') return new Set()
+  return new Set(Array.from({ length: end - start + 1 }, (_, k) => start + k))
+}
 const MERGE_LINE = /^Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64})$/
 const DATE_LINE = /^(?:Author)?Date:\s+/
 /** `git log --stat`: ` src/foo.c | 12 ++++--`, ` {old => new}/x.bin | Bin` and ` 3 files changed, 10 insertions(+), 2 deletions(-)`; a path without shell syntax */
@@ -401,9 +419,10 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const isHeader = (t: string): boolean => HEADER.some((h) => h.test(changelogLine(t)))
       const flowed = flowedEntries(lines, log, isHeader)
       const paragraphs = rewrappedParagraphs(lines, known)
+      const footer = emacsFooter(lines)
       const stray = lines
         .map((line, i) => ({ line: i + 1, text: line }))
-        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !footer.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
         .filter((l) => !rewrapped(lines, l.line - 1, known))
         .filter((l) => !(PERSON_LINE.test(l.text.trim()) && belowHeader(lines, l.line - 1, isHeader)))
       if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)

@@ -2,15 +2,19 @@
  * @fileoverview Files copied out of a submodule into the release (gnulib-tool's lib/, m4/ and
  * tests, a bundled library's headers): explained when the file's bytes are a file of the
  * submodule's tree at the commit the tag pins, under the same name, or are such a file with only
- * the rewrites the copying tool is known to make (gnulib-tool turns `#ifdef HAVE_CONFIG_H` into
- * `#if 1` when the project always has a config.h, and moves license notices to the project's
- * license).
+ * the changes the copying tools are known to make: gnulib-tool turns `#ifdef HAVE_CONFIG_H` into
+ * `#if 1` when the project always has a config.h, moves license notices to the project's license,
+ * and applies the patches of the tag's local directory (`gl/lib/x.c.diff`); gnulib's bootstrap
+ * marks a file it copies rather than links with two comment lines at the top.
  */
+import { applyPatch } from 'diff'
+import { gitBlobId } from '../../sources/archive/index.js'
 import { readBlob } from '../../sources/git/index.js'
 import { StagelightError } from '../../errors.js'
-import { basenameOf } from '../../util/paths.js'
+import { basenameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import type { SubmoduleTree } from '../submodules.js'
+import { perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** where the submodule's file is, under the same name as the release's: a copy, not a rename */
@@ -64,6 +68,63 @@ export function rewrittenCopy(original: string, copy: string): { lines: number; 
   return lines > 0 ? { lines, tool } : undefined
 }
 
+/** The comment syntax gnulib's bootstrap marks a copied file with (`cp_mark_as_generated`), by the file's name. */
+const MARK_STYLES: readonly (readonly [RegExp, string, string])[] = [
+  [/\.[ch]$/, '/* ', ' */'],
+  [/\.texi$/, '@c ', ''],
+  [/(?:\.m4|(?:^|\/)Make[^/]*)$/, '# ', ''],
+]
+
+/**
+ * The bytes after the two lines gnulib's bootstrap writes at the top of a file it copies instead
+ * of linking (`-*- buffer-read-only: t -*- vi: set ro:`, `DO NOT EDIT! GENERATED AUTOMATICALLY!`);
+ * undefined when the file does not begin with them.
+ */
+export function withoutCopyMarks(path: string, bytes: Buffer): Buffer | undefined {
+  const style = MARK_STYLES.find(([name]) => name.test(path))
+  if (!style) return undefined
+  const [, open, close] = style
+  const marks = `${open}-*- buffer-read-only: t -*- vi: set ro:${close}\n${open}DO NOT EDIT! GENERATED AUTOMATICALLY!${close}\n`
+  return bytes.subarray(0, marks.length).toString('latin1') === marks ? bytes.subarray(marks.length) : undefined
+}
+
+/** `local_gl_dir=gl-local` in bootstrap.conf, `gl_LOCAL_DIR([gl])` in gnulib-cache.m4 */
+const LOCAL_DIR_SETTINGS = [/^\s*local_gl_dir=["']?([\w./-]+?)["']?\s*$/m, /^\s*gl_LOCAL_DIR\(\[([\w./-]+)\]\)/m]
+
+/** The directories of the tag gnulib-tool takes local changes from: those its configuration names, and bootstrap's default `gl`. */
+const localDirectories = perTree(async (view: TreeView): Promise<readonly string[]> => {
+  const dirs = new Set(['gl'])
+  const settings = [...view.sourcePaths()].filter((p) => /(?:^|\/)(?:bootstrap\.conf|gnulib-cache\.m4)$/.test(p))
+  for (const path of settings) {
+    const text = (await view.sourceText(path)) ?? ''
+    for (const setting of LOCAL_DIR_SETTINGS) {
+      const dir = setting.exec(text)?.[1]?.replace(/^\.\//, '').replace(/\/$/, '')
+      if (dir && !dir.startsWith('/') && !dir.split('/').includes('..')) dirs.add(dir)
+    }
+  }
+  return [...dirs]
+})
+
+/** The tag's patch for a file of the submodule (`gl/lib/sh-quote.c.diff` for `lib/sh-quote.c`) and its path. */
+async function localPatchFor(submodulePath: string, view: TreeView): Promise<{ path: string; text: string } | undefined> {
+  for (const dir of await localDirectories(view)) {
+    const path = joinPath(dir, `${submodulePath}.diff`)
+    const text = view.sourceHas(path) ? await view.sourceText(path) : undefined
+    if (text !== undefined) return { path, text }
+  }
+  return undefined
+}
+
+/** `original` with the patch applied, when it applies cleanly. */
+function patched(original: string, patch: string): string | undefined {
+  try {
+    const result = applyPatch(original, patch)
+    return result === false ? undefined : result
+  } catch {
+    return undefined
+  }
+}
+
 /** Could the text be a copy some rewrite changed: does it hold what one writes? */
 const mayBeRewritten = (text: string): boolean => text.includes('#if 1') || /General Public License|version [23]\b/.test(text)
 
@@ -83,25 +144,43 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const artifact = difference.artifact
       if (submodules.length === 0 || difference.status !== 'only-in-artifact' || artifact?.kind !== 'file' || !artifact.gitBlob) return undefined
+      const at = (submodule: SubmoduleTree, path: string): string => `${submodule.path}/${path} of the submodule at ${submodule.commit.slice(0, 12)}`
       const copy = copiedFrom(difference.path, artifact.gitBlob, submodules)
-      if (copy) return explained(difference.path, 'vendored', `identical to ${copy.submodule.path}/${copy.path} of the submodule at ${copy.submodule.commit.slice(0, 12)} (${copy.submodule.spec})`, true)
-      const text = view.artifactText(difference.path)
+      if (copy) return explained(difference.path, 'vendored', `identical to ${at(copy.submodule, copy.path)} (${copy.submodule.spec})`, true)
+      const bytes = view.artifactBytes(difference.path)
+      const unmarked = bytes === undefined ? undefined : withoutCopyMarks(difference.path, bytes)
+      const MARKED = "with the two comment lines gnulib's bootstrap marks a copied file with"
+      const marked = unmarked === undefined ? undefined : copiedFrom(difference.path, gitBlobId(unmarked), submodules)
+      if (marked) return explained(difference.path, 'vendored', `${at(marked.submodule, marked.path)} ${MARKED}`, true)
+      const texts = [view.artifactText(difference.path), unmarked?.toString('utf8')].filter((t): t is string => t !== undefined)
       const candidates = byName.get(basenameOf(difference.path)) ?? []
-      if (text === undefined || !mayBeRewritten(text) || candidates.length > MAX_CANDIDATES) return undefined
+      if (texts.length === 0 || candidates.length > MAX_CANDIDATES) return undefined
       for (const candidate of candidates) {
+        const patch = await localPatchFor(candidate.path, view)
+        if (patch === undefined && !texts.some(mayBeRewritten)) continue
         const original = await readBlob(candidate.submodule.repo, candidate.blob).catch((err: unknown) => {
           // a partial clone lists blobs it does not hold: that candidate cannot be compared, the others still can
           if (err instanceof StagelightError && err.code === 'E_INPUT_NOT_FOUND') return undefined
           throw err
         })
-        const rewritten = original === undefined ? undefined : rewrittenCopy(original.toString('utf8'), text)
-        if (!rewritten) continue
-        return explained(
-          difference.path,
-          'vendored',
-          `${candidate.submodule.path}/${candidate.path} of the submodule at ${candidate.submodule.commit.slice(0, 12)} as ${rewritten.tool} copies it (${rewritten.lines} line(s) rewritten the way it always does: the config.h guard, the license notice)`,
-          true,
-        )
+        if (original === undefined) continue
+        const versions = [{ text: original.toString('utf8'), how: '' }]
+        const applied = patch === undefined ? undefined : patched(versions[0]?.text ?? '', patch.text)
+        if (applied !== undefined) versions.push({ text: applied, how: ` with the tag's ${patch?.path} applied, as gnulib-tool applies a local directory's patches` })
+        for (const version of versions) {
+          for (const [i, text] of texts.entries()) {
+            const marks = i === 0 ? '' : ` and ${MARKED}`
+            if (version.how !== '' && text === version.text) return explained(difference.path, 'vendored', `${at(candidate.submodule, candidate.path)}${version.how}${marks}`, true)
+            const rewritten = rewrittenCopy(version.text, text)
+            if (rewritten)
+              return explained(
+                difference.path,
+                'vendored',
+                `${at(candidate.submodule, candidate.path)}${version.how} as ${rewritten.tool} copies it (${rewritten.lines} line(s) rewritten the way it always does: the config.h guard, the license notice)${marks}`,
+                true,
+              )
+          }
+        }
       }
       return undefined
     },
