@@ -24,6 +24,7 @@ import { gettextizeExplainer } from './explain/gettextize.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
 import { echoedExplainer } from './explain/echoed.js'
 import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
+import { heredocWrittenExplainer } from './explain/heredoc-written.js'
 import { scriptWrittenExplainer } from './explain/script-written.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
 import { templateExplainer } from './explain/template.js'
@@ -235,6 +236,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       releaseEditsExplainer(version, commit),
       ruleGeneratedExplainer(submoduleTrees),
       scriptWrittenExplainer(),
+      heredocWrittenExplainer(),
       echoedExplainer(),
       templateExplainer(),
       configureOutputsExplainer(),

