@@ -265,11 +265,11 @@ describe('verify with a submodule', () => {
     const pinned = git(gnulib, 'rev-parse', 'HEAD')
     const patch = '--- lib/quote.c.orig\n+++ lib/quote.c\n@@ -1,4 +1,4 @@\n char *quote (char const *s);\n-void init_quoting_options ()\n+void init_quoting_options (void)\n {\n }\n'
     const repo = join(root, 'repo')
-    repository(repo, { 'main.c': 'int main(void) { return 0; }\n', 'bootstrap.conf': 'gnulib_modules="alloca quote"\nlocal_gl_dir=gl-local\n', 'gl-local/lib/quote.c.diff': patch }, { gnulib: pinned })
+    repository(repo, { 'main.c': 'int main(void) { return 0; }\n', 'bootstrap.conf': 'gnulib_modules="alloca quote"\nlocal_gl_dir=gl-local\n', 'gl-local/lib/quote.c.diff': patch, 'gl-local/lib/extra.h': 'int extra;\n' }, { gnulib: pinned })
     git(repo, 'tag', 'v6.0')
     const marks = (open: string, close: string) => `${open}-*- buffer-read-only: t -*- vi: set ro:${close}\n${open}DO NOT EDIT! GENERATED AUTOMATICALLY!${close}\n`
     const release = (files: Record<string, string>) =>
-      releaseTarball(mkdtempSync(join(root, 'r-')), 'foo-6.0', { 'main.c': 'int main(void) { return 0; }\n', 'bootstrap.conf': 'gnulib_modules="alloca quote"\nlocal_gl_dir=gl-local\n', 'gl-local/lib/quote.c.diff': patch, ...files })
+      releaseTarball(mkdtempSync(join(root, 'r-')), 'foo-6.0', { 'main.c': 'int main(void) { return 0; }\n', 'bootstrap.conf': 'gnulib_modules="alloca quote"\nlocal_gl_dir=gl-local\n', 'gl-local/lib/quote.c.diff': patch, 'gl-local/lib/extra.h': 'int extra;\n', ...files })
     const judged = async (files: Record<string, string>) => {
       const report = await verify({ artifact: release(files), source: repo, ref: 'v6.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules: [{ path: 'gnulib', source: gnulib }] })
       return { how: (path: string) => report.explained.find((e) => e.path === path)?.how, high: report.findings.filter((f) => f.severity === 'high').map((f) => f.path).sort() }
@@ -279,8 +279,11 @@ describe('verify with a submodule', () => {
       'gnu/quote.h': `${marks('/* ', ' */')}char *quote (char const *s);\n`,
       'm4/quote.m4': `${marks('# ', '')}AC_DEFUN([gl_QUOTE], [:])\n`,
       'gnu/quote.c': quote.replace('()', '(void)'),
+      // the local directory's own file, copied in gnulib's place
+      'gnu/extra.h': `${marks('/* ', ' */')}int extra;\n`,
     })
     expect(honest.high).toEqual([])
+    expect(honest.how('gnu/extra.h')).toMatch(/the tag's gl-local\/lib\/extra\.h \(a gnulib-tool local directory\) and with the two comment lines/)
     expect(honest.how('gnu/alloca.c')).toMatch(/gnulib\/lib\/alloca\.c of the submodule at \w+ with the two comment lines gnulib's bootstrap marks/)
     expect(honest.how('m4/quote.m4')).toMatch(/gnulib\/m4\/quote\.m4 .* marks a copied file with/)
     expect(honest.how('gnu/quote.c')).toMatch(/with the tag's gl-local\/lib\/quote\.c\.diff applied/)
@@ -289,8 +292,9 @@ describe('verify with a submodule', () => {
       'gnu/alloca.c': `${marks('# ', '')}void *alloca (unsigned n);\n`,
       'gnu/quote.h': `${marks('/* ', ' */')}char *quote (char const *s);\nint backdoor;\n`,
       'gnu/quote.c': quote.replace('()', '(int x)'),
+      'gnu/extra.h': `${marks('/* ', ' */')}int extra = 1;\n`,
     })
-    expect(dishonest.high).toEqual(['gnu/alloca.c', 'gnu/quote.c', 'gnu/quote.h'])
+    expect(dishonest.high).toEqual(['gnu/alloca.c', 'gnu/extra.h', 'gnu/quote.c', 'gnu/quote.h'])
   })
 
   it('takes for a rewritten copy only the lines the copying tool rewrites', () => {

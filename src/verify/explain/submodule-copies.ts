@@ -114,11 +114,16 @@ const localDirectories = perTree(async (view: TreeView): Promise<readonly string
   return [...dirs]
 })
 
-/** The files of the tag's local directories (not patches) with this name: gnulib-tool copies them in place of gnulib's. */
-async function localFilesNamed(name: string, view: TreeView): Promise<string[]> {
+/** The files of the tag's local directories (not patches), by name: gnulib-tool copies them in place of gnulib's. */
+const localFiles = perTree(async (view: TreeView): Promise<ReadonlyMap<string, readonly string[]>> => {
   const dirs = await localDirectories(view)
-  return [...view.sourcePaths()].filter((p) => basenameOf(p) === name && !p.endsWith('.diff') && dirs.some((d) => p.startsWith(`${d}/`)))
-}
+  const byName = new Map<string, string[]>()
+  for (const path of view.sourcePaths()) {
+    if (path.endsWith('.diff') || !dirs.some((d) => path.startsWith(`${d}/`))) continue
+    byName.set(basenameOf(path), [...(byName.get(basenameOf(path)) ?? []), path])
+  }
+  return byName
+})
 
 /** The tag's patch for a file of the submodule (`gl/lib/sh-quote.c.diff` for `lib/sh-quote.c`) and its path. */
 async function localPatchFor(submodulePath: string, view: TreeView): Promise<{ path: string; text: string } | undefined> {
@@ -139,6 +144,8 @@ function patched(original: string, patch: string): string | undefined {
     return undefined
   }
 }
+
+const MARKED = "with the two comment lines gnulib's bootstrap marks a copied file with"
 
 /** Could the text be a copy some rewrite changed: does it hold what one writes? */
 const mayBeRewritten = (text: string): boolean => text.includes('#if 1') || /General Public License|version [23]\b/.test(text)
@@ -164,13 +171,16 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
       if (copy) return explained(difference.path, 'vendored', `identical to ${at(copy.submodule, copy.path)} (${copy.submodule.spec})`, true)
       const bytes = view.artifactBytes(difference.path)
       const unmarked = bytes === undefined ? undefined : withoutCopyMarks(difference.path, bytes)
-      const MARKED = "with the two comment lines gnulib's bootstrap marks a copied file with"
       const marked = unmarked === undefined ? undefined : copiedFrom(difference.path, gitBlobId(unmarked), submodules)
       if (marked) return explained(difference.path, 'vendored', `${at(marked.submodule, marked.path)} ${MARKED}`, true)
-      const texts = [view.artifactText(difference.path), unmarked?.toString('utf8')].filter((t): t is string => t !== undefined)
+      // the file as shipped, and without the marks when it has them
+      const texts: { text: string; marks: string }[] = []
+      const shipped = view.artifactText(difference.path)
+      if (shipped !== undefined) texts.push({ text: shipped, marks: '' })
+      if (unmarked !== undefined) texts.push({ text: unmarked.toString('utf8'), marks: ` and ${MARKED}` })
       const name = basenameOf(difference.path)
       const fromSubmodules = byName.get(name) ?? []
-      const fromLocal = await localFilesNamed(name, view)
+      const fromLocal = (await localFiles(view)).get(name) ?? []
       if (texts.length === 0 || fromSubmodules.length + fromLocal.length > MAX_CANDIDATES) return undefined
       // gnulib's file, or the local directory's in its place, as the origin of the copy
       const origins: { where: string; patchFor?: string; read: () => Promise<Buffer | undefined> }[] = [
@@ -188,16 +198,16 @@ export function submoduleCopiesExplainer(submodules: readonly SubmoduleTree[]): 
       ]
       for (const origin of origins) {
         const patch = origin.patchFor === undefined ? undefined : await localPatchFor(origin.patchFor, view)
-        if (patch === undefined && origin.patchFor !== undefined && !texts.some(mayBeRewritten)) continue
+        // a submodule's file is read only when something could have changed it on the way
+        if (origin.patchFor !== undefined && patch === undefined && unmarked === undefined && !texts.some((t) => mayBeRewritten(t.text))) continue
         const original = await origin.read()
         if (original === undefined) continue
         const versions = [{ text: original.toString('utf8'), how: '' }]
-        const applied = patch === undefined ? undefined : patched(versions[0]?.text ?? '', patch.text)
-        if (applied !== undefined) versions.push({ text: applied, how: ` with the tag's ${patch?.path} applied, as gnulib-tool applies a local directory's patches` })
+        const applied = patch === undefined ? undefined : patched(original.toString('utf8'), patch.text)
+        if (applied !== undefined && patch !== undefined) versions.push({ text: applied, how: ` with the tag's ${patch.path} applied, as gnulib-tool applies a local directory's patches` })
         for (const version of versions) {
-          for (const [i, text] of texts.entries()) {
-            const marks = i === 0 ? '' : ` and ${MARKED}`
-            if ((version.how !== '' || i > 0) && text === version.text) return explained(difference.path, 'vendored', `${origin.where}${version.how}${marks}`, true)
+          for (const { text, marks } of texts) {
+            if (text === version.text) return explained(difference.path, 'vendored', `${origin.where}${version.how}${marks}`, true)
             const rewritten = rewrittenCopy(version.text, text)
             if (rewritten)
               return explained(
