@@ -24,6 +24,7 @@ import { gettextizeExplainer } from './explain/gettextize.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
 import { echoedExplainer } from './explain/echoed.js'
 import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
+import { declaredGeneratorExplainer } from './explain/declared-generator.js'
 import { heredocWrittenExplainer } from './explain/heredoc-written.js'
 import { scriptWrittenExplainer } from './explain/script-written.js'
 import { ruleGeneratedExplainer } from './explain/rule-generated.js'
@@ -237,6 +238,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ruleGeneratedExplainer(submoduleTrees),
       scriptWrittenExplainer(),
       heredocWrittenExplainer(),
+      declaredGeneratorExplainer(),
       echoedExplainer(),
       templateExplainer(),
       configureOutputsExplainer(),
