@@ -7,6 +7,16 @@ import { linksLeadingTo } from '../../src/verify/explain/aliases.js'
 type Content = string | Buffer | { link: string }
 const bytes = (v: Content | undefined): Buffer | undefined => (v === undefined || (typeof v === 'object' && !Buffer.isBuffer(v)) ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v))
 const linkOf = (v: Content | undefined): string | undefined => (typeof v === 'object' && !Buffer.isBuffer(v) ? v.link : undefined)
+/** as the real view reads text: bytes that are not UTF-8 have none */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+const text = (b: Buffer | undefined): string | undefined => {
+  if (b === undefined) return undefined
+  try {
+    return utf8.decode(b)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * An in-memory view of an artifact and its source for explainer tests. A value that is
@@ -32,14 +42,14 @@ export function memoryView(artifact: Record<string, Content>, source: Record<str
   )
   return {
     artifactBytes: (p) => bytes(artifact[p]),
-    artifactText: (p) => bytes(artifact[p])?.toString('utf8'),
+    artifactText: (p) => text(bytes(artifact[p])),
     artifactHas: (p) => p in artifact,
     artifactLinksTo: linksTo,
     sourceHas: (p) => p in source,
     sourcePaths: () => Object.keys(source),
     sourceEntry,
     sourceBytes: async (p) => sourceBytes(p),
-    sourceText: async (p) => sourceBytes(p)?.toString('utf8'),
+    sourceText: async (p) => text(sourceBytes(p)),
   }
 }
 

@@ -430,6 +430,20 @@ describe('generated at release time', () => {
     const j = await templateExplainer().judge(added('foo.spec', filled), view({ 'foo.spec': filled }, { 'foo.spec.in': template }))
     expect(j?.outcome).toBe('explained')
   })
+  it('explains a file a make rule copies from one configure writes, and a template that is not UTF-8, and nothing else so made', async () => {
+    const makefileAm = 'gcalltx/gcalltx.pl:\n\tcp gcalltx/gcalltxp gcalltx/gcalltx.pl\n\tchmod u+x gcalltx/gcalltx.pl\n'
+    // Latin-1, as older scripts are written: `é` is one byte
+    const template = Buffer.from('#!@PERL@\n# Copyright Thomas Esken, Universit\xe9\n$VERSION = "@VERSION@";\n', 'latin1')
+    const filled = Buffer.from('#!/usr/bin/perl\n# Copyright Thomas Esken, Universit\xe9\n$VERSION = "4.1";\n', 'latin1')
+    const tag = (am: string) => ({ 'misc/Makefile.am': am, 'misc/gcalltx/gcalltxp.in': template })
+    const judge = (bytes: Buffer, am = makefileAm) => templateExplainer().judge(added('misc/gcalltx/gcalltx.pl', bytes), view({ 'misc/gcalltx/gcalltx.pl': bytes }, tag(am)))
+    const j = await judge(filled)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/copied by the rule at misc\/Makefile\.am:1 from misc\/gcalltx\/gcalltxp, which configure writes from misc\/gcalltx\/gcalltxp\.in/)
+    // a line the template lacks, a byte of it changed, or a recipe that does more than copy
+    expect(await judge(Buffer.concat([filled, Buffer.from('system("sh x");\n')]))).toBeUndefined()
+    expect(await judge(Buffer.from(filled.toString('latin1').replace('\xe9', '\xe8'), 'latin1'))).toBeUndefined()
+    expect(await judge(filled, makefileAm.replace('\tcp gcalltx/gcalltxp gcalltx/gcalltx.pl', '\tsed -f x.sed gcalltx/gcalltxp > gcalltx/gcalltx.pl'))).toBeUndefined()
+  })
   it('explains a makefile a bootstrap pipes from its template through sed and tr, a placeholder split into lines of names', async () => {
     const autogen = "#!/bin/sh\nfiles=`echo doc/in/*.in|sed -e 's,doc/in/,!,g' -e 's/\\.in /.in ?/g'`\ncat doc/in/Makefile.am.gen|sed \"s/@FILES@/$files/g\"|sed 's/?/\\\\?/g'|tr '!?' '\\t\\n' > doc/in/Makefile.am\n"
     const template = '# generated from Makefile.am.gen\n\nEXTRA_DIST = \\\n\tMakefile.am.gen \\\n@FILES@\n'

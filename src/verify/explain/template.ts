@@ -11,6 +11,7 @@
 import { logicalLines } from '../../rules/shell/lines.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
+import { expandMake, makeIndexOf, resolveWord } from './make-index.js'
 import { bootstrapScripts, perTree, releaseScripts } from './per-tree.js'
 import { applySed, matchesReplay } from './sed-replay.js'
 import { sedWrites, type SedWrite } from './sed-writes.js'
@@ -144,20 +145,51 @@ function templateCandidates(write: Replayable, path: string, siblings: () => str
   return [...new Set([joinPath(dirnameOf(path), basenameOf(named)), joinPath('', named), joinPath(dirnameOf(write.script), named)])]
 }
 
+/** `cp SRC $@`, `cp -p SRC TARGET`, `cat SRC > $@`: a recipe line that copies one file into the target */
+const COPY_LINE = /^\s*[@-]*\s*(?:cp(?:\s+-[pf]+)?\s+(\S+)\s+(\S+)|cat\s+(\S+)\s*>\s*(\S+))\s*$/
+/** what may follow the copy: making it executable */
+const CHMOD_LINE = /^\s*[@-]*\s*chmod\s+[+\w,=]+\s+\S+\s*$/
+
+/**
+ * The files a make rule of the tag copies into this path, when its recipe does nothing else (a
+ * chmod aside): each as a path of the tree, with where the rule is.
+ */
+async function copiedByRule(path: string, view: TreeView): Promise<{ from: string; at: string }[]> {
+  const out: { from: string; at: string }[] = []
+  for (const { entry } of (await makeIndexOf(view)).rulesFor(path)) {
+    const lines = entry.rule.recipe.flatMap((l) => l.split(/\s*(?:&&|;)\s*/)).filter((l) => l.trim() !== '')
+    const copy = lines.length > 0 && lines.slice(1).every((l) => CHMOD_LINE.test(l)) ? COPY_LINE.exec(lines[0] ?? '') : null
+    if (!copy) continue
+    const from = expandMake(copy[1] ?? copy[3] ?? '', entry.vars)
+    const to = expandMake(copy[2] ?? copy[4] ?? '', entry.vars)
+    if (to !== '$@' && !resolveWord(to, entry.bases).includes(path)) continue
+    for (const source of resolveWord(from, entry.bases)) out.push({ from: source, at: `${entry.makefile}:${entry.rule.line}` })
+  }
+  return out
+}
+
 export function templateExplainer(): Explainer {
   const scriptedOf = perTree(sedTemplates)
   const replayableOf = perTree(replayableSeds)
-  const templateText = async (view: TreeView, path: string): Promise<string | undefined> => (await view.sourceText(path)) ?? view.artifactText(path)
+  // text that is not UTF-8 (a Latin-1 script of an older project) is compared byte for byte, one character per byte
+  const templateText = async (view: TreeView, path: string): Promise<string | undefined> =>
+    (await view.sourceText(path)) ?? view.artifactText(path) ?? (await view.sourceBytes(path))?.toString('latin1') ?? view.artifactBytes(path)?.toString('latin1')
   return {
     name: 'template',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
-      const text = addedFileText(difference, view)
+      const text = addedFileText(difference, view) ?? (difference.status === 'only-in-artifact' && difference.artifact?.kind === 'file' ? view.artifactBytes(difference.path)?.toString('latin1') : undefined)
       if (text === undefined) return undefined
       const templatePath = `${difference.path}.in`
       const template = await templateText(view, templatePath)
       if (template !== undefined) {
         if (template === text) return explained(difference.path, 'generated', `written by configure from ${templatePath}, which has no placeholders: the same bytes`, true, false)
         if (fillsTemplate(template, text)) return explained(difference.path, 'generated', `written by configure from ${templatePath}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+      }
+      // a make rule that copies another file configure writes (`cp gcalltx/gcalltxp gcalltx/gcalltx.pl`)
+      for (const copied of await copiedByRule(difference.path, view)) {
+        const copiedTemplate = await templateText(view, `${copied.from}.in`)
+        if (copiedTemplate !== undefined && fillsTemplate(copiedTemplate, text))
+          return explained(difference.path, 'generated', `copied by the rule at ${copied.at} from ${copied.from}, which configure writes from ${copied.from}.in: every line is the template's, with its @VARIABLES@ filled in`, false, true)
       }
       // a script's sed is replayed on its template: the file it writes again, where the shell's values allow
       const seds = await replayableOf(view)
