@@ -44,4 +44,23 @@ describe('files a bootstrap script writes with a here-document', () => {
     expect(await judge('lib/Makefile.am', made)).toBeUndefined()
     expect(await judge('gl/Makefile.am', made, { 'README': CONF })).toBeUndefined()
   })
+
+  it('explains a file a make rule writes from a here-document through its sed, make variables as plain values', async () => {
+    const rule = [
+      'paths.h: Makefile',
+      "\t@sed >$@ 's/ *\\\\$$//' <<\\END #\\",
+      '\t/* This file has been automatically generated.  Do not edit. */ \\',
+      '\t#define SPOOL_DIR "$(SPOOL_DIR)" \\',
+      '\tEND',
+      '',
+    ].join('\n')
+    const made = '/* This file has been automatically generated.  Do not edit. */\n#define SPOOL_DIR "/usr/local/var/spool/x"\n'
+    const judgeRule = (text: string, makefile = rule) => heredocWrittenExplainer().judge(added('paths.h', text), view({ 'paths.h': text }, { 'Makefile.am': makefile }))
+    const j = await judgeRule(made)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/here-document of the rule at Makefile\.am:1/)
+    // a line more, a value that is code, or a sed that does more than substitute
+    expect(await judgeRule(`${made}#include "/nonexistent/x.h"\n`)).toBeUndefined()
+    expect(await judgeRule(made.replace('/usr/local/var/spool/x', '$(shell id)'))).toBeUndefined()
+    expect(await judgeRule(made, rule.replace("'s/ *\\\\$$//'", "'1d'"))).toBeUndefined()
+  })
 })

@@ -1,14 +1,17 @@
 /**
  * @fileoverview Files a bootstrap script of the tag writes with a here-document (`cat >
- * gl/Makefile.am <<EOF` … `EOF` in bootstrap.conf): explained when the shipped file is the
- * document's text, where an unquoted document lets the shell substitute a plain value (a version,
- * a date, a script's name: no quote, bracket or operator that code would need) for each expansion.
- * Generated, not reproduced: the file is still scanned by the rules.
+ * gl/Makefile.am <<EOF` … `EOF` in bootstrap.conf), or a make rule of the tag does in its recipe
+ * (`sed >$@ 's/ *\\$$//' <<\END`): explained when the shipped file is the document's text (through
+ * the rule's sed of `s` commands, if it has one), where make or the shell substitutes a plain value
+ * (a version, a date, a path: no quote, bracket or operator that code would need) for each
+ * expansion. Generated, not reproduced: the file is still scanned by the rules.
  */
 import type { Difference } from '../compare.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { VALUE } from './echoed.js'
+import { makeIndexOf } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
+import { applySed, matchesReplay, parseSedScript, slotMark } from './sed-replay.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** what gnulib's bootstrap sources before it runs, and has no `#!` line of its own */
@@ -113,6 +116,38 @@ const documentsOf = perTree(async (view: TreeView): Promise<readonly HereDocumen
   return scripts.flatMap((s) => hereDocuments(s.path, s.text))
 })
 
+/** the command that writes a recipe's document: `cat`, or one sed whose script (of `s` commands) is its single-quoted word */
+const RECIPE_WRITER = /^[@+-]*\s*(?:cat|sed(?:\s+(?:>\s*\S+|-e))*\s+'([^']*)')(?=\s)/
+/** what make and the shell substitute in a recipe: `$(VAR)`, `${VAR}`, `$@` and the like, `$$x` (the shell's) */
+const RECIPE_EXPANSION = /\$\$\{[^}]*\}|\$\$\([^)]*\)|\$\$\w+|\$[({][^)}]*[)}]|\$[@<*^?%+|]/g
+
+/**
+ * The here-documents a make rule of the tag writes this path with, as the text make hands the
+ * shell (one tab off each recipe line, continuation lines kept) with each expansion an open value,
+ * and the sed they go through.
+ */
+async function recipeDocuments(path: string, view: TreeView): Promise<{ at: string; replayed: string }[]> {
+  const out: { at: string; replayed: string }[] = []
+  for (const { entry } of (await makeIndexOf(view)).rulesFor(path)) {
+    const lines = ((await view.sourceText(entry.makefile)) ?? '').split('\n')
+    const raw: string[] = []
+    for (let i = entry.rule.line; i < lines.length && ((lines[i] ?? '').startsWith('\t') || (lines[i - 1] ?? '').endsWith('\\')); i++) raw.push((lines[i] ?? '').replace(/^\t/, ''))
+    const start = raw.findIndex((l) => DELIMITER.test(l))
+    const command = raw[start] ?? ''
+    const writer = RECIPE_WRITER.exec(command)
+    const delimiter = DELIMITER.exec(command)
+    const target = TARGET.exec(command.replace(DELIMITER, ' '))?.[2]
+    if (!writer || !delimiter || (target !== '$@' && treePath(target ?? '') !== path)) continue
+    const sed = writer[1] === undefined ? [] : parseSedScript(writer[1].replace(/\$\$/g, '$'))
+    if (sed === undefined) continue
+    const end = raw.findIndex((l, k) => k > start && (delimiter[1] === '-' ? l.replace(/^\t+/, '') : l) === delimiter[3])
+    if (end < 0) continue
+    const document = raw.slice(start + 1, end).map((l) => (delimiter[1] === '-' ? l.replace(/^\t+/, '') : l).replace(RECIPE_EXPANSION, (e) => (e === '$$' ? '$' : slotMark(0))))
+    out.push({ at: `${entry.makefile}:${entry.rule.line}`, replayed: applySed(`${document.join('\n')}\n`, sed) })
+  }
+  return out
+}
+
 export function heredocWrittenExplainer(): Explainer {
   return {
     name: 'heredoc-written',
@@ -120,7 +155,10 @@ export function heredocWrittenExplainer(): Explainer {
       const text = addedFileText(difference, view)
       if (text === undefined) return undefined
       const document = (await documentsOf(view)).find((d) => d.target === difference.path && d.pattern.test(text))
-      if (!document) return undefined
+      if (!document) {
+        const recipe = (await recipeDocuments(difference.path, view)).find((d) => matchesReplay(d.replayed, text, () => VALUE))
+        return recipe ? explained(difference.path, 'generated', `written by the here-document of the rule at ${recipe.at}; every line is the document's, substituted parts plain values; not regenerated`, false, true) : undefined
+      }
       return explained(difference.path, 'generated', `written by the here-document at ${document.script}:${document.line}; every line is the document's, substituted parts plain values; not regenerated`, false, true)
     },
   }
