@@ -16,12 +16,16 @@ const DECLARATION = /\b(?:GENERATED|[Gg]enerated)\s+(?:FROM|BY|from|by)\s*:?[\s*
 const MAX_SOURCES = 200
 const MAX_SOURCE_CHARS = 4 * 1024 * 1024
 
-/** The generator a header names, as a path of the tag: from the top, or from the file's directory. */
-function declaredGenerator(path: string, text: string, view: TreeView): string | undefined {
+/** The generator a header names, as a path of the tag (from the top, or from the file's directory), with the files it is built from. */
+function declaredGenerator(path: string, text: string, view: TreeView): { generator: string; sources: string[] } | undefined {
   const named = DECLARATION.exec(text.slice(0, HEAD_CHARS))?.[1]
   if (named === undefined || !named.includes('/')) return undefined
-  const candidates = [joinPath('', named), joinPath(dirnameOf(path), named)].filter((c) => c !== '..' && !c.startsWith('../'))
-  return candidates.find((c) => view.sourceHas(c) || sourcesOf(c, view).length > 0)
+  for (const generator of [joinPath('', named), joinPath(dirnameOf(path), named)]) {
+    if (generator === '..' || generator.startsWith('../')) continue
+    const sources = sourcesOf(generator, view)
+    if (sources.length > 0) return { generator, sources }
+  }
+  return undefined
 }
 
 /** The tag's files a generator is built from: the program itself, or the files beside where it is built. */
@@ -35,9 +39,9 @@ function sourcesOf(generator: string, view: TreeView): string[] {
 }
 
 /** Does one of the generator's sources name the file by its path, as a quoted string? */
-async function writesPath(generator: string, path: string, view: TreeView): Promise<boolean> {
+async function writesPath(sources: readonly string[], path: string, view: TreeView): Promise<boolean> {
   const quoted = new RegExp(`["']${escapeRegExp(path)}["']`)
-  for (const source of sourcesOf(generator, view)) {
+  for (const source of sources) {
     const text = await view.sourceText(source)
     if (text !== undefined && text.length <= MAX_SOURCE_CHARS && quoted.test(text)) return true
   }
@@ -50,9 +54,9 @@ export function declaredGeneratorExplainer(): Explainer {
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const text = addedFileText(difference, view)
       if (text === undefined) return undefined
-      const generator = declaredGenerator(difference.path, text, view)
-      if (generator === undefined || !(await writesPath(generator, difference.path, view))) return undefined
-      return explained(difference.path, 'generated', `written by ${generator} of the tag, as its header says and its sources confirm (they write "${difference.path}"); not regenerated`, false, true)
+      const declared = declaredGenerator(difference.path, text, view)
+      if (declared === undefined || !(await writesPath(declared.sources, difference.path, view))) return undefined
+      return explained(difference.path, 'generated', `written by ${declared.generator} of the tag, as its header says and its sources confirm (they write "${difference.path}"); not regenerated`, false, true)
     },
   }
 }

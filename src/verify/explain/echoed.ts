@@ -48,7 +48,7 @@ const globRegExp = (glob: string): RegExp =>
   new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
 
 /** Reads a `$…` substitution starting at `i` (the `$`); returns the index after it. */
-function skipSubstitution(text: string, i: number): number {
+export function skipSubstitution(text: string, i: number): number {
   let j = i + 1
   if (text[j] === '$') j++ // make's `$$` is the shell's `$`
   const open = text[j]

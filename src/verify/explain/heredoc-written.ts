@@ -8,7 +8,7 @@
  */
 import type { Difference } from '../compare.js'
 import { escapeRegExp } from '../../util/regexp.js'
-import { VALUE } from './echoed.js'
+import { skipSubstitution, VALUE } from './echoed.js'
 import { makeIndexOf } from './make-index.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { applySed, matchesReplay, parseSedScript, slotMark } from './sed-replay.js'
@@ -47,7 +47,7 @@ function linePattern(line: string): string {
       out += escapeRegExp(line[i + 1] ?? '')
       i++
     } else if (c === '$' && /[\w{(@*#?$!-]/.test(line[i + 1] ?? '')) {
-      i = expansionEnd(line, i) - 1
+      i = skipSubstitution(line, i) - 1
       out += VALUE
     } else if (c === '`') {
       const close = line.indexOf('`', i + 1)
@@ -57,24 +57,6 @@ function linePattern(line: string): string {
     } else out += escapeRegExp(c)
   }
   return out
-}
-
-/** The index after the expansion at `i` (a `$`): `$name`, `$0`, `${…}`, `$(…)`. */
-function expansionEnd(line: string, i: number): number {
-  const open = line[i + 1]
-  if (open === '{' || open === '(') {
-    const close = open === '{' ? '}' : ')'
-    let depth = 0
-    for (let j = i + 1; j < line.length; j++) {
-      if (line[j] === open) depth++
-      else if (line[j] === close && --depth === 0) return j + 1
-    }
-    return line.length
-  }
-  let j = i + 1
-  if (/\w/.test(line[j] ?? '') && !/\d/.test(line[j] ?? '')) while (/\w/.test(line[j] ?? '')) j++
-  else j++
-  return j
 }
 
 /** The here-documents of a script that write a whole file. */
