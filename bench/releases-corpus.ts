@@ -1,7 +1,8 @@
 /**
  * @fileoverview The corpus of real upstream releases (bench/corpus/releases.json) and where its
  * pieces live on this machine: the upstream tarball as Debian ships it, fetched with
- * `apt-get source --download-only`, and the upstream repository, taken from a directory of mirrors.
+ * `apt-get source --download-only` (or, for an npm package, the tarball the registry serves, fetched
+ * with `npm pack`), and the upstream repository, taken from a directory of mirrors.
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -14,8 +15,10 @@ import { gnulibImportRecord } from '../src/verify/gnulib-import.js'
 export interface Release {
   readonly name: string
   readonly version: string
-  readonly kind: 'autotools' | 'cmake' | 'meson' | 'plain' | 'python'
-  readonly debian: { readonly source: string; readonly version: string }
+  readonly kind: 'autotools' | 'cmake' | 'meson' | 'plain' | 'python' | 'npm'
+  /** where the tarball comes from: Debian's source package, or the npm registry */
+  readonly debian?: { readonly source: string; readonly version: string }
+  readonly npm?: { readonly name: string; readonly version: string }
   /** the `.orig.tar.*` file name, recorded after the first download */
   readonly tarball: string | null
   readonly sha256: string | null
@@ -47,7 +50,7 @@ export const sha256File = (path: string): string => createHash('sha256').update(
 const ORIG = /\.orig\.tar\.(gz|xz|bz2|zst)$/
 
 function findOrig(dir: string, release: Release): string | undefined {
-  if (!existsSync(dir)) return undefined
+  if (!existsSync(dir) || !release.debian) return undefined
   const prefix = `${release.debian.source}_${upstreamVersion(release.debian.version)}.orig.tar.`
   const name = readdirSync(dir).find((f) => f.startsWith(prefix) && ORIG.test(f))
   return name ? join(dir, name) : undefined
@@ -64,6 +67,8 @@ const DEBIAN_MIRROR = process.env.STAGELIGHT_DEBIAN_MIRROR ?? 'http://deb.debian
  * ships that upstream version.
  */
 export function tarballOf(release: Release): string | undefined {
+  if (release.npm) return npmTarballOf(release.npm, release.tarball)
+  if (!release.debian) return undefined
   const dir = join(corpusCache, 'debian')
   const found = findOrig(dir, release)
   if (found) return found
@@ -83,6 +88,21 @@ export function tarballOf(release: Release): string | undefined {
     rmSync(`${target}.part`, { force: true })
   }
   return findOrig(dir, release)
+}
+
+/** The package's tarball as the registry serves it (`npm pack name@version`), kept in the cache. */
+function npmTarballOf(pkg: { name: string; version: string }, tarball: string | null): string | undefined {
+  const dir = join(corpusCache, 'npm')
+  const packed = tarball ?? `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`
+  const target = join(dir, packed)
+  if (existsSync(target)) return target
+  mkdirSync(dir, { recursive: true })
+  try {
+    execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--silent', '--pack-destination', dir], { stdio: 'ignore' })
+  } catch {
+    return undefined
+  }
+  return existsSync(target) ? target : undefined
 }
 
 /**

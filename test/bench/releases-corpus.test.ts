@@ -11,13 +11,17 @@ describe('the corpus of real releases', () => {
     const keys = corpus.map((r) => `${r.name} ${r.version}`)
     expect(new Set(keys).size).toBe(keys.length)
     for (const r of corpus) {
-      expect(['autotools', 'cmake', 'meson', 'plain', 'python'], r.name).toContain(r.kind)
+      expect(['autotools', 'cmake', 'meson', 'plain', 'python', 'npm'], r.name).toContain(r.kind)
+      // a tarball comes from exactly one place: Debian's source package or the npm registry
+      expect(r.debian === undefined, r.name).toBe(r.kind === 'npm')
+      expect(r.npm === undefined, r.name).toBe(r.kind !== 'npm')
       expect(['pass', 'fail'], r.name).toContain(r.expected)
       expect(r.repository, r.name).toMatch(/^[\w.-]+\/[\w.-]+$/)
       expect(r.tag, r.name).not.toBe('')
       if (r.sha256 !== null) expect(r.sha256, r.name).toMatch(/^[0-9a-f]{64}$/)
-      // the tarball is the .orig of the Debian version it names
-      if (r.tarball !== null) expect(r.tarball.startsWith(`${r.debian.source}_${upstreamVersion(r.debian.version)}.orig.tar.`), r.name).toBe(true)
+      // the tarball is the .orig of the Debian version it names, or what `npm pack` names the package's
+      if (r.tarball !== null && r.debian) expect(r.tarball.startsWith(`${r.debian.source}_${upstreamVersion(r.debian.version)}.orig.tar.`), r.name).toBe(true)
+      if (r.tarball !== null && r.npm) expect(r.tarball, r.name).toBe(`${r.npm.name.replace(/^@/, '').replace('/', '-')}-${r.npm.version}.tgz`)
       for (const [path, repository] of Object.entries(r.submodules ?? {})) {
         expect(path, r.name).toMatch(/^[\w.-]+(?:\/[\w.-]+)*$/)
         expect(repository, r.name).toMatch(/^[\w.-]+\/[\w.-]+$/)
