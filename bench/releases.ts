@@ -22,7 +22,7 @@ import { join } from 'node:path'
 import { argv, bin, has, log, mirrorsDir, option } from './common.js'
 import { measure, median } from './measure.js'
 import { corpusCache, loadCorpus, repositoryOf, sha256File, gnulibArgs, submoduleArgs, tarballOf, type Release } from './releases-corpus.js'
-import { applicableKinds, applicablePythonKinds, PYTHON_TAMPER_KINDS, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
+import { applicableKinds, applicableNpmKinds, applicablePythonKinds, NPM_TAMPER_KINDS, PYTHON_TAMPER_KINDS, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
 
 interface Finding {
   readonly ruleId: string
@@ -127,8 +127,9 @@ interface Row {
 function tamperPlan(rows: readonly Row[]): { row: Row; kind: TamperKind }[] {
   const plan: { row: Row; kind: TamperKind }[] = []
   let turn = 0
-  // Python source distributions take their own kinds in turn, without moving the others' turn
+  // Python source distributions and npm packages take their own kinds in turn, without moving the others' turn
   let pythonTurn = 0
+  let npmTurn = 0
   for (const row of rows) {
     if (row.release.kind === 'python') {
       const kinds = applicablePythonKinds(tarballFiles(row.tarball))
@@ -136,6 +137,15 @@ function tamperPlan(rows: readonly Row[]): { row: Row; kind: TamperKind }[] {
       if (kind) {
         plan.push({ row, kind })
         pythonTurn += 1
+      }
+      continue
+    }
+    if (row.release.kind === 'npm') {
+      const kinds = applicableNpmKinds(tarballFiles(row.tarball))
+      const kind = NPM_TAMPER_KINDS.map((_, i) => NPM_TAMPER_KINDS[(npmTurn + i) % NPM_TAMPER_KINDS.length] as TamperKind).find((k) => kinds.includes(k))
+      if (kind) {
+        plan.push({ row, kind })
+        npmTurn += 1
       }
       continue
     }
