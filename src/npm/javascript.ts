@@ -1569,9 +1569,10 @@ class Analysis {
       if (s && /spawn_sync|process_wrap|pipe_wrap/.test(s)) this.add(this.exec, 'exec', { api: `process.binding('${s}')`, literal: false, ...this.site(node.start, node.end - node.start) })
       return
     }
-    // network
-    if ((t.module && NET_MODULES.has(t.module) && t.member && NET_METHODS.has(t.member)) || (t.module && HTTP_LIBS.has(t.module)) || name === 'fetch' || (node.type === 'NewExpression' && (name === 'XMLHttpRequest' || name === 'WebSocket'))) {
-      const api = t.module ? `${t.module}${t.member ? `.${t.member}` : ''}` : (name ?? 'fetch')
+    // network, also through the global object (`globalThis.fetch(…)`, `new window.WebSocket(…)`)
+    const web = name ?? (callee.type === 'MemberExpression' && isIdent(callee.object) && GLOBALS.has(callee.object?.name ?? '') ? t.member : undefined)
+    if ((t.module && NET_MODULES.has(t.module) && t.member && NET_METHODS.has(t.member)) || (t.module && HTTP_LIBS.has(t.module)) || web === 'fetch' || (node.type === 'NewExpression' && (web === 'XMLHttpRequest' || web === 'WebSocket'))) {
+      const api = t.module ? `${t.module}${t.member ? `.${t.member}` : ''}` : (web ?? 'fetch')
       this.networkCalls.add(node)
       this.networkSite(node, api, args, scope)
       this.flow(node, api, args, scope)

@@ -24,6 +24,8 @@ import { gettextizeExplainer } from './explain/gettextize.js'
 import { releaseEditsExplainer } from './explain/release-edits.js'
 import { echoedExplainer } from './explain/echoed.js'
 import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
+import { npmBuildExplainer } from './explain/npm-build.js'
+import { npmManifestExplainer } from './explain/npm-manifest.js'
 import { declaredGeneratorExplainer } from './explain/declared-generator.js'
 import { heredocWrittenExplainer } from './explain/heredoc-written.js'
 import { scriptWrittenExplainer } from './explain/script-written.js'
@@ -155,7 +157,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   }
   progress(`opening source ${options.source}`)
   const repo = await openRepository(options.source, { cacheDir: options.cacheDir, offline: options.offline ?? false, onProgress: progress })
-  const ref = options.ref ?? inferRef(await listTags(repo), basename(options.artifact))
+  // the name the user gave (`npm:ky@1.7.2`) says the version better than the cached file's
+  const ref = options.ref ?? inferRef(await listTags(repo), basename(labels.artifact))
   // two git lookups at once; a ref that does not resolve is reported as such, whatever the other says
   const tagRead = readTagFacts(repo, ref, options.keyring ? { keyring: options.keyring } : {})
   tagRead.catch(() => undefined)
@@ -228,6 +231,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       submoduleCopiesExplainer(submoduleTrees),
       vendoredExplainer(loadCatalog),
       pythonDistributionExplainer(ref, commit),
+      npmManifestExplainer(),
+      npmBuildExplainer(),
       versionStampExplainer(version),
       distEditsExplainer(version),
       gettextizeExplainer(),

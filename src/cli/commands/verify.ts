@@ -1,4 +1,6 @@
 import { Command } from 'commander'
+import { StagelightError } from '../../errors.js'
+import { fetchTarball, isPackageSpec, loadRegistryConfig, parsePackageSpec, repositoryOf, resolvePackage } from '../../sources/npm/index.js'
 import { defaultUserStore } from '../../verify/catalog/add.js'
 import { parseSubmoduleOption } from '../../verify/submodules.js'
 import { verify } from '../../verify/verify.js'
@@ -6,7 +8,8 @@ import { addOutputOptions, defaultCacheDir, emitReport, resolveFrom, type Output
 import { progressReporter, type CliIO } from '../io.js'
 
 interface VerifyFlags extends OutputOptions {
-  readonly source: string
+  readonly source?: string
+  readonly registry?: string
   readonly ref?: string
   readonly keyring?: string
   readonly regenerate: boolean
@@ -27,6 +30,8 @@ Examples:
   $ stagelight verify coreutils-9.1.tar.xz --source ../coreutils --submodule gnulib=../gnulib
   $ stagelight verify lftp-4.9.3.tar.xz --source ../lftp --ref v4.9.3 --gnulib ../gnulib
   $ stagelight verify frobnicate-3.2.0.tar.gz --source ../frobnicate --ref v3.2.0   # a Python sdist
+  $ stagelight verify npm:ky@1.7.2                  # from the registry, against the repository it names
+  $ stagelight verify npm:@scope/pkg@2.0.1 --source ../pkg --ref pkg@2.0.1
 
 What the tag pins of another repository (a submodule, a submodule of a given submodule, a
 meson [wrap-git] subproject, or a directory that a fetch script of the tag fills at a fixed
@@ -40,8 +45,12 @@ gnulib-cache.m4 or bootstrap.conf, no gnulib submodule): --gnulib REPO checks ev
 gnulib-tool's list in the release names against every version of that file in gnulib's history;
 without it the copied C sources are a high finding (verify/not-compared).
 
-Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, or an npm
-package tarball; the format is read from the bytes, not the name. A single top-level
+Artifacts: a directory, .tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst, .zip, an npm
+package tarball, or npm:name@version (fetched from the registry in .npmrc, integrity checked,
+cached; --source defaults to the repository its manifest names); the format is read from the
+bytes, not the name. An npm package's built files (dist/ and the like) are explained when the
+tag builds them and they do nothing its sources do not name; its package.json is compared field
+by field (an install script or a dependency the tag lacks is a finding). A single top-level
 directory (foo-1.2.3/, package/) is stripped. A release made from one directory of the
 repository (src/, lib/) is found by its files and compared with that directory; the facts
 line "source" names it.
@@ -60,8 +69,8 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
         'version stamps, the metadata and version file of a Python source distribution) or reports it with evidence. Nothing is extracted; nothing from the ' +
         'artifact is executed. --regenerate runs autoreconf on the source tag (m4 may run commands).',
     )
-    .argument('<artifact>', 'release artifact: archive file or directory')
-    .requiredOption('-s, --source <git>', 'the source: a local git repository (bare or not) or a git URL')
+    .argument('<artifact>', 'release artifact: archive file, directory or npm:name@version')
+    .option('-s, --source <git>', "the source: a local git repository (bare or not) or a git URL (for npm:name@version, default: the package's repository)")
     .option('-r, --ref <ref>', 'tag or commit to compare with (default: inferred from the artifact name)')
     .option('--keyring <file>', 'verify the tag signature against these OpenPGP public keys')
     .option('--regenerate', 'regenerate autotools output from the tag and compare (runs autoreconf -fi)', false)
@@ -71,23 +80,37 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
     .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule, a meson subproject or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--gnulib <repo>', "gnulib's repository, for a tag whose bootstrap imports gnulib without pinning it")
+    .option('--registry <url>', 'npm:name@version: the registry to fetch from (default: from .npmrc)')
   addOutputOptions(command).addHelpText('after', EXAMPLES)
   command.action(async (artifact: string, flags: VerifyFlags) => {
     const onProgress = progressReporter(io, flags)
+    const cacheDir = flags.cacheDir ? resolveFrom(io, flags.cacheDir) : defaultCacheDir(io.env)
+    let artifactPath = resolveFrom(io, artifact)
+    let artifactLabel = artifact
+    let source = flags.source
+    if (isPackageSpec(artifact)) {
+      const fetchOptions = { config: loadRegistryConfig(io.cwd, io.env, flags.registry), cacheDir, offline: flags.offline, onProgress }
+      const pkg = await resolvePackage(parsePackageSpec(artifact), fetchOptions)
+      artifactPath = await fetchTarball(pkg, fetchOptions)
+      artifactLabel = `npm:${pkg.name}@${pkg.version}`
+      source ??= await repositoryOf(pkg, fetchOptions)
+      if (source === undefined) throw new StagelightError('E_USAGE', `${artifactLabel}: its manifest names no git repository${flags.offline ? ' (or --offline kept it from being read)' : ''}; give it with --source`)
+    }
+    if (source === undefined) throw new StagelightError('E_USAGE', "verify needs --source: the release's git repository (a local path or a git URL)")
     const report = await verify({
-      artifact: resolveFrom(io, artifact),
-      source: isUrl(flags.source) ? flags.source : resolveFrom(io, flags.source),
+      artifact: artifactPath,
+      source: isUrl(source) ? source : resolveFrom(io, source),
       ...(flags.ref ? { ref: flags.ref } : {}),
       ...(flags.keyring ? { keyring: resolveFrom(io, flags.keyring) } : {}),
       regenerate: flags.regenerate,
       offline: flags.offline,
-      cacheDir: flags.cacheDir ? resolveFrom(io, flags.cacheDir) : defaultCacheDir(io.env),
+      cacheDir,
       catalogStore: flags.catalog ? resolveFrom(io, flags.catalog) : defaultUserStore(io.env),
       systemCatalog: flags.systemCatalog,
       submodules: flags.submodule.map(parseSubmoduleOption).map((m) => ({ ...m, source: isUrl(m.source) ? m.source : resolveFrom(io, m.source) })),
       ...(flags.gnulib ? { gnulib: isUrl(flags.gnulib) ? flags.gnulib : resolveFrom(io, flags.gnulib) } : {}),
       onProgress,
-      labels: { artifact, source: flags.source },
+      labels: { artifact: artifactLabel, source },
     })
     setExit(await emitReport(report, flags, io))
   })

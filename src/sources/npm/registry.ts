@@ -96,6 +96,28 @@ async function packument(spec: PackageSpec, options: FetchOptions): Promise<{ do
   return { doc, registry }
 }
 
+/**
+ * The git repository a version's manifest names (`repository`), as a URL git can clone:
+ * `github:owner/name` and `owner/name` are GitHub's, `git+https://…` loses its `git+`. Read from
+ * the version's full document, which the abbreviated one used to resolve versions leaves out.
+ */
+export async function repositoryOf(pkg: ResolvedPackage, options: FetchOptions): Promise<string | undefined> {
+  if (options.offline) return undefined
+  const response = await request(`${pkg.registry}${pkg.name.replace('/', '%2f')}/${encodeURIComponent(pkg.version)}`, options, 'application/json')
+  if (!response.ok) return undefined
+  const doc = (await response.json().catch(() => undefined)) as { repository?: string | { url?: string } } | undefined
+  const named = typeof doc?.repository === 'string' ? doc.repository : doc?.repository?.url
+  return named === undefined ? undefined : gitUrlOf(named)
+}
+
+export function gitUrlOf(repository: string): string | undefined {
+  const text = repository.trim()
+  const short = /^(?:(github|gitlab|bitbucket):)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(text)
+  if (short) return `https://${short[1] === 'gitlab' ? 'gitlab.com' : short[1] === 'bitbucket' ? 'bitbucket.org' : 'github.com'}/${short[2]}/${short[3]}.git`
+  const url = text.replace(/^git\+/, '').replace(/^git:\/\//, 'https://')
+  return /^(?:https?|ssh|file):\/\/|^[\w.-]+@[\w.-]+:/.test(url) ? url : undefined
+}
+
 /** The version a spec selects: exact, dist-tag, or the highest in a range. */
 export function selectVersion(doc: Packument, spec: PackageSpec): string | undefined {
   const versions = Object.keys(doc.versions ?? {})

@@ -1,0 +1,131 @@
+/**
+ * @fileoverview What the tag says about how its npm package is built: the manifest's build
+ * script, the directories its build writes (the compiler's outDir, the paths the manifest points
+ * the package's users at, what the tag's .gitignore keeps out of git) and the tag's own sources.
+ * Read from the tag only; nothing of it is run.
+ */
+import ignore, { type Ignore } from 'ignore'
+import { dirnameOf, joinPath } from '../../util/paths.js'
+import type { TreeView } from './types.js'
+
+export interface NpmProject {
+  /** `"build": "tsc -p ."`: the manifest's script that builds the package, quoted */
+  readonly buildScript: string
+  /** is this path one the tag's build writes? The reason when it is. */
+  outputReason(path: string): string | undefined
+  /** the tag's files a build compiles or bundles (JavaScript and its dialects), outside dependencies */
+  readonly sourcePaths: readonly string[]
+}
+
+/** scripts npm or a release tool runs before packing */
+const PACK_SCRIPTS = ['prepack', 'prepare', 'prepublishOnly', 'prepublish']
+/** programs whose job is to turn sources into what a package ships */
+const BUILD_TOOL = /(?:^|[\s/;&|(])(?:tsc|tsup|tsdown|tshy|zshy|babel|rollup|esbuild|swc|webpack|vite|unbuild|microbundle|ncc|parcel|tsdx|bunchee|pkgroll|bob|rspack|rolldown|coffee|flow-remove-types|terser|uglifyjs|browserify|ttsc|tspc)\b/
+const SOURCE_EXT = /\.(?:[cm]?[jt]sx?|vue|svelte|coffee|json)$/
+const DEPENDENCY_DIR = /(?:^|\/)(?:node_modules|bower_components|vendor)\//
+/** what a package's build does not build from: tests, examples, docs, and the build's own scripts and configuration */
+const NOT_BUILT = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|bench|benchmarks?|examples?|docs?|website|scripts|tools|\.github)\/|\.(?:test|spec|bench|config)\.[cm]?[jt]sx?$|(?:^|\/)\.[\w-]+rc\.[cm]?js$|(?:^|\/)(?:Gruntfile|Gulpfile|gulpfile|Jakefile)\.[cm]?js$|^(?:build|bundle|release)(?:[-.][\w-]+)?\.[cm]?[jt]s$/
+const MAX_SOURCES = 5000
+
+/** The tag's npm project at the top of the tree, when the tag builds what it publishes. */
+export async function readNpmProject(view: TreeView): Promise<NpmProject | undefined> {
+  if (!view.artifactHas('package.json') || !view.sourceHas('package.json')) return undefined
+  const manifest = parseJson(await view.sourceText('package.json'))
+  if (!isObject(manifest)) return undefined
+  const buildScript = buildScriptOf(manifest)
+  if (buildScript === undefined) return undefined
+
+  const outDirs = new Map<string, string>()
+  for (const path of view.sourcePaths()) {
+    if (dirnameOf(path) !== '' || !/^tsconfig[\w.-]*\.json$/.test(path)) continue
+    const text = (await view.sourceText(path)) ?? ''
+    for (const m of text.matchAll(/"(outDir|declarationDir)"\s*:\s*"([^"]+)"/g)) addDir(outDirs, m[2]!, `the ${m[1]} of the tag's ${path}`)
+  }
+  for (const target of entryPaths(manifest)) {
+    const top = topDirectory(target)
+    if (top !== undefined && !hasDirectory(view, top)) addDir(outDirs, top, `named by the tag's package.json ("${target}"), which the tag does not hold`)
+  }
+  const ignored = await gitignoreOf(view)
+  const sourcePaths: string[] = []
+  for (const path of view.sourcePaths()) {
+    if (sourcePaths.length >= MAX_SOURCES) break
+    if (SOURCE_EXT.test(path) && !DEPENDENCY_DIR.test(path) && !NOT_BUILT.test(path) && view.sourceEntry(path)?.kind === 'file') sourcePaths.push(path)
+  }
+  return {
+    buildScript,
+    sourcePaths,
+    outputReason(path: string): string | undefined {
+      for (const [dir, reason] of outDirs) if (path.startsWith(`${dir}/`)) return `in ${dir}/, ${reason}`
+      const rule = ignored(path)
+      return rule === undefined ? undefined : `kept out of git by the tag's ${rule}`
+    },
+  }
+}
+
+function buildScriptOf(manifest: Record<string, unknown>): string | undefined {
+  const scripts = isObject(manifest.scripts) ? manifest.scripts : {}
+  const named = (name: string): string | undefined => (typeof scripts[name] === 'string' ? `"${name}": "${scripts[name]}"` : undefined)
+  // a script named for building, or one npm runs before packing that runs a compiler or bundler
+  for (const name of Object.keys(scripts)) if (/^(?:build|compile|bundle|dist)(?::|$)/.test(name)) return named(name)
+  for (const name of PACK_SCRIPTS) if (typeof scripts[name] === 'string' && BUILD_TOOL.test(scripts[name])) return named(name)
+  return undefined
+}
+
+/** Every path the manifest points a package's users at: main, module, types, bin, exports, browser. */
+function entryPaths(manifest: Record<string, unknown>): string[] {
+  const out: string[] = []
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') out.push(value)
+    else if (Array.isArray(value)) value.forEach(collect)
+    else if (isObject(value)) Object.values(value).forEach(collect)
+  }
+  for (const key of ['main', 'module', 'types', 'typings', 'bin', 'exports', 'browser', 'unpkg', 'jsdelivr']) collect(manifest[key])
+  return out
+}
+
+function topDirectory(target: string): string | undefined {
+  const path = joinPath('', target.replace(/^\.\//, ''))
+  if (path.startsWith('..') || path.startsWith('/')) return undefined
+  const slash = path.indexOf('/')
+  return slash > 0 ? path.slice(0, slash) : undefined
+}
+
+function hasDirectory(view: TreeView, dir: string): boolean {
+  for (const path of view.sourcePaths()) if (path.startsWith(`${dir}/`)) return true
+  return false
+}
+
+function addDir(dirs: Map<string, string>, dir: string, reason: string): void {
+  const clean = joinPath('', dir.replace(/^\.\//, '')).replace(/\/+$/, '')
+  if (clean === '' || clean === '.' || clean.startsWith('..') || clean.startsWith('/')) return
+  if (!dirs.has(clean)) dirs.set(clean, reason)
+}
+
+/** The tag's .gitignore files, applied as git does (each to the paths below its directory): which one ignores a path. */
+async function gitignoreOf(view: TreeView): Promise<(path: string) => string | undefined> {
+  const matchers: { dir: string; file: string; matcher: Ignore }[] = []
+  for (const path of view.sourcePaths()) {
+    if (!/(?:^|\/)\.gitignore$/.test(path) || DEPENDENCY_DIR.test(path)) continue
+    const text = await view.sourceText(path)
+    if (text !== undefined) matchers.push({ dir: dirnameOf(path), file: path, matcher: ignore().add(text) })
+  }
+  return (path: string) => {
+    for (const { dir, file, matcher } of matchers) {
+      if (dir !== '' && !path.startsWith(`${dir}/`)) continue
+      const below = dir === '' ? path : path.slice(dir.length + 1)
+      if (matcher.ignores(below)) return file
+    }
+    return undefined
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

