@@ -38,9 +38,21 @@ export function releaseSubdirectory(compared: ComparedTrees, source: SourceTree)
     }
   }
   let best: [string, number] | undefined
-  for (const vote of votes) if (!best || vote[1] > best[1]) best = vote
+  for (const vote of votes) if ((!best || vote[1] > best[1]) && keepsManifests(vote[0], compared, source)) best = vote
   if (!best || best[1] < MIN_FILES || best[1] * 2 <= files || best[1] <= compared.identical) return undefined
   return best[0]
+}
+
+/** what says how a tree is built: a release made from a directory has that directory's */
+const MANIFESTS = ['package.json', 'pyproject.toml', 'setup.py', 'configure.ac', 'CMakeLists.txt', 'meson.build', 'Cargo.toml']
+
+/**
+ * A directory holds the release only if it holds the manifests the release has at its top that
+ * the tag has at its own: an npm package that ships copies of `types/*.d.ts` is made from the
+ * top, whose package.json it carries, not from `types/`, which has none.
+ */
+function keepsManifests(dir: string, compared: ComparedTrees, source: SourceTree): boolean {
+  return MANIFESTS.every((name) => !compared.artifactEntries.has(name) || !source.entries.has(name) || source.entries.has(`${dir}/${name}`))
 }
 
 /** The file a symbolic link of the repository leads to, through further links (at most 8). */

@@ -76,6 +76,26 @@ describe('what built code does beyond its sources', () => {
   })
 })
 
+describe('modules a built file loads', () => {
+  const corpus = async (sources: Record<string, string>, scripts: Record<string, string> = {}) => loadSourceCorpus(Object.keys(sources), memoryView({}, { ...sources, ...scripts }), Object.keys(scripts))
+  const modules = async (built: string, sources: Record<string, string>, scripts: Record<string, string> = {}) =>
+    capabilityGaps(analyseJavaScript('dist/x.js', built), built, await corpus(sources, scripts)).filter((g) => g.kind === 'module').map((g) => g.missing)
+
+  it('are the packages the sources import, whatever path inside them the build rewrote', async () => {
+    const sources = { 'src/a.ts': "import { pipe } from 'fp-ts/lib/function'\nimport { x } from '@scope/kit/sub'\n" }
+    expect(await modules("import { pipe } from 'fp-ts/es6/function'\nimport { x } from '@scope/kit/es/sub/index.js'\n", sources)).toEqual([])
+    expect(await modules("import { y } from '@scope/other'\n", sources)).toEqual(['@scope/other'])
+  })
+
+  it('may be URLs the build scripts put in place of a module, but never modules that only a build script loads', async () => {
+    const sources = { 'src/a.ts': "import mri from 'mri'\n" }
+    const scripts = { 'scripts/deno.ts': "import { execSync } from 'node:child_process'\nconst map = { mri: 'https://cdn.example.dev/mri' }\n" }
+    expect(await modules("import mri from 'https://cdn.example.dev/mri'\n", sources, scripts)).toEqual([])
+    expect(await modules("import mri from 'https://cdn.example.dev/mri'\n", sources)).toEqual(['https://cdn.example.dev/mri'])
+    expect(await modules("import('node:child_process').then((m) => m.execSync('id'))\n", sources, scripts)).toEqual(['node:child_process'])
+  })
+})
+
 describe('a published package.json against the tag’s', () => {
   const TAG = { name: 'x', version: '0.0.0-development', main: 'dist/index.js', scripts: { build: 'tsc', test: 'vitest' }, dependencies: { a: '^1.0.0' }, devDependencies: { vitest: '^2.0.0' }, prettier: { semi: false } }
   const weigh = (artifact: Record<string, unknown>) => manifestChanges(TAG, artifact).map((c) => [c.field, c.severity])

@@ -197,3 +197,51 @@ describe('an npm package bundled by esbuild, whose tag sets its version at relea
     expect(serious(report.findings)[0]).toMatchObject({ path: 'dist/frob.js', ruleId: 'verify/built-file-exceeds-sources' })
   })
 })
+
+describe('an npm package published from the directory its build fills', () => {
+  // the build copies the manifest into dist/ and npm packs dist/: the package's top is dist/
+  const tagRepo = (): string => {
+    const manifest = { ...MANIFEST, main: './index.js', types: './index.d.ts', files: undefined, scripts: { build: 'tsc -p tsconfig.build.json && cp package.json README.md dist' } }
+    return makeRepo({ ...TAG, 'package.json': `${JSON.stringify(manifest, null, 2)}\n` }, { tag: 'v2.1.0' })
+  }
+  const packFromDist = (repoDir: string, edit: (dist: string) => void = () => undefined): string => {
+    let distDir = ''
+    const tarball = publish(repoDir, 'v2.1.0', (dir) => {
+      compileWithTsc(dir)
+      sh('cp', ['package.json', 'README.md', 'dist'], { cwd: dir })
+      distDir = join(dir, 'dist')
+      edit(distDir)
+    })
+    // npm packs the directory the build filled, not the checkout
+    const out = tempDir('stagelight-npm-pack-')
+    execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', out], { cwd: distDir, stdio: 'ignore' })
+    return join(out, readdirSync(out).find((f) => f.endsWith('.tgz')) ?? tarball)
+  }
+
+  it('passes, the built files explained as the build wrote them into that directory', async () => {
+    const repoDir = tagRepo()
+    const report = await run(packFromDist(repoDir), repoDir)
+    expect(serious(report.findings)).toEqual([])
+    expect(report.explained.find((e) => e.path === 'index.js')?.how).toMatch(/published from dist\//)
+  })
+
+  it('fails on a built file there that loads a module no source names', async () => {
+    const repoDir = tagRepo()
+    const report = await run(packFromDist(repoDir, (dist) => appendFileSync(join(dist, 'retry.js'), "\nimport('ws').then(({ WebSocket }) => new WebSocket('wss://relay.frob.invalid'))\n")), repoDir)
+    expect(serious(report.findings)[0]).toMatchObject({ path: 'retry.js', ruleId: 'verify/built-file-exceeds-sources' })
+  })
+})
+
+describe('an npm package that ships copies of a directory of its tag at its top', () => {
+  it('is compared with the tag’s top, whose manifest it carries, not with that directory', async () => {
+    const types = Object.fromEntries(['index', 'retry', 'util', 'plugin/a', 'plugin/b', 'plugin/c'].map((n) => [`types/${n}.d.ts`, `export declare const ${n.replace('plugin/', '')}: number\n`]))
+    const manifest = { ...MANIFEST, files: ['dist', '*.d.ts', 'plugin'], scripts: { build: 'tsc -p tsconfig.build.json && cp -r types/* .' } }
+    const tagRepo = makeRepo({ ...TAG, ...types, 'package.json': `${JSON.stringify(manifest, null, 2)}\n` }, { tag: 'v2.1.0' })
+    const report = await run(publish(tagRepo, 'v2.1.0', (dir) => {
+      compileWithTsc(dir)
+      sh('sh', ['-c', 'cp -r types/* .'], { cwd: dir })
+    }), tagRepo)
+    expect(report.facts.find((f) => f.label === 'source')?.value).not.toMatch(/directory types\//)
+    expect(serious(report.findings).map((f) => f.path)).toEqual([])
+  })
+})

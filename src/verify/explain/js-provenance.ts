@@ -14,6 +14,8 @@ export interface SourceCorpus {
   readonly words: ReadonlySet<string>
   /** does some source hold this text? */
   holds(fragment: string): boolean
+  /** does some source, or a build script that writes into what is built (a URL put in place of a module), hold this text? */
+  written(fragment: string): boolean
   matches(pattern: RegExp): boolean
   readonly files: number
 }
@@ -33,21 +35,26 @@ const MAX_CORPUS_CHARS = 64 * 1024 * 1024
 const WORD = /[A-Za-z_$][\w$]*/g
 /** a bare module a file loads: `require("x")`, `from "x"`, `import("x")` */
 const BARE_MODULE = /\brequire\(\s*["']([^"'./][^"']*)["']\s*\)|\bfrom\s*["']([^"'./][^"']*)["']|\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g
+const URL_SPECIFIER = /^[a-z][\w+.-]*:\/\//i
 const WHOLE_ENV = /\bprocess\.env\b(?!\s*(?:\.\s*[\w$]|\[|\?\.))/
 const ENCODED_RUN = /[A-Za-z0-9+/=_-]{64,}|[0-9a-fA-F]{64,}/g
 
-export async function loadSourceCorpus(paths: readonly string[], view: TreeView): Promise<SourceCorpus> {
+export async function loadSourceCorpus(paths: readonly string[], view: TreeView, buildScripts: readonly string[] = []): Promise<SourceCorpus> {
   const words = new Set<string>()
   const texts: string[] = []
+  const scripts: string[] = []
   let chars = 0
-  for (const path of paths) {
-    const text = await view.sourceText(path)
-    if (text === undefined || chars + text.length > MAX_CORPUS_CHARS) continue
-    chars += text.length
-    texts.push(text)
-    for (const m of text.matchAll(WORD)) words.add(m[0])
+  for (const [list, into] of [[paths, texts], [buildScripts, scripts]] as const) {
+    for (const path of list) {
+      const text = await view.sourceText(path)
+      if (text === undefined || chars + text.length > MAX_CORPUS_CHARS) continue
+      chars += text.length
+      into.push(text)
+      if (into === texts) for (const m of text.matchAll(WORD)) words.add(m[0])
+    }
   }
-  return { words, files: texts.length, holds: (fragment) => texts.some((t) => t.includes(fragment)), matches: (pattern) => texts.some((t) => pattern.test(t)) }
+  const holds = (fragment: string): boolean => texts.some((t) => t.includes(fragment))
+  return { words, files: texts.length, holds, written: (fragment) => holds(fragment) || scripts.some((t) => t.includes(fragment)), matches: (pattern) => texts.some((t) => pattern.test(t)) }
 }
 
 /** The last name of an API (`child_process.exec` → `exec`, `process.binding('spawn_sync')` → `binding`). */
@@ -110,7 +117,9 @@ export function capabilityGaps(facts: JsFacts, builtText: string, corpus: Source
   const lines = builtText.split('\n')
   for (const m of builtText.matchAll(BARE_MODULE)) {
     const specifier = (m[1] ?? m[2] ?? m[3])!
-    if (!unnamed(specifier)) continue
+    // builds rewrite the path inside a package (`fp-ts/lib/x` → `fp-ts/es6/x`), never the package;
+    // a URL in its place (for Deno, from a CDN) is written by the build's own scripts
+    if (URL_SPECIFIER.test(specifier) ? corpus.written(specifier) : !unnamed(packageOf(specifier))) continue
     const line = lineAt(builtText, m.index)
     gap('module', line, `loads the module ${specifier}`, specifier, clipLine(lines[line - 1] ?? '', m[0]))
   }
@@ -125,6 +134,12 @@ export function capabilityGaps(facts: JsFacts, builtText: string, corpus: Source
   // what it reads, sent somewhere no source talks to: the shape of every token stealer
   if (gaps.some((g) => g.kind === 'host') && gaps.some((g) => g.kind === 'credentials')) return gaps.map((g) => (g.kind === 'host' || g.kind === 'credentials' ? { ...g, critical: true } : g))
   return gaps
+}
+
+/** The package a module specifier loads from: `@scope/name/sub` → `@scope/name`, `node:fs/promises` → `fs`. */
+export function packageOf(specifier: string): string {
+  const parts = specifier.replace(/^node:/, '').split('/')
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/')
 }
 
 function hostOf(target: string): string | undefined {

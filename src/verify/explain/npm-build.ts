@@ -14,9 +14,10 @@ import { capabilityGaps, loadSourceCorpus, type CapabilityGap, type SourceCorpus
 import { readNpmProject, type NpmProject } from './npm-project.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
-/** what JavaScript builds write: code, declarations, source maps */
-const BUILT = /\.(?:[cm]?jsx?|d\.[cm]?ts|map)$/
-const RUNNABLE = /\.[cm]?jsx?$/
+/** what JavaScript builds write: code (TypeScript too, for Deno), declarations, source maps */
+const BUILT = /\.(?:[cm]?[jt]sx?|map)$/
+const DECLARATION = /\.d\.[cm]?ts$/
+const RUNNABLE = /\.[cm]?[jt]sx?$/
 
 export function npmBuildExplainer(): Explainer {
   let project: Promise<NpmProject | undefined> | undefined
@@ -30,10 +31,10 @@ export function npmBuildExplainer(): Explainer {
       const reason = built?.outputReason(path)
       if (built === undefined || reason === undefined) return undefined
       const how = `written by the tag's build (${built.buildScript}), ${reason}; not rebuilt`
-      if (!RUNNABLE.test(path)) return explained(path, 'built', how, false)
+      if (!RUNNABLE.test(path) || DECLARATION.test(path)) return explained(path, 'built', how, false)
       const text = view.artifactText(path)
       if (text === undefined) return undefined
-      const sources = await (corpus ??= loadSourceCorpus(built.sourcePaths, view))
+      const sources = await (corpus ??= loadSourceCorpus(built.sourcePaths, view, built.buildScriptPaths))
       const gaps = capabilityGaps(analyseJavaScript(path, text), text, sources)
       if (gaps.length === 0) return explained(path, 'built', `${how}; it does nothing that its sources (${sources.files} files) do not name`, false)
       return { outcome: 'unexplained', findings: [gapFinding(path, how, gaps, sources.files)], scan: false }

@@ -15,6 +15,8 @@ export interface NpmProject {
   outputReason(path: string): string | undefined
   /** the tag's files a build compiles or bundles (JavaScript and its dialects), outside dependencies */
   readonly sourcePaths: readonly string[]
+  /** the tag's build scripts and build configuration */
+  readonly buildScriptPaths: readonly string[]
 }
 
 /** scripts npm or a release tool runs before packing */
@@ -23,8 +25,10 @@ const PACK_SCRIPTS = ['prepack', 'prepare', 'prepublishOnly', 'prepublish']
 const BUILD_TOOL = /(?:^|[\s/;&|(])(?:tsc|tsup|tsdown|tshy|zshy|babel|rollup|esbuild|swc|webpack|vite|unbuild|microbundle|ncc|parcel|tsdx|bunchee|pkgroll|bob|rspack|rolldown|coffee|flow-remove-types|terser|uglifyjs|browserify|ttsc|tspc)\b/
 const SOURCE_EXT = /\.(?:[cm]?[jt]sx?|vue|svelte|coffee|json)$/
 const DEPENDENCY_DIR = /(?:^|\/)(?:node_modules|bower_components|vendor)\//
-/** what a package's build does not build from: tests, examples, docs, and the build's own scripts and configuration */
-const NOT_BUILT = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|bench|benchmarks?|examples?|docs?|website|scripts|tools|\.github)\/|\.(?:test|spec|bench|config)\.[cm]?[jt]sx?$|(?:^|\/)\.[\w-]+rc\.[cm]?js$|(?:^|\/)(?:Gruntfile|Gulpfile|gulpfile|Jakefile)\.[cm]?js$|^(?:build|bundle|release)(?:[-.][\w-]+)?\.[cm]?[jt]s$/
+/** what a package's build does not build from: tests, examples, docs */
+const NOT_BUILT = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|bench|benchmarks?|examples?|docs?|website|\.github)\/|\.(?:test|spec|bench)\.[cm]?[jt]sx?$/
+/** the build's own scripts and configuration: they write into what is built, but are not built themselves */
+const BUILD_SCRIPT = /(?:^|\/)(?:scripts|tools)\/|\.config\.[cm]?[jt]sx?$|(?:^|\/)\.[\w-]+rc\.[cm]?js$|(?:^|\/)(?:Gruntfile|Gulpfile|gulpfile|Jakefile)\.[cm]?js$|^(?:build|bundle|release)(?:[-.][\w-]+)?\.[cm]?[jt]s$/
 const MAX_SOURCES = 5000
 
 /** The tag's npm project at the top of the tree, when the tag builds what it publishes. */
@@ -45,16 +49,26 @@ export async function readNpmProject(view: TreeView): Promise<NpmProject | undef
     const top = topDirectory(target)
     if (top !== undefined && !hasDirectory(view, top)) addDir(outDirs, top, `named by the tag's package.json ("${target}"), which the tag does not hold`)
   }
+  // a package published from the directory its build fills: its manifest names files the tag's top lacks
+  const publishRoot = publishRootOf(manifest)
+  const fromBuildDirectory = publishRoot !== undefined && !hasDirectory(view, publishRoot.dir) && entryPaths(manifest).some((p) => {
+    const path = joinPath('', p.replace(/^\.\//, ''))
+    return !view.sourceHas(path) && view.artifactHas(path)
+  })
   const ignored = await gitignoreOf(view)
   const sourcePaths: string[] = []
+  const buildScriptPaths: string[] = []
   for (const path of view.sourcePaths()) {
-    if (sourcePaths.length >= MAX_SOURCES) break
-    if (SOURCE_EXT.test(path) && !DEPENDENCY_DIR.test(path) && !NOT_BUILT.test(path) && view.sourceEntry(path)?.kind === 'file') sourcePaths.push(path)
+    if (sourcePaths.length + buildScriptPaths.length >= MAX_SOURCES) break
+    if (!SOURCE_EXT.test(path) || DEPENDENCY_DIR.test(path) || NOT_BUILT.test(path) || view.sourceEntry(path)?.kind !== 'file') continue
+    ;(BUILD_SCRIPT.test(path) ? buildScriptPaths : sourcePaths).push(path)
   }
   return {
     buildScript,
     sourcePaths,
+    buildScriptPaths,
     outputReason(path: string): string | undefined {
+      if (fromBuildDirectory) return `published from ${publishRoot!.dir}/, which the build fills (${publishRoot!.reason})`
       for (const [dir, reason] of outDirs) if (path.startsWith(`${dir}/`)) return `in ${dir}/, ${reason}`
       const rule = ignored(path)
       return rule === undefined ? undefined : `kept out of git by the tag's ${rule}`
@@ -68,6 +82,30 @@ function buildScriptOf(manifest: Record<string, unknown>): string | undefined {
   // a script named for building, or one npm runs before packing that runs a compiler or bundler
   for (const name of Object.keys(scripts)) if (/^(?:build|compile|bundle|dist)(?::|$)/.test(name)) return named(name)
   for (const name of PACK_SCRIPTS) if (typeof scripts[name] === 'string' && BUILD_TOOL.test(scripts[name])) return named(name)
+  return undefined
+}
+
+/**
+ * The directory a tag publishes as its package instead of its top: pnpm's and yarn's
+ * `publishConfig.directory`, or the one a script copies package.json into (`cp package.json
+ * README.md dist`).
+ */
+function publishRootOf(manifest: Record<string, unknown>): { dir: string; reason: string } | undefined {
+  const config = isObject(manifest.publishConfig) ? manifest.publishConfig : {}
+  const clean = (dir: string): string => joinPath('', dir.replace(/^\.\//, '')).replace(/\/+$/, '')
+  if (typeof config.directory === 'string' && clean(config.directory) !== '') return { dir: clean(config.directory), reason: `"publishConfig": { "directory": "${config.directory}" }` }
+  const scripts = isObject(manifest.scripts) ? manifest.scripts : {}
+  for (const [name, script] of Object.entries(scripts)) {
+    if (typeof script !== 'string') continue
+    for (const command of script.split(/&&|\|\||;/)) {
+      const words = command.trim().split(/\s+/)
+      const at = words.findIndex((w) => /^(?:cp|cpy|cpx|copyfiles)$/.test(w))
+      const target = words.at(-1) ?? ''
+      if (at < 0 || !words.slice(at + 1, -1).some((w) => /^(?:\.\/)?package\.json$/.test(w)) || !/^(?:\.\/)?[\w.-]+\/?$/.test(target)) continue
+      const dir = clean(target)
+      if (dir !== '' && dir !== '.' && !dir.startsWith('..')) return { dir, reason: `"${name}": "${script.length > 80 ? `${script.slice(0, 77)}…` : script}"` }
+    }
+  }
   return undefined
 }
 
