@@ -7,6 +7,7 @@
  * source holds was put into the output after the build, or by a build that is not the tag's.
  */
 import type { JsFacts } from '../../npm/javascript.js'
+import { LineIndex } from '../../npm/text.js'
 import type { TreeView } from './types.js'
 
 export interface SourceCorpus {
@@ -114,15 +115,15 @@ export function capabilityGaps(facts: JsFacts, builtText: string, corpus: Source
     if (missing !== undefined) gap('write', site.line, `writes files (${site.api})`, missing, site.evidence)
   }
   if (facts.obfuscation.signature !== undefined) gap('obfuscation', facts.obfuscation.signatureLine ?? 1, `is obfuscated (${facts.obfuscation.signature})`, 'obfuscated code', '', false)
-  const lines = builtText.split('\n')
+  const index = new LineIndex(builtText)
   for (const m of builtText.matchAll(BARE_MODULE)) {
     const specifier = (m[1] ?? m[2] ?? m[3])!
     // builds rewrite the path inside a package (`fp-ts/lib/x` → `fp-ts/es6/x`), never the package;
     // a URL in its place (for Deno, from a CDN) is written by the build's own scripts
     if (URL_SPECIFIER.test(specifier) ? corpus.written(specifier) : !unnamed(packageOf(specifier))) continue
-    const line = lineAt(builtText, m.index)
-    gap('module', line, `loads the module ${specifier}`, specifier, clipLine(lines[line - 1] ?? '', m[0]))
+    gap('module', index.lineAt(m.index), `loads the module ${specifier}`, specifier, index.snippet(m.index, m[0].length))
   }
+  const lines = facts.obfuscation.encodedStrings.length > 0 ? builtText.split('\n') : []
   for (const encoded of facts.obfuscation.encodedStrings) {
     const text = lines[encoded.line - 1] ?? ''
     for (const run of text.matchAll(ENCODED_RUN)) {
@@ -145,12 +146,6 @@ export function packageOf(specifier: string): string {
 function hostOf(target: string): string | undefined {
   const m = /^(?:[a-z][\w+.-]*:\/\/)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/?#]|$)/.exec(target.trim())
   return m?.[1]
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line += 1
-  return line
 }
 
 /** ~160 characters of a line around what was found in it: built files are often one long line. */

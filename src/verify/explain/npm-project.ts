@@ -24,6 +24,8 @@ const PACK_SCRIPTS = ['prepack', 'prepare', 'prepublishOnly', 'prepublish']
 /** programs whose job is to turn sources into what a package ships */
 const BUILD_TOOL = /(?:^|[\s/;&|(])(?:tsc|tsup|tsdown|tshy|zshy|babel|rollup|esbuild|swc|webpack|vite|unbuild|microbundle|ncc|parcel|tsdx|bunchee|pkgroll|bob|rspack|rolldown|coffee|flow-remove-types|terser|uglifyjs|browserify|ttsc|tspc)\b/
 const SOURCE_EXT = /\.(?:[cm]?[jt]sx?|vue|svelte|coffee|json)$/
+/** lock files name every package of the dependency tree, not what the package's code loads */
+const LOCK_FILE = /(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/
 const DEPENDENCY_DIR = /(?:^|\/)(?:node_modules|bower_components|vendor)\//
 /** what a package's build does not build from: tests, examples, docs */
 const NOT_BUILT = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|bench|benchmarks?|examples?|docs?|website|\.github)\/|\.(?:test|spec|bench)\.[cm]?[jt]sx?$/
@@ -51,16 +53,21 @@ export async function readNpmProject(view: TreeView): Promise<NpmProject | undef
   }
   // a package published from the directory its build fills: its manifest names files the tag's top lacks
   const publishRoot = publishRootOf(manifest)
-  const fromBuildDirectory = publishRoot !== undefined && !hasDirectory(view, publishRoot.dir) && entryPaths(manifest).some((p) => {
-    const path = joinPath('', p.replace(/^\.\//, ''))
-    return !view.sourceHas(path) && view.artifactHas(path)
-  })
+  const published =
+    publishRoot !== undefined &&
+    !hasDirectory(view, publishRoot.dir) &&
+    entryPaths(manifest).some((p) => {
+      const path = joinPath('', p.replace(/^\.\//, ''))
+      return !view.sourceHas(path) && view.artifactHas(path)
+    })
+      ? publishRoot
+      : undefined
   const ignored = await gitignoreOf(view)
   const sourcePaths: string[] = []
   const buildScriptPaths: string[] = []
   for (const path of view.sourcePaths()) {
     if (sourcePaths.length + buildScriptPaths.length >= MAX_SOURCES) break
-    if (!SOURCE_EXT.test(path) || DEPENDENCY_DIR.test(path) || NOT_BUILT.test(path) || view.sourceEntry(path)?.kind !== 'file') continue
+    if (!SOURCE_EXT.test(path) || LOCK_FILE.test(path) || DEPENDENCY_DIR.test(path) || NOT_BUILT.test(path) || view.sourceEntry(path)?.kind !== 'file') continue
     ;(BUILD_SCRIPT.test(path) ? buildScriptPaths : sourcePaths).push(path)
   }
   return {
@@ -68,7 +75,7 @@ export async function readNpmProject(view: TreeView): Promise<NpmProject | undef
     sourcePaths,
     buildScriptPaths,
     outputReason(path: string): string | undefined {
-      if (fromBuildDirectory) return `published from ${publishRoot!.dir}/, which the build fills (${publishRoot!.reason})`
+      if (published) return `published from ${published.dir}/, which the build fills (${published.reason})`
       for (const [dir, reason] of outDirs) if (path.startsWith(`${dir}/`)) return `in ${dir}/, ${reason}`
       const rule = ignored(path)
       return rule === undefined ? undefined : `kept out of git by the tag's ${rule}`
