@@ -123,42 +123,30 @@ interface Row {
   diffoscope?: { seconds: number; timedOut: boolean }
 }
 
-/** Releases that can be tampered with, and which injection each gets: the kinds in turn, so each is used about equally. */
+/** The injections each kind of release takes, and which of them one release can take. */
+const TAMPERING: Partial<Record<Release['kind'], { kinds: readonly TamperKind[]; applicable: (files: readonly string[]) => TamperKind[] }>> = {
+  autotools: { kinds: TAMPER_KINDS, applicable: applicableKinds },
+  python: { kinds: PYTHON_TAMPER_KINDS, applicable: applicablePythonKinds },
+  npm: { kinds: NPM_TAMPER_KINDS, applicable: applicableNpmKinds },
+}
+
+/**
+ * Releases that can be tampered with, and which injection each gets: each kind of release takes
+ * its kinds in turn, so each is used about equally, and adding releases of one kind does not
+ * move another kind's turn.
+ */
 function tamperPlan(rows: readonly Row[]): { row: Row; kind: TamperKind }[] {
   const plan: { row: Row; kind: TamperKind }[] = []
-  let turn = 0
-  // Python source distributions and npm packages take their own kinds in turn, without moving the others' turn
-  let pythonTurn = 0
-  let npmTurn = 0
+  const turns = new Map<Release['kind'], number>()
   for (const row of rows) {
-    if (row.release.kind === 'python') {
-      const kinds = applicablePythonKinds(tarballFiles(row.tarball))
-      const kind = PYTHON_TAMPER_KINDS.map((_, i) => PYTHON_TAMPER_KINDS[(pythonTurn + i) % PYTHON_TAMPER_KINDS.length] as TamperKind).find((k) => kinds.includes(k))
-      if (kind) {
-        plan.push({ row, kind })
-        pythonTurn += 1
-      }
-      continue
-    }
-    if (row.release.kind === 'npm') {
-      const kinds = applicableNpmKinds(tarballFiles(row.tarball))
-      const kind = NPM_TAMPER_KINDS.map((_, i) => NPM_TAMPER_KINDS[(npmTurn + i) % NPM_TAMPER_KINDS.length] as TamperKind).find((k) => kinds.includes(k))
-      if (kind) {
-        plan.push({ row, kind })
-        npmTurn += 1
-      }
-      continue
-    }
-    if (row.release.kind !== 'autotools') continue
-    const kinds = applicableKinds(tarballFiles(row.tarball))
-    for (let i = 0; i < TAMPER_KINDS.length; i++) {
-      const kind = TAMPER_KINDS[(turn + i) % TAMPER_KINDS.length] as TamperKind
-      if (kinds.includes(kind)) {
-        plan.push({ row, kind })
-        turn += 1
-        break
-      }
-    }
+    const tampering = TAMPERING[row.release.kind]
+    if (!tampering) continue
+    const turn = turns.get(row.release.kind) ?? 0
+    const applicable = tampering.applicable(tarballFiles(row.tarball))
+    const kind = tampering.kinds.map((_, i) => tampering.kinds[(turn + i) % tampering.kinds.length] as TamperKind).find((k) => applicable.includes(k))
+    if (!kind) continue
+    plan.push({ row, kind })
+    turns.set(row.release.kind, turn + 1)
   }
   return plan
 }

@@ -107,6 +107,15 @@ describe('a published package.json against the tag’s', () => {
     expect(weigh({ ...TAG, dependencies: { a: '^1.0.0' }, main: 'dist/index.js' })).toEqual([])
   })
 
+  it('weighs a workspace or catalog dependency resolved to a version by packing as nothing, and one resolved to anything else as high', () => {
+    const workspace = { ...TAG, dependencies: { a: 'workspace:^', b: 'catalog:' } }
+    expect(manifestChanges(workspace, { ...workspace, dependencies: { a: '^1.4.0', b: '2.0.1' } }).map((c) => c.severity)).toEqual(['info', 'info'])
+    expect(manifestChanges(workspace, { ...workspace, dependencies: { a: 'https://example.invalid/a.tgz', b: '2.0.1' } }).map((c) => [c.field, c.severity])).toEqual([
+      ['dependencies.a', 'high'],
+      ['dependencies.b', 'info'],
+    ])
+  })
+
   it('weighs install scripts as critical, but not prepare, which a registry install never runs', () => {
     expect(weigh({ ...TAG, scripts: { ...TAG.scripts, preinstall: 'node x.js' } })).toEqual([['scripts.preinstall', 'critical']])
     expect(weigh({ ...TAG, scripts: { ...TAG.scripts, prepare: 'node x.js' } })).toEqual([['scripts.prepare', 'low']])

@@ -5,6 +5,7 @@
  * those are explained. What changes what installing or loading the package does is not: an
  * install script (critical), a dependency, or where the package's code is entered (high).
  */
+import semver from 'semver'
 import { severityRank, type Finding, type Severity } from '../../model/finding.js'
 import { INSTALL_SCRIPTS } from '../../npm/manifest.js'
 import { basenameOf } from '../../util/paths.js'
@@ -81,6 +82,11 @@ function dependencyChanges(field: string, before: Json, after: Json): Change[] {
   const changes: Change[] = []
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (same(before[name], after[name])) continue
+    // pnpm, yarn and bun replace `workspace:^` and `catalog:` with the version they stand for when they pack
+    if (typeof before[name] === 'string' && /^(?:workspace|catalog):/.test(before[name]) && typeof after[name] === 'string' && semver.validRange(after[name]) !== null) {
+      changes.push({ field: `${field}.${name}`, severity: 'info', what: `${field}.${name} ${before[name]} resolved to ${after[name]} by packing` })
+      continue
+    }
     const what = after[name] === undefined ? `${field}.${name} dropped` : before[name] === undefined ? `${field}.${name} ${describe(after[name])} added` : `${field}.${name} ${describe(before[name])} → ${describe(after[name])}`
     changes.push({ field: `${field}.${name}`, severity: after[name] === undefined ? 'low' : 'high', what })
   }
