@@ -47,9 +47,15 @@ const output = (io: CliIO) => ({
 })
 
 /** What follows a usage error: the command's usage line and where the rest is, not the whole help. */
-const usageOf = (command: Command, parent?: Command): string => {
-  const name = parent ? `${parent.name()} ${command.name()}` : command.name()
+const usageOf = (command: Command, path: readonly string[]): string => {
+  const name = path.join(' ')
   return `Usage: stagelight ${name} ${command.usage()}\nRun 'stagelight ${name} --help' for the options and examples.`
+}
+
+/** A command and the commands below it, at any depth, answer through io and exit through main: never the process. */
+function answerThroughIo(command: Command, path: readonly string[], io: CliIO): void {
+  command.exitOverride().configureOutput(output(io)).showHelpAfterError(usageOf(command, path))
+  for (const sub of command.commands) answerThroughIo(sub, [...path, sub.name()], io)
 }
 
 /** Runs the CLI with the given arguments and returns the exit code; only this layer touches process I/O. */
@@ -70,10 +76,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const load = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named] as () => Promise<CommandFactory>] : Object.values(COMMANDS)
   for (const factory of await Promise.all(load.map((l) => l()))) {
     const command = factory(io, setExit)
-    program.addCommand(command.exitOverride().configureOutput(output(io)).showHelpAfterError(usageOf(command)))
-  }
-  for (const parent of program.commands) {
-    for (const sub of parent.commands) sub.exitOverride().configureOutput(output(io)).showHelpAfterError(usageOf(sub, parent))
+    program.addCommand(command)
+    answerThroughIo(command, [command.name()], io)
   }
 
   const json = argv.includes('--format=json') || argv.some((a, i) => (a === '--format' || a === '-f') && argv[i + 1] === 'json')

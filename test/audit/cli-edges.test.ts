@@ -31,12 +31,18 @@ describe('usage errors', () => {
   })
 
   it('a missing required option names it, with the usage of that command', async () => {
-    const r = await run(['verify'])
+    const r = await run(['watch', 'add', 'tarball', 'https://example.org/x-{version}.tar.gz'])
     expect(r.code).toBe(2)
     const lines = r.stderr.trim().split('\n')
-    expect(lines[0]).toBe("stagelight: error: required option '-s, --source <git>' not specified")
-    expect(lines[1]).toMatch(/^Usage: stagelight verify \[options\] <artifact>/)
+    expect(lines[0]).toBe("stagelight: error: required option '--source <git>' not specified")
+    expect(lines[1]).toMatch(/^Usage: stagelight watch add tarball \[options\] <pattern or listing>/)
     expect(lines).toHaveLength(3)
+  })
+
+  it('verify without a source, for an artifact that names none, says what to give', async () => {
+    const r = await run(['verify', 'release-1.0.tar.gz'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')[0]).toBe("stagelight: error: verify needs --source: the release's git repository (a local path or a git URL)")
   })
 
   it('a subcommand shows its own usage', async () => {

@@ -204,8 +204,6 @@ Examples:
         })
       }),
   )
-  // commander leaves a third level of commands to exit the process on a usage error; they answer through io like the rest
-  for (const sub of add.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
   return add
 }
 
