@@ -28,6 +28,10 @@ export const LIMITS = Object.freeze({
   maxShellNesting: 64,
   /** one logical shell line (continuations joined), in characters */
   maxShellLine: 1_000_000,
+  /** files of a tag read as the sources of an npm package's built code */
+  maxBuildSources: 5000,
+  /** characters of those sources read */
+  maxBuildSourceChars: 64 * MiB,
 })
 
 export type LimitName = keyof typeof LIMITS
@@ -49,6 +53,8 @@ const ROWS: readonly LimitRow[] = [
   { name: 'maxDirectoryDepth', what: 'directory levels below a scanned or verified directory', beyond: 'reading stops; finding archive/limit-exceeded and incomplete' },
   { name: 'maxShellNesting', what: 'nested shell/m4/make constructs analysed', beyond: 'deeper text is read as flat words, not parsed further' },
   { name: 'maxShellLine', what: 'characters in one logical shell line', beyond: 'the line is cut at the limit' },
+  { name: 'maxBuildSources', what: "a tag's files read as the sources of an npm package's built code", beyond: 'the rest are not read: what only they name is reported as missing from the sources (fails closed)' },
+  { name: 'maxBuildSourceChars', what: 'characters of those sources read', beyond: 'as maxBuildSources' },
 ]
 
 const shown = (value: number): string =>

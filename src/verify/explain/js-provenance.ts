@@ -8,6 +8,7 @@
  */
 import type { JsFacts } from '../../npm/javascript.js'
 import { LineIndex } from '../../npm/text.js'
+import { LIMITS } from '../../policy/limits.js'
 import type { TreeView } from './types.js'
 
 export interface SourceCorpus {
@@ -32,7 +33,6 @@ export interface CapabilityGap {
   readonly critical: boolean
 }
 
-const MAX_CORPUS_CHARS = 64 * 1024 * 1024
 const WORD = /[A-Za-z_$][\w$]*/g
 /** a bare module a file loads: `require("x")`, `from "x"`, `import("x")` */
 const BARE_MODULE = /\brequire\(\s*["']([^"'./][^"']*)["']\s*\)|\bfrom\s*["']([^"'./][^"']*)["']|\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g
@@ -48,7 +48,7 @@ export async function loadSourceCorpus(paths: readonly string[], view: TreeView,
   for (const [list, into] of [[paths, texts], [buildScripts, scripts]] as const) {
     for (const path of list) {
       const text = await view.sourceText(path)
-      if (text === undefined || chars + text.length > MAX_CORPUS_CHARS) continue
+      if (text === undefined || chars + text.length > LIMITS.maxBuildSourceChars) continue
       chars += text.length
       into.push(text)
       if (into === texts) for (const m of text.matchAll(WORD)) words.add(m[0])

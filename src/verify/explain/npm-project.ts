@@ -5,6 +5,7 @@
  * Read from the tag only; nothing of it is run.
  */
 import ignore, { type Ignore } from 'ignore'
+import { LIMITS } from '../../policy/limits.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { TreeView } from './types.js'
 
@@ -31,7 +32,6 @@ const DEPENDENCY_DIR = /(?:^|\/)(?:node_modules|bower_components|vendor)\//
 const NOT_BUILT = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|bench|benchmarks?|examples?|docs?|website|\.github)\/|\.(?:test|spec|bench)\.[cm]?[jt]sx?$/
 /** the build's own scripts and configuration: they write into what is built, but are not built themselves */
 const BUILD_SCRIPT = /(?:^|\/)(?:scripts|tools)\/|\.config\.[cm]?[jt]sx?$|(?:^|\/)\.[\w-]+rc\.[cm]?js$|(?:^|\/)(?:Gruntfile|Gulpfile|gulpfile|Jakefile)\.[cm]?js$|^(?:build|bundle|release)(?:[-.][\w-]+)?\.[cm]?[jt]s$/
-const MAX_SOURCES = 5000
 
 /** The tag's npm project at the top of the tree, when the tag builds what it publishes. */
 export async function readNpmProject(view: TreeView): Promise<NpmProject | undefined> {
@@ -66,7 +66,7 @@ export async function readNpmProject(view: TreeView): Promise<NpmProject | undef
   const sourcePaths: string[] = []
   const buildScriptPaths: string[] = []
   for (const path of view.sourcePaths()) {
-    if (sourcePaths.length + buildScriptPaths.length >= MAX_SOURCES) break
+    if (sourcePaths.length + buildScriptPaths.length >= LIMITS.maxBuildSources) break
     if (!SOURCE_EXT.test(path) || LOCK_FILE.test(path) || DEPENDENCY_DIR.test(path) || NOT_BUILT.test(path) || view.sourceEntry(path)?.kind !== 'file') continue
     ;(BUILD_SCRIPT.test(path) ? buildScriptPaths : sourcePaths).push(path)
   }
