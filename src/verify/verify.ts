@@ -25,6 +25,7 @@ import { releaseEditsExplainer } from './explain/release-edits.js'
 import { echoedExplainer } from './explain/echoed.js'
 import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
 import { npmBuildExplainer } from './explain/npm-build.js'
+import { packageDirectory } from './package-directory.js'
 import { npmManifestExplainer } from './explain/npm-manifest.js'
 import { declaredGeneratorExplainer } from './explain/declared-generator.js'
 import { heredocWrittenExplainer } from './explain/heredoc-written.js'
@@ -194,7 +195,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   progress(`reading ${options.artifact}`)
   let { tree, compared } = await compareWithPrefixCheck(options.artifact, source, onDifference)
   // a release made from one directory of the repository is compared with that directory
-  const subdirectory = releaseSubdirectory(compared, source)
+  // (an npm package of a monorepo: the directory whose package.json has its name)
+  const subdirectory = releaseSubdirectory(compared, source) ?? (await packageDirectory(compared, source, repo))
   if (subdirectory !== undefined) {
     progress(`the release holds ${subdirectory}/ of the tag: comparing with that directory`)
     source = sourceBelow(source, subdirectory)

@@ -245,3 +245,34 @@ describe('an npm package that ships copies of a directory of its tag at its top'
     expect(serious(report.findings).map((f) => f.path)).toEqual([])
   })
 })
+
+describe('a small npm package of a monorepo', () => {
+  const MONOREPO = {
+    'package.json': `${JSON.stringify({ name: 'frob-monorepo', private: true, workspaces: ['packages/*'] }, null, 2)}\n`,
+    'packages/tiny/package.json': `${JSON.stringify({ name: '@frob/tiny', version: '1.0.0', main: 'index.js', license: 'MIT' }, null, 2)}\n`,
+    'packages/tiny/index.js': "'use strict'\nmodule.exports = (x) => x === 1\n",
+    'packages/other/package.json': `${JSON.stringify({ name: '@frob/other', version: '3.0.0', main: 'index.js' }, null, 2)}\n`,
+    'packages/other/index.js': 'module.exports = 3\n',
+  }
+  const packTiny = (repoDir: string, edit: (dir: string) => void = () => undefined): string => {
+    const dir = join(tempDir('stagelight-npm-'), 'work')
+    sh('git', ['clone', '-q', '--branch', '@frob/tiny@1.0.0', repoDir, dir])
+    edit(join(dir, 'packages/tiny'))
+    const out = tempDir('stagelight-npm-pack-')
+    execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', out], { cwd: join(dir, 'packages/tiny'), stdio: 'ignore' })
+    return join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!)
+  }
+
+  it('is compared with the directory whose package.json has its name, too small to be found by its files', async () => {
+    const repoDir = makeRepo(MONOREPO, { tag: '@frob/tiny@1.0.0' })
+    const report = await run(packTiny(repoDir), repoDir, '@frob/tiny@1.0.0')
+    expect(report.facts.find((f) => f.label === 'source')?.value).toMatch(/directory packages\/tiny\//)
+    expect(serious(report.findings)).toEqual([])
+  })
+
+  it('fails on the one changed file there', async () => {
+    const repoDir = makeRepo(MONOREPO, { tag: '@frob/tiny@1.0.0' })
+    const report = await run(packTiny(repoDir, (dir) => appendFileSync(join(dir, 'index.js'), "require('child_process').exec('id')\n")), repoDir, '@frob/tiny@1.0.0')
+    expect(serious(report.findings).map((f) => f.path)).toEqual(['index.js'])
+  })
+})
