@@ -52,7 +52,8 @@ bytes, not the name. An npm package's built files (dist/ and the like) are expla
 tag builds them and they do nothing its sources do not name; its package.json is compared field
 by field (an install script or a dependency the tag lacks is a finding). A single top-level
 directory (foo-1.2.3/, package/) is stripped. A release made from one directory of the
-repository (src/, lib/) is found by its files and compared with that directory; the facts
+repository (src/, lib/) is found by its files (an npm package of a monorepo: by the
+package.json that carries its name) and compared with that directory; the facts
 line "source" names it.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage or
