@@ -116,6 +116,13 @@ describe('a published package.json against the tag’s', () => {
     ])
   })
 
+  it('weighs entry points that the tag’s publishConfig sets as nothing, and any other as high', () => {
+    const tag = { ...TAG, main: 'src/index.ts', publishConfig: { main: 'dist/index.js', access: 'public' } }
+    const { publishConfig: _p, ...packed } = { ...tag, main: 'dist/index.js' }
+    expect(manifestChanges(tag, packed).every((c) => c.severity === 'info')).toBe(true)
+    expect(manifestChanges(tag, { ...packed, main: 'dist/other.js' }).map((c) => [c.field, c.severity])).toContainEqual(['main', 'high'])
+  })
+
   it('weighs install scripts as critical, but not prepare, which a registry install never runs', () => {
     expect(weigh({ ...TAG, scripts: { ...TAG.scripts, preinstall: 'node x.js' } })).toEqual([['scripts.preinstall', 'critical']])
     expect(weigh({ ...TAG, scripts: { ...TAG.scripts, prepare: 'node x.js' } })).toEqual([['scripts.prepare', 'low']])

@@ -49,11 +49,14 @@ export function npmManifestExplainer(): Explainer {
 export function manifestChanges(source: Json, artifact: Json): Change[] {
   const changes: Change[] = []
   const keys = new Set([...Object.keys(source), ...Object.keys(artifact)])
+  // pnpm and yarn pack the manifest with the tag's publishConfig fields put in place (main, exports, bin…)
+  const publishConfig = asObject(source.publishConfig)
   for (const key of keys) {
     const before = source[key]
     const after = artifact[key]
     if (same(before, after)) continue
-    if (key === 'version') changes.push({ field: key, severity: 'info', what: `version ${String(before)} → ${String(after)}` })
+    if (key !== 'publishConfig' && after !== undefined && same(publishConfig[key], after)) changes.push({ field: key, severity: 'info', what: `${key} set from the tag's publishConfig by packing` })
+    else if (key === 'version') changes.push({ field: key, severity: 'info', what: `version ${String(before)} → ${String(after)}` })
     else if (key === 'scripts') changes.push(...scriptChanges(asObject(before), asObject(after)))
     else if (PUBLISH_BOOKKEEPING.test(key) && before === undefined) changes.push({ field: key, severity: 'info', what: `${key} added by publishing` })
     else if (after === undefined && !DEPENDENCY_FIELDS.includes(key) && !ENTRY_FIELDS.includes(key)) changes.push({ field: key, severity: 'info', what: `${key} dropped` })
