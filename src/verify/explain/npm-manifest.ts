@@ -8,11 +8,10 @@
 import semver from 'semver'
 import { severityRank, type Finding, type Severity } from '../../model/finding.js'
 import { INSTALL_SCRIPTS } from '../../npm/manifest.js'
+import { isJsonObject, parseJsonObject, type JsonObject } from '../../util/json.js'
 import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
-
-type Json = Record<string, unknown>
 
 interface Change {
   readonly field: string
@@ -31,8 +30,8 @@ export function npmManifestExplainer(): Explainer {
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const path = difference.path
       if (difference.status !== 'content-differs' || basenameOf(path) !== 'package.json') return undefined
-      const artifact = parseObject(view.artifactText(path))
-      const source = parseObject(await view.sourceText(path))
+      const artifact = parseJsonObject(view.artifactText(path))
+      const source = parseJsonObject(await view.sourceText(path))
       if (artifact === undefined || source === undefined) return undefined
       const changes = manifestChanges(source, artifact)
       const serious = changes.filter((c) => c.severity !== 'info')
@@ -46,7 +45,7 @@ export function npmManifestExplainer(): Explainer {
 }
 
 /** What differs between the tag's manifest and the published one, each weighed by what it does to an install. */
-export function manifestChanges(source: Json, artifact: Json): Change[] {
+export function manifestChanges(source: JsonObject, artifact: JsonObject): Change[] {
   const changes: Change[] = []
   const keys = new Set([...Object.keys(source), ...Object.keys(artifact)])
   // pnpm and yarn pack the manifest with the tag's publishConfig fields put in place (main, exports, bin…)
@@ -67,7 +66,7 @@ export function manifestChanges(source: Json, artifact: Json): Change[] {
   return changes
 }
 
-function scriptChanges(before: Json, after: Json): Change[] {
+function scriptChanges(before: JsonObject, after: JsonObject): Change[] {
   const changes: Change[] = []
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (same(before[name], after[name])) continue
@@ -81,7 +80,7 @@ function scriptChanges(before: Json, after: Json): Change[] {
   return changes
 }
 
-function dependencyChanges(field: string, before: Json, after: Json): Change[] {
+function dependencyChanges(field: string, before: JsonObject, after: JsonObject): Change[] {
   const changes: Change[] = []
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (same(before[name], after[name])) continue
@@ -117,7 +116,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) =
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical)
   if (typeof value !== 'object' || value === null) return value
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Json)[k])]))
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as JsonObject)[k])]))
 }
 
 function describe(value: unknown): string {
@@ -126,14 +125,4 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text
 }
 
-const asObject = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {})
-
-function parseObject(text: string | undefined): Json | undefined {
-  if (text === undefined) return undefined
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined
-  } catch {
-    return undefined
-  }
-}
+const asObject = (value: unknown): JsonObject => (isJsonObject(value) ? value : {})

@@ -6,6 +6,7 @@
  */
 import ignore, { type Ignore } from 'ignore'
 import { LIMITS } from '../../policy/limits.js'
+import { isJsonObject, parseJsonObject } from '../../util/json.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { TreeView } from './types.js'
 
@@ -36,8 +37,8 @@ const BUILD_SCRIPT = /(?:^|\/)(?:scripts|tools)\/|\.config\.[cm]?[jt]sx?$|(?:^|\
 /** The tag's npm project at the top of the tree, when the tag builds what it publishes. */
 export async function readNpmProject(view: TreeView): Promise<NpmProject | undefined> {
   if (!view.artifactHas('package.json') || !view.sourceHas('package.json')) return undefined
-  const manifest = parseJson(await view.sourceText('package.json'))
-  if (!isObject(manifest)) return undefined
+  const manifest = parseJsonObject(await view.sourceText('package.json'))
+  if (manifest === undefined) return undefined
   const buildScript = buildScriptOf(manifest)
   if (buildScript === undefined) return undefined
 
@@ -84,7 +85,7 @@ export async function readNpmProject(view: TreeView): Promise<NpmProject | undef
 }
 
 function buildScriptOf(manifest: Record<string, unknown>): string | undefined {
-  const scripts = isObject(manifest.scripts) ? manifest.scripts : {}
+  const scripts = isJsonObject(manifest.scripts) ? manifest.scripts : {}
   const named = (name: string): string | undefined => (typeof scripts[name] === 'string' ? `"${name}": "${scripts[name]}"` : undefined)
   // a script named for building, or one npm runs before packing that runs a compiler or bundler
   for (const name of Object.keys(scripts)) if (/^(?:build|compile|bundle|dist)(?::|$)/.test(name)) return named(name)
@@ -98,10 +99,10 @@ function buildScriptOf(manifest: Record<string, unknown>): string | undefined {
  * README.md dist`).
  */
 function publishRootOf(manifest: Record<string, unknown>): { dir: string; reason: string } | undefined {
-  const config = isObject(manifest.publishConfig) ? manifest.publishConfig : {}
+  const config = isJsonObject(manifest.publishConfig) ? manifest.publishConfig : {}
   const clean = (dir: string): string => joinPath('', dir.replace(/^\.\//, '')).replace(/\/+$/, '')
   if (typeof config.directory === 'string' && clean(config.directory) !== '') return { dir: clean(config.directory), reason: `"publishConfig": { "directory": "${config.directory}" }` }
-  const scripts = isObject(manifest.scripts) ? manifest.scripts : {}
+  const scripts = isJsonObject(manifest.scripts) ? manifest.scripts : {}
   for (const [name, script] of Object.entries(scripts)) {
     if (typeof script !== 'string') continue
     for (const command of script.split(/&&|\|\||;/)) {
@@ -122,7 +123,7 @@ function entryPaths(manifest: Record<string, unknown>): string[] {
   const collect = (value: unknown): void => {
     if (typeof value === 'string') out.push(value)
     else if (Array.isArray(value)) value.forEach(collect)
-    else if (isObject(value)) Object.values(value).forEach(collect)
+    else if (isJsonObject(value)) Object.values(value).forEach(collect)
   }
   for (const key of ['main', 'module', 'types', 'typings', 'bin', 'exports', 'browser', 'unpkg', 'jsdelivr']) collect(manifest[key])
   return out
@@ -163,14 +164,3 @@ async function gitignoreOf(view: TreeView): Promise<(path: string) => string | u
     return undefined
   }
 }
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
