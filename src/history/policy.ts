@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { StagelightError } from '../errors.js'
+import { isJsonObject as isPlainObject } from '../util/json.js'
 
 /**
  * Every threshold `stagelight history` judges with, in one documented object. A JSON file given
@@ -82,7 +83,6 @@ export const DEFAULT_POLICY: HistoryPolicy = {
   maxEventFindings: 30,
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Merges a parsed JSON override into the defaults, checking every key's type. */
 export function mergePolicy(override: unknown, base: HistoryPolicy = DEFAULT_POLICY, origin = 'policy'): HistoryPolicy {

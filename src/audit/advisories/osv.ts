@@ -4,6 +4,7 @@
  * with a reason, never half-read.
  */
 import type { OsvEvent, OsvRangeType } from './types.js'
+import { isJsonObject as isObject } from '../../util/json.js'
 
 export interface OsvSeverity {
   readonly type: string
@@ -47,7 +48,6 @@ export type OsvParse = { readonly ok: true; readonly record: OsvRecord } | { rea
 const EVENT_KINDS = ['introduced', 'fixed', 'last_affected', 'limit'] as const
 const RANGE_TYPES: readonly string[] = ['SEMVER', 'ECOSYSTEM', 'GIT']
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 class Invalid extends Error {}
 

@@ -5,8 +5,7 @@
  * chain of names (`vitest > vite > esbuild`). Iterative, linear in edges times tree depth.
  */
 
-type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+import { isJsonObject as isObject, type JsonObject as Json } from '../../util/json.js'
 
 const names = (v: unknown): string[] => (isObject(v) ? Object.keys(v) : [])
 

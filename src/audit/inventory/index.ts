@@ -13,6 +13,7 @@ import { isPnpmLock, parseYaml, readPnpmLock } from './pnpm.js'
 import { isCycloneDx, isSpdx, readCycloneDx, readSpdx } from './sbom.js'
 import { DEFAULT_REGISTRY, hygieneFindings, registryHosts, type LockEntry } from './source.js'
 import { isYarnBerry, isYarnClassic, readYarnBerry, readYarnClassic } from './yarn.js'
+import { isJsonObject } from '../../util/json.js'
 
 export { inventoryRules, INSECURE_URL, MISSING_INTEGRITY, NON_REGISTRY_SOURCE, RESOLVED_MISMATCH, UNEXPECTED_HOST, WEAK_INTEGRITY } from './rules.js'
 export { debPurl, npmPurl, parsePurl, type ParsedPurl } from './purl.js'
@@ -81,7 +82,7 @@ async function siblingManifest(file: string): Promise<Record<string, unknown> | 
   if (text === undefined || text.length > MAX_MANIFEST_BYTES) return undefined
   try {
     const doc: unknown = JSON.parse(text)
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined
+    return isJsonObject(doc) ? doc : undefined
   } catch {
     return undefined
   }
@@ -114,7 +115,7 @@ export function parseInventoryText(text: string, fileName: string, manifest?: Re
   if (isYarnBerry(body)) return { ...readYarnBerry(body, fileName), hygiene: 'lockfile' }
   if (isPnpmLock(body)) {
     const doc = parseYaml(body, fileName)
-    if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) return { ...readPnpmLock(doc as Record<string, unknown>, body, fileName), hygiene: 'lockfile' }
+    if (isJsonObject(doc)) return { ...readPnpmLock(doc, body, fileName), hygiene: 'lockfile' }
   }
   if (isDpkgStatus(body)) return { ...readDpkgStatus(body), hygiene: 'none' }
   // a yarn v1 lockfile that lost its header comment

@@ -7,10 +7,9 @@ import { dependencyPaths, dependencyPathsV1 } from './graph.js'
 import { SequentialFinder } from './lines.js'
 import { npmPurl } from './purl.js'
 import { classifyResolved, type LockEntry } from './source.js'
+import { isJsonObject as isObject, type JsonObject as Json } from '../../util/json.js'
 
-type Json = Record<string, unknown>
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
 export const isNpmLock = (doc: Json): boolean =>

@@ -13,9 +13,8 @@ import { shortestPaths } from './graph.js'
 import { makeRef } from './npm.js'
 import { classifyResolved, type LockEntry } from './source.js'
 import { splitDescriptor } from './yarn.js'
+import { isJsonObject as isObject, type JsonObject as Json } from '../../util/json.js'
 
-type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined)
 
 export const isPnpmLock = (text: string): boolean => /^lockfileVersion:\s*['"]?\d/m.test(text.slice(0, 1024))

@@ -5,9 +5,8 @@ import type { PackageRef, PackageSource } from '../types.js'
 import { SequentialFinder } from './lines.js'
 import { debPurl, npmPurl, parsePurl, type ParsedPurl } from './purl.js'
 import { classifyResolved, type LockEntry } from './source.js'
+import { isJsonObject as isObject, type JsonObject as Json } from '../../util/json.js'
 
-type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 

@@ -8,12 +8,11 @@ import type { PackageSource } from '../types.js'
 import { shortestPaths } from './graph.js'
 import { makeRef } from './npm.js'
 import { classifyResolved, type LockEntry } from './source.js'
+import { isJsonObject as isObject, type JsonObject as Json } from '../../util/json.js'
 
 // a CommonJS module whose `default` differs between Node's and bundlers' interop: require it
 const lockfile = createRequire(import.meta.url)('@yarnpkg/lockfile') as typeof import('@yarnpkg/lockfile')
 
-type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
 export const isYarnClassic = (text: string): boolean => /^(?:#.*\r?\n)*?#\s*yarn lockfile v1\s*$/im.test(text.slice(0, 2048))

@@ -5,10 +5,10 @@
  */
 import semver from 'semver'
 import type { Packument, PackumentVersion, VersionFacts } from './types.js'
+import { isJsonObject as isRecord } from '../../util/json.js'
 
 export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const unknown = (reason: string): { known: false; reason: string } => ({ known: false, reason })
 const known = <T>(value: T): { known: true; value: T } => ({ known: true, value })
 

@@ -13,6 +13,7 @@ import { judgeBytecode } from './bytecode.js'
 import { perTree } from './per-tree.js'
 import { readLiteralModule } from './python-literals.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { isJsonObject } from '../../util/json.js'
 
 /** The parts of a version, numbers without leading zeros: `v.2.0.0b7` and `2.0.0b07` are the same release. */
 function versionParts(text: string): string[] {
@@ -73,7 +74,7 @@ const lines = (text: string): string[] =>
 function isFlatJson(text: string): boolean {
   try {
     const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => ['string', 'boolean', 'number'].includes(typeof v) || v === null)
+    return isJsonObject(value) && Object.values(value).every((v) => ['string', 'boolean', 'number'].includes(typeof v) || v === null)
   } catch {
     return false
   }
@@ -184,7 +185,7 @@ interface VersionFileSetting {
   readonly tool: string
 }
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined)
+const asRecord = (value: unknown): Record<string, unknown> | undefined => (isJsonObject(value) ? value : undefined)
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
 /** The version files that the tag's pyproject.toml tells a version tool to write. */
