@@ -335,6 +335,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     findings.splice(0, findings.length, ...attributed)
     findings.sort(decisiveFirst)
     findings.splice(0, findings.length, ...(await traceInHistory(findings, repo, commit, compared.artifactEntries, subdirectory)))
+    // bytes a branch published after the tag weigh less: the order follows
+    findings.sort(decisiveFirst)
     // One verdict per file: a file with a finding that counts is reported, not also listed as explained.
     const flagged = new Set(findings.filter((f) => f.severity !== 'info' && f.path).map((f) => f.path))
     explained.splice(0, explained.length, ...explained.filter((e) => !flagged.has(e.path)))

@@ -135,4 +135,17 @@ describe('a published package.json against the tag’s', () => {
     expect(weigh({ ...TAG, exports: { '.': './dist/other.js' } })).toEqual([['exports', 'high']])
     expect(weigh({ ...TAG, dependencies: {} })).toEqual([['dependencies.a', 'low']])
   })
+
+  it('weighs fields that only describe the package as low, added or not, and entry points of CDNs and bundlers as high', () => {
+    expect(weigh({ ...TAG, funding: { type: 'github', url: 'https://github.com/sponsors/x' }, author: 'X <x@example.org>', keywords: ['x'] })).toEqual([
+      ['funding', 'low'],
+      ['author', 'low'],
+      ['keywords', 'low'],
+    ])
+    expect(weigh({ ...TAG, unpkg: 'dist/x.umd.js' })).toEqual([['unpkg', 'high']])
+    expect(weigh({ ...TAG, 'react-native': 'dist/rn.js' })).toEqual([['react-native', 'high']])
+    expect(weigh({ ...TAG, gypfile: true })).toEqual([['gypfile', 'high']])
+    // a field nothing here knows may be read by some tool: it stays a question
+    expect(weigh({ ...TAG, someToolConfig: { run: 'x' } })).toEqual([['someToolConfig', 'medium']])
+  })
 })

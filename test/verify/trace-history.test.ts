@@ -4,7 +4,7 @@ import { stagelight } from '../helpers/cli.js'
 
 interface Report {
   verdict: string
-  findings: { ruleId: string; severity: string; path?: string; message: string; data?: { inHistory?: { commit: string; relation: string } } }[]
+  findings: { ruleId: string; severity: string; path?: string; message: string; data?: { inHistory?: { commit: string; relation: string; publishedAfterTag?: { commit: string } } } }[]
 }
 
 const V0 = 'int main(void) { return 0; }\n'
@@ -25,27 +25,61 @@ beforeAll(() => {
 })
 afterAll(removeTempDirs)
 
-async function findingOn(path: string, files: Record<string, string>) {
+async function verifyRelease(files: Record<string, string>): Promise<Report> {
   const r = await stagelight(['verify', releaseTarball(repo, 'v1.0', files), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])
-  const report = JSON.parse(r.stdout) as Report
+  return JSON.parse(r.stdout) as Report
+}
+
+async function findingOn(path: string, files: Record<string, string>) {
+  const report = await verifyRelease(files)
   expect(report.verdict).toBe('fail')
   return report.findings.find((f) => f.path === path)
 }
 
 describe('a changed file traced in the history', () => {
-  it('from a commit after the tag: the release was made from a later tree', async () => {
-    const f = await findingOn('src/main.c', { 'src/main.c': V2 })
+  it('from a commit a branch published after the tag: the release was made from a later tree, low', async () => {
+    const report = await verifyRelease({ 'src/main.c': V2 })
+    const f = report.findings.find((x) => x.path === 'src/main.c')
+    expect(f?.severity).toBe('low')
+    expect(f?.data?.inHistory).toMatchObject({ commit: after, relation: 'after', publishedAfterTag: { commit: after } })
+    expect(f?.message).toContain('after the tag on a branch')
+    expect(report.verdict).toBe('pass')
+  })
+  it('the same later bytes on a ref anyone can create (a pull request) keep their severity', async () => {
+    const pull = makeRepo({ 'src/main.c': V1 }, { tag: 'v1.0' })
+    const tagged = gitIn(pull, 'rev-parse', 'HEAD')
+    const proposed = commitFiles(pull, { 'src/main.c': V2 }, 'Return 2')
+    gitIn(pull, 'update-ref', 'refs/pull/7/head', proposed)
+    gitIn(pull, 'reset', '-q', '--hard', tagged)
+    const r = await stagelight(['verify', releaseTarball(pull, 'v1.0', { 'src/main.c': V2 }), '--source', pull, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+    const report = JSON.parse(r.stdout) as Report
+    const f = report.findings.find((x) => x.path === 'src/main.c')
     expect(f?.severity).toBe('high')
-    expect(f?.data?.inHistory).toMatchObject({ commit: after, relation: 'after' })
-    expect(f?.message).toContain('after the tag')
+    expect(f?.data?.inHistory).toMatchObject({ commit: proposed, relation: 'after' })
+    expect(f?.data?.inHistory?.publishedAfterTag).toBeUndefined()
+    expect(report.verdict).toBe('fail')
+  })
+  it('what the rules find in bytes a branch published later still fails the release', async () => {
+    const script = 'eval "$(echo ZWNobyBoaQ== | base64 -d)"\n'
+    const later = makeRepo({ 'configure.ac': 'AC_INIT([demo], [1.0])\n', 'autogen.sh': 'autoreconf -fi\n' }, { tag: 'v1.0' })
+    const published = commitFiles(later, { 'autogen.sh': `autoreconf -fi\n${script}` }, 'Bootstrap')
+    const r = await stagelight(['verify', releaseTarball(later, 'v1.0', { 'autogen.sh': `autoreconf -fi\n${script}` }), '--source', later, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+    const report = JSON.parse(r.stdout) as Report
+    const changed = report.findings.find((x) => x.path === 'autogen.sh' && x.ruleId === 'verify/source-modified')
+    expect(changed?.severity).toBe('low')
+    expect(changed?.data?.inHistory?.publishedAfterTag?.commit).toBe(published)
+    expect(report.findings.some((x) => x.path === 'autogen.sh' && x.ruleId.startsWith('scan/') && (x.severity === 'high' || x.severity === 'critical'))).toBe(true)
+    expect(report.verdict).toBe('fail')
   })
   it('from a commit before the tag: the release ships an older version', async () => {
     const f = await findingOn('src/main.c', { 'src/main.c': V0 })
+    expect(f?.severity).toBe('high')
     expect(f?.data?.inHistory).toMatchObject({ commit: before, relation: 'before' })
   })
   it('file names of the artifact are never read as pathspec magic', async () => {
-    const f = await findingOn('src/main.c', { 'src/main.c': V2, ':(nomagic)x.sh': 'echo 1\n', ':(exclude)src/main.c': 'echo 2\n' })
-    expect(f?.data?.inHistory).toMatchObject({ commit: after, relation: 'after' })
+    const report = await verifyRelease({ 'src/main.c': V2, ':(nomagic)x.sh': 'echo 1\n', ':(exclude)src/main.c': 'echo 2\n' })
+    const f = report.findings.find((x) => x.path === 'src/main.c')
+    expect(f?.data?.inHistory).toMatchObject({ commit: after, relation: 'after', publishedAfterTag: { commit: after } })
   })
   it('never committed: nothing to trace, the finding stands alone', async () => {
     const f = await findingOn('src/main.c', { 'src/main.c': 'int main(void) { return system("id"); }\n' })
@@ -59,6 +93,7 @@ describe('a changed file traced in the history', () => {
     gitIn(repo, 'checkout', '-q', 'main')
     const f = await findingOn('src/extra.sh', { 'src/extra.sh': 'echo side\n' })
     expect(f?.ruleId).toBe('verify/unexplained-file')
+    expect(f?.severity).not.toBe('low')
     expect(f?.data?.inHistory?.relation).toBe('elsewhere')
     expect(f?.message).toContain('another line of history')
   })

@@ -11,6 +11,12 @@ export interface BlobInHistory {
   readonly subject: string
   /** after `since` (descends from it), before it (one of its ancestors), or on another line of history */
   readonly relation: 'after' | 'before' | 'elsewhere'
+  /**
+   * The oldest commit on a branch (local or remote-tracking) that descends from `since` and wrote
+   * these bytes: what the maintainers published after the tag. Refs anyone can create, such as a
+   * pull request's head, do not count.
+   */
+  readonly onBranchAfter?: { readonly commit: string; readonly date: string; readonly subject: string }
 }
 
 const COMMIT_MARK = '\u0001'
@@ -30,13 +36,13 @@ interface RawChange {
 }
 
 /**
- * Every file every commit on every ref wrote under `paths`, newest commit first: one streamed
- * `git log --raw`. Deletions are left out; paths are taken literally, never as pathspec magic.
+ * Every file every commit on the given revisions (every ref by default) wrote under `paths`,
+ * newest commit first: one streamed `git log --raw`. Deletions are left out; paths are taken literally, never as pathspec magic.
  */
-async function* rawChanges(repo: Repository, paths: readonly string[], what: string): AsyncGenerator<RawChange> {
+async function* rawChanges(repo: Repository, paths: readonly string[], what: string, revisions: readonly string[] = ['--all']): AsyncGenerator<RawChange> {
   const proc = gitStream(
     repo.gitDir,
-    ['--literal-pathspecs', '-c', 'core.quotePath=false', 'log', '--all', '--no-color', '--no-decorate', '--no-renames', '--raw', '--no-abbrev', `--format=${COMMIT_MARK}%H %cI %s`, '--', ...paths],
+    ['--literal-pathspecs', '-c', 'core.quotePath=false', 'log', ...revisions, '--no-color', '--no-decorate', '--no-renames', '--raw', '--no-abbrev', `--format=${COMMIT_MARK}%H %cI %s`, '--', ...paths],
     what,
   )
   let current: { commit: string; date: string; subject: string } | undefined
@@ -58,27 +64,50 @@ async function* rawChanges(repo: Repository, paths: readonly string[], what: str
 
 /**
  * Where in the repository's history (every ref) the given bytes were committed at the given
- * paths: one `git log` over those paths only. A release file that differs from its tag but equals
- * a later commit's was made from another tree than the tag's; one found nowhere was written
- * outside version control.
+ * paths, and whether a branch published them after `since`: two `git log` runs over those paths
+ * only. A release file that differs from its tag but equals a later commit's was made from
+ * another tree than the tag's; one found nowhere was written outside version control.
  */
 export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<string, string>, since: string): Promise<Map<string, BlobInHistory>> {
-  const found = new Map<string, Omit<BlobInHistory, 'relation'>>()
   if (wanted.size === 0) return new Map()
-  for await (const change of rawChanges(repo, [...wanted.keys()], `searching the history of ${repo.spec}`)) {
-    // newest first: the last commit seen with the bytes is the one that wrote them first
-    if (wanted.get(change.path) === change.blob) found.set(change.path, { commit: change.commit, date: change.date, subject: change.subject })
-  }
-  const isAncestor = async (older: string, newer: string): Promise<boolean> => (await git(['merge-base', '--is-ancestor', older, newer], { gitDir: repo.gitDir })).code === 0
-  const relations = new Map<string, BlobInHistory['relation']>()
-  const out = new Map<string, BlobInHistory>()
-  for (const [path, hit] of found) {
-    let relation = relations.get(hit.commit)
-    if (relation === undefined) {
-      relation = (await isAncestor(since, hit.commit)) ? 'after' : (await isAncestor(hit.commit, since)) ? 'before' : 'elsewhere'
-      relations.set(hit.commit, relation)
+  type Writer = Omit<BlobInHistory, 'relation' | 'onBranchAfter'>
+  /** per path, every commit that wrote the wanted bytes there, oldest first */
+  const writers = async (revisions?: readonly string[]): Promise<Map<string, Writer[]>> => {
+    const found = new Map<string, Writer[]>()
+    for await (const change of rawChanges(repo, [...wanted.keys()], `searching the history of ${repo.spec}`, revisions)) {
+      if (wanted.get(change.path) !== change.blob) continue
+      const list = found.get(change.path) ?? []
+      // newest first in the stream: each earlier writer goes to the front
+      list.unshift({ commit: change.commit, date: change.date, subject: change.subject })
+      found.set(change.path, list)
     }
-    out.set(path, { ...hit, relation })
+    return found
+  }
+  const found = await writers()
+  if (found.size === 0) return new Map()
+  const ancestry = new Map<string, boolean>()
+  const isAncestor = async (older: string, newer: string): Promise<boolean> => {
+    const key = `${older} ${newer}`
+    let known = ancestry.get(key)
+    if (known === undefined) ancestry.set(key, (known = (await git(['merge-base', '--is-ancestor', older, newer], { gitDir: repo.gitDir })).code === 0))
+    return known
+  }
+  const published = new Map<string, Writer>()
+  // only commits the branches hold and the tag does not; of those, the oldest that descends from the tag
+  for (const [path, list] of await writers(['--branches', '--remotes', '--not', since])) {
+    for (const hit of list) {
+      if (!(await isAncestor(since, hit.commit))) continue
+      published.set(path, hit)
+      break
+    }
+  }
+  const out = new Map<string, BlobInHistory>()
+  for (const [path, list] of found) {
+    const hit = list[0]
+    if (!hit) continue
+    const relation = (await isAncestor(since, hit.commit)) ? 'after' : (await isAncestor(hit.commit, since)) ? 'before' : 'elsewhere'
+    const onBranchAfter = published.get(path)
+    out.set(path, { ...hit, relation, ...(onBranchAfter ? { onBranchAfter } : {}) })
   }
   return out
 }

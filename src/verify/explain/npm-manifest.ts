@@ -3,7 +3,8 @@
  * Publishing sets the version and may drop what only development needs (devDependencies, scripts
  * that are not run on install, tool settings) or add npm's own bookkeeping (`gitHead`, `_id`);
  * those are explained. What changes what installing or loading the package does is not: an
- * install script (critical), a dependency, or where the package's code is entered (high).
+ * install script (critical), a dependency, or where the package's code is entered (high). A field
+ * that only describes the package (its author, funding, keywords) is low, whatever changed.
  */
 import semver from 'semver'
 import { severityRank, type Finding, type Severity } from '../../model/finding.js'
@@ -20,7 +21,10 @@ interface Change {
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies', 'overrides']
-const ENTRY_FIELDS = ['main', 'module', 'exports', 'bin', 'browser', 'imports', 'type', 'man', 'directories']
+/** where npm, Node, bundlers and package CDNs enter a package's code, and `gypfile`, which makes npm build native code on install */
+const ENTRY_FIELDS = ['main', 'module', 'exports', 'bin', 'browser', 'imports', 'type', 'man', 'directories', 'unpkg', 'jsdelivr', 'react-native', 'jsnext:main', 'es2015', 'esnext', 'umd:main', 'svelte', 'gypfile']
+/** what describes the package to people and registries: no installer, runtime or bundler acts on it */
+const DESCRIPTIVE_FIELDS = new Set(['description', 'keywords', 'homepage', 'bugs', 'license', 'licenses', 'author', 'contributors', 'maintainers', 'funding', 'repository'])
 /** what npm and older publishing tools write into the manifest they pack */
 const PUBLISH_BOOKKEEPING = /^(?:_.*|gitHead|readme|readmeFilename)$/
 
@@ -61,7 +65,7 @@ export function manifestChanges(source: JsonObject, artifact: JsonObject): Chang
     else if (after === undefined && !DEPENDENCY_FIELDS.includes(key) && !ENTRY_FIELDS.includes(key)) changes.push({ field: key, severity: 'info', what: `${key} dropped` })
     else if (DEPENDENCY_FIELDS.includes(key)) changes.push(...dependencyChanges(key, asObject(before), asObject(after)))
     else if (ENTRY_FIELDS.includes(key)) changes.push({ field: key, severity: 'high', what: `${key} ${describe(before)} → ${describe(after)}: the package's code is entered elsewhere` })
-    else changes.push({ field: key, severity: after === undefined || before === undefined ? 'medium' : 'low', what: `${key} ${describe(before)} → ${describe(after)}` })
+    else changes.push({ field: key, severity: DESCRIPTIVE_FIELDS.has(key) || (after !== undefined && before !== undefined) ? 'low' : 'medium', what: `${key} ${describe(before)} → ${describe(after)}` })
   }
   return changes
 }
@@ -103,7 +107,7 @@ function manifestFinding(path: string, changes: readonly Change[]): Finding {
     severity: top.severity,
     confidence: 'high',
     path,
-    message: `the published package.json differs from the tag's in what installing or loading the package does: ${top.what}${ordered.length > 1 ? ` (and ${ordered.length - 1} more)` : ''}`,
+    message: `the published package.json differs from the tag's ${severityRank(top.severity) > severityRank('low') ? 'in what installing or loading the package does' : 'in fields that installing and loading it do not act on'}: ${top.what}${ordered.length > 1 ? ` (and ${ordered.length - 1} more)` : ''}`,
     evidence: ordered.map((c) => c.what).join('\n'),
     explanation: 'npm reads this manifest on every install: an install script runs with the installing user\'s rights, and a dependency or entry point the tag does not have brings code the tag does not hold. Publishing sets the version and may drop development fields; it does not add these.',
     data: { changes: ordered.map((c) => ({ field: c.field, severity: c.severity, what: c.what })) },
