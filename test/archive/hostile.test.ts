@@ -144,6 +144,22 @@ describe('hostile tar entries are issues, and the rest is read', () => {
     expect(tree.issues.map((i) => [i.code, i.path, i.severity])).toEqual([['ARCHIVE_DUPLICATE_PATH', 'configure', 'high']])
   })
 
+  it('a path listed twice with the same bytes is low, whatever the modes; same size but other bytes stays high', async () => {
+    const file = await packTar([
+      { name: 'pkg/cbits/a.c', body: 'int a;\n', mode: 0o644 },
+      { name: 'pkg/cbits/b.c', body: 'int b;\n' },
+      { name: 'pkg/cbits/a.c', body: 'int a;\n', mode: 0o755 },
+      { name: 'pkg/cbits/b.c', body: 'int c;\n' },
+    ])
+    await write(join(dir, 'twice.tar'), file)
+    const tree = await openArtifact(join(dir, 'twice.tar'))
+    for await (const _ of tree.entries()) void _
+    expect(tree.issues.map((i) => [i.path, i.severity])).toEqual([
+      ['cbits/a.c', 'low'],
+      ['cbits/b.c', 'high'],
+    ])
+  })
+
   it('names with a NUL byte or a backslash are refused', async () => {
     const { entries, issues } = await read(
       Buffer.concat([

@@ -53,11 +53,17 @@ export const deviceEntry = (path: string, kind: 'device' | 'fifo'): ArchiveIssue
   message: `${quote(path)} is a ${kind === 'fifo' ? 'named pipe' : 'device file'}: a source release has no reason to ship one`,
 })
 
-export const duplicatePath = (path: string): ArchiveIssue => ({
+/**
+ * A path that appears twice: which entry an extractor keeps decides the content, unless both hold
+ * the same bytes (a packer that lists a file twice), when only the later entry's mode wins.
+ */
+export const duplicatePath = (path: string, sameBytes = false): ArchiveIssue => ({
   code: 'ARCHIVE_DUPLICATE_PATH',
-  severity: 'high',
+  severity: sameBytes ? 'low' : 'high',
   path,
-  message: `${quote(path)} appears more than once: extraction keeps the later entry and silently drops the earlier one`,
+  message: sameBytes
+    ? `${quote(path)} appears more than once, each time with the same bytes: whichever entry extraction keeps, the content is the same`
+    : `${quote(path)} appears more than once: extraction keeps the later entry and silently drops the earlier one`,
 })
 
 export const paxOverride = (name: string, overrides: readonly string[], via: string): ArchiveIssue => ({

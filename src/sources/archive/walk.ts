@@ -51,6 +51,9 @@ interface Seen {
   readonly gitBlob?: string
 }
 
+/** two file entries whose contents are known to be the same bytes */
+const sameBytes = (a: Seen, b: TreeEntry | undefined): boolean => a.kind === 'file' && b?.kind === 'file' && a.sha256 !== undefined && a.sha256 === b.sha256 && a.size === b.size
+
 export class TreeWalk {
   private readonly context: SourceContext
   private readonly stripper: PrefixStripper
@@ -81,8 +84,9 @@ export class TreeWalk {
     const link = this.symlinkAbove(path)
     if (link) return this.refuse(throughSymlink(raw.name, link, this.escaping.has(link)))
     const previous = this.seen.get(path)
-    if (previous && !(previous.kind === 'directory' && raw.kind === 'directory')) this.context.report(duplicatePath(path))
+    const duplicate = previous !== undefined && !(previous.kind === 'directory' && raw.kind === 'directory')
     const entry = await this.complete(raw, path)
+    if (duplicate) this.context.report(duplicatePath(path, sameBytes(previous, entry)))
     if (!entry) return undefined
     this.seen.set(path, { kind: entry.kind, size: entry.size, ...(entry.sha256 ? { sha256: entry.sha256 } : {}), ...(entry.gitBlob ? { gitBlob: entry.gitBlob } : {}) })
     if (entry.kind !== 'symlink') this.symlinks.delete(path)
