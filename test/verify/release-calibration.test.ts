@@ -39,6 +39,10 @@ describe('file roles and their weight', () => {
     expect(fileRole('doc/guide.pdf', 0o644, Buffer.from('%PDF-1.5\n'))).toBe('doc')
     expect(fileRole('man/tool.1', 0o644, '.TH TOOL 1\n')).toBe('doc')
     expect(fileRole('po/de.gmo', 0o644, Buffer.from([0xde, 0x12, 0x04, 0x95, 0]))).toBe('translation')
+    // awk and sed programs are code their interpreters run, not data a build happens to read
+    expect(fileRole('build-aux/filter.awk', 0o644, 'BEGIN { FS = ":" }\n{ print $1 }\n')).toBe('code')
+    expect(fileRole('scripts/fix-paths.sed', 0o644, 's|@prefix@|/usr|g\n')).toBe('code')
+    expect(fileRole('tests/check.awk', 0o644, '{ n++ } END { exit n == 0 }\n')).toBe('test')
     // content wins over the name: a "document" that is a shell script is build logic
     expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
   })

@@ -14,13 +14,13 @@ import { makeRules } from './make-index.js'
 
 export type FileRole = 'build' | 'code' | 'test' | 'doc' | 'translation' | 'data'
 
-const CODE = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|def|s|S|asm|y|yy|l|ll|go|rs|java|py|pyc|pyo|pyx|pxd|pl|pm|tcl|lua|rb|php|js|mjs|cjs|ts|swift|m|mm|f|f90|d|zig|cs|vala|ld|lds|ver|map|sym|exp)$/
+const CODE = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|def|s|S|asm|y|yy|l|ll|go|rs|java|py|pyc|pyo|pyx|pxd|pl|pm|tcl|lua|rb|php|js|mjs|cjs|ts|swift|m|mm|f|f90|d|zig|cs|vala|ld|lds|ver|map|sym|exp|awk|sed)$/
 const DOC = /\.(?:[1-9][a-z]*|man|mdoc|html?|xhtml|css|pdf|ps|eps|dvi|txt|md|markdown|rst|adoc|asciidoc|texi|texinfo|txi|info(?:-\d+)?|tex|sgml|docbook|dox|pod|rtf|odt|png|jpe?g|gif|svg|ico|bmp|webp|xpm|xcf|ttf|otf|woff2?|js\.map)$/
 const DOC_NAME = /^(?:README|NEWS|ChangeLog|CHANGELOG|Changelog|CHANGES|AUTHORS|THANKS|COPYING|COPYRIGHT|LICENSE|LICENCE|INSTALL|TODO|HACKING|BUGS|FAQ|NOTICE|CONTRIBUTING|MAINTAINERS|ABOUT-NLS|HISTORY|RELEASE-NOTES|CREDITS)(?:[._-][\w.-]*)?$/
 const DOC_DIR = /(?:^|\/)(?:doc|docs|man|man\d|html|manual|documentation|info)\//i
 const TRANSLATION = /\.(?:po|pot|gmo|mo|qm|ts|xlf|xliff)$/
 /** test scripts and the sources of compiled test programs (C and C++: `tests/base64_vector.cc` is test code, not test data) */
-const TEST_CODE = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
+const TEST_CODE = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|awk|sed|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
 
 /** an editor's or patch's leftover copy (`x.sh.bak`, `x.c~`, `x.c.orig`): no build or test runner picks these names */
 const BACKUP = /(?:~|\.(?:bak|orig|rej|swp))$/
