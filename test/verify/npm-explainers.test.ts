@@ -87,6 +87,14 @@ describe('modules a built file loads', () => {
     expect(await modules("import { y } from '@scope/other'\n", sources)).toEqual(['@scope/other'])
   })
 
+  it('leave out Node modules that reach nothing outside the process, which inlined dependencies load', async () => {
+    const sources = { 'src/a.ts': "import { Minipass } from 'minipass'\nexport const m = new Minipass()\n" }
+    expect(await modules('const e = require("node:events"), s = require("stream"), d = require("node:string_decoder")\n', sources)).toEqual([])
+    expect(await modules('import { pipeline } from "node:stream/promises"\nimport { createHash } from "node:crypto"\n', sources)).toEqual([])
+    // what reaches out or identifies the machine still has to be named by a source
+    expect(await modules('const o = require("node:os"), f = require("fs/promises"), v = require("node:vm"), w = require("node:worker_threads")\n', sources)).toEqual(['node:os', 'fs/promises', 'node:vm', 'node:worker_threads'])
+  })
+
   it('may be URLs the build scripts put in place of a module, but never modules that only a build script loads', async () => {
     const sources = { 'src/a.ts': "import mri from 'mri'\n" }
     const scripts = { 'scripts/deno.ts': "import { execSync } from 'node:child_process'\nconst map = { mri: 'https://cdn.example.dev/mri' }\n" }

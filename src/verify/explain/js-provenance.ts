@@ -37,6 +37,14 @@ const WORD = /[A-Za-z_$][\w$]*/g
 /** a bare module a file loads: `require("x")`, `from "x"`, `import("x")` */
 const BARE_MODULE = /\brequire\(\s*["']([^"'./][^"']*)["']\s*\)|\bfrom\s*["']([^"'./][^"']*)["']|\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g
 const URL_SPECIFIER = /^[a-z][\w+.-]*:\/\//i
+/**
+ * Node's modules that by themselves neither reach outside the process (no process, socket, file or
+ * code loading) nor tell one machine from another: a bundle that inlines a dependency loads them
+ * (minipass's `node:events`, `node:stream`) where the package's own sources never name them.
+ * What reaches out (`child_process`, `net`, `http`, `fs`, `vm`, `worker_threads`, `module`) or
+ * identifies the machine (`os`) is still a capability the sources must name.
+ */
+const INERT_BUILTINS = new Set(['assert', 'async_hooks', 'buffer', 'constants', 'crypto', 'diagnostics_channel', 'events', 'path', 'perf_hooks', 'punycode', 'querystring', 'readline', 'stream', 'string_decoder', 'timers', 'tty', 'url', 'util', 'zlib'])
 const WHOLE_ENV = /\bprocess\.env\b(?!\s*(?:\.\s*[\w$]|\[|\?\.))/
 const ENCODED_RUN = /[A-Za-z0-9+/=_-]{64,}|[0-9a-fA-F]{64,}/g
 
@@ -120,7 +128,7 @@ export function capabilityGaps(facts: JsFacts, builtText: string, corpus: Source
     const specifier = (m[1] ?? m[2] ?? m[3])!
     // builds rewrite the path inside a package (`fp-ts/lib/x` → `fp-ts/es6/x`), never the package;
     // a URL in its place (for Deno, from a CDN) is written by the build's own scripts
-    if (URL_SPECIFIER.test(specifier) ? corpus.written(specifier) : !unnamed(packageOf(specifier))) continue
+    if (URL_SPECIFIER.test(specifier) ? corpus.written(specifier) : INERT_BUILTINS.has(packageOf(specifier)) || !unnamed(packageOf(specifier))) continue
     gap('module', index.lineAt(m.index), `loads the module ${specifier}`, specifier, index.snippet(m.index, m[0].length))
   }
   const lines = facts.obfuscation.encodedStrings.length > 0 ? builtText.split('\n') : []
