@@ -83,7 +83,6 @@ export const DEFAULT_POLICY: HistoryPolicy = {
   maxEventFindings: 30,
 }
 
-
 /** Merges a parsed JSON override into the defaults, checking every key's type. */
 export function mergePolicy(override: unknown, base: HistoryPolicy = DEFAULT_POLICY, origin = 'policy'): HistoryPolicy {
   if (!isPlainObject(override)) throw new StagelightError('E_USAGE', `${origin}: expected a JSON object of history policy settings`)

@@ -48,7 +48,6 @@ export type OsvParse = { readonly ok: true; readonly record: OsvRecord } | { rea
 const EVENT_KINDS = ['introduced', 'fixed', 'last_affected', 'limit'] as const
 const RANGE_TYPES: readonly string[] = ['SEMVER', 'ECOSYSTEM', 'GIT']
 
-
 class Invalid extends Error {}
 
 const fail = (reason: string): never => {

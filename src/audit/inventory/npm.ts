@@ -9,7 +9,6 @@ import { npmPurl } from './purl.js'
 import { classifyResolved, type LockEntry } from './source.js'
 import { isJsonObject as isObject, type JsonObject as Json } from '../../util/json.js'
 
-
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
 export const isNpmLock = (doc: Json): boolean =>

@@ -37,7 +37,8 @@ interface RawChange {
 
 /**
  * Every file every commit on the given revisions (every ref by default) wrote under `paths`,
- * newest commit first: one streamed `git log --raw`. Deletions are left out; paths are taken literally, never as pathspec magic.
+ * newest commit first: one streamed `git log --raw`. Deletions are left out; paths are taken
+ * literally, never as pathspec magic.
  */
 async function* rawChanges(repo: Repository, paths: readonly string[], what: string, revisions: readonly string[] = ['--all']): AsyncGenerator<RawChange> {
   const proc = gitStream(
@@ -77,10 +78,11 @@ export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<s
     for await (const change of rawChanges(repo, [...wanted.keys()], `searching the history of ${repo.spec}`, revisions)) {
       if (wanted.get(change.path) !== change.blob) continue
       const list = found.get(change.path) ?? []
-      // newest first in the stream: each earlier writer goes to the front
-      list.unshift({ commit: change.commit, date: change.date, subject: change.subject })
+      list.push({ commit: change.commit, date: change.date, subject: change.subject })
       found.set(change.path, list)
     }
+    // the stream is newest first
+    for (const list of found.values()) list.reverse()
     return found
   }
   const found = await writers()
