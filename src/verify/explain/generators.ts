@@ -53,8 +53,9 @@ export function detectGenerator(basename: string, text: string): GeneratorInfo |
     if (p.names && !p.names.test(basename)) continue
     const m = p.pattern.exec(head)
     if (!m) continue
-    const version = p.versionGroup === undefined ? undefined : m[p.versionGroup]
-    const input = p.inputGroup === undefined ? (p.tool === 'bison' || p.tool === 'yacc' || p.tool === 'flex' ? grammarOf(basename, head) : p.tool === 'cython' ? cythonSourceOf(basename, head) : undefined) : m[p.inputGroup]
+    // a sentence's full stop is not part of the version (`made by GNU Bison 3.8.2.`)
+    const version = p.versionGroup === undefined ? undefined : m[p.versionGroup]?.replace(/\.+$/, '')
+    const input = p.inputGroup === undefined ? (p.tool === 'bison' || p.tool === 'yacc' || p.tool === 'flex' ? grammarOf(basename, text, p.tool) : p.tool === 'cython' ? cythonSourceOf(basename, head) : undefined) : m[p.inputGroup]
     return { tool: p.tool, ...(version ? { version } : {}), ...(input ? { input: input.replace(/^(?:\.\/)+/, '') } : {}) }
   }
   return undefined
@@ -74,9 +75,12 @@ function cythonSourceOf(basename: string, head: string): string {
 export const GRAMMAR_EXTENSIONS = ['y', 'yy', 'ypp', 'yacc', 'l', 'll', 'lpp', 'lex', 'flex'] as const
 const GRAMMAR_LINE = new RegExp(`^#line \\d+ "(?:[^"]*/)?([^"/]+\\.(?:${GRAMMAR_EXTENSIONS.join('|')}))"`, 'm')
 
-/** The grammar a parser or scanner was made from: its `#line` directives name it, else the same stem. */
-function grammarOf(basename: string, head: string): string {
-  const line = GRAMMAR_LINE.exec(head)
+/** how far into a generated file its first `#line` naming the grammar is looked for: flex writes its tables first */
+const GRAMMAR_LINE_BYTES = 512 * 1024
+
+/** The grammar a parser or scanner was made from: its `#line` directives name it, else the same stem (`.l` for flex, `.y` for the others). */
+function grammarOf(basename: string, text: string, tool: 'bison' | 'yacc' | 'flex'): string {
+  const line = GRAMMAR_LINE.exec(text.slice(0, GRAMMAR_LINE_BYTES))
   if (line?.[1]) return line[1]
-  return basename.replace(/\.\w+$/, '.y')
+  return basename.replace(/\.\w+$/, tool === 'flex' ? '.l' : '.y')
 }
