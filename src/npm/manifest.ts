@@ -11,6 +11,13 @@ import { analyseShellLine, pipelineSegments, type ShellSignal } from './shell-li
 /** Scripts npm runs by itself: on install (`prepare` also for git and local installs) and uninstall. */
 export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare', 'preuninstall', 'postuninstall'] as const
 
+/**
+ * The package.json fields whose values name files of the package's code that something loads:
+ * Node (`main`, `exports`, `imports`, `bin`), bundlers (`module`, `browser`, `react-native`,
+ * `jsnext:main`, `es2015`, `esnext`, `umd:main`, `svelte`) and package CDNs (`unpkg`, `jsdelivr`).
+ */
+export const CODE_ENTRY_FIELDS = ['main', 'module', 'exports', 'imports', 'bin', 'browser', 'unpkg', 'jsdelivr', 'react-native', 'jsnext:main', 'es2015', 'esnext', 'umd:main', 'svelte'] as const
+
 export type StepKind =
   | 'node-file' // node <file>
   | 'node-inline' // node -e <code>

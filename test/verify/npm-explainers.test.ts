@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { analyseJavaScript } from '../../src/npm/javascript.js'
 import { capabilityGaps, loadSourceCorpus } from '../../src/verify/explain/js-provenance.js'
 import { manifestChanges } from '../../src/verify/explain/npm-manifest.js'
+import { readNpmProject } from '../../src/verify/explain/npm-project.js'
 import { memoryView } from '../helpers/tree-view.js'
 
 const SOURCES = {
@@ -155,5 +156,20 @@ describe('a published package.json against the tag’s', () => {
     expect(weigh({ ...TAG, gypfile: true })).toEqual([['gypfile', 'high']])
     // a field nothing here knows may be read by some tool: it stays a question
     expect(weigh({ ...TAG, someToolConfig: { run: 'x' } })).toEqual([['someToolConfig', 'medium']])
+  })
+})
+
+describe('where the tag’s build writes, read from the entry points its package.json names', () => {
+  const project = async (manifest: Record<string, unknown>) => {
+    const tag = { 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', scripts: { build: 'rollup -c' }, ...manifest }), 'src/index.ts': 'export const x = 1\n' }
+    return readNpmProject(memoryView({ 'package.json': '{}', 'lib/rn/index.js': 'x', 'es/index.mjs': 'x' }, tag))
+  }
+  it('takes a directory a bundler’s or CDN’s entry point names, which the tag lacks, for build output', async () => {
+    expect((await project({ 'react-native': 'lib/rn/index.js' }))?.outputReason('lib/rn/index.js')).toContain('"lib/rn/index.js"')
+    expect((await project({ 'jsnext:main': './es/index.mjs' }))?.outputReason('es/index.mjs')).toContain('es/index.mjs')
+  })
+  it('takes nothing a field outside the entry points names, nor a directory the tag holds', async () => {
+    expect((await project({ description: 'lib/rn/index.js' }))?.outputReason('lib/rn/index.js')).toBeUndefined()
+    expect((await project({ main: 'src/index.ts' }))?.outputReason('src/index.ts')).toBeUndefined()
   })
 })

@@ -8,7 +8,7 @@
  */
 import semver from 'semver'
 import { severityRank, type Finding, type Severity } from '../../model/finding.js'
-import { INSTALL_SCRIPTS } from '../../npm/manifest.js'
+import { CODE_ENTRY_FIELDS, INSTALL_SCRIPTS } from '../../npm/manifest.js'
 import { isJsonObject, parseJsonObject, type JsonObject } from '../../util/json.js'
 import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
@@ -21,8 +21,8 @@ interface Change {
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies', 'overrides']
-/** where npm, Node, bundlers and package CDNs enter a package's code, and `gypfile`, which makes npm build native code on install */
-const ENTRY_FIELDS = ['main', 'module', 'exports', 'bin', 'browser', 'imports', 'type', 'man', 'directories', 'unpkg', 'jsdelivr', 'react-native', 'jsnext:main', 'es2015', 'esnext', 'umd:main', 'svelte', 'gypfile']
+/** where the package's code is entered, how Node reads it (`type`), what npm links (`man`, `directories`), and `gypfile`, which makes npm build native code on install */
+const ENTRY_FIELDS: readonly string[] = [...CODE_ENTRY_FIELDS, 'type', 'man', 'directories', 'gypfile']
 /** what describes the package to people and registries: no installer, runtime or bundler acts on it */
 const DESCRIPTIVE_FIELDS = new Set(['description', 'keywords', 'homepage', 'bugs', 'license', 'licenses', 'author', 'contributors', 'maintainers', 'funding', 'repository'])
 /** what npm and older publishing tools write into the manifest they pack */

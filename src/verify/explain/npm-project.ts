@@ -5,6 +5,7 @@
  * Read from the tag only; nothing of it is run.
  */
 import ignore, { type Ignore } from 'ignore'
+import { CODE_ENTRY_FIELDS } from '../../npm/manifest.js'
 import { LIMITS } from '../../policy/limits.js'
 import { isJsonObject, parseJsonObject } from '../../util/json.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
@@ -125,7 +126,7 @@ function entryPaths(manifest: Record<string, unknown>): string[] {
     else if (Array.isArray(value)) value.forEach(collect)
     else if (isJsonObject(value)) Object.values(value).forEach(collect)
   }
-  for (const key of ['main', 'module', 'types', 'typings', 'bin', 'exports', 'browser', 'unpkg', 'jsdelivr']) collect(manifest[key])
+  for (const key of [...CODE_ENTRY_FIELDS, 'types', 'typings']) collect(manifest[key])
   return out
 }
 
