@@ -20,6 +20,8 @@ const TOOLS = {
   libtoolize: 'libtool',
   autopoint: 'autopoint',
   msgfmt: 'gettext',
+  // verify runs flex again on a release's grammars to reproduce its scanners
+  flex: 'flex',
   xz: 'xz-utils',
   bzip2: 'bzip2',
   zstd: 'zstd',

@@ -1,8 +1,10 @@
 import type { Finding } from '../../model/finding.js'
+import { unifiedDiff } from '../../util/diff.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
+import { rerunGrammar, withoutPlaceMarks, type GrammarRerun } from './grammar-rerun.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
@@ -99,8 +101,12 @@ const COMPILERS: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 
 /** Build logic that runs, or that a regeneration reuses (autom4te's cache): scanned by the rules even when their generator is recognised. */
 const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te', 'valac'])
 
-/** generators whose output depends on nothing but their input and their version */
-const DETERMINISTIC: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf'])
+/**
+ * generators whose output depends on nothing but their input and their version. Not flex: builds
+ * of one flex version write other skeletons and tables (a tag's scanner made elsewhere is no
+ * reference), so its scanners are only run again.
+ */
+const DETERMINISTIC: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'gperf'])
 
 /**
  * The tag holds this generated file too, written by the same tool at the same version, and the
@@ -112,8 +118,7 @@ async function sameDeterministicRun(path: string, info: GeneratorInfo, view: Tre
   const before = tagged === undefined ? undefined : detectGenerator(basenameOf(path), tagged)
   if (tagged === undefined || before?.tool !== info.tool || before.version !== info.version) return false
   // run in another directory, the same generator writes other paths into its `#line` directives only
-  const withoutLines = (t: string): string => t.replace(/^#line \d+ .*$/gm, '')
-  if (withoutLines(tagged) === withoutLines(view.artifactText(path) ?? '')) return false
+  if (withoutPlaceMarks(tagged) === withoutPlaceMarks(view.artifactText(path) ?? '')) return false
   const input = requiredInputs(path, info, view)
     .flat()
     .find((p) => view.sourceHas(p))
@@ -138,6 +143,28 @@ const gnulibImporter = perTree(async (view: TreeView): Promise<string | undefine
 })
 
 /**
+ * Up to how many lines of a scanner or parser may differ from the tool's output for the difference
+ * to be an edit of that output: one in a hundred. Builds of one version by different hands (a
+ * distribution's patches, a snapshot of the tool's own repository) write skeletons that differ in
+ * hundreds of lines, and those are not the tool's output "plus an edit" but another tool.
+ */
+const editedLinesAtMost = (text: string): number => Math.max(8, Math.floor(text.split('\n').length / 100))
+
+/** the tool of the version the file names wrote other text from its grammar, in a few lines */
+function rerunMismatch(path: string, text: string, grammar: string, rerun: Extract<GrammarRerun, { outcome: 'differs' }>): Finding {
+  return {
+    ruleId: 'verify/regeneration-mismatch',
+    severity: 'high',
+    confidence: 'high',
+    path,
+    message: `${rerun.changedLines} line(s) differ from what ${rerun.command} writes from ${grammar}, the version the file names`,
+    evidence: unifiedDiff(`regenerated/${path}`, `artifact/${path}`, rerun.closest, withoutPlaceMarks(text)),
+    explanation: 'The same grammar, flags and tool version give the same output; all but these lines are that output, so the lines marked + were put there by other means.',
+    data: { command: rerun.command, grammar },
+  }
+}
+
+/**
  * Files an autotools `make dist` generates, recognised by the generator's own header and checked
  * for consistency with the source. Recognised is not reproduced: without regeneration they are
  * explained as "consistent, not reproduced" and still scanned.
@@ -152,7 +179,6 @@ export function generatedExplainer(): Explainer {
       if (text === undefined) return undefined
       const info = detectGenerator(basenameOf(difference.path), text)
       if (!info) return undefined
-      if (difference.status === 'content-differs' && (await sameDeterministicRun(difference.path, info, view))) return undefined
       const scan = RUNS_AT_BUILD.has(info.tool)
       let missing = requiredInputs(difference.path, info, view).filter((alternatives) => !alternatives.some((p) => has(view, p)))
       if (missing.length > 0 && info.tool === 'gnulib-tool' && (await gnulibImporter(view)) !== undefined) missing = []
@@ -170,8 +196,25 @@ export function generatedExplainer(): Explainer {
         }
         return { outcome: 'unexplained', findings: [finding], scan: true }
       }
-      const how = `${info.tool}${info.version ? ` ${info.version}` : ''} output${info.input ? ` from ${info.input}` : ''}; consistent with the source, not regenerated`
-      return explained(difference.path, CATEGORY[info.tool], how, false, scan)
+      const made = `${info.tool}${info.version ? ` ${info.version}` : ''} output${info.input ? ` from ${info.input}` : ''}`
+      let notRun = ''
+      if (info.tool === 'flex' || info.tool === 'bison') {
+        const grammar = requiredInputs(difference.path, info, view)
+          .flat()
+          .find((p) => has(view, p)) as string
+        const rerun = await rerunGrammar(info.tool, difference.path, text, info.version, grammar, view)
+        if (rerun.outcome === 'reproduced') {
+          return explained(difference.path, CATEGORY[info.tool], `reproduced by ${rerun.command} from ${grammar} (but for #line directives and header names, which depend on where it ran)`, true)
+        }
+        if (rerun.outcome === 'differs' && rerun.changedLines <= editedLinesAtMost(text)) {
+          return { outcome: 'unexplained', findings: [rerunMismatch(difference.path, text, grammar, rerun)], scan: true }
+        }
+        // another build of the tool here: the tag's copy, made elsewhere too, is no reference either
+        if (rerun.outcome === 'differs') return explained(difference.path, CATEGORY[info.tool], `${made}; consistent with the source, not regenerated (${rerun.command} here writes another file from it, ${rerun.changedLines} lines apart: another build of ${info.tool})`, false, scan)
+        notRun = ` (${rerun.why})`
+      }
+      if (difference.status === 'content-differs' && (await sameDeterministicRun(difference.path, info, view))) return undefined
+      return explained(difference.path, CATEGORY[info.tool], `${made}; consistent with the source, not regenerated${notRun}`, false, scan)
     },
   }
 }

@@ -47,6 +47,12 @@ const PATTERNS: readonly HeaderPattern[] = [
 
 const HEADER_BYTES = 16 * 1024
 
+/** `2.6.4` from the version macros every flex scanner defines */
+export function flexVersionOf(text: string): string | undefined {
+  const m = /^#define YY_FLEX_MAJOR_VERSION (\d+)\n#define YY_FLEX_MINOR_VERSION (\d+)\n#define YY_FLEX_SUBMINOR_VERSION (\d+)$/m.exec(text.slice(0, 64 * 1024))
+  return m ? `${m[1]}.${m[2]}.${m[3]}` : undefined
+}
+
 export function detectGenerator(basename: string, text: string): GeneratorInfo | undefined {
   const head = text.slice(0, HEADER_BYTES)
   for (const p of PATTERNS) {
@@ -54,7 +60,7 @@ export function detectGenerator(basename: string, text: string): GeneratorInfo |
     const m = p.pattern.exec(head)
     if (!m) continue
     // a sentence's full stop is not part of the version (`made by GNU Bison 3.8.2.`)
-    const version = p.versionGroup === undefined ? undefined : m[p.versionGroup]?.replace(/\.+$/, '')
+    const version = p.tool === 'flex' ? flexVersionOf(text) : p.versionGroup === undefined ? undefined : m[p.versionGroup]?.replace(/\.+$/, '')
     const input = p.inputGroup === undefined ? (p.tool === 'bison' || p.tool === 'yacc' || p.tool === 'flex' ? grammarOf(basename, text, p.tool) : p.tool === 'cython' ? cythonSourceOf(basename, head) : undefined) : m[p.inputGroup]
     return { tool: p.tool, ...(version ? { version } : {}), ...(input ? { input: input.replace(/^(?:\.\/)+/, '') } : {}) }
   }

@@ -1,0 +1,293 @@
+/**
+ * @fileoverview Runs the installed flex or bison again on the grammar a shipped scanner or parser
+ * names, with the flags the project's build files give it, and compares. The output is a function
+ * of the grammar, the flags and the build of the tool: the same three give the same text, but for
+ * what depends on where the tool ran (`#line` directives, the header's include guard). One version
+ * number covers several builds (a distribution's patched skeleton, a snapshot of the tool's own
+ * repository), so the caller weighs how far apart the two texts are.
+ *
+ * Both tools pass their output through m4. The grammar's code reaches m4 quoted (the tools escape
+ * it), and m4 runs here with the builtins that run commands or write files removed; a grammar that
+ * names a file outside the tool's scratch directory (an output, a skeleton to read) is not run.
+ * Nothing in the grammar can execute or write elsewhere, which is why this needs no opt-in as
+ * `--regenerate` does.
+ */
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ancestors, basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import { run, toolVersion, versionNumber } from '../../util/run.js'
+import type { TreeView } from './types.js'
+
+export type GrammarTool = 'flex' | 'bison'
+
+/** One way a build runs the tool: its arguments, and the file that holds the output to compare. */
+interface Invocation {
+  readonly args: readonly string[]
+  readonly output: string
+  /** what of the output depends on this way of running, made the same as in a shipped file */
+  readonly normalise?: (text: string) => string
+}
+
+interface ToolSpec {
+  readonly program: string
+  /** m4's builtins removed under the tool: those that run a command or write a file, and what else the tool does without */
+  readonly unsafeM4: readonly string[]
+  /** a build file command or assignment that hands the tool its flags */
+  readonly commandWord: RegExp
+  /** the tool's options that change its output; those naming a file to read or write are not among them */
+  readonly flag: RegExp
+  /** options whose value may be the next word: `-P foo`, `-p conf` */
+  readonly valueFlags: readonly string[]
+  /** options builds commonly give that change little, tried when the build files do not name them */
+  readonly commonFlags: readonly string[]
+  /** the ways a build runs the tool on `grammar` to make `target` */
+  invocations(target: string, grammar: string, flags: readonly string[]): Invocation[]
+}
+
+const basename = (path: string): string => basenameOf(path)
+const stemOf = (name: string): string => name.replace(/\.[^.]+$/, '')
+
+const SPECS: Record<GrammarTool, ToolSpec> = {
+  flex: {
+    program: 'flex',
+    unsafeM4: ['syscmd', 'esyscmd', 'include', 'sinclude', 'debugfile', 'maketemp', 'mkstemp', 'undivert'],
+    commandWord: /\b(?:\w*LFLAGS|LEX|FLEX|flex|FLEX_TARGET)\b/,
+    flag: /^(?:-[78BFILTdfispv+]+|-C[aefFmr]*|-P\w+|--(?:prefix=\w+|case-insensitive|noline|nounistd|nodefault|reentrant|bison-bridge|bison-locations|never-interactive|always-interactive|interactive|batch|yylineno|noyywrap|yywrap|stack|posix-compat|posix|full|fast|align|ecs|meta-ecs|read|8bit|7bit|c\+\+|debug|perf-report|verbose|warn|nowarn|nounput|noinput|yyclass=\w+))$/,
+    valueFlags: ['-P', '--prefix'],
+    commonFlags: [],
+    // `%option outfile=` in the grammar wins over -o: the output is looked for under that name too
+    invocations: (_target, grammar, flags) => [{ args: [...flags, '-o', 'lex.yy.c', grammar], output: 'lex.yy.c' }],
+  },
+  bison: {
+    program: 'bison',
+    // bison reads its own skeletons with include: only what runs commands or writes files goes
+    unsafeM4: ['syscmd', 'esyscmd', 'debugfile', 'maketemp', 'mkstemp'],
+    commandWord: /\b(?:\w*YFLAGS|YACC|BISON|bison|yacc|BISON_TARGET)\b/,
+    flag: /^(?:-[dtvlky]+|--(?:defines|header|yacc|debug|verbose|no-lines|token-table|locations|fixed-output-files)|-p\w+|--name-prefix=\w+|-D[\w.]+(?:=[\w.:-]*)?|--define=[\w.]+(?:=[\w.:-]*)?|-L\w+|--language=\w+)$/,
+    valueFlags: ['-p', '--name-prefix'],
+    // the header's declarations are repeated in the parser with -d, so the two differ in a few lines
+    commonFlags: ['-d'],
+    invocations(target, grammar, flags) {
+      const header = target.endsWith('.h') || target.endsWith('.hh') || target.endsWith('.hpp')
+      const code = header ? `${stemOf(target)}.c` : target
+      // automake's ylwrap runs `bison -y` in a directory of its own and renames y.tab.[ch], guard included
+      const ylwrap = (text: string): string => text.replace(/\by\.tab\.h\b/g, `${stemOf(code)}.h`).replace(/\by\.tab\.c\b/g, code)
+      return [
+        { args: ['-y', ...flags.filter((f) => f !== '-y'), grammar], output: header ? 'y.tab.h' : 'y.tab.c', normalise: ylwrap },
+        { args: [...flags, '-o', code, grammar], output: header ? target : code },
+      ]
+    },
+  },
+}
+
+const joinedLines = (text: string): string[] => text.replace(/\\\n/g, ' ').split('\n')
+/** a make recipe's line holds several commands: `rm -f $@; $(LEX) -i -t x.l >> $@`; only the tool's own flags count */
+const commandsOf = (line: string): string[] => line.split(/;|&&|\|\||\||>>?/)
+
+/** the tool's flags in one command or assignment: `AM_LFLAGS = -i -P foo` → `-i -Pfoo` */
+function flagsOf(command: string, spec: ToolSpec): string[] {
+  const tokens = command.replace(/["',[\]()]/g, ' ').split(/\s+/).filter(Boolean)
+  const flags: string[] = []
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string
+    if (spec.valueFlags.includes(t) && /^\w+$/.test(tokens[i + 1] ?? '')) flags.push(`${t.startsWith('--') ? `${t}=` : t}${tokens[++i] as string}`)
+    else if (spec.flag.test(t)) flags.push(t)
+  }
+  return flags
+}
+
+const BUILD_FILES = ['Makefile.am', 'Makefile.in', 'Makefile', 'GNUmakefile', 'CMakeLists.txt', 'meson.build']
+/** at most this many flag sets are tried on one file */
+const MAX_FLAG_SETS = 6
+
+interface BuildHints {
+  /** flag sets to try, the likeliest first, none last */
+  readonly flagSets: readonly (readonly string[])[]
+  /** the build files' lines (continuations joined), where a rule that prepends lines to the output writes them */
+  readonly lines: readonly string[]
+}
+
+/**
+ * What the tag's build files say about running the tool in `dir`: the flags of each command or
+ * assignment that names the tool or its flags in that directory or the top one, all of them
+ * together, and none.
+ */
+async function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<BuildHints> {
+  const sets: string[][] = []
+  const seen = new Set<string>()
+  const add = (flags: string[]): void => {
+    const key = flags.join(' ')
+    if (!seen.has(key)) {
+      seen.add(key)
+      sets.push(flags)
+    }
+  }
+  const all: string[] = []
+  const lines: string[] = []
+  // the directory's own build files first, then those above it (`src/Makefile.am` builds `src/parser/x.y`)
+  for (const d of dir === '' ? [''] : [dir, ...[...ancestors(dir)].reverse(), '']) {
+    for (const name of BUILD_FILES) {
+      const text = await view.sourceText(joinPath(d, name))
+      if (text === undefined) continue
+      for (const line of joinedLines(text)) {
+        if (line.trimStart().startsWith('#')) continue
+        lines.push(line)
+        for (const command of commandsOf(line)) {
+          if (!spec.commandWord.test(command)) continue
+          const flags = flagsOf(command, spec)
+          if (flags.length === 0) continue
+          add(flags)
+          for (const f of flags) if (!all.includes(f)) all.push(f)
+        }
+      }
+    }
+  }
+  add(all)
+  add([])
+  // flags a build commonly adds where the build files do not say (`-d` for the header ylwrap renames)
+  for (const set of sets.slice(0, MAX_FLAG_SETS)) for (const extra of spec.commonFlags) if (!set.includes(extra)) add([...set, extra])
+  return { flagSets: sets.slice(0, 2 * MAX_FLAG_SETS), lines }
+}
+
+/** at most this many lines a build rule may write before the tool's output (`echo '#include "config.h"' > $@`) */
+const MAX_PREPENDED_LINES = 3
+
+/**
+ * `shipped` is `produced` after a few lines the build files write themselves: each must stand
+ * quoted in a build file line (an `echo` of the rule that makes the file).
+ */
+function prependedByRule(shipped: string, produced: string, buildLines: readonly string[]): boolean {
+  if (!shipped.endsWith(produced)) return false
+  const head = shipped.slice(0, shipped.length - produced.length)
+  if (!head.endsWith('\n')) return false
+  const added = head.slice(0, -1).split('\n')
+  return added.length <= MAX_PREPENDED_LINES && added.every((l) => l.trim() !== '' && buildLines.some((b) => b.includes(`'${l}'`) || b.includes(`"${l}"`) || b.includes(`'${l}\\n'`)))
+}
+
+/**
+ * Without what depends on where the tool ran and what the build named its files: `#line`
+ * directives (names and numbers; `-o` adds one), the include guard bison derives from the header's
+ * path (`YY_CONF_PARSER_PARSER_H_INCLUDED`), and the name of that header where the parser includes
+ * it (`--defines=parse-datetime-gen.h`). The header itself is another shipped file, checked on its own.
+ */
+export const withoutPlaceMarks = (text: string): string =>
+  text
+    .replace(/^#line \d+ .*\n/gm, '')
+    .replace(/\bYY_\w*_INCLUDED\b/g, 'YY_INCLUDED')
+    .replace(/^#include "[^"\n]+"\n(?=\/\* Symbol kind\. {2}\*\/$)/m, '#include "(the parser\'s header)"\n')
+
+const installedVersions = new Map<string, Promise<string | undefined>>()
+/** the installed tool's version, asked once per process */
+const installedVersion = (program: string): Promise<string | undefined> => {
+  let version = installedVersions.get(program)
+  if (!version) {
+    version = toolVersion(program).then(versionNumber)
+    installedVersions.set(program, version)
+  }
+  return version
+}
+
+export type GrammarRerun =
+  | { readonly outcome: 'reproduced'; readonly command: string }
+  /** the tool of the same version wrote other text with every flag set tried; `closest` is the nearest output */
+  | { readonly outcome: 'differs'; readonly command: string; readonly closest: string; readonly changedLines: number }
+  /** not tried: the tool is not installed, is another version, or failed on the grammar */
+  | { readonly outcome: 'not-run'; readonly why: string }
+
+/** the directives that name a file the tool reads or writes: flex's options, bison's skeleton and output files */
+const FILE_DIRECTIVE = /^%(?:options?|skeleton|output|defines|header|file-prefix|define\s+api\.location\.file)\b/
+
+/**
+ * Why a grammar may not be run: one of its directives names a file by a path (flex's
+ * `%option outfile="../x.c"`, bison's `%skeleton "/tmp/evil.m4"` or `%define api.location.file
+ * "../x.hh"`), so the tool would read or write outside its scratch directory. Bison's own
+ * skeletons are named without one (`%skeleton "lalr1.cc"`).
+ */
+function namesOutsidePath(grammar: string): boolean {
+  for (const line of grammar.split('\n')) {
+    if (!FILE_DIRECTIVE.test(line)) continue
+    for (const m of line.matchAll(/"([^"]*)"/g)) if (/[/\\]|^\.\.?$/.test(m[1] as string)) return true
+  }
+  return false
+}
+
+/** `%option outfile="name"`: where flex writes whatever -o says */
+const flexOutfile = (grammar: string): string | undefined => /^%options?\b.*\boutfile\s*=\s*"([^"]+)"/m.exec(grammar)?.[1]
+
+type ToolRun = { readonly text: string } | { readonly error: string }
+
+/** the tool once, in a directory of its own below `scratch` that holds only the grammar */
+async function runOnce(spec: ToolSpec, grammar: Buffer, grammarName: string, invocation: Invocation, scratch: string, m4: string): Promise<ToolRun> {
+  const dir = await mkdtemp(join(scratch, 'run-'))
+  await writeFile(join(dir, grammarName), grammar)
+  const r = await run(spec.program, invocation.args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', M4: m4 }, timeoutMs: 60_000 })
+  if (r.code !== 0) return { error: r.timedOut ? 'timed out' : (r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`) }
+  const outfile = spec.program === 'flex' ? flexOutfile(grammar.toString('latin1')) : undefined
+  const text = await readFile(join(dir, outfile ?? invocation.output), 'utf8').catch(() => undefined)
+  if (text === undefined) return { error: `it wrote no ${invocation.output}` }
+  return { text: invocation.normalise ? invocation.normalise(text) : text }
+}
+
+/** how many lines differ between two texts, counted as multisets (a line changed counts once): cheap, and enough to rank outputs */
+function distance(a: string, b: string): number {
+  const counts = new Map<string, number>()
+  for (const l of a.split('\n')) counts.set(l, (counts.get(l) ?? 0) + 1)
+  let onlyB = 0
+  for (const l of b.split('\n')) {
+    const n = counts.get(l) ?? 0
+    if (n > 0) counts.set(l, n - 1)
+    else onlyB++
+  }
+  let onlyA = 0
+  for (const n of counts.values()) onlyA += n
+  return Math.max(onlyA, onlyB)
+}
+
+/**
+ * `tool` run again on `grammarPath` (the release's copy, else the tag's) with each flag set the
+ * build files give and each way a build runs it, until one writes `shippedText` again.
+ * `releasedVersion` is the version the shipped file names.
+ */
+export async function rerunGrammar(tool: GrammarTool, shippedPath: string, shippedText: string, releasedVersion: string | undefined, grammarPath: string, view: TreeView): Promise<GrammarRerun> {
+  const spec = SPECS[tool]
+  if (releasedVersion === undefined) return { outcome: 'not-run', why: `the file names no ${tool} version` }
+  const installed = await installedVersion(spec.program)
+  if (installed === undefined) return { outcome: 'not-run', why: `${tool} is not installed` }
+  if (installed !== releasedVersion) return { outcome: 'not-run', why: `made by ${tool} ${releasedVersion}; ${tool} ${installed} is installed` }
+  const grammar = view.artifactBytes(grammarPath) ?? (await view.sourceBytes(grammarPath))
+  if (grammar === undefined) return { outcome: 'not-run', why: `${grammarPath} could not be read` }
+  if (namesOutsidePath(grammar.toString('latin1'))) return { outcome: 'not-run', why: `${grammarPath} names a file outside its directory` }
+  const scratch = await mkdtemp(join(tmpdir(), `stagelight-${tool}-`))
+  try {
+    // the wrapper lives beside the runs' directories, where no name a grammar gives can reach it
+    const m4 = join(scratch, 'm4')
+    const undefines = spec.unsafeM4.flatMap((b) => [`--undefine=${b}`, `--undefine=m4_${b}`]).join(' ')
+    await writeFile(m4, `#!/bin/sh\nexec m4 "$@" ${undefines}\n`)
+    await chmod(m4, 0o700)
+    const wanted = withoutPlaceMarks(shippedText)
+    const target = basename(shippedPath)
+    const hints = await buildHints(dirnameOf(shippedPath), spec, view)
+    let error: string | undefined
+    let closest: { command: string; text: string; distance: number } | undefined
+    for (const flags of hints.flagSets) {
+      for (const invocation of spec.invocations(target, basename(grammarPath), flags)) {
+        const produced = await runOnce(spec, grammar, basename(grammarPath), invocation, scratch, m4)
+        if ('error' in produced) {
+          error ??= produced.error
+          continue
+        }
+        const shown = invocation.args.filter((a, i, all) => a !== basename(grammarPath) && a !== '-o' && all[i - 1] !== '-o')
+        const command = `${tool} ${installed}${shown.length > 0 ? ` ${shown.join(' ')}` : ''}`
+        const text = withoutPlaceMarks(produced.text)
+        if (text === wanted || prependedByRule(wanted, text, hints.lines)) return { outcome: 'reproduced', command }
+        const d = distance(text, wanted)
+        if (!closest || d < closest.distance) closest = { command, text, distance: d }
+      }
+    }
+    if (!closest) return { outcome: 'not-run', why: `${tool} ${installed} failed on ${grammarPath}: ${error ?? 'no flags to try'}` }
+    return { outcome: 'differs', command: closest.command, closest: closest.text, changedLines: closest.distance }
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
