@@ -41,6 +41,7 @@ import { BUILD_KINDS } from './explain/build-kinds.js'
 import { judge } from './explain/judge.js'
 import { vendoredExplainer } from './explain/vendored.js'
 import { pythonDistributionExplainer } from './explain/python-sdist.js'
+import { underTagNames } from './hardlink-names.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
 import type { FileKind } from '../rules/types.js'
@@ -332,7 +333,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       if (text !== undefined) makefileInputs.set(e.path, inputTexts(new Map([[input, text]])))
     }
     const attributed = attributeToInputs(findings, (p) => (generatedConfigure.has(p) ? macros : makefileInputs.get(p)))
-    findings.splice(0, findings.length, ...attributed)
+    findings.splice(0, findings.length, ...underTagNames(attributed, compared.artifactEntries, source.entries))
     findings.sort(decisiveFirst)
     findings.splice(0, findings.length, ...(await traceInHistory(findings, repo, commit, compared.artifactEntries, subdirectory)))
     // bytes a branch published after the tag weigh less: the order follows
