@@ -144,11 +144,11 @@ void yyerror(const char *s) { fprintf(stderr, "%s\\n", s); }
 `
 
 /** `bison -y -d` as automake's ylwrap runs it: y.tab.[ch] renamed, the header's name and guard with them */
-function ylwrap(grammar: string, stem: string): { code: string; header: string } {
+function ylwrap(grammar: string, stem: string, flags: readonly string[] = ['-d']): { code: string; header: string } {
   const dir = mkdtempSync(join(work, 'yacc-'))
   writeFileSync(join(dir, `${stem}.y`), grammar)
-  execFileSync('bison', ['-y', '-d', `${stem}.y`], { cwd: dir, stdio: 'ignore' })
-  const renamed = (f: string) => readFileSync(join(dir, f), 'utf8').replace(/y\.tab\.h/g, `${stem}.h`).replace(/YY_YY_Y_TAB_H_INCLUDED/g, `YY_YY_SRC_${stem.toUpperCase()}_H_INCLUDED`)
+  execFileSync('bison', ['-y', ...flags, `${stem}.y`], { cwd: dir, stdio: 'ignore' })
+  const renamed = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '').replace(/y\.tab\.h/g, `${stem}.h`).replace(/YY_YY_Y_TAB_H_INCLUDED/g, `YY_YY_SRC_${stem.toUpperCase()}_H_INCLUDED`)
   return { code: renamed('y.tab.c'), header: renamed('y.tab.h') }
 }
 
@@ -161,6 +161,16 @@ describe('bison run again on the grammar a shipped parser names', () => {
       expect(j?.outcome).toBe('explained')
       if (j?.outcome === 'explained') expect(j.explained.how).toMatch(/^reproduced by bison \S+ -y -d from src\/calc\.y/)
     }
+  })
+
+  it('reproduces a parser made with traces on (-t) that no build file names, and one with the prefix configure.ac puts in YFLAGS', async () => {
+    const traced = ylwrap(PARSER, 'calc', ['-d', '-t']).code
+    const j = await judge('src/calc.c', traced, source)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/^reproduced by bison \S+ -y -d -t /)
+    const prefixed = ylwrap(PARSER, 'calc', ['-p', 'calc_']).code
+    const configured = { 'src/calc.y': PARSER, 'configure.ac': 'AC_INIT([calc], [1.0])\nYFLAGS="-p calc_"\nAC_PROG_YACC\n' }
+    const k = await judge('src/calc.c', prefixed, configured)
+    expect(k?.outcome === 'explained' && k.explained.how).toMatch(/^reproduced by bison \S+ -y -pcalc_ /)
   })
 
   it('reports a parser whose action was changed, and one whose header was', async () => {

@@ -66,8 +66,8 @@ const SPECS: Record<GrammarTool, ToolSpec> = {
     commandWord: /\b(?:\w*YFLAGS|YACC|BISON|bison|yacc|BISON_TARGET)\b/,
     flag: /^(?:-[dtvlky]+|--(?:defines|header|yacc|debug|verbose|no-lines|token-table|locations|fixed-output-files)|-p\w+|--name-prefix=\w+|-D[\w.]+(?:=[\w.:-]*)?|--define=[\w.]+(?:=[\w.:-]*)?|-L\w+|--language=\w+)$/,
     valueFlags: ['-p', '--name-prefix'],
-    // the header's declarations are repeated in the parser with -d, so the two differ in a few lines
-    commonFlags: ['-d'],
+    // -d repeats the header's declarations in the parser, -t turns its traces on: either changes a few lines
+    commonFlags: ['-d', '-t'],
     invocations(target, grammar, flags) {
       const header = target.endsWith('.h') || target.endsWith('.hh') || target.endsWith('.hpp')
       const code = header ? `${stemOf(target)}.c` : target
@@ -97,9 +97,13 @@ function flagsOf(command: string, spec: ToolSpec): string[] {
   return flags
 }
 
-const BUILD_FILES = ['Makefile.am', 'Makefile.in', 'Makefile', 'GNUmakefile', 'CMakeLists.txt', 'meson.build']
+/** where a build gives the tools their flags; configure.ac may set `YFLAGS` or `LFLAGS` for all of them */
+const BUILD_FILES = ['Makefile.am', 'Makefile.in', 'Makefile', 'GNUmakefile', 'CMakeLists.txt', 'meson.build', 'configure.ac', 'configure.in']
 /** at most this many flag sets are tried on one file */
 const MAX_FLAG_SETS = 6
+
+/** every subset of `items`, the empty one first */
+const subsets = <T>(items: readonly T[]): T[][] => items.reduce<T[][]>((all, item) => [...all, ...all.map((s) => [...s, item])], [[]])
 
 interface BuildHints {
   /** flag sets to try, the likeliest first, none last */
@@ -146,8 +150,9 @@ async function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<
   add(all)
   add([])
   // flags a build commonly adds where the build files do not say (`-d` for the header ylwrap renames)
-  for (const set of sets.slice(0, MAX_FLAG_SETS)) for (const extra of spec.commonFlags) if (!set.includes(extra)) add([...set, extra])
-  return { flagSets: sets.slice(0, 2 * MAX_FLAG_SETS), lines }
+  const named = sets.slice(0, MAX_FLAG_SETS)
+  for (const extras of subsets(spec.commonFlags)) for (const set of named) add([...set, ...extras.filter((f) => !set.includes(f))])
+  return { flagSets: sets.slice(0, MAX_FLAG_SETS << spec.commonFlags.length), lines }
 }
 
 /** at most this many lines a build rule may write before the tool's output (`echo '#include "config.h"' > $@`) */
