@@ -3,7 +3,10 @@
 // files release tarballs carry but the main catalog does not cover (gtk-doc's gtkdocize, …).
 // Facts only — hashes, serials, dates — never the files' content. Run after `npm run build`:
 //
-//   node dist/scripts/catalog-from-git.js <git-dir> <project> <owner/name> <basename-regex> >> data/catalog-extra.jsonl
+//   node dist/scripts/catalog-from-git.js <git-dir> <project> <owner/name> <basename-regex> [path-regex] >> data/catalog-extra.jsonl
+//
+// A path regex keeps only the files under chosen directories (libtool's `^libltdl/`, whose
+// sources `libtoolize --ltdl` copies, without the same names elsewhere in its history).
 //
 // Reads the repository with plain `git` plumbing (log, cat-file); runs nothing from it.
 import { execFileSync } from 'node:child_process'
@@ -16,9 +19,10 @@ function git(gitDir: string, args: readonly string[]): Buffer {
 }
 
 function main(argv: readonly string[]): void {
-  const [gitDir, project, repository, pattern] = argv
-  if (!gitDir || !project || !repository || !pattern) throw new Error('usage: catalog-from-git <git-dir> <project> <owner/name> <basename-regex>')
+  const [gitDir, project, repository, pattern, pathPattern] = argv
+  if (!gitDir || !project || !repository || !pattern) throw new Error('usage: catalog-from-git <git-dir> <project> <owner/name> <basename-regex> [path-regex]')
   const wanted = new RegExp(pattern)
+  const under = pathPattern === undefined ? undefined : new RegExp(pathPattern)
   // oldest first, so the first time a content is seen is its first commit
   const log = git(gitDir, ['log', '--all', '--date-order', '--reverse', '--diff-filter=AMR', '--format=@%H %cI', '--name-only']).toString('utf8')
   const seen = new Set<string>()
@@ -29,7 +33,7 @@ function main(argv: readonly string[]): void {
       ;[commit, date] = line.slice(1).split(' ') as [string, string]
       continue
     }
-    if (line === '' || !wanted.test(posix.basename(line))) continue
+    if (line === '' || !wanted.test(posix.basename(line)) || (under !== undefined && !under.test(line))) continue
     let bytes: Buffer
     try {
       bytes = git(gitDir, ['cat-file', 'blob', `${commit}:${line}`])

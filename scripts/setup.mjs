@@ -36,7 +36,7 @@ const TOOLS = {
   chromium: 'chromium',
 }
 // data the rule tests read as a benign corpus
-const DATA = { '/usr/share/gnulib/m4': 'gnulib', '/usr/share/aclocal/ax_pthread.m4': 'autoconf-archive', '/usr/share/aclocal/pkg.m4': 'pkgconf' }
+const DATA = { '/usr/share/libtool/libltdl/lt_system.h': 'libltdl-dev', '/usr/share/gnulib/m4': 'gnulib', '/usr/share/aclocal/ax_pthread.m4': 'autoconf-archive', '/usr/share/aclocal/pkg.m4': 'pkgconf' }
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v "$1" >/dev/null 2>&1`, 'sh', cmd]).status === 0
 

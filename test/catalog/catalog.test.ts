@@ -177,3 +177,16 @@ describe('the scan of system files, kept between runs', () => {
     })
   })
 })
+
+describe('the bundled catalog on libltdl', () => {
+  it('knows every libltdl header Debian installs for `libtoolize --ltdl` to copy, as libtool\'s own', async () => {
+    const bundled = await Catalog.load({ systemDirs: false })
+    const installed = (await listFiles('/usr/share/libtool/libltdl')).filter((p) => /\.[ch]$/.test(p))
+    expect(installed.length).toBeGreaterThan(5)
+    for (const path of installed) {
+      const found = bundled.exact(sha256Hex(await readFile(path)))
+      expect(found.some((e) => e.project === 'libtool' && e.basename === basename(path)), path).toBe(true)
+    }
+  })
+})
+
