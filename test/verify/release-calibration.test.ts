@@ -37,6 +37,11 @@ describe('file roles and their weight', () => {
     expect(fileRole('tests/vectors.hpp', 0o644, 'static const int v[] = {1};\n')).toBe('test')
     expect(fileRole('tests/files/expected.txt', 0o644, 'output\n')).toBe('data')
     expect(fileRole('doc/guide.pdf', 0o644, Buffer.from('%PDF-1.5\n'))).toBe('doc')
+    // every file executable, as some tarballs are: documentation stays documentation, a script by its content is build logic
+    expect(fileRole('AUTHORS', 0o755, 'Jane Doe <jane@example.org>\n')).toBe('doc')
+    expect(fileRole('NEWS.md', 0o755, '# 2.8.0\n')).toBe('doc')
+    expect(fileRole('README.sh', 0o755, '#!/bin/sh\necho hi\n')).toBe('build')
+    expect(fileRole('tools/fixup', 0o755, 'echo hi\n')).toBe('build')
     expect(fileRole('man/tool.1', 0o644, '.TH TOOL 1\n')).toBe('doc')
     expect(fileRole('po/de.gmo', 0o644, Buffer.from([0xde, 0x12, 0x04, 0x95, 0]))).toBe('translation')
     // awk and sed programs are code their interpreters run, not data a build happens to read

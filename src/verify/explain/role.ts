@@ -43,8 +43,11 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   if (TRANSLATION.test(name) && !/\.ts$/.test(name)) return 'translation'
   if (underTests) return TEST_CODE.test(name) || isExecutableMode(mode) ? 'test' : 'data'
   if (CODE.test(name) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(name))) return 'code'
-  if (isExecutableMode(mode)) return 'build'
-  if (DOC.test(name) || DOC_NAME.test(name) || DOC_DIR.test(path)) return 'doc'
+  const documentation = DOC.test(name) || DOC_NAME.test(name)
+  // a tarball made where files have no modes marks every file executable: the bit alone does not
+  // make AUTHORS or a page of HTML into build logic (a script says so by its content, above)
+  if (isExecutableMode(mode) && !documentation) return 'build'
+  if (documentation || DOC_DIR.test(path)) return 'doc'
   return 'data'
 }
 
