@@ -183,6 +183,16 @@ describe('bison run again on the grammar a shipped parser names', () => {
     expect((await judge('src/calc.h', declared, source))?.findings?.[0]?.ruleId).toBe('verify/regeneration-mismatch')
   })
 
+  it('reproduces a C++ parser\'s header, written beside its .cc', async () => {
+    const grammar = '%language "c++"\n%define api.value.type {int}\n%token NUM\n%%\nsum: NUM { $$ = $1; } | sum \'+\' NUM { $$ = $1 + $3; };\n%%\n'
+    const dir = mkdtempSync(join(work, 'cxx-'))
+    writeFileSync(join(dir, 'calc.yy'), grammar)
+    execFileSync('bison', ['-d', '-o', 'calc.cc', 'calc.yy'], { cwd: dir, stdio: 'ignore' })
+    const header = readFileSync(join(dir, 'calc.hh'), 'utf8')
+    const j = await judge('src/calc.hh', header, { 'src/calc.yy': grammar, 'src/CMakeLists.txt': 'BISON_TARGET(Calc calc.yy ${CMAKE_CURRENT_BINARY_DIR}/calc.cc COMPILE_FLAGS "-d")\n' })
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/^reproduced by bison \S+ -d from src\/calc\.yy/)
+  })
+
   it('runs no skeleton the grammar names by a path, and nothing its code says', async () => {
     const marker = join(work, 'bison-ran')
     const evilSkeleton = join(work, 'evil.m4')

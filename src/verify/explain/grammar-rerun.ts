@@ -45,7 +45,6 @@ interface ToolSpec {
   invocations(target: string, grammar: string, flags: readonly string[]): Invocation[]
 }
 
-const basename = (path: string): string => basenameOf(path)
 const stemOf = (name: string): string => name.replace(/\.[^.]+$/, '')
 
 const SPECS: Record<GrammarTool, ToolSpec> = {
@@ -69,8 +68,10 @@ const SPECS: Record<GrammarTool, ToolSpec> = {
     // -d repeats the header's declarations in the parser, -t turns its traces on: either changes a few lines
     commonFlags: ['-d', '-t'],
     invocations(target, grammar, flags) {
-      const header = target.endsWith('.h') || target.endsWith('.hh') || target.endsWith('.hpp')
-      const code = header ? `${stemOf(target)}.c` : target
+      // the parser whose header this is: `x.hh` is written beside `x.cc`, `x.h` beside `x.c`
+      const codeExtension = { '.h': '.c', '.hh': '.cc', '.hpp': '.cpp' }[/\.h(?:h|pp)?$/.exec(target)?.[0] ?? '']
+      const header = codeExtension !== undefined
+      const code = header ? `${stemOf(target)}${codeExtension}` : target
       // automake's ylwrap runs `bison -y` in a directory of its own and renames y.tab.[ch], guard included
       const ylwrap = (text: string): string => text.replace(/\by\.tab\.h\b/g, `${stemOf(code)}.h`).replace(/\by\.tab\.c\b/g, code)
       return [
@@ -114,8 +115,8 @@ interface BuildHints {
 
 /**
  * What the tag's build files say about running the tool in `dir`: the flags of each command or
- * assignment that names the tool or its flags in that directory or the top one, all of them
- * together, and none.
+ * assignment that names the tool or its flags in that directory, those above it and the top one,
+ * all of them together, and none; then each of those with the flags builds commonly add.
  */
 async function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<BuildHints> {
   const sets: string[][] = []
@@ -210,11 +211,8 @@ const FILE_DIRECTIVE = /^%(?:options?|skeleton|output|defines|header|file-prefix
  * skeletons are named without one (`%skeleton "lalr1.cc"`).
  */
 function namesOutsidePath(grammar: string): boolean {
-  for (const line of grammar.split('\n')) {
-    if (!FILE_DIRECTIVE.test(line)) continue
-    for (const m of line.matchAll(/"([^"]*)"/g)) if (/[/\\]|^\.\.?$/.test(m[1] as string)) return true
-  }
-  return false
+  // any separator or `..` in such a directive, quoted or not, outside a comment on its line
+  return grammar.split('\n').some((line) => FILE_DIRECTIVE.test(line) && /[/\\]|\.\./.test(line.replace(/\/\*.*?\*\//g, '')))
 }
 
 /** `%option outfile="name"`: where flex writes whatever -o says */
@@ -271,18 +269,18 @@ export async function rerunGrammar(tool: GrammarTool, shippedPath: string, shipp
     await writeFile(m4, `#!/bin/sh\nexec m4 "$@" ${undefines}\n`)
     await chmod(m4, 0o700)
     const wanted = withoutPlaceMarks(shippedText)
-    const target = basename(shippedPath)
+    const target = basenameOf(shippedPath)
     const hints = await buildHints(dirnameOf(shippedPath), spec, view)
     let error: string | undefined
     let closest: { command: string; text: string; distance: number } | undefined
     for (const flags of hints.flagSets) {
-      for (const invocation of spec.invocations(target, basename(grammarPath), flags)) {
-        const produced = await runOnce(spec, grammar, basename(grammarPath), invocation, scratch, m4)
+      for (const invocation of spec.invocations(target, basenameOf(grammarPath), flags)) {
+        const produced = await runOnce(spec, grammar, basenameOf(grammarPath), invocation, scratch, m4)
         if ('error' in produced) {
           error ??= produced.error
           continue
         }
-        const shown = invocation.args.filter((a, i, all) => a !== basename(grammarPath) && a !== '-o' && all[i - 1] !== '-o')
+        const shown = invocation.args.filter((a, i, all) => a !== basenameOf(grammarPath) && a !== '-o' && all[i - 1] !== '-o')
         const command = `${tool} ${installed}${shown.length > 0 ? ` ${shown.join(' ')}` : ''}`
         const text = withoutPlaceMarks(produced.text)
         if (text === wanted || prependedByRule(wanted, text, hints.lines)) return { outcome: 'reproduced', command }
