@@ -66,9 +66,11 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .summary('check that a release artifact contains exactly what its source tag produces')
     .description(
       'Compares a release artifact with the tree of its source tag and explains every difference ' +
-        '(known upstream files matched byte for byte, generated autotools output, translations, ' +
-        'version stamps, the metadata and version file of a Python source distribution) or reports it with evidence. Nothing is extracted; nothing from the ' +
-        'artifact is executed. --regenerate runs autoreconf on the source tag (m4 may run commands).',
+        '(known upstream files matched byte for byte, generated autotools output, scanners and parsers ' +
+        'made again with the installed flex and bison, translations, version stamps, the metadata and ' +
+        'version file of a Python source distribution) or reports it with evidence. Nothing is extracted; ' +
+        'nothing from the artifact is executed (flex and bison run with the m4 builtins that run commands ' +
+        'removed). --regenerate runs autoreconf on the source tag (m4 may run commands).',
     )
     .argument('<artifact>', 'release artifact: archive file, directory or npm:name@version')
     .option('-s, --source <git>', "the source: a local git repository (bare or not) or a git URL (for npm:name@version, default: the package's repository)")
