@@ -20,8 +20,9 @@ const TOOLS = {
   libtoolize: 'libtool',
   autopoint: 'autopoint',
   msgfmt: 'gettext',
-  // verify runs flex again on a release's grammars to reproduce its scanners
+  // verify runs flex and bison again on a release's grammars to reproduce its scanners and parsers
   flex: 'flex',
+  bison: 'bison',
   xz: 'xz-utils',
   bzip2: 'bzip2',
   zstd: 'zstd',
