@@ -30,6 +30,14 @@ describe.skipIf(!existsSync(script))('scripts/catalog-from-git', () => {
     expect(lines.every((l) => l['source'] === 'git:example/tool' && l['project'] === 'tool')).toBe(true)
   })
 
+  it('keeps only the paths a path regex names, when one is given', async () => {
+    const code = 'int lt_dlinit(void) { return 0; }\n'
+    const dir = makeRepo({ 'libltdl/ltdl.c': code, 'tests/ltdl.c': 'int main(void) { return 1; }\n' })
+    const { stdout } = await run(process.execPath, [script, join(dir, '.git'), 'libtool', 'example/libtool', '\\.c$', '^libltdl/'])
+    const paths = stdout.trim().split('\n').map((l) => (JSON.parse(l) as Record<string, unknown>)['path'])
+    expect(paths).toEqual(['libltdl/ltdl.c'])
+  })
+
   it('exits 1 with its usage when arguments are missing', async () => {
     const failed = await run(process.execPath, [script]).then(() => undefined, (err: { code: number; stderr: string }) => err)
     expect(failed?.code).toBe(1)
