@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
-import { rerunGrammar } from '../../src/verify/explain/grammar-rerun.js'
+import { rerunGrammar, UNSAFE_M4, writeSafeM4 } from '../../src/verify/explain/grammar-rerun.js'
 import { detectGenerator } from '../../src/verify/explain/generators.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
 
@@ -49,6 +49,23 @@ const judge = (scannerPath: string, scanner: string, source: Record<string, stri
   generatedExplainer().judge(addedFile(scannerPath, scanner), memoryView({ [scannerPath]: scanner }, source))
 
 describe('flex run again on the grammar a shipped scanner names', () => {
+  it('runs m4 under each tool without the builtins that run commands, read or write files', async () => {
+    for (const [tool, removed] of Object.entries(UNSAFE_M4)) {
+      const dir = mkdtempSync(join(work, `m4-${tool}-`))
+      const marker = join(dir, 'ran')
+      const written = join(dir, 'written')
+      const m4 = await writeSafeM4(dir, removed)
+      // flex calls m4 with -P (builtins as m4_…); bison does not
+      const input = `m4_esyscmd(touch ${marker})m4_syscmd(touch ${marker})m4_debugfile(${written})m4_mkstemp(${written}XXXXXX)\n`
+      const prefixed = execFileSync(m4, ['-P'], { input }).toString()
+      const plain = execFileSync(m4, [], { input: input.replace(/m4_/g, '') }).toString()
+      // nothing beside the wrapper: no marker, no debug file, no temporary file
+      expect(readdirSync(dir), tool).toEqual(['m4'])
+      expect(prefixed, tool).toContain('m4_esyscmd')
+      expect(plain, tool).toContain('esyscmd(touch')
+    }
+  })
+
   it('reproduces a scanner made with the flags automake gives flex (AM_LFLAGS), and does not scan it again', async () => {
     const scanner = flex(GRAMMAR, ['-i'])
     const j = await judge('src/lexer.c', scanner, { 'src/lexer.l': GRAMMAR, 'src/Makefile.am': 'AM_LFLAGS = -i\nbin_PROGRAMS = wc\n' })
@@ -69,6 +86,11 @@ describe('flex run again on the grammar a shipped scanner names', () => {
     const withInclude = `#include "config.h"\n${flex(GRAMMAR, ['-Pc_', '-i'])}`
     const fromRecipe = await judge('lexer.c', withInclude, { 'lexer.l': GRAMMAR, 'Makefile.in': recipe })
     expect(fromRecipe?.outcome === 'explained' && fromRecipe.explained.reproduced).toBe(true)
+    // the same written in double quotes, as the shell reads them (`echo "#include \"config.h\""`)
+    const doubleQuoted = 'lexer.c: lexer.l\n\techo "#include \\"config.h\\"" > $@ ;\\\n\techo "#include \\"util/rename.h\\"" >> $@ ;\\\n\t$(LEX) -t lexer.l >> $@\n'
+    const twoIncludes = `#include "config.h"\n#include "util/rename.h"\n${flex(GRAMMAR)}`
+    const fromDoubleQuotes = await judge('lexer.c', twoIncludes, { 'lexer.l': GRAMMAR, 'Makefile.in': doubleQuoted })
+    expect(fromDoubleQuotes?.outcome === 'explained' && fromDoubleQuotes.explained.reproduced).toBe(true)
     // a line no rule writes is not flex's
     const other = await judge('lexer.c', `#include "evil.h"\n${flex(GRAMMAR, ['-Pc_', '-i'])}`, { 'lexer.l': GRAMMAR, 'Makefile.in': recipe })
     expect(other?.outcome).toBe('unexplained')

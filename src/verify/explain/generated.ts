@@ -4,7 +4,7 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
-import { rerunGrammar, withoutPlaceMarks, type GrammarRerun } from './grammar-rerun.js'
+import { rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
@@ -148,19 +148,22 @@ const gnulibImporter = perTree(async (view: TreeView): Promise<string | undefine
  * distribution's patches, a snapshot of the tool's own repository) write skeletons that differ in
  * hundreds of lines, and those are not the tool's output "plus an edit" but another tool.
  */
+/** the generators whose output is made again from its grammar here (grammar-rerun.ts) */
+const isRerunTool = (tool: GeneratorInfo['tool']): tool is GrammarTool => tool === 'flex' || tool === 'bison'
+
 const editedLinesAtMost = (text: string): number => Math.max(8, Math.floor(text.split('\n').length / 100))
 
 /** the tool of the version the file names wrote other text from its grammar, in a few lines */
-function rerunMismatch(path: string, text: string, grammar: string, rerun: Extract<GrammarRerun, { outcome: 'differs' }>): Finding {
+function rerunMismatch(path: string, text: string, rerun: Extract<GrammarRerun, { outcome: 'differs' }>): Finding {
   return {
     ruleId: 'verify/regeneration-mismatch',
     severity: 'high',
     confidence: 'high',
     path,
-    message: `${rerun.changedLines} line(s) differ from what ${rerun.command} writes from ${grammar}, the version the file names`,
+    message: `${rerun.changedLines} line(s) differ from what ${rerun.command} writes from ${rerun.grammar}, the version the file names`,
     evidence: unifiedDiff(`regenerated/${path}`, `artifact/${path}`, rerun.closest, withoutPlaceMarks(text)),
     explanation: 'The same grammar, flags and tool version give the same output; all but these lines are that output, so the lines marked + were put there by other means.',
-    data: { command: rerun.command, grammar },
+    data: { command: rerun.command, grammar: rerun.grammar },
   }
 }
 
@@ -197,24 +200,18 @@ export function generatedExplainer(): Explainer {
         return { outcome: 'unexplained', findings: [finding], scan: true }
       }
       const made = `${info.tool}${info.version ? ` ${info.version}` : ''} output${info.input ? ` from ${info.input}` : ''}`
-      let notRun = ''
-      if (info.tool === 'flex' || info.tool === 'bison') {
-        const grammar = requiredInputs(difference.path, info, view)
-          .flat()
-          .find((p) => has(view, p)) as string
-        const rerun = await rerunGrammar(info.tool, difference.path, text, info.version, grammar, view)
-        if (rerun.outcome === 'reproduced') {
-          return explained(difference.path, CATEGORY[info.tool], `reproduced by ${rerun.command} from ${grammar} (but for #line directives and header names, which depend on where it ran)`, true)
-        }
-        if (rerun.outcome === 'differs' && rerun.changedLines <= editedLinesAtMost(text)) {
-          return { outcome: 'unexplained', findings: [rerunMismatch(difference.path, text, grammar, rerun)], scan: true }
-        }
-        // another build of the tool here: the tag's copy, made elsewhere too, is no reference either
-        if (rerun.outcome === 'differs') return explained(difference.path, CATEGORY[info.tool], `${made}; consistent with the source, not regenerated (${rerun.command} here writes another file from it, ${rerun.changedLines} lines apart: another build of ${info.tool})`, false, scan)
-        notRun = ` (${rerun.why})`
+      const grammar = isRerunTool(info.tool) ? requiredInputs(difference.path, info, view).flat().find((p) => has(view, p)) : undefined
+      const rerun = grammar !== undefined && isRerunTool(info.tool) ? await rerunGrammar(info.tool, difference.path, text, info.version, grammar, view) : undefined
+      if (rerun?.outcome === 'reproduced') {
+        return explained(difference.path, CATEGORY[info.tool], `reproduced by ${rerun.command} from ${rerun.grammar} (but for #line directives and header names, which depend on where it ran)`, true)
       }
-      if (difference.status === 'content-differs' && (await sameDeterministicRun(difference.path, info, view))) return undefined
-      return explained(difference.path, CATEGORY[info.tool], `${made}; consistent with the source, not regenerated${notRun}`, false, scan)
+      if (rerun?.outcome === 'differs' && rerun.changedLines <= editedLinesAtMost(text)) {
+        return { outcome: 'unexplained', findings: [rerunMismatch(difference.path, text, rerun)], scan: true }
+      }
+      // another build of the tool ran here: the tag's copy, made elsewhere too, is no reference either
+      if (rerun?.outcome !== 'differs' && difference.status === 'content-differs' && (await sameDeterministicRun(difference.path, info, view))) return undefined
+      const why = rerun === undefined ? '' : rerun.outcome === 'differs' ? ` (${rerun.command} here writes another file from it, ${rerun.changedLines} lines apart: another build of ${info.tool})` : ` (${rerun.why})`
+      return explained(difference.path, CATEGORY[info.tool], `${made}; consistent with the source, not regenerated${why}`, false, scan)
     },
   }
 }

@@ -16,7 +16,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ancestors, basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import { logicalLines } from '../../rules/shell/lines.js'
 import { run, toolVersion, versionNumber } from '../../util/run.js'
+import { perTree } from './per-tree.js'
 import type { TreeView } from './types.js'
 
 export type GrammarTool = 'flex' | 'bison'
@@ -31,7 +33,7 @@ interface Invocation {
 
 interface ToolSpec {
   readonly program: string
-  /** m4's builtins removed under the tool: those that run a command or write a file, and what else the tool does without */
+  /** m4's builtins removed under the tool ({@link UNSAFE_M4}) */
   readonly unsafeM4: readonly string[]
   /** a build file command or assignment that hands the tool its flags */
   readonly commandWord: RegExp
@@ -47,10 +49,19 @@ interface ToolSpec {
 
 const stemOf = (name: string): string => name.replace(/\.[^.]+$/, '')
 
+/**
+ * m4's builtins removed under each tool: those that run a command or write a file, and under flex,
+ * which needs none of them, those that read one too. bison reads its own skeletons with `include`.
+ */
+export const UNSAFE_M4: Readonly<Record<GrammarTool, readonly string[]>> = {
+  flex: ['syscmd', 'esyscmd', 'include', 'sinclude', 'debugfile', 'maketemp', 'mkstemp', 'undivert'],
+  bison: ['syscmd', 'esyscmd', 'debugfile', 'maketemp', 'mkstemp'],
+}
+
 const SPECS: Record<GrammarTool, ToolSpec> = {
   flex: {
     program: 'flex',
-    unsafeM4: ['syscmd', 'esyscmd', 'include', 'sinclude', 'debugfile', 'maketemp', 'mkstemp', 'undivert'],
+    unsafeM4: UNSAFE_M4.flex,
     commandWord: /\b(?:\w*LFLAGS|LEX|FLEX|flex|FLEX_TARGET)\b/,
     flag: /^(?:-[78BFILTdfispv+]+|-C[aefFmr]*|-P\w+|--(?:prefix=\w+|case-insensitive|noline|nounistd|nodefault|reentrant|bison-bridge|bison-locations|never-interactive|always-interactive|interactive|batch|yylineno|noyywrap|yywrap|stack|posix-compat|posix|full|fast|align|ecs|meta-ecs|read|8bit|7bit|c\+\+|debug|perf-report|verbose|warn|nowarn|nounput|noinput|yyclass=\w+))$/,
     valueFlags: ['-P', '--prefix'],
@@ -60,8 +71,7 @@ const SPECS: Record<GrammarTool, ToolSpec> = {
   },
   bison: {
     program: 'bison',
-    // bison reads its own skeletons with include: only what runs commands or writes files goes
-    unsafeM4: ['syscmd', 'esyscmd', 'debugfile', 'maketemp', 'mkstemp'],
+    unsafeM4: UNSAFE_M4.bison,
     commandWord: /\b(?:\w*YFLAGS|YACC|BISON|bison|yacc|BISON_TARGET)\b/,
     flag: /^(?:-[dtvlky]+|--(?:defines|header|yacc|debug|verbose|no-lines|token-table|locations|fixed-output-files)|-p\w+|--name-prefix=\w+|-D[\w.]+(?:=[\w.:-]*)?|--define=[\w.]+(?:=[\w.:-]*)?|-L\w+|--language=\w+)$/,
     valueFlags: ['-p', '--name-prefix'],
@@ -82,7 +92,6 @@ const SPECS: Record<GrammarTool, ToolSpec> = {
   },
 }
 
-const joinedLines = (text: string): string[] => text.replace(/\\\n/g, ' ').split('\n')
 /** a make recipe's line holds several commands: `rm -f $@; $(LEX) -i -t x.l >> $@`; only the tool's own flags count */
 const commandsOf = (line: string): string[] => line.split(/;|&&|\|\||\||>>?/)
 
@@ -118,7 +127,7 @@ interface BuildHints {
  * assignment that names the tool or its flags in that directory, those above it and the top one,
  * all of them together, and none; then each of those with the flags builds commonly add.
  */
-async function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<BuildHints> {
+async function readBuildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<BuildHints> {
   const sets: string[][] = []
   const seen = new Set<string>()
   const add = (flags: string[]): void => {
@@ -135,7 +144,7 @@ async function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<
     for (const name of BUILD_FILES) {
       const text = await view.sourceText(joinPath(d, name))
       if (text === undefined) continue
-      for (const line of joinedLines(text)) {
+      for (const { text: line } of logicalLines(text)) {
         if (line.trimStart().startsWith('#')) continue
         lines.push(line)
         for (const command of commandsOf(line)) {
@@ -156,6 +165,19 @@ async function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<
   return { flagSets: sets.slice(0, MAX_FLAG_SETS << spec.commonFlags.length), lines }
 }
 
+/** the hints of each directory and tool, read once per tree: a parser and its header, or several scanners, share them */
+const hintsOfTree = perTree((): Map<string, Promise<BuildHints>> => new Map())
+function buildHints(dir: string, spec: ToolSpec, view: TreeView): Promise<BuildHints> {
+  const hints = hintsOfTree(view)
+  const key = `${spec.program}\0${dir}`
+  let found = hints.get(key)
+  if (!found) {
+    found = readBuildHints(dir, spec, view)
+    hints.set(key, found)
+  }
+  return found
+}
+
 /** at most this many lines a build rule may write before the tool's output (`echo '#include "config.h"' > $@`) */
 const MAX_PREPENDED_LINES = 3
 
@@ -168,7 +190,10 @@ function prependedByRule(shipped: string, produced: string, buildLines: readonly
   const head = shipped.slice(0, shipped.length - produced.length)
   if (!head.endsWith('\n')) return false
   const added = head.slice(0, -1).split('\n')
-  return added.length <= MAX_PREPENDED_LINES && added.every((l) => l.trim() !== '' && buildLines.some((b) => b.includes(`'${l}'`) || b.includes(`"${l}"`) || b.includes(`'${l}\\n'`)))
+  if (added.length > MAX_PREPENDED_LINES) return false
+  // as the shell reads the quotes: `echo "#include \"config.h\""` writes `#include "config.h"`
+  const quoted = buildLines.flatMap((b) => [...b.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? (m[2] as string).replace(/\\(["\\$`])/g, '$1')))
+  return added.every((l) => l.trim() !== '' && quoted.some((q) => q === l || q === `${l}\\n`))
 }
 
 /**
@@ -195,9 +220,9 @@ const installedVersion = (program: string): Promise<string | undefined> => {
 }
 
 export type GrammarRerun =
-  | { readonly outcome: 'reproduced'; readonly command: string }
+  | { readonly outcome: 'reproduced'; readonly command: string; readonly grammar: string }
   /** the tool of the same version wrote other text with every flag set tried; `closest` is the nearest output */
-  | { readonly outcome: 'differs'; readonly command: string; readonly closest: string; readonly changedLines: number }
+  | { readonly outcome: 'differs'; readonly command: string; readonly grammar: string; readonly closest: string; readonly changedLines: number }
   /** not tried: the tool is not installed, is another version, or failed on the grammar */
   | { readonly outcome: 'not-run'; readonly why: string }
 
@@ -217,6 +242,18 @@ function namesOutsidePath(grammar: string): boolean {
 
 /** `%option outfile="name"`: where flex writes whatever -o says */
 const flexOutfile = (grammar: string): string | undefined => /^%options?\b.*\boutfile\s*=\s*"([^"]+)"/m.exec(grammar)?.[1]
+
+/**
+ * Writes `dir/m4`, which runs m4 with `builtins` undefined under their plain and their `m4_` names
+ * (flex runs m4 with `-P`, bison's m4sugar renames them): the path to give a tool as `M4`.
+ */
+export async function writeSafeM4(dir: string, builtins: readonly string[]): Promise<string> {
+  const m4 = join(dir, 'm4')
+  const undefines = builtins.flatMap((b) => [`--undefine=${b}`, `--undefine=m4_${b}`]).join(' ')
+  await writeFile(m4, `#!/bin/sh\nexec m4 "$@" ${undefines}\n`)
+  await chmod(m4, 0o700)
+  return m4
+}
 
 type ToolRun = { readonly text: string } | { readonly error: string }
 
@@ -264,10 +301,7 @@ export async function rerunGrammar(tool: GrammarTool, shippedPath: string, shipp
   const scratch = await mkdtemp(join(tmpdir(), `stagelight-${tool}-`))
   try {
     // the wrapper lives beside the runs' directories, where no name a grammar gives can reach it
-    const m4 = join(scratch, 'm4')
-    const undefines = spec.unsafeM4.flatMap((b) => [`--undefine=${b}`, `--undefine=m4_${b}`]).join(' ')
-    await writeFile(m4, `#!/bin/sh\nexec m4 "$@" ${undefines}\n`)
-    await chmod(m4, 0o700)
+    const m4 = await writeSafeM4(scratch, spec.unsafeM4)
     const wanted = withoutPlaceMarks(shippedText)
     const target = basenameOf(shippedPath)
     const hints = await buildHints(dirnameOf(shippedPath), spec, view)
@@ -283,13 +317,13 @@ export async function rerunGrammar(tool: GrammarTool, shippedPath: string, shipp
         const shown = invocation.args.filter((a, i, all) => a !== basenameOf(grammarPath) && a !== '-o' && all[i - 1] !== '-o')
         const command = `${tool} ${installed}${shown.length > 0 ? ` ${shown.join(' ')}` : ''}`
         const text = withoutPlaceMarks(produced.text)
-        if (text === wanted || prependedByRule(wanted, text, hints.lines)) return { outcome: 'reproduced', command }
+        if (text === wanted || prependedByRule(wanted, text, hints.lines)) return { outcome: 'reproduced', command, grammar: grammarPath }
         const d = distance(text, wanted)
         if (!closest || d < closest.distance) closest = { command, text, distance: d }
       }
     }
     if (!closest) return { outcome: 'not-run', why: `${tool} ${installed} failed on ${grammarPath}: ${error ?? 'no flags to try'}` }
-    return { outcome: 'differs', command: closest.command, closest: closest.text, changedLines: closest.distance }
+    return { outcome: 'differs', command: closest.command, grammar: grammarPath, closest: closest.text, changedLines: closest.distance }
   } finally {
     await rm(scratch, { recursive: true, force: true })
   }
