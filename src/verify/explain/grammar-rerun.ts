@@ -12,7 +12,7 @@
  * Nothing in the grammar can execute or write elsewhere, which is why this needs no opt-in as
  * `--regenerate` does.
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ancestors, basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
@@ -257,16 +257,48 @@ export async function writeSafeM4(dir: string, builtins: readonly string[]): Pro
 
 type ToolRun = { readonly text: string } | { readonly error: string }
 
-/** the tool once, in a directory of its own below `scratch` that holds only the grammar */
-async function runOnce(spec: ToolSpec, grammar: Buffer, grammarName: string, invocation: Invocation, scratch: string, m4: string): Promise<ToolRun> {
+/** where a failed run's error is kept among its outputs */
+const FAILED = '\0failed'
+/** the largest output kept from a run */
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+
+/**
+ * The tool once, in a directory of its own below `scratch` that holds only the grammar: every file
+ * it wrote, by name (flex's `%option outfile=` name read as `lex.yy.c`), or why it failed.
+ */
+async function runOnce(spec: ToolSpec, grammar: Buffer, grammarName: string, invocation: Invocation, scratch: string, m4: string): Promise<ReadonlyMap<string, ToolRun>> {
   const dir = await mkdtemp(join(scratch, 'run-'))
   await writeFile(join(dir, grammarName), grammar)
   const r = await run(spec.program, invocation.args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', M4: m4 }, timeoutMs: 60_000 })
-  if (r.code !== 0) return { error: r.timedOut ? 'timed out' : (r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`) }
+  if (r.code !== 0) return new Map([[FAILED, { error: r.timedOut ? 'timed out' : (r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`) }]])
   const outfile = spec.program === 'flex' ? flexOutfile(grammar.toString('latin1')) : undefined
-  const text = await readFile(join(dir, outfile ?? invocation.output), 'utf8').catch(() => undefined)
-  if (text === undefined) return { error: `it wrote no ${invocation.output}` }
-  return { text: invocation.normalise ? invocation.normalise(text) : text }
+  const outputs = new Map<string, ToolRun>()
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === grammarName) continue
+    const path = join(dir, entry.name)
+    if ((await stat(path)).size > MAX_OUTPUT_BYTES) continue
+    outputs.set(entry.name === outfile ? invocation.output : entry.name, { text: await readFile(path, 'utf8') })
+  }
+  return outputs
+}
+
+/**
+ * A parser and its header come from the same runs (`bison -y -d x.y` writes both): what one run
+ * wrote is kept per tree, by grammar and arguments, and each file read from it. The outputs are
+ * read before the run's directory goes.
+ */
+const runsOfTree = perTree((): Map<string, Promise<ReadonlyMap<string, ToolRun>>> => new Map())
+async function runOnceShared(view: TreeView, grammarPath: string, runAll: () => Promise<ReadonlyMap<string, ToolRun>>, invocation: Invocation): Promise<ToolRun> {
+  const runs = runsOfTree(view)
+  const key = `${grammarPath}\0${invocation.args.join('\0')}`
+  let outputs = runs.get(key)
+  if (!outputs) {
+    outputs = runAll()
+    runs.set(key, outputs)
+  }
+  const produced = (await outputs).get(invocation.output) ?? (await outputs).get(FAILED)
+  if (produced === undefined) return { error: `it wrote no ${invocation.output}` }
+  return 'text' in produced && invocation.normalise ? { text: invocation.normalise(produced.text) } : produced
 }
 
 /** how many lines differ between two texts, counted as multisets (a line changed counts once): cheap, and enough to rank outputs */
@@ -309,7 +341,7 @@ export async function rerunGrammar(tool: GrammarTool, shippedPath: string, shipp
     let closest: { command: string; text: string; distance: number } | undefined
     for (const flags of hints.flagSets) {
       for (const invocation of spec.invocations(target, basenameOf(grammarPath), flags)) {
-        const produced = await runOnce(spec, grammar, basenameOf(grammarPath), invocation, scratch, m4)
+        const produced = await runOnceShared(view, grammarPath, () => runOnce(spec, grammar, basenameOf(grammarPath), invocation, scratch, m4), invocation)
         if ('error' in produced) {
           error ??= produced.error
           continue
