@@ -68,4 +68,18 @@ describe('unifiedDiffOfChanges', () => {
     expect(cut).toHaveLength(201)
     expect(cut[200]).toBe(`… ${2 + 1 + 40 + 400 - 200} more diff lines`)
   })
+
+  it('numbers the new side by the lines of the file it was taken from, when lines were left out before diffing', () => {
+    const hunks = (d: string) => d.split('\n').filter((l) => l.startsWith('@@'))
+    // the file was `a`, `#x`, `B`, `c`: `#x` was left out, so B is the file's line 3 and the hunk spans 4 of its lines
+    expect(hunks(unifiedDiff('old', 'new', 'a\nb\nc\n', 'a\nB\nc\n', 3, [1, 3, 4]))).toEqual(['@@ -1,3 +1,4 @@'])
+    expect(hunks(unifiedDiff('old', 'new', 'a\nb\nc\n', 'a\nB\nc\n'))).toEqual(['@@ -1,3 +1,3 @@'])
+    // two lines left out above the change, none inside it
+    const far = Array.from({ length: 20 }, (_, i) => `l${i}`)
+    const edited = far.map((l, i) => (i === 15 ? 'edited' : l))
+    const numbers = far.map((_, i) => i + 3)
+    expect(hunks(unifiedDiff('old', 'new', `${far.join('\n')}\n`, `${edited.join('\n')}\n`, 3, numbers))).toEqual(['@@ -13,7 +15,7 @@'])
+    // a hunk that only removes lines is numbered by the file's line before it
+    expect(hunks(unifiedDiff('old', 'new', 'a\nb\n', 'a\n', 0, [5]))).toEqual(['@@ -2,1 +5,0 @@'])
+  })
 })

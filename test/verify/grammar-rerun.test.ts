@@ -105,6 +105,12 @@ describe('flex run again on the grammar a shipped scanner names', () => {
     expect(finding?.severity).toBe('high')
     expect(finding?.message).toMatch(/^1 line\(s\) differ from what flex \S+ -i writes from src\/lexer\.l/)
     expect(finding?.evidence).toMatch(/^\+.*num_to_read >= YY_READ_BUF_SIZE/m)
+    // the + side is numbered by the shipped file's own lines, #line directives above it included
+    const hunk = /^@@ -\d+,\d+ \+(\d+),\d+ @@\n([ +-].*)$/m.exec(finding?.evidence ?? '')
+    const [start, firstLine] = [Number(hunk?.[1]), hunk?.[2] ?? '']
+    const shipped = tampered.split('\n')
+    expect(shipped.slice(0, start).some((l) => l.startsWith('#line '))).toBe(true)
+    expect(shipped[start - 1]).toBe(firstLine.slice(1))
   })
 
   it('reports a grammar action changed in the scanner and a few lines added to it (variants of the edit)', async () => {

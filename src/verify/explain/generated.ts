@@ -4,7 +4,7 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
-import { rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
+import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
@@ -161,8 +161,9 @@ function rerunMismatch(path: string, text: string, rerun: Extract<GrammarRerun, 
     confidence: 'high',
     path,
     message: `${rerun.changedLines} line(s) differ from what ${rerun.command} writes from ${rerun.grammar}, the version the file names`,
-    evidence: unifiedDiff(`regenerated/${path}`, `artifact/${path}`, rerun.closest, withoutPlaceMarks(text)),
-    explanation: 'The same grammar, flags and tool version give the same output; all but these lines are that output, so the lines marked + were put there by other means.',
+    // numbered as the shipped file's lines, though its #line directives are left out of the comparison
+    evidence: unifiedDiff(`regenerated/${path}`, `artifact/${path}`, rerun.closest, withoutPlaceMarks(text), 3, keptLineNumbers(text)),
+    explanation: 'The same grammar, flags and tool version give the same output; all but these lines are that output, so the lines marked + were put there by other means. The + side is numbered by the lines of the shipped file.',
     data: { command: rerun.command, grammar: rerun.grammar },
   }
 }

@@ -196,6 +196,24 @@ function prependedByRule(shipped: string, produced: string, buildLines: readonly
   return added.every((l) => l.trim() !== '' && quoted.some((q) => q === l || q === `${l}\\n`))
 }
 
+const LINE_DIRECTIVES = /^#line \d+ .*\n/gm
+
+/** The number in `text` of each line {@link withoutPlaceMarks} keeps (1-based): it leaves out only whole `#line` lines. */
+export function keptLineNumbers(text: string): number[] {
+  const removed = new Set<number>()
+  let line = 1
+  let scanned = 0
+  for (const m of text.matchAll(LINE_DIRECTIVES)) {
+    for (let i = scanned; i < m.index; i++) if (text.charCodeAt(i) === 10) line++
+    scanned = m.index
+    removed.add(line)
+  }
+  const total = text.split('\n').length
+  const kept: number[] = []
+  for (let n = 1; n <= total; n++) if (!removed.has(n)) kept.push(n)
+  return kept
+}
+
 /**
  * Without what depends on where the tool ran and what the build named its files: `#line`
  * directives (names and numbers; `-o` adds one), the include guard bison derives from the header's
@@ -204,7 +222,7 @@ function prependedByRule(shipped: string, produced: string, buildLines: readonly
  */
 export const withoutPlaceMarks = (text: string): string =>
   text
-    .replace(/^#line \d+ .*\n/gm, '')
+    .replace(LINE_DIRECTIVES, '')
     .replace(/\bYY_\w*_INCLUDED\b/g, 'YY_INCLUDED')
     .replace(/^#include "[^"\n]+"\n(?=\/\* Symbol kind\. {2}\*\/$)/m, '#include "(the parser\'s header)"\n')
 
