@@ -128,6 +128,21 @@ describe('verify on a real autotools release', () => {
     expect(report.verdict).toBe('fail')
   })
 
+  it('fails without --regenerate on a Makefile.in that links an object its Makefile.am never names', async () => {
+    const artifact = await tamper('libadd', async (top) => {
+      const file = join(top, 'lib', 'Makefile.in')
+      const text = readFileSync(file, 'utf8')
+      // automake writes an empty default for a library that names no libraries of its own
+      expect(text).toMatch(/^lib\w+_la_LIBADD = *$/m)
+      writeFileSync(file, text.replace(/^(lib\w+_la_LIBADD =) *$/m, '$1 $(srcdir)/.cache.o'))
+    })
+    const { report } = await verifyJson(artifact)
+    const f = report.findings.find((x) => x.ruleId === 'verify/generated-disagrees' && x.path === 'lib/Makefile.in')
+    expect(f?.severity).toBe('high')
+    expect(f?.message).toMatch(/_la_LIBADD names \$\(srcdir\)\/\.cache\.o, which lib\/Makefile\.am never writes/)
+    expect(report.verdict).toBe('fail')
+  })
+
   it('reports a duplicate tar entry that silently replaces a file', async () => {
     const dir = join(root, 'dup')
     mkdirSync(join(dir, 'x', `${release.name}-${release.version}`, 'src'), { recursive: true })

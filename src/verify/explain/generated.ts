@@ -3,6 +3,7 @@ import { unifiedDiff } from '../../util/diff.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
+import { uncopiedWordsFinding } from './automake-agreement.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
@@ -199,6 +200,11 @@ export function generatedExplainer(): Explainer {
           data: { generator: info },
         }
         return { outcome: 'unexplained', findings: [finding], scan: true }
+      }
+      // a `Makefile` with automake's header is configure's output, its substitutions made: only the `.in` is automake's
+      if (info.tool === 'automake' && difference.path.endsWith('.in')) {
+        const disagreement = await uncopiedWordsFinding(difference.path, text, info.input, view)
+        if (disagreement) return { outcome: 'unexplained', findings: [disagreement], scan: true }
       }
       const made = `${info.tool}${info.version ? ` ${info.version}` : ''} output${info.input ? ` from ${info.input}` : ''}`
       const grammar = isRerunTool(info.tool) ? requiredInputs(difference.path, info, view).flat().find((p) => has(view, p)) : undefined

@@ -98,17 +98,33 @@ export function makeRules(text: string): MakeRule[] {
   return rules
 }
 
-/** The variables a makefile assigns (`A = x`, `A += y`, `A := z`), every conditional branch taken. */
-export function makeVariables(text: string): Map<string, string> {
-  const vars = new Map<string, string>()
-  for (const { text: l } of logicalLines(text)) {
+export interface MakeAssignment {
+  /** the line the assignment starts on */
+  readonly line: number
+  readonly name: string
+  readonly op: string
+  /** the value, continuation lines joined, a trailing comment dropped, blanks made single spaces */
+  readonly value: string
+}
+
+/** Every assignment of a makefile (`A = x`, `A += y`, `A := z`) in order, recipe lines aside. */
+export function makeAssignments(text: string): MakeAssignment[] {
+  const out: MakeAssignment[] = []
+  // a makefile written on Windows (CRLF) says the same; `.` stops at a carriage return
+  for (const { line, text: l } of logicalLines(text.replace(/\r\n/g, '\n'))) {
     if (l.startsWith('\t')) continue
     const m = ASSIGNMENT.exec(l)
     if (!m) continue
-    const [, name = '', op, value = ''] = m
-    const v = value.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()
-    vars.set(name, op === '+=' && vars.has(name) ? `${vars.get(name)} ${v}` : v)
+    const [, name = '', op = '=', value = ''] = m
+    out.push({ line, name, op, value: value.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim() })
   }
+  return out
+}
+
+/** The variables a makefile assigns (`A = x`, `A += y`, `A := z`), every conditional branch taken. */
+export function makeVariables(text: string): Map<string, string> {
+  const vars = new Map<string, string>()
+  for (const { name, op, value } of makeAssignments(text)) vars.set(name, op === '+=' && vars.has(name) ? `${vars.get(name)} ${value}` : value)
   return vars
 }
 

@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explain/automake-agreement.js'
+import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { addedFile, memoryView } from '../helpers/tree-view.js'
+
+// a project with what automake copies in several shapes: conditionals, `+=`, an included
+// fragment, libtool libraries, programs with and without their own sources and libraries
+const PROJECT: Record<string, string> = {
+  'configure.ac': `AC_INIT([demo], [1.0])
+AC_CONFIG_MACRO_DIRS([m4])
+AM_INIT_AUTOMAKE([foreign subdir-objects])
+AC_PROG_CC
+AM_PROG_AR
+LT_INIT
+AM_CONDITIONAL([WITH_EXTRA], [test "x$with_extra" = xyes])
+AC_CONFIG_FILES([Makefile lib/Makefile src/Makefile])
+AC_OUTPUT
+`,
+  'Makefile.am': 'SUBDIRS = lib src\nACLOCAL_AMFLAGS = -I m4\nEXTRA_DIST = common.am\n',
+  'common.am': 'COMMON_CPPFLAGS = -I$(top_srcdir)/include -DCOMMON\n',
+  'lib/Makefile.am': `include $(top_srcdir)/common.am
+lib_LTLIBRARIES = libdemo.la
+libdemo_la_SOURCES = a.c b.c
+libdemo_la_CPPFLAGS = $(COMMON_CPPFLAGS) -DLIB
+libdemo_la_LDFLAGS = -version-info 1:0:0
+if WITH_EXTRA
+libdemo_la_SOURCES += extra.c
+libdemo_la_LIBADD = -lm
+endif
+`,
+  'src/Makefile.am': `bin_PROGRAMS = demo other
+AM_CFLAGS = -Wall
+demo_SOURCES = main.c \\
+	util.c
+demo_LDADD = ../lib/libdemo.la
+demo_CFLAGS = $(AM_CFLAGS) -O2
+`,
+}
+
+let dir: string
+/** each Makefile.in as automake wrote it here, by the path of its Makefile.am */
+const generated = new Map<string, string>()
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stagelight-automake-'))
+  for (const [path, text] of Object.entries(PROJECT)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+  mkdirSync(join(dir, 'm4'))
+  execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
+  for (const am of ['Makefile.am', 'lib/Makefile.am', 'src/Makefile.am']) generated.set(am, readFileSync(join(dir, am.replace(/\.am$/, '.in')), 'utf8'))
+}, 120_000)
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const makefileIn = (am: string): string => generated.get(am) ?? ''
+const amTexts = (am: string): string[] => (am === 'lib/Makefile.am' ? [PROJECT[am] ?? '', PROJECT['common.am'] ?? ''] : [PROJECT[am] ?? ''])
+/** one line of a Makefile.in changed, as a release could be after automake ran */
+function edit(text: string, line: RegExp, change: (l: string) => string): string {
+  const lines = text.split('\n')
+  const at = lines.findIndex((l) => line.test(l))
+  expect(at, String(line)).toBeGreaterThanOrEqual(0)
+  lines[at] = change(lines[at] as string)
+  return lines.join('\n')
+}
+
+describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () => {
+  it('finds no word that the Makefile.am does not write in what the installed automake wrote', () => {
+    for (const am of generated.keys()) expect(wordsNotFromMakefileAm(makefileIn(am), amTexts(am)), am).toEqual([])
+  })
+
+  it('reports a word added to what a library links, a program links, or a target is compiled with', () => {
+    const lib = 'lib/Makefile.am'
+    const src = 'src/Makefile.am'
+    const cases: Array<[string, RegExp, (l: string) => string, string, string]> = [
+      // a conditional branch: automake writes @WITH_EXTRA_TRUE@ before the line
+      [lib, /^@WITH_EXTRA_TRUE@libdemo_la_LIBADD = /, (l) => `${l} $(top_srcdir)/tests/files/good-1.o`, 'libdemo_la_LIBADD', '$(top_srcdir)/tests/files/good-1.o'],
+      [lib, /^libdemo_la_CPPFLAGS = /, (l) => `${l} -include tests/data/bad-2.h`, 'libdemo_la_CPPFLAGS', '-include'],
+      // the `+=` inside the conditional, which automake names am__append_1
+      [lib, /^@WITH_EXTRA_TRUE@am__append_\d+ = /, (l) => `${l} crc_fast.c`, 'am__append_1', 'crc_fast.c'],
+      [src, /^demo_LDADD = /, (l) => `${l} ../tests/x86.o`, 'demo_LDADD', '../tests/x86.o'],
+      // a program that names no libraries gets automake's default, `$(LDADD)`
+      [src, /^other_LDADD = /, (l) => `${l} -Wl,--wrap=RSA_public_decrypt`, 'other_LDADD', '-Wl,--wrap=RSA_public_decrypt'],
+      // a value on continuation lines
+      [src, /^\s+util\.c$/, (l) => l.replace('util.c', 'util.c tests/files/helper.c'), 'demo_SOURCES', 'tests/files/helper.c'],
+      // configure's substitution, with something after it
+      [src, /^LIBS = @LIBS@$/, (l) => `${l} -lsneaky`, 'LIBS', '-lsneaky'],
+      ['Makefile.am', /^SUBDIRS = /, (l) => `${l} tests/hidden`, 'SUBDIRS', 'tests/hidden'],
+    ]
+    for (const [am, line, change, variable, word] of cases) {
+      const found = wordsNotFromMakefileAm(edit(makefileIn(am), line, change), amTexts(am))
+      expect(found.map((f) => f.variable), variable).toEqual([variable])
+      expect(found[0]?.words, variable).toContain(word)
+    }
+  })
+
+  it('reads a Makefile.am written with CRLF line ends as the same file', () => {
+    for (const am of generated.keys()) {
+      const crlf = amTexts(am).map((t) => t.replace(/\n/g, '\r\n'))
+      expect(wordsNotFromMakefileAm(makefileIn(am), crlf), am).toEqual([])
+      expect(wordsNotFromMakefileAm(makefileIn(am).replace(/\n/g, '\r\n'), crlf), am).toEqual([])
+    }
+  })
+
+  it('reads the fragments a Makefile.am includes, and judges nothing when one cannot be read', async () => {
+    const am = 'lib/Makefile.am'
+    const both = memoryView({}, { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '' })
+    expect(await makefileAmTexts(am, both)).toEqual([PROJECT[am], PROJECT['common.am']])
+    // the fragment holds COMMON_CPPFLAGS' words: without it they could come from anywhere
+    expect(await makefileAmTexts(am, memoryView({}, { [am]: PROJECT[am] ?? '' }))).toBeUndefined()
+    const throughUnknown = memoryView({}, { [am]: `include $(UNKNOWN)/x.am\n${PROJECT[am] ?? ''}` })
+    expect(await makefileAmTexts(am, throughUnknown)).toBeUndefined()
+  })
+
+  it('explains the Makefile.in automake wrote and reports one linking an object its Makefile.am never names', async () => {
+    const am = 'lib/Makefile.am'
+    const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const judge = (text: string) => generatedExplainer().judge(addedFile('lib/Makefile.in', text), memoryView({ 'lib/Makefile.in': text }, source))
+    expect((await judge(makefileIn(am)))?.outcome).toBe('explained')
+    const linked = edit(makefileIn(am), /^@WITH_EXTRA_TRUE@libdemo_la_LIBADD = /, (l) => `${l} ../tests/files/good-large_compressed.o`)
+    const j = await judge(linked)
+    expect(j?.outcome).toBe('unexplained')
+    const finding = j?.findings?.[0]
+    expect(finding?.ruleId).toBe('verify/generated-disagrees')
+    expect(finding?.severity).toBe('high')
+    expect(finding?.message).toMatch(/^libdemo_la_LIBADD names \.\.\/tests\/files\/good-large_compressed\.o, which lib\/Makefile\.am never writes/)
+    expect(linked.split('\n')[(finding?.line ?? 0) - 1]).toMatch(/libdemo_la_LIBADD = .*good-large_compressed\.o/)
+  })
+
+  it('leaves a Makefile that configure wrote from the Makefile.in (its substitutions made) to the rules', async () => {
+    const am = 'src/Makefile.am'
+    const configured = makefileIn(am).replace(/^LIBS = @LIBS@$/m, 'LIBS = -lz -lpthread')
+    const source = { [am]: PROJECT[am] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const j = await generatedExplainer().judge(addedFile('src/Makefile', configured), memoryView({ 'src/Makefile': configured }, source))
+    expect(j?.findings?.some((f) => f.ruleId === 'verify/generated-disagrees') ?? false).toBe(false)
+    const asIn = await generatedExplainer().judge(addedFile('src/Makefile.in', configured), memoryView({ 'src/Makefile.in': configured }, source))
+    expect(asIn?.findings?.[0]?.ruleId).toBe('verify/generated-disagrees')
+  })
+})
