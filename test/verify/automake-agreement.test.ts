@@ -17,6 +17,7 @@ AC_PROG_CC
 AM_PROG_AR
 LT_INIT
 AM_CONDITIONAL([WITH_EXTRA], [test "x$with_extra" = xyes])
+AC_SUBST([PLUGIN_VERSION], [1])
 AC_CONFIG_FILES([Makefile lib/Makefile src/Makefile])
 AC_OUTPUT
 `,
@@ -33,6 +34,12 @@ libdemo_la_LIBADD = -lm
 endif
 `,
   'src/Makefile.am': `bin_PROGRAMS = demo other
+lib_LTLIBRARIES = libplug-@PLUGIN_VERSION@.la
+libplug_@PLUGIN_VERSION@_la_SOURCES = plug.c
+libplug_@PLUGIN_VERSION@_la_CFLAGS = -DPLUG
+if WITH_EXTRA
+libplug_@PLUGIN_VERSION@_la_CFLAGS += -fvisibility=hidden
+endif
 AM_CFLAGS = -Wall
 demo_SOURCES = main.c \\
 	util.c
@@ -89,6 +96,8 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
       [src, /^\s+util\.c$/, (l) => l.replace('util.c', 'util.c tests/files/helper.c'), 'demo_SOURCES', 'tests/files/helper.c'],
       // configure's substitution, with something after it
       [src, /^LIBS = @LIBS@$/, (l) => `${l} -lsneaky`, 'LIBS', '-lsneaky'],
+      // the `+=` of a library whose name holds a substitution
+      [src, /^@WITH_EXTRA_TRUE@am__append_\d+ = -fvisibility=hidden/, (l) => `${l} -include tests/files/x.h`, 'am__append_1', 'tests/files/x.h'],
       ['Makefile.am', /^SUBDIRS = /, (l) => `${l} tests/hidden`, 'SUBDIRS', 'tests/hidden'],
     ]
     for (const [am, line, change, variable, word] of cases) {

@@ -49,6 +49,9 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
       assigned.add(a.name)
       for (const w of wordsOf(a.value)) written.add(w)
     }
+    // and every word of every line: a name built from a substitution (`libx_@API@_la_CFLAGS +=`) is
+    // no assignment to the reader above, though automake copies its value all the same
+    for (const w of text.split(/\s+/)) written.add(w)
   }
   const out: UncopiedWords[] = []
   for (const a of makeAssignments(makefileIn.replace(CONDITION_PREFIX, ''))) {
