@@ -1,9 +1,11 @@
 /*
  * `npm run bench -- --only releases [--mirrors DIR] [--filter NAME[,NAME…]] [--shard I/N] [--no-tamper] [--tamper-only]
- *   [--tamper-max N] [--no-speed] [--runs N] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
+ *   [--tamper-max N] [--tamper-kind KIND] [--no-speed] [--runs N] [--diffoscope] [--diffoscope-timeout S] [--write FILE]`
  *
  * `stagelight verify` on real upstream releases (bench/corpus/releases.json): every clean release,
- * then the same releases with tampering injected, then the time against the raw floor measured in
+ * then the same releases with tampering injected (each kind of release takes its injections in
+ * turn; --tamper-kind gives one injection, named, to every release that can take it, including the
+ * ones outside the turn), then the time against the raw floor measured in
  * the same run: verify and the floor each the median of --runs runs (3 by default; the clean run is
  * one of verify's), diffoscope once (the tarball against the tag's `git archive` under the
  * tarball's top directory, so that it compares the files both have). Tarballs come from Debian
@@ -22,7 +24,7 @@ import { join } from 'node:path'
 import { argv, bin, has, log, mirrorsDir, option } from './common.js'
 import { measure, median } from './measure.js'
 import { corpusCache, loadCorpus, repositoryOf, sha256File, gnulibArgs, submoduleArgs, tarballOf, type Release } from './releases-corpus.js'
-import { applicableKinds, applicableNpmKinds, applicablePythonKinds, NPM_TAMPER_KINDS, PYTHON_TAMPER_KINDS, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
+import { applicableKinds, applicableNpmKinds, applicablePythonKinds, EXTRA_TAMPER_KINDS, NPM_TAMPER_KINDS, PYTHON_TAMPER_KINDS, TAMPER_KINDS, tamperTarball, tarballFiles, type TamperKind, type Tampering } from './releases-tamper.js'
 
 interface Finding {
   readonly ruleId: string
@@ -47,6 +49,13 @@ const filter = option('--filter')
 const shard = option('--shard')?.split('/').map(Number)
 /** at most this many tampered releases (in corpus order, the injections taken in turn) */
 const tamperMax = Number(option('--tamper-max') ?? Infinity)
+const ALL_TAMPER_KINDS: readonly string[] = [...TAMPER_KINDS, ...PYTHON_TAMPER_KINDS, ...NPM_TAMPER_KINDS, ...EXTRA_TAMPER_KINDS]
+/** one injection for every release that can take it, instead of the kinds in turn */
+const forcedKind = ((): TamperKind | undefined => {
+  const kind = option('--tamper-kind')
+  if (kind !== undefined && !ALL_TAMPER_KINDS.includes(kind)) throw new Error(`--tamper-kind: unknown injection ${kind} (known: ${ALL_TAMPER_KINDS.join(', ')})`)
+  return kind as TamperKind | undefined
+})()
 const diffoscopeTimeout = Number(option('--diffoscope-timeout') ?? 120)
 const scratch = join(corpusCache, 'scratch')
 
@@ -136,6 +145,7 @@ const TAMPERING: Partial<Record<Release['kind'], { kinds: readonly TamperKind[];
  * move another kind's turn.
  */
 function tamperPlan(rows: readonly Row[]): { row: Row; kind: TamperKind }[] {
+  if (forcedKind !== undefined) return rows.filter((row) => TAMPERING[row.release.kind]?.applicable(tarballFiles(row.tarball)).includes(forcedKind)).map((row) => ({ row, kind: forcedKind }))
   const plan: { row: Row; kind: TamperKind }[] = []
   const turns = new Map<Release['kind'], number>()
   for (const row of rows) {
