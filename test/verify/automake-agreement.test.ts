@@ -23,7 +23,7 @@ AC_OUTPUT
 `,
   'Makefile.am': 'SUBDIRS = lib src\nACLOCAL_AMFLAGS = -I m4\nEXTRA_DIST = common.am\n',
   'common.am': 'COMMON_CPPFLAGS = -I$(top_srcdir)/include -DCOMMON\n',
-  'lib/Makefile.am': `include $(top_srcdir)/common.am
+  'lib/Makefile.am': `include $(top_srcdir)/common.am # what every directory shares
 lib_LTLIBRARIES = libdemo.la
 libdemo_la_SOURCES = a.c b.c
 libdemo_la_CPPFLAGS = $(COMMON_CPPFLAGS) -DLIB

@@ -81,7 +81,8 @@ export async function makefileAmTexts(path: string, view: TreeView): Promise<str
     texts.push(text)
     const vars = makeVariables(text)
     for (const m of text.matchAll(/^include\s+(.+)$/gm)) {
-      for (const word of expandMake(m[1] ?? '', vars).trim().split(/\s+/)) {
+      // `include $(srcdir)/x.am # an optional hook`: the comment names no file
+      for (const word of expandMake((m[1] ?? '').replace(/\s+#.*$/, ''), vars).trim().split(/\s+/)) {
         const [fragment] = resolveWord(word, [dirnameOf(p)])
         if (fragment === undefined || !(await read(fragment, depth + 1))) return false
       }
