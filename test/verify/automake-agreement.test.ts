@@ -18,22 +18,27 @@ AM_PROG_AR
 LT_INIT
 AM_CONDITIONAL([WITH_EXTRA], [test "x$with_extra" = xyes])
 AC_SUBST([PLUGIN_VERSION], [1])
+AC_SUBST([EXTRA_MAKEFILE], [/dev/null])
 AC_CONFIG_FILES([Makefile lib/Makefile src/Makefile])
 AC_OUTPUT
 `,
   'Makefile.am': 'SUBDIRS = lib src\nACLOCAL_AMFLAGS = -I m4\nEXTRA_DIST = common.am\n',
-  'common.am': 'COMMON_CPPFLAGS = -I$(top_srcdir)/include -DCOMMON\n',
+  // a relative name in a fragment is read from the including Makefile.am's directory
+  'common.am': 'COMMON_CPPFLAGS = -I$(top_srcdir)/include -DCOMMON\ninclude local.am\n',
+  'lib/local.am': 'LOCAL_CPPFLAGS = -DLOCAL\n',
   'lib/Makefile.am': `include $(top_srcdir)/common.am # what every directory shares
 lib_LTLIBRARIES = libdemo.la
 libdemo_la_SOURCES = a.c b.c
-libdemo_la_CPPFLAGS = $(COMMON_CPPFLAGS) -DLIB
+libdemo_la_CPPFLAGS = $(COMMON_CPPFLAGS) $(LOCAL_CPPFLAGS) -DLIB
 libdemo_la_LDFLAGS = -version-info 1:0:0
 if WITH_EXTRA
 libdemo_la_SOURCES += extra.c
 libdemo_la_LIBADD = -lm
 endif
 `,
-  'src/Makefile.am': `bin_PROGRAMS = demo other
+  // a fragment named through another variable is make's to include, not automake's
+  'src/Makefile.am': `include $(EXTRA_MAKEFILE)
+bin_PROGRAMS = demo other
 lib_LTLIBRARIES = libplug-@PLUGIN_VERSION@.la
 libplug_@PLUGIN_VERSION@_la_SOURCES = plug.c
 libplug_@PLUGIN_VERSION@_la_CFLAGS = -DPLUG
@@ -65,7 +70,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const makefileIn = (am: string): string => generated.get(am) ?? ''
-const amTexts = (am: string): string[] => (am === 'lib/Makefile.am' ? [PROJECT[am] ?? '', PROJECT['common.am'] ?? ''] : [PROJECT[am] ?? ''])
+const amTexts = (am: string): string[] => (am === 'lib/Makefile.am' ? [PROJECT[am] ?? '', PROJECT['common.am'] ?? '', PROJECT['lib/local.am'] ?? ''] : [PROJECT[am] ?? ''])
 /** one line of a Makefile.in changed, as a release could be after automake ran */
 function edit(text: string, line: RegExp, change: (l: string) => string): string {
   const lines = text.split('\n')
@@ -117,17 +122,18 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
 
   it('reads the fragments a Makefile.am includes, and judges nothing when one cannot be read', async () => {
     const am = 'lib/Makefile.am'
-    const both = memoryView({}, { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '' })
-    expect(await makefileAmTexts(am, both)).toEqual([PROJECT[am], PROJECT['common.am']])
-    // the fragment holds COMMON_CPPFLAGS' words: without it they could come from anywhere
+    const all = memoryView({}, { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '' })
+    expect(await makefileAmTexts(am, all)).toEqual([PROJECT[am], PROJECT['common.am'], PROJECT['lib/local.am']])
+    const src = 'src/Makefile.am'
+    expect(await makefileAmTexts(src, memoryView({}, { [src]: PROJECT[src] ?? '' }))).toEqual([PROJECT[src]])
+    // the fragment holds COMMON_CPPFLAGS' words: without it (or the one it includes) they could come from anywhere
     expect(await makefileAmTexts(am, memoryView({}, { [am]: PROJECT[am] ?? '' }))).toBeUndefined()
-    const throughUnknown = memoryView({}, { [am]: `include $(UNKNOWN)/x.am\n${PROJECT[am] ?? ''}` })
-    expect(await makefileAmTexts(am, throughUnknown)).toBeUndefined()
+    expect(await makefileAmTexts(am, memoryView({}, { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '' }))).toBeUndefined()
   })
 
   it('explains the Makefile.in automake wrote and reports one linking an object its Makefile.am never names', async () => {
     const am = 'lib/Makefile.am'
-    const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
     const judge = (text: string) => generatedExplainer().judge(addedFile('lib/Makefile.in', text), memoryView({ 'lib/Makefile.in': text }, source))
     expect((await judge(makefileIn(am)))?.outcome).toBe('explained')
     const linked = edit(makefileIn(am), /^@WITH_EXTRA_TRUE@libdemo_la_LIBADD = /, (l) => `${l} ../tests/files/good-large_compressed.o`)

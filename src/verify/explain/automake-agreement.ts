@@ -9,7 +9,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
-import { expandMake, makeAssignments, makeVariables, resolveWord } from './make-index.js'
+import { makeAssignments, resolveWord } from './make-index.js'
 import type { TreeView } from './types.js'
 
 /** what automake copies from a Makefile.am (and configure's substitutions it writes as `@NAME@`) */
@@ -21,6 +21,8 @@ const CONDITION_PREFIX = /^(?:@[A-Za-z0-9_]+@)+(?=[A-Za-z_])/gm
 const SUBSTITUTION = /@[A-Za-z_][A-Za-z0-9_]*@/g
 /** a conditional part automake names (`$(am__append_1)`), or a program's default libraries */
 const AUTOMAKE_WORD = /^\$[({](?:am__\w+|LDADD)[)}]$/
+/** the directories a fragment automake pastes in may be named from */
+const PASTED_FROM = /^\$[({](?:top_)?srcdir[)}]\//
 /** fragments a Makefile.am includes, followed this deep */
 const MAX_INCLUDE_DEPTH = 8
 
@@ -64,12 +66,15 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
 }
 
 /**
- * The Makefile.am and the fragments automake pastes into it (`include`; make's own `-include` is
- * left to make), as the release has them (the tag's where the release lacks one); undefined when
- * one of them is in neither or is named through a variable the file does not set, so that no word
- * is judged without every text it may come from.
+ * The Makefile.am and the fragments automake pastes into it, as the release has them (the tag's
+ * where the release lacks one); undefined when one of them is in neither, so that no word is
+ * judged without every text it may come from. automake pastes a fragment named literally or from
+ * `$(srcdir)` or `$(top_srcdir)`, a relative name read from the Makefile.am's directory even inside
+ * a fragment; a name through any other variable (`include $(INTROSPECTION_MAKEFILE)`), and make's
+ * own `-include`, are left to make.
  */
 export async function makefileAmTexts(path: string, view: TreeView): Promise<string[] | undefined> {
+  const base = dirnameOf(path)
   const texts: string[] = []
   const seen = new Set<string>()
   const read = async (p: string, depth: number): Promise<boolean> => {
@@ -79,11 +84,11 @@ export async function makefileAmTexts(path: string, view: TreeView): Promise<str
     const text = view.artifactText(p) ?? (await view.sourceText(p))
     if (text === undefined) return false
     texts.push(text)
-    const vars = makeVariables(text)
     for (const m of text.matchAll(/^include\s+(.+)$/gm)) {
       // `include $(srcdir)/x.am # an optional hook`: the comment names no file
-      for (const word of expandMake((m[1] ?? '').replace(/\s+#.*$/, ''), vars).trim().split(/\s+/)) {
-        const [fragment] = resolveWord(word, [dirnameOf(p)])
+      for (const word of (m[1] ?? '').replace(/\s+#.*$/, '').trim().split(/\s+/)) {
+        if (PASTED_FROM.test(word) ? word.replace(PASTED_FROM, '').includes('$') : word.includes('$')) continue
+        const [fragment] = resolveWord(word, [base])
         if (fragment === undefined || !(await read(fragment, depth + 1))) return false
       }
     }
