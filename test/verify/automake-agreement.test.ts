@@ -144,6 +144,7 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect(finding?.severity).toBe('high')
     expect(finding?.message).toMatch(/^libdemo_la_LIBADD names \.\.\/tests\/files\/good-large_compressed\.o, which lib\/Makefile\.am never writes/)
     expect(linked.split('\n')[(finding?.line ?? 0) - 1]).toMatch(/libdemo_la_LIBADD = .*good-large_compressed\.o/)
+    expect(finding?.evidence).toMatch(/^lib\/Makefile\.in:\d+: libdemo_la_LIBADD = -lm \.\.\/tests\/files\/good-large_compressed\.o\n {2}not in lib\/Makefile\.am: \.\.\/tests\/files\/good-large_compressed\.o$/)
   })
 
   it('leaves a Makefile that configure wrote from the Makefile.in (its substitutions made) to the rules', async () => {

@@ -30,6 +30,8 @@ export interface UncopiedWords {
   readonly variable: string
   /** the line of the Makefile.in where the variable is set */
   readonly line: number
+  /** its value there, continuation lines joined */
+  readonly value: string
   readonly words: readonly string[]
 }
 
@@ -60,7 +62,7 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
     if (!COPIED.test(a.name) || AUTOMAKE_LISTS.has(a.name)) continue
     if (a.name.endsWith('_SOURCES') && !assigned.has(a.name)) continue
     const words = wordsOf(a.value).filter((w) => !written.has(w) && !automakes(w))
-    if (words.length > 0) out.push({ variable: a.name, line: a.line, words })
+    if (words.length > 0) out.push({ variable: a.name, line: a.line, value: a.value, words })
   }
   return out
 }
@@ -115,7 +117,6 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const first = uncopied[0]
   if (first === undefined) return undefined
   const named = first.words.slice(0, 3).join(' ')
-  const assignments = makeAssignments(text.replace(CONDITION_PREFIX, ''))
   return {
     ruleId: 'verify/generated-disagrees',
     severity: 'high',
@@ -124,12 +125,9 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
     line: first.line,
     message: `${first.variable} names ${named}${first.words.length > 3 ? ` and ${first.words.length - 3} more` : ''}, which ${am} never writes${uncopied.length > 1 ? ` (and ${uncopied.length - 1} more variable(s) likewise)` : ''}`,
     evidence: uncopied
-      .map((u) => {
-        const value = assignments.find((a) => a.line === u.line)?.value ?? ''
-        return `${path}:${u.line}: ${u.variable} = ${value.length > SHOWN_VALUE ? `${value.slice(0, SHOWN_VALUE)}…` : value}\n  not in ${am}: ${u.words.join(' ')}`
-      })
+      .map((u) => `${path}:${u.line}: ${u.variable} = ${u.value.length > SHOWN_VALUE ? `${u.value.slice(0, SHOWN_VALUE)}…` : u.value}\n  not in ${am}: ${u.words.join(' ')}`)
       .join('\n'),
-    explanation: `automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word. A word only the Makefile.in has was added after automake ran, and make builds with it.`,
+    explanation: 'automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word. A word only the Makefile.in has was added after automake ran, and make builds with it.',
     data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })) },
   }
 }
