@@ -118,6 +118,10 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
       expect(wordsNotFromMakefileAm(makefileIn(am), crlf), am).toEqual([])
       expect(wordsNotFromMakefileAm(makefileIn(am).replace(/\n/g, '\r\n'), crlf), am).toEqual([])
     }
+    // and a word added to a Makefile.in with CRLF line ends is still found
+    const lib = 'lib/Makefile.am'
+    const linked = edit(makefileIn(lib), /^@WITH_EXTRA_TRUE@libdemo_la_LIBADD = /, (l) => `${l} ../tests/files/x.o`).replace(/\n/g, '\r\n')
+    expect(wordsNotFromMakefileAm(linked, amTexts(lib)).map((f) => f.words)).toEqual([['../tests/files/x.o']])
   })
 
   it('reads the fragments a Makefile.am includes, and judges nothing when one cannot be read', async () => {

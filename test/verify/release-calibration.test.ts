@@ -492,6 +492,8 @@ describe('generated at release time', () => {
   it('explains a file a make rule of the tag makes from inputs the tag has', async () => {
     const am = 'BUILT_SOURCES = rpc.gen.c\nrpc.gen.c rpc.gen.h: rpc.desc $(srcdir)/gen-rpc.py\n\t$(PYTHON) $(srcdir)/gen-rpc.py rpc.desc\n'
     expect(makeRules(am).map((r) => r.targets)).toContainEqual(['rpc.gen.c', 'rpc.gen.h'])
+    // the same makefile written with CRLF line ends: the same rules, recipes without carriage returns
+    expect(makeRules(am.replace(/\n/g, '\r\n'))).toEqual(makeRules(am))
     const src = { 'test/Makefile.am': am, 'test/rpc.desc': 'x', 'test/gen-rpc.py': 'y' }
     const j = await ruleGeneratedExplainer().judge(added('test/rpc.gen.h', '/* gen */\n'), view({ 'test/rpc.gen.h': '/* gen */\n' }, src))
     expect(j?.outcome).toBe('explained')

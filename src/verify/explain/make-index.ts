@@ -21,10 +21,14 @@ export interface MakeRule {
 const RULE = /^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$/
 const ASSIGNMENT = /^\s*(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\+=|:=|::=|\?=|=)\s*(.*)$/
 
-/** Logical lines: continuation lines joined, with the line number each starts at. */
+/**
+ * Logical lines: continuation lines joined, with the line number each starts at. A makefile written
+ * on Windows (CRLF) says the same: the carriage returns go, since `.` stops at one and a backslash
+ * before one continues no line.
+ */
 function logicalLines(text: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = []
-  const lines = text.split('\n')
+  const lines = text.replace(/\r\n/g, '\n').split('\n')
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i] ?? ''
     const start = i
@@ -110,8 +114,7 @@ export interface MakeAssignment {
 /** Every assignment of a makefile (`A = x`, `A += y`, `A := z`) in order, recipe lines aside. */
 export function makeAssignments(text: string): MakeAssignment[] {
   const out: MakeAssignment[] = []
-  // a makefile written on Windows (CRLF) says the same; `.` stops at a carriage return
-  for (const { line, text: l } of logicalLines(text.replace(/\r\n/g, '\n'))) {
+  for (const { line, text: l } of logicalLines(text)) {
     if (l.startsWith('\t')) continue
     const m = ASSIGNMENT.exec(l)
     if (!m) continue
