@@ -143,6 +143,28 @@ describe('verify on a real autotools release', () => {
     expect(report.verdict).toBe('fail')
   })
 
+  it('fails without --regenerate on a compile command or a config.h.in that includes a header no input names', async () => {
+    const artifact = await tamper('includes', async (top) => {
+      const makefile = join(top, 'lib', 'Makefile.in')
+      const rules = readFileSync(makefile, 'utf8')
+      expect(rules).toMatch(/^COMPILE = \$\(CC\) /m)
+      writeFileSync(makefile, rules.replace(/^COMPILE = \$\(CC\) /m, 'COMPILE = $(CC) -include $(top_srcdir)/po/.stamp.h '))
+      const header = join(top, 'config.h.in')
+      const template = readFileSync(header, 'utf8')
+      expect(template).toMatch(/by autoheader/)
+      writeFileSync(header, `${template}\n#include "po/.stamp.h"\n`)
+    })
+    const { report } = await verifyJson(artifact)
+    const disagreeing = report.findings.filter((x) => x.ruleId === 'verify/generated-disagrees')
+    expect(disagreeing.map((f) => [f.path, f.severity]).sort()).toEqual([
+      ['config.h.in', 'high'],
+      ['lib/Makefile.in', 'high'],
+    ])
+    expect(disagreeing.find((f) => f.path === 'lib/Makefile.in')?.message).toMatch(/^COMPILE names -include \$\(top_srcdir\)\/po\/\.stamp\.h, which automake's command for it never holds/)
+    expect(disagreeing.find((f) => f.path === 'config.h.in')?.message).toMatch(/#include "po\/\.stamp\.h".*names "po\/\.stamp\.h", which neither configure\.ac nor any macro/)
+    expect(report.verdict).toBe('fail')
+  })
+
   it('reports a duplicate tar entry that silently replaces a file', async () => {
     const dir = join(root, 'dup')
     mkdirSync(join(dir, 'x', `${release.name}-${release.version}`, 'src'), { recursive: true })

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 import { StagelightError } from '../../errors.js'
+import { bundledDataPath } from '../../util/bundled-data.js'
 import type { CatalogEntry } from './entry.js'
 import { sha256Hex } from './fingerprint.js'
 import { CatalogFormatError, openRawCatalog } from './format.js'
@@ -63,16 +61,8 @@ function entryLayer(entries: readonly CatalogEntry[]): Layer {
 
 const EMPTY: readonly CatalogEntry[] = Object.freeze([])
 
-/** The directory holding the shipped data: `data/` at the package root, found from this module. */
-export function bundledCatalogPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'data', BUNDLED_CATALOG_FILE)
-    if (existsSync(candidate)) return candidate
-    dir = dirname(dir)
-  }
-  throw new StagelightError('E_INTERNAL', `the bundled catalog data/${BUNDLED_CATALOG_FILE} is missing from the installation`)
-}
+/** The shipped catalog: `data/` at the package root, found from this module. */
+export const bundledCatalogPath = (): string => bundledDataPath(BUNDLED_CATALOG_FILE, 'catalog')
 
 const gunzipAsync = promisify(gunzip)
 

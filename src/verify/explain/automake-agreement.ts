@@ -4,8 +4,11 @@
  * from, linked with and compiled with, the directories built — into the Makefile.in word for word,
  * and writes the few it leaves unset as fixed defaults. A word in one of those variables that the
  * Makefile.am, with the fragments it includes, never writes was put there after automake ran: an
- * object linked into a library, a flag that includes a header from test data. Reading only: nothing
- * here runs automake.
+ * object linked into a library, a flag that includes a header from test data. The compile and link
+ * commands automake writes from its own templates (COMPILE, LINK, `prog_LINK`, DEFAULT_INCLUDES)
+ * hold only references to other variables and a few fixed flags, and the object lists it derives
+ * (`am_prog_OBJECTS`) only objects of sources the Makefile.am names. Reading only: nothing here
+ * runs automake.
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
@@ -23,11 +26,35 @@ const SUBSTITUTION = /@[A-Za-z_][A-Za-z0-9_]*@/g
 const AUTOMAKE_WORD = /^\$[({](?:am__\w+|LDADD)[)}]$/
 /** the directories a fragment automake pastes in may be named from */
 const PASTED_FROM = /^\$[({](?:top_)?srcdir[)}]\//
+/**
+ * commands automake writes from its templates when a Makefile.am leaves them unset: how each
+ * language compiles (COMPILE, LTCOMPILE, CXXCOMPILE…) and links (LINK, CCLD, `prog_LINK`…), and
+ * where headers are looked for first (DEFAULT_INCLUDES)
+ */
+const TEMPLATE = /^(?:[A-Z0-9]*COMPILE|[A-Z0-9]*LINK|[A-Z0-9]*LD|[A-Za-z0-9_@]+_LINK|DEFAULT_INCLUDES)$/
+/** the object lists automake derives from the sources of each program and library */
+const OBJECT_LIST = /^(?:[A-Za-z0-9_@]+_OBJECTS|am__objects_\d+)$/
+/** a whole reference to another variable (`$(CC)`, `${AM_CFLAGS}`), which make expands */
+const REFERENCE = /^\$(?:\([^()\s]+\)|\{[^{}\s]+\})$/
+/**
+ * the words of automake's templates that are not references: the output flag and target, libtool's
+ * tag and mode, and the header directories of the build tree (`-I.`, `-I$(srcdir)`, the directory
+ * of each configuration header under `$(top_builddir)`)
+ */
+const TEMPLATE_WORD = /^(?:-o|\$@|--tag=\w+|--mode=(?:compile|link)|-I(?:\.|\$\(srcdir\)|\$\(top_builddir\))(?:@am__isrc@|(?:\/(?!\.\.(?:\/|$))[\w.+-]+)*))$/
+/** an object automake names after its source: `file.$(OBJEXT)`, `lib_la-file.lo`, old ansi2knr's `file$U.o` */
+const OBJECT = /^(.*?)(?:\$U|\$\{U\})?\.(?:\$\(OBJEXT\)|\$\{OBJEXT\}|@OBJEXT@|lo|o|obj)$/
+/** a substitution reference (`$(headers:.h=_moc.cpp)`), which automake expands in a list of sources: what it turns names into */
+const SUBSTITUTION_REFERENCE = /\$[({][A-Za-z0-9_@]+:[^=)}]*=([^)}]*)[)}]/g
 /** fragments a Makefile.am includes, followed this deep */
 const MAX_INCLUDE_DEPTH = 8
 
+/** where a variable's words must come from: the Makefile.am's, automake's template for a command, or the sources an object list is derived from */
+export type WordOrigin = 'copied' | 'template' | 'objects'
+
 export interface UncopiedWords {
   readonly variable: string
+  readonly origin: WordOrigin
   /** the line of the Makefile.in where the variable is set */
   readonly line: number
   /** its value there, continuation lines joined */
@@ -39,6 +66,35 @@ const wordsOf = (value: string): string[] => value.split(' ').filter((w) => w !=
 
 /** a word configure fills in whole (`@LIBS@`, `-I@top_srcdir@`), or one automake writes */
 const automakes = (word: string): boolean => word.replace(SUBSTITUTION, '') === '' || AUTOMAKE_WORD.test(word)
+
+/** `dir/file.c` → `file` */
+const stemOf = (word: string): string => (word.split('/').pop() ?? '').replace(/\.[^.]*$/, '')
+
+interface SourceNames {
+  /** the stems of every word the Makefile.am texts write */
+  readonly stems: ReadonlySet<string>
+  /** what their substitution references append to a stem (`_moc` of `$(h:.h=_moc.cpp)`) */
+  readonly suffixes: readonly string[]
+}
+
+function sourceNames(written: ReadonlySet<string>, makefileAm: readonly string[]): SourceNames {
+  const suffixes = new Set<string>()
+  for (const text of makefileAm) for (const m of text.matchAll(SUBSTITUTION_REFERENCE)) suffixes.add(stemOf((m[1] ?? '').replace('%', '')))
+  suffixes.delete('')
+  return { stems: new Set([...written].map(stemOf)), suffixes: [...suffixes] }
+}
+
+/**
+ * Is this an object automake derives from a source the Makefile.am names? Its name is the source's
+ * stem, after a per-target prefix (`libfoo_la-`) when the target has flags of its own.
+ */
+function objectOfNamedSource(word: string, names: SourceNames): boolean {
+  const object = OBJECT.exec(word.split('/').pop() ?? '')?.[1]
+  if (object === undefined) return false
+  const dash = object.indexOf('-')
+  const named = (stem: string): boolean => names.stems.has(stem) || names.suffixes.some((s) => stem.endsWith(s) && names.stems.has(stem.slice(0, -s.length)))
+  return named(object) || (dash > 0 && named(object.slice(dash + 1)))
+}
 
 /**
  * The words of the variables automake copies that the Makefile.am texts (the file and every
@@ -57,12 +113,24 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
     // no assignment to the reader above, though automake copies its value all the same
     for (const w of text.split(/\s+/)) written.add(w)
   }
+  const names = sourceNames(written, makefileAm)
+  // a variable the Makefile.am sets is copied; one it leaves unset is automake's own
+  const copied = (w: string): boolean => written.has(w) || automakes(w)
+  const rule = (name: string): { origin: WordOrigin; ok: (word: string) => boolean } | undefined => {
+    if (COPIED.test(name) || assigned.has(name)) {
+      if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
+      return COPIED.test(name) || TEMPLATE.test(name) || OBJECT_LIST.test(name) ? { origin: 'copied', ok: copied } : undefined
+    }
+    if (TEMPLATE.test(name)) return { origin: 'template', ok: (w) => REFERENCE.test(w) || TEMPLATE_WORD.test(w) || automakes(w) }
+    if (OBJECT_LIST.test(name)) return { origin: 'objects', ok: (w) => REFERENCE.test(w) || automakes(w) || objectOfNamedSource(w, names) }
+    return undefined
+  }
   const out: UncopiedWords[] = []
   for (const a of makeAssignments(makefileIn.replace(CONDITION_PREFIX, ''))) {
-    if (!COPIED.test(a.name) || AUTOMAKE_LISTS.has(a.name)) continue
-    if (a.name.endsWith('_SOURCES') && !assigned.has(a.name)) continue
-    const words = wordsOf(a.value).filter((w) => !written.has(w) && !automakes(w))
-    if (words.length > 0) out.push({ variable: a.name, line: a.line, value: a.value, words })
+    const check = rule(a.name)
+    if (check === undefined) continue
+    const words = wordsOf(a.value).filter((w) => !check.ok(w))
+    if (words.length > 0) out.push({ variable: a.name, origin: check.origin, line: a.line, value: a.value, words })
   }
   return out
 }
@@ -102,6 +170,14 @@ export async function makefileAmTexts(path: string, view: TreeView): Promise<str
 /** the Makefile.am a Makefile.in names as its input (`# Makefile.in generated by automake … from Makefile.am.`) */
 export const makefileAmOf = (makefileIn: string, input: string | undefined): string => joinPath(dirnameOf(makefileIn), input ?? 'Makefile.am')
 
+/** A generated file that says what its inputs do not: high, whatever the generator. */
+export const disagreementFinding = (finding: Pick<Finding, 'path' | 'line' | 'message' | 'evidence' | 'explanation' | 'data'>): Finding => ({
+  ruleId: 'verify/generated-disagrees',
+  severity: 'high',
+  confidence: 'high',
+  ...finding,
+})
+
 /** at most this many characters of a variable's value in the evidence */
 const SHOWN_VALUE = 240
 
@@ -117,17 +193,20 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const first = uncopied[0]
   if (first === undefined) return undefined
   const named = first.words.slice(0, 3).join(' ')
-  return {
-    ruleId: 'verify/generated-disagrees',
-    severity: 'high',
-    confidence: 'high',
+  const which: Record<WordOrigin, string> = {
+    copied: `which ${am} never writes`,
+    template: `which automake's command for it never holds and ${am} never writes`,
+    objects: `an object of no source ${am} names`,
+  }
+  return disagreementFinding({
     path,
     line: first.line,
-    message: `${first.variable} names ${named}${first.words.length > 3 ? ` and ${first.words.length - 3} more` : ''}, which ${am} never writes${uncopied.length > 1 ? ` (and ${uncopied.length - 1} more variable(s) likewise)` : ''}`,
+    message: `${first.variable} names ${named}${first.words.length > 3 ? ` and ${first.words.length - 3} more` : ''}, ${which[first.origin]}${uncopied.length > 1 ? ` (and ${uncopied.length - 1} more variable(s) likewise)` : ''}`,
     evidence: uncopied
       .map((u) => `${path}:${u.line}: ${u.variable} = ${u.value.length > SHOWN_VALUE ? `${u.value.slice(0, SHOWN_VALUE)}…` : u.value}\n  not in ${am}: ${u.words.join(' ')}`)
       .join('\n'),
-    explanation: 'automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word. A word only the Makefile.in has was added after automake ran, and make builds with it.',
+    explanation:
+      "automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word; the compile and link commands it writes itself hold only references to those variables and a few fixed flags, and its object lists only objects of the sources the Makefile.am names. A word only the Makefile.in has was added after automake ran, and make builds with it.",
     data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })) },
-  }
+  })
 }

@@ -4,6 +4,7 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { uncopiedWordsFinding } from './automake-agreement.js'
+import { configHeaderFinding } from './autoheader-agreement.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
@@ -96,6 +97,10 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   cython: 'generated',
 }
 
+/** the line configure writes above the autoheader line it keeps when it makes config.h from config.h.in */
+const CONFIGURED_HEADER = /Generated from \S+ by configure\./
+const HEADER_CHARS = 400
+
 /** Tools that compile an input of the tag into code: their output is theirs only where that input is. */
 const COMPILERS: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf', 'valac', 'cython'])
 
@@ -175,8 +180,14 @@ function rerunMismatch(path: string, text: string, rerun: Extract<GrammarRerun, 
  * explained as "consistent, not reproduced" and still scanned.
  */
 export function generatedExplainer(): Explainer {
+  // the release's macro files, which hand autoheader text as the tag's do
+  let releasedMacros: readonly string[] = []
+  const macroPaths = (view: TreeView): string[] => [...releasedMacros, ...[...view.sourcePaths()].filter((p) => p.endsWith('.m4'))]
   return {
     name: 'generated',
+    prepare(differences: readonly Difference[]): void {
+      releasedMacros = differences.filter((d) => d.status !== 'only-in-source' && d.path.endsWith('.m4')).map((d) => d.path)
+    },
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (!difference.artifact || difference.artifact.kind !== 'file') return undefined
       if (difference.status === 'mode-differs') return undefined
@@ -205,6 +216,11 @@ export function generatedExplainer(): Explainer {
       if (info.tool === 'automake' && difference.path.endsWith('.in')) {
         const disagreement = await uncopiedWordsFinding(difference.path, text, info.input, view)
         if (disagreement) return { outcome: 'unexplained', findings: [disagreement], scan: true }
+      }
+      // a header configure made from the template (its #undefs made #defines) is configure's output, not autoheader's
+      if (info.tool === 'autoheader' && !CONFIGURED_HEADER.test(text.slice(0, HEADER_CHARS))) {
+        const disagreement = await configHeaderFinding(difference.path, text, info.input, macroPaths(view), view)
+        if (disagreement) return { outcome: 'unexplained', findings: [disagreement], scan }
       }
       const made = `${info.tool}${info.version ? ` ${info.version}` : ''} output${info.input ? ` from ${info.input}` : ''}`
       const grammar = isRerunTool(info.tool) ? requiredInputs(difference.path, info, view).flat().find((p) => has(view, p)) : undefined
