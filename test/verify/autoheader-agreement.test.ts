@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configHeaderFinding, headerWords, linesNotFromInputs, Vocabulary } from '../../src/verify/explain/autoheader-agreement.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { bundledDataPath } from '../../src/util/bundled-data.js'
-import { addedFile, memoryView } from '../helpers/tree-view.js'
+import type { Difference } from '../../src/verify/compare.js'
+import { addedFile, fileEntry, memoryView } from '../helpers/tree-view.js'
 
 // what autoheader copies in several shapes: autoconf's own verbatim texts, an AH_BOTTOM of the
 // project, and a macro of its own that builds the names it defines from its arguments and flags
@@ -109,6 +110,33 @@ describe('a config.h.in agrees with the inputs autoheader wrote it from', () => 
     const words = headerWords('AC_DEFUN([X], [\n  AH_VERBATIM([x], [#ifndef WORDS_BIGENDIAN\n# define WORDS_BIGENDIAN 1\n#endif])\n  echo not_a_header_word\n])\n')
     expect(words.has('WORDS_BIGENDIAN')).toBe(true)
     expect(words.has('not_a_header_word')).toBe(false)
+  })
+
+  it('reads the configure.ac that replaced the configure.in a header still names', async () => {
+    const named = header.replace('Generated from configure.ac by autoheader', 'Generated from configure.in by autoheader')
+    expect(named).toMatch(/from configure\.in by autoheader/)
+    expect(await configHeaderFinding('config.h.in', named, 'configure.in', ['m4/attribute.m4'], view(named))).toBeUndefined()
+    const withCode = `${named}\n#include "tests/files/x.h"\n`
+    expect((await configHeaderFinding('config.h.in', withCode, 'configure.in', ['m4/attribute.m4'], view(withCode)))?.ruleId).toBe('verify/generated-disagrees')
+  })
+
+  it('reads an input that is not UTF-8 for its words', async () => {
+    const latin1 = Buffer.concat([Buffer.from('dnl Copyright 2009 Andr'), Buffer.from([0xe9]), Buffer.from('\n'), Buffer.from(PROJECT['configure.ac'] ?? '')])
+    const withCode = `${header}\n#include "tests/files/x.h"\n`
+    const tag = { ...PROJECT, 'configure.ac': latin1 }
+    const judged = (text: string) => configHeaderFinding('config.h.in', text, 'configure.ac', ['m4/attribute.m4'], memoryView({ 'config.h.in': text, 'aclocal.m4': readFileSync(join(dir, 'aclocal.m4'), 'utf8') }, tag))
+    expect(await judged(header)).toBeUndefined()
+    expect((await judged(withCode))?.data).toMatchObject({ lines: [{ words: ['"tests/files/x.h"'] }] })
+  })
+
+  it("does not explain a configured header the tag keeps when the release's differs from it", async () => {
+    const kept = '/* config.h.  Generated from config.h.in by configure.  */\n/* config.h.in.  Generated from configure.ac by autoheader.  */\n#define HAVE_STDIO_H 1\n'
+    const changed = `${kept}#include "tests/files/x.h"\n`
+    const tag = { 'configure.ac': PROJECT['configure.ac'] ?? '', 'win32/config.h': kept }
+    const difference: Difference = { path: 'win32/config.h', status: 'content-differs', artifact: fileEntry('win32/config.h', changed), source: fileEntry('win32/config.h', kept) }
+    expect(await generatedExplainer().judge(difference, memoryView({ 'win32/config.h': changed }, tag))).toBeUndefined()
+    // the same header only the release has is configure's output left in the tarball: explained as generated
+    expect((await generatedExplainer().judge(addedFile('win32/config.h', changed), memoryView({ 'win32/config.h': changed }, tag)))?.outcome).toBe('explained')
   })
 
   it('leaves a config.h that configure made from the template (its #undefs made #defines) to other checks', async () => {

@@ -48,6 +48,10 @@ describe('file roles and their weight', () => {
     expect(fileRole('build-aux/filter.awk', 0o644, 'BEGIN { FS = ":" }\n{ print $1 }\n')).toBe('code')
     expect(fileRole('scripts/fix-paths.sed', 0o644, 's|@prefix@|/usr|g\n')).toBe('code')
     expect(fileRole('tests/check.awk', 0o644, '{ n++ } END { exit n == 0 }\n')).toBe('test')
+    // a configure template is weighed as the file configure makes from it
+    expect(fileRole('build/win32/config-win32.h.in', 0o644, '#define HAVE_STDIO_H 1\n')).toBe('code')
+    expect(fileRole('src/version.c.in', 0o644, 'const char *v = "@VERSION@";\n')).toBe('code')
+    expect(fileRole('lib/demo.pc.in', 0o644, 'Name: demo\n')).toBe('data')
     // content wins over the name: a "document" that is a shell script is build logic
     expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
   })

@@ -142,16 +142,19 @@ export function linesNotFromInputs(configHeader: string, vocabulary: Vocabulary)
 }
 
 /**
- * What autoheader may have copied from: the configure.ac it names and the files beside it, every
- * m4 file of the release and the tag, and the installed autoconf's own macros. Undefined when the
- * configure.ac is in neither tree.
+ * What autoheader may have copied from: the configure.ac it names (or the one that replaced a
+ * configure.in) and the files beside it, every m4 file of the release and the tag, and autoconf's
+ * own macros. Undefined when no configure.ac is in either tree.
  */
 async function inputVocabulary(path: string, input: string, m4Paths: Iterable<string>, view: TreeView): Promise<Vocabulary | undefined> {
-  const text = async (p: string): Promise<string | undefined> => view.artifactText(p) ?? (await view.sourceText(p))
+  // read for their words only: an input that is not UTF-8 (a Latin-1 author's name) still holds them
+  const text = async (p: string): Promise<string | undefined> => (view.artifactBytes(p) ?? (await view.sourceBytes(p)))?.toString('latin1')
+  // the name in the header is the one it had when the file was made: configure.in became configure.ac in many projects
+  const names = [...new Set([input, 'configure.ac', 'configure.in'])]
   let configure: string | undefined
   let dir = dirnameOf(path)
   for (;;) {
-    configure = await text(joinPath(dir, input))
+    for (const name of names) configure ??= await text(joinPath(dir, name))
     if (configure !== undefined || dir === '') break
     dir = dirnameOf(dir)
   }

@@ -42,7 +42,9 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   if (kind === 'python-build') return 'build'
   if (TRANSLATION.test(name) && !/\.ts$/.test(name)) return 'translation'
   if (underTests) return TEST_CODE.test(name) || isExecutableMode(mode) ? 'test' : 'data'
-  if (CODE.test(name) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(name))) return 'code'
+  // a configure template (`config-win32.h.in`, `version.c.in`) is weighed as the file configure makes from it
+  const made = name.replace(/\.in$/, '')
+  if (CODE.test(made) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(made))) return 'code'
   const documentation = DOC.test(name) || DOC_NAME.test(name)
   // a tarball made where files have no modes marks every file executable: the bit alone does not
   // make AUTHORS or a page of HTML into build logic (a script says so by its content, above)
