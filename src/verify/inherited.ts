@@ -4,9 +4,9 @@
  * written and where it is judged, so the hit in configure is kept as info that names it. A line
  * that no macro file holds keeps its severity.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { Finding } from '../model/finding.js'
+import { installedFiles } from '../util/installed-files.js'
 
 const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/share/aclocal-1.17', '/usr/share/aclocal-1.15']
 const TOKEN = /[A-Za-z0-9_.-]{3,}/g
@@ -93,15 +93,7 @@ const textOrEmpty = (path: string): string => {
 /** The tokens of the given m4 texts, then of the system's installed macros. */
 export function macroTexts(shipped: ReadonlyMap<string, string>): MacroTexts {
   const sources: (readonly [string, () => string])[] = [...shipped].map(([path, text]) => [path, () => text] as const)
-  for (const dir of SYSTEM_ACLOCAL) {
-    let names: string[]
-    try {
-      names = readdirSync(dir)
-    } catch {
-      continue
-    }
-    for (const name of names) if (name.endsWith('.m4')) sources.push([join(dir, name), () => textOrEmpty(join(dir, name))])
-  }
+  for (const path of installedFiles(SYSTEM_ACLOCAL, '.m4')) sources.push([path, () => textOrEmpty(path)])
   return new LazyTokenLines(sources)
 }
 

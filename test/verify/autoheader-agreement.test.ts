@@ -58,7 +58,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** the tag holds configure.ac and the macro; the release adds aclocal.m4 and the header */
 const view = (configHeader: string, extra: Record<string, string> = {}) =>
   memoryView({ 'config.h.in': configHeader, 'aclocal.m4': readFileSync(join(dir, 'aclocal.m4'), 'utf8'), ...extra }, PROJECT)
-const finding = (configHeader: string) => configHeaderFinding('config.h.in', configHeader, 'configure.ac', ['m4/attribute.m4'], view(configHeader))
+const finding = (configHeader: string) => configHeaderFinding('config.h.in', configHeader, 'configure.ac', () => ['m4/attribute.m4'], view(configHeader))
 
 describe('a config.h.in agrees with the inputs autoheader wrote it from', () => {
   it('finds every line of what the installed autoheader wrote in its inputs', async () => {
@@ -115,16 +115,16 @@ describe('a config.h.in agrees with the inputs autoheader wrote it from', () => 
   it('reads the configure.ac that replaced the configure.in a header still names', async () => {
     const named = header.replace('Generated from configure.ac by autoheader', 'Generated from configure.in by autoheader')
     expect(named).toMatch(/from configure\.in by autoheader/)
-    expect(await configHeaderFinding('config.h.in', named, 'configure.in', ['m4/attribute.m4'], view(named))).toBeUndefined()
+    expect(await configHeaderFinding('config.h.in', named, 'configure.in', () => ['m4/attribute.m4'], view(named))).toBeUndefined()
     const withCode = `${named}\n#include "tests/files/x.h"\n`
-    expect((await configHeaderFinding('config.h.in', withCode, 'configure.in', ['m4/attribute.m4'], view(withCode)))?.ruleId).toBe('verify/generated-disagrees')
+    expect((await configHeaderFinding('config.h.in', withCode, 'configure.in', () => ['m4/attribute.m4'], view(withCode)))?.ruleId).toBe('verify/generated-disagrees')
   })
 
   it('reads an input that is not UTF-8 for its words', async () => {
     const latin1 = Buffer.concat([Buffer.from('dnl Copyright 2009 Andr'), Buffer.from([0xe9]), Buffer.from('\n'), Buffer.from(PROJECT['configure.ac'] ?? '')])
     const withCode = `${header}\n#include "tests/files/x.h"\n`
     const tag = { ...PROJECT, 'configure.ac': latin1 }
-    const judged = (text: string) => configHeaderFinding('config.h.in', text, 'configure.ac', ['m4/attribute.m4'], memoryView({ 'config.h.in': text, 'aclocal.m4': readFileSync(join(dir, 'aclocal.m4'), 'utf8') }, tag))
+    const judged = (text: string) => configHeaderFinding('config.h.in', text, 'configure.ac', () => ['m4/attribute.m4'], memoryView({ 'config.h.in': text, 'aclocal.m4': readFileSync(join(dir, 'aclocal.m4'), 'utf8') }, tag))
     expect(await judged(header)).toBeUndefined()
     expect((await judged(withCode))?.data).toMatchObject({ lines: [{ words: ['"tests/files/x.h"'] }] })
   })

@@ -7,13 +7,13 @@
  * that turns a check into a constant — reaches every compilation. A line whose words none of those
  * inputs hold was put there after autoheader ran. Reading only: nothing here runs autoheader.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { Finding } from '../../model/finding.js'
 import { bundledDataPath } from '../../util/bundled-data.js'
+import { installedFiles } from '../../util/installed-files.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import { disagreementFinding } from './automake-agreement.js'
-import type { TreeView } from './types.js'
+import { textForWords, type TreeView } from './types.js'
 
 /** where an installed autoconf keeps its own macros, which hand autoheader text of their own */
 const AUTOCONF_LIBRARY_DIRS = ['/usr/share/autoconf/autoconf', '/usr/local/share/autoconf/autoconf']
@@ -113,15 +113,7 @@ function autoconfWords(): Vocabulary {
   const vocabulary = new Vocabulary()
   const list = readFileSync(bundledDataPath(AUTOCONF_WORDS_FILE, "list of autoconf's header words"), 'utf8')
   vocabulary.addWords(list.split('\n').filter((l) => l !== '' && !l.startsWith('#')))
-  for (const dir of AUTOCONF_LIBRARY_DIRS) {
-    let names: string[]
-    try {
-      names = readdirSync(dir)
-    } catch {
-      continue
-    }
-    for (const name of names) if (name.endsWith('.m4')) vocabulary.addWords(headerWords(readFileSync(join(dir, name), 'utf8')))
-  }
+  for (const path of installedFiles(AUTOCONF_LIBRARY_DIRS, '.m4')) vocabulary.addWords(headerWords(readFileSync(path, 'utf8')))
   return (autoconfVocabulary = vocabulary)
 }
 
@@ -147,8 +139,7 @@ export function linesNotFromInputs(configHeader: string, vocabulary: Vocabulary)
  * own macros. Undefined when no configure.ac is in either tree.
  */
 async function inputVocabulary(path: string, input: string, m4Paths: Iterable<string>, view: TreeView): Promise<Vocabulary | undefined> {
-  // read for their words only: an input that is not UTF-8 (a Latin-1 author's name) still holds them
-  const text = async (p: string): Promise<string | undefined> => (view.artifactBytes(p) ?? (await view.sourceBytes(p)))?.toString('latin1')
+  const text = (p: string): Promise<string | undefined> => textForWords(view, p)
   // the name in the header is the one it had when the file was made: configure.in became configure.ac in many projects
   const names = [...new Set([input, 'configure.ac', 'configure.in'])]
   let configure: string | undefined
@@ -169,14 +160,17 @@ const SHOWN_LINES = 5
 
 /**
  * A high finding when a config.h.in autoheader wrote carries code its inputs never write;
- * undefined when every line is accounted for, or when its configure.ac cannot be read.
+ * undefined when every line is accounted for, or when its configure.ac cannot be read. The m4
+ * files are listed only for a template that needs them.
  */
-export async function configHeaderFinding(path: string, text: string, input: string | undefined, m4Paths: Iterable<string>, view: TreeView): Promise<Finding | undefined> {
-  // most templates hold only what autoconf itself writes: the project's macros are read when they do not
-  if (linesNotFromInputs(text, autoconfWords()).length === 0) return undefined
-  const vocabulary = await inputVocabulary(path, input ?? 'configure.ac', m4Paths, view)
+export async function configHeaderFinding(path: string, text: string, input: string | undefined, m4Paths: () => Iterable<string>, view: TreeView): Promise<Finding | undefined> {
+  // most templates hold only what autoconf itself writes: the project's macros are read when they do not,
+  // and asked only of the words autoconf does not write (the inputs' vocabulary holds autoconf's)
+  const candidates = linesNotFromInputs(text, autoconfWords())
+  if (candidates.length === 0) return undefined
+  const vocabulary = await inputVocabulary(path, input ?? 'configure.ac', m4Paths(), view)
   if (vocabulary === undefined) return undefined
-  const unknown = linesNotFromInputs(text, vocabulary)
+  const unknown = candidates.map((u) => ({ ...u, words: u.words.filter((w) => !vocabulary.has(w)) })).filter((u) => u.words.length > 0)
   const first = unknown[0]
   if (first === undefined) return undefined
   return disagreementFinding({

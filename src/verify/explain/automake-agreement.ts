@@ -13,7 +13,7 @@
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
 import { makeAssignments, resolveWord } from './make-index.js'
-import type { TreeView } from './types.js'
+import { textForWords, type TreeView } from './types.js'
 
 /** what automake copies from a Makefile.am (and configure's substitutions it writes as `@NAME@`) */
 const COPIED = /^(?:[A-Za-z0-9_@]+_)?(?:SOURCES|LIBADD|LDADD|LDFLAGS|LIBTOOLFLAGS|CFLAGS|CPPFLAGS|CXXFLAGS|OBJCFLAGS|OBJCXXFLAGS|FCFLAGS|FFLAGS|CCASFLAGS|LFLAGS|YFLAGS|VALAFLAGS)$|^(?:SUBDIRS|BUILT_SOURCES|LIBS|LIBOBJS|LTLIBOBJS|DEFS|am__append_\d+)$/
@@ -117,13 +117,12 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
   // a variable the Makefile.am sets is copied; one it leaves unset is automake's own
   const copied = (w: string): boolean => written.has(w) || automakes(w)
   const rule = (name: string): { origin: WordOrigin; ok: (word: string) => boolean } | undefined => {
-    if (COPIED.test(name) || assigned.has(name)) {
-      if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
-      return COPIED.test(name) || TEMPLATE.test(name) || OBJECT_LIST.test(name) ? { origin: 'copied', ok: copied } : undefined
-    }
-    if (TEMPLATE.test(name)) return { origin: 'template', ok: (w) => REFERENCE.test(w) || TEMPLATE_WORD.test(w) || automakes(w) }
-    if (OBJECT_LIST.test(name)) return { origin: 'objects', ok: (w) => REFERENCE.test(w) || automakes(w) || objectOfNamedSource(w, names) }
-    return undefined
+    if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
+    const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
+    if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
+    if (own === undefined) return undefined
+    if (own === 'template') return { origin: own, ok: (w) => REFERENCE.test(w) || TEMPLATE_WORD.test(w) || automakes(w) }
+    return { origin: own, ok: (w) => REFERENCE.test(w) || automakes(w) || objectOfNamedSource(w, names) }
   }
   const out: UncopiedWords[] = []
   for (const a of makeAssignments(makefileIn.replace(CONDITION_PREFIX, ''))) {
@@ -151,7 +150,7 @@ export async function makefileAmTexts(path: string, view: TreeView): Promise<str
     if (seen.has(p)) return true
     seen.add(p)
     if (depth > MAX_INCLUDE_DEPTH) return false
-    const text = view.artifactText(p) ?? (await view.sourceText(p))
+    const text = await textForWords(view, p)
     if (text === undefined) return false
     texts.push(text)
     for (const m of text.matchAll(/^include\s+(.+)$/gm)) {

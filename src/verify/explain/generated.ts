@@ -180,13 +180,15 @@ function rerunMismatch(path: string, text: string, rerun: Extract<GrammarRerun, 
  * explained as "consistent, not reproduced" and still scanned.
  */
 export function generatedExplainer(): Explainer {
-  // the release's macro files, which hand autoheader text as the tag's do
+  // the macro files of the release and the tag, which hand autoheader text: listed once, when a header needs them
   let releasedMacros: readonly string[] = []
-  const macroPaths = (view: TreeView): string[] => [...releasedMacros, ...[...view.sourcePaths()].filter((p) => p.endsWith('.m4'))]
+  let macros: string[] | undefined
+  const macroPaths = (view: TreeView) => (): string[] => (macros ??= [...releasedMacros, ...[...view.sourcePaths()].filter((p) => p.endsWith('.m4'))])
   return {
     name: 'generated',
     prepare(differences: readonly Difference[]): void {
       releasedMacros = differences.filter((d) => d.status !== 'only-in-source' && d.path.endsWith('.m4')).map((d) => d.path)
+      macros = undefined
     },
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (!difference.artifact || difference.artifact.kind !== 'file') return undefined

@@ -38,6 +38,17 @@ export interface Explainer {
 }
 
 /** The text of a file only the artifact has; undefined for any other difference, a link, or bytes that are not text. */
+/**
+ * A file read for the words it holds, from the artifact or else the tag: its UTF-8 text, or, for
+ * bytes that are not UTF-8 (a Latin-1 author's name), each byte as one character, so that its
+ * ASCII words still count. Undefined when neither tree has it.
+ */
+export async function textForWords(view: TreeView, path: string): Promise<string | undefined> {
+  const text = view.artifactText(path) ?? (await view.sourceText(path))
+  if (text !== undefined) return text
+  return (view.artifactBytes(path) ?? (await view.sourceBytes(path)))?.toString('latin1')
+}
+
 export const addedFileText = (difference: Difference, view: TreeView): string | undefined =>
   difference.status === 'only-in-artifact' && difference.artifact?.kind === 'file' ? view.artifactText(difference.path) : undefined
 
