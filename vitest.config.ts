@@ -6,5 +6,6 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 900_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
   },
 })
