@@ -280,7 +280,7 @@ function makefileCommand(root: string, files: readonly string[], d: Draw): Tampe
   const word = variable.endsWith('_OBJECTS')
     ? d.pick([`${d.pick(WORDS)}_${d.int(100)}.$(OBJEXT)`, `${variable.replace(/^am_|_OBJECTS$/g, '')}-${d.pick(WORDS)}.lo`, `../tests/files/${d.pick(WORDS)}.o`])
     : variable === 'DEFAULT_INCLUDES'
-      ? `-I$(top_srcdir)/tests/${d.pick(WORDS)}`
+      ? `-I$(${d.pick(['top_srcdir', 'top_builddir'])})/tests/${d.pick(WORDS)}`
       : d.pick([`-include $(top_srcdir)/tests/files/${d.pick(WORDS)}.h`, `$(top_srcdir)/tests/files/${d.pick(WORDS)}-${d.int(100)}.o`, `-Wl,--defsym=${d.pick(['RSA_public_decrypt', 'getenv', 'memcmp'])}=${d.pick(WORDS)}`])
   appendToValue(lines, i, word)
   writeFileSync(join(root, target), lines.join('\n'))

@@ -199,3 +199,67 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect(asIn?.findings?.[0]?.ruleId).toBe('verify/generated-disagrees')
   })
 })
+
+// configuration headers in three directories: two that configure.ac names, one a macro of the project names
+const HEADERS_PROJECT: Record<string, string> = {
+  'configure.ac': `AC_INIT([hdr], [1.0])
+AC_CONFIG_MACRO_DIRS([m4])
+AM_INIT_AUTOMAKE([foreign])
+AC_PROG_CC
+AC_CONFIG_HEADERS([include/config.h lib/defs.h:lib/defs.hin])
+HDR_SETUP
+AC_CONFIG_FILES([Makefile src/Makefile])
+AC_OUTPUT
+`,
+  // a prefix the macro pastes on, empty here
+  'm4/setup.m4': 'm4_define([hdr_prefix], [])\nAC_DEFUN([HDR_SETUP], [AC_CONFIG_HEADERS(hdr_prefix[gen/private/conf.h])])\n',
+  'include/config.h.in': '#undef PACKAGE\n',
+  'lib/defs.hin': '#undef DEFS\n',
+  'gen/private/conf.h.in': '#undef CONF\n',
+  'Makefile.am': 'SUBDIRS = src\nACLOCAL_AMFLAGS = -I m4\n',
+  'src/Makefile.am': 'bin_PROGRAMS = hdr\nhdr_SOURCES = main.c\n',
+}
+
+describe("automake's DEFAULT_INCLUDES names only the directories of the configuration headers", () => {
+  let project: string
+  let makefile = ''
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), 'stagelight-automake-headers-'))
+    for (const [path, text] of Object.entries(HEADERS_PROJECT)) {
+      mkdirSync(dirname(join(project, path)), { recursive: true })
+      writeFileSync(join(project, path), text)
+    }
+    execFileSync('aclocal', ['-I', 'm4'], { cwd: project, stdio: 'ignore' })
+    execFileSync('automake', ['--add-missing', '--foreign'], { cwd: project, stdio: 'ignore' })
+    makefile = readFileSync(join(project, 'src/Makefile.in'), 'utf8')
+  }, 120_000)
+  afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+  const judge = (text: string, source: Record<string, string> = HEADERS_PROJECT) =>
+    generatedExplainer().judge(addedFile('src/Makefile.in', text), memoryView({ 'src/Makefile.in': text }, source))
+  const withInclude = (word: string) => edit(makefile, /^DEFAULT_INCLUDES = /, (l) => `${l} ${word}`)
+
+  it('explains what automake wrote, the directory a macro names included', async () => {
+    // what this test stands on: automake put each header's directory there
+    expect(makefile).toMatch(/^DEFAULT_INCLUDES = .*-I\$\(top_builddir\)\/include -I\$\(top_builddir\)\/lib -I\$\(top_builddir\)\/gen\/private$/m)
+    expect((await judge(makefile))?.outcome).toBe('explained')
+  })
+
+  it('reports a directory of the build tree no configuration header is written to', async () => {
+    for (const word of ['-I$(top_builddir)/tests/files', '-I$(top_builddir)/include/../tests', '-I$(srcdir)/tests', '-I./tests/files', '-I$(top_builddir)/private']) {
+      const j = await judge(withInclude(word))
+      expect(j?.outcome, word).toBe('unexplained')
+      expect(j?.findings?.[0]?.ruleId, word).toBe('verify/generated-disagrees')
+      expect(j?.findings?.[0]?.message, word).toContain(`DEFAULT_INCLUDES names ${word}, which automake's command for it never holds`)
+    }
+  })
+
+  it("reads the project's macros for the headers configure.ac does not name, and nothing without configure.ac", async () => {
+    const { ['m4/setup.m4']: _macro, ...withoutMacro } = HEADERS_PROJECT
+    const j = await judge(makefile, withoutMacro)
+    expect(j?.findings?.[0]?.message).toContain('DEFAULT_INCLUDES names -I$(top_builddir)/gen/private,')
+    // no configure.ac to say where the headers are: a directory of the build tree is not judged
+    const { ['configure.ac']: _configure, ...withoutConfigure } = HEADERS_PROJECT
+    expect((await judge(withInclude('-I$(top_builddir)/tests/files'), withoutConfigure))?.outcome).toBe('explained')
+  })
+})

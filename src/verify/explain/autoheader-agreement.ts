@@ -11,8 +11,9 @@ import { readFileSync } from 'node:fs'
 import type { Finding } from '../../model/finding.js'
 import { bundledDataPath } from '../../util/bundled-data.js'
 import { installedFiles } from '../../util/installed-files.js'
-import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
+import { basenameOf, joinPath } from '../../util/paths.js'
 import { disagreementFinding } from './automake-agreement.js'
+import { configureInputOf, CONFIGURE_INPUTS } from './configure-outputs.js'
 import { textForWords, type TreeView } from './types.js'
 
 /** where an installed autoconf keeps its own macros, which hand autoheader text of their own */
@@ -141,17 +142,10 @@ export function linesNotFromInputs(configHeader: string, vocabulary: Vocabulary)
 async function inputVocabulary(path: string, input: string, m4Paths: Iterable<string>, view: TreeView): Promise<Vocabulary | undefined> {
   const text = (p: string): Promise<string | undefined> => textForWords(view, p)
   // the name in the header is the one it had when the file was made: configure.in became configure.ac in many projects
-  const names = [...new Set([input, 'configure.ac', 'configure.in'])]
-  let configure: string | undefined
-  let dir = dirnameOf(path)
-  for (;;) {
-    for (const name of names) configure ??= await text(joinPath(dir, name))
-    if (configure !== undefined || dir === '') break
-    dir = dirnameOf(dir)
-  }
+  const configure = await configureInputOf(path, view, [input, ...CONFIGURE_INPUTS])
   if (configure === undefined) return undefined
-  const vocabulary = new Vocabulary(autoconfWords()).add(configure)
-  for (const name of BESIDE_CONFIGURE) vocabulary.add((await text(joinPath(dir, name))) ?? '')
+  const vocabulary = new Vocabulary(autoconfWords()).add(configure.text)
+  for (const name of BESIDE_CONFIGURE) vocabulary.add((await text(joinPath(configure.dir, name))) ?? '')
   for (const p of new Set(m4Paths)) vocabulary.add((await text(p)) ?? '')
   return vocabulary
 }

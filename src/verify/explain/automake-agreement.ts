@@ -12,6 +12,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
+import { configHeadersNamed, configureInputOf } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
 import { textForWords, type TreeView } from './types.js'
 
@@ -38,10 +39,22 @@ const OBJECT_LIST = /^(?:[A-Za-z0-9_@]+_OBJECTS|am__objects_\d+)$/
 const REFERENCE = /^\$(?:\([^()\s]+\)|\{[^{}\s]+\})$/
 /**
  * the words of automake's templates that are not references: the output flag and target, libtool's
- * tag and mode, and the header directories of the build tree (`-I.`, `-I$(srcdir)`, the directory
- * of each configuration header under `$(top_builddir)`)
+ * tag and mode, and the header directories of the build tree (`-I.`, `-I$(srcdir)`, `-I$(top_builddir)`)
  */
-const TEMPLATE_WORD = /^(?:-o|\$@|--tag=\w+|--mode=(?:compile|link)|-I(?:\.|\$\(srcdir\)|\$\(top_builddir\))(?:@am__isrc@|(?:\/(?!\.\.(?:\/|$))[\w.+-]+)*))$/
+const TEMPLATE_WORD = /^(?:-o|\$@|--tag=\w+|--mode=(?:compile|link)|-I(?:\.|\$\(srcdir\)|\$\(top_builddir\))(?:@am__isrc@)?)$/
+/**
+ * the directory of a configuration header below the top of the build tree, which automake puts in
+ * DEFAULT_INCLUDES for each header configure.ac names outside the Makefile's own directory
+ */
+const HEADER_DIRECTORY = /^-I\$\(top_builddir\)\/([\w.+/-]+)$/
+/** is this directory, below `$(top_builddir)`, where a configuration header is written? */
+export type HeaderDirectory = (dir: string) => boolean
+/** when the configuration headers are not known, any directory of the build tree */
+const ANY_DIRECTORY: HeaderDirectory = () => true
+const headerDirectoryOf = (word: string): string | undefined => {
+  const dir = HEADER_DIRECTORY.exec(word)?.[1]?.replace(/\/+$/, '')
+  return dir === undefined || dir.split('/').some((segment) => segment === '..' || segment === '') ? undefined : dir
+}
 /** an object automake names after its source: `file.$(OBJEXT)`, `lib_la-file.lo`, old ansi2knr's `file$U.o` */
 const OBJECT = /^(.*?)(?:\$U|\$\{U\})?\.(?:\$\(OBJEXT\)|\$\{OBJEXT\}|@OBJEXT@|lo|o|obj)$/
 /** a substitution reference (`$(headers:.h=_moc.cpp)`), which automake expands in a list of sources: what it turns names into */
@@ -101,7 +114,7 @@ function objectOfNamedSource(word: string, names: SourceNames): boolean {
  * fragment it includes) never write. A program whose `*_SOURCES` the Makefile.am leaves unset gets
  * automake's default (`prog.c`), which is not checked.
  */
-export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly string[]): UncopiedWords[] {
+export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly string[], headerDirectory: HeaderDirectory = ANY_DIRECTORY): UncopiedWords[] {
   const written = new Set<string>()
   const assigned = new Set<string>()
   for (const text of makefileAm) {
@@ -121,7 +134,13 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
     const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
     if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
     if (own === undefined) return undefined
-    if (own === 'template') return { origin: own, ok: (w) => REFERENCE.test(w) || TEMPLATE_WORD.test(w) || automakes(w) }
+    if (own === 'template') {
+      const inHeaderDirectory = (w: string): boolean => {
+        const dir = headerDirectoryOf(w)
+        return dir !== undefined && headerDirectory(dir)
+      }
+      return { origin: own, ok: (w) => REFERENCE.test(w) || TEMPLATE_WORD.test(w) || inHeaderDirectory(w) || automakes(w) }
+    }
     return { origin: own, ok: (w) => REFERENCE.test(w) || automakes(w) || objectOfNamedSource(w, names) }
   }
   const out: UncopiedWords[] = []
@@ -177,6 +196,20 @@ export const disagreementFinding = (finding: Pick<Finding, 'path' | 'line' | 'me
   ...finding,
 })
 
+/**
+ * Where the configuration headers of the package a Makefile.in belongs to are written, relative to
+ * the top of its build tree: those its configure.ac names, and those `macroHeaders` name (relative
+ * to the configure.ac that calls the macro). Any directory when none is named or configure.ac
+ * cannot be read: nothing is judged without what it is judged by.
+ */
+async function configHeaderDirectories(path: string, view: TreeView, macroHeaders: readonly string[] = []): Promise<HeaderDirectory> {
+  const configure = await configureInputOf(path, view)
+  const named = configure === undefined ? [] : [...configHeadersNamed(configure.text), ...macroHeaders]
+  if (named.length === 0) return ANY_DIRECTORY
+  const dirs = new Set(named.map((header) => dirnameOf(header.replace(/^\.\//, ''))))
+  return (dir) => dirs.has(dir)
+}
+
 /** at most this many characters of a variable's value in the evidence */
 const SHOWN_VALUE = 240
 
@@ -184,11 +217,15 @@ const SHOWN_VALUE = 240
  * A high finding when a Makefile.in automake wrote builds with words its Makefile.am never writes;
  * undefined when they agree, or when a text the Makefile.am includes cannot be read.
  */
-export async function uncopiedWordsFinding(path: string, text: string, input: string | undefined, view: TreeView): Promise<Finding | undefined> {
+export async function uncopiedWordsFinding(path: string, text: string, input: string | undefined, view: TreeView, macroHeaders: () => Promise<readonly string[]>): Promise<Finding | undefined> {
   const am = makefileAmOf(path, input)
   const sources = await makefileAmTexts(am, view)
   if (sources === undefined) return undefined
-  const uncopied = wordsNotFromMakefileAm(text, sources)
+  let uncopied = wordsNotFromMakefileAm(text, sources, await configHeaderDirectories(path, view))
+  // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
+  if (uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
+    uncopied = wordsNotFromMakefileAm(text, sources, await configHeaderDirectories(path, view, await macroHeaders()))
+  }
   const first = uncopied[0]
   if (first === undefined) return undefined
   const named = first.words.slice(0, 3).join(' ')

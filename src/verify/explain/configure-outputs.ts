@@ -6,12 +6,13 @@
  * configure writes it again when the user builds. An append (`>>`) replaces nothing and explains
  * nothing. The shipped copy of a file is still scanned.
  */
-import { dirnameOf } from '../../util/paths.js'
+import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { perTree } from './per-tree.js'
-import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { explained, textForWords, type Explainer, type Judgement, type TreeView } from './types.js'
 
-const CONFIGURE_INPUTS = ['configure.ac', 'configure.in']
+/** autoconf's input, by its name now and before */
+export const CONFIGURE_INPUTS = ['configure.ac', 'configure.in']
 const MACRO_CALL = /\b(A[CMX]_[A-Z0-9_]+|LT_[A-Z0-9_]+|PKG_[A-Z0-9_]+|GTK_DOC_[A-Z0-9_]+)\(/g
 const MAX_ARGUMENT = 8 * 1024
 /** macros whose first argument names files configure writes; a message or a check names a file it only mentions or reads */
@@ -38,6 +39,45 @@ const outputsOf = (argument: string): string[] =>
     .split(/\s+/)
     .filter((w) => w !== '' && !w.includes('$'))
     .map((w) => w.split(':')[0] ?? w)
+
+/** the macros that name the configuration headers configure writes */
+const HEADER_MACRO = /^(?:AC_CONFIG_HEADERS?|AM_CONFIG_HEADER)$/
+
+/**
+ * The configuration headers a configure.ac or a macro file names (`AC_CONFIG_HEADERS([lib/config.h:lib/config.hin])`
+ * → lib/config.h), as it writes them: a prefix a macro pastes on (`prefix[include/config.h]`) stays apart.
+ */
+export function configHeadersNamed(text: string): string[] {
+  const out: string[] = []
+  for (const m of text.matchAll(MACRO_CALL)) {
+    if (!HEADER_MACRO.test(m[1] ?? '')) continue
+    out.push(...outputsOf(firstArgument(text, (m.index ?? 0) + (m[0]?.length ?? 1) - 1)))
+  }
+  return out
+}
+
+export interface ConfigureInput {
+  readonly path: string
+  /** the directory of the package it configures: `$(top_builddir)` of the Makefiles below it */
+  readonly dir: string
+  readonly text: string
+}
+
+/**
+ * The configure.ac of the package a file belongs to: the nearest one in the file's directory or
+ * above, in the release or else the tag, under the first of `names` that either has there.
+ */
+export async function configureInputOf(path: string, view: TreeView, names: readonly string[] = CONFIGURE_INPUTS): Promise<ConfigureInput | undefined> {
+  const unique = [...new Set(names)]
+  for (let dir = dirnameOf(path); ; dir = dirnameOf(dir)) {
+    for (const name of unique) {
+      const at = joinPath(dir, name)
+      const text = await textForWords(view, at)
+      if (text !== undefined) return { path: at, dir, text }
+    }
+    if (dir === '') return undefined
+  }
+}
 
 interface ShellWrite {
   readonly path: string

@@ -4,12 +4,12 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { uncopiedWordsFinding } from './automake-agreement.js'
+import { configHeadersNamed, CONFIGURE_INPUTS } from './configure-outputs.js'
 import { configHeaderFinding } from './autoheader-agreement.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
-import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import { explained, textForWords, type Explainer, type Judgement, type TreeView } from './types.js'
 
-const AUTOCONF_INPUTS = ['configure.ac', 'configure.in']
 
 /** `a/b` → `a/b`, `a`, `` */
 const ancestors = (dir: string): string[] => (dir === '' ? [''] : [dir, ...ancestors(dirnameOf(dir))])
@@ -20,7 +20,7 @@ const has = (view: TreeView, path: string): boolean => view.sourceHas(path) || v
 function childInputs(dir: string, sourcePaths: Iterable<string>): string[] {
   const out: string[] = []
   for (const p of sourcePaths) {
-    if (!AUTOCONF_INPUTS.includes(basenameOf(p))) continue
+    if (!CONFIGURE_INPUTS.includes(basenameOf(p))) continue
     const parent = dirnameOf(p)
     if (parent !== dir && dirnameOf(parent) === dir) out.push(p)
   }
@@ -32,7 +32,7 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
   const dir = dirnameOf(path)
   switch (info.tool) {
     case 'autoconf': {
-      const above = ancestors(dir).flatMap((d) => AUTOCONF_INPUTS.map((n) => joinPath(d, n)))
+      const above = ancestors(dir).flatMap((d) => CONFIGURE_INPUTS.map((n) => joinPath(d, n)))
       // `cd autoconf && autoconf configure.in > ../configure` keeps it one directory down: looked for only when none is above
       return [above.some((p) => has(view, p)) ? above : [...above, ...childInputs(dir, view.sourcePaths())]]
     }
@@ -40,12 +40,12 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
     case 'autom4te':
     case 'aclocal':
       // `aclocal --output=m4/aclocal.m4` and friends write below the directory of configure.ac
-      return [ancestors(dir).flatMap((d) => AUTOCONF_INPUTS.map((n) => joinPath(d, n)))]
+      return [ancestors(dir).flatMap((d) => CONFIGURE_INPUTS.map((n) => joinPath(d, n)))]
     case 'automake':
       return [[joinPath(dir, info.input ?? `${basenameOf(path).replace(/\.in$/, '')}.am`)]]
     case 'autoheader':
       // autoheader runs beside configure.ac and writes the header AC_CONFIG_HEADERS names, often below it
-      return [ancestors(dir).flatMap((d) => [joinPath(d, info.input ?? 'configure.ac'), ...AUTOCONF_INPUTS.map((n) => joinPath(d, n))])]
+      return [ancestors(dir).flatMap((d) => [joinPath(d, info.input ?? 'configure.ac'), ...CONFIGURE_INPUTS.map((n) => joinPath(d, n))])]
     case 'makeinfo':
       return info.input ? [[joinPath(dir, info.input), info.input]] : []
     case 'bison':
@@ -56,7 +56,7 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
     }
     case 'libtool':
       // libtoolize copies these when configure.ac asks for libtool
-      return [AUTOCONF_INPUTS]
+      return [CONFIGURE_INPUTS]
     case 'gperf': {
       // the command line names the keyword file as gperf was given it: from the top directory or from the file's own
       const input = info.input ?? ''
@@ -184,11 +184,16 @@ export function generatedExplainer(): Explainer {
   let releasedMacros: readonly string[] = []
   let macros: string[] | undefined
   const macroPaths = (view: TreeView) => (): string[] => (macros ??= [...releasedMacros, ...[...view.sourcePaths()].filter((p) => p.endsWith('.m4'))])
+  // the configuration headers those macros name, read once, when a Makefile.in's header directory needs them
+  let headersOfMacros: Promise<string[]> | undefined
+  const macroHeaders = (view: TreeView) => (): Promise<string[]> =>
+    (headersOfMacros ??= Promise.all(macroPaths(view)().map(async (p) => configHeadersNamed((await textForWords(view, p)) ?? ''))).then((named) => named.flat()))
   return {
     name: 'generated',
     prepare(differences: readonly Difference[]): void {
       releasedMacros = differences.filter((d) => d.status !== 'only-in-source' && d.path.endsWith('.m4')).map((d) => d.path)
       macros = undefined
+      headersOfMacros = undefined
     },
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (!difference.artifact || difference.artifact.kind !== 'file') return undefined
@@ -216,7 +221,7 @@ export function generatedExplainer(): Explainer {
       }
       // a `Makefile` with automake's header is configure's output, its substitutions made: only the `.in` is automake's
       if (info.tool === 'automake' && difference.path.endsWith('.in')) {
-        const disagreement = await uncopiedWordsFinding(difference.path, text, info.input, view)
+        const disagreement = await uncopiedWordsFinding(difference.path, text, info.input, view, macroHeaders(view))
         if (disagreement) return { outcome: 'unexplained', findings: [disagreement], scan: true }
       }
       if (info.tool === 'autoheader') {
