@@ -260,6 +260,16 @@ describe("automake's DEFAULT_INCLUDES names only the directories of the configur
     expect(j?.findings?.[0]?.message).toContain('DEFAULT_INCLUDES names -I$(top_builddir)/gen/private,')
     // no configure.ac to say where the headers are: a directory of the build tree is not judged
     const { ['configure.ac']: _configure, ...withoutConfigure } = HEADERS_PROJECT
-    expect((await judge(withInclude('-I$(top_builddir)/tests/files'), withoutConfigure))?.outcome).toBe('explained')
+    const tests = withInclude('-I$(top_builddir)/tests/files')
+    expect((await judge(tests, withoutConfigure))?.outcome).toBe('explained')
+    // nor when configure.ac names a header through a variable, which only running it says
+    const configure = HEADERS_PROJECT['configure.ac'] ?? ''
+    const throughVariable = { ...HEADERS_PROJECT, 'configure.ac': configure.replace('lib/defs.h:lib/defs.hin', '$DEFS_H') }
+    expect((await judge(tests, throughVariable))?.outcome).toBe('explained')
+    // a configure.ac that names no header at all leaves automake no directory to add
+    const noHeaders = { ...withoutMacro, 'configure.ac': configure.replace(/^AC_CONFIG_HEADERS.*\n/m, '').replace(/^HDR_SETUP\n/m, '') }
+    const bare = edit(makefile, /^DEFAULT_INCLUDES = /, () => 'DEFAULT_INCLUDES = -I.@am__isrc@')
+    expect((await judge(bare, noHeaders))?.outcome).toBe('explained')
+    expect((await judge(`${bare.replace(/^DEFAULT_INCLUDES = .*$/m, (l) => `${l} -I$(top_builddir)/tests`)}`, noHeaders))?.findings?.[0]?.message).toContain('DEFAULT_INCLUDES names -I$(top_builddir)/tests,')
   })
 })

@@ -198,15 +198,16 @@ export const disagreementFinding = (finding: Pick<Finding, 'path' | 'line' | 'me
 
 /**
  * Where the configuration headers of the package a Makefile.in belongs to are written, relative to
- * the top of its build tree: those its configure.ac names, and those `macroHeaders` name (relative
- * to the configure.ac that calls the macro). Any directory when none is named or configure.ac
- * cannot be read: nothing is judged without what it is judged by.
+ * the top of its build tree: those its configure.ac names, and those `macroHeaders` name (macros
+ * it calls, relative to it). Any directory when configure.ac cannot be read or names a header
+ * through a variable: nothing is judged without what it is judged by. None when it names no header.
  */
 async function configHeaderDirectories(path: string, view: TreeView, macroHeaders: readonly string[] = []): Promise<HeaderDirectory> {
   const configure = await configureInputOf(path, view)
-  const named = configure === undefined ? [] : [...configHeadersNamed(configure.text), ...macroHeaders]
-  if (named.length === 0) return ANY_DIRECTORY
-  const dirs = new Set(named.map((header) => dirnameOf(header.replace(/^\.\//, ''))))
+  if (configure === undefined) return ANY_DIRECTORY
+  const named = configHeadersNamed(configure.text)
+  if (named.unread) return ANY_DIRECTORY
+  const dirs = new Set([...named.headers, ...macroHeaders].map((header) => dirnameOf(header.replace(/^\.\//, ''))))
   return (dir) => dirs.has(dir)
 }
 
@@ -221,7 +222,9 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const am = makefileAmOf(path, input)
   const sources = await makefileAmTexts(am, view)
   if (sources === undefined) return undefined
-  let uncopied = wordsNotFromMakefileAm(text, sources, await configHeaderDirectories(path, view))
+  // configure.ac is read only for a Makefile.in that names a directory below the top of the build tree
+  const headerDirectories = text.includes('-I$(top_builddir)/') ? await configHeaderDirectories(path, view) : ANY_DIRECTORY
+  let uncopied = wordsNotFromMakefileAm(text, sources, headerDirectories)
   // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
   if (uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
     uncopied = wordsNotFromMakefileAm(text, sources, await configHeaderDirectories(path, view, await macroHeaders()))

@@ -43,17 +43,26 @@ const outputsOf = (argument: string): string[] =>
 /** the macros that name the configuration headers configure writes */
 const HEADER_MACRO = /^(?:AC_CONFIG_HEADERS?|AM_CONFIG_HEADER)$/
 
+export interface NamedHeaders {
+  readonly headers: readonly string[]
+  /** some header is named through a variable or a macro's argument (`AC_CONFIG_HEADERS([$CONFIG_H])`), which only running says */
+  readonly unread: boolean
+}
+
 /**
  * The configuration headers a configure.ac or a macro file names (`AC_CONFIG_HEADERS([lib/config.h:lib/config.hin])`
  * → lib/config.h), as it writes them: a prefix a macro pastes on (`prefix[include/config.h]`) stays apart.
  */
-export function configHeadersNamed(text: string): string[] {
-  const out: string[] = []
+export function configHeadersNamed(text: string): NamedHeaders {
+  const headers: string[] = []
+  let unread = false
   for (const m of text.matchAll(MACRO_CALL)) {
     if (!HEADER_MACRO.test(m[1] ?? '')) continue
-    out.push(...outputsOf(firstArgument(text, (m.index ?? 0) + (m[0]?.length ?? 1) - 1)))
+    const argument = firstArgument(text, (m.index ?? 0) + (m[0]?.length ?? 1) - 1)
+    headers.push(...outputsOf(argument))
+    unread ||= /[$`]/.test(argument)
   }
-  return out
+  return { headers, unread }
 }
 
 export interface ConfigureInput {

@@ -184,10 +184,11 @@ export function generatedExplainer(): Explainer {
   let releasedMacros: readonly string[] = []
   let macros: string[] | undefined
   const macroPaths = (view: TreeView) => (): string[] => (macros ??= [...releasedMacros, ...[...view.sourcePaths()].filter((p) => p.endsWith('.m4'))])
-  // the configuration headers those macros name, read once, when a Makefile.in's header directory needs them
+  // the configuration headers those macros name, read once, when a Makefile.in's header directory needs them;
+  // a macro that passes its arguments on (`AC_CONFIG_HEADERS($@)`) names none
   let headersOfMacros: Promise<string[]> | undefined
   const macroHeaders = (view: TreeView) => (): Promise<string[]> =>
-    (headersOfMacros ??= Promise.all(macroPaths(view)().map(async (p) => configHeadersNamed((await textForWords(view, p)) ?? ''))).then((named) => named.flat()))
+    (headersOfMacros ??= Promise.all(macroPaths(view)().map(async (p) => configHeadersNamed((await textForWords(view, p)) ?? '').headers)).then((named) => named.flat()))
   return {
     name: 'generated',
     prepare(differences: readonly Difference[]): void {
