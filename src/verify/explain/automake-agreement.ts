@@ -6,8 +6,9 @@
  * Makefile.am, with the fragments it includes, never writes was put there after automake ran: an
  * object linked into a library, a flag that includes a header from test data. The compile and link
  * commands automake writes from its own templates (COMPILE, LINK, `prog_LINK`, DEFAULT_INCLUDES)
- * hold only references to other variables and a few fixed flags, and the object lists it derives
- * (`am_prog_OBJECTS`) only objects of sources the Makefile.am names. Reading only: nothing here
+ * hold only references to other variables and a few fixed flags (DEFAULT_INCLUDES, below the build
+ * tree's top, only the directories of the configuration headers configure.ac names), and the object
+ * lists it derives (`am_prog_OBJECTS`) only objects of sources the Makefile.am names. Reading only: nothing here
  * runs automake.
  */
 import type { Finding } from '../../model/finding.js'
@@ -48,7 +49,7 @@ const TEMPLATE_WORD = /^(?:-o|\$@|--tag=\w+|--mode=(?:compile|link)|-I(?:\.|\$\(
  */
 const HEADER_DIRECTORY = /^-I\$\(top_builddir\)\/([\w.+/-]+)$/
 /** is this directory, below `$(top_builddir)`, where a configuration header is written? */
-export type HeaderDirectory = (dir: string) => boolean
+type HeaderDirectory = (dir: string) => boolean
 /** when the configuration headers are not known, any directory of the build tree */
 const ANY_DIRECTORY: HeaderDirectory = () => true
 const headerDirectoryOf = (word: string): string | undefined => {

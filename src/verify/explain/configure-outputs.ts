@@ -66,7 +66,6 @@ export function configHeadersNamed(text: string): NamedHeaders {
 }
 
 export interface ConfigureInput {
-  readonly path: string
   /** the directory of the package it configures: `$(top_builddir)` of the Makefiles below it */
   readonly dir: string
   readonly text: string
@@ -80,9 +79,8 @@ export async function configureInputOf(path: string, view: TreeView, names: read
   const unique = [...new Set(names)]
   for (let dir = dirnameOf(path); ; dir = dirnameOf(dir)) {
     for (const name of unique) {
-      const at = joinPath(dir, name)
-      const text = await textForWords(view, at)
-      if (text !== undefined) return { path: at, dir, text }
+      const text = await textForWords(view, joinPath(dir, name))
+      if (text !== undefined) return { dir, text }
     }
     if (dir === '') return undefined
   }

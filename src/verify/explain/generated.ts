@@ -10,7 +10,6 @@ import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
 import { explained, textForWords, type Explainer, type Judgement, type TreeView } from './types.js'
 
-
 /** `a/b` → `a/b`, `a`, `` */
 const ancestors = (dir: string): string[] => (dir === '' ? [''] : [dir, ...ancestors(dirnameOf(dir))])
 
