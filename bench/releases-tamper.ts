@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -287,6 +287,27 @@ function makefileCommand(root: string, files: readonly string[], d: Draw): Tampe
   return { kind: 'makefile-command', path: target, touched: [target], description: `\`${word}\` added to ${variable} in ${target}` }
 }
 
+/** configure's value of a compiler, a linker or their flags, as automake writes it for a variable the Makefile.am leaves unset */
+const SUBSTITUTED_TOOL = /^(CC|CXX|CPP|CCAS|CFLAGS|CPPFLAGS|CXXFLAGS|DEFS|LIBS|LDFLAGS|LIBTOOL) = @\1@\s*$/
+
+/**
+ * A word added to configure's value of a compiler, a linker or their flags (`CC = @CC@`): every
+ * compilation takes a header from test data, every link an object or a wrapped symbol.
+ */
+function makefileSubstitution(root: string, files: readonly string[], d: Draw): Tampering {
+  const target = d.pick(automakeFilesSetting(root, files, SUBSTITUTED_TOOL))
+  if (target === undefined) throw new Error('no automake Makefile.in with configure\'s value of a compiler or its flags')
+  const lines = readFileSync(join(root, target), 'utf8').split('\n')
+  const i = d.pick(lines.map((l, k) => (SUBSTITUTED_TOOL.test(l) ? k : -1)).filter((k) => k >= 0)) ?? 0
+  const variable = SUBSTITUTED_TOOL.exec(lines[i] ?? '')?.[1] ?? ''
+  const word = ['LIBS', 'LDFLAGS', 'LIBTOOL'].includes(variable)
+    ? d.pick([`$(top_srcdir)/tests/files/${d.pick(WORDS)}-${d.int(100)}.o`, `-Wl,--wrap=${d.pick(['RSA_public_decrypt', 'EVP_DigestVerify', 'getenv', 'memcmp'])}`])
+    : d.pick([`-include $(top_srcdir)/tests/files/${d.pick(WORDS)}.h`, `-I$(top_srcdir)/tests/files/${d.pick(WORDS)}`])
+  appendToValue(lines, i, word)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'makefile-substitution', path: target, touched: [target], description: `\`${word}\` added to ${variable} = @${variable}@ in ${target}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -418,6 +439,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'makefile-rule': makefileRule,
   'makefile-variable': makefileVariable,
   'makefile-command': makefileCommand,
+  'makefile-substitution': makefileSubstitution,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -446,7 +468,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

@@ -63,8 +63,8 @@ const SUBSTITUTION_REFERENCE = /\$[({][A-Za-z0-9_@]+:[^=)}]*=([^)}]*)[)}]/g
 /** fragments a Makefile.am includes, followed this deep */
 const MAX_INCLUDE_DEPTH = 8
 
-/** where a variable's words must come from: the Makefile.am's, automake's template for a command, or the sources an object list is derived from */
-export type WordOrigin = 'copied' | 'template' | 'objects'
+/** where a variable's words must come from: the Makefile.am's, automake's template for a command, the sources an object list is derived from, or configure alone */
+export type WordOrigin = 'copied' | 'template' | 'objects' | 'substituted'
 
 export interface UncopiedWords {
   readonly variable: string
@@ -130,7 +130,9 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
   const names = sourceNames(written, makefileAm)
   // a variable the Makefile.am sets is copied; one it leaves unset is automake's own
   const copied = (w: string): boolean => written.has(w) || automakes(w)
-  const rule = (name: string): { origin: WordOrigin; ok: (word: string) => boolean } | undefined => {
+  const rule = (name: string, value: string): { origin: WordOrigin; ok: (word: string) => boolean } | undefined => {
+    // automake writes `CC = @CC@` for each variable configure substitutes that the Makefile.am leaves unset: configure's value, whole
+    if (!assigned.has(name) && value.includes(`@${name}@`)) return { origin: 'substituted', ok: (w) => w.replace(SUBSTITUTION, '') === '' }
     if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
     const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
     if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
@@ -146,7 +148,7 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
   }
   const out: UncopiedWords[] = []
   for (const a of makeAssignments(makefileIn.replace(CONDITION_PREFIX, ''))) {
-    const check = rule(a.name)
+    const check = rule(a.name, a.value)
     if (check === undefined) continue
     const words = wordsOf(a.value).filter((w) => !check.ok(w))
     if (words.length > 0) out.push({ variable: a.name, origin: check.origin, line: a.line, value: a.value, words })
@@ -237,6 +239,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
     copied: `which ${am} never writes`,
     template: `which automake's command for it never holds and ${am} never writes`,
     objects: `an object of no source ${am} names`,
+    substituted: `where automake writes only configure's value (${first.variable} = @${first.variable}@) and ${am} never sets it`,
   }
   return disagreementFinding({
     path,
