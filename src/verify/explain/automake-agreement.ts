@@ -7,8 +7,9 @@
  * object linked into a library, a flag that includes a header from test data. The compile and link
  * commands automake writes from its own templates (COMPILE, LINK, `prog_LINK`, DEFAULT_INCLUDES)
  * hold only references to other variables and a few fixed flags (DEFAULT_INCLUDES, below the build
- * tree's top, only the directories of the configuration headers configure.ac names), and the object
- * lists it derives (`am_prog_OBJECTS`) only objects of sources the Makefile.am names. Reading only: nothing here
+ * tree's top, only the directories of the configuration headers configure.ac names), the object
+ * lists it derives (`am_prog_OBJECTS`) only objects of sources the Makefile.am names, and the
+ * variables configure substitutes (`CC = @CC@`) only configure's value. Reading only: nothing here
  * runs automake.
  */
 import type { Finding } from '../../model/finding.js'
