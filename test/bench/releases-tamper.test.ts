@@ -96,16 +96,20 @@ describe("the injections into what automake and autoheader wrote", () => {
     expect(applicableKinds(['configure.ac', 'src/main.c'])).not.toContain('config-header')
   })
 
+  /** the Makefile.in's lines before and after the injection, and the index of the one line it changed */
+  function oneLineChanged(kind: 'makefile-command' | 'makefile-substitution', seed: string): { before: string[]; after: string[]; at: number } {
+    const out = join(work, `${kind}-${seed}.tar.gz`)
+    expect(tamperTarball(release(), out, kind, seed).path).toBe('src/Makefile.in')
+    const after = readFileSync(join(unpacked(out), 'src/Makefile.in'), 'utf8').split('\n')
+    const before = MAKEFILE_IN.split('\n')
+    const changed = before.map((l, i) => (l === after[i] ? -1 : i)).filter((i) => i >= 0)
+    expect(changed, seed).toHaveLength(1)
+    return { before, after, at: changed[0] ?? -1 }
+  }
+
   it("adds one word to one of automake's own commands or object lists, and nothing else", () => {
     for (const seed of ['a', 'b', 'c', 'd']) {
-      const out = join(work, `command-${seed}.tar.gz`)
-      const t = tamperTarball(release(), out, 'makefile-command', seed)
-      expect(t.path).toBe('src/Makefile.in')
-      const after = readFileSync(join(unpacked(out), 'src/Makefile.in'), 'utf8').split('\n')
-      const before = MAKEFILE_IN.split('\n')
-      const changed = before.map((l, i) => (l === after[i] ? -1 : i)).filter((i) => i >= 0)
-      expect(changed, seed).toHaveLength(1)
-      const at = changed[0] ?? -1
+      const { before, after, at } = oneLineChanged('makefile-command', seed)
       // the word goes on the last line of the value: COMPILE's continuation, never frob_LDADD
       expect([1, 3], seed).toContain(at)
       expect(after[at]?.startsWith(before[at] ?? '\0'), seed).toBe(true)
@@ -115,14 +119,7 @@ describe("the injections into what automake and autoheader wrote", () => {
   it("adds one word to configure's value of a compiler or a linker's flags, and nothing else", () => {
     const seen = new Set<string>()
     for (const seed of ['a', 'b', 'c', 'd', 'e', 'f']) {
-      const out = join(work, `substitution-${seed}.tar.gz`)
-      const t = tamperTarball(release(), out, 'makefile-substitution', seed)
-      expect(t.path).toBe('src/Makefile.in')
-      const after = readFileSync(join(unpacked(out), 'src/Makefile.in'), 'utf8').split('\n')
-      const before = MAKEFILE_IN.split('\n')
-      const changed = before.map((l, i) => (l === after[i] ? -1 : i)).filter((i) => i >= 0)
-      expect(changed, seed).toHaveLength(1)
-      const at = changed[0] ?? -1
+      const { before, after, at } = oneLineChanged('makefile-substitution', seed)
       expect(before[at], seed).toMatch(/^(CC|LIBS) = @\1@$/)
       expect(after[at]?.startsWith(`${before[at]} `), seed).toBe(true)
       // a header for a compiler, an object or a wrapped symbol for the libraries

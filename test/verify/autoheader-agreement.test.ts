@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configHeaderFinding, headerWords, linesNotFromInputs, Vocabulary } from '../../src/verify/explain/autoheader-agreement.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { bundledDataPath } from '../../src/util/bundled-data.js'
 import type { Difference } from '../../src/verify/compare.js'
+import { writeFiles } from '../git/fixtures.js'
 import { addedFile, fileEntry, memoryView } from '../helpers/tree-view.js'
 
 // what autoheader copies in several shapes: autoconf's own verbatim texts, an AH_BOTTOM of the
@@ -45,10 +46,7 @@ let header: string
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stagelight-autoheader-'))
-  for (const [path, text] of Object.entries(PROJECT)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
+  writeFiles(dir, PROJECT)
   execFileSync('aclocal', ['-I', 'm4'], { cwd: dir, stdio: 'ignore' })
   execFileSync('autoheader', [], { cwd: dir, stdio: 'ignore' })
   header = readFileSync(join(dir, 'config.h.in'), 'utf8')

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explain/automake-agreement.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { writeFiles } from '../git/fixtures.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
 
 // a project with what automake copies in several shapes: conditionals, `+=`, an included
@@ -59,10 +60,7 @@ const generated = new Map<string, string>()
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stagelight-automake-'))
-  for (const [path, text] of Object.entries(PROJECT)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
+  writeFiles(dir, PROJECT)
   mkdirSync(join(dir, 'm4'))
   execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
   for (const am of ['Makefile.am', 'lib/Makefile.am', 'src/Makefile.am']) generated.set(am, readFileSync(join(dir, am.replace(/\.am$/, '.in')), 'utf8'))
@@ -137,17 +135,17 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
   it("reports a word added to configure's value of a variable the Makefile.am leaves to configure", () => {
     const lib = 'lib/Makefile.am'
     const src = 'src/Makefile.am'
-    const cases: Array<[string, RegExp, (l: string) => string, string, string]> = [
-      [src, /^CC = @CC@$/, (l) => `${l} -include $(top_srcdir)/tests/files/x.h`, 'CC', '-include'],
-      [src, /^LIBTOOL = @LIBTOOL@$/, (l) => `${l} --preserve-dup-deps`, 'LIBTOOL', '--preserve-dup-deps'],
+    const cases: Array<[string, string, string[]]> = [
+      [src, 'CC', ['-include', '$(top_srcdir)/tests/files/x.h']],
+      [src, 'LDFLAGS', ['-Wl,--wrap=getenv']],
+      [src, 'LIBTOOL', ['--preserve-dup-deps']],
       // a word the Makefile.am writes elsewhere (`libdemo_la_LIBADD = -lm`) is still no word of configure's
-      [lib, /^LIBS = @LIBS@$/, (l) => `${l} -lm`, 'LIBS', '-lm'],
-      [lib, /^CFLAGS = @CFLAGS@$/, (l) => l.replace('@CFLAGS@', '@CFLAGS@ -DLIB'), 'CFLAGS', '-DLIB'],
+      [lib, 'LIBS', ['-lm']],
+      [lib, 'CFLAGS', ['-DLIB']],
     ]
-    for (const [am, line, change, variable, word] of cases) {
-      const found = wordsNotFromMakefileAm(edit(makefileIn(am), line, change), amTexts(am))
-      expect(found.map((f) => [f.variable, f.origin]), variable).toEqual([[variable, 'substituted']])
-      expect(found[0]?.words, variable).toEqual(word === '-include' ? ['-include', '$(top_srcdir)/tests/files/x.h'] : [word])
+    for (const [am, variable, words] of cases) {
+      const found = wordsNotFromMakefileAm(edit(makefileIn(am), new RegExp(`^${variable} = @${variable}@$`), (l) => `${l} ${words.join(' ')}`), amTexts(am))
+      expect(found.map((f) => [f.variable, f.origin, f.words]), variable).toEqual([[variable, 'substituted', words]])
     }
     // one the Makefile.am sets itself is held to its words
     const am = 'bin_PROGRAMS = tool\nCFLAGS = @CFLAGS@ -O0\n'
@@ -247,10 +245,7 @@ describe("automake's DEFAULT_INCLUDES names only the directories of the configur
   let makefile = ''
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), 'stagelight-automake-headers-'))
-    for (const [path, text] of Object.entries(HEADERS_PROJECT)) {
-      mkdirSync(dirname(join(project, path)), { recursive: true })
-      writeFileSync(join(project, path), text)
-    }
+    writeFiles(project, HEADERS_PROJECT)
     execFileSync('aclocal', ['-I', 'm4'], { cwd: project, stdio: 'ignore' })
     execFileSync('automake', ['--add-missing', '--foreign'], { cwd: project, stdio: 'ignore' })
     makefile = readFileSync(join(project, 'src/Makefile.in'), 'utf8')

@@ -201,17 +201,20 @@ export const disagreementFinding = (finding: Pick<Finding, 'path' | 'line' | 'me
 })
 
 /**
- * Where the configuration headers of the package a Makefile.in belongs to are written, relative to
- * the top of its build tree: those its configure.ac names, and those `macroHeaders` name (macros
- * it calls, relative to it). Any directory when configure.ac cannot be read or names a header
- * through a variable: nothing is judged without what it is judged by. None when it names no header.
+ * The configuration headers the configure.ac of the package a Makefile.in belongs to names, relative
+ * to the top of its build tree; undefined when configure.ac cannot be read or names a header through
+ * a variable: nothing is judged without what it is judged by.
  */
-async function configHeaderDirectories(path: string, view: TreeView, macroHeaders: readonly string[] = []): Promise<HeaderDirectory> {
+async function configHeadersOf(path: string, view: TreeView): Promise<readonly string[] | undefined> {
   const configure = await configureInputOf(path, view)
-  if (configure === undefined) return ANY_DIRECTORY
-  const named = configHeadersNamed(configure.text)
-  if (named.unread) return ANY_DIRECTORY
-  const dirs = new Set([...named.headers, ...macroHeaders].map((header) => dirnameOf(header.replace(/^\.\//, ''))))
+  const named = configure === undefined ? undefined : configHeadersNamed(configure.text)
+  return named === undefined || named.unread ? undefined : named.headers
+}
+
+/** where those headers and the ones `macroHeaders` name (macros configure.ac calls) are written; none when none is named */
+function inDirectoryOf(headers: readonly string[] | undefined, macroHeaders: readonly string[] = []): HeaderDirectory {
+  if (headers === undefined) return ANY_DIRECTORY
+  const dirs = new Set([...headers, ...macroHeaders].map((header) => dirnameOf(header.replace(/^\.\//, ''))))
   return (dir) => dirs.has(dir)
 }
 
@@ -227,11 +230,11 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const sources = await makefileAmTexts(am, view)
   if (sources === undefined) return undefined
   // configure.ac is read only for a Makefile.in that names a directory below the top of the build tree
-  const headerDirectories = text.includes('-I$(top_builddir)/') ? await configHeaderDirectories(path, view) : ANY_DIRECTORY
-  let uncopied = wordsNotFromMakefileAm(text, sources, headerDirectories)
+  const headers = text.includes('-I$(top_builddir)/') ? await configHeadersOf(path, view) : undefined
+  let uncopied = wordsNotFromMakefileAm(text, sources, inDirectoryOf(headers))
   // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
-  if (uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
-    uncopied = wordsNotFromMakefileAm(text, sources, await configHeaderDirectories(path, view, await macroHeaders()))
+  if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
+    uncopied = wordsNotFromMakefileAm(text, sources, inDirectoryOf(headers, await macroHeaders()))
   }
   const first = uncopied[0]
   if (first === undefined) return undefined
