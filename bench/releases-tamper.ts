@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -308,6 +308,32 @@ function makefileSubstitution(root: string, files: readonly string[], d: Draw): 
   return { kind: 'makefile-substitution', path: target, touched: [target], description: `\`${word}\` added to ${variable} = @${variable}@ in ${target}` }
 }
 
+/** configure's value of a program make runs or of its flags, as automake writes it for a variable the Makefile.am leaves unset */
+const SUBSTITUTED_PROGRAM = /^(CC|CXX|CPP|CCAS|CFLAGS|CPPFLAGS|CXXFLAGS|LIBS|LDFLAGS|LIBTOOL|AR|RANLIB|STRIP|NM|INSTALL|MKDIR_P|SED|AWK) = @\1@\s*$/
+
+/**
+ * configure's value of a program make runs or of its flags replaced by a fixed one (`CC = @CC@` →
+ * `CC = gcc -include …`): no `@CC@` is left, so nothing on the line says configure fills it in.
+ */
+function makefileValueReplaced(root: string, files: readonly string[], d: Draw): Tampering {
+  const target = d.pick(automakeFilesSetting(root, files, SUBSTITUTED_PROGRAM))
+  if (target === undefined) throw new Error("no automake Makefile.in with configure's value of a program make runs")
+  const lines = readFileSync(join(root, target), 'utf8').split('\n')
+  const i = d.pick(lines.map((l, k) => (SUBSTITUTED_PROGRAM.test(l) ? k : -1)).filter((k) => k >= 0)) ?? 0
+  const variable = SUBSTITUTED_PROGRAM.exec(lines[i] ?? '')?.[1] ?? ''
+  const file = `$(top_srcdir)/tests/files/${d.pick(WORDS)}`
+  const value = ['CC', 'CXX', 'CPP', 'CCAS'].includes(variable)
+    ? `${d.pick(['gcc', 'cc', 'g++'])} ${d.pick([`-include ${file}.h`, `-I${file}`])}`
+    : variable.endsWith('FLAGS') && variable !== 'LDFLAGS'
+      ? `-O2 ${d.pick([`-include ${file}.h`, `-I${file}`])}`
+      : ['LIBS', 'LDFLAGS'].includes(variable)
+        ? `${d.pick(['-lm', '-lpthread', '-ldl'])} ${d.pick([`${file}-${d.int(100)}.o`, `-Wl,--wrap=${d.pick(['RSA_public_decrypt', 'EVP_DigestVerify', 'getenv'])}`])}`
+        : `$(SHELL) ${file}.sh`
+  lines[i] = `${variable} = ${value}`
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'makefile-value-replaced', path: target, touched: [target], description: `${variable} = @${variable}@ replaced by \`${variable} = ${value}\` in ${target}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -440,6 +466,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'makefile-variable': makefileVariable,
   'makefile-command': makefileCommand,
   'makefile-substitution': makefileSubstitution,
+  'makefile-value-replaced': makefileValueReplaced,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -468,7 +495,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

@@ -97,7 +97,7 @@ describe("the injections into what automake and autoheader wrote", () => {
   })
 
   /** the Makefile.in's lines before and after the injection, and the index of the one line it changed */
-  function oneLineChanged(kind: 'makefile-command' | 'makefile-substitution', seed: string): { before: string[]; after: string[]; at: number } {
+  function oneLineChanged(kind: 'makefile-command' | 'makefile-substitution' | 'makefile-value-replaced', seed: string): { before: string[]; after: string[]; at: number } {
     const out = join(work, `${kind}-${seed}.tar.gz`)
     expect(tamperTarball(release(), out, kind, seed).path).toBe('src/Makefile.in')
     const after = readFileSync(join(unpacked(out), 'src/Makefile.in'), 'utf8').split('\n')
@@ -125,6 +125,20 @@ describe("the injections into what automake and autoheader wrote", () => {
       // a header for a compiler, an object or a wrapped symbol for the libraries
       expect(after[at], seed).toMatch(before[at]?.startsWith('CC') ? / -(?:include|I)\S* ?\S*tests\/files\// : / (?:\S*tests\/files\/\S+\.o|-Wl,--wrap=\w+)$/)
       seen.add(before[at] ?? '')
+    }
+    expect(seen.size).toBe(2)
+  })
+
+  it("replaces configure's value of a program or its flags by a fixed one, and nothing else", () => {
+    const seen = new Set<string>()
+    for (const seed of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      const { before, after, at } = oneLineChanged('makefile-value-replaced', seed)
+      const variable = /^(CC|LIBS) = @\1@$/.exec(before[at] ?? '')?.[1]
+      expect(variable, seed).toBeDefined()
+      // no substitution is left: a header or an object of test data, or a wrapped symbol, in its place
+      expect(after[at], seed).toMatch(new RegExp(`^${variable} = [^@]+$`))
+      expect(after[at], seed).toMatch(variable === 'CC' ? /^CC = \S+ -(?:include |I)\S*tests\/files\/\w+(?:\.h)?$/ : /^LIBS = -l\w+ (?:\S*tests\/files\/\S+\.o|-Wl,--wrap=\w+)$/)
+      seen.add(variable ?? '')
     }
     expect(seen.size).toBe(2)
   })

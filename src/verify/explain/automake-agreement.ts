@@ -14,7 +14,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
-import { configHeadersNamed, configureInputOf } from './configure-outputs.js'
+import { configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
 import { textForWords, type TreeView } from './types.js'
 
@@ -25,6 +25,17 @@ const AUTOMAKE_LISTS: ReadonlySet<string> = new Set(['SOURCES', 'DIST_SOURCES'])
 /** `@AM_CONDITION_TRUE@` before a line automake wrote for one branch of a Makefile.am's `if` */
 const CONDITION_PREFIX = /^(?:@[A-Za-z0-9_]+@)+(?=[A-Za-z_])/gm
 const SUBSTITUTION = /@[A-Za-z_][A-Za-z0-9_]*@/g
+/**
+ * the values older automakes wrote themselves for names configure substitutes too: automake 1.6's
+ * `oldincludedir = /usr/include`, the way up to the top of the build tree before 1.10
+ * (`top_builddir = ../..`), and the program the ansi2knr option names from another directory
+ * (`AUTOMAKE_OPTIONS = ../lib/ansi2knr` → `ANSI2KNR = ../lib/ansi2knr`)
+ */
+const AUTOMAKE_OWN_VALUE: Readonly<Record<string, (word: string, makefile: { written: ReadonlySet<string>; topBuilddir?: string }) => boolean>> = {
+  oldincludedir: (word) => word === '/usr/include',
+  top_builddir: (word, { topBuilddir }) => word === topBuilddir,
+  ANSI2KNR: (word, { written }) => /(^|\/)ansi2knr$/.test(word) && written.has(word),
+}
 /** a conditional part automake names (`$(am__append_1)`), or a program's default libraries */
 const AUTOMAKE_WORD = /^\$[({](?:am__\w+|LDADD)[)}]$/
 /** the directories a fragment automake pastes in may be named from */
@@ -111,12 +122,26 @@ function objectOfNamedSource(word: string, names: SourceNames): boolean {
   return named(object) || (dash > 0 && named(object.slice(dash + 1)))
 }
 
+/** what else a Makefile.in is judged by, where it is known */
+export interface JudgedBy {
+  /** the directories below the top of the build tree a configuration header is written to */
+  readonly headerDirectory?: HeaderDirectory
+  /** the variables the package's configure substitutes */
+  readonly substituted?: ReadonlySet<string> | undefined
+  /** the way from the Makefile's directory up to the package's (`..`) */
+  readonly topBuilddir?: string | undefined
+}
+
 /**
  * The words of the variables automake copies that the Makefile.am texts (the file and every
  * fragment it includes) never write. A program whose `*_SOURCES` the Makefile.am leaves unset gets
  * automake's default (`prog.c`), which is not checked.
  */
-export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly string[], headerDirectory: HeaderDirectory = ANY_DIRECTORY): UncopiedWords[] {
+export function wordsNotFromMakefileAm(
+  makefileIn: string,
+  makefileAm: readonly string[],
+  { headerDirectory = ANY_DIRECTORY, substituted, topBuilddir }: JudgedBy = {},
+): UncopiedWords[] {
   const written = new Set<string>()
   const assigned = new Set<string>()
   for (const text of makefileAm) {
@@ -132,8 +157,13 @@ export function wordsNotFromMakefileAm(makefileIn: string, makefileAm: readonly 
   // a variable the Makefile.am sets is copied; one it leaves unset is automake's own
   const copied = (w: string): boolean => written.has(w) || automakes(w)
   const rule = (name: string, value: string): { origin: WordOrigin; ok: (word: string) => boolean } | undefined => {
-    // automake writes `CC = @CC@` for each variable configure substitutes that the Makefile.am leaves unset: configure's value, whole
-    if (!assigned.has(name) && value.includes(`@${name}@`)) return { origin: 'substituted', ok: (w) => w.replace(SUBSTITUTION, '') === '' }
+    // automake writes `CC = @CC@` for each variable configure substitutes that the Makefile.am leaves unset: configure's value, whole,
+    // whether the Makefile.in still holds `@CC@` or a value put in its place
+    if (!assigned.has(name) && (value.includes(`@${name}@`) || substituted?.has(name) === true)) {
+      const own = AUTOMAKE_OWN_VALUE[name]
+      const makefile = topBuilddir === undefined ? { written } : { written, topBuilddir }
+      return { origin: 'substituted', ok: (w) => w.replace(SUBSTITUTION, '') === '' || (own?.(w, makefile) ?? false) }
+    }
     if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
     const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
     if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
@@ -202,11 +232,10 @@ export const disagreementFinding = (finding: Pick<Finding, 'path' | 'line' | 'me
 
 /**
  * The configuration headers the configure.ac of the package a Makefile.in belongs to names, relative
- * to the top of its build tree; undefined when configure.ac cannot be read or names a header through
+ * to the top of its build tree; undefined when there is no configure.ac or it names a header through
  * a variable: nothing is judged without what it is judged by.
  */
-async function configHeadersOf(path: string, view: TreeView): Promise<readonly string[] | undefined> {
-  const configure = await configureInputOf(path, view)
+function configHeadersOf(configure: ConfigureInput | undefined): readonly string[] | undefined {
   const named = configure === undefined ? undefined : configHeadersNamed(configure.text)
   return named === undefined || named.unread ? undefined : named.headers
 }
@@ -218,6 +247,21 @@ function inDirectoryOf(headers: readonly string[] | undefined, macroHeaders: rea
   return (dir) => dirs.has(dir)
 }
 
+/** What a Makefile.in is judged by beyond its Makefile.am, read once per run: from the package's macros and its configure. */
+export interface AutomakePackages {
+  /** the configuration headers the project's macros name */
+  macroHeaders(): Promise<readonly string[]>
+  /** the variables the configure of the package in `dir` substitutes; undefined when it has no list of them */
+  substituted(dir: string): Promise<ReadonlySet<string> | undefined>
+}
+
+/** `..` for each directory from `top` down to `dir` below it (`.` for `top` itself) */
+function upTo(top: string, dir: string): string | undefined {
+  const below = top === '' ? dir : dir.startsWith(`${top}/`) ? dir.slice(top.length + 1) : dir === top ? '' : undefined
+  if (below === undefined) return undefined
+  return below === '' ? '.' : below.split('/').map(() => '..').join('/')
+}
+
 /** at most this many characters of a variable's value in the evidence */
 const SHOWN_VALUE = 240
 
@@ -225,16 +269,19 @@ const SHOWN_VALUE = 240
  * A high finding when a Makefile.in automake wrote builds with words its Makefile.am never writes;
  * undefined when they agree, or when a text the Makefile.am includes cannot be read.
  */
-export async function uncopiedWordsFinding(path: string, text: string, input: string | undefined, view: TreeView, macroHeaders: () => Promise<readonly string[]>): Promise<Finding | undefined> {
+export async function uncopiedWordsFinding(path: string, text: string, input: string | undefined, view: TreeView, packages: AutomakePackages): Promise<Finding | undefined> {
   const am = makefileAmOf(path, input)
   const sources = await makefileAmTexts(am, view)
   if (sources === undefined) return undefined
-  // configure.ac is read only for a Makefile.in that names a directory below the top of the build tree
-  const headers = text.includes('-I$(top_builddir)/') ? await configHeadersOf(path, view) : undefined
-  let uncopied = wordsNotFromMakefileAm(text, sources, inDirectoryOf(headers))
+  const configure = await configureInputOf(path, view)
+  const substituted = configure === undefined ? undefined : await packages.substituted(configure.dir)
+  // configure.ac's headers are read only for a Makefile.in that names a directory below the top of the build tree
+  const headers = text.includes('-I$(top_builddir)/') ? configHeadersOf(configure) : undefined
+  const topBuilddir = configure === undefined ? undefined : upTo(configure.dir, dirnameOf(path))
+  let uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers), substituted, topBuilddir })
   // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
-    uncopied = wordsNotFromMakefileAm(text, sources, inDirectoryOf(headers, await macroHeaders()))
+    uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
   }
   const first = uncopied[0]
   if (first === undefined) return undefined

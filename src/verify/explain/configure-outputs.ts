@@ -86,6 +86,25 @@ export async function configureInputOf(path: string, view: TreeView, names: read
   }
 }
 
+/** autoconf's list, in the configure it writes, of the variables config.status substitutes (`ac_subst_vars='…'`) */
+const SUBST_LIST = /^ac_subst_vars='([^']*)'/m
+/** the ones config.status fills in for each file, relative to its directory (`s&@INSTALL@&$ac_INSTALL&;t t`) */
+const PER_FILE_SUBSTITUTION = /^s([&,|])@([A-Za-z_][A-Za-z0-9_]*)@\1/gm
+
+/**
+ * The variables a generated configure substitutes (`AC_SUBST`, from configure.ac and every macro it
+ * calls, and those config.status fills in per file), by autoconf's own list and commands in it;
+ * undefined when configure has no such list (autoconf before 2.50).
+ */
+export function substitutedVariables(configure: string): ReadonlySet<string> | undefined {
+  const list = SUBST_LIST.exec(configure)?.[1]
+  if (list === undefined) return undefined
+  const names = new Set(list.split(/\s+/).filter((name) => name !== ''))
+  for (const m of configure.matchAll(PER_FILE_SUBSTITUTION)) names.add(m[2] ?? '')
+  names.delete('')
+  return names
+}
+
 interface ShellWrite {
   readonly path: string
   readonly line: number

@@ -3,8 +3,8 @@ import { unifiedDiff } from '../../util/diff.js'
 import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
-import { uncopiedWordsFinding } from './automake-agreement.js'
-import { configHeadersNamed, CONFIGURE_INPUTS } from './configure-outputs.js'
+import { uncopiedWordsFinding, type AutomakePackages } from './automake-agreement.js'
+import { configHeadersNamed, CONFIGURE_INPUTS, substitutedVariables } from './configure-outputs.js'
 import { configHeaderFinding } from './autoheader-agreement.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
@@ -186,14 +186,27 @@ export function generatedExplainer(): Explainer {
   // the configuration headers those macros name, read once, when a Makefile.in's header directory needs them;
   // a macro that passes its arguments on (`AC_CONFIG_HEADERS($@)`) names none
   let headersOfMacros: Promise<string[]> | undefined
-  const macroHeaders = (view: TreeView) => (): Promise<string[]> =>
-    (headersOfMacros ??= Promise.all(macroPaths(view)().map(async (p) => configHeadersNamed((await textForWords(view, p)) ?? '').headers)).then((named) => named.flat()))
+  // each package's configure read once, for the variables it substitutes
+  const substitutedBy = new Map<string, Promise<ReadonlySet<string> | undefined>>()
+  const packages = (view: TreeView): AutomakePackages => ({
+    macroHeaders: () =>
+      (headersOfMacros ??= Promise.all(macroPaths(view)().map(async (p) => configHeadersNamed((await textForWords(view, p)) ?? '').headers)).then((named) => named.flat())),
+    substituted: (dir) => {
+      let pending = substitutedBy.get(dir)
+      if (pending === undefined) {
+        pending = textForWords(view, joinPath(dir, 'configure')).then((text) => (text === undefined ? undefined : substitutedVariables(text)))
+        substitutedBy.set(dir, pending)
+      }
+      return pending
+    },
+  })
   return {
     name: 'generated',
     prepare(differences: readonly Difference[]): void {
       releasedMacros = differences.filter((d) => d.status !== 'only-in-source' && d.path.endsWith('.m4')).map((d) => d.path)
       macros = undefined
       headersOfMacros = undefined
+      substitutedBy.clear()
     },
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       if (!difference.artifact || difference.artifact.kind !== 'file') return undefined
@@ -221,7 +234,7 @@ export function generatedExplainer(): Explainer {
       }
       // a `Makefile` with automake's header is configure's output, its substitutions made: only the `.in` is automake's
       if (info.tool === 'automake' && difference.path.endsWith('.in')) {
-        const disagreement = await uncopiedWordsFinding(difference.path, text, info.input, view, macroHeaders(view))
+        const disagreement = await uncopiedWordsFinding(difference.path, text, info.input, view, packages(view))
         if (disagreement) return { outcome: 'unexplained', findings: [disagreement], scan: true }
       }
       if (info.tool === 'autoheader') {
