@@ -273,6 +273,22 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect((await judge({ 'other/configure': configure, 'other/configure.ac': PROJECT['configure.ac'] ?? '' }))?.outcome).toBe('explained')
   })
 
+  it('takes the way up to the top of the build tree that automakes before 1.10 wrote, from the Makefile.in to its package', async () => {
+    const am = 'src/Makefile.am'
+    const configure = readFileSync(join(dir, 'configure'), 'utf8')
+    const judge = async (path: string, way: string) => {
+      const text = edit(makefileIn(am), /^top_builddir = @top_builddir@$/, () => `top_builddir = ${way}`)
+      const amPath = path.replace(/\.in$/, '.am')
+      const j = await generatedExplainer().judge(addedFile(path, text), memoryView({ [path]: text, 'pkg/configure': configure }, { [amPath]: PROJECT[am] ?? '', 'pkg/configure.ac': PROJECT['configure.ac'] ?? '' }))
+      return j?.outcome === 'explained' ? 'explained' : j?.findings?.[0]?.data?.['variables']
+    }
+    expect(await judge('pkg/src/Makefile.in', '..')).toBe('explained')
+    expect(await judge('pkg/src/lib/Makefile.in', '../..')).toBe('explained')
+    expect(await judge('pkg/Makefile.in', '.')).toBe('explained')
+    expect(await judge('pkg/src/lib/Makefile.in', '..')).toEqual([{ name: 'top_builddir', line: expect.any(Number), words: ['..'] }])
+    expect(await judge('pkg/src/Makefile.in', '.')).toEqual([{ name: 'top_builddir', line: expect.any(Number), words: ['.'] }])
+  })
+
   it('leaves a Makefile that configure wrote from the Makefile.in (its substitutions made) to the rules', async () => {
     const am = 'src/Makefile.am'
     const configured = makefileIn(am).replace(/^LIBS = @LIBS@$/m, 'LIBS = -lz -lpthread')
