@@ -12,6 +12,14 @@ const positives: [string, string][] = [
   ['bootstrap', '#!/bin/sh\nperl NEWS\n'],
   ['Makefile', 'check:\n\tlua5.4 doc/readme.html\n'],
   ['build/run.sh', '#!/bin/sh\npython3.11 docs/guide.txt\n'],
+  // the program configure fills in (`SHELL = @SHELL@`) is still the shell
+  ['lib/Makefile.in', 'SHELL = @SHELL@\ntop_srcdir = @top_srcdir@\nall-am:\n\t$(SHELL) $(top_srcdir)/THANKS\n'],
+  ['Makefile.in', 'PERL = @PERL@\nman: \n\t$(PERL) $(srcdir)/doc/usage.texi > $@\n'],
+  // the compiler made to read documentation or data as code ahead of every source
+  ['src/Makefile.in', '.c.o:\n@am__fastdepCC_TRUE@\t$(AM_V_CC)$(COMPILE) -MT $@ -MD -MP -MF $(DEPDIR)/$*.Tpo -include $(top_srcdir)/NEWS -c -o $@ $<\n'],
+  ['GNUmakefile', 'obj/%.o: %.c\n\t$(CC) $(CFLAGS) -imacros$(srcdir)/doc/notes.md -c $< -o $@\n'],
+  ['configure', '#!/bin/sh\nCPPFLAGS="$CPPFLAGS --include=$srcdir/share/logo.png"\nexport CPPFLAGS\n'],
+  ['CMakeLists.txt', 'add_compile_options(-include ${PROJECT_SOURCE_DIR}/ChangeLog)\n'],
 ]
 
 /** look-alikes: scripts kept in doc directories, documentation that is only read or installed */
@@ -23,6 +31,10 @@ const negatives: [string, string][] = [
   // a list of man pages named after interpreters is no command
   ['vendor/lua/Makefile', 'TO_BIN= lua luac\nTO_MAN= lua.1 luac.1\nall:\n\techo $(TO_MAN)\n'],
   ['Makefile.am', 'dist_man_MANS = python.1 perl.1\n'],
+  // a script run by the shell configure fills in; a header forced into every compilation; sed's -i
+  ['Makefile.in', 'SHELL = @SHELL@\nall:\n\t$(SHELL) $(srcdir)/doc/gen-man.sh README > tool.1\n'],
+  ['src/Makefile.in', '.c.o:\n\t$(COMPILE) -include $(top_builddir)/config.h -imacros defs.h -c -o $@ $<\n'],
+  ['build/fix.sh', '#!/bin/sh\nsed -i -e s/@VERSION@/1.0/ README NEWS\n'],
 ]
 
 ruleCases(RULE, 'high', positives, negatives)

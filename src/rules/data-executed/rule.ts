@@ -7,13 +7,29 @@ import { nonCodeKind } from '../test-data-read/paths.js'
 import { readPaths } from '../test-data-read/rule.js'
 import type { Rule, RuleHit } from '../types.js'
 
+/** the compiler options that read a file as code before the source (gcc's and clang's `-include`, `-imacros`), joined or not */
+const INCLUDE_OPTION = /^(--?(?:include|imacros))(?:=?(.+))?$/
+
+/** A documentation or data file a command's words have the compiler include as code (`-include README`). */
+export function includedAsCode(words: readonly string[]): { path: string; option: string; kind: 'documentation' | 'data' } | undefined {
+  // words of a quoted value (`CFLAGS="$CFLAGS -include doc/x.txt"`) are options all the same
+  const tokens = words.flatMap((w) => w.replace(/["']/g, '').split(/\s+/)).filter((t) => t !== '')
+  for (const [i, token] of tokens.entries()) {
+    const m = INCLUDE_OPTION.exec(token)
+    const path = m ? (m[2] ?? tokens[i + 1]) : undefined
+    const kind = path === undefined ? undefined : nonCodeKind(path)
+    if (m && path !== undefined && kind !== undefined) return { path, option: m[1] ?? token, kind }
+  }
+  return undefined
+}
+
 const rule: Rule = {
   id: 'scan/data-executed',
   title: 'Documentation or data run as code',
-  short: 'Build logic runs a man page, a README, a text file, an image or a data blob as a script, or pipes its content into a shell or interpreter.',
+  short: 'Build logic runs a man page, a README, a text file, an image or a data blob as a script, pipes its content into a shell or interpreter, or has the compiler include it as code (`-include`).',
   motivation:
     'Nobody reviews a man page or a data file for code. A build step that runs one — directly, or by piping part of it into a shell — is a way to keep a payload where no reviewer looks, as the XZ backdoor kept its own in test files.',
-  remediation: 'Read the file as the build would run it (the range a `sed -n` or `tail` cuts, the whole file for `sh FILE`); a build never needs to execute its documentation or data.',
+  remediation: 'Read the file as the build would run it (the range a `sed -n` or `tail` cuts, the whole file for `sh FILE` or `-include FILE`); a build never needs to execute or compile its documentation or data.',
   defaultSeverity: 'high',
   defaultConfidence: 'high',
   appliesTo: BUILD_LOGIC,
@@ -22,6 +38,21 @@ const rule: Rule = {
     const hits: RuleHit[] = []
     for (const cmd of a.commands) {
       if (cmd.compound) continue
+      // asked of every command: only one that spells an include option is read word by word
+      if (cmd.words.some((w) => w.text.includes('-i'))) {
+        const included = includedAsCode(cmd.words.map((w) => a.literal(w.text)))
+        if (included) {
+          hits.push({
+            line: cmd.line,
+            message: `${included.option} has the compiler read the ${included.kind} file ${included.path} as code`,
+            evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)),
+            severity: 'high',
+            confidence: 'high',
+            data: { path: included.path, kind: included.kind, how: included.option },
+          })
+          continue
+        }
+      }
       const p = program(cmd)
       const name = programNameOf(p, a.literal)
       // arguments are read only for a program that runs a script file: most commands run none

@@ -37,10 +37,17 @@ const TOOL_VARIABLES: Readonly<Record<string, string>> = {
 /** The program name, with variables holding a known literal (or a known tool) replaced. */
 export function programNameOf(p: Program, literal: Literal = identity): string {
   if (!p.name.startsWith('$')) return p.name
-  const value = literal(p.word?.text ?? p.name)
-  if (value !== (p.word?.text ?? p.name) && !/\s/.test(value.trim())) return value.trim().replace(/^.*\//, '')
+  const value = literal(p.word?.text ?? p.name).trim()
+  if (value !== (p.word?.text ?? p.name) && !/\s/.test(value)) {
+    // `SHELL = @SHELL@` in a Makefile.in: configure fills the program in, and the variable's name says which
+    const substituted = SUBSTITUTED.exec(value)?.[1]
+    if (substituted === undefined) return value.replace(/^.*\//, '')
+    return TOOL_VARIABLES[`$${substituted}`] ?? TOOL_VARIABLES[p.name] ?? p.name
+  }
   return TOOL_VARIABLES[p.name] ?? p.name
 }
+/** a value configure substitutes whole (`@PERL@`) */
+const SUBSTITUTED = /^@([A-Za-z_][A-Za-z0-9_]*)@$/
 
 const ALWAYS_DECODES = /^(?:unxz|xzcat|xzdec|unlzma|lzcat|lzmadec|gunzip|zcat|gzcat|bunzip2|bzcat|unzstd|zstdcat|lz4cat|unlz4|unlzip|lzipcat|uncompress|unpigz|uudecode|lzfse)$/
 const DECOMPRESSORS = /^(?:xz|lzma|lzip|plzip|gzip|pigz|bzip2|pbzip2|lbzip2|zstd|pzstd|lz4|lzop|brotli|compress|pixz|snzip)$/
