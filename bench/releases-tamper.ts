@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -334,6 +334,31 @@ function makefileValueReplaced(root: string, files: readonly string[], d: Draw):
   return { kind: 'makefile-value-replaced', path: target, touched: [target], description: `${variable} = @${variable}@ replaced by \`${variable} = ${value}\` in ${target}` }
 }
 
+/** a line of a compile rule automake wrote (`.c.o:`, `.c.lo:`, a per-object rule) */
+const COMPILE_RECIPE = /^(?:@\w+@)*\t.*\$\((?:LT)?(?:CXX)?COMPILE\).* -c /
+/** documentation the release ships at its top or in its doc directory */
+const SHIPPED_DOC = /^(?:README|NEWS|THANKS|AUTHORS|ChangeLog)(?:\.md)?$|^docs?\/[^/]+\.(?:txt|md)$/
+
+/**
+ * A documentation file the release ships, unchanged, made code by one word in a compile rule
+ * automake wrote: `-include` or `-imacros` of it ahead of every source, or run by the shell after
+ * each compilation. The trigger is only in the generated `Makefile.in`, as the XZ backdoor's was.
+ */
+function docInRecipe(root: string, files: readonly string[], d: Draw): Tampering {
+  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f)))
+  if (doc === undefined) throw new Error('no documentation file at the top or in doc/')
+  const target = d.pick(automakeFilesSetting(root, files, COMPILE_RECIPE))
+  if (target === undefined) throw new Error('no automake Makefile.in with a compile rule')
+  const lines = readFileSync(join(root, target), 'utf8').split('\n')
+  const i = d.pick(lines.map((l, k) => (COMPILE_RECIPE.test(l) ? k : -1)).filter((k) => k >= 0)) ?? 0
+  const how = d.pick(['-include', '-imacros', '$(SHELL)'])
+  const line = lines[i] ?? ''
+  lines[i] = how === '$(SHELL)' ? `${line.replace(/\s*$/, '')} && $(SHELL) $(top_srcdir)/${doc}` : line.replace(' -c ', ` ${how} $(top_srcdir)/${doc} -c `)
+  writeFileSync(join(root, target), lines.join('\n'))
+  const what = how === '$(SHELL)' ? `runs ${doc} with $(SHELL) after a compilation` : `compiles ${doc} ahead of every source (${how})`
+  return { kind: 'doc-in-recipe', path: target, touched: [target], description: `line ${i + 1} of ${target}, a compile rule automake wrote, ${what}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -467,6 +492,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'makefile-command': makefileCommand,
   'makefile-substitution': makefileSubstitution,
   'makefile-value-replaced': makefileValueReplaced,
+  'doc-in-recipe': docInRecipe,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -495,7 +521,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }
