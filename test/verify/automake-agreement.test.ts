@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explain/automake-agreement.js'
-import { substitutedVariables } from '../../src/verify/explain/configure-outputs.js'
+import { substitutedByInput, substitutedVariables } from '../../src/verify/explain/configure-outputs.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { writeFiles } from '../git/fixtures.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
@@ -269,8 +269,36 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect(j?.findings?.[0]?.ruleId).toBe('verify/generated-disagrees')
     expect(j?.findings?.[0]?.message).toBe("CC names gcc -include $(top_srcdir)/tests/files/x.h, where automake writes only configure's value (CC = @CC@) and src/Makefile.am never sets it")
     expect(replaced.split('\n')[(j?.findings?.[0]?.line ?? 0) - 1]).toBe('CC = gcc -include $(top_srcdir)/tests/files/x.h')
-    // the configure of another package (in a directory of its own) says nothing of this one
-    expect((await judge({ 'other/configure': configure, 'other/configure.ac': PROJECT['configure.ac'] ?? '' }))?.outcome).toBe('explained')
+    // libtool's RANLIB is only in configure's own list: the configure of another package (in a directory of its own) says nothing of this one
+    const ranlib = edit(makefileIn(am), /^RANLIB = @RANLIB@$/, () => 'RANLIB = $(SHELL) $(top_srcdir)/tests/files/r.sh')
+    const judgeRanlib = (files: Record<string, string>) => generatedExplainer().judge(addedFile('src/Makefile.in', ranlib), memoryView({ 'src/Makefile.in': ranlib, ...files }, source))
+    expect((await judgeRanlib({ configure }))?.findings?.[0]?.data?.['variables']).toEqual([{ name: 'RANLIB', line: expect.any(Number), words: ['$(SHELL)', '$(top_srcdir)/tests/files/r.sh'] }])
+    expect((await judgeRanlib({ 'other/configure': configure, 'other/configure.ac': PROJECT['configure.ac'] ?? '' }))?.outcome).toBe('explained')
+  })
+
+  it('holds a release that ships no configure to what its configure.ac is sure to substitute', async () => {
+    const am = 'src/Makefile.am'
+    const source = { [am]: PROJECT[am] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const judge = async (line: RegExp, value: string) => {
+      const text = edit(makefileIn(am), line, (l) => `${l.split(' = ')[0] ?? ''} = ${value}`)
+      const j = await generatedExplainer().judge(addedFile('src/Makefile.in', text), memoryView({ 'src/Makefile.in': text }, source))
+      return j?.outcome === 'explained' ? 'explained' : j?.findings?.[0]?.data?.['variables']
+    }
+    expect(await judge(/^INSTALL = @INSTALL@$/, '@INSTALL@')).toBe('explained')
+    // every configure of autoconf and automake substitutes INSTALL; AC_PROG_CC, CC; configure.ac names PLUGIN_VERSION
+    expect(await judge(/^INSTALL = @INSTALL@$/, '$(SHELL) $(top_srcdir)/tests/files/i.sh')).toEqual([{ name: 'INSTALL', line: expect.any(Number), words: ['$(SHELL)', '$(top_srcdir)/tests/files/i.sh'] }])
+    expect(await judge(/^CC = @CC@$/, 'cc -include x.h')).toEqual([{ name: 'CC', line: expect.any(Number), words: ['cc', '-include', 'x.h'] }])
+    expect(await judge(/^PLUGIN_VERSION = @PLUGIN_VERSION@$/, '2')).toEqual([{ name: 'PLUGIN_VERSION', line: expect.any(Number), words: ['2'] }])
+  })
+
+  it('claims from configure.ac only what configure is sure to substitute, nothing in a comment', () => {
+    const names = substitutedByInput('AC_INIT([x], [1])\nAM_INIT_AUTOMAKE\nAC_PROG_CXX\nAC_SUBST([ZLIB_LIBS])\nAC_SUBST(ICON_DIR, [$datadir/icons])\n#AC_SUBST(OLD_FLAGS)\ndnl AC_SUBST([GONE])\nPKG_CHECK_MODULES([GLIB], [glib-2.0])\n')
+    for (const name of ['SHELL', 'INSTALL', 'srcdir', 'CXX', 'CXXFLAGS', 'ZLIB_LIBS', 'ICON_DIR']) expect(names.has(name), name).toBe(true)
+    // no C compiler checked, names commented out, and what a library's macro substitutes (read only from configure itself)
+    for (const name of ['CC', 'OLD_FLAGS', 'GONE', 'GLIB_CFLAGS', 'LIBTOOL']) expect(names.has(name), name).toBe(false)
+    // the test project's own configure substitutes all of them
+    const list = substitutedVariables(readFileSync(join(dir, 'configure'), 'utf8'))
+    expect([...substitutedByInput(PROJECT['configure.ac'] ?? '')].filter((name) => !list?.has(name))).toEqual([])
   })
 
   it('takes the way up to the top of the build tree that automakes before 1.10 wrote, from the Makefile.in to its package', async () => {

@@ -251,8 +251,8 @@ function inDirectoryOf(headers: readonly string[] | undefined, macroHeaders: rea
 export interface AutomakePackages {
   /** the configuration headers the project's macros name */
   macroHeaders(): Promise<readonly string[]>
-  /** the variables the configure of the package in `dir` substitutes; undefined when it has no list of them */
-  substituted(dir: string): Promise<ReadonlySet<string> | undefined>
+  /** the variables the package's configure substitutes, or, when the release has none to read, those its configure.ac is sure to */
+  substituted(configure: ConfigureInput): Promise<ReadonlySet<string>>
 }
 
 /** `..` for each directory from `top` down to `dir` below it (`.` for `top` itself) */
@@ -274,7 +274,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const sources = await makefileAmTexts(am, view)
   if (sources === undefined) return undefined
   const configure = await configureInputOf(path, view)
-  const substituted = configure === undefined ? undefined : await packages.substituted(configure.dir)
+  const substituted = configure === undefined ? undefined : await packages.substituted(configure)
   // configure.ac's headers are read only for a Makefile.in that names a directory below the top of the build tree
   const headers = text.includes('-I$(top_builddir)/') ? configHeadersOf(configure) : undefined
   const topBuilddir = configure === undefined ? undefined : upTo(configure.dir, dirnameOf(path))

@@ -4,7 +4,7 @@ import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { uncopiedWordsFinding, type AutomakePackages } from './automake-agreement.js'
-import { configHeadersNamed, CONFIGURE_INPUTS, substitutedVariables } from './configure-outputs.js'
+import { configHeadersNamed, CONFIGURE_INPUTS, substitutedByInput, substitutedVariables } from './configure-outputs.js'
 import { configHeaderFinding } from './autoheader-agreement.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
@@ -187,15 +187,15 @@ export function generatedExplainer(): Explainer {
   // a macro that passes its arguments on (`AC_CONFIG_HEADERS($@)`) names none
   let headersOfMacros: Promise<string[]> | undefined
   // each package's configure read once, for the variables it substitutes
-  const substitutedBy = new Map<string, Promise<ReadonlySet<string> | undefined>>()
+  const substitutedBy = new Map<string, Promise<ReadonlySet<string>>>()
   const packages = (view: TreeView): AutomakePackages => ({
     macroHeaders: () =>
       (headersOfMacros ??= Promise.all(macroPaths(view)().map(async (p) => configHeadersNamed((await textForWords(view, p)) ?? '').headers)).then((named) => named.flat())),
-    substituted: (dir) => {
-      let pending = substitutedBy.get(dir)
+    substituted: (configure) => {
+      let pending = substitutedBy.get(configure.dir)
       if (pending === undefined) {
-        pending = textForWords(view, joinPath(dir, 'configure')).then((text) => (text === undefined ? undefined : substitutedVariables(text)))
-        substitutedBy.set(dir, pending)
+        pending = textForWords(view, joinPath(configure.dir, 'configure')).then((text) => (text === undefined ? undefined : substitutedVariables(text)) ?? substitutedByInput(configure.text))
+        substitutedBy.set(configure.dir, pending)
       }
       return pending
     },
