@@ -32,6 +32,16 @@ describe('scan/test-data-read', () => {
     expect(severities('Makefile.am', 'AM_TESTS_ENVIRONMENT = . $(srcdir)/tests/fixtures/env.sh;\n')).toEqual([])
   })
 
+  it('high when the compiler is told to include test data as code, outside the tests', () => {
+    expect(severities('src/Makefile.in', '.c.lo:\n\t$(AM_V_CC)$(LTCOMPILE) -MT $@ -include $(top_srcdir)/tests/files/endian.h -c -o $@ $<\n')).toEqual(['high'])
+    expect(severities('configure', '#!/bin/sh\nCFLAGS="$CFLAGS -imacros $srcdir/testdata/probe.h"\n')).toEqual(['high'])
+    expect(severities('CMakeLists.txt', 'add_compile_options(--include=${CMAKE_SOURCE_DIR}/fixtures/cpu.h)\n')).toEqual(['high'])
+    // the tests' own build, the configuration header, and a directory of test headers on the path are no such thing
+    expect(severities('tests/Makefile.in', 'check_PROGRAMS = t\nt.o: t.c\n\t$(COMPILE) -include $(srcdir)/files/common.h -c t.c\n')).toEqual([])
+    expect(severities('Makefile.in', 'check-local:\n\t$(COMPILE) -include $(srcdir)/tests/common.h -c tests/t.c\n')).toEqual([])
+    expect(severities('src/Makefile.in', '.c.o:\n\t$(COMPILE) -include $(top_builddir)/config.h -I$(top_srcdir)/tests -c -o $@ $<\n')).toEqual([])
+  })
+
   it('still judges code held by other variables', () => {
     expect(severities('Makefile.am', 'BUILD_HOOK = cat $(srcdir)/tests/files/good-1.xz | xz -dc | sh\n')).toEqual(['high'])
   })

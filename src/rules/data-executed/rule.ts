@@ -1,27 +1,11 @@
 import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
-import { isObfuscatingStep, programNameOf, runsScriptFiles, scriptOperand } from '../shell/commands.js'
+import { compilerIncludes, isObfuscatingStep, programNameOf, runsScriptFiles, scriptOperand } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import { nonCodeKind } from '../test-data-read/paths.js'
 import { readPaths } from '../test-data-read/rule.js'
 import type { Rule, RuleHit } from '../types.js'
-
-/** the compiler options that read a file as code before the source (gcc's and clang's `-include`, `-imacros`), joined or not */
-const INCLUDE_OPTION = /^(--?(?:include|imacros))(?:=?(.+))?$/
-
-/** A documentation or data file a command's words have the compiler include as code (`-include README`). */
-export function includedAsCode(words: readonly string[]): { path: string; option: string; kind: 'documentation' | 'data' } | undefined {
-  // words of a quoted value (`CFLAGS="$CFLAGS -include doc/x.txt"`) are options all the same
-  const tokens = words.flatMap((w) => w.replace(/["']/g, '').split(/\s+/)).filter((t) => t !== '')
-  for (const [i, token] of tokens.entries()) {
-    const m = INCLUDE_OPTION.exec(token)
-    const path = m ? (m[2] ?? tokens[i + 1]) : undefined
-    const kind = path === undefined ? undefined : nonCodeKind(path)
-    if (m && path !== undefined && kind !== undefined) return { path, option: m[1] ?? token, kind }
-  }
-  return undefined
-}
 
 const rule: Rule = {
   id: 'scan/data-executed',
@@ -38,20 +22,19 @@ const rule: Rule = {
     const hits: RuleHit[] = []
     for (const cmd of a.commands) {
       if (cmd.compound) continue
-      // asked of every command: only one that spells an include option is read word by word
-      if (cmd.words.some((w) => w.text.includes('-i'))) {
-        const included = includedAsCode(cmd.words.map((w) => a.literal(w.text)))
-        if (included) {
-          hits.push({
-            line: cmd.line,
-            message: `${included.option} has the compiler read the ${included.kind} file ${included.path} as code`,
-            evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)),
-            severity: 'high',
-            confidence: 'high',
-            data: { path: included.path, kind: included.kind, how: included.option },
-          })
-          continue
-        }
+      const included = compilerIncludes(cmd, a.literal)
+        .map(({ path, option }) => ({ path, option, kind: nonCodeKind(path) }))
+        .find((i) => i.kind !== undefined)
+      if (included) {
+        hits.push({
+          line: cmd.line,
+          message: `${included.option} has the compiler read the ${included.kind} file ${included.path} as code`,
+          evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)),
+          severity: 'high',
+          confidence: 'high',
+          data: { path: included.path, kind: included.kind, how: included.option },
+        })
+        continue
       }
       const p = program(cmd)
       const name = programNameOf(p, a.literal)

@@ -275,6 +275,26 @@ export function scriptOperand(name: string, args: readonly string[]): string | u
   return undefined
 }
 
+/** the compiler options that read a file as code ahead of the source (gcc's and clang's `-include`, `-imacros`), joined or not */
+const INCLUDE_OPTION = /^(--?(?:include|imacros))(?:=?(.+))?$/
+
+/**
+ * The files a command's words have the compiler include as code (`-include x.h`), also from a
+ * value it assigns (`CFLAGS="$CFLAGS -include x.h"`). Only a command that spells such an option is
+ * read word by word.
+ */
+export function compilerIncludes(cmd: Command, literal: Literal = identity): Array<{ path: string; option: string }> {
+  if (!cmd.words.some((w) => w.text.includes('-i'))) return []
+  const tokens = cmd.words.flatMap((w) => literal(w.text).replace(/["']/g, '').split(/\s+/)).filter((t) => t !== '')
+  const out: Array<{ path: string; option: string }> = []
+  for (const [i, token] of tokens.entries()) {
+    const m = INCLUDE_OPTION.exec(token)
+    const path = m ? (m[2] ?? tokens[i + 1]) : undefined
+    if (m && path !== undefined) out.push({ path, option: m[1] ?? token })
+  }
+  return out
+}
+
 /** A program that {@link scriptOperand} may find a script for: anything else runs no file as a script. */
 export const runsScriptFiles = (name: string): boolean => SHELLS.test(name) || INTERPRETERS.test(name) || name === 'source' || name === '.'
 

@@ -3,7 +3,7 @@ import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { programNameOf } from '../shell/commands.js'
+import { compilerIncludes, programNameOf } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
 import { isTestPath, isTestTarget, testDataKind } from './paths.js'
@@ -57,6 +57,19 @@ const rule: Rule = {
     for (const cmd of a.commands) {
       const target = a.dialect === 'make' ? a.targetAt(cmd.line) : undefined
       if (target !== undefined && isTestTarget(target)) continue
+      // a file of test data compiled into what is built, ahead of every source
+      const included = compilerIncludes(cmd, a.literal).find((i) => testDataKind(i.path) !== undefined)
+      if (included) {
+        hits.push({
+          line: cmd.line,
+          message: `build logic has the compiler include test data ${included.path} as code (${included.option})`,
+          evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)),
+          severity: 'high',
+          confidence: 'high',
+          data: { path: included.path },
+        })
+        continue
+      }
       for (const path of readPaths(cmd, a.literal)) {
         const kind = testDataKind(path)
         if (kind === undefined) continue
