@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { analyseText, CHAIN_RULE_ID } from '../../src/rules/engine.js'
 import { hitsOf } from './helpers.js'
 
 const RULE = 'scan/test-data-read'
@@ -40,6 +41,22 @@ describe('scan/test-data-read', () => {
     expect(severities('tests/Makefile.in', 'check_PROGRAMS = t\nt.o: t.c\n\t$(COMPILE) -include $(srcdir)/files/common.h -c t.c\n')).toEqual([])
     expect(severities('Makefile.in', 'check-local:\n\t$(COMPILE) -include $(srcdir)/tests/common.h -c tests/t.c\n')).toEqual([])
     expect(severities('src/Makefile.in', '.c.o:\n\t$(COMPILE) -include $(top_builddir)/config.h -I$(top_srcdir)/tests -c -o $@ $<\n')).toEqual([])
+  })
+
+  it('high when build logic links an object of test data that the release ships', () => {
+    const shipped = new Set(['tests/files/good-2-lzma2.o', 'test/data/blob.a', 'src/util.o', 'tests/files/crc.o'])
+    const linked = (path: string, text: string) =>
+      analyseText(path, text, { paths: shipped }, { skip: [CHAIN_RULE_ID] })
+        .filter((f) => f.ruleId === RULE)
+        .map((f) => [f.severity, f.data?.['path']])
+    expect(linked('src/liblzma/Makefile.in', 'liblzma.la: $(liblzma_la_OBJECTS)\n\t$(AM_V_CCLD)$(liblzma_la_LINK) -rpath $(libdir) $(liblzma_la_OBJECTS) $(top_srcdir)/tests/files/good-2-lzma2.o $(LIBS)\n')).toEqual([['high', 'tests/files/good-2-lzma2.o']])
+    expect(linked('src/Makefile', 'prog: main.o\n\tgcc -o prog main.o ../test/data/blob.a\n')).toEqual([['high', 'test/data/blob.a']])
+    expect(linked('CMakeLists.txt', 'target_link_libraries(prog ${CMAKE_SOURCE_DIR}/test/data/blob.a)\n')).toEqual([['high', 'test/data/blob.a']])
+    // an object built from the tests' sources is no file of the release; one outside test data is no test data; a copy is a read
+    expect(linked('src/Makefile', 'bench: bench.o\n\tgcc -o bench bench.o ../tests/helper.o ../src/util.o\n')).toEqual([])
+    expect(linked('configure', '#!/bin/sh\ncp "$srcdir/tests/files/crc.o" src/\n')).toEqual([['medium', '$srcdir/tests/files/crc.o']])
+    // the tests' own link is theirs
+    expect(linked('Makefile.in', 'check-local:\n\t$(LINK) t.o $(top_srcdir)/tests/files/good-2-lzma2.o\n')).toEqual([])
   })
 
   it('still judges code held by other variables', () => {

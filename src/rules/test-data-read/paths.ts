@@ -1,4 +1,6 @@
 /** @fileoverview Which paths are test data, and which of those hold bytes rather than text. */
+import { dirnameOf, joinPath } from '../../util/paths.js'
+
 
 /** directories that hold test inputs and nothing a build needs */
 const TEST_DIR = /(?:^|[/"'}()=:])(?:tests?|testdata|test[-_]data|testsuite|test[-_]?files|fixtures?|__tests__|testing)\//i
@@ -46,4 +48,24 @@ export function nonCodeKind(path: string): 'documentation' | 'data' | undefined 
   if (BINARY_EXTENSION.test(base)) return 'data'
   if (DOC_DIR.test(clean) && !/\.(?:sh|bash|pl|pm|py|rb|awk|sed|m4|in|am|mk|cmake|js|lua|tcl)$/i.test(base) && /\./.test(base)) return 'documentation'
   return undefined
+}
+
+/** objects and libraries: what a compiler links or an archiver packs, never a script or a text */
+const OBJECT_FILE = /\.(?:o|obj|a|so|dylib|dll)$/i
+/** the top of the source tree, as make, configure or CMake name it */
+const TOP = /^(?:\$[({]?(?:abs_)?top_srcdir[)}]?|@(?:abs_)?top_srcdir@|\$\{(?:CMAKE|PROJECT)_SOURCE_DIR\})\//
+/** the directory of the build file itself */
+const HERE = /^(?:\$[({]?srcdir[)}]?|@srcdir@|\$\{CMAKE_CURRENT_SOURCE_DIR\}|\.)\//
+
+/**
+ * An object file of test data that the release ships, as a word of the build file at `from` names
+ * it (`$(top_srcdir)/tests/files/x.o`, `../tests/x.a`): where it is in the tree, or undefined when
+ * the word names none that the tree holds.
+ */
+export function shippedTestObject(word: string, from: string, paths: ReadonlySet<string>): string | undefined {
+  const clean = word.replace(/["']/g, '')
+  if (!OBJECT_FILE.test(clean) || testDataKind(clean) !== 'binary') return undefined
+  const dir = dirnameOf(from)
+  const candidates = TOP.test(clean) ? [clean.replace(TOP, '')] : HERE.test(clean) ? [joinPath(dir, clean.replace(HERE, ''))] : clean.startsWith('/') || clean.includes('$') ? [] : [joinPath(dir, clean), joinPath('', clean)]
+  return candidates.find((c) => !c.startsWith('../') && paths.has(c))
 }

@@ -6,7 +6,7 @@ import type { Command } from '../shell/ast.js'
 import { compilerIncludes, programNameOf } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
-import { isTestPath, isTestTarget, testDataKind } from './paths.js'
+import { isTestPath, isTestTarget, shippedTestObject, testDataKind } from './paths.js'
 
 /** Programs that read the files they are given. */
 const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzcat|gzip|gunzip|zcat|bzip2|bunzip2|bzcat|zstd|unzstd|zstdcat|lz4|lz4cat|base64|base32|od|xxd|hexdump|awk|gawk|mawk|perl|python(?:\d[\d.]*)?|openssl|strings|cut|source|\.|cp|install|ln|tar|unzip)$/
@@ -50,7 +50,7 @@ const rule: Rule = {
   defaultSeverity: 'medium',
   defaultConfidence: 'medium',
   appliesTo: BUILD_LOGIC,
-  run(file) {
+  run(file, context) {
     if (isTestPath(file.path)) return []
     const a = analyse(file)
     const hits: RuleHit[] = []
@@ -67,6 +67,21 @@ const rule: Rule = {
           severity: 'high',
           confidence: 'high',
           data: { path: included.path },
+        })
+        continue
+      }
+      // an object of test data the release ships, linked or packed into what is built
+      const linker = cmd.compound ? undefined : program(cmd)
+      // a reader only reads or copies it (below); anything else given an object links or packs it
+      const linked = linker === undefined || READERS.test(programNameOf(linker, a.literal)) ? undefined : linker.args.map((w) => shippedTestObject(a.literal(w.text), file.path, context.paths)).find((p) => p !== undefined)
+      if (linked !== undefined) {
+        hits.push({
+          line: cmd.line,
+          message: `build logic gives the object ${linked}, test data the release ships, to ${programNameOf(linker ?? program(cmd), a.literal)}`,
+          evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)),
+          severity: 'high',
+          confidence: 'high',
+          data: { path: linked },
         })
         continue
       }
