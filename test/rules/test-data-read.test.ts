@@ -59,6 +59,19 @@ describe('scan/test-data-read', () => {
     expect(linked('Makefile.in', 'check-local:\n\t$(LINK) t.o $(top_srcdir)/tests/files/good-2-lzma2.o\n')).toEqual([])
   })
 
+  it("reads a test directory given to a generator as the files in it, and a blob without a name's kind as one", () => {
+    const tree = new Set(['lib/tests/spec/image/manifest.json', 'lib/tests/spec/config.json', 'tests/files/payload'])
+    const read = (path: string, text: string) =>
+      analyseText(path, text, { paths: tree }, { skip: [CHAIN_RULE_ID] })
+        .filter((f) => f.ruleId === RULE)
+        .map((f) => f.severity)
+    const generator = 'PYTHON = @PYTHON@\nsrc/gen.c: gen.py\n\t$(PYTHON) $(srcdir)/gen.py --root=$(srcdir)/tests/spec $(srcdir)/tests/spec/image\n'
+    expect(read('lib/Makefile.in', generator)).toEqual([])
+    // the same command on a file of the tree with no extension, or on a path the tree lacks, is still read as test data
+    expect(read('Makefile.in', 'PYTHON = @PYTHON@\nsrc/gen.c: gen.py\n\t$(PYTHON) $(srcdir)/gen.py $(srcdir)/tests/files/payload\n')).toEqual(['medium'])
+    expect(read('lib/Makefile.in', generator.replace('tests/spec/image', 'tests/spec/imag'))).toEqual(['medium'])
+  })
+
   it('still judges code held by other variables', () => {
     expect(severities('Makefile.am', 'BUILD_HOOK = cat $(srcdir)/tests/files/good-1.xz | xz -dc | sh\n')).toEqual(['high'])
   })

@@ -57,15 +57,28 @@ const TOP = /^(?:\$[({]?(?:abs_)?top_srcdir[)}]?|@(?:abs_)?top_srcdir@|\$\{(?:CM
 /** the directory of the build file itself */
 const HERE = /^(?:\$[({]?srcdir[)}]?|@srcdir@|\$\{CMAKE_CURRENT_SOURCE_DIR\}|\.)\//
 
+/** Where in the tree a word of the build file at `from` may point (`$(top_srcdir)/x`, `$(srcdir)/x`, `x`), below its top. */
+function treeCandidates(word: string, from: string): string[] {
+  const clean = word.replace(/["']/g, '')
+  const dir = dirnameOf(from)
+  const candidates = TOP.test(clean) ? [clean.replace(TOP, '')] : HERE.test(clean) ? [joinPath(dir, clean.replace(HERE, ''))] : clean.startsWith('/') || clean.includes('$') ? [] : [joinPath(dir, clean), joinPath('', clean)]
+  return candidates.filter((c) => !c.startsWith('../') && c !== '..')
+}
+
 /**
  * An object file of test data that the release ships, as a word of the build file at `from` names
  * it (`$(top_srcdir)/tests/files/x.o`, `../tests/x.a`): where it is in the tree, or undefined when
  * the word names none that the tree holds.
  */
 export function shippedTestObject(word: string, from: string, paths: ReadonlySet<string>): string | undefined {
-  const clean = word.replace(/["']/g, '')
-  if (!OBJECT_FILE.test(clean) || testDataKind(clean) !== 'binary') return undefined
-  const dir = dirnameOf(from)
-  const candidates = TOP.test(clean) ? [clean.replace(TOP, '')] : HERE.test(clean) ? [joinPath(dir, clean.replace(HERE, ''))] : clean.startsWith('/') || clean.includes('$') ? [] : [joinPath(dir, clean), joinPath('', clean)]
-  return candidates.find((c) => !c.startsWith('../') && paths.has(c))
+  if (!OBJECT_FILE.test(word.replace(/["']/g, '')) || testDataKind(word) !== 'binary') return undefined
+  return treeCandidates(word, from).find((c) => paths.has(c))
+}
+
+/** Is the word a directory of the tree (`--root=$(srcdir)/tests/spec` given to a generator), which holds files rather than a blob? */
+export function isTreeDirectory(word: string, from: string, paths: ReadonlySet<string>): boolean {
+  const prefixes = treeCandidates(word, from).map((c) => `${c}/`)
+  if (prefixes.length === 0) return false
+  for (const p of paths) if (prefixes.some((prefix) => p.startsWith(prefix))) return true
+  return false
 }

@@ -6,7 +6,7 @@ import type { Command } from '../shell/ast.js'
 import { compilerIncludes, programNameOf } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
-import { isTestPath, isTestTarget, shippedTestObject, testDataKind } from './paths.js'
+import { isTestPath, isTestTarget, isTreeDirectory, shippedTestObject, testDataKind } from './paths.js'
 
 /** Programs that read the files they are given. */
 const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzcat|gzip|gunzip|zcat|bzip2|bunzip2|bzcat|zstd|unzstd|zstdcat|lz4|lz4cat|base64|base32|od|xxd|hexdump|awk|gawk|mawk|perl|python(?:\d[\d.]*)?|openssl|strings|cut|source|\.|cp|install|ln|tar|unzip)$/
@@ -91,6 +91,8 @@ const rule: Rule = {
         const flow = a.flow(cmd)
         const consumed = flow.decoding || flow.executions.length > 0
         if (kind === 'text' && !consumed) continue
+        // a directory holds files, each with a kind of its own: no blob
+        if (kind === 'unknown' && !consumed && isTreeDirectory(path, file.path, context.paths)) continue
         const severity: Severity = consumed ? 'high' : 'medium'
         hits.push({
           line: cmd.line,
