@@ -1,7 +1,7 @@
 import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
-import { compilerIncludes, isObfuscatingStep, programNameOf, runsScriptFiles, scriptOperand } from '../shell/commands.js'
+import { compilerIncludesOf, isObfuscatingStep, programNameOf, runsScriptFiles, scriptOperand } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import { nonCodeKind } from '../test-data-read/paths.js'
 import { readPaths } from '../test-data-read/rule.js'
@@ -20,9 +20,10 @@ const rule: Rule = {
   run(file) {
     const a = analyse(file)
     const hits: RuleHit[] = []
+    const includesOf = compilerIncludesOf(file.text)
     for (const cmd of a.commands) {
       if (cmd.compound) continue
-      const included = compilerIncludes(cmd, a.literal)
+      const included = includesOf(cmd, a.literal)
         .map(({ path, option }) => ({ path, option, kind: nonCodeKind(path) }))
         .find((i) => i.kind !== undefined)
       if (included) {

@@ -277,14 +277,36 @@ export function scriptOperand(name: string, args: readonly string[]): string | u
 
 /** the compiler options that read a file as code ahead of the source (gcc's and clang's `-include`, `-imacros`), joined or not */
 const INCLUDE_OPTION = /^(--?(?:include|imacros))(?:=?(.+))?$/
+/** a word that spells one of them, alone or inside a value; configure's own options (`--includedir`, `--x-includes`) are none */
+const INCLUDE_SPELLED = /(?<![\w-])--?(?:include|imacros)(?![ds-])/
+
+/**
+ * For one build file, the files a command has the compiler include ({@link compilerIncludes}); a
+ * command is read only when one of its lines spells the option, which the file's text says once.
+ */
+export function compilerIncludesOf(text: string): (cmd: Command, literal: Literal) => Array<{ path: string; option: string }> {
+  const lines = new Set<number>()
+  let line = 1
+  let at = 0
+  for (const m of text.matchAll(new RegExp(INCLUDE_SPELLED.source, 'g'))) {
+    for (let i = text.indexOf('\n', at); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++
+    at = m.index
+    lines.add(line)
+  }
+  if (lines.size === 0) return () => []
+  return (cmd, literal) => {
+    for (let l = cmd.line; l <= cmd.endLine; l++) if (lines.has(l)) return compilerIncludes(cmd, literal)
+    return []
+  }
+}
 
 /**
  * The files a command's words have the compiler include as code (`-include x.h`), also from a
- * value it assigns (`CFLAGS="$CFLAGS -include x.h"`). Only a command that spells such an option is
- * read word by word.
+ * value it assigns (`CFLAGS="$CFLAGS -include x.h"`). Only a command that spells such an option
+ * itself is read word by word: one held in a variable (`$INC README`) is not seen.
  */
-export function compilerIncludes(cmd: Command, literal: Literal = identity): Array<{ path: string; option: string }> {
-  if (!cmd.words.some((w) => w.text.includes('-i'))) return []
+function compilerIncludes(cmd: Command, literal: Literal = identity): Array<{ path: string; option: string }> {
+  if (!cmd.words.some((w) => INCLUDE_SPELLED.test(w.text))) return []
   const tokens = cmd.words.flatMap((w) => literal(w.text).replace(/["']/g, '').split(/\s+/)).filter((t) => t !== '')
   const out: Array<{ path: string; option: string }> = []
   for (const [i, token] of tokens.entries()) {

@@ -75,6 +75,18 @@ export function shippedTestObject(word: string, from: string, paths: ReadonlySet
   return treeCandidates(word, from).find((c) => paths.has(c))
 }
 
+const shipping = new WeakMap<ReadonlySet<string>, boolean>()
+/** Does the tree hold any object file of test data at all? Asked once per tree: almost none does, and then no command links one. */
+export function shipsTestObjects(paths: ReadonlySet<string>): boolean {
+  let ships = shipping.get(paths)
+  if (ships === undefined) {
+    ships = false
+    for (const p of paths) if (OBJECT_FILE.test(p) && testDataKind(p) === 'binary') ships = true
+    shipping.set(paths, ships)
+  }
+  return ships
+}
+
 /** Is the word a directory of the tree (`--root=$(srcdir)/tests/spec` given to a generator), which holds files rather than a blob? */
 export function isTreeDirectory(word: string, from: string, paths: ReadonlySet<string>): boolean {
   const prefixes = treeCandidates(word, from).map((c) => `${c}/`)

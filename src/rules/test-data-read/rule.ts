@@ -3,13 +3,15 @@ import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { compilerIncludes, programNameOf } from '../shell/commands.js'
+import { compilerIncludesOf, programNameOf } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
-import { isTestPath, isTestTarget, isTreeDirectory, shippedTestObject, testDataKind } from './paths.js'
+import { isTestPath, isTestTarget, isTreeDirectory, shippedTestObject, shipsTestObjects, testDataKind } from './paths.js'
 
 /** Programs that read the files they are given. */
 const READERS = /^(?:cat|tac|sed|gsed|head|tail|dd|xz|unxz|xzcat|lzma|unlzma|lzcat|gzip|gunzip|zcat|bzip2|bunzip2|bzcat|zstd|unzstd|zstdcat|lz4|lz4cat|base64|base32|od|xxd|hexdump|awk|gawk|mawk|perl|python(?:\d[\d.]*)?|openssl|strings|cut|source|\.|cp|install|ln|tar|unzip)$/
+/** a word that names an object file, or a variable (`$OBJ`) that may hold one: the only ones resolved */
+const MAY_NAME_OBJECT = /\.(?:o|obj|a|so|dylib|dll)\b|\$[({]?\w+[)}]?["']?$/i
 /** Programs whose argument is a place to write or compare, not a read worth reporting. */
 const NOT_A_READ_AFTER = new Set(['-o', '--output', '-w'])
 
@@ -54,11 +56,13 @@ const rule: Rule = {
     if (isTestPath(file.path)) return []
     const a = analyse(file)
     const hits: RuleHit[] = []
+    const includesOf = compilerIncludesOf(file.text)
+    const shipsObjects = shipsTestObjects(context.paths)
     for (const cmd of a.commands) {
       const target = a.dialect === 'make' ? a.targetAt(cmd.line) : undefined
       if (target !== undefined && isTestTarget(target)) continue
       // a file of test data compiled into what is built, ahead of every source
-      const included = compilerIncludes(cmd, a.literal).find((i) => testDataKind(i.path) !== undefined)
+      const included = includesOf(cmd, a.literal).find((i) => testDataKind(i.path) !== undefined)
       if (included) {
         hits.push({
           line: cmd.line,
@@ -71,9 +75,12 @@ const rule: Rule = {
         continue
       }
       // an object of test data the release ships, linked or packed into what is built
-      const linker = cmd.compound ? undefined : program(cmd)
+      const linker = cmd.compound || !shipsObjects ? undefined : program(cmd)
       // a reader only reads or copies it (below); anything else given an object links or packs it
-      const linked = linker === undefined || READERS.test(programNameOf(linker, a.literal)) ? undefined : linker.args.map((w) => shippedTestObject(a.literal(w.text), file.path, context.paths)).find((p) => p !== undefined)
+      const linked =
+        linker === undefined || !linker.args.some((w) => MAY_NAME_OBJECT.test(w.text)) || READERS.test(programNameOf(linker, a.literal))
+          ? undefined
+          : linker.args.map((w) => (MAY_NAME_OBJECT.test(w.text) ? shippedTestObject(a.literal(w.text), file.path, context.paths) : undefined)).find((p) => p !== undefined)
       if (linked !== undefined) {
         hits.push({
           line: cmd.line,
