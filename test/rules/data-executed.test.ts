@@ -19,6 +19,7 @@ const positives: [string, string][] = [
   ['src/Makefile.in', '.c.o:\n@am__fastdepCC_TRUE@\t$(AM_V_CC)$(COMPILE) -MT $@ -MD -MP -MF $(DEPDIR)/$*.Tpo -include $(top_srcdir)/NEWS -c -o $@ $<\n'],
   ['GNUmakefile', 'obj/%.o: %.c\n\t$(CC) $(CFLAGS) -imacros$(srcdir)/doc/notes.md -c $< -o $@\n'],
   ['configure', '#!/bin/sh\nCPPFLAGS="$CPPFLAGS --include=$srcdir/share/logo.png"\nexport CPPFLAGS\n'],
+  ['build/env.sh', '#!/bin/sh\nCFLAGS="-imacros doc/defaults.txt"\nexport CFLAGS\n'],
   ['CMakeLists.txt', 'add_compile_options(-include ${PROJECT_SOURCE_DIR}/ChangeLog)\n'],
 ]
 
