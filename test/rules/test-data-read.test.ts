@@ -51,6 +51,7 @@ describe('scan/test-data-read', () => {
         .map((f) => [f.severity, f.data?.['path']])
     expect(linked('src/liblzma/Makefile.in', 'liblzma.la: $(liblzma_la_OBJECTS)\n\t$(AM_V_CCLD)$(liblzma_la_LINK) -rpath $(libdir) $(liblzma_la_OBJECTS) $(top_srcdir)/tests/files/good-2-lzma2.o $(LIBS)\n')).toEqual([['high', 'tests/files/good-2-lzma2.o']])
     expect(linked('src/Makefile', 'prog: main.o\n\tgcc -o prog main.o ../test/data/blob.a\n')).toEqual([['high', 'test/data/blob.a']])
+    expect(linked('Makefile.in', 'EXTRA_OBJS = util.o $(top_srcdir)/tests/files/crc.o\nprog: main.o\n\t$(CCLD) -o prog main.o $(EXTRA_OBJS)\n')).toEqual([['high', 'tests/files/crc.o']])
     expect(linked('CMakeLists.txt', 'target_link_libraries(prog ${CMAKE_SOURCE_DIR}/test/data/blob.a)\n')).toEqual([['high', 'test/data/blob.a']])
     // an object built from the tests' sources is no file of the release; one outside test data is no test data; a copy is a read
     expect(linked('src/Makefile', 'bench: bench.o\n\tgcc -o bench bench.o ../tests/helper.o ../src/util.o\n')).toEqual([])

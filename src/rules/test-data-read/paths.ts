@@ -1,7 +1,6 @@
 /** @fileoverview Which paths are test data, and which of those hold bytes rather than text. */
 import { dirnameOf, joinPath } from '../../util/paths.js'
 
-
 /** directories that hold test inputs and nothing a build needs */
 const TEST_DIR = /(?:^|[/"'}()=:])(?:tests?|testdata|test[-_]data|testsuite|test[-_]?files|fixtures?|__tests__|testing)\//i
 /** directories that sometimes hold build inputs too: only binary-looking files in them count */
