@@ -80,12 +80,7 @@ const rule: Rule = {
       const linked =
         linker === undefined || !linker.args.some((w) => MAY_NAME_OBJECT.test(w.text)) || READERS.test(programNameOf(linker, a.literal))
           ? undefined
-          : linker.args
-              .filter((w) => MAY_NAME_OBJECT.test(w.text))
-              // a variable may hold a list (`$(EXTRA_OBJECTS)`)
-              .flatMap((w) => a.literal(w.text).split(/\s+/))
-              .map((word) => shippedTestObject(word, file.path, context.paths))
-              .find((p) => p !== undefined)
+          : linker.args.map((w) => (MAY_NAME_OBJECT.test(w.text) ? shippedTestObject(a.literal(w.text), file.path, context.paths) : undefined)).find((p) => p !== undefined)
       if (linked !== undefined) {
         hits.push({
           line: cmd.line,
