@@ -18,7 +18,7 @@ const positives: [string, string][] = [
   // the compiler made to read documentation or data as code ahead of every source
   ['src/Makefile.in', '.c.o:\n@am__fastdepCC_TRUE@\t$(AM_V_CC)$(COMPILE) -MT $@ -MD -MP -MF $(DEPDIR)/$*.Tpo -include $(top_srcdir)/NEWS -c -o $@ $<\n'],
   ['GNUmakefile', 'obj/%.o: %.c\n\t$(CC) $(CFLAGS) -imacros$(srcdir)/doc/notes.md -c $< -o $@\n'],
-  ['configure', '#!/bin/sh\nCPPFLAGS="$CPPFLAGS --include=$srcdir/share/logo.png"\nexport CPPFLAGS\n'],
+  ['configure', '#!/bin/sh\nCPPFLAGS="$CPPFLAGS -include $srcdir/share/logo.png"\nexport CPPFLAGS\n'],
   ['build/env.sh', '#!/bin/sh\nCFLAGS="-imacros doc/defaults.txt"\nexport CFLAGS\n'],
   ['CMakeLists.txt', 'add_compile_options(-include ${PROJECT_SOURCE_DIR}/ChangeLog)\n'],
 ]
@@ -36,6 +36,9 @@ const negatives: [string, string][] = [
   ['Makefile.in', 'SHELL = @SHELL@\nall:\n\t$(SHELL) $(srcdir)/doc/gen-man.sh README > tool.1\n'],
   ['src/Makefile.in', '.c.o:\n\t$(COMPILE) -include $(top_builddir)/config.h -imacros defs.h -c -o $@ $<\n'],
   ['build/fix.sh', '#!/bin/sh\nsed -i -e s/@VERSION@/1.0/ README NEWS\n'],
+  // other tools' --include name no code: a man page's extra text, a search's file pattern
+  ['Makefile.in', 'HELP2MAN = @HELP2MAN@\nman/hello.1: hello\n\t$(HELP2MAN) --include=$(top_srcdir)/man/hello.x $(top_builddir)/hello -o $@-t\n'],
+  ['build/check.sh', '#!/bin/sh\ngrep -r --include=*.md TODO docs/\nrsync -a --include README.md src/ dst/\n'],
 ]
 
 ruleCases(RULE, 'high', positives, negatives)

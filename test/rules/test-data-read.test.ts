@@ -36,7 +36,7 @@ describe('scan/test-data-read', () => {
   it('high when the compiler is told to include test data as code, outside the tests', () => {
     expect(severities('src/Makefile.in', '.c.lo:\n\t$(AM_V_CC)$(LTCOMPILE) -MT $@ -include $(top_srcdir)/tests/files/endian.h -c -o $@ $<\n')).toEqual(['high'])
     expect(severities('configure', '#!/bin/sh\nCFLAGS="$CFLAGS -imacros $srcdir/testdata/probe.h"\n')).toEqual(['high'])
-    expect(severities('CMakeLists.txt', 'add_compile_options(--include=${CMAKE_SOURCE_DIR}/fixtures/cpu.h)\n')).toEqual(['high'])
+    expect(severities('CMakeLists.txt', 'add_compile_options(-include ${CMAKE_SOURCE_DIR}/fixtures/cpu.h)\n')).toEqual(['high'])
     // the tests' own build, the configuration header, and a directory of test headers on the path are no such thing
     expect(severities('tests/Makefile.in', 'check_PROGRAMS = t\nt.o: t.c\n\t$(COMPILE) -include $(srcdir)/files/common.h -c t.c\n')).toEqual([])
     expect(severities('Makefile.in', 'check-local:\n\t$(COMPILE) -include $(srcdir)/tests/common.h -c tests/t.c\n')).toEqual([])

@@ -275,10 +275,13 @@ export function scriptOperand(name: string, args: readonly string[]): string | u
   return undefined
 }
 
-/** the compiler options that read a file as code ahead of the source (gcc's and clang's `-include`, `-imacros`), joined or not */
-const INCLUDE_OPTION = /^(--?(?:include|imacros))(?:=?(.+))?$/
+/**
+ * the compiler options that read a file as code ahead of the source (gcc's and clang's `-include`,
+ * `-imacros`), joined or not; other tools' `--include` (grep's, help2man's, rsync's) name no code
+ */
+const INCLUDE_OPTION = /^(-(?:include|imacros))(.+)?$/
 /** a word that spells one of them, alone or inside a value; configure's own options (`--includedir`, `--x-includes`) are none */
-const INCLUDE_SPELLED = /(?<![\w-])--?(?:include|imacros)(?![ds-])/
+const INCLUDE_SPELLED = /(?<![\w-])-(?:include|imacros)(?![ds-])/
 
 /**
  * For one build file, the files a command has the compiler include ({@link compilerIncludes}); a
