@@ -276,6 +276,25 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect((await judgeRanlib({ 'other/configure': configure, 'other/configure.ac': PROJECT['configure.ac'] ?? '' }))?.outcome).toBe('explained')
   })
 
+  it("holds a name struck from configure's list to configure's value when configure.ac's macros substitute it", async () => {
+    const am = 'src/Makefile.am'
+    const configure = readFileSync(join(dir, 'configure'), 'utf8')
+    const source = { [am]: PROJECT[am] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    // the list edited with the Makefile.in: CC (AC_PROG_CC) and RANLIB (libtool's macro, unknown to configure.ac's reading) struck out
+    const struck = configure.replace(/^ac_subst_vars='[^']*'/m, (list) => list.replace(/\nCC\n/, '\n').replace(/\nRANLIB\n/, '\n'))
+    expect(struck).not.toBe(configure)
+    expect(substitutedVariables(struck)?.has('CC')).toBe(false)
+    const judge = async (line: RegExp, value: string) => {
+      const text = edit(makefileIn(am), line, (l) => `${l.split(' = ')[0] ?? ''} = ${value}`)
+      const j = await generatedExplainer().judge(addedFile('src/Makefile.in', text), memoryView({ 'src/Makefile.in': text, configure: struck }, source))
+      return j?.outcome === 'explained' ? 'explained' : j?.findings?.[0]?.data?.['variables']
+    }
+    expect(await judge(/^CC = @CC@$/, 'gcc -include $(top_srcdir)/NEWS')).toEqual([{ name: 'CC', line: expect.any(Number), words: ['gcc', '-include', '$(top_srcdir)/NEWS'] }])
+    expect(await judge(/^CC = @CC@$/, '@CC@')).toBe('explained')
+    // what only the list said is gone with it: RANLIB, substituted by a library's macro configure.ac's reading does not know
+    expect(await judge(/^RANLIB = @RANLIB@$/, 'ranlib')).toBe('explained')
+  })
+
   it('holds a release that ships no configure to what its configure.ac is sure to substitute', async () => {
     const am = 'src/Makefile.am'
     const source = { [am]: PROJECT[am] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }

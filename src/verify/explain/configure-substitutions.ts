@@ -1,7 +1,6 @@
 /**
- * @fileoverview Which variables configure substitutes (`@CC@`, `@INSTALL@`): read from the generated
- * configure's own list where the release ships one, else what its configure.ac is sure to
- * substitute. A Makefile.in automake wrote holds configure's value alone for each of them that its
+ * @fileoverview Which variables configure substitutes (`@CC@`, `@INSTALL@`): what its configure.ac
+ * is sure to substitute, and the generated configure's own list where the release ships one. A Makefile.in automake wrote holds configure's value alone for each of them that its
  * Makefile.am leaves unset.
  */
 /** autoconf's list, in the configure it writes, of the variables config.status substitutes (`ac_subst_vars='…'`) */
@@ -70,4 +69,16 @@ export function substitutedByInput(configureAc: string): ReadonlySet<string> {
   for (const m of text.matchAll(/\bAC_SUBST\(\s*\[?([A-Za-z_][A-Za-z0-9_]*)\]?\s*[,)]/g)) names.add(m[1] ?? '')
   names.delete('')
   return names
+}
+
+/**
+ * The variables a package's configure substitutes: configure's own list, joined with what its
+ * configure.ac is sure to substitute. configure is generated and compared with nothing, configure.ac
+ * with the tag, so a name struck from the list (to let a Makefile.in hold a value of its own in its
+ * place) is still held to configure's value when configure.ac's macros substitute it.
+ */
+export function substitutedNames(configure: string | undefined, configureAc: string): ReadonlySet<string> {
+  const sure = substitutedByInput(configureAc)
+  const listed = configure === undefined ? undefined : substitutedVariables(configure)
+  return listed === undefined ? sure : new Set([...listed, ...sure])
 }

@@ -5,7 +5,7 @@ import type { Difference } from '../compare.js'
 import { detectGenerator, GRAMMAR_EXTENSIONS, type GeneratorInfo } from './generators.js'
 import { uncopiedWordsFinding, type AutomakePackages } from './automake-agreement.js'
 import { configHeadersNamed, CONFIGURE_INPUTS } from './configure-outputs.js'
-import { substitutedByInput, substitutedVariables } from './configure-substitutions.js'
+import { substitutedNames } from './configure-substitutions.js'
 import { configHeaderFinding } from './autoheader-agreement.js'
 import { bootstrapScripts, perTree } from './per-tree.js'
 import { keptLineNumbers, rerunGrammar, withoutPlaceMarks, type GrammarRerun, type GrammarTool } from './grammar-rerun.js'
@@ -195,7 +195,7 @@ export function generatedExplainer(): Explainer {
     substituted: (configure) => {
       let pending = substitutedBy.get(configure.dir)
       if (pending === undefined) {
-        pending = textForWords(view, joinPath(configure.dir, 'configure')).then((text) => (text === undefined ? undefined : substitutedVariables(text)) ?? substitutedByInput(configure.text))
+        pending = textForWords(view, joinPath(configure.dir, 'configure')).then((text) => substitutedNames(text, configure.text))
         substitutedBy.set(configure.dir, pending)
       }
       return pending
