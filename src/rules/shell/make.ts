@@ -3,7 +3,7 @@
  * assignments, conditionals) are told apart from recipe lines, which are shell code and lexed as such.
  */
 import type { Command, CommandList, Pipeline, Word } from './ast.js'
-import { logicalLines } from './lines.js'
+import { logicalLines, type LogicalLine } from './lines.js'
 import { parseShell } from './parse.js'
 
 export interface MakeScript {
@@ -15,6 +15,19 @@ export interface MakeScript {
 const CONDITIONAL = /^\s*(ifeq|ifneq|ifdef|ifndef|if)\b(.*)$/s
 const ASSIGNMENT = /^\s*(?:(?:export|override|private)\s+)*([^\s:#=$()]+(?:\$\([^)]*\)[^\s:#=]*)*)\s*(::?=|:::=|\+=|\?=|!=|=)\s*(.*)$/s
 const RULE = /^([^\t#=][^=]*?[^:=\s]?)\s*::?(?!=)(.*)$/s
+/**
+ * automake's conditional prefixes (`@am__fastdepCC_TRUE@`, `@AMDEP_TRUE@@HAVE_X_FALSE@`) at the start
+ * of each physical line of a Makefile.in: configure turns each into nothing or `#`, so what follows is
+ * the line, a recipe line when a tab follows
+ */
+const CONDITIONAL_PREFIX = /^(?:@[A-Za-z_][A-Za-z0-9_]*_(?:TRUE|FALSE)@)+/gm
+/** a variable's plain assignment: its name and the start of its value */
+const SIMPLE_ASSIGNMENT = /^[ \t]*(?:@[A-Za-z_][A-Za-z0-9_]*@)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*[:?]?=[ \t]*(\S*)/gm
+/**
+ * automake's silent-rules prefixes (`$(AM_V_CC)`, `$(AM_V_at)`, `$(AM_V_CC@am__nodep@)`, `$(am__v_GEN_0)`),
+ * whatever the Makefile defines; not `$(AM_V_P)`, a command (`:` or `false`)
+ */
+const AUTOMAKE_SILENT = /^(?:AM_V_|am__v_)(?!P(?:_|$))\w*(?:@am__nodep@)?$/
 
 interface Frame {
   readonly name: string
@@ -36,8 +49,10 @@ export function parseMakefile(text: string): MakeScript {
   let define: { name: string; line: number; lines: string[] } | undefined
   const into = (): Pipeline[] => stack[stack.length - 1]?.body ?? root
   const shell = (source: string, line: number): readonly Pipeline[] => parseShell(source, { dialect: 'make', firstLine: line }).pipelines
+  const silencing = silencingVariables(text)
 
-  for (const l of logicalLines(text)) {
+  for (const written of logicalLines(text)) {
+    const l = withoutConditionalPrefixes(written)
     if (define) {
       if (/^\s*endef\b/.test(l.text)) {
         const body = define.lines.join('\n')
@@ -47,7 +62,7 @@ export function parseMakefile(text: string): MakeScript {
       continue
     }
     if (l.source.startsWith('\t')) {
-      const recipe = l.source.replace(/^\t/, '').replace(/\n\t/g, '\n').replace(/^[\s@+-]+/, '')
+      const recipe = withoutLinePrefixes(l.source.replace(/^\t/, '').replace(/\n\t/g, '\n'), silencing)
       for (let n = l.line; n <= l.endLine; n++) if (target !== undefined) targets.set(n, target)
       into().push(...shell(recipe, l.line))
       continue
@@ -96,6 +111,52 @@ export function parseMakefile(text: string): MakeScript {
     if (frame) into().push(blockPipeline(frame, frame.line))
   }
   return { list: { pipelines: root }, targetAt: (line) => targets.get(line) }
+}
+
+/**
+ * The variables a recipe line may begin with to be silenced or labelled: automake's silent rules, and
+ * those the Makefile sets to make's `@…` (`Q = @`, `QUIET_GEN = @echo …;`) or to another of them (`V_at = $(Q)`).
+ */
+function silencingVariables(text: string): (name: string) => boolean {
+  const own = new Set<string>()
+  const aliases: [string, string][] = []
+  if (text.includes('@')) {
+    for (const m of text.matchAll(SIMPLE_ASSIGNMENT)) {
+      const [, name = '', value = ''] = m
+      if (value.startsWith('@')) own.add(name)
+      else {
+        const alias = /^\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/.exec(value)?.[1]
+        if (alias !== undefined) aliases.push([name, alias])
+      }
+    }
+  }
+  const silencing = (name: string): boolean => AUTOMAKE_SILENT.test(name) || own.has(name)
+  for (let grew = own.size > 0; grew; ) {
+    grew = false
+    for (const [name, alias] of aliases) if (!own.has(name) && silencing(alias)) grew = own.add(name).size > 0
+  }
+  return silencing
+}
+
+/**
+ * A recipe line as the shell gets it: make's own prefixes (`@`, `-`, `+`) and the variables that
+ * expand to them gone, so that `$(AM_V_at)sh -c …` runs `sh`, as make runs it.
+ */
+function withoutLinePrefixes(recipe: string, silencing: (name: string) => boolean): string {
+  let rest = recipe
+  for (;;) {
+    const stripped = rest.replace(/^[\s@+-]+/, '')
+    const reference = /^\$[({]([^(){}$\s]+)[)}]/.exec(stripped)
+    if (!reference || !silencing(reference[1] ?? '')) return stripped
+    rest = stripped.slice(reference[0].length)
+  }
+}
+
+/** The line as configure writes it where automake's conditions hold (the prefixes gone, as a `@COND_TRUE@` becomes). */
+function withoutConditionalPrefixes(l: LogicalLine): LogicalLine {
+  if (!l.source.includes('@')) return l
+  const source = l.source.replace(CONDITIONAL_PREFIX, '')
+  return source === l.source ? l : { ...l, source, text: source.replace(/\\\n/g, '') }
 }
 
 function blockPipeline(frame: Frame, endLine: number): Pipeline {
