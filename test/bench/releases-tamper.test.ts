@@ -171,7 +171,7 @@ describe("the injections into what automake and autoheader wrote", () => {
         const prefix = /^@\w+@/.exec(before[at - 1] ?? '')?.[0] ?? '\0'
         expect(after[at], seed).toMatch(new RegExp(`^${prefix}\\t\\$\\(AM_V_(?:at|GEN|CC)\\)`))
         expect(after[at]?.replace(/^@\w+@\t\$\(AM_V_\w+\)/, ''), seed).toMatch(new RegExp(`^${command.source}`))
-        expect(after.filter((l, k) => k !== at), seed).toEqual(before)
+        expect(after.filter((_, k) => k !== at), seed).toEqual(before)
         forms.add('own line')
       } else {
         const changed = before.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k >= 0)
