@@ -162,6 +162,7 @@ describe('Makefiles', () => {
         'Q = @',
         "QUIET_GEN\t= @echo '   GEN' $@;",
         'V_at := $(Q)',
+        'PYTHON = @PYTHON@',
         'all:',
         '\t$(AM_V_at)sh -c "$$x"',
         '\t$(AM_V_GEN)$(AM_V_at)$(SHELL) x.sh',
@@ -172,10 +173,11 @@ describe('Makefiles', () => {
         // not a prefix: what an installed program names, or a reference that is the command
         '\t$(DESTDIR)$(bindir)/tool --x',
         '\t$(AM_V_P) && echo verbose',
+        '\t$(PYTHON) $(srcdir)/gen.py',
       ].join('\n'),
     )
-    const recipes = allCommands(make.list).filter((c) => !c.compound && c.line >= 5)
-    expect(recipes.map((c) => program(c).name)).toEqual(['sh', '$SHELL', '$LTCOMPILE', 'python3', 'perl', '$CC', 'tool', '$AM_V_P', 'echo'])
+    const recipes = allCommands(make.list).filter((c) => !c.compound && c.line >= 6)
+    expect(recipes.map((c) => program(c).name)).toEqual(['sh', '$SHELL', '$LTCOMPILE', 'python3', 'perl', '$CC', 'tool', '$AM_V_P', 'echo', '$PYTHON'])
   })
 
   it('keeps conditionals as blocks', () => {

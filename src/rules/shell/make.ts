@@ -123,7 +123,8 @@ function silencingVariables(text: string): (name: string) => boolean {
   if (text.includes('@')) {
     for (const m of text.matchAll(SIMPLE_ASSIGNMENT)) {
       const [, name = '', value = ''] = m
-      if (value.startsWith('@')) own.add(name)
+      // `@`, not configure's `@PYTHON@`
+      if (/^@(?![A-Za-z_][A-Za-z0-9_]*@)/.test(value)) own.add(name)
       else {
         const alias = /^\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/.exec(value)?.[1]
         if (alias !== undefined) aliases.push([name, alias])
