@@ -14,6 +14,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
+import { recipeWordsNotFromTemplates, type UntemplatedRecipe } from './automake-recipes.js'
 import { configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
 import { textForWords, type TreeView } from './types.js'
@@ -266,8 +267,9 @@ function upTo(top: string, dir: string): string | undefined {
 const SHOWN_VALUE = 240
 
 /**
- * A high finding when a Makefile.in automake wrote builds with words its Makefile.am never writes;
- * undefined when they agree, or when a text the Makefile.am includes cannot be read.
+ * A high finding when a Makefile.in automake wrote builds with words its Makefile.am never writes,
+ * in a variable or in a compile or link recipe of automake's; undefined when they agree, or when a
+ * text the Makefile.am includes cannot be read.
  */
 export async function uncopiedWordsFinding(path: string, text: string, input: string | undefined, view: TreeView, packages: AutomakePackages): Promise<Finding | undefined> {
   const am = makefileAmOf(path, input)
@@ -283,8 +285,9 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
     uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
   }
+  const recipes = recipeWordsNotFromTemplates(text, sources)
   const first = uncopied[0]
-  if (first === undefined) return undefined
+  if (first === undefined) return recipes.length === 0 ? undefined : untemplatedRecipeFinding(path, am, recipes)
   const named = first.words.slice(0, 3).join(' ')
   const which: Record<WordOrigin, string> = {
     copied: `which ${am} never writes`,
@@ -296,11 +299,30 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
     path,
     line: first.line,
     message: `${first.variable} names ${named}${first.words.length > 3 ? ` and ${first.words.length - 3} more` : ''}, ${which[first.origin]}${uncopied.length > 1 ? ` (and ${uncopied.length - 1} more variable(s) likewise)` : ''}`,
-    evidence: uncopied
-      .map((u) => `${path}:${u.line}: ${u.variable} = ${u.value.length > SHOWN_VALUE ? `${u.value.slice(0, SHOWN_VALUE)}…` : u.value}\n  not in ${am}: ${u.words.join(' ')}`)
-      .join('\n'),
+    evidence: [
+      ...uncopied.map((u) => `${path}:${u.line}: ${u.variable} = ${shown(u.value)}\n  not in ${am}: ${u.words.join(' ')}`),
+      ...recipes.map((r) => recipeEvidence(path, r)),
+    ].join('\n'),
     explanation:
       "automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word; the compile and link commands it writes itself hold only references to those variables and a few fixed flags, and its object lists only objects of the sources the Makefile.am names. A word only the Makefile.in has was added after automake ran, and make builds with it.",
-    data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })) },
+    data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })), recipes: recipes.map(recipeData) },
+  })
+}
+
+const shown = (text: string): string => (text.length > SHOWN_VALUE ? `${text.slice(0, SHOWN_VALUE)}…` : text)
+const recipeEvidence = (path: string, r: UntemplatedRecipe): string => `${path}:${r.line}: ${shown(r.text.trim())}\n  not in automake's rule for ${r.target}: ${r.words.join(' ')}`
+const recipeData = (r: UntemplatedRecipe) => ({ target: r.target, line: r.line, words: r.words })
+
+/** A high finding for compile or link recipes automake wrote that hold words none of its templates writes. */
+function untemplatedRecipeFinding(path: string, am: string, recipes: readonly UntemplatedRecipe[]): Finding {
+  const [first, ...rest] = recipes as [UntemplatedRecipe, ...UntemplatedRecipe[]]
+  return disagreementFinding({
+    path,
+    line: first.line,
+    message: `the rule automake wrote for ${first.target} holds ${first.words.slice(0, 3).join(' ')}${first.words.length > 3 ? ` and ${first.words.length - 3} more word(s)` : ''}, which no template of automake writes, and ${am} has no rule of its own for it${rest.length > 0 ? ` (and ${rest.length} more line(s) likewise)` : ''}`,
+    evidence: recipes.map((r) => recipeEvidence(path, r)).join('\n'),
+    explanation:
+      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. A define, an object, a source or a command in such a recipe that no template writes was added after automake ran, and make runs it for every build.",
+    data: { input: am, variables: [], recipes: recipes.map(recipeData) },
   })
 }

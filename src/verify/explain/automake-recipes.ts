@@ -1,0 +1,146 @@
+/**
+ * @fileoverview The compile and link rules automake writes into a Makefile.in from its templates:
+ * each recipe line holds only references to make variables (whose values the variable check holds
+ * to the Makefile.am), the rule's own object and source, automake's dependency-tracking files and a
+ * few fixed words. A word beyond them (`-Dmemcmp=my_memcmp`, an object of test data, `&& echo … >>
+ * src.c`, a source in place of `$<`) was added after automake ran, and make builds with it.
+ */
+
+/** automake's conditional prefixes (`@am__fastdepCC_TRUE@`), which configure turns into nothing or `#` */
+const CONDITION_PREFIX = /^(?:@[A-Za-z_][A-Za-z0-9_]*_(?:TRUE|FALSE)@)+/
+/** a compile rule of a language: `.c.o:`, `.cc.lo:`, `.S.obj:` */
+const SUFFIX_RULE = /^(\.[\w+-]+\.(?:o|obj|lo)):\s*$/
+/** a compile rule of one object: `libfoo_la-bar.lo: bar.c` */
+const OBJECT_RULE = /^(\S+\.(?:o|obj|lo)):\s+([^\s\\]\S*)\s*$/
+/** a link rule: `prog$(EXEEXT): $(prog_OBJECTS) $(prog_DEPENDENCIES) …`, `libfoo.la: …`, `libfoo.a: …` */
+const LINK_RULE = /^(\S+):\s+\$\((\w+)_OBJECTS\)\s+\$\(\2_DEPENDENCIES\)/
+/** a word made only of make references and configure substitutions (`$(AM_V_CC)$(LTCOMPILE)`, `$(DEPDIR)/$*.Tpo` is not) */
+const REFERENCES = /^(?:\$\((?:[^()]|\([^()]*\))*\)|\$\{[^{}]*\}|\$[@<*?^%]|@[A-Za-z_][A-Za-z0-9_]*@)+$/
+/** leading references, to reach what a word glues to them (`$(FCFLAGS_f90)$<`) */
+const LEADING_REFERENCES = /^(?:\$\((?:[^()]|\([^()]*\))*\)|\$\{[^{}]*\}|@[A-Za-z_][A-Za-z0-9_]*@)+/
+/** the words automake's compile and link templates write themselves, in every version since 1.6 */
+const TEMPLATE_WORDS: ReadonlySet<string> = new Set(['-MT', '-MD', '-MP', '-MF', '-c', '-o', '-rpath', '--mode=compile', '--mode=link', '&&', '\\', ';', 'libtool=yes', 'libtool=no', 'if', 'then', 'else', 'fi', 'mv', 'rm', '-f', 'exit', '1'])
+/** make's own prefixes of a command (`@rm`, `-rm`) */
+const MAKE_PREFIX = /^[@+-]+(?=[a-z$])/
+/** a dependency-tracking file beside the object (`src/$(DEPDIR)/foo-bar.Tpo`, `$(DEPDIR)/$*.Po`, `$$depbase.Tpo`) */
+const DEPENDENCY_FILE = /^(?:(?:[\w.+@/-]|\$\([\w]+\))*\/)?(?:\$\(DEPDIR\)\/(?:[\w.+@-]+|\$\*)|\$\$depbase)\.(?:Tpo|Po|Plo|TPo|TPlo)$/
+/** a backquoted expression, the placeholder it becomes once known */
+const BACKQUOTED = /`([^`]*)`/g
+const KNOWN_EXPRESSION = '\u0001'
+/** the backquoted forms automake writes around a rule's source (`%S`) */
+const SOURCE_EXPRESSIONS: ReadonlySet<string> = new Set([
+  "test -f '%S' || echo '$(srcdir)/'",
+  "if test -f '%S'; then $(CYGPATH_W) '%S'; else $(CYGPATH_W) '$(srcdir)/%S'; fi",
+  "$(CYGPATH_W) '%S'",
+  "$(CYGPATH_W) '$(srcdir)/%S'",
+  'cygpath -w %S',
+])
+/** the directory of an object's dependency files, from its name (`echo $@ | sed 's|[^/]*$$|$(DEPDIR)/&|;s|\.o$$||'`) */
+const DEPBASE_EXPRESSION = /^echo \S+ \| sed 's\|\[\^\/\]\*\$\$\|\$\(DEPDIR\)\/&\|;s\|\\\.(?:o|obj|lo)\$\$\|\|'$/
+/** `name=value` words of depcomp's calling convention, with what each may hold */
+const DEPCOMP_SETTING = /^(source|object|depfile|tmpdepfile|depbase|DEPDIR)=(.*)$/
+
+interface Rule {
+  /** the rule's target as its header writes it (`.c.o`, `foo-bar.o`, `prog$(EXEEXT)`) */
+  readonly target: string
+  /** the object it makes (`$@` for a suffix rule) */
+  readonly object: string
+  /** its source (`$<` for a suffix rule); none for a link */
+  readonly source: string | undefined
+}
+
+export interface UntemplatedRecipe {
+  /** the rule's target as the Makefile.in writes it */
+  readonly target: string
+  /** the line of the Makefile.in */
+  readonly line: number
+  /** the recipe line as written */
+  readonly text: string
+  readonly words: readonly string[]
+}
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * The words of the compile and link recipes automake wrote into a Makefile.in that none of its
+ * templates writes. A rule the Makefile.am texts write themselves for the same target is theirs, not
+ * automake's, and is left to the rules.
+ */
+export function recipeWordsNotFromTemplates(makefileIn: string, makefileAm: readonly string[]): UntemplatedRecipe[] {
+  const out: UntemplatedRecipe[] = []
+  const lines = makefileIn.split('\n')
+  let rule: Rule | undefined
+  // a rule's header continued on tab-indented lines is no recipe
+  let inHeader = false
+  let continued = false
+  for (let i = 0; i < lines.length; i++) {
+    const written = lines[i] ?? ''
+    const line = written.replace(CONDITION_PREFIX, '').replace(/\r$/, '')
+    const recipe = line.startsWith('\t') && !(continued && inHeader)
+    continued = line.endsWith('\\')
+    if (!recipe) {
+      if (inHeader) {
+        inHeader = continued
+        continue
+      }
+      inHeader = continued && !line.startsWith('\t')
+      rule = ruleOf(line, makefileAm)
+      continue
+    }
+    if (rule === undefined) continue
+    const words = untemplatedWords(line.slice(1), rule)
+    if (words.length > 0) out.push({ target: rule.target, line: i + 1, text: written, words })
+  }
+  return out
+}
+
+function ruleOf(header: string, makefileAm: readonly string[]): Rule | undefined {
+  const suffix = SUFFIX_RULE.exec(header)
+  const object = suffix ? undefined : OBJECT_RULE.exec(header)
+  const link = suffix || object ? undefined : LINK_RULE.exec(header)
+  const rule: Rule | undefined = suffix
+    ? { target: suffix[1] ?? '', object: '$@', source: '$<' }
+    : object
+      ? { target: object[1] ?? '', object: object[1] ?? '', source: object[2] }
+      : link
+        ? { target: link[1] ?? '', object: link[1] ?? '', source: undefined }
+        : undefined
+  if (rule === undefined) return undefined
+  // the Makefile.am's own rule for the target replaces automake's
+  const own = new RegExp(`^${escaped(rule.target)}\\s*:`, 'm')
+  return makefileAm.some((text) => own.test(text)) ? undefined : rule
+}
+
+function untemplatedWords(recipe: string, rule: Rule): string[] {
+  const source = rule.source
+  const withExpressions = recipe.replace(BACKQUOTED, (all, inner: string) => {
+    const shape = source === undefined ? inner : inner.split(source).join('%S')
+    return SOURCE_EXPRESSIONS.has(shape) || DEPBASE_EXPRESSION.test(shape) ? KNOWN_EXPRESSION : all
+  })
+  return withExpressions.split(/[ \t]+/).filter((word) => word !== '' && !templateWord(word, rule))
+}
+
+function templateWord(word: string, rule: Rule): boolean {
+  const names = [rule.object, ...(rule.source === undefined ? [] : [rule.source, `./${rule.source}`, `${KNOWN_EXPRESSION}${rule.source}`])]
+  const fixed = (w: string): boolean => w === '' || w === KNOWN_EXPRESSION || TEMPLATE_WORDS.has(w) || REFERENCES.test(w) || names.includes(w)
+  const bare = word.replace(/(?:;|\\|&&)+$/, '').replace(/^(["'])(.*)\1$/, '$2')
+  if (fixed(bare) || /^--tag=\w+$/.test(bare) || DEPENDENCY_FILE.test(bare)) return true
+  // what follows the silent-rules prefix or make's own (`$(AM_V_CC)$(FCFLAGS_f90)$<`, `$(AM_V_at)-rm`, `@rm`)
+  const prefixed = bare.replace(LEADING_REFERENCES, '')
+  if (fixed(prefixed.replace(MAKE_PREFIX, ''))) return true
+  const setting = DEPCOMP_SETTING.exec(prefixed)
+  if (setting === null) return false
+  const value = (setting[2] ?? '').replace(/^'(.*)'$/, '$1')
+  switch (setting[1]) {
+    case 'source':
+      return value === rule.source
+    case 'object':
+      return value === rule.object
+    case 'depbase':
+      return value === KNOWN_EXPRESSION
+    case 'DEPDIR':
+      return value === '$(DEPDIR)'
+    default:
+      return DEPENDENCY_FILE.test(value)
+  }
+}

@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recipeWordsNotFromTemplates } from '../../src/verify/explain/automake-recipes.js'
+import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { writeFiles } from '../git/fixtures.js'
+import { addedFile, memoryView } from '../helpers/tree-view.js'
+
+// rules automake writes in several shapes: suffix rules with and without libtool, per-object rules
+// (a target with flags of its own), objects in subdirectories, a static library, a program, and one
+// object the Makefile.am builds with a rule of its own
+const PROJECT: Record<string, string> = {
+  'configure.ac': `AC_INIT([demo], [1.0])
+AC_CONFIG_MACRO_DIRS([m4])
+AM_INIT_AUTOMAKE([foreign subdir-objects])
+AC_PROG_CC
+AM_PROG_AR
+LT_INIT
+AC_CONFIG_FILES([Makefile])
+AC_OUTPUT
+`,
+  'Makefile.am': `ACLOCAL_AMFLAGS = -I m4
+lib_LTLIBRARIES = libdemo.la
+libdemo_la_SOURCES = lib/a.c lib/b.c
+libdemo_la_CFLAGS = -DLIB
+noinst_LIBRARIES = libstatic.a
+libstatic_a_SOURCES = s.c
+bin_PROGRAMS = demo
+demo_SOURCES = main.c util/u.c
+demo_LDADD = libdemo.la libstatic.a special.o
+
+special.o: special.c
+	$(CC) -DSPECIAL -c -o $@ $(srcdir)/special.c
+`,
+}
+
+let dir: string
+let makefileIn = ''
+const am = [PROJECT['Makefile.am'] ?? '']
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stagelight-recipes-'))
+  writeFiles(dir, { ...PROJECT, 'm4/.keep': '' })
+  execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
+  makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
+}, 120_000)
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** the Makefile.in with the first line `line` matches changed */
+function edited(line: RegExp, change: (l: string) => string, text = makefileIn): { text: string; at: number } {
+  const lines = text.split('\n')
+  const at = lines.findIndex((l) => line.test(l))
+  if (at < 0) throw new Error(`no line matches ${line}`)
+  lines[at] = change(lines[at] ?? '')
+  return { text: lines.join('\n'), at: at + 1 }
+}
+
+describe("automake's compile and link recipes hold only what its templates write", () => {
+  it('finds nothing in what the installed automake wrote, its own rules of every shape included', () => {
+    // the shapes are there to be judged: suffix, per-object, subdirectory and link rules
+    expect(makefileIn).toMatch(/^\.c\.lo:$/m)
+    expect(makefileIn).toMatch(/^lib\/libdemo_la-a\.lo: lib\/a\.c$/m)
+    expect(makefileIn).toMatch(/depbase=`echo \$@ \| sed/)
+    expect(makefileIn).toMatch(/^libstatic\.a: \$\(libstatic_a_OBJECTS\)/m)
+    expect(recipeWordsNotFromTemplates(makefileIn, am)).toEqual([])
+  })
+
+  it('reports a word added to a compile rule, a link rule or an archive, on its line', () => {
+    const cases: [RegExp, (l: string) => string, string, string[]][] = [
+      [/^@am__fastdepCC_TRUE@\t.*\$\(LTCOMPILE\) -MT \$@/, (l) => l.replace(' -MT ', ' -Dmemcmp=my_memcmp -MT '), '.c.lo', ['-Dmemcmp=my_memcmp']],
+      [/^@am__fastdepCC_TRUE@\t.*-o lib\/libdemo_la-b\.lo/, (l) => `${l} && echo 'int x;' >> $(srcdir)/lib/b.c`, 'lib/libdemo_la-b.lo', ['echo', "'int", "x;'", '>>', '$(srcdir)/lib/b.c']],
+      [/^\t\$\(AM_V_CCLD\)\$\(libdemo_la_LINK\)/, (l) => `${l} $(top_srcdir)/tests/files/x.o`, 'libdemo.la', ['$(top_srcdir)/tests/files/x.o']],
+      [/^\t\$\(AM_V_CCLD\)\$\(LINK\) \$\(demo_OBJECTS\)/, (l) => `${l} -Wl,--wrap=getenv`, 'demo$(EXEEXT)', ['-Wl,--wrap=getenv']],
+      [/^\t\$\(AM_V_AR\)\$\(libstatic_a_AR\)/, (l) => `${l} tests/x.o`, 'libstatic.a', ['tests/x.o']],
+    ]
+    for (const [line, change, target, words] of cases) {
+      const { text, at } = edited(line, change)
+      expect(recipeWordsNotFromTemplates(text, am), target).toEqual([{ target, line: at, text: text.split('\n')[at - 1], words }])
+    }
+  })
+
+  it('reports another source compiled in place of the rule own, and a line added to a rule', () => {
+    const generic = edited(/^@am__fastdepCC_FALSE@\t.*\$\(COMPILE\) -c -o \$@ \$<$/, (l) => l.replace(/\$<$/, '$(srcdir)/main.c'))
+    expect(recipeWordsNotFromTemplates(generic.text, am).map((r) => r.words)).toEqual([['$(srcdir)/main.c']])
+    const perObject = edited(/`test -f 'lib\/a\.c' \|\| echo '\$\(srcdir\)\/'`lib\/a\.c$/, (l) => l.replace("`test -f 'lib/a.c' || echo '$(srcdir)/'`lib/a.c", "`test -f 'lib/b.c' || echo '$(srcdir)/'`lib/b.c"))
+    expect(recipeWordsNotFromTemplates(perObject.text, am).map((r) => r.words)).toEqual([["`test", "'lib/b.c'", '||', 'echo', "'$(srcdir)/'`lib/b.c"]])
+    // a line of its own, dressed as automake's: the silent-rules prefix is no explanation of what follows
+    const added = edited(/^\.c\.o:$/, (l) => `${l}\n@am__fastdepCC_TRUE@\t$(AM_V_at)cp $(top_srcdir)/tests/files/x.o $@`)
+    expect(recipeWordsNotFromTemplates(added.text, am)).toEqual([expect.objectContaining({ target: '.c.o', line: added.at + 1, words: ['$(AM_V_at)cp', '$(top_srcdir)/tests/files/x.o'] })])
+  })
+
+  it("leaves the Makefile.am's own rules to it, and judges what automake wrote in older versions", () => {
+    // the Makefile.am compiles special.o itself, with a define: that recipe is the Makefile.am's
+    expect(makefileIn).toContain('\t$(CC) -DSPECIAL -c -o $@ $(srcdir)/special.c')
+    expect(recipeWordsNotFromTemplates(makefileIn, [])).toEqual([expect.objectContaining({ target: 'special.o', words: ['-DSPECIAL', '$(srcdir)/special.c'] })])
+    // automake 1.6 (depcomp called with its files named) and 1.9 (the fast path in an if), as they wrote them
+    const older = [
+      '.c.o:',
+      "@AMDEP_TRUE@\tsource='$<' object='$@' libtool=no @AMDEPBACKSLASH@",
+      "@AMDEP_TRUE@\tdepfile='$(DEPDIR)/$*.Po' tmpdepfile='$(DEPDIR)/$*.TPo' @AMDEPBACKSLASH@",
+      '@AMDEP_TRUE@\t$(CCDEPMODE) $(depcomp) @AMDEPBACKSLASH@',
+      "\t$(COMPILE) -c `test -f '$<' || echo '$(srcdir)/'`$<",
+      '',
+      '.c.obj:',
+      '\t$(COMPILE) -c `cygpath -w $<`',
+      '',
+      'x-y.o: y.c',
+      "@am__fastdepCC_TRUE@\tif $(CC) $(DEFS) $(DEFAULT_INCLUDES) $(INCLUDES) $(x_CFLAGS) $(CFLAGS) -MT x-y.o -MD -MP -MF \"$(DEPDIR)/x-y.Tpo\" -c -o x-y.o `test -f 'y.c' || echo '$(srcdir)/'`y.c; \\",
+      '@am__fastdepCC_TRUE@\tthen mv -f "$(DEPDIR)/x-y.Tpo" "$(DEPDIR)/x-y.Po"; else rm -f "$(DEPDIR)/x-y.Tpo"; exit 1; fi',
+      '',
+      'x$(EXEEXT): $(x_OBJECTS) $(x_DEPENDENCIES)',
+      '\t@rm -f x$(EXEEXT)',
+      '\t$(LINK) $(x_LDFLAGS) $(x_OBJECTS) $(x_LDADD) $(LIBS)',
+      '',
+    ].join('\n')
+    expect(recipeWordsNotFromTemplates(older, [])).toEqual([])
+    expect(recipeWordsNotFromTemplates(older.replace('$(LINK) $(x_LDFLAGS)', '$(LINK) -lbackdoor $(x_LDFLAGS)'), []).map((r) => r.words)).toEqual([['-lbackdoor']])
+    expect(recipeWordsNotFromTemplates(older.replace("source='$<' object='$@'", "source='$<' object='x.o'"), []).map((r) => r.words)).toEqual([["object='x.o'"]])
+  })
+
+  it('takes the continuation lines of a rule header for no recipe', () => {
+    const header = 'lib/libdemo_la-a.lo:  \\\n\tlib/$(am__dirstamp) \\\n\tlib/$(DEPDIR)/$(am__dirstamp)\nFOO = a \\\n\tb\n'
+    expect(recipeWordsNotFromTemplates(header, [])).toEqual([])
+    // a link rule whose prerequisites run on: its recipe starts after them
+    const link = 'libx.la: $(libx_la_OBJECTS) $(libx_la_DEPENDENCIES) \\\n\t$(EXTRA_libx_la_DEPENDENCIES) extra/dep.h\n\t$(AM_V_CCLD)$(libx_la_LINK) $(libx_la_OBJECTS) $(libx_la_LIBADD) $(LIBS)\n'
+    expect(recipeWordsNotFromTemplates(link, [])).toEqual([])
+    expect(recipeWordsNotFromTemplates(link.replace('$(LIBS)\n', '$(LIBS) extra/x.o\n'), []).map((r) => [r.line, r.words])).toEqual([[3, ['extra/x.o']]])
+  })
+
+  it('makes a high verify/generated-disagrees finding of it, the line and words in the evidence', async () => {
+    const { text, at } = edited(/^\t\$\(AM_V_CCLD\)\$\(libdemo_la_LINK\)/, (l) => `${l} $(top_srcdir)/tests/files/good-large_compressed.o`)
+    const source = { 'Makefile.am': PROJECT['Makefile.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const j = await generatedExplainer().judge(addedFile('Makefile.in', text), memoryView({ 'Makefile.in': text }, source))
+    expect(j?.outcome).toBe('unexplained')
+    const finding = j?.findings?.[0]
+    expect(finding?.ruleId).toBe('verify/generated-disagrees')
+    expect(finding?.severity).toBe('high')
+    expect(finding?.line).toBe(at)
+    expect(finding?.message).toBe('the rule automake wrote for libdemo.la holds $(top_srcdir)/tests/files/good-large_compressed.o, which no template of automake writes, and Makefile.am has no rule of its own for it')
+    expect(finding?.evidence).toContain(`Makefile.in:${at}: `)
+    expect(finding?.evidence).toContain("not in automake's rule for libdemo.la: $(top_srcdir)/tests/files/good-large_compressed.o")
+    // and the same Makefile.in as automake wrote it is explained
+    const clean = await generatedExplainer().judge(addedFile('Makefile.in', makefileIn), memoryView({ 'Makefile.in': makefileIn }, source))
+    expect(clean?.outcome).toBe('explained')
+  })
+})
