@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -380,6 +380,38 @@ function recipePrefixed(root: string, files: readonly string[], d: Draw): Tamper
   return { kind: 'recipe-prefixed', path: target, touched: [target], description: `line ${i + 1} of ${target}, a compile rule automake wrote, also runs \`${command}\`` }
 }
 
+/** a compile recipe line that ends its command (no continuation follows) */
+const COMPILE_RECIPE_LAST = /^(?:@\w+@)*\t.*\$\((?:LT)?(?:CXX)?COMPILE\).* -c .*[^\\\s]\s*$/
+/** the recipe line automake writes to link a program or library, after its header (`$(AM_V_CCLD)$(libfoo_la_LINK) … $(LIBS)`) */
+const LINK_RECIPE = /^\t\$\(AM_V_(?:CC|CXX)LD\)\$\(\w*LINK\) .*\$\(LIBS\)\s*$/
+
+/**
+ * One change to a compile or link recipe automake wrote, in nothing but its words: a define added
+ * (`-Dmemcmp=…`), an object of test data linked, another source compiled in place of the rule's, or
+ * a source of the tree appended to after every compilation.
+ */
+function recipeWord(root: string, files: readonly string[], d: Draw): Tampering {
+  const how = d.pick(['define', 'object', 'source', 'append'] as const)
+  const { target, lines, i } = drawAutomakeLine(root, files, d, how === 'object' ? LINK_RECIPE : COMPILE_RECIPE_LAST, `no automake Makefile.in with a ${how === 'object' ? 'link' : 'compile'} rule`)
+  const line = (lines[i] ?? '').replace(/\s*$/, '')
+  const source = d.pick(files.filter((f) => /\.c$/.test(f))) ?? 'main.c'
+  // a line that names its source in a form not replaced here takes a define instead
+  const changed = (kind: 'define' | 'object' | 'source' | 'append'): string =>
+    kind === 'define'
+      ? line.replace(' -c ', ` -D${d.pick(['memcmp', 'getenv', 'RSA_public_decrypt', 'strcmp'])}=${d.pick(WORDS)}_${d.int(1000)} -c `)
+      : kind === 'object'
+        ? `${line} $(top_srcdir)/tests/files/${d.pick(WORDS)}-${d.int(100)}.o`
+        : kind === 'source'
+          ? line.replace(/(?:\$<|`[^`]*`\S+)$/, `$(top_srcdir)/${source}`)
+          : `${line} && echo '${d.pick(['int', 'static int', 'extern int'])} ${d.pick(WORDS)}_${d.int(1000)};' >> $(top_srcdir)/${source}`
+  const first = changed(how)
+  const done = first === line ? 'define' : how
+  lines[i] = first === line ? changed('define') : first
+  writeFileSync(join(root, target), lines.join('\n'))
+  const what = { define: 'a define added', object: 'an object of test data linked', source: `$(top_srcdir)/${source} compiled in place of the rule's source`, append: `$(top_srcdir)/${source} appended to after each compilation` }[done]
+  return { kind: 'recipe-word', path: target, touched: [target], description: `line ${i + 1} of ${target}, a ${how === 'object' ? 'link' : 'compile'} rule automake wrote: ${what}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -515,6 +547,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'makefile-value-replaced': makefileValueReplaced,
   'doc-in-recipe': docInRecipe,
   'recipe-prefixed': recipePrefixed,
+  'recipe-word': recipeWord,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -543,7 +576,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }
