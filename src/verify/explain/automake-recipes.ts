@@ -10,8 +10,8 @@
 const CONDITION_PREFIX = /^(?:@[A-Za-z_][A-Za-z0-9_]*_(?:TRUE|FALSE)@)+/
 /** a compile rule of a language: `.c.o:`, `.cc.lo:`, `.S.obj:` */
 const SUFFIX_RULE = /^(\.[\w+-]+\.(?:o|obj|lo)):\s*$/
-/** a compile rule of one object: `libfoo_la-bar.lo: bar.c` */
-const OBJECT_RULE = /^(\S+\.(?:o|obj|lo)):\s+([^\s\\]\S*)\s*$/
+/** a compile rule of one object: `libfoo_la-bar.lo: bar.c` (not a pattern rule, which automake 1.4 wrote in shapes of its own) */
+const OBJECT_RULE = /^([^\s%]+\.(?:o|obj|lo)):\s+([^\s\\]\S*)\s*$/
 /** a link rule: `prog$(EXEEXT): $(prog_OBJECTS) $(prog_DEPENDENCIES) …`, `libfoo.la: …`, `libfoo.a: …` */
 const LINK_RULE = /^(\S+):\s+\$\((\w+)_OBJECTS\)\s+\$\(\2_DEPENDENCIES\)/
 /** a word made only of make references and configure substitutions (`$(AM_V_CC)$(LTCOMPILE)`, `$(DEPDIR)/$*.Tpo` is not) */
