@@ -20,7 +20,7 @@ const RULE = /^([^\t#=][^=]*?[^:=\s]?)\s*::?(?!=)(.*)$/s
  * of each physical line of a Makefile.in: configure turns each into nothing or `#`, so what follows is
  * the line, a recipe line when a tab follows
  */
-const CONDITIONAL_PREFIX = /^(?:@[A-Za-z_][A-Za-z0-9_]*_(?:TRUE|FALSE)@)+/gm
+export const AUTOMAKE_CONDITION_PREFIX = /^(?:@[A-Za-z_][A-Za-z0-9_]*_(?:TRUE|FALSE)@)+/gm
 /** a variable's plain assignment: its name and the start of its value */
 const SIMPLE_ASSIGNMENT = /^[ \t]*(?:@[A-Za-z_][A-Za-z0-9_]*@)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*[:?]?=[ \t]*(\S*)/gm
 /**
@@ -134,7 +134,11 @@ function silencingVariables(text: string): (name: string) => boolean {
   const silencing = (name: string): boolean => AUTOMAKE_SILENT.test(name) || own.has(name)
   for (let grew = own.size > 0; grew; ) {
     grew = false
-    for (const [name, alias] of aliases) if (!own.has(name) && silencing(alias)) grew = own.add(name).size > 0
+    for (const [name, alias] of aliases) {
+      if (own.has(name) || !silencing(alias)) continue
+      own.add(name)
+      grew = true
+    }
   }
   return silencing
 }
@@ -156,7 +160,7 @@ function withoutLinePrefixes(recipe: string, silencing: (name: string) => boolea
 /** The line as configure writes it where automake's conditions hold (the prefixes gone, as a `@COND_TRUE@` becomes). */
 function withoutConditionalPrefixes(l: LogicalLine): LogicalLine {
   if (!l.source.includes('@')) return l
-  const source = l.source.replace(CONDITIONAL_PREFIX, '')
+  const source = l.source.replace(AUTOMAKE_CONDITION_PREFIX, '')
   return source === l.source ? l : { ...l, source, text: source.replace(/\\\n/g, '') }
 }
 

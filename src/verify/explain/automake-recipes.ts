@@ -5,9 +5,8 @@
  * few fixed words. A word beyond them (`-Dmemcmp=my_memcmp`, an object of test data, `&& echo … >>
  * src.c`, a source in place of `$<`) was added after automake ran, and make builds with it.
  */
+import { AUTOMAKE_CONDITION_PREFIX } from '../../rules/shell/make.js'
 
-/** automake's conditional prefixes (`@am__fastdepCC_TRUE@`), which configure turns into nothing or `#` */
-const CONDITION_PREFIX = /^(?:@[A-Za-z_][A-Za-z0-9_]*_(?:TRUE|FALSE)@)+/
 /** a compile rule of a language: `.c.o:`, `.cc.lo:`, `.S.obj:` */
 const SUFFIX_RULE = /^(\.[\w+-]+\.(?:o|obj|lo)):\s*$/
 /** a compile rule of one object: `libfoo_la-bar.lo: bar.c` (not a pattern rule, which automake 1.4 wrote in shapes of its own) */
@@ -75,7 +74,7 @@ export function recipeWordsNotFromTemplates(makefileIn: string, makefileAm: read
   let continued = false
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
-    const line = written.replace(CONDITION_PREFIX, '').replace(/\r$/, '')
+    const line = written.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
     const recipe = line.startsWith('\t') && !(continued && inHeader)
     continued = line.endsWith('\\')
     if (!recipe) {
