@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { recipeWordsNotFromTemplates } from '../../src/verify/explain/automake-recipes.js'
+import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates } from '../../src/verify/explain/automake-recipes.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { writeFiles } from '../git/fixtures.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
@@ -15,6 +15,7 @@ const PROJECT: Record<string, string> = {
   'configure.ac': `AC_INIT([demo], [1.0])
 AC_CONFIG_MACRO_DIRS([m4])
 AM_INIT_AUTOMAKE([foreign subdir-objects])
+AC_CONFIG_HEADERS([config.h])
 AC_PROG_CC
 AM_PROG_AR
 LT_INIT
@@ -132,6 +133,27 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(recipeWordsNotFromTemplates(link.replace('$(LIBS)\n', '$(LIBS) extra/x.o\n'), []).map((r) => [r.line, r.words])).toEqual([[3, ['extra/x.o']]])
   })
 
+  it("holds the prerequisites of automake's build, install and check rules to its own steps, the headers and the Makefile.am's rules", () => {
+    expect(makefileIn).toMatch(/^all-am: Makefile .*config\.h$/m)
+    expect(makefileIn).toMatch(/^install-exec-am: install-binPROGRAMS install-libLTLIBRARIES$/m)
+    expect(prerequisitesNotFromTemplates(makefileIn, am, ['config.h'])).toEqual([])
+    // a rule hooked into every build, a -local rule the Makefile.am never writes, another header
+    const hooked = edited(/^all-am: /, (l) => `${l} gen-x\ngen-x:\n\t$(CC) -shared -o .libs/libdemo.so.0 $(top_srcdir)/tests/x.c`)
+    expect(prerequisitesNotFromTemplates(hooked.text, am, ['config.h'])).toEqual([{ target: 'all-am', line: hooked.at, text: hooked.text.split('\n')[hooked.at - 1], words: ['gen-x'] }])
+    const local = edited(/^install-exec-am: /, (l) => `${l} install-exec-local`)
+    expect(prerequisitesNotFromTemplates(local.text, am, ['config.h']).map((r) => r.words)).toEqual([['install-exec-local']])
+    expect(prerequisitesNotFromTemplates(local.text, [`${am[0] ?? ''}\ninstall-exec-local:\n\ttrue\n`], ['config.h'])).toEqual([])
+    const header = edited(/^all-am: /, (l) => `${l} evil.h`)
+    expect(prerequisitesNotFromTemplates(header.text, am, ['config.h']).map((r) => r.words)).toEqual([['evil.h']])
+    // where configure.ac's headers are not known, those made from a stamp as automake makes them
+    expect(makefileIn).toMatch(/^config\.h: stamp-h1$/m)
+    expect(prerequisitesNotFromTemplates(makefileIn, am, undefined)).toEqual([])
+    expect(prerequisitesNotFromTemplates(header.text, am, undefined).map((r) => r.words)).toEqual([['evil.h']])
+    // prerequisites that run on over a continuation line under a condition
+    const continued = 'all-am: Makefile $(PROGRAMS) \\\n@X_TRUE@\tconfig.h gen-y\n'
+    expect(prerequisitesNotFromTemplates(continued, [], ['config.h']).map((r) => r.words)).toEqual([['gen-y']])
+  })
+
   it('makes a high verify/generated-disagrees finding of it, the line and words in the evidence', async () => {
     const { text, at } = edited(/^\t\$\(AM_V_CCLD\)\$\(libdemo_la_LINK\)/, (l) => `${l} $(top_srcdir)/tests/files/good-large_compressed.o`)
     const source = { 'Makefile.am': PROJECT['Makefile.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
@@ -144,6 +166,10 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(finding?.message).toBe('the rule automake wrote for libdemo.la holds $(top_srcdir)/tests/files/good-large_compressed.o, which no template of automake writes, and Makefile.am has no rule of its own for it')
     expect(finding?.evidence).toContain(`Makefile.in:${at}: `)
     expect(finding?.evidence).toContain("not in automake's rule for libdemo.la: $(top_srcdir)/tests/files/good-large_compressed.o")
+    const hooked = edited(/^all-am: /, (l) => `${l} gen-x`)
+    const h = await generatedExplainer().judge(addedFile('Makefile.in', hooked.text), memoryView({ 'Makefile.in': hooked.text }, source))
+    expect(h?.findings?.[0]?.message).toBe('the rule automake wrote for all-am holds gen-x, which no template of automake writes, and Makefile.am has no rule of its own for it')
+    expect(h?.findings?.[0]?.line).toBe(hooked.at)
     // and the same Makefile.in as automake wrote it is explained
     const clean = await generatedExplainer().judge(addedFile('Makefile.in', makefileIn), memoryView({ 'Makefile.in': makefileIn }, source))
     expect(clean?.outcome).toBe('explained')

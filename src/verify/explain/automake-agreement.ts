@@ -14,7 +14,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
-import { recipeWordsNotFromTemplates, type UntemplatedRecipe } from './automake-recipes.js'
+import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates, type UntemplatedRecipe } from './automake-recipes.js'
 import { configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
 import { textForWords, type TreeView } from './types.js'
@@ -285,7 +285,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
     uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
   }
-  const recipes = recipeWordsNotFromTemplates(text, sources)
+  const recipes = [...prerequisitesNotFromTemplates(text, sources, configHeadersOf(configure)), ...recipeWordsNotFromTemplates(text, sources)]
   const first = uncopied[0]
   if (first === undefined) return recipes.length === 0 ? undefined : untemplatedRecipeFinding(path, am, recipes)
   const named = first.words.slice(0, 3).join(' ')
@@ -322,7 +322,7 @@ function untemplatedRecipeFinding(path: string, am: string, recipes: readonly Un
     message: `the rule automake wrote for ${first.target} holds ${first.words.slice(0, 3).join(' ')}${first.words.length > 3 ? ` and ${first.words.length - 3} more word(s)` : ''}, which no template of automake writes, and ${am} has no rule of its own for it${rest.length > 0 ? ` (and ${rest.length} more line(s) likewise)` : ''}`,
     evidence: recipes.map((r) => recipeEvidence(path, r)).join('\n'),
     explanation:
-      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. A define, an object, a source or a command in such a recipe that no template writes was added after automake ran, and make runs it for every build.",
+      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template writes was added after automake ran, and make runs it for every build.",
     data: { input: am, variables: [], recipes: recipes.map(recipeData) },
   })
 }

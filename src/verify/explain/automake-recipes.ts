@@ -39,6 +39,16 @@ const DEPBASE_EXPRESSION = /^echo \S+ \| sed 's\|\[\^\/\]\*\$\$\|\$\(DEPDIR\)\/&
 /** `name=value` words of depcomp's calling convention, with what each may hold */
 const DEPCOMP_SETTING = /^(source|object|depfile|tmpdepfile|depbase|DEPDIR)=(.*)$/
 
+/** automake's rules that make, install and check what the Makefile.am lists, whose prerequisites it writes itself */
+const AGGREGATE_RULE = /^(all|all-am|check|check-am|install|install-am|install-exec|install-exec-am|install-data|install-data-am|installdirs|installcheck-am|uninstall-am)\s*:(?![=:])\s*(.*)$/
+/**
+ * the targets automake names as such prerequisites: its own rules for each directory and primary
+ * (`install-binPROGRAMS`, `uninstall-dist_docDATA`, `install-man1`) and the recursive and `-am` steps;
+ * a `-local` rule only when the Makefile.am writes it
+ */
+const AUTOMAKE_TARGET =
+  /^(?:Makefile|(?:all|check|install|install-exec|install-data|installdirs|installcheck|uninstall|info|dvi|pdf|ps|html)-(?:am|recursive)|(?:install|uninstall|installcheck)-(?:(?:nobase_|nodist_|dist_|notrans_)*\w*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA|TEXINFOS|MANS)|man\w*|(?:info|dvi|html|pdf|ps)(?:-am)?)|classnoinst\.stamp)$/
+
 interface Rule {
   /** the rule's target as its header writes it (`.c.o`, `foo-bar.o`, `prog$(EXEEXT)`) */
   readonly target: string
@@ -142,4 +152,34 @@ function templateWord(word: string, rule: Rule): boolean {
     default:
       return DEPENDENCY_FILE.test(value)
   }
+}
+
+/**
+ * The prerequisites of automake's rules that make, install and check the directory (`all-am:
+ * Makefile $(PROGRAMS) config.h`) that neither automake nor the Makefile.am texts write: a rule of
+ * any kind hooked into every build. A configuration header is one of `configHeaders` (by name),
+ * or, where those are not known, any header the Makefile.in makes from a stamp as automake does.
+ */
+export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], configHeaders: readonly string[] | undefined): UntemplatedRecipe[] {
+  // every word of the Makefile.am texts, a rule's target without its colon (`all-local:`)
+  const written = new Set(makefileAm.flatMap((text) => text.split(/\s+/)).map((w) => w.replace(/:+$/, '')))
+  const headers = new Set((configHeaders ?? stampedHeaders(makefileIn)).map((h) => h.split('/').pop() ?? h))
+  const out: UntemplatedRecipe[] = []
+  const lines = makefileIn.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const rule = AGGREGATE_RULE.exec(line.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, ''))
+    if (rule === null) continue
+    // the prerequisites may run on over continuation lines
+    let prerequisites = rule[2] ?? ''
+    for (let k = i + 1; prerequisites.endsWith('\\') && k < lines.length; k++) prerequisites = `${prerequisites.slice(0, -1)} ${(lines[k] ?? '').replace(AUTOMAKE_CONDITION_PREFIX, '')}`
+    const words = prerequisites.split(/[ \t]+/).filter((w) => w !== '' && !REFERENCES.test(w) && !AUTOMAKE_TARGET.test(w) && !written.has(w) && !headers.has(w))
+    if (words.length > 0) out.push({ target: rule[1] ?? '', line: i + 1, text: line, words })
+  }
+  return out
+}
+
+/** the headers a Makefile.in makes from a stamp file, as automake writes for each configuration header (`config.h: stamp-h1`) */
+function stampedHeaders(makefileIn: string): string[] {
+  return [...makefileIn.matchAll(/^([^\s:$]+):\s+stamp-h\d*\s*$/gm)].map((m) => m[1] ?? '')
 }
