@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -412,6 +412,29 @@ function recipeWord(root: string, files: readonly string[], d: Draw): Tampering 
   return { kind: 'recipe-word', path: target, touched: [target], description: `line ${i + 1} of ${target}, a ${how === 'object' ? 'link' : 'compile'} rule automake wrote: ${what}` }
 }
 
+/** automake's rule that builds everything of a directory, with its prerequisites */
+const ALL_AM = /^all-am:.*[^\\\s]\s*$/
+
+/**
+ * A rule of its own added to a Makefile.in automake wrote and hooked into every build as a
+ * prerequisite of automake's `all-am`: it compiles a source of the tree into what is installed, or
+ * runs a shipped document decoded.
+ */
+function ruleHooked(root: string, files: readonly string[], d: Draw): Tampering {
+  const { target, lines, i } = drawAutomakeLine(root, files, d, ALL_AM, "no automake Makefile.in with automake's all-am rule")
+  const name = `${d.pick(['gen', 'prep', 'stamp', 'update'])}-${d.pick(WORDS)}`
+  const source = d.pick(files.filter((f) => /\.c$/.test(f))) ?? 'main.c'
+  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
+  const recipe = d.pick([
+    `\t$(AM_V_CC)$(CC) -shared -fPIC -o .libs/lib${d.pick(WORDS)}.so.0 $(top_srcdir)/${source}`,
+    `\t@tr '${d.pick(['a-z', 'A-Za-z'])}' '${d.pick(['n-za-m', 'N-ZA-Mn-za-m'])}' < $(top_srcdir)/${doc} | $(SHELL)`,
+  ])
+  lines[i] = `${(lines[i] ?? '').replace(/\s*$/, '')} ${name}`
+  lines.splice(i + 1, 0, `${name}:`, recipe)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'rule-hooked', path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${name}\` added to all-am, its rule: ${recipe.trim()}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -548,6 +571,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'doc-in-recipe': docInRecipe,
   'recipe-prefixed': recipePrefixed,
   'recipe-word': recipeWord,
+  'rule-hooked': ruleHooked,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -576,7 +600,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }
