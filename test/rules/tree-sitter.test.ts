@@ -108,6 +108,13 @@ describe('tree-sitter converted into the lexer AST', () => {
     ])
   })
 
+  it('joins a word the shell joins across a line continuation, as the lexer does', () => {
+    // the grammar splits `e\<newline>val` into two words; the shell removes the continuation and runs eval
+    const text = 'e\\\nval "$(cat f | tr a-z n-za-m)"\nec\\\nho "a"\\\nb c \\\n  d\n'
+    expect(shape(ts(text))).toEqual(['1: eval $(cat f | tr a-z n-za-m)', '2:substitution: cat f | tr a-z n-za-m', '3: echo ab c d'])
+    expect(shape(lexShell(text))).toEqual(shape(ts(text)))
+  })
+
   it('finds substitutions inside ${...} and $((...)), as the lexer does', () => {
     const text = 'echo ${v:-$(cat f | base64 -d)} $(( $(wc -l < f) + 1 ))'
     expect(shape(ts(text))).toEqual(['1: echo ${v:-$(cat f | base64 -d)} $(( $(wc -l < f) + 1 ))', '1:substitution: cat f | base64 -d', '1:substitution: wc -l'])

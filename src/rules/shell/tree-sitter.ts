@@ -377,6 +377,7 @@ class Converter {
     const extraWords: Word[] = []
     const after: Command[] = []
     let endLine = this.#line(node)
+    let previousEnd = -1
     for (const k of parts) {
       if (k.type === 'ERROR') throw new NeedsLexer()
       if (REDIRECTS.has(k.type)) {
@@ -387,7 +388,12 @@ class Converter {
       if (k.type === 'comment') continue
       const b = this.#build()
       const w = this.#word(k, depth, b)
-      words.push(w)
+      // the grammar splits a word at a line continuation the shell removes (`e\<newline>val` is eval): one word again
+      const previous = words[words.length - 1]
+      if (previous !== undefined && previousEnd >= 0 && this.#s.slice(previousEnd, k.startIndex) === '\\\n') {
+        words[words.length - 1] = { ...previous, text: previous.text + w.text, raw: `${previous.raw}\\\n${w.raw}`, quoted: previous.quoted || w.quoted, unterminated: previous.unterminated || w.unterminated, nested: [...previous.nested, ...w.nested] }
+      } else words.push(w)
+      previousEnd = k.endIndex
       if (b.multiline.length) multiline.set(w, b.multiline)
       endLine = Math.max(endLine, this.#endLine(k))
     }
