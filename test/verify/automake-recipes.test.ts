@@ -136,22 +136,22 @@ describe("automake's compile and link recipes hold only what its templates write
   it("holds the prerequisites of automake's build, install and check rules to its own steps, the headers and the Makefile.am's rules", () => {
     expect(makefileIn).toMatch(/^all-am: Makefile .*config\.h$/m)
     expect(makefileIn).toMatch(/^install-exec-am: install-binPROGRAMS install-libLTLIBRARIES$/m)
-    expect(prerequisitesNotFromTemplates(makefileIn, am, ['config.h'])).toEqual([])
+    expect(prerequisitesNotFromTemplates(makefileIn, am, () => ['config.h'])).toEqual([])
     // a rule hooked into every build, a -local rule the Makefile.am never writes, another header
     const hooked = edited(/^all-am: /, (l) => `${l} gen-x\ngen-x:\n\t$(CC) -shared -o .libs/libdemo.so.0 $(top_srcdir)/tests/x.c`)
-    expect(prerequisitesNotFromTemplates(hooked.text, am, ['config.h'])).toEqual([{ target: 'all-am', line: hooked.at, text: hooked.text.split('\n')[hooked.at - 1], words: ['gen-x'] }])
+    expect(prerequisitesNotFromTemplates(hooked.text, am, () => ['config.h'])).toEqual([{ target: 'all-am', line: hooked.at, text: hooked.text.split('\n')[hooked.at - 1], words: ['gen-x'] }])
     const local = edited(/^install-exec-am: /, (l) => `${l} install-exec-local`)
-    expect(prerequisitesNotFromTemplates(local.text, am, ['config.h']).map((r) => r.words)).toEqual([['install-exec-local']])
-    expect(prerequisitesNotFromTemplates(local.text, [`${am[0] ?? ''}\ninstall-exec-local:\n\ttrue\n`], ['config.h'])).toEqual([])
+    expect(prerequisitesNotFromTemplates(local.text, am, () => ['config.h']).map((r) => r.words)).toEqual([['install-exec-local']])
+    expect(prerequisitesNotFromTemplates(local.text, [`${am[0] ?? ''}\ninstall-exec-local:\n\ttrue\n`], () => ['config.h'])).toEqual([])
     const header = edited(/^all-am: /, (l) => `${l} evil.h`)
-    expect(prerequisitesNotFromTemplates(header.text, am, ['config.h']).map((r) => r.words)).toEqual([['evil.h']])
+    expect(prerequisitesNotFromTemplates(header.text, am, () => ['config.h']).map((r) => r.words)).toEqual([['evil.h']])
     // where configure.ac's headers are not known, those made from a stamp as automake makes them
     expect(makefileIn).toMatch(/^config\.h: stamp-h1$/m)
-    expect(prerequisitesNotFromTemplates(makefileIn, am, undefined)).toEqual([])
-    expect(prerequisitesNotFromTemplates(header.text, am, undefined).map((r) => r.words)).toEqual([['evil.h']])
+    expect(prerequisitesNotFromTemplates(makefileIn, am, () => undefined)).toEqual([])
+    expect(prerequisitesNotFromTemplates(header.text, am, () => undefined).map((r) => r.words)).toEqual([['evil.h']])
     // prerequisites that run on over a continuation line under a condition
     const continued = 'all-am: Makefile $(PROGRAMS) \\\n@X_TRUE@\tconfig.h gen-y\n'
-    expect(prerequisitesNotFromTemplates(continued, [], ['config.h']).map((r) => r.words)).toEqual([['gen-y']])
+    expect(prerequisitesNotFromTemplates(continued, [], () => ['config.h']).map((r) => r.words)).toEqual([['gen-y']])
   })
 
   it('makes a high verify/generated-disagrees finding of it, the line and words in the evidence', async () => {

@@ -277,17 +277,20 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   if (sources === undefined) return undefined
   const configure = await configureInputOf(path, view)
   const substituted = configure === undefined ? undefined : await packages.substituted(configure)
-  // configure.ac's headers are read only for a Makefile.in that names a directory below the top of the build tree
-  const headers = text.includes('-I$(top_builddir)/') ? configHeadersOf(configure) : undefined
+  // configure.ac's headers, read once and only when a check needs them: a Makefile.in that names a directory
+  // below the top of the build tree, or a prerequisite of automake's rules that is none of automake's own
+  let headersRead: { headers: readonly string[] | undefined } | undefined
+  const configHeaders = (): readonly string[] | undefined => (headersRead ??= { headers: configHeadersOf(configure) }).headers
+  const headers = text.includes('-I$(top_builddir)/') ? configHeaders() : undefined
   const topBuilddir = configure === undefined ? undefined : upTo(configure.dir, dirnameOf(path))
   let uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers), substituted, topBuilddir })
   // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
     uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
   }
-  const recipes = [...prerequisitesNotFromTemplates(text, sources, configHeadersOf(configure)), ...recipeWordsNotFromTemplates(text, sources)]
+  const untemplated = [...prerequisitesNotFromTemplates(text, sources, configHeaders), ...recipeWordsNotFromTemplates(text, sources)]
   const first = uncopied[0]
-  if (first === undefined) return recipes.length === 0 ? undefined : untemplatedRecipeFinding(path, am, recipes)
+  if (first === undefined) return untemplated.length === 0 ? undefined : untemplatedRecipeFinding(path, am, untemplated)
   const named = first.words.slice(0, 3).join(' ')
   const which: Record<WordOrigin, string> = {
     copied: `which ${am} never writes`,
@@ -301,11 +304,11 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
     message: `${first.variable} names ${named}${first.words.length > 3 ? ` and ${first.words.length - 3} more` : ''}, ${which[first.origin]}${uncopied.length > 1 ? ` (and ${uncopied.length - 1} more variable(s) likewise)` : ''}`,
     evidence: [
       ...uncopied.map((u) => `${path}:${u.line}: ${u.variable} = ${shown(u.value)}\n  not in ${am}: ${u.words.join(' ')}`),
-      ...recipes.map((r) => recipeEvidence(path, r)),
+      ...untemplated.map((r) => recipeEvidence(path, r)),
     ].join('\n'),
     explanation:
       "automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word; the compile and link commands it writes itself hold only references to those variables and a few fixed flags, and its object lists only objects of the sources the Makefile.am names. A word only the Makefile.in has was added after automake ran, and make builds with it.",
-    data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })), recipes: recipes.map(recipeData) },
+    data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })), recipes: untemplated.map(recipeData) },
   })
 }
 

@@ -6,6 +6,7 @@
  * src.c`, a source in place of `$<`) was added after automake ran, and make builds with it.
  */
 import { AUTOMAKE_CONDITION_PREFIX } from '../../rules/shell/make.js'
+import { escapeRegExp } from '../../util/regexp.js'
 
 /** a compile rule of a language: `.c.o:`, `.cc.lo:`, `.S.obj:` */
 const SUFFIX_RULE = /^(\.[\w+-]+\.(?:o|obj|lo)):\s*$/
@@ -68,7 +69,8 @@ export interface UntemplatedRecipe {
   readonly words: readonly string[]
 }
 
-const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** a Makefile.in line as configure writes it where automake's conditions hold */
+const asConfigured = (line: string): string => line.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
 
 /**
  * The words of the compile and link recipes automake wrote into a Makefile.in that none of its
@@ -84,7 +86,7 @@ export function recipeWordsNotFromTemplates(makefileIn: string, makefileAm: read
   let continued = false
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
-    const line = written.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
+    const line = asConfigured(written)
     const recipe = line.startsWith('\t') && !(continued && inHeader)
     continued = line.endsWith('\\')
     if (!recipe) {
@@ -116,7 +118,7 @@ function ruleOf(header: string, makefileAm: readonly string[]): Rule | undefined
         : undefined
   if (rule === undefined) return undefined
   // the Makefile.am's own rule for the target replaces automake's
-  const own = new RegExp(`^${escaped(rule.target)}\\s*:`, 'm')
+  const own = new RegExp(`^${escapeRegExp(rule.target)}\\s*:`, 'm')
   return makefileAm.some((text) => own.test(text)) ? undefined : rule
 }
 
@@ -160,20 +162,22 @@ function templateWord(word: string, rule: Rule): boolean {
  * any kind hooked into every build. A configuration header is one of `configHeaders` (by name),
  * or, where those are not known, any header the Makefile.in makes from a stamp as automake does.
  */
-export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], configHeaders: readonly string[] | undefined): UntemplatedRecipe[] {
+export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], configHeaders: () => readonly string[] | undefined): UntemplatedRecipe[] {
   // every word of the Makefile.am texts, a rule's target without its colon (`all-local:`)
   const written = new Set(makefileAm.flatMap((text) => text.split(/\s+/)).map((w) => w.replace(/:+$/, '')))
-  const headers = new Set((configHeaders ?? stampedHeaders(makefileIn)).map((h) => h.split('/').pop() ?? h))
+  // the configuration headers, by name, asked for only when a prerequisite is left to judge by them
+  let headers: ReadonlySet<string> | undefined
+  const isHeader = (w: string): boolean => (headers ??= new Set((configHeaders() ?? stampedHeaders(makefileIn)).map((h) => h.split('/').pop() ?? h))).has(w)
   const out: UntemplatedRecipe[] = []
   const lines = makefileIn.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? ''
-    const rule = AGGREGATE_RULE.exec(line.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, ''))
+    const rule = AGGREGATE_RULE.exec(asConfigured(line))
     if (rule === null) continue
     // the prerequisites may run on over continuation lines
     let prerequisites = rule[2] ?? ''
-    for (let k = i + 1; prerequisites.endsWith('\\') && k < lines.length; k++) prerequisites = `${prerequisites.slice(0, -1)} ${(lines[k] ?? '').replace(AUTOMAKE_CONDITION_PREFIX, '')}`
-    const words = prerequisites.split(/[ \t]+/).filter((w) => w !== '' && !REFERENCES.test(w) && !AUTOMAKE_TARGET.test(w) && !written.has(w) && !headers.has(w))
+    for (let k = i + 1; prerequisites.endsWith('\\') && k < lines.length; k++) prerequisites = `${prerequisites.slice(0, -1)} ${asConfigured(lines[k] ?? '')}`
+    const words = prerequisites.split(/[ \t]+/).filter((w) => w !== '' && !REFERENCES.test(w) && !AUTOMAKE_TARGET.test(w) && !written.has(w) && !isHeader(w))
     if (words.length > 0) out.push({ target: rule[1] ?? '', line: i + 1, text: line, words })
   }
   return out
