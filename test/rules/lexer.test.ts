@@ -178,6 +178,9 @@ describe('Makefiles', () => {
     )
     const recipes = allCommands(make.list).filter((c) => !c.compound && c.line >= 6)
     expect(recipes.map((c) => program(c).name)).toEqual(['sh', '$SHELL', '$LTCOMPILE', 'python3', 'perl', '$CC', 'tool', '$AM_V_P', 'echo', '$PYTHON'])
+    // an alias of automake's own prefix, in a Makefile that sets nothing to make's `@`
+    const alias = parseMakefile('V_gen = $(AM_V_GEN)\nall:\n\t$(V_gen)sh -c x\n')
+    expect(allCommands(alias.list).find((c) => c.line === 3 && !c.compound)?.words[0]?.text).toBe('sh')
   })
 
   it('keeps conditionals as blocks', () => {

@@ -33,11 +33,14 @@ export function logicalLines(text: string): LogicalLine[] {
       parts.push(next)
       size += next.length
     }
-    const text = parts.map((p, k) => (k < parts.length - 1 ? p.slice(0, -1) : p)).join('')
-    out.push({ line: start + 1, endLine: i + 1, text, source: parts.join('\n') })
+    const source = parts.join('\n')
+    out.push({ line: start + 1, endLine: i + 1, text: continuationsRemoved(source), source })
   }
   return out
 }
+
+/** A logical line's text from its source: every backslash-newline in it is a continuation, removed. */
+export const continuationsRemoved = (source: string): string => source.replace(/\\\n/g, '')
 
 /** An odd number of trailing backslashes: the last one escapes the newline. */
 function endsWithContinuation(line: string): boolean {

@@ -3,7 +3,7 @@
  * assignments, conditionals) are told apart from recipe lines, which are shell code and lexed as such.
  */
 import type { Command, CommandList, Pipeline, Word } from './ast.js'
-import { logicalLines, type LogicalLine } from './lines.js'
+import { continuationsRemoved, logicalLines, type LogicalLine } from './lines.js'
 import { parseShell } from './parse.js'
 
 export interface MakeScript {
@@ -115,32 +115,35 @@ export function parseMakefile(text: string): MakeScript {
 
 /**
  * The variables a recipe line may begin with to be silenced or labelled: automake's silent rules, and
- * those the Makefile sets to make's `@…` (`Q = @`, `QUIET_GEN = @echo …;`) or to another of them (`V_at = $(Q)`).
+ * those the Makefile sets to make's `@…` (`Q = @`, `QUIET_GEN = @echo …;`) or to another of them
+ * (`V_at = $(Q)`). The Makefile's own are read on the first question automake's names do not answer.
  */
 function silencingVariables(text: string): (name: string) => boolean {
+  let own: ReadonlySet<string> | undefined
+  return (name) => AUTOMAKE_SILENT.test(name) || (own ??= ownSilencing(text)).has(name)
+}
+
+function ownSilencing(text: string): ReadonlySet<string> {
   const own = new Set<string>()
   const aliases: [string, string][] = []
-  if (text.includes('@')) {
-    for (const m of text.matchAll(SIMPLE_ASSIGNMENT)) {
-      const [, name = '', value = ''] = m
-      // `@`, not configure's `@PYTHON@`
-      if (/^@(?![A-Za-z_][A-Za-z0-9_]*@)/.test(value)) own.add(name)
-      else {
-        const alias = /^\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/.exec(value)?.[1]
-        if (alias !== undefined) aliases.push([name, alias])
-      }
+  for (const m of text.matchAll(SIMPLE_ASSIGNMENT)) {
+    const [, name = '', value = ''] = m
+    // `@`, not configure's `@PYTHON@`
+    if (/^@(?![A-Za-z_][A-Za-z0-9_]*@)/.test(value)) own.add(name)
+    else {
+      const alias = /^\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/.exec(value)?.[1]
+      if (alias !== undefined) aliases.push([name, alias])
     }
   }
-  const silencing = (name: string): boolean => AUTOMAKE_SILENT.test(name) || own.has(name)
-  for (let grew = own.size > 0; grew; ) {
+  for (let grew = true; grew; ) {
     grew = false
     for (const [name, alias] of aliases) {
-      if (own.has(name) || !silencing(alias)) continue
+      if (own.has(name) || !(AUTOMAKE_SILENT.test(alias) || own.has(alias))) continue
       own.add(name)
       grew = true
     }
   }
-  return silencing
+  return own
 }
 
 /**
@@ -161,7 +164,7 @@ function withoutLinePrefixes(recipe: string, silencing: (name: string) => boolea
 function withoutConditionalPrefixes(l: LogicalLine): LogicalLine {
   if (!l.source.includes('@')) return l
   const source = l.source.replace(AUTOMAKE_CONDITION_PREFIX, '')
-  return source === l.source ? l : { ...l, source, text: source.replace(/\\\n/g, '') }
+  return source === l.source ? l : { ...l, source, text: continuationsRemoved(source) }
 }
 
 function blockPipeline(frame: Frame, endLine: number): Pipeline {
