@@ -1,7 +1,8 @@
 /**
  * @fileoverview Which variables configure substitutes (`@CC@`, `@INSTALL@`): what its configure.ac
- * is sure to substitute, and the generated configure's own list where the release ships one. A Makefile.in automake wrote holds configure's value alone for each of them that its
- * Makefile.am leaves unset.
+ * is sure to substitute, and the generated configure's own list where the release ships one. A
+ * Makefile.in automake wrote holds configure's value alone for each of them that its Makefile.am
+ * leaves unset.
  */
 /** autoconf's list, in the configure it writes, of the variables config.status substitutes (`ac_subst_vars='…'`) */
 const SUBST_LIST = /^ac_subst_vars='([^']*)'/m
