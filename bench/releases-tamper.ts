@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -435,6 +435,29 @@ function ruleHooked(root: string, files: readonly string[], d: Draw): Tampering 
   return { kind: 'rule-hooked', path: target, touched: [target], description: `line ${i + 1} of ${target}: \`${name}\` added to all-am, its rule: ${recipe.trim()}` }
 }
 
+/** an install or uninstall rule automake wrote for a directory's primary or a man section (`install-binPROGRAMS:`, `uninstall-man1:`) */
+const INSTALL_RULE = /^(?:install|uninstall)-(?:\w*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA)|man[0-9nl]):/
+
+/**
+ * One line added to an install rule automake wrote, which `make install` runs as root: what it
+ * installs made setuid, a shipped document put where the system runs it, or a document run.
+ */
+function installLine(root: string, files: readonly string[], d: Draw): Tampering {
+  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
+  const { target, lines, i } = drawAutomakeLine(root, files, d, INSTALL_RULE, 'no automake Makefile.in with an install rule')
+  const rule = (lines[i] ?? '').split(':')[0] ?? 'install'
+  const line = d.pick([
+    `\tchmod ${d.pick(['4755', 'u+s', '6755'])} "$(DESTDIR)$(${d.pick(['bindir', 'libdir', 'sbindir'])})"/*`,
+    `\t$(INSTALL_DATA) $(top_srcdir)/${doc} /etc/cron.d/${d.pick(WORDS)}`,
+    `\t@$(SHELL) $(top_srcdir)/${doc} "$(DESTDIR)"`,
+  ])
+  // after the rule's first recipe line, which ends its command (`@$(NORMAL_INSTALL)`)
+  const at = (lines[i + 1] ?? '').endsWith('\\') ? i + 1 : i + 2
+  lines.splice(at, 0, line)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'install-line', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -572,6 +595,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'recipe-prefixed': recipePrefixed,
   'recipe-word': recipeWord,
   'rule-hooked': ruleHooked,
+  'install-line': installLine,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -600,7 +624,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

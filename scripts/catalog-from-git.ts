@@ -9,14 +9,10 @@
 // sources `libtoolize --ltdl` copies, without the same names elsewhere in its history).
 //
 // Reads the repository with plain `git` plumbing (log, cat-file); runs nothing from it.
-import { execFileSync } from 'node:child_process'
+import { git } from './git-plumbing.js'
 import { posix } from 'node:path'
 import { fingerprint } from '../src/verify/catalog/fingerprint.js'
 import { catalogRecord } from './catalog-record.js'
-
-function git(gitDir: string, args: readonly string[]): Buffer {
-  return execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 30, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
-}
 
 function main(argv: readonly string[]): void {
   const [gitDir, project, repository, pattern, pathPattern] = argv

@@ -14,6 +14,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
+import { installLinesNotFromTemplates } from './automake-install-lines.js'
 import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates, type UntemplatedRecipe } from './automake-recipes.js'
 import { configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
@@ -288,7 +289,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
     uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
   }
-  const untemplated = [...prerequisitesNotFromTemplates(text, sources, configHeaders), ...recipeWordsNotFromTemplates(text, sources)]
+  const untemplated = [...prerequisitesNotFromTemplates(text, sources, configHeaders), ...recipeWordsNotFromTemplates(text, sources), ...installLinesNotFromTemplates(text, sources)]
   const first = uncopied[0]
   if (first === undefined) return untemplated.length === 0 ? undefined : untemplatedRecipeFinding(path, am, untemplated)
   const named = first.words.slice(0, 3).join(' ')
@@ -325,7 +326,7 @@ function untemplatedRecipeFinding(path: string, am: string, recipes: readonly Un
     message: `the rule automake wrote for ${first.target} holds ${first.words.slice(0, 3).join(' ')}${first.words.length > 3 ? ` and ${first.words.length - 3} more word(s)` : ''}, which no template of automake writes, and ${am} has no rule of its own for it${rest.length > 0 ? ` (and ${rest.length} more line(s) likewise)` : ''}`,
     evidence: recipes.map((r) => recipeEvidence(path, r)).join('\n'),
     explanation:
-      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template writes was added after automake ran, and make runs it for every build.",
+      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. Its rules that install and uninstall each directory's programs, libraries, scripts, data and man pages (install-binPROGRAMS, uninstall-man1…) hold, line for line, what one of its templates writes, with the directory's name put in; make install usually runs them as root. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template writes was added after automake ran, and make runs it for every build.",
     data: { input: am, variables: [], recipes: recipes.map(recipeData) },
   })
 }

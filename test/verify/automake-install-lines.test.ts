@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { INSTALL_LINES_FILE, installLinesNotFromTemplates, lineKey, templateLineKeys } from '../../src/verify/explain/automake-install-lines.js'
+import { generatedExplainer } from '../../src/verify/explain/generated.js'
+import { bundledDataPath } from '../../src/util/bundled-data.js'
+import { writeFiles } from '../git/fixtures.js'
+import { addedFile, memoryView } from '../helpers/tree-view.js'
+
+// what automake installs in several shapes: a program, a libtool library, scripts, data with and
+// without the directory kept, headers, man pages of two sections, and data in a directory of the
+// Makefile.am's own
+const PROJECT: Record<string, string> = {
+  'configure.ac': `AC_INIT([demo], [1.0])
+AC_CONFIG_MACRO_DIRS([m4])
+AM_INIT_AUTOMAKE([foreign subdir-objects])
+AC_PROG_CC
+LT_INIT
+AC_CONFIG_FILES([Makefile])
+AC_OUTPUT
+`,
+  'Makefile.am': `ACLOCAL_AMFLAGS = -I m4
+lib_LTLIBRARIES = libdemo.la
+libdemo_la_SOURCES = a.c
+bin_PROGRAMS = demo
+demo_SOURCES = main.c
+dist_bin_SCRIPTS = demo-helper
+dist_doc_DATA = README
+nobase_include_HEADERS = demo/demo.h
+man_MANS = demo.1 demo.conf.5
+instdir = $(datadir)/demo
+inst_DATA = demo.conf
+`,
+}
+
+let dir: string
+let makefileIn = ''
+const am = [PROJECT['Makefile.am'] ?? '']
+/** the hashed lines of every automake release alone, without the installed automake's */
+let bundled: ReadonlySet<string>
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stagelight-install-lines-'))
+  writeFiles(dir, { ...PROJECT, 'm4/.keep': '' })
+  execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
+  makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
+  bundled = new Set(readFileSync(bundledDataPath(INSTALL_LINES_FILE, 'test'), 'utf8').split('\n'))
+}, 120_000)
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** the Makefile.in with the first line `line` matches, after the header `rule`, changed */
+function edited(rule: string, line: RegExp, change: (l: string) => string): { text: string; at: number } {
+  const lines = makefileIn.split('\n')
+  const start = lines.indexOf(lines.find((l) => l.startsWith(`${rule}:`)) ?? '')
+  if (start < 0) throw new Error(`no rule ${rule}`)
+  const at = lines.findIndex((l, i) => i > start && line.test(l))
+  if (at < 0) throw new Error(`no line matches ${line} in ${rule}`)
+  lines[at] = change(lines[at] ?? '')
+  return { text: lines.join('\n'), at: at + 1 }
+}
+
+describe("automake's install and uninstall rules hold only its templates' lines", () => {
+  it("finds nothing in what the installed automake wrote, by every release's templates alone", () => {
+    for (const rule of ['install-binPROGRAMS', 'install-libLTLIBRARIES', 'install-dist_binSCRIPTS', 'install-dist_docDATA', 'install-nobase_includeHEADERS', 'install-man1', 'uninstall-man5', 'install-instDATA']) {
+      expect(makefileIn).toMatch(new RegExp(`^${rule}:`, 'm'))
+    }
+    expect(installLinesNotFromTemplates(makefileIn, am, bundled)).toEqual([])
+    expect(installLinesNotFromTemplates(makefileIn, am)).toEqual([])
+  })
+
+  it('reports a line added, changed or continued without a tab, each on its line', () => {
+    // the rule, the line changed, the change, and whether the line reported is the one added after it
+    const cases: [string, RegExp, (l: string) => string, 0 | 1][] = [
+      ['install-binPROGRAMS', /^\t@\$\(NORMAL_INSTALL\)$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(bindir)/demo"`, 1],
+      ['install-man1', /\|\| exit 1; \\$/, (l) => l.replace('|| exit 1', '|| true'), 0],
+      ['install-dist_docDATA', /\$\(INSTALL_DATA\) \$\$files/, (l) => l.replace('$(INSTALL_DATA)', '$(INSTALL_PROGRAM) -m 4755'), 0],
+      ['install-libLTLIBRARIES', /--mode=install .*; \\$/, (l) => `${l}\ncp $(srcdir)/README /etc/cron.d/demo; \\`, 1],
+      ['install-dist_docDATA', /^\t@list='\$\(dist_doc_DATA\)'/, (l) => l.replace("'$(dist_doc_DATA)'", "'$(dist_doc_DATA) $(shell sh README)'"), 0],
+      ['install-nobase_includeHEADERS', /\$\(MKDIR_P\) "\$\(DESTDIR\)\$\(includedir\)\/\$\$dir"/, (l) => l.replace('$(includedir)/$$dir', '/etc/$$dir'), 0],
+      ['uninstall-instDATA', /am__uninstall_files_from_dir/, (l) => l.replace("'$(DESTDIR)$(instdir)'", "'$(DESTDIR)$(bindir)'"), 0],
+    ]
+    for (const [rule, line, change, added] of cases) {
+      const { text, at } = edited(rule, line, change)
+      expect(installLinesNotFromTemplates(text, am).map((f) => [f.target, f.line]), rule).toEqual([[rule, at + added]])
+    }
+  })
+
+  it("puts the directory's name back only where a template has it, not inside another word", () => {
+    // `inst` is in `uninstall` too: masked there, automake's helper would be a name no template holds
+    const { text } = edited('uninstall-instDATA', /am__uninstall_files_from_dir/, (l) => l)
+    expect(installLinesNotFromTemplates(text, am)).toEqual([])
+    // a list of other names is the Makefile.am's to fill
+    const listed = edited('install-man1', /^\t@list1=/, () => "\t@list1='other.1 more.1'; \\")
+    expect(installLinesNotFromTemplates(listed.text, am)).toEqual([])
+  })
+
+  it("leaves a rule the Makefile.am writes itself to the rules, and lines outside the install rules alone", () => {
+    const { text } = edited('install-dist_docDATA', /^\t@\$\(NORMAL_INSTALL\)$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(docdir)/README"`)
+    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\ninstall-dist_docDATA: README\n\tcp README $(docdir)\n`])).toEqual([])
+    expect(installLinesNotFromTemplates('install-data-local:\n\tchmod 4755 x\n', am)).toEqual([])
+  })
+
+  it("reads a template's choices, conditions, sections and primaries as automake fills them", () => {
+    const template = [
+      'install-%DIR%PROGRAMS: $(%DIR%_PROGRAMS)',
+      '\twhile read p; do if test -f $$p%LIBTOOL? || test -f $$p1%; \\',
+      '?!BASE?\t  echo " $(INSTALL_%ONE_PRIMARY%) $$files \'$(DESTDIR)$(%NDIR%dir)\'"; \\',
+      '\ttest -n "$(man%SECTION%dir)" || exit 0',
+    ].join('\n')
+    const keys = templateLineKeys(template)
+    for (const line of [
+      '\twhile read p; do if test -f $$p || test -f $$p1; \\',
+      '\twhile read p; do if test -f $$p; \\',
+      '\t  echo " $(INSTALL_HEADER) $$files \'$(DESTDIR)$(%X%dir)\'"; \\',
+      '\t  echo " $(INSTALL_SCRIPT) $$files \'$(DESTDIR)$(%X%dir)\'"; \\',
+      '\ttest -n "$(man8dir)" || exit 0',
+      '\ttest -n "$(manndir)" || exit 0',
+    ]) {
+      expect(keys.has(lineKey(line)), line).toBe(true)
+    }
+    expect(keys.has(lineKey('\ttest -n "$(manxdir)" || exit 0'))).toBe(false)
+    // the rule's header is no recipe line
+    expect(keys.has(lineKey('install-%X%PROGRAMS: $(%X%_PROGRAMS)'))).toBe(false)
+  })
+
+  it('makes a high verify/generated-disagrees finding of it, the rule and line in the message', async () => {
+    const { text, at } = edited('install-binPROGRAMS', /^\t@\$\(NORMAL_INSTALL\)$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(bindir)/demo"`)
+    const source = { 'Makefile.am': PROJECT['Makefile.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const j = await generatedExplainer().judge(addedFile('Makefile.in', text), memoryView({ 'Makefile.in': text }, source))
+    expect(j?.outcome).toBe('unexplained')
+    const finding = j?.findings?.[0]
+    expect(finding?.ruleId).toBe('verify/generated-disagrees')
+    expect(finding?.severity).toBe('high')
+    expect(finding?.line).toBe(at + 1)
+    expect(finding?.message).toBe('the rule automake wrote for install-binPROGRAMS holds chmod 4755 "$(DESTDIR)$(bindir)/demo", which no template of automake writes, and Makefile.am has no rule of its own for it')
+    const clean = await generatedExplainer().judge(addedFile('Makefile.in', makefileIn), memoryView({ 'Makefile.in': makefileIn }, source))
+    expect(clean?.outcome).toBe('explained')
+  })
+})
