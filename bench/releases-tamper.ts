@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'template-variable', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -458,6 +458,24 @@ function installLine(root: string, files: readonly string[], d: Draw): Tampering
   return { kind: 'install-line', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
 }
 
+/** a variable automake's templates set that its rules run: `NORMAL_INSTALL = :`, `am__mv = mv -f`, `am__v_CC_0 = @echo …` */
+const TEMPLATE_VARIABLE = /^(?:NORMAL_INSTALL = :|am__mv = mv -f|am__install_max = \d+|am__v_(?:CC|CCLD|GEN)_0 = @echo .*;)\s*$/
+
+/**
+ * A command put into the value of a variable automake's templates set and its rules run: the
+ * install rules' `@$(NORMAL_INSTALL)` made setuid, a test file run before each `$(am__mv)`, an
+ * object of test data copied in on every compile's silent-rules echo.
+ */
+function templateVariable(root: string, files: readonly string[], d: Draw): Tampering {
+  const { target, lines, i } = drawAutomakeLine(root, files, d, TEMPLATE_VARIABLE, "no automake Makefile.in with a variable of automake's templates")
+  const line = (lines[i] ?? '').replace(/\s*$/, '')
+  const name = line.split(' ')[0] ?? ''
+  const command = d.pick([`chmod ${d.pick(['4755', 'u+s'])} "$(DESTDIR)$(${d.pick(['bindir', 'libdir'])})"/*`, `$(SHELL) $(top_srcdir)/tests/${d.pick(WORDS)}.sh`, `cp $(top_srcdir)/tests/files/${d.pick(WORDS)}.o .libs/`])
+  lines[i] = name === 'NORMAL_INSTALL' ? `NORMAL_INSTALL = ${command};` : name.startsWith('am__v_') ? line.replace(/\$@;$/, `$@; ${command};`) : name === 'am__mv' ? `am__mv = ${command}; mv -f` : `${line}; ${command}`
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'template-variable', path: target, touched: [target], description: `line ${i + 1} of ${target}: ${lines[i]}` }
+}
+
 /**
  * A line added to the header template autoheader wrote, which every C file includes once
  * configure has made it: a header from test data, a function renamed to another, code.
@@ -596,6 +614,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'recipe-word': recipeWord,
   'rule-hooked': ruleHooked,
   'install-line': installLine,
+  'template-variable': templateVariable,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
@@ -624,7 +643,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

@@ -21,6 +21,13 @@ const positives: [string, string][] = [
   ['configure', '#!/bin/sh\nCPPFLAGS="$CPPFLAGS -include $srcdir/share/logo.png"\nexport CPPFLAGS\n'],
   ['build/env.sh', '#!/bin/sh\nCFLAGS="-imacros doc/defaults.txt"\nexport CFLAGS\n'],
   ['CMakeLists.txt', 'add_compile_options(-include ${PROJECT_SOURCE_DIR}/ChangeLog)\n'],
+  // the script read on standard input or through a descriptor the script opened on the file
+  ['configure', '#!/bin/sh\nexec 3<"$srcdir/README"\n. /dev/fd/3\n'],
+  ['build/gen.sh', '#!/bin/sh\nsh < "$srcdir/doc/notes.txt"\n'],
+  ['bootstrap', '#!/bin/sh\nexec 7< ./NEWS\nbash <&7\n'],
+  ['build/post.sh', '#!/bin/sh\nexec 4<>THANKS\nsource /proc/self/fd/4\n'],
+  ['Makefile.in', 'SHELL = @SHELL@\nall-local:\n\t$(SHELL) < $(srcdir)/AUTHORS\n'],
+  ['configure', '#!/bin/sh\n. /dev/stdin < "$srcdir/ChangeLog"\n'],
 ]
 
 /** look-alikes: scripts kept in doc directories, documentation that is only read or installed */
@@ -39,6 +46,12 @@ const negatives: [string, string][] = [
   // other tools' --include name no code: a man page's extra text, a search's file pattern
   ['Makefile.in', 'HELP2MAN = @HELP2MAN@\nman/hello.1: hello\n\t$(HELP2MAN) --include=$(top_srcdir)/man/hello.x $(top_builddir)/hello -o $@-t\n'],
   ['build/check.sh', '#!/bin/sh\ngrep -r --include=*.md TODO docs/\nrsync -a --include README.md src/ dst/\n'],
+  // a script, not a document, read the same ways; a document on a descriptor nobody runs; a shell reading another descriptor
+  ['configure', '#!/bin/sh\nexec 3<"$srcdir/build-aux/setup.sh"\n. /dev/fd/3\nsh < "$srcdir/gen.sh"\n'],
+  ['build/log.sh', '#!/bin/sh\nexec 5<README\nwhile read -r line <&5; do echo "$line"; done\n. /dev/fd/6\n'],
+  ['build/run.sh', '#!/bin/sh\nexec 3<NEWS\nsh 2<&3 ./gen.sh\nsh 3<NEWS < ./gen.sh\nsh -c "wc -l" < README\n'],
+  // a descriptor opened for one command by exec's program, not for the script
+  ['build/wrap.sh', '#!/bin/sh\nexec ./filter 3<NEWS\n. /dev/fd/3\n'],
 ]
 
 ruleCases(RULE, 'high', positives, negatives)

@@ -3,7 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { INSTALL_LINES_FILE, installLinesNotFromTemplates, lineKey, templateLineKeys } from '../../src/verify/explain/automake-install-lines.js'
+import {
+  INSTALL_LINES_FILE,
+  installLinesNotFromTemplates,
+  lineKey,
+  templateLineKeys,
+  templateVariables,
+  valueLineKey,
+  variableLinesNotFromTemplates,
+  VARIABLES_FILE,
+} from '../../src/verify/explain/automake-install-lines.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { bundledDataPath } from '../../src/util/bundled-data.js'
 import { writeFiles } from '../git/fixtures.js'
@@ -40,6 +49,8 @@ let makefileIn = ''
 const am = [PROJECT['Makefile.am'] ?? '']
 /** the hashed lines of every automake release alone, without the installed automake's */
 let bundled: ReadonlySet<string>
+/** the variables every automake release's templates set, without the installed automake's */
+let bundledNames: ReadonlySet<string>
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stagelight-install-lines-'))
@@ -47,6 +58,7 @@ beforeAll(() => {
   execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
   makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
   bundled = new Set(readFileSync(bundledDataPath(INSTALL_LINES_FILE, 'test'), 'utf8').split('\n'))
+  bundledNames = new Set(readFileSync(bundledDataPath(VARIABLES_FILE, 'test'), 'utf8').split('\n'))
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -137,5 +149,85 @@ describe("automake's install and uninstall rules hold only its templates' lines"
     expect(finding?.message).toBe('the rule automake wrote for install-binPROGRAMS holds chmod 4755 "$(DESTDIR)$(bindir)/demo", which no template of automake writes, and Makefile.am has no rule of its own for it')
     const clean = await generatedExplainer().judge(addedFile('Makefile.in', makefileIn), memoryView({ 'Makefile.in': makefileIn }, source))
     expect(clean?.outcome).toBe('explained')
+  })
+})
+
+/** the Makefile.in with the line that sets `name` (or the first line after it that `line` matches) changed */
+function variableEdited(name: string, change: (l: string) => string, line?: RegExp): { text: string; at: number } {
+  const lines = makefileIn.split('\n')
+  const start = lines.findIndex((l) => new RegExp(`^${name.replace(/[$()]/g, '\\$&')}\\s*=`).test(l))
+  if (start < 0) throw new Error(`no variable ${name}`)
+  const at = line === undefined ? start : lines.findIndex((l, i) => i > start && line.test(l))
+  lines[at] = change(lines[at] ?? '')
+  return { text: lines.join('\n'), at: at + 1 }
+}
+
+describe("the variables automake's templates set hold only their templates' lines", () => {
+  it("finds nothing in what the installed automake wrote, by every release's templates alone", () => {
+    for (const name of ['NORMAL_INSTALL', 'am__uninstall_files_from_dir', 'am__base_list', 'am__install_max', 'AM_V_CC', 'am__v_CC_0', 'am__v_at_0']) {
+      expect(makefileIn).toMatch(new RegExp(`^${name} =`, 'm'))
+    }
+    expect(variableLinesNotFromTemplates(makefileIn, am, bundled, bundledNames)).toEqual([])
+    expect(variableLinesNotFromTemplates(makefileIn, am)).toEqual([])
+  })
+
+  it('reports a value changed, on the first line or a continued one, and the silent-rules values automake writes', () => {
+    const cases: [string, (l: string) => string, RegExp?][] = [
+      ['NORMAL_INSTALL', () => 'NORMAL_INSTALL = chmod 4755 "$(DESTDIR)$(bindir)"/*;'],
+      ['am__install_max', (l) => `${l}; cp $(srcdir)/README /etc/cron.d/demo`],
+      ['am__uninstall_files_from_dir', (l) => l.replace('test -z', 'sh $(srcdir)/NEWS; test -z'), /test -z "\$\$files"/],
+      ['am__cd', (l) => l.replace('&& cd', '&& sh $(srcdir)/NEWS; cd')],
+      ['am__v_CC_0', (l) => l.replace('$@;', '$@; cp $(top_srcdir)/tests/x.o .libs/;')],
+      ['am__v_at_0', () => 'am__v_at_0 = @sh $(srcdir)/NEWS;'],
+      ['AM_V_CCLD', (l) => `${l} $(shell sh README)`],
+      ['am__v_lt_1', () => 'am__v_lt_1 = --dry-run'],
+    ]
+    for (const [name, change, line] of cases) {
+      const { text, at } = variableEdited(name, change, line)
+      expect(variableLinesNotFromTemplates(text, am).map((f) => [f.target, f.line, f.variable]), name).toEqual([[name, at, true]])
+    }
+  })
+
+  it("leaves a value the Makefile.am sets, configure's value and what only make dist reads to the other checks", () => {
+    const own = variableEdited('am__v_at_0', () => 'am__v_at_0 = @sh $(srcdir)/NEWS;')
+    expect(variableLinesNotFromTemplates(own.text, [`${am[0] ?? ''}\nam__v_at_0 = @sh $(srcdir)/NEWS;\n`])).toEqual([])
+    const substituted = 'INSTALL = @INSTALL@\nSHELL = @SHELL@\n'
+    expect(variableLinesNotFromTemplates(substituted, am)).toEqual([])
+    expect(variableLinesNotFromTemplates('top_distdir = $(distdir)/..\n', am)).toEqual([])
+  })
+
+  it('names the variables a template sets, not those it gathers, fills in or continues', () => {
+    const template = [
+      'am__mv = mv -f',
+      'am__uninstall_files_from_dir = { \\',
+      '## a comment automake drops',
+      'red=x; \\',
+      '  test -z "$$files"; }',
+      'am__installdirs += "$(DESTDIR)$(%NDIR%dir)"',
+      'MANS = %MANS%',
+      '%DIR%_LIST = x',
+      'top_distdir = $(distdir)',
+      'install-%DIR%DATA:',
+      '\tred=y',
+    ].join('\n')
+    const { set, gathered } = templateVariables(template)
+    expect([...set].sort()).toEqual(['am__mv', 'am__uninstall_files_from_dir'])
+    expect([...gathered].sort()).toEqual(['MANS', 'am__installdirs'])
+    // a continued line is looked up as a value's, with the blanks before its continuation made one
+    const keys = templateLineKeys(template)
+    expect(keys.has(valueLineKey('red=x;\t\t\\'))).toBe(true)
+    expect(keys.has(lineKey('red=x; \\'))).toBe(false)
+    expect(keys.has(valueLineKey('## a comment automake drops'))).toBe(false)
+  })
+
+  it('makes a high verify/generated-disagrees finding of it, naming the variable', async () => {
+    const { text, at } = variableEdited('NORMAL_INSTALL', () => 'NORMAL_INSTALL = chmod 4755 "$(DESTDIR)$(bindir)"/*;')
+    const source = { 'Makefile.am': PROJECT['Makefile.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const j = await generatedExplainer().judge(addedFile('Makefile.in', text), memoryView({ 'Makefile.in': text }, source))
+    const finding = j?.findings?.[0]
+    expect(finding?.severity).toBe('high')
+    expect(finding?.line).toBe(at)
+    expect(finding?.message).toBe('the variable NORMAL_INSTALL automake\'s templates set holds chmod 4755 "$(DESTDIR)$(bindir)"/*;, which no template of automake writes, and Makefile.am has no value of its own for it')
+    expect(finding?.evidence).toContain("not in automake's variable NORMAL_INSTALL: ")
   })
 })

@@ -275,6 +275,42 @@ export function scriptOperand(name: string, args: readonly string[]): string | u
   return undefined
 }
 
+/** a path that reads an open descriptor: `/dev/fd/3`, `/proc/self/fd/3` */
+const DESCRIPTOR_PATH = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/
+
+/** The files a script opens on descriptors of its own with a bare `exec` (`exec 3<README`), by descriptor. */
+export function openedDescriptors(commands: readonly Command[], literal: Literal = identity): Map<string, string> {
+  const opened = new Map<string, string>()
+  for (const cmd of commands) {
+    if (cmd.compound || cmd.words.length !== 1 || cmd.words[0]?.text !== 'exec') continue
+    for (const r of cmd.redirects) if ((r.op === '<' || r.op === '<>') && /^\d+$/.test(r.fd) && r.target) opened.set(r.fd, literal(r.target.text))
+  }
+  return opened
+}
+
+/**
+ * The file a shell, an interpreter or `.` runs as its script, given its operand, followed through a
+ * descriptor or its standard input: `. /dev/fd/3` or `sh /proc/self/fd/3` after `exec 3<README`,
+ * `sh < README`, `sh <&3`. `opened` is asked only when a descriptor is named.
+ */
+export function scriptThroughRedirect(cmd: Command, operand: string | undefined, literal: Literal, opened: () => ReadonlyMap<string, string>): string | undefined {
+  if (operand !== undefined) {
+    const fd = DESCRIPTOR_PATH.exec(operand)?.[1] ?? (operand === '/dev/stdin' ? '0' : undefined)
+    return fd === undefined ? operand : fd === '0' ? stdinFile(cmd, literal, opened) : opened().get(fd)
+  }
+  return cmd.redirects.length === 0 || stepFacts(cmd, literal).sink === undefined ? undefined : stdinFile(cmd, literal, opened)
+}
+
+/** the file a command's standard input is redirected from, itself or through a descriptor */
+function stdinFile(cmd: Command, literal: Literal, opened: () => ReadonlyMap<string, string>): string | undefined {
+  for (const r of cmd.redirects) {
+    if ((r.fd !== '' && r.fd !== '0') || r.target === undefined) continue
+    if (r.op === '<') return literal(r.target.text)
+    if (r.op === '<&') return opened().get(literal(r.target.text))
+  }
+  return undefined
+}
+
 /**
  * the compiler options that read a file as code ahead of the source (gcc's and clang's `-include`,
  * `-imacros`), joined or not; other tools' `--include` (grep's, help2man's, rsync's) name no code

@@ -14,7 +14,7 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
-import { installLinesNotFromTemplates } from './automake-install-lines.js'
+import { installLinesNotFromTemplates, variableLinesNotFromTemplates } from './automake-install-lines.js'
 import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates, type UntemplatedRecipe } from './automake-recipes.js'
 import { configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
@@ -289,7 +289,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
     uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
   }
-  const untemplated = [...prerequisitesNotFromTemplates(text, sources, configHeaders), ...recipeWordsNotFromTemplates(text, sources), ...installLinesNotFromTemplates(text, sources)]
+  const untemplated = [...prerequisitesNotFromTemplates(text, sources, configHeaders), ...recipeWordsNotFromTemplates(text, sources), ...installLinesNotFromTemplates(text, sources), ...variableLinesNotFromTemplates(text, sources)]
   const first = uncopied[0]
   if (first === undefined) return untemplated.length === 0 ? undefined : untemplatedRecipeFinding(path, am, untemplated)
   const named = first.words.slice(0, 3).join(' ')
@@ -314,8 +314,10 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
 }
 
 const shown = (text: string): string => (text.length > SHOWN_VALUE ? `${text.slice(0, SHOWN_VALUE)}…` : text)
-const recipeEvidence = (path: string, r: UntemplatedRecipe): string => `${path}:${r.line}: ${shown(r.text.trim())}\n  not in automake's rule for ${r.target}: ${r.words.join(' ')}`
+const recipeEvidence = (path: string, r: UntemplatedRecipe): string => `${path}:${r.line}: ${shown(r.text.trim())}\n  not in automake's ${r.variable === true ? 'variable' : 'rule for'} ${r.target}: ${r.words.join(' ')}`
 const recipeData = (r: UntemplatedRecipe) => ({ target: r.target, line: r.line, words: r.words })
+/** what automake wrote that holds the words: a rule's recipe or a template's variable */
+const writtenFor = (r: UntemplatedRecipe): string => (r.variable === true ? `the variable ${r.target} automake's templates set` : `the rule automake wrote for ${r.target}`)
 
 /** A high finding for compile or link recipes automake wrote that hold words none of its templates writes. */
 function untemplatedRecipeFinding(path: string, am: string, recipes: readonly UntemplatedRecipe[]): Finding {
@@ -323,10 +325,10 @@ function untemplatedRecipeFinding(path: string, am: string, recipes: readonly Un
   return disagreementFinding({
     path,
     line: first.line,
-    message: `the rule automake wrote for ${first.target} holds ${first.words.slice(0, 3).join(' ')}${first.words.length > 3 ? ` and ${first.words.length - 3} more word(s)` : ''}, which no template of automake writes, and ${am} has no rule of its own for it${rest.length > 0 ? ` (and ${rest.length} more line(s) likewise)` : ''}`,
+    message: `${writtenFor(first)} holds ${first.words.slice(0, 3).join(' ')}${first.words.length > 3 ? ` and ${first.words.length - 3} more word(s)` : ''}, which no template of automake writes, and ${am} has no ${first.variable === true ? 'value' : 'rule'} of its own for it${rest.length > 0 ? ` (and ${rest.length} more line(s) likewise)` : ''}`,
     evidence: recipes.map((r) => recipeEvidence(path, r)).join('\n'),
     explanation:
-      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. Its rules that install and uninstall each directory's programs, libraries, scripts, data and man pages (install-binPROGRAMS, uninstall-man1…) hold, line for line, what one of its templates writes, with the directory's name put in; make install usually runs them as root. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template writes was added after automake ran, and make runs it for every build.",
+      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. Its rules that install and uninstall each directory's programs, libraries, scripts, data and man pages (install-binPROGRAMS, uninstall-man1…) hold, line for line, what one of its templates writes, with the directory's name put in; make install usually runs them as root. The variables its templates set (NORMAL_INSTALL, am__mv, am__uninstall_files_from_dir…), which those rules run, hold their templates' lines too. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template writes was added after automake ran, and make runs it for every build.",
     data: { input: am, variables: [], recipes: recipes.map(recipeData) },
   })
 }

@@ -15,11 +15,12 @@ import { readFileSync } from 'node:fs'
 import { bundledDataPath } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
-import { AUTOMAKE_CONDITION_PREFIX } from '../../rules/shell/make.js'
-import type { UntemplatedRecipe } from './automake-recipes.js'
+import { asConfigured, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
 export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
+/** the list of the variables automake's templates set */
+export const VARIABLES_FILE = 'automake-variables.txt'
 /** where an installed automake keeps its templates (`/usr/share/automake-1.16/am`) */
 const INSTALLED_TEMPLATE_DIRS = ['/usr/share', '/usr/local/share'].flatMap((root) => ['1.18', '1.17', '1.16', '1.15', '1.14', '1.13', '1.12', '1.11', '1.10'].map((v) => `${root}/automake-${v}/am`))
 
@@ -46,7 +47,7 @@ const TEMPLATE_CONDITIONS = /^(?:\?!?[A-Z_-]+\?)+/
 /** a choice in a template's line, `%LIBTOOL? || test -f $$p1%` or `%BASE?s|.*|.|:s|[^/]*$$||%`: the text when the condition holds, else the other */
 const CHOICE = /%!?[A-Z_]+\?([^%:]*)(?::([^%]*))?%/
 /** a placeholder of a template, filled by automake */
-const PLACEHOLDER = /%[A-Za-z_?!]+%/g
+const PLACEHOLDER = /%[?!]*[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*%/g
 /** the placeholder every filled-in name becomes on both sides */
 const FILLED = '%X%'
 /**
@@ -58,8 +59,14 @@ const FILLED_LIST = /\b(list\d?|l\d)='(?:[\w./+@%-]|\$\(\w+\)|[ \t])*'/g
 /** a recipe line as both sides are compared: its end trimmed, a filled list emptied */
 const normalised = (line: string): string => line.replace(/\s+$/, '').replace(FILLED_LIST, `$1='${FILLED}'`)
 
-/** the key of a normalised line: 16 hexadecimal digits of its SHA-256 */
+/** the key of a normalised recipe line: 16 hexadecimal digits of its SHA-256 */
 export const lineKey = (line: string): string => createHash('sha256').update(normalised(line)).digest('hex').slice(0, 16)
+/** the key of a line of a variable's value, apart from the recipe lines', with the blanks before its continuation one (automake rewraps them) */
+export const valueLineKey = (line: string): string => lineKey(`=${line.replace(/[ \t]+\\$/, ' \\')}`)
+/** what only `make dist` and `make distcheck` read (`top_distdir`, `am__remove_distdir`), on the maintainer's machine: not judged */
+const DIST_ONLY = /dist/i
+/** a variable set in a template or a Makefile.in: `am__mv = mv -f`, `am__installdirs += …`, `?BUILD?build_triplet = @build@` */
+const ASSIGNMENT = /^([A-Za-z_%][\w%]*)\s*([+:?]?)=/
 
 /**
  * The keys of a template's recipe lines, each with the primary and man section filled in every way
@@ -67,12 +74,46 @@ export const lineKey = (line: string): string => createHash('sha256').update(nor
  */
 export function templateLineKeys(template: string): Set<string> {
   const keys = new Set<string>()
+  const add = (line: string, key: (l: string) => string): void => {
+    for (const filled of chosen(line).flatMap(filledIn)) keys.add(key(filled.replace(PLACEHOLDER, FILLED)))
+  }
+  // the lines of an assignment, its continuations included (automake drops its `##` comments between them)
+  let assigning = false
   for (const raw of template.split('\n')) {
     const line = raw.replace(/\r$/, '').replace(TEMPLATE_CONDITIONS, '')
-    if (!line.startsWith('\t')) continue
-    for (const filled of chosen(line).flatMap(filledIn)) keys.add(lineKey(filled.replace(PLACEHOLDER, FILLED)))
+    if (line.startsWith('##')) continue
+    if (assigning || ASSIGNMENT.test(line)) {
+      add(line, valueLineKey)
+      assigning = line.endsWith('\\')
+    } else if (line.startsWith('\t')) add(line, lineKey)
   }
   return keys
+}
+
+/**
+ * The variables a template sets with `=` (`am__mv`, `NORMAL_INSTALL`, `am__uninstall_files_from_dir`),
+ * as automake copies them (`set`); and those it gathers over templates with `+=`
+ * (`am__installdirs`) or fills in (`MANS = %MANS%`), whose values are the Makefile.am's
+ * (`gathered`). Variables named by a placeholder are neither.
+ */
+export function templateVariables(template: string): { set: Set<string>; gathered: Set<string> } {
+  const set = new Set<string>()
+  const gathered = new Set<string>()
+  let name: string | undefined
+  let continued = false
+  for (const raw of template.split('\n')) {
+    const line = raw.replace(/\r$/, '').replace(TEMPLATE_CONDITIONS, '')
+    if (line.startsWith('##')) continue
+    const m = continued ? null : ASSIGNMENT.exec(line)
+    continued = line.endsWith('\\')
+    if (m !== null) name = (m[1] ?? '').includes('%') || DIST_ONLY.test(m[1] ?? '') ? undefined : m[1]
+    else if (!continued && !line.startsWith('\t') && line.trim() !== '') name = undefined
+    if (name === undefined) continue
+    // a value automake fills in (`MANS = %MANS%`) is the Makefile.am's, not the template's
+    if (m?.[2] === '+' || new RegExp(PLACEHOLDER.source).test(line) || CHOICE.test(line)) gathered.add(name)
+    else if (m !== null) set.add(name)
+  }
+  return { set, gathered }
 }
 
 /** the line with each choice made both ways */
@@ -89,19 +130,21 @@ function filledIn(line: string): string[] {
   return sections.flatMap((l) => [...PRIMARIES].map(([many, one]) => l.split('%ONE_PRIMARY%').join(one).split('%PRIMARY%').join(many)))
 }
 
+/** the entries of a bundled list (hashes or names, one a line), with those the installed automake's templates give */
+function bundledAndInstalled(file: string, what: string, fromTemplate: (template: string) => Iterable<string>): Set<string> {
+  const entries = new Set(
+    readFileSync(bundledDataPath(file, what), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#')),
+  )
+  for (const path of installedFiles(INSTALLED_TEMPLATE_DIRS, '.am')) for (const entry of fromTemplate(readFileSync(path, 'utf8'))) entries.add(entry)
+  return entries
+}
+
 let known: ReadonlySet<string> | undefined
 
 /** the keys of every automake release's template lines and of the installed automake's */
-export function knownTemplateLines(): ReadonlySet<string> {
-  if (known) return known
-  const keys = new Set(
-    readFileSync(bundledDataPath(INSTALL_LINES_FILE, "list of automake's template lines"), 'utf8')
-      .split('\n')
-      .filter((l) => /^[0-9a-f]{16}$/.test(l)),
-  )
-  for (const path of installedFiles(INSTALLED_TEMPLATE_DIRS, '.am')) for (const key of templateLineKeys(readFileSync(path, 'utf8'))) keys.add(key)
-  return (known = keys)
-}
+export const knownTemplateLines = (): ReadonlySet<string> => (known ??= bundledAndInstalled(INSTALL_LINES_FILE, "list of automake's template lines", templateLineKeys))
 
 /** where a template puts a directory's name: not inside a word (`inst` of `$(instdir)`, not of `uninstall`), save `class%DIR%.stamp` */
 const nameIn = (name: string): RegExp => new RegExp(`(?<=^|[^A-Za-z0-9_]|\\bclass)${escapeRegExp(name)}`, 'g')
@@ -137,7 +180,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
   let continued = false
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
-    const line = written.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
+    const line = asConfigured(written)
     const recipe: boolean = line.startsWith('\t') || (continued && rule !== undefined)
     continued = recipe && line.endsWith('\\')
     if (!recipe) {
@@ -149,6 +192,70 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     if (!templateLines.has(lineKey(asTemplate))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
   }
   return out
+}
+
+let variables: ReadonlySet<string> | undefined
+
+/** the variables automake's templates set, of every release and of the installed automake */
+export const templateVariableNames = (): ReadonlySet<string> =>
+  (variables ??= bundledAndInstalled(VARIABLES_FILE, "list of automake's template variables", (template) => {
+    const found = templateVariables(template)
+    return [...found.set].filter((name) => !found.gathered.has(name))
+  }))
+
+/** configure's value, which the check of substituted variables holds: `AR = @AR@` */
+const SUBSTITUTED = /^([A-Za-z_]\w*)\s*=\s*@\1@\s*$/
+
+/**
+ * The lines of the variables automake's templates set (`NORMAL_INSTALL = :`, `am__mv = mv -f`,
+ * `am__uninstall_files_from_dir = { …`) that none of its templates writes, where the Makefile.am
+ * texts do not set the variable themselves: the install rules run them as they run their own lines.
+ */
+export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], templateLines: ReadonlySet<string> = knownTemplateLines(), names: ReadonlySet<string> = templateVariableNames()): UntemplatedRecipe[] {
+  const out: UntemplatedRecipe[] = []
+  const lines = makefileIn.split('\n')
+  let judged: string | undefined
+  let continued = false
+  for (let i = 0; i < lines.length; i++) {
+    const written = lines[i] ?? ''
+    const line = asConfigured(written)
+    let fromAutomake = true
+    if (!continued) {
+      const name = ASSIGNMENT.exec(line)?.[1]
+      const verbose = name !== undefined && VERBOSE.test(name)
+      judged = name !== undefined && (names.has(name) || verbose) && !SUBSTITUTED.test(line) && !setIn(name, makefileAm) ? name : undefined
+      if (judged !== undefined) fromAutomake = verbose ? verboseShape(judged, line) : templateLines.has(valueLineKey(line))
+    } else if (judged !== undefined) fromAutomake = templateLines.has(valueLineKey(line))
+    continued = line.endsWith('\\')
+    if (judged !== undefined && !fromAutomake) out.push({ target: judged, line: i + 1, text: written, words: [shown(line.replace(ASSIGNMENT, ''))], variable: true })
+  }
+  return out
+}
+
+/** the silent-rules variables automake writes for each tool (`AM_V_CC`, `am__v_CC_0`), not from a template */
+const VERBOSE = /^(?:AM_V_|am__v_)\w+$/
+/** the values automake 1.11 to 1.18 give them: `X` is the tool, `L` its label in the log */
+const VERBOSE_VALUES: readonly [RegExp, (tool: string) => RegExp][] = [
+  [/^AM_V_(\w+)$/, (x) => new RegExp(`^\\$\\(am__v_${x}_(?:@AM_V@|\\$\\(V\\))\\)$`)],
+  [/^am__v_(\w+)_$/, (x) => new RegExp(`^\\$\\(am__v_${x}_(?:@AM_DEFAULT_V@|\\$\\(AM_DEFAULT_VERBOSITY\\))\\)$`)],
+  [/^am__v_\w+_0$/, () => /^(?:@echo " {2}[\w+.-]+ *" \$@;|@|false|--silent|> \/dev\/null|-q)$/],
+  [/^am__v_\w+_1$/, () => /^:?$/],
+]
+
+/** is the line the value automake writes for a silent-rules variable? */
+function verboseShape(name: string, line: string): boolean {
+  const value = line.replace(ASSIGNMENT, '').trim()
+  for (const [named, shape] of VERBOSE_VALUES) {
+    const m = named.exec(name)
+    if (m !== null) return shape(m[1] ?? '').test(value)
+  }
+  return false
+}
+
+/** does a Makefile.am text set `name` itself? */
+const setIn = (name: string, makefileAm: readonly string[]): boolean => {
+  const own = new RegExp(`^[ \\t]*${escapeRegExp(name)}[ \\t]*[+:?]?=`, 'm')
+  return makefileAm.some((text) => own.test(text))
 }
 
 /** at most this many characters of a line in a finding's message */

@@ -67,10 +67,12 @@ export interface UntemplatedRecipe {
   /** the recipe line as written */
   readonly text: string
   readonly words: readonly string[]
+  /** set when `target` names a variable of automake's templates, not a rule */
+  readonly variable?: true
 }
 
 /** a Makefile.in line as configure writes it where automake's conditions hold */
-const asConfigured = (line: string): string => line.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
+export const asConfigured = (line: string): string => line.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
 
 /**
  * The words of the compile and link recipes automake wrote into a Makefile.in that none of its
