@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  INSTALL_LINES_FILE,
   installLinesNotFromTemplates,
   lineKey,
+  newerTemplateDirs,
+  releasedTemplateLines,
   templateLineKeys,
   templateVariables,
   valueLineKey,
@@ -41,6 +42,9 @@ nobase_include_HEADERS = demo/demo.h
 man_MANS = demo.1 demo.conf.5
 instdir = $(datadir)/demo
 inst_DATA = demo.conf
+
+install-data-hook:
+	@echo installed
 `,
 }
 
@@ -57,7 +61,7 @@ beforeAll(() => {
   writeFiles(dir, { ...PROJECT, 'm4/.keep': '' })
   execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
   makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
-  bundled = new Set(readFileSync(bundledDataPath(INSTALL_LINES_FILE, 'test'), 'utf8').split('\n'))
+  bundled = releasedTemplateLines()
   bundledNames = new Set(readFileSync(bundledDataPath(VARIABLES_FILE, 'test'), 'utf8').split('\n'))
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -75,7 +79,7 @@ function edited(rule: string, line: RegExp, change: (l: string) => string): { te
 
 describe("automake's install and uninstall rules hold only its templates' lines", () => {
   it("finds nothing in what the installed automake wrote, by every release's templates alone", () => {
-    for (const rule of ['install-binPROGRAMS', 'install-libLTLIBRARIES', 'install-dist_binSCRIPTS', 'install-dist_docDATA', 'install-nobase_includeHEADERS', 'install-man1', 'uninstall-man5', 'install-instDATA']) {
+    for (const rule of ['install-binPROGRAMS', 'install-libLTLIBRARIES', 'install-dist_binSCRIPTS', 'install-dist_docDATA', 'install-nobase_includeHEADERS', 'install-man1', 'uninstall-man5', 'install-instDATA', 'installdirs', 'install-data-am', 'install-exec-am', 'install-strip']) {
       expect(makefileIn).toMatch(new RegExp(`^${rule}:`, 'm'))
     }
     expect(installLinesNotFromTemplates(makefileIn, am, bundled)).toEqual([])
@@ -92,6 +96,10 @@ describe("automake's install and uninstall rules hold only its templates' lines"
       ['install-dist_docDATA', /^\t@list='\$\(dist_doc_DATA\)'/, (l) => l.replace("'$(dist_doc_DATA)'", "'$(dist_doc_DATA) $(shell sh README)'"), 0],
       ['install-nobase_includeHEADERS', /\$\(MKDIR_P\) "\$\(DESTDIR\)\$\(includedir\)\/\$\$dir"/, (l) => l.replace('$(includedir)/$$dir', '/etc/$$dir'), 0],
       ['uninstall-instDATA', /am__uninstall_files_from_dir/, (l) => l.replace("'$(DESTDIR)$(instdir)'", "'$(DESTDIR)$(bindir)'"), 0],
+      // the rules automake's program writes: the directories' loop, the call of a hook
+      ['installdirs', /^\tfor dir in /, (l) => l.replace('; do', ' /etc/cron.d; do'), 0],
+      ['installdirs', /^\tdone$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(bindir)"/*`, 1],
+      ['install-data-am', /install-data-hook$/, (l) => `${l} gen-x`, 0],
     ]
     for (const [rule, line, change, added] of cases) {
       const { text, at } = edited(rule, line, change)
@@ -103,6 +111,11 @@ describe("automake's install and uninstall rules hold only its templates' lines"
     // `inst` is in `uninstall` too: masked there, automake's helper would be a name no template holds
     const { text } = edited('uninstall-instDATA', /am__uninstall_files_from_dir/, (l) => l)
     expect(installLinesNotFromTemplates(text, am)).toEqual([])
+    // a rule's prerequisites continued on a tab-indented line are no recipe
+    expect(installLinesNotFromTemplates('install-data-am: install-dist_docDATA \\\n\tinstall-man gen-x\n\t@$(NORMAL_INSTALL)\n', am)).toEqual([])
+    // automake 1.6's directories, made by one command
+    expect(installLinesNotFromTemplates('installdirs:\n\t$(mkinstalldirs) $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir)\n', am)).toEqual([])
+    expect(installLinesNotFromTemplates('installdirs:\n\t$(mkinstalldirs) $(DESTDIR)$(bindir); chmod 4755 $(DESTDIR)$(bindir)/*\n', am)).toHaveLength(1)
     // a list of other names is the Makefile.am's to fill
     const listed = edited('install-man1', /^\t@list1=/, () => "\t@list1='other.1 more.1'; \\")
     expect(installLinesNotFromTemplates(listed.text, am)).toEqual([])
@@ -120,6 +133,7 @@ describe("automake's install and uninstall rules hold only its templates' lines"
       '\twhile read p; do if test -f $$p%LIBTOOL? || test -f $$p1%; \\',
       '?!BASE?\t  echo " $(INSTALL_%ONE_PRIMARY%) $$files \'$(DESTDIR)$(%NDIR%dir)\'"; \\',
       '\ttest -n "$(man%SECTION%dir)" || exit 0',
+      '?am__installdirs?\tfor dir in %am__installdirs%; do \\',
     ].join('\n')
     const keys = templateLineKeys(template)
     for (const line of [
@@ -129,6 +143,7 @@ describe("automake's install and uninstall rules hold only its templates' lines"
       '\t  echo " $(INSTALL_SCRIPT) $$files \'$(DESTDIR)$(%X%dir)\'"; \\',
       '\ttest -n "$(man8dir)" || exit 0',
       '\ttest -n "$(manndir)" || exit 0',
+      '\tfor dir in "$(DESTDIR)$(bindir)" "$(DESTDIR)$(man1dir)"; do \\',
     ]) {
       expect(keys.has(lineKey(line)), line).toBe(true)
     }
@@ -229,5 +244,20 @@ describe("the variables automake's templates set hold only their templates' line
     expect(finding?.line).toBe(at)
     expect(finding?.message).toBe('the variable NORMAL_INSTALL automake\'s templates set holds chmod 4755 "$(DESTDIR)$(bindir)"/*;, which no template of automake writes, and Makefile.am has no value of its own for it')
     expect(finding?.evidence).toContain("not in automake's variable NORMAL_INSTALL: ")
+  })
+})
+
+describe("an installed automake's templates", () => {
+  it('are read only for an automake newer than the releases the bundled list holds', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagelight-automake-share-'))
+    try {
+      for (const name of ['automake-1.16', 'automake-1.18', 'automake-1.19', 'automake-2.0', 'automake', 'aclocal-1.19']) mkdirSync(join(root, name, 'am'), { recursive: true })
+      const listed = "# Hashes of the recipe and variable lines of automake's templates, 85 release tags (Release-1-6 … v1.18.1); made by …"
+      expect(newerTemplateDirs([root, join(root, 'absent')], listed).sort()).toEqual([join(root, 'automake-1.19', 'am'), join(root, 'automake-2.0', 'am')])
+      // the bundled list's own first line names its newest release
+      expect(readFileSync(bundledDataPath(VARIABLES_FILE, 'test'), 'utf8').split('\n')[0]).toMatch(/v1\.\d+(?:\.\d+)*\)/)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

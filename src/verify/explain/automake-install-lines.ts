@@ -1,12 +1,16 @@
 /**
  * @fileoverview The rules automake writes to install and uninstall what a Makefile.am lists
- * (`install-binPROGRAMS`, `install-dist_docDATA`, `uninstall-man1`…) come line for line from its
- * templates (`lib/am/progs.am`, `data.am`, `mans.am`…), with the directory's name, the primary and
- * the man section put in. `make install` usually runs as root, so a line no template writes — a
- * `chmod 4755`, a copy into `/etc`, a document run — is a change made after automake ran.
+ * (`install-binPROGRAMS`, `install-dist_docDATA`, `uninstall-man1`…) and everything
+ * (`install-exec-am`, `installdirs`, `install-strip`…) come line for line from its templates
+ * (`lib/am/progs.am`, `data.am`, `mans.am`, `install.am`…), with the directory's name, the
+ * primary and the man section put in, and so do the variables those templates set, which the
+ * rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`). `make install` usually runs as root, so a
+ * line no template writes — a `chmod 4755`, a copy into `/etc`, a document run — is a change made
+ * after automake ran.
  *
  * The templates of every automake release are known as hashes of their lines
- * (`data/automake-install-lines.txt`, made by `scripts/automake-install-lines.ts`), joined with the
+ * (`data/automake-install-lines.txt`) and the names of the variables they set
+ * (`data/automake-variables.txt`), made by `scripts/automake-install-lines.ts`, joined with the
  * templates of the automake installed here. A Makefile.in line is looked up the same way, with the
  * rule's own directory name put back as the placeholder. Reading only: nothing here runs automake.
  */
@@ -22,7 +26,9 @@ export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
 /** the list of the variables automake's templates set */
 export const VARIABLES_FILE = 'automake-variables.txt'
 /** where an installed automake keeps its templates (`/usr/share/automake-1.16/am`) */
-const INSTALLED_TEMPLATE_DIRS = ['/usr/share', '/usr/local/share'].flatMap((root) => ['1.18', '1.17', '1.16', '1.15', '1.14', '1.13', '1.12', '1.11', '1.10'].map((v) => `${root}/automake-${v}/am`))
+const INSTALL_ROOTS = ['/usr/share', '/usr/local/share']
+/** the newest release the bundled lists hold, as their first line names it (`… v1.18.1)`) */
+const NEWEST_LISTED = /v(\d+)\.(\d+)[.\d]*\)/
 
 /** the primaries of what is installed, each with the singular automake writes in `INSTALL_%ONE_PRIMARY%` */
 const PRIMARIES: ReadonlyMap<string, string> = new Map([
@@ -40,16 +46,20 @@ const PRIMARIES: ReadonlyMap<string, string> = new Map([
 const MAN_SECTIONS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'n', 'l']
 /** a rule automake writes for one directory and primary: `install-nobase_dist_pkgdataDATA` */
 const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck)-((?:nobase_|nodist_|dist_|notrans_)*)(\\w*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
+/** automake's rules that install, uninstall or make the directories of everything a Makefile.in lists, and its manuals */
+const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:exec|data|info|html|dvi|pdf|ps)?-?am|install-strip|installdirs(?:-am)?|(?:install|uninstall)-man):(?![=:])/
 /** a rule automake writes for one man section: `install-man1` */
 const MAN_RULE = /^((?:install|uninstall)-man[0-9nl]):(?![=:])/
-/** what automake's conditions in a template put before a line: `?BASE?`, `?!EXEC?` */
-const TEMPLATE_CONDITIONS = /^(?:\?!?[A-Z_-]+\?)+/
+/** what automake's conditions in a template put before a line: `?BASE?`, `?!EXEC?`, `?am__installdirs?` */
+const TEMPLATE_CONDITIONS = /^(?:\?!?[A-Za-z_-]+\?)+/
 /** a choice in a template's line, `%LIBTOOL? || test -f $$p1%` or `%BASE?s|.*|.|:s|[^/]*$$||%`: the text when the condition holds, else the other */
 const CHOICE = /%!?[A-Z_]+\?([^%:]*)(?::([^%]*))?%/
 /** a placeholder of a template, filled by automake */
 const PLACEHOLDER = /%[?!]*[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*%/g
 /** the placeholder every filled-in name becomes on both sides */
 const FILLED = '%X%'
+/** the installation directories automake lists in `installdirs` (`for dir in "$(DESTDIR)$(bindir)" "$(DESTDIR)$(man1dir)"; do`, 1.6's `$(mkinstalldirs) $(DESTDIR)$(bindir)`) */
+const FILLED_DIRECTORIES = /(\bfor dir in |^\t\$\(mkinstalldirs\) )(?:(?:"?\$\(DESTDIR\)\$\(\w+\)"?|%X%)[ \t]*)+(;|$)/g
 /**
  * a list automake fills in with names and references (`list1='foo.1 bar.1'`, `l2='$(man_MANS)'`):
  * they are the Makefile.am's, not the template's; a make function (`$(shell …)`) is neither
@@ -57,7 +67,11 @@ const FILLED = '%X%'
 const FILLED_LIST = /\b(list\d?|l\d)='(?:[\w./+@%-]|\$\(\w+\)|[ \t])*'/g
 
 /** a recipe line as both sides are compared: its end trimmed, a filled list emptied */
-const normalised = (line: string): string => line.replace(/\s+$/, '').replace(FILLED_LIST, `$1='${FILLED}'`)
+const normalised = (line: string): string =>
+  line
+    .replace(/\s+$/, '')
+    .replace(FILLED_LIST, `$1='${FILLED}'`)
+    .replace(FILLED_DIRECTORIES, `$1${FILLED}$2`)
 
 /** the key of a normalised recipe line: 16 hexadecimal digits of its SHA-256 */
 export const lineKey = (line: string): string => createHash('sha256').update(normalised(line)).digest('hex').slice(0, 16)
@@ -130,21 +144,52 @@ function filledIn(line: string): string[] {
   return sections.flatMap((l) => [...PRIMARIES].map(([many, one]) => l.split('%ONE_PRIMARY%').join(one).split('%PRIMARY%').join(many)))
 }
 
-/** the entries of a bundled list (hashes or names, one a line), with those the installed automake's templates give */
-function bundledAndInstalled(file: string, what: string, fromTemplate: (template: string) => Iterable<string>): Set<string> {
-  const entries = new Set(
-    readFileSync(bundledDataPath(file, what), 'utf8')
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#')),
-  )
-  for (const path of installedFiles(INSTALLED_TEMPLATE_DIRS, '.am')) for (const entry of fromTemplate(readFileSync(path, 'utf8'))) entries.add(entry)
+/** a bundled list (hashes or names, one a line): its entries, and its first line, which names what it holds */
+function bundledList(file: string, what: string): { entries: Set<string>; listed: string } {
+  const lines = readFileSync(bundledDataPath(file, what), 'utf8').split('\n')
+  return { entries: new Set(lines.filter((l) => l !== '' && !l.startsWith('#'))), listed: lines[0] ?? '' }
+}
+
+/**
+ * The template directories of the automakes installed under `roots` that are newer than the
+ * releases a bundled list holds (`listed`, its first line): an older one's lines are in the list.
+ */
+export function newerTemplateDirs(roots: readonly string[], listed: string): string[] {
+  const [, major = '0', minor = '0'] = NEWEST_LISTED.exec(listed) ?? []
+  const newer = (name: string): boolean => {
+    // a name without a version gives NaN, newer than nothing
+    const [, m, n] = /^automake-(\d+)\.(\d+)$/.exec(name) ?? []
+    return Number(m) > Number(major) || (Number(m) === Number(major) && Number(n) > Number(minor))
+  }
+  return roots.flatMap((root) => installedFiles([root], '').filter((dir) => newer(dir.slice(root.length + 1)))).map((dir) => `${dir}/am`)
+}
+
+/** `entries` with those the templates of an automake installed here, newer than the list, give */
+function withInstalled(entries: Set<string>, listed: string, fromTemplate: (template: string) => Iterable<string>): Set<string> {
+  for (const path of installedFiles(newerTemplateDirs(INSTALL_ROOTS, listed), '.am')) for (const entry of fromTemplate(readFileSync(path, 'utf8'))) entries.add(entry)
   return entries
+}
+
+/** the keys of every automake release's template lines and of the lines its program writes */
+export const releasedTemplateLines = (): Set<string> => releasedLines().entries
+
+function releasedLines(): { entries: Set<string>; listed: string } {
+  const released = bundledList(INSTALL_LINES_FILE, "list of automake's template lines")
+  for (const line of PROGRAM_LINES) released.entries.add(lineKey(line))
+  return released
 }
 
 let known: ReadonlySet<string> | undefined
 
-/** the keys of every automake release's template lines and of the installed automake's */
-export const knownTemplateLines = (): ReadonlySet<string> => (known ??= bundledAndInstalled(INSTALL_LINES_FILE, "list of automake's template lines", templateLineKeys))
+/** the same, with the lines of an installed automake newer than those releases */
+export const knownTemplateLines = (): ReadonlySet<string> =>
+  (known ??= (() => {
+    const { entries, listed } = releasedLines()
+    return withInstalled(entries, listed, templateLineKeys)
+  })())
+
+/** The lines of those rules automake's program writes itself, not a template: the calls of the Makefile.am's `-hook` rules. */
+const PROGRAM_LINES = ['install-exec-hook', 'install-data-hook', 'uninstall-hook'].map((hook) => `\t$(MAKE) $(AM_MAKEFLAGS) ${hook}`)
 
 /** where a template puts a directory's name: not inside a word (`inst` of `$(instdir)`, not of `uninstall`), save `class%DIR%.stamp` */
 const nameIn = (name: string): RegExp => new RegExp(`(?<=^|[^A-Za-z0-9_]|\\bclass)${escapeRegExp(name)}`, 'g')
@@ -157,8 +202,8 @@ interface InstallRule {
 
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const directory = DIRECTORY_RULE.exec(header)
-  const man = directory ? undefined : MAN_RULE.exec(header)
-  const target = directory?.[1] ?? man?.[1]
+  const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
+  const target = directory?.[1] ?? other?.[1]
   if (target === undefined) return undefined
   // the Makefile.am's own rule for the target replaces automake's
   const own = new RegExp(`^${escapeRegExp(target)}\\s*:`, 'm')
@@ -176,15 +221,21 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
   const out: UntemplatedRecipe[] = []
   const lines = makefileIn.split('\n')
   let rule: InstallRule | undefined
-  // a line continued from a recipe line is recipe too, tab or none
+  // a line continued from a recipe line is recipe too, tab or none; from a rule's header, it is header
   let continued = false
+  let header = false
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
     const line = asConfigured(written)
+    if (header) {
+      header = line.endsWith('\\')
+      continue
+    }
     const recipe: boolean = line.startsWith('\t') || (continued && rule !== undefined)
     continued = recipe && line.endsWith('\\')
     if (!recipe) {
       if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line, makefileAm)
+      header = rule !== undefined && line.endsWith('\\')
       continue
     }
     if (rule === undefined) continue
@@ -198,10 +249,13 @@ let variables: ReadonlySet<string> | undefined
 
 /** the variables automake's templates set, of every release and of the installed automake */
 export const templateVariableNames = (): ReadonlySet<string> =>
-  (variables ??= bundledAndInstalled(VARIABLES_FILE, "list of automake's template variables", (template) => {
-    const found = templateVariables(template)
-    return [...found.set].filter((name) => !found.gathered.has(name))
-  }))
+  (variables ??= (() => {
+    const { entries, listed } = bundledList(VARIABLES_FILE, "list of automake's template variables")
+    return withInstalled(entries, listed, (template) => {
+      const found = templateVariables(template)
+      return [...found.set].filter((name) => !found.gathered.has(name))
+    })
+  })())
 
 /** configure's value, which the check of substituted variables holds: `AR = @AR@` */
 const SUBSTITUTED = /^([A-Za-z_]\w*)\s*=\s*@\1@\s*$/
