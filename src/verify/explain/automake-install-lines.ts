@@ -79,12 +79,17 @@ export const lineKey = (line: string): string => createHash('sha256').update(nor
 export const valueLineKey = (line: string): string => lineKey(`=${line.replace(/[ \t]+\\$/, ' \\')}`)
 /** what only `make dist` and `make distcheck` read (`top_distdir`, `am__remove_distdir`), on the maintainer's machine: not judged */
 const DIST_ONLY = /dist/i
-/** a variable set in a template or a Makefile.in: `am__mv = mv -f`, `am__installdirs += …`, `?BUILD?build_triplet = @build@` */
-const ASSIGNMENT = /^([A-Za-z_%][\w%]*)\s*([+:?]?)=/
+/**
+ * a variable set in a template or a Makefile.in: `am__mv = mv -f`, `am__installdirs += …`, and in
+ * any of make's other ways (`override X = …`, `X != cmd`, which runs cmd as make reads the file), or
+ * for one target's recipe only (`install-binPROGRAMS: NORMAL_INSTALL = …`)
+ */
+const ASSIGNMENT = /^(?:[^\s:=#][^:=#]*:(?![:=])[ \t]*)?(?:(?:override|export|private)[ \t]+)*([A-Za-z_%][\w%]*)[ \t]*(::|[+:?!])?=/
 
 /**
- * The keys of a template's recipe lines, each with the primary and man section filled in every way
- * automake fills them and every other placeholder made one.
+ * The keys of a template's recipe lines and of the lines of the variables it sets, each with the
+ * primary and man section filled in every way automake fills them and every other placeholder made
+ * one.
  */
 export function templateLineKeys(template: string): Set<string> {
   const keys = new Set<string>()
@@ -236,6 +241,8 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     if (!recipe) {
       if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line, makefileAm)
       header = rule !== undefined && line.endsWith('\\')
+      // a variable set for the rule's recipe alone (`install-binPROGRAMS: INSTALL_STRIP_FLAG = …`): automake writes none
+      if (rule !== undefined && ASSIGNMENT.test(line)) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
       continue
     }
     if (rule === undefined) continue
@@ -247,7 +254,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
 
 let variables: ReadonlySet<string> | undefined
 
-/** the variables automake's templates set, of every release and of the installed automake */
+/** the variables automake's templates set, of every release and of an installed automake newer than those */
 export const templateVariableNames = (): ReadonlySet<string> =>
   (variables ??= (() => {
     const { entries, listed } = bundledList(VARIABLES_FILE, "list of automake's template variables")
@@ -268,6 +275,7 @@ const SUBSTITUTED = /^([A-Za-z_]\w*)\s*=\s*@\1@\s*$/
 export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], templateLines: ReadonlySet<string> = knownTemplateLines(), names: ReadonlySet<string> = templateVariableNames()): UntemplatedRecipe[] {
   const out: UntemplatedRecipe[] = []
   const lines = makefileIn.split('\n')
+  const own = setIn(makefileAm)
   let judged: string | undefined
   let continued = false
   for (let i = 0; i < lines.length; i++) {
@@ -277,7 +285,7 @@ export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: re
     if (!continued) {
       const name = ASSIGNMENT.exec(line)?.[1]
       const verbose = name !== undefined && VERBOSE.test(name)
-      judged = name !== undefined && (names.has(name) || verbose) && !SUBSTITUTED.test(line) && !setIn(name, makefileAm) ? name : undefined
+      judged = name !== undefined && (names.has(name) || verbose) && !SUBSTITUTED.test(line) && !own.has(name) ? name : undefined
       if (judged !== undefined) fromAutomake = verbose ? verboseShape(judged, line) : templateLines.has(valueLineKey(line))
     } else if (judged !== undefined) fromAutomake = templateLines.has(valueLineKey(line))
     continued = line.endsWith('\\')
@@ -306,11 +314,9 @@ function verboseShape(name: string, line: string): boolean {
   return false
 }
 
-/** does a Makefile.am text set `name` itself? */
-const setIn = (name: string, makefileAm: readonly string[]): boolean => {
-  const own = new RegExp(`^[ \\t]*${escapeRegExp(name)}[ \\t]*[+:?]?=`, 'm')
-  return makefileAm.some((text) => own.test(text))
-}
+/** the variables the Makefile.am texts set themselves, for every target or for one */
+const setIn = (makefileAm: readonly string[]): Set<string> =>
+  new Set(makefileAm.flatMap((text) => text.split('\n').flatMap((line) => ASSIGNMENT.exec(line)?.[1] ?? [])))
 
 /** at most this many characters of a line in a finding's message */
 const SHOWN_LINE = 80
