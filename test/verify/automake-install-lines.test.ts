@@ -256,6 +256,7 @@ describe("the variables automake's templates set hold only their templates' line
     expect(finding?.line).toBe(at)
     expect(finding?.message).toBe('the variable NORMAL_INSTALL automake\'s templates set holds chmod 4755 "$(DESTDIR)$(bindir)"/*;, which no template of automake writes, and Makefile.am has no value of its own for it')
     expect(finding?.evidence).toContain("not in automake's variable NORMAL_INSTALL: ")
+    expect(finding?.data?.['recipes']).toEqual([{ target: 'NORMAL_INSTALL', line: at, words: ['chmod 4755 "$(DESTDIR)$(bindir)"/*;'], variable: true }])
   })
 })
 

@@ -315,11 +315,11 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
 
 const shown = (text: string): string => (text.length > SHOWN_VALUE ? `${text.slice(0, SHOWN_VALUE)}…` : text)
 const recipeEvidence = (path: string, r: UntemplatedRecipe): string => `${path}:${r.line}: ${shown(r.text.trim())}\n  not in automake's ${r.variable === true ? 'variable' : 'rule for'} ${r.target}: ${r.words.join(' ')}`
-const recipeData = (r: UntemplatedRecipe) => ({ target: r.target, line: r.line, words: r.words })
+const recipeData = (r: UntemplatedRecipe) => ({ target: r.target, line: r.line, words: r.words, ...(r.variable === true ? { variable: true } : {}) })
 /** what automake wrote that holds the words: a rule's recipe or a template's variable */
 const writtenFor = (r: UntemplatedRecipe): string => (r.variable === true ? `the variable ${r.target} automake's templates set` : `the rule automake wrote for ${r.target}`)
 
-/** A high finding for compile or link recipes automake wrote that hold words none of its templates writes. */
+/** A high finding for recipes automake wrote (compile, link, install) or variables of its templates that hold what none of its templates writes. */
 function untemplatedRecipeFinding(path: string, am: string, recipes: readonly UntemplatedRecipe[]): Finding {
   const [first, ...rest] = recipes as [UntemplatedRecipe, ...UntemplatedRecipe[]]
   return disagreementFinding({
