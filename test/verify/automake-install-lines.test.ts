@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  buildLineKey,
   installLinesNotFromTemplates,
   lineKey,
   newerTemplateDirs,
@@ -26,6 +27,7 @@ const PROJECT: Record<string, string> = {
   'configure.ac': `AC_INIT([demo], [1.0])
 AC_CONFIG_MACRO_DIRS([m4])
 AM_INIT_AUTOMAKE([foreign subdir-objects])
+AC_CONFIG_HEADERS([config.h])
 AC_PROG_CC
 LT_INIT
 AC_CONFIG_FILES([Makefile])
@@ -35,7 +37,7 @@ AC_OUTPUT
 lib_LTLIBRARIES = libdemo.la
 libdemo_la_SOURCES = a.c
 bin_PROGRAMS = demo
-demo_SOURCES = main.c
+demo_SOURCES = main.c util/u.c
 dist_bin_SCRIPTS = demo-helper
 dist_doc_DATA = README
 nobase_include_HEADERS = demo/demo.h
@@ -272,5 +274,43 @@ describe("an installed automake's templates", () => {
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
+  })
+})
+
+describe("automake's rules that run while make builds hold only its templates' lines", () => {
+  it('reports a line added to or changed in the rules that remake the Makefile, the configuration header and the build directories', () => {
+    for (const rule of ['Makefile', '$(srcdir)/Makefile.in', '$(top_srcdir)/configure', 'config.h', 'stamp-h1', 'util/$(am__dirstamp)']) {
+      expect(makefileIn.split('\n').some((l) => l.startsWith(`${rule}:`)), rule).toBe(true)
+    }
+    const cases: [string, RegExp, (l: string) => string, 0 | 1][] = [
+      ['Makefile', /^\t  \*\) \\$/, (l) => `${l}\n\t    cp $(top_srcdir)/tests/x.o src/.libs/; \\`, 1],
+      ['Makefile', /config\.status \$@ \$\(am__maybe_remake_depfiles\);;/, (l) => l.replace('./config.status $@', './config.status $@; sh $(srcdir)/NEWS'), 0],
+      ['$(srcdir)/Makefile.in', /^\t  \$\(AUTOMAKE\) --foreign Makefile$/, (l) => `${l} && sed -i s/0/1/ $(srcdir)/main.c`, 0],
+      ['stamp-h1', /^\t@rm -f stamp-h1$/, (l) => `${l}\n\techo '#define getenv(x) 0' >> config.h.in`, 1],
+      ['config.h', /^\t@test -f \$@ \|\| rm -f stamp-h1$/, (l) => `${l}\n\t@sed -i 's/^#undef HAVE_GETENV$/#define getenv(x) 0/' config.h`, 1],
+      ['util/$(am__dirstamp)', /^\t@\$\(MKDIR_P\) util$/, (l) => `${l}\n\t@cp $(srcdir)/README util/u.o`, 1],
+    ]
+    for (const [rule, line, change, added] of cases) {
+      const { text, at } = edited(rule, line, change)
+      expect(installLinesNotFromTemplates(text, am).map((f) => [f.target, f.line]), rule).toEqual([[rule, at + added]])
+    }
+  })
+
+  it("knows the stamps of build directories as automake's versions write them", () => {
+    for (const stamp of ['\t@: > util/$(am__dirstamp)', '\t@: >>util/$(am__dirstamp)']) {
+      expect(installLinesNotFromTemplates(`util/$(am__dirstamp):\n\t@$(MKDIR_P) util\n${stamp}\n`, am), stamp).toEqual([])
+    }
+    expect(installLinesNotFromTemplates('util/$(am__dirstamp):\n\t@$(MKDIR_P) util\n\t@: >>util/$(am__dirstamp); sh README\n', am)).toHaveLength(1)
+  })
+
+  it("masks only what automake fills in: its options and the Makefile's path, the stamp, the directory", () => {
+    const keys = templateLineKeys('\t  $(AUTOMAKE) %AUTOMAKE-OPTIONS% %MAKEFILE-AM-SOURCES%\n\tcd $(top_builddir) && $(SHELL) ./config.status %CONFIG_H_PATH%\n')
+    expect(keys.has(buildLineKey('\t  $(AUTOMAKE) --gnu --ignore-deps src/Makefile'))).toBe(true)
+    expect(keys.has(buildLineKey('\tcd $(top_builddir) && $(SHELL) ./config.status include/config.h'))).toBe(true)
+    // anything after them is not automake's filling, however long
+    expect(keys.has(buildLineKey(`\t  $(AUTOMAKE) --gnu src/Makefile && sh ${'x'.repeat(200)}`))).toBe(false)
+    expect(keys.has(buildLineKey('\tcd $(top_builddir) && $(SHELL) ./config.status include/config.h; sh NEWS'))).toBe(false)
+    // and the masks are the build rules' alone
+    expect(keys.has(lineKey('\t  $(AUTOMAKE) --gnu --ignore-deps src/Makefile'))).toBe(false)
   })
 })

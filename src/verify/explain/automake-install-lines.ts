@@ -3,8 +3,9 @@
  * (`install-binPROGRAMS`, `install-dist_docDATA`, `uninstall-man1`…) and everything
  * (`install-exec-am`, `installdirs`, `install-strip`…) come line for line from its templates
  * (`lib/am/progs.am`, `data.am`, `mans.am`, `install.am`…), with the directory's name, the
- * primary and the man section put in, and so do the variables those templates set, which the
- * rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`). `make install` usually runs as root, so a
+ * primary and the man section put in. So do the rules `make` runs as it builds (remaking the
+ * Makefile and configure, the configuration header from its stamp, the build directories' stamps),
+ * and the variables those templates set, which the rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`). `make install` usually runs as root, so a
  * line no template writes — a `chmod 4755`, a copy into `/etc`, a document run — is a change made
  * after automake ran.
  *
@@ -48,6 +49,25 @@ const MAN_SECTIONS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'n', 'l'
 const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck)-((?:nobase_|nodist_|dist_|notrans_)*)(\\w*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
 /** automake's rules that install, uninstall or make the directories of everything a Makefile.in lists, and its manuals */
 const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:exec|data|info|html|dvi|pdf|ps)?-?am|install-strip|installdirs(?:-am)?|(?:install|uninstall)-man):(?![=:])/
+/**
+ * automake's rules that run while `make` builds: remaking the Makefile, configure and aclocal.m4
+ * when their inputs change, the configuration header from its stamp, and the stamps of the build
+ * directories; what fills their lines (automake's options, the Makefile's path, the stamp's name,
+ * the directory) is masked on both sides
+ */
+const BUILD_RULES: readonly RegExp[] = [
+  /^(Makefile|\$\(srcdir\)\/Makefile\.in|\$\(top_srcdir\)\/configure|\$\(ACLOCAL_M4\)|\$\(top_builddir\)\/config\.status|am--refresh|stamp-h\d*):(?![=:])/,
+  /^(\S+):\s+stamp-h\d*\s*$/,
+  /^(\$\(srcdir\)\/\S+\.in):\s+\$\(am__configure_deps\)\s*$/,
+  /^((\S+?)\/\$\(am__dirstamp\)):(?![=:])/,
+]
+/** what automake fills into the lines of those rules */
+const BUILD_FILLS: readonly [RegExp, string][] = [
+  // words, each ended by blanks or the line's end or quote (so that no word splits two ways), then nothing else
+  [/(\$\(AUTOMAKE\) )(?:[\w./+=%-]+(?:[ \t]+|(?=['\\]|$)))*(?=['\\]|$)/g, `$1${'%X%'}`],
+  [/(\.\/config\.status )(?!--recheck\b)[^\s;']+/g, `$1${'%X%'}`],
+  [/\bstamp-h\d*/g, '%X%'],
+]
 /** a rule automake writes for one man section: `install-man1` */
 const MAN_RULE = /^((?:install|uninstall)-man[0-9nl]):(?![=:])/
 /** what automake's conditions in a template put before a line: `?BASE?`, `?!EXEC?`, `?am__installdirs?` */
@@ -75,6 +95,8 @@ const normalised = (line: string): string =>
 
 /** the key of a normalised recipe line: 16 hexadecimal digits of its SHA-256 */
 export const lineKey = (line: string): string => createHash('sha256').update(normalised(line)).digest('hex').slice(0, 16)
+/** the key of a recipe line of a rule that runs while `make` builds, with what automake fills in masked, apart from the others' */
+export const buildLineKey = (line: string): string => lineKey(`!${BUILD_FILLS.reduce((l, [fill, mask]) => l.replace(fill, mask), line)}`)
 /** the key of a line of a variable's value, apart from the recipe lines', with the blanks before its continuation one (automake rewraps them) */
 export const valueLineKey = (line: string): string => lineKey(`=${line.replace(/[ \t]+\\$/, ' \\')}`)
 /** what only `make dist` and `make distcheck` read (`top_distdir`, `am__remove_distdir`), on the maintainer's machine: not judged */
@@ -104,7 +126,10 @@ export function templateLineKeys(template: string): Set<string> {
     if (assigning || ASSIGNMENT.test(line)) {
       add(line, valueLineKey)
       assigning = line.endsWith('\\')
-    } else if (line.startsWith('\t')) add(line, lineKey)
+    } else if (line.startsWith('\t')) {
+      add(line, lineKey)
+      add(line, buildLineKey)
+    }
   }
   return keys
 }
@@ -181,6 +206,7 @@ export const releasedTemplateLines = (): Set<string> => releasedLines().entries
 function releasedLines(): { entries: Set<string>; listed: string } {
   const released = bundledList(INSTALL_LINES_FILE, "list of automake's template lines")
   for (const line of PROGRAM_LINES) released.entries.add(lineKey(line))
+  for (const line of PROGRAM_BUILD_LINES) released.entries.add(buildLineKey(line))
   return released
 }
 
@@ -195,6 +221,11 @@ export const knownTemplateLines = (): ReadonlySet<string> =>
 
 /** The lines of those rules automake's program writes itself, not a template: the calls of the Makefile.am's `-hook` rules. */
 const PROGRAM_LINES = ['install-exec-hook', 'install-data-hook', 'uninstall-hook'].map((hook) => `\t$(MAKE) $(AM_MAKEFLAGS) ${hook}`)
+/** and the stamp of a build directory, made by the version's mkdir (the directory masked) */
+const PROGRAM_BUILD_LINES = [
+  ...['$(MKDIR_P)', '$(mkdir_p)', '$(mkinstalldirs)'].flatMap((mkdir) => ['%X%', '%X%/', './%X%'].map((dir) => `\t@${mkdir} ${dir}`)),
+  ...['> ', '>>'].map((write) => `\t@: ${write}%X%/$(am__dirstamp)`),
+]
 
 /** where a template puts a directory's name: not inside a word (`inst` of `$(instdir)`, not of `uninstall`), save `class%DIR%.stamp` */
 const nameIn = (name: string): RegExp => new RegExp(`(?<=^|[^A-Za-z0-9_]|\\bclass)${escapeRegExp(name)}`, 'g')
@@ -203,18 +234,23 @@ interface InstallRule {
   readonly target: string
   /** the names automake put in for `%DIR%` and `%NDIR%`, longest first */
   readonly names: readonly string[]
+  /** a rule that runs while `make` builds, its lines looked up with what automake fills masked */
+  readonly build?: true
 }
 
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const directory = DIRECTORY_RULE.exec(header)
   const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
-  const target = directory?.[1] ?? other?.[1]
+  const build = directory ?? other ? undefined : BUILD_RULES.map((r) => r.exec(header)).find((m) => m !== null)
+  const target = directory?.[1] ?? other?.[1] ?? build?.[1]
   if (target === undefined) return undefined
   // the Makefile.am's own rule for the target replaces automake's
   const own = new RegExp(`^${escapeRegExp(target)}\\s*:`, 'm')
   if (makefileAm.some((text) => own.test(text))) return undefined
   const base = directory?.[3] ?? ''
   const names = directory ? [...new Set([`${directory[2] ?? ''}${base}`, base])].filter((n) => n !== '').sort((a, b) => b.length - a.length) : []
+  // a build directory's stamp: the directory is automake's filling
+  if (build) return { target, names: build[2] === undefined ? [] : [build[2]], build: true }
   return { target, names }
 }
 
@@ -247,7 +283,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     }
     if (rule === undefined) continue
     const asTemplate = rule.names.reduce((l, name) => l.replace(nameIn(name), FILLED), line.startsWith('\t') ? line : `\t${line}`)
-    if (!templateLines.has(lineKey(asTemplate))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
+    if (!templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
   }
   return out
 }
