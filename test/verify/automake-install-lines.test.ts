@@ -283,9 +283,9 @@ describe("automake's rules that run while make builds hold only its templates' l
       expect(makefileIn.split('\n').some((l) => l.startsWith(`${rule}:`)), rule).toBe(true)
     }
     const cases: [string, RegExp, (l: string) => string, 0 | 1][] = [
-      ['Makefile', /^\t  \*\) \\$/, (l) => `${l}\n\t    cp $(top_srcdir)/tests/x.o src/.libs/; \\`, 1],
+      ['Makefile', /^\t {2}\*\) \\$/, (l) => `${l}\n\t    cp $(top_srcdir)/tests/x.o src/.libs/; \\`, 1],
       ['Makefile', /config\.status \$@ \$\(am__maybe_remake_depfiles\);;/, (l) => l.replace('./config.status $@', './config.status $@; sh $(srcdir)/NEWS'), 0],
-      ['$(srcdir)/Makefile.in', /^\t  \$\(AUTOMAKE\) --foreign Makefile$/, (l) => `${l} && sed -i s/0/1/ $(srcdir)/main.c`, 0],
+      ['$(srcdir)/Makefile.in', /^\t {2}\$\(AUTOMAKE\) --foreign Makefile$/, (l) => `${l} && sed -i s/0/1/ $(srcdir)/main.c`, 0],
       ['stamp-h1', /^\t@rm -f stamp-h1$/, (l) => `${l}\n\techo '#define getenv(x) 0' >> config.h.in`, 1],
       ['config.h', /^\t@test -f \$@ \|\| rm -f stamp-h1$/, (l) => `${l}\n\t@sed -i 's/^#undef HAVE_GETENV$/#define getenv(x) 0/' config.h`, 1],
       ['util/$(am__dirstamp)', /^\t@\$\(MKDIR_P\) util$/, (l) => `${l}\n\t@cp $(srcdir)/README util/u.o`, 1],
