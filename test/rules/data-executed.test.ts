@@ -28,6 +28,11 @@ const positives: [string, string][] = [
   ['build/post.sh', '#!/bin/sh\nexec 4<>THANKS\nsource /proc/self/fd/4\n'],
   ['Makefile.in', 'SHELL = @SHELL@\nall-local:\n\t$(SHELL) < $(srcdir)/AUTHORS\n'],
   ['configure', '#!/bin/sh\n. /dev/stdin < "$srcdir/ChangeLog"\n'],
+  ['build/run.sh', '#!/bin/sh\n. /proc/self/fd/0 < ./THANKS\n'],
+  ['build/run.sh', '#!/bin/sh\nsh > build.log < "$srcdir/README"\n'],
+  // piped into a shell from a descriptor the script opened on it
+  ['configure', '#!/bin/sh\nexec 3<"$srcdir/README"\ncat <&3 | sh\n'],
+  ['build/gen.sh', '#!/bin/sh\nexec 6<NEWS\ncat /proc/self/fd/6 | bash\n'],
 ]
 
 /** look-alikes: scripts kept in doc directories, documentation that is only read or installed */
@@ -48,7 +53,7 @@ const negatives: [string, string][] = [
   ['build/check.sh', '#!/bin/sh\ngrep -r --include=*.md TODO docs/\nrsync -a --include README.md src/ dst/\n'],
   // a script, not a document, read the same ways; a document on a descriptor nobody runs; a shell reading another descriptor
   ['configure', '#!/bin/sh\nexec 3<"$srcdir/build-aux/setup.sh"\n. /dev/fd/3\nsh < "$srcdir/gen.sh"\n'],
-  ['build/log.sh', '#!/bin/sh\nexec 5<README\nwhile read -r line <&5; do echo "$line"; done\n. /dev/fd/6\n'],
+  ['build/log.sh', '#!/bin/sh\nexec 5<README\nwhile read -r line <&5; do echo "$line"; done\n. /dev/fd/6\ncat <&6 | sh\n'],
   ['build/run.sh', '#!/bin/sh\nexec 3<NEWS\nsh 2<&3 ./gen.sh\nsh 3<NEWS < ./gen.sh\nsh -c "wc -l" < README\n'],
   // a descriptor opened for one command by exec's program, not for the script
   ['build/wrap.sh', '#!/bin/sh\nexec ./filter 3<NEWS\n. /dev/fd/3\n'],

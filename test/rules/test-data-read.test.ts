@@ -11,6 +11,9 @@ describe('scan/test-data-read', () => {
     expect(severities('m4/b.m4', 'AC_DEFUN([B], [xz -dc $srcdir/tests/files/$b_name | sh])\n')).toEqual(['high'])
     expect(severities('CMakeLists.txt', 'execute_process(COMMAND base64 -d ${CMAKE_SOURCE_DIR}/testdata/blob.b64 COMMAND bash)\n')).toEqual(['high'])
     expect(severities('autogen.sh', '#!/bin/sh\n. "$srcdir/fixtures/env.dat"\n')).toEqual(['medium'])
+    // read through a descriptor the script opened on it: the opening is a read, the decoding too
+    expect(severities('configure', '#!/bin/sh\nexec 4<"$srcdir/tests/files/blob.bin"\nxz -dc <&4 | sh\n')).toEqual(['medium', 'high'])
+    expect(severities('build.sh', '#!/bin/sh\nexec 5<tests/files/blob.bin\nbase64 -d /dev/fd/5 > obj.o\n')).toEqual(['medium', 'high'])
   })
 
   it('medium when build logic only reads or copies binary test data', () => {

@@ -1,7 +1,7 @@
 import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
-import { compilerIncludesOf, isObfuscatingStep, openedDescriptors, programNameOf, runsScriptFiles, scriptOperand, scriptThroughRedirect } from '../shell/commands.js'
+import { compilerIncludesOf, isObfuscatingStep, programNameOf, runsScriptFiles, scriptOperand, scriptThroughRedirect } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import { nonCodeKind } from '../test-data-read/paths.js'
 import { readPaths } from '../test-data-read/rule.js'
@@ -21,9 +21,6 @@ const rule: Rule = {
     const a = analyse(file)
     const hits: RuleHit[] = []
     const includesOf = compilerIncludesOf(file.text)
-    // descriptors opened on files with a bare `exec 3<FILE`, read only when a command names one
-    let opened: Map<string, string> | undefined
-    const descriptors = (): Map<string, string> => (opened ??= openedDescriptors(a.commands, a.literal))
     for (const cmd of a.commands) {
       if (cmd.compound) continue
       const included = includesOf(cmd, a.literal)
@@ -44,7 +41,7 @@ const rule: Rule = {
       const name = programNameOf(p, a.literal)
       // arguments are read only for a program that runs a script file: most commands run none
       // the script it names, or reads through a descriptor or on standard input (`. /dev/fd/3`, `sh < README`)
-      const script = runsScriptFiles(name) ? scriptThroughRedirect(cmd, scriptOperand(name, p.args.map((w) => a.literal(w.text))), a.literal, descriptors) : undefined
+      const script = runsScriptFiles(name) ? scriptThroughRedirect(cmd, scriptOperand(name, p.args.map((w) => a.literal(w.text))), a.literal, a.opened) : undefined
       const ran = script !== undefined ? nonCodeKind(script) : undefined
       if (script !== undefined && ran) {
         hits.push({
@@ -60,7 +57,7 @@ const rule: Rule = {
       // decoded on the way, it is data-to-shell-pipeline's finding
       const executions = a.fed(cmd).filter((e) => !e.feeders.some((f) => isObfuscatingStep(f.facts)))
       if (executions.length === 0) continue
-      const fed = readPaths(cmd, a.literal)
+      const fed = readPaths(cmd, a.literal, a.opened)
         .map((path) => ({ path, kind: nonCodeKind(path) }))
         .find((r) => r.kind !== undefined)
       if (fed === undefined) continue

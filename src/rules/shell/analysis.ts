@@ -5,7 +5,7 @@
  */
 import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
-import { isEvaluator, isObfuscatingStep, isShellName, programNameOf, stepFacts, type StepFacts } from './commands.js'
+import { isEvaluator, isObfuscatingStep, isShellName, openedDescriptors, programNameOf, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
 import { parseShell, watchNestingLimit } from './parse.js'
 import { Variables, type Assignment } from './variables.js'
@@ -70,6 +70,8 @@ export interface FileAnalysis {
   siteOf(cmd: Command): PipelineSite | undefined
   /** the Makefile rule a recipe line belongs to */
   targetAt(line: number): string | undefined
+  /** the files the script opens on descriptors of its own (`exec 3<README`), by descriptor, worked out on first use */
+  opened(): ReadonlyMap<string, string>
   literal(text: string): string
   /** the first line whose code nests past the parser's limit and was read as plain text, not checked */
   readonly nestingCutAt?: number
@@ -264,6 +266,7 @@ function build(file: TextFile): FileAnalysis {
     }
   }
 
+  let opened: ReadonlyMap<string, string> | undefined
   return {
     file,
     dialect,
@@ -281,6 +284,7 @@ function build(file: TextFile): FileAnalysis {
     facts: factsOf,
     siteOf: (cmd) => siteOf.get(cmd),
     targetAt,
+    opened: () => (opened ??= openedDescriptors(commands, literal)),
     literal,
     ...(parsed.cutAtLine !== undefined ? { nestingCutAt: parsed.cutAtLine } : {}),
   }

@@ -2,7 +2,7 @@
  * @fileoverview What one command does to the bytes that flow through it: decode, carve, map
  * characters, copy in disguise, or execute them.
  */
-import type { Command } from './ast.js'
+import type { Command, Redirect } from './ast.js'
 import { isCharacterSwap, translation } from './tr.js'
 import { isNoOpSed, sedInvocation, sedTransliterations } from './sed.js'
 import { hasFlag, operands, program, type Program } from './words.js'
@@ -288,27 +288,31 @@ export function openedDescriptors(commands: readonly Command[], literal: Literal
   return opened
 }
 
+/** The file a path reads: itself, or for `/dev/fd/3` the file the script opened on descriptor 3. `opened` is asked only then. */
+export function throughDescriptor(path: string, opened: () => ReadonlyMap<string, string>): string | undefined {
+  const fd = DESCRIPTOR_PATH.exec(path)?.[1]
+  return fd === undefined ? path : opened().get(fd)
+}
+
+/** The file a redirection reads from: `< FILE`, `<> FILE`, or `<&3` for what the script opened on descriptor 3. */
+export function redirectedFrom(r: Redirect, literal: Literal, opened: () => ReadonlyMap<string, string>): string | undefined {
+  if (r.target === undefined) return undefined
+  const target = literal(r.target.text)
+  if (r.op === '<' || r.op === '<>') return throughDescriptor(target, opened)
+  return r.op === '<&' ? opened().get(target) : undefined
+}
+
 /**
  * The file a shell, an interpreter or `.` runs as its script, given its operand, followed through a
  * descriptor or its standard input: `. /dev/fd/3` or `sh /proc/self/fd/3` after `exec 3<README`,
  * `sh < README`, `sh <&3`. `opened` is asked only when a descriptor is named.
  */
 export function scriptThroughRedirect(cmd: Command, operand: string | undefined, literal: Literal, opened: () => ReadonlyMap<string, string>): string | undefined {
-  if (operand !== undefined) {
-    const fd = DESCRIPTOR_PATH.exec(operand)?.[1] ?? (operand === '/dev/stdin' ? '0' : undefined)
-    return fd === undefined ? operand : fd === '0' ? stdinFile(cmd, literal, opened) : opened().get(fd)
-  }
-  return cmd.redirects.length === 0 || stepFacts(cmd, literal).sink === undefined ? undefined : stdinFile(cmd, literal, opened)
-}
-
-/** the file a command's standard input is redirected from, itself or through a descriptor */
-function stdinFile(cmd: Command, literal: Literal, opened: () => ReadonlyMap<string, string>): string | undefined {
-  for (const r of cmd.redirects) {
-    if ((r.fd !== '' && r.fd !== '0') || r.target === undefined) continue
-    if (r.op === '<') return literal(r.target.text)
-    if (r.op === '<&') return opened().get(literal(r.target.text))
-  }
-  return undefined
+  const readsStdin = operand === undefined ? cmd.redirects.length > 0 && stepFacts(cmd, literal).sink !== undefined : operand === '/dev/stdin' || DESCRIPTOR_PATH.exec(operand)?.[1] === '0'
+  if (!readsStdin) return operand === undefined ? undefined : throughDescriptor(operand, opened)
+  // the redirection of its standard input
+  const stdin = cmd.redirects.find((r) => (r.fd === '' || r.fd === '0') && r.op.startsWith('<'))
+  return stdin === undefined ? undefined : redirectedFrom(stdin, literal, opened)
 }
 
 /**

@@ -3,7 +3,7 @@ import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { compilerIncludesOf, programNameOf } from '../shell/commands.js'
+import { compilerIncludesOf, programNameOf, redirectedFrom, throughDescriptor } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
 import { isTestPath, isTestTarget, isTreeDirectory, shippedTestObject, shipsTestObjects, testDataKind } from './paths.js'
@@ -16,13 +16,17 @@ const MAY_NAME_OBJECT = /\.(?:o|obj|a|so|dylib|dll)\b|\$[({]?\w+[)}]?["']?$/i
 const NOT_A_READ_AFTER = new Set(['-o', '--output', '-w'])
 
 const NO_PATHS: readonly string[] = []
+const NO_DESCRIPTORS = (): ReadonlyMap<string, string> => new Map()
 
-/** Paths a command reads: operands, `if=`, `<` redirections, cmake `file(READ ...)`. */
-export function readPaths(cmd: Command, literal: (t: string) => string): readonly string[] {
+/** Paths a command reads: operands, `if=`, `<` redirections, cmake `file(READ ...)`; through the descriptors the script opened (`<&3`, `/dev/fd/3`). */
+export function readPaths(cmd: Command, literal: (t: string) => string, opened: () => ReadonlyMap<string, string> = NO_DESCRIPTORS): readonly string[] {
   // asked of every command: most read nothing and redirect nothing, and need no list of their own
   if (cmd.redirects.length === 0 && !cmd.compound && !READERS.test(programNameOf(program(cmd), literal))) return NO_PATHS
   const out: string[] = []
-  for (const r of cmd.redirects) if ((r.op === '<' || r.op === '<>') && r.target) out.push(literal(r.target.text))
+  for (const r of cmd.redirects) {
+    const from = redirectedFrom(r, literal, opened)
+    if (from !== undefined) out.push(from)
+  }
   if (cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)) {
     const words = cmd.compound.parts.flatMap((p) => p.pipelines.flatMap((pl) => pl.commands.flatMap((c) => c.words.map((w) => w.text))))
     if (/^(?:READ|STRINGS)$/.test(words[0] ?? '') && words[1]) out.push(literal(words[1]))
@@ -37,7 +41,8 @@ export function readPaths(cmd: Command, literal: (t: string) => string): readonl
   // the last operand of cp/install/ln is where they write
   const reads = /^(?:cp|install|ln)$/.test(name) ? args.filter((a) => !a.startsWith('-')).slice(0, -1) : args
   reads.forEach((a, i) => {
-    if (!a.startsWith('-') && !NOT_A_READ_AFTER.has(reads[i - 1] ?? '')) out.push(a)
+    const path = a.startsWith('-') || NOT_A_READ_AFTER.has(reads[i - 1] ?? '') ? undefined : throughDescriptor(a, opened)
+    if (path !== undefined) out.push(path)
   })
   return out
 }
@@ -92,7 +97,7 @@ const rule: Rule = {
         })
         continue
       }
-      for (const path of readPaths(cmd, a.literal)) {
+      for (const path of readPaths(cmd, a.literal, a.opened)) {
         const kind = testDataKind(path)
         if (kind === undefined) continue
         const flow = a.flow(cmd)
