@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +7,7 @@ import { makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explai
 import { substitutedByInput, substitutedVariables } from '../../src/verify/explain/configure-substitutions.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { writeFiles } from '../git/fixtures.js'
+import { autoreconfProject } from '../helpers/automake-project.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
 
 // a project with what automake copies in several shapes: conditionals, `+=`, an included
@@ -60,10 +61,7 @@ let dir: string
 const generated = new Map<string, string>()
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stagelight-automake-'))
-  writeFiles(dir, PROJECT)
-  mkdirSync(join(dir, 'm4'))
-  execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
+  dir = autoreconfProject('stagelight-automake-', PROJECT)
   for (const am of ['Makefile.am', 'lib/Makefile.am', 'src/Makefile.am']) generated.set(am, readFileSync(join(dir, am.replace(/\.am$/, '.in')), 'utf8'))
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

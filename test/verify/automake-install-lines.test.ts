@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,8 +15,8 @@ import {
   VARIABLES_FILE,
 } from '../../src/verify/explain/automake-install-lines.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
-import { bundledDataPath } from '../../src/util/bundled-data.js'
-import { writeFiles } from '../git/fixtures.js'
+import { bundledList } from '../../src/util/bundled-data.js'
+import { autoreconfProject } from '../helpers/automake-project.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
 
 // what automake installs in several shapes: a program, a libtool library, scripts, data with and
@@ -59,12 +58,10 @@ let bundled: ReadonlySet<string>
 let bundledNames: ReadonlySet<string>
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stagelight-install-lines-'))
-  writeFiles(dir, { ...PROJECT, 'm4/.keep': '' })
-  execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
+  dir = autoreconfProject('stagelight-install-lines-', PROJECT)
   makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
   bundled = releasedTemplateLines()
-  bundledNames = new Set(readFileSync(bundledDataPath(VARIABLES_FILE, 'test'), 'utf8').split('\n'))
+  bundledNames = new Set(bundledList(VARIABLES_FILE, 'test').entries)
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -270,7 +267,7 @@ describe("an installed automake's templates", () => {
       const listed = "# Hashes of the recipe and variable lines of automake's templates, 85 release tags (Release-1-6 … v1.18.1); made by …"
       expect(newerTemplateDirs([root, join(root, 'absent')], listed).sort()).toEqual([join(root, 'automake-1.19', 'am'), join(root, 'automake-2.0', 'am')])
       // the bundled list's own first line names its newest release
-      expect(readFileSync(bundledDataPath(VARIABLES_FILE, 'test'), 'utf8').split('\n')[0]).toMatch(/v1\.\d+(?:\.\d+)*\)/)
+      expect(bundledList(VARIABLES_FILE, 'test').header).toMatch(/v1\.\d+(?:\.\d+)*\)/)
     } finally {
       rmSync(root, { recursive: true, force: true })
     }

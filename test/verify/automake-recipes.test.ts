@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates } from '../../src/verify/explain/automake-recipes.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
-import { writeFiles } from '../git/fixtures.js'
+import { autoreconfProject } from '../helpers/automake-project.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
 
 // rules automake writes in several shapes: suffix rules with and without libtool, per-object rules
@@ -42,9 +40,7 @@ let makefileIn = ''
 const am = [PROJECT['Makefile.am'] ?? '']
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stagelight-recipes-'))
-  writeFiles(dir, { ...PROJECT, 'm4/.keep': '' })
-  execFileSync('autoreconf', ['-fi'], { cwd: dir, stdio: 'ignore' })
+  dir = autoreconfProject('stagelight-recipes-', PROJECT)
   makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Finding } from '../../model/finding.js'
-import { bundledDataPath } from '../../util/bundled-data.js'
+import { bundledList } from '../../util/bundled-data.js'
 import { installedFiles } from '../../util/installed-files.js'
 import { basenameOf, joinPath } from '../../util/paths.js'
 import { disagreementFinding } from './automake-agreement.js'
@@ -112,8 +112,7 @@ let autoconfVocabulary: Vocabulary | undefined
 function autoconfWords(): Vocabulary {
   if (autoconfVocabulary) return autoconfVocabulary
   const vocabulary = new Vocabulary()
-  const list = readFileSync(bundledDataPath(AUTOCONF_WORDS_FILE, "list of autoconf's header words"), 'utf8')
-  vocabulary.addWords(list.split('\n').filter((l) => l !== '' && !l.startsWith('#')))
+  vocabulary.addWords(bundledList(AUTOCONF_WORDS_FILE, "list of autoconf's header words").entries)
   for (const path of installedFiles(AUTOCONF_LIBRARY_DIRS, '.m4')) vocabulary.addWords(headerWords(readFileSync(path, 'utf8')))
   return (autoconfVocabulary = vocabulary)
 }

@@ -17,10 +17,10 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { bundledDataPath } from '../../util/bundled-data.js'
+import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
-import { asConfigured, type UntemplatedRecipe } from './automake-recipes.js'
+import { asConfigured, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
 export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
@@ -48,7 +48,7 @@ const MAN_SECTIONS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'n', 'l'
 /** a rule automake writes for one directory and primary: `install-nobase_dist_pkgdataDATA` */
 const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck)-((?:nobase_|nodist_|dist_|notrans_)*)(\\w*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
 /** automake's rules that install, uninstall or make the directories of everything a Makefile.in lists, and its manuals */
-const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:exec|data|info|html|dvi|pdf|ps)?-?am|install-strip|installdirs(?:-am)?|(?:install|uninstall)-man):(?![=:])/
+const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:(?:exec|data|info|html|dvi|pdf|ps)-)?am|install-strip|installdirs(?:-am)?|(?:install|uninstall)-man):(?![=:])/
 /**
  * automake's rules that run while `make` builds: remaking the Makefile, configure and aclocal.m4
  * when their inputs change, the configuration header from its stamp, and the stamps of the build
@@ -57,7 +57,7 @@ const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:exec|data|info|html|
  */
 const BUILD_RULES: readonly RegExp[] = [
   /^(Makefile|\$\(srcdir\)\/Makefile\.in|\$\(top_srcdir\)\/configure|\$\(ACLOCAL_M4\)|\$\(top_builddir\)\/config\.status|am--refresh|stamp-h\d*):(?![=:])/,
-  /^(\S+):\s+stamp-h\d*\s*$/,
+  STAMPED_HEADER_RULE,
   /^(\$\(srcdir\)\/\S+\.in):\s+\$\(am__configure_deps\)\s*$/,
   /^((\S+?)\/\$\(am__dirstamp\)):(?![=:])/,
 ]
@@ -118,11 +118,9 @@ export function templateLineKeys(template: string): Set<string> {
   const add = (line: string, key: (l: string) => string): void => {
     for (const filled of chosen(line).flatMap(filledIn)) keys.add(key(filled.replace(PLACEHOLDER, FILLED)))
   }
-  // the lines of an assignment, its continuations included (automake drops its `##` comments between them)
+  // the lines of an assignment, its continuations included
   let assigning = false
-  for (const raw of template.split('\n')) {
-    const line = raw.replace(/\r$/, '').replace(TEMPLATE_CONDITIONS, '')
-    if (line.startsWith('##')) continue
+  for (const line of templateLines(template)) {
     if (assigning || ASSIGNMENT.test(line)) {
       add(line, valueLineKey)
       assigning = line.endsWith('\\')
@@ -145,20 +143,25 @@ export function templateVariables(template: string): { set: Set<string>; gathere
   const gathered = new Set<string>()
   let name: string | undefined
   let continued = false
-  for (const raw of template.split('\n')) {
-    const line = raw.replace(/\r$/, '').replace(TEMPLATE_CONDITIONS, '')
-    if (line.startsWith('##')) continue
+  for (const line of templateLines(template)) {
     const m = continued ? null : ASSIGNMENT.exec(line)
     continued = line.endsWith('\\')
     if (m !== null) name = (m[1] ?? '').includes('%') || DIST_ONLY.test(m[1] ?? '') ? undefined : m[1]
     else if (!continued && !line.startsWith('\t') && line.trim() !== '') name = undefined
     if (name === undefined) continue
     // a value automake fills in (`MANS = %MANS%`) is the Makefile.am's, not the template's
-    if (m?.[2] === '+' || new RegExp(PLACEHOLDER.source).test(line) || CHOICE.test(line)) gathered.add(name)
+    if (m?.[2] === '+' || line.search(PLACEHOLDER) !== -1 || CHOICE.test(line)) gathered.add(name)
     else if (m !== null) set.add(name)
   }
   return { set, gathered }
 }
+
+/** a template's lines as automake reads them: its conditions taken off, its `##` comments dropped (also between a value's continuations) */
+const templateLines = (template: string): string[] =>
+  template
+    .split('\n')
+    .map((raw) => raw.replace(/\r$/, '').replace(TEMPLATE_CONDITIONS, ''))
+    .filter((line) => !line.startsWith('##'))
 
 /** the line with each choice made both ways */
 function chosen(line: string): string[] {
@@ -172,12 +175,6 @@ function filledIn(line: string): string[] {
   const sections = line.includes('%SECTION%') ? MAN_SECTIONS.map((s) => line.split('%SECTION%').join(s)) : [line]
   if (!/%(?:ONE_)?PRIMARY%/.test(line)) return sections
   return sections.flatMap((l) => [...PRIMARIES].map(([many, one]) => l.split('%ONE_PRIMARY%').join(one).split('%PRIMARY%').join(many)))
-}
-
-/** a bundled list (hashes or names, one a line): its entries, and its first line, which names what it holds */
-function bundledList(file: string, what: string): { entries: Set<string>; listed: string } {
-  const lines = readFileSync(bundledDataPath(file, what), 'utf8').split('\n')
-  return { entries: new Set(lines.filter((l) => l !== '' && !l.startsWith('#'))), listed: lines[0] ?? '' }
 }
 
 /**
@@ -204,10 +201,8 @@ function withInstalled(entries: Set<string>, listed: string, fromTemplate: (temp
 export const releasedTemplateLines = (): Set<string> => releasedLines().entries
 
 function releasedLines(): { entries: Set<string>; listed: string } {
-  const released = bundledList(INSTALL_LINES_FILE, "list of automake's template lines")
-  for (const line of PROGRAM_LINES) released.entries.add(lineKey(line))
-  for (const line of PROGRAM_BUILD_LINES) released.entries.add(buildLineKey(line))
-  return released
+  const { entries, header } = bundledList(INSTALL_LINES_FILE, "list of automake's template lines")
+  return { entries: new Set([...entries, ...PROGRAM_LINES.map(lineKey), ...PROGRAM_BUILD_LINES.map(buildLineKey)]), listed: header }
 }
 
 let known: ReadonlySet<string> | undefined
@@ -232,8 +227,8 @@ const nameIn = (name: string): RegExp => new RegExp(`(?<=^|[^A-Za-z0-9_]|\\bclas
 
 interface InstallRule {
   readonly target: string
-  /** the names automake put in for `%DIR%` and `%NDIR%`, longest first */
-  readonly names: readonly string[]
+  /** where automake put in the names for `%DIR%` and `%NDIR%` (or a stamp's directory), longest first */
+  readonly names: readonly RegExp[]
   /** a rule that runs while `make` builds, its lines looked up with what automake fills masked */
   readonly build?: true
 }
@@ -243,15 +238,11 @@ function installRuleOf(header: string, makefileAm: readonly string[]): InstallRu
   const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
   const build = directory ?? other ? undefined : BUILD_RULES.map((r) => r.exec(header)).find((m) => m !== null)
   const target = directory?.[1] ?? other?.[1] ?? build?.[1]
-  if (target === undefined) return undefined
-  // the Makefile.am's own rule for the target replaces automake's
-  const own = new RegExp(`^${escapeRegExp(target)}\\s*:`, 'm')
-  if (makefileAm.some((text) => own.test(text))) return undefined
+  if (target === undefined || writtenByMakefileAm(target, makefileAm)) return undefined
+  if (build) return { target, names: build[2] === undefined ? [] : [nameIn(build[2])], build: true }
   const base = directory?.[3] ?? ''
   const names = directory ? [...new Set([`${directory[2] ?? ''}${base}`, base])].filter((n) => n !== '').sort((a, b) => b.length - a.length) : []
-  // a build directory's stamp: the directory is automake's filling
-  if (build) return { target, names: build[2] === undefined ? [] : [build[2]], build: true }
-  return { target, names }
+  return { target, names: names.map(nameIn) }
 }
 
 /**
@@ -282,7 +273,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
       continue
     }
     if (rule === undefined) continue
-    const asTemplate = rule.names.reduce((l, name) => l.replace(nameIn(name), FILLED), line.startsWith('\t') ? line : `\t${line}`)
+    const asTemplate = rule.names.reduce((l, name) => l.replace(name, FILLED), line.startsWith('\t') ? line : `\t${line}`)
     if (!templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
   }
   return out
@@ -293,8 +284,8 @@ let variables: ReadonlySet<string> | undefined
 /** the variables automake's templates set, of every release and of an installed automake newer than those */
 export const templateVariableNames = (): ReadonlySet<string> =>
   (variables ??= (() => {
-    const { entries, listed } = bundledList(VARIABLES_FILE, "list of automake's template variables")
-    return withInstalled(entries, listed, (template) => {
+    const { entries, header } = bundledList(VARIABLES_FILE, "list of automake's template variables")
+    return withInstalled(new Set(entries), header, (template) => {
       const found = templateVariables(template)
       return [...found.set].filter((name) => !found.gathered.has(name))
     })

@@ -118,10 +118,13 @@ function ruleOf(header: string, makefileAm: readonly string[]): Rule | undefined
       : link
         ? { target: link[1] ?? '', object: link[1] ?? '', source: undefined }
         : undefined
-  if (rule === undefined) return undefined
-  // the Makefile.am's own rule for the target replaces automake's
-  const own = new RegExp(`^${escapeRegExp(rule.target)}\\s*:`, 'm')
-  return makefileAm.some((text) => own.test(text)) ? undefined : rule
+  return rule === undefined || writtenByMakefileAm(rule.target, makefileAm) ? undefined : rule
+}
+
+/** Does a Makefile.am text write a rule of its own for `target`? automake then writes none. */
+export function writtenByMakefileAm(target: string, makefileAm: readonly string[]): boolean {
+  const own = new RegExp(`^${escapeRegExp(target)}\\s*:`, 'm')
+  return makefileAm.some((text) => own.test(text))
 }
 
 function untemplatedWords(recipe: string, rule: Rule): string[] {
@@ -185,7 +188,10 @@ export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: re
   return out
 }
 
-/** the headers a Makefile.in makes from a stamp file, as automake writes for each configuration header (`config.h: stamp-h1`) */
+/** the rule automake writes for each configuration header, from its stamp file (`config.h: stamp-h1`) */
+export const STAMPED_HEADER_RULE = /^([^\s:$]+):\s+stamp-h\d*\s*$/
+
+/** the headers a Makefile.in makes from a stamp file */
 function stampedHeaders(makefileIn: string): string[] {
-  return [...makefileIn.matchAll(/^([^\s:$]+):\s+stamp-h\d*\s*$/gm)].map((m) => m[1] ?? '')
+  return [...makefileIn.matchAll(new RegExp(STAMPED_HEADER_RULE.source, 'gm'))].map((m) => m[1] ?? '')
 }
