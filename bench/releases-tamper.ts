@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'template-variable', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'template-variable', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -458,6 +458,35 @@ function installLine(root: string, files: readonly string[], d: Draw): Tampering
   return { kind: 'install-line', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
 }
 
+/**
+ * a rule of automake's test harness that `make check` runs: `check-TESTS:`, `$(TEST_SUITE_LOG):`, a
+ * suffix's log (`.test.log:`); not one test's log (`t-version.log: t-version`), which a Makefile.am
+ * may write itself
+ */
+const CHECK_RULE = /^(?:@\w+@)?(?:check-TESTS|\$\(TEST_SUITE_LOG\)|\.[\w+-]+(?:\$\(EXEEXT\))?\.log):/
+
+/**
+ * One line added to a rule of automake's test harness, which distributions run on every build
+ * (`make check`, before `make install`): a built library replaced from test data, a document run.
+ */
+function checkLine(root: string, files: readonly string[], d: Draw): Tampering {
+  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
+  const data = d.pick(files.filter((f) => /(^|\/)tests?\//.test(f) && !/\.(?:c|h|sh|am|in)$/.test(f))) ?? doc
+  const { target, lines, i } = drawAutomakeLine(root, files, d, CHECK_RULE, "no automake Makefile.in with a rule of automake's test harness")
+  const rule = (lines[i] ?? '').replace(/^@\w+@/, '').split(':')[0] ?? 'check-TESTS'
+  const line = d.pick([
+    `	@cp $(top_srcdir)/${data} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/lib${d.pick(WORDS)}.so.0`,
+    `	@$(SHELL) $(top_srcdir)/${doc}`,
+    `	chmod ${d.pick(['4755', 'u+s'])} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/*`,
+  ])
+  // after the header and its continuations: the recipe's first line
+  let at = i + 1
+  while ((lines[at - 1] ?? '').endsWith('\\')) at++
+  lines.splice(at, 0, line)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'check-line', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
+}
+
 /** a variable automake's templates set that its rules run: `NORMAL_INSTALL = :`, `am__mv = mv -f`, `am__v_CC_0 = @echo …` */
 const TEMPLATE_VARIABLE = /^(?:NORMAL_INSTALL = :|am__mv = mv -f|am__install_max = \d+|am__v_(?:CC|CCLD|GEN)_0 = @echo .*;)\s*$/
 
@@ -614,6 +643,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'recipe-word': recipeWord,
   'rule-hooked': ruleHooked,
   'install-line': installLine,
+  'check-line': checkLine,
   'template-variable': templateVariable,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
@@ -643,7 +673,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'template-variable')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

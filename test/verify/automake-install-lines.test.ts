@@ -46,6 +46,11 @@ inst_DATA = demo.conf
 
 install-data-hook:
 	@echo installed
+
+TESTS = t-one.sh t-two
+TEST_EXTENSIONS = .sh
+check_PROGRAMS = t-two
+t_two_SOURCES = t.c
 `,
 }
 
@@ -309,5 +314,53 @@ describe("automake's rules that run while make builds hold only its templates' l
     expect(keys.has(buildLineKey('\tcd $(top_builddir) && $(SHELL) ./config.status include/config.h; sh NEWS'))).toBe(false)
     // and the masks are the build rules' alone
     expect(keys.has(lineKey('\t  $(AUTOMAKE) --gnu --ignore-deps src/Makefile'))).toBe(false)
+  })
+})
+
+describe("automake's test harness rules, which make check runs, hold only its templates' lines", () => {
+  it('reports a line added to or changed in the harness, a test\'s log rule and check-am', () => {
+    for (const rule of ['check-TESTS', '$(TEST_SUITE_LOG)', 'recheck', '.sh.log', 't-two.log', 'check-am']) {
+      expect(makefileIn.split('\n').some((l) => l.replace(/^@\w+@/, '').startsWith(`${rule}:`)), rule).toBe(true)
+    }
+    const cases: [string, RegExp, (l: string) => string, 0 | 1][] = [
+      ['check-TESTS', /^\t@list='\$\(RECHECK_LOGS\)';/, (l) => `${l}\n\t@cp $(srcdir)/README .libs/libdemo.so.0`, 1],
+      ['$(TEST_SUITE_LOG)', /^\t@\$\(am__set_TESTS_bases\); \\$/, (l) => l.replace('@$(am__set_TESTS_bases);', '@$(am__set_TESTS_bases); sh $(srcdir)/README;'), 0],
+      ['.sh.log', /\$\(SH_LOG_DRIVER\)/, (l) => l.replace('$(SH_LOG_DRIVER)', '$(SHELL) $(srcdir)/README'), 0],
+      ['t-two.log', /^\t@p='t-two\$\(EXEEXT\)'; \\$/, (l) => l.replace("'; \\", "'; sh README; \\"), 0],
+      ['t-two.log', /^\t@p=/, (l) => l.replace("@p='", "@p='x'; sh README; p='"), 0],
+      ['recheck', /^\t@test -z "\$\(TEST_SUITE_LOG\)"/, (l) => `${l}\n\t@sh $(srcdir)/README`, 1],
+      ['check-am', /^\t\$\(MAKE\) \$\(AM_MAKEFLAGS\) \$\(check_PROGRAMS\)$/, (l) => `${l} gen-x`, 0],
+      ['check-am', /^\t\$\(MAKE\) \$\(AM_MAKEFLAGS\) check-TESTS$/, (l) => `${l}\n\tchmod 4755 .libs/*`, 1],
+    ]
+    for (const [rule, line, change, added] of cases) {
+      const { text, at } = edited(rule, line, change)
+      expect(installLinesNotFromTemplates(text, am).map((f) => [f.target, f.line]), `${rule} ${line}`).toEqual([[rule, at + added]])
+    }
+  })
+
+  it("masks only the test's name, its driver, the driver's options and its compiler", () => {
+    const keys = templateLineKeys("\t@p='%SOURCE%'; \\\n\tb='%BASE%'; \\\n\t$(am__check_pre) %DRIVER% --test-name \"$$f\" \\\n\t$(am__common_driver_flags) %DRIVER_FLAGS% -- %COMPILE% \\\n")
+    for (const filled of ["\t@p='t-two$(EXEEXT)'; \\", "\tb='sub/t-one'; \\", '\t$(am__check_pre) $(PL_LOG_DRIVER) --test-name "$$f" \\', '\t$(am__common_driver_flags) $(AM_PL_LOG_DRIVER_FLAGS) $(PL_LOG_DRIVER_FLAGS) -- $(PL_LOG_COMPILE) \\']) {
+      expect(keys.has(buildLineKey(filled)), filled).toBe(true)
+    }
+    for (const other of ["\t@p='t-two; sh README'; \\", '\t$(am__check_pre) $(SHELL) --test-name "$$f" \\', '\t$(am__check_pre) $(SHELLLOG_DRIVER) --test-name "$$f" \\', '\t$(am__common_driver_flags) $(AM_PL_LOG_DRIVER_FLAGS) $(SH_LOG_DRIVER_FLAGS) -- $(PL_LOG_COMPILE) \\']) {
+      expect(keys.has(buildLineKey(other)), other).toBe(false)
+    }
+  })
+
+  it("keys a template's recipe lines continued without a tab, as automake 1.17's test-suite log has them", () => {
+    // a continued line is recipe, even where it reads as an assignment
+    const keys = templateLineKeys('x:\n\t@echo a; \\\n  printf b;  \\\n## a comment\nn=1;  \\\n\techo c\nd = e\n')
+    expect(keys.has(lineKey('\t  printf b;  \\'))).toBe(true)
+    expect(keys.has(lineKey('\tn=1;  \\'))).toBe(true)
+    expect(keys.has(valueLineKey('n=1;  \\'))).toBe(false)
+    expect(keys.has(valueLineKey('d = e'))).toBe(true)
+    expect(installLinesNotFromTemplates(`check-TESTS:\n\t@echo a; \\\n  printf b;  \\\nn=1;  \\\n\techo c\n`, [], keys)).toEqual([])
+    expect(installLinesNotFromTemplates(`check-TESTS:\n\t@echo a; \\\n  sh README;  \\\n\techo c\n`, [], keys).map((f) => f.line)).toEqual([3])
+  })
+
+  it("leaves a test's log rule the Makefile.am writes itself to the rules", () => {
+    const { text } = edited('t-two.log', /^\t@p=/, (l) => `${l}\n\tcp README x; \\`)
+    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\nt-two.log: t-one.log\n`])).toEqual([])
   })
 })

@@ -5,9 +5,11 @@
  * (`lib/am/progs.am`, `data.am`, `mans.am`, `install.am`…), with the directory's name, the
  * primary and the man section put in. So do the rules `make` runs as it builds (remaking the
  * Makefile and configure, the configuration header from its stamp, the build directories' stamps),
- * and the variables those templates set, which the rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`). `make install` usually runs as root, so a
- * line no template writes — a `chmod 4755`, a copy into `/etc`, a document run — is a change made
- * after automake ran.
+ * those of the test harness `make check` runs (`check-TESTS`, each test's log rule), and the
+ * variables those templates set, which the rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`).
+ * `make install` usually runs as root and distributions run `make check` on every build, so a line
+ * no template writes — a `chmod 4755`, a copy into `/etc` or over a built library, a document run —
+ * is a change made after automake ran.
  *
  * The templates of every automake release are known as hashes of their lines
  * (`data/automake-install-lines.txt`) and the names of the variables they set
@@ -61,12 +63,27 @@ const BUILD_RULES: readonly RegExp[] = [
   /^(\$\(srcdir\)\/\S+\.in):\s+\$\(am__configure_deps\)\s*$/,
   /^((\S+?)\/\$\(am__dirstamp\)):(?![=:])/,
 ]
+/**
+ * automake's rules that run the tests as `make check` runs them (distributions' builds do): the
+ * harness's own (`check-TESTS`, `$(TEST_SUITE_LOG)`, `recheck`), and the rule of each test's log,
+ * for a suffix (`.test.log:`, `.sh$(EXEEXT).log:`) or for one test (`t-version.log: t-version$(EXEEXT)`);
+ * the test's name and the driver, its options and its compiler are filled in
+ */
+const CHECK_RULES: readonly RegExp[] = [
+  /^(check-TESTS|recheck|\$\(TEST_SUITE_LOG\)|\.log\.trs|am--force-recheck):(?![=:])/,
+  /^(\.[\w+-]+(?:\$\(EXEEXT\))?\.log):[ \t]*$/,
+  /^([^\s:=#$]+\.log):[ \t]+[^\s:=#]+[ \t]*$/,
+]
 /** what automake fills into the lines of those rules */
 const BUILD_FILLS: readonly [RegExp, string][] = [
   // words, each ended by blanks or the line's end or quote (so that no word splits two ways), then nothing else
   [/(\$\(AUTOMAKE\) )(?:[\w./+=%-]+(?:[ \t]+|(?=['\\]|$)))*(?=['\\]|$)/g, `$1${'%X%'}`],
   [/(\.\/config\.status )(?!--recheck\b)[^\s;']+/g, `$1${'%X%'}`],
   [/\bstamp-h\d*/g, '%X%'],
+  // a test's log rule: the test (`p='t-version$(EXEEXT)'`, `b='t-version'`), its driver, the driver's options and the compiler
+  [/^(\t@?[pb]=')[^'\s;]*(?=';)/g, `$1${'%X%'}`],
+  [/\$\((?:[A-Z0-9_]+_)?LOG_(?:DRIVER|COMPILE)\)/g, '%X%'],
+  [/\$\(AM_((?:[A-Z0-9_]+_)?)LOG_DRIVER_FLAGS\) \$\(\1LOG_DRIVER_FLAGS\)/g, '%X%'],
 ]
 /** a rule automake writes for one man section: `install-man1` */
 const MAN_RULE = /^((?:install|uninstall)-man[0-9nl]):(?![=:])/
@@ -118,15 +135,18 @@ export function templateLineKeys(template: string): Set<string> {
   const add = (line: string, key: (l: string) => string): void => {
     for (const filled of chosen(line).flatMap(filledIn)) keys.add(key(filled.replace(PLACEHOLDER, FILLED)))
   }
-  // the lines of an assignment, its continuations included
+  // the lines of an assignment, its continuations included; a recipe line's continuation needs no tab (1.17's test-suite log), and is looked up with one
   let assigning = false
+  let recipe = false
   for (const line of templateLines(template)) {
-    if (assigning || ASSIGNMENT.test(line)) {
+    if (!recipe && (assigning || ASSIGNMENT.test(line))) {
       add(line, valueLineKey)
       assigning = line.endsWith('\\')
-    } else if (line.startsWith('\t')) {
-      add(line, lineKey)
-      add(line, buildLineKey)
+    } else if (recipe || line.startsWith('\t')) {
+      const tabbed = line.startsWith('\t') ? line : `\t${line}`
+      add(tabbed, lineKey)
+      add(tabbed, buildLineKey)
+      recipe = line.endsWith('\\')
     }
   }
   return keys
@@ -222,6 +242,14 @@ const PROGRAM_BUILD_LINES = [
   ...['> ', '>>'].map((write) => `\t@: ${write}%X%/$(am__dirstamp)`),
 ]
 
+/**
+ * `check-am:`, whose recipe automake's program writes: `$(MAKE) $(AM_MAKEFLAGS)` and what is built
+ * for the tests (`$(check_PROGRAMS)`, `$(dist_check_SCRIPTS)`) then the harnesses and the
+ * Makefile.am's hook (`check-TESTS`, `check-DEJAGNU`, `check-local`), continued over lines
+ */
+const CHECK_AM_RULE = /^(check-am):(?![=:])/
+const CHECK_AM_LINE = /^\t(?:\$\(MAKE\) \$\(AM_MAKEFLAGS\))?(?:[ \t]+(?:\$\((?:(?:dist|nodist|nobase)_)*check_[A-Z]+\)|check-(?:TESTS|DEJAGNU|local)))*[ \t]*\\?$/
+
 /** where a template puts a directory's name: not inside a word (`inst` of `$(instdir)`, not of `uninstall`), save `class%DIR%.stamp` */
 const nameIn = (name: string): RegExp => new RegExp(`(?<=^|[^A-Za-z0-9_]|\\bclass)${escapeRegExp(name)}`, 'g')
 
@@ -229,16 +257,20 @@ interface InstallRule {
   readonly target: string
   /** where automake put in the names for `%DIR%` and `%NDIR%` (or a stamp's directory), longest first */
   readonly names: readonly RegExp[]
-  /** a rule that runs while `make` builds, its lines looked up with what automake fills masked */
+  /** a rule that runs while `make` builds or checks, its lines looked up with what automake fills masked */
   readonly build?: true
+  /** a rule automake's program writes, not a template: the shape of its lines */
+  readonly shape?: RegExp
 }
 
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const directory = DIRECTORY_RULE.exec(header)
   const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
-  const build = directory ?? other ? undefined : BUILD_RULES.map((r) => r.exec(header)).find((m) => m !== null)
-  const target = directory?.[1] ?? other?.[1] ?? build?.[1]
+  const build = directory ?? other ? undefined : [...BUILD_RULES, ...CHECK_RULES].map((r) => r.exec(header)).find((m) => m !== null)
+  const written = directory ?? other ?? build ? undefined : CHECK_AM_RULE.exec(header)
+  const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1]
   if (target === undefined || writtenByMakefileAm(target, makefileAm)) return undefined
+  if (written) return { target, names: [], shape: CHECK_AM_LINE }
   if (build) return { target, names: build[2] === undefined ? [] : [nameIn(build[2])], build: true }
   const base = directory?.[3] ?? ''
   const names = directory ? [...new Set([`${directory[2] ?? ''}${base}`, base])].filter((n) => n !== '').sort((a, b) => b.length - a.length) : []
@@ -274,7 +306,8 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     }
     if (rule === undefined) continue
     const asTemplate = rule.names.reduce((l, name) => l.replace(name, FILLED), line.startsWith('\t') ? line : `\t${line}`)
-    if (!templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
+    const fromAutomake = rule.shape ? rule.shape.test(asTemplate) : templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))
+    if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
   }
   return out
 }
