@@ -215,6 +215,41 @@ describe("the variables automake's templates set hold only their templates' line
     }
   })
 
+  it("holds the test harness's variables automake's program writes to the values it gives them, over continued lines", () => {
+    for (const name of ['LOG_DRIVER', 'SH_LOG_DRIVER', 'LOG_COMPILE', 'SH_LOG_COMPILE', 'TEST_SUITE_LOG', 'TEST_LOGS', 'am__test_logs1', 'am__test_logs2', 'TEST_EXTENSIONS']) {
+      expect(makefileIn).toMatch(new RegExp(`^${name} =`, 'm'))
+    }
+    const cases: [string, (l: string) => string][] = [
+      ['SH_LOG_DRIVER', (l) => l.replace(/\S*test-driver$/, '$(top_srcdir)/README')],
+      ['LOG_DRIVER', (l) => `${l}; cp $(top_srcdir)/README .libs/libdemo.so.0;`],
+      ['LOG_COMPILE', (l) => l.replace('= ', '= chmod 4755 .libs/*; ')],
+      ['TEST_SUITE_LOG', (l) => `${l}; sh README`],
+      ['TEST_LOGS', (l) => `${l} $(shell sh README)`],
+      ['am__test_logs1', () => 'am__test_logs1 = $(TESTS:=.log) $(shell sh README)'],
+    ]
+    for (const [name, change] of cases) {
+      const { text, at } = variableEdited(name, change)
+      expect(variableLinesNotFromTemplates(text, am).map((f) => [f.target, f.line, f.variable]), name).toEqual([[name, at, true]])
+    }
+    // a value automake continues over lines is judged whole, on its first line
+    const continued = 'SH_LOG_COMPILE = $(SH_LOG_COMPILER) $(AM_SH_LOG_FLAGS) \\\n\t$(SH_LOG_FLAGS)\n'
+    expect(variableLinesNotFromTemplates(continued, am)).toEqual([])
+    expect(variableLinesNotFromTemplates(continued.replace('\t$(SH_LOG_FLAGS)', '\t$(SH_LOG_FLAGS); sh README'), am).map((f) => [f.line, f.words])).toEqual([[1, ['$(SH_LOG_COMPILER) $(AM_SH_LOG_FLAGS) $(SH_LOG_FLAGS); sh README']]])
+    // the suffixes automake lists where the Makefile.am lists none
+    expect(variableLinesNotFromTemplates('TEST_EXTENSIONS = @EXEEXT@ .test\n', [''])).toEqual([])
+    expect(variableLinesNotFromTemplates('TEST_EXTENSIONS = @EXEEXT@ .test; sh README\n', [''])).toHaveLength(1)
+    // an empty continued line joins as make joins it
+    expect(variableLinesNotFromTemplates('SH_LOG_COMPILE = $(SH_LOG_COMPILER) \\\n\t\\\n\t$(AM_SH_LOG_FLAGS) $(SH_LOG_FLAGS)\n', am)).toEqual([])
+    // what fills the driver's directory and the lists of logs is names, not code
+    for (const value of ['LOG_DRIVER = $(SHELL) $(top_srcdir)/$(shell sh README)/test-driver', 'TEST_LOGS = $(TESTS:$(shell sh README)=.log)', 'am__v_GEN = sh README']) {
+      expect(variableLinesNotFromTemplates(`${value}\n`, [''])).toHaveLength(1)
+    }
+    // another suffix's names are not the compiler's
+    expect(variableLinesNotFromTemplates('SH_LOG_COMPILE = $(PL_LOG_COMPILER) $(AM_SH_LOG_FLAGS) $(SH_LOG_FLAGS)\n', am)).toHaveLength(1)
+    // a driver the Makefile.am sets is its own
+    expect(variableLinesNotFromTemplates('LOG_DRIVER = env AM_TAP_AWK=\'$(AWK)\' $(SHELL) $(top_srcdir)/tap-driver.sh\n', [`${am[0] ?? ''}\nLOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/tap-driver.sh\n`])).toEqual([])
+  })
+
   it("leaves a value the Makefile.am sets, configure's value and what only make dist reads to the other checks", () => {
     const own = variableEdited('am__v_at_0', () => 'am__v_at_0 = @sh $(srcdir)/NEWS;')
     expect(variableLinesNotFromTemplates(own.text, [`${am[0] ?? ''}\nam__v_at_0 = @sh $(srcdir)/NEWS;\n`])).toEqual([])
@@ -258,7 +293,7 @@ describe("the variables automake's templates set hold only their templates' line
     const finding = j?.findings?.[0]
     expect(finding?.severity).toBe('high')
     expect(finding?.line).toBe(at)
-    expect(finding?.message).toBe('the variable NORMAL_INSTALL automake\'s templates set holds chmod 4755 "$(DESTDIR)$(bindir)"/*;, which no template of automake writes, and Makefile.am has no value of its own for it')
+    expect(finding?.message).toBe('the variable NORMAL_INSTALL automake sets holds chmod 4755 "$(DESTDIR)$(bindir)"/*;, which automake never gives it, and Makefile.am has no value of its own for it')
     expect(finding?.evidence).toContain("not in automake's variable NORMAL_INSTALL: ")
     expect(finding?.data?.['recipes']).toEqual([{ target: 'NORMAL_INSTALL', line: at, words: ['chmod 4755 "$(DESTDIR)$(bindir)"/*;'], variable: true }])
   })

@@ -337,6 +337,8 @@ export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: re
   const lines = makefileIn.split('\n')
   const own = setIn(makefileAm)
   let judged: string | undefined
+  // a variable automake's program writes is judged by its whole value, on its first line
+  let shaped = false
   let continued = false
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
@@ -344,34 +346,54 @@ export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: re
     let fromAutomake = true
     if (!continued) {
       const name = ASSIGNMENT.exec(line)?.[1]
-      const verbose = name !== undefined && VERBOSE.test(name)
-      judged = name !== undefined && (names.has(name) || verbose) && !SUBSTITUTED.test(line) && !own.has(name) ? name : undefined
-      if (judged !== undefined) fromAutomake = verbose ? verboseShape(judged, line) : templateLines.has(valueLineKey(line))
-    } else if (judged !== undefined) fromAutomake = templateLines.has(valueLineKey(line))
+      const shape = name === undefined ? undefined : programValue(name)
+      shaped = shape !== undefined
+      judged = name !== undefined && (names.has(name) || shaped) && !SUBSTITUTED.test(line) && !own.has(name) ? name : undefined
+      if (judged !== undefined) fromAutomake = shape ? shape.test(logicalValue(lines, i)) : templateLines.has(valueLineKey(line))
+    } else if (judged !== undefined && !shaped) fromAutomake = templateLines.has(valueLineKey(line))
     continued = line.endsWith('\\')
-    if (judged !== undefined && !fromAutomake) out.push({ target: judged, line: i + 1, text: written, words: [shown(line.replace(ASSIGNMENT, ''))], variable: true })
+    if (judged !== undefined && !fromAutomake) out.push({ target: judged, line: i + 1, text: written, words: [shown(shaped ? logicalValue(lines, i) : line.replace(ASSIGNMENT, ''))], variable: true })
   }
   return out
 }
 
-/** the silent-rules variables automake writes for each tool (`AM_V_CC`, `am__v_CC_0`), not from a template */
-const VERBOSE = /^(?:AM_V_|am__v_)\w+$/
-/** the values automake 1.11 to 1.18 give them: `X` is the tool, `L` its label in the log */
-const VERBOSE_VALUES: readonly [RegExp, (tool: string) => RegExp][] = [
-  [/^AM_V_(\w+)$/, (x) => new RegExp(`^\\$\\(am__v_${x}_(?:@AM_V@|\\$\\(V\\))\\)$`)],
-  [/^am__v_(\w+)_$/, (x) => new RegExp(`^\\$\\(am__v_${x}_(?:@AM_DEFAULT_V@|\\$\\(AM_DEFAULT_VERBOSITY\\))\\)$`)],
+/** the value set at line `at`, its continuations joined as make joins them */
+function logicalValue(lines: readonly string[], at: number): string {
+  const parts: string[] = []
+  for (let k = at; k < lines.length; k++) {
+    const line = asConfigured(lines[k] ?? '')
+    parts.push((k === at ? line.replace(ASSIGNMENT, '') : line).replace(/\\$/, '').trim())
+    if (!line.endsWith('\\')) break
+  }
+  return parts.filter((p) => p !== '').join(' ')
+}
+
+/**
+ * The variables automake's program writes, not a template, each with the values it gives them:
+ * the silent-rules variables for each tool (1.11 to 1.18; `X` is the tool), and the test
+ * harness's driver, compiler and lists of logs for each test suffix (`P` is the suffix's prefix,
+ * `SH_`). Any other silent-rules name is none of automake's.
+ */
+const PROGRAM_VALUES: readonly [RegExp, (named: RegExpExecArray) => RegExp][] = [
+  [/^AM_V_(\w+)$/, ([, x]) => new RegExp(`^\\$\\(am__v_${x}_(?:@AM_V@|\\$\\(V\\))\\)$`)],
+  [/^am__v_(\w+)_$/, ([, x]) => new RegExp(`^\\$\\(am__v_${x}_(?:@AM_DEFAULT_V@|\\$\\(AM_DEFAULT_VERBOSITY\\))\\)$`)],
   [/^am__v_\w+_0$/, () => /^(?:@echo " {2}[\w+.-]+ *" \$@;|@|false|--silent|> \/dev\/null|-q)$/],
   [/^am__v_\w+_1$/, () => /^:?$/],
+  [/^(?:AM_V_|am__v_)\w+$/, () => /(?!)/],
+  [/^(?:[A-Z0-9_]+_)?LOG_DRIVER$/, () => /^\$\(SHELL\) \$\(top_srcdir\)\/(?:[\w.+-]+\/)*test-driver$/],
+  [/^((?:[A-Z0-9_]+_)?)LOG_COMPILE$/, ([, p]) => new RegExp(`^\\$\\(${p}LOG_COMPILER\\) \\$\\(AM_${p}LOG_FLAGS\\) \\$\\(${p}LOG_FLAGS\\)$`)],
+  [/^TEST_SUITE_LOG$/, () => /^[\w./-]+\.log$/],
+  [/^(?:TEST_LOGS|am__test_logs\d+)$/, () => /^\$\((?:TESTS|am__test_logs\d+):(?:@EXEEXT@|\.[\w+-]+)?(?:\.log)?=\.log\)$/],
+  [/^TEST_EXTENSIONS$/, () => /^(?:@EXEEXT@ )?\.[\w+-]+(?: \.[\w+-]+)*$/],
 ]
 
-/** is the line the value automake writes for a silent-rules variable? */
-function verboseShape(name: string, line: string): boolean {
-  const value = line.replace(ASSIGNMENT, '').trim()
-  for (const [named, shape] of VERBOSE_VALUES) {
+/** the values automake's program gives the variable, if it writes it */
+function programValue(name: string): RegExp | undefined {
+  for (const [named, shape] of PROGRAM_VALUES) {
     const m = named.exec(name)
-    if (m !== null) return shape(m[1] ?? '').test(value)
+    if (m !== null) return shape(m)
   }
-  return false
+  return undefined
 }
 
 /** the variables the Makefile.am texts set themselves, for every target or for one */
