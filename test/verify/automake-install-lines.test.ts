@@ -378,7 +378,7 @@ describe("automake's test harness rules, which make check runs, hold only its te
     for (const filled of ["\t@p='t-two$(EXEEXT)'; \\", "\tb='sub/t-one'; \\", '\t$(am__check_pre) $(PL_LOG_DRIVER) --test-name "$$f" \\', '\t$(am__common_driver_flags) $(AM_PL_LOG_DRIVER_FLAGS) $(PL_LOG_DRIVER_FLAGS) -- $(PL_LOG_COMPILE) \\']) {
       expect(keys.has(buildLineKey(filled)), filled).toBe(true)
     }
-    for (const other of ["\t@p='t-two; sh README'; \\", '\t$(am__check_pre) $(SHELL) --test-name "$$f" \\', '\t$(am__check_pre) $(SHELLLOG_DRIVER) --test-name "$$f" \\', '\t$(am__common_driver_flags) $(AM_PL_LOG_DRIVER_FLAGS) $(SH_LOG_DRIVER_FLAGS) -- $(PL_LOG_COMPILE) \\']) {
+    for (const other of ["\t@p='t-two; sh README'; \\", "\t@p='$$(sh<README)'; \\", '\t$(am__check_pre) $(SHELL) --test-name "$$f" \\', '\t$(am__check_pre) $(SHELLLOG_DRIVER) --test-name "$$f" \\', '\t$(am__common_driver_flags) $(AM_PL_LOG_DRIVER_FLAGS) $(SH_LOG_DRIVER_FLAGS) -- $(PL_LOG_COMPILE) \\']) {
       expect(keys.has(buildLineKey(other)), other).toBe(false)
     }
   })

@@ -81,7 +81,7 @@ const BUILD_FILLS: readonly [RegExp, string][] = [
   [/(\.\/config\.status )(?!--recheck\b)[^\s;']+/g, `$1${'%X%'}`],
   [/\bstamp-h\d*/g, '%X%'],
   // a test's log rule: the test (`p='t-version$(EXEEXT)'`, `b='t-version'`), its driver, the driver's options and the compiler
-  [/^(\t@?[pb]=')[^'\s;]*(?=';)/g, `$1${'%X%'}`],
+  [/^(\t@?[pb]=')(?:\$<|[\w./+-]+(?:\$\(EXEEXT\))?)(?=';)/g, `$1${'%X%'}`],
   [/\$\((?:[A-Z0-9_]+_)?LOG_(?:DRIVER|COMPILE)\)/g, '%X%'],
   [/\$\(AM_((?:[A-Z0-9_]+_)?)LOG_DRIVER_FLAGS\) \$\(\1LOG_DRIVER_FLAGS\)/g, '%X%'],
 ]
