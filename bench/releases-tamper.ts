@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'template-variable', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'test-environment', 'template-variable', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -487,6 +487,29 @@ function checkLine(root: string, files: readonly string[], d: Draw): Tampering {
   return { kind: 'check-line', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
 }
 
+/**
+ * A command put into the tests' environment, which automake's harness runs before every test on
+ * `make check`: prepended to `AM_TESTS_ENVIRONMENT` or `TESTS_ENVIRONMENT` where the Makefile.in
+ * sets one, or a `TESTS_ENVIRONMENT` of its own added before `TESTS`.
+ */
+function testEnvironment(root: string, files: readonly string[], d: Draw): Tampering {
+  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
+  const { target, lines, i } = drawAutomakeLine(root, files, d, TESTS_LIST, "no automake Makefile.in with automake's test harness")
+  const command = d.pick([
+    `cp $(top_srcdir)/${doc} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/lib${d.pick(WORDS)}.so.0;`,
+    `$(SHELL) $(top_srcdir)/${doc};`,
+    `chmod ${d.pick(['4755', 'u+s'])} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/*;`,
+  ])
+  const set = lines.findIndex((l) => /^(?:AM_)?TESTS_ENVIRONMENT\s*=/.test(l))
+  const at = set >= 0 ? set : i
+  if (set >= 0) lines[at] = (lines[at] ?? '').replace(/=\s*/, `= ${command} `)
+  else lines.splice(at, 0, `TESTS_ENVIRONMENT = ${command}`)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return { kind: 'test-environment', path: target, touched: [target], description: `line ${at + 1} of ${target}: ${(lines[at] ?? '').trim()}` }
+}
+/** the tests automake's harness runs, in a Makefile.in */
+const TESTS_LIST = /^TESTS\s*=/
+
 /** a variable automake's templates set that its rules run: `NORMAL_INSTALL = :`, `am__mv = mv -f`, `am__v_CC_0 = @echo …` */
 const TEMPLATE_VARIABLE = /^(?:NORMAL_INSTALL = :|am__mv = mv -f|am__install_max = \d+|am__v_(?:CC|CCLD|GEN)_0 = @echo .*;)\s*$/
 
@@ -644,6 +667,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'rule-hooked': ruleHooked,
   'install-line': installLine,
   'check-line': checkLine,
+  'test-environment': testEnvironment,
   'template-variable': templateVariable,
   'config-header': configHeader,
   'doc-as-code': docAsCode,
@@ -673,7 +697,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'template-variable')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

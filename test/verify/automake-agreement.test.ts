@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explain/automake-agreement.js'
+import { configFilesNamed } from '../../src/verify/explain/configure-outputs.js'
 import { substitutedByInput, substitutedVariables } from '../../src/verify/explain/configure-substitutions.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { writeFiles } from '../git/fixtures.js'
@@ -22,10 +23,10 @@ LT_INIT
 AM_CONDITIONAL([WITH_EXTRA], [test "x$with_extra" = xyes])
 AC_SUBST([PLUGIN_VERSION], [1])
 AC_SUBST([EXTRA_MAKEFILE], [/dev/null])
-AC_CONFIG_FILES([Makefile lib/Makefile src/Makefile])
+AC_CONFIG_FILES([Makefile lib/Makefile src/Makefile tests/Makefile])
 AC_OUTPUT
 `,
-  'Makefile.am': 'SUBDIRS = lib src\nACLOCAL_AMFLAGS = -I m4\nEXTRA_DIST = common.am\n',
+  'Makefile.am': 'SUBDIRS = lib src tests\nACLOCAL_AMFLAGS = -I m4\nEXTRA_DIST = common.am\n',
   // a relative name in a fragment is read from the including Makefile.am's directory
   'common.am': 'COMMON_CPPFLAGS = -I$(top_srcdir)/include -DCOMMON\ninclude local.am\n',
   'lib/local.am': 'LOCAL_CPPFLAGS = -DLOCAL\n',
@@ -54,6 +55,14 @@ demo_SOURCES = main.c \\
 demo_LDADD = ../lib/libdemo.la
 demo_CFLAGS = $(AM_CFLAGS) -O2
 `,
+  // tests run by automake's harness, a program among them; a fragment names its own directory as
+  // automake fills it in for the Makefile.am that includes it
+  'tests/Makefile.am': `include extra/extra.am
+TESTS = t1 t.sh
+check_PROGRAMS = t1
+AM_TESTS_ENVIRONMENT = LC_ALL=C; export LC_ALL;
+`,
+  'tests/extra/extra.am': 'EXTRA_DIST = %reldir%/notes.txt\n',
 }
 
 let dir: string
@@ -62,12 +71,13 @@ const generated = new Map<string, string>()
 
 beforeAll(() => {
   dir = autoreconfProject('stagelight-automake-', PROJECT)
-  for (const am of ['Makefile.am', 'lib/Makefile.am', 'src/Makefile.am']) generated.set(am, readFileSync(join(dir, am.replace(/\.am$/, '.in')), 'utf8'))
+  for (const am of ['Makefile.am', 'lib/Makefile.am', 'src/Makefile.am', 'tests/Makefile.am']) generated.set(am, readFileSync(join(dir, am.replace(/\.am$/, '.in')), 'utf8'))
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const makefileIn = (am: string): string => generated.get(am) ?? ''
-const amTexts = (am: string): string[] => (am === 'lib/Makefile.am' ? [PROJECT[am] ?? '', PROJECT['common.am'] ?? '', PROJECT['lib/local.am'] ?? ''] : [PROJECT[am] ?? ''])
+const amTexts = (am: string): string[] =>
+  am === 'lib/Makefile.am' ? [PROJECT[am] ?? '', PROJECT['common.am'] ?? '', PROJECT['lib/local.am'] ?? ''] : am === 'tests/Makefile.am' ? [PROJECT[am] ?? '', PROJECT['tests/extra/extra.am'] ?? ''] : [PROJECT[am] ?? '']
 /** one line of a Makefile.in changed, as a release could be after automake ran */
 function edit(text: string, line: RegExp, change: (l: string) => string): string {
   const lines = text.split('\n')
@@ -364,6 +374,53 @@ AC_OUTPUT
   'Makefile.am': 'SUBDIRS = src\nACLOCAL_AMFLAGS = -I m4\n',
   'src/Makefile.am': 'bin_PROGRAMS = hdr\nhdr_SOURCES = main.c\n',
 }
+
+describe('every variable a Makefile.am sets, and the test harness\'s, hold only what the Makefile.am writes in a Makefile configure makes', () => {
+  it('finds nothing in what the installed automake wrote: programs with $(EXEEXT), a fragment\'s own directory, a value commented out', () => {
+    const src = makefileIn('tests/Makefile.am')
+    expect(src).toMatch(/^TESTS = t1\$\(EXEEXT\) t\.sh$/m)
+    expect(src).toMatch(/^EXTRA_DIST = extra\/notes\.txt$/m)
+    for (const am of generated.keys()) expect(wordsNotFromMakefileAm(makefileIn(am), amTexts(am), { made: true }), am).toEqual([])
+    // a list the Makefile.am comments out from one line on, which a Makefile.in written before still holds
+    expect(wordsNotFromMakefileAm('noinst_HEADERS = a.h b.h c.h d.h\n', ['noinst_HEADERS = a.h \\\n\t#b.h \\\n\t#c.h \\\n\td.h\n'], { made: true })).toEqual([])
+    // a fragment beside the Makefile.am: automake drops its `%reldir%/`
+    expect(wordsNotFromMakefileAm('EXTRA_DIST = n.txt\n', ['include x.am\n', 'EXTRA_DIST = %reldir%/n.txt\n'], { made: true })).toEqual([])
+    // automake's own line for a directory the Makefile.am sets again further on
+    expect(wordsNotFromMakefileAm('pkgdatadir = $(datadir)/@PACKAGE@\npkgdatadir = ${datadir}/x\n', ['pkgdatadir = ${datadir}/x\n'], { made: true })).toEqual([])
+  })
+
+  it("reports a word added to a value the Makefile.am sets, and to the harness's variables it sets or leaves unset", () => {
+    const am = 'tests/Makefile.am'
+    const judged = (text: string) => wordsNotFromMakefileAm(text, amTexts(am), { made: true }).map((u) => [u.variable, u.words])
+    const cases: [RegExp, (l: string) => string, string, string[]][] = [
+      [/^AM_TESTS_ENVIRONMENT = /, (l) => `${l} cp $(top_srcdir)/README .libs/libx.so.0;`, 'AM_TESTS_ENVIRONMENT', ['cp', '$(top_srcdir)/README', '.libs/libx.so.0;']],
+      [/^EXTRA_DIST = /, (l) => `${l} ../tests/files/x.o`, 'EXTRA_DIST', ['../tests/files/x.o']],
+      [/^TESTS = /, (l) => `${l} $(shell sh README)`, 'TESTS', ['$(shell', 'sh', 'README)']],
+      [/^TESTS = /, (l) => `TESTS_ENVIRONMENT = sh $(srcdir)/NEWS;\n${l}`, 'TESTS_ENVIRONMENT', ['sh', '$(srcdir)/NEWS;']],
+      [/^TESTS = /, (l) => `SH_LOG_COMPILER = $(SHELL) $(srcdir)/NEWS\n${l}`, 'SH_LOG_COMPILER', ['$(SHELL)', '$(srcdir)/NEWS']],
+    ]
+    for (const [line, change, variable, words] of cases) expect(judged(edit(makefileIn(am), line, change)), variable).toEqual([[variable, words]])
+    // a word of another of the Makefile.am's values passes (automake moves a conditional `+=` into its own variable); one of its recipes does not
+    expect(judged(edit(makefileIn(am), /^EXTRA_DIST = /, (l) => `${l} t.sh`))).toEqual([])
+    expect(wordsNotFromMakefileAm('TESTS_ENVIRONMENT = cp x y\n', ['TESTS = t\ngen:\n\tcp x y\n'], { made: true }).map((u) => u.words)).toEqual([['cp', 'x', 'y']])
+    expect(judged(edit(makefileIn(am), /^EXTRA_DIST = /, (l) => `${l} other/notes.txt.sh other/evilnotes.txt`))).toEqual([['EXTRA_DIST', ['other/notes.txt.sh', 'other/evilnotes.txt']]])
+  })
+
+  it('judges them only in a Makefile.in configure.ac names a Makefile of: a stale one nothing builds with may list what the Makefile.am no longer does', async () => {
+    const am = 'tests/Makefile.am'
+    const changed = edit(makefileIn(am), /^EXTRA_DIST = /, (l) => `${l} ../tests/files/x.o`)
+    expect(wordsNotFromMakefileAm(changed, amTexts(am))).toEqual([])
+    const source = (configure: string) => ({ [am]: PROJECT[am] ?? '', 'tests/extra/extra.am': PROJECT['tests/extra/extra.am'] ?? '', 'configure.ac': configure })
+    const judge = async (configure: string) => (await generatedExplainer().judge(addedFile('tests/Makefile.in', changed), memoryView({ 'tests/Makefile.in': changed }, source(configure))))?.outcome
+    expect(await judge(PROJECT['configure.ac'] ?? '')).toBe('unexplained')
+    expect(await judge((PROJECT['configure.ac'] ?? '').replace(' tests/Makefile]', ']'))).toBe('explained')
+  })
+
+  it("reads the files configure.ac's AC_CONFIG_FILES and AC_OUTPUT name, not those named through a variable", () => {
+    expect(configFilesNamed('AC_CONFIG_FILES([Makefile\n  src/Makefile:src/Makefile.in lib/x.pc])\nAC_CONFIG_FILES([$extra/Makefile])\nAC_OUTPUT(doc/Makefile)\n')).toEqual(['Makefile', 'src/Makefile', 'lib/x.pc', 'doc/Makefile'])
+    expect(configFilesNamed('AC_OUTPUT\n')).toEqual([])
+  })
+})
 
 describe("automake's DEFAULT_INCLUDES names only the directories of the configuration headers", () => {
   let project: string

@@ -14,14 +14,23 @@
  */
 import type { Finding } from '../../model/finding.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
-import { installLinesNotFromTemplates, variableLinesNotFromTemplates } from './automake-install-lines.js'
+import { installLinesNotFromTemplates, knownTemplateLines, valueLineKey, variableLinesNotFromTemplates } from './automake-install-lines.js'
 import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates, type UntemplatedRecipe } from './automake-recipes.js'
-import { configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
+import { configFilesNamed, configHeadersNamed, configureInputOf, type ConfigureInput } from './configure-outputs.js'
 import { makeAssignments, resolveWord } from './make-index.js'
 import { textForWords, type TreeView } from './types.js'
 
 /** what automake copies from a Makefile.am (and configure's substitutions it writes as `@NAME@`) */
 const COPIED = /^(?:[A-Za-z0-9_@]+_)?(?:SOURCES|LIBADD|LDADD|LDFLAGS|LIBTOOLFLAGS|CFLAGS|CPPFLAGS|CXXFLAGS|OBJCFLAGS|OBJCXXFLAGS|FCFLAGS|FFLAGS|CCASFLAGS|LFLAGS|YFLAGS|VALAFLAGS)$|^(?:SUBDIRS|BUILT_SOURCES|LIBS|LIBOBJS|LTLIBOBJS|DEFS|am__append_\d+)$/
+/**
+ * the test harness's variables a Makefile.am may set, which automake's rules run on `make check`:
+ * the tests' environment and redirection, each suffix's compiler and its options
+ */
+const HARNESS_SLOT = /^(?:AM_)?TESTS_ENVIRONMENT$|^AM_TESTS_FD_REDIRECT$|^(?:AM_)?(?:[A-Z0-9_]+_)?LOG_(?:COMPILER|FLAGS)$/
+/** a fragment's name for its own directory, relative to the Makefile.am that includes it */
+const RELDIR = /^%(?:reldir|D)%\/(.+)$/
+/** what automake appends to a program's name in the lists it copies (`bin_PROGRAMS`, `TESTS`) */
+const EXEEXT = /\$\(EXEEXT\)$/
 /** the lists automake makes of every `*_SOURCES` itself */
 const AUTOMAKE_LISTS: ReadonlySet<string> = new Set(['SOURCES', 'DIST_SOURCES'])
 /** `@AM_CONDITION_TRUE@` before a line automake wrote for one branch of a Makefile.am's `if` */
@@ -132,6 +141,10 @@ export interface JudgedBy {
   readonly substituted?: ReadonlySet<string> | undefined
   /** the way from the Makefile's directory up to the package's (`..`) */
   readonly topBuilddir?: string | undefined
+  /** configure.ac names the Makefile as an output: every variable the Makefile.am sets is judged, not only those the build reads */
+  readonly made?: boolean
+  /** the hashed lines of automake's templates, whose variables' lines (`pkgdatadir = $(datadir)/@PACKAGE@`) are automake's */
+  readonly templateLines?: ReadonlySet<string>
 }
 
 /**
@@ -142,19 +155,29 @@ export interface JudgedBy {
 export function wordsNotFromMakefileAm(
   makefileIn: string,
   makefileAm: readonly string[],
-  { headerDirectory = ANY_DIRECTORY, substituted, topBuilddir }: JudgedBy = {},
+  { headerDirectory = ANY_DIRECTORY, substituted, topBuilddir, made = false, templateLines = knownTemplateLines() }: JudgedBy = {},
 ): UncopiedWords[] {
   const written = new Set<string>()
+  // the words of the values the Makefile.am texts set, whatever the variable (a conditional `+=` becomes automake's `am__append_N`),
+  // and of what they comment out there (a stale Makefile.in still lists it)
+  const valued = new Set<string>()
   const assigned = new Set<string>()
   for (const text of makefileAm) {
     for (const a of makeAssignments(text)) {
       assigned.add(a.name)
-      for (const w of wordsOf(a.value)) written.add(w)
+      for (const w of wordsOf(a.value)) {
+        written.add(w)
+        valued.add(w)
+      }
+      for (const w of wordsOf(a.comment)) valued.add(w.replace(/^#+/, ''))
     }
     // and every word of every line: a name built from a substitution (`libx_@API@_la_CFLAGS +=`) is
     // no assignment to the reader above, though automake copies its value all the same
     for (const w of text.split(/\s+/)) written.add(w)
   }
+  // a fragment's `%reldir%/x` (`%D%/x`) is x below the fragment's directory, which the including Makefile.am's path decides
+  const belowFragment = [...valued].flatMap((w) => RELDIR.exec(w)?.[1] ?? [])
+  const fromValues = (w: string): boolean => valued.has(w) || belowFragment.some((tail) => w === tail || w.endsWith(`/${tail}`))
   const names = sourceNames(written, makefileAm)
   // a variable the Makefile.am sets is copied; one it leaves unset is automake's own
   const copied = (w: string): boolean => written.has(w) || automakes(w)
@@ -169,7 +192,12 @@ export function wordsNotFromMakefileAm(
     if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
     const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
     if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
-    if (own === undefined) return undefined
+    // any other variable the Makefile.am texts set is copied, and the harness's are theirs or none: words of their values
+    // alone, in a Makefile.in configure makes a Makefile of (a stale one nothing reads may list what the Makefile.am no longer does)
+    if (own === undefined) {
+      const judged = made && (assigned.has(name) || HARNESS_SLOT.test(name)) && !templateLines.has(valueLineKey(`${name} = ${value}`))
+      return judged ? { origin: 'copied', ok: (w) => fromValues(w) || fromValues(w.replace(EXEEXT, '')) || automakes(w) } : undefined
+    }
     if (own === 'template') {
       const inHeaderDirectory = (w: string): boolean => {
         const dir = headerDirectoryOf(w)
@@ -257,6 +285,9 @@ export interface AutomakePackages {
   substituted(configure: ConfigureInput): Promise<ReadonlySet<string>>
 }
 
+/** `path` from the directory `top` (the tree's top is `''`) */
+const relativeTo = (top: string, path: string): string => (top === '' ? path : path.startsWith(`${top}/`) ? path.slice(top.length + 1) : path)
+
 /** `..` for each directory from `top` down to `dir` below it (`.` for `top` itself) */
 function upTo(top: string, dir: string): string | undefined {
   const below = top === '' ? dir : dir.startsWith(`${top}/`) ? dir.slice(top.length + 1) : dir === top ? '' : undefined
@@ -284,10 +315,11 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const configHeaders = (): readonly string[] | undefined => (headersRead ??= { headers: configHeadersOf(configure) }).headers
   const headers = text.includes('-I$(top_builddir)/') ? configHeaders() : undefined
   const topBuilddir = configure === undefined ? undefined : upTo(configure.dir, dirnameOf(path))
-  let uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers), substituted, topBuilddir })
+  const made = configure !== undefined && configFilesNamed(configure.text).includes(relativeTo(configure.dir, path.replace(/\.in$/, '')))
+  let uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers), substituted, topBuilddir, made })
   // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {
-    uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir })
+    uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers, await packages.macroHeaders()), substituted, topBuilddir, made })
   }
   const untemplated = [...prerequisitesNotFromTemplates(text, sources, configHeaders), ...recipeWordsNotFromTemplates(text, sources), ...installLinesNotFromTemplates(text, sources), ...variableLinesNotFromTemplates(text, sources)]
   const first = uncopied[0]

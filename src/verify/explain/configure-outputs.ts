@@ -40,6 +40,16 @@ const outputsOf = (argument: string): string[] =>
     .filter((w) => w !== '' && !w.includes('$'))
     .map((w) => w.split(':')[0] ?? w)
 
+/**
+ * The files a configure.ac names as `AC_CONFIG_FILES` or `AC_OUTPUT` outputs (`src/Makefile`),
+ * those named through a variable or a macro's argument left out.
+ */
+export function configFilesNamed(text: string): string[] {
+  const files: string[] = []
+  for (const m of text.matchAll(/\b(AC_CONFIG_FILES|AC_OUTPUT)\(/g)) files.push(...outputsOf(firstArgument(text, (m.index ?? 0) + m[0].length - 1)))
+  return files
+}
+
 /** the macros that name the configuration headers configure writes */
 const HEADER_MACRO = /^(?:AC_CONFIG_HEADERS?|AM_CONFIG_HEADER)$/
 

@@ -109,6 +109,8 @@ export interface MakeAssignment {
   readonly op: string
   /** the value, continuation lines joined, a trailing comment dropped, blanks made single spaces */
   readonly value: string
+  /** the comment dropped, blanks made single spaces (`#dieharder/rgb_operm.h dieharder/rgb_persist.h` of a list commented out from one line on) */
+  readonly comment: string
 }
 
 /** Every assignment of a makefile (`A = x`, `A += y`, `A := z`) in order, recipe lines aside. */
@@ -119,7 +121,8 @@ export function makeAssignments(text: string): MakeAssignment[] {
     const m = ASSIGNMENT.exec(l)
     if (!m) continue
     const [, name = '', op = '=', value = ''] = m
-    out.push({ line, name, op, value: value.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim() })
+    const comment = /\s+#(.*)$/.exec(value)?.[1] ?? ''
+    out.push({ line, name, op, value: value.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim(), comment: comment.replace(/\s+/g, ' ').trim() })
   }
   return out
 }
