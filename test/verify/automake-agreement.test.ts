@@ -398,11 +398,14 @@ describe('every variable a Makefile.am sets, and the test harness\'s, hold only 
       [/^TESTS = /, (l) => `${l} $(shell sh README)`, 'TESTS', ['$(shell', 'sh', 'README)']],
       [/^TESTS = /, (l) => `TESTS_ENVIRONMENT = sh $(srcdir)/NEWS;\n${l}`, 'TESTS_ENVIRONMENT', ['sh', '$(srcdir)/NEWS;']],
       [/^TESTS = /, (l) => `SH_LOG_COMPILER = $(SHELL) $(srcdir)/NEWS\n${l}`, 'SH_LOG_COMPILER', ['$(SHELL)', '$(srcdir)/NEWS']],
+      [/^TESTS = /, (l) => `AM_MAKEFLAGS = -f $(srcdir)/NEWS\n${l}`, 'AM_MAKEFLAGS', ['-f', '$(srcdir)/NEWS']],
     ]
     for (const [line, change, variable, words] of cases) expect(judged(edit(makefileIn(am), line, change)), variable).toEqual([[variable, words]])
     // a word of another of the Makefile.am's values passes (automake moves a conditional `+=` into its own variable); one of its recipes does not
     expect(judged(edit(makefileIn(am), /^EXTRA_DIST = /, (l) => `${l} t.sh`))).toEqual([])
     expect(wordsNotFromMakefileAm('TESTS_ENVIRONMENT = cp x y\n', ['TESTS = t\ngen:\n\tcp x y\n'], { made: true }).map((u) => u.words)).toEqual([['cp', 'x', 'y']])
+    // configure's value of one, as automake writes it for what configure.ac substitutes
+    expect(wordsNotFromMakefileAm('AM_MAKEFLAGS = @AM_MAKEFLAGS@\n', [''], { made: true })).toEqual([])
     expect(judged(edit(makefileIn(am), /^EXTRA_DIST = /, (l) => `${l} other/notes.txt.sh other/evilnotes.txt`))).toEqual([['EXTRA_DIST', ['other/notes.txt.sh', 'other/evilnotes.txt']]])
   })
 

@@ -23,10 +23,11 @@ import { textForWords, type TreeView } from './types.js'
 /** what automake copies from a Makefile.am (and configure's substitutions it writes as `@NAME@`) */
 const COPIED = /^(?:[A-Za-z0-9_@]+_)?(?:SOURCES|LIBADD|LDADD|LDFLAGS|LIBTOOLFLAGS|CFLAGS|CPPFLAGS|CXXFLAGS|OBJCFLAGS|OBJCXXFLAGS|FCFLAGS|FFLAGS|CCASFLAGS|LFLAGS|YFLAGS|VALAFLAGS)$|^(?:SUBDIRS|BUILT_SOURCES|LIBS|LIBOBJS|LTLIBOBJS|DEFS|am__append_\d+)$/
 /**
- * the test harness's variables a Makefile.am may set, which automake's rules run on `make check`:
- * the tests' environment and redirection, each suffix's compiler and its options
+ * the variables a Makefile.am may set that automake's rules run: the test harness's on `make check`
+ * (the tests' environment and redirection, each suffix's compiler and its options), and the options
+ * every recursive make of automake's is given (`$(MAKE) $(AM_MAKEFLAGS) …`)
  */
-const HARNESS_SLOT = /^(?:AM_)?TESTS_ENVIRONMENT$|^AM_TESTS_FD_REDIRECT$|^(?:AM_)?(?:[A-Z0-9_]+_)?LOG_(?:COMPILER|FLAGS)$/
+const RUN_SLOT = /^(?:AM_)?TESTS_ENVIRONMENT$|^AM_TESTS_FD_REDIRECT$|^(?:AM_)?(?:[A-Z0-9_]+_)?LOG_(?:COMPILER|FLAGS)$|^AM_MAKEFLAGS$/
 /** a fragment's name for its own directory, relative to the Makefile.am that includes it */
 const RELDIR = /^%(?:reldir|D)%\/(.+)$/
 /** what automake appends to a program's name in the lists it copies (`bin_PROGRAMS`, `TESTS`) */
@@ -192,10 +193,10 @@ export function wordsNotFromMakefileAm(
     if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
     const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
     if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
-    // any other variable the Makefile.am texts set is copied, and the harness's are theirs or none: words of their values
+    // any other variable the Makefile.am texts set is copied, and those automake's rules run are theirs or none: words of their values
     // alone, in a Makefile.in configure makes a Makefile of (a stale one nothing reads may list what the Makefile.am no longer does)
     if (own === undefined) {
-      const judged = made && (assigned.has(name) || HARNESS_SLOT.test(name)) && !templateLines.has(valueLineKey(`${name} = ${value}`))
+      const judged = made && (assigned.has(name) || RUN_SLOT.test(name)) && !templateLines.has(valueLineKey(`${name} = ${value}`))
       return judged ? { origin: 'copied', ok: (w) => fromValues(w) || fromValues(w.replace(EXEEXT, '')) || automakes(w) } : undefined
     }
     if (own === 'template') {
