@@ -88,10 +88,12 @@ describe.skipIf(missing !== undefined)('the PostgreSQL job engine', () => {
     expect(round.jobsQueued).toBe(versions.length * 2)
     await engine.stop(1)
 
+    // the first worker alone until it holds a job: a second one started with it could take every
+    // job while the first is still starting on a loaded machine
     const first = startWorker()
-    startWorker()
-    // kill the first worker while it holds a job
     await until('a job running on the first worker', async () => ((await store.jobs('running')).some((j) => j.worker?.includes(`:${first.pid}#`)) ? true : undefined))
+    startWorker()
+    // kill the first worker while it holds that job
     first.kill('SIGKILL')
     // stop the database while the others work, then bring it back
     await until('a job done', async () => ((await store.jobCounts()).done > 0 ? true : undefined))
