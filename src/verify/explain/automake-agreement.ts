@@ -341,7 +341,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
       ...untemplated.map((r) => recipeEvidence(path, r)),
     ].join('\n'),
     explanation:
-      "automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word; the compile and link commands it writes itself hold only references to those variables and a few fixed flags, and its object lists only objects of the sources the Makefile.am names. A word only the Makefile.in has was added after automake ran, and make builds with it.",
+      "automake copies what a Makefile.am says each program or library is built from, linked with and compiled with into the Makefile.in word for word, and every other variable it sets; the compile and link commands it writes itself hold only references to those variables and a few fixed flags, and its object lists only objects of the sources the Makefile.am names. The variables its rules run that only a Makefile.am sets (the tests' environment and compilers, which make check runs, and AM_MAKEFLAGS) hold nothing else either. A word only the Makefile.in has was added after automake ran, and make builds or checks with it.",
     data: { input: am, variables: uncopied.map((u) => ({ name: u.variable, line: u.line, words: u.words })), recipes: untemplated.map(recipeData) },
   })
 }
