@@ -121,8 +121,10 @@ export function makeAssignments(text: string): MakeAssignment[] {
     const m = ASSIGNMENT.exec(l)
     if (!m) continue
     const [, name = '', op = '=', value = ''] = m
-    const comment = /\s+#(.*)$/.exec(value)?.[1] ?? ''
-    out.push({ line, name, op, value: value.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim(), comment: comment.replace(/\s+/g, ' ').trim() })
+    // the first `#` after a blank starts the comment: searched for as two characters, since `\s+#` backtracks over every blank of a long run
+    const hash = value.search(/\s#/)
+    const [kept, comment] = hash < 0 ? [value, ''] : [value.slice(0, hash), value.slice(hash + 2)]
+    out.push({ line, name, op, value: kept.replace(/\s+/g, ' ').trim(), comment: comment.replace(/\s+/g, ' ').trim() })
   }
   return out
 }
