@@ -137,6 +137,14 @@ describe('Makefiles', () => {
     expect([make.targetAt(3), make.targetAt(5), make.targetAt(1)]).toEqual(['all-local', 'check-local', '$(X)'])
   })
 
+  it('reads a rule up to its first colon: a double colon as one, `:=` and `::=` as assignments, a long run of blanks before the colon alike', () => {
+    const blanks = ' '.repeat(1_000_000)
+    const make = parseMakefile(`a b:: c ; echo x\n\tcat y\nd := e\nf ::= g\n${blanks}h${blanks}: i\n\tcat z\nj${blanks}k\nm:: n\n\tcat m\n$(v)=w:x\n\tcat v\n$(v):=w\n\tcat w\n: no rule\n`)
+    expect([1, 2, 3, 4, 6, 9, 11, 13].map((n) => make.targetAt(n))).toEqual(['a b', 'a b', '$(d)', '$(f)', 'h', 'm', undefined, undefined])
+    // a recipe on the rule's line is read without the prerequisites; assignments run no program; no rule's line is shell
+    expect(programs(make.list)).toEqual(['echo', 'cat', '', '', 'i', 'cat', 'j', 'n', 'cat', '$(v)=w:x', 'cat', '$(v):=w', 'cat', ':'])
+  })
+
   it("reads a Makefile.in line under automake's conditional prefixes as configure writes it, a recipe when a tab follows", () => {
     const make = parseMakefile(
       [

@@ -14,7 +14,6 @@ export interface MakeScript {
 
 const CONDITIONAL = /^\s*(ifeq|ifneq|ifdef|ifndef|if)\b(.*)$/s
 const ASSIGNMENT = /^\s*(?:(?:export|override|private)\s+)*([^\s:#=$()]+(?:\$\([^)]*\)[^\s:#=]*)*)\s*(::?=|:::=|\+=|\?=|!=|=)\s*(.*)$/s
-const RULE = /^([^\t#=][^=]*?[^:=\s]?)\s*::?(?!=)(.*)$/s
 /**
  * automake's conditional prefixes (`@am__fastdepCC_TRUE@`, `@AMDEP_TRUE@@HAVE_X_FALSE@`) at the start
  * of each physical line of a Makefile.in: configure turns each into nothing or `#`, so what follows is
@@ -93,14 +92,14 @@ export function parseMakefile(text: string): MakeScript {
       for (let n = l.line; n <= l.endLine; n++) targets.set(n, `$(${assignment[1] ?? ''})`)
       continue
     }
-    const rule = RULE.exec(l.text)
+    const rule = ruleOf(l.text)
     if (rule) {
-      target = (rule[1] ?? '').trim()
-      const inline = (rule[2] ?? '').indexOf(';')
+      target = rule.target
+      const inline = rule.rest.indexOf(';')
       if (inline >= 0) {
         targets.set(l.line, target)
-        into().push(...shell((rule[2] ?? '').slice(inline + 1), l.line))
-      } else into().push(...shell(rule[2] ?? '', l.line))
+        into().push(...shell(rule.rest.slice(inline + 1), l.line))
+      } else into().push(...shell(rule.rest, l.line))
       continue
     }
     into().push(...shell(l.source, l.line))
@@ -111,6 +110,24 @@ export function parseMakefile(text: string): MakeScript {
     if (frame) into().push(blockPipeline(frame, frame.line))
   }
   return { list: { pipelines: root }, targetAt: (line) => targets.get(line) }
+}
+
+/**
+ * A rule's line (`target: prerequisites ; recipe`): its targets up to the first colon, which no `=`
+ * comes before and no `=` follows (`::` as one, save in `::=`), and what follows it. Read by hand:
+ * a pattern for it backtracked over every blank of a long run before the colon.
+ */
+function ruleOf(text: string): { target: string; rest: string } | undefined {
+  if (text === '' || '\t#='.includes(text[0] ?? '')) return undefined
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i]
+    if (c === '=') return undefined
+    if (c !== ':') continue
+    if (text[i + 1] === '=') return undefined
+    const colons = text[i + 1] === ':' && text[i + 2] !== '=' ? 2 : 1
+    return { target: text.slice(0, i).trim(), rest: text.slice(i + colons) }
+  }
+  return undefined
 }
 
 /**

@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { oneBlankBeforeContinuation, withoutContinuation } from '../../util/blanks.js'
 import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
@@ -106,7 +107,7 @@ const FILLED_LIST = /\b(list\d?|l\d)='(?:[\w./+@%-]|\$\(\w+\)|[ \t])*'/g
 /** a recipe line as both sides are compared: its end trimmed, a filled list emptied */
 const normalised = (line: string): string =>
   line
-    .replace(/\s+$/, '')
+    .trimEnd()
     .replace(FILLED_LIST, `$1='${FILLED}'`)
     .replace(FILLED_DIRECTORIES, `$1${FILLED}$2`)
 
@@ -115,7 +116,7 @@ export const lineKey = (line: string): string => createHash('sha256').update(nor
 /** the key of a recipe line of a rule that runs while `make` builds, with what automake fills in masked, apart from the others' */
 export const buildLineKey = (line: string): string => lineKey(`!${BUILD_FILLS.reduce((l, [fill, mask]) => l.replace(fill, mask), line)}`)
 /** the key of a line of a variable's value, apart from the recipe lines', with the blanks before its continuation one (automake rewraps them) */
-export const valueLineKey = (line: string): string => lineKey(`=${line.replace(/[ \t]+\\$/, ' \\')}`)
+export const valueLineKey = (line: string): string => lineKey(`=${oneBlankBeforeContinuation(line)}`)
 /** what only `make dist` and `make distcheck` read (`top_distdir`, `am__remove_distdir`), on the maintainer's machine: not judged */
 const DIST_ONLY = /dist/i
 /**
@@ -403,6 +404,6 @@ const setIn = (makefileAm: readonly string[]): Set<string> =>
 /** at most this many characters of a line in a finding's message */
 const SHOWN_LINE = 80
 const shown = (line: string): string => {
-  const text = line.trim().replace(/\s*\\$/, '')
+  const text = withoutContinuation(line.trim())
   return text.length > SHOWN_LINE ? `${text.slice(0, SHOWN_LINE)}…` : text
 }
