@@ -62,5 +62,9 @@ describe('sed scripts', () => {
     expect(sedTransliterations('y/abc/bca/')).toEqual([{ from: ['a', 'b', 'c'], to: ['b', 'c', 'a'] }])
     expect(sedTransliterations('s/x/y/;y|a\\|b|b\\|a|')).toEqual([{ from: ['a', '|', 'b'], to: ['b', '|', 'a'] }])
     expect(sedTransliterations('s/yes/no/')).toEqual([])
+    // after blanks, an address or a brace; not inside a word, however many blanks come before it
+    const blanks = ' \t'.repeat(500_000)
+    expect(sedTransliterations(`1${blanks}y/ab/ba/;{ y/c/d/ }; xy/e/f/`).map((t) => t.from.join(''))).toEqual(['ab', 'c'])
+    expect(sedTransliterations(`${blanks}y/ab/ba/`).map((t) => t.to.join(''))).toEqual(['ba'])
   })
 })

@@ -208,9 +208,11 @@ export function sedTransliterations(script: string): { from: string[]; to: strin
   const out: { from: string[]; to: string[] }[] = []
   const s = unwrap(script)
   for (let i = s.indexOf('y'); i >= 0 && out.length < 32; i = s.indexOf('y', i + 1)) {
-    const before = s.slice(0, i).replace(/\s+$/, '')
-    // y starts a command: at the start, after ; { } or a newline, or after an address
-    if (before !== '' && !/[;{}\n]$|[\d$/]$/.test(before)) continue
+    // y starts a command: at the start, after ; { } or a newline, or after an address (the blanks
+    // before it skipped by hand: `\s+$` on everything before it backtracked over a long run of blanks)
+    let j = i - 1
+    while (j >= 0 && /\s/.test(s[j] ?? '')) j--
+    if (j >= 0 && !/[;{}\n\d$/]/.test(s[j] ?? '')) continue
     const delim = s[i + 1]
     if (delim === undefined || /[\s\\\w]/.test(delim)) continue
     const parts: string[][] = []
