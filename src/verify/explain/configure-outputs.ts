@@ -40,15 +40,26 @@ const outputsOf = (argument: string): string[] =>
     .filter((w) => w !== '' && !w.includes('$'))
     .map((w) => w.split(':')[0] ?? w)
 
+/** The calls of the macros `macro` names in `text`: each macro's name, where its `(` is, and its first argument. */
+function macroCalls(text: string, macro: RegExp): { name: string; open: number; argument: string }[] {
+  const calls: { name: string; open: number; argument: string }[] = []
+  for (const m of text.matchAll(MACRO_CALL)) {
+    const name = m[1] ?? ''
+    if (!macro.test(name)) continue
+    const open = (m.index ?? 0) + (m[0]?.length ?? 1) - 1
+    calls.push({ name, open, argument: firstArgument(text, open) })
+  }
+  return calls
+}
+
+/** the macros whose first argument lists the files configure makes from templates */
+const FILES_MACRO = /^(?:AC_CONFIG_FILES|AC_OUTPUT)$/
+
 /**
  * The files a configure.ac names as `AC_CONFIG_FILES` or `AC_OUTPUT` outputs (`src/Makefile`),
  * those named through a variable or a macro's argument left out.
  */
-export function configFilesNamed(text: string): string[] {
-  const files: string[] = []
-  for (const m of text.matchAll(/\b(AC_CONFIG_FILES|AC_OUTPUT)\(/g)) files.push(...outputsOf(firstArgument(text, (m.index ?? 0) + m[0].length - 1)))
-  return files
-}
+export const configFilesNamed = (text: string): string[] => macroCalls(text, FILES_MACRO).flatMap((call) => outputsOf(call.argument))
 
 /** the macros that name the configuration headers configure writes */
 const HEADER_MACRO = /^(?:AC_CONFIG_HEADERS?|AM_CONFIG_HEADER)$/
@@ -64,15 +75,8 @@ export interface NamedHeaders {
  * → lib/config.h), as it writes them: a prefix a macro pastes on (`prefix[include/config.h]`) stays apart.
  */
 export function configHeadersNamed(text: string): NamedHeaders {
-  const headers: string[] = []
-  let unread = false
-  for (const m of text.matchAll(MACRO_CALL)) {
-    if (!HEADER_MACRO.test(m[1] ?? '')) continue
-    const argument = firstArgument(text, (m.index ?? 0) + (m[0]?.length ?? 1) - 1)
-    headers.push(...outputsOf(argument))
-    unread ||= /[$`]/.test(argument)
-  }
-  return { headers, unread }
+  const calls = macroCalls(text, HEADER_MACRO)
+  return { headers: calls.flatMap((call) => outputsOf(call.argument)), unread: calls.some((call) => /[$`]/.test(call.argument)) }
 }
 
 export interface ConfigureInput {
@@ -164,12 +168,10 @@ export function configureOutputsExplainer(): Explainer {
           const line = text.slice(0, call.index).split('\n').length
           return explained(difference.path, 'generated', `written by configure: ${input}:${line} calls ${call[1]}, which writes ${rel}, so configure replaces the shipped copy; not regenerated`, false, true)
         }
-        for (const m of text.matchAll(MACRO_CALL)) {
-          if (!OUTPUT_MACRO.test(m[1] ?? '')) continue
-          const open = (m.index ?? 0) + (m[0]?.length ?? 1) - 1
-          if (!outputsOf(firstArgument(text, open)).includes(rel)) continue
-          const line = text.slice(0, open).split('\n').length
-          return explained(difference.path, 'generated', `written by configure: ${input}:${line} names it as the output of ${m[1]}, so configure replaces the shipped copy; not regenerated`, false, true)
+        const call = macroCalls(text, OUTPUT_MACRO).find((c) => outputsOf(c.argument).includes(rel))
+        if (call) {
+          const line = text.slice(0, call.open).split('\n').length
+          return explained(difference.path, 'generated', `written by configure: ${input}:${line} names it as the output of ${call.name}, so configure replaces the shipped copy; not regenerated`, false, true)
         }
       }
       return undefined
