@@ -75,6 +75,8 @@ const CHECK_RULES: readonly RegExp[] = [
   /^(\.[\w+-]+(?:\$\(EXEEXT\))?\.log):[ \t]*$/,
   /^([^\s:=#$]+\.log):[ \t]+[^\s:=#]+[ \t]*$/,
 ]
+/** the rules whose lines are looked up with what automake fills into them masked */
+const MASKED_RULES: readonly RegExp[] = [...BUILD_RULES, ...CHECK_RULES]
 /** what automake fills into the lines of those rules */
 const BUILD_FILLS: readonly [RegExp, string][] = [
   // words, each ended by blanks or the line's end or quote (so that no word splits two ways), then nothing else
@@ -267,7 +269,7 @@ interface InstallRule {
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const directory = DIRECTORY_RULE.exec(header)
   const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
-  const build = directory ?? other ? undefined : [...BUILD_RULES, ...CHECK_RULES].map((r) => r.exec(header)).find((m) => m !== null)
+  const build = directory ?? other ? undefined : MASKED_RULES.map((r) => r.exec(header)).find((m) => m !== null)
   const written = directory ?? other ?? build ? undefined : CHECK_AM_RULE.exec(header)
   const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1]
   if (target === undefined || writtenByMakefileAm(target, makefileAm)) return undefined
@@ -345,20 +347,26 @@ export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: re
     const written = lines[i] ?? ''
     const line = asConfigured(written)
     let fromAutomake = true
+    // the whole value of a variable automake's program writes, which its finding names
+    let value: string | undefined
     if (!continued) {
       const name = ASSIGNMENT.exec(line)?.[1]
       const shape = name === undefined ? undefined : programValue(name)
       shaped = shape !== undefined
       judged = name !== undefined && (names.has(name) || shaped) && !SUBSTITUTED.test(line) && !own.has(name) ? name : undefined
-      if (judged !== undefined) fromAutomake = shape ? shape.test(logicalValue(lines, i)) : templateLines.has(valueLineKey(line))
+      if (judged !== undefined && shape) fromAutomake = shape.test((value = logicalValue(lines, i)))
+      else if (judged !== undefined) fromAutomake = templateLines.has(valueLineKey(line))
     } else if (judged !== undefined && !shaped) fromAutomake = templateLines.has(valueLineKey(line))
     continued = line.endsWith('\\')
-    if (judged !== undefined && !fromAutomake) out.push({ target: judged, line: i + 1, text: written, words: [shown(shaped ? logicalValue(lines, i) : line.replace(ASSIGNMENT, ''))], variable: true })
+    if (judged !== undefined && !fromAutomake) out.push({ target: judged, line: i + 1, text: written, words: [shown(value ?? line.replace(ASSIGNMENT, ''))], variable: true })
   }
   return out
 }
 
-/** the value set at line `at`, its continuations joined as make joins them */
+/**
+ * The value set at line `at`, its continuations joined as make joins them; blanks inside it kept
+ * (`am__v_CC_0 = @echo "  CC      " $@;`), which `makeAssignments` makes one.
+ */
 function logicalValue(lines: readonly string[], at: number): string {
   const parts: string[] = []
   for (let k = at; k < lines.length; k++) {
