@@ -16,7 +16,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'test-environment', 'template-variable', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'test-environment', 'template-variable', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -466,25 +466,35 @@ function installLine(root: string, files: readonly string[], d: Draw): Tampering
 const CHECK_RULE = /^(?:@\w+@)?(?:check-TESTS|\$\(TEST_SUITE_LOG\)|\.[\w+-]+(?:\$\(EXEEXT\))?\.log):/
 
 /**
- * One line added to a rule of automake's test harness, which distributions run on every build
- * (`make check`, before `make install`): a built library replaced from test data, a document run.
+ * a rule automake writes that `make` runs on every build or clean: `all-am:` (before the build is
+ * done), the recursive rule that runs a target in every subdirectory, and the cleaning rules that
+ * `make clean` and `make distclean` run (a distribution's build does in a configured tree)
  */
-function checkLine(root: string, files: readonly string[], d: Draw): Tampering {
-  const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
-  const data = d.pick(files.filter((f) => /(^|\/)tests?\//.test(f) && !/\.(?:c|h|sh|am|in)$/.test(f))) ?? doc
-  const { target, lines, i } = drawAutomakeLine(root, files, d, CHECK_RULE, "no automake Makefile.in with a rule of automake's test harness")
-  const rule = (lines[i] ?? '').replace(/^@\w+@/, '').split(':')[0] ?? 'check-TESTS'
-  const line = d.pick([
-    `	@cp $(top_srcdir)/${data} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/lib${d.pick(WORDS)}.so.0`,
-    `	@$(SHELL) $(top_srcdir)/${doc}`,
-    `	chmod ${d.pick(['4755', 'u+s'])} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/*`,
-  ])
-  // after the header and its continuations: the recipe's first line
-  let at = i + 1
-  while ((lines[at - 1] ?? '').endsWith('\\')) at++
-  lines.splice(at, 0, line)
-  writeFileSync(join(root, target), lines.join('\n'))
-  return { kind: 'check-line', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
+const BUILD_OR_CLEAN_RULE = /^(?:@\w+@)?(?:all-am|(?:mostly|dist|maintainer-)?clean-generic|distclean|maintainer-clean|\$\((?:am__recursive_targets|RECURSIVE_TARGETS)\)(?: \$\(RECURSIVE_CLEAN_TARGETS\))?):/
+
+/**
+ * One line added after the header of a rule automake wrote, which `make check` (`check-line`) or
+ * every `make` (`build-line`) runs: a built library replaced from test data, a document run, what
+ * is built made setuid.
+ */
+function ruleLine(kind: 'check-line' | 'build-line', pattern: RegExp, none: string) {
+  return (root: string, files: readonly string[], d: Draw): Tampering => {
+    const doc = d.pick(files.filter((f) => SHIPPED_DOC.test(f))) ?? 'README'
+    const data = d.pick(files.filter((f) => /(^|\/)tests?\//.test(f) && !/\.(?:c|h|sh|am|in)$/.test(f))) ?? doc
+    const { target, lines, i } = drawAutomakeLine(root, files, d, pattern, none)
+    const rule = (lines[i] ?? '').replace(/^@\w+@/, '').split(':')[0] ?? kind
+    const line = d.pick([
+      `\t@cp $(top_srcdir)/${data} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/lib${d.pick(WORDS)}.so.0`,
+      `\t@$(SHELL) $(top_srcdir)/${doc}`,
+      `\tchmod ${d.pick(['4755', 'u+s'])} $(top_builddir)/${d.pick(['src', 'lib'])}/.libs/*`,
+    ])
+    // after the header and its continuations: the recipe's first line
+    let at = i + 1
+    while ((lines[at - 1] ?? '').endsWith('\\')) at++
+    lines.splice(at, 0, line)
+    writeFileSync(join(root, target), lines.join('\n'))
+    return { kind, path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule} that automake wrote: ${line.trim()}` }
+  }
 }
 
 /**
@@ -666,7 +676,8 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'recipe-word': recipeWord,
   'rule-hooked': ruleHooked,
   'install-line': installLine,
-  'check-line': checkLine,
+  'check-line': ruleLine('check-line', CHECK_RULE, "no automake Makefile.in with a rule of automake's test harness"),
+  'build-line': ruleLine('build-line', BUILD_OR_CLEAN_RULE, 'no automake Makefile.in with a rule that builds, recurses or cleans'),
   'test-environment': testEnvironment,
   'template-variable': templateVariable,
   'config-header': configHeader,
@@ -697,7 +708,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'test-environment', 'template-variable')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

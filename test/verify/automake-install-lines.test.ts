@@ -71,8 +71,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** the Makefile.in with the first line `line` matches, after the header `rule`, changed */
-function edited(rule: string, line: RegExp, change: (l: string) => string): { text: string; at: number } {
-  const lines = makefileIn.split('\n')
+function edited(rule: string, line: RegExp, change: (l: string) => string, text = makefileIn): { text: string; at: number } {
+  const lines = text.split('\n')
   const start = lines.indexOf(lines.find((l) => l.startsWith(`${rule}:`)) ?? '')
   if (start < 0) throw new Error(`no rule ${rule}`)
   const at = lines.findIndex((l, i) => i > start && line.test(l))
@@ -397,5 +397,88 @@ describe("automake's test harness rules, which make check runs, hold only its te
   it("leaves a test's log rule the Makefile.am writes itself to the rules", () => {
     const { text } = edited('t-two.log', /^\t@p=/, (l) => `${l}\n\tcp README x; \\`)
     expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\nt-two.log: t-one.log\n`])).toEqual([])
+  })
+})
+
+describe("automake's rules that clean, recurse and gather hold only its templates' lines or its program's removals", () => {
+  // the project with a subdirectory, so that automake writes its recursive rule and `all`'s recipe, and files to clean
+  const withSubdirs: Record<string, string> = {
+    ...PROJECT,
+    'configure.ac': (PROJECT['configure.ac'] ?? '').replace('AC_CONFIG_FILES([Makefile])', 'AC_CONFIG_FILES([Makefile sub/Makefile])'),
+    'Makefile.am': `SUBDIRS = sub\nCLEANFILES = gen.tmp\nDISTCLEANFILES = demo.cache\n${PROJECT['Makefile.am'] ?? ''}`,
+    'sub/Makefile.am': 'dist_pkgdata_DATA = s.txt\n',
+  }
+  const amWithSubdirs = [withSubdirs['Makefile.am'] ?? '']
+  let project = ''
+  let text = ''
+  beforeAll(() => {
+    project = autoreconfProject('stagelight-clean-lines-', withSubdirs)
+    text = readFileSync(join(project, 'Makefile.in'), 'utf8')
+  }, 120_000)
+  afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+  it("finds nothing in what the installed automake wrote, by every release's templates and its program's removals", () => {
+    for (const rule of ['all', 'all-am', '$(am__recursive_targets)', 'mostlyclean-generic', 'clean-generic', 'distclean-generic', 'maintainer-clean-generic', 'clean-binPROGRAMS', 'clean-libLTLIBRARIES', 'mostlyclean-compile', 'clean-libtool', 'distclean', 'maintainer-clean']) {
+      expect(text.split('\n').some((l) => l.replace(/^@\w+@/, '').startsWith(`${rule}:`)), rule).toBe(true)
+    }
+    expect(text).toMatch(/^\t\$\(MAKE\) \$\(AM_MAKEFLAGS\) all-recursive$/m)
+    expect(installLinesNotFromTemplates(text, amWithSubdirs, bundled)).toEqual([])
+  })
+
+  it('reports a command added to or put into a rule that builds, recurses or cleans, on its line', () => {
+    const cases: [string, RegExp, (l: string) => string, 0 | 1][] = [
+      ['all', /^\t\$\(MAKE\) \$\(AM_MAKEFLAGS\) all-recursive$/, (l) => `${l}\n\t@cp README .libs/libdemo.so.0`, 1],
+      ['all', /^\t\$\(MAKE\) \$\(AM_MAKEFLAGS\) all-recursive$/, (l) => `${l} install-exec-am`, 0],
+      ['$(am__recursive_targets)', /^\tdot_seen=no; \\$/, (l) => l.replace('dot_seen=no;', 'dot_seen=no; sh README;'), 0],
+      ['clean-generic', /^\t-.*\$\(CLEANFILES\)$/, (l) => `${l}; sh README`, 0],
+      ['distclean-generic', /\$\(DISTCLEANFILES\)$/, (l) => `${l}\n\t-rm -rf $(HOME)`, 1],
+      ['distclean-generic', /\$\(DISTCLEANFILES\)$/, (l) => `${l}\n\t-rm -rf /`, 1],
+      ['distclean-generic', /\$\(DISTCLEANFILES\)$/, (l) => `${l}\n\t-rm -f $(shell sh README)`, 1],
+      ['mostlyclean-compile', /^\t-/, (l) => `${l}\n\t-chmod 4755 .libs/*`, 1],
+      ['clean-binPROGRAMS', /^\t/, (l) => `${l}\n\t-rm -f $(HOME)/.bashrc`, 1],
+      ['maintainer-clean', /^\t-rm -f Makefile$/, (l) => `${l}\n\t-cp README .libs/libdemo.so.0`, 1],
+    ]
+    for (const [rule, line, change, added] of cases) {
+      const { text: changed, at } = edited(rule, line, change, text)
+      expect(installLinesNotFromTemplates(changed, amWithSubdirs).map((f) => [f.target, f.line]), `${rule} ${change('')}`).toEqual([[rule, at + added]])
+    }
+  })
+
+  it('holds a rule with no recipe of its own to none, and an added rule of a -local name unless the Makefile.am writes it', () => {
+    for (const rule of ['all-am', 'install', 'uninstall']) {
+      const lines = text.split('\n')
+      let at = lines.findIndex((l) => l.startsWith(`${rule}:`))
+      expect(at, rule).toBeGreaterThanOrEqual(0)
+      while (lines[at]?.endsWith('\\')) at++
+      lines.splice(at + 1, 0, '\tsh README')
+      expect(installLinesNotFromTemplates(lines.join('\n'), amWithSubdirs).map((f) => f.line), rule).toEqual([at + 2])
+    }
+    const local = `${text}\nclean-local:\n\tsh README\n`
+    expect(installLinesNotFromTemplates(local, amWithSubdirs).map((f) => f.target)).toEqual(['clean-local'])
+    expect(installLinesNotFromTemplates(local, [`${amWithSubdirs[0] ?? ''}\nclean-local:\n\tsh README\n`])).toEqual([])
+  })
+
+  it("reads a removal continued over lines as one command, and a release script's fallback removal as one", () => {
+    const manual = 'clean-aminfo:\n\t-test -z "demo.dvi demo.pdf \\\n\t  demo.html" \\\n\t|| rm -rf demo.dvi demo.pdf \\\n\t  demo.html\n'
+    expect(installLinesNotFromTemplates(manual, [])).toEqual([])
+    expect(installLinesNotFromTemplates(manual.replace('demo.html\n', 'demo.html; sh README\n'), []).map((f) => f.line)).toEqual([2, 3, 4, 5])
+    const fallback = 'CLEANFILES = x\nclean-binPROGRAMS:\n\t-test -z "$(bin_PROGRAMS)" || rm -f $(bin_PROGRAMS) > /dev/null 2>&1 || /bin/rm -f $(bin_PROGRAMS)\n'
+    expect(installLinesNotFromTemplates(fallback.replace('CLEANFILES', 'bin_PROGRAMS'), [])).toEqual([])
+    expect(installLinesNotFromTemplates(fallback, []).map((f) => f.line)).toEqual([3])
+    expect(installLinesNotFromTemplates('am__rm_f = rm -f\nTEST_LOGS = a.log\nmostlyclean-generic:\n\t-$(am__rm_f) $(TEST_LOGS:.log=.trs)\n\t-rm -rf $(TEST_LOGS:.log=$(shell sh README))\n', []).map((f) => f.line)).toEqual([5])
+  })
+
+  it("holds older automakes' recursive rule, and a substitution reference to names and suffixes", () => {
+    for (const header of ['$(RECURSIVE_TARGETS) $(RECURSIVE_CLEAN_TARGETS)', '$(RECURSIVE_CLEAN_TARGETS)', '$(am__recursive_targets)']) {
+      expect(installLinesNotFromTemplates(`${header}:\n\t@fail= failcom='exit 1'; \\\n\tsh README\n`, []).map((f) => [f.target, f.line]), header).toEqual([[header, 3]])
+    }
+    // make replaces the suffix with what follows `=`, which the shell then reads
+    expect(installLinesNotFromTemplates('CLEANFILES = a.x\nclean-generic:\n\t-rm -f $(CLEANFILES:.x=.y)\n\t-rm -f $(CLEANFILES:.x=;sh README;)\n', []).map((f) => f.line)).toEqual([4])
+  })
+
+  it('reads a cleaning line of a million blanks in linear time', () => {
+    const blanks = ' '.repeat(1_000_000)
+    expect(installLinesNotFromTemplates(`CLEANFILES = x\nclean-generic:\n\t-rm -f $(CLEANFILES)${blanks}x${blanks};\n`, []).map((f) => f.line)).toEqual([3])
+    expect(installLinesNotFromTemplates(`clean-generic:\n\t-test -z "a${blanks}b${blanks}"${blanks}|| rm -f a${blanks}>${blanks}/dev/null${blanks}2>&1${blanks}!\n`, []).map((f) => f.line)).toEqual([2])
   })
 })

@@ -4,9 +4,12 @@
  * (`install-exec-am`, `installdirs`, `install-strip`…) come line for line from its templates
  * (`lib/am/progs.am`, `data.am`, `mans.am`, `install.am`…), with the directory's name, the
  * primary and the man section put in. So do the rules `make` runs as it builds (remaking the
- * Makefile and configure, the configuration header from its stamp, the build directories' stamps),
- * those of the test harness `make check` runs (`check-TESTS`, each test's log rule), and the
- * variables those templates set, which the rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`).
+ * Makefile and configure, the configuration header from its stamp, the build directories' stamps,
+ * the loop over subdirectories), those of the test harness `make check` runs (`check-TESTS`, each
+ * test's log rule), those `make clean` and `make distclean` run, and the variables those templates
+ * set, which the rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`). The few rules automake's
+ * program writes itself (`all`, `check-am`, the removals of what a Makefile.am lists) are held to
+ * their shapes.
  * `make install` usually runs as root and distributions run `make check` on every build, so a line
  * no template writes — a `chmod 4755`, a copy into `/etc` or over a built library, a document run —
  * is a change made after automake ran.
@@ -48,8 +51,8 @@ const PRIMARIES: ReadonlyMap<string, string> = new Map([
 ])
 /** the man sections automake knows (`man_MANS` pages go to `man1`…`man9`, `mann`, `manl`) */
 const MAN_SECTIONS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'n', 'l']
-/** a rule automake writes for one directory and primary: `install-nobase_dist_pkgdataDATA` */
-const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck)-((?:nobase_|nodist_|dist_|notrans_)*)(\\w*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
+/** a rule automake writes for one directory and primary: `install-nobase_dist_pkgdataDATA`, `clean-noinstLTLIBRARIES` */
+const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck|(?:mostly|dist|maintainer-)?clean)-((?:nobase_|nodist_|dist_|notrans_)*)(\\w*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
 /** automake's rules that install, uninstall or make the directories of everything a Makefile.in lists, and its manuals */
 const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:(?:exec|data|info|html|dvi|pdf|ps)-)?am|install-strip|installdirs(?:-am)?|(?:install|uninstall)-man):(?![=:])/
 /**
@@ -77,6 +80,36 @@ const CHECK_RULES: readonly RegExp[] = [
 ]
 /** the rules whose lines are looked up with what automake fills into them masked */
 const MASKED_RULES: readonly RegExp[] = [...BUILD_RULES, ...CHECK_RULES]
+/**
+ * automake's rules that clean (`clean-generic`, `distclean-compile`, `mostlyclean-libtool`,
+ * `maintainer-clean`…), which distributions' builds run (`make distclean` in a configured tree),
+ * and the rule that runs a target in every subdirectory (`$(am__recursive_targets)`, older
+ * `$(RECURSIVE_TARGETS)`, `$(RECURSIVE_CLEAN_TARGETS)`), which every recursive `make` runs
+ */
+const CLEAN_AND_RECURSIVE_RULE =
+  /^((?:mostly|dist|maintainer-)?clean(?:-[\w-]+)?|\$\((?:am__recursive_targets|RECURSIVE_TARGETS|RECURSIVE_CLEAN_TARGETS)\)(?:[ \t]+\$\((?:RECURSIVE_CLEAN_TARGETS|am__extra_recursive_targets)\))*):(?![=:])/
+/** a word a removal automake's program writes may hold: a relative name, a glob, a make variable (`$(TEST_LOGS:.log=.trs)`) */
+const REMOVED = String.raw`(?:[\w.*+,@-]|\$\([A-Za-z_]\w*(?::[\w.%-]*=[\w.%-]*)?\))(?:[\w./*+,@~-]|\$\([A-Za-z_]\w*(?::[\w.%-]*=[\w.%-]*)?\))*`
+/** one removal: `rm -f W…`, `rm -rf W…`, 1.18's `$(am__rm_f) W…`, its output dropped; or the test before it, `test -z "W…"` */
+const REMOVAL = String.raw`(?:(?:(?:/bin/)?rm -r?f|\$\(am__rm_r?f\))(?:[ \t]+${REMOVED})+(?:[ \t]*>[ \t]*/dev/null)?(?:[ \t]*2>&1)?|test -z "${REMOVED}(?:[ \t]+${REMOVED})*")`
+/** a cleaning rule's target */
+const CLEANING = /^(?:mostly|dist|maintainer-)?clean-/
+/**
+ * a line automake's program writes into a cleaning rule, removals joined by `||` and nothing else:
+ * what the Makefile.am lists (`-rm -f $(CLEANFILES)`, `-test -z "$(CLEANFILES)" || rm -f $(CLEANFILES)`),
+ * the objects, build directories' stamps, dependency files and libtool's directories of each
+ * source directory (`-rm -f src/*.$(OBJEXT)`, `-rm -rf src/.libs src/_libs`), a manual's outputs
+ * (`-test -z "foo.dvi foo.pdf" || rm -rf foo.dvi foo.pdf`, continued over lines); and a project's
+ * release script may turn a removal's failure into another (`|| /bin/rm -f $(bin_PROGRAMS)`)
+ */
+const REMOVAL_LINE = new RegExp(String.raw`^\t[ \t]*-?${REMOVAL}(?:[ \t]*\|\|[ \t]*${REMOVAL})*[ \t]*$`)
+/**
+ * the recipe of `all`, `check`, `install` and `install-exec`, which automake's program writes when
+ * built sources or a configuration header come first (`$(MAKE) $(AM_MAKEFLAGS) all-recursive`);
+ * `all-am`, `install-data`, `uninstall` and `installcheck`, which it writes with none
+ */
+const AGGREGATE_RECIPE_RULE = /^(all|all-am|check|install|install-exec|install-data|uninstall|installcheck):(?![=:])/
+const AGGREGATE_LINE = /^\t\$\(MAKE\) \$\(AM_MAKEFLAGS\) (?:all|check|install|install-exec)-(?:am|recursive)[ \t]*$/
 /** what automake fills into the lines of those rules */
 const BUILD_FILLS: readonly [RegExp, string][] = [
   // words, each ended by blanks or the line's end or quote (so that no word splits two ways), then nothing else
@@ -264,20 +297,24 @@ interface InstallRule {
   readonly build?: true
   /** a rule automake's program writes, not a template: the shape of its lines */
   readonly shape?: RegExp
+  /** the shape's make references are to variables the Makefile.in sets (`$(CLEANFILES)`, not `$(HOME)`) */
+  readonly setReferences?: true
 }
 
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const directory = DIRECTORY_RULE.exec(header)
   const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
   const build = directory ?? other ? undefined : MASKED_RULES.map((r) => r.exec(header)).find((m) => m !== null)
-  const written = directory ?? other ?? build ? undefined : CHECK_AM_RULE.exec(header)
-  const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1]
+  const written = directory ?? other ?? build ? undefined : (CHECK_AM_RULE.exec(header) ?? AGGREGATE_RECIPE_RULE.exec(header))
+  const cleaning = directory ?? other ?? build ?? written ? undefined : CLEAN_AND_RECURSIVE_RULE.exec(header)
+  const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1] ?? cleaning?.[1]
   if (target === undefined || writtenByMakefileAm(target, makefileAm)) return undefined
-  if (written) return { target, names: [], shape: CHECK_AM_LINE }
+  if (written) return { target, names: [], shape: target === 'check-am' ? CHECK_AM_LINE : AGGREGATE_LINE }
+  if (cleaning) return { target, names: [], shape: REMOVAL_LINE, setReferences: true }
   if (build) return { target, names: build[2] === undefined ? [] : [nameIn(build[2])], build: true }
   const base = directory?.[3] ?? ''
   const names = directory ? [...new Set([`${directory[2] ?? ''}${base}`, base])].filter((n) => n !== '').sort((a, b) => b.length - a.length) : []
-  return { target, names: names.map(nameIn) }
+  return { target, names: names.map(nameIn), ...(CLEANING.test(target) ? { shape: REMOVAL_LINE, setReferences: true } : {}) }
 }
 
 /**
@@ -291,6 +328,9 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
   // a line continued from a recipe line is recipe too, tab or none; from a rule's header, it is header
   let continued = false
   let header = false
+  // the last line of a command that fits its rule's shape
+  let shapedThrough = -1
+  let assigned: ReadonlySet<string> | undefined
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
     const line = asConfigured(written)
@@ -299,6 +339,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
       continue
     }
     const recipe: boolean = line.startsWith('\t') || (continued && rule !== undefined)
+    const startsLogicalLine = recipe && !continued
     continued = recipe && line.endsWith('\\')
     if (!recipe) {
       if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line, makefileAm)
@@ -308,8 +349,15 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
       continue
     }
     if (rule === undefined) continue
+    // a shape is a whole command's: a manual's outputs listed over continued lines are one removal
+    if (startsLogicalLine && rule.shape !== undefined) {
+      const physical = continuedLines(lines, i)
+      const command = `\t${joined(physical)}`
+      const referencesSet = (): boolean => [...command.matchAll(REFERENCED)].every(([, name]) => (assigned ??= assignedIn(lines)).has(name ?? ''))
+      shapedThrough = rule.shape.test(command) && (rule.setReferences !== true || referencesSet()) ? i + physical.length - 1 : -1
+    }
     const asTemplate = rule.names.reduce((l, name) => l.replace(name, FILLED), line.startsWith('\t') ? line : `\t${line}`)
-    const fromAutomake = rule.shape ? rule.shape.test(asTemplate) : templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))
+    const fromAutomake = i <= shapedThrough || templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))
     if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
   }
   return out
@@ -368,13 +416,31 @@ export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: re
  * (`am__v_CC_0 = @echo "  CC      " $@;`), which `makeAssignments` makes one.
  */
 function logicalValue(lines: readonly string[], at: number): string {
-  const parts: string[] = []
+  return joined(continuedLines(lines, at).map((line, k) => (k === 0 ? line.replace(ASSIGNMENT, '') : line)))
+}
+
+/** continued lines joined as make and the shell join them, each line's blanks at its ends made one */
+const joined = (physical: readonly string[]): string =>
+  physical
+    .map((l) => withoutContinuation(l).trim())
+    .filter((l) => l !== '')
+    .join(' ')
+
+/** a make reference's name: `CLEANFILES` of `$(CLEANFILES)` and of `$(TEST_LOGS:.log=.trs)` */
+const REFERENCED = /\$\((\w+)/g
+
+/** the variables a makefile sets, in any of make's ways */
+const assignedIn = (lines: readonly string[]): Set<string> => new Set(lines.flatMap((line) => ASSIGNMENT.exec(asConfigured(line))?.[1] ?? []))
+
+/** the line at `at` and those its backslashes continue it over, as configure writes them */
+function continuedLines(lines: readonly string[], at: number): string[] {
+  const out: string[] = []
   for (let k = at; k < lines.length; k++) {
     const line = asConfigured(lines[k] ?? '')
-    parts.push((k === at ? line.replace(ASSIGNMENT, '') : line).replace(/\\$/, '').trim())
+    out.push(line)
     if (!line.endsWith('\\')) break
   }
-  return parts.filter((p) => p !== '').join(' ')
+  return out
 }
 
 /**
