@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explain/automake-agreement.js'
+import { asAutomakeReads, makefileAmTexts, wordsNotFromMakefileAm } from '../../src/verify/explain/automake-agreement.js'
 import { configFilesNamed } from '../../src/verify/explain/configure-outputs.js'
 import { substitutedByInput, substitutedVariables } from '../../src/verify/explain/configure-substitutions.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
@@ -62,7 +62,7 @@ TESTS = t1 t.sh
 check_PROGRAMS = t1
 AM_TESTS_ENVIRONMENT = LC_ALL=C; export LC_ALL;
 `,
-  'tests/extra/extra.am': 'EXTRA_DIST = %reldir%/notes.txt\n',
+  'tests/extra/extra.am': "EXTRA_DIST = %reldir%/notes.txt\n%reldir%/notes.stamp: %reldir%/notes.txt\n\t$(MKDIR_P) '%reldir%/out' && echo %canon_reldir%_notes > $@\n",
 }
 
 let dir: string
@@ -242,12 +242,41 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
   it('reads the fragments a Makefile.am includes, and judges nothing when one cannot be read', async () => {
     const am = 'lib/Makefile.am'
     const all = memoryView({}, { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '' })
-    expect(await makefileAmTexts(am, all)).toEqual([PROJECT[am], PROJECT['common.am'], PROJECT['lib/local.am']])
+    // each with its directory as automake names it from the Makefile.am's: a relative name inside a fragment is read from the Makefile.am's directory
+    expect(await makefileAmTexts(am, all)).toEqual([
+      { text: PROJECT[am], reldir: '.' },
+      { text: PROJECT['common.am'], reldir: '..' },
+      { text: PROJECT['lib/local.am'], reldir: '.' },
+    ])
     const src = 'src/Makefile.am'
-    expect(await makefileAmTexts(src, memoryView({}, { [src]: PROJECT[src] ?? '' }))).toEqual([PROJECT[src]])
+    expect(await makefileAmTexts(src, memoryView({}, { [src]: PROJECT[src] ?? '' }))).toEqual([{ text: PROJECT[src], reldir: '.' }])
+    const tests = 'tests/Makefile.am'
+    expect((await makefileAmTexts(tests, memoryView({}, { [tests]: PROJECT[tests] ?? '', 'tests/extra/extra.am': PROJECT['tests/extra/extra.am'] ?? '' })))?.map((t) => t.reldir)).toEqual(['.', 'extra'])
     // the fragment holds COMMON_CPPFLAGS' words: without it (or the one it includes) they could come from anywhere
     expect(await makefileAmTexts(am, memoryView({}, { [am]: PROJECT[am] ?? '' }))).toBeUndefined()
     expect(await makefileAmTexts(am, memoryView({}, { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '' }))).toBeUndefined()
+  })
+
+  it("reads a fragment as automake does: its directory put in where it names its own, and `%reldir%/x` made `x` at the Makefile.am's", () => {
+    const fragment = "%reldir%/a.stamp: %D%/a.txt\n\techo %canon_reldir%_a %C%_b > %reldir%/x\n"
+    expect(asAutomakeReads({ text: fragment, reldir: 'extra/sub-1' })).toBe('extra/sub-1/a.stamp: extra/sub-1/a.txt\n\techo extra_sub_1_a extra_sub_1_b > extra/sub-1/x\n')
+    expect(asAutomakeReads({ text: fragment, reldir: '.' })).toBe('a.stamp: a.txt\n\techo a b > x\n')
+    expect(asAutomakeReads({ text: 'x = $(top_srcdir)/%reldir%\n', reldir: '..' })).toBe('x = $(top_srcdir)/..\n')
+    expect(asAutomakeReads({ text: 'y = %reldir%\n', reldir: 'a$$b' })).toBe('y = a$$b\n')
+  })
+
+  it('holds the recipe of a rule a fragment writes to its lines as automake read them', async () => {
+    const am = 'tests/Makefile.am'
+    const source = { [am]: PROJECT[am] ?? '', 'tests/extra/extra.am': PROJECT['tests/extra/extra.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const judge = (text: string) => generatedExplainer().judge(addedFile('tests/Makefile.in', text), memoryView({ 'tests/Makefile.in': text }, source))
+    expect(makefileIn(am)).toMatch(/^extra\/notes\.stamp: extra\/notes\.txt\n\t\$\(MKDIR_P\) 'extra\/out' && echo extra_notes > \$@$/m)
+    expect((await judge(makefileIn(am)))?.outcome).toBe('explained')
+    const added = edit(makefileIn(am), /^\t\$\(MKDIR_P\) 'extra\/out'/, (l) => `${l}\n\tcp $(srcdir)/extra/notes.txt ../lib/.libs/libdemo.so.0`)
+    const j = await judge(added)
+    expect(j?.outcome).toBe('unexplained')
+    expect(j?.findings?.[0]?.message).toMatch(/^the rule tests\/Makefile\.am writes for extra\/notes\.stamp holds cp \$\(srcdir\)\/extra\/notes\.txt \.\.\/lib\/\.libs\/libdemo\.so\.0, a line neither tests\/Makefile\.am/)
+    expect(j?.findings?.[0]?.evidence).toContain("not in tests/Makefile.am's or automake's rule for extra/notes.stamp")
+    expect(j?.findings?.[0]?.data).toMatchObject({ recipes: [{ target: 'extra/notes.stamp', own: true }] })
   })
 
   it('explains the Makefile.in automake wrote and reports one linking an object its Makefile.am never names', async () => {

@@ -128,10 +128,28 @@ describe("automake's install and uninstall rules hold only its templates' lines"
     expect(installLinesNotFromTemplates(listed.text, am)).toEqual([])
   })
 
-  it("leaves a rule the Makefile.am writes itself to the rules, and lines outside the install rules alone", () => {
-    const { text } = edited('install-dist_docDATA', /^\t@\$\(NORMAL_INSTALL\)$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(docdir)/README"`)
-    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\ninstall-dist_docDATA: README\n\tcp README $(docdir)\n`])).toEqual([])
+  it("holds a rule the Makefile.am writes itself to its lines and automake's, and leaves a rule neither writes to the other checks", () => {
+    const { text, at } = edited('install-dist_docDATA', /^\t@\$\(NORMAL_INSTALL\)$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(docdir)/README"`)
+    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\ninstall-dist_docDATA: README\n\tchmod 4755 "$(DESTDIR)$(docdir)/README"\n`])).toEqual([])
+    const own = installLinesNotFromTemplates(text, [`${am[0] ?? ''}\ninstall-dist_docDATA: README\n\tcp README $(docdir)\n`])
+    expect(own.map((f) => [f.target, f.line, f.own])).toEqual([['install-dist_docDATA', at + 1, true]])
+    // a line of another rule of the Makefile.am's is not this one's
+    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\ninstall-data-local:\n\tchmod 4755 "$(DESTDIR)$(docdir)/README"\n`]).map((f) => [f.line, f.own])).toEqual([[at + 1, undefined]])
+    // hooked into nothing, which the check of automake's prerequisites reports
     expect(installLinesNotFromTemplates('install-data-local:\n\tchmod 4755 x\n', am)).toEqual([])
+  })
+
+  it('reads a rule the Makefile.am texts write as automake copies it: word for word, among other targets', () => {
+    const written = ['gen.h: gen.h.in\n\tsed s/a/b/ gen.h.in > gen.h\n', "a.stamp lib/sys/x.h: gen.h\n\t$(MKDIR_P) 'lib/sys'\n\t@echo lib_x\nfoo.o: CFLAGS += -O0\n"]
+    const makefile = (extra: string): string => `gen.h: gen.h.in\n\tsed s/a/b/ gen.h.in > gen.h\n${extra}lib/sys/x.h: gen.h\n\t$(MKDIR_P) 'lib/sys'\n\t@echo lib_x\nfoo.o: CFLAGS += -O0\n`
+    expect(installLinesNotFromTemplates(makefile(''), written)).toEqual([])
+    expect(installLinesNotFromTemplates(makefile('\tsh README\n'), written).map((f) => [f.target, f.line, f.own])).toEqual([['gen.h', 3, true]])
+    expect(installLinesNotFromTemplates(makefile('').replace("'lib/sys'", "'lib/sys'; sh README"), written).map((f) => f.line)).toEqual([4])
+    expect(installLinesNotFromTemplates(makefile('').replace('-O0', '-include evil.h'), written).map((f) => [f.target, f.line])).toEqual([['foo.o', 6]])
+    // automake's own line for a file configure makes, added to the Makefile.am's rule for it
+    expect(installLinesNotFromTemplates(makefile('\tcd $(top_builddir) && $(SHELL) ./config.status $(subdir)/$@\n'), written)).toEqual([])
+    // what only make dist runs is left alone
+    expect(installLinesNotFromTemplates('dist-hook:\n\tcp x $(distdir)\n\tsh README\n', ['dist-hook:\n\tcp x $(distdir)\n'])).toEqual([])
   })
 
   it("reads a template's choices, conditions, sections and primaries as automake fills them", () => {
@@ -171,6 +189,11 @@ describe("automake's install and uninstall rules hold only its templates' lines"
     expect(finding?.message).toBe('the rule automake wrote for install-binPROGRAMS holds chmod 4755 "$(DESTDIR)$(bindir)/demo", which no template of automake writes, and Makefile.am has no rule of its own for it')
     const clean = await generatedExplainer().judge(addedFile('Makefile.in', makefileIn), memoryView({ 'Makefile.in': makefileIn }, source))
     expect(clean?.outcome).toBe('explained')
+    // a line added to the Makefile.am's own rule
+    const hook = edited('install-data-hook', /^\t@echo installed$/, (l) => `${l}\n\tcp README .libs/libdemo.so.0`)
+    const own = await generatedExplainer().judge(addedFile('Makefile.in', hook.text), memoryView({ 'Makefile.in': hook.text }, source))
+    expect(own?.findings?.[0]?.line).toBe(hook.at + 1)
+    expect(own?.findings?.[0]?.message).toBe("the rule Makefile.am writes for install-data-hook holds cp README .libs/libdemo.so.0, a line neither Makefile.am (with the fragments it includes) nor automake's templates write, though automake copies a rule's recipe word for word")
   })
 })
 
@@ -394,9 +417,10 @@ describe("automake's test harness rules, which make check runs, hold only its te
     expect(installLinesNotFromTemplates(`check-TESTS:\n\t@echo a; \\\n  sh README;  \\\n\techo c\n`, [], keys).map((f) => f.line)).toEqual([3])
   })
 
-  it("leaves a test's log rule the Makefile.am writes itself to the rules", () => {
-    const { text } = edited('t-two.log', /^\t@p=/, (l) => `${l}\n\tcp README x; \\`)
-    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\nt-two.log: t-one.log\n`])).toEqual([])
+  it("holds a test's log rule the Makefile.am writes itself to its lines and automake's", () => {
+    const { text, at } = edited('t-two.log', /^\t@p=/, (l) => `${l}\n\tcp README x; \\`)
+    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\nt-two.log: t-one.log\n`]).map((f) => [f.target, f.line, f.own])).toEqual([['t-two.log', at + 1, true]])
+    expect(installLinesNotFromTemplates(text, [`${am[0] ?? ''}\nt-two.log: t-one.log\n\tcp README x; \\\n`])).toEqual([])
   })
 })
 

@@ -129,7 +129,7 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(recipeWordsNotFromTemplates(link.replace('$(LIBS)\n', '$(LIBS) extra/x.o\n'), []).map((r) => [r.line, r.words])).toEqual([[3, ['extra/x.o']]])
   })
 
-  it("holds the prerequisites of automake's build, install and check rules to its own steps, the headers and the Makefile.am's rules", () => {
+  it("holds the prerequisites of automake's build, install, check and clean rules to its own steps, the headers and the Makefile.am's rules", () => {
     expect(makefileIn).toMatch(/^all-am: Makefile .*config\.h$/m)
     expect(makefileIn).toMatch(/^install-exec-am: install-binPROGRAMS install-libLTLIBRARIES$/m)
     expect(prerequisitesNotFromTemplates(makefileIn, am, () => ['config.h'])).toEqual([])
@@ -145,6 +145,13 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(makefileIn).toMatch(/^config\.h: stamp-h1$/m)
     expect(prerequisitesNotFromTemplates(makefileIn, am, () => undefined)).toEqual([])
     expect(prerequisitesNotFromTemplates(header.text, am, () => undefined).map((r) => r.words)).toEqual([['evil.h']])
+    // the cleaning rules: automake's own steps, a -local rule only when the Makefile.am writes it, however it writes it
+    expect(makefileIn).toMatch(/^clean-am: clean-binPROGRAMS clean-generic /m)
+    const cleaned = edited(/^clean-am: /, (l) => `wipe-home:\n\trm -rf $$HOME\n${l.replace('clean-am: ', 'clean-am: wipe-home ')}`)
+    expect(prerequisitesNotFromTemplates(cleaned.text, am, () => ['config.h']).map((r) => [r.target, r.words])).toEqual([['clean-am', ['wipe-home']]])
+    const cleanLocal = edited(/^distclean-am: /, (l) => l.replace('distclean-am: ', 'distclean-am: distclean-local '))
+    expect(prerequisitesNotFromTemplates(cleanLocal.text, am, () => ['config.h']).map((r) => r.words)).toEqual([['distclean-local']])
+    expect(prerequisitesNotFromTemplates(cleanLocal.text, [`${am[0] ?? ''}\ndistclean-local:; rm -f x\n`], () => ['config.h'])).toEqual([])
     // prerequisites that run on over a continuation line under a condition
     const continued = 'all-am: Makefile $(PROGRAMS) \\\n@X_TRUE@\tconfig.h gen-y\n'
     expect(prerequisitesNotFromTemplates(continued, [], () => ['config.h']).map((r) => r.words)).toEqual([['gen-y']])

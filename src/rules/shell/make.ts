@@ -117,7 +117,7 @@ export function parseMakefile(text: string): MakeScript {
  * comes before and no `=` follows (`::` as one, save in `::=`), and what follows it. Read by hand:
  * a pattern for it backtracked over every blank of a long run before the colon.
  */
-function ruleOf(text: string): { target: string; rest: string } | undefined {
+export function ruleOf(text: string): { target: string; rest: string } | undefined {
   if (text === '' || '\t#='.includes(text[0] ?? '')) return undefined
   for (let i = 1; i < text.length; i++) {
     const c = text[i]

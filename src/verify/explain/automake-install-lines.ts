@@ -26,6 +26,7 @@ import { oneBlankBeforeContinuation, withoutContinuation } from '../../util/blan
 import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
+import { ruleOf } from '../../rules/shell/make.js'
 import { asConfigured, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
@@ -299,16 +300,31 @@ interface InstallRule {
   readonly shape?: RegExp
   /** the shape's make references are to variables the Makefile.in sets (`$(CLEANFILES)`, not `$(HOME)`) */
   readonly setReferences?: true
+  /** a rule the Makefile.am texts write, whose recipe automake copies line for line (and adds its own lines to, where the target is one of its own) */
+  readonly own?: true
 }
 
+/** what only `make dist` and `make distcheck` run, on the maintainer's machine (`dist-hook`, `distdir`), not `distclean` */
+const DIST_RULE = /^dist(?!clean(?:-|$))/
+
+/** a rule of the Makefile.in: automake's, the Makefile.am's, or neither (undefined) */
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
+  const automake = automakeRuleOf(header)
+  const target = automake?.target ?? ruleOf(header)?.target.split(/[ \t]+/)[0]
+  if (target === undefined || DIST_RULE.test(target) || !writtenByMakefileAm(target, makefileAm)) return automake
+  // automake adds its own lines to a rule for a file configure makes (`cd $(top_builddir) && $(SHELL) ./config.status $(subdir)/$@`)
+  return { ...(automake ?? { target, names: [], build: true }), own: true }
+}
+
+/** one of automake's rules whose lines are held to its templates or its program's shapes, by the header's target */
+function automakeRuleOf(header: string): InstallRule | undefined {
   const directory = DIRECTORY_RULE.exec(header)
   const other = directory ? undefined : (MAN_RULE.exec(header) ?? FIXED_RULE.exec(header))
   const build = directory ?? other ? undefined : MASKED_RULES.map((r) => r.exec(header)).find((m) => m !== null)
   const written = directory ?? other ?? build ? undefined : (CHECK_AM_RULE.exec(header) ?? AGGREGATE_RECIPE_RULE.exec(header))
   const cleaning = directory ?? other ?? build ?? written ? undefined : CLEAN_AND_RECURSIVE_RULE.exec(header)
   const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1] ?? cleaning?.[1]
-  if (target === undefined || writtenByMakefileAm(target, makefileAm)) return undefined
+  if (target === undefined) return undefined
   if (written) return { target, names: [], shape: target === 'check-am' ? CHECK_AM_LINE : AGGREGATE_LINE }
   if (cleaning) return { target, names: [], shape: REMOVAL_LINE, setReferences: true }
   if (build) return { target, names: build[2] === undefined ? [] : [nameIn(build[2])], build: true }
@@ -318,8 +334,10 @@ function installRuleOf(header: string, makefileAm: readonly string[]): InstallRu
 }
 
 /**
- * The recipe lines of the install and uninstall rules automake wrote into a Makefile.in that none
- * of its templates writes. A rule the Makefile.am texts write for the same target is theirs.
+ * The recipe lines of the rules automake wrote into a Makefile.in (install, build, check, clean)
+ * that none of its templates writes, and of the rules the Makefile.am texts write that none of
+ * their lines is: automake copies those word for word, with a fragment's directory put in, and
+ * adds only its own lines to them.
  */
 export function installLinesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], templateLines: ReadonlySet<string> = knownTemplateLines()): UntemplatedRecipe[] {
   const out: UntemplatedRecipe[] = []
@@ -331,6 +349,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
   // the last line of a command that fits its rule's shape
   let shapedThrough = -1
   let assigned: ReadonlySet<string> | undefined
+  let ownLines: ((line: string) => boolean) | undefined
   for (let i = 0; i < lines.length; i++) {
     const written = lines[i] ?? ''
     const line = asConfigured(written)
@@ -345,7 +364,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
       if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line, makefileAm)
       header = rule !== undefined && line.endsWith('\\')
       // a variable set for the rule's recipe alone (`install-binPROGRAMS: INSTALL_STRIP_FLAG = …`): automake writes none
-      if (rule !== undefined && ASSIGNMENT.test(line)) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
+      if (rule !== undefined && ASSIGNMENT.test(line) && !(rule.own === true && (ownLines ??= linesOf(makefileAm))(line))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
       continue
     }
     if (rule === undefined) continue
@@ -357,8 +376,9 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
       shapedThrough = rule.shape.test(command) && (rule.setReferences !== true || referencesSet()) ? i + physical.length - 1 : -1
     }
     const asTemplate = rule.names.reduce((l, name) => l.replace(name, FILLED), line.startsWith('\t') ? line : `\t${line}`)
-    const fromAutomake = i <= shapedThrough || templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))
-    if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
+    const copied = rule.own === true && (ownLines ??= linesOf(makefileAm))(line)
+    const fromAutomake = copied || i <= shapedThrough || templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))
+    if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)], ...(rule.own ? { own: true as const } : {}) })
   }
   return out
 }
@@ -425,6 +445,12 @@ const joined = (physical: readonly string[]): string =>
     .map((l) => withoutContinuation(l).trim())
     .filter((l) => l !== '')
     .join(' ')
+
+/** Is a line one of the Makefile.am texts' (as automake reads them), as automake copies a rule's recipe: word for word? */
+function linesOf(makefileAm: readonly string[]): (line: string) => boolean {
+  const exact = new Set(makefileAm.flatMap((text) => text.split('\n').map((l) => l.replace(/\r$/, '').trimEnd())))
+  return (line) => exact.has(line.trimEnd())
+}
 
 /** a make reference's name: `CLEANFILES` of `$(CLEANFILES)` and of `$(TEST_LOGS:.log=.trs)` */
 const REFERENCED = /\$\((\w+)/g

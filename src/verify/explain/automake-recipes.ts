@@ -5,8 +5,7 @@
  * few fixed words. A word beyond them (`-Dmemcmp=my_memcmp`, an object of test data, `&& echo … >>
  * src.c`, a source in place of `$<`) was added after automake ran, and make builds with it.
  */
-import { AUTOMAKE_CONDITION_PREFIX } from '../../rules/shell/make.js'
-import { escapeRegExp } from '../../util/regexp.js'
+import { AUTOMAKE_CONDITION_PREFIX, ruleOf as makeRuleOf } from '../../rules/shell/make.js'
 
 /** a compile rule of a language: `.c.o:`, `.cc.lo:`, `.S.obj:` */
 const SUFFIX_RULE = /^(\.[\w+-]+\.(?:o|obj|lo)):\s*$/
@@ -40,15 +39,16 @@ const DEPBASE_EXPRESSION = /^echo \S+ \| sed 's\|\[\^\/\]\*\$\$\|\$\(DEPDIR\)\/&
 /** `name=value` words of depcomp's calling convention, with what each may hold */
 const DEPCOMP_SETTING = /^(source|object|depfile|tmpdepfile|depbase|DEPDIR)=(.*)$/
 
-/** automake's rules that make, install and check what the Makefile.am lists, whose prerequisites it writes itself */
-const AGGREGATE_RULE = /^(all|all-am|check|check-am|install|install-am|install-exec|install-exec-am|install-data|install-data-am|installdirs|installcheck-am|uninstall-am)\s*:(?![=:])\s*(.*)$/
+/** automake's rules that make, install, check and clean what the Makefile.am lists, whose prerequisites it writes itself */
+const AGGREGATE_RULE = /^(all|all-am|check|check-am|install|install-am|install-exec|install-exec-am|install-data|install-data-am|installdirs|installcheck-am|uninstall-am|(?:mostly|dist|maintainer-)?clean(?:-am)?)\s*:(?![=:])\s*(.*)$/
 /**
  * the targets automake names as such prerequisites: its own rules for each directory and primary
- * (`install-binPROGRAMS`, `uninstall-dist_docDATA`, `install-man1`) and the recursive and `-am` steps;
- * a `-local` rule only when the Makefile.am writes it
+ * (`install-binPROGRAMS`, `uninstall-dist_docDATA`, `install-man1`), the recursive and `-am` steps,
+ * and its cleaning rules (`clean-generic`, `mostlyclean-compile`, `distclean-tags`), whose lines are
+ * held to its templates; a `-local` rule only when the Makefile.am writes it
  */
 const AUTOMAKE_TARGET =
-  /^(?:Makefile|(?:all|check|install|install-exec|install-data|installdirs|installcheck|uninstall|info|dvi|pdf|ps|html)-(?:am|recursive)|(?:install|uninstall|installcheck)-(?:(?:nobase_|nodist_|dist_|notrans_)*\w*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA|TEXINFOS|MANS)|man\w*|(?:info|dvi|html|pdf|ps)(?:-am)?)|classnoinst\.stamp)$/
+  /^(?:Makefile|(?:mostly|dist|maintainer-)?clean-(?!local$)[\w-]+|(?:all|check|install|install-exec|install-data|installdirs|installcheck|uninstall|info|dvi|pdf|ps|html)-(?:am|recursive)|(?:install|uninstall|installcheck)-(?:(?:nobase_|nodist_|dist_|notrans_)*\w*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA|TEXINFOS|MANS)|man\w*|(?:info|dvi|html|pdf|ps)(?:-am)?)|classnoinst\.stamp)$/
 
 interface Rule {
   /** the rule's target as its header writes it (`.c.o`, `foo-bar.o`, `prog$(EXEEXT)`) */
@@ -69,6 +69,8 @@ export interface UntemplatedRecipe {
   readonly words: readonly string[]
   /** set when `target` names a variable of automake's templates, not a rule */
   readonly variable?: true
+  /** set when the Makefile.am texts write the rule themselves, and none of them has the line */
+  readonly own?: true
 }
 
 /** a Makefile.in line as configure writes it where automake's conditions hold */
@@ -121,10 +123,25 @@ function ruleOf(header: string, makefileAm: readonly string[]): Rule | undefined
   return rule === undefined || writtenByMakefileAm(rule.target, makefileAm) ? undefined : rule
 }
 
-/** Does a Makefile.am text write a rule of its own for `target`? automake then writes none. */
+/** Does a Makefile.am text write a rule of its own for `target`, alone or among others (`a b: c`)? automake then writes none. */
 export function writtenByMakefileAm(target: string, makefileAm: readonly string[]): boolean {
-  const own = new RegExp(`^${escapeRegExp(target)}\\s*:`, 'm')
-  return makefileAm.some((text) => own.test(text))
+  let targets = RULE_TARGETS.get(makefileAm)
+  if (targets === undefined) RULE_TARGETS.set(makefileAm, (targets = ruleTargets(makefileAm)))
+  return targets.has(target)
+}
+
+/** the targets of every rule the Makefile.am texts write, read once for each set of texts */
+const RULE_TARGETS = new WeakMap<readonly string[], ReadonlySet<string>>()
+
+function ruleTargets(makefileAm: readonly string[]): ReadonlySet<string> {
+  const targets = new Set<string>()
+  for (const text of makefileAm) {
+    for (const line of text.split('\n')) {
+      const rule = makeRuleOf(line.replace(/\r$/, ''))
+      if (rule !== undefined) for (const t of rule.target.split(/[ \t]+/)) targets.add(t)
+    }
+  }
+  return targets
 }
 
 function untemplatedWords(recipe: string, rule: Rule): string[] {
@@ -168,8 +185,8 @@ function templateWord(word: string, rule: Rule): boolean {
  * or, where those are not known, any header the Makefile.in makes from a stamp as automake does.
  */
 export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], configHeaders: () => readonly string[] | undefined): UntemplatedRecipe[] {
-  // every word of the Makefile.am texts, a rule's target without its colon (`all-local:`)
-  const written = new Set(makefileAm.flatMap((text) => text.split(/\s+/)).map((w) => w.replace(/:+$/, '')))
+  // every word of the Makefile.am texts, a rule's target without its colon (`all-local:`) or a recipe on its line (`clean-local:; rm x`)
+  const written = new Set(makefileAm.flatMap((text) => text.split(/[\s:;]+/)))
   // the configuration headers, by name, asked for only when a prerequisite is left to judge by them
   let headers: ReadonlySet<string> | undefined
   const isHeader = (w: string): boolean => (headers ??= new Set((configHeaders() ?? stampedHeaders(makefileIn)).map((h) => h.split('/').pop() ?? h))).has(w)
