@@ -193,7 +193,7 @@ describe("automake's install and uninstall rules hold only its templates' lines"
     const hook = edited('install-data-hook', /^\t@echo installed$/, (l) => `${l}\n\tcp README .libs/libdemo.so.0`)
     const own = await generatedExplainer().judge(addedFile('Makefile.in', hook.text), memoryView({ 'Makefile.in': hook.text }, source))
     expect(own?.findings?.[0]?.line).toBe(hook.at + 1)
-    expect(own?.findings?.[0]?.message).toBe("the rule Makefile.am writes for install-data-hook holds cp README .libs/libdemo.so.0, a line neither Makefile.am (with the fragments it includes) nor automake's templates write, though automake copies a rule's recipe word for word")
+    expect(own?.findings?.[0]?.message).toBe("the rule Makefile.am writes for install-data-hook holds cp README .libs/libdemo.so.0, which neither Makefile.am (with the fragments it includes) nor automake writes there, though automake copies such a rule word for word")
   })
 })
 

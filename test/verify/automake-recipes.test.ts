@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates } from '../../src/verify/explain/automake-recipes.js'
+import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates, writtenByMakefileAm } from '../../src/verify/explain/automake-recipes.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { autoreconfProject } from '../helpers/automake-project.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
@@ -152,6 +152,22 @@ describe("automake's compile and link recipes hold only what its templates write
     const cleanLocal = edited(/^distclean-am: /, (l) => l.replace('distclean-am: ', 'distclean-am: distclean-local '))
     expect(prerequisitesNotFromTemplates(cleanLocal.text, am, () => ['config.h']).map((r) => r.words)).toEqual([['distclean-local']])
     expect(prerequisitesNotFromTemplates(cleanLocal.text, [`${am[0] ?? ''}\ndistclean-local:; rm -f x\n`], () => ['config.h'])).toEqual([])
+    // a rule the Makefile.am writes: its prerequisites and what automake adds to them, nothing else
+    const own = ['gen.h: gen.h.in\n\tsed s/a/b/ gen.h.in > $@\nobj/x.o: obj/x.c\ntable.conf: table.conf.in\nx.pdf: x.texi\n']
+    const ownIn = (gen: string): string =>
+      `gen.h: ${gen}\n\tsed s/a/b/ gen.h.in > $@\nobj/x.o: obj/x.c obj/$(am__dirstamp) obj/$(DEPDIR)/$(am__dirstamp)\ntable.conf: $(top_builddir)/config.status $(srcdir)/table.conf.in\nx.pdf: x.texi $(srcdir)/version.texi\n`
+    expect(prerequisitesNotFromTemplates(ownIn('gen.h.in'), own, () => [])).toEqual([])
+    expect(prerequisitesNotFromTemplates(`${ownIn('gen.h.in evil')}evil:\n\tcp README .libs/libdemo.so.0\n`, own, () => []).map((r) => [r.target, r.line, r.words, r.own])).toEqual([['gen.h', 1, ['evil'], true]])
+    expect(prerequisitesNotFromTemplates(ownIn('gen.h.in $(srcdir)/evil'), own, () => []).map((r) => r.words)).toEqual([['$(srcdir)/evil']])
+    expect(prerequisitesNotFromTemplates(ownIn('gen.h.in ; sh evil'), own, () => [])).toEqual([])
+    // make's special targets, pattern rules, a target's own variable and a value continued over lines are no such rule
+    const notRules = '.PHONY: gen.h evil\n$(HEADERS): %.h: %.c evil\ngen.h: CFLAGS = evil\nx_LDFLAGS = \\\n  -version-info $(A):$(B) evil\n'
+    expect(prerequisitesNotFromTemplates(notRules, [...own, '.PHONY: gen.h\nx_LDFLAGS = \\\n  -version-info $(A):$(B)\n$(HEADERS): %.h: %.c\n'], () => [])).toEqual([])
+    // a line a backslash continues is no rule's header, in the Makefile.in or the Makefile.am
+    expect(prerequisitesNotFromTemplates('gen.h: gen.h.in\nLIST = \\\n  gen.h: evil\n', own, () => [])).toEqual([])
+    expect(writtenByMakefileAm('evil', ['x_LDFLAGS = \\\n  evil: y\n'])).toBe(false)
+    expect(writtenByMakefileAm('b', ['a b: c\n'])).toBe(true)
+    expect(writtenByMakefileAm('X', ['X := 1\n'])).toBe(false)
     // prerequisites that run on over a continuation line under a condition
     const continued = 'all-am: Makefile $(PROGRAMS) \\\n@X_TRUE@\tconfig.h gen-y\n'
     expect(prerequisitesNotFromTemplates(continued, [], () => ['config.h']).map((r) => r.words)).toEqual([['gen-y']])

@@ -380,7 +380,7 @@ const nobodyWrites = (r: UntemplatedRecipe, am: string): string =>
   r.variable === true
     ? `which automake never gives it, and ${am} has no value of its own for it`
     : r.own === true
-      ? `a line neither ${am} (with the fragments it includes) nor automake's templates write, though automake copies a rule's recipe word for word`
+      ? `which neither ${am} (with the fragments it includes) nor automake writes there, though automake copies such a rule word for word`
       : `which no template of automake writes, and ${am} has no rule of its own for it`
 
 /** A high finding for recipes automake wrote (compile, link, install) or variables of its templates that hold what none of its templates writes. */

@@ -27,7 +27,7 @@ import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
 import { ruleOf } from '../../rules/shell/make.js'
-import { asConfigured, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
+import { asConfigured, DIST_RULE, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
 export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
@@ -303,9 +303,6 @@ interface InstallRule {
   /** a rule the Makefile.am texts write, whose recipe automake copies line for line (and adds its own lines to, where the target is one of its own) */
   readonly own?: true
 }
-
-/** what only `make dist` and `make distcheck` run, on the maintainer's machine (`dist-hook`, `distdir`), not `distclean` */
-const DIST_RULE = /^dist(?!clean(?:-|$))/
 
 /** a rule of the Makefile.in: automake's, the Makefile.am's, or neither (undefined) */
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {

@@ -136,8 +136,12 @@ const RULE_TARGETS = new WeakMap<readonly string[], ReadonlySet<string>>()
 function ruleTargets(makefileAm: readonly string[]): ReadonlySet<string> {
   const targets = new Set<string>()
   for (const text of makefileAm) {
-    for (const line of text.split('\n')) {
-      const rule = makeRuleOf(line.replace(/\r$/, ''))
+    let continued = false
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/\r$/, '')
+      // a line a backslash continues (a value's, a recipe's) is no rule's header
+      const rule = continued ? undefined : makeRuleOf(line)
+      continued = line.endsWith('\\')
       if (rule !== undefined) for (const t of rule.target.split(/[ \t]+/)) targets.add(t)
     }
   }
@@ -192,17 +196,56 @@ export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: re
   const isHeader = (w: string): boolean => (headers ??= new Set((configHeaders() ?? stampedHeaders(makefileIn)).map((h) => h.split('/').pop() ?? h))).has(w)
   const out: UntemplatedRecipe[] = []
   const lines = makefileIn.split('\n')
+  let continued = false
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? ''
-    const rule = AGGREGATE_RULE.exec(asConfigured(line))
-    if (rule === null) continue
+    const configured = asConfigured(line)
+    // a line a backslash continues is no rule's header, nor is a recipe line
+    const header = !continued && !configured.startsWith('\t')
+    continued = configured.endsWith('\\')
+    const rule = header ? (aggregateRuleOf(configured) ?? ownRuleOf(configured, makefileAm)) : undefined
+    if (rule === undefined) continue
     // the prerequisites may run on over continuation lines
-    let prerequisites = rule[2] ?? ''
+    let prerequisites = rule.prerequisites
     for (let k = i + 1; prerequisites.endsWith('\\') && k < lines.length; k++) prerequisites = `${prerequisites.slice(0, -1)} ${asConfigured(lines[k] ?? '')}`
-    const words = prerequisites.split(/[ \t]+/).filter((w) => w !== '' && !REFERENCES.test(w) && !AUTOMAKE_TARGET.test(w) && !written.has(w) && !isHeader(w))
-    if (words.length > 0) out.push({ target: rule[1] ?? '', line: i + 1, text: line, words })
+    const words = prerequisites.split(/[ \t]+/).filter((w) => w !== '' && !REFERENCES.test(w) && !AUTOMAKE_TARGET.test(w) && !AUTOMAKE_INPUT.test(w) && !written.has(w) && !written.has(w.replace(SOURCE_DIRECTORY, '')) && !isHeader(w))
+    if (words.length > 0) out.push({ target: rule.target, line: i + 1, text: line, words, ...(rule.own ? { own: true as const } : {}) })
   }
   return out
+}
+
+/**
+ * what automake adds to a rule's prerequisites itself: a build directory's stamps for each object
+ * built in it (`src/$(am__dirstamp)`), `config.status` for a file configure makes, a manual's
+ * version file (`$(srcdir)/version.texi`)
+ */
+const AUTOMAKE_INPUT = /^(?:(?:[\w.+@-]+\/)*(?:\$\(DEPDIR\)\/)?\$\(am__dirstamp\)|\$\(top_builddir\)\/config\.status|\$\(srcdir\)\/(?:[\w.+-]+\/)*version(?:-[\w.+-]+)?\.texi)$/
+/** a name automake reads from the source tree (`$(srcdir)/table.conf.in` of the Makefile.am's `table.conf.in`) */
+const SOURCE_DIRECTORY = /^\$\((?:top_)?srcdir\)\//
+
+function aggregateRuleOf(header: string): { target: string; prerequisites: string; own?: true } | undefined {
+  const m = AGGREGATE_RULE.exec(header)
+  return m === null ? undefined : { target: m[1] ?? '', prerequisites: m[2] ?? '' }
+}
+
+/** a variable set for one target's recipe (`image.lo: AM_CFLAGS += -O0`), held with the recipe */
+const TARGET_VARIABLE = /^[ \t]*(?:(?:override|export|private)[ \t]+)*[A-Za-z_][\w.-]*[ \t]*(?:::|[:+?!])?=/
+/** what only `make dist` and `make distcheck` run, on the maintainer's machine (`dist-hook`, `distdir`), not `distclean` */
+export const DIST_RULE = /^dist(?!clean(?:-|$))/
+/** make's special targets (`.PHONY`, `.PRECIOUS`, `.SUFFIXES`), whose prerequisites run nothing */
+const SPECIAL_TARGET = /^\.[A-Z_]+$/
+
+/**
+ * A rule the Makefile.am texts write (not a pattern rule, nor one only `make dist` runs), whose
+ * prerequisites automake copies and adds only its own to: a rule of any kind hooked into it, say
+ * `gen.h: gen.h.in evil`, runs whenever it does.
+ */
+function ownRuleOf(header: string, makefileAm: readonly string[]): { target: string; prerequisites: string; own: true } | undefined {
+  const rule = makeRuleOf(header)
+  const target = rule?.target.split(/[ \t]+/)[0]
+  if (rule === undefined || target === undefined || SPECIAL_TARGET.test(target) || TARGET_VARIABLE.test(rule.rest) || `${rule.target}${rule.rest}`.includes('%') || DIST_RULE.test(target) || !writtenByMakefileAm(target, makefileAm)) return undefined
+  // a recipe on the header's line (`x: y ; cmd`) is the recipe's, held with the recipe's lines
+  return { target, prerequisites: rule.rest.replace(/;.*$/, '').trimEnd(), own: true }
 }
 
 /** the rule automake writes for each configuration header, from its stamp file (`config.h: stamp-h1`) */
