@@ -295,6 +295,40 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect(finding?.evidence).toMatch(/^lib\/Makefile\.in:\d+: libdemo_la_LIBADD = -lm \.\.\/tests\/files\/good-large_compressed\.o\n {2}not in lib\/Makefile\.am: \.\.\/tests\/files\/good-large_compressed\.o$/)
   })
 
+  it('holds the dependencies automake derives to what is linked, its variables expanded, and reports a rule hooked in through them', async () => {
+    const am = 'src/Makefile.am'
+    expect(makefileIn(am)).toMatch(/^demo_DEPENDENCIES = \.\.\/lib\/libdemo\.la$/m)
+    expect(wordsNotFromMakefileAm(makefileIn(am), amTexts(am))).toEqual([])
+    const hooked = edit(makefileIn(am), /^demo_DEPENDENCIES = /, (l) => `${l} stage-crc`)
+    const reported = wordsNotFromMakefileAm(`${hooked}\nstage-crc:\n\tcp $(top_srcdir)/README ../lib/.libs/libdemo.so.0\n`, amTexts(am))
+    expect(reported.map((u) => [u.variable, u.origin, u.words])).toEqual([['demo_DEPENDENCIES', 'derived', ['stage-crc']]])
+    // what automake derives: the linked words, the variables they name expanded, a substitution reference's objects, its own lists
+    const derived = (deps: string): string =>
+      `X_LIBS = ../x/libx.la -lz\nSRCS = a.c $(MORE)\nMORE = b.c\nam__DEPENDENCIES_1 =\nfoo_LDADD = $(X_LIBS) $(SRCS:.c=.lo) $(Y_LIBS) @LTLIBINTL@\nY_LIBS = $(Z)\nZ = $(Y_LIBS) z.la\nfoo_DEPENDENCIES = ${deps}\n`
+    const dependencies = (text: string, am = ['']) => wordsNotFromMakefileAm(text, am).filter((u) => u.variable.includes('DEPENDENCIES'))
+    expect(dependencies(derived('../x/libx.la a.lo b.lo z.la $(am__DEPENDENCIES_1) @LTLIBINTL@'))).toEqual([])
+    expect(dependencies(derived('../x/libx.la c.lo evil')).map((u) => u.words)).toEqual([['c.lo', 'evil']])
+    // a list automake never writes, or writes empty, and a list the Makefile.am sets, which is copied as every other
+    expect(dependencies(`${derived('')}EXTRA_foo_DEPENDENCIES = evil\nam__DEPENDENCIES_1 = evil\n`).map((u) => [u.variable, u.words])).toEqual([
+      ['EXTRA_foo_DEPENDENCIES', ['evil']],
+      ['am__DEPENDENCIES_1', ['evil']],
+    ])
+    expect(dependencies(derived('evil'), ['foo_DEPENDENCIES = evil\n'])).toEqual([])
+    // the default every program without a list of its own is linked with
+    expect(dependencies('LDADD = ../y/liby.la\nbar_DEPENDENCIES = ../y/liby.la\n')).toEqual([])
+    expect(dependencies('bar_DEPENDENCIES = ../y/liby.la\n').map((u) => u.words)).toEqual([['../y/liby.la']])
+    // variables that refer to each other, twice over, are each expanded once
+    expect(dependencies('A = $(B) $(B) a.la\nB = $(A) $(A) b.la\nfoo_LDADD = $(A)\nfoo_DEPENDENCIES = a.la b.la\n')).toEqual([])
+    const j = await generatedExplainer().judge(addedFile('src/Makefile.in', hooked), memoryView({ 'src/Makefile.in': hooked }, { [am]: PROJECT[am] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }))
+    expect(j?.findings?.[0]?.message).toBe('demo_DEPENDENCIES names stage-crc, which is in none of the lists automake derives demo_DEPENDENCIES from (what is linked: *_LIBADD, *_LDADD) and src/Makefile.am never sets it')
+  })
+
+  it('expands a long chain of link variables to a bounded depth, and judges what lies deeper as not derived', () => {
+    const chain = Array.from({ length: 5_000 }, (_, i) => `V${i} = w${i}.la $(V${i + 1})`).join('\n')
+    const text = `${chain}\nfoo_LDADD = $(V0)\nfoo_DEPENDENCIES = w0.la w10.la w4999.la\n`
+    expect(wordsNotFromMakefileAm(text, ['foo_LDADD = $(V0)\n']).map((u) => [u.variable, u.words])).toEqual([['foo_DEPENDENCIES', ['w4999.la']]])
+  })
+
   it("reports a Makefile.in whose compiler is no longer configure's, by the package's configure", async () => {
     const am = 'src/Makefile.am'
     const configure = readFileSync(join(dir, 'configure'), 'utf8')

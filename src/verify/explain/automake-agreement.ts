@@ -59,6 +59,14 @@ const PASTED_FROM = /^\$[({](?:top_)?srcdir[)}]\//
  * where headers are looked for first (DEFAULT_INCLUDES)
  */
 const TEMPLATE = /^(?:[A-Z0-9]*COMPILE|[A-Z0-9]*LINK|[A-Z0-9]*LD|[A-Za-z0-9_@]+_LINK|DEFAULT_INCLUDES)$/
+/**
+ * what a program or library is remade after (`libfoo_la_DEPENDENCIES`, `EXTRA_foo_DEPENDENCIES`,
+ * automake's `am__DEPENDENCIES_N`), and `configure` and `config.status` after: make runs the rule of
+ * each word first, so a rule of any kind is hooked into the build by naming it here
+ */
+const DEPENDENCY_LIST = /^(?:[A-Za-z0-9_@]+_DEPENDENCIES|am__DEPENDENCIES_\d+)$/
+/** the libraries a program or library is linked with, which automake derives its dependencies from */
+const LINK_LIST = /(?:^|_)(?:LIBADD|LDADD)$/
 /** the object lists automake derives from the sources of each program and library */
 const OBJECT_LIST = /^(?:[A-Za-z0-9_@]+_OBJECTS|am__objects_\d+)$/
 /** a whole reference to another variable (`$(CC)`, `${AM_CFLAGS}`), which make expands */
@@ -89,7 +97,7 @@ const SUBSTITUTION_REFERENCE = /\$[({][A-Za-z0-9_@]+:[^=)}]*=([^)}]*)[)}]/g
 const MAX_INCLUDE_DEPTH = 8
 
 /** where a variable's words must come from: the Makefile.am's, automake's template for a command, the sources an object list is derived from, or configure alone */
-export type WordOrigin = 'copied' | 'template' | 'objects' | 'substituted'
+export type WordOrigin = 'copied' | 'template' | 'objects' | 'substituted' | 'derived'
 
 export interface UncopiedWords {
   readonly variable: string
@@ -181,6 +189,7 @@ export function wordsNotFromMakefileAm(
   const belowFragment = [...valued].flatMap((w) => RELDIR.exec(w)?.[1] ?? [])
   const fromValues = (w: string): boolean => valued.has(w) || belowFragment.some((tail) => w === tail || w.endsWith(`/${tail}`))
   const names = sourceNames(written, makefileAm)
+  let linked: ReadonlySet<string> | undefined
   // a variable the Makefile.am sets is copied; one it leaves unset is automake's own
   const copied = (w: string): boolean => written.has(w) || automakes(w)
   const rule = (name: string, value: string): { origin: WordOrigin; ok: (word: string) => boolean } | undefined => {
@@ -192,6 +201,9 @@ export function wordsNotFromMakefileAm(
       return { origin: 'substituted', ok: (w) => w.replace(SUBSTITUTION, '') === '' || (own?.(w, makefile) ?? false) }
     }
     if (AUTOMAKE_LISTS.has(name) || (name.endsWith('_SOURCES') && !assigned.has(name))) return undefined
+    // automake derives a program's dependencies from what it is linked with, the Makefile.am's variables in it expanded, and
+    // writes its own lists (`$(am__DEPENDENCIES_1)`) for what configure substitutes there
+    if (DEPENDENCY_LIST.test(name) && !assigned.has(name)) return { origin: 'derived', ok: (w) => (linked ??= linkedWords(makefileIn)).has(w) || automakes(w) }
     const own = TEMPLATE.test(name) ? 'template' : OBJECT_LIST.test(name) ? 'objects' : undefined
     if (COPIED.test(name) || (own !== undefined && assigned.has(name))) return { origin: 'copied', ok: copied }
     // any other variable the Makefile.am texts set is copied, and those automake's rules run are theirs or none: words of their values
@@ -218,6 +230,49 @@ export function wordsNotFromMakefileAm(
   }
   return out
 }
+
+/**
+ * The words of every list a program or library is linked with (`*_LIBADD`, `*_LDADD`, `LDADD`) in
+ * a Makefile.in, with the variables they refer to expanded as automake expands them when it derives
+ * the dependencies, substitution references (`$(CELT_SOURCES:.c=.lo)`) included; each reference
+ * kept as well, and each variable expanded once.
+ */
+function linkedWords(makefileIn: string): Set<string> {
+  const values = new Map<string, string[]>()
+  for (const a of makeAssignments(makefileIn.replace(CONDITION_PREFIX, ''))) values.set(a.name, [...(values.get(a.name) ?? []), ...wordsOf(a.value)])
+  const expansions = new Map<string, readonly string[]>()
+  // words written out in all, however the variables nest: a chain of references each holding the next would otherwise grow with its square
+  let budget = MAX_EXPANDED_WORDS
+  const expanded = (name: string, depth = 0): readonly string[] => {
+    const known = expansions.get(name)
+    if (known !== undefined) return known
+    if (depth > MAX_EXPANSION_DEPTH) return []
+    // a variable that refers to itself, through others or not, is read once
+    expansions.set(name, [])
+    const out: string[] = []
+    const add = (w: string): void => {
+      if (budget-- > 0) out.push(w)
+    }
+    for (const w of values.get(name) ?? []) {
+      add(w)
+      const substitution = SUBSTITUTION_REFERENCE_WORD.exec(w)
+      if (substitution !== null) {
+        const [, listed = '', from = '', to = ''] = substitution
+        for (const v of expanded(listed, depth + 1)) if (v.endsWith(from)) add(`${v.slice(0, v.length - from.length)}${to}`)
+      } else if (REFERENCE.test(w)) for (const v of expanded(w.slice(2, -1), depth + 1)) add(v)
+    }
+    expansions.set(name, out)
+    return out
+  }
+  return new Set([...values.keys()].filter((name) => LINK_LIST.test(name)).flatMap((name) => expanded(name)))
+}
+
+/** at most this many words of expanded link lists: past it, a dependency is judged by what was expanded (and reported if not there) */
+const MAX_EXPANDED_WORDS = 2_000_000
+/** and references followed this deep (a Makefile.am nests a few): past it, what a variable refers to is not expanded */
+const MAX_EXPANSION_DEPTH = 64
+/** a substitution reference, whole: `$(SOURCES_SSE:.c=.lo)` */
+const SUBSTITUTION_REFERENCE_WORD = /^\$[({]([A-Za-z0-9_@]+):([^=(){}\s]*)=([^(){}\s]*)[)}]$/
 
 /**
  * The Makefile.am and the fragments automake pastes into it, as the release has them (the tag's
@@ -352,6 +407,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
     template: `which automake's command for it never holds and ${am} never writes`,
     objects: `an object of no source ${am} names`,
     substituted: `where automake writes only configure's value (${first.variable} = @${first.variable}@) and ${am} never sets it`,
+    derived: `which is in none of the lists automake derives ${first.variable} from (what is linked: *_LIBADD, *_LDADD) and ${am} never sets it`,
   }
   return disagreementFinding({
     path,
