@@ -18,4 +18,12 @@ describe("a makefile's assignments", () => {
       { value: 'x', comment: 'c' },
     ])
   })
+
+  it('reads a value continued over half a million lines in one pass, each line break a blank', () => {
+    const lines = 500_000
+    const [a, b] = makeAssignments(`A = \\\n${'  w \\\n'.repeat(lines)}  end\nB = b\n`)
+    expect(a?.value.split(' ')).toHaveLength(lines + 1)
+    expect(a?.value.endsWith('w w end')).toBe(true)
+    expect(b).toMatchObject({ line: lines + 3, name: 'B', value: 'b' })
+  })
 })

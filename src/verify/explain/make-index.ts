@@ -30,16 +30,20 @@ function logicalLines(text: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = []
   const lines = text.replace(/\r\n/g, '\n').split('\n')
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] ?? ''
     const start = i
-    while (/\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + (lines[++i] ?? '')
-    out.push({ line: start + 1, text: line })
+    // gathered and joined once: joining line by line copied the value so far each time, the square of a long continued value
+    const parts = [lines[i] ?? '']
+    while ((parts[parts.length - 1] ?? '').endsWith('\\') && i + 1 < lines.length) {
+      parts[parts.length - 1] = (parts[parts.length - 1] ?? '').slice(0, -1)
+      parts.push(lines[++i] ?? '')
+    }
+    out.push({ line: start + 1, text: parts.join(' ') })
   }
   return out
 }
 
 /** targets with a meaning of their own to make, never a suffix rule */
-const SPECIAL_TARGET = /^\.(?:PHONY|SUFFIXES|DEFAULT|PRECIOUS|INTERMEDIATE|SECONDARY|SECONDEXPANSION|DELETE_ON_ERROR|IGNORE|LOW_RESOLUTION_TIME|SILENT|EXPORT_ALL_VARIABLES|NOTPARALLEL|ONESHELL|POSIX|MAKE|NOEXPORT|LIBPATTERNS|WAIT)$/
+export const SPECIAL_TARGET = /^\.(?:PHONY|SUFFIXES|DEFAULT|PRECIOUS|INTERMEDIATE|SECONDARY|SECONDEXPANSION|DELETE_ON_ERROR|IGNORE|LOW_RESOLUTION_TIME|SILENT|EXPORT_ALL_VARIABLES|NOTPARALLEL|ONESHELL|POSIX|MAKE|NOEXPORT|LIBPATTERNS|WAIT)$/
 const SUFFIX = /^\.[\w+-]+(?:\.[\w+-]+)*$/
 /** a word `SUFFIXES` may list: make takes any string, automake projects write `.asn.h` or `-coll.c` */
 const DECLARED_SUFFIX = /^[\w.+-]+$/
