@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ruleOf } from '../src/rules/shell/make.js'
+import { DIST_RULE } from '../src/verify/explain/automake-recipes.js'
 
 export const TAMPER_KINDS = ['m4-payload', 'c-line', 'configure-script', 'makefile-rule', 'doc-as-code'] as const
 /** what a Python source distribution can take: it has no configure, and often no C */
@@ -510,7 +511,7 @@ function rulesWithRecipes(makefileAm: string): Set<string> {
   return new Set(
     lines.flatMap((l, i) => {
       const target = l.startsWith('\t') ? undefined : ruleOf(l)?.target.split(/[ \t]+/)[0]
-      return target !== undefined && !/^dist(?!clean)/.test(target) && (lines[i + 1] ?? '').startsWith('\t') ? [target] : []
+      return target !== undefined && !DIST_RULE.test(target) && (lines[i + 1] ?? '').startsWith('\t') ? [target] : []
     }),
   )
 }

@@ -168,6 +168,8 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(writtenByMakefileAm('evil', ['x_LDFLAGS = \\\n  evil: y\n'])).toBe(false)
     expect(writtenByMakefileAm('b', ['a b: c\n'])).toBe(true)
     expect(writtenByMakefileAm('X', ['X := 1\n'])).toBe(false)
+    // prerequisites continued over half a million lines, read in one pass
+    expect(prerequisitesNotFromTemplates(`all-am: Makefile \\\n${'\tconfig.h \\\n'.repeat(500_000)}\tgen-z\n`, [], () => ['config.h']).map((r) => r.words)).toEqual([['gen-z']])
     // prerequisites that run on over a continuation line under a condition
     const continued = 'all-am: Makefile $(PROGRAMS) \\\n@X_TRUE@\tconfig.h gen-y\n'
     expect(prerequisitesNotFromTemplates(continued, [], () => ['config.h']).map((r) => r.words)).toEqual([['gen-y']])

@@ -359,9 +359,6 @@ export interface AutomakePackages {
   substituted(configure: ConfigureInput): Promise<ReadonlySet<string>>
 }
 
-/** `path` from the directory `top` (the tree's top is `''`) */
-const relativeTo = (top: string, path: string): string => (top === '' ? path : path.startsWith(`${top}/`) ? path.slice(top.length + 1) : path)
-
 /** `..` for each directory from `top` down to `dir` below it (`.` for `top` itself) */
 function upTo(top: string, dir: string): string | undefined {
   const below = top === '' ? dir : dir.startsWith(`${top}/`) ? dir.slice(top.length + 1) : dir === top ? '' : undefined
@@ -392,7 +389,7 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
   const configHeaders = (): readonly string[] | undefined => (headersRead ??= { headers: configHeadersOf(configure) }).headers
   const headers = text.includes('-I$(top_builddir)/') ? configHeaders() : undefined
   const topBuilddir = configure === undefined ? undefined : upTo(configure.dir, dirnameOf(path))
-  const made = configure !== undefined && configFilesNamed(configure.text).includes(relativeTo(configure.dir, path.replace(/\.in$/, '')))
+  const made = configure !== undefined && configFilesNamed(configure.text).includes(posix.relative(configure.dir, path.replace(/\.in$/, '')))
   let uncopied = wordsNotFromMakefileAm(text, sources, { headerDirectory: inDirectoryOf(headers), substituted, topBuilddir, made })
   // a macro may name headers too (a library's setup macro names its own): read only when configure.ac's do not account for one
   if (headers !== undefined && uncopied.some((u) => u.origin === 'template' && u.words.some((w) => headerDirectoryOf(w) !== undefined))) {

@@ -27,7 +27,7 @@ import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
 import { ruleOf } from '../../rules/shell/make.js'
-import { asConfigured, DIST_RULE, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
+import { ASSIGNMENT, asConfigured, continuedLines, DIST_RULE, joined, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
 export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
@@ -155,12 +155,6 @@ export const buildLineKey = (line: string): string => lineKey(`!${BUILD_FILLS.re
 export const valueLineKey = (line: string): string => lineKey(`=${oneBlankBeforeContinuation(line)}`)
 /** what only `make dist` and `make distcheck` read (`top_distdir`, `am__remove_distdir`), on the maintainer's machine: not judged */
 const DIST_ONLY = /dist/i
-/**
- * a variable set in a template or a Makefile.in: `am__mv = mv -f`, `am__installdirs += …`, and in
- * any of make's other ways (`override X = …`, `X != cmd`, which runs cmd as make reads the file), or
- * for one target's recipe only (`install-binPROGRAMS: NORMAL_INSTALL = …`)
- */
-const ASSIGNMENT = /^(?:[^\s:=#][^:=#]*:(?![:=])[ \t]*)?(?:(?:override|export|private)[ \t]+)*([A-Za-z_%][\w%]*)[ \t]*(::|[+:?!])?=/
 
 /**
  * The keys of a template's recipe lines and of the lines of the variables it sets, each with the
@@ -403,7 +397,8 @@ const SUBSTITUTED = /^([A-Za-z_]\w*)\s*=\s*@\1@\s*$/
 export function variableLinesNotFromTemplates(makefileIn: string, makefileAm: readonly string[], templateLines: ReadonlySet<string> = knownTemplateLines(), names: ReadonlySet<string> = templateVariableNames()): UntemplatedRecipe[] {
   const out: UntemplatedRecipe[] = []
   const lines = makefileIn.split('\n')
-  const own = setIn(makefileAm)
+  // the variables the Makefile.am texts set themselves, for every target or for one
+  const own = assignedIn(makefileAm.flatMap((text) => text.split('\n')))
   let judged: string | undefined
   // a variable automake's program writes is judged by its whole value, on its first line
   let shaped = false
@@ -436,13 +431,6 @@ function logicalValue(lines: readonly string[], at: number): string {
   return joined(continuedLines(lines, at).map((line, k) => (k === 0 ? line.replace(ASSIGNMENT, '') : line)))
 }
 
-/** continued lines joined as make and the shell join them, each line's blanks at its ends made one */
-const joined = (physical: readonly string[]): string =>
-  physical
-    .map((l) => withoutContinuation(l).trim())
-    .filter((l) => l !== '')
-    .join(' ')
-
 /** Is a line one of the Makefile.am texts' (as automake reads them), as automake copies a rule's recipe: word for word? */
 function linesOf(makefileAm: readonly string[]): (line: string) => boolean {
   const exact = new Set(makefileAm.flatMap((text) => text.split('\n').map((l) => l.replace(/\r$/, '').trimEnd())))
@@ -452,19 +440,8 @@ function linesOf(makefileAm: readonly string[]): (line: string) => boolean {
 /** a make reference's name: `CLEANFILES` of `$(CLEANFILES)` and of `$(TEST_LOGS:.log=.trs)` */
 const REFERENCED = /\$\((\w+)/g
 
-/** the variables a makefile sets, in any of make's ways */
+/** the variables a makefile's lines set, in any of make's ways, for every target or for one */
 const assignedIn = (lines: readonly string[]): Set<string> => new Set(lines.flatMap((line) => ASSIGNMENT.exec(asConfigured(line))?.[1] ?? []))
-
-/** the line at `at` and those its backslashes continue it over, as configure writes them */
-function continuedLines(lines: readonly string[], at: number): string[] {
-  const out: string[] = []
-  for (let k = at; k < lines.length; k++) {
-    const line = asConfigured(lines[k] ?? '')
-    out.push(line)
-    if (!line.endsWith('\\')) break
-  }
-  return out
-}
 
 /**
  * The variables automake's program writes, not a template, each with the values it gives them:
@@ -493,10 +470,6 @@ function programValue(name: string): RegExp | undefined {
   }
   return undefined
 }
-
-/** the variables the Makefile.am texts set themselves, for every target or for one */
-const setIn = (makefileAm: readonly string[]): Set<string> =>
-  new Set(makefileAm.flatMap((text) => text.split('\n').flatMap((line) => ASSIGNMENT.exec(line)?.[1] ?? [])))
 
 /** at most this many characters of a line in a finding's message */
 const SHOWN_LINE = 80

@@ -6,6 +6,8 @@
  * src.c`, a source in place of `$<`) was added after automake ran, and make builds with it.
  */
 import { AUTOMAKE_CONDITION_PREFIX, ruleOf as makeRuleOf } from '../../rules/shell/make.js'
+import { withoutContinuation } from '../../util/blanks.js'
+import { SPECIAL_TARGET } from './make-index.js'
 
 /** a compile rule of a language: `.c.o:`, `.cc.lo:`, `.S.obj:` */
 const SUFFIX_RULE = /^(\.[\w+-]+\.(?:o|obj|lo)):\s*$/
@@ -72,6 +74,31 @@ export interface UntemplatedRecipe {
   /** set when the Makefile.am texts write the rule themselves, and none of them has the line */
   readonly own?: true
 }
+
+/**
+ * a variable set in a template or a Makefile.in: `am__mv = mv -f`, `am__installdirs += …`, and in
+ * any of make's other ways (`override X = …`, `X != cmd`, which runs cmd as make reads the file), or
+ * for one target's recipe only (`install-binPROGRAMS: NORMAL_INSTALL = …`, held with the recipe)
+ */
+export const ASSIGNMENT = /^(?:[^\s:=#][^:=#]*:(?![:=])[ \t]*)?(?:(?:override|export|private)[ \t]+)*([A-Za-z_%][\w%]*)[ \t]*(::|[+:?!])?=/
+
+/** the line at `at` and those its backslashes continue it over, as configure writes them */
+export function continuedLines(lines: readonly string[], at: number): string[] {
+  const out: string[] = []
+  for (let k = at; k < lines.length; k++) {
+    const line = asConfigured(lines[k] ?? '')
+    out.push(line)
+    if (!line.endsWith('\\')) break
+  }
+  return out
+}
+
+/** continued lines joined as make and the shell join them, each line's blanks at its ends made one */
+export const joined = (physical: readonly string[]): string =>
+  physical
+    .map((l) => withoutContinuation(l).trim())
+    .filter((l) => l !== '')
+    .join(' ')
 
 /** a Makefile.in line as configure writes it where automake's conditions hold */
 export const asConfigured = (line: string): string => line.replace(AUTOMAKE_CONDITION_PREFIX, '').replace(/\r$/, '')
@@ -206,8 +233,7 @@ export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: re
     const rule = header ? (aggregateRuleOf(configured) ?? ownRuleOf(configured, makefileAm)) : undefined
     if (rule === undefined) continue
     // the prerequisites may run on over continuation lines
-    let prerequisites = rule.prerequisites
-    for (let k = i + 1; prerequisites.endsWith('\\') && k < lines.length; k++) prerequisites = `${prerequisites.slice(0, -1)} ${asConfigured(lines[k] ?? '')}`
+    const prerequisites = rule.prerequisites.endsWith('\\') ? joined([rule.prerequisites, ...continuedLines(lines, i).slice(1)]) : rule.prerequisites
     const words = prerequisites.split(/[ \t]+/).filter((w) => w !== '' && !REFERENCES.test(w) && !AUTOMAKE_TARGET.test(w) && !AUTOMAKE_INPUT.test(w) && !written.has(w) && !written.has(w.replace(SOURCE_DIRECTORY, '')) && !isHeader(w))
     if (words.length > 0) out.push({ target: rule.target, line: i + 1, text: line, words, ...(rule.own ? { own: true as const } : {}) })
   }
@@ -228,12 +254,8 @@ function aggregateRuleOf(header: string): { target: string; prerequisites: strin
   return m === null ? undefined : { target: m[1] ?? '', prerequisites: m[2] ?? '' }
 }
 
-/** a variable set for one target's recipe (`image.lo: AM_CFLAGS += -O0`), held with the recipe */
-const TARGET_VARIABLE = /^[ \t]*(?:(?:override|export|private)[ \t]+)*[A-Za-z_][\w.-]*[ \t]*(?:::|[:+?!])?=/
 /** what only `make dist` and `make distcheck` run, on the maintainer's machine (`dist-hook`, `distdir`), not `distclean` */
 export const DIST_RULE = /^dist(?!clean(?:-|$))/
-/** make's special targets (`.PHONY`, `.PRECIOUS`, `.SUFFIXES`), whose prerequisites run nothing */
-const SPECIAL_TARGET = /^\.[A-Z_]+$/
 
 /**
  * A rule the Makefile.am texts write (not a pattern rule, nor one only `make dist` runs), whose
@@ -243,7 +265,7 @@ const SPECIAL_TARGET = /^\.[A-Z_]+$/
 function ownRuleOf(header: string, makefileAm: readonly string[]): { target: string; prerequisites: string; own: true } | undefined {
   const rule = makeRuleOf(header)
   const target = rule?.target.split(/[ \t]+/)[0]
-  if (rule === undefined || target === undefined || SPECIAL_TARGET.test(target) || TARGET_VARIABLE.test(rule.rest) || `${rule.target}${rule.rest}`.includes('%') || DIST_RULE.test(target) || !writtenByMakefileAm(target, makefileAm)) return undefined
+  if (rule === undefined || target === undefined || SPECIAL_TARGET.test(target) || ASSIGNMENT.test(header) || `${rule.target}${rule.rest}`.includes('%') || DIST_RULE.test(target) || !writtenByMakefileAm(target, makefileAm)) return undefined
   // a recipe on the header's line (`x: y ; cmd`) is the recipe's, held with the recipe's lines
   return { target, prerequisites: rule.rest.replace(/;.*$/, '').trimEnd(), own: true }
 }
