@@ -18,7 +18,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'test-environment', 'template-variable', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -475,11 +475,26 @@ const CHECK_RULE = /^(?:@\w+@)?(?:check-TESTS|\$\(TEST_SUITE_LOG\)|\.[\w+-]+(?:\
 const BUILD_OR_CLEAN_RULE = /^(?:@\w+@)?(?:all-am|(?:mostly|dist|maintainer-)?clean-generic|distclean|maintainer-clean|\$\((?:am__recursive_targets|RECURSIVE_TARGETS)\)(?: \$\(RECURSIVE_CLEAN_TARGETS\))?):/
 
 /**
- * One line added after the header of a rule automake wrote, which `make check` (`check-line`) or
- * every `make` (`build-line`) runs: a built library replaced from test data, a document run, what
- * is built made setuid.
+ * a rule automake writes with no recipe, which a recipe given to it turns into a step that runs: an
+ * object's wait for its directory's stamps (make then runs the recipe instead of the compiler), the
+ * dependency files config.status makes while configure runs, the inputs of aclocal.m4
  */
-function ruleLine(kind: 'check-line' | 'build-line', pattern: RegExp, none: string) {
+const RECIPELESS_RULE = /^(?:@\w+@)?(?:[^\s:=#]+\.(?:\$\(OBJEXT\)|lo):[ \t]+[^\s:=#]*\$\(am__dirstamp\)|am--depfiles:|\$\(am__aclocal_m4_deps\):)/
+
+/**
+ * a rule automake writes from a source when the output is older: a parser from its grammar
+ * (`.y.c:`, `.l.c:`), a manual from its Texinfo source (`.texi.info:`) and its version stamp
+ * (`$(srcdir)/stamp-vti:`)
+ */
+const SOURCE_RULE = /^(?:@\w+@)?(?:\.(?:y|yy|l|ll)\.(?:c|cc|cpp)|\.(?:texi|texinfo|txi)\.(?:info|dvi|pdf|html)|\S*stamp-vti):/
+
+/**
+ * One line added after the header of a rule automake wrote, which `make check` (`check-line`),
+ * every `make` (`build-line`), a build that compiles or configures (`recipeless-line`) or one that
+ * remakes a parser or a manual (`source-line`) runs: a built library replaced from test data, a
+ * document run, what is built made setuid.
+ */
+function ruleLine(kind: 'check-line' | 'build-line' | 'recipeless-line' | 'source-line', pattern: RegExp, none: string) {
   return (root: string, files: readonly string[], d: Draw): Tampering => {
     const { target, lines, i } = drawAutomakeLine(root, files, d, pattern, none)
     return recipeLineAdded(kind, 'that automake wrote', root, files, d, target, lines, i)
@@ -716,6 +731,8 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'check-line': ruleLine('check-line', CHECK_RULE, "no automake Makefile.in with a rule of automake's test harness"),
   'build-line': ruleLine('build-line', BUILD_OR_CLEAN_RULE, 'no automake Makefile.in with a rule that builds, recurses or cleans'),
   'own-rule-line': ownRuleLine,
+  'recipeless-line': ruleLine('recipeless-line', RECIPELESS_RULE, 'no automake Makefile.in with a rule automake writes with no recipe'),
+  'source-line': ruleLine('source-line', SOURCE_RULE, 'no automake Makefile.in with a rule that makes a parser or a manual'),
   'test-environment': testEnvironment,
   'template-variable': templateVariable,
   'config-header': configHeader,
@@ -746,7 +763,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
-  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'test-environment', 'template-variable')
+  if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
 }

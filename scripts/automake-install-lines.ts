@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { INSTALL_LINES_FILE, templateLineKeys, templateVariables, VARIABLES_FILE } from '../src/verify/explain/automake-install-lines.js'
 import { filesAtTags, tagsMatching } from './git-plumbing.js'
 
-/** release tags from 1.6 on: `Release-1-6-3` until 1.9, `v1.10` after */
-const RELEASE_TAG = /^(?:Release-1-[6-9](?:-\d+)?[a-z]?|v1\.\d{2}(?:\.\d+)*)$/
+/** release tags from 1.6 on: `Release-1-6-3` until 1.10.1, `v1.10.2` after */
+const RELEASE_TAG = /^(?:Release-1-(?:[6-9]|10)(?:-\d+)?[a-z]?|v1\.\d{2}(?:\.\d+)*)$/
 
 function main(argv: readonly string[]): void {
   const [gitDir, dataDir] = argv

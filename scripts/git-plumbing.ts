@@ -17,9 +17,9 @@ export function* filesAtTags(gitDir: string, tags: readonly string[], dir: strin
   }
 }
 
-/** the repository's tags that `pattern` matches */
+/** the repository's tags that `pattern` matches, oldest version first (`Release-1-6` before `Release-1-10`) */
 export const tagsMatching = (gitDir: string, pattern: RegExp): string[] =>
-  git(gitDir, ['tag', '--list'])
+  git(gitDir, ['tag', '--list', '--sort=version:refname'])
     .toString('utf8')
     .split('\n')
     .filter((t) => pattern.test(t))

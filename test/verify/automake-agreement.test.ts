@@ -279,6 +279,19 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     expect(j?.findings?.[0]?.data).toMatchObject({ recipes: [{ target: 'extra/notes.stamp', own: true }] })
   })
 
+  it('says of a line given to a rule automake writes with no recipe that it writes none there', async () => {
+    const am = 'lib/Makefile.am'
+    const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
+    const judge = (text: string) => generatedExplainer().judge(addedFile('lib/Makefile.in', text), memoryView({ 'lib/Makefile.in': text }, source))
+    const added = edit(makefileIn(am), /^am--depfiles: \$\(am__depfiles_remade\)$/, (l) => `${l}\n\t@cp $(srcdir)/local.am .libs/libdemo.so.0`)
+    const j = await judge(added)
+    expect(j?.outcome).toBe('unexplained')
+    expect(j?.findings?.[0]?.severity).toBe('high')
+    expect(j?.findings?.[0]?.message).toMatch(/^the rule automake wrote for am--depfiles holds @cp \$\(srcdir\)\/local\.am \.libs\/libdemo\.so\.0, though automake writes that rule with no recipe/)
+    expect(j?.findings?.[0]?.evidence).toContain('automake writes no recipe for am--depfiles: @cp')
+    expect(j?.findings?.[0]?.data).toMatchObject({ recipes: [{ target: 'am--depfiles', recipeless: true }] })
+  })
+
   it('explains the Makefile.in automake wrote and reports one linking an object its Makefile.am never names', async () => {
     const am = 'lib/Makefile.am'
     const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }

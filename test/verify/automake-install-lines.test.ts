@@ -506,3 +506,172 @@ describe("automake's rules that clean, recurse and gather hold only its template
     expect(installLinesNotFromTemplates(`clean-generic:\n\t-test -z "a${blanks}b${blanks}"${blanks}|| rm -f a${blanks}>${blanks}/dev/null${blanks}2>&1${blanks}!\n`, []).map((f) => f.line)).toEqual([2])
   })
 })
+
+describe("automake's rules with no recipe hold none, and those that make tags and other manuals hold their templates' lines", () => {
+  // the project with a fragment, so that automake writes the empty rule of the Makefile's inputs
+  const withFragment: Record<string, string> = {
+    ...PROJECT,
+    'Makefile.am': `include $(srcdir)/extra.am\n${PROJECT['Makefile.am'] ?? ''}`,
+    'extra.am': 'EXTRA_DIST = notes.txt\n',
+  }
+  const amWithFragment = [withFragment['Makefile.am'] ?? '', withFragment['extra.am'] ?? '']
+  let project = ''
+  let text = ''
+  beforeAll(() => {
+    project = autoreconfProject('stagelight-recipeless-', withFragment)
+    text = readFileSync(join(project, 'Makefile.in'), 'utf8')
+  }, 120_000)
+  afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+  const RECIPELESS = ['util/u.$(OBJEXT)', 'am--depfiles', '$(am__aclocal_m4_deps)', '$(srcdir)/extra.am $(am__empty)']
+  const TEMPLATED = ['$(am__depfiles_remade)', 'ID', 'TAGS', 'ctags-am', 'GTAGS', 'cscopelist-am', 'html-am', 'install-pdf', 'info']
+
+  /** the Makefile.in with `line` put after the whole header of `rule`, and that line's number */
+  function withLine(rule: string, line: string, from = text): { text: string; at: number } {
+    const lines = from.split('\n')
+    let at = lines.findIndex((l) => l.startsWith(`${rule}:`))
+    if (at < 0) throw new Error(`no rule ${rule}`)
+    while (lines[at]?.endsWith('\\')) at++
+    lines.splice(at + 1, 0, line)
+    return { text: lines.join('\n'), at: at + 2 }
+  }
+
+  it("finds nothing in what the installed automake wrote, by every release's templates alone", () => {
+    for (const rule of [...RECIPELESS, ...TEMPLATED]) expect(text.split('\n').some((l) => l.startsWith(`${rule}:`)), rule).toBe(true)
+    expect(installLinesNotFromTemplates(text, amWithFragment, bundled)).toEqual([])
+  })
+
+  it('reports any line given to a rule automake writes with no recipe, even one of its own templates, as recipeless', () => {
+    // the first line of automake's own rule that makes the dependency files' placeholders
+    const lines = text.split('\n')
+    const templated = lines[lines.indexOf('$(am__depfiles_remade):') + 1] ?? ''
+    expect(templated).toMatch(/^\t@\$\(MKDIR_P\)/)
+    for (const rule of RECIPELESS) {
+      for (const line of ['\t@cp $(srcdir)/README $@', templated]) {
+        const { text: changed, at } = withLine(rule, line)
+        expect(installLinesNotFromTemplates(changed, amWithFragment), `${rule} ${line}`).toEqual([{ target: rule, line: at, text: line, words: [line.trim()], recipeless: true }])
+      }
+    }
+  })
+
+  it("knows those rules over a continued header, in older automakes' spelling, and leaves one the Makefile.am writes to its lines", () => {
+    const continued = 'lib/x.lo: lib/$(am__dirstamp) \\\n\tlib/$(DEPDIR)/$(am__dirstamp)\n\tcp README $@\n'
+    expect(installLinesNotFromTemplates(continued, []).map((f) => [f.target, f.line])).toEqual([['lib/x.lo', 3]])
+    // the stamps all on continued lines, the header's first line naming none
+    const later = 'lib/y.$(OBJEXT):  \\\n\tlib/$(am__dirstamp) \\\n\tlib/$(DEPDIR)/$(am__dirstamp)\n\tcp README $@\n'
+    expect(installLinesNotFromTemplates(later, []).map((f) => [f.target, f.line])).toEqual([['lib/y.$(OBJEXT)', 4]])
+    expect(installLinesNotFromTemplates('x.$(OBJEXT): $(am__dirstamp)\n\tcp README $@\n', []).map((f) => f.line)).toEqual([2])
+    expect(installLinesNotFromTemplates('am--fnord $(TEST_LOGS) $(TEST_LOGS:.log=.trs): $(am__force_recheck)\n\tsh README\n', []).map((f) => f.target)).toEqual(['am--fnord $(TEST_LOGS) $(TEST_LOGS:.log=.trs)'])
+    // a directory with nothing to tag, BSD make's list, the targets configure.ac adds to the recursion
+    for (const header of ['tags TAGS:', 'ctags CTAGS:', 'cscope cscopelist:', '.MAKE: $(am__recursive_targets) install-am install-strip', 'doc-html: doc-html-recursive', 'doc-html-am: doc-html-local']) {
+      expect(installLinesNotFromTemplates(`${header}\n\tsh README\n`, []).map((f) => [f.line, f.recipeless]), header).toEqual([[2, true]])
+    }
+    expect(installLinesNotFromTemplates('doc-html: doc-man-recursive\n\tsh README\n', [])).toEqual([])
+    // the empty -local rule automake writes where the Makefile.am does not, 1.17's end to make's built-in rules, older fragments' rule
+    for (const header of ['doc-html-local:', '%:: RCS/%,v', '%:: SCCS/s.%', 'src/Makemodule.am $(srcdir)/src/Makemodule-local.am:']) {
+      expect(installLinesNotFromTemplates(`${header}\n\tsh README\n`, []).map((f) => [f.line, f.recipeless]), header).toEqual([[2, true]])
+    }
+    expect(installLinesNotFromTemplates('doc-html-local:\n\tsh README\n', ['doc-html-local:\n\tsh README\n'])).toEqual([])
+    // automake's own hooks it never writes: a rule of that name the Makefile.am does not write is left to the check of what is hooked in
+    expect(installLinesNotFromTemplates('install-data-local:\n\tsh README\n', [])).toEqual([])
+    // a rule of the Makefile.am's own that only make dist runs is left alone, whatever its name
+    expect(installLinesNotFromTemplates('dist-clean-local:\n\trm -f x\n', ['dist-clean-local:\n\tsh README\n'])).toEqual([])
+    // an object's own rule in the Makefile.am: automake merges it, and its lines are the Makefile.am's
+    const own = 'util/u.$(OBJEXT): util/gen.h\n\t@echo building u\n'
+    const { text: merged } = withLine('util/u.$(OBJEXT)', '\t@echo building u')
+    expect(installLinesNotFromTemplates(merged, [...amWithFragment, own])).toEqual([])
+    // a rule that only names the stamp among other prerequisites is not the one automake writes
+    expect(installLinesNotFromTemplates('x.o: x.c $(am__dirstamp)\n\tcp README $@\n', [])).toEqual([])
+  })
+
+  it('knows the rules that remake the configuration header, in maintainer mode, under any name and in a subdirectory', () => {
+    const header = (mode: string, input: string, stamp: string) =>
+      `${input}: ${mode}$(am__configure_deps) \n\t($(am__cd) $(top_srcdir) && $(AUTOHEADER))\n\trm -f ${stamp}\n\ttouch $@\n\tsh README\n`
+    for (const [mode, input, stamp] of [
+      ['', '$(srcdir)/config.h.in', 'stamp-h1'],
+      ['@MAINTAINER_MODE_TRUE@ ', '$(srcdir)/config.h.in', 'stamp-h1'],
+      ['', '$(top_srcdir)/lib/config.hin', 'lib/stamp-h1'],
+    ]) {
+      expect(installLinesNotFromTemplates(header(mode ?? '', input ?? '', stamp ?? ''), []).map((f) => [f.target, f.line]), input).toEqual([[input, 5]])
+    }
+    const stamped = 'lib/config.h: lib/stamp-h1\n\t@test -f $@ || rm -f lib/stamp-h1\n\t@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) lib/stamp-h1\n\tsh README\n'
+    expect(installLinesNotFromTemplates(stamped, []).map((f) => [f.target, f.line])).toEqual([['lib/config.h', 4]])
+    expect(installLinesNotFromTemplates(stamped.replace('rm -f lib/stamp-h1', 'rm -f lib/stamp-h1; sh README'), []).map((f) => f.line)).toEqual([2, 4])
+  })
+
+  it("holds a parser's header rule to the lines automake's program writes, the parser's name put back", () => {
+    const rule = 'src/parse.h: src/parse.c\n\t@if test ! -f $@; then rm -f src/parse.c; else :; fi\n\t@if test ! -f $@; then $(MAKE) $(AM_MAKEFLAGS) src/parse.c; else :; fi\n'
+    expect(installLinesNotFromTemplates(rule, [])).toEqual([])
+    expect(installLinesNotFromTemplates(rule.replace('rm -f src/parse.c', 'rm -f $(HOME)'), []).map((f) => f.line)).toEqual([2])
+    expect(installLinesNotFromTemplates(`${rule}\tsh README\n`, []).map((f) => f.line)).toEqual([4])
+  })
+
+  it('reports a line added to or changed in the rules that make tags, dependency files and other manuals', () => {
+    for (const rule of TEMPLATED) {
+      const { text: changed, at } = withLine(rule, '\t@cp $(srcdir)/README $@')
+      expect(installLinesNotFromTemplates(changed, amWithFragment).map((f) => [f.target, f.line]), rule).toEqual([[rule, at]])
+    }
+    const { text: changed, at } = edited('$(am__depfiles_remade)', /^\t@\$\(MKDIR_P\)/, (l) => `${l}; sh README`, text)
+    expect(installLinesNotFromTemplates(changed, amWithFragment).map((f) => f.line)).toEqual([at])
+  })
+
+  it("holds older automakes' loop of the recursive tag rules to the lines their program writes", () => {
+    const loop = (cd: string, target: string, extra = '') => `${target}-recursive:\n\tlist='$(SUBDIRS)'; for subdir in $$list; do \\\n\t  test "$$subdir" = . || (${cd} $$subdir && $(MAKE) $(AM_MAKEFLAGS) ${target}); \\\n${extra}\tdone\n`
+    for (const cd of ['$(am__cd)', 'cd']) for (const target of ['tags', 'ctags']) expect(installLinesNotFromTemplates(loop(cd, target), []), `${cd} ${target}`).toEqual([])
+    expect(installLinesNotFromTemplates(loop('cd', 'tags', '\t  sh README; \\\n'), []).map((f) => f.line)).toEqual([4])
+    expect(installLinesNotFromTemplates(loop('cd', 'tags').replace('AM_MAKEFLAGS) tags', 'AM_MAKEFLAGS) install'), []).map((f) => f.line)).toEqual([3])
+  })
+})
+
+describe("automake's rules that make manuals from Texinfo and parsers from grammars hold only its templates' lines", () => {
+  // two manuals in a subdirectory (the second's version file numbered), generic and per-program grammar rules
+  const documented: Record<string, string> = {
+    'configure.ac': 'AC_INIT([demo], [1.0])\nAC_CONFIG_MACRO_DIRS([m4])\nAM_INIT_AUTOMAKE([foreign subdir-objects])\nAC_PROG_CC\nAC_PROG_YACC\nAM_PROG_LEX\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
+    'Makefile.am': 'info_TEXINFOS = doc/demo.texi doc/other.texi\nbin_PROGRAMS = calc tool\ncalc_SOURCES = parse.y scan.l\ncalc_YFLAGS = -d\ntool_SOURCES = grammar.y\n',
+    'doc/demo.texi': '\\input texinfo\n@setfilename demo.info\n@include version.texi\n@bye\n',
+    'doc/other.texi': '\\input texinfo\n@setfilename other.info\n@include vers-other.texi\n@bye\n',
+    'parse.y': '',
+    'scan.l': '',
+    'grammar.y': '',
+  }
+  const amDocumented = [documented['Makefile.am'] ?? '']
+  const RULES = ['.l.c', '.y.c', 'calc-parse.c', '$(srcdir)/doc/demo.info', 'doc/demo.dvi', 'doc/demo.pdf', 'doc/demo.html', '$(srcdir)/doc/stamp-vti', '$(srcdir)/doc/stamp-1', '.dvi.ps']
+  let project = ''
+  let text = ''
+  beforeAll(() => {
+    project = autoreconfProject('stagelight-texinfo-yacc-', documented)
+    text = readFileSync(join(project, 'Makefile.in'), 'utf8')
+  }, 120_000)
+  afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+  it("finds nothing in what the installed automake wrote, by every release's templates alone", () => {
+    for (const rule of RULES) expect(text.split('\n').some((l) => l.startsWith(`${rule}:`)), rule).toBe(true)
+    expect(installLinesNotFromTemplates(text, amDocumented, bundled)).toEqual([])
+  })
+
+  it('reports a line added after each header, on its line', () => {
+    for (const rule of [...RULES, '$(srcdir)/doc/vers-other.texi']) {
+      const lines = text.split('\n')
+      const at = lines.findIndex((l) => l.startsWith(`${rule}:`))
+      lines.splice(at + 1, 0, '\t@sh $(srcdir)/doc/demo.texi')
+      expect(installLinesNotFromTemplates(lines.join('\n'), amDocumented).map((f) => [f.target, f.line]), rule).toEqual([[rule, at + 2]])
+    }
+  })
+
+  it('masks only what automake fills in: a command put where a name, a flag or the compiler goes is reported', () => {
+    const cases: [string, RegExp, (l: string) => string][] = [
+      ['$(srcdir)/doc/stamp-vti', /> vti\.tmp/, (l) => l.replace('vti.tmp$$$$', 'vti.tmp$$$$; sh README')],
+      ['$(srcdir)/doc/stamp-vti', /mdate-sh/, (l) => l.replace('$(srcdir)/mdate-sh', '$(srcdir)/../tests/mdate-sh')],
+      ['$(srcdir)/doc/stamp-1', /cmp -s/, (l) => l.replace('$(srcdir)/doc/vers-other.texi', '$(srcdir)/doc/vers-other.texi;sh')],
+      ['$(srcdir)/doc/demo.info', /\$\(MAKEINFOFLAGS\)/, (l) => l.replace('-I doc', '-I doc;sh README')],
+      ['calc-parse.c', /-- \$\(YACC\)/, (l) => l.replace('-- $(YACC)', '-- $(SHELL)')],
+      ['.y.c', /\$\(YACCCOMPILE\)/, (l) => l.replace('$(YACCCOMPILE)', '$(SHELL)')],
+      ['.l.c', /\$\(LEXCOMPILE\)/, (l) => l.replace('$(AM_V_LEX)', '$(AM_V_LEX)sh README;')],
+    ]
+    for (const [rule, line, change] of cases) {
+      const { text: changed, at } = edited(rule, line, change, text)
+      expect(changed, rule).not.toBe(text)
+      expect(installLinesNotFromTemplates(changed, amDocumented).map((f) => [f.target, f.line]), `${rule} ${change('')}`).toEqual([[rule, at]])
+    }
+  })
+})

@@ -422,8 +422,15 @@ export async function uncopiedWordsFinding(path: string, text: string, input: st
 
 const shown = (text: string): string => (text.length > SHOWN_VALUE ? `${text.slice(0, SHOWN_VALUE)}…` : text)
 const recipeEvidence = (path: string, am: string, r: UntemplatedRecipe): string =>
-  `${path}:${r.line}: ${shown(r.text.trim())}\n  not in ${r.own === true ? `${am}'s or automake's` : "automake's"} ${r.variable === true ? 'variable' : 'rule for'} ${r.target}: ${r.words.join(' ')}`
-const recipeData = (r: UntemplatedRecipe) => ({ target: r.target, line: r.line, words: r.words, ...(r.variable === true ? { variable: true } : {}), ...(r.own === true ? { own: true } : {}) })
+  `${path}:${r.line}: ${shown(r.text.trim())}\n  ${r.recipeless === true ? `automake writes no recipe for ${r.target}` : `not in ${r.own === true ? `${am}'s or automake's` : "automake's"} ${r.variable === true ? 'variable' : 'rule for'} ${r.target}`}: ${r.words.join(' ')}`
+const recipeData = (r: UntemplatedRecipe) => ({
+  target: r.target,
+  line: r.line,
+  words: r.words,
+  ...(r.variable === true ? { variable: true } : {}),
+  ...(r.own === true ? { own: true } : {}),
+  ...(r.recipeless === true ? { recipeless: true } : {}),
+})
 /** what automake wrote that holds the words: a rule's recipe or a template's variable */
 const writtenFor = (r: UntemplatedRecipe, am: string): string =>
   r.variable === true ? `the variable ${r.target} automake sets` : r.own === true ? `the rule ${am} writes for ${r.target}` : `the rule automake wrote for ${r.target}`
@@ -434,7 +441,9 @@ const nobodyWrites = (r: UntemplatedRecipe, am: string): string =>
     ? `which automake never gives it, and ${am} has no value of its own for it`
     : r.own === true
       ? `which neither ${am} (with the fragments it includes) nor automake writes there, though automake copies such a rule word for word`
-      : `which no template of automake writes, and ${am} has no rule of its own for it`
+      : r.recipeless === true
+        ? `though automake writes that rule with no recipe (a recipe there runs instead of the compiler or the test, or while configure runs), and ${am} has no rule of its own for it`
+        : `which no template of automake writes, and ${am} has no rule of its own for it`
 
 /** A high finding for recipes automake wrote (compile, link, install) or variables of its templates that hold what none of its templates writes. */
 function untemplatedRecipeFinding(path: string, am: string, recipes: readonly UntemplatedRecipe[]): Finding {
@@ -445,7 +454,7 @@ function untemplatedRecipeFinding(path: string, am: string, recipes: readonly Un
     message: `${writtenFor(first, am)} holds ${first.words.slice(0, 3).join(' ')}${first.words.length > 3 ? ` and ${first.words.length - 3} more word(s)` : ''}, ${nobodyWrites(first, am)}${rest.length > 0 ? ` (and ${rest.length} more line(s) likewise)` : ''}`,
     evidence: recipes.map((r) => recipeEvidence(path, am, r)).join('\n'),
     explanation:
-      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. Its rules that install and uninstall each directory's programs, libraries, scripts, data and man pages (install-binPROGRAMS, uninstall-man1…) and everything (install-exec-am, installdirs…) hold, line for line, what one of its templates writes, with the directory's name put in; make install usually runs them as root. So do its rules that remake the Makefile and configure, make the configuration header from its stamp and stamp the build directories, which make runs as it builds, and the rules of its test harness (check-TESTS, each test's log rule), which make check runs on every distribution's build. The variables its templates set (NORMAL_INSTALL, am__mv, am__uninstall_files_from_dir…), which those rules run, hold their templates' lines too, and those its program writes (the silent-rules variables, the test harness's LOG_DRIVER and LOG_COMPILE) the values it gives them. A rule the Makefile.am writes itself is copied word for word, with only automake's own lines added. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template and no line of the Makefile.am writes was added after automake ran, and make runs it.",
+      "automake writes the rules that compile each source and link each program or library from fixed templates: references to variables (which hold the Makefile.am's words), the rule's object and source, dependency-tracking files and a few fixed options. Its rules that build, install and check the directory (all-am, install-exec-am…) name only its own steps, the configuration headers and the Makefile.am's -local rules. Its rules that install and uninstall each directory's programs, libraries, scripts, data and man pages (install-binPROGRAMS, uninstall-man1…) and everything (install-exec-am, installdirs…) hold, line for line, what one of its templates writes, with the directory's name put in; make install usually runs them as root. So do its rules that remake the Makefile and configure, make the configuration header from its stamp and stamp the build directories, which make runs as it builds, and the rules of its test harness (check-TESTS, each test's log rule), which make check runs on every distribution's build. It writes some rules with no recipe at all: an object's wait for its directory's stamps, the dependency files config.status makes while configure runs (am--depfiles), the inputs of aclocal.m4 and of the Makefile, the tests' logs remade on recheck; make runs a recipe given to one of those instead of compiling the object or running the test. Its rules that make the tag files and the manuals in other formats (tags, ID, cscope, pdf, html…) come from its templates too. The variables its templates set (NORMAL_INSTALL, am__mv, am__uninstall_files_from_dir…), which those rules run, hold their templates' lines too, and those its program writes (the silent-rules variables, the test harness's LOG_DRIVER and LOG_COMPILE) the values it gives them. A rule the Makefile.am writes itself is copied word for word, with only automake's own lines added. A define, an object, a source or a command in such a recipe, or a prerequisite in such a rule, that no template and no line of the Makefile.am writes was added after automake ran, and make runs it.",
     data: { input: am, variables: [], recipes: recipes.map(recipeData) },
   })
 }

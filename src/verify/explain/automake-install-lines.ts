@@ -9,7 +9,9 @@
  * test's log rule), those `make clean` and `make distclean` run, and the variables those templates
  * set, which the rules run (`NORMAL_INSTALL = :`, `am__mv = mv -f`). The few rules automake's
  * program writes itself (`all`, `check-am`, the removals of what a Makefile.am lists) are held to
- * their shapes.
+ * their shapes. So do the rules that make a manual from Texinfo, a parser from a grammar, the tags
+ * and the dependency files' placeholders, and the rules automake writes with no recipe (an object's
+ * wait for its directory's stamps, `am--depfiles`) hold no line at all.
  * `make install` usually runs as root and distributions run `make check` on every build, so a line
  * no template writes — a `chmod 4755`, a copy into `/etc` or over a built library, a document run —
  * is a change made after automake ran.
@@ -64,8 +66,12 @@ const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:(?:exec|data|info|ht
  */
 const BUILD_RULES: readonly RegExp[] = [
   /^(Makefile|\$\(srcdir\)\/Makefile\.in|\$\(top_srcdir\)\/configure|\$\(ACLOCAL_M4\)|\$\(top_builddir\)\/config\.status|am--refresh|stamp-h\d*):(?![=:])/,
+  // the stamp of a configuration header in a subdirectory (`src/stamp-h1`)
+  /^([^\s:=#$]+\/stamp-h\d*):(?![=:])/,
+  // a file configure makes from a template (`AC_CONFIG_FILES([src/version.h])`), remade through config.status
+  /^([^\s:=#]+):[ \t]+\$\(top_builddir\)\/config\.status[ \t]+[^\s:=#]+[ \t]*$/,
   STAMPED_HEADER_RULE,
-  /^(\$\(srcdir\)\/\S+\.in):\s+\$\(am__configure_deps\)\s*$/,
+  /^(\$\((?:top_)?srcdir\)\/\S+):\s+(?:@MAINTAINER_MODE_TRUE@\s+)?\$\(am__configure_deps\)\s*$/,
   /^((\S+?)\/\$\(am__dirstamp\)):(?![=:])/,
 ]
 /**
@@ -79,6 +85,76 @@ const CHECK_RULES: readonly RegExp[] = [
   /^(\.[\w+-]+(?:\$\(EXEEXT\))?\.log):[ \t]*$/,
   /^([^\s:=#$]+\.log):[ \t]+[^\s:=#]+[ \t]*$/,
 ]
+/**
+ * automake's rules that have no recipe at all: the build directories' stamps an object in a
+ * subdirectory waits for (`lib/x.lo: lib/$(am__dirstamp) lib/$(DEPDIR)/$(am__dirstamp)`), the
+ * dependency files `config.status` makes while `configure` runs (`am--depfiles:`), the inputs of
+ * `aclocal.m4` and of the Makefile (`$(am__aclocal_m4_deps):`, `$(srcdir)/x.am $(am__empty):`) and
+ * the tests' logs, remade on `recheck` (`am--fnord $(TEST_LOGS) …:`). A recipe given to one runs
+ * instead of the compiler or the test (make takes an explicit rule's recipe over a suffix rule's)
+ * or while `configure` runs; automake never writes one.
+ */
+const RECIPELESS_RULES: readonly RegExp[] = [
+  /^([^\s:=#]+\.(?:\$\(OBJEXT\)|\$\{OBJEXT\}|lo|o|obj)):[ \t]+(?:[^\s:=#]*\$\(am__dirstamp\)[ \t]*)+$/,
+  /^(am--depfiles):[ \t]+\$\(am__depfiles_remade\)[ \t]*$/,
+  /^(\$\(am__aclocal_m4_deps\)):[ \t]*$/,
+  /^((?:[^\s:=#]+[ \t]+)+\$\(am__empty\)):[ \t]*$/,
+  /^(am--fnord[ \t].*?):[ \t]+\$\(am__force_recheck\)[ \t]*$/,
+  // a directory with nothing to tag, BSD make's list of recursive targets, and the targets a
+  // configure.ac adds to the recursion (AM_EXTRA_RECURSIVE_TARGETS: `doc: doc-recursive`, `doc-am: doc-local`)
+  /^(tags TAGS|ctags CTAGS|cscope cscopelist):[ \t]*$/,
+  /^(\.MAKE):(?![=:])/,
+  /^([\w-]+):[ \t]+\1-(?:recursive|am)[ \t]*$/,
+  /^([\w-]+)-am:[ \t]+\1-local[ \t]*$/,
+  // the empty `-local` rule it writes for each of those the Makefile.am does not (not for its own hooks, `install-data-local`…,
+  // which it never writes), and 1.17's end to GNU make's built-in rules (`%:: %,v`)
+  /^((?!(?:all|check|installcheck|install|install-data|install-exec|uninstall|installdirs|(?:mostly|dist|maintainer-)?clean|info|dvi|pdf|ps|html|tags|ctags|cscope|distdir|dist)-local:)[\w-]+-local):[ \t]*$/,
+  /^(%::[ \t]+(?:%,v|RCS\/%,v|RCS\/%|s\.%|SCCS\/s\.%))[ \t]*$/,
+  // the Makefile.am's fragments, before 1.16 without `$(am__empty)`
+  /^((?:[^\s:=#]+\.am[ \t]+)*[^\s:=#]+\.am):[ \t]*$/,
+]
+/**
+ * automake's rules that make what is not built by default, line for line from its templates with no
+ * name put in: the dependency files' placeholders (`$(am__depfiles_remade):`), the tag files
+ * (`tags`, `ctags`, `ID`, `GTAGS`, `cscope`…) and the manuals in other formats (`dvi`, `pdf`,
+ * `html`, `install-pdf`…)
+ */
+const UNNAMED_RULES =
+  /^(\$\(am__depfiles_remade\)|(?:tags|TAGS|ctags|CTAGS|ID|GTAGS|cscope|cscopelist|cscope\.files)(?:-am|-recursive)?|(?:dvi|pdf|ps|html|info)(?:-am)?|install-(?:dvi|pdf|ps|html|info)):(?![=:])/
+/**
+ * automake's rules that make a manual from its Texinfo source (`.texi.info:`, `doc/foo.pdf: doc/foo.texi …`,
+ * the version stamp `$(srcdir)/stamp-vti: foo.texi $(top_srcdir)/configure`) and a parser or
+ * scanner from its grammar (`.y.c:`, `parse.c: parse.y`), and Emacs Lisp's `.el.elc:`, which make
+ * runs whenever the output is older than its source; the names in the header are put back as the
+ * template's placeholders, and the rest of what automake fills in (see {@link SOURCE_FILLS}) masked
+ */
+const SOURCE_RULES: readonly RegExp[] = [
+  /^(\.(?:texi|texinfo|txi)\.(?:info|dvi|pdf|html)|\.dvi\.ps|\.(?:y|yy|yxx|ypp|y\+\+|l|ll|lxx|lpp|l\+\+)\.(?:c|cc|cxx|cpp|c\+\+|h|hh|hxx|hpp|h\+\+)|\.el\.elc):[ \t]*$/,
+  /^((?:\$\(srcdir\)\/)?([^\s:=#$]+)\.(?:info|dvi|pdf|html|ps)):[ \t]+(?:\$\(srcdir\)\/)?([^\s:=#]+\.(?:texi|texinfo|txi))(?:[ \t]|$)/,
+  /^((?:\$\(srcdir\)\/)?(?:[^\s:=#$]+\/)?stamp-[\w.-]+):[ \t]+([^\s:=#]+\.(?:texi|texinfo|txi))[ \t]+\$\(top_srcdir\)\/configure[ \t]*$/,
+  /^((?:\$\(srcdir\)\/)?(?:[^\s:=#$]+\/)?vers[^.\s:=#/]*\.texi):[ \t]+(?:@MAINTAINER_MODE_TRUE@[ \t]+)?\S*stamp-[\w.-]+[ \t]*$/,
+  /^(([^\s:=#$]+)\.(?:c|cc|cxx|cpp|c\+\+|h|hh|hxx|hpp|h\+\+)):[ \t]+(?:\$\(srcdir\)\/)?([^\s:=#]+\.(?:y|yy|yxx|ypp|y\+\+|l|ll|lxx|lpp|l\+\+))[ \t]*$/,
+  /^([^\s:=#$]+\.(?:h|hh|hxx|hpp|h\+\+)):[ \t]+([^\s:=#$]+\.(?:c|cc|cxx|cpp|c\+\+))[ \t]*$/,
+]
+/**
+ * what automake fills into those rules besides the names: the silent-rules prefixes, makeinfo's
+ * include directories, the grammar's compile command, the version file and its temporary, the
+ * directory of `mdate-sh`; only names and make references, never a command
+ */
+const SOURCE_FILLS: readonly [RegExp, string][] = [
+  [/\$\(AM_V_(?:MAKEINFO|TEXI2DVI|TEXI2PDF|DVIPS|texinfo|texidevnull|YACC|LEX|ELC|GEN)\)/g, '%X%'],
+  [/^\t\$\(AM_V_at\)/, '\t%X%'],
+  [/((?:\$\(MAKEINFOFLAGS\)|\$\(AM_TEXI2FLAGS\)) )-I ?[^\s'\\;&|`]+(?: -I ?[^\s'\\;&|`]+)*/, `$1${'%X%'}`],
+  [/( -- )(?:\$\((?:YACC|LEX)COMPILE\)|\$\(YACC\) \$\(\w+_YFLAGS\) \$\(YFLAGS\)|\$\(LEX\) \$\(\w+_LFLAGS\) \$\(LFLAGS\))$/, `$1${'%X%'}`],
+  // automake takes any `vers*.texi` a manual includes for its version file, and numbers the stamps after the first
+  [/(?:\$\((?:top_)?srcdir\)\/)?(?:[\w.-]+\/)*vers[^.\s/:;&|`'"]*\.texi\b/g, '%X%'],
+  [/\b(?:vti|\d+)(?=\.tmp)/g, '%X%'],
+  [/(?<=\$\(SHELL\) )\$\((?:top_)?srcdir\)\/(?:[\w-][\w.-]*\/){0,2}(?=mdate-sh\b)/, '%X%'],
+  [/[^\s'"`;&|]*\$\(am__dirstamp\)/g, '%X%'],
+]
+/** a rule's source, target and stem as automake's suffix rules name them, each tried where the template has a placeholder */
+const AUTOMATIC: readonly RegExp[] = [/\$</g, /\$[<@*]/g]
+
 /** the rules whose lines are looked up with what automake fills into them masked */
 const MASKED_RULES: readonly RegExp[] = [...BUILD_RULES, ...CHECK_RULES]
 /**
@@ -116,7 +192,8 @@ const BUILD_FILLS: readonly [RegExp, string][] = [
   // words, each ended by blanks or the line's end or quote (so that no word splits two ways), then nothing else
   [/(\$\(AUTOMAKE\) )(?:[\w./+=%-]+(?:[ \t]+|(?=['\\]|$)))*(?=['\\]|$)/g, `$1${'%X%'}`],
   [/(\.\/config\.status )(?!--recheck\b)[^\s;']+/g, `$1${'%X%'}`],
-  [/\bstamp-h\d*/g, '%X%'],
+  // a configuration header's stamp, in its directory (`lib/stamp-h1`)
+  [/(?:[\w.+-]+\/)*\bstamp-h\d*/g, '%X%'],
   // a test's log rule: the test (`p='t-version$(EXEEXT)'`, `b='t-version'`), its driver, the driver's options and the compiler
   [/^(\t@?[pb]=')(?:\$<|[\w./+-]+(?:\$\(EXEEXT\))?)(?=';)/g, `$1${'%X%'}`],
   [/\$\((?:[A-Z0-9_]+_)?LOG_(?:DRIVER|COMPILE)\)/g, '%X%'],
@@ -266,7 +343,15 @@ export const knownTemplateLines = (): ReadonlySet<string> =>
   })())
 
 /** The lines of those rules automake's program writes itself, not a template: the calls of the Makefile.am's `-hook` rules. */
-const PROGRAM_LINES = ['install-exec-hook', 'install-data-hook', 'uninstall-hook'].map((hook) => `\t$(MAKE) $(AM_MAKEFLAGS) ${hook}`)
+const PROGRAM_LINES = [
+  ...['install-exec-hook', 'install-data-hook', 'uninstall-hook'].map((hook) => `\t$(MAKE) $(AM_MAKEFLAGS) ${hook}`),
+  // a parser's header remade with its parser (`parse.h: parse.c`), the parser masked
+  '\t@if test ! -f $@; then rm -f %X%; else :; fi',
+  '\t@if test ! -f $@; then $(MAKE) $(AM_MAKEFLAGS) %X%; else :; fi',
+  // the loop of `tags-recursive:` and `ctags-recursive:` until 1.11
+  "\tlist='$(SUBDIRS)'; for subdir in $$list; do \\",
+  ...['tags', 'ctags'].flatMap((target) => ['$(am__cd)', 'cd'].map((cd) => `\t  test "$$subdir" = . || (${cd} $$subdir && $(MAKE) $(AM_MAKEFLAGS) ${target}); \\`)),
+]
 /** and the stamp of a build directory, made by the version's mkdir (the directory masked) */
 const PROGRAM_BUILD_LINES = [
   ...['$(MKDIR_P)', '$(mkdir_p)', '$(mkinstalldirs)'].flatMap((mkdir) => ['%X%', '%X%/', './%X%'].map((dir) => `\t@${mkdir} ${dir}`)),
@@ -296,13 +381,25 @@ interface InstallRule {
   readonly setReferences?: true
   /** a rule the Makefile.am texts write, whose recipe automake copies line for line (and adds its own lines to, where the target is one of its own) */
   readonly own?: true
+  /** a rule automake writes with no recipe: every line is someone else's */
+  readonly none?: true
+  /** a rule of {@link SOURCE_RULES}, its lines looked up with {@link SOURCE_FILLS} masked */
+  readonly filled?: true
+}
+
+/** a line of a rule of {@link SOURCE_RULES} as its template may have it: what automake fills masked, and the automatic variables each way */
+function filledCandidates(line: string): string[] {
+  const masked = SOURCE_FILLS.reduce((l, [fill, mask]) => l.replace(fill, mask), line)
+  return [line, masked, ...AUTOMATIC.map((automatic) => masked.replace(automatic, FILLED))]
 }
 
 /** a rule of the Makefile.in: automake's, the Makefile.am's, or neither (undefined) */
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const automake = automakeRuleOf(header)
   const target = automake?.target ?? ruleOf(header)?.target.split(/[ \t]+/)[0]
-  if (target === undefined || DIST_RULE.test(target) || !writtenByMakefileAm(target, makefileAm)) return automake
+  if (target === undefined || !writtenByMakefileAm(target, makefileAm)) return automake
+  // the Makefile.am's rule that only `make dist` runs (`dist-hook:`, `dist-clean-local:`) is left alone
+  if (DIST_RULE.test(target)) return undefined
   // automake adds its own lines to a rule for a file configure makes (`cd $(top_builddir) && $(SHELL) ./config.status $(subdir)/$@`)
   return { ...(automake ?? { target, names: [], build: true }), own: true }
 }
@@ -315,7 +412,16 @@ function automakeRuleOf(header: string): InstallRule | undefined {
   const written = directory ?? other ?? build ? undefined : (CHECK_AM_RULE.exec(header) ?? AGGREGATE_RECIPE_RULE.exec(header))
   const cleaning = directory ?? other ?? build ?? written ? undefined : CLEAN_AND_RECURSIVE_RULE.exec(header)
   const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1] ?? cleaning?.[1]
-  if (target === undefined) return undefined
+  if (target === undefined) {
+    const recipeless = RECIPELESS_RULES.map((r) => r.exec(header)).find((m) => m !== null)?.[1]
+    if (recipeless !== undefined) return { target: recipeless, names: [], none: true }
+    const unnamed = UNNAMED_RULES.exec(header)?.[1]
+    if (unnamed !== undefined) return { target: unnamed, names: [] }
+    const source = SOURCE_RULES.map((r) => r.exec(header)).find((m) => m !== null)
+    if (source === undefined) return undefined
+    const named = source.slice(2).filter((n): n is string => n !== undefined && n !== '')
+    return { target: source[1] ?? '', names: [...new Set([source[1] ?? '', ...named])].sort((a, b) => b.length - a.length).map(nameIn), filled: true }
+  }
   if (written) return { target, names: [], shape: target === 'check-am' ? CHECK_AM_LINE : AGGREGATE_LINE }
   if (cleaning) return { target, names: [], shape: REMOVAL_LINE, setReferences: true }
   if (build) return { target, names: build[2] === undefined ? [] : [nameIn(build[2])], build: true }
@@ -352,7 +458,8 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     const startsLogicalLine = recipe && !continued
     continued = recipe && line.endsWith('\\')
     if (!recipe) {
-      if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line, makefileAm)
+      // a header is read whole: an object's stamps may follow on continued lines
+      if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line.endsWith('\\') ? joined(continuedLines(lines, i)) : line, makefileAm)
       header = rule !== undefined && line.endsWith('\\')
       // a variable set for the rule's recipe alone (`install-binPROGRAMS: INSTALL_STRIP_FLAG = …`): automake writes none
       if (rule !== undefined && ASSIGNMENT.test(line) && !(rule.own === true && (ownLines ??= linesOf(makefileAm))(line))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
@@ -368,8 +475,10 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     }
     const asTemplate = rule.names.reduce((l, name) => l.replace(name, FILLED), line.startsWith('\t') ? line : `\t${line}`)
     const copied = rule.own === true && (ownLines ??= linesOf(makefileAm))(line)
-    const fromAutomake = copied || i <= shapedThrough || templateLines.has(rule.build ? buildLineKey(asTemplate) : lineKey(asTemplate))
-    if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)], ...(rule.own ? { own: true as const } : {}) })
+    const fromTemplate = (): boolean =>
+      rule?.filled === true ? filledCandidates(asTemplate).some((l) => templateLines.has(lineKey(l))) : templateLines.has(rule?.build === true ? buildLineKey(asTemplate) : lineKey(asTemplate))
+    const fromAutomake = copied || (rule.none !== true && (i <= shapedThrough || fromTemplate()))
+    if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)], ...(rule.own ? { own: true as const } : rule.none ? { recipeless: true as const } : {}) })
   }
   return out
 }

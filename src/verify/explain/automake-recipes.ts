@@ -73,6 +73,8 @@ export interface UntemplatedRecipe {
   readonly variable?: true
   /** set when the Makefile.am texts write the rule themselves, and none of them has the line */
   readonly own?: true
+  /** set when automake writes the rule with no recipe at all */
+  readonly recipeless?: true
 }
 
 /**
@@ -270,8 +272,8 @@ function ownRuleOf(header: string, makefileAm: readonly string[]): { target: str
   return { target, prerequisites: rule.rest.replace(/;.*$/, '').trimEnd(), own: true }
 }
 
-/** the rule automake writes for each configuration header, from its stamp file (`config.h: stamp-h1`) */
-export const STAMPED_HEADER_RULE = /^([^\s:$]+):\s+stamp-h\d*\s*$/
+/** the rule automake writes for each configuration header, from its stamp file (`config.h: stamp-h1`, `lib/config.h: lib/stamp-h1`) */
+export const STAMPED_HEADER_RULE = /^([^\s:$]+):\s+(?:[^\s:=#$]+\/)?stamp-h\d*\s*$/
 
 /** the headers a Makefile.in makes from a stamp file */
 function stampedHeaders(makefileIn: string): string[] {
