@@ -594,6 +594,9 @@ describe("automake's rules with no recipe hold none, and those that make tags an
     ]) {
       expect(installLinesNotFromTemplates(header(mode ?? '', input ?? '', stamp ?? ''), []).map((f) => [f.target, f.line]), input).toEqual([[input, 5]])
     }
+    // with the old acconfig.h autoheader reads, which automake adds as a prerequisite
+    const withAcconfig = header('', '$(srcdir)/config.h.in', 'stamp-h1').replace('$(am__configure_deps) ', '$(am__configure_deps) $(top_srcdir)/acconfig.h')
+    expect(installLinesNotFromTemplates(withAcconfig, []).map((f) => f.line)).toEqual([5])
     const stamped = 'lib/config.h: lib/stamp-h1\n\t@test -f $@ || rm -f lib/stamp-h1\n\t@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) lib/stamp-h1\n\tsh README\n'
     expect(installLinesNotFromTemplates(stamped, []).map((f) => [f.target, f.line])).toEqual([['lib/config.h', 4]])
     expect(installLinesNotFromTemplates(stamped.replace('rm -f lib/stamp-h1', 'rm -f lib/stamp-h1; sh README'), []).map((f) => f.line)).toEqual([2, 4])

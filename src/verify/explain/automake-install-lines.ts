@@ -71,7 +71,7 @@ const BUILD_RULES: readonly RegExp[] = [
   // a file configure makes from a template (`AC_CONFIG_FILES([src/version.h])`), remade through config.status
   /^([^\s:=#]+):[ \t]+\$\(top_builddir\)\/config\.status[ \t]+[^\s:=#]+[ \t]*$/,
   STAMPED_HEADER_RULE,
-  /^(\$\((?:top_)?srcdir\)\/\S+):\s+(?:@MAINTAINER_MODE_TRUE@\s+)?\$\(am__configure_deps\)\s*$/,
+  /^(\$\((?:top_)?srcdir\)\/\S+):\s+(?:@MAINTAINER_MODE_TRUE@\s+)?\$\(am__configure_deps\)(?:\s+\$\(top_srcdir\)\/acconfig\.h)?\s*$/,
   /^((\S+?)\/\$\(am__dirstamp\)):(?![=:])/,
 ]
 /**
