@@ -87,6 +87,11 @@ function edit(text: string, line: RegExp, change: (l: string) => string): string
   return lines.join('\n')
 }
 
+
+/** the generated explainer's judgement of `text` at `path`, in a tree whose source holds `source` */
+const judgeAt = (path: string, text: string, source: Record<string, string>) => generatedExplainer().judge(addedFile(path, text), memoryView({ [path]: text }, source))
+/** the project's files at `paths`, with its configure.ac */
+const projectFiles = (...paths: string[]): Record<string, string> => Object.fromEntries([...paths, 'configure.ac'].map((p) => [p, PROJECT[p] ?? '']))
 describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () => {
   it('finds no word that the Makefile.am does not write in what the installed automake wrote', () => {
     for (const am of generated.keys()) expect(wordsNotFromMakefileAm(makefileIn(am), amTexts(am)), am).toEqual([])
@@ -267,8 +272,7 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
 
   it('holds the recipe of a rule a fragment writes to its lines as automake read them', async () => {
     const am = 'tests/Makefile.am'
-    const source = { [am]: PROJECT[am] ?? '', 'tests/extra/extra.am': PROJECT['tests/extra/extra.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
-    const judge = (text: string) => generatedExplainer().judge(addedFile('tests/Makefile.in', text), memoryView({ 'tests/Makefile.in': text }, source))
+    const judge = (text: string) => judgeAt('tests/Makefile.in', text, projectFiles(am, 'tests/extra/extra.am'))
     expect(makefileIn(am)).toMatch(/^extra\/notes\.stamp: extra\/notes\.txt\n\t\$\(MKDIR_P\) 'extra\/out' && echo extra_notes > \$@$/m)
     expect((await judge(makefileIn(am)))?.outcome).toBe('explained')
     const added = edit(makefileIn(am), /^\t\$\(MKDIR_P\) 'extra\/out'/, (l) => `${l}\n\tcp $(srcdir)/extra/notes.txt ../lib/.libs/libdemo.so.0`)
@@ -281,8 +285,7 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
 
   it('says of a line given to a rule automake writes with no recipe that it writes none there', async () => {
     const am = 'lib/Makefile.am'
-    const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
-    const judge = (text: string) => generatedExplainer().judge(addedFile('lib/Makefile.in', text), memoryView({ 'lib/Makefile.in': text }, source))
+    const judge = (text: string) => judgeAt('lib/Makefile.in', text, projectFiles(am, 'common.am', 'lib/local.am'))
     const added = edit(makefileIn(am), /^am--depfiles: \$\(am__depfiles_remade\)$/, (l) => `${l}\n\t@cp $(srcdir)/local.am .libs/libdemo.so.0`)
     const j = await judge(added)
     expect(j?.outcome).toBe('unexplained')
@@ -294,8 +297,7 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
 
   it('explains the Makefile.in automake wrote and reports one linking an object its Makefile.am never names', async () => {
     const am = 'lib/Makefile.am'
-    const source = { [am]: PROJECT[am] ?? '', 'common.am': PROJECT['common.am'] ?? '', 'lib/local.am': PROJECT['lib/local.am'] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }
-    const judge = (text: string) => generatedExplainer().judge(addedFile('lib/Makefile.in', text), memoryView({ 'lib/Makefile.in': text }, source))
+    const judge = (text: string) => judgeAt('lib/Makefile.in', text, projectFiles(am, 'common.am', 'lib/local.am'))
     expect((await judge(makefileIn(am)))?.outcome).toBe('explained')
     const linked = edit(makefileIn(am), /^@WITH_EXTRA_TRUE@libdemo_la_LIBADD = /, (l) => `${l} ../tests/files/good-large_compressed.o`)
     const j = await judge(linked)

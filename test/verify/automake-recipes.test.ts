@@ -160,6 +160,11 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(prerequisitesNotFromTemplates(`${ownIn('gen.h.in evil')}evil:\n\tcp README .libs/libdemo.so.0\n`, own, () => []).map((r) => [r.target, r.line, r.words, r.own])).toEqual([['gen.h', 1, ['evil'], true]])
     expect(prerequisitesNotFromTemplates(ownIn('gen.h.in $(srcdir)/evil'), own, () => []).map((r) => r.words)).toEqual([['$(srcdir)/evil']])
     expect(prerequisitesNotFromTemplates(ownIn('gen.h.in ; sh evil'), own, () => [])).toEqual([])
+    // any `vers*.texi` a manual includes is its version file to automake, not another name
+    for (const version of ['vers-other.texi', 'versionmaint.texi', 'doc/version-stnd.texi']) {
+      expect(prerequisitesNotFromTemplates(ownIn('gen.h.in').replace('version.texi', version), own, () => []), version).toEqual([])
+    }
+    expect(prerequisitesNotFromTemplates(ownIn('gen.h.in').replace('version.texi', 'evil.texi'), own, () => []).map((r) => r.words)).toEqual([['$(srcdir)/evil.texi']])
     // make's special targets, pattern rules, a target's own variable and a value continued over lines are no such rule
     const notRules = '.PHONY: gen.h evil\n$(HEADERS): %.h: %.c evil\ngen.h: CFLAGS = evil\nx_LDFLAGS = \\\n  -version-info $(A):$(B) evil\n'
     expect(prerequisitesNotFromTemplates(notRules, [...own, '.PHONY: gen.h\nx_LDFLAGS = \\\n  -version-info $(A):$(B)\n$(HEADERS): %.h: %.c\n'], () => [])).toEqual([])

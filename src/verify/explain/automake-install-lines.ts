@@ -29,7 +29,7 @@ import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
 import { ruleOf } from '../../rules/shell/make.js'
-import { ASSIGNMENT, asConfigured, continuedLines, DIST_RULE, joined, STAMPED_HEADER_RULE, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
+import { ASSIGNMENT, asConfigured, continuedLines, DIST_RULE, joined, STAMPED_HEADER_RULE, VERSION_TEXI, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
 export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
@@ -65,9 +65,7 @@ const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:(?:exec|data|info|ht
  * the directory) is masked on both sides
  */
 const BUILD_RULES: readonly RegExp[] = [
-  /^(Makefile|\$\(srcdir\)\/Makefile\.in|\$\(top_srcdir\)\/configure|\$\(ACLOCAL_M4\)|\$\(top_builddir\)\/config\.status|am--refresh|stamp-h\d*):(?![=:])/,
-  // the stamp of a configuration header in a subdirectory (`src/stamp-h1`)
-  /^([^\s:=#$]+\/stamp-h\d*):(?![=:])/,
+  /^(Makefile|\$\(srcdir\)\/Makefile\.in|\$\(top_srcdir\)\/configure|\$\(ACLOCAL_M4\)|\$\(top_builddir\)\/config\.status|am--refresh|(?:[^\s:=#$]+\/)?stamp-h\d*):(?![=:])/,
   // a file configure makes from a template (`AC_CONFIG_FILES([src/version.h])`), remade through config.status
   /^([^\s:=#]+):[ \t]+\$\(top_builddir\)\/config\.status[ \t]+[^\s:=#]+[ \t]*$/,
   STAMPED_HEADER_RULE,
@@ -132,7 +130,7 @@ const SOURCE_RULES: readonly RegExp[] = [
   /^(\.(?:texi|texinfo|txi)\.(?:info|dvi|pdf|html)|\.dvi\.ps|\.(?:y|yy|yxx|ypp|y\+\+|l|ll|lxx|lpp|l\+\+)\.(?:c|cc|cxx|cpp|c\+\+|h|hh|hxx|hpp|h\+\+)|\.el\.elc):[ \t]*$/,
   /^((?:\$\(srcdir\)\/)?([^\s:=#$]+)\.(?:info|dvi|pdf|html|ps)):[ \t]+(?:\$\(srcdir\)\/)?([^\s:=#]+\.(?:texi|texinfo|txi))(?:[ \t]|$)/,
   /^((?:\$\(srcdir\)\/)?(?:[^\s:=#$]+\/)?stamp-[\w.-]+):[ \t]+([^\s:=#]+\.(?:texi|texinfo|txi))[ \t]+\$\(top_srcdir\)\/configure[ \t]*$/,
-  /^((?:\$\(srcdir\)\/)?(?:[^\s:=#$]+\/)?vers[^.\s:=#/]*\.texi):[ \t]+(?:@MAINTAINER_MODE_TRUE@[ \t]+)?\S*stamp-[\w.-]+[ \t]*$/,
+  new RegExp(String.raw`^((?:\$\(srcdir\)\/)?(?:[^\s:=#$]+\/)?${VERSION_TEXI}):[ \t]+(?:@MAINTAINER_MODE_TRUE@[ \t]+)?\S*stamp-[\w.-]+[ \t]*$`),
   /^(([^\s:=#$]+)\.(?:c|cc|cxx|cpp|c\+\+|h|hh|hxx|hpp|h\+\+)):[ \t]+(?:\$\(srcdir\)\/)?([^\s:=#]+\.(?:y|yy|yxx|ypp|y\+\+|l|ll|lxx|lpp|l\+\+))[ \t]*$/,
   /^([^\s:=#$]+\.(?:h|hh|hxx|hpp|h\+\+)):[ \t]+([^\s:=#$]+\.(?:c|cc|cxx|cpp|c\+\+))[ \t]*$/,
 ]
@@ -147,7 +145,7 @@ const SOURCE_FILLS: readonly [RegExp, string][] = [
   [/((?:\$\(MAKEINFOFLAGS\)|\$\(AM_TEXI2FLAGS\)) )-I ?[^\s'\\;&|`]+(?: -I ?[^\s'\\;&|`]+)*/, `$1${'%X%'}`],
   [/( -- )(?:\$\((?:YACC|LEX)COMPILE\)|\$\(YACC\) \$\(\w+_YFLAGS\) \$\(YFLAGS\)|\$\(LEX\) \$\(\w+_LFLAGS\) \$\(LFLAGS\))$/, `$1${'%X%'}`],
   // automake takes any `vers*.texi` a manual includes for its version file, and numbers the stamps after the first
-  [/(?:\$\((?:top_)?srcdir\)\/)?(?:[\w.-]+\/)*vers[^.\s/:;&|`'"]*\.texi\b/g, '%X%'],
+  [new RegExp(String.raw`(?:\$\((?:top_)?srcdir\)\/)?(?:[\w.-]+\/)*${VERSION_TEXI}\b`, 'g'), '%X%'],
   [/\b(?:vti|\d+)(?=\.tmp)/g, '%X%'],
   [/(?<=\$\(SHELL\) )\$\((?:top_)?srcdir\)\/(?:[\w-][\w.-]*\/){0,2}(?=mdate-sh\b)/, '%X%'],
   [/[^\s'"`;&|]*\$\(am__dirstamp\)/g, '%X%'],
@@ -412,22 +410,32 @@ function automakeRuleOf(header: string): InstallRule | undefined {
   const written = directory ?? other ?? build ? undefined : (CHECK_AM_RULE.exec(header) ?? AGGREGATE_RECIPE_RULE.exec(header))
   const cleaning = directory ?? other ?? build ?? written ? undefined : CLEAN_AND_RECURSIVE_RULE.exec(header)
   const target = directory?.[1] ?? other?.[1] ?? build?.[1] ?? written?.[1] ?? cleaning?.[1]
-  if (target === undefined) {
-    const recipeless = RECIPELESS_RULES.map((r) => r.exec(header)).find((m) => m !== null)?.[1]
-    if (recipeless !== undefined) return { target: recipeless, names: [], none: true }
-    const unnamed = UNNAMED_RULES.exec(header)?.[1]
-    if (unnamed !== undefined) return { target: unnamed, names: [] }
-    const source = SOURCE_RULES.map((r) => r.exec(header)).find((m) => m !== null)
-    if (source === undefined) return undefined
-    const named = source.slice(2).filter((n): n is string => n !== undefined && n !== '')
-    return { target: source[1] ?? '', names: [...new Set([source[1] ?? '', ...named])].sort((a, b) => b.length - a.length).map(nameIn), filled: true }
-  }
+  if (target === undefined) return otherAutomakeRuleOf(header)
   if (written) return { target, names: [], shape: target === 'check-am' ? CHECK_AM_LINE : AGGREGATE_LINE }
   if (cleaning) return { target, names: [], shape: REMOVAL_LINE, setReferences: true }
   if (build) return { target, names: build[2] === undefined ? [] : [nameIn(build[2])], build: true }
   const base = directory?.[3] ?? ''
   const names = directory ? [...new Set([`${directory[2] ?? ''}${base}`, base])].filter((n) => n !== '').sort((a, b) => b.length - a.length) : []
   return { target, names: names.map(nameIn), ...(CLEANING.test(target) ? { shape: REMOVAL_LINE, setReferences: true } : {}) }
+}
+
+/** automake's rules with no recipe, those from a template with no name put in, and those that make something from a source */
+function otherAutomakeRuleOf(header: string): InstallRule | undefined {
+  const recipeless = RECIPELESS_RULES.map((r) => r.exec(header)).find((m) => m !== null)?.[1]
+  if (recipeless !== undefined) return { target: recipeless, names: [], none: true }
+  const unnamed = UNNAMED_RULES.exec(header)?.[1]
+  if (unnamed !== undefined) return { target: unnamed, names: [] }
+  const source = SOURCE_RULES.map((r) => r.exec(header)).find((m) => m !== null)
+  if (source === undefined) return undefined
+  // the names the header gives (the output, its source, its stem), longest first so that none is put back inside another
+  const named = [...new Set(source.slice(1).filter((n): n is string => n !== undefined && n !== ''))].sort((a, b) => b.length - a.length)
+  return { target: source[1] ?? '', names: named.map(nameIn), filled: true }
+}
+
+/** Does one of automake's templates (or its program) write `line`, as the rule's names and fills are put back? */
+function heldByTemplates(rule: InstallRule, asTemplate: string, templateLines: ReadonlySet<string>): boolean {
+  if (rule.filled === true) return filledCandidates(asTemplate).some((l) => templateLines.has(lineKey(l)))
+  return templateLines.has(rule.build === true ? buildLineKey(asTemplate) : lineKey(asTemplate))
 }
 
 /**
@@ -440,7 +448,8 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
   const out: UntemplatedRecipe[] = []
   const lines = makefileIn.split('\n')
   let rule: InstallRule | undefined
-  // a line continued from a recipe line is recipe too, tab or none; from a rule's header, it is header
+  // a line continued from a recipe line is recipe too, tab or none; from any other line (a rule's header, a
+  // value, a comment), it is part of that line, read with it
   let continued = false
   let header = false
   // the last line of a command that fits its rule's shape
@@ -460,7 +469,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     if (!recipe) {
       // a header is read whole: an object's stamps may follow on continued lines
       if (!/^\s*(?:#|$)/.test(line)) rule = installRuleOf(line.endsWith('\\') ? joined(continuedLines(lines, i)) : line, makefileAm)
-      header = rule !== undefined && line.endsWith('\\')
+      header = line.endsWith('\\')
       // a variable set for the rule's recipe alone (`install-binPROGRAMS: INSTALL_STRIP_FLAG = …`): automake writes none
       if (rule !== undefined && ASSIGNMENT.test(line) && !(rule.own === true && (ownLines ??= linesOf(makefileAm))(line))) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)] })
       continue
@@ -475,9 +484,7 @@ export function installLinesNotFromTemplates(makefileIn: string, makefileAm: rea
     }
     const asTemplate = rule.names.reduce((l, name) => l.replace(name, FILLED), line.startsWith('\t') ? line : `\t${line}`)
     const copied = rule.own === true && (ownLines ??= linesOf(makefileAm))(line)
-    const fromTemplate = (): boolean =>
-      rule?.filled === true ? filledCandidates(asTemplate).some((l) => templateLines.has(lineKey(l))) : templateLines.has(rule?.build === true ? buildLineKey(asTemplate) : lineKey(asTemplate))
-    const fromAutomake = copied || (rule.none !== true && (i <= shapedThrough || fromTemplate()))
+    const fromAutomake = copied || (rule.none !== true && (i <= shapedThrough || heldByTemplates(rule, asTemplate, templateLines)))
     if (!fromAutomake) out.push({ target: rule.target, line: i + 1, text: written, words: [shown(line)], ...(rule.own ? { own: true as const } : rule.none ? { recipeless: true as const } : {}) })
   }
   return out

@@ -243,11 +243,17 @@ export function prerequisitesNotFromTemplates(makefileIn: string, makefileAm: re
 }
 
 /**
+ * a manual's version file: automake takes any `vers*.texi` the manual includes (`version.texi`,
+ * `vers-other.texi`, `versionmaint.texi`), as its program's scan of the manual reads it
+ */
+export const VERSION_TEXI = String.raw`vers[^.\s/:;&|\`'"=#]*\.texi`
+
+/**
  * what automake adds to a rule's prerequisites itself: a build directory's stamps for each object
  * built in it (`src/$(am__dirstamp)`), `config.status` for a file configure makes, a manual's
  * version file (`$(srcdir)/version.texi`)
  */
-const AUTOMAKE_INPUT = /^(?:(?:[\w.+@-]+\/)*(?:\$\(DEPDIR\)\/)?\$\(am__dirstamp\)|\$\(top_builddir\)\/config\.status|\$\(srcdir\)\/(?:[\w.+-]+\/)*version(?:-[\w.+-]+)?\.texi)$/
+const AUTOMAKE_INPUT = new RegExp(String.raw`^(?:(?:[\w.+@-]+\/)*(?:\$\(DEPDIR\)\/)?\$\(am__dirstamp\)|\$\(top_builddir\)\/config\.status|\$\(srcdir\)\/(?:[\w.+-]+\/)*${VERSION_TEXI})$`)
 /** a name automake reads from the source tree (`$(srcdir)/table.conf.in` of the Makefile.am's `table.conf.in`) */
 const SOURCE_DIRECTORY = /^\$\((?:top_)?srcdir\)\//
 
