@@ -29,6 +29,11 @@ export interface TextFile {
 export interface RuleContext {
   /** every path in the analysed tree, so a rule can tell whether a referenced file exists */
   readonly paths: ReadonlySet<string>
+  /**
+   * the paths of the source the tree was made from (verify: the tag's), which people wrote and
+   * reviewed; unknown when a tree is scanned alone, where `paths` may also hold what a release generated
+   */
+  readonly sourcePaths?: ReadonlySet<string>
 }
 
 export interface RuleHit {

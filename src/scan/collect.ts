@@ -20,6 +20,8 @@ export interface CollectorOptions {
   readonly enabled: ReadonlySet<string>
   /** the tree is a `node_modules` directory, so its top-level directories are packages */
   readonly rootIsNodeModules?: boolean
+  /** the tree is a repository's commit: every file in it is source that people wrote */
+  readonly treeIsSource?: boolean
   /** build files kept for the end of the pass, at most this many bytes; later ones are judged at once */
   readonly maxDeferredBytes?: number
 }
@@ -142,7 +144,7 @@ export class ScanCollector {
 
   private judgeBuildFile(file: TextFile): void {
     const enabled = [...this.options.enabled]
-    const findings = runRules(file, { paths: this.paths }, { only: enabled })
+    const findings = runRules(file, { paths: this.paths, ...(this.options.treeIsSource ? { sourcePaths: this.paths } : {}) }, { only: enabled })
     const where = standalonePlace(file.path, file.kind)
     this.findings.push(...(where ? findings.map((f) => lowered(f, where)) : findings))
   }

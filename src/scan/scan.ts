@@ -37,7 +37,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
   const target = await openTarget(options.target, { ...options, maxContentBytes: maxFileBytes })
   await loadShellGrammar()
   const rootIsNodeModules = target.kind === 'directory' && /(?:^|[\\/])node_modules[\\/]?$/.test(options.target)
-  const collector = new ScanCollector({ enabled, rootIsNodeModules })
+  const collector = new ScanCollector({ enabled, rootIsNodeModules, treeIsSource: target.kind === 'git' })
   const started = Date.now()
   let lastReport = 0
   for await (const entry of target.entries()) {

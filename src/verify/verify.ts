@@ -284,7 +284,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const scanWithRules = (path: string): number => {
       const text = view.artifactText(path)
       if (text === undefined) return 0
-      findings.push(...analyseText(path, text, { paths: compared.artifactPaths }))
+      findings.push(...analyseText(path, text, view.ruleContext()))
       return 1
     }
     const total = compared.differences.length
@@ -317,8 +317,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const shippedMacros = new Map<string, string>()
     const configureHits = [...generatedConfigure].some((p) => withHits.has(p))
     if (configureHits) {
+      // the macros, and configure.ac, whose own shell autoconf copies into configure
       for (const path of compared.artifactPaths) {
-        if (!/\.m4$/.test(path)) continue
+        if (!/\.m4$|(?:^|\/)configure\.(?:ac|in)$/.test(path)) continue
         const text = view.artifactText(path) ?? (await view.sourceText(path))
         if (text !== undefined) shippedMacros.set(path, text)
       }

@@ -1,3 +1,4 @@
+import type { RuleContext } from '../rules/types.js'
 import type { BlobSession } from '../sources/git/index.js'
 import type { SourceTree } from '../sources/git/types.js'
 import type { ComparedTrees } from './compare.js'
@@ -31,6 +32,7 @@ export function treeView(compared: ComparedTrees, source: SourceTree, blobReader
     return pending
   }
   let linksTo: ((path: string) => readonly string[]) | undefined
+  let context: RuleContext | undefined
   return {
     artifactBytes: (path) => compared.artifactEntries.get(path)?.content,
     artifactText: (path) => decode(compared.artifactEntries.get(path)?.content),
@@ -41,5 +43,6 @@ export function treeView(compared: ComparedTrees, source: SourceTree, blobReader
     sourceEntry: (path) => source.entries.get(path),
     sourceBytes,
     sourceText: async (path) => decode(await sourceBytes(path)),
+    ruleContext: () => (context ??= { paths: compared.artifactPaths, sourcePaths: new Set(source.entries.keys()) }),
   }
 }

@@ -119,6 +119,33 @@ describe('verify on a real autotools release', () => {
     expect((f?.data as { referencedBy: string[] }).referencedBy).toContain('configure')
   })
 
+  it('fails when configure changes a source of the tag as it runs, with that line first', async () => {
+    const line = `sed -i 's/return 0;/return 1;/' "$srcdir/src/main.c"`
+    const artifact = await tamper('rewrite', async (top) => {
+      const file = join(top, 'configure')
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ac_config_files=/m, `${line}\nac_config_files=`))
+    })
+    const { code, report } = await verifyJson(artifact)
+    expect(code).toBe(1)
+    const top = report.findings[0]
+    expect([top?.ruleId, top?.path, top?.severity]).toEqual(['scan/source-rewritten', 'configure', 'high'])
+    expect(top?.data?.path).toBe('src/main.c')
+    expect(top?.evidence).toContain(line)
+  })
+
+  it('lists as low a file configure writes whole that the release generated, and passes', async () => {
+    const shipped = execFileSync('tar', ['-tf', release.tarball], { encoding: 'utf8' }).split('\n').map((p) => p.replace(/^[^/]+\//, ''))
+    const generated = shipped.find((p) => /\.h\.in$/.test(p) && !tracked.has(p))
+    expect(generated).toBeDefined()
+    const artifact = await tamper('regenerated', async (top) => {
+      const file = join(top, 'configure')
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ac_config_files=/m, `cat "$srcdir/${generated ?? ''}" > "$srcdir/${generated ?? ''}.new" && mv "$srcdir/${generated ?? ''}.new" "$srcdir/${generated ?? ''}"\nac_config_files=`))
+    })
+    const { code, report } = await verifyJson(artifact)
+    expect(report.findings.filter((f) => f.ruleId === 'scan/source-rewritten').map((f) => [f.path, f.severity, f.data?.path])).toEqual([['configure', 'low', generated]])
+    expect(code).toBe(0)
+  })
+
   it('fails with --regenerate on a Makefile.in rule that Makefile.am does not produce', async () => {
     const artifact = await tamper('makefile', (top) => addMakefileInRule(top, 'lib/Makefile.in'))
     const { report } = await verifyJson(artifact, ['--regenerate'])

@@ -50,6 +50,7 @@ export function memoryView(artifact: Record<string, Content>, source: Record<str
     sourceEntry,
     sourceBytes: async (p) => sourceBytes(p),
     sourceText: async (p) => text(sourceBytes(p)),
+    ruleContext: () => ({ paths: new Set(Object.keys(artifact)), sourcePaths: new Set(Object.keys(source)) }),
   }
 }
 

@@ -120,6 +120,20 @@ describe('scan on directories, git refs and archives', () => {
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([])
   })
 
+  it('knows a git ref holds the source people wrote: a source configure writes over is high there, low in a directory that may be a release', async () => {
+    const project = join(root, 'rewriter')
+    mkdirSync(join(project, 'src'), { recursive: true })
+    writeFileSync(join(project, 'configure.ac'), 'AC_INIT([rewriter], [1.0])\ncp "$srcdir/NEWS" "$srcdir/src/main.c"\nAC_OUTPUT\n')
+    writeFileSync(join(project, 'src/main.c'), 'int main(void) { return 0; }\n')
+    writeFileSync(join(project, 'NEWS'), 'rewriter 1.0\n')
+    git(project, 'init', '-q', '-b', 'main')
+    git(project, 'add', '-A')
+    git(project, 'commit', '-q', '-m', 'rewriter 1.0')
+    const severity = (report: Report): string | undefined => report.findings.find((f) => f.ruleId === 'scan/source-rewritten')?.severity
+    expect(severity((await scanJson(['rewriter@HEAD'])).report)).toBe('high')
+    expect(severity((await scanJson(['rewriter'])).report)).toBe('low')
+  })
+
   it('judges the same idiom one step lower in a test script or a script run by hand than in the build', async () => {
     const placed = join(root, 'placed')
     const idiom = '#!/bin/sh\nsed "r\\n" "$1" > copy\n'

@@ -52,15 +52,23 @@ export function nonCodeKind(path: string): 'documentation' | 'data' | undefined 
 /** objects and libraries: what a compiler links or an archiver packs, never a script or a text */
 const OBJECT_FILE = /\.(?:o|obj|a|so|dylib|dll)$/i
 /** the top of the source tree, as make, configure or CMake name it */
-const TOP = /^(?:\$[({]?(?:abs_)?top_srcdir[)}]?|@(?:abs_)?top_srcdir@|\$\{(?:CMAKE|PROJECT)_SOURCE_DIR\})\//
-/** the directory of the build file itself */
-const HERE = /^(?:\$[({]?srcdir[)}]?|@srcdir@|\$\{CMAKE_CURRENT_SOURCE_DIR\}|\.)\//
+const TOP = /^(?:\$[({]?(?:ac_)?(?:abs_)?top_srcdir[)}]?|@(?:abs_)?top_srcdir@|\$\{(?:CMAKE|PROJECT)_SOURCE_DIR\})\//
+/** the source directory of the build file itself */
+const SOURCE_HERE = /^(?:\$[({]?(?:ac_)?(?:abs_)?srcdir[)}]?|@(?:abs_)?srcdir@|\$\{CMAKE_CURRENT_SOURCE_DIR\})\//
+
+/** Does the word name a file through the source directory (`$(srcdir)/x`, `$top_srcdir/x`), not the one the build runs in? */
+export const inSourceDirectory = (word: string): boolean => {
+  const clean = word.replace(/["']/g, '')
+  return TOP.test(clean) || SOURCE_HERE.test(clean)
+}
 
 /** Where in the tree a word of the build file at `from` may point (`$(top_srcdir)/x`, `$(srcdir)/x`, `x`), below its top. */
-function treeCandidates(word: string, from: string): string[] {
+export function treeCandidates(word: string, from: string): string[] {
   const clean = word.replace(/["']/g, '')
   const dir = dirnameOf(from)
-  const candidates = TOP.test(clean) ? [clean.replace(TOP, '')] : HERE.test(clean) ? [joinPath(dir, clean.replace(HERE, ''))] : clean.startsWith('/') || clean.includes('$') ? [] : [joinPath(dir, clean), joinPath('', clean)]
+  // `./x` is the directory the build runs in: the build file's own, in a build inside the tree
+  const here = SOURCE_HERE.test(clean) ? clean.replace(SOURCE_HERE, '') : clean.startsWith('./') ? clean.slice(2) : undefined
+  const candidates = TOP.test(clean) ? [clean.replace(TOP, '')] : here !== undefined ? [joinPath(dir, here)] : clean.startsWith('/') || clean.includes('$') ? [] : [joinPath(dir, clean), joinPath('', clean)]
   return candidates.filter((c) => !c.startsWith('../') && c !== '..')
 }
 

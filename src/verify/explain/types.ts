@@ -2,6 +2,7 @@ import type { Finding } from '../../model/finding.js'
 import type { Explained } from '../../model/report.js'
 import type { Difference } from '../compare.js'
 import type { TreeEntry } from '../../model/tree.js'
+import type { RuleContext } from '../../rules/types.js'
 
 /** The verdict of one explainer on one difference. */
 export type Judgement =
@@ -23,6 +24,8 @@ export interface TreeView {
   /** the source's bytes at the tag */
   sourceBytes(path: string): Promise<Buffer | undefined>
   sourceText(path: string): Promise<string | undefined>
+  /** the trees as the rules see them: the artifact's paths, and the tag's as the source */
+  ruleContext(): RuleContext
 }
 
 export interface Explainer {

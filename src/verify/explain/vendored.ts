@@ -7,6 +7,7 @@ import type { Difference } from '../compare.js'
 import { analyseText } from '../../rules/engine.js'
 import { fileRole, QUIET_ROLES, type FileRole } from './role.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
+import type { RuleContext } from '../../rules/types.js'
 
 /** Content this short says too little to identify an upstream file under another name. */
 const MIN_BYTES_FOR_RENAMED_MATCH = 256
@@ -71,7 +72,7 @@ export function vendoredExplainer(openCatalog: () => Promise<Catalog>): Explaine
           findings: [finding(difference.path, 'low', `${basename} matches ${describeEntry(loose[0])} except for header lines (serial, copyright, stamps, blank lines)`, evidence, data)],
         }
       }
-      return judgeByAddedLines(difference.path, basename, text, nearest, claimedText, known, data, fileRole(difference.path, entry.mode, bytes))
+      return judgeByAddedLines(difference.path, basename, text, nearest, claimedText, known, data, fileRole(difference.path, entry.mode, bytes), view.ruleContext())
     },
   }
 }
@@ -101,12 +102,13 @@ function judgeByAddedLines(
   known: string,
   data: Record<string, unknown>,
   role: FileRole,
+  context: RuleContext,
 ): Judgement {
   const added = new Set((nearest?.addedLines ?? []).map((l) => l.line))
   // the rules run once here; their findings are returned with the verdict instead of scanning again
   const onAddedLine = (f: Finding): boolean => !nearest || (f.line !== undefined && added.has(f.line))
   // a hit on a line the known upstream version has too is upstream's code: kept, as info
-  const ruleFindings = analyseText(path, text, { paths: new Set() }).map((f) =>
+  const ruleFindings = analyseText(path, text, context).map((f) =>
     onAddedLine(f) ? f : { ...f, severity: 'info' as const, message: `${f.message} (the same line is in ${nearest ? describeEntry(nearest.entry) : 'the known version'})` },
   )
   const hits = ruleFindings.filter((f) => f.severity !== 'info' && f.severity !== 'low' && onAddedLine(f))

@@ -1,0 +1,198 @@
+/**
+ * @fileoverview Where a command writes: the files it replaces, appends to or edits in place. Only
+ * names written out (or held by a variable with a known value) are returned; a name built at run
+ * time (`conftest.$ac_ext`, `$ac_file`) cannot be followed and is left out.
+ */
+import type { Command, Redirect } from './ast.js'
+import { programNameOf, type Literal } from './commands.js'
+import { sedInvocation } from './sed.js'
+import { operands, program } from './words.js'
+
+export interface Write {
+  /** the file as the command names it, its variables' known values put in */
+  readonly path: string
+  /** how: `>`, `>>`, `sed -i`, `perl -i`, `cp`, `tee -a`, `patch`… */
+  readonly how: string
+  /** the file's content is edited where it is rather than replaced: the in-place editors and `patch` */
+  readonly inPlace: boolean
+  /** what a copy, a move or a link takes the file from; for a patch that names no file (`path` empty), the patch */
+  readonly from?: string
+}
+
+/** redirections that write a file (`<>` opens one to read and write, and changes nothing unless written to) */
+const WRITING_REDIRECT = /^(?:>|>>|>\||&>|&>>)$/
+/** programs that may write a file they are given: everything else writes only through a redirection */
+const WRITERS = /^(?:g?sed|perl(?:\d[\d.]*)?|g?awk|ed|ex|cp|mv|install|ln|tee|dd|patch)$/
+/** perl's options that take the next word as their value */
+const PERL_VALUE_OPTION = /^-[eEIMmx]$/
+
+const NO_WRITES: readonly Write[] = []
+const NO_REDIRECTS: readonly Redirect[] = []
+const writing = (r: Redirect): boolean => r.target !== undefined && WRITING_REDIRECT.test(r.op)
+
+/**
+ * The files a command writes. `isDirectory` tells whether a name is a directory of the tree (for
+ * `cp`, `mv`, `install` and `ln` into one, the file keeps its own name there). `redirects` is
+ * false where `>` is no redirection (CMake's generator expressions: `$<$<BOOL:…>:x.h>`).
+ */
+export function writtenPaths(cmd: Command, literal: Literal, isDirectory: (path: string) => boolean = () => false, redirects = true): readonly Write[] {
+  // asked of every command of a configure script: most write through no redirection and run no writer
+  const redirected = redirects && cmd.redirects.some(writing) ? cmd.redirects.filter(writing) : NO_REDIRECTS
+  const macro = cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)
+  if (redirected.length === 0 && !macro && (cmd.compound || !WRITERS.test(programNameOf(program(cmd), literal)))) return NO_WRITES
+  const out: Write[] = redirected.map((r) => ({ path: literal(r.target?.text ?? ''), how: r.op, inPlace: false }))
+  if (macro) return [...out, ...cmakeWrites(cmd, literal)]
+  if (cmd.compound) return out
+  const p = program(cmd)
+  const name = programNameOf(p, literal)
+  const args = p.args.map((w) => literal(w.text))
+  const written = programWrites(name, p.args, args, literal, isDirectory)
+  // a patch that names no file changes the files it names itself: what it changes is the patch
+  if (written.length === 0 && name === 'patch') {
+    const stdin = cmd.redirects.find((r) => r.op === '<' && (r.fd === '' || r.fd === '0'))
+    const input = patchInput(args) ?? (stdin?.target !== undefined ? literal(stdin.target.text) : undefined)
+    if (input !== undefined) written.push({ path: '', how: 'patch', inPlace: true, from: input })
+  }
+  return [...out, ...written]
+}
+
+function patchInput(args: readonly string[]): string | undefined {
+  const i = args.findIndex((a) => a === '-i' || a === '--input')
+  if (i >= 0) return args[i + 1]
+  return args.find((a) => a.startsWith('--input='))?.slice(8)
+}
+
+function programWrites(name: string, words: Parameters<typeof sedInvocation>[0], args: readonly string[], literal: Literal, isDirectory: (path: string) => boolean): Write[] {
+  const base = name.replace(/\d[\d.]*$/, '')
+  if (base === 'sed' || base === 'gsed') {
+    const sed = sedInvocation(words)
+    if (!sed.inPlace) return []
+    return sed.files.map((file) => ({ path: literal(file), how: 'sed -i', inPlace: true }))
+  }
+  if (base === 'perl') return perlInPlace(args).map((path) => ({ path, how: 'perl -i', inPlace: true }))
+  if (base === 'awk' || base === 'gawk') {
+    const inPlace = args.some((a, i) => (a === '-i' && args[i + 1] === 'inplace') || a === '--include=inplace' || a === '-iinplace')
+    if (!inPlace) return []
+    // the program text is the first operand; the rest are the files it edits
+    return awkFiles(args).map((path) => ({ path, how: 'awk -i inplace', inPlace: true }))
+  }
+  if (base === 'ed' || base === 'ex') return operands(args).map((path) => ({ path, how: base, inPlace: true }))
+  if (base === 'tee') {
+    const how = args.some((a) => a === '--append' || /^-[a-z]*a/.test(a)) ? 'tee -a' : 'tee'
+    return operands(args).map((path) => ({ path, how, inPlace: false }))
+  }
+  // conv=notrunc writes over bytes of the file and keeps the rest
+  if (base === 'dd') return args.filter((a) => a.startsWith('of=')).map((a) => ({ path: a.slice(3), how: 'dd', inPlace: args.some((x) => /^conv=.*notrunc/.test(x)) }))
+  if (base === 'patch') return patchTargets(args)
+  if (base === 'cp' || base === 'mv' || base === 'install' || base === 'ln') return copyTargets(base, args, isDirectory)
+  return []
+}
+
+/** `perl -pi -e 's/a/b/' FILE…`: the files after the options and scripts, when `-i` is among the options. */
+function perlInPlace(args: readonly string[]): string[] {
+  let inPlace = false
+  let script = false
+  let i = 0
+  for (; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '--') {
+      i++
+      break
+    }
+    if (!a.startsWith('-') || a === '-') break
+    if (PERL_VALUE_OPTION.test(a)) {
+      if (a === '-e' || a === '-E') script = true
+      i++
+      continue
+    }
+    // a cluster (`-pi`, `-pie`, `-i.bak`): -i takes the rest as a backup suffix
+    const cluster = a.slice(1)
+    for (let k = 0; k < cluster.length; k++) {
+      const f = cluster[k]
+      if (f === 'i') {
+        inPlace = true
+        break
+      }
+      if (f === 'e' || f === 'E') {
+        script = true
+        if (k === cluster.length - 1) i++
+        break
+      }
+    }
+  }
+  if (!inPlace) return []
+  // without -e the first operand is the script file
+  const rest = args.slice(i)
+  return script ? rest : rest.slice(1)
+}
+
+function awkFiles(args: readonly string[]): string[] {
+  const rest: string[] = []
+  let program = false
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '-i' || a === '-v' || a === '-F' || a === '-f') {
+      if (a === '-f') program = true
+      i++
+      continue
+    }
+    if (a.startsWith('-') && a !== '-') continue
+    if (!program) {
+      program = true
+      continue
+    }
+    if (!/^\w+=/.test(a)) rest.push(a)
+  }
+  return rest
+}
+
+/** `patch FILE [PATCH]`, `patch -o OUT`: the file written when named; otherwise the patch names its files itself. */
+function patchTargets(args: readonly string[]): Write[] {
+  const output = args.findIndex((a) => a === '-o' || a === '--output')
+  if (output >= 0 && args[output + 1] !== undefined) return [{ path: args[output + 1] ?? '', how: 'patch', inPlace: false }]
+  const named: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (/^-[ipdBDForVYz]$/.test(a) || /^--(?:input|directory|prefix|basename-prefix|reject-file|suffix)$/.test(a)) {
+      i++
+      continue
+    }
+    if (!a.startsWith('-')) named.push(a)
+  }
+  return named.slice(0, 1).map((path) => ({ path, how: 'patch', inPlace: true }))
+}
+
+/** The destination of `cp`/`mv`/`install`/`ln`: the last operand, or each source's name inside a destination directory. */
+function copyTargets(name: string, args: readonly string[], isDirectory: (path: string) => boolean): Write[] {
+  const files: string[] = []
+  let directory: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '-t' || a === '--target-directory') directory = args[++i]
+    else if (a.startsWith('--target-directory=')) directory = a.slice(19)
+    // install's options with a value
+    else if (name === 'install' && /^-[mogS]$/.test(a)) i++
+    else if (!a.startsWith('-') || a === '-') files.push(a)
+  }
+  if (name === 'install' && args.includes('-d')) return []
+  const into = (dir: string, sources: readonly string[]): Write[] => sources.map((s) => ({ path: `${dir.replace(/\/+$/, '')}/${s.replace(/^.*\//, '')}`, how: name, inPlace: false, from: s }))
+  if (directory !== undefined) return into(directory, files)
+  if (files.length < 2) return []
+  const destination = files[files.length - 1] ?? ''
+  const sources = files.slice(0, -1)
+  if (sources.length > 1 || /\/$/.test(destination) || isDirectory(destination)) return into(destination, sources)
+  return [{ path: destination, how: name, inPlace: false, from: sources[0] ?? '' }]
+}
+
+/** the modes of cmake's file() other than APPEND */
+const FILE_MODES = /^(?:READ|STRINGS|HASH|MD5|SHA\w*|TIMESTAMP|GET_RUNTIME_DEPENDENCIES|WRITE|TOUCH|TOUCH_NOCREATE|GENERATE|CONFIGURE|GLOB|GLOB_RECURSE|MAKE_DIRECTORY|REMOVE|REMOVE_RECURSE|RENAME|COPY_FILE|COPY|INSTALL|SIZE|READ_SYMLINK|CREATE_LINK|CHMOD|CHMOD_RECURSE|REAL_PATH|RELATIVE_PATH|TO_CMAKE_PATH|TO_NATIVE_PATH|DOWNLOAD|UPLOAD|LOCK|ARCHIVE_CREATE|ARCHIVE_EXTRACT)$/
+
+/** cmake's `file(WRITE|APPEND path …)`: the two that change a file's content. */
+function cmakeWrites(cmd: Command, literal: Literal): Write[] {
+  const words = cmd.compound?.parts.flatMap((p) => p.pipelines.flatMap((pl) => pl.commands.flatMap((c) => c.words.map((w) => w.text)))) ?? []
+  // the lexer drops APPEND, a keyword of add_custom_command, as it drops the others: a file()
+  // call that starts with no mode of its own started with it
+  const [mode, path] = FILE_MODES.test(words[0] ?? '') ? [words[0] ?? '', words[1]] : ['APPEND', words[0]]
+  if (!/^(?:WRITE|APPEND)$/.test(mode) || path === undefined) return []
+  return [{ path: literal(path), how: `file(${mode})`, inPlace: mode === 'APPEND' }]
+}
