@@ -33,10 +33,18 @@ const positives: [string, string][] = [
   // piped into a shell from a descriptor the script opened on it
   ['configure', '#!/bin/sh\nexec 3<"$srcdir/README"\ncat <&3 | sh\n'],
   ['build/gen.sh', '#!/bin/sh\nexec 6<NEWS\ncat /proc/self/fd/6 | bash\n'],
+  // given to the dynamic loader, which maps it into every program started after
+  ['configure', '#!/bin/sh\nLD_PRELOAD="$srcdir/ChangeLog"; export LD_PRELOAD\n'],
+  ['build/run.sh', '#!/bin/sh\nLD_AUDIT=doc/notes.txt ./tool --version\n'],
+  ['m4/probe.m4', 'AC_DEFUN([P_PROBE], [\n  export LD_PRELOAD=$srcdir/share/logo.png\n])\n'],
+  ['configure', '#!/bin/sh\nenv DYLD_INSERT_LIBRARIES=./THANKS ./conftest$EXEEXT\n'],
 ]
 
 /** look-alikes: scripts kept in doc directories, documentation that is only read or installed */
 const negatives: [string, string][] = [
+  // a shared library is what the loader takes: a test's preloaded fake
+  ['tests/run.sh', '#!/bin/sh\nLD_PRELOAD=./libfake.so.1 ./prog\n'],
+  ['configure', '#!/bin/sh\nLD_PRELOAD="$ac_pwd/libfaketime.so:$LD_PRELOAD" ./conftest\n'],
   ['doc/Makefile.am', 'man_MANS = tool.1\ntool.1: tool.pod\n\t$(SHELL) $(srcdir)/gen-man.sh tool.pod > $@\n'],
   ['configure', '#!/bin/sh\ncat "$srcdir/README" >/dev/null\nsed -n 1p "$srcdir/NEWS" | grep -q Version\n'],
   ['Makefile.am', 'install-data-local:\n\t$(INSTALL_DATA) $(srcdir)/doc/tool.1 $(DESTDIR)$(mandir)/man1\n'],
