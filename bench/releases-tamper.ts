@@ -18,7 +18,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -710,6 +710,31 @@ function npmDependency(root: string, _files: readonly string[], d: Draw): Tamper
   return { kind: 'npm-dependency', path: 'package.json', touched: ['package.json'], description: `dependency ${name}@${range} added to package.json` }
 }
 
+/**
+ * configure made to change a C source or header the release ships, as it runs: edited in place,
+ * appended to, or overwritten, the name written out or held by a variable.
+ */
+function sourceRewrite(root: string, files: readonly string[], d: Draw): Tampering {
+  const sources = files.filter((f) => /\.[ch]$/.test(f) && !/(^|\/)(tests?|examples?|contrib|doc)\//.test(f))
+  const target = d.pick(sources)
+  const other = d.pick(sources.filter((f) => f !== target).concat(files.filter((f) => /^(README|NEWS|AUTHORS|THANKS)(\.md)?$/.test(f))))
+  const word = d.pick(WORDS)
+  const line = d.pick([
+    `sed -i 's/return 0;/return 1;/' "$srcdir/${target}" 2>/dev/null`,
+    `perl -pi -e 's/\\bif \\(/if (1 || /' ${target} 2>/dev/null || :`,
+    `printf '%s\\n' '#define ${word.toUpperCase()}_HOOK 1' >> "$srcdir/${target}"`,
+    `cat "$srcdir/${other ?? 'README'}" >> "$srcdir/${target}" 2>/dev/null`,
+    `cp -f "$srcdir/${other ?? 'README'}" "$srcdir/${target}" 2>/dev/null || :`,
+    `${word}_src="$srcdir/${target}"; sed -i '1i #define ${word.toUpperCase()}_HOOK 1' "$${word}_src"`,
+  ])
+  const configure = join(root, 'configure')
+  const lines = readFileSync(configure, 'utf8').split('\n')
+  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <</.test(l))
+  lines.splice(at < 0 ? lines.length - 10 : at, 0, line)
+  writeFileSync(configure, lines.join('\n'))
+  return { kind: 'source-rewrite', path: 'configure', touched: ['configure'], description: `configure changes ${target} as it runs: \`${line}\`` }
+}
+
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
   'npm-install-script': npmInstallScript,
   'npm-code-exec': npmCodeExec,
@@ -736,6 +761,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'test-environment': testEnvironment,
   'template-variable': templateVariable,
   'config-header': configHeader,
+  'source-rewrite': sourceRewrite,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
   'setup-exec': setupExec,
@@ -763,6 +789,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
   if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
+  if (has(/^configure$/) && has(/\.[ch]$/)) kinds.push('source-rewrite')
   if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
   return kinds
