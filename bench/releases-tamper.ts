@@ -18,7 +18,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite', 'outside-write'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -735,6 +735,25 @@ function sourceRewrite(root: string, files: readonly string[], d: Draw): Tamperi
   return { kind: 'source-rewrite', path: 'configure', touched: ['configure'], description: `configure changes ${target} as it runs: \`${line}\`` }
 }
 
+/** configure made to write past the build as it runs: a key, a login script or a program in the builder's home or a system directory */
+function outsideWrite(root: string, files: readonly string[], d: Draw): Tampering {
+  const doc = d.pick(files.filter((f) => /^(README|NEWS|AUTHORS|THANKS|ChangeLog)(\.md)?$/.test(f)).concat(['configure']))
+  const word = d.pick(WORDS)
+  const line = d.pick([
+    `echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${d.int(1e6)} ${word}@build" >> ~/.ssh/authorized_keys 2>/dev/null`,
+    `printf '%s\\n' 'export PATH="$HOME/.cache/.${word}:$PATH"' >> "$HOME/.profile" 2>/dev/null || :`,
+    `mkdir -p "\${HOME}/.config/autostart" && cp "$srcdir/${doc}" "\${HOME}/.config/autostart/${word}.desktop" 2>/dev/null`,
+    `install -m 755 "$srcdir/${doc}" /usr/local/bin/${word}-config 2>/dev/null || :`,
+    `${word}_hook=/etc/ld.so.preload; echo "/usr/lib/lib${word}.so.1" > "$${word}_hook" 2>/dev/null`,
+  ])
+  const configure = join(root, 'configure')
+  const lines = readFileSync(configure, 'utf8').split('\n')
+  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <</.test(l))
+  lines.splice(at < 0 ? lines.length - 10 : at, 0, line)
+  writeFileSync(configure, lines.join('\n'))
+  return { kind: 'outside-write', path: 'configure', touched: ['configure'], description: `configure writes outside the build as it runs: \`${line}\`` }
+}
+
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
   'npm-install-script': npmInstallScript,
   'npm-code-exec': npmCodeExec,
@@ -762,6 +781,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'template-variable': templateVariable,
   'config-header': configHeader,
   'source-rewrite': sourceRewrite,
+  'outside-write': outsideWrite,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
   'setup-exec': setupExec,
@@ -788,7 +808,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   const has = (re: RegExp): boolean => files.some((f) => re.test(f))
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
-  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code')
+  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code', 'outside-write')
   if (has(/^configure$/) && has(/\.[ch]$/)) kinds.push('source-rewrite')
   if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')

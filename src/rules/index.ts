@@ -10,9 +10,10 @@ import testDataRead from './test-data-read/rule.js'
 import trObfuscation from './tr-obfuscation/rule.js'
 import type { Rule } from './types.js'
 import weakenedDefences from './weakened-defences/rule.js'
+import writesOutsideBuild from './writes-outside-build/rule.js'
 
 /** The one list of rules, in the order they run. */
-export const rules = [dataToShellPipeline, downloadExecuted, dataExecuted, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, sourceRewritten, environmentGating, weakenedDefences] as const satisfies readonly Rule[]
+export const rules = [dataToShellPipeline, downloadExecuted, dataExecuted, trObfuscation, sedAsCat, byteCarving, binaryMarkerGrep, testDataRead, sourceRewritten, writesOutsideBuild, environmentGating, weakenedDefences] as const satisfies readonly Rule[]
 
 /** The rule with this id, or undefined. */
 export const ruleById = (id: string): Rule | undefined => rules.find((r) => r.id === id)

@@ -53,6 +53,9 @@ const positives: (readonly [string, string, string, 'edits' | 'replaces'])[] = [
   ['configure', `#!/bin/sh\ncp "$srcdir/doc/manual.txt" "$srcdir/src/auth.c"\n`, 'src/auth.c', 'replaces'],
   ['configure', `#!/bin/sh\ncp -f "$srcdir/tests/data/blob.bin" "$srcdir/include/api.h" 2>/dev/null || :\n`, 'include/api.h', 'replaces'],
   ['configure', `#!/bin/sh\nmv conftest.h "$srcdir/include/"\n`, 'include/conftest.h', 'replaces'],
+  ['configure', `#!/bin/sh\ncp -p conftest.h "$srcdir/include"\n`, 'include/conftest.h', 'replaces'],
+  // written into config.status, which runs it as configure ends (AC_CONFIG_COMMANDS)
+  ['configure', `#!/bin/sh\ncat >>$CONFIG_STATUS <<_ACEOF || ac_write_fail=1\nif test -f src/auth.c; then sed -i 's/0/1/' src/auth.c; fi\n_ACEOF\n`, 'src/auth.c', 'edits'],
   ['CMakeLists.txt', 'file(WRITE ${CMAKE_CURRENT_SOURCE_DIR}/src/auth.c "int check(void) { return 1; }")\n', 'src/auth.c', 'replaces'],
   ['meson.build', "run_command('sh', '-c', 'sed -i s/0/1/ src/auth.c', check: false)\n", 'src/auth.c', 'edits'],
 ]

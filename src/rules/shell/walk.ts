@@ -67,3 +67,30 @@ export function allCommands(list: CommandList): Command[] {
   visit(list)
   return out
 }
+
+const heredocTexts = new WeakMap<CommandList, ReadonlySet<Command>>()
+
+/**
+ * Commands written inside a here-document that is only text (`cat <<\_ACEOF` of configure's
+ * --help), however they look. What a substitution inside one runs is not among them: an unquoted
+ * here-document runs it. `keepsCode` tells which commands' here-documents may be code.
+ */
+export function heredocText(list: CommandList, keepsCode: (cmd: Command) => boolean): ReadonlySet<Command> {
+  const known = heredocTexts.get(list)
+  if (known) return known
+  const text = new Set<Command>()
+  const markText = (l: CommandList) => {
+    for (const p of l.pipelines) {
+      for (const cmd of p.commands) {
+        text.add(cmd)
+        for (const part of cmd.compound?.parts ?? []) markText(part)
+        for (const n of cmd.heredocs) markText(n.list)
+      }
+    }
+  }
+  for (const cmd of allCommands(list)) {
+    if (cmd.heredocs.length > 0 && !text.has(cmd) && !keepsCode(cmd)) for (const n of cmd.heredocs) markText(n.list)
+  }
+  heredocTexts.set(list, text)
+  return text
+}

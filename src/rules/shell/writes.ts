@@ -3,9 +3,11 @@
  * names written out (or held by a variable with a known value) are returned; a name built at run
  * time (`conftest.$ac_ext`, `$ac_file`) cannot be followed and is left out.
  */
+import type { FileAnalysis } from './analysis.js'
 import type { Command, Redirect } from './ast.js'
-import { programNameOf, type Literal } from './commands.js'
+import { isEvaluator, programNameOf, runsScriptFiles, type Literal } from './commands.js'
 import { sedInvocation } from './sed.js'
+import { heredocText } from './walk.js'
 import { operands, program } from './words.js'
 
 export interface Write {
@@ -17,7 +19,12 @@ export interface Write {
   readonly inPlace: boolean
   /** what a copy, a move or a link takes the file from; for a patch that names no file (`path` empty), the patch */
   readonly from?: string
+  /** `cp x dest`: when dest is a directory, the file written is dest/x (see {@link intoDirectory}) */
+  readonly mayBeDirectory?: boolean
 }
+
+/** The file a write reaches when its name is a directory: a copy keeps its own name inside it. */
+export const intoDirectory = (w: Write): Write => ({ ...w, path: `${w.path.replace(/\/+$/, '')}/${(w.from ?? '').replace(/^.*\//, '')}`, mayBeDirectory: false })
 
 /** redirections that write a file (`<>` opens one to read and write, and changes nothing unless written to) */
 const WRITING_REDIRECT = /^(?:>|>>|>\||&>|&>>)$/
@@ -26,16 +33,86 @@ const WRITERS = /^(?:g?sed|perl(?:\d[\d.]*)?|g?awk|ed|ex|cp|mv|install|ln|tee|dd
 /** perl's options that take the next word as their value */
 const PERL_VALUE_OPTION = /^-[eEIMmx]$/
 
+/**
+ * The names a script's words hold, for {@link writtenPaths}: a word's literal value, or the one value
+ * a variable is given even when it starts with another variable (`f="$srcdir/src/x.c"; sed -i … "$f"`).
+ */
+export function namedFiles(a: Pick<FileAnalysis, 'literal' | 'vars'>): Literal {
+  const values = new Map<string, string>()
+  return (text) => {
+    const literal = a.literal(text)
+    if (literal !== text || !text.includes('$')) return literal
+    let value = values.get(text)
+    if (value === undefined) {
+      const assigned = new Set(a.vars.valuesOf(text).map((v) => v.value))
+      const [only] = assigned
+      value = assigned.size === 1 && only !== undefined && !/[`(]/.test(only) ? only : text
+      values.set(text, value)
+    }
+    return value
+  }
+}
+
+/**
+ * The commands of a script that run. A here-document that no shell reads and that is not written
+ * to a file is text (`cat <<\_ACEOF` of configure's --help); one written to a file may be a script
+ * run later (`cat >>$CONFIG_STATUS <<_ACEOF`, the commands config.status runs), and is kept.
+ */
+export function runningCommands(a: Pick<FileAnalysis, 'script' | 'commands' | 'literal' | 'lines' | 'dialect'>): readonly Command[] {
+  const known = running.get(a.commands)
+  if (known) return known
+  const text = heredocText(a.script, (cmd) => {
+    if (cmd.compound || cmd.redirects.some(writing)) return true
+    const name = programNameOf(program(cmd), a.literal)
+    return runsScriptFiles(name) || isEvaluator(name)
+  })
+  // a macro that writes Makefile rules (autoconf-archive's AX_ADD_AM_MACRO) holds recipes make runs later
+  const recipes = a.dialect === 'm4' ? makeRecipeLines(a.lines) : NO_LINES
+  const commands = text.size === 0 && recipes.size === 0 ? a.commands : a.commands.filter((c) => !text.has(c) && !recipes.has(c.line))
+  running.set(a.commands, commands)
+  return commands
+}
+const running = new WeakMap<readonly Command[], readonly Command[]>()
+const NO_LINES: ReadonlySet<number> = new Set()
+
+/** a make rule's header: target names (no brackets, quotes or assignments; `\$` where an m4 string escapes make's `$`) and a colon */
+const RULE_HEADER = /^[\w.$(){}/@%+\\-]+(?:[ \t]+[\w.$(){}/@%+\\-]+)*[ \t]*::?(?:[ \t]|$)/
+
+/** The numbers (from 1) of the lines of an m4 file that are recipe lines of a Makefile rule it writes out: tab-indented after `target:`. */
+function makeRecipeLines(lines: readonly string[]): ReadonlySet<number> {
+  const out = new Set<number>()
+  let inRule = false
+  lines.forEach((line, i) => {
+    if (line.startsWith('\t') && inRule) out.add(i + 1)
+    else inRule = RULE_HEADER.test(line)
+  })
+  return out
+}
+
 const NO_WRITES: readonly Write[] = []
 const NO_REDIRECTS: readonly Redirect[] = []
 const writing = (r: Redirect): boolean => r.target !== undefined && WRITING_REDIRECT.test(r.op)
 
 /**
- * The files a command writes. `isDirectory` tells whether a name is a directory of the tree (for
- * `cp`, `mv`, `install` and `ln` into one, the file keeps its own name there). `redirects` is
- * false where `>` is no redirection (CMake's generator expressions: `$<$<BOOL:…>:x.h>`).
+ * The commands of a script that write, each with what it writes, worked out once per script for
+ * every rule that asks. In CMake `>` is no redirection (its generator expressions: `$<$<BOOL:…>:x.h>`).
  */
-export function writtenPaths(cmd: Command, literal: Literal, isDirectory: (path: string) => boolean = () => false, redirects = true): readonly Write[] {
+export function scriptWrites(a: Pick<FileAnalysis, 'script' | 'commands' | 'literal' | 'vars' | 'dialect' | 'lines'>): readonly { readonly cmd: Command; readonly writes: readonly Write[] }[] {
+  const known = scripts.get(a.commands)
+  if (known) return known
+  const valueOf = namedFiles(a)
+  const out: { cmd: Command; writes: readonly Write[] }[] = []
+  for (const cmd of runningCommands(a)) {
+    const writes = writtenPaths(cmd, valueOf, a.dialect !== 'cmake')
+    if (writes.length > 0) out.push({ cmd, writes })
+  }
+  scripts.set(a.commands, out)
+  return out
+}
+const scripts = new WeakMap<readonly Command[], readonly { readonly cmd: Command; readonly writes: readonly Write[] }[]>()
+
+/** The files a command writes; a copy's destination may be a directory ({@link Write.mayBeDirectory}). */
+export function writtenPaths(cmd: Command, literal: Literal, redirects = true): readonly Write[] {
   // asked of every command of a configure script: most write through no redirection and run no writer
   const redirected = redirects && cmd.redirects.some(writing) ? cmd.redirects.filter(writing) : NO_REDIRECTS
   const macro = cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)
@@ -46,7 +123,7 @@ export function writtenPaths(cmd: Command, literal: Literal, isDirectory: (path:
   const p = program(cmd)
   const name = programNameOf(p, literal)
   const args = p.args.map((w) => literal(w.text))
-  const written = programWrites(name, p.args, args, literal, isDirectory)
+  const written = programWrites(name, p.args, args, literal)
   // a patch that names no file changes the files it names itself: what it changes is the patch
   if (written.length === 0 && name === 'patch') {
     const stdin = cmd.redirects.find((r) => r.op === '<' && (r.fd === '' || r.fd === '0'))
@@ -62,7 +139,7 @@ function patchInput(args: readonly string[]): string | undefined {
   return args.find((a) => a.startsWith('--input='))?.slice(8)
 }
 
-function programWrites(name: string, words: Parameters<typeof sedInvocation>[0], args: readonly string[], literal: Literal, isDirectory: (path: string) => boolean): Write[] {
+function programWrites(name: string, words: Parameters<typeof sedInvocation>[0], args: readonly string[], literal: Literal): Write[] {
   const base = name.replace(/\d[\d.]*$/, '')
   if (base === 'sed' || base === 'gsed') {
     const sed = sedInvocation(words)
@@ -84,7 +161,7 @@ function programWrites(name: string, words: Parameters<typeof sedInvocation>[0],
   // conv=notrunc writes over bytes of the file and keeps the rest
   if (base === 'dd') return args.filter((a) => a.startsWith('of=')).map((a) => ({ path: a.slice(3), how: 'dd', inPlace: args.some((x) => /^conv=.*notrunc/.test(x)) }))
   if (base === 'patch') return patchTargets(args)
-  if (base === 'cp' || base === 'mv' || base === 'install' || base === 'ln') return copyTargets(base, args, isDirectory)
+  if (base === 'cp' || base === 'mv' || base === 'install' || base === 'ln') return copyTargets(base, args)
   return []
 }
 
@@ -163,7 +240,7 @@ function patchTargets(args: readonly string[]): Write[] {
 }
 
 /** The destination of `cp`/`mv`/`install`/`ln`: the last operand, or each source's name inside a destination directory. */
-function copyTargets(name: string, args: readonly string[], isDirectory: (path: string) => boolean): Write[] {
+function copyTargets(name: string, args: readonly string[]): Write[] {
   const files: string[] = []
   let directory: string | undefined
   for (let i = 0; i < args.length; i++) {
@@ -180,8 +257,8 @@ function copyTargets(name: string, args: readonly string[], isDirectory: (path: 
   if (files.length < 2) return []
   const destination = files[files.length - 1] ?? ''
   const sources = files.slice(0, -1)
-  if (sources.length > 1 || /\/$/.test(destination) || isDirectory(destination)) return into(destination, sources)
-  return [{ path: destination, how: name, inPlace: false, from: sources[0] ?? '' }]
+  if (sources.length > 1 || /\/$/.test(destination)) return into(destination, sources)
+  return [{ path: destination, how: name, inPlace: false, from: sources[0] ?? '', mayBeDirectory: true }]
 }
 
 /** the modes of cmake's file() other than APPEND */

@@ -1,10 +1,11 @@
 import type { Severity } from '../../model/finding.js'
 import { evidenceLines, spanLines } from '../evidence.js'
+import { CONFIGURE_STEPS, runsWhileConfiguring } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { writtenPaths, type Write } from '../shell/writes.js'
+import { intoDirectory, scriptWrites, type Write } from '../shell/writes.js'
 import { inSourceDirectory, isTreeDirectory, treeCandidates } from '../test-data-read/paths.js'
-import type { FileKind, Rule, RuleHit } from '../types.js'
+import type { Rule, RuleHit } from '../types.js'
 
 /** what a compiler, an assembler or a linker reads */
 const COMPILED = /\.(?:c|h|cc|cp|cpp|cxx|c\+\+|hh|hpp|hxx|h\+\+|inc|inl|ipp|tcc|C|H|S|s|sx|asm|m|mm|go|rs|java|cs|f|for|f77|f90|f95|f03|f08|vala|vapi|y|yy|l|ll|swift|zig|cu|def|sym|map|ver|lds?)$/
@@ -12,15 +13,6 @@ const COMPILED = /\.(?:c|h|cc|cp|cpp|cxx|c\+\+|hh|hpp|hxx|h\+\+|inc|inl|ipp|tcc|
 const RUN_BY_THE_BUILD = /\.(?:sh|bash|m4|ac|am|mk|cmake|py|pl|pm|rb|lua|tcl|awk|sed|js|mjs|cjs)$/
 const BUILD_NAMES = /^(?:configure|Makefile|GNUmakefile|makefile|CMakeLists\.txt|meson\.build|meson_options\.txt|meson\.options|ltmain\.sh|install-sh|depcomp|missing|compile|config\.guess|config\.sub|libtool|ylwrap|test-driver|ar-lib|py-compile|mkinstalldirs)$/
 
-/**
- * Code run while the project is configured, before anything is built. A Makefile's recipes are
- * left out: writing files is what a rule is for, and verify holds each recipe line of a
- * Makefile.in to its Makefile.am or automake's templates. So are a project's own shell scripts
- * (autogen.sh, bootstrap), which maintainers run to regenerate what they ship.
- */
-const RUN_WHILE_CONFIGURING: readonly FileKind[] = ['configure', 'm4', 'autoconf', 'cmake', 'meson', 'shell']
-/** of plain shell, only a configure script written by hand (zlib's, ffmpeg's) */
-const HAND_WRITTEN_CONFIGURE = /(?:^|\/)configure$/
 
 /** Is the file code of the tree: compiled, or run by the build? A template (`x.h.in`, `Makefile.in`) is what it becomes. */
 export function isCodePath(path: string): boolean {
@@ -56,9 +48,11 @@ const rule: Rule = {
   remediation: 'Compare the file after configure with the one in the repository; a configure step that needs a changed copy writes it to a new file, never over the one the tree holds.',
   defaultSeverity: 'high',
   defaultConfidence: 'high',
-  appliesTo: RUN_WHILE_CONFIGURING,
+  // a Makefile's recipes are left out: writing files is what a rule is for, and verify holds each
+  // recipe line of a Makefile.in to its Makefile.am or automake's templates
+  appliesTo: CONFIGURE_STEPS,
   run(file, context) {
-    if (context.paths.size === 0 || (file.kind === 'shell' && !HAND_WRITTEN_CONFIGURE.test(file.path))) return []
+    if (context.paths.size === 0 || !runsWhileConfiguring(file)) return []
     const a = analyse(file)
     const hits: RuleHit[] = []
     const source = context.sourcePaths ?? context.paths
@@ -70,25 +64,11 @@ const rule: Rule = {
       if (!resolved.has(word)) resolved.set(word, treeCandidates(word, from).find((c) => context.paths.has(c)))
       return resolved.get(word)
     }
-    const isDirectory = (word: string): boolean => isTreeDirectory(word, from, context.paths)
-    // `f="$srcdir/src/x.c"; sed -i … "$f"`: a name held by a variable is followed even when it starts with a directory's variable
-    const values = new Map<string, string>()
-    const valueOf = (text: string): string => {
-      const literal = a.literal(text)
-      if (literal !== text || !text.includes('$')) return literal
-      let value = values.get(text)
-      if (value === undefined) {
-        const assigned = new Set(a.vars.valuesOf(text).map((v) => v.value))
-        const [only] = assigned
-        value = assigned.size === 1 && only !== undefined && !/[`(]/.test(only) ? only : text
-        values.set(text, value)
-      }
-      return value
-    }
     // files the script has written whole: appending to them afterwards builds them up
     const written = new Set<string>()
-    for (const cmd of a.commands) {
-      for (const write of writtenPaths(cmd, valueOf, isDirectory, a.dialect !== 'cmake')) {
+    for (const { cmd, writes } of scriptWrites(a)) {
+      for (const named of writes) {
+        const write = named.mayBeDirectory && isTreeDirectory(named.path, from, context.paths) ? intoDirectory(named) : named
         const hit = judgeWrite(write, cmd)
         if (!hit) continue
         hits.push({ line: cmd.line, evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)), confidence: 'high', ...hit })
