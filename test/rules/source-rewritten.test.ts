@@ -75,7 +75,10 @@ describe(RULE, () => {
 
   it('says which file and how', () => {
     const [hit] = hits('configure.ac', 'AC_INIT([x], [1])\ncat "$srcdir/tests/data/blob.bin" >> src/hash.cc\n')
-    expect(hit?.message).toBe('appends to src/hash.cc, a file the source tree holds as code (>>)')
+    expect(hit?.message).toBe('appends to src/hash.cc, a file the tree holds as code (>>)')
+    const tree = new Set([...TREE, 'src/_stdint.h'])
+    expect(hits('configure.ac', 'AC_INIT([x], [1])\ncat "$srcdir/tests/data/blob.bin" >> src/hash.cc\n', tree, TREE)[0]?.message).toBe('appends to src/hash.cc, a file the tag holds as code (>>)')
+    expect(hits('configure', '#!/bin/sh\nsed -i "s/a/b/" src/_stdint.h\n', tree, TREE)[0]?.message).toBe('edits src/_stdint.h, code the release ships and the tag does not hold (sed -i)')
     expect(hit?.evidence).toBe('2: cat "$srcdir/tests/data/blob.bin" >> src/hash.cc')
   })
 

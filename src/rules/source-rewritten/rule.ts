@@ -13,7 +13,6 @@ const COMPILED = /\.(?:c|h|cc|cp|cpp|cxx|c\+\+|hh|hpp|hxx|h\+\+|inc|inl|ipp|tcc|
 const RUN_BY_THE_BUILD = /\.(?:sh|bash|m4|ac|am|mk|cmake|py|pl|pm|rb|lua|tcl|awk|sed|js|mjs|cjs)$/
 const BUILD_NAMES = /^(?:configure|Makefile|GNUmakefile|makefile|CMakeLists\.txt|meson\.build|meson_options\.txt|meson\.options|ltmain\.sh|install-sh|depcomp|missing|compile|config\.guess|config\.sub|libtool|ylwrap|test-driver|ar-lib|py-compile|mkinstalldirs)$/
 
-
 /** Is the file code of the tree: compiled, or run by the build? A template (`x.h.in`, `Makefile.in`) is what it becomes. */
 export function isCodePath(path: string): boolean {
   const base = path.replace(/^.*\//, '').replace(/\.in$/, '')
@@ -101,7 +100,8 @@ const rule: Rule = {
       const replacesSource = context.sourcePaths !== undefined && source.has(path) && inSourceDirectory(write.path)
       const severity: Severity = !whole || replacesSource ? 'high' : 'low'
       const verb = whole ? 'overwrites' : write.inPlace ? 'edits' : 'appends to'
-      return { message: `${verb} ${path}, a file the source tree holds as code (${write.how})`, severity, data: { path, how: write.how } }
+      const whose = context.sourcePaths === undefined ? 'a file the tree holds as code' : source.has(path) ? 'a file the tag holds as code' : 'code the release ships and the tag does not hold'
+      return { message: `${verb} ${path}, ${whose} (${write.how})`, severity, data: { path, how: write.how } }
     }
   },
 }
