@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/model/report.js'
 import { END_OF_ARCHIVE, packTar } from '../archive/fixtures.js'
+import { committedTree, git } from '../helpers/git-tree.js'
 import { RAW_CONTROL, runCli, scratch } from './helpers.js'
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
 
 describe('an input that yields nothing to check is incomplete, never a pass', () => {
   let work = ''
@@ -15,13 +13,7 @@ describe('an input that yields nothing to check is incomplete, never a pass', ()
   beforeAll(() => {
     work = scratch('could-not-check').dir
     repo = join(work, 'repo')
-    mkdirSync(join(repo, 'src'), { recursive: true })
-    writeFileSync(join(repo, 'README'), 'hello\n')
-    writeFileSync(join(repo, 'configure.ac'), 'AC_INIT([p], [1.0])\n')
-    writeFileSync(join(repo, 'src/main.c'), 'int main(void) { return 0; }\n')
-    git(repo, 'init', '-q', '-b', 'main')
-    git(repo, 'add', '.')
-    git(repo, 'commit', '-q', '-m', 'three files')
+    committedTree(repo, { README: 'hello\n', 'configure.ac': 'AC_INIT([p], [1.0])\n', 'src/main.c': 'int main(void) { return 0; }\n' }, 'three files')
     git(repo, 'tag', 'v1.0')
   })
 

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/index.js'
 import { stagelight } from '../helpers/cli.js'
+import { committedTree } from '../helpers/git-tree.js'
 import { sarifErrors } from '../helpers/sarif.js'
 
 let root: string
@@ -121,14 +122,11 @@ describe('scan on directories, git refs and archives', () => {
   })
 
   it('knows a git ref holds the source people wrote: a source configure writes over is high there, low in a directory that may be a release', async () => {
-    const project = join(root, 'rewriter')
-    mkdirSync(join(project, 'src'), { recursive: true })
-    writeFileSync(join(project, 'configure.ac'), 'AC_INIT([rewriter], [1.0])\ncp "$srcdir/NEWS" "$srcdir/src/main.c"\nAC_OUTPUT\n')
-    writeFileSync(join(project, 'src/main.c'), 'int main(void) { return 0; }\n')
-    writeFileSync(join(project, 'NEWS'), 'rewriter 1.0\n')
-    git(project, 'init', '-q', '-b', 'main')
-    git(project, 'add', '-A')
-    git(project, 'commit', '-q', '-m', 'rewriter 1.0')
+    committedTree(
+      join(root, 'rewriter'),
+      { 'configure.ac': 'AC_INIT([rewriter], [1.0])\ncp "$srcdir/NEWS" "$srcdir/src/main.c"\nAC_OUTPUT\n', 'src/main.c': 'int main(void) { return 0; }\n', NEWS: 'rewriter 1.0\n' },
+      'rewriter 1.0',
+    )
     const severity = (report: Report): string | undefined => report.findings.find((f) => f.ruleId === 'scan/source-rewritten')?.severity
     expect(severity((await scanJson(['rewriter@HEAD'])).report)).toBe('high')
     expect(severity((await scanJson(['rewriter'])).report)).toBe('low')

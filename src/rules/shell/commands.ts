@@ -388,3 +388,6 @@ export const isShellName = (name: string): boolean => SHELLS.test(name)
 
 /** Strong steps: what makes a pipe into a shell worth a reviewer's time. */
 export const isObfuscatingStep = (f: StepFacts): boolean => f.decoder !== undefined || f.carving !== undefined || f.charMap !== undefined || f.sedCat === true
+
+/** The words of a CMake or meson call, its arguments in order: `file(READ x v)` gives READ, x, v. */
+export const macroWords = (cmd: Command): string[] => cmd.compound?.parts.flatMap((p) => p.pipelines.flatMap((pl) => pl.commands.flatMap((c) => c.words.map((w) => w.text)))) ?? []

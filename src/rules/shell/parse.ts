@@ -83,6 +83,9 @@ const CMAKE_KEYWORDS = new Set([
   'COMMAND_EXPAND_LISTS', 'IMPLICIT_DEPENDS', 'PRE_BUILD', 'PRE_LINK', 'POST_BUILD', 'TARGET',
 ])
 
+/** the calls whose arguments are commands, which those keywords end; elsewhere (`file(APPEND …)`) a keyword is an argument */
+const CMAKE_COMMAND_CALLS = new Set(['execute_process', 'add_custom_command', 'add_custom_target', 'add_test'])
+
 interface MacroFrame {
   /** m4 bracket depth when the call opened: only commas and parentheses at this depth belong to the call */
   readonly base: number
@@ -440,7 +443,7 @@ class Parser {
           }
           continue
         }
-        if (CMAKE_KEYWORDS.has(w.word.text)) {
+        if (CMAKE_KEYWORDS.has(w.word.text) && CMAKE_COMMAND_CALLS.has(ctx.cmakeCall)) {
           then = 'sep'
           break
         }

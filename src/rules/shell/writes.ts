@@ -5,7 +5,7 @@
  */
 import type { FileAnalysis } from './analysis.js'
 import type { Command, Redirect } from './ast.js'
-import { isEvaluator, programNameOf, runsScriptFiles, type Literal } from './commands.js'
+import { isEvaluator, macroWords, programNameOf, runsScriptFiles, type Literal } from './commands.js'
 import { sedInvocation } from './sed.js'
 import { heredocText } from './walk.js'
 import { operands, program } from './words.js'
@@ -252,7 +252,7 @@ function copyTargets(name: string, args: readonly string[]): Write[] {
     else if (!a.startsWith('-') || a === '-') files.push(a)
   }
   if (name === 'install' && args.includes('-d')) return []
-  const into = (dir: string, sources: readonly string[]): Write[] => sources.map((s) => ({ path: `${dir.replace(/\/+$/, '')}/${s.replace(/^.*\//, '')}`, how: name, inPlace: false, from: s }))
+  const into = (dir: string, sources: readonly string[]): Write[] => sources.map((from) => intoDirectory({ path: dir, how: name, inPlace: false, from }))
   if (directory !== undefined) return into(directory, files)
   if (files.length < 2) return []
   const destination = files[files.length - 1] ?? ''
@@ -261,15 +261,9 @@ function copyTargets(name: string, args: readonly string[]): Write[] {
   return [{ path: destination, how: name, inPlace: false, from: sources[0] ?? '', mayBeDirectory: true }]
 }
 
-/** the modes of cmake's file() other than APPEND */
-const FILE_MODES = /^(?:READ|STRINGS|HASH|MD5|SHA\w*|TIMESTAMP|GET_RUNTIME_DEPENDENCIES|WRITE|TOUCH|TOUCH_NOCREATE|GENERATE|CONFIGURE|GLOB|GLOB_RECURSE|MAKE_DIRECTORY|REMOVE|REMOVE_RECURSE|RENAME|COPY_FILE|COPY|INSTALL|SIZE|READ_SYMLINK|CREATE_LINK|CHMOD|CHMOD_RECURSE|REAL_PATH|RELATIVE_PATH|TO_CMAKE_PATH|TO_NATIVE_PATH|DOWNLOAD|UPLOAD|LOCK|ARCHIVE_CREATE|ARCHIVE_EXTRACT)$/
-
 /** cmake's `file(WRITE|APPEND path …)`: the two that change a file's content. */
 function cmakeWrites(cmd: Command, literal: Literal): Write[] {
-  const words = cmd.compound?.parts.flatMap((p) => p.pipelines.flatMap((pl) => pl.commands.flatMap((c) => c.words.map((w) => w.text)))) ?? []
-  // the lexer drops APPEND, a keyword of add_custom_command, as it drops the others: a file()
-  // call that starts with no mode of its own started with it
-  const [mode, path] = FILE_MODES.test(words[0] ?? '') ? [words[0] ?? '', words[1]] : ['APPEND', words[0]]
-  if (!/^(?:WRITE|APPEND)$/.test(mode) || path === undefined) return []
+  const [mode, path] = macroWords(cmd)
+  if (!/^(?:WRITE|APPEND)$/.test(mode ?? '') || path === undefined) return []
   return [{ path: literal(path), how: `file(${mode})`, inPlace: mode === 'APPEND' }]
 }

@@ -63,11 +63,16 @@ const rule: Rule = {
       if (!resolved.has(word)) resolved.set(word, treeCandidates(word, from).find((c) => context.paths.has(c)))
       return resolved.get(word)
     }
+    const directories = new Map<string, boolean>()
+    const isDirectory = (word: string): boolean => {
+      if (!directories.has(word)) directories.set(word, isTreeDirectory(word, from, context.paths))
+      return directories.get(word) ?? false
+    }
     // files the script has written whole: appending to them afterwards builds them up
     const written = new Set<string>()
     for (const { cmd, writes } of scriptWrites(a)) {
       for (const named of writes) {
-        const write = named.mayBeDirectory && isTreeDirectory(named.path, from, context.paths) ? intoDirectory(named) : named
+        const write = named.mayBeDirectory && isDirectory(named.path) ? intoDirectory(named) : named
         const hit = judgeWrite(write, cmd)
         if (!hit) continue
         hits.push({ line: cmd.line, evidence: evidenceLines(a.lines, spanLines(cmd.line, cmd.endLine)), confidence: 'high', ...hit })

@@ -3,7 +3,7 @@ import { evidenceLines, spanLines } from '../evidence.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
-import { compilerIncludesOf, programNameOf, redirectedFrom, throughDescriptor } from '../shell/commands.js'
+import { compilerIncludesOf, macroWords, programNameOf, redirectedFrom, throughDescriptor } from '../shell/commands.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
 import { isTestPath, isTestTarget, isTreeDirectory, shippedTestObject, shipsTestObjects, testDataKind } from './paths.js'
@@ -28,7 +28,7 @@ export function readPaths(cmd: Command, literal: (t: string) => string, opened: 
     if (from !== undefined) out.push(from)
   }
   if (cmd.compound?.kind === 'macro' && /^file$/i.test(cmd.compound.name)) {
-    const words = cmd.compound.parts.flatMap((p) => p.pipelines.flatMap((pl) => pl.commands.flatMap((c) => c.words.map((w) => w.text))))
+    const words = macroWords(cmd)
     if (/^(?:READ|STRINGS)$/.test(words[0] ?? '') && words[1]) out.push(literal(words[1]))
     return out
   }
