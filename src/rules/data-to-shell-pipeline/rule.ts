@@ -29,7 +29,7 @@ function hitFor(e: Execution, lines: readonly string[]): RuleHit | undefined {
 const rule: Rule = {
   id: 'scan/data-to-shell-pipeline',
   title: 'Decoded data executed by a shell',
-  short: 'The output of a decoder, decompressor, character mapping or byte carving is executed by a shell or eval.',
+  short: 'The output of a decoder, decompressor, character mapping or byte carving, or text spelled as escapes (`printf "\\x72\\x6d"`), is executed by a shell or eval, or run as the command.',
   motivation:
     'A build has no reason to decode stored bytes and run the result: this is how a payload kept in a data file (a "test file", an image, a blob in m4) is started while the build scripts stay short and innocent-looking.',
   remediation: 'Reproduce the chain by hand outside the build, with the final shell replaced by `cat`, and read what it would have executed; remove the chain or explain it.',

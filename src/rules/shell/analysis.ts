@@ -5,7 +5,7 @@
  */
 import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
-import { isEvaluator, isObfuscatingStep, isShellName, openedDescriptors, programNameOf, stepFacts, type StepFacts } from './commands.js'
+import { escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, openedDescriptors, programNameOf, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
 import { parseShell, watchNestingLimit } from './parse.js'
 import { Variables, type Assignment } from './variables.js'
@@ -408,14 +408,17 @@ function findExecutions(
     const p = program(cmd)
     const name = programNameOf(p, literal)
     const runsSubstitution = p.word !== undefined && /^(?:\$\(|`)/.test(p.word.raw) && p.index === 0
+    // `x=$(printf '\162\155'); $x -rf ~`: a variable's stored output run as the command
+    const runsStored = p.word !== undefined && p.index === 0 && isPureReference(p.word)
     // most commands execute nothing: nothing below is set up for them
-    if (name !== 'eval' && name !== 'source' && name !== '.' && !isShellName(name) && !runsSubstitution) continue
+    if (name !== 'eval' && name !== 'source' && name !== '.' && !isShellName(name) && !runsSubstitution && !runsStored) continue
     const site = siteOf.get(cmd)
     const add = (how: string, feeders: Step[], kind: ExecutionKind = 'substitution') => {
       if (feeders.length) out.push({ kind, sink: cmd, how, feeders, site })
     }
     if (name === 'eval') {
       add('eval', nestedSteps(p.args, ['substitution', 'backquote']))
+      add('eval', escapedWords(cmd, p.args))
       if (p.args.length === 1 && isPureReference(p.args[0])) add('eval', storedOutput(p.args), 'stored-output')
     } else if (name === 'source' || name === '.') {
       add(name, nestedSteps(p.args.slice(0, 1), ['process', 'substitution', 'backquote']))
@@ -424,12 +427,16 @@ function findExecutions(
       if (c >= 0) {
         const script = p.args.slice(c + 1, c + 2)
         add(`${name} -c`, nestedSteps(script, ['substitution', 'backquote']))
+        add(`${name} -c`, escapedWords(cmd, script))
         if (isPureReference(script[0])) add(`${name} -c`, storedOutput(script), 'stored-output')
       } else add(name, nestedSteps(p.args.slice(0, 1), ['process']))
       const here = cmd.redirects.filter((r) => r.op === '<<<' || (r.op === '<' && r.target?.nested.some((n) => n.kind === 'process')))
       add(`${name} <<<`, nestedSteps(here.flatMap((r) => (r.target ? [r.target] : [])), ['substitution', 'backquote', 'process']))
     } else if (runsSubstitution) {
       add('command substitution run as a command', nestedSteps([p.word], ['substitution', 'backquote']))
+    } else if (runsStored && p.word) {
+      // a name made by `tr` or `sed y` is how scripts dispatch (`$(echo $1 | tr - _)` then `$name`): only decoding hides one
+      add('a variable run as the command', storedOutput([p.word]).filter((s) => s.facts.decoder !== undefined), 'stored-output')
     }
   }
 
@@ -455,6 +462,15 @@ function findExecutions(
   }
   return out
 }
+
+/**
+ * The words of code run by eval or `sh -c` that spell printable characters as ANSI-C escapes
+ * (`eval $'\x72\x6d …'`): decoded where they are written, each one a step of its own.
+ */
+function escapedWords(cmd: Command, words: readonly Word[]): Step[] {
+  return words.filter((w) => w.raw.includes("$'") && escapedPrintables(w.raw) >= HIDDEN_TEXT_ESCAPES).map(() => ({ command: cmd, origin: cmd, facts: ANSI_C_DECODING, via: NO_LINES }))
+}
+const ANSI_C_DECODING: StepFacts = { decoder: "$'…' escapes" }
 
 const isPureReference = (w: Word | undefined): boolean => w !== undefined && varName(w.text) !== undefined
 

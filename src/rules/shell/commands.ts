@@ -71,7 +71,7 @@ const FETCHERS = /^(?:curl|wget|wget2|fetch|ftp|tftp|aria2c|lwp-request|lwp-down
  * reading their arguments and every rule's own pattern.
  */
 const MAY_HAVE_FACTS = new RegExp(
-  [ALWAYS_DECODES, DECOMPRESSORS, CODECS, CIPHERS, SCRIPT_TOOLS, SHELLS, INTERPRETERS, FETCHERS, /^(?:openssl|xxd|tinyxxd|rev|tar|bsdtar|gtar|unzip|7z|7za|7zz|head|tail|dd|tr|gtr|sed|gsed|source|\.)$|^perl/]
+  [ALWAYS_DECODES, DECOMPRESSORS, CODECS, CIPHERS, SCRIPT_TOOLS, SHELLS, INTERPRETERS, FETCHERS, /^(?:openssl|xxd|tinyxxd|rev|tar|bsdtar|gtar|unzip|7z|7za|7zz|head|tail|dd|tr|gtr|sed|gsed|source|\.|printf|echo)$|^perl/]
     .map((r) => `(?:${r.source})`)
     .join('|'),
 )
@@ -108,6 +108,7 @@ function decoderOf(name: string, args: readonly string[], p: Program): string | 
   if (name === 'openssl' && args.some((a) => a === '-d' || a === '-decrypt' || a === '-base64d')) return `openssl ${args[0] ?? ''} -d`.replace(/\s+/g, ' ')
   if ((name === 'xxd' || name === 'tinyxxd') && hasFlag(args, 'r', /^--?revert$/)) return 'xxd -r'
   if (name === 'rev') return 'rev'
+  if ((name === 'printf' || name === 'echo') && args.reduce((n, a) => n + escapedPrintables(a), 0) >= HIDDEN_TEXT_ESCAPES) return `${name} of escaped text`
   if ((name === 'tar' || name === 'bsdtar' || name === 'gtar') && tarExtractsToStdout(args)) return 'tar -xO'
   if (name === 'unzip' && hasFlag(args, 'p')) return 'unzip -p'
   if ((name === '7z' || name === '7za' || name === '7zz') && args.includes('-so')) return '7z -so'
@@ -119,6 +120,32 @@ function decoderOf(name: string, args: readonly string[], p: Program): string | 
   if (name.startsWith('$') && !NOT_DECODERS.test(name) && args.some((a) => /^-[cfkqvT]*d[cfkqvT]*$|^--(?:decompress|decode)$/.test(a))) return `${p.word?.text ?? name} -d (a decoder chosen at run time)`
   return undefined
 }
+
+/** `\x72`, `\162`, `\0162`, `\u0072`, or `\\` (a backslash, which escapes nothing) */
+const ESCAPE = /\\(?:\\|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{4})|(0[0-7]{1,3}|[1-7][0-7]{0,2}))/g
+
+/**
+ * How many printable characters the text spells as escapes. A script writes `rm` as `\x72\x6d` only
+ * so that a reader, or a grep, does not see it; control characters (`\033[1m`, `\n`, `\t`) are what
+ * escapes are for, and quotes are escaped to get past quoting: neither is counted.
+ */
+export function escapedPrintables(text: string): number {
+  if (!text.includes('\\')) return 0
+  let n = 0
+  for (const m of text.matchAll(ESCAPE)) {
+    const digits = m[1] ?? m[2] ?? m[3]
+    if (digits === undefined) continue
+    const code = parseInt(digits, m[3] !== undefined ? 8 : 16)
+    if (code > 0x20 && code < 0x7f && !QUOTING.includes(String.fromCharCode(code))) n++
+  }
+  return n
+}
+
+/** quotes, `$`, backquote and backslash: escaped to get them past the shell's quoting, not to hide them */
+const QUOTING = `'"$\`\\`
+
+/** Escaped printable characters from which a word is hidden text rather than formatting: `rm` is two. */
+export const HIDDEN_TEXT_ESCAPES = 2
 
 function tarExtractsToStdout(args: readonly string[]): boolean {
   const first = args[0] ?? ''
