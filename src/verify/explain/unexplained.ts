@@ -3,7 +3,7 @@ import { isExecutableMode } from '../../model/tree.js'
 import { classifyFile } from '../../rules/classify.js'
 import { linkTargetOf } from './copies.js'
 import { codeUsesOf, useLocation, type CodeUse } from './executed.js'
-import { docToolOf, fileRole, QUIET_ROLES, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
+import { buildInstructionsOf, docToolOf, fileRole, QUIET_ROLES, ROLE_SEVERITY, ROLE_WORDS, typesettingMakefileTool, type FileRole } from './role.js'
 import { unifiedDiff } from '../../util/diff.js'
 import { dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
@@ -76,7 +76,7 @@ function modified(difference: Difference, before: string | undefined, view: Tree
   const severity = weigh(role, uses, undefined)
   const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${linkTarget ?? difference.path}`, `artifact/${difference.path}`, before, after) : undefined
   const run = uses[0] ? `; the build reads it as code (${useLocation(uses[0])})` : ''
-  const described = linkTarget !== undefined ? `a symbolic link to ${linkTarget} in the tag, shipped as a file whose bytes differ from it` : `${uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]} that differs from the same file at the source tag`
+  const described = linkTarget !== undefined ? `a symbolic link to ${linkTarget} in the tag, shipped as a file whose bytes differ from it` : `${uses.length > 0 ? `a ${role} file` : (buildInstructionsOf(difference.path) ?? ROLE_WORDS[role])} that differs from the same file at the source tag`
   return {
     outcome: 'unexplained',
     scan: after !== undefined,
@@ -132,7 +132,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       const docTool = role === 'doc' ? (typesetting ?? docToolOf(bytes)) : undefined
       const severity = weigh(role, uses, docTool)
       const kind = classifyFile(difference.path, head)
-      const what = role === 'build' ? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})` : uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]
+      const what = role === 'build' ? (buildInstructionsOf(difference.path) ?? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})`) : uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]
       const how = docTool ? `; produced by ${docTool}` : ''
       const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map(useLocation).join(', ')})` : ''
       return {
