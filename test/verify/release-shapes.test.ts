@@ -529,11 +529,18 @@ describe('ChangeLogs git shortlog writes, with a heading per release', () => {
 describe('rule hits in a generated Makefile.in', () => {
   const hit = (evidence: string): Finding => ({ ruleId: 'scan/test-data-read', severity: 'medium', confidence: 'medium', path: 'Makefile.in', message: 'reads test data', evidence })
   const inputs = inputTexts(new Map([['Makefile.am', 'runtests:\n\tfor t in $(srcdir)/test/cases/*.xml; do cat $(srcdir)/test/cases/$$t.expected; done\n']]))
-  it('are the tag Makefile.am\'s when it holds their lines, and keep their severity when it does not', () => {
-    const [kept, inherited] = [hit('12: \teval "$$(cat $(srcdir)/test/cases/blob.bin | base64 -d)"'), hit('30: \tfor t in $(srcdir)/test/cases/*.xml; do cat $(srcdir)/test/cases/$$t.expected; done')]
-    const out = attributeToInputs([kept, inherited], (p) => (p === 'Makefile.in' ? inputs : undefined))
-    expect(out.map((f) => f.severity)).toEqual(['medium', 'info'])
+  it('are the tag Makefile.am\'s when it holds their lines, and high when no input does', () => {
+    const [added, inherited] = [hit('12: \teval "$$(cat $(srcdir)/test/cases/blob.bin | base64 -d)"'), hit('30: \tfor t in $(srcdir)/test/cases/*.xml; do cat $(srcdir)/test/cases/$$t.expected; done')]
+    const out = attributeToInputs([added, inherited], (p) => (p === 'Makefile.in' ? inputs : undefined))
+    expect(out.map((f) => f.severity)).toEqual(['high', 'info'])
+    expect(out[0]?.message).toMatch(/no input of this generated file \(Makefile\.am\) holds the line/)
     expect(out[1]?.message).toMatch(/written in Makefile\.am/)
+  })
+  it('keep their severity in a file with no known inputs, and a low hit stays low', () => {
+    const low: Finding = { ...hit('12: \ttest -f debian/rules && x=1'), ruleId: 'scan/environment-gating', severity: 'low' }
+    const out = attributeToInputs([hit('12: \teval "$$(cat blob | base64 -d)"'), low], (p) => (p === 'src/Makefile.in' ? inputs : undefined))
+    expect(out.map((f) => f.severity)).toEqual(['medium', 'low'])
+    expect(attributeToInputs([{ ...low, path: 'Makefile.in' }], () => inputs).map((f) => f.severity)).toEqual(['low'])
   })
 })
 
