@@ -11,4 +11,5 @@ export const BUILD_LOGIC: readonly FileKind[] = ['shell', 'm4', 'autoconf', 'con
  */
 export const CONFIGURE_STEPS: readonly FileKind[] = ['configure', 'm4', 'autoconf', 'cmake', 'meson', 'shell']
 
-export const runsWhileConfiguring = (file: TextFile): boolean => file.kind !== 'shell' || /(?:^|\/)configure$/.test(file.path)
+/** Is this file one of the configure steps (a shell script only when it is named `configure`)? */
+export const runsWhileConfiguring = (file: TextFile): boolean => CONFIGURE_STEPS.includes(file.kind) && (file.kind !== 'shell' || /(?:^|\/)configure$/.test(file.path))

@@ -1,6 +1,6 @@
 import type { Severity } from '../../model/finding.js'
 import { evidenceLines, spanLines } from '../evidence.js'
-import { BUILD_LOGIC } from '../scope.js'
+import { BUILD_LOGIC, runsWhileConfiguring } from '../scope.js'
 import { analyse, type FileAnalysis } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
 import { isObfuscatingStep, programNameOf } from '../shell/commands.js'
@@ -13,6 +13,9 @@ import { markersIn, type MarkerClass } from './markers.js'
 const SOURCE_OR_OBJECT =
   /(?:^|["'])(?:\$\{?(?:ac_)?(?:abs_)?(?:top_)?srcdir\}?|\$\((?:abs_)?(?:top_)?srcdir\)|@(?:abs_)?(?:top_)?srcdir@|\$\{CMAKE_(?:CURRENT_)?SOURCE_DIR\}|\$\{?MESON_SOURCE_ROOT\}?)\/|\.(?:o|lo|a|la|so(?:\.\d+)*|obj|dylib|dll)["']?$|(?:^|\/)(?:libtool|Makefile|config\.status|configure)["']?$/
 const WRITERS = /^(?:cp|mv|install|ln|tee|ar|objcopy|patch)$/
+
+/** what the compiler and linker are, and what they are given */
+const COMPILE_VARIABLE = /^(?:\w+_)?(?:CFLAGS|CPPFLAGS|CXXFLAGS|OBJCFLAGS|LDFLAGS|LIBS|LDADD|LIBADD)$|^(?:CC|CXX|CPP|LD)$/
 
 /** An eval that only sets a variable whose name is computed: `eval "$var=yes"`, `eval ac_x=\$$1`. */
 const INDIRECTION = /^[\w$\\{}[\]"'-]*\+?=/
@@ -31,6 +34,12 @@ function unusual(a: FileAnalysis, cmd: Command, trusting: boolean): string | und
   if (executes.some((e) => e.feeders.some((s) => isObfuscatingStep(s.facts)))) return 'executes decoded data'
   if (trusting && executes.length) return `executes command output (${executes[0]?.how ?? 'eval'})`
   const p = program(cmd)
+  // flags configure sets only where a package is built: what distributions compile differs from what
+  // developers do (a packaging script, debian/rules, sets flags under such conditions by design)
+  if (trusting && runsWhileConfiguring(a.file)) {
+    const changed = cmd.words.slice(0, p.word ? p.index : cmd.words.length).map((w) => /^(\w+)\+?=/.exec(w.text)?.[1]).find((n) => n !== undefined && COMPILE_VARIABLE.test(n))
+    if (changed !== undefined) return `changes ${changed}`
+  }
   const name = programNameOf(p, a.literal)
   if (name === 'eval' && p.args.length > 0 && !INDIRECTION.test(p.args[0]?.text ?? '')) {
     const expanded = site ? (a.stages(site.pipeline).find((s) => s.command === cmd)?.steps ?? []) : []
