@@ -752,8 +752,8 @@ const escaped = (text: string, octal: boolean): string => [...text].map((c) => (
 
 /**
  * configure made to act quietly: a command spelled as escapes and run (by eval, a shell, or as the
- * command itself), the compiler's flags changed only when a distribution package is built, or a
- * defence switched off, one line of each.
+ * command itself), the compiler's flags changed only when a distribution package is built, a
+ * defence switched off, or a function's calls sent elsewhere by the linker: one line of one.
  */
 function configureStealth(root: string, _files: readonly string[], d: Draw): Tampering {
   const word = d.pick(WORDS)
@@ -767,6 +767,7 @@ function configureStealth(root: string, _files: readonly string[], d: Draw): Tam
     `test -f "$srcdir/debian/rules" && CFLAGS="$CFLAGS -D${word.toUpperCase()}_HOOK=1"`,
     `if test -n "$RPM_ARCH$RPM_BUILD_ROOT"; then LIBS="$LIBS -l${word}"; fi`,
     `CFLAGS="$CFLAGS ${d.pick(['-fno-stack-protector', '-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0', '-z execstack'])}"`,
+    `LDFLAGS="$LDFLAGS ${d.pick([`-Wl,--wrap=${d.pick(['malloc', 'getpwnam', 'RSA_public_decrypt', 'memcmp'])}`, `-Wl,--defsym,${d.pick(['open', 'crypt'])}=${word}_hook`])}"`,
   ])
   insertBeforeOutputs(root, line)
   return { kind: 'configure-stealth', path: 'configure', touched: ['configure'], description: `configure acts quietly as it runs: \`${line}\`` }
