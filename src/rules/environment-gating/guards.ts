@@ -1,6 +1,6 @@
 /** @fileoverview Conditions and the code they guard: if/case/while, `a && b`, `cond || exit`, AS_IF, cmake/make blocks. */
-import type { Command, CommandList, Word } from '../shell/ast.js'
-import { allCommands, type PipelineSite } from '../shell/walk.js'
+import type { Command, CommandList, Pipeline, Word } from '../shell/ast.js'
+import { allCommands, innerLists, type PipelineSite } from '../shell/walk.js'
 import { program } from '../shell/words.js'
 
 export interface Guard {
@@ -29,7 +29,32 @@ function guard(line: number, condition: readonly Command[], words: readonly Word
 /** m4 macros whose first argument is a condition and whose other arguments are code. */
 const CONDITIONAL_MACROS = /^(?:AS_IF|AS_CASE|AM_COND_IF|AC_CACHE_CHECK|m4_if|m4_ifval|m4_ifset|m4_case)$/
 
+/**
+ * config.status choosing what to do for each output configure names (`case $ac_config_target in
+ * "foo.spec") CONFIG_FILES=…`): its patterns are file names, and it asks nothing of the environment.
+ */
+const OUTPUT_DISPATCH = /^\$\{?(?:ac_config_target|ac_file|ac_tag)\}?$/
+
 const commandsOf = (lists: readonly CommandList[]): Command[] => lists.flatMap((l) => allCommands(l))
+
+/**
+ * The commands that decide an and-or chain: its first pipelines and what their words run, but not
+ * the text of a here-document they write (`cat >>$CONFIG_STATUS <<_ACEOF || ac_write_fail=1` asks
+ * only whether the write worked; the code it writes does not run here).
+ */
+function deciding(pipelines: readonly Pipeline[]): Command[] {
+  const out: Command[] = []
+  const visit = (l: CommandList) => {
+    for (const p of l.pipelines) {
+      for (const cmd of p.commands) {
+        out.push(cmd)
+        for (const inner of innerLists(cmd)) if (inner.origin !== 'heredoc') visit(inner.list)
+      }
+    }
+  }
+  visit({ pipelines })
+  return out
+}
 
 /** Every guard in a lexed file. */
 export function guardsOf(commands: readonly Command[], sites: readonly PipelineSite[]): Guard[] {
@@ -38,6 +63,7 @@ export function guardsOf(commands: readonly Command[], sites: readonly PipelineS
     const c = cmd.compound
     if (!c) continue
     if (c.kind === 'case') {
+      if (OUTPUT_DISPATCH.test(c.words[0]?.text ?? '')) continue
       out.push(guard(cmd.line, c.words.flatMap((w) => w.nested.flatMap((n) => allCommands(n.list))), c.words, () => c.parts))
       continue
     }
@@ -62,7 +88,7 @@ export function guardsOf(commands: readonly Command[], sites: readonly PipelineS
     const exits = only !== undefined && /^(?:exit|return)$/.test(program(only).name)
     const decides = exits ? chain.slice(0, -1) : chain.slice(0, 1)
     const guarded = exits ? pipelines.slice(k) : chain.slice(1)
-    out.push(guard(p.line, commandsOf([{ pipelines: decides }]), [], () => [{ pipelines: guarded }]))
+    out.push(guard(p.line, deciding(decides), [], () => [{ pipelines: guarded }]))
   }
   return out
 }
