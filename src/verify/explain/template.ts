@@ -178,6 +178,8 @@ interface ConfigFilePair {
 
 /** `ac_config_files="$ac_config_files Makefile doc/$PACKAGE.spec:doc/spec.in"`, as autoconf writes it */
 const CONFIG_FILES_LINE = /^ac_config_files="\$ac_config_files ([^"\n]*)"/gm
+/** A real configure names tens of outputs; a hostile one is not read past this many, which every difference is matched against. */
+const MAX_CONFIG_FILE_PAIRS = 2_000
 /** a shell variable in an output's name: configure puts a package's name or version there */
 const NAME_VARIABLE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g
 
@@ -196,9 +198,14 @@ const configFilePairsOf = perTree((view: TreeView): (ConfigFilePair & { readonly
     const text = view.artifactText(configure)
     if (text === undefined || !text.includes('ac_config_files=')) continue
     const dir = dirnameOf(configure)
+    // line numbers counted as the matches come, so a script of many such lines is read once
+    let line = 1
+    let counted = 0
     for (const m of text.matchAll(CONFIG_FILES_LINE)) {
-      const line = text.slice(0, m.index).split('\n').length
+      for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++
+      counted = m.index
       for (const word of (m[1] ?? '').split(/\s+/)) {
+        if (out.length >= MAX_CONFIG_FILE_PAIRS) return out
         const [output, template, ...more] = word.split(':')
         // a file made from several templates, or from a template named through a variable, is not one template filled in
         if (!output || !template || more.length > 0 || template.includes('$')) continue
