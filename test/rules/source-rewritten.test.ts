@@ -50,6 +50,9 @@ const positives: (readonly [string, string, string, 'edits' | 'replaces'])[] = [
   ['configure', `#!/bin/sh\necho 'm4_define([x])' >> "$srcdir/m4/probe.m4"\n`, 'm4/probe.m4', 'edits'],
   ['configure', `#!/bin/sh\npatch -s -p1 < "$srcdir/tests/files/fix.diff" >/dev/null 2>&1\n`, 'tests/files/fix.diff', 'edits'],
   ['configure', `#!/bin/sh\npatch -p0 -i tests/files/fix.diff\n`, 'tests/files/fix.diff', 'edits'],
+  // from a directory a cd went into: the name climbs out of it, to a file the tree holds
+  ['configure', `#!/bin/sh\n(cd "$srcdir/src" && patch -p0 < ../README) >/dev/null 2>&1\n`, 'README', 'edits'],
+  ['configure', `#!/bin/sh\ncd "$srcdir/lib/" || exit 1\npatch -p2 -i ../../tests/files/fix.diff\n`, 'tests/files/fix.diff', 'edits'],
   ['configure', `#!/bin/sh\ncp "$srcdir/doc/manual.txt" "$srcdir/src/auth.c"\n`, 'src/auth.c', 'replaces'],
   ['configure', `#!/bin/sh\ncp -f "$srcdir/tests/data/blob.bin" "$srcdir/include/api.h" 2>/dev/null || :\n`, 'include/api.h', 'replaces'],
   ['configure', `#!/bin/sh\nmv conftest.h "$srcdir/include/"\n`, 'include/conftest.h', 'replaces'],
@@ -93,6 +96,8 @@ describe(RULE, () => {
     ['configure', '#!/bin/sh\nSRCDIR=`dirname $0`/\nsed < ${SRCDIR}include/api.h.in "s/@X@/1/" > include/api.h\n'],
     // documents
     ['configure', `#!/bin/sh\nsed -i 's/@DATE@/2024-01-01/' "$srcdir/doc/manual.txt" "$srcdir/doc/tool.1"\n`],
+    // a patch from outside the tree, climbing out of it (`../` past the top names nothing the tree holds)
+    ['configure', '#!/bin/sh\n(cd "$srcdir/src" && patch -p1 < ../../fixes/local.diff)\n'],
     // reads, not writes
     ['configure', `#!/bin/sh\nsed -n '/VERSION/p' "$srcdir/src/version.h"\ngrep -q auth "$srcdir/src/auth.c" > /dev/null\n`],
     ['configure', `#!/bin/sh\nperl -ne 'print if /x/' src/auth.c\ninstall -d "$srcdir/lib" "$srcdir/src/auth.c"\n`],

@@ -63,6 +63,14 @@ const rule: Rule = {
       if (!resolved.has(word)) resolved.set(word, treeCandidates(word, from).find((c) => context.paths.has(c)))
       return resolved.get(word)
     }
+    // `(cd "$srcdir/src" && patch -p0 < ../ChangeLog)`: the analysis does not follow the cd, but a
+    // name that climbs out of some directory of the tree and stays in it ends with what follows `../`
+    const climbing = (word: string): string | undefined => {
+      const rest = /^(?:\.\.\/)+([^$]+)$/.exec(word.replace(/["']/g, ''))?.[1]
+      if (rest === undefined) return undefined
+      for (const p of context.paths) if (p === rest || p.endsWith(`/${rest}`)) return p
+      return undefined
+    }
     const directories = new Map<string, boolean>()
     const isDirectory = (word: string): boolean => {
       if (!directories.has(word)) directories.set(word, isTreeDirectory(word, from, context.paths))
@@ -84,7 +92,7 @@ const rule: Rule = {
     function judgeWrite(write: Write, cmd: Command): Omit<RuleHit, 'line' | 'evidence'> | undefined {
       // a patch that names no file of its own changes the files the patch names
       if (write.how === 'patch' && write.path === '') {
-        const patch = write.from === undefined ? undefined : inTree(write.from)
+        const patch = write.from === undefined ? undefined : (inTree(write.from) ?? climbing(write.from))
         if (patch === undefined) return undefined
         return { message: `applies ${patch}, which the tree holds, as a patch to the files it names`, severity: 'high', data: { path: patch, how: 'patch' } }
       }
