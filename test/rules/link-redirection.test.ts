@@ -11,6 +11,7 @@ const positives: (readonly [string, string, readonly string[]])[] = [
   ['m4/p-link.m4', 'AC_DEFUN([P_LINK], [\n  LIBS="$LIBS -Wl,--defsym,memcmp=p_memcmp"\n])\n', ['memcmp']],
   ['CMakeLists.txt', 'add_library(p SHARED p.c)\ntarget_link_options(p PRIVATE "-Wl,--wrap=open" "-Wl,--wrap=openat")\n', ['open', 'openat']],
   ['meson.build', "lib = library('p', 'p.c', link_args: ['-Wl,--defsym=verify_signature=p_accept'])\n", ['verify_signature']],
+  ['configure', '#!/bin/sh\nLIBS="$LIBS -Xlinker --wrap -Xlinker free -Xlinker --defsym=open=p_open"\n', ['free', 'open']],
 ]
 
 describe(RULE, () => {

@@ -1,6 +1,6 @@
 /** @fileoverview Conditions and the code they guard: if/case/while, `a && b`, `cond || exit`, AS_IF, cmake/make blocks. */
 import type { Command, CommandList, Pipeline, Word } from '../shell/ast.js'
-import { allCommands, innerLists, type PipelineSite } from '../shell/walk.js'
+import { allCommands, type PipelineSite } from '../shell/walk.js'
 import { program } from '../shell/words.js'
 
 export interface Guard {
@@ -38,23 +38,11 @@ const OUTPUT_DISPATCH = /^\$\{?(?:ac_config_target|ac_file|ac_tag)\}?$/
 const commandsOf = (lists: readonly CommandList[]): Command[] => lists.flatMap((l) => allCommands(l))
 
 /**
- * The commands that decide an and-or chain: its first pipelines and what their words run, but not
- * the text of a here-document they write (`cat >>$CONFIG_STATUS <<_ACEOF || ac_write_fail=1` asks
- * only whether the write worked; the code it writes does not run here).
+ * The commands that decide an and-or chain, and what their words run, but not the text of a
+ * here-document they write (`cat >>$CONFIG_STATUS <<_ACEOF || ac_write_fail=1` asks only whether the
+ * write worked; the code it writes does not run here).
  */
-function deciding(pipelines: readonly Pipeline[]): Command[] {
-  const out: Command[] = []
-  const visit = (l: CommandList) => {
-    for (const p of l.pipelines) {
-      for (const cmd of p.commands) {
-        out.push(cmd)
-        for (const inner of innerLists(cmd)) if (inner.origin !== 'heredoc') visit(inner.list)
-      }
-    }
-  }
-  visit({ pipelines })
-  return out
-}
+const deciding = (pipelines: readonly Pipeline[]): Command[] => allCommands({ pipelines }, (origin) => origin !== 'heredoc')
 
 /** Every guard in a lexed file. */
 export function guardsOf(commands: readonly Command[], sites: readonly PipelineSite[]): Guard[] {

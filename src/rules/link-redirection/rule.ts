@@ -1,16 +1,15 @@
 import { evidenceLines } from '../evidence.js'
 import { CONFIGURE_STEPS, runsWhileConfiguring } from '../scope.js'
+import { isCommentLine } from '../shell/lines.js'
 import type { Rule, RuleHit } from '../types.js'
 
 /**
  * The linker told to send a function's calls elsewhere: `--wrap=SYM` (every call of SYM goes to
  * `__wrap_SYM`), `--defsym=SYM=EXPR` (SYM is whatever EXPR names), in any of the spellings a compiler
- * driver passes on (`-Wl,--wrap=malloc`, `-Wl,-wrap,exit`, `-Wl,--defsym,open=hook`).
+ * driver passes on (`-Wl,--wrap=malloc`, `-Wl,-wrap,exit`, `-Wl,--defsym,open=hook`, `-Xlinker --wrap
+ * -Xlinker free`).
  */
-const REDIRECTION = /(?:^|[\s"'=,[(])(?:-Wl,)?-{1,2}(wrap|defsym)[=,]([A-Za-z_][\w.$]*)/g
-
-/** a shell, m4 or CMake comment line, or dnl */
-const COMMENT = /^\s*(?:#|dnl\b)/
+const REDIRECTION = /(?:^|[\s"'=,[(])(?:-Wl,)?-{1,2}(wrap|defsym)(?:[=,]|\s+-Xlinker\s+)([A-Za-z_][\w.$]*)/g
 
 /** a directory of tests or fuzzers, whose programs mock the functions they wrap */
 const TEST_OR_FUZZ_DIR = /(?:^|\/)(?:tests?|testsuite|unit|fuzz|fuzzing|fuzzers?|oss-fuzz)\//i
@@ -24,7 +23,7 @@ interface Redirection {
 function redirections(lines: readonly string[]): Redirection[] {
   const out: Redirection[] = []
   lines.forEach((line, index) => {
-    if (COMMENT.test(line) || !/wrap|defsym/.test(line)) return
+    if (isCommentLine(line) || !/wrap|defsym/.test(line)) return
     for (const m of line.matchAll(REDIRECTION)) out.push({ line: index + 1, how: m[1] ?? '', symbol: m[2] ?? '' })
   })
   return out

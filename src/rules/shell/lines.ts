@@ -48,3 +48,6 @@ function endsWithContinuation(line: string): boolean {
   for (let k = line.length - 1; k >= 0 && line[k] === '\\'; k--) n++
   return n % 2 === 1
 }
+
+/** A whole line of comment in shell, make, m4 (`dnl`), CMake or meson, or C within them (`//`). */
+export const isCommentLine = (line: string): boolean => /^\s*(?:#|dnl\b|\/\/)/.test(line)

@@ -53,14 +53,16 @@ export function allPipelines(list: CommandList, origin: Origin = 'top'): Pipelin
   return out
 }
 
-/** Every command, depth first. */
-export function allCommands(list: CommandList): Command[] {
+const everyOrigin = (): boolean => true
+
+/** Every command, depth first; only into the nested code `follows` allows, when given. */
+export function allCommands(list: CommandList, follows: (origin: Origin) => boolean = everyOrigin): Command[] {
   const out: Command[] = []
   const visit = (l: CommandList) => {
     for (const p of l.pipelines) {
       for (const cmd of p.commands) {
         out.push(cmd)
-        for (const inner of innerLists(cmd)) visit(inner.list)
+        for (const inner of innerLists(cmd)) if (follows(inner.origin)) visit(inner.list)
       }
     }
   }

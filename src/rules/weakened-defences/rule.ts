@@ -1,5 +1,6 @@
 import type { Severity } from '../../model/finding.js'
 import { evidenceLines } from '../evidence.js'
+import { isCommentLine } from '../shell/lines.js'
 import type { Rule, RuleHit } from '../types.js'
 import { compileTests } from './compile-tests.js'
 
@@ -29,7 +30,7 @@ const STRAY_LINE = /^\s*([^\w\s{}()[\];,*/\\#"'<>=+\-&|!~%^:?$]{1,3}|[.]{1,3})\s
 function flagHits(lines: readonly string[]): RuleHit[] {
   const hits: RuleHit[] = []
   lines.forEach((line, index) => {
-    if (/^\s*(?:#|dnl\b|\/\/)/.test(line)) return
+    if (isCommentLine(line)) return
     for (const { pattern, what } of DISABLING_FLAGS) {
       const match = line.match(pattern)
       if (!match) continue
