@@ -31,8 +31,8 @@ let url: string
 const workers: ChildProcess[] = []
 let workerLog = ''
 
-const startWorker = (): ChildProcess => {
-  const child = spawn(process.execPath, [VITE_NODE, WORKER, url, join(root, 'cache'), root], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: root } })
+const startWorker = (hold = false): ChildProcess => {
+  const child = spawn(process.execPath, [VITE_NODE, WORKER, url, join(root, 'cache'), root, ...(hold ? ['hold'] : [])], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: root } })
   child.stderr?.on('data', (c: Buffer) => (workerLog += `[${child.pid}] ${c.toString()}`))
   workers.push(child)
   return child
@@ -69,7 +69,8 @@ afterAll(async () => {
 
 describe.skipIf(missing !== undefined)('the PostgreSQL job engine', () => {
   it('takes each job once however often it is sent', async () => {
-    const engine = await JobEngine.start(url)
+    // a database of its own: the job it leaves queued is no job of the tests below
+    const engine = await JobEngine.start(await pg.database('engine-once'))
     const spec = { key: jobKey('npm:x', '1.0.0', 'scan'), target: 'npm:x', version: '1.0.0', analysis: 'scan' as const }
     expect(await engine.send(spec)).not.toBeNull()
     expect(await engine.send(spec)).toBeNull()
@@ -88,9 +89,9 @@ describe.skipIf(missing !== undefined)('the PostgreSQL job engine', () => {
     expect(round.jobsQueued).toBe(versions.length * 2)
     await engine.stop(1)
 
-    // the first worker alone until it holds a job: a second one started with it could take every
-    // job while the first is still starting on a loaded machine
-    const first = startWorker()
+    // the first worker alone until it holds a job, which it keeps until killed: a second one
+    // started with it could take every job while the first is still starting on a loaded machine
+    const first = startWorker(true)
     await until('a job running on the first worker', async () => ((await store.jobs('running')).some((j) => j.worker?.includes(`:${first.pid}#`)) ? true : undefined))
     startWorker()
     // kill the first worker while it holds that job
