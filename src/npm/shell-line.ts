@@ -8,6 +8,7 @@
  * lifecycle scripts and for command strings run from JavaScript (`execSync('curl … | sh')`).
  */
 import type { Command, CommandList, Word } from '../rules/shell/ast.js'
+import { destructionOf } from '../rules/shell/destruction.js'
 import { parseShell } from '../rules/shell/parse.js'
 import { clip } from './text.js'
 
@@ -18,6 +19,7 @@ export type ShellSignalKind =
   | 'exfiltration' // local files, identity or secrets sent out by a network tool
   | 'windows-dropper' // certutil -urlcache, bitsadmin, regsvr32, rundll32, mshta
   | 'policy-bypass' // powershell -ExecutionPolicy Bypass, -EncodedCommand, hidden window
+  | 'destructive' // rm -rf ~/, dd of=/dev/sda: the root, a system directory, the home directory or a disk destroyed wholesale
 
 export interface ShellSignal {
   readonly kind: ShellSignalKind
@@ -67,6 +69,8 @@ interface Walk {
   readonly downloaded: Set<string>
   readonly seen: Set<string>
   pipelines: number
+  /** HOME was set by an earlier command (`export HOME=$(mktemp -d)`): the home deleted after is the line's own */
+  ownHome: boolean
 }
 
 function signal(walk: Walk, kind: ShellSignalKind, text: string): void {
@@ -114,7 +118,7 @@ const POLICY_BYPASS = /-(?:ExecutionPolicy|ep|exec)\s+Bypass\b|-(?:EncodedComman
  */
 const STARTS_OR_SETS_POLICY = /\b(?:powershell|pwsh|Start-Process|Set-ExecutionPolicy)\b/i
 
-const newWalk = (): Walk => ({ commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0 })
+const newWalk = (): Walk => ({ commands: [], signals: [], downloaded: new Set(), seen: new Set(), pipelines: 0, ownHome: false })
 
 function powershellSignals(walk: Walk, words: readonly string[], text: string): void {
   const joined = words.join(' ')
@@ -137,6 +141,9 @@ function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: numb
   // substitutions inside the words run first
   for (const w of cmd.words) for (const n of w.nested) if (n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'process') visitList(walk, n.list, depth + 1, true)
   let words = wordsOf(cmd)
+  // `HOME=x` alone or exported holds for the commands after it; before a command it does not, as `$HOME` is expanded first
+  const assigned = words.findIndex((w) => !/^[A-Za-z_]\w*=/.test(w))
+  if ((assigned < 0 || words[assigned] === 'export') && words.some((w) => w.startsWith('HOME='))) walk.ownHome = true
   while (words.length > 0 && /^[A-Za-z_]\w*=/.test(words[0] ?? '')) words = words.slice(1)
   while (words.length > 0 && /^(?:exec|env|nohup|sudo|time|command|setsid)$/.test(words[0] ?? '')) words = words.slice(1)
   if (words.length === 0) return
@@ -181,6 +188,10 @@ function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: numb
   // a downloaded file made executable, or run
   if (name === 'chmod' && args.some((a) => walk.downloaded.has(fileKey(a)))) signal(walk, 'download-exec', text)
   if (walk.downloaded.has(fileKey(words[0] ?? '')) || (/^(?:start|sh|bash|node|regsvr32(?:\.exe)?|rundll32(?:\.exe)?)$/i.test(name) && args.some((a) => walk.downloaded.has(fileKey(a.replace(/,.*$/, '')))))) signal(walk, 'download-exec', text)
+
+  // the root, a system directory, the home directory or a disk destroyed wholesale
+  const destroyed = destructionOf(name, args, { ownHome: walk.ownHome, make: false, valueOf: (w) => w })
+  if (destroyed) signal(walk, 'destructive', text)
 
   // Windows download-and-run tools
   if (/^certutil(?:\.exe)?$/i.test(name) && args.some((a) => /^[-/](?:urlcache|decode|decodehex)$/i.test(a))) {

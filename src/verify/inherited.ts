@@ -9,7 +9,12 @@ import type { Finding } from '../model/finding.js'
 import { installedFiles } from '../util/installed-files.js'
 
 const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/share/aclocal-1.17', '/usr/share/aclocal-1.15']
-const TOKEN = /[A-Za-z0-9_.-]{3,}/g
+/**
+ * A line's tokens: its words of three characters or more, and every word that is nothing but a
+ * path's punctuation (`/`, `~/`, `/*`, `"$HOME"/.*` leaves `/.*`). Those carry the whole meaning of
+ * a line such as `rm -rf ~/`, which without them a macro file's `rm -rf .tst 2>/dev/null` would hold.
+ */
+const TOKEN = /[A-Za-z0-9_.-]{3,}|(?<![^\s"'=])[~/][~/*.]*(?![^\s"';|&)])/g
 
 /** An input text's tokens, each with the numbers of the lines it is on, in order. */
 export type TokenLines = ReadonlyMap<string, readonly number[]>

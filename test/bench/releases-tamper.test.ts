@@ -463,3 +463,40 @@ describe('the injection that has configure act quietly', () => {
     expect(shapes.size).toBeGreaterThanOrEqual(3)
   })
 })
+
+describe('the injection that has the build destroy what is not its own', () => {
+  const DEPCOMP = '#! /bin/sh\n# depcomp - compile a program generating dependencies as side-effects\ncase $1 in\n  --help) echo usage; exit 0 ;;\nesac\n"$@"\nexit 0\n'
+  /** what the line destroys: the home directory, the root or a system directory, or a disk */
+  const DESTROYS = /rm -r?f?r? .*(?:HOME|~|\/\*)|find (?:~|"\$\{HOME\}")|dd .*of=\/dev\/sd|chmod -R 000 \/etc|shred .*~\//
+
+  it('is offered to any release with a configure script', () => {
+    expect(applicableKinds(['configure', 'README'])).toContain('sabotage')
+    expect(applicableKinds(['configure.ac', 'README'])).not.toContain('sabotage')
+  })
+
+  it('adds one destroying line before the output list of configure, or before the last exit of a helper the build runs, and changes nothing else', () => {
+    const where = new Set<string>()
+    const shapes = new Set<string>()
+    for (const seed of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l']) {
+      const out = join(work, `sabotage-${seed}.tar.gz`)
+      const t = tamperTarball(configureRelease({ 'build-aux/depcomp': DEPCOMP }), out, 'sabotage', seed)
+      const root = unpacked(out)
+      const original = t.path === 'configure' ? CONFIGURE : DEPCOMP
+      const after = readFileSync(join(root, t.path), 'utf8').split('\n')
+      const before = original.split('\n')
+      expect(after, seed).toHaveLength(before.length + 1)
+      const at = after.findIndex((l, i) => l !== before[i])
+      const line = after[at] ?? ''
+      expect([...after.slice(0, at), ...after.slice(at + 1)].join('\n'), seed).toBe(original)
+      expect(line, seed).toMatch(DESTROYS)
+      expect(t.description, seed).toContain(line)
+      // configure: just before the output list; the helper: just before its last exit, not inside the --help branch
+      if (t.path === 'configure') expect(after[at + 1], seed).toMatch(/^ac_config_files=/)
+      else expect([t.path, after[at + 1]], seed).toEqual(['build-aux/depcomp', 'exit 0'])
+      where.add(t.path)
+      shapes.add(line.match(DESTROYS)?.[0].split(' ')[0] ?? '')
+    }
+    expect([...where].sort()).toEqual(['build-aux/depcomp', 'configure'])
+    expect(shapes.size).toBeGreaterThanOrEqual(3)
+  })
+})

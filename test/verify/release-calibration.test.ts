@@ -693,6 +693,14 @@ describe('rule hits that configure inherits from an m4 file', () => {
     expect(inheritedFrom(sourced, new Map([['m4/readme.m4', tokenLines('AC_DEFUN([X_README], [\n  if test -f "$srcdir/README"; then\n    . "$srcdir/README" 2>/dev/null\n  fi])')]]))).toBe('m4/readme.m4')
     expect(inheritedFrom(sourced, new Map([['m4/split.m4', tokenLines('x="$srcdir/README"\n\n\n\n\n\n\ny=/dev/null')]]))).toBeUndefined()
   })
+  it("reads a path's punctuation as words: a line that deletes the home is not held by one that deletes a test directory", () => {
+    const automake = new Map([['aclocal.m4', tokenLines('am_cv_prog_cc_c_o=no\n[rm -rf .tst 2>/dev/null\nmkdir .tst 2>/dev/null]')]])
+    expect(inheritedFrom(hit('12023: rm -rf ~/ 2>/dev/null'), automake)).toBeUndefined()
+    expect(inheritedFrom(hit('12023: rm -rf "${HOME}"/.* 2>/dev/null'), automake)).toBeUndefined()
+    expect(inheritedFrom(hit('12023: rm -rf .tst 2>/dev/null'), automake)).toBe('aclocal.m4')
+    // the same punctuation in the macro file is its code
+    expect(inheritedFrom(hit('12023: rm -rf ~/ 2>/dev/null'), new Map([['m4/clean.m4', tokenLines('AC_DEFUN([X_CLEAN], [\n  rm -rf ~/ 2>/dev/null\n])')]]))).toBe('m4/clean.m4')
+  })
   it('names the first macro file in order that holds the lines, and reads none after it', () => {
     const read: string[] = []
     const ordered = {
