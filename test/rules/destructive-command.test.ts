@@ -19,6 +19,9 @@ const positives: (readonly [string, string, string])[] = [
   ['Makefile.am', 'install-exec-hook:\n\tmkfs.ext4 -F /dev/sda1\n', 'a disk'],
   ['configure', '#!/bin/sh\ncat /dev/zero > /dev/sdb\n', 'a disk'],
   ['tests/Makefile.am', 'check-local:\n\trm -f $$HOME/*\n', 'the home directory of whoever builds'],
+  ['configure', '#!/bin/sh\nrm -rf "${HOME:?}/"\n', 'the home directory of whoever builds'],
+  ['build-aux/missing', '#! /bin/sh\nrm -rf /home/$(whoami)\n', 'the home directory of whoever builds'],
+  ['m4/clean.m4', 'AC_DEFUN([C], [rm -rf "$HOME/.."])\n', 'the home directory of whoever builds'],
 ]
 
 describe(RULE, () => {

@@ -41,7 +41,7 @@ function destructions(a: FileAnalysis): { cmd: Command; destruction: Destruction
 const MAY_DESTROY = /\b(?:rm|shred|wipe|srm|find|dd|mkfs|mke2fs|mkswap|wipefs|chmod|chown|REMOVE_RECURSE|REMOVE)\b|\/dev\//
 
 /** `rm -r ~/ destroys the home directory of whoever builds wholesale` */
-export const describeDestruction = (d: Destruction): string => `${d.how} ${d.path} destroys ${d.target}${d.target === 'a disk' ? '' : ' wholesale'}`
+const describeDestruction = (d: Destruction): string => `${d.how} ${d.path} destroys ${d.target}${d.target === 'a disk' ? '' : ' wholesale'}`
 
 const rule: Rule = {
   id: 'scan/destructive-command',

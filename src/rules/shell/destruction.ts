@@ -12,7 +12,7 @@ import { hasFlag, operands } from './words.js'
  */
 const WHOLE_ROOT = /^\/+(?:\*|\.\*)?$/
 const WHOLE_SYSTEM_DIRECTORY = /^\/+(?:bin|boot|etc|home|lib|lib32|lib64|opt|root|sbin|srv|usr|var|usr\/(?:bin|include|lib|lib64|local|sbin|share))\/*(?:\*|\.\*)?$/
-const WHOLE_HOME = /^(?:~|\$HOME)\/*(?:\*|\.\*|(?:\.ssh|\.gnupg)(?:\/+(?:\*|\.\*))?)?\/*$/
+const WHOLE_HOME = /^(?:~|\$HOME|\/home\/\$(?:USER|LOGNAME))\/*(?:\*|\.\*|\.\.|(?:\.ssh|\.gnupg)(?:\/+(?:\*|\.\*))?)?\/*$/
 /**
  * a disk named outright, not a file: what `dd of=` or `mkfs` would overwrite. Loop devices are
  * images a test made, and so is a device named after a variable (`/dev/mapper/$MP`, the multipath
@@ -39,9 +39,15 @@ export interface DestructionOptions {
   readonly valueOf: (word: string) => string
 }
 
-/** `"${HOME}"/*`, `$(HOME)`, CMake's `$ENV{HOME}`, and in a Makefile the shell's `$$HOME`: one spelling for each. */
+/**
+ * `"${HOME}"/*`, `${HOME:?}`, `$(HOME)`, CMake's `$ENV{HOME}`, `/home/${USER}`, `$(whoami)`, and in
+ * a Makefile the shell's `$$HOME`: one spelling for each.
+ */
 export const normalisedPath = (text: string, make: boolean): string =>
-  (make ? text.replace(/\$\$/g, '$') : text).replace(/["']/g, '').replace(/\$\{HOME\}|\$\(HOME\)|\$ENV\{HOME\}/g, '$HOME')
+  (make ? text.replace(/\$\$/g, '$') : text)
+    .replace(/["']/g, '')
+    .replace(/\$\{HOME(?:[:?%#+=-][^}]*)?\}|\$\(HOME\)|\$ENV\{HOME\}/g, '$HOME')
+    .replace(/\$\{(USER|LOGNAME)\}|\$\((USER|LOGNAME)\)|\$\(whoami\)|`whoami`/g, (_, a?: string, b?: string) => `$${a ?? b ?? 'USER'}`)
 
 export function targetOf(path: string, options: Pick<DestructionOptions, 'ownHome' | 'make'>): Target | undefined {
   const p = normalisedPath(path, options.make)
