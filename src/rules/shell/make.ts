@@ -98,7 +98,8 @@ export function parseMakefile(text: string): MakeScript {
       const inline = rule.rest.indexOf(';')
       if (inline >= 0) {
         targets.set(l.line, target)
-        into().push(...shell(rule.rest.slice(inline + 1), l.line))
+        // a recipe on the rule's line takes make's prefixes (`all: ; @cmd`) as one on a line of its own does
+        into().push(...shell(withoutLinePrefixes(rule.rest.slice(inline + 1).trimStart(), silencing), l.line))
       } else into().push(...shell(rule.rest, l.line))
       continue
     }

@@ -3,11 +3,14 @@
  * `makedepend`, `gcc -MM` or a project's `mkdep` script writes (`obj.o: src.c header.h`, no recipe)
  * in place of an `include` of a dependency file. Dependency lines add no command: make can only run
  * the recipes the tag already has. Any other changed line (a recipe, a variable, a function call)
- * leaves the file unexplained.
+ * leaves the file unexplained. So does the dependency file itself that a release ships from a built
+ * tree (`src/.deps/x.Po`): explained when it holds only dependency lines and comments (automake's
+ * `# dummy` placeholder), build logic like any makefile otherwise.
  */
 import { lineDiff } from '../../util/line-diff.js'
 import type { Difference } from '../compare.js'
 import { isMakefile } from './make-index.js'
+import { MAKE_DEPENDENCY_FILE } from './role.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
 /** Logical lines: continuation lines joined. */
@@ -27,6 +30,7 @@ export function dependencyLinesExplainer(): Explainer {
   return {
     name: 'dependency-lines',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
+      if (difference.status === 'only-in-artifact' && MAKE_DEPENDENCY_FILE.test(difference.path)) return shippedDependencyFile(difference.path, view)
       if (difference.status !== 'content-differs' || !isMakefile(difference.path)) return undefined
       const before = await view.sourceText(difference.path)
       const after = view.artifactText(difference.path)
@@ -60,4 +64,18 @@ export function dependencyLinesExplainer(): Explainer {
       return explained(difference.path, 'generated', `gained ${added} dependency line(s) (targets and prerequisites only, no recipe) in place of an include of a dependency file${also}`, false, true)
     },
   }
+}
+
+/** A dependency file the release ships: only targets, prerequisites and comments, or it is left to the rules. */
+function shippedDependencyFile(path: string, view: TreeView): Judgement | undefined {
+  const text = view.artifactText(path)
+  if (text === undefined) return undefined
+  let dependencies = 0
+  for (const line of logical(text)) {
+    if (COMMENT_OR_BLANK.test(line)) continue
+    if (!DEPENDENCY.test(line)) return undefined
+    dependencies += 1
+  }
+  const what = dependencies === 0 ? "automake's placeholder (comments only)" : `${dependencies} dependency line(s), targets and prerequisites only, no recipe`
+  return explained(path, 'generated', `a dependency file of a built tree, which the Makefile includes: ${what}`, false, true)
 }

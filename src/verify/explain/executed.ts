@@ -78,9 +78,14 @@ const MESSAGE_LINE = /^\s*\{?\s*(?:printf|echo|\$as_echo(?:_n)?)\s[^|;&`]*>&[0-9
  */
 const MAY_RUN = new RegExp(String.raw`${COMMAND_START}(?:${RUNNER}[\s(\[]|${COMMAND_RUNNER}["'\s(\[/=,])|${STRICT_COMMAND_START}\.\s|<|\b(?:cat|sed|tr|head|tail|xz|gzip|bzip2|base64|openssl|od|xxd|dd)\b`)
 
+/** automake's `@am__include@ @am__quote@./$(DEPDIR)/x.Plo@am__quote@`: configure makes it make's `include "…"` */
+const AUTOMAKE_INCLUDE = /@am__include@/g
+const AUTOMAKE_QUOTE = /@am__quote@/g
+
 /** Strips what cannot run: comment text (`#`, `dnl`), URLs and messages for the user. */
 function codeOf(line: string): string {
   let l = line.replace(URL, ' ')
+  if (l.includes('@am__')) l = l.replace(AUTOMAKE_INCLUDE, ' include').replace(AUTOMAKE_QUOTE, '"')
   if (/^\s*(?:dnl\b|#)/.test(l) || MESSAGE_LINE.test(l)) return ''
   l = l.replace(/\s(?:dnl\s.*|#\s.*)$/, '').replace(MESSAGE_MACRO, '$1([')
   return l

@@ -41,6 +41,12 @@ export const buildInstructionsOf = (path: string): string | undefined => {
   return BUILD_INSTRUCTIONS.find(([pattern]) => pattern.test(name))?.[1]
 }
 
+/**
+ * a dependency file of automake's build (`src/.deps/x.Plo`): each Makefile includes it, so make reads
+ * whatever it holds as rules, recipes included
+ */
+export const MAKE_DEPENDENCY_FILE = /(?:^|\/)\.deps\/[^/]+\.(?:Plo|Po|Tpo|P)$/
+
 /** an editor's or patch's leftover copy (`x.sh.bak`, `x.c~`, `x.c.orig`): no build or test runner picks these names */
 const BACKUP = /(?:~|\.(?:bak|orig|rej|swp))$/
 
@@ -54,6 +60,7 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   if (BACKUP.test(name)) return 'data'
   // a Mac's metadata beside a packed file (`._NAME`): only a build that reads it by name makes it more
   if (name.startsWith('._') && hasAppleDoubleMagic(head)) return 'data'
+  if (MAKE_DEPENDENCY_FILE.test(path)) return 'build'
   const kind = classifyFile(path, head)
   const underTests = isUnderTestDir(path)
   if (BUILD_KINDS.has(kind)) return underTests && kind === 'shell' ? 'test' : 'build'
