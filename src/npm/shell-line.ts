@@ -8,7 +8,7 @@
  * lifecycle scripts and for command strings run from JavaScript (`execSync('curl … | sh')`).
  */
 import type { Command, CommandList, Word } from '../rules/shell/ast.js'
-import { destructionOf } from '../rules/shell/destruction.js'
+import { destructionOf, setsHome } from '../rules/shell/destruction.js'
 import { parseShell } from '../rules/shell/parse.js'
 import { clip } from './text.js'
 
@@ -141,9 +141,7 @@ function visitCommand(walk: Walk, cmd: Command, background: boolean, depth: numb
   // substitutions inside the words run first
   for (const w of cmd.words) for (const n of w.nested) if (n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'process') visitList(walk, n.list, depth + 1, true)
   let words = wordsOf(cmd)
-  // `HOME=x` alone or exported holds for the commands after it; before a command it does not, as `$HOME` is expanded first
-  const assigned = words.findIndex((w) => !/^[A-Za-z_]\w*=/.test(w))
-  if ((assigned < 0 || words[assigned] === 'export') && words.some((w) => w.startsWith('HOME='))) walk.ownHome = true
+  if (setsHome(words)) walk.ownHome = true
   while (words.length > 0 && /^[A-Za-z_]\w*=/.test(words[0] ?? '')) words = words.slice(1)
   while (words.length > 0 && /^(?:exec|env|nohup|sudo|time|command|setsid)$/.test(words[0] ?? '')) words = words.slice(1)
   if (words.length === 0) return

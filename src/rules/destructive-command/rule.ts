@@ -1,5 +1,5 @@
 import { evidenceLines, spanLines } from '../evidence.js'
-import { BLOCK_DEVICE, destructionOf, firstDestroyed, normalisedPath, type Destruction, type DestructionOptions } from '../shell/destruction.js'
+import { BLOCK_DEVICE, destructionOf, firstDestroyed, normalisedPath, setsHome, type Destruction, type DestructionOptions } from '../shell/destruction.js'
 import { BUILD_LOGIC } from '../scope.js'
 import { analyse, type FileAnalysis } from '../shell/analysis.js'
 import type { Command } from '../shell/ast.js'
@@ -8,8 +8,6 @@ import { namedFiles, runningCommands } from '../shell/writes.js'
 import { program } from '../shell/words.js'
 import type { Rule, RuleHit } from '../types.js'
 
-/** a script that sets HOME itself (a test's own home in a temporary directory) deletes its own */
-const SETS_HOME = /(?:^|[\s;&|(])(?:export\s+)?HOME=/m
 /** the redirections that overwrite what they name */
 const OVERWRITING = /^(?:>|>\||&>)$/
 
@@ -28,7 +26,9 @@ function commandDestruction(cmd: Command, options: DestructionOptions, dialect: 
 }
 
 function destructions(a: FileAnalysis): { cmd: Command; destruction: Destruction }[] {
-  const options: DestructionOptions = { ownHome: SETS_HOME.test(a.file.text), make: a.dialect === 'make', valueOf: namedFiles(a) }
+  // a script that sets HOME itself (a test's own home in a temporary directory) deletes its own
+  const ownHome = a.commands.some((cmd) => cmd.words.some((w) => w.text.startsWith('HOME=')) && setsHome(cmd.words.map((w) => w.text)))
+  const options: DestructionOptions = { ownHome, make: a.dialect === 'make', valueOf: namedFiles(a) }
   const out: { cmd: Command; destruction: Destruction }[] = []
   for (const cmd of runningCommands(a)) {
     const destruction = commandDestruction(cmd, options, a.dialect)

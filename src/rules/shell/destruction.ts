@@ -39,6 +39,19 @@ export interface DestructionOptions {
   readonly valueOf: (word: string) => string
 }
 
+const ASSIGNMENT_WORD = /^[A-Za-z_]\w*=/
+const DECLARING = /^(?:export|readonly|declare|typeset|local)$/
+
+/**
+ * Does this command set HOME for the commands after it: `HOME=x` alone, or exported or declared?
+ * Before a command (`HOME=x rm -rf "$HOME"`) it does not: the shell expands `$HOME` first, and the
+ * assignment lasts only for that command.
+ */
+export function setsHome(words: readonly string[]): boolean {
+  const first = words.findIndex((w) => !ASSIGNMENT_WORD.test(w))
+  return (first < 0 || DECLARING.test(words[first] ?? '')) && words.some((w) => w.startsWith('HOME='))
+}
+
 /**
  * `"${HOME}"/*`, `${HOME:?}`, `$(HOME)`, CMake's `$ENV{HOME}`, `/home/${USER}`, `$(whoami)`, and in
  * a Makefile the shell's `$$HOME`: one spelling for each.
