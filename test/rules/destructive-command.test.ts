@@ -62,6 +62,16 @@ describe(RULE, () => {
     expect(hits('tests/home.sh', '#!/bin/sh\nrm -rf "$HOME"\n')).toHaveLength(1)
   })
 
+  it('expands a command\'s words with the values the shell has, not those set before its program', () => {
+    // `X=v cmd "$X"`: the shell expands "$X" before the assignment, which only cmd's environment sees
+    expect(hits('build-aux/depcomp', '#! /bin/sh\nHOME=$tmpdir rm -rf "$HOME"\n')).toHaveLength(1)
+    expect(hits('configure', '#!/bin/sh\nwhere=/tmp/p-build LC_ALL=C rm -rf ${where}/*\nrm -rf ${where}\n')).toEqual([])
+    expect(hits('configure', '#!/bin/sh\nwhere=/tmp/p-build env LC_ALL=C rm -rf $where\nwhere=/ rm -rf $where\n')).toEqual([])
+    // before a special built-in, or standing alone, the assignment stays in the shell
+    expect(hits('configure', '#!/bin/sh\nwhere=/ export where\nrm -rf $where\n')).toHaveLength(1)
+    expect(hits('configure', '#!/bin/sh\nwhere=/ :\nrm -rf $where\n')).toHaveLength(1)
+  })
+
   it('reads code, not text: comments and a help message that mention the command', () => {
     expect(hits('configure', '#!/bin/sh\n# never rm -rf / here\ncat <<_ACEOF\n  do not run rm -rf ~ to clean\n_ACEOF\n')).toEqual([])
   })

@@ -12,9 +12,13 @@ export interface Assignment {
   readonly code: CommandList | undefined
   /** command substitutions whose output the value holds */
   readonly substitutions: readonly CommandList[]
+  /** set before a program's name (`HOME=$tmp rm -rf "$HOME"`): only that program's environment has it */
+  readonly scoped: boolean
 }
 
 const DECLARERS = new Set(['export', 'local', 'readonly', 'declare', 'typeset'])
+/** POSIX's special built-ins: an assignment before one stays in the shell, as one standing alone does */
+const SPECIAL_BUILTINS = new Set([':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset', ...DECLARERS])
 /** values are followed at most this many per variable: enough for if/else pairs, bounded for hostile files */
 const MAX_VALUES = 8
 
@@ -26,17 +30,21 @@ export class Variables {
 
   /** @param commands every command of the file (see walk.ts allCommands) */
   constructor(commands: readonly Command[]) {
-    for (const cmd of commands) for (const w of assignmentWords(cmd)) this.#add(w)
+    for (const cmd of commands) {
+      const name = cmd.words[program(cmd).index]?.text
+      const scoped = name !== undefined && !SPECIAL_BUILTINS.has(name)
+      for (const w of assignmentWords(cmd)) this.#add(w, scoped)
+    }
   }
 
-  #add(word: Word): void {
+  #add(word: Word, scoped: boolean): void {
     const eq = word.text.indexOf('=')
     const name = normalizeVarName(word.text.slice(0, eq).replace(/\+$/, ''))
     const value = word.text.slice(eq + 1)
     const code = word.nested.find((n) => n.kind === 'string')?.list
     const substitutions = word.nested.filter((n) => n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'make-shell').map((n) => n.list)
     const list = this.#byName.get(name) ?? []
-    if (list.length < MAX_VALUES) list.push({ name, value, line: word.line, word, code, substitutions })
+    if (list.length < MAX_VALUES) list.push({ name, value, line: word.line, word, code, substitutions, scoped })
     this.#byName.set(name, list)
   }
 
@@ -44,10 +52,13 @@ export class Variables {
     return this.#byName.get(normalizeVarName(name)) ?? []
   }
 
-  /** Values of the variable a word refers to, empty ones left out. */
+  /**
+   * What the variable a word refers to can expand to: its values, empty ones left out, and so are
+   * those set before a program's name, which the shell expands the command's words without.
+   */
   valuesOf(text: string): readonly Assignment[] {
     const name = varName(text)
-    return name === undefined ? [] : this.get(name).filter((a) => a.value.trim() !== '')
+    return name === undefined ? [] : this.get(name).filter((a) => !a.scoped && a.value.trim() !== '')
   }
 
   /**
