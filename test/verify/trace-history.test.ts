@@ -4,7 +4,7 @@ import { stagelight } from '../helpers/cli.js'
 
 interface Report {
   verdict: string
-  findings: { ruleId: string; severity: string; path?: string; message: string; data?: { inHistory?: { commit: string; relation: string; publishedAfterTag?: { commit: string } } } }[]
+  findings: { ruleId: string; severity: string; path?: string; message: string; explanation?: string; data?: { inHistory?: { commit?: string; relation?: string; publishedAfterTag?: { commit: string }; releaseCommit?: { commit: string; behind: number } } } }[]
 }
 
 const V0 = 'int main(void) { return 0; }\n'
@@ -71,10 +71,48 @@ describe('a changed file traced in the history', () => {
     expect(report.findings.some((x) => x.path === 'autogen.sh' && x.ruleId.startsWith('scan/') && (x.severity === 'high' || x.severity === 'critical'))).toBe(true)
     expect(report.verdict).toBe('fail')
   })
-  it('from a commit before the tag: the release ships an older version', async () => {
-    const f = await findingOn('src/main.c', { 'src/main.c': V0 })
+  it('the whole release is an older commit of the tag\'s history: made before the tag was placed, low, naming what it leaves out', async () => {
+    const report = await verifyRelease({ 'src/main.c': V0 })
+    const f = report.findings.find((x) => x.path === 'src/main.c')
+    expect(f?.severity).toBe('low')
+    expect(f?.data?.inHistory).toMatchObject({ commit: before, relation: 'before', releaseCommit: { commit: before, behind: 1 } })
+    expect(f?.explanation).toContain('"Return 1"')
+    expect(report.verdict).toBe('pass')
+  })
+  it('one file put back to an older version while the rest follows the tag (a fix undone) keeps its severity', async () => {
+    const U0 = 'int util(void) { return 0; }\n'
+    const U1 = 'int util(void) { return 1; }\n'
+    const undone = makeRepo({ 'configure.ac': 'AC_INIT([demo], [1.0])\n', 'src/main.c': V0, 'src/util.c': U0 })
+    const unfixed = gitIn(undone, 'rev-parse', 'HEAD')
+    commitFiles(undone, { 'src/main.c': V1 }, 'Fix main')
+    commitFiles(undone, { 'src/util.c': U1 }, 'Change util')
+    gitIn(undone, 'tag', '-a', '-m', 'Release 1.0', 'v1.0')
+    const r = await stagelight(['verify', releaseTarball(undone, 'v1.0', { 'src/main.c': V0 }), '--source', undone, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+    const report = JSON.parse(r.stdout) as Report
+    const f = report.findings.find((x) => x.path === 'src/main.c')
     expect(f?.severity).toBe('high')
-    expect(f?.data?.inHistory).toMatchObject({ commit: before, relation: 'before' })
+    expect(f?.data?.inHistory).toMatchObject({ commit: unfixed, relation: 'before' })
+    expect(f?.data?.inHistory?.releaseCommit).toBeUndefined()
+    expect(f?.message).toContain('the release ships an older version')
+    expect(report.verdict).toBe('fail')
+  })
+  it('made just before a branch was merged into the tag: the commit on the line the tag was made on', async () => {
+    const U0 = 'int util(void) { return 0; }\n'
+    const U1 = 'int util(void) { return 1; }\n'
+    const merged = makeRepo({ 'configure.ac': 'AC_INIT([demo], [1.0])\n', 'src/main.c': V0, 'src/util.c': U0 })
+    gitIn(merged, 'checkout', '-q', '-b', 'contrib')
+    commitFiles(merged, { 'src/util.c': U1 }, 'Contributed util')
+    gitIn(merged, 'checkout', '-q', 'main')
+    const bumped = commitFiles(merged, { 'src/main.c': V1 }, 'Bump')
+    gitIn(merged, 'merge', '-q', '--no-ff', '-m', 'Merge contrib', 'contrib')
+    gitIn(merged, 'tag', '-a', '-m', 'Release 1.0', 'v1.0')
+    // the release holds the bumped main.c and the util.c from before the merge: the tree of `bumped`
+    const r = await stagelight(['verify', releaseTarball(merged, 'v1.0', { 'src/util.c': U0 }), '--source', merged, '--ref', 'v1.0', '--format', 'json', '--quiet'])
+    const report = JSON.parse(r.stdout) as Report
+    const f = report.findings.find((x) => x.path === 'src/util.c')
+    expect(f?.severity).toBe('low')
+    expect(f?.data?.inHistory?.releaseCommit).toMatchObject({ commit: bumped, behind: 2 })
+    expect(report.verdict).toBe('pass')
   })
   it('file names of the artifact are never read as pathspec magic', async () => {
     const report = await verifyRelease({ 'src/main.c': V2, ':(nomagic)x.sh': 'echo 1\n', ':(exclude)src/main.c': 'echo 2\n' })

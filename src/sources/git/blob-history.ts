@@ -145,3 +145,56 @@ export async function pathVersions(repo: Repository, dirs: readonly string[]): P
   }
   return out
 }
+
+/**
+ * The newest ancestor of `tip` that may hold every wanted blob at its path: the first parent of
+ * the oldest commit, in `tip`'s history, that wrote any of those paths again after the wanted
+ * bytes. Along first parents only, a merge is the commit that wrote what its branch brought. One
+ * `git log` over the paths; whether the commit's tree really holds them all is left to the caller,
+ * which compares whole trees.
+ */
+export async function ancestorBeforeChanges(repo: Repository, wanted: ReadonlyMap<string, string>, tip: string, firstParent = false): Promise<string | undefined> {
+  if (wanted.size === 0) return undefined
+  /** per path, the commit that last changed it as the walk goes back: newer than the entry at hand */
+  const newer = new Map<string, string>()
+  /** per path, the commit that replaced the wanted bytes */
+  const replacedBy = new Map<string, string>()
+  const position = new Map<string, number>()
+  for await (const change of rawChanges(repo, [...wanted.keys()], `searching the history of ${repo.spec}`, firstParent ? ['--first-parent', '--diff-merges=first-parent', tip] : [tip])) {
+    if (!position.has(change.commit)) position.set(change.commit, position.size)
+    if (!replacedBy.has(change.path) && wanted.get(change.path) === change.blob) {
+      const replacing = newer.get(change.path)
+      // the tip itself holds these bytes: no older tree is needed for this path
+      if (replacing === undefined) return undefined
+      replacedBy.set(change.path, replacing)
+    }
+    newer.set(change.path, change.commit)
+  }
+  if (replacedBy.size !== wanted.size) return undefined
+  // newest first: the replacing commit seen last is the oldest, and the release predates it
+  const oldest = [...replacedBy.values()].reduce((a, b) => ((position.get(b) ?? 0) > (position.get(a) ?? 0) ? b : a))
+  const parent = await git(['rev-parse', '--verify', '--quiet', `${oldest}^1^{commit}`], { gitDir: repo.gitDir })
+  const commit = parent.stdout.toString().trim()
+  return parent.code === 0 && isObjectId(commit) ? commit : undefined
+}
+
+/** A path two trees hold different bytes at, with each tree's blob (undefined where it lacks the path). */
+export interface TreeDifference {
+  readonly path: string
+  readonly from: string | undefined
+  readonly to: string | undefined
+}
+
+/** Every file that differs between two commits (`git diff --raw`, no renames). */
+export async function treeDifferences(repo: Repository, from: string, to: string, under?: string): Promise<TreeDifference[]> {
+  const out = await git(['--literal-pathspecs', '-c', 'core.quotePath=false', 'diff', '--raw', '--no-renames', '--no-abbrev', '-z', from, to, '--', ...(under ? [under] : [])], { gitDir: repo.gitDir })
+  if (out.code !== 0) return []
+  const parts = out.stdout.toString().split('\0')
+  const found: TreeDifference[] = []
+  const blob = (id: string | undefined): string | undefined => (id === undefined || NO_BLOB.test(id) ? undefined : id)
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*$/.exec(parts[i] ?? '')
+    if (meta) found.push({ path: parts[i + 1] ?? '', from: blob(meta[1]), to: blob(meta[2]) })
+  }
+  return found
+}
