@@ -51,7 +51,8 @@ export function classifyFile(path: string, head: Buffer | string): FileKind {
   if (/^(?:GNU)?[Mm]akefile\.in$/.test(name) || (/\.in$/.test(name) && AUTOMAKE_OUTPUT.test(firstLine + text.slice(0, 512)) && /Makefile/i.test(name))) return 'makefile-in'
   // `Makefile.docstr`, `Makefile.win`: a fragment an automake `include` or another make reads
   if (/^(?:GNU)?[Mm]akefile$|^makefile$|^(?:GNU)?[Mm]akefile\.(?!(?:PL|pl|py|sh|txt|md|rst|html?|json|ya?ml|bak|orig|old|rej|diff|patch)$)[\w-]+$|\.mk$|\.make$/.test(name) || SHEBANG_MAKE.test(firstLine)) return 'makefile'
-  if (name === 'CMakeLists.txt' || /\.cmake(?:\.in)?$/.test(name)) return 'cmake'
+  // a shell script named `.cmake` (bcg729's `testCampaignAll.cmake` starts `#! /bin/bash`) is shell
+  if ((name === 'CMakeLists.txt' || /\.cmake(?:\.in)?$/.test(name)) && !SHEBANG_SHELL.test(firstLine)) return 'cmake'
   if (name === 'meson.build' || name === 'meson_options.txt' || name === 'meson.options') return 'meson'
   if (/\.m4f?$|\.at$/.test(name) || name === 'aclocal.m4' || name === 'acinclude.m4') return 'm4'
   if (SHEBANG_SHELL.test(firstLine)) return 'shell'

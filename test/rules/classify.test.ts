@@ -28,6 +28,8 @@ describe('classifyFile', () => {
       ['debian/rules', '#!/usr/bin/make -f\n%:\n\tdh $@\n', 'makefile'],
       ['CMakeLists.txt', 'project(x)\n', 'cmake'],
       ['cmake/Find.cmake', 'find_path(X x.h)\n', 'cmake'],
+      // named for CMake, written for bash: the shebang says what runs it
+      ['test/testCampaign.cmake', '#! /bin/bash\nif [[ -d patterns ]]; then echo ok; fi\n', 'shell'],
       ['meson.build', "project('x')\n", 'meson'],
       ['meson_options.txt', "option('x')\n", 'meson'],
       ['NEWS', 'Version 1\n', 'text'],

@@ -153,3 +153,50 @@ describe('the end of a large, deeply nested script', () => {
     }
   })
 })
+
+describe('an interpreter whose own script decodes and runs what it decoded', () => {
+  // no pipe and no shell between the decoding and the running: one process does both
+  const cases: [string, string][] = [
+    ['build/icon.sh', "#!/bin/sh\npython3 -c 'import base64,os;os.system(base64.b64decode(open(\"data/icon.png\",\"rb\").read()[-200:]))'\n"],
+    ['Makefile.am', "all-local:\n\t$(PERL) -MMIME::Base64 -e 'system(decode_base64(join \"\", <STDIN>))' < $(srcdir)/doc/logo.b64\n"],
+    ['CMakeLists.txt', 'execute_process(COMMAND python3 -c "import zlib,subprocess;subprocess.run(zlib.decompress(open(\'res/x.bin\',\'rb\').read()),shell=True)")\n'],
+    ['meson.build', "run_command('ruby', '-e', 'require \"base64\"; Kernel.system(Base64.decode64(File.read(\"po/extra.txt\")))', check: false)\n"],
+    ['scripts/post.sh', '#!/bin/sh\nnode -e "require(\'child_process\').execSync(Buffer.from(process.argv[1], \'base64\').toString())" "$blob"\n'],
+  ]
+  for (const [path, text] of cases) {
+    it(`catches ${path}`, () => {
+      const hits = hitsOf(RULE, path, text)
+      expect(hits.map((h) => h.severity)).toEqual(['high'])
+      expect(hits[0]?.message).toMatch(/runs what its own script decodes/)
+    })
+  }
+  it('leaves alone a script that only decodes, or only runs a command', () => {
+    expect(hitsOf(RULE, 'build/b64.sh', "#!/bin/sh\npython3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(sys.argv[1]))' \"$x\" > out.bin\n")).toEqual([])
+    expect(hitsOf(RULE, 'build/cc.sh', "#!/bin/sh\npython3 -c 'import subprocess; subprocess.check_call([\"cc\", \"--version\"])'\n")).toEqual([])
+    expect(hitsOf(RULE, 'build/enc.sh', "#!/bin/sh\nperl -MMIME::Base64 -e 'print encode_base64(\"x\")'\n")).toEqual([])
+  })
+})
+
+describe('meson strings and arrays', () => {
+  it('an escaped quote does not end a string and hide the lines after it', () => {
+    const text = "if not get_option('tests')\n  warning('Use \\'meson configure -Dtests=false\\' to skip them.')\nendif\nrun_command('sh', '-c', 'xz -dc tests/files/data.xz | sh', check: false)\n"
+    expect(hitsOf(RULE, 'meson.build', text).map((h) => h.line)).toEqual([4])
+  })
+  it("a ''' string spans lines and escapes nothing", () => {
+    const text = "doc = '''\nIt isn't hard:\n  see the README.\n'''\nrun_command('sh', '-c', 'base64 -d < po/LINGUAS | sh', check: false)\n"
+    expect(hitsOf(RULE, 'meson.build', text).map((h) => h.line)).toEqual([5])
+  })
+  it('a command written as an array is read word by word, brackets apart', () => {
+    const text = "custom_target('x', output: 'x', command: ['sh', '-c', 'base64 -d < po/LINGUAS | sh'], build_by_default: true)\n"
+    expect(hitsOf(RULE, 'meson.build', text).map((h) => h.severity)).toEqual(['high'])
+  })
+})
+
+describe('a CMake or meson string given to a shell is a shell command line', () => {
+  it('reads its command substitutions, as the shell will', () => {
+    const cmake = 'execute_process(COMMAND bash -c "eval \\"$(tail -c 120 ${CMAKE_CURRENT_LIST_DIR}/../doc/benchmark.html)\\"")\n'
+    expect(hitsOf(RULE, 'cmake/config.cmake.in', cmake).map((h) => h.severity)).toEqual(['critical'])
+    const meson = "run_command('sh', '-c', 'eval \"$(base64 -d < po/LINGUAS)\"', check: false)\n"
+    expect(hitsOf(RULE, 'meson.build', meson).map((h) => h.severity)).toEqual(['high'])
+  })
+})

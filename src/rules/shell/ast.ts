@@ -72,6 +72,8 @@ export interface Command {
   readonly endLine: number
   /** made up by variable resolution, not present as such in the file */
   readonly synthetic?: boolean
+  /** a make rule's prerequisites, lexed as words: files make reads or builds, never runs as they are */
+  readonly prerequisites?: boolean
 }
 
 /** The operator that joins a pipeline to the one before it in its list. */

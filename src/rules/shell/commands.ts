@@ -58,7 +58,21 @@ const INTERPRETERS = /^(?:python(?:\d[\d.]*)?|perl(?:\d[\d.]*)?|ruby(?:\d[\d.]*)
 const SCRIPT_TOOLS = /^(?:perl(?:\d[\d.]*)?|python(?:\d[\d.]*)?|ruby(?:\d[\d.]*)?|node|nodejs|php(?:\d[\d.]*)?|awk|gawk|mawk|nawk|busybox)$/
 /** inline scripts that turn encoded text into bytes */
 const DECODING_SCRIPT =
-  /decode_base64|MIME::Base64|b64decode|base64\.|\bunhexlify|fromhex|a2b_|\bpack\s*\(?\s*["']?[Hhu]|\bunpack\b|\bchr\s*\(|\bhex\s*\(|\boct\s*\(|\bzlib\b|\blzma\b|decompress|inflate|Buffer\.from\([^)]*(?:base64|hex)|\batob\b|strtonum|%c/
+  /decode_base64|MIME::Base64|b64decode|decode64|base64\.|\bunhexlify|fromhex|a2b_|\bpack\s*\(?\s*["']?[Hhu]|\bunpack\b|\bchr\s*\(|\bhex\s*\(|\boct\s*\(|\bzlib\b|\blzma\b|decompress|inflate|Buffer\.from\([^)]*(?:base64|hex)|\batob\b|strtonum|%c/
+
+/** a script's own ways to run a command or code: Python's, Perl's, Ruby's, PHP's, node's, awk's */
+const EXECUTING_SCRIPT = /\bos\.(?:system|popen|exec\w*|spawn\w*)\s*\(|\bsubprocess\.|\b(?:exec|eval|system|popen|passthru|shell_exec|execSync|spawnSync)\s*\(|\bchild_process\b|\bKernel\.(?:system|exec)\b|\bIO\.popen\b|\|\s*getline\b/
+
+/**
+ * An interpreter given a script on its command line that both decodes and runs code or a command
+ * (`python3 -c '…os.system(base64.b64decode(…))'`): the decoding and the shell are one process, so
+ * no pipe shows them.
+ */
+export function runsWhatItDecodes(name: string, args: readonly string[]): boolean {
+  if (!SCRIPT_TOOLS.test(name)) return false
+  const script = inlineScript(name, args)
+  return script !== undefined && DECODING_SCRIPT.test(script) && EXECUTING_SCRIPT.test(script)
+}
 
 /** variables holding tools whose `-d` means something else (`$(INSTALL) -d` makes directories) */
 const NOT_DECODERS = /FLAGS$|LIBS?$|_LIB$|DIR$|PATH$|ARGS$|OPTS$|^\$(?:[A-Z0-9]+_)*(?:INSTALL|MKDIR|GREP|EGREP|DIFF|CMP|SORT|LS|CC|CXX|CPP|LD|AR|RANLIB|STRIP|MAKE|LIBTOOL|DATE|TOUCH|FIND|RM|CP|MV|LN|LN_S|CHMOD|TAR|MSGFMT|MSGMERGE|XGETTEXT|GIT|PKG_CONFIG|DOXYGEN)(?:_[A-Z0-9]+)*$/
@@ -406,6 +420,30 @@ function shellOperands(args: readonly string[]): string[] {
     }
   }
   return out
+}
+
+/**
+ * The file a network client writes what it fetches to, by its own option: `curl -o f`, `curl -O URL`
+ * (the URL's last part), `wget -O f`, `wget URL` (the same), `--output f`, `--output-document=f`.
+ */
+export function downloadedFile(fetch: string, args: readonly string[]): string | undefined {
+  const file = savedAs(fetch, args)
+  // `-o -`: standard output, which the pipe it feeds is judged by
+  return file === '-' ? undefined : file
+}
+
+function savedAs(fetch: string, args: readonly string[]): string | undefined {
+  const url = args.find((a) => /^(?:https?|ftps?):\/\//.test(a))
+  const remoteName = url?.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop()
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    const long = /^--(?:output|output-document)=(.+)$/.exec(a)
+    if (long) return long[1]
+    if (a === '--output' || a === '--output-document' || (fetch === 'curl' && /^-[a-zA-Z]*o$/.test(a)) || (fetch.startsWith('wget') && /^-[a-zA-Z]*O$/.test(a))) return args[i + 1]
+    if (fetch === 'curl' && /^-[a-zA-Z]*O[a-zA-Z]*$/.test(a)) return remoteName
+  }
+  // wget saves under the URL's name unless told to write elsewhere
+  return fetch.startsWith('wget') && !args.some((a) => /^-[a-zA-Z]*O|^--output-document|^-q?-?O-$/.test(a)) ? remoteName : undefined
 }
 
 /** Commands whose argument runs as code: `eval`, `source`, `.`. */

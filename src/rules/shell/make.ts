@@ -100,7 +100,7 @@ export function parseMakefile(text: string): MakeScript {
         targets.set(l.line, target)
         // a recipe on the rule's line takes make's prefixes (`all: ; @cmd`) as one on a line of its own does
         into().push(...shell(withoutLinePrefixes(rule.rest.slice(inline + 1).trimStart(), silencing), l.line))
-      } else into().push(...shell(rule.rest, l.line))
+      } else into().push(...shell(rule.rest, l.line).map(asPrerequisites))
       continue
     }
     into().push(...shell(l.source, l.line))
@@ -112,6 +112,8 @@ export function parseMakefile(text: string): MakeScript {
   }
   return { list: { pipelines: root }, targetAt: (line) => targets.get(line) }
 }
+
+const asPrerequisites = (p: Pipeline): Pipeline => ({ ...p, commands: p.commands.map((c) => ({ ...c, prerequisites: true })) })
 
 /**
  * A rule's line (`target: prerequisites ; recipe`): its targets up to the first colon, which no `=`

@@ -64,6 +64,8 @@ const PLAIN_WORD = /[^\s;&|()<>,#\\'"`$[\]]+/y
 const PLAIN_M4_WORD = /[^\s;&|()<>,#\\'"`$[\]d]+/y
 const PLAIN_DOUBLE_QUOTED = /[^"\\$`[\]]+/y
 const BLANK_RUN = /[ \t\r\f\v]+/y
+/** what opens and closes meson's arrays and dictionaries */
+const MESON_BRACKETS = new Set(['[', ']', '{', '}'])
 const NAME_RUN = /[A-Za-z_]+/y
 
 /** End of the run of `pattern` (a sticky regex) at `from` in `text`, or `from` when none starts there. */
@@ -637,6 +639,8 @@ class Parser {
       }
       if (BLANK.has(c) || c === '\n') break
       if (c === ';' || c === '&' || c === '|' || c === ')') break
+      // meson's arrays and dictionaries hold words; their brackets are no part of one
+      if (this.#dialect === 'meson' && MESON_BRACKETS.has(c)) break
       if (c === '<' || c === '>') {
         if (this.#at(1) === '(' && this.#pos === start && !cmake && this.#dialect !== 'make' && ctx.depth < MAX_DEPTH) {
           this.#readNestedList(ctx, b, 'process', 2)
@@ -654,6 +658,10 @@ class Parser {
           b.text += this.#at(1)
           this.#pos += Math.min(2, this.#n - this.#pos)
         }
+        continue
+      }
+      if (c === "'" && this.#dialect === 'meson') {
+        this.#readMesonString(b)
         continue
       }
       if (c === "'" && !cmake) {
@@ -710,6 +718,42 @@ class Parser {
     if (!closed) b.unterminated = true
     else if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(open + 1) })
     this.#pos = closed ? close + 1 : end
+  }
+
+  /**
+   * A meson string: `'''…'''` spans lines and escapes nothing; `'…'` ends at its line and takes
+   * backslash escapes (`\\'`, `\\\\`, `\\n`), so an escaped quote does not close it.
+   */
+  #readMesonString(b: WordBuild): void {
+    const open = this.#pos
+    b.quoted = true
+    if (this.#s.startsWith("'''", open)) {
+      const close = this.#s.indexOf("'''", open + 3)
+      const closed = close >= 0 && close - open <= MAX_QUOTE_CHARS
+      // an unclosed one must not hide the lines after it
+      const end = closed ? close : this.#restOfLine(open + 3)
+      const content = this.#s.slice(open + 3, end)
+      b.text += content
+      if (!closed) b.unterminated = true
+      else if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(open + 3) })
+      this.#pos = closed ? close + 3 : end
+      return
+    }
+    const eol = this.#restOfLine(open + 1)
+    let p = open + 1
+    while (p < eol && this.#s[p] !== "'") {
+      const ch = this.#s[p] ?? ''
+      if (ch === '\\' && p + 1 < eol) {
+        const next = this.#s[p + 1] ?? ''
+        b.text += MESON_ESCAPES[next] ?? `\\${next}`
+        p += 2
+        continue
+      }
+      b.text += ch
+      p++
+    }
+    if (p >= eol) b.unterminated = true
+    this.#pos = p < eol ? p + 1 : eol
   }
 
   /** Index of the closing double quote, or -1 when none comes within the budget. */
@@ -974,7 +1018,9 @@ class Parser {
   }
 
   #nestedText(kind: NestedKind, text: string, line: number, depth: number): Nested {
-    return { kind, line, list: new Parser(text, { dialect: this.#dialect, firstLine: line, depth }).parse() }
+    // what a CMake or meson string runs is a shell's command line: `sh -c "eval \"$(…)\""`
+    const dialect = kind === 'string' && (this.#dialect === 'cmake' || this.#dialect === 'meson') ? 'sh' : this.#dialect
+    return { kind, line, list: new Parser(text, { dialect, firstLine: line, depth }).parse() }
   }
 
   /** Strings that will run as code later are lexed as code now (see code-strings.ts). */
@@ -1001,6 +1047,7 @@ class Parser {
         this.#pos++
       } else if (ctx.blankNewlines && c === '\n') this.#newline()
       else if (ctx.blankCommas && c === ',') this.#pos++
+      else if (this.#dialect === 'meson' && MESON_BRACKETS.has(c)) this.#pos++
       else if (ctx.blankNewlines && (c === '#' || this.#atDnl())) this.#skipComment()
       else return
     }
@@ -1087,5 +1134,7 @@ class Parser {
   }
 }
 
+/** meson's escapes whose character matters to a command line; the others are kept as written */
+const MESON_ESCAPES: Readonly<Record<string, string>> = { "'": "'", '\\': '\\', n: '\n', t: '\t' }
 const ANSI_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b', E: '\x1b', '\\': '\\', "'": "'", '"': '"' }
 
