@@ -722,7 +722,7 @@ class Parser {
 
   /**
    * A meson string: `'''…'''` spans lines and escapes nothing; `'…'` ends at its line and takes
-   * backslash escapes (`\\'`, `\\\\`, `\\n`), so an escaped quote does not close it.
+   * backslash escapes (`\'`, `\\`, `\n`), so an escaped quote does not close it.
    */
   #readMesonString(b: WordBuild): void {
     const open = this.#pos
