@@ -3,7 +3,7 @@
  * directory of whoever runs it, or a disk. Read from a command's program and argument words, so
  * that a build script's commands and a package's install command lines share one reading.
  */
-import { hasFlag, operands } from './words.js'
+import { hasFlag, keepsAssignments, operands } from './words.js'
 
 /**
  * A name for the whole of something no build owns: the root, a top-level system directory, the
@@ -40,7 +40,6 @@ export interface DestructionOptions {
 }
 
 const ASSIGNMENT_WORD = /^[A-Za-z_]\w*=/
-const DECLARING = /^(?:export|readonly|declare|typeset|local)$/
 
 /**
  * Does this command set HOME for the commands after it: `HOME=x` alone, or exported or declared?
@@ -48,8 +47,8 @@ const DECLARING = /^(?:export|readonly|declare|typeset|local)$/
  * assignment lasts only for that command.
  */
 export function setsHome(words: readonly string[]): boolean {
-  const first = words.findIndex((w) => !ASSIGNMENT_WORD.test(w))
-  return (first < 0 || DECLARING.test(words[first] ?? '')) && words.some((w) => w.startsWith('HOME='))
+  const first = words.find((w) => !ASSIGNMENT_WORD.test(w))
+  return keepsAssignments(first) && words.some((w) => w.startsWith('HOME='))
 }
 
 /**

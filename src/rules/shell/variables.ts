@@ -1,6 +1,6 @@
 /** @fileoverview Shell variable assignments of one file, for following `eval $cmd` and `$prog -d`. */
 import type { Command, CommandList, Word } from './ast.js'
-import { isAssignment, normalizeVarName, program, varName } from './words.js'
+import { DECLARERS, isAssignment, keepsAssignments, normalizeVarName, program, varName } from './words.js'
 
 export interface Assignment {
   readonly name: string
@@ -16,9 +16,6 @@ export interface Assignment {
   readonly scoped: boolean
 }
 
-const DECLARERS = new Set(['export', 'local', 'readonly', 'declare', 'typeset'])
-/** POSIX's special built-ins: an assignment before one stays in the shell, as one standing alone does */
-const SPECIAL_BUILTINS = new Set([':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset', ...DECLARERS])
 /** values are followed at most this many per variable: enough for if/else pairs, bounded for hostile files */
 const MAX_VALUES = 8
 
@@ -31,8 +28,7 @@ export class Variables {
   /** @param commands every command of the file (see walk.ts allCommands) */
   constructor(commands: readonly Command[]) {
     for (const cmd of commands) {
-      const name = cmd.words[program(cmd).index]?.text
-      const scoped = name !== undefined && !SPECIAL_BUILTINS.has(name)
+      const scoped = !keepsAssignments(cmd.words[program(cmd).index]?.text)
       for (const w of assignmentWords(cmd)) this.#add(w, scoped)
     }
   }

@@ -4,6 +4,18 @@ import type { Command, Word } from './ast.js'
 /** `name=value`, including m4 names built from macro arguments (`gl_$1_config=`). */
 export const isAssignment = (text: string): boolean => /^(?:[A-Za-z_]|\$\{?\d)[\w${}[\]]*\+?=/.test(text)
 
+/** commands whose `NAME=value` arguments are assignments to the shell's variables */
+export const DECLARERS: ReadonlySet<string> = new Set(['export', 'local', 'readonly', 'declare', 'typeset'])
+/** POSIX's special built-ins (and the declaring commands): an assignment before one stays in the shell */
+const SPECIAL_BUILTINS: ReadonlySet<string> = new Set([':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset', ...DECLARERS])
+
+/**
+ * Whether `X=v` written before this program (none: the assignment stands alone) sets the shell's
+ * variable for the commands after it. Before any other program it is that program's environment
+ * only, and the shell expands the command's own words without it.
+ */
+export const keepsAssignments = (program: string | undefined): boolean => program === undefined || SPECIAL_BUILTINS.has(program)
+
 /** Commands that run the command after them; their own options are skipped too. */
 const WRAPPERS: Readonly<Record<string, RegExp>> = {
   env: /^-[iu0]*$|^--(?:ignore-environment|null)$|^-u$|^--unset=|^-$/,
