@@ -161,6 +161,7 @@ describe('an interpreter whose own script decodes and runs what it decoded', () 
     ['Makefile.am', "all-local:\n\t$(PERL) -MMIME::Base64 -e 'system(decode_base64(join \"\", <STDIN>))' < $(srcdir)/doc/logo.b64\n"],
     ['CMakeLists.txt', 'execute_process(COMMAND python3 -c "import zlib,subprocess;subprocess.run(zlib.decompress(open(\'res/x.bin\',\'rb\').read()),shell=True)")\n'],
     ['meson.build', "run_command('ruby', '-e', 'require \"base64\"; Kernel.system(Base64.decode64(File.read(\"po/extra.txt\")))', check: false)\n"],
+    ['scripts/php.sh', "#!/bin/sh\nphp -r 'system(gzinflate(base64_decode(file_get_contents(\"doc/x.txt\"))));'\n"],
     ['scripts/post.sh', '#!/bin/sh\nnode -e "require(\'child_process\').execSync(Buffer.from(process.argv[1], \'base64\').toString())" "$blob"\n'],
   ]
   for (const [path, text] of cases) {

@@ -58,7 +58,7 @@ const INTERPRETERS = /^(?:python(?:\d[\d.]*)?|perl(?:\d[\d.]*)?|ruby(?:\d[\d.]*)
 const SCRIPT_TOOLS = /^(?:perl(?:\d[\d.]*)?|python(?:\d[\d.]*)?|ruby(?:\d[\d.]*)?|node|nodejs|php(?:\d[\d.]*)?|awk|gawk|mawk|nawk|busybox)$/
 /** inline scripts that turn encoded text into bytes */
 const DECODING_SCRIPT =
-  /decode_base64|MIME::Base64|b64decode|decode64|base64\.|\bunhexlify|fromhex|a2b_|\bpack\s*\(?\s*["']?[Hhu]|\bunpack\b|\bchr\s*\(|\bhex\s*\(|\boct\s*\(|\bzlib\b|\blzma\b|decompress|inflate|Buffer\.from\([^)]*(?:base64|hex)|\batob\b|strtonum|%c/
+  /decode_base64|base64_decode|gzinflate|gzuncompress|MIME::Base64|b64decode|decode64|base64\.|\bunhexlify|fromhex|a2b_|\bpack\s*\(?\s*["']?[Hhu]|\bunpack\b|\bchr\s*\(|\bhex\s*\(|\boct\s*\(|\bzlib\b|\blzma\b|decompress|inflate|Buffer\.from\([^)]*(?:base64|hex)|\batob\b|strtonum|%c/
 
 /** a script's own ways to run a command or code: Python's, Perl's, Ruby's, PHP's, node's, awk's */
 const EXECUTING_SCRIPT = /\bos\.(?:system|popen|exec\w*|spawn\w*)\s*\(|\bsubprocess\.|\b(?:exec|eval|system|popen|passthru|shell_exec|execSync|spawnSync)\s*\(|\bchild_process\b|\bKernel\.(?:system|exec)\b|\bIO\.popen\b|\|\s*getline\b/
@@ -184,7 +184,9 @@ export function inlineScript(name: string, args: readonly string[]): string | un
     }
     return undefined
   }
-  const flag = args.findIndex((a) => /^-[a-zA-Z]*[ecE]$/.test(a))
+  // php runs the code given with -r; perl, python, ruby and node take -e, -E or -c
+  const option = /^php/.test(name) ? /^-r$/ : /^-[a-zA-Z]*[ecE]$/
+  const flag = args.findIndex((a) => option.test(a))
   return flag >= 0 ? args[flag + 1] : undefined
 }
 
