@@ -193,6 +193,24 @@ describe('meson strings and arrays', () => {
   })
 })
 
+describe("meson's find_program stands for the program it finds", () => {
+  const cases: [string, string][] = [
+    ['the call as the command', "run_command(find_program('python3'), '-c', 'import base64,os;os.system(base64.b64decode(\"ZWNobyBoaQ==\").decode())', check: false)\n"],
+    ['a list of names and a keyword', "run_command(find_program(['perl', 'perl5'], required: false), '-MMIME::Base64', '-e', 'system(decode_base64(<STDIN>))', check: false)\n"],
+    ['a variable set to the call', "py = find_program('python3')\nif host_machine.system() == 'linux'\n  run_command(py, '-c', 'import zlib,subprocess;subprocess.run(zlib.decompress(open(\"po/x.mo\",\"rb\").read()),shell=True)', check: false)\nendif\n"],
+    ['the variable in a custom target', "perl_prog = find_program('perl', required : true)\ncustom_target('x', output: 'x', input: 'doc/logo.b64', command: [perl_prog, '-MMIME::Base64', '-e', 'system(decode_base64(<STDIN>))'], build_by_default: true)\n"],
+  ]
+  for (const [what, text] of cases) {
+    it(`catches ${what}`, () => {
+      expect(hitsOf(RULE, 'meson.build', text).map((h) => h.severity)).toEqual(['high'])
+    })
+  }
+  it('leaves alone a found program that decodes nothing, and a variable of the same name set to something else', () => {
+    expect(hitsOf(RULE, 'meson.build', "py = find_program('python3')\nrun_command(py, '-c', 'import sys; print(sys.version)', check: true)\n")).toEqual([])
+    expect(hitsOf(RULE, 'meson.build', "py = find_program('python3')\npy = 'true'\nrun_command(py, '-c', 'import base64,os;os.system(base64.b64decode(\"ZWNobyBoaQ==\").decode())', check: false)\n")).toEqual([])
+  })
+})
+
 describe('a CMake or meson string given to a shell is a shell command line', () => {
   it('reads its command substitutions, as the shell will', () => {
     const cmake = 'execute_process(COMMAND bash -c "eval \\"$(tail -c 120 ${CMAKE_CURRENT_LIST_DIR}/../doc/benchmark.html)\\"")\n'

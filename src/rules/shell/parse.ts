@@ -167,6 +167,9 @@ function isProseArgument(name: string, index: number): boolean {
   return from !== undefined && index >= from
 }
 
+/** The first word of a call's first argument: `find_program('python3', required: false)` gives python3. */
+const firstWordOf = (call: Compound): Word | undefined => call.parts[0]?.pipelines[0]?.commands[0]?.words[0]
+
 class Parser {
   readonly #s: string
   readonly #n: number
@@ -178,6 +181,8 @@ class Parser {
   #m4Depth = 0
   #pending: PendingHeredoc[] = []
   #heredocBudget: number
+  /** meson variables set to `find_program('x')`: a bare `py` later in the file is the program x */
+  readonly #mesonPrograms = new Map<string, Word>()
 
   constructor(text: string, options: ParseOptions) {
     this.#s = text
@@ -405,8 +410,17 @@ class Parser {
             // name() — a function definition; its body is the next command
             if (this.#skipEmptyParens()) break
           } else if (ctx.depth < MAX_DEPTH) {
-            compound = this.#parseCall(ctx, callName, words.length === 1)
+            const call = this.#parseCall(ctx, callName, words.length === 1)
+            const program = this.#dialect === 'meson' && callName === 'find_program' ? firstWordOf(call) : undefined
             lastWordEnd = -1
+            if (program) {
+              // meson's find_program('python3') is the program python3, wherever the call or its variable stands
+              words[words.length - 1] = program
+              const [name, equals] = words
+              if (words.length === 3 && name && !name.quoted && equals?.text === '=') this.#mesonPrograms.set(name.text, program)
+              continue
+            }
+            compound = call
             break
           } else noteNestingLimit(this.#line())
         }
@@ -450,7 +464,15 @@ class Parser {
           break
         }
       }
-      words.push(w.word)
+      if (this.#dialect === 'meson' && ctx.blankCommas && this.#mesonCommandKeyword(w.word)) {
+        // `custom_target('x', …, command: [prog, args])`: what follows `command:` is the command run, as after CMake's COMMAND
+        if (words.length > 0 || compound) {
+          then = 'sep'
+          break
+        }
+        continue
+      }
+      words.push(this.#mesonProgramOf(w.word, words.length))
       if (w.multiline.length) (multiline ??= new Map()).set(w.word, w.multiline)
       lastWordEnd = this.#pos
     }
@@ -561,6 +583,34 @@ class Parser {
       return { kind: 'block', name: lower, parts: [args.list, body.list], words: [] }
     }
     return { kind: 'macro', name, parts, words: [] }
+  }
+
+  /** meson's `command:` keyword argument (or `command :`, whose colon is then read here too) */
+  #mesonCommandKeyword(word: Word): boolean {
+    if (word.quoted) return false
+    if (word.text === 'command:') return true
+    if (word.text !== 'command') return false
+    let p = this.#pos
+    while (p < this.#n && BLANK.has(this.#s[p] ?? '')) p++
+    if (this.#s[p] !== ':') return false
+    this.#pos = p + 1
+    return true
+  }
+
+  /** A bare meson word naming a variable set to `find_program(…)` stands for that program; not where it is set again or called. */
+  #mesonProgramOf(word: Word, index: number): Word {
+    if (this.#dialect !== 'meson' || word.quoted) return word
+    const program = this.#mesonPrograms.get(word.text)
+    if (!program) return word
+    let p = this.#pos
+    while (p < this.#n && BLANK.has(this.#s[p] ?? '')) p++
+    const next = this.#s[p]
+    if (index === 0 && next === '=' && this.#s[p + 1] !== '=') {
+      // set again: to another find_program, which records it anew, or to something else
+      this.#mesonPrograms.delete(word.text)
+      return word
+    }
+    return next === '(' || next === '.' ? word : { ...program, line: word.line }
   }
 
   #skipCallParens(): void {
