@@ -3,7 +3,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { applicableKinds, applicablePythonKinds, tamperTarball, tarballFiles } from '../../bench/releases-tamper.js'
+import { applicableCmakeKinds, applicableKinds, applicableMesonKinds, applicablePlainKinds, applicablePythonKinds, tamperTarball, tarballFiles } from '../../bench/releases-tamper.js'
 
 const work = mkdtempSync(join(tmpdir(), 'stagelight-tamper-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -498,5 +498,76 @@ describe('the injection that has the build destroy what is not its own', () => {
     }
     expect([...where].sort()).toEqual(['build-aux/depcomp', 'configure'])
     expect(shapes.size).toBeGreaterThanOrEqual(3)
+  })
+})
+
+describe('the injections into CMake, meson and plain-make releases', () => {
+  const CMAKE = 'cmake_minimum_required(VERSION 3.10)\nproject(frob\n  VERSION 1.0\n  LANGUAGES C)\nadd_library(frob src/frob.c)\n'
+  const MESON = "project('frob', 'c',\n  version: '1.0',\n  default_options: ['warning_level=2'],  # (a comment with a parenthesis\n)\nlib = library('frob', 'src/frob.c')\n"
+  const C = 'int frob(int x)\n{\n  if (x == 1)\n    return 1;\n  return 0;\n}\n'
+
+  it('offers a payload only where the build file is at the top, and a line of C only where the program has C', () => {
+    expect(applicableCmakeKinds(['CMakeLists.txt', 'src/frob.c'])).toEqual(['cmake-payload', 'c-line'])
+    expect(applicableCmakeKinds(['src/CMakeLists.txt', 'tests/t.c'])).toEqual([])
+    expect(applicableMesonKinds(['meson.build', 'examples/x.c'])).toEqual(['meson-payload'])
+    expect(applicablePlainKinds(['GNUmakefile', 'frob.c'])).toEqual(['plain-makefile', 'c-line'])
+    expect(applicablePlainKinds(['Makefile.in', 'frob.c'])).toEqual(['c-line'])
+  })
+
+  it('puts a gated CMake payload after the top-level project() call, or into a module CMakeLists.txt includes, and changes nothing else', () => {
+    const seen = new Set<string>()
+    for (let seed = 0; seed < 12; seed++) {
+      const tarball = sdist({ 'CMakeLists.txt': CMAKE, 'src/frob.c': C })
+      const t = tamperTarball(tarball, join(work, `cmake-${seed}.tar.gz`), 'cmake-payload', `seed-${seed}`)
+      const root = unpacked(join(work, `cmake-${seed}.tar.gz`))
+      const lists = readFileSync(join(root, 'CMakeLists.txt'), 'utf8').split('\n')
+      // the release's lines, in their order, with the payload between project()'s close and add_library
+      expect(lists.slice(0, 4)).toEqual(CMAKE.split('\n').slice(0, 4))
+      expect(lists.at(-2)).toBe('add_library(frob src/frob.c)')
+      expect(readFileSync(join(root, 'src/frob.c'), 'utf8')).toBe(C)
+      if (t.path === 'CMakeLists.txt') {
+        expect(lists.slice(4).join('\n')).toMatch(/^\nif\(.*\)\n[\s\S]*\nendif\(\)\nadd_library/)
+        seen.add('inline')
+      } else {
+        expect(t.path).toMatch(/^cmake\/\w+\.cmake$/)
+        expect(lists[5]).toBe(`include(\${CMAKE_CURRENT_SOURCE_DIR}/${t.path})`)
+        expect(readFileSync(join(root, t.path), 'utf8')).toMatch(/^# .*\nif\(.*\)\n[\s\S]*\nendif\(\)\n$/)
+        seen.add('module')
+      }
+    }
+    expect([...seen].sort()).toEqual(['inline', 'module'])
+  })
+
+  it('appends the CMake payload when project() is only called inside a block', () => {
+    const nested = 'if (CMAKE_VERSION VERSION_LESS 3.0)\n\tproject(frob)\nelse()\n\tproject(frob LANGUAGES C)\nendif()\nadd_library(frob src/frob.c)\n'
+    const tarball = sdist({ 'CMakeLists.txt': nested, 'src/frob.c': C })
+    tamperTarball(tarball, join(work, 'cmake-nested.tar.gz'), 'cmake-payload', 'seed-nested')
+    const text = readFileSync(join(unpacked(join(work, 'cmake-nested.tar.gz')), 'CMakeLists.txt'), 'utf8')
+    expect(text.startsWith(nested)).toBe(true)
+  })
+
+  it("puts a gated meson payload after project()'s closing parenthesis, a parenthesis in a comment notwithstanding", () => {
+    const tarball = sdist({ 'meson.build': MESON, 'src/frob.c': C })
+    const t = tamperTarball(tarball, join(work, 'meson.tar.gz'), 'meson-payload', 'seed-m')
+    expect(t.path).toBe('meson.build')
+    const lines = readFileSync(join(unpacked(join(work, 'meson.tar.gz')), 'meson.build'), 'utf8').split('\n')
+    // project() takes four lines; a blank line, then the gate
+    expect(lines.slice(0, 4)).toEqual(MESON.split('\n').slice(0, 4))
+    expect(lines[4]).toBe('')
+    expect(lines[5]).toMatch(/^if /)
+    expect(lines.at(-3)).toBe('endif')
+    expect(lines.at(-2)).toBe("lib = library('frob', 'src/frob.c')")
+  })
+
+  it('adds a recipe line to the default goal of the Makefile, after its continuations, not to a special or pattern rule', () => {
+    const makefile = 'CC ?= cc\n.PHONY: all clean\n%.o: %.c\n\t$(CC) -c $<\nall: frob \\\n\tfrob-tool\n\t@echo done\nclean:\n\trm -f *.o\n'
+    const tarball = sdist({ Makefile: makefile, 'frob.c': C })
+    const t = tamperTarball(tarball, join(work, 'plain.tar.gz'), 'plain-makefile', 'seed-p')
+    expect(t.path).toBe('Makefile')
+    const lines = readFileSync(join(unpacked(join(work, 'plain.tar.gz')), 'Makefile'), 'utf8').split('\n')
+    const before = makefile.split('\n')
+    expect(lines.slice(0, 6)).toEqual(before.slice(0, 6))
+    expect(lines[6]).toMatch(/^\t@.*\bsh\b/)
+    expect(lines.slice(7)).toEqual(before.slice(6))
   })
 })
