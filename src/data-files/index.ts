@@ -1,7 +1,7 @@
 /** @fileoverview Data files that carry code: what a blob is, what it decodes to, and what that means. */
 export { detectFormat, formatLabel, isTarHeader, type BinaryFormat, type Codec, type CodeKind as MachineCodeKind, type FormatFamily, type FormatId } from './magic.js'
 export { shannonEntropy, sampledEntropy, expectedRandomEntropy } from './entropy.js'
-export { looksLikeShell, looksLikeText, findEncodedRuns, type EncodedRun, type Encoding } from './text.js'
+export { decodeText, isText, looksLikeShell, looksLikeText, findEncodedRuns, type EncodedRun, type Encoding } from './text.js'
 export {
   inspectDataFile,
   DEFAULT_INSPECT_LIMITS,

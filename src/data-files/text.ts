@@ -23,6 +23,32 @@ export function looksLikeText(bytes: Uint8Array): boolean {
   return textRatio(bytes) >= 0.95
 }
 
+/** Whether the bytes are UTF-8; `partial`: a head cut from a longer file, where a sequence cut at its end is not held against it. */
+export function isUtf8(bytes: Uint8Array, partial = false): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: partial })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Text a shell, make, m4 or node reads as text: UTF-8, or 8-bit text in another encoding (Latin-1,
+ * Windows-1252) whose ASCII bytes, all of those languages' syntax, read the same in any of them.
+ * One byte that is not UTF-8 in a comment must not turn a build script into "binary" nobody reads.
+ */
+export const isText = (bytes: Uint8Array, partial = false): boolean => !bytes.subarray(0, 8192).includes(0) && (isUtf8(bytes, partial) || looksLikeText(bytes))
+
+/**
+ * The bytes as text: UTF-8 where they are UTF-8, else byte for byte (Latin-1) where they are 8-bit
+ * text, so every ASCII character stands where it stood; undefined for binary data.
+ */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  return looksLikeText(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : undefined
+}
+
 /** Lines whose shape only shell gives them. Each pattern needs a shell-only construct, not just a word. */
 const SHELL_LINE: readonly RegExp[] = [
   /^\s*(?:if|elif|while|until)\s+(?:test\s|\[\s|!\s|\w[\w.-]*\s+-)/,

@@ -1,19 +1,12 @@
 /** @fileoverview What a file is, from its name and its first bytes: content wins where names lie. */
+import { isText } from '../data-files/text.js'
 import type { FileKind } from './types.js'
 
 /** How much of a file's start classifyFile reads: this many bytes, or characters of a text. */
 export const HEAD_BYTES = 8192
 
-/** NUL bytes or bytes that are not UTF-8 (a sequence cut at the end of the head is not held against it). */
-function isBinary(head: Buffer): boolean {
-  if (head.includes(0)) return true
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true })
-    return false
-  } catch {
-    return true
-  }
-}
+/** NUL bytes, or bytes that are neither UTF-8 nor 8-bit text (a sequence cut at the end of the head is not held against it). */
+const isBinary = (head: Buffer): boolean => !isText(head, true)
 
 const SHEBANG_SHELL = /^#![ \t]*\S*\/(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|da|k|mk|z|a|pdk|po|ya)?sh\b/
 const SHEBANG_MAKE = /^#![ \t]*\S*\/(?:env[ \t]+)?g?make\b/

@@ -6,7 +6,7 @@
  */
 import { bySeverityDesc, type Finding, type Severity } from '../model/finding.js'
 import type { TreeEntry } from '../model/tree.js'
-import { dataFileFindings, inspectDataFile, type DataFileFacts } from '../data-files/index.js'
+import { dataFileFindings, decodeText, inspectDataFile, type DataFileFacts } from '../data-files/index.js'
 import { analyseJavaScript, analyseScriptFile, isScriptFile, judgePackage, readManifest } from '../npm/index.js'
 import { classifyFile, isUnderTestDir, runPhase } from '../rules/classify.js'
 import { runRules } from '../rules/engine.js'
@@ -100,7 +100,7 @@ export class ScanCollector {
       await this.addData(entry.path, entry.content, kind)
       return
     }
-    const text = entry.content.toString('utf8')
+    const text = decodeText(entry.content) ?? entry.content.toString('utf8')
     if (isScriptFile(entry.path, kind)) {
       const script = analyseScriptFile(entry.path, text)
       if (script.signals.length > 0) this.packages.of(entry.path).scripts.set(entry.path, script)

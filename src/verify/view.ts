@@ -1,3 +1,4 @@
+import { decodeText } from '../data-files/text.js'
 import type { RuleContext } from '../rules/types.js'
 import type { BlobSession } from '../sources/git/index.js'
 import type { SourceTree } from '../sources/git/types.js'
@@ -5,16 +6,8 @@ import type { ComparedTrees } from './compare.js'
 import { linksLeadingTo } from './explain/aliases.js'
 import type { TreeView } from './explain/types.js'
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-const decode = (bytes: Buffer | undefined): string | undefined => {
-  if (!bytes) return undefined
-  try {
-    return utf8.decode(bytes)
-  } catch {
-    return undefined
-  }
-}
+// a file in Latin-1 is text to the build that runs it, and to the rules and explainers here
+const decode = (bytes: Buffer | undefined): string | undefined => (bytes ? decodeText(bytes) : undefined)
 
 /** Read access to both trees for explainers, with source blobs fetched once on demand. */
 export function treeView(compared: ComparedTrees, source: SourceTree, blobReader: BlobSession): TreeView {

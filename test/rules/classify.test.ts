@@ -34,7 +34,13 @@ describe('classifyFile', () => {
       ['meson_options.txt', "option('x')\n", 'meson'],
       ['NEWS', 'Version 1\n', 'text'],
       ['tests/files/x.xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 1, 2]), 'binary'],
-      ['tests/files/latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x61]), 'binary'],
+      // 8-bit text in another encoding is text: its ASCII, all the syntax, reads the same
+      ['tests/files/latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x61]), 'text'],
+      ['m4/host.m4', Buffer.from('dnl (c) J\xe9r\xf4me\nAC_DEFUN([X], [eval "$x"])\n', 'latin1'), 'm4'],
+      ['build/gen.sh', Buffer.from('#!/bin/sh\n# \xa9 1998 M\xfcller\nexit 0\n', 'latin1'), 'shell'],
+      ['lib/index.js', Buffer.concat([Buffer.from('// \x93quoted\x94 in Windows-1252\n', 'latin1'), Buffer.from('module.exports = 1\n')]), 'javascript'],
+      // no NUL, but control bytes no text holds: data
+      ['tests/files/blob', Buffer.from([0x89, 0x01, 0x02, 0x03, 0x1f, 0x8b, 0x08, 0x04, 0x05, 0x06, 0x07, 0x41, 0x42, 0x7f, 0x10, 0x11, 0x12, 0xff, 0x13, 0x14]), 'binary'],
       ['docs/utf8.txt', Buffer.from('café ☕\n'), 'text'],
     ]
     for (const [path, head, kind] of cases) expect(classifyFile(path, head), path).toBe(kind)
