@@ -193,6 +193,19 @@ describe('meson strings and arrays', () => {
   })
 })
 
+describe('a command substitution as a word: run as the command, or only an argument', () => {
+  it('runs a quoted substitution in the place of the command, on one line or across lines', () => {
+    expect(hitsOf(RULE, 'build/x.sh', '#!/bin/sh\n"$(base64 -d < doc/logo.b64)" --quiet\n').map((h) => h.line)).toEqual([2])
+    expect(hitsOf(RULE, 'build/y.sh', '#!/bin/sh\n"`xz -dc tests/x.xz`"\n').map((h) => h.line)).toEqual([2])
+  })
+  it('leaves alone a quoted substitution spanning lines that is only an argument', () => {
+    // git's t4201-shortlog.sh: the message of a commit, made with tr, across three lines
+    const text = '#!/bin/sh\ngit commit --quiet -m "$(\n\techo "a long first line" |\n\tsed "s/i/1234/g" |\n\ttr 1234 "\\360\\235\\204\\236")" a1 &&\ntrue\n'
+    expect(hitsOf(RULE, 't/t4201.sh', text)).toEqual([])
+    expect(hitsOf(RULE, 't/msg.sh', '#!/bin/sh\nprintf \'%s\\n\' "$(\n  base64 -d < tests/x.b64\n)" > out.txt\n')).toEqual([])
+  })
+})
+
 describe("meson's find_program stands for the program it finds", () => {
   const cases: [string, string][] = [
     ['the call as the command', "run_command(find_program('python3'), '-c', 'import base64,os;os.system(base64.b64decode(\"ZWNobyBoaQ==\").decode())', check: false)\n"],

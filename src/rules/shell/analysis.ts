@@ -407,7 +407,8 @@ function findExecutions(
     if (cmd.compound) continue
     const p = program(cmd)
     const name = programNameOf(p, literal)
-    const runsSubstitution = p.word !== undefined && /^(?:\$\(|`)/.test(p.word.raw) && p.index === 0
+    // quoted too: `"$(… | base64 -d)"` runs the decoded text as the name of one program
+    const runsSubstitution = p.word !== undefined && /^"?(?:\$\(|`)/.test(p.word.raw) && p.index === 0
     // `x=$(printf '\162\155'); $x -rf ~`: a variable's stored output run as the command
     const runsStored = p.word !== undefined && p.index === 0 && isPureReference(p.word)
     // an interpreter's own script that decodes and runs: the decoder is its own sink

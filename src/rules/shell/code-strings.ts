@@ -56,8 +56,9 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
   const done = new Set(out.map((c) => c.word))
   for (const w of words) {
     if (done.has(w)) continue
-    // `X="$(curl \⏎ …)"` runs its substitution now, as the word's own nested list; the value is data
-    if (isAssignment(w.text) && isPureExpansion(w.text.slice(w.text.indexOf('=') + 1))) continue
+    // `X="$(curl \⏎ …)"` and `git commit -m "$(⏎ … | tr …)"` run their substitution now, as the
+    // word's own nested list; the value is data, and lexed again as code it would be a command
+    if (isPureExpansion(isAssignment(w.text) ? w.text.slice(w.text.indexOf('=') + 1) : w.text)) continue
     const parts = multiline?.get(w)
     if (parts) for (const part of parts) out.push({ word: w, text: part.text, line: part.line })
     else if ((dialect === 'cmake' || dialect === 'meson') && w.quoted && /[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
