@@ -313,6 +313,14 @@ describe('release-time stamps', () => {
     expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', '[latest]'), '4.7.3')).toBeUndefined()
     expect(releaseEdit(before, before.replace('m4_esyscmd([builder-support/gen-version])', 'm4_esyscmd([sh tests/x])'), '4.7.3')).toBeUndefined()
   })
+  it('explains a placeholder filled with the whole version or a date on a line that names a version or a date', () => {
+    expect(releaseEdit('Name: pciu\nVersion:\t@VERSION@\nRelease: 1\n', 'Name: pciu\nVersion:\t3.9.0\nRelease: 1\n', '3.9.0')?.stamped).toBe(1)
+    expect(releaseEdit('version = @PACKAGE_VERSION@\n', 'version = 12.4\n', '12.4')?.stamped).toBe(1)
+    expect(releaseEdit('#define BUILD_DATE @RELEASE_DATE@\n', '#define BUILD_DATE 2022-11-20\n', '1.0')?.stamped).toBe(1)
+    // another version than the release's, or more than the version, is not the release's stamp
+    expect(releaseEdit('Version:\t@VERSION@\n', 'Version:\t3.10.0\n', '3.9.0')).toBeUndefined()
+    expect(releaseEdit('Version:\t@VERSION@\n', 'Version:\t3.9.0 %{?post:sh tests/x}\n', '3.9.0')).toBeUndefined()
+  })
   it('explains version parts and their hex form named as such, with realigned spacing', () => {
     const before = '#define LIBX_VERSION          "2.7.0_DEV"\n#define LIBX_VERSION_MINOR    7\n#define LIBX_VERSION_NUM      0x020700\n#define LIBX_TIMESTAMP "DEV"\n'
     const after = '#define LIBX_VERSION "2.11.0"\n#define LIBX_VERSION_MINOR 11\n#define LIBX_VERSION_NUM 0x020b00\n#define LIBX_TIMESTAMP "Tue 4 Jun 2024 10:00:00 UTC"\n'

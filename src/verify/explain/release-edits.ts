@@ -73,10 +73,12 @@ export function stampShape(line: string, commit?: string, side: 'tag' | 'release
   if (defined?.[2] && isReleaseSetting(defined[2])) return `${defined[1]}${STAMP})${defined[4] ?? ''}`
   const placeholder = UNDEFINED_STAMP.exec(l)
   if (placeholder?.[1] && RELEASE_NAMED(placeholder[1])) return `#define ${placeholder[1]} ${STAMP}`
-  // on a line that names a version or revision, `unknown` is what a build without the release's data writes
-  if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b|\bunknown\b/gi, STAMP)
+  // whole dates and versions first: numbers taken one by one would leave `3.9.0` as three stamps and
+  // its dots, never the shape of the one `@VERSION@` the tag held in its place (`Version: @VERSION@`)
   for (const d of DATES) l = l.replace(d, STAMP)
   l = l.replace(PLACEHOLDERS, STAMP).replace(VERSION, STAMP)
+  // on a line that names a version or revision, `unknown` is what a build without the release's data writes
+  if (VERSION_NAMED.test(l)) l = l.replace(/"[^"]*"/g, STAMP).replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b|\bunknown\b/gi, STAMP)
   // `1.2.3-DEV` may leave `-DEV` beside a marker; a run of markers and joiners is one stamp
   // a quoted stamp is the stamp: `"20221111"` fills a define the tag left undefined
   return l
@@ -104,7 +106,9 @@ function bringsOnlyTheRelease(before: string, after: string, version: string | u
   const forms = version ? releaseForms(version) : []
   if (!(after.match(VERSION) ?? []).every((v) => old.has(v) || forms.includes(v))) return false
   if (!VERSION_NAMED.test(after)) return true
-  const unquoted = after.replace(/"[^"]*"/g, (q) => (TIME_NAMED.test(after) ? '' : q.replace(VERSION, '')))
+  const timeNamed = TIME_NAMED.test(after)
+  // a field named for a release time takes any date, quoted or not
+  const unquoted = DATES.reduce((l, d) => (timeNamed ? l.replace(d, '') : l), after.replace(/"[^"]*"/g, (q) => (timeNamed ? '' : q.replace(VERSION, ''))))
   const parts = new Set(version ? version.split('.').map((p) => String(Number(p))) : [])
   const oldNumbers = new Set(before.match(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g) ?? [])
   return (unquoted.match(/\b0x[0-9a-fA-F]+\b|\b\d+\b/g) ?? []).every((n) => oldNumbers.has(n) || (n.startsWith('0x') ? version !== undefined && n.toLowerCase() === hexForm(version) : parts.has(String(Number(n)))))
