@@ -36,6 +36,17 @@ describe(RULE, () => {
     expect(hits('tests/meson.build', "t = executable('t', 't.c', link_args: '-Wl,--wrap=time')\n").map((f) => f.severity)).toEqual(['low'])
   })
 
+  it('stays silent on a check of whether the linker accepts the flag, and not on what the check then adds', () => {
+    // util-macros' unit-test probe, as aclocal copies it into libXt's aclocal.m4
+    expect(hits('aclocal.m4', 'XORG_CHECK_LINKER_FLAGS([-Wl,-wrap,exit],[have_ld_wrap=yes],[have_ld_wrap=no],\n  [AC_LANG_PROGRAM([])])\n')).toEqual([])
+    expect(hits('configure.ac', 'AX_CHECK_LINK_FLAG([-Wl,--wrap=getenv], [have_wrap=yes])\n')).toEqual([])
+    expect(hits('CMakeLists.txt', 'include(CheckLinkerFlag)\ncheck_linker_flag(C "-Wl,--wrap=malloc" HAVE_LD_WRAP)\n')).toEqual([])
+    expect(hits('meson.build', "have_wrap = cc.has_link_argument('-Wl,--wrap=free')\n")).toEqual([])
+    // the check passes, and its action puts the flag into what is built
+    expect(hits('configure.ac', 'AX_CHECK_LINK_FLAG([-Wl,--wrap=RSA_public_decrypt], [LDFLAGS="$LDFLAGS -Wl,--wrap=RSA_public_decrypt"])\n').map((f) => f.data?.symbols)).toEqual([['RSA_public_decrypt']])
+    expect(hits('meson.build', "if cc.has_link_argument('-Wl,--wrap=free')\n  add_project_link_arguments('-Wl,--wrap=free', language: 'c')\nendif\n").map((f) => f.line)).toEqual([2])
+  })
+
   it('stays silent on line widths, comments, and files that are not configure steps', () => {
     expect(hits('configure', '#!/bin/sh\nkey=$(base64 --wrap=0 < k)\nfold --wrap=76 x\n')).toEqual([])
     expect(hits('configure.ac', 'dnl -Wl,--wrap=exit is how the tests mock exit\n# LDFLAGS="-Wl,--wrap=exit"\n')).toEqual([])

@@ -20,11 +20,24 @@ interface Redirection {
   readonly symbol: string
 }
 
+/**
+ * The text before a flag that a check of the linker is asked about, and nothing more: util-macros'
+ * `XORG_CHECK_LINKER_FLAGS([`, `AX_CHECK_LINK_FLAG([`, CMake's `check_linker_flag(C "`, meson's
+ * `cc.has_link_argument('`. A check links a test program, never what is built; what its action
+ * then adds is another match on the line, and is reported.
+ */
+const PROBED = /\b(?:\w*CHECK_(?:LINK(?:ER)?|LD)_?FLAGS?|check_linker_flag|has_(?:multi_)?link_arguments?)\s*\(\s*(?:[A-Za-z]+\s+)?\[?\s*["']?\s*$/i
+
 function redirections(lines: readonly string[]): Redirection[] {
   const out: Redirection[] = []
   lines.forEach((line, index) => {
     if (isCommentLine(line) || !/wrap|defsym/.test(line)) return
-    for (const m of line.matchAll(REDIRECTION)) out.push({ line: index + 1, how: m[1] ?? '', symbol: m[2] ?? '' })
+    for (const m of line.matchAll(REDIRECTION)) {
+      // the match may start with the character before the flag: the prefix ends at the flag itself
+      const at = m.index + (/^[\s"'=,[(]/.test(m[0]) ? 1 : 0)
+      if (PROBED.test(line.slice(0, at))) continue
+      out.push({ line: index + 1, how: m[1] ?? '', symbol: m[2] ?? '' })
+    }
   })
   return out
 }
