@@ -23,6 +23,13 @@ const runsItsArguments = (word: string): boolean => {
   return name === 'eval' || name === 'trap' || SHELL_PROGRAM.test(name)
 }
 
+/**
+ * Whether a word's value is a command substitution the shell expands as it reads the word, not text
+ * kept to run later: `x=$(…)".info"` and `git commit -m "$(⏎…)"` run theirs now, as the word's own
+ * nested list, and hold its output; `x='$(…)'` keeps the substitution for an `eval`.
+ */
+const expandedNow = (raw: string, text: string): boolean => /^"?(?:\$\((?!\()|`)/.test(raw) || (isPureExpansion(text) && !raw.startsWith("'"))
+
 /** Quoted words (assignment values, cmake/meson strings) or a program that runs its arguments as code. */
 function mayHoldCode(words: readonly Word[]): boolean {
   return words.some((w) => w.quoted || runsItsArguments(w.text))
@@ -38,7 +45,7 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
   for (const w of words.slice(0, at)) {
     if (!isAssignment(w.text)) continue
     const value = w.text.slice(w.text.indexOf('=') + 1)
-    if (w.quoted && looksLikeCode(value) && !isPureExpansion(value)) out.push({ word: w, text: value, line: w.line })
+    if (w.quoted && looksLikeCode(value) && !expandedNow(w.raw.slice(w.raw.indexOf('=') + 1), value)) out.push({ word: w, text: value, line: w.line })
   }
   const program = basename(texts[at] ?? '')
   const args = words.slice(at + 1)
@@ -56,9 +63,8 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
   const done = new Set(out.map((c) => c.word))
   for (const w of words) {
     if (done.has(w)) continue
-    // `X="$(curl \⏎ …)"` and `git commit -m "$(⏎ … | tr …)"` run their substitution now, as the
-    // word's own nested list; the value is data, and lexed again as code it would be a command
-    if (isPureExpansion(isAssignment(w.text) ? w.text.slice(w.text.indexOf('=') + 1) : w.text)) continue
+    // `X="$(curl \⏎ …)"` and `git commit -m "$(⏎ … | tr …)"`: lexed again as code, the value would be a command
+    if (isAssignment(w.text) ? expandedNow(w.raw.slice(w.raw.indexOf('=') + 1), w.text.slice(w.text.indexOf('=') + 1)) : expandedNow(w.raw, w.text)) continue
     const parts = multiline?.get(w)
     if (parts) for (const part of parts) out.push({ word: w, text: part.text, line: part.line })
     else if ((dialect === 'cmake' || dialect === 'meson') && w.quoted && /[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
