@@ -1,5 +1,5 @@
 /** @fileoverview What a file is, from its name and its first bytes: content wins where names lie. */
-import { isText } from '../data-files/text.js'
+import { isText, textRatio } from '../data-files/text.js'
 import type { FileKind } from './types.js'
 
 /** How much of a file's start classifyFile reads: this many bytes, or characters of a text. */
@@ -7,6 +7,13 @@ export const HEAD_BYTES = 8192
 
 /** NUL bytes, or bytes that are neither UTF-8 nor 8-bit text (a sequence cut at the end of the head is not held against it). */
 const isBinary = (head: Buffer): boolean => !isText(head, true)
+
+/**
+ * Names of files a build tool or node reads as code whatever bytes they hold: m4 and autoconf pass
+ * a NUL in a `dnl` comment through, bash runs on past one after the first line, a JavaScript
+ * comment may hold one. A stray NUL in such a file does not make it data.
+ */
+const CODE_NAME = /^(?:configure(?:\.ac|\.in)?|bootstrap|autogen\.sh|CMakeLists\.txt|meson\.build|meson_options\.txt|meson\.options|(?:GNU)?[Mm]akefile(?:\.am|\.in)?|makefile)$|\.(?:m4f?|at|am|mk|make|cmake|sh|bash|[cm]?js|jsx|[cm]?ts|tsx)$/
 
 const SHEBANG_SHELL = /^#![ \t]*\S*\/(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|da|k|mk|z|a|pdk|po|ya)?sh\b/
 const SHEBANG_MAKE = /^#![ \t]*\S*\/(?:env[ \t]+)?g?make\b/
@@ -28,9 +35,9 @@ const M4_CONTENT = /^\s*(?:AC_DEFUN|AU_DEFUN|AC_DEFUN_ONCE|m4_define|m4_defun|m4
  */
 export function classifyFile(path: string, head: Buffer | string): FileKind {
   const bytes = typeof head === 'string' ? Buffer.from(head.slice(0, HEAD_BYTES)) : head.subarray(0, HEAD_BYTES)
-  if (bytes.length > 0 && isBinary(bytes)) return 'binary'
-  const text = bytes.toString('utf8')
   const name = path.replace(/^.*\//, '')
+  if (bytes.length > 0 && isBinary(bytes) && !(CODE_NAME.test(name) && textRatio(bytes) >= 0.95)) return 'binary'
+  const text = bytes.toString('utf8')
   const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length)
 
   if (name === 'package.json') return 'manifest'

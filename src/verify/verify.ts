@@ -85,6 +85,9 @@ export const versionFromRef = (ref: string): string | undefined => ref.match(/(\
 
 const isGitMetadata = (path: string): boolean => path === '.git' || path.startsWith('.git/')
 
+/** Bytes no decoding makes text but whose name says code (a NUL in an m4 comment): read byte for byte, as the tool that runs them does. */
+const codeBytesAsText = (path: string, bytes: Buffer | undefined): string | undefined => (bytes && classifyFile(path, bytes) !== 'binary' ? bytes.toString('latin1') : undefined)
+
 async function compareWithPrefixCheck(artifactPath: string, source: Awaited<ReturnType<typeof readSourceTree>>, onDifference: (entry: TreeEntry) => void): Promise<{ tree: ArtifactTree; compared: ComparedTrees }> {
   let tree = await openArtifact(artifactPath)
   const options = { maxRetainedBytes: MAX_RETAINED_BYTES, onDifference, ...(tree.format === 'directory' ? { ignore: isGitMetadata } : {}) }
@@ -282,7 +285,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     let scanned = 0
     // what an explanation leaves to the rules, and what was not compared (not compared is not trusted)
     const scanWithRules = (path: string): number => {
-      const text = view.artifactText(path)
+      const text = view.artifactText(path) ?? codeBytesAsText(path, view.artifactBytes(path))
       if (text === undefined) return 0
       findings.push(...analyseText(path, text, view.ruleContext()))
       return 1

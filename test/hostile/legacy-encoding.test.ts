@@ -24,9 +24,12 @@ const TAMPERED = `AC_DEFUN([gl_HOST_PROBE],\n[\n${PAYLOAD}\n])\n`
 
 // One byte that is not UTF-8 (an author's name in Latin-1) must not make a build file "binary" and
 // leave it unread: at the top, where a file's kind is told, and at the end, past the first 64 KiB.
+// m4 and autoconf pass a NUL in a `dnl` comment through, so a NUL must not make one data either.
 const VARIANTS: Record<string, Buffer> = {
   'a Latin-1 comment at the top': latin1(`dnl host.m4 serial 4, (c) 2019 J\xe9r\xf4me\n${TAMPERED}`),
   'a Windows-1252 quote at the end, past 64 KiB of text': Buffer.concat([latin1(`${TAMPERED}${'dnl padding\n'.repeat(7000)}`), latin1('dnl \x93the end\x94\n')]),
+  'a NUL in a comment at the top': latin1(`dnl host.m4 serial 4 \x00\n${TAMPERED}`),
+  'a NUL and a Latin-1 byte in a comment': latin1(`dnl host.m4 serial 4 \x00 J\xe9r\xf4me\n${TAMPERED}`),
 }
 
 let repo: string
@@ -38,7 +41,7 @@ afterAll(removeTempDirs)
 
 const json = (stdout: string): Report => JSON.parse(stdout) as Report
 
-describe('build files in a legacy 8-bit encoding', () => {
+describe('build files in a legacy 8-bit encoding, or with a stray NUL', () => {
   for (const [what, bytes] of Object.entries(VARIANTS)) {
     it(`verify still runs the rules on a payload with ${what}`, async () => {
       const r = await stagelight(['verify', releaseTarball(repo, 'v1.0', { 'm4/host.m4': { content: bytes } }), '--source', repo, '--ref', 'v1.0', '--format', 'json', '--quiet'])

@@ -39,6 +39,12 @@ describe('classifyFile', () => {
       ['m4/host.m4', Buffer.from('dnl (c) J\xe9r\xf4me\nAC_DEFUN([X], [eval "$x"])\n', 'latin1'), 'm4'],
       ['build/gen.sh', Buffer.from('#!/bin/sh\n# \xa9 1998 M\xfcller\nexit 0\n', 'latin1'), 'shell'],
       ['lib/index.js', Buffer.concat([Buffer.from('// \x93quoted\x94 in Windows-1252\n', 'latin1'), Buffer.from('module.exports = 1\n')]), 'javascript'],
+      // a NUL in a file whose name says code: m4, bash and node read on past it
+      ['m4/host.m4', Buffer.from('dnl \0 pad\nAC_DEFUN([X], [eval "$x"])\n'), 'm4'],
+      ['lib/index.js', Buffer.from('// \0\nmodule.exports = 1\n'), 'javascript'],
+      ['tests/files/x.dat', Buffer.from('dnl \0 pad\nAC_DEFUN([X], [eval "$x"])\n'), 'binary'],
+      // a shell archive's binary tail is data whatever the name
+      ['install.sh', Buffer.concat([Buffer.from('#!/bin/sh\ntail -n +3 "$0" | tar xz\n'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0])]), 'binary'],
       // no NUL, but control bytes no text holds: data
       ['tests/files/blob', Buffer.from([0x89, 0x01, 0x02, 0x03, 0x1f, 0x8b, 0x08, 0x04, 0x05, 0x06, 0x07, 0x41, 0x42, 0x7f, 0x10, 0x11, 0x12, 0xff, 0x13, 0x14]), 'binary'],
       ['docs/utf8.txt', Buffer.from('café ☕\n'), 'text'],

@@ -79,7 +79,8 @@ function modified(difference: Difference, before: string | undefined, view: Tree
   const described = linkTarget !== undefined ? `a symbolic link to ${linkTarget} in the tag, shipped as a file whose bytes differ from it` : `${uses.length > 0 ? `a ${role} file` : (buildInstructionsOf(difference.path) ?? ROLE_WORDS[role])} that differs from the same file at the source tag`
   return {
     outcome: 'unexplained',
-    scan: after !== undefined,
+    // the rules read what they can: text, or bytes whose name says code
+    scan: true,
     findings: [
       finding('verify/source-modified', severity, difference, `${described}, and no known transformation explains it${run}`, {
         ...(evidence || uses.length ? { evidence: [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', evidence ?? ''].filter(Boolean).join('\n') } : {}),
@@ -137,7 +138,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map(useLocation).join(', ')})` : ''
       return {
         outcome: 'unexplained',
-        scan: view.artifactText(difference.path) !== undefined,
+        scan: true,
         findings: [
           finding('verify/unexplained-file', severity, difference, `${what} that exists only in the artifact: not in the source tag, not a known upstream file, not a recognised generated file${how}${run}`, {
             ...(uses.length ? { evidence: `read as code by:\n${usesEvidence(uses)}` } : {}),
