@@ -40,13 +40,19 @@ export function isUtf8(bytes: Uint8Array, partial = false): boolean {
  */
 export const isText = (bytes: Uint8Array, partial = false): boolean => !bytes.subarray(0, 8192).includes(0) && (isUtf8(bytes, partial) || looksLikeText(bytes))
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /**
- * The bytes as text: UTF-8 where they are UTF-8, else byte for byte (Latin-1) where they are 8-bit
- * text, so every ASCII character stands where it stood; undefined for binary data.
+ * The bytes as text: UTF-8 where they are UTF-8 (a byte-order mark dropped), else byte for byte
+ * (Latin-1) where they are 8-bit text, so every ASCII character stands where it stood; undefined
+ * for binary data.
  */
 export function decodeText(bytes: Uint8Array): string | undefined {
-  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
-  return looksLikeText(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : undefined
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    return looksLikeText(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : undefined
+  }
 }
 
 /** Lines whose shape only shell gives them. Each pattern needs a shell-only construct, not just a word. */
