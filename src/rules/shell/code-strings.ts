@@ -23,12 +23,15 @@ const runsItsArguments = (word: string): boolean => {
   return name === 'eval' || name === 'trap' || SHELL_PROGRAM.test(name)
 }
 
+const SUBSTITUTION_FIRST = /^"?(?:\$\((?!\()|`)/
+
 /**
- * Whether a word's value is a command substitution the shell expands as it reads the word, not text
- * kept to run later: `x=$(…)".info"` and `git commit -m "$(⏎…)"` run theirs now, as the word's own
- * nested list, and hold its output; `x='$(…)'` keeps the substitution for an `eval`.
+ * Whether a word's value is an expansion, not text kept to run later: `x=$(…)".info"` and
+ * `git commit -m "$(⏎…)"` run their substitution as the shell reads the word, as the word's own
+ * nested list, and hold its output; `x="$y"` holds y's value. A single-quoted `'$(NAME)'` is left
+ * alone too: in configure it is make's syntax (`AM_V='$(V)'`), kept for a Makefile.
  */
-const expandedNow = (raw: string, text: string): boolean => /^"?(?:\$\((?!\()|`)/.test(raw) || (isPureExpansion(text) && !raw.startsWith("'"))
+const expandedNow = (raw: string, text: string): boolean => SUBSTITUTION_FIRST.test(raw) || isPureExpansion(text)
 
 /** Quoted words (assignment values, cmake/meson strings) or a program that runs its arguments as code. */
 function mayHoldCode(words: readonly Word[]): boolean {
