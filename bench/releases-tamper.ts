@@ -878,15 +878,20 @@ function insertAfterCall(root: string, target: string, opening: RegExp, added: r
   return at + 2
 }
 
+/** A payload's name, tr mapping and decompressor, drawn in this order. */
+function payloadWords(d: Draw): { w: string; from: string; to: string; decoder: string } {
+  const w = d.pick(WORDS)
+  const [from, to] = d.pick(PLAIN_SWAPS) as [string, string]
+  return { w, from, to, decoder: d.pick(DECODERS) }
+}
+
 /**
  * The XZ pattern in a CMake build: when the project is configured, a "test file" is decoded into a
  * shell, a download is run, or an interpreter runs what it decodes; gated on the platform, in the
  * top CMakeLists.txt or in a module of its own that CMakeLists.txt includes.
  */
 function cmakePayload(root: string, _files: readonly string[], d: Draw): Tampering {
-  const w = d.pick(WORDS)
-  const [from, to] = d.pick(PLAIN_SWAPS) as [string, string]
-  const decoder = d.pick(DECODERS)
+  const { w, from, to, decoder } = payloadWords(d)
   const body = d.pick([
     (): string[] => {
       const testFile = hiddenTestFile(root, d)
@@ -922,9 +927,7 @@ function cmakePayload(root: string, _files: readonly string[], d: Draw): Tamperi
  * after the top meson.build's `project()`.
  */
 function mesonPayload(root: string, _files: readonly string[], d: Draw): Tampering {
-  const w = d.pick(WORDS)
-  const [from, to] = d.pick(PLAIN_SWAPS) as [string, string]
-  const decoder = d.pick(DECODERS)
+  const { w, from, to, decoder } = payloadWords(d)
   const body = d.pick([
     (): string[] => {
       const testFile = hiddenTestFile(root, d)
