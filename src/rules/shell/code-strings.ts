@@ -31,7 +31,10 @@ const SUBSTITUTION_FIRST = /^"?(?:\$\((?!\()|`)/
  * nested list, and hold its output; `x="$y"` holds y's value. A single-quoted `'$(NAME)'` is left
  * alone too: in configure it is make's syntax (`AM_V='$(V)'`), kept for a Makefile.
  */
-const expandedNow = (raw: string, text: string): boolean => SUBSTITUTION_FIRST.test(raw) || isPureExpansion(text)
+const expandedNow = ({ raw, text }: { raw: string; text: string }): boolean => SUBSTITUTION_FIRST.test(raw) || isPureExpansion(text)
+
+/** An assignment's value, as written and as read; any other word whole. */
+const valueOf = (w: Word): { raw: string; text: string } => (isAssignment(w.text) ? { raw: w.raw.slice(w.raw.indexOf('=') + 1), text: w.text.slice(w.text.indexOf('=') + 1) } : { raw: w.raw, text: w.text })
 
 /** Quoted words (assignment values, cmake/meson strings) or a program that runs its arguments as code. */
 function mayHoldCode(words: readonly Word[]): boolean {
@@ -47,8 +50,8 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
   const at = commandWordIndex(texts)
   for (const w of words.slice(0, at)) {
     if (!isAssignment(w.text)) continue
-    const value = w.text.slice(w.text.indexOf('=') + 1)
-    if (w.quoted && looksLikeCode(value) && !expandedNow(w.raw.slice(w.raw.indexOf('=') + 1), value)) out.push({ word: w, text: value, line: w.line })
+    const value = valueOf(w)
+    if (w.quoted && looksLikeCode(value.text) && !expandedNow(value)) out.push({ word: w, text: value.text, line: w.line })
   }
   const program = basename(texts[at] ?? '')
   const args = words.slice(at + 1)
@@ -67,7 +70,7 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
   for (const w of words) {
     if (done.has(w)) continue
     // `X="$(curl \⏎ …)"` and `git commit -m "$(⏎ … | tr …)"`: lexed again as code, the value would be a command
-    if (isAssignment(w.text) ? expandedNow(w.raw.slice(w.raw.indexOf('=') + 1), w.text.slice(w.text.indexOf('=') + 1)) : expandedNow(w.raw, w.text)) continue
+    if (expandedNow(valueOf(w))) continue
     const parts = multiline?.get(w)
     if (parts) for (const part of parts) out.push({ word: w, text: part.text, line: part.line })
     else if ((dialect === 'cmake' || dialect === 'meson') && w.quoted && /[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
