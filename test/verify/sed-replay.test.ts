@@ -27,6 +27,15 @@ describe('sed expressions replayed as GNU sed reads them', () => {
     expect(parseSedScript('s/a/b/w out')).toBeUndefined()
   })
 
+  it('takes the address of every line (1,$) as none, and replays no other address', () => {
+    const subs = parseSedScript('1,$s/@V@/2.4/\n1 , $ s/^Source:.*/Source: x/')
+    expect(applySed('v @V@\nSource: y\nz @V@', subs ?? [])).toBe('v 2.4\nSource: x\nz 2.4')
+    expect(parseSedScript('2,$s/a/b/')).toBeUndefined()
+    expect(parseSedScript('1s/a/b/')).toBeUndefined()
+    expect(parseSedScript('1,/x/s/a/b/')).toBeUndefined()
+    expect(parseSedScript('$s/a/b/')).toBeUndefined()
+  })
+
   it('leaves a value of the shell open and matches it against what it may hold', () => {
     const subs = parseSedScript('s/@V@/\u00000\u0000/') ?? []
     const replayed = applySed('version @V@\nkeep', subs)
@@ -123,6 +132,35 @@ describe('files a bootstrap or release script writes with sed, replayed', () => 
     // what a version cannot be: code in the slot
     expect(await judge('build/configure.ac', 'AC_INIT([pkg],3.1.4)m4_esyscmd([sh x])\nAC_OUTPUT\n', tag)).toBeUndefined()
     expect(await judge('build/configure.ac', 'AC_INIT([pkg],$(sh x))\nAC_OUTPUT\n', tag)).toBeUndefined()
+  })
+})
+
+describe('release scripts without an extension, one directory down', () => {
+  const release = [
+    '#!/bin/sh',
+    'version=$1',
+    'fileurl="https://example.org/dl/v$version/pkg-$version.tar.gz"',
+    'fileurl=`echo $fileurl | sed -e "1,$s/\\//\\\\\\//g"`',
+    "sed -e '1,$s/@PKG_VERSION@/'$version'/' \\",
+    "\t-e '1,$s/^Source:.*/Source: '$fileurl'/' \\",
+    '\t<packaging/pkg.spec.in \\',
+    '\t>packaging/pkg.spec',
+  ].join('\n')
+  const template = 'Name: pkg\nVersion: @PKG_VERSION@\nSource: https://example.org/v%{version}/pkg.tar.gz\n%build\nmake\n'
+  const spec = 'Name: pkg\nVersion: 3.1\nSource: https://example.org/dl/v3.1/pkg-3.1.tar.gz\n%build\nmake\n'
+  const judgeIn = (script: string, text: string) =>
+    templateExplainer().judge(added('packaging/pkg.spec', text), memoryView({ 'packaging/pkg.spec': text }, { [script]: release, 'packaging/pkg.spec.in': template }))
+
+  it('replays a script named for releasing in a tools directory', async () => {
+    for (const script of ['scripts/makesrcdist', 'tools/release', 'maint/mkdist']) {
+      const j = await judgeIn(script, spec)
+      expect(j?.outcome === 'explained' && j.explained.how, script).toMatch(new RegExp(`${script}:5 from packaging/pkg\\.spec\\.in`))
+    }
+  })
+
+  it('reads no extension-less file of another directory, nor one with a dot, and still refuses what the sed cannot write', async () => {
+    for (const script of ['build-aux/makesrcdist', 'm4/release', 'scripts/make.dist', 'a/b/scripts/makesrcdist']) expect(await judgeIn(script, spec), script).toBeUndefined()
+    expect(await judgeIn('scripts/makesrcdist', spec.replace('make\n', 'make\ncurl -s x | sh\n'))).toBeUndefined()
   })
 })
 

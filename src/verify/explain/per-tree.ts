@@ -19,8 +19,12 @@ export function perTree<T>(compute: (view: TreeView) => T): (view: TreeView) => 
 
 /** where projects keep their bootstrap: a top-level file named like a script (autogen.sh, bootstrap, gitcompile) */
 const BOOTSTRAP_NAME = /^(?:[^/.]+|[^/]*\.(?:sh|pl))$/
-/** a release or maintenance script kept one directory down: `release-tools/mktarball.sh`, `scripts/dist.sh` */
-const TOOL_SCRIPT = /^[^/]+\/[^/]+\.sh$/
+/**
+ * a release or maintenance script kept one directory down: `release-tools/mktarball.sh`,
+ * `scripts/dist.sh`, or one without an extension in a directory named for tools or releases
+ * (`scripts/makesrcdist`); never the vendored helpers of a build-aux directory
+ */
+const TOOL_SCRIPT = /^[^/]+\/[^/]+\.sh$|^(?:scripts?|tools?|release[^/]*|maint[^/]*|admin|packaging|dist|utils?|dev-?tools)\/[^/.]+$/
 const MAX_TOOL_SCRIPTS = 64
 
 /** The tag's files whose path matches `name` (at most `max` read) that are scripts (a `#!` line), with their text. */

@@ -151,6 +151,9 @@ function readPart(script: string, i: number, d: string): { text: string; end: nu
   return undefined
 }
 
+/** the address from the first line to the last, which sed's commands take as no address at all */
+const EVERY_LINE = /1\s*,\s*\$\s*/y
+
 /**
  * The `s` commands of a sed script (`s/a/b/g; s|^x|y|`); undefined when it holds anything else
  * (addresses, `d`, `y`, `p`, an empty pattern, a slot in a pattern) or a pattern that does not translate.
@@ -162,6 +165,9 @@ export function parseSedScript(script: string, extended = false): SedSubstitutio
   for (;;) {
     while (i < script.length && /[\s;]/.test(script[i] ?? '')) i++
     if (i >= script.length) return out.length > 0 ? out : undefined
+    // `1,$s/…/…/`: an address that selects every line is no address; any other is not replayed
+    EVERY_LINE.lastIndex = i
+    if (EVERY_LINE.test(script)) i = EVERY_LINE.lastIndex
     if (script[i] !== 's' || i + 1 >= script.length) return undefined
     const d = script[i + 1] ?? ''
     if (/[\s\\\n]/.test(d)) return undefined
