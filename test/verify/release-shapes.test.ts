@@ -440,6 +440,32 @@ describe('ChangeLogs git2cl writes', () => {
   })
 })
 
+describe('ChangeLogs git2cl writes from preformatted messages and CVS-era empty ones', () => {
+  const history = emptyHistory()
+  const body = ['Quiet a warning in parse()', '', 'gcc 12 says:', '', "parse.c:10:5: warning: 'n' may be used uninitialized", '        n += 1;', '        ^', '', 'Set n to zero first.'].join('\n')
+  addCommit(history, { commit: 'a'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body })
+  const am = 'ChangeLog:\n\t$(srcdir)/tools/git2cl > $@\n'
+  // git2cl keeps the indented lines and joins the last to the next paragraph without a space
+  const entry = ['\t* parse.c: Quiet a warning in parse() gcc 12 says:', "\tparse.c:10:5: warning: 'n' may be used uninitialized", '\t        n += 1;', '\t^Set n to zero first.']
+  const log = (lines: string[]) => ['2022-06-01  Ada Lovelace <ada@example.org>', '', ...lines, ''].join('\n')
+  const judge = (text: string, h = history) => judgeChangelog(h, text, { 'Makefile.am': am })
+
+  it('explains an entry that is a whole message with its spacing changed', async () => {
+    expect((await judge(log(entry)))?.outcome).toBe('explained')
+  })
+  it('explains git2cl\'s placeholder only where the history holds CVS\'s empty-message marker', async () => {
+    const marked = emptyHistory()
+    addCommit(marked, { commit: 'b'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: '*** empty log message ***' })
+    const placeholder = log(['\t* scan.l: [no log message]'])
+    expect((await judge(placeholder, marked))?.outcome).toBe('explained')
+    expect((await judge(placeholder))?.outcome).toBe('unexplained')
+  })
+  it('reports an entry with characters the message lacks, wherever they stand', async () => {
+    expect((await judge(log(entry.map((l) => l.replace('n += 1;', 'n += 1; sh x;')))))?.outcome).toBe('unexplained')
+    expect((await judge(log(entry.map((l) => l.replace('^Set', '^sh x;Set')))))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('ChangeLogs git2cl writes from merges, renames and twice-encoded messages', () => {
   const history = emptyHistory()
   addCommit(history, { commit: 'c'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'ci: run the analyser on builds with clang' })

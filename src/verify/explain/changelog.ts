@@ -213,6 +213,23 @@ function messageOrStart(text: string, sorted: readonly string[]): boolean {
   return next !== undefined && (next === text || (next.startsWith(text) && next[text.length] === ' '))
 }
 
+/** Is `text`, without its spaces, a whole commit message without its spaces? */
+function unspacedMessage(text: string, sorted: readonly string[]): boolean {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] ?? '') < text) lo = mid + 1
+    else hi = mid
+  }
+  return text !== '' && sorted[lo] === text
+}
+
+/** CVS's marker for a commit made without a message, kept by conversions to git */
+const CVS_EMPTY_MESSAGE = '*** empty log message ***'
+/** what git2cl writes in its place */
+const GIT2CL_EMPTY_MESSAGE = '[no log message]'
+
 /**
  * The lines of entries that are a commit message wrapped anew after the names of the files it
  * changed (`* NEWS, lib/x.c: message…`), as git2cl writes them: their indexes.
@@ -222,6 +239,10 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
   const messages = history.messages
   if (!messages || messages.size === 0) return out
   const sorted = [...messages].sort()
+  // git2cl may join a preformatted line to the next without a space: the same characters, in order
+  const unspaced = sorted.map((m) => m.replace(/\s+/g, '')).sort()
+  // git2cl's text for a message that is CVS's empty-message marker
+  const emptyMarked = sorted.some((m) => m.includes(CVS_EMPTY_MESSAGE))
   // a log header git2cl took for a message: a commit and an author of the history, and a date
   const misreadHeader = (t: string): boolean => {
     const m = LOG_HEADER.exec(t)
@@ -233,7 +254,13 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
     let end = i + 1
     while (end < lines.length && (lines[end] ?? '').trim() !== '' && !/^\s*\*(?:\s|:)/.test(lines[end] ?? '') && !isHeader((lines[end] ?? '').trim())) end++
     const flowed = lines.slice(i, end).join(' ').replace(/\s+/g, ' ').trim().replace(ENTRY_FILES, '')
-    if (flowed !== '' && (messageOrStart(flowed, sorted) || misreadHeader(flowed) || (flowed.endsWith('.') && messageOrStart(flowed.slice(0, -1), sorted)))) for (let k = i; k < end; k++) out.add(k)
+    const accounted =
+      messageOrStart(flowed, sorted) ||
+      misreadHeader(flowed) ||
+      (flowed.endsWith('.') && messageOrStart(flowed.slice(0, -1), sorted)) ||
+      unspacedMessage(flowed.replace(/\s+/g, ''), unspaced) ||
+      (emptyMarked && flowed === GIT2CL_EMPTY_MESSAGE)
+    if (flowed !== '' && accounted) for (let k = i; k < end; k++) out.add(k)
     i = end - 1
   }
   return out
