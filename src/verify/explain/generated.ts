@@ -70,6 +70,8 @@ function requiredInputs(path: string, info: GeneratorInfo, view: TreeView): read
       const stem = basenameOf(path).replace(/\.\w+$/, '')
       return [[info.input, `${stem}.pyx`, `${stem}.py`].filter((n): n is string => n !== undefined).map((n) => joinPath(dir, n))]
     }
+    case 'makemaker':
+      return [[joinPath(dir, info.input ?? 'Makefile.PL')]]
     case 'valac':
       // a library's header comes from the Vala sources beside it
       return info.input ? [[joinPath(dir, info.input)]] : [[...view.sourcePaths()].filter((p) => dirnameOf(p) === dir && p.endsWith('.vala'))]
@@ -95,6 +97,7 @@ const CATEGORY: Record<GeneratorInfo['tool'], string> = {
   autom4te: 'generated',
   valac: 'generated',
   cython: 'generated',
+  makemaker: 'generated',
 }
 
 /** the line configure writes above the autoheader line it keeps when it makes config.h from config.h.in */
@@ -105,7 +108,7 @@ const HEADER_CHARS = 400
 const COMPILERS: ReadonlySet<GeneratorInfo['tool']> = new Set(['bison', 'yacc', 'flex', 'gperf', 'valac', 'cython'])
 
 /** Build logic that runs, or that a regeneration reuses (autom4te's cache): scanned by the rules even when their generator is recognised. */
-const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te', 'valac'])
+const RUNS_AT_BUILD: ReadonlySet<GeneratorInfo['tool']> = new Set(['autoconf', 'autoconf-macro', 'automake', 'aclocal', 'libtool', 'bison', 'yacc', 'flex', 'gperf', 'gnulib-tool', 'autom4te', 'valac', 'makemaker'])
 
 /**
  * generators whose output depends on nothing but their input and their version. Not flex: builds
