@@ -211,6 +211,22 @@ describe('a command substitution as a word: run as the command, or only an argum
   })
 })
 
+describe('a substitution kept as text for a later eval', () => {
+  it('is run where eval runs the variable: single quotes, an escaped dollar, backquotes, a pipeline', () => {
+    expect(hitsOf(RULE, 'build/a.sh', "#!/bin/sh\nstep='$(base64 -d < tests/t.b64)'\neval \"$step\"\n").map((h) => h.line)).toEqual([3])
+    expect(hitsOf(RULE, 'build/b.sh', '#!/bin/sh\nstep="\\$(xz -dc tests/files/x.xz)"\neval $step\n').map((h) => h.line)).toEqual([3])
+    expect(hitsOf(RULE, 'm4/c.m4', "AC_DEFUN([C_SETUP], [\n  c_run='`cat $srcdir/tests/c.dat | tr a-z n-za-m | gzip -dc`'\n  eval \"$c_run\"\n])\n").map((h) => h.line)).toEqual([3])
+    // a shell given the text runs it too
+    expect(hitsOf(RULE, 'build/e.sh', "#!/bin/sh\nrun='$(bzip2 -dc doc/e.bz2)'\necho \"$run\" | sh\n").map((h) => h.line)).toEqual([3])
+    expect(hitsOf(RULE, 'build/f.sh', "#!/bin/sh\nrun='$(base32 -d doc/f.txt)'\nbash -c \"$run\"\n").map((h) => h.line)).toEqual([3])
+  })
+  it('stays text where nothing evaluates it: make syntax configure keeps for a Makefile, a message', () => {
+    expect(hitsOf(RULE, 'configure', "#!/bin/sh\nAM_V='$(V)'\nAM_DEFAULT_V='$(AM_DEFAULT_VERBOSITY)'\nstep='$(base64 -d < tests/t.b64)'\necho \"$step\"\n")).toEqual([])
+    // eval of a value whose substitution only prints: nothing decoded runs
+    expect(hitsOf(RULE, 'build/d.sh', "#!/bin/sh\nv='$(date +%Y)'\neval \"year=$v\"\n")).toEqual([])
+  })
+})
+
 describe("meson's find_program stands for the program it finds", () => {
   const cases: [string, string][] = [
     ['the call as the command', "run_command(find_program('python3'), '-c', 'import base64,os;os.system(base64.b64decode(\"ZWNobyBoaQ==\").decode())', check: false)\n"],

@@ -7,7 +7,7 @@ import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
 import { downloadedFile, escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, macroWords, openedDescriptors, programNameOf, runsWhatItDecodes, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
-import { parseShell, watchNestingLimit } from './parse.js'
+import { lexShell, parseShell, watchNestingLimit } from './parse.js'
 import { Variables, type Assignment } from './variables.js'
 import { allCommands, allPipelines, type PipelineSite } from './walk.js'
 import { operands, program, varName, varRefs } from './words.js'
@@ -246,7 +246,7 @@ function build(file: TextFile): FileAnalysis {
 
   const siteOf = new Map<Command, PipelineSite>()
   for (const site of sites) for (const c of site.pipeline.commands) siteOf.set(c, site)
-  const executions = findExecutions(sites, commands, stages, steps, vars, expandList, literal, siteOf)
+  const executions = findExecutions(sites, commands, stages, steps, vars, expandList, literal, siteOf, dialect)
   // most files never ask where a command flows: both indexes are built on the first question that needs them
   let fed: ReadonlyMap<Command, readonly Execution[]> | undefined
   let inSites: ReadonlyMap<Command, { readonly sites: readonly PipelineSite[]; readonly decoding: boolean }> | undefined
@@ -364,6 +364,20 @@ const fieldsOf = (value: string, line: number): Word[] =>
 
 type ExpandList = (list: CommandList, depth: number, seen: ReadonlySet<string>, via: readonly number[]) => Step[]
 
+const keptCode = new WeakMap<Assignment, CommandList>()
+
+/**
+ * A substitution an assignment kept as text (`step='$(base64 -d < f)'`, `step="\\$(…)"`), which
+ * a shell runs when it reads the value as code (`eval "$step"`, `echo "$step" | sh`): lexed only
+ * there; elsewhere such a value is text, as configure's make syntax `AM_V='$(V)'` is.
+ */
+function keptSubstitution(a: Assignment, dialect: Dialect): CommandList | undefined {
+  if (a.code || a.substitutions.length > 0 || !/\$\(|`/.test(a.value)) return undefined
+  let code = keptCode.get(a)
+  if (code === undefined) keptCode.set(a, (code = lexShell(a.value, { dialect, firstLine: a.line, depth: 1 })))
+  return code
+}
+
 function findExecutions(
   sites: readonly PipelineSite[],
   commands: readonly Command[],
@@ -373,6 +387,7 @@ function findExecutions(
   expandList: ExpandList,
   literal: (text: string) => string,
   siteOf: ReadonlyMap<Command, PipelineSite>,
+  dialect: Dialect,
 ): Execution[] {
   const out: Execution[] = []
 
@@ -383,6 +398,18 @@ function findExecutions(
     )
   const nestedSteps = (words: readonly Word[], kinds: readonly string[]): Step[] =>
     words.flatMap((w) => w.nested.filter((n) => kinds.includes(n.kind)).flatMap((n) => expandList(n.list, 1, NO_NAMES, NO_LINES)))
+  /** what a shell reading the variable's value as code runs: its stored output, or a substitution the value kept as text */
+  const evaluated = (words: readonly Word[]): Step[] => [
+    ...storedOutput(words),
+    ...words.flatMap((w) =>
+      varRefs(w.text).flatMap((name) =>
+        vars.get(name).flatMap((a) => {
+          const kept = keptSubstitution(a, dialect)
+          return kept ? kept.pipelines.flatMap((p) => nestedSteps(p.commands.flatMap((c) => c.words), ['substitution', 'backquote'])) : []
+        }),
+      ),
+    ),
+  ]
 
   // 1. a pipe into something that executes standard input
   for (const site of sites) {
@@ -394,7 +421,7 @@ function findExecutions(
       const feeders = st.slice(0, k).flatMap((s) => s.steps)
       for (const f of feeders.slice()) {
         const name = program(f.command).name
-        if (name === 'echo' || name === 'printf') feeders.push(...storedOutput(program(f.command).args))
+        if (name === 'echo' || name === 'printf') feeders.push(...evaluated(program(f.command).args))
         feeders.push(...storedOutput(f.command.redirects.filter((r) => r.op === '<<<').flatMap((r) => (r.target ? [r.target] : []))))
       }
       out.push({ kind: 'pipe', sink: stage.command, how: only.facts.sink, feeders, site })
@@ -425,7 +452,7 @@ function findExecutions(
     if (name === 'eval') {
       add('eval', nestedSteps(p.args, ['substitution', 'backquote']))
       add('eval', escapedWords(cmd, p.args))
-      if (p.args.length === 1 && isPureReference(p.args[0])) add('eval', storedOutput(p.args), 'stored-output')
+      if (p.args.length === 1 && isPureReference(p.args[0])) add('eval', evaluated(p.args), 'stored-output')
     } else if (name === 'source' || name === '.') {
       add(name, nestedSteps(p.args.slice(0, 1), ['process', 'substitution', 'backquote']))
     } else if (isShellName(name)) {
@@ -434,7 +461,7 @@ function findExecutions(
         const script = p.args.slice(c + 1, c + 2)
         add(`${name} -c`, nestedSteps(script, ['substitution', 'backquote']))
         add(`${name} -c`, escapedWords(cmd, script))
-        if (isPureReference(script[0])) add(`${name} -c`, storedOutput(script), 'stored-output')
+        if (isPureReference(script[0])) add(`${name} -c`, evaluated(script), 'stored-output')
       } else add(name, nestedSteps(p.args.slice(0, 1), ['process']))
       const here = cmd.redirects.filter((r) => r.op === '<<<' || (r.op === '<' && r.target?.nested.some((n) => n.kind === 'process')))
       add(`${name} <<<`, nestedSteps(here.flatMap((r) => (r.target ? [r.target] : [])), ['substitution', 'backquote', 'process']))
