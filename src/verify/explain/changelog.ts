@@ -213,18 +213,6 @@ function messageOrStart(text: string, sorted: readonly string[]): boolean {
   return next !== undefined && (next === text || (next.startsWith(text) && next[text.length] === ' '))
 }
 
-/** Is `text`, without its spaces, a whole commit message without its spaces? */
-function unspacedMessage(text: string, sorted: readonly string[]): boolean {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((sorted[mid] ?? '') < text) lo = mid + 1
-    else hi = mid
-  }
-  return text !== '' && sorted[lo] === text
-}
-
 /** CVS's marker for a commit made without a message, kept by conversions to git */
 const CVS_EMPTY_MESSAGE = '*** empty log message ***'
 /** what git2cl writes in its place */
@@ -240,7 +228,7 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
   if (!messages || messages.size === 0) return out
   const sorted = [...messages].sort()
   // git2cl may join a preformatted line to the next without a space: the same characters, in order
-  const unspaced = sorted.map((m) => m.replace(/\s+/g, '')).sort()
+  const unspaced = new Set(sorted.map((m) => m.replace(/\s+/g, '')))
   // git2cl's text for a message that is CVS's empty-message marker
   const emptyMarked = sorted.some((m) => m.includes(CVS_EMPTY_MESSAGE))
   // a log header git2cl took for a message: a commit and an author of the history, and a date
@@ -258,7 +246,7 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
       messageOrStart(flowed, sorted) ||
       misreadHeader(flowed) ||
       (flowed.endsWith('.') && messageOrStart(flowed.slice(0, -1), sorted)) ||
-      unspacedMessage(flowed.replace(/\s+/g, ''), unspaced) ||
+      unspaced.has(flowed.replace(/\s+/g, '')) ||
       (emptyMarked && flowed === GIT2CL_EMPTY_MESSAGE)
     if (flowed !== '' && accounted) for (let k = i; k < end; k++) out.add(k)
     i = end - 1
