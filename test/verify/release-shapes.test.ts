@@ -48,6 +48,29 @@ describe('files a make rule of the tag generates', () => {
     expect(await judge('bindings/api-stubs.h', { 'bindings/Makefile.am': am })).toBeUndefined()
   })
 
+  it('holds a rule that only copies its input to that input\'s bytes', async () => {
+    const copyRules = [
+      'example.c: $(top_srcdir)/examples/example.c\n\t$(install_sh_DATA) $? $@\n',
+      'example.c: ../examples/example.c\n\tcp -p $< $@\n',
+      'example.c: $(top_srcdir)/examples/example.c\n\t$(AM_V_GEN)cat $(top_srcdir)/examples/example.c > $@\n',
+      'example.c: $(top_srcdir)/examples/example.c\n\t-$(INSTALL_DATA) -m 644 $< example.c\n',
+    ]
+    const original = 'int main(void) { return 0; }\n'
+    const judgeCopy = (am: string, shipped: string) => ruleGeneratedExplainer().judge(added('docs/example.c', shipped), view({ 'docs/example.c': shipped }, { 'docs/Makefile.am': am, 'examples/example.c': original }))
+    for (const am of copyRules) {
+      const same = await judgeCopy(am, original)
+      expect(same?.outcome === 'explained' && same.explained, am).toMatchObject({ reproduced: true, how: expect.stringMatching(/copied by the rule .* from examples\/example\.c of the tag: the same bytes/) })
+      // a copy that is not the input's bytes is no copy
+      expect(await judgeCopy(am, original.replace('return 0', 'return 1')), am).toBeUndefined()
+    }
+    // a rule that transforms its input still explains what it writes, unreproduced and scanned
+    const transformed = await judgeCopy('example.c: $(top_srcdir)/examples/example.c\n\tsed -e s/0/1/ $< > $@\n', original.replace('return 0', 'return 1'))
+    expect(transformed?.outcome === 'explained' && transformed.explained.reproduced === false && transformed.scan).toBe(true)
+    // so does a copy with more to it than the copy
+    const more = await judgeCopy('example.c: $(top_srcdir)/examples/example.c\n\tcp $< $@; echo x >> $@\n', original.replace('return 0', 'return 1'))
+    expect(more?.outcome).toBe('explained')
+  })
+
   it('follows an intermediate target to inputs of the tag', async () => {
     const am = 'lookup.c: lookup.gperf\n\t$(GPERF) $< > $@\nlookup.gperf: keywords.csv lookup.tmpl\n\t$(srcdir)/mkgperf $^ > $@\n'
     const j = await judge('src/lookup.c', { 'src/Makefile.am': am, 'src/keywords.csv': 'a', 'src/lookup.tmpl': 'b' })

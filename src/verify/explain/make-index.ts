@@ -307,6 +307,8 @@ export interface Derivation {
   readonly inputs: readonly string[]
   /** intermediate targets or delegations followed, outermost first */
   readonly via: readonly string[]
+  /** the rule only copies its one input to the target (`cp $< $@`, `$(INSTALL_DATA) $? $@`, `cat $< > $@`): the target is that input's bytes */
+  readonly copies?: boolean
 }
 
 const SHELL_KEYWORD = /^(?:if|then|else|elif|do|while|until|!|\{)$/
@@ -342,6 +344,39 @@ export function recipeRuns(line: string): Array<{ readonly program: string; read
     } else if (first.includes('/')) out.push({ program: first, args: rest })
   }
   return out
+}
+
+/** a program that writes its input's bytes unchanged: cp, install and automake's install_sh_DATA, cat, ln -s */
+const COPIER = /^(?:cp|install|\$\{(?:INSTALL|INSTALL_DATA|install_sh_DATA|install_sh|LN_S)\}|cat|ln)$/
+/** the options those take that change nothing of the bytes (a mode, -c, -p, -f, -s) */
+const COPY_OPTION = /^-(?:[cpfsPLTv]+|m\s*\d*)$/
+
+/**
+ * Whether a recipe only copies the rule's input to its target, so that the target is that input's
+ * bytes: one command of a copier, its options, the input (`$<`, `$?`, `$^` or the prerequisite
+ * as written) and the target (`$@` or its name), with `>` for cat.
+ */
+function copiesInput(recipe: readonly string[], prerequisite: string, target: string): boolean {
+  if (recipe.length !== 1) return false
+  const braced = (text: string): string => text.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, '$${$1}')
+  // make's prefixes (`@`, `-`, automake's `$(AM_V_GEN)`) stand before the command only
+  const line = braced(recipe[0] ?? '')
+    .trim()
+    .replace(/^(?:\$\{AM_V_\w+\}|@|-|\s)+/, '')
+  if (/[;&|`]|\$\(/.test(line)) return false
+  const words = line.split(/\s+/).filter(Boolean)
+  const [program = '', ...rest] = words
+  if (!COPIER.test(program)) return false
+  const operands: string[] = []
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i] ?? ''
+    if (w === '-m' && /^\d+$/.test(rest[i + 1] ?? '')) i++
+    else if (COPY_OPTION.test(w)) continue
+    else if (w !== '>' || program !== 'cat') operands.push(w.replace(/^>/, ''))
+  }
+  if (program === 'ln' && !rest.some((w) => /^-\w*s/.test(w))) return false
+  const [from, to] = operands
+  return operands.length === 2 && (['$<', '$?', '$^'].includes(from ?? '') || from === braced(prerequisite)) && (to === '$@' || to === target || to === basenameOf(target))
 }
 
 const DELEGATION = [/\bcd\s+(\S+?)\s*&&\s*\$[({]MAKE[)}]([^;|&]*)/, /\$[({]MAKE[)}]\s+(?:[^;|&]*\s)?-C\s*(\S+)([^;|&]*)/]
@@ -429,7 +464,8 @@ function search(index: MakeIndex, path: string, sourceHas: (path: string) => boo
       }
       continue
     }
-    return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via }
+    const copies = inputs.length === 1 && via.length === 0 && words.length === 1 && copiesInput(rule.recipe, rule.prerequisites.join(' ').trim(), path)
+    return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via, ...(copies ? { copies } : {}) }
   }
   return undefined
 }

@@ -48,6 +48,17 @@ export function ruleGeneratedExplainer(submodules: readonly SubmoduleTree[] = []
       const found = own ? { derivation: own, submodule: undefined } : await inSubmodule(difference.path)
       if (!found) return undefined
       const { derivation, submodule } = found
+      // a rule that copies its input makes that input's bytes, and nothing else
+      if (derivation.copies && !submodule) {
+        const input = derivation.inputs[0] ?? ''
+        const bytes = view.artifactBytes(difference.path)
+        // the input as the release ships it (judged on its own where it differs from the tag), or the tag's
+        const shipped = view.artifactBytes(input)
+        const tagged = await view.sourceBytes(input)
+        const from = shipped && bytes?.equals(shipped) ? 'the release' : tagged && bytes?.equals(tagged) ? 'the tag' : undefined
+        if (from === undefined) return undefined
+        return explained(difference.path, 'generated', `copied by the rule \`${derivation.text.slice(0, 140)}\` (${derivation.makefile}:${derivation.line}) from ${input} of ${from}: the same bytes`, true)
+      }
       const via = derivation.via.length > 0 ? ` via ${derivation.via.slice(0, 3).join(', ')}` : ''
       const of = submodule ? `the submodule ${submodule.path} at ${submodule.commit.slice(0, 12)}` : 'the tag'
       return explained(
