@@ -328,12 +328,16 @@ export function recipeCommands(line: string): string[] {
 /** a script an interpreter runs by its name alone (`$PYTHON generate.py`), where a word of sed or awk is an expression */
 const SCRIPT_NAME = /^[\w.+-]+\.(?:py|pl|sh|bash|rb|tcl|lua)$/
 
+/** `$(top_srcdir)` as `${top_srcdir}`, so that a subshell's parentheses are the only ones left */
+const braced = (text: string): string => text.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, '$${$1}')
+/** make's prefixes before a command (`@`, `-`, automake's `$(AM_V_GEN)`, braced), and the blanks between them */
+const MAKE_PREFIXES = /^(?:\$\{AM_V_\w+\}|@|-|\s)+/
+
 /** The same, each with the words that follow the program on its command line (its arguments). */
 export function recipeRuns(line: string): Array<{ readonly program: string; readonly args: readonly string[] }> {
   const out: Array<{ program: string; args: string[] }> = []
-  // `$(top_srcdir)` as `${top_srcdir}`, so that a subshell's parentheses are the only ones split at
-  for (const command of line.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, '$${$1}').split(/;|&&|\|\||\||\(|\)/)) {
-    const words = command.trim().split(/\s+/).map((w) => w.replace(/^(?:\$[({]AM_V_\w+[)}]|@|-)+/, '')).filter(Boolean)
+  for (const command of braced(line).split(/;|&&|\|\||\||\(|\)/)) {
+    const words = command.trim().split(/\s+/).map((w) => w.replace(MAKE_PREFIXES, '')).filter(Boolean)
     // `if test -x x.sh; then ./x.sh; fi`: a command is what follows the shell's keywords
     while (SHELL_KEYWORD.test(words[0] ?? '')) words.shift()
     const [first = '', ...rest] = words
@@ -358,11 +362,10 @@ const COPY_OPTION = /^-(?:[cpfsPLTv]+|m\s*\d*)$/
  */
 function copiesInput(recipe: readonly string[], prerequisite: string, target: string): boolean {
   if (recipe.length !== 1) return false
-  const braced = (text: string): string => text.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, '$${$1}')
-  // make's prefixes (`@`, `-`, automake's `$(AM_V_GEN)`) stand before the command only
+  // make's prefixes stand before the command only: an option's `-` stays
   const line = braced(recipe[0] ?? '')
     .trim()
-    .replace(/^(?:\$\{AM_V_\w+\}|@|-|\s)+/, '')
+    .replace(MAKE_PREFIXES, '')
   if (/[;&|`]|\$\(/.test(line)) return false
   const words = line.split(/\s+/).filter(Boolean)
   const [program = '', ...rest] = words

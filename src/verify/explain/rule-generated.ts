@@ -52,10 +52,9 @@ export function ruleGeneratedExplainer(submodules: readonly SubmoduleTree[] = []
       if (derivation.copies && !submodule) {
         const input = derivation.inputs[0] ?? ''
         const bytes = view.artifactBytes(difference.path)
-        // the input as the release ships it (judged on its own where it differs from the tag), or the tag's
+        // the input as the release ships it (judged on its own where it differs from the tag), else the tag's
         const shipped = view.artifactBytes(input)
-        const tagged = await view.sourceBytes(input)
-        const from = shipped && bytes?.equals(shipped) ? 'the release' : tagged && bytes?.equals(tagged) ? 'the tag' : undefined
+        const from = shipped && bytes?.equals(shipped) ? 'the release' : bytes && (await view.sourceBytes(input))?.equals(bytes) ? 'the tag' : undefined
         if (from === undefined) return undefined
         return explained(difference.path, 'generated', `copied by the rule \`${derivation.text.slice(0, 140)}\` (${derivation.makefile}:${derivation.line}) from ${input} of ${from}: the same bytes`, true)
       }

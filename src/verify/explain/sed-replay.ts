@@ -156,7 +156,7 @@ const EVERY_LINE = /1\s*,\s*\$\s*/y
 
 /**
  * The `s` commands of a sed script (`s/a/b/g; s|^x|y|`); undefined when it holds anything else
- * (addresses, `d`, `y`, `p`, an empty pattern, a slot in a pattern) or a pattern that does not translate.
+ * (an address other than `1,$`, `d`, `y`, `p`, an empty pattern, a slot in a pattern) or a pattern that does not translate.
  * @example parseSedScript('s/@VERSION@/1.2/g')?.length // 1
  */
 export function parseSedScript(script: string, extended = false): SedSubstitution[] | undefined {
