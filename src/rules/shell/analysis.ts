@@ -5,6 +5,7 @@
  */
 import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
+import { newMemo } from './ast.js'
 import { downloadedFile, escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, macroWords, openedDescriptors, programNameOf, runsWhatItDecodes, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
 import { lexShell, parseShell, watchNestingLimit } from './parse.js'
@@ -125,11 +126,14 @@ function build(file: TextFile): FileAnalysis {
   const stageMemo = new Map<Pipeline, readonly Stage[]>()
 
   let budget = MAX_RESOLVED_STEPS
-  // a command nested in compounds is expanded again for each pipeline around it; its facts are worked out once
-  const factsMemo = new Map<Command, StepFacts>()
+  // a command nested in compounds is expanded again for each pipeline around it; its facts are worked out once and
+  // kept on it with the variables they were read with: a table of every command cost more to look up than they do
   const factsOf = (command: Command): StepFacts => {
-    let facts = factsMemo.get(command)
-    if (!facts) factsMemo.set(command, (facts = stepFacts(command, literal)))
+    const memo = command.memo
+    if (memo.facts !== undefined && memo.factsLiteral === literal) return memo.facts
+    const facts = stepFacts(command, literal)
+    memo.facts = facts
+    memo.factsLiteral = literal
     return facts
   }
   const rebuilt: Step[] = []
@@ -348,7 +352,7 @@ function stepsOfStages(stages: readonly Stage[]): readonly Step[] {
 }
 
 function withWords(cmd: Command, words: readonly Word[]): Command {
-  return { words, redirects: cmd.redirects, compound: undefined, heredocs: [], line: cmd.line, endLine: cmd.endLine, synthetic: true }
+  return { words, redirects: cmd.redirects, compound: undefined, heredocs: [], line: cmd.line, endLine: cmd.endLine, synthetic: true, memo: newMemo() }
 }
 
 function wordOf(text: string, line: number): Word {

@@ -3,6 +3,9 @@
  * words, with command substitutions, compound commands and macro calls kept as nested lists.
  * It is deliberately looser than a shell grammar: it records what feeds what, never what is valid.
  */
+import type { Literal, StepFacts } from './commands.js'
+import type { Program } from './words.js'
+import type { InnerList } from './walk.js'
 
 /** How the text around the shell code is written, which changes what quotes, `$(` and `[` mean. */
 export type Dialect = 'sh' | 'm4' | 'make' | 'cmake' | 'meson'
@@ -74,7 +77,27 @@ export interface Command {
   readonly synthetic?: boolean
   /** a make rule's prerequisites, lexed as words: files make reads or builds, never runs as they are */
   readonly prerequisites?: boolean
+  /** what is worked out once about the command; every command gets an empty one when it is made */
+  readonly memo: CommandMemo
 }
+
+/**
+ * Kept on the command rather than in tables keyed by it: every rule asks every command for these,
+ * and on a large configure (some 100k questions) look-ups in weak tables of every command, and the
+ * garbage collector's passes over them, cost about as much as the work they save.
+ */
+export interface CommandMemo {
+  /** see words.ts program() */
+  program?: Program | undefined
+  /** see walk.ts innerLists() */
+  inner?: readonly InnerList[] | undefined
+  /** see analysis.ts facts(): what the command does as a step, with the variables' values `factsLiteral` gives */
+  facts?: StepFacts | undefined
+  factsLiteral?: Literal | undefined
+}
+
+/** Every command's memo has all its slots from the start: one shape, whichever is filled first. */
+export const newMemo = (): CommandMemo => ({ program: undefined, inner: undefined, facts: undefined, factsLiteral: undefined })
 
 /** The operator that joins a pipeline to the one before it in its list. */
 export type Connector = '' | ';' | '\n' | '&&' | '||' | '&' | ';;' | ','

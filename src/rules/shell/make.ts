@@ -3,6 +3,7 @@
  * assignments, conditionals) are told apart from recipe lines, which are shell code and lexed as such.
  */
 import type { Command, CommandList, Pipeline, Word } from './ast.js'
+import { newMemo } from './ast.js'
 import { continuationsRemoved, logicalLines, type LogicalLine } from './lines.js'
 import { parseShell } from './parse.js'
 
@@ -113,7 +114,7 @@ export function parseMakefile(text: string): MakeScript {
   return { list: { pipelines: root }, targetAt: (line) => targets.get(line) }
 }
 
-const asPrerequisites = (p: Pipeline): Pipeline => ({ ...p, commands: p.commands.map((c) => ({ ...c, prerequisites: true })) })
+const asPrerequisites = (p: Pipeline): Pipeline => ({ ...p, commands: p.commands.map((c) => ({ ...c, prerequisites: true, memo: newMemo() })) })
 
 /**
  * A rule's line (`target: prerequisites ; recipe`): its targets up to the first colon, which no `=`
@@ -195,6 +196,7 @@ function blockPipeline(frame: Frame, endLine: number): Pipeline {
     heredocs: [],
     line: frame.line,
     endLine,
+    memo: newMemo(),
   }
   return { commands: [command], connector: '', line: frame.line, endLine }
 }
@@ -203,6 +205,6 @@ function blockPipeline(frame: Frame, endLine: number): Pipeline {
 function assignmentPipeline(name: string, value: string, line: number): Pipeline {
   const code = /[\s|;&<>`]|\$\(/.test(value.trim()) ? parseShell(value, { dialect: 'make', firstLine: line, depth: 1 }) : undefined
   const word: Word = { text: `${name}=${value}`, raw: `${name} = ${value}`, line, quoted: false, unterminated: false, nested: code ? [{ kind: 'string', line, list: code }] : [] }
-  const command: Command = { words: [word], redirects: [], compound: undefined, heredocs: [], line, endLine: line }
+  const command: Command = { words: [word], redirects: [], compound: undefined, heredocs: [], line, endLine: line, memo: newMemo() }
   return { commands: [command], connector: '', line, endLine: line }
 }

@@ -6,6 +6,7 @@
  * ahead (closing quotes, here-document ends) have budgets.
  */
 import type { Command, CommandList, Compound, CompoundKind, Connector, Dialect, Nested, NestedKind, Pipeline, Redirect, Word } from './ast.js'
+import { newMemo } from './ast.js'
 import { LineIndex } from './lines.js'
 import { codeStrings } from './code-strings.js'
 import { parseSh } from './tree-sitter.js'
@@ -479,7 +480,7 @@ class Parser {
     if (words.length === 0 && !compound && redirects.length === 0) return then ? { then } : {}
     this.#lexCodeContexts(words, multiline, ctx)
     const endLine = this.#line(Math.max(start, this.#pos - 1))
-    const command: Command = { words, redirects, compound, heredocs, line: words[0]?.line ?? line, endLine: Math.max(endLine, line) }
+    const command: Command = { words, redirects, compound, heredocs, line: words[0]?.line ?? line, endLine: Math.max(endLine, line), memo: newMemo() }
     return then ? { command, then } : { command }
   }
 

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module'
 import type { Node, Parser as TsParser } from 'web-tree-sitter'
 import type { Command, CommandList, Compound, CompoundKind, Connector, Nested, NestedKind, Pipeline, Redirect, Word } from './ast.js'
+import { newMemo } from './ast.js'
 import { codeStrings } from './code-strings.js'
 import { lexShell, MAX_DEPTH, noteNestingLimit, type ParseOptions } from './parse.js'
 
@@ -288,7 +289,7 @@ class Converter {
 
   #compound(node: Node, kind: CompoundKind, name: string, parts: CommandList[], words: Word[]): Command {
     const compound: Compound = { kind, name, parts, words }
-    return { words: [], redirects: [], compound, heredocs: [], line: this.#line(node), endLine: this.#endLine(node) }
+    return { words: [], redirects: [], compound, heredocs: [], line: this.#line(node), endLine: this.#endLine(node), memo: newMemo() }
   }
 
   #if(node: Node, depth: number): Command {
@@ -342,7 +343,7 @@ class Converter {
       } else if (k.type === 'ERROR') throw new NeedsLexer()
     }
     const compound: Compound = { kind: 'case', name: 'case', parts: [{ pipelines }], words: [...subject, ...patterns] }
-    return { words: [], redirects: [], compound, heredocs: [], line: this.#line(node), endLine: this.#endLine(node) }
+    return { words: [], redirects: [], compound, heredocs: [], line: this.#line(node), endLine: this.#endLine(node), memo: newMemo() }
   }
 
   /** A body with redirections: `cmd > f`, `while ...; done < f`, `cat <<EOF | sh`. */
@@ -411,12 +412,12 @@ class Converter {
     }
     for (const r of redirects) endLine = Math.max(endLine, r.line)
     const line = words[0]?.line ?? this.#line(node)
-    return { words, redirects, compound: undefined, heredocs, line, endLine: Math.max(line, endLine) }
+    return { words, redirects, compound: undefined, heredocs, line, endLine: Math.max(line, endLine), memo: newMemo() }
   }
 
   #commandOf(words: Word[], redirects: Redirect[], heredocs: Nested[], node: Node): Command {
     const line = words[0]?.line ?? this.#line(node)
-    return { words, redirects, compound: undefined, heredocs, line, endLine: Math.max(line, ...words.map((w) => w.line), ...redirects.map((r) => r.line)) }
+    return { words, redirects, compound: undefined, heredocs, line, endLine: Math.max(line, ...words.map((w) => w.line), ...redirects.map((r) => r.line)), memo: newMemo() }
   }
 
   /** `[ -f x ]` and `[[ $a == b* ]]` as the words the lexer sees. */

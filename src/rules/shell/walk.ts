@@ -10,8 +10,12 @@ export interface PipelineSite {
   readonly origin: Origin
 }
 
-const inner = new WeakMap<Command, readonly { origin: Origin; list: CommandList }[]>()
-const NO_LISTS: readonly { origin: Origin; list: CommandList }[] = []
+export interface InnerList {
+  readonly origin: Origin
+  readonly list: CommandList
+}
+
+const NO_LISTS: readonly InnerList[] = []
 
 /** No compound, substitution, code string or here-document: most commands of a file. */
 function isFlat(cmd: Command): boolean {
@@ -22,12 +26,12 @@ function isFlat(cmd: Command): boolean {
 }
 
 /** The lists directly inside a command: compound parts, substitutions, code strings, here-documents. */
-export function innerLists(cmd: Command): readonly { origin: Origin; list: CommandList }[] {
-  // every walk asks this of every command: flat ones are answered without remembering them
-  if (isFlat(cmd)) return NO_LISTS
-  const known = inner.get(cmd)
+export function innerLists(cmd: Command): readonly InnerList[] {
+  const known = cmd.memo.inner
   if (known) return known
-  const out: { origin: Origin; list: CommandList }[] = []
+  // walks start once the text is lexed, when nothing is added to a command any more
+  if (isFlat(cmd)) return (cmd.memo.inner = NO_LISTS)
+  const out: InnerList[] = []
   if (cmd.compound) {
     for (const part of cmd.compound.parts) out.push({ origin: 'compound', list: part })
     for (const w of cmd.compound.words) for (const n of w.nested) out.push({ origin: n.kind, list: n.list })
@@ -35,7 +39,7 @@ export function innerLists(cmd: Command): readonly { origin: Origin; list: Comma
   for (const w of cmd.words) for (const n of w.nested) out.push({ origin: n.kind, list: n.list })
   for (const r of cmd.redirects) for (const n of r.target?.nested ?? []) out.push({ origin: n.kind, list: n.list })
   for (const n of cmd.heredocs) out.push({ origin: n.kind, list: n.list })
-  inner.set(cmd, out)
+  cmd.memo.inner = out
   return out
 }
 

@@ -107,14 +107,12 @@ export interface Program {
   readonly args: readonly Word[]
 }
 
-const programs = new WeakMap<Command, Program>()
-
 /**
  * The program a command runs and its arguments (redirections are kept apart by the lexer). Asked
  * for every command by every rule and at every level of nesting, so it is worked out once.
  */
 export function program(cmd: Command): Program {
-  const known = programs.get(cmd)
+  const known = cmd.memo.program
   if (known) return known
   const first = cmd.words[0]?.text
   // most commands start with their program: the words are listed only when one may be an assignment or a wrapper
@@ -122,7 +120,7 @@ export function program(cmd: Command): Program {
   const index = plain ? 0 : commandWordIndex(cmd.words.map((w) => w.text))
   const word = cmd.words[index]
   const found: Program = { name: word ? programName(word.text) : '', index, word, args: cmd.words.slice(index + 1) }
-  programs.set(cmd, found)
+  cmd.memo.program = found
   return found
 }
 
