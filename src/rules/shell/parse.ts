@@ -68,6 +68,44 @@ const BLANK_RUN = /[ \t\r\f\v]+/y
 /** what opens and closes meson's arrays and dictionaries */
 const MESON_BRACKETS = new Set(['[', ']', '{', '}'])
 const NAME_RUN = /[A-Za-z_]+/y
+/** A lexer is made for every substitution and code string, and a context for every list: most end at no keyword. */
+const NO_KEYWORDS: ReadonlySet<string> = new Set()
+/** shared by the commands without redirections or here-documents: never written to, as the AST is read-only */
+const NO_REDIRECTS: readonly Redirect[] = Object.freeze([])
+const NO_HEREDOCS: readonly Nested[] = Object.freeze([])
+/*
+ * Each compound's list ends at its keyword and leaves the enclosing ones' to them: the same few
+ * sets (`then`; `fi` and `done` and `esac` around it) come up at every level of configure's
+ * nesting, so each is made once. The keywords are the shell's, meson's and CMake's block ends, a
+ * short list, but hostile text may combine them many ways: past a bound, sets are made afresh.
+ */
+const SINGLE_KEYWORDS = new Map<string, ReadonlySet<string>>()
+const UNIONS = new Map<ReadonlySet<string>, Map<ReadonlySet<string>, ReadonlySet<string>>>()
+let unionCount = 0
+const MAX_KEYWORD_SETS = 2_000
+
+function keyword(word: string): ReadonlySet<string> {
+  let set = SINGLE_KEYWORDS.get(word)
+  if (set === undefined) {
+    set = new Set([word])
+    if (SINGLE_KEYWORDS.size < MAX_KEYWORD_SETS) SINGLE_KEYWORDS.set(word, set)
+  }
+  return set
+}
+
+/** Every keyword of both sets. */
+function keywordsOf(outer: ReadonlySet<string>, own: ReadonlySet<string>): ReadonlySet<string> {
+  let byOwn = UNIONS.get(outer)
+  let set = byOwn?.get(own)
+  if (set !== undefined) return set
+  set = new Set([...outer, ...own])
+  if (unionCount < MAX_KEYWORD_SETS) {
+    if (!byOwn) UNIONS.set(outer, (byOwn = new Map()))
+    byOwn.set(own, set)
+    unionCount++
+  }
+  return set
+}
 
 /** End of the run of `pattern` (a sticky regex) at `from` in `text`, or `from` when none starts there. */
 function runEnd(pattern: RegExp, text: string, from: number): number {
@@ -120,7 +158,7 @@ interface WordBuild {
   unterminated: boolean
   nested: Nested[]
   /** quoted parts that span lines, lexed as code later so that nothing can hide inside a stray quote */
-  multiline: { text: string; line: number }[]
+  multiline: { text: string; line: number }[] | undefined
 }
 
 interface PendingHeredoc {
@@ -183,7 +221,7 @@ class Parser {
   #pending: PendingHeredoc[] = []
   #heredocBudget: number
   /** meson variables set to `find_program('x')`: a bare `py` later in the file is the program x */
-  readonly #mesonPrograms = new Map<string, Word>()
+  #mesonPrograms: Map<string, Word> | undefined
 
   constructor(text: string, options: ParseOptions) {
     this.#s = text
@@ -210,14 +248,14 @@ class Parser {
   }
 
   #root(): Ctx {
-    return { depth: this.#baseDepth, own: new Set(), outer: new Set(), parens: 0, macro: undefined, cmakeCall: undefined, blankNewlines: false, blankCommas: false, patterns: undefined, loose: { n: 0 } }
+    return { depth: this.#baseDepth, own: NO_KEYWORDS, outer: NO_KEYWORDS, parens: 0, macro: undefined, cmakeCall: undefined, blankNewlines: false, blankCommas: false, patterns: undefined, loose: { n: 0 } }
   }
 
   #child(ctx: Ctx, change: Partial<Ctx> & { own?: ReadonlySet<string> }): Ctx {
-    const outer = ctx.own.size === 0 ? ctx.outer : new Set([...ctx.outer, ...ctx.own])
+    const outer = ctx.own.size === 0 ? ctx.outer : keywordsOf(ctx.outer, ctx.own)
     return {
       depth: ctx.depth + 1,
-      own: new Set(),
+      own: NO_KEYWORDS,
       outer,
       parens: ctx.parens,
       macro: ctx.macro,
@@ -383,8 +421,10 @@ class Parser {
     const line = this.#line()
     const words: Word[] = []
     let multiline: Map<Word, { text: string; line: number }[]> | undefined
-    const redirects: Redirect[] = []
-    const heredocs: Nested[] = []
+    // most commands redirect nothing: their lists are made on the first redirection
+    let redirects: Redirect[] | undefined
+    let heredocs: Nested[] | undefined
+    const heredocsInto = (): Nested[] => (heredocs ??= [])
     let compound: Compound | undefined = this.#parseCompoundStart(ctx)
     let then: 'pipe' | 'sep' | undefined
     let lastWordEnd = -1
@@ -418,7 +458,7 @@ class Parser {
               // meson's find_program('python3') is the program python3, wherever the call or its variable stands
               words[words.length - 1] = program
               const [name, equals] = words
-              if (words.length === 3 && name && !name.quoted && equals?.text === '=') this.#mesonPrograms.set(name.text, program)
+              if (words.length === 3 && name && !name.quoted && equals?.text === '=') (this.#mesonPrograms ??= new Map()).set(name.text, program)
               continue
             }
             compound = call
@@ -443,13 +483,13 @@ class Parser {
         }
       }
       if (c === '<' || c === '>' || (c === '&' && this.#at(1) === '>')) {
-        this.#parseRedirect(ctx, '', redirects, heredocs)
+        this.#parseRedirect(ctx, '', (redirects ??= []), heredocsInto)
         continue
       }
       const w = this.#readWord(ctx)
       if (!w) break
       if (/^\d+$/.test(w.word.raw) && (this.#at() === '<' || this.#at() === '>')) {
-        this.#parseRedirect(ctx, w.word.raw, redirects, heredocs)
+        this.#parseRedirect(ctx, w.word.raw, (redirects ??= []), heredocsInto)
         continue
       }
       if (this.#dialect === 'cmake' && ctx.cmakeCall !== undefined && !w.word.quoted) {
@@ -474,13 +514,13 @@ class Parser {
         continue
       }
       words.push(this.#mesonProgramOf(w.word, words.length))
-      if (w.multiline.length) (multiline ??= new Map()).set(w.word, w.multiline)
+      if (w.multiline) (multiline ??= new Map()).set(w.word, w.multiline)
       lastWordEnd = this.#pos
     }
-    if (words.length === 0 && !compound && redirects.length === 0) return then ? { then } : {}
+    if (words.length === 0 && !compound && redirects === undefined) return then ? { then } : {}
     this.#lexCodeContexts(words, multiline, ctx)
     const endLine = this.#line(Math.max(start, this.#pos - 1))
-    const command: Command = { words, redirects, compound, heredocs, line: words[0]?.line ?? line, endLine: Math.max(endLine, line), memo: newMemo() }
+    const command: Command = { words, redirects: redirects ?? NO_REDIRECTS, compound, heredocs: heredocs ?? NO_HEREDOCS, line: words[0]?.line ?? line, endLine: Math.max(endLine, line), memo: newMemo() }
     return then ? { command, then } : { command }
   }
 
@@ -493,7 +533,7 @@ class Parser {
     }
     if (this.#at() === '{' && (BLANK.has(this.#at(1)) || this.#at(1) === '\n') && this.#dialect !== 'cmake') {
       this.#pos++
-      const body = this.#parseList(this.#child(ctx, { own: new Set(['}']) }))
+      const body = this.#parseList(this.#child(ctx, { own: keyword('}') }))
       return { kind: 'brace', name: '{', parts: [body.list], words: [] }
     }
     if (this.#at() === '(' && this.#at(1) === '(' && this.#dialect !== 'cmake' && this.#dialect !== 'meson') {
@@ -509,7 +549,7 @@ class Parser {
       if (kw !== 'if' && kw !== 'foreach') return undefined
       this.#pos += kw.length
       const condition = this.#parsePipeline(this.#child(ctx, {}), '')
-      const body = this.#parseList(this.#child(ctx, { own: new Set([kw === 'if' ? 'endif' : 'endforeach']) }))
+      const body = this.#parseList(this.#child(ctx, { own: keyword(kw === 'if' ? 'endif' : 'endforeach') }))
       return { kind: 'block', name: kw, parts: [{ pipelines: condition ? [condition] : [] }, body.list], words: [] }
     }
     if (!COMPOUND_OPENERS.has(kw)) return undefined
@@ -530,13 +570,13 @@ class Parser {
       subject.push(w.word)
     }
     const patterns: Word[] = []
-    const body = this.#parseList(this.#child(ctx, { own: new Set(['esac']), patterns }))
+    const body = this.#parseList(this.#child(ctx, { own: keyword('esac'), patterns }))
     return { kind: 'case', name: 'case', parts: [body.list], words: [...subject, ...patterns] }
   }
 
   #twoPart(ctx: Ctx, kind: CompoundKind, name: string, middle: string, end: string): Compound {
-    const head = this.#parseList(this.#child(ctx, { own: new Set([middle]) }))
-    const body = head.stop === middle ? this.#parseList(this.#child(ctx, { own: new Set([end]) })).list : { pipelines: [] }
+    const head = this.#parseList(this.#child(ctx, { own: keyword(middle) }))
+    const body = head.stop === middle ? this.#parseList(this.#child(ctx, { own: keyword(end) })).list : { pipelines: [] }
     return { kind, name, parts: [head.list, body], words: [] }
   }
 
@@ -579,7 +619,7 @@ class Parser {
     const lower = name.toLowerCase()
     if (cmake && atCommandStart && CMAKE_BLOCKS.has(lower) && ctx.depth + 1 < MAX_DEPTH) {
       const end = `end${lower}`
-      const body = this.#parseList(this.#child(ctx, { own: new Set([end]), cmakeCall: undefined, blankNewlines: false }))
+      const body = this.#parseList(this.#child(ctx, { own: keyword(end), cmakeCall: undefined, blankNewlines: false }))
       if (body.stop === end) this.#skipCallParens()
       return { kind: 'block', name: lower, parts: [args.list, body.list], words: [] }
     }
@@ -601,14 +641,14 @@ class Parser {
   /** A bare meson word naming a variable set to `find_program(…)` stands for that program; not where it is set again or called. */
   #mesonProgramOf(word: Word, index: number): Word {
     if (this.#dialect !== 'meson' || word.quoted) return word
-    const program = this.#mesonPrograms.get(word.text)
+    const program = this.#mesonPrograms?.get(word.text)
     if (!program) return word
     let p = this.#pos
     while (p < this.#n && BLANK.has(this.#s[p] ?? '')) p++
     const next = this.#s[p]
     if (index === 0 && next === '=' && this.#s[p + 1] !== '=') {
       // set again: to another find_program, which records it anew, or to something else
-      this.#mesonPrograms.delete(word.text)
+      this.#mesonPrograms?.delete(word.text)
       return word
     }
     return next === '(' || next === '.' ? word : { ...program, line: word.line }
@@ -654,7 +694,8 @@ class Parser {
     }
   }
 
-  #parseRedirect(ctx: Ctx, fd: string, into: Redirect[], heredocs: Nested[]): void {
+  /** `heredocs` gives the command's list of here-documents, made when one is first needed: the body is read at the next newline, after the command is made. */
+  #parseRedirect(ctx: Ctx, fd: string, into: Redirect[], heredocs: () => Nested[]): void {
     const line = this.#line()
     const op = /^(?:&>>|&>|<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)/.exec(this.#s.slice(this.#pos, this.#pos + 3))?.[0] ?? this.#at()
     this.#pos += op.length
@@ -662,16 +703,16 @@ class Parser {
     const target = this.#at() === '\n' ? undefined : this.#readWord(ctx)?.word
     into.push({ op, fd, target, line })
     if ((op === '<<' || op === '<<-') && target && target.text.length > 0) {
-      this.#pending.push({ depth: ctx.depth + 1, delimiter: target.text, stripTabs: op === '<<-', into: heredocs })
+      this.#pending.push({ depth: ctx.depth + 1, delimiter: target.text, stripTabs: op === '<<-', into: heredocs() })
     }
   }
 
   // ---- words --------------------------------------------------------------------------------
 
-  #readWord(ctx: Ctx): { word: Word; multiline: { text: string; line: number }[] } | undefined {
+  #readWord(ctx: Ctx): { word: Word; multiline: { text: string; line: number }[] | undefined } | undefined {
     const start = this.#pos
     const line = this.#line()
-    const b: WordBuild = { text: '', quoted: false, unterminated: false, nested: [], multiline: [] }
+    const b: WordBuild = { text: '', quoted: false, unterminated: false, nested: [], multiline: undefined }
     const m4 = this.#dialect === 'm4'
     const cmake = this.#dialect === 'cmake'
     const plain = m4 ? PLAIN_M4_WORD : PLAIN_WORD
@@ -767,7 +808,7 @@ class Parser {
     b.text += content
     b.quoted = true
     if (!closed) b.unterminated = true
-    else if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(open + 1) })
+    else if (content.includes('\n')) (b.multiline ??= []).push({ text: content, line: this.#line(open + 1) })
     this.#pos = closed ? close + 1 : end
   }
 
@@ -786,7 +827,7 @@ class Parser {
       const content = this.#s.slice(open + 3, end)
       b.text += content
       if (!closed) b.unterminated = true
-      else if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(open + 3) })
+      else if (content.includes('\n')) (b.multiline ??= []).push({ text: content, line: this.#line(open + 3) })
       this.#pos = closed ? close + 3 : end
       return
     }
@@ -846,8 +887,8 @@ class Parser {
       const c = this.#at()
       if (c === '"') {
         this.#pos++
-        const content = b.text.slice(textStart)
-        if (this.#s.slice(contentStart, this.#pos).includes('\n')) b.multiline.push({ text: content, line: this.#line(contentStart) })
+        const newline = this.#s.indexOf('\n', contentStart)
+        if (newline >= 0 && newline < this.#pos) (b.multiline ??= []).push({ text: b.text.slice(textStart), line: this.#line(contentStart) })
         return
       }
       if (c === '\\') {
@@ -903,7 +944,7 @@ class Parser {
     const content = this.#s.slice(from, end)
     b.text += content
     b.quoted = true
-    if (content.includes('\n')) b.multiline.push({ text: content, line: this.#line(from) })
+    if (content.includes('\n')) (b.multiline ??= []).push({ text: content, line: this.#line(from) })
     this.#pos = close < 0 ? this.#n : close + closer.length
   }
 
@@ -1168,10 +1209,11 @@ class Parser {
     let lineStart = bodyStart
     for (let k = 0; k < MAX_HEREDOC_LINES && lineStart <= this.#n && this.#heredocBudget > 0; k++) {
       const eol = this.#restOfLine(lineStart)
-      const raw = this.#s.slice(lineStart, eol)
-      this.#heredocBudget -= raw.length + 1
-      const candidate = (h.stripTabs ? raw.replace(/^\t+/, '') : raw).trimEnd()
-      if (candidate === h.delimiter) {
+      this.#heredocBudget -= eol - lineStart + 1
+      let from = lineStart
+      if (h.stripTabs) while (from < eol && this.#s.charCodeAt(from) === 9) from++
+      // configure's here-documents run to thousands of lines: only a line starting with the delimiter is copied to compare
+      if (this.#s.startsWith(h.delimiter, from) && this.#s.slice(from, eol).trimEnd() === h.delimiter) {
         const body = this.#s.slice(bodyStart, lineStart)
         this.#pos = Math.min(this.#n, eol + 1)
         // the delimiter line ends the command line it belongs to
