@@ -55,10 +55,10 @@ export function guardsOf(commands: readonly Command[], sites: readonly PipelineS
       out.push(guard(cmd.line, c.words.flatMap((w) => w.nested.flatMap((n) => allCommands(n.list))), c.words, () => c.parts))
       continue
     }
-    const [head, ...rest] = c.parts
+    const head = c.parts[0]
     if (!head) continue
     if (c.kind === 'if' || c.kind === 'while' || c.kind === 'until' || c.kind === 'block' || (c.kind === 'macro' && CONDITIONAL_MACROS.test(c.name))) {
-      out.push(guard(cmd.line, allCommands(head), [], () => rest))
+      out.push(guard(cmd.line, allCommands(head), [], () => c.parts.slice(1)))
     }
   }
   // `test … && cmd`, `test … || cmd`, and `test … || exit 0` followed by the rest of the list

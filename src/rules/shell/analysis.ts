@@ -6,7 +6,7 @@
 import type { FileKind, TextFile } from '../types.js'
 import type { Command, CommandList, Dialect, Pipeline, Word } from './ast.js'
 import { newMemo } from './ast.js'
-import { downloadedFile, escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, macroWords, openedDescriptors, programNameOf, runsWhatItDecodes, stepFacts, type StepFacts } from './commands.js'
+import { downloadedFile, escapedPrintables, HIDDEN_TEXT_ESCAPES, isEvaluator, isObfuscatingStep, isShellName, macroWords, mayRunWhatItDecodes, openedDescriptors, programNameOf, runsWhatItDecodes, stepFacts, type StepFacts } from './commands.js'
 import { parseMakefile } from './make.js'
 import { lexShell, parseShell, watchNestingLimit } from './parse.js'
 import { Variables, type Assignment } from './variables.js'
@@ -443,7 +443,7 @@ function findExecutions(
     // `x=$(printf '\162\155'); $x -rf ~`: a variable's stored output run as the command
     const runsStored = p.word !== undefined && p.index === 0 && isPureReference(p.word)
     // an interpreter's own script that decodes and runs: the decoder is its own sink
-    if (runsWhatItDecodes(name, p.args.map((w) => literal(w.text)))) {
+    if (mayRunWhatItDecodes(name) && runsWhatItDecodes(name, p.args.map((w) => literal(w.text)))) {
       out.push({ kind: 'substitution', sink: cmd, how: `${name}, which runs what its own script decodes`, feeders: [{ command: cmd, origin: cmd, facts: stepFacts(cmd, literal), via: [] }], site: siteOf.get(cmd) })
       continue
     }

@@ -48,7 +48,8 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
   const out: CodeString[] = []
   const texts = words.map((w) => w.text)
   const at = commandWordIndex(texts)
-  for (const w of words.slice(0, at)) {
+  for (let i = 0; i < at && i < words.length; i++) {
+    const w = words[i] as Word
     if (!isAssignment(w.text)) continue
     const value = valueOf(w)
     if (w.quoted && looksLikeCode(value.text) && !expandedNow(value)) out.push({ word: w, text: value.text, line: w.line })
@@ -66,14 +67,17 @@ export function codeStrings(words: readonly Word[], multiline: ReadonlyMap<Word,
     if (script && !isPureExpansion(script.text)) out.push({ word: script, text: script.text, line: script.line })
   }
   if (program === 'trap' && first && looksLikeCode(first.text)) out.push({ word: first, text: first.text, line: first.line })
-  const done = new Set(out.map((c) => c.word))
+  const done = out.length === 0 ? undefined : new Set(out.map((c) => c.word))
+  const quotedCode = dialect === 'cmake' || dialect === 'meson'
   for (const w of words) {
-    if (done.has(w)) continue
+    const parts = multiline?.get(w)
+    // only a word spanning lines, or a CMake or meson string, can be code here: the others are not read further
+    if (!parts && !(quotedCode && w.quoted)) continue
+    if (done?.has(w)) continue
     // `X="$(curl \⏎ …)"` and `git commit -m "$(⏎ … | tr …)"`: lexed again as code, the value would be a command
     if (expandedNow(valueOf(w))) continue
-    const parts = multiline?.get(w)
     if (parts) for (const part of parts) out.push({ word: w, text: part.text, line: part.line })
-    else if ((dialect === 'cmake' || dialect === 'meson') && w.quoted && /[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
+    else if (/[|;`]|&&|\$\(/.test(w.text)) out.push({ word: w, text: w.text, line: w.line })
   }
   return out
 }

@@ -63,13 +63,16 @@ const DECODING_SCRIPT =
 /** a script's own ways to run a command or code: Python's, Perl's, Ruby's, PHP's, node's, awk's */
 const EXECUTING_SCRIPT = /\bos\.(?:system|popen|exec\w*|spawn\w*)\s*\(|\bsubprocess\.|\b(?:exec|eval|system|popen|passthru|shell_exec|execSync|spawnSync)\s*\(|\bchild_process\b|\bKernel\.(?:system|exec)\b|\bIO\.popen\b|\|\s*getline\b/
 
+/** Only a script tool can run what its own script decodes: asked first, it spares reading the arguments of every other command. */
+export const mayRunWhatItDecodes = (name: string): boolean => SCRIPT_TOOLS.test(name)
+
 /**
  * An interpreter given a script on its command line that both decodes and runs code or a command
  * (`python3 -c '…os.system(base64.b64decode(…))'`): the decoding and the shell are one process, so
  * no pipe shows them.
  */
 export function runsWhatItDecodes(name: string, args: readonly string[]): boolean {
-  if (!SCRIPT_TOOLS.test(name)) return false
+  if (!mayRunWhatItDecodes(name)) return false
   const script = inlineScript(name, args)
   return script !== undefined && DECODING_SCRIPT.test(script) && EXECUTING_SCRIPT.test(script)
 }
@@ -104,6 +107,8 @@ export function stepFacts(cmd: Command, literal: Literal = identity): StepFacts 
   const sedCat = name === 'sed' || name === 'gsed' ? isNoOpSed(sedInvocation(p.args)) : false
   const sink = sinkOf(name, args)
   const fetch = FETCHERS.test(name) && !args.some((a) => /^--?(?:version|help)$/.test(a)) ? name.replace(/^\$/, '').toLowerCase() : undefined
+  // echo and printf pass the test above and mostly do nothing to a stream
+  if (!decoder && !carving && !charMap && !sedCat && !sink && !fetch) return NO_FACTS
   return {
     ...(decoder ? { decoder } : {}),
     ...(carving ? { carving } : {}),

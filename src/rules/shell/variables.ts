@@ -16,6 +16,8 @@ export interface Assignment {
   readonly scoped: boolean
 }
 
+const NO_LISTS: readonly CommandList[] = []
+
 /** values are followed at most this many per variable: enough for if/else pairs, bounded for hostile files */
 const MAX_VALUES = 8
 
@@ -28,8 +30,22 @@ export class Variables {
   /** @param commands every command of the file (see walk.ts allCommands) */
   constructor(commands: readonly Command[]) {
     for (const cmd of commands) {
-      const scoped = !keepsAssignments(cmd.words[program(cmd).index]?.text)
-      for (const w of assignmentWords(cmd)) this.#add(w, scoped)
+      // the program is worked out once per command, for every rule: its index is where assignments end
+      const at = program(cmd).index
+      const words = cmd.words
+      const scoped = !keepsAssignments(words[at]?.text)
+      // most commands assign nothing: their words are read in place, no list is made for them
+      const before = Math.min(at, words.length)
+      for (let i = 0; i < before; i++) {
+        const w = words[i] as Word
+        if (isAssignment(w.text)) this.#add(w, scoped)
+      }
+      if (DECLARERS.has(words[at]?.text ?? '')) {
+        for (let i = at + 1; i < words.length; i++) {
+          const w = words[i] as Word
+          if (isAssignment(w.text)) this.#add(w, scoped)
+        }
+      }
     }
   }
 
@@ -37,11 +53,12 @@ export class Variables {
     const eq = word.text.indexOf('=')
     const name = normalizeVarName(word.text.slice(0, eq).replace(/\+$/, ''))
     const value = word.text.slice(eq + 1)
-    const code = word.nested.find((n) => n.kind === 'string')?.list
-    const substitutions = word.nested.filter((n) => n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'make-shell').map((n) => n.list)
-    const list = this.#byName.get(name) ?? []
+    const nested = word.nested
+    const code = nested.length === 0 ? undefined : nested.find((n) => n.kind === 'string')?.list
+    const substitutions = nested.length === 0 ? NO_LISTS : nested.filter((n) => n.kind === 'substitution' || n.kind === 'backquote' || n.kind === 'make-shell').map((n) => n.list)
+    let list = this.#byName.get(name)
+    if (!list) this.#byName.set(name, (list = []))
     if (list.length < MAX_VALUES) list.push({ name, value, line: word.line, word, code, substitutions, scoped })
-    this.#byName.set(name, list)
   }
 
   get(name: string): readonly Assignment[] {
@@ -75,12 +92,4 @@ export class Variables {
     const [value] = values
     return value === undefined || /[$`]/.test(value) ? text : value
   }
-}
-
-function assignmentWords(cmd: Command): Word[] {
-  // the program is worked out once per command, for every rule: its index is where assignments end
-  const at = program(cmd).index
-  const out = cmd.words.slice(0, at).filter((w) => isAssignment(w.text))
-  if (DECLARERS.has(cmd.words[at]?.text ?? '')) out.push(...cmd.words.slice(at + 1).filter((w) => isAssignment(w.text)))
-  return out
 }
