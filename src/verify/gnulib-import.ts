@@ -6,7 +6,7 @@
  */
 import { StagelightError } from '../errors.js'
 import { gitBlobId } from '../sources/archive/index.js'
-import { pathVersions, type PathVersion } from '../sources/git/blob-history.js'
+import { pathVersions, type PathHistory, type PathVersion } from '../sources/git/blob-history.js'
 import type { Repository, SourceTree } from '../sources/git/types.js'
 import { basenameOf } from '../util/paths.js'
 
@@ -52,15 +52,16 @@ function licenseOriginals(text: string): string[] {
 /** Every version of every file gnulib-tool may copy, from one gnulib repository. */
 export class GnulibHistory {
   readonly spec: string
-  private readonly versions: ReadonlyMap<string, ReadonlyMap<string, PathVersion>>
+  private readonly versions: PathHistory
 
-  private constructor(spec: string, versions: ReadonlyMap<string, ReadonlyMap<string, PathVersion>>) {
+  private constructor(spec: string, versions: PathHistory) {
     this.spec = spec
     this.versions = versions
   }
 
-  static async read(repo: Repository): Promise<GnulibHistory> {
-    return new GnulibHistory(repo.spec, await pathVersions(repo, [...GNULIB_DIRS, GNULIB_TOOL]))
+  /** `cacheDir`: where the versions are kept for the next run on the same refs (gnulib's history takes seconds to read) */
+  static async read(repo: Repository, cacheDir?: string): Promise<GnulibHistory> {
+    return new GnulibHistory(repo.spec, await pathVersions(repo, [...GNULIB_DIRS, GNULIB_TOOL], cacheDir))
   }
 
   /** the repository's history has gnulib-tool itself */
@@ -99,13 +100,21 @@ export class GnulibHistory {
  * gnulib's history from the repository the user gave with `--gnulib`; a usage error when the tag
  * pins gnulib (then `--submodule` compares with the pinned commit) or records no gnulib import.
  */
-export async function readGnulib(spec: string, source: SourceTree, record: string | undefined, ref: string, open: (spec: string) => Promise<Repository>, progress: (msg: string) => void): Promise<GnulibHistory> {
+export async function readGnulib(
+  spec: string,
+  source: SourceTree,
+  record: string | undefined,
+  ref: string,
+  open: (spec: string) => Promise<Repository>,
+  progress: (msg: string) => void,
+  cacheDir?: string,
+): Promise<GnulibHistory> {
   const pinned = [...source.entries.values()].find((e) => e.kind === 'submodule' && basenameOf(e.path) === 'gnulib')
   if (pinned) throw new StagelightError('E_USAGE', `${ref} pins gnulib at ${pinned.path}: give its repository with --submodule ${pinned.path}=REPO instead of --gnulib`, { path: pinned.path })
   if (record === undefined) throw new StagelightError('E_USAGE', `${ref} records no gnulib import (no gnulib-cache.m4 or bootstrap.conf), so --gnulib does not apply`, { ref })
   const repo = await open(spec)
   progress(`reading the history of gnulib's lib/, m4/, build-aux/ and tests/ in ${spec}`)
-  const history = await GnulibHistory.read(repo)
+  const history = await GnulibHistory.read(repo, cacheDir)
   if (!history.isGnulib) throw new StagelightError('E_INPUT_INVALID', `${spec} never had ${GNULIB_TOOL}: it is not gnulib`, { spec })
   return history
 }

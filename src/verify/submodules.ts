@@ -8,7 +8,7 @@
  */
 import { StagelightError } from '../errors.js'
 import { listTree, readBlobs, resolveRef } from '../sources/git/index.js'
-import { pathVersions, type PathVersion } from '../sources/git/blob-history.js'
+import { pathVersions, type PathHistory } from '../sources/git/blob-history.js'
 import { isObjectId } from '../sources/git/object-id.js'
 import type { Repository, SourceTree } from '../sources/git/types.js'
 import { basenameOf, dirnameOf } from '../util/paths.js'
@@ -116,7 +116,7 @@ export interface SubmoduleTree {
   /** the submodules this one pins in turn, by their paths in the release */
   readonly nested: readonly Pin[]
   /** for a pin by branch or tag name: every version each path had, by blob */
-  readonly history?: ReadonlyMap<string, ReadonlyMap<string, PathVersion>>
+  readonly history?: PathHistory
 }
 
 /** `gnulib=../gnulib` → the path and the source; the path is trimmed of slashes. */

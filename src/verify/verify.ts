@@ -179,7 +179,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const givenPins = await pinsOf(repo, source, new Set(given.map((m) => m.path)))
   const submoduleTrees = await readSubmodules(given, givenPins, ref, (spec) => openRepository(spec, openOptions))
   const gnulibRecord = gnulibImportRecord(source.entries.keys())
-  const gnulibHistory = options.gnulib !== undefined ? await readGnulib(options.gnulib, source, gnulibRecord, ref, (spec) => openRepository(spec, openOptions), progress) : undefined
+  const gnulibHistory = options.gnulib !== undefined ? await readGnulib(options.gnulib, source, gnulibRecord, ref, (spec) => openRepository(spec, openOptions), progress, options.cacheDir) : undefined
   // opened as the first differing file is read, so that its data is inflated while the rest is compared
   let catalog: Promise<Catalog> | undefined
   const loadCatalog = (): Promise<Catalog> =>

@@ -1,7 +1,10 @@
 import { createInterface } from 'node:readline'
 import { git, gitStream } from './exec.js'
 import { isObjectId } from './object-id.js'
+import { pathVersionsCache, type PathHistory, type PathVersions } from './path-versions-cache.js'
 import type { Repository } from './types.js'
+
+export type { PathHistory, PathVersion } from './path-versions-cache.js'
 
 export interface BlobInHistory {
   /** the oldest commit, on any branch or tag, that wrote these bytes to the path */
@@ -114,13 +117,6 @@ export async function findBlobsInHistory(repo: Repository, wanted: ReadonlyMap<s
   return out
 }
 
-/** One version a path had: the oldest commit that wrote those bytes there, and its date. */
-export interface PathVersion {
-  readonly commit: string
-  /** committer date, YYYY-MM-DD */
-  readonly date: string
-}
-
 /** at most this many versions are kept: gnulib's lib/, m4/ and build-aux/ have about 150,000 */
 const MAX_VERSIONS = 1_000_000
 /** links and submodules: no file bytes to compare */
@@ -129,10 +125,19 @@ const NOT_A_FILE = new Set(['120000', '160000'])
 /**
  * Every version each file under `dirs` ever had on any ref, by path and then by blob, with the
  * oldest commit that wrote it. Renames are not followed: a version counts under the path it was
- * committed at.
+ * committed at. With `cacheDir`, the answer is kept there for the next run on the same refs.
  */
-export async function pathVersions(repo: Repository, dirs: readonly string[]): Promise<Map<string, Map<string, PathVersion>>> {
-  const out = new Map<string, Map<string, PathVersion>>()
+export async function pathVersions(repo: Repository, dirs: readonly string[], cacheDir?: string): Promise<PathHistory> {
+  const cache = cacheDir === undefined ? undefined : await pathVersionsCache(repo, dirs, cacheDir)
+  const kept = await cache?.read()
+  if (kept) return kept
+  const out = await readPathVersions(repo, dirs)
+  await cache?.write(out)
+  return out
+}
+
+async function readPathVersions(repo: Repository, dirs: readonly string[]): Promise<PathVersions> {
+  const out: PathVersions = new Map()
   let kept = 0
   for await (const change of rawChanges(repo, dirs, dirs.length > 0 ? `reading the history of ${dirs.join(', ')} in ${repo.spec}` : `reading the history of ${repo.spec}`)) {
     if (NOT_A_FILE.has(change.mode)) continue

@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { writeCacheFile } from '../../util/cache-file.js'
 import type { CatalogEntry } from './entry.js'
 import { fingerprint, sha256Hex, type Fingerprint } from './fingerprint.js'
 import { isVendorable, MAX_VENDORED_BYTES } from './vendorable.js'
@@ -139,16 +140,8 @@ async function readScanCache(cache: SystemScanCache): Promise<Map<string, Cached
   return out
 }
 
-async function writeScanCache(cache: SystemScanCache, files: ReadonlyMap<string, CachedFile>): Promise<void> {
-  try {
-    await mkdir(dirname(cache.file), { recursive: true })
-    const temporary = `${cache.file}.${process.pid}.tmp`
-    await writeFile(temporary, JSON.stringify({ format: CACHE_FORMAT, against: cache.against, files: Object.fromEntries(files) }))
-    await rename(temporary, cache.file)
-  } catch {
-    // a cache that cannot be written only costs the next run the reading
-  }
-}
+const writeScanCache = (cache: SystemScanCache, files: ReadonlyMap<string, CachedFile>): Promise<void> =>
+  writeCacheFile(cache.file, JSON.stringify({ format: CACHE_FORMAT, against: cache.against, files: Object.fromEntries(files) }))
 
 async function readSystemFile(file: WalkedFile, isKnownName: (basename: string) => boolean, known: (sha256: string) => CatalogEntry | undefined): Promise<CatalogEntry | undefined> {
   {
