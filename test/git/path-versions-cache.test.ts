@@ -57,6 +57,11 @@ describe('pathVersions kept between runs', () => {
     gitIn(dir, 'tag', 'v1', 'HEAD~2')
     await pathVersions(repo, ['lib'], cacheDir)
     expect(cacheFiles(cacheDir)).toHaveLength(4)
+    // a fifth answer pushes the oldest out: the directory does not grow with every fetch
+    gitIn(dir, 'tag', 'v2', 'HEAD~1')
+    const fifth = await pathVersions(repo, ['lib'], cacheDir)
+    expect(cacheFiles(cacheDir)).toHaveLength(4)
+    expect(blobs(fifth, 'lib/a.c')).toEqual(blobs(moved, 'lib/a.c'))
   })
 
   it('reads the repository again over a kept file cut short or malformed, and rewrites it', async () => {

@@ -5,8 +5,8 @@
  * much history a shallow clone holds.
  */
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile, rm, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { writeCacheFile } from '../../util/cache-file.js'
 import { git } from './exec.js'
 import { isObjectId } from './object-id.js'
@@ -38,6 +38,8 @@ export interface PathHistory {
 const FORMAT = 'stagelight-path-versions-2'
 const END = 'end'
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+/** a repository fetched again gets a file of its own (gnulib's: 12 MB); the oldest go beyond this many */
+const KEPT_FILES = 4
 
 export interface PathVersionsCache {
   read(): Promise<PathHistory | undefined>
@@ -63,7 +65,9 @@ export async function pathVersionsCache(repo: Repository, dirs: readonly string[
     read: () => readVersions(file),
     write: async (versions) => {
       const text = serialized(versions)
-      if (text !== undefined) await writeCacheFile(file, text)
+      if (text === undefined) return
+      await writeCacheFile(file, text)
+      await keepNewest(dirname(file), KEPT_FILES)
     },
   }
 }
@@ -136,5 +140,18 @@ class KeptVersions implements PathHistory {
     }
     this.#made.set(path, byBlob)
     return byBlob
+  }
+}
+
+/** Removes all but the `count` most recently written files of `dir`; what cannot be removed stays. */
+async function keepNewest(dir: string, count: number): Promise<void> {
+  try {
+    const names = (await readdir(dir)).filter((name) => !name.endsWith('.tmp'))
+    if (names.length <= count) return
+    const written = await Promise.all(names.map(async (name) => ({ name, at: (await stat(join(dir, name))).mtimeMs })))
+    written.sort((a, b) => b.at - a.at)
+    await Promise.all(written.slice(count).map(({ name }) => rm(join(dir, name), { force: true })))
+  } catch {
+    // the cache only grows until the next write that can tidy it
   }
 }
