@@ -34,17 +34,12 @@ export class Variables {
       const at = program(cmd).index
       const words = cmd.words
       const scoped = !keepsAssignments(words[at]?.text)
-      // most commands assign nothing: their words are read in place, no list is made for them
-      const before = Math.min(at, words.length)
-      for (let i = 0; i < before; i++) {
+      // the words before the program, and a declaring command's arguments; read in place, as most commands assign nothing
+      const declares = DECLARERS.has(words[at]?.text ?? '')
+      for (let i = 0; i < words.length; i++) {
+        if (i === at && !declares) break
         const w = words[i] as Word
-        if (isAssignment(w.text)) this.#add(w, scoped)
-      }
-      if (DECLARERS.has(words[at]?.text ?? '')) {
-        for (let i = at + 1; i < words.length; i++) {
-          const w = words[i] as Word
-          if (isAssignment(w.text)) this.#add(w, scoped)
-        }
+        if (i !== at && isAssignment(w.text)) this.#add(w, scoped)
       }
     }
   }

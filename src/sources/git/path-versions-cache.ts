@@ -49,17 +49,14 @@ export interface PathVersionsCache {
 /**
  * The cache of `dirs`' versions in `repo`, under `cacheDir`: named by what the history walk
  * reads, so a fetch that moves a ref (or deepens a shallow clone) makes another. Undefined when
- * the refs cannot be listed.
+ * the repository has no refs to list.
  */
 export async function pathVersionsCache(repo: Repository, dirs: readonly string[], cacheDir: string): Promise<PathVersionsCache | undefined> {
-  const [refs, head, shallow] = await Promise.all([
-    git(['for-each-ref', '--format=%(objectname) %(refname)'], { gitDir: repo.gitDir }),
-    git(['rev-parse', '--verify', '--quiet', 'HEAD'], { gitDir: repo.gitDir }),
-    readFile(join(repo.gitDir, 'shallow')).catch(() => Buffer.alloc(0)),
-  ])
+  // HEAD and every ref, as `git log --all` walks them, from one git process
+  const [refs, shallow] = await Promise.all([git(['show-ref', '--head'], { gitDir: repo.gitDir }), readFile(join(repo.gitDir, 'shallow')).catch(() => Buffer.alloc(0))])
   if (refs.code !== 0) return undefined
   const key = createHash('sha256')
-  for (const part of [FORMAT, JSON.stringify(dirs), refs.stdout, head.stdout, shallow]) key.update(part).update('\0')
+  for (const part of [FORMAT, JSON.stringify(dirs), refs.stdout, shallow]) key.update(part).update('\0')
   const file = join(cacheDir, 'path-versions', key.digest('hex'))
   return {
     read: () => readVersions(file),
