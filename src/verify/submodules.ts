@@ -131,9 +131,10 @@ export function parseSubmoduleOption(value: string): SubmoduleSource {
 /**
  * Reads each given repository's tree at the commit the tag pins, or a submodule given before pins
  * (a submodule of a submodule: given outermost first, whatever the order on the command line);
- * a path nothing pins is a usage error.
+ * a path nothing pins is a usage error. The versions of a repository pinned by a branch or tag name
+ * are kept under `cacheDir` between runs, as gnulib's are.
  */
-export async function readSubmodules(given: readonly SubmoduleSource[], pins: readonly Pin[], ref: string, open: (spec: string) => Promise<Repository>): Promise<SubmoduleTree[]> {
+export async function readSubmodules(given: readonly SubmoduleSource[], pins: readonly Pin[], ref: string, open: (spec: string) => Promise<Repository>, cacheDir?: string): Promise<SubmoduleTree[]> {
   const pinned = new Map(pins.map((p) => [p.path, p.commit]))
   const trees: SubmoduleTree[] = []
   const outermostFirst = [...given].sort((a, b) => a.path.split('/').length - b.path.split('/').length)
@@ -164,7 +165,7 @@ export async function readSubmodules(given: readonly SubmoduleSource[], pins: re
       byBlob.set(listed.oid, [...(byBlob.get(listed.oid) ?? []), listed.path])
     }
     // a name is where the branch or tag points now, not when the release was made: every version counts
-    const history = isObjectId(commit) ? undefined : await pathVersions(repo, [])
+    const history = isObjectId(commit) ? undefined : await pathVersions(repo, [], cacheDir)
     trees.push({ path, commit: resolved.commit, spec, repo, files, byBlob, nested, ...(history ? { history } : {}) })
   }
   return trees

@@ -177,7 +177,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // the directories the user names are checked now, before the artifact is read
   const given = options.submodules ?? []
   const givenPins = await pinsOf(repo, source, new Set(given.map((m) => m.path)))
-  const submoduleTrees = await readSubmodules(given, givenPins, ref, (spec) => openRepository(spec, openOptions))
+  const submoduleTrees = await readSubmodules(given, givenPins, ref, (spec) => openRepository(spec, openOptions), options.cacheDir)
   const gnulibRecord = gnulibImportRecord(source.entries.keys())
   const gnulibHistory = options.gnulib !== undefined ? await readGnulib(options.gnulib, source, gnulibRecord, ref, (spec) => openRepository(spec, openOptions), progress, options.cacheDir) : undefined
   // opened as the first differing file is read, so that its data is inflated while the rest is compared

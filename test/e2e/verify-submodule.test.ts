@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -451,6 +451,8 @@ describe('verify: what a pin names but nobody compared', () => {
     const given = await run([{ path: 'subprojects/libclist-3', source: dep }])
     expect(given.verdict).toBe('pass')
     expect(given.explained.find((e) => e.path === 'subprojects/libclist-3/src/c-list.h')?.how).toMatch(/as of [0-9a-f]{12} \(\d{4}-\d{2}-\d{2}\) in /)
+    // the subproject's history is kept for the next run, which reads it from there
+    expect(readdirSync(join(root, 'cache', 'path-versions'))).toHaveLength(1)
     const forged = releaseTarball(join(root, 'forged'), 'foo-3.0', { ...tagged, 'subprojects/libclist-3/src/c-list.h': '#define C_LIST 3\n' })
     const report = await run([{ path: 'subprojects/libclist-3', source: dep }], forged)
     expect(report.findings.some((f) => f.path === 'subprojects/libclist-3/src/c-list.h' && f.severity === 'high')).toBe(true)

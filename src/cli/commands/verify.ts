@@ -78,7 +78,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--keyring <file>', 'verify the tag signature against these OpenPGP public keys')
     .option('--regenerate', 'regenerate autotools output from the tag and compare (runs autoreconf -fi)', false)
     .option('--offline', 'never touch the network: a URL source must already be cached', false)
-    .option('--cache-dir <dir>', 'where cloned sources, the scan of installed autotools files and the --gnulib history are kept between runs (default: $XDG_CACHE_HOME/stagelight)')
+    .option('--cache-dir <dir>', 'where cloned sources, the scan of installed autotools files, and the file versions of the --gnulib repository and of a subproject pinned by a branch or tag name are kept between runs (default: $XDG_CACHE_HOME/stagelight)')
     .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
     .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule, a meson subproject or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
