@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +7,7 @@ import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { bundledDataPath } from '../../src/util/bundled-data.js'
 import type { Difference } from '../../src/verify/compare.js'
 import { writeFiles } from '../git/fixtures.js'
+import { autotool } from '../helpers/automake-project.js'
 import { addedFile, fileEntry, memoryView } from '../helpers/tree-view.js'
 
 // what autoheader copies in several shapes: autoconf's own verbatim texts, an AH_BOTTOM of the
@@ -44,11 +44,11 @@ AC_DEFUN([DEMO_FLAG_DEFINE], [AH_VERBATIM(m4_substr([$1], 2), [#define ]m4_subst
 let dir: string
 let header: string
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stagelight-autoheader-'))
   writeFiles(dir, PROJECT)
-  execFileSync('aclocal', ['-I', 'm4'], { cwd: dir, stdio: 'ignore' })
-  execFileSync('autoheader', [], { cwd: dir, stdio: 'ignore' })
+  await autotool('aclocal', ['-I', 'm4'], dir)
+  await autotool('autoheader', [], dir)
   header = readFileSync(join(dir, 'config.h.in'), 'utf8')
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -138,7 +138,7 @@ describe('a config.h.in agrees with the inputs autoheader wrote it from', () => 
   })
 
   it('leaves a config.h that configure made from the template (its #undefs made #defines) to other checks', async () => {
-    execFileSync('sh', ['-c', 'autoconf && ./configure --quiet'], { cwd: dir, stdio: 'ignore' })
+    await autotool('sh', ['-c', 'autoconf && ./configure --quiet'], dir)
     const configured = readFileSync(join(dir, 'config.h'), 'utf8')
     expect(configured).toMatch(/^#define HAVE_STDIO_H 1$/m)
     const tag = { 'configure.ac': PROJECT['configure.ac'] ?? '', 'm4/attribute.m4': PROJECT['m4/attribute.m4'] ?? '' }

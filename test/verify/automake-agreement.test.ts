@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +7,7 @@ import { configFilesNamed } from '../../src/verify/explain/configure-outputs.js'
 import { substitutedByInput, substitutedVariables } from '../../src/verify/explain/configure-substitutions.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { writeFiles } from '../git/fixtures.js'
-import { autoreconfProject } from '../helpers/automake-project.js'
+import { autoreconfProject, autotool } from '../helpers/automake-project.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
 
 // a project with what automake copies in several shapes: conditionals, `+=`, an included
@@ -69,8 +68,8 @@ let dir: string
 /** each Makefile.in as automake wrote it here, by the path of its Makefile.am */
 const generated = new Map<string, string>()
 
-beforeAll(() => {
-  dir = autoreconfProject('stagelight-automake-', PROJECT)
+beforeAll(async () => {
+  dir = await autoreconfProject('stagelight-automake-', PROJECT)
   for (const am of ['Makefile.am', 'lib/Makefile.am', 'src/Makefile.am', 'tests/Makefile.am']) generated.set(am, readFileSync(join(dir, am.replace(/\.am$/, '.in')), 'utf8'))
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -506,11 +505,11 @@ describe('every variable a Makefile.am sets, and the test harness\'s, hold only 
 describe("automake's DEFAULT_INCLUDES names only the directories of the configuration headers", () => {
   let project: string
   let makefile = ''
-  beforeAll(() => {
+  beforeAll(async () => {
     project = mkdtempSync(join(tmpdir(), 'stagelight-automake-headers-'))
     writeFiles(project, HEADERS_PROJECT)
-    execFileSync('aclocal', ['-I', 'm4'], { cwd: project, stdio: 'ignore' })
-    execFileSync('automake', ['--add-missing', '--foreign'], { cwd: project, stdio: 'ignore' })
+    await autotool('aclocal', ['-I', 'm4'], project)
+    await autotool('automake', ['--add-missing', '--foreign'], project)
     makefile = readFileSync(join(project, 'src/Makefile.in'), 'utf8')
   }, 120_000)
   afterAll(() => rmSync(project, { recursive: true, force: true }))

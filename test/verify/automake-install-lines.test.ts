@@ -62,8 +62,8 @@ let bundled: ReadonlySet<string>
 /** the variables every automake release's templates set, without the installed automake's */
 let bundledNames: ReadonlySet<string>
 
-beforeAll(() => {
-  dir = autoreconfProject('stagelight-install-lines-', PROJECT)
+beforeAll(async () => {
+  dir = await autoreconfProject('stagelight-install-lines-', PROJECT)
   makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
   bundled = releasedTemplateLines()
   bundledNames = new Set(bundledList(VARIABLES_FILE, 'test').entries)
@@ -74,8 +74,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function generatedMakefileIn(prefix: string, files: Record<string, string>): { readonly text: string } {
   let project = ''
   const made = { text: '' }
-  beforeAll(() => {
-    project = autoreconfProject(prefix, files)
+  beforeAll(async () => {
+    project = await autoreconfProject(prefix, files)
     made.text = readFileSync(join(project, 'Makefile.in'), 'utf8')
   }, 120_000)
   afterAll(() => rmSync(project, { recursive: true, force: true }))

@@ -39,8 +39,8 @@ let dir: string
 let makefileIn = ''
 const am = [PROJECT['Makefile.am'] ?? '']
 
-beforeAll(() => {
-  dir = autoreconfProject('stagelight-recipes-', PROJECT)
+beforeAll(async () => {
+  dir = await autoreconfProject('stagelight-recipes-', PROJECT)
   makefileIn = readFileSync(join(dir, 'Makefile.in'), 'utf8')
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
