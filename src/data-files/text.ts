@@ -1,4 +1,5 @@
 /** @fileoverview Text heuristics: is a blob text, does text read like shell, and where does text carry encoded bytes. */
+import { isUtf8 as bufferIsUtf8 } from 'node:buffer'
 
 /**
  * Share of bytes in a sample that are printable ASCII, whitespace or UTF-8-range bytes. The XZ
@@ -43,16 +44,32 @@ export const isText = (bytes: Uint8Array, partial = false): boolean => !bytes.su
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * The bytes as text: UTF-8 where they are UTF-8 (a byte-order mark dropped), else byte for byte
- * (Latin-1) where they are 8-bit text, so every ASCII character stands where it stood; undefined
- * for binary data.
+ * The bytes as text: UTF-8 where they are UTF-8 (a byte-order mark dropped), else, where they are
+ * 8-bit text, line by line: a line that is UTF-8 as UTF-8, any other byte for byte (Latin-1), so
+ * every ASCII character stands where it stood. Files mix the two: Perl prints a line whose
+ * characters all fit in Latin-1 in Latin-1 and any other in UTF-8 (git2cl's ChangeLog, with
+ * `Simon Steinbeiß` in one byte and `Jiří` in two). Undefined for binary data.
  */
 export function decodeText(bytes: Uint8Array): string | undefined {
   try {
     return UTF8.decode(bytes)
   } catch {
-    return looksLikeText(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : undefined
+    return looksLikeText(bytes) ? lineByLine(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) : undefined
   }
+}
+
+function lineByLine(bytes: Buffer): string {
+  const lines: string[] = []
+  for (let start = 0; start <= bytes.length; ) {
+    const newline = bytes.indexOf(0x0a, start)
+    const end = newline < 0 ? bytes.length : newline + 1
+    const line = bytes.subarray(start, end)
+    lines.push(bufferIsUtf8(line) ? line.toString('utf8') : line.toString('latin1'))
+    if (newline < 0) break
+    start = end
+  }
+  const text = lines.join('')
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 /** Lines whose shape only shell gives them. Each pattern needs a shell-only construct, not just a word. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findEncodedRuns, looksLikeShell, looksLikeText } from '../../src/data-files/index.js'
+import { decodeText, findEncodedRuns, looksLikeShell, looksLikeText } from '../../src/data-files/index.js'
 import { randomBytes, XZ_LIKE_SCRIPT } from './fixtures.js'
 
 const C = `#include <stdio.h>
@@ -82,6 +82,21 @@ describe('looksLikeText', () => {
     expect(looksLikeText(randomBytes(1000))).toBe(false)
     expect(looksLikeText(Buffer.from('text\0with a NUL'))).toBe(false)
     expect(looksLikeText(Buffer.alloc(0))).toBe(false)
+  })
+})
+
+describe('decodeText', () => {
+  const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1')
+  it('reads UTF-8 as UTF-8 and drops its byte-order mark', () => {
+    expect(decodeText(Buffer.from('\ufeffJi\u0159\u00ed Fran\u00e7ois\n'))).toBe('Ji\u0159\u00ed Fran\u00e7ois\n')
+  })
+  it('reads a file that mixes Latin-1 and UTF-8 lines line by line, each in its own encoding', () => {
+    const mixed = Buffer.concat([latin1('2022-09-02  Simon Steinbei\u00df <s@example.org>\n\n'), Buffer.from('\t* po/cs.po: Ji\u0159\u00ed \u00e9t\u00e9\n'), latin1('caf\u00e9\r\n'), Buffer.from('end \u00e9')])
+    expect(decodeText(mixed)).toBe('2022-09-02  Simon Steinbei\u00df <s@example.org>\n\n\t* po/cs.po: Ji\u0159\u00ed \u00e9t\u00e9\ncaf\u00e9\r\nend \u00e9')
+  })
+  it('reads a Latin-1 file byte for byte, and binary data not at all', () => {
+    expect(decodeText(latin1('dnl (c) J\u00e9r\u00f4me\nAC_INIT([x])\n'))).toBe('dnl (c) J\u00e9r\u00f4me\nAC_INIT([x])\n')
+    expect(decodeText(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe, 0x80]))).toBeUndefined()
   })
 })
 
