@@ -34,7 +34,8 @@ async function firstExplanation(difference: Difference, view: TreeView, explaine
     const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
     if (!NEVER_RUN.has(role) || codeUsesOfFile(difference.path, view, buildTexts).length === 0) return judgement
     const run = await judgeUnexplained(difference, view, buildTexts)
-    if (!run || judgement.outcome === 'explained') return run ?? judgement
+    if (!run) return judgement
+    if (judgement.outcome === 'explained') return run
     return { outcome: 'unexplained', scan: judgement.scan || run.scan, findings: [...(run.findings ?? []), ...judgement.findings] }
   }
   return undefined
