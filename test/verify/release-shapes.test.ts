@@ -431,6 +431,19 @@ describe('a ChangeLog and a NEWS a dist-hook writes with --name-status, a one-li
     ])
     expect(run?.findings?.[0]?.evidence).toContain('configure:2')
     expect(run?.findings?.[1]?.evidence).toContain('base64 -d')
+    // the critical finding points at the line the history lacks, and shows it before the rest of the file
+    const stray = ran.split('\n').findIndex((l) => l.includes('base64 -d')) + 1
+    expect(run?.findings?.[0]?.line).toBe(stray)
+    const lines = run?.findings?.[0]?.evidence?.split('\n') ?? []
+    expect(lines.findIndex((l) => l.includes('base64 -d'))).toBeGreaterThan(lines.findIndex((l) => l.startsWith('configure:2')))
+    // the same NEWS where the tag holds an empty one: the stray line comes before the whole diff
+    const emptied = await judge(changed('NEWS', '', ran), view({ NEWS: ran }, { 'Makefile.am': am, NEWS: '' }), [changelogExplainer(async () => history)], runs)
+    expect(emptied?.findings?.map((f) => [f.ruleId, f.severity, f.line])).toEqual([
+      ['verify/source-modified', 'critical', stray],
+      ['verify/changelog-not-from-history', 'medium', stray],
+    ])
+    const diffLines = emptied?.findings?.[0]?.evidence?.split('\n') ?? []
+    expect(diffLines.findIndex((l) => l.includes('base64 -d'))).toBeLessThan(diffLines.findIndex((l) => l.startsWith('+++ artifact/NEWS')))
     expect(run?.scan).toBe(true)
     // the same doubt about a NEWS nothing runs keeps the explainer's weight
     expect((await judged(ran, new Map([['configure', '#!/bin/sh\ncat "$srcdir/NEWS"\n']])))?.findings?.map((f) => f.severity)).toEqual(['medium'])

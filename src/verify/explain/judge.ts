@@ -33,7 +33,9 @@ async function firstExplanation(difference: Difference, view: TreeView, explaine
     // weighed as a document: a man page or a NEWS file the build runs as code is weighed as run
     const role = fileRole(difference.path, difference.artifact.mode, view.artifactBytes(difference.path) ?? '')
     if (!NEVER_RUN.has(role) || codeUsesOfFile(difference.path, view, buildTexts).length === 0) return judgement
-    const run = await judgeUnexplained(difference, view, buildTexts)
+    // the explainer's finding that names lines points the weightier one at them
+    const focus = judgement.outcome === 'unexplained' ? judgement.findings.find((f) => f.line !== undefined && f.evidence) : undefined
+    const run = await judgeUnexplained(difference, view, buildTexts, focus)
     if (!run) return judgement
     if (judgement.outcome === 'explained') return run
     return { outcome: 'unexplained', scan: judgement.scan || run.scan, findings: [...(run.findings ?? []), ...judgement.findings] }

@@ -14,6 +14,19 @@ export { BUILD_KINDS } from './build-kinds.js'
 const usesEvidence = (uses: readonly CodeUse[]): string => uses.map((u) => `${useLocation(u)}: ${u.text}`).join('\n')
 
 /**
+ * The lines another reader of the file singled out (an explainer's own finding with a line): set
+ * before the whole diff, so that the finding points at them and its first lines show them.
+ */
+export type Focus = Pick<Finding, 'line' | 'message' | 'evidence'>
+
+/** The evidence of a finding on a file read as code: the lines that run it, the focus, then the rest. */
+function runEvidence(uses: readonly CodeUse[], focus: Focus | undefined, rest: string | undefined): string | undefined {
+  const parts = [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', focus?.evidence ? `${focus.message}:\n${focus.evidence}` : '', rest ?? '']
+  const evidence = parts.filter(Boolean).join('\n')
+  return evidence || undefined
+}
+
+/**
  * The lines of build files that read the artifact's file at `path` as code, by its own name or by
  * the name of a link to it: running a link runs the file it leads to.
  */
@@ -68,13 +81,14 @@ const finding = (ruleId: string, severity: Severity, difference: Difference, mes
  * A file whose bytes differ from what the tag has there (`before`: the file, or the target of the
  * tag's link there), weighed by its role and by whether the build reads it as code, with the diff as evidence.
  */
-function modified(difference: Difference, before: string | undefined, view: TreeView, buildTexts: ReadonlyMap<string, string>, linkTarget?: string): Judgement {
+function modified(difference: Difference, before: string | undefined, view: TreeView, buildTexts: ReadonlyMap<string, string>, focus: Focus | undefined, linkTarget?: string): Judgement {
   const after = view.artifactText(difference.path)
   const bytes = view.artifactBytes(difference.path)
   const role = fileRole(difference.path, difference.artifact?.mode ?? 0o644, bytes ?? '')
   const uses = codeUsesOfFile(difference.path, view, buildTexts)
   const severity = weigh(role, uses, undefined)
-  const evidence = before !== undefined && after !== undefined ? unifiedDiff(`source/${linkTarget ?? difference.path}`, `artifact/${difference.path}`, before, after) : undefined
+  const diff = before !== undefined && after !== undefined ? unifiedDiff(`source/${linkTarget ?? difference.path}`, `artifact/${difference.path}`, before, after) : undefined
+  const evidence = runEvidence(uses, focus, diff)
   const run = uses[0] ? `; the build reads it as code (${useLocation(uses[0])})` : ''
   const described = linkTarget !== undefined ? `a symbolic link to ${linkTarget} in the tag, shipped as a file whose bytes differ from it` : `${uses.length > 0 ? `a ${role} file` : (buildInstructionsOf(difference.path) ?? ROLE_WORDS[role])} that differs from the same file at the source tag`
   return {
@@ -83,7 +97,8 @@ function modified(difference: Difference, before: string | undefined, view: Tree
     scan: true,
     findings: [
       finding('verify/source-modified', severity, difference, `${described}, and no known transformation explains it${run}`, {
-        ...(evidence || uses.length ? { evidence: [uses.length ? `read as code by:\n${usesEvidence(uses)}` : '', evidence ?? ''].filter(Boolean).join('\n') } : {}),
+        ...(focus?.line !== undefined ? { line: focus.line } : {}),
+        ...(evidence ? { evidence } : {}),
         data: { role, readAsCodeBy: uses },
         explanation: 'A release must ship the tagged source unchanged. The lines marked + exist only in the artifact.',
       }),
@@ -91,8 +106,8 @@ function modified(difference: Difference, before: string | undefined, view: Tree
   }
 }
 
-/** What is left when no explainer could account for a difference. */
-export async function judgeUnexplained(difference: Difference, view: TreeView, buildTexts: ReadonlyMap<string, string>): Promise<Judgement | undefined> {
+/** What is left when no explainer could account for a difference (or one doubted it, and singled out the lines of `focus`). */
+export async function judgeUnexplained(difference: Difference, view: TreeView, buildTexts: ReadonlyMap<string, string>, focus?: Focus): Promise<Judgement | undefined> {
   const a = difference.artifact
   const s = difference.source
   switch (difference.status) {
@@ -101,7 +116,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
     case 'type-differs': {
       // `make dist` stores a link of the tag as the file it leads to: bytes other than its target's are a change of that file
       const target = s?.kind === 'symlink' && (a?.kind === 'file' || a?.kind === 'hardlink') ? linkTargetOf(view, difference.path) : undefined
-      if (target !== undefined) return modified(difference, await view.sourceText(target), view, buildTexts, target)
+      if (target !== undefined) return modified(difference, await view.sourceText(target), view, buildTexts, focus, target)
       return {
         outcome: 'unexplained',
         scan: false,
@@ -117,7 +132,7 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       }
     }
     case 'content-differs':
-      return modified(difference, await view.sourceText(difference.path), view, buildTexts)
+      return modified(difference, await view.sourceText(difference.path), view, buildTexts, focus)
     case 'only-in-artifact': {
       if (!a) return undefined
       if (a.kind === 'symlink' || a.kind === 'hardlink') {
@@ -136,12 +151,14 @@ export async function judgeUnexplained(difference: Difference, view: TreeView, b
       const what = role === 'build' ? (buildInstructionsOf(difference.path) ?? `build logic (a ${kind} file${isExecutableMode(a.mode) ? ', executable' : ''})`) : uses.length > 0 ? `a ${role} file` : ROLE_WORDS[role]
       const how = docTool ? `; produced by ${docTool}` : ''
       const run = uses.length > 0 ? `; the build reads it as code (${uses.slice(0, 3).map(useLocation).join(', ')})` : ''
+      const evidence = runEvidence(uses, focus, undefined)
       return {
         outcome: 'unexplained',
         scan: true,
         findings: [
           finding('verify/unexplained-file', severity, difference, `${what} that exists only in the artifact: not in the source tag, not a known upstream file, not a recognised generated file${how}${run}`, {
-            ...(uses.length ? { evidence: `read as code by:\n${usesEvidence(uses)}` } : {}),
+            ...(focus?.line !== undefined ? { line: focus.line } : {}),
+            ...(evidence ? { evidence } : {}),
             data: { size: a.size, sha256: a.sha256 ?? null, role, docTool: docTool ?? null, referencedBy: [...new Set(uses.map((u) => u.path))], readAsCodeBy: uses },
             explanation: 'Files added to a release outside version control are where tarball-only backdoors live. Check who added it and why.',
           }),
