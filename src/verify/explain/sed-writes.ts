@@ -1,6 +1,6 @@
 /**
  * @fileoverview The files a script writes with sed (`sed -e "s|^__X__|Y|g" configure.ng >configure.ac`,
- * `sed -e "s/@V@/${VERSION}/" < a.in > "${DESTDIR}/a"`), read from its lines without running
+ * `sed -e "s/@V@/${VERSION}/" < a.in > "${DESTDIR}/a"`, `cat a.spec.in | sed -e "s/A_VERSION/$V/" > a.spec`), read from its lines without running
  * them: the sed's substitutions, the file it reads, the file it writes, and what each value the
  * shell puts into the substitutions can be (the literal values the script assigns that variable,
  * or a plain value when it assigns none or computes one).
@@ -27,6 +27,8 @@ export interface SedWrite {
 
 /** where a command starts: a `sed` after any of these is a command, not an argument */
 const SED_START = new RegExp(String.raw`${COMMAND_PREFIX}sed\s`, 'g')
+/** where a `cat` command starts, which may feed the sed after it */
+const CAT_START = new RegExp(String.raw`${COMMAND_PREFIX}cat\s+`, 'g')
 /** where an assignment starts */
 const ASSIGNMENT_START = new RegExp(String.raw`${COMMAND_PREFIX}(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=`, 'g')
 /** `for NAME in …`: a variable the loop sets to words the script lists */
@@ -99,8 +101,18 @@ function sedCommand(line: string, start: number): { words: ShellWord[]; input?: 
   return { words, ...(input ? { input } : {}), ...(output ? { output } : {}) }
 }
 
+/** `cat FILE | ` right before a sed (`before` is the line up to the sed): the one file it feeds the sed. */
+function catFeeding(before: string): ShellWord | undefined {
+  let fed: ShellWord | undefined
+  for (const m of before.matchAll(CAT_START)) {
+    const word = shellWord(before, (m.index ?? 0) + m[0].length, false)
+    fed = word && word.end > (m.index ?? 0) + m[0].length && /^\s*\|\s*$/.test(before.slice(word.end)) ? word : undefined
+  }
+  return fed
+}
+
 /**
- * Every `sed … [<] FILE > FILE` of a script whose sed only substitutes, with what its values can be.
+ * Every `sed … [<] FILE > FILE` (or `cat FILE | sed … > FILE`) of a script whose sed only substitutes, with what its values can be.
  * @example sedWrites('sed -e "s|^__X__|Y|g" a.ng >a.ac\n')[0]?.output.path // 'a.ac'
  */
 export function sedWrites(text: string): SedWrite[] {
@@ -109,7 +121,8 @@ export function sedWrites(text: string): SedWrite[] {
   const out: SedWrite[] = []
   for (const { line: number, text: line } of logicalLines(text)) {
     for (const m of line.matchAll(SED_START)) {
-      const command = sedCommand(line, (m.index ?? 0) + m[0].length)
+      const at = (m.index ?? 0) + m[0].length
+      const command = sedCommand(line, at)
       if (!command?.output) continue
       const scripts: ShellWord[] = []
       const operands: ShellWord[] = []
@@ -129,7 +142,7 @@ export function sedWrites(text: string): SedWrite[] {
         else operands.push(word)
       }
       // several inputs are read one after another: not a template filled
-      const inputWord = command.input ?? (operands.length === 1 ? operands[0] : undefined)
+      const inputWord = command.input ?? (operands.length === 1 ? operands[0] : operands.length === 0 ? catFeeding(line.slice(0, at - 'sed '.length)) : undefined)
       if (!usable || scripts.length === 0 || !inputWord || (command.input && operands.length > 0)) continue
       const slots: (string | undefined)[] = []
       const script = scripts
