@@ -209,6 +209,40 @@ describe("automake's install and uninstall rules hold only its templates' lines"
   })
 })
 
+describe('a directory whose name configure substitutes into (`libdemo_@DEMO_MAJOR@_includedir`)', () => {
+  const files: Record<string, string> = {
+    'configure.ac': `AC_INIT([demo], [1.0])
+AC_CONFIG_MACRO_DIRS([m4])
+AM_INIT_AUTOMAKE([foreign])
+AC_SUBST([DEMO_MAJOR], [1])
+AC_PROG_CC
+LT_INIT
+AC_CONFIG_FILES([Makefile])
+AC_OUTPUT
+`,
+    'Makefile.am': `ACLOCAL_AMFLAGS = -I m4
+lib_LTLIBRARIES = libdemo.la
+libdemo_la_SOURCES = a.c
+libdemo_@DEMO_MAJOR@_includedir = $(includedir)/demo-@DEMO_MAJOR@
+libdemo_@DEMO_MAJOR@_include_HEADERS = demo.h
+`,
+  }
+  const made = generatedMakefileIn('stagelight-substituted-dir-', files)
+  const source = { 'Makefile.am': files['Makefile.am'] ?? '', 'configure.ac': files['configure.ac'] ?? '' }
+  const judged = (text: string) => generatedExplainer().judge(addedFile('Makefile.in', text), memoryView({ 'Makefile.in': text }, source))
+
+  it('holds its install rules to the templates as any other directory, and explains what automake wrote', async () => {
+    const rule = 'install-libdemo_@DEMO_MAJOR@_includeHEADERS'
+    expect(made.text).toMatch(new RegExp(`^${rule.replace(/[$()]/g, '\\$&')}:`, 'm'))
+    expect(installLinesNotFromTemplates(made.text, [source['Makefile.am']])).toEqual([])
+    expect((await judged(made.text))?.outcome).toBe('explained')
+    // a line added to that directory's rule is still no template's
+    const { text, at } = edited(rule, /^\t@\$\(NORMAL_INSTALL\)$/, (l) => `${l}\n\tchmod 4755 "$(DESTDIR)$(bindir)/demo"`, made.text)
+    const j = await judged(text)
+    expect(j?.findings?.map((f) => [f.ruleId, f.severity, f.line])).toEqual([['verify/generated-disagrees', 'high', at + 1]])
+  })
+})
+
 /** the Makefile.in with the line that sets `name` (or the first line after it that `line` matches) changed */
 function variableEdited(name: string, change: (l: string) => string, line?: RegExp): { text: string; at: number } {
   const lines = makefileIn.split('\n')

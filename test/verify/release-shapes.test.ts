@@ -457,6 +457,37 @@ describe('a ChangeLog and a NEWS a dist-hook writes with --name-status, a one-li
   })
 })
 
+describe('a ChangeLog whose header names the commit after the address', () => {
+  // `git log --date=short --pretty="format:@%cd  %an  <%ae> [%H]%n%n%s%n%n%e%b" | sed -e "s|^\([^@]\)|\t\1|" -e "s|^@||"`
+  const history = emptyHistory()
+  const commits = [
+    { commit: 'a1'.repeat(20), author: 'Ada Lovelace', email: 'ada@example.org', body: 'silence a warning\n\ni.e. output truncated before the terminating nul' },
+    { commit: 'b2'.repeat(20), author: 'Grace Hopper', email: 'grace@example.org', body: 'unused variable' },
+  ]
+  for (const c of commits) addCommit(history, c)
+  const am = 'dist-hook:\n\tgit log --date=short --pretty="format:@%cd  %an  <%ae> [%H]%n%n%s%n%n%e%b" | sed -e "s|^\\([^@]\\)|\\t\\1|" -e "s|^@||" >$(distdir)/ChangeLog\n'
+  const log = [
+    `2022-08-21  Ada Lovelace  <ada@example.org> [${'a1'.repeat(20)}]`,
+    '',
+    '\tsilence a warning',
+    '',
+    '\ti.e. output truncated before the terminating nul',
+    '',
+    `2022-08-20  Grace Hopper  <grace@example.org> [${'b2'.repeat(20)}]`,
+    '',
+    '\tunused variable',
+    '',
+  ].join('\n')
+  const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
+  it('explains headers whose commit is one of the history', async () => {
+    expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('leaves a header with a commit the history lacks, or with more after it, unexplained', async () => {
+    expect((await judge(log.replace('b2'.repeat(20), 'c3'.repeat(20))))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace(`${'b2'.repeat(20)}]`, `${'b2'.repeat(20)}] $(sh x)`)))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('ChangeLogs git2cl writes', () => {
   const messages = [
     'Fix URL.',

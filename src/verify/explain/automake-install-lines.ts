@@ -55,7 +55,7 @@ const PRIMARIES: ReadonlyMap<string, string> = new Map([
 /** the man sections automake knows (`man_MANS` pages go to `man1`…`man9`, `mann`, `manl`) */
 const MAN_SECTIONS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'n', 'l']
 /** a rule automake writes for one directory and primary: `install-nobase_dist_pkgdataDATA`, `clean-noinstLTLIBRARIES` */
-const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck|(?:mostly|dist|maintainer-)?clean)-((?:nobase_|nodist_|dist_|notrans_)*)(\\w*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
+const DIRECTORY_RULE = new RegExp(`^((?:install|uninstall|installcheck|(?:mostly|dist|maintainer-)?clean)-((?:nobase_|nodist_|dist_|notrans_)*)([\\w@]*?)(${[...PRIMARIES.keys()].join('|')})):(?![=:])`)
 /** automake's rules that install, uninstall or make the directories of everything a Makefile.in lists, and its manuals */
 const FIXED_RULE = /^((?:install|uninstall|installcheck)-(?:(?:exec|data|info|html|dvi|pdf|ps)-)?am|install-strip|installdirs(?:-am)?|(?:install|uninstall)-man):(?![=:])/
 /**
@@ -208,7 +208,7 @@ const PLACEHOLDER = /%[?!]*[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*%/g
 /** the placeholder every filled-in name becomes on both sides */
 const FILLED = '%X%'
 /** the installation directories automake lists in `installdirs` (`for dir in "$(DESTDIR)$(bindir)" "$(DESTDIR)$(man1dir)"; do`, 1.6's `$(mkinstalldirs) $(DESTDIR)$(bindir)`) */
-const FILLED_DIRECTORIES = /(\bfor dir in |^\t\$\(mkinstalldirs\) )(?:(?:"?\$\(DESTDIR\)\$\(\w+\)"?|%X%)[ \t]*)+(;|$)/g
+const FILLED_DIRECTORIES = /(\bfor dir in |^\t\$\(mkinstalldirs\) )(?:(?:"?\$\(DESTDIR\)\$\([\w@]+\)"?|%X%)[ \t]*)+(;|$)/g
 /**
  * a list automake fills in with names and references (`list1='foo.1 bar.1'`, `l2='$(man_MANS)'`):
  * they are the Makefile.am's, not the template's; a make function (`$(shell …)`) is neither

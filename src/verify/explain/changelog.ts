@@ -109,7 +109,8 @@ const filesNamed = (text: string, view: TreeView): string[] => [...new Set([...t
 const HEADER = [
   // gitlog-to-changelog, which marks a commit with `Copyright-paperwork-exempt: Yes` as a tiny change
   // an author with no address (`Launchpad Translations on behalf of … <>`) is written with an empty one
-  /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]*)>(?:\s+\(tiny change\))?$/,
+  // a format that sets the commit after the address (`%cd  %an  <%ae> [%H]`) names one of the history's
+  /^\d{4}-\d{2}-\d{2}\s+(.+?)\s+<([^>]*)>(?:\s+\(tiny change\))?(?:\s+\[([0-9a-f]{7,64})\])?$/,
   /^Author:\s+(.+?)\s+<([^>]*)>$/, // git log
 ]
 const COMMIT_LINE = /^(?:\+ )?commit ([0-9a-f]{7,64})\b|^(?:Hash|Commit|Revision): ([0-9a-f]{7,64})$/
@@ -186,7 +187,7 @@ function accountedFor(line: string, history: HistoryText): boolean {
   for (const h of HEADER) {
     const m = h.exec(t)
     // an empty address names nobody: the name must be the history's
-    if (m) return history.people.has(m[1] ?? '') || (m[2] !== '' && history.people.has(m[2] ?? ''))
+    if (m) return (history.people.has(m[1] ?? '') || (m[2] !== '' && history.people.has(m[2] ?? ''))) && (m[3] === undefined || known(m[3]))
   }
   // a co-author gitlog-to-changelog lists below the header, from a Co-authored-by trailer
   const person = CO_AUTHOR.exec(t)
