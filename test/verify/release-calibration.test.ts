@@ -566,6 +566,25 @@ describe('generated at release time', () => {
     expect(derive(index, 'version.h', (p) => p === 'version.h.in')?.inputs).toEqual(['version.h.in'])
     expect(derive(index, 'tools/run', (p) => p === 'tools/run.k3.k7')?.via).toEqual(['tools/run.k3'])
   })
+  it("reads a fragment's variables in the makefiles that include it, and no pattern rule without a recipe as a way to make a file", async () => {
+    // fftw's shape: a fragment many makefiles include names the inputs, and cancels make's own `%: %.o`
+    const fragment = 'CODELET_DEPS = $(top_srcdir)/COPYRIGHT\n%: %.o\n%: %.c\n%: %.s\n'
+    const dirs = Array.from({ length: 8 }, (_, i) => `dft/k${i}`)
+    const makefiles = Object.fromEntries(dirs.map((d) => [`${d}/Makefile.am`, 'include $(top_srcdir)/support/codelets.mk\nn1_%.c: $(CODELET_DEPS) $(GEN)\n\t$(GEN) -n $* > $@\n']))
+    const files: Record<string, string> = { 'support/codelets.mk': fragment, ...makefiles }
+    const index = await MakeIndex.build(Object.keys(files), async (p) => files[p])
+    const source = (p: string) => p === 'COPYRIGHT'
+    expect(derive(index, 'dft/k3/n1_2.c', source)).toMatchObject({ text: 'n1_%.c: $(CODELET_DEPS) $(GEN)', inputs: ['COPYRIGHT'] })
+    // a file no rule makes is given up after a few steps, not after the cap: the recipe-less rules make nothing
+    const seen = new Set<string>()
+    expect(derive(index, 'dft/k3/genus.c', source, 4, seen)).toBeUndefined()
+    expect(seen.size).toBeLessThan(100)
+    // the same pattern rules with a recipe are rules, and are followed
+    const withRecipe = { ...files, 'support/codelets.mk': fragment.replace('%: %.o\n', '%: %.o\n\t$(CC) -o $@ $<\n') }
+    const followed = new Set<string>()
+    derive(await MakeIndex.build(Object.keys(withRecipe), async (p) => withRecipe[p]), 'dft/k3/genus.c', source, 4, followed)
+    expect(followed.size).toBeGreaterThan(seen.size)
+  })
   it('follows a phony target to the script of the tag its recipe runs inside an if, named from the top', async () => {
     const am = '$(top_srcdir)/mc-version.h: update-version\n\nupdate-version:\n\t@if test -x $(top_srcdir)/version.sh; then \\\n\t    $(top_srcdir)/version.sh "$(top_srcdir)" >/dev/null; \\\n\tfi\n'
     const header = '#define MC_CURRENT_VERSION "4.8.33"\n'

@@ -329,6 +329,18 @@ describe('edits make dist makes with sed', () => {
     expect(codeUsesOf('NOTES.md', new Map([['Makefile.in', `dist-hook:\n${line}`]]))).toEqual([])
     expect(codeUsesOf('NOTES.md', new Map([['Makefile.in', 'all-local:\n\teval "$$(tail -n 4 $(top_srcdir)/NOTES.md)"\n']])).length).toBe(1)
   })
+  it("replays a release script's in-place edit of a file of the exported tree, and nothing the edit cannot write", async () => {
+    const script = ['#!/bin/sh', 'git checkout-index --all --prefix=$TMPDIR/$DIR/', '(', '\tcd $TMPDIR/$DIR', '\tsed -e "s/THIS_IS_NOT_TARBALL//" -i Makefile.in', ')'].join('\n')
+    const tagged = 'ifneq "THIS_IS_NOT_TARBALL" ""\nsrc/version.cpp: version.sh\nendif\n'
+    const shipped = 'ifneq "" ""\nsrc/version.cpp: version.sh\nendif\n'
+    const judgeEdit = (after: string, source: Record<string, string>) => distEditsExplainer('1.8.2').judge(changed('Makefile.in', tagged, after), view({ 'Makefile.in': after }, { 'Makefile.in': tagged, ...source }))
+    const j = await judgeEdit(shipped, { 'make-tarball.sh': script })
+    expect(j?.outcome === 'explained' && j.explained).toMatchObject({ reproduced: true, how: expect.stringMatching(/release script \(make-tarball\.sh:5/) })
+    // a line the edit does not write, the same edit written without -i, or kept by a file that is no release script
+    expect(await judgeEdit(shipped.replace('version.sh', 'version.sh; sh x'), { 'make-tarball.sh': script })).toBeUndefined()
+    expect(await judgeEdit(shipped, { 'make-tarball.sh': script.replace(' -i Makefile.in', ' Makefile.in > Makefile.new') })).toBeUndefined()
+    expect(await judgeEdit(shipped, { 'docs/notes/make-tarball.sh': script })).toBeUndefined()
+  })
   it('a sed edit of a file is not a use of it as code', () => {
     const build = new Map([['Makefile.am', 'dist-hook:\n\tsed -i "s!log!log?h=v$(VERSION)!" $(distdir)/NOTES\ncheck-local:\n\tsh $(srcdir)/NOTES\n']])
     expect(codeUsesOf('NOTES', build).map((u) => u.line)).toEqual([4])

@@ -249,13 +249,18 @@ export class MakeIndex {
     const vars = new Map([...texts].map(([path, text]) => [path, makeVariables(text)]))
     // a fragment sees the variables of the makefiles that include it, and its paths may be theirs
     const includers = new Map<string, string[]>()
+    const included = new Map<string, string[]>()
     for (const [path, text] of texts) {
-      for (const fragment of includesOf(path, text, vars.get(path) ?? new Map())) includers.set(fragment, [...(includers.get(fragment) ?? []), path])
+      const fragments = includesOf(path, text, vars.get(path) ?? new Map())
+      included.set(path, fragments)
+      for (const fragment of fragments) includers.set(fragment, [...(includers.get(fragment) ?? []), path])
     }
     for (const [path, text] of texts) {
       const parents = includers.get(path) ?? []
       const merged = new Map<string, string>()
       for (const p of parents) for (const [k, v] of vars.get(p) ?? []) merged.set(k, v)
+      // and a makefile sees the variables of the fragments it includes (fftw's codelet rules name `$(CODELET_DEPS)` of support/Makefile.codelets)
+      for (const f of included.get(path) ?? []) for (const [k, v] of vars.get(f) ?? []) merged.set(k, v)
       for (const [k, v] of vars.get(path) ?? []) merged.set(k, v)
       // configure substitutes these suffixes: empty on the systems a release is made on
       for (const [k, v] of IMPLICIT_SUFFIXES) if (!merged.has(k)) merged.set(k, v)
@@ -265,7 +270,8 @@ export class MakeIndex {
         const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
         for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
           if (word.includes('%')) {
-            index.patterns.push({ target: word.replace(IN_DIR, ''), entry })
+            // a pattern rule without a recipe cancels make's own rule of that shape (fftw's `%: %.o`): it makes nothing
+            if (rule.recipe.some((l) => l.trim() !== '')) index.patterns.push({ target: word.replace(IN_DIR, ''), entry })
             continue
           }
           for (const target of resolveWord(word, bases)) index.byTarget.set(target, [...(index.byTarget.get(target) ?? []), entry])
@@ -283,14 +289,15 @@ export class MakeIndex {
       // a match-anything rule whose inputs do not follow the target (Sphinx's `%: Makefile` hands
       // every target to sphinx-build) names no file it makes; `%: %.in` still needs the file's own input
       if (pre === '' && post === '' && !entry.rule.prerequisites.some((p) => p.includes('%'))) continue
+      // a fragment many makefiles include has their directories for bases: each stem is searched once
+      const stems = new Set<string>()
       for (const base of entry.bases) {
         const rel = base && path.startsWith(`${base}/`) ? path.slice(base.length + 1) : path
-        for (const candidate of new Set([rel, basenameOf(path)])) {
-          if (candidate.startsWith(pre) && candidate.endsWith(post) && candidate.length > pre.length + post.length) {
-            out.push({ entry, stem: candidate.slice(pre.length, candidate.length - post.length) })
-          }
+        for (const candidate of [rel, basenameOf(path)]) {
+          if (candidate.startsWith(pre) && candidate.endsWith(post) && candidate.length > pre.length + post.length) stems.add(candidate.slice(pre.length, candidate.length - post.length))
         }
       }
+      for (const stem of stems) out.push({ entry, stem })
     }
     return out
   }
