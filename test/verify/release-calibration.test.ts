@@ -580,7 +580,7 @@ describe('generated at release time', () => {
     expect(derive(index, 'dft/k3/genus.c', source, 4, seen)).toBeUndefined()
     expect(seen.size).toBeLessThan(100)
     // the same pattern rules with a recipe are rules, and are followed
-    const withRecipe = { ...files, 'support/codelets.mk': fragment.replace('%: %.o\n', '%: %.o\n\t$(CC) -o $@ $<\n') }
+    const withRecipe: Record<string, string> = { ...files, 'support/codelets.mk': fragment.replace('%: %.o\n', '%: %.o\n\t$(CC) -o $@ $<\n') }
     const followed = new Set<string>()
     derive(await MakeIndex.build(Object.keys(withRecipe), async (p) => withRecipe[p]), 'dft/k3/genus.c', source, 4, followed)
     expect(followed.size).toBeGreaterThan(seen.size)
