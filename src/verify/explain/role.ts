@@ -47,12 +47,20 @@ export const buildInstructionsOf = (path: string): string | undefined => {
  */
 export const MAKE_DEPENDENCY_FILE = /(?:^|\/)\.deps\/[^/]+\.(?:Plo|Po|Tpo|P)$/
 
+/**
+ * Kinds classifyFile can only read from content when the name says otherwise: a document that quotes
+ * a sendmail m4 configuration, a `configure.ac` or a `Makefile.in` is still a document. A build that
+ * reads it as code makes it more, through its uses; a shebang is not overruled, since the file runs.
+ */
+const CONTENT_SNIFFED_KINDS: ReadonlySet<string> = new Set(['m4', 'autoconf', 'configure', 'makefile-in'])
+
 /** an editor's or patch's leftover copy (`x.sh.bak`, `x.c~`, `x.c.orig`): no build or test runner picks these names */
 const BACKUP = /(?:~|\.(?:bak|orig|rej|swp))$/
 
 /**
  * The file's role from its path, its first bytes and its mode. Build logic is decided by content
- * first (a shell script named `.txt` is build logic), then by what the name says.
+ * first (a shell script named `.txt` is build logic), then by what the name says; a document's name
+ * wins over content that only looks like m4, autoconf or automake output.
  */
 export function fileRole(path: string, mode: number, head: Buffer | string): FileRole {
   const name = basenameOf(path)
@@ -63,6 +71,9 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   if (MAKE_DEPENDENCY_FILE.test(path)) return 'build'
   const kind = classifyFile(path, head)
   const underTests = isUnderTestDir(path)
+  const documentation = DOC.test(name) || DOC_NAME.test(name)
+  // `README.m4` is m4 by its name, whatever else the name says
+  if (documentation && CONTENT_SNIFFED_KINDS.has(kind) && classifyFile(path, '') === 'text') return underTests ? 'data' : 'doc'
   if (BUILD_KINDS.has(kind)) return underTests && kind === 'shell' ? 'test' : 'build'
   // setup.py, setup.cfg and pyproject.toml say what building a Python package runs
   if (kind === 'python-build') return 'build'
@@ -72,7 +83,6 @@ export function fileRole(path: string, mode: number, head: Buffer | string): Fil
   // a configure template (`config-win32.h.in`, `version.c.in`) is weighed as the file configure makes from it
   const made = name.replace(/\.in$/, '')
   if (CODE.test(made) && !(DOC_DIR.test(path) && /\.(?:css|js|map)$/.test(made))) return 'code'
-  const documentation = DOC.test(name) || DOC_NAME.test(name)
   // a tarball made where files have no modes marks every file executable: the bit alone does not
   // make AUTHORS or a page of HTML into build logic (a script says so by its content, above)
   if (isExecutableMode(mode) && !documentation) return 'build'
