@@ -340,6 +340,12 @@ describe('edits make dist makes with sed', () => {
     expect(await judgeEdit(shipped.replace('version.sh', 'version.sh; sh x'), { 'make-tarball.sh': script })).toBeUndefined()
     expect(await judgeEdit(shipped, { 'make-tarball.sh': script.replace(' -i Makefile.in', ' Makefile.in > Makefile.new') })).toBeUndefined()
     expect(await judgeEdit(shipped, { 'docs/notes/make-tarball.sh': script })).toBeUndefined()
+    // the release's version where the script puts its own $VERSION; a variable of unknown value is no replay
+    const stamping = ['#!/bin/sh', 'VERSION=$1', 'sed -i "s/@RELEASE@/$VERSION/" Makefile.in'].join('\n')
+    const stamped = tagged.replace('THIS_IS_NOT_TARBALL', '@RELEASE@')
+    const judgeStamp = (after: string, script: string) => distEditsExplainer('1.8.2').judge(changed('Makefile.in', stamped, after), view({ 'Makefile.in': after }, { 'Makefile.in': stamped, 'make-tarball.sh': script }))
+    expect(await judgeStamp(tagged.replace('THIS_IS_NOT_TARBALL', '1.8.2'), stamping)).toMatchObject({ outcome: 'explained' })
+    expect(await judgeStamp(tagged.replace('THIS_IS_NOT_TARBALL', '1.8.2'), stamping.replace('$VERSION/', '$OTHER/'))).toBeUndefined()
   })
   it('a sed edit of a file is not a use of it as code', () => {
     const build = new Map([['Makefile.am', 'dist-hook:\n\tsed -i "s!log!log?h=v$(VERSION)!" $(distdir)/NOTES\ncheck-local:\n\tsh $(srcdir)/NOTES\n']])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applySed, matchesReplay, parseSedScript, posixToJs } from '../../src/verify/explain/sed-replay.js'
-import { assignedValues, sedWrites } from '../../src/verify/explain/sed-writes.js'
+import { assignedValues, literalOf, sedInvocations, sedSubstitutions, sedWrites } from '../../src/verify/explain/sed-writes.js'
 import { templateExplainer } from '../../src/verify/explain/template.js'
 import { addedFile as added, memoryView } from '../helpers/tree-view.js'
 
@@ -84,6 +84,20 @@ describe('the files a script writes with sed', () => {
       [3, 'build/rpm/tool.spec.in', 'tool.spec'],
       [9, 'f.in', 'operand'],
     ])
+  })
+
+  it('tells an in-place edit from a write, and reads a $ that starts no expansion as itself', () => {
+    const [inPlace, suffixed, long, write] = ['sed -e "s/x$/y/" -i NEWS', "sed -i.bak 's/a/b/' a b", 'sed --in-place=.orig s/a/b/ c', 'sed "s/x$/y/" d > e'].flatMap((line) => sedInvocations(line))
+    expect([inPlace, suffixed, long, write].map((s) => s?.inPlace)).toEqual([true, true, true, false])
+    expect(suffixed?.operands.map(literalOf)).toEqual(['a', 'b'])
+    expect(inPlace && applySed('1x\nx2\n', sedSubstitutions(inPlace, () => undefined) ?? [])).toBe('1y\nx2\n')
+    // make's `$$` before a character that starts no expansion is a `$` too; a variable the reader cannot value leaves nothing to replay
+    const [recipe] = sedInvocations('sed -i "s|/log$$|/log?h=v1|" $(distdir)/NOTES', true)
+    expect(recipe && applySed('/log\n', sedSubstitutions(recipe, () => undefined) ?? [])).toBe('/log?h=v1\n')
+    const [unknown] = sedInvocations('sed -i "s/@V@/$V/" NEWS')
+    expect(unknown && sedSubstitutions(unknown, () => undefined)).toBeUndefined()
+    expect(unknown && sedSubstitutions(unknown, (name) => (name === 'V' ? '2.0' : undefined))).toHaveLength(1)
+    expect(sedInvocations('sed -n "s/a/b/p" -i f')[0]?.replayable).toBe(false)
   })
 
   it('knows the literal values a script assigns, and which it computes', () => {

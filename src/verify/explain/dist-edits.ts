@@ -10,53 +10,52 @@ import { basenameOf } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { isMakefile } from './make-index.js'
 import { perTree, releaseScripts } from './per-tree.js'
-import { applySed, parseSedScript, type SedSubstitution } from './sed-replay.js'
+import { applySed, type SedSubstitution } from './sed-replay.js'
+import { literalOf, sedInvocations, sedSubstitutions } from './sed-writes.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
-
-const WORD = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g
 
 /** a file of the distribution directory a make recipe names: `$(distdir)/NEWS` → `NEWS` */
 const distdirFile = (word: string): string | undefined => (/^\$[({]distdir[)}]\//.test(word) ? word.replace(/^\$[({]distdir[)}]\//, '') : undefined)
 /** a file a release script names from the top of the exported tree: a plain relative path, nothing the shell expands */
 const treeFile = (word: string): string | undefined => (/^(?:\.\/)?[\w.+@-]+(?:\/[\w.+@-]+)*$/.test(word) && !word.startsWith('-') ? word.replace(/^\.\//, '') : undefined)
 
-/** The `s` expressions and target files (as `fileOf` reads them) of `sed -i …` commands in a line. */
-function sedEdits(line: string, fileOf: (word: string) => string | undefined): { expressions: string[]; files: string[] } | undefined {
-  const at = line.search(/\bsed\s/)
-  if (at < 0 || !/\s-i\b|--in-place/.test(line)) return undefined
-  const words: string[] = []
-  for (const m of line.slice(at + 3).matchAll(WORD)) {
-    const bare = m[3]
-    // the command ends at an unquoted separator
-    if (bare !== undefined && /^(?:\||\|\||&&|;)$/.test(bare)) break
-    words.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? bare?.replace(/;$/, '') ?? '')
-    if (bare?.endsWith(';')) break
-  }
-  const expressions: string[] = []
-  const files: string[] = []
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] ?? ''
-    const file = fileOf(w)
-    if (w === '-e' || w === '--expression') expressions.push(words[++i] ?? '')
-    else if (w.startsWith('-')) continue
-    else if (expressions.length === 0 && !words.includes('-e') && !words.includes('--expression')) expressions.push(w)
-    else if (file !== undefined) files.push(file)
-  }
-  return expressions.length > 0 && files.length > 0 ? { expressions, files } : undefined
+/** the release's version where make or configure puts it into a recipe */
+const MAKE_VERSION = /\$[({](?:VERSION|PACKAGE_VERSION)[)}]|@(?:PACKAGE_)?VERSION@/g
+/** `$(distdir)` kept as a word `distdirFile` reads once the shell's quotes are gone */
+const DISTDIR = /\$[({]distdir[)}]/g
+const DISTDIR_MARK = '\u0001distdir\u0001'
+
+interface Edit {
+  readonly substitutions: SedSubstitution[]
+  readonly files: string[]
 }
 
-const withVersion = (text: string, version: string): string => text.replace(/\$[({](?:VERSION|PACKAGE_VERSION)[)}]|@(?:PACKAGE_)?VERSION@/g, version)
+/**
+ * The `s` edits and target files of the in-place seds of a line: a make recipe's (`$(VERSION)` is
+ * the release's version, `$(distdir)/FILE` a file of the release) or a release script's (`$VERSION`
+ * is the release's version, a file a plain path from the top of the tree).
+ */
+function inPlaceEdits(line: string, make: boolean, version: string): Edit[] {
+  const text = make ? line.replace(MAKE_VERSION, () => version).replace(DISTDIR, DISTDIR_MARK) : line
+  const fileOf = make ? (word: string) => distdirFile(word.replace(DISTDIR_MARK, '$(distdir)')) : treeFile
+  const valueOf = (name: string | undefined): string | undefined => (name === 'VERSION' || name === 'PACKAGE_VERSION' ? version : undefined)
+  const out: Edit[] = []
+  for (const sed of sedInvocations(text, make)) {
+    if (!sed.inPlace || !sed.replayable || sed.input || sed.output) continue
+    const substitutions = sedSubstitutions(sed, make ? () => undefined : valueOf)
+    const files = sed.operands.map((w) => (literalOf(w) === undefined ? undefined : fileOf(literalOf(w) ?? '')))
+    if (substitutions && files.length > 0 && files.every((f) => f !== undefined)) out.push({ substitutions, files: files as string[] })
+  }
+  return out
+}
 
 type Edits = Map<string, { where: string; by: string; substitutions: SedSubstitution[] }[]>
 
 export function distEditsExplainer(version: string | undefined): Explainer {
-  /** an edit's substitutions, by the file it edits; `unescape` turns the text into what the shell hands sed (make's `$$` into `$`) */
-  const note = (out: Edits, by: string, path: string, line: number, text: string, edit: ReturnType<typeof sedEdits>, unescape: (e: string) => string): void => {
-    if (!edit) return
-    const parsed = edit.expressions.map((e) => parseSedScript(unescape(withVersion(e, version ?? '$(VERSION)'))))
-    if (parsed.some((s) => s === undefined)) return
-    const substitutions = parsed.flatMap((s) => s ?? [])
-    for (const file of edit.files) out.set(file, [...(out.get(file) ?? []), { where: `${path}:${line}: \`${text.trim().slice(0, 120)}\``, by, substitutions }])
+  const note = (out: Edits, by: string, path: string, line: number, text: string, make: boolean): void => {
+    for (const { substitutions, files } of inPlaceEdits(text, make, version ?? '')) {
+      for (const file of files) out.set(file, [...(out.get(file) ?? []), { where: `${path}:${line}: \`${text.trim().slice(0, 120)}\``, by, substitutions }])
+    }
   }
   const editsOf = perTree(async (view: TreeView): Promise<Edits> => {
     const out: Edits = new Map()
@@ -65,12 +64,12 @@ export function distEditsExplainer(version: string | undefined): Explainer {
       const text = (await view.sourceText(path)) ?? ''
       if (!text.includes('$(distdir)')) continue
       text.split('\n').forEach((line, i) => {
-        if (line.includes('$(distdir)')) note(out, 'make dist', path, i + 1, line, sedEdits(line, distdirFile), (e) => e.replace(/\$\$/g, '$'))
+        if (line.includes('$(distdir)')) note(out, 'make dist', path, i + 1, line, true)
       })
     }
     for (const { path, text } of await releaseScripts(view)) {
       if (!/\bsed\s/.test(text)) continue
-      for (const { line, text: command } of logicalLines(text)) note(out, 'the release script', path, line, command, sedEdits(command, treeFile), (e) => e)
+      for (const { line, text: command } of logicalLines(text)) note(out, 'the release script', path, line, command, false)
     }
     return out
   })

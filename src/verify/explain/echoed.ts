@@ -144,6 +144,13 @@ export function shellWord(line: string, i: number, make: boolean): ShellWord | u
       i++
       continue
     }
+    // a `$` that starts no expansion (`s/x$/y/`, make's `$$|`) is the character itself
+    const escaped = make && c === '$' && line[i + 1] === '$' ? 1 : 0
+    if (c === '$' && !/[\w{(#?@*!$-]/.test(line[i + 1 + escaped] ?? '')) {
+      literal('$')
+      i += escaped
+      continue
+    }
     if (c === '$' || c === '`') {
       const end = c === '`' ? line.indexOf('`', i + 1) + 1 : skipSubstitution(line, i)
       // `$NAME`, `${NAME}`: the variable, for a reader that knows its values

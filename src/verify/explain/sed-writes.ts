@@ -37,7 +37,7 @@ const FOR_LOOP = new RegExp(String.raw`${COMMAND_PREFIX}for\s+([A-Za-z_]\w*)\s+i
 /** sed options that change what it writes in ways the replay does not follow */
 const UNREPLAYED_OPTION = /^-(?:[nizfsul]|-(?:quiet|silent|in-place|file|null-data|separate|line-length|debug))/
 
-const literalOf = (word: ShellWord): string | undefined =>
+export const literalOf = (word: ShellWord): string | undefined =>
   word.globbing ? undefined : word.pieces.every((p) => 'literal' in p) ? word.pieces.map((p) => ('literal' in p ? p.literal : '')).join('') : undefined
 
 /** The literal values each variable of a script is assigned; a variable also assigned something computed maps to undefined. */
@@ -66,7 +66,7 @@ const fileOf = (word: ShellWord): SedFile | undefined => {
 }
 
 /** The words and redirections of the sed command from `start` to the end of its command. */
-function sedCommand(line: string, start: number): { words: ShellWord[]; input?: ShellWord; output?: ShellWord } | undefined {
+function sedCommand(line: string, start: number, make: boolean): { words: ShellWord[]; input?: ShellWord; output?: ShellWord } | undefined {
   const words: ShellWord[] = []
   let input: ShellWord | undefined
   let output: ShellWord | undefined
@@ -80,7 +80,7 @@ function sedCommand(line: string, start: number): { words: ShellWord[]; input?: 
       i += line[i + 1] === c ? 2 : 1
       if (line[i] === '&' || line[i] === '(') return undefined
       while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++
-      const target = shellWord(line, i, false)
+      const target = shellWord(line, i, make)
       if (!target || target.end === i) return undefined
       if (fd === undefined || (c === '>' && fd === '1') || (c === '<' && fd === '0')) {
         if (c === '>') output = target
@@ -90,7 +90,7 @@ function sedCommand(line: string, start: number): { words: ShellWord[]; input?: 
       i = target.end
       continue
     }
-    const word = shellWord(line, i, false)
+    const word = shellWord(line, i, make)
     if (!word || word.end === i) return undefined
     const text = literalOf(word)
     // `2>/dev/null`: the number names the descriptor the redirection after it is for
@@ -111,6 +111,82 @@ function catFeeding(before: string): ShellWord | undefined {
   return fed
 }
 
+/** One `sed` of a line, its words read as the shell hands them over. */
+export interface SedInvocation {
+  /** the `-e` expressions, or the first operand when there is none */
+  readonly scripts: readonly ShellWord[]
+  /** the file operands */
+  readonly operands: readonly ShellWord[]
+  readonly extended: boolean
+  /** `-i`, `-i.bak`, `--in-place`: the operands are edited where they are */
+  readonly inPlace: boolean
+  /** false when an option changes what sed writes in a way a replay does not follow */
+  readonly replayable: boolean
+  readonly input?: ShellWord
+  readonly output?: ShellWord
+  /** where the line's text before the `sed` ends, for what pipes into it */
+  readonly start: number
+}
+
+const IN_PLACE = /^-(?:i|-in-place(?:=|$))/
+
+/**
+ * Every sed command of a logical line; `make` reads it as a make recipe (`$$` is the shell's `$`).
+ * @example sedInvocations("sed -e 's/a/b/' -i x.in")[0]?.inPlace // true
+ */
+export function sedInvocations(line: string, make = false): SedInvocation[] {
+  const out: SedInvocation[] = []
+  for (const m of line.matchAll(SED_START)) {
+    const at = (m.index ?? 0) + m[0].length
+    const command = sedCommand(line, at, make)
+    if (!command) continue
+    const scripts: ShellWord[] = []
+    const operands: ShellWord[] = []
+    let extended = false
+    let inPlace = false
+    let replayable = true
+    const hasE = command.words.some((w) => literalOf(w) === '-e' || literalOf(w) === '--expression')
+    for (let k = 0; k < command.words.length; k++) {
+      const word = command.words[k] as ShellWord
+      const t = literalOf(word)
+      if (t === '-e' || t === '--expression') {
+        const next = command.words[++k]
+        if (next) scripts.push(next)
+      } else if (t === '-E' || t === '-r' || t === '--regexp-extended') extended = true
+      else if (t === '--posix' || t === '--sandbox') continue
+      else if (t !== undefined && IN_PLACE.test(t)) inPlace = true
+      else if (t !== undefined && (UNREPLAYED_OPTION.test(t) || /^-./.test(t))) replayable = false
+      else if (!hasE && scripts.length === 0) scripts.push(word)
+      else operands.push(word)
+    }
+    out.push({ scripts, operands, extended, inPlace, replayable, start: at - 'sed '.length, ...(command.input ? { input: command.input } : {}), ...(command.output ? { output: command.output } : {}) })
+  }
+  return out
+}
+
+/**
+ * The substitutions of a sed's scripts, each value the shell puts into them as `valueOf` reads it
+ * (text to put in its place, or undefined when nothing can be said); undefined when the scripts
+ * hold anything but substitutions.
+ */
+export function sedSubstitutions(invocation: SedInvocation, valueOf: (name: string | undefined) => string | undefined): SedSubstitution[] | undefined {
+  let unknown = false
+  const script = invocation.scripts
+    .map((w) =>
+      w.pieces
+        .map((p) => {
+          if ('literal' in p) return p.literal
+          if ('glob' in p) return '*'
+          const value = valueOf(p.name)
+          if (value === undefined) unknown = true
+          return value ?? ''
+        })
+        .join(''),
+    )
+    .join('\n')
+  return unknown ? undefined : parseSedScript(script, invocation.extended)
+}
+
 /**
  * Every `sed … [<] FILE > FILE` (or `cat FILE | sed … > FILE`) of a script whose sed only substitutes, with what its values can be.
  * @example sedWrites('sed -e "s|^__X__|Y|g" a.ng >a.ac\n')[0]?.output.path // 'a.ac'
@@ -120,46 +196,19 @@ export function sedWrites(text: string): SedWrite[] {
   const values = assignedValues(text)
   const out: SedWrite[] = []
   for (const { line: number, text: line } of logicalLines(text)) {
-    for (const m of line.matchAll(SED_START)) {
-      const at = (m.index ?? 0) + m[0].length
-      const command = sedCommand(line, at)
-      if (!command?.output) continue
-      const scripts: ShellWord[] = []
-      const operands: ShellWord[] = []
-      let extended = false
-      let usable = true
-      const hasE = command.words.some((w) => literalOf(w) === '-e' || literalOf(w) === '--expression')
-      for (let k = 0; k < command.words.length; k++) {
-        const word = command.words[k] as ShellWord
-        const t = literalOf(word)
-        if (t === '-e' || t === '--expression') {
-          const next = command.words[++k]
-          if (next) scripts.push(next)
-        } else if (t === '-E' || t === '-r' || t === '--regexp-extended') extended = true
-        else if (t === '--posix' || t === '--sandbox') continue
-        else if (t !== undefined && (UNREPLAYED_OPTION.test(t) || /^-./.test(t))) usable = false
-        else if (!hasE && scripts.length === 0) scripts.push(word)
-        else operands.push(word)
-      }
+    for (const sed of sedInvocations(line)) {
+      if (!sed.output || sed.inPlace || !sed.replayable) continue
+      const { operands } = sed
       // several inputs are read one after another: not a template filled
-      const inputWord = command.input ?? (operands.length === 1 ? operands[0] : operands.length === 0 ? catFeeding(line.slice(0, at - 'sed '.length)) : undefined)
-      if (!usable || scripts.length === 0 || !inputWord || (command.input && operands.length > 0)) continue
+      const inputWord = sed.input ?? (operands.length === 1 ? operands[0] : operands.length === 0 ? catFeeding(line.slice(0, sed.start)) : undefined)
+      if (sed.scripts.length === 0 || !inputWord || (sed.input && operands.length > 0)) continue
       const slots: (string | undefined)[] = []
-      const script = scripts
-        .map((w) =>
-          w.pieces
-            .map((p) => {
-              if ('literal' in p) return p.literal
-              if ('glob' in p) return '*'
-              slots.push(p.name)
-              return slotMark(slots.length - 1)
-            })
-            .join(''),
-        )
-        .join('\n')
-      const substitutions = parseSedScript(script, extended)
+      const substitutions = sedSubstitutions(sed, (name) => {
+        slots.push(name)
+        return slotMark(slots.length - 1)
+      })
       const input = fileOf(inputWord)
-      const output = fileOf(command.output)
+      const output = fileOf(sed.output)
       if (!substitutions || !input || !output) continue
       out.push({
         line: number,
