@@ -58,6 +58,18 @@ function answerThroughIo(command: Command, path: readonly string[], io: CliIO): 
   for (const sub of command.commands) answerThroughIo(sub, [...path, sub.name()], io)
 }
 
+/**
+ * The commands a run builds: the one named first; none for the version alone; all of them for
+ * anything else (the help lists them, a typo is answered with their names).
+ * @example commandsToLoad(['verify', 'x.tar.gz']) // ['verify']
+ */
+export function commandsToLoad(argv: readonly string[]): string[] {
+  const named = argv.find((a) => !a.startsWith('-'))
+  if (named !== undefined && Object.hasOwn(COMMANDS, named)) return [named]
+  const versionOnly = named === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')
+  return versionOnly ? [] : Object.keys(COMMANDS)
+}
+
 /** Runs the CLI with the given arguments and returns the exit code; only this layer touches process I/O. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok
@@ -71,9 +83,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-  // the command named first is the only one built; anything else (help, a typo) needs them all
-  const named = argv.find((a) => !a.startsWith('-'))
-  const load = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named] as () => Promise<CommandFactory>] : Object.values(COMMANDS)
+  const load = commandsToLoad(argv).map((name) => COMMANDS[name] as () => Promise<CommandFactory>)
   for (const factory of await Promise.all(load.map((l) => l()))) {
     const command = factory(io, setExit)
     program.addCommand(command)
