@@ -37,6 +37,16 @@ describe('scan/environment-gating', () => {
     expect(severities('configure', '#! /bin/sh\ncase $build_env in\n  *rpmbuild*) eval "$payload" ;;\nesac\n')).toEqual(['high'])
   })
 
+  it('nothing for a packaging check that only names what it found, low as soon as it runs or computes anything', () => {
+    const check = (body: string) => severities('m4/sys.m4', `AC_DEFUN([S], [\nif test -f /etc/debian_version; then\n  ${body}\nfi\n])\n`)
+    expect(check('sys=NetBSD-Debian')).toEqual([])
+    expect(check('sys=Debian; kind=deb')).toEqual([])
+    expect(check('sys=`cat /etc/debian_version`')).toEqual(['low'])
+    expect(check('sys=Debian; touch .stamp')).toEqual(['low'])
+    expect(check('sys=Debian > .stamp')).toEqual(['low'])
+    expect(check('sys="$host-Debian"')).toEqual(['low'])
+  })
+
   it('low for a packaging or CI check that guards nothing unusual', () => {
     expect(severities('configure.ac', 'if test -f "$srcdir/debian/rules"; then\n  AC_MSG_NOTICE([packaging])\nfi\n')).toEqual(['low'])
     expect(severities('build.sh', '#!/bin/sh\ntest -n "$CI" && echo "running in CI"\n')).toEqual(['low'])

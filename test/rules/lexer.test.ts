@@ -122,6 +122,25 @@ describe('m4', () => {
     expect(allCommands(list).some((c) => c.words.some((w) => w.text === 'comment'))).toBe(false)
   })
 
+  it('keeps a quote misread in one top-level definition out of the next ones', () => {
+    // a stray double quote in the first definition, then two definitions with code and quotes of their own
+    const first = 'AC_DEFUN([A_ONE], [\n  echo "it\n])\n'
+    const rest = '# a comment with [ and ( in it\nAC_DEFUN([A_TWO], [\n  test "x$y" = x && am_uid=`id -u || echo unknown`\n])\ndnl AC_DEFUN([NOT_TOP], [\nm4_define([A_THREE], [cat t.b64 | base64 -d | sh])\n'
+    const list = parse(first + rest, 'm4')
+    expect(shape(list)).toContain('6:backquote: id -u')
+    expect(shape(list)).toContain('6:backquote: echo unknown')
+    expect(shape(list)).toContain('9:compound: cat t.b64 | base64 -d | sh')
+    // the same definitions nested in a call are one unit, as m4 reads them: no line of them starts one
+    const nested = parse(`m4_ifndef([A_TWO], [\n${first}${rest}])\n`, 'm4')
+    expect(shape(nested).some((s) => s.includes('base64 -d | sh'))).toBe(true)
+  })
+
+  it('reads a message macro as the double-quoted text autoconf prints: an apostrophe is a character, a substitution runs', () => {
+    const list = parse("AC_MSG_ERROR([I don't know what to do with `uname -s`])\nAC_MSG_RESULT([no])\ncat t.b64 | base64 -d | sh\n", 'm4')
+    expect(shape(list)).toContain('1:backquote: uname -s')
+    expect(shape(list)).toContain('3: cat t.b64 | base64 -d | sh')
+  })
+
   it('takes commas as argument separators only outside m4 quotes', () => {
     const list = parse('AC_CONFIG_COMMANDS([tag], [a, b | c], [d])', 'm4')
     const macro = list.pipelines[0]?.commands[0]?.compound

@@ -63,6 +63,10 @@ function unusual(a: FileAnalysis, cmd: Command, trusting: boolean): string | und
   return undefined
 }
 
+/** A command that only assigns literal values: no program, no substitution, no redirection. */
+const labelsOnly = (cmd: Command): boolean =>
+  !cmd.compound && cmd.redirects.length === 0 && cmd.words.length > 0 && cmd.words.every((w) => w.nested.length === 0 && /^[A-Za-z_]\w*=[\w.,:/+@%-]*$/.test(w.text))
+
 /** A condition as written: its commands' words and redirection targets, then its case subject and patterns. */
 function conditionText(g: Guard): string {
   const raw: string[] = []
@@ -98,6 +102,8 @@ const rule: Rule = {
         if (found.length >= 5) break
       }
       if (!trusting && found.length === 0) continue
+      // a check that only names what it found (`sys=NetBSD-Debian`) runs nothing under the condition
+      if (found.length === 0 && g.guarded.length > 0 && g.guarded.every(labelsOnly)) continue
       const severity: Severity = found.length === 0 ? 'low' : trusting ? 'high' : 'medium'
       const on = [...classes].map((c: MarkerClass) => (c === 'packaging' ? 'distribution packaging' : c === 'ci' ? 'CI' : 'target system or toolchain')).join(' and ')
       const condLines = g.condition.flatMap((c) => spanLines(c.line, c.endLine, 3))

@@ -186,8 +186,56 @@ export function parseShell(text: string, options: ParseOptions = {}): CommandLis
 
 /** Lexes shell-like text into nested command lists with the forgiving lexer only. */
 export function lexShell(text: string, options: ParseOptions = {}): CommandList {
-  return new Parser(text, options).parse()
+  if (options.dialect !== 'm4' || (options.depth ?? 0) > 0) return new Parser(text, options).parse()
+  // each top-level definition is lexed on its own: a quote the lexer misreads in one (a
+  // case pattern of escaped characters, an apostrophe in prose) cannot swallow the next ones
+  const starts = m4Definitions(text)
+  if (starts.length < 2) return new Parser(text, options).parse()
+  const pipelines: Pipeline[] = []
+  let line = options.firstLine ?? 1
+  for (let i = 0; i < starts.length; i++) {
+    const from = starts[i] ?? 0
+    const to = starts[i + 1] ?? text.length
+    pipelines.push(...new Parser(text.slice(from, to), { ...options, firstLine: line }).parse().pipelines)
+    for (let p = text.indexOf('\n', from); p >= 0 && p < to; p = text.indexOf('\n', p + 1)) line++
+  }
+  return { pipelines }
 }
+
+/** A definition at the start of a line: `AC_DEFUN([X], …)`, `m4_define([Y], …)`. */
+const M4_DEFINITION = /(?:AC_DEFUN(?:_ONCE)?|AU_DEFUN|AU_ALIAS|m4_define|m4_defun(?:_once)?)\(/y
+
+/**
+ * Where the text's top-level definitions start, the text's start first: lines that open a
+ * definition where m4 itself is at the top level (outside every quote `[…]` and call `(…)`,
+ * comments and `dnl` lines read as m4 reads them).
+ */
+export function m4Definitions(text: string): number[] {
+  const starts = [0]
+  let quote = 0
+  let parens = 0
+  for (let p = 0; p < text.length; p++) {
+    const c = text[p]
+    if (quote === 0 && parens === 0 && p > 0 && text[p - 1] === '\n') {
+      M4_DEFINITION.lastIndex = p
+      if (M4_DEFINITION.test(text)) starts.push(p)
+    }
+    if (c === '[') quote++
+    else if (c === ']') quote = Math.max(0, quote - 1)
+    else if (quote > 0) continue
+    else if (c === '(') parens++
+    else if (c === ')') parens = Math.max(0, parens - 1)
+    else if (c === '#' || (c === 'd' && text.startsWith('dnl', p) && !/\w/.test(text[p - 1] ?? '') && !/\w/.test(text[p + 3] ?? ''))) {
+      const end = text.indexOf('\n', p)
+      if (end < 0) break
+      p = end - 1
+    }
+  }
+  return starts
+}
+
+/** Autoconf macros whose first argument is a message printed inside double quotes. */
+const MESSAGE_MACROS: ReadonlySet<string> = new Set(['AC_MSG_CHECKING', 'AC_MSG_RESULT', 'AC_MSG_NOTICE', 'AC_MSG_WARN', 'AC_MSG_ERROR', 'AC_MSG_FAILURE'])
 
 /** Autoconf macro arguments that are documentation, by macro: from this argument index on. */
 const PROSE_FROM: ReadonlyMap<string, number> = new Map([
@@ -594,6 +642,15 @@ class Parser {
     if (this.#dialect === 'm4') {
       const macro: MacroFrame = { base: this.#m4Depth }
       for (let guard = 0; guard < 10_000; guard++) {
+        if (guard === 0 && MESSAGE_MACROS.has(name)) {
+          // autoconf prints a message inside double quotes: an apostrophe in "I don't know" is a
+          // character there, and a `$(…)` or backquote in it runs
+          const start = this.#pos
+          const stop = this.#skipM4Argument()
+          parts.push(this.#messageArgument(start, this.#pos - (stop === '' ? 0 : 1), ctx.depth))
+          if (stop === ',') continue
+          break
+        }
         if (isProseArgument(name, guard)) {
           // prose is never run: an apostrophe in "the user's language" must not open a shell quote
           const stop = this.#skipM4Argument()
@@ -1107,6 +1164,16 @@ class Parser {
       else if (ch === closer && --depth === 0) return p + 1
     }
     return -1
+  }
+
+  /** The text of a message macro's argument (`start` to `end`), one m4 quote level off, lexed as the double-quoted word autoconf makes of it. */
+  #messageArgument(start: number, end: number, depth: number): CommandList {
+    const raw = this.#s.slice(start, end)
+    const lead = raw.length - raw.trimStart().length
+    let text = raw.trim()
+    if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1)
+    if (depth + 1 >= MAX_DEPTH || !/[$`]/.test(text)) return { pipelines: [] }
+    return new Parser(`: "${text}"`, { dialect: this.#dialect, firstLine: this.#line(start + lead), depth: depth + 1 }).parse()
   }
 
   #nestedText(kind: NestedKind, text: string, line: number, depth: number): Nested {
