@@ -152,6 +152,11 @@ describe("automake's compile and link recipes hold only what its templates write
     const cleanLocal = edited(/^distclean-am: /, (l) => l.replace('distclean-am: ', 'distclean-am: distclean-local '))
     expect(prerequisitesNotFromTemplates(cleanLocal.text, am, () => ['config.h']).map((r) => r.words)).toEqual([['distclean-local']])
     expect(prerequisitesNotFromTemplates(cleanLocal.text, [`${am[0] ?? ''}\ndistclean-local:; rm -f x\n`], () => ['config.h'])).toEqual([])
+    // the cleaning step of a primary whose name configure fills in, as automake writes it
+    const substituted = 'clean-am: clean-@DRIVER_NAME@_drv_laLTLIBRARIES clean-generic clean-libtool mostlyclean-am\n'
+    const driverAm = ['@DRIVER_NAME@_drv_la_LTLIBRARIES = @DRIVER_NAME@_drv.la\n']
+    expect(prerequisitesNotFromTemplates(substituted, driverAm, () => [])).toEqual([])
+    expect(prerequisitesNotFromTemplates(substituted.replace('clean-generic', 'wipe-@HOME@'), driverAm, () => []).map((r) => r.words)).toEqual([['wipe-@HOME@']])
     // a rule the Makefile.am writes: its prerequisites and what automake adds to them, nothing else
     const own = ['gen.h: gen.h.in\n\tsed s/a/b/ gen.h.in > $@\nobj/x.o: obj/x.c\ntable.conf: table.conf.in\nx.pdf: x.texi\n']
     const ownIn = (gen: string): string =>

@@ -543,6 +543,21 @@ describe('ChangeLogs git2cl writes', () => {
   })
 })
 
+describe('ChangeLogs git2cl writes from messages with items of their own', () => {
+  const history = emptyHistory()
+  addCommit(history, { commit: 'c'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'Build fixes for GI and Vala\n* Introspection check pre-requisites\n* Vala bindings check pre-requisites\n* Modified vapigen.m4 macros\n' })
+  const am = 'ChangeLog:\n\tcd $(srcdir) && git2cl > ChangeLog\n'
+  const entry = ['2012-11-01  Ada Lovelace <ada@example.org>', '', '\t* configure.ac, m4/vapigen.m4: Build fixes for GI and Vala', '\t* Introspection check pre-requisites * Vala bindings check', '\tpre-requisites * Modified vapigen.m4 macros', '']
+  const judge = (lines: string[]) => judgeChangelog(history, lines.join('\n'), { 'Makefile.am': am })
+  it("explains a message whose own '* item' lines, refilled, begin a line", async () => {
+    expect((await judge(entry))?.outcome).toBe('explained')
+  })
+  it('but not an item the message lacks, nor the items without the entry they continue', async () => {
+    expect((await judge(entry.map((l) => l.replace('* Modified vapigen.m4 macros', '* Modified vapigen.m4 macros * sh ./x'))))?.outcome).toBe('unexplained')
+    expect((await judge([...entry.slice(0, 2), ...entry.slice(3)]))?.outcome).toBe('unexplained')
+  })
+})
+
 describe('ChangeLogs git2cl writes from preformatted messages and CVS-era empty ones', () => {
   const history = emptyHistory()
   const body = ['Quiet a warning in parse()', '', 'gcc 12 says:', '', "parse.c:10:5: warning: 'n' may be used uninitialized", '        n += 1;', '        ^', '', 'Set n to zero first.'].join('\n')
@@ -691,6 +706,12 @@ describe('git log --stat ChangeLogs with renamed binary files', () => {
   const judge = (text: string) => judgeChangelog(history, text, { 'Makefile.am': am })
   it('explains the rename lines of the diffstat', async () => {
     expect((await judge(log))?.outcome).toBe('explained')
+  })
+  it('explains a rename git shortened through its arrow', async () => {
+    const cut = log.replace(' 2 files changed', ' ...> hicolor_actions_16x16_media-optical-burn.png} | Bin\n ...> fuzz}/rpc.in/C_CopyObject     |    0\n 2 files changed')
+    expect((await judge(cut))?.outcome).toBe('explained')
+    expect((await judge(log.replace(' 2 files changed', ' ...> $(sh x).png} | Bin\n 2 files changed')))?.outcome).toBe('unexplained')
+    expect((await judge(log.replace(' 2 files changed', ' ..> x.png} | Bin\n 2 files changed')))?.outcome).toBe('unexplained')
   })
   it('but not a line that only ends like one', async () => {
     expect((await judge(log.replace(' 2 files changed', ' $(sh x) | Bin\n 2 files changed')))?.outcome).toBe('unexplained')

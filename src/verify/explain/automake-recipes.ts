@@ -50,7 +50,7 @@ const AGGREGATE_RULE = /^(all|all-am|check|check-am|install|install-am|install-e
  * held to its templates; a `-local` rule only when the Makefile.am writes it
  */
 const AUTOMAKE_TARGET =
-  /^(?:Makefile|(?:mostly|dist|maintainer-)?clean-(?!local$)[\w-]+|(?:all|check|install|install-exec|install-data|installdirs|installcheck|uninstall|info|dvi|pdf|ps|html)-(?:am|recursive)|(?:install|uninstall|installcheck)-(?:(?:nobase_|nodist_|dist_|notrans_)*[\w@]*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA|TEXINFOS|MANS)|man\w*|(?:info|dvi|html|pdf|ps)(?:-am)?)|classnoinst\.stamp)$/
+  /^(?:Makefile|(?:mostly|dist|maintainer-)?clean-(?!local$)[\w@-]+|(?:all|check|install|install-exec|install-data|installdirs|installcheck|uninstall|info|dvi|pdf|ps|html)-(?:am|recursive)|(?:install|uninstall|installcheck)-(?:(?:nobase_|nodist_|dist_|notrans_)*[\w@]*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA|TEXINFOS|MANS)|man\w*|(?:info|dvi|html|pdf|ps)(?:-am)?)|classnoinst\.stamp)$/
 
 interface Rule {
   /** the rule's target as its header writes it (`.c.o`, `foo-bar.o`, `prog$(EXEEXT)`) */

@@ -142,8 +142,12 @@ function emacsFooter(lines: readonly string[]): Set<number> {
 }
 const MERGE_LINE = /^Merge: ([0-9a-f]{7,64}) ([0-9a-f]{7,64})$/
 const DATE_LINE = /^(?:Author)?Date:\s+/
-/** `git log --stat`: ` src/foo.c | 12 ++++--`, ` {old => new}/x.bin | Bin` and ` 3 files changed, 10 insertions(+), 2 deletions(-)`; a path without shell syntax */
-const DIFFSTAT_LINE = /^[^\s$`;|&<>](?:[^$`;|&<>]|=>)* \| +(?:\d+ ?[+-]*|Bin(?: \d+ -> \d+ bytes)?)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
+/**
+ * `git log --stat`: ` src/foo.c | 12 ++++--`, ` {old => new}/x.bin | Bin` and ` 3 files changed, 10
+ * insertions(+), 2 deletions(-)`; a path without shell syntax, or one git shortened to its end
+ * (`...> new.png} | Bin`, cut inside the `=>`)
+ */
+const DIFFSTAT_LINE = /^(?:\.\.\.> ?)?[^\s$`;|&<>](?:[^$`;|&<>]|=>)* \| +(?:\d+ ?[+-]*|Bin(?: \d+ -> \d+ bytes)?)$|^\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$/
 
 /** the text a recipe's `echo` writes, quoted */
 const ECHOED = /\becho\s+(?:-[ne]+\s+)?(?:'([^'\n]*)'|"([^"\n$`\\]*)")/g
@@ -259,7 +263,9 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
   }
   for (let i = 0; i < lines.length; i++) {
     if (!isEntry(i)) continue
-    const end = endOfParagraph(i)
+    let end = endOfParagraph(i)
+    // a message's own `* item` lines, flowed into its entry, may begin a line: still the same message
+    while (end < lines.length && isEntry(end) && accounted(i, end) && accounted(i, endOfParagraph(end))) end = endOfParagraph(end)
     // git2cl sets a word longer than its line (a URL) in a paragraph of its own: the entry's later
     // paragraphs, up to the next entry or header, may be the rest of the same message
     let whole = end
