@@ -598,6 +598,19 @@ describe('generated at release time', () => {
     derive(await MakeIndex.build(Object.keys(withRecipe), async (p) => withRecipe[p]), 'dft/k3/genus.c', source, 4, followed)
     expect(followed.size).toBeGreaterThan(seen.size)
   })
+  it("takes a pattern rule for the files of its makefile's directory, and of those below it, never of a sibling", async () => {
+    // fluxbox's shape: every translation directory makes its files from its own Translation.m
+    const am = 'generated-%.m: Translation.m\n\ticonv -t $* Translation.m > $@\n'
+    const files: Record<string, string> = { 'nls/be_BY/Makefile.am': am, 'nls/bg_BG/Makefile.am': am }
+    const index = await MakeIndex.build(Object.keys(files), async (p) => files[p])
+    const source = (p: string) => p === 'nls/be_BY/Translation.m' || p === 'nls/bg_BG/Translation.m'
+    expect(derive(index, 'nls/bg_BG/generated-UTF-8.m', source)).toMatchObject({ makefile: 'nls/bg_BG/Makefile.am', inputs: ['nls/bg_BG/Translation.m'] })
+    // with no rule of its own there, a sibling's rule does not make it
+    const only: Record<string, string> = { 'nls/be_BY/Makefile.am': am }
+    const lone = await MakeIndex.build(Object.keys(only), async (p) => only[p])
+    expect(derive(lone, 'nls/bg_BG/generated-UTF-8.m', source)).toBeUndefined()
+    expect(derive(lone, 'nls/be_BY/sub/generated-UTF-8.m', source)).toMatchObject({ inputs: ['nls/be_BY/Translation.m'] })
+  })
   it('follows a phony target to the script of the tag its recipe runs inside an if, named from the top', async () => {
     const am = '$(top_srcdir)/mc-version.h: update-version\n\nupdate-version:\n\t@if test -x $(top_srcdir)/version.sh; then \\\n\t    $(top_srcdir)/version.sh "$(top_srcdir)" >/dev/null; \\\n\tfi\n'
     const header = '#define MC_CURRENT_VERSION "4.8.33"\n'

@@ -292,7 +292,9 @@ export class MakeIndex {
       // a fragment many makefiles include has their directories for bases: each stem is searched once
       const stems = new Set<string>()
       for (const base of entry.bases) {
-        const rel = base && path.startsWith(`${base}/`) ? path.slice(base.length + 1) : path
+        // make names a target from its makefile's directory: a file of another directory is not one of its
+        if (base && !path.startsWith(`${base}/`)) continue
+        const rel = base ? path.slice(base.length + 1) : path
         for (const candidate of [rel, basenameOf(path)]) {
           if (candidate.startsWith(pre) && candidate.endsWith(post) && candidate.length > pre.length + post.length) stems.add(candidate.slice(pre.length, candidate.length - post.length))
         }
