@@ -265,7 +265,11 @@ function flowedEntries(lines: readonly string[], history: HistoryText, isHeader:
     if (!isEntry(i)) continue
     let end = endOfParagraph(i)
     // a message's own `* item` lines, flowed into its entry, may begin a line: still the same message
-    while (end < lines.length && isEntry(end) && accounted(i, end) && accounted(i, endOfParagraph(end))) end = endOfParagraph(end)
+    while (end < lines.length && isEntry(end) && accounted(i, end)) {
+      const further = endOfParagraph(end)
+      if (!accounted(i, further)) break
+      end = further
+    }
     // git2cl sets a word longer than its line (a URL) in a paragraph of its own: the entry's later
     // paragraphs, up to the next entry or header, may be the rest of the same message
     let whole = end

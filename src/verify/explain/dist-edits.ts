@@ -14,16 +14,16 @@ import { applySed, type SedSubstitution } from './sed-replay.js'
 import { literalOf, sedInvocations, sedSubstitutions } from './sed-writes.js'
 import { explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
-/** a file of the distribution directory a make recipe names: `$(distdir)/NEWS` → `NEWS` */
-const distdirFile = (word: string): string | undefined => (/^\$[({]distdir[)}]\//.test(word) ? word.replace(/^\$[({]distdir[)}]\//, '') : undefined)
 /** a file a release script names from the top of the exported tree: a plain relative path, nothing the shell expands */
 const treeFile = (word: string): string | undefined => (/^(?:\.\/)?[\w.+@-]+(?:\/[\w.+@-]+)*$/.test(word) && !word.startsWith('-') ? word.replace(/^\.\//, '') : undefined)
 
 /** the release's version where make or configure puts it into a recipe */
 const MAKE_VERSION = /\$[({](?:VERSION|PACKAGE_VERSION)[)}]|@(?:PACKAGE_)?VERSION@/g
-/** `$(distdir)` kept as a word `distdirFile` reads once the shell's quotes are gone */
+/** `$(distdir)`, kept through the shell's reading as a mark the shell leaves alone */
 const DISTDIR = /\$[({]distdir[)}]/g
 const DISTDIR_MARK = '\u0001distdir\u0001'
+/** a file of the distribution directory a make recipe names: `$(distdir)/NEWS` → `NEWS` */
+const distdirFile = (word: string): string | undefined => (word.startsWith(`${DISTDIR_MARK}/`) ? word.slice(DISTDIR_MARK.length + 1) : undefined)
 
 interface Edit {
   readonly substitutions: SedSubstitution[]
@@ -37,14 +37,17 @@ interface Edit {
  */
 function inPlaceEdits(line: string, make: boolean, version: string): Edit[] {
   const text = make ? line.replace(MAKE_VERSION, () => version).replace(DISTDIR, DISTDIR_MARK) : line
-  const fileOf = make ? (word: string) => distdirFile(word.replace(DISTDIR_MARK, '$(distdir)')) : treeFile
+  const fileOf = make ? distdirFile : treeFile
   const valueOf = (name: string | undefined): string | undefined => (name === 'VERSION' || name === 'PACKAGE_VERSION' ? version : undefined)
   const out: Edit[] = []
   for (const sed of sedInvocations(text, make)) {
     if (!sed.inPlace || !sed.replayable || sed.input || sed.output) continue
     const substitutions = sedSubstitutions(sed, make ? () => undefined : valueOf)
-    const files = sed.operands.map((w) => (literalOf(w) === undefined ? undefined : fileOf(literalOf(w) ?? '')))
-    if (substitutions && files.length > 0 && files.every((f) => f !== undefined)) out.push({ substitutions, files: files as string[] })
+    const files = sed.operands.map((w) => {
+      const literal = literalOf(w)
+      return literal === undefined ? undefined : fileOf(literal)
+    })
+    if (substitutions && files.length > 0 && files.every((f): f is string => f !== undefined)) out.push({ substitutions, files })
   }
   return out
 }
