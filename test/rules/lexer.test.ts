@@ -139,6 +139,10 @@ describe('m4', () => {
     const list = parse("AC_MSG_ERROR([I don't know what to do with `uname -s`])\nAC_MSG_RESULT([no])\ncat t.b64 | base64 -d | sh\n", 'm4')
     expect(shape(list)).toContain('1:backquote: uname -s')
     expect(shape(list)).toContain('3: cat t.b64 | base64 -d | sh')
+    // the other message macros, and the argument after the message, which is code again
+    const other = parse("AC_MSG_CHECKING([whether it's $(id -u)])\nAC_MSG_FAILURE([can't go on], [$(cat t.b64 | base64 -d | sh)])\n", 'm4')
+    expect(shape(other)).toContain('1:substitution: id -u')
+    expect(shape(other)).toContain('2:substitution: cat t.b64 | base64 -d | sh')
   })
 
   it('takes commas as argument separators only outside m4 quotes', () => {
