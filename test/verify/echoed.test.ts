@@ -198,4 +198,21 @@ describe('files the tag writes with echo', () => {
     // a copy into the build tree is not one into the release
     expect(await judge('.tarball-git-version.h', header, { 'Makefile.am': am.replace('$(distdir)/.tarball-git-version.h', '$(builddir)/.tarball-git-version.h') })).toBeUndefined()
   })
+  it("reads a fragment's echo rule in each makefile that includes it, with that makefile's variables", async () => {
+    // fftw's shape: each architecture's Makefile.am names its header and includes the list and the rule that echoes stubs
+    const list = 'STUBS = n1_2.c \\\n\tn1_4.c\n'
+    const rule = 'EXTRA_DIST = $(STUBS) genus.c\n$(EXTRA_DIST): Makefile\n\t(\t\t\t\\\n\techo "/* Generated automatically. */";\t\\\n\techo "#define SIMD_HEADER \\"$(SIMD_HEADER)\\"";\t\\\n\techo "#include \\"../common/"$*".c\\"";\t\\\n\t) >$@\n'
+    const arch = (name: string) => `SIMD_HEADER=simd-support/simd-${name}.h\ninclude $(top_srcdir)/simd/list.mk\ninclude $(top_srcdir)/simd/rule.mk\n`
+    const source = { 'simd/list.mk': list, 'simd/rule.mk': rule, 'simd/neon/Makefile.am': arch('neon'), 'simd/sse2/Makefile.am': arch('sse2') }
+    const stub = (header: string, name: string) => `/* Generated automatically. */\n#define SIMD_HEADER "simd-support/simd-${header}.h"\n#include "../common/${name}.c"\n`
+    const made = await judge('simd/neon/n1_4.c', stub('neon', 'n1_4'), source)
+    expect(made?.outcome === 'explained' && made.explained.how).toMatch(/simd\/rule\.mk:2/)
+    expect((await judge('simd/sse2/n1_2.c', stub('sse2', 'n1_2'), source))?.outcome).toBe('explained')
+    // another directory's header is not what this directory's makefile echoes
+    expect(await judge('simd/neon/n1_4.c', stub('sse2', 'n1_4'), source)).toBeUndefined()
+    // a file the list does not name, a directory that does not include the rule, or a line no echo prints
+    expect(await judge('simd/neon/n1_8.c', stub('neon', 'n1_8'), source)).toBeUndefined()
+    expect(await judge('simd/avx/n1_4.c', stub('avx', 'n1_4'), { ...source, 'simd/avx/Makefile.am': 'SIMD_HEADER=simd-support/simd-avx.h\ninclude $(top_srcdir)/simd/list.mk\n' })).toBeUndefined()
+    expect(await judge('simd/neon/n1_4.c', `${stub('neon', 'n1_4')}system("sh -c x");\n`, source)).toBeUndefined()
+  })
 })

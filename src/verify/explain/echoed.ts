@@ -294,6 +294,8 @@ export function echoWrites(line: string, options: EchoOptions = {}): EchoWrite[]
 
 interface Printed {
   readonly where: string
+  /** the directories the rule is read in: a fragment's rule is read once in each makefile that includes it */
+  readonly context?: string
   readonly write: EchoWrite
   /** the directory the echo runs in, for the names a glob expands to */
   readonly dir: string
@@ -356,13 +358,14 @@ async function ruleEchoes(index: MakeIndex, path: string, view: TreeView, copyDe
   const name = basenameOf(path)
   const dir = dirnameOf(path)
   const record = async (entry: IndexedRule, accepts: (target: string) => boolean) => {
+    const context = entry.bases.join(' ')
     for (const line of entry.rule.recipe) {
       const expanded = expandMake(line, entry.vars)
       for (const write of [...echoWrites(expanded, { make: true }), ...printfWrites(expanded, { make: true })]) {
-        if (accepts(write.target)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, write, dir })
+        if (accepts(write.target)) out.push({ where: `${entry.makefile}:${entry.rule.line}`, context, write, dir })
       }
       for (const { script, writes } of await scriptsRunInto(expanded, entry, accepts, view)) {
-        for (const write of writes) out.push({ where: `${script}, run by ${entry.makefile}:${entry.rule.line}`, write, dir })
+        for (const write of writes) out.push({ where: `${script}, run by ${entry.makefile}:${entry.rule.line}`, context, write, dir })
       }
     }
   }
@@ -428,9 +431,14 @@ export function echoedExplainer(): Explainer {
       if (candidates.length === 0) return undefined
       // a glob expands to names of files beside the echo when it runs: in the tag or the release
       const named = (dir: string) => (name: string, glob: RegExp) => glob.test(name) && (view.artifactHas(joinPath(dir, name)) || view.sourceHas(joinPath(dir, name)))
+      // one rule read in one makefile prints the whole file
       const byWhere = new Map<string, Printed[]>()
-      for (const c of candidates) byWhere.set(c.where, [...(byWhere.get(c.where) ?? []), c])
-      for (const [where, writes] of byWhere) {
+      for (const c of candidates) {
+        const key = `${c.where}\0${c.context ?? ''}`
+        byWhere.set(key, [...(byWhere.get(key) ?? []), c])
+      }
+      for (const writes of byWhere.values()) {
+        const where = writes[0]?.where ?? ''
         if (!lines.every((line) => writes.some((w) => prints(w.write, line, named(w.dir))))) continue
         return explained(difference.path, 'generated', `written line by line by the echoes of ${where}; substituted parts are plain values, globs names of files beside it; not regenerated`, false, true)
       }

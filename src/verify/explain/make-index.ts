@@ -190,7 +190,7 @@ export const isMakefile = (path: string): boolean => MAKEFILE.test(path)
 export interface IndexedRule {
   readonly makefile: string
   readonly rule: MakeRule
-  /** directories the rule's relative paths may be relative to */
+  /** directories the rule's relative paths may be relative to: its makefile's, or for a fragment the including makefile's */
   readonly bases: readonly string[]
   readonly vars: ReadonlyMap<string, string>
 }
@@ -255,26 +255,38 @@ export class MakeIndex {
       included.set(path, fragments)
       for (const fragment of fragments) includers.set(fragment, [...(includers.get(fragment) ?? []), path])
     }
+    // what a makefile sees of its own: the fragments it includes (fftw's codelet rules name `$(CODELET_DEPS)` of support/Makefile.codelets), then its own assignments
+    const ownVars = new Map<string, ReadonlyMap<string, string>>()
+    for (const path of texts.keys()) {
+      const seen = new Map<string, string>()
+      for (const f of included.get(path) ?? []) for (const [k, v] of vars.get(f) ?? []) seen.set(k, v)
+      for (const [k, v] of vars.get(path) ?? []) seen.set(k, v)
+      ownVars.set(path, seen)
+    }
     for (const [path, text] of texts) {
-      const parents = includers.get(path) ?? []
-      const merged = new Map<string, string>()
-      for (const p of parents) for (const [k, v] of vars.get(p) ?? []) merged.set(k, v)
-      // and a makefile sees the variables of the fragments it includes (fftw's codelet rules name `$(CODELET_DEPS)` of support/Makefile.codelets)
-      for (const f of included.get(path) ?? []) for (const [k, v] of vars.get(f) ?? []) merged.set(k, v)
-      for (const [k, v] of vars.get(path) ?? []) merged.set(k, v)
-      // configure substitutes these suffixes: empty on the systems a release is made on
-      for (const [k, v] of IMPLICIT_SUFFIXES) if (!merged.has(k)) merged.set(k, v)
-      if (path.endsWith('.am')) for (const [k, v] of automakeSourceLists(merged)) if (!merged.has(k)) merged.set(k, v)
-      const bases = [...new Set([dirnameOf(path), ...parents.map(dirnameOf)])]
-      for (const rule of [...makeRules(text), ...programRules(text, vars.get(path) ?? new Map(), merged)]) {
-        const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
-        for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
-          if (word.includes('%')) {
-            // a pattern rule without a recipe cancels make's own rule of that shape (fftw's `%: %.o`): it makes nothing
-            if (rule.recipe.some((l) => l.trim() !== '')) index.patterns.push({ target: word.replace(IN_DIR, ''), entry })
-            continue
+      const own = ownVars.get(path) ?? new Map<string, string>()
+      // make pastes a fragment into each makefile that includes it: its rules are that makefile's,
+      // made in its directory and read with its variables and those of the other fragments it
+      // includes (fftw's simd.mk echoes `$(SIMD_HEADER)` of each architecture's Makefile.am into
+      // the codelets of `$(SIMD_CODELETS)` its codlist.mk lists). Read on its own too, in its own directory.
+      const contexts = [{ bases: [dirnameOf(path)], vars: own }, ...(includers.get(path) ?? []).map((parent) => ({ bases: [dirnameOf(parent)], vars: new Map([...(ownVars.get(parent) ?? []), ...own]) }))]
+      const rules = makeRules(text)
+      for (const context of contexts) {
+        const merged = new Map(context.vars)
+        // configure substitutes these suffixes: empty on the systems a release is made on
+        for (const [k, v] of IMPLICIT_SUFFIXES) if (!merged.has(k)) merged.set(k, v)
+        if (path.endsWith('.am')) for (const [k, v] of automakeSourceLists(merged)) if (!merged.has(k)) merged.set(k, v)
+        const bases = context.bases
+        for (const rule of [...rules, ...programRules(text, vars.get(path) ?? new Map(), merged)]) {
+          const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
+          for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
+            if (word.includes('%')) {
+              // a pattern rule without a recipe cancels make's own rule of that shape (fftw's `%: %.o`): it makes nothing
+              if (rule.recipe.some((l) => l.trim() !== '')) index.patterns.push({ target: word.replace(IN_DIR, ''), entry })
+              continue
+            }
+            for (const target of resolveWord(word, bases)) index.byTarget.set(target, [...(index.byTarget.get(target) ?? []), entry])
           }
-          for (const target of resolveWord(word, bases)) index.byTarget.set(target, [...(index.byTarget.get(target) ?? []), entry])
         }
       }
     }
@@ -289,7 +301,7 @@ export class MakeIndex {
       // a match-anything rule whose inputs do not follow the target (Sphinx's `%: Makefile` hands
       // every target to sphinx-build) names no file it makes; `%: %.in` still needs the file's own input
       if (pre === '' && post === '' && !entry.rule.prerequisites.some((p) => p.includes('%'))) continue
-      // a fragment many makefiles include has their directories for bases: each stem is searched once
+      // the path from the base and its name alone may give one stem: each is searched once
       const stems = new Set<string>()
       for (const base of entry.bases) {
         // make names a target from its makefile's directory: a file of another directory is not one of its
@@ -422,8 +434,8 @@ function search(index: MakeIndex, path: string, sourceHas: (path: string) => boo
   const name = basenameOf(path)
   for (const { entry, stem } of index.rulesFor(path)) {
     const { rule, bases, vars } = entry
-    // a rule already being followed (a cycle, or a delegation back to itself)
-    const key = `${entry.makefile}:${rule.line}:${path}`
+    // a rule already being followed (a cycle, or a delegation back to itself), in the makefile it is read in
+    const key = `${entry.makefile}:${rule.line}:${bases.join(' ')}:${path}`
     if (seen.has(key)) continue
     if (seen.size >= MAX_DERIVATION_STEPS) return undefined
     seen.add(key)
