@@ -13,8 +13,9 @@ export interface TreeEntry {
   /** git blob object id of the content (sha1), so the entry compares directly with a git tree */
   readonly gitBlob?: string
   /**
-   * A source file `git archive` rewrites with export-subst (`$Format:%ct$`): the blob as committed,
-   * which is what a checkout holds and a release made from one (`make dist`) ships.
+   * A source file `git archive` rewrites (export-subst's `$Format:%ct$`, `ident`'s `$Id$`, an
+   * `eol=crlf` line end): the blob as committed, which a checkout holds for export-subst and a
+   * release made from a committed tree ships.
    */
   readonly committedBlob?: string
   /** The bytes, for files no larger than the reader's content limit; undefined for larger files. */

@@ -98,8 +98,11 @@ describe('readSourceTree', () => {
     expect(version?.gitBlob).not.toBe(gitIn(dir, 'rev-parse', 'v1.0:version.txt'))
     // a checkout keeps the placeholders, and a release made from one ships them: the committed blob is kept beside
     expect(version?.committedBlob).toBe(gitIn(dir, 'rev-parse', 'v1.0:version.txt'))
-    expect(tree.entries.get('lib/ident.c')?.committedBlob).toBeUndefined()
-    expect(tree.entries.get('win.bat')?.committedBlob).toBeUndefined()
+    // so are line ends and `$Id$` as committed: both are the tag's bytes
+    expect(tree.entries.get('lib/ident.c')?.committedBlob).toBe(gitIn(dir, 'rev-parse', 'v1.0:lib/ident.c'))
+    expect(tree.entries.get('win.bat')?.committedBlob).toBe(gitIn(dir, 'rev-parse', 'v1.0:win.bat'))
+    // a file git archive writes as committed has no second form
+    expect(tree.entries.get('sub/plain.h')?.committedBlob).toBeUndefined()
     // only files marked export-subst are substituted
     expect(tree.entries.get('sub/plain.h')?.gitBlob).toBe(gitIn(dir, 'rev-parse', 'v1.0:sub/plain.h'))
     expect(tree.entries.get('sub/plain.h')?.content).toBeUndefined()

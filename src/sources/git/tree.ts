@@ -118,8 +118,10 @@ async function applyRewrites(repo: Repository, commit: string, entries: Map<stri
     const keep = subst.has(path) || kept + content.length <= MAX_REWRITTEN_CONTENT
     if (keep && !subst.has(path)) kept += content.length
     const { content: _old, ...rest } = entry
-    // a checkout does not expand export-subst placeholders: a release made from one ships the committed bytes
-    const committed = subst.has(path) && oid !== entry.gitBlob ? { committedBlob: entry.gitBlob } : {}
+    // a checkout does not expand export-subst placeholders, and a release made elsewhere than a
+    // checkout of this platform may keep the line ends and `$Id$` as committed (glew 2.2.0 ships its
+    // `eol=crlf` files with LF): the bytes as committed are the tag's too
+    const committed = oid !== entry.gitBlob ? { committedBlob: entry.gitBlob } : {}
     entries.set(path, { ...rest, gitBlob: oid, size: content.length, ...committed, ...(keep ? { content } : {}) })
   })
 }
