@@ -331,6 +331,9 @@ describe('a Makefile.in agrees with the Makefile.am automake wrote it from', () 
     // the default every program without a list of its own is linked with
     expect(dependencies('LDADD = ../y/liby.la\nbar_DEPENDENCIES = ../y/liby.la\n')).toEqual([])
     expect(dependencies('bar_DEPENDENCIES = ../y/liby.la\n').map((u) => u.words)).toEqual([['../y/liby.la']])
+    // a link list of the Makefile.am named in place of its words, as automake does where they are the same; not another variable
+    expect(dependencies('LDADD = ../y/liby.la @LIBCURL@\ncleanup_LDADD = ../y/liby.la\nwait_LDADD = $(PTHREAD_LIBS) $(LDADD)\nwait_DEPENDENCIES = $(am__DEPENDENCIES_1) $(cleanup_LDADD)\n')).toEqual([])
+    expect(dependencies('LDADD = ../y/liby.la\nHOOK = stage-crc\nwait_DEPENDENCIES = $(HOOK) ${HOOK}\n').map((u) => u.words)).toEqual([['$(HOOK)', '${HOOK}']])
     // variables that refer to each other, twice over, are each expanded once
     expect(dependencies('A = $(B) $(B) a.la\nB = $(A) $(A) b.la\nfoo_LDADD = $(A)\nfoo_DEPENDENCIES = a.la b.la\n')).toEqual([])
     const j = await generatedExplainer().judge(addedFile('src/Makefile.in', hooked), memoryView({ 'src/Makefile.in': hooked }, { [am]: PROJECT[am] ?? '', 'configure.ac': PROJECT['configure.ac'] ?? '' }))

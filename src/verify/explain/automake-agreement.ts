@@ -264,7 +264,10 @@ function linkedWords(makefileIn: string): Set<string> {
     expansions.set(name, out)
     return out
   }
-  return new Set([...values.keys()].filter((name) => LINK_LIST.test(name)).flatMap((name) => expanded(name)))
+  const lists = [...values.keys()].filter((name) => LINK_LIST.test(name))
+  // where a derived list's words are those of a link list the Makefile.am sets, automake may name that list instead
+  // (libmicrohttpd's `test_get_wait_DEPENDENCIES = $(am__DEPENDENCIES_1) $(test_get_response_cleanup_LDADD)`)
+  return new Set([...lists.flatMap((name) => expanded(name)), ...lists.flatMap((name) => [`$(${name})`, `\${${name}}`])])
 }
 
 /** at most this many words of expanded link lists: past it, a dependency is judged by what was expanded (and reported if not there) */
