@@ -16,8 +16,8 @@ const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/s
  */
 const TOKEN = /[A-Za-z0-9_.-]{3,}|(?<![^\s"'=])[~/][~/*.]*(?![^\s"';|&)])/g
 
-/** An input text's tokens, each with the numbers of the lines it is on, in order. */
-export type TokenLines = ReadonlyMap<string, readonly number[]>
+/** An input text's tokens, each with the numbers of the lines it is on, in order; with the text where it was kept. */
+export type TokenLines = ReadonlyMap<string, readonly number[]> & { readonly text?: string }
 /** Inputs by path, in the order they are searched for a finding's lines. */
 export type MacroTexts = Iterable<readonly [string, TokenLines]>
 
@@ -33,8 +33,8 @@ const HELD = 0.9
  */
 const WINDOW = 5
 
-export function tokenLines(text: string): Map<string, number[]> {
-  const out = new Map<string, number[]>()
+export function tokenLines(text: string): Map<string, number[]> & { readonly text: string } {
+  const out = Object.assign(new Map<string, number[]>(), { text })
   text.split('\n').forEach((line, n) => {
     for (const token of line.match(TOKEN) ?? []) {
       const at = out.get(token)
@@ -124,10 +124,80 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
       holder = path
       break
     }
+    holder ??= heldThroughCall(tokens, macros)
     if (holder === undefined) return undefined
     source ??= holder
   }
   return source
+}
+
+/** the names autoconf's shell layer gives its own functions and variables, and the printf of its logging */
+const AUTOCONF_OWN = /^(?:as_[a-z_]+|ac_[a-z_]+|LINENO|printf)$/
+/** `AC_DEFUN([NAME],`, `AU_DEFUN`, `m4_define`, `m4_defun`: where a macro's definition starts, and its name */
+const DEFINITION = /^\s*(?:AC_DEFUN(?:_ONCE)?|AU_DEFUN|m4_define|m4_defun)\(\[?([A-Za-z_][A-Za-z0-9_]*)/
+/** the most lines a macro's body is read to, and lines of one input tried as the place it is called */
+const MAX_BODY_LINES = 400
+const MAX_CALL_LINES = 64
+const linesOfText = new WeakMap<TokenLines, readonly string[]>()
+const linesOf = (input: TokenLines): readonly string[] => {
+  let lines = linesOfText.get(input)
+  if (lines === undefined) linesOfText.set(input, (lines = input.text?.split('\n') ?? []))
+  return lines
+}
+
+/**
+ * A line autoconf wrote by expanding a macro called with arguments: no input holds it, since the
+ * macro's body gives some of its words and the call's arguments the others (libmicrohttpd's
+ * `AX_APPEND_FLAG([-D_FORTIFY_SOURCE=0], [san_CFLAGS])` of configure.ac gives
+ * `as_fn_append san_CFLAGS " -D_FORTIFY_SOURCE=0"` through the body in ax_append_flag.m4). Held
+ * when nearly every token (autoconf's own names aside) stands either within WINDOW lines of a call
+ * of a macro some input defines or in that macro's definition; the input of the call is named.
+ */
+function heldThroughCall(tokens: readonly string[], macros: MacroTexts): string | undefined {
+  const inputs = [...macros]
+  const bodies = new Map<string, { path: string; tokens: ReadonlySet<string> } | null>()
+  const bodyOf = (name: string) => {
+    if (bodies.has(name)) return bodies.get(name) ?? undefined
+    let found: { path: string; tokens: Set<string> } | undefined
+    for (const [path, input] of inputs) {
+      const lines = linesOf(input)
+      for (const at of input.get(name) ?? []) {
+        if (DEFINITION.exec(lines[at] ?? '')?.[1] !== name) continue
+        const body = new Set<string>()
+        for (let i = at; i < Math.min(lines.length, at + MAX_BODY_LINES); i++) {
+          if (i > at && DEFINITION.test(lines[i] ?? '')) break
+          for (const t of (lines[i] ?? '').match(TOKEN) ?? []) body.add(t)
+        }
+        found = { path, tokens: body }
+        break
+      }
+      if (found) break
+    }
+    bodies.set(name, found ?? null)
+    return found
+  }
+  // autoconf's own layer writes these around what a macro says (`as_fn_append` for AS_VAR_APPEND, `$as_me` and `$LINENO` of AC_RUN_LOG): no input's
+  const meaningful = tokens.filter((t) => !AUTOCONF_OWN.test(t))
+  if (meaningful.length === 0) return undefined
+  const need = HELD * meaningful.length
+  const has = (set: ReadonlySet<string>, t: string) => set.has(t) || set.has(untagged(t))
+  for (const [path, input] of inputs) {
+    const lines = linesOf(input)
+    if (lines.length === 0) continue
+    const calls = [...new Set(meaningful.flatMap((t) => input.get(t) ?? []))].sort((a, b) => a - b).slice(0, MAX_CALL_LINES)
+    for (const at of calls) {
+      const window = new Set<string>()
+      for (let i = Math.max(0, at - WINDOW + 1); i < Math.min(lines.length, at + WINDOW); i++) for (const t of (lines[i] ?? '').match(TOKEN) ?? []) window.add(t)
+      for (const name of window) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue
+        const body = bodyOf(name)
+        if (!body) continue
+        const covered = meaningful.filter((t) => has(window, t) || has(body.tokens, t)).length
+        if (covered >= need) return `${path}, by its call of ${name} (defined in ${body.path})`
+      }
+    }
+  }
+  return undefined
 }
 
 /** The tokens of texts by path, for `attributeToInputs`. */
