@@ -135,14 +135,49 @@ async function localPatchFor(submodulePath: string, view: TreeView): Promise<{ p
   return undefined
 }
 
-/** `original` with the patch applied, when it applies cleanly. */
-function patched(original: string, patch: string): string | undefined {
-  try {
-    const result = applyPatch(original, patch)
-    return result === false ? undefined : result
-  } catch {
-    return undefined
+const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$/
+/** a line of a hunk: context, removed, added, or `\ No newline at end of file` */
+const HUNK_LINE = /^[ +\\-]/
+const FILE_HEADER = /^(?:---|\+\+\+) /
+
+/**
+ * The patch with each hunk's line counts taken from the lines it holds. GNU patch, which
+ * gnulib-tool runs, applies a hunk that ends before its header says (a committed patch whose last
+ * blank context line an editor stripped, as libidn2's `composition.c.diff`); the counts are read
+ * from the lines, which still have to match the file.
+ */
+export function recounted(patch: string): string {
+  const lines = patch.split('\n')
+  const out: string[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const header = HUNK_HEADER.exec(lines[i] ?? '')
+    if (!header) {
+      out.push(lines[i] ?? '')
+      continue
+    }
+    let removed = 0
+    let added = 0
+    for (let j = i + 1; j < lines.length && HUNK_LINE.test(lines[j] ?? '') && !FILE_HEADER.test(lines[j] ?? ''); j++) {
+      const kind = (lines[j] ?? '')[0]
+      if (kind !== '+') removed += kind === '\\' ? 0 : 1
+      if (kind !== '-') added += kind === '\\' ? 0 : 1
+    }
+    out.push(`@@ -${header[1]},${removed} +${header[2]},${added} @@${header[3]}`)
   }
+  return out.join('\n')
+}
+
+/** `original` with the patch applied, when it applies cleanly: as written, or with its hunks' counts read from their lines. */
+export function patched(original: string, patch: string): string | undefined {
+  for (const text of [patch, recounted(patch)]) {
+    try {
+      const result = applyPatch(original, text)
+      if (result !== false) return result
+    } catch {
+      // a malformed patch is tried again recounted, then given up
+    }
+  }
+  return undefined
 }
 
 const MARKED = "with the two comment lines gnulib's bootstrap marks a copied file with"
