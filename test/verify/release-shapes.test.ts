@@ -647,6 +647,14 @@ describe('ChangeLogs git2cl writes from merges, renames and twice-encoded messag
   it('explains a renamed path in braces, a message encoded twice and a merge header of the history', async () => {
     expect((await judge(log))?.outcome).toBe('explained')
   })
+  it('explains a line a commit message itself holds encoded twice', async () => {
+    // the commit message was written that way: the line as written is the history's
+    const twice = emptyHistory()
+    addCommit(twice, { commit: 'f'.repeat(40), author: 'Ada Lovelace', email: 'ada@example.org', body: 'Add translations, thanks to Phan V\u00c4\u00a9nh' })
+    const entry = '2021-05-26  Ada Lovelace <ada@example.org>\n\n\t* Add translations, thanks to Phan V\u00c4\u00a9nh\n'
+    expect((await judgeChangelog(twice, entry, { 'Makefile.am': am }))?.outcome).toBe('explained')
+    expect((await judgeChangelog(twice, entry.replace('Phan', 'Phan; sh x'), { 'Makefile.am': am }))?.outcome).toBe('unexplained')
+  })
   it('reports a merge with a parent the history lacks, and a twice-encoded line that is not a message', async () => {
     expect((await judge(log.replace(`Merge: ${'c'.repeat(7)}`, 'Merge: 1234567')))?.outcome).toBe('unexplained')
     expect((await judge(log.replace('limits the size', 'limits the size; sh x')))?.outcome).toBe('unexplained')

@@ -430,7 +430,8 @@ function belowHeader(lines: readonly string[], i: number, isHeader: (t: string) 
 
 /**
  * A line whose UTF-8 was encoded once more (`Â§` for `§`), as a script that reads the log as Latin-1
- * and writes UTF-8 leaves it, read back as written once; any other line as it is.
+ * and writes UTF-8 leaves it, read back as written once; any other line as it is. A commit message
+ * may hold such a line itself (xfce4-terminal's `Phan VÄ©nh`): the line as written is looked for too.
  */
 function singlyEncoded(line: string): string {
   if (!/[\u00c2-\u00f4][\u0080-\u00bf]/.test(line) || /[^\u0000-\u00ff]/.test(line)) return line
@@ -493,7 +494,8 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
         if (m[2] !== undefined) return m[1] !== undefined || fileName(m[2])
         return fileName(m[3] ?? '') && fileName(m[4] ?? '')
       }
-      const lines = text.split('\n').map(singlyEncoded)
+      const written = text.split('\n')
+      const lines = written.map(singlyEncoded)
       const known = (t: string): boolean =>
         tagged.has(changelogLine(t)) ||
         accountedFor(t, log) ||
@@ -509,7 +511,7 @@ export function changelogExplainer(history: () => Promise<HistoryText>): Explain
       const wrapped = gitWrappedRuns(lines, known)
       const stray = lines
         .map((line, i) => ({ line: i + 1, text: line }))
-        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !wrapped.has(l.line - 1) && !footer.has(l.line - 1) && !known(l.text) && !(l.line <= 5 && BANNER.test(l.text)))
+        .filter((l) => !flowed.has(l.line - 1) && !paragraphs.has(l.line - 1) && !wrapped.has(l.line - 1) && !footer.has(l.line - 1) && !known(l.text) && !known(written[l.line - 1] ?? '') && !(l.line <= 5 && BANNER.test(l.text)))
         .filter((l) => !rewrapped(lines, l.line - 1, known))
         .filter((l) => !(PERSON_LINE.test(l.text.trim()) && belowHeader(lines, l.line - 1, isHeader)))
       if (stray.length === 0) return explained(difference.path, 'dist-rewritten', `${command ? `written from git history by ${command}` : 'a log of the git history (no rule that writes it was found)'}; every line found in the history of the tag`, true)
