@@ -132,7 +132,7 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
 }
 
 /** the names autoconf's shell layer gives its own functions and variables, and the printf of its logging */
-const AUTOCONF_OWN = /^(?:as_[a-z_]+|ac_[a-z_]+|LINENO|printf)$/
+const AUTOCONF_OWN = /^(?:(?:as|ac)_[a-z_]+|LINENO|printf)[-.]*$/
 /** `AC_DEFUN([NAME],`, `AU_DEFUN`, `m4_define`, `m4_defun`: where a macro's definition starts, and its name */
 const DEFINITION = /^\s*(?:AC_DEFUN(?:_ONCE)?|AU_DEFUN|m4_define|m4_defun)\(\[?([A-Za-z_][A-Za-z0-9_]*)/
 /** the most lines a macro's body is read to, and lines of one input tried as the place it is called */
@@ -184,7 +184,10 @@ function heldThroughCall(tokens: readonly string[], macros: MacroTexts): string 
   for (const [path, input] of inputs) {
     const lines = linesOf(input)
     if (lines.length === 0) continue
-    const calls = [...new Set(meaningful.flatMap((t) => input.get(t) ?? []))].sort((a, b) => a - b).slice(0, MAX_CALL_LINES)
+    // the lines that hold most of the tokens first: a common word (`for`, `flag`) is on hundreds
+    const held = new Map<number, number>()
+    for (const t of new Set(meaningful)) for (const line of input.get(t) ?? []) held.set(line, (held.get(line) ?? 0) + 1)
+    const calls = [...held].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_CALL_LINES).map(([line]) => line)
     for (const at of calls) {
       const window = new Set<string>()
       for (let i = Math.max(0, at - WINDOW + 1); i < Math.min(lines.length, at + WINDOW); i++) for (const t of (lines[i] ?? '').match(TOKEN) ?? []) window.add(t)

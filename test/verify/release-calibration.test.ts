@@ -784,6 +784,12 @@ describe('rule hits that configure inherits from an m4 file', () => {
     const weakened = (evidence: string): Finding => ({ ...hit(evidence), ruleId: 'scan/weakened-defences', severity: 'high' })
     expect(inheritedFrom(weakened('31452:      as_fn_append san_CFLAGS " -D_FORTIFY_SOURCE=0"'), inputs)).toBe('configure.ac, by its call of AX_APPEND_FLAG (defined in m4/ax_append_flag.m4)')
     expect(inheritedFrom(weakened('31445: (: san_CFLAGS already contains -D_FORTIFY_SOURCE=0) 2>&5'), inputs)).toMatch(/^configure\.ac, by its call of AX_APPEND_FLAG/)
+    expect(inheritedFrom(weakened('31444: { { printf "%s\\n" "$as_me:${as_lineno-$LINENO}: : san_CFLAGS already contains -D_FORTIFY_SOURCE=0"; } >&5'), inputs)).toMatch(/^configure\.ac, by its call/)
+    // a call below a hundred lines that share a common word with the line
+    const busy = `${'for x in a b; do :; done\n'.repeat(100)}${configureAc}`
+    const flags = 'AC_DEFUN([AX_APPEND_COMPILE_FLAGS],\n[for flag in $1; do\n  AX_CHECK_COMPILE_FLAG([$flag], [AX_APPEND_FLAG([$flag], [$2])])\ndone\n])\n'
+    const compile = new Map([['configure.ac', tokenLines(busy.replace('AX_APPEND_FLAG([-D_FORTIFY_SOURCE=0]', 'AX_APPEND_COMPILE_FLAGS([-Wp,-U_FORTIFY_SOURCE]'))], ['m4/ax_append_compile_flags.m4', tokenLines(flags)]])
+    expect(inheritedFrom(weakened('31477: for flag in -Wp,-U_FORTIFY_SOURCE; do'), compile)).toMatch(/by its call of AX_APPEND_COMPILE_FLAGS/)
     // a flag no call names, a call of a macro defined nowhere, or a body that does not write the rest
     expect(inheritedFrom(weakened('31452:      as_fn_append san_CFLAGS " -fno-stack-protector"'), inputs)).toBeUndefined()
     expect(inheritedFrom(weakened('31452:      as_fn_append san_CFLAGS " -D_FORTIFY_SOURCE=0"'), new Map([['configure.ac', tokenLines(configureAc)]]))).toBeUndefined()
