@@ -151,7 +151,8 @@ const linesOf = (input: TokenLines): readonly string[] => {
  * `AX_APPEND_FLAG([-D_FORTIFY_SOURCE=0], [san_CFLAGS])` of configure.ac gives
  * `as_fn_append san_CFLAGS " -D_FORTIFY_SOURCE=0"` through the body in ax_append_flag.m4). Held
  * when nearly every token (autoconf's own names aside) stands either within WINDOW lines of a call
- * of a macro some input defines or in that macro's definition; the input of the call is named.
+ * of a macro some input defines (a call in the project's own texts) or in that macro's definition; the
+ * input of the call is named.
  */
 function heldThroughCall(tokens: readonly string[], macros: MacroTexts): string | undefined {
   const inputs = [...macros]
@@ -181,7 +182,9 @@ function heldThroughCall(tokens: readonly string[], macros: MacroTexts): string 
   if (meaningful.length === 0) return undefined
   const need = HELD * meaningful.length
   const has = (set: ReadonlySet<string>, t: string) => set.has(t) || set.has(untagged(t))
+  // the calls are the project's (configure.ac, its own macros); a definition may be anywhere, the system's macros included
   for (const [path, input] of inputs) {
+    if (path.startsWith('/')) continue
     const lines = linesOf(input)
     if (lines.length === 0) continue
     // the lines that hold most of the tokens first: a common word (`for`, `flag`) is on hundreds
