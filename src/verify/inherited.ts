@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Finding } from '../model/finding.js'
+import { M4_DEFINERS } from '../rules/shell/parse.js'
 import { installedFiles } from '../util/installed-files.js'
 
 const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/share/aclocal-1.17', '/usr/share/aclocal-1.15']
@@ -16,8 +17,8 @@ const SYSTEM_ACLOCAL = ['/usr/share/aclocal', '/usr/share/aclocal-1.16', '/usr/s
  */
 const TOKEN = /[A-Za-z0-9_.-]{3,}|(?<![^\s"'=])[~/][~/*.]*(?![^\s"';|&)])/g
 
-/** An input text's tokens, each with the numbers of the lines it is on, in order; with the text where it was kept. */
-export type TokenLines = ReadonlyMap<string, readonly number[]> & { readonly text?: string }
+/** An input text's tokens, each with the numbers of the lines it is on, in order; with its lines where they were kept. */
+export type TokenLines = ReadonlyMap<string, readonly number[]> & { readonly lines?: readonly string[] }
 /** Inputs by path, in the order they are searched for a finding's lines. */
 export type MacroTexts = Iterable<readonly [string, TokenLines]>
 
@@ -33,9 +34,10 @@ const HELD = 0.9
  */
 const WINDOW = 5
 
-export function tokenLines(text: string): Map<string, number[]> & { readonly text: string } {
-  const out = Object.assign(new Map<string, number[]>(), { text })
-  text.split('\n').forEach((line, n) => {
+export function tokenLines(text: string): Map<string, number[]> & { readonly lines: readonly string[] } {
+  const lines = text.split('\n')
+  const out = Object.assign(new Map<string, number[]>(), { lines })
+  lines.forEach((line, n) => {
     for (const token of line.match(TOKEN) ?? []) {
       const at = out.get(token)
       if (at === undefined) out.set(token, [n])
@@ -133,17 +135,11 @@ export function inheritedFrom(finding: Finding, macros: MacroTexts): string | un
 
 /** the names autoconf's shell layer gives its own functions and variables, and the printf of its logging */
 const AUTOCONF_OWN = /^(?:(?:as|ac)_[a-z_]+|LINENO|printf)[-.]*$/
-/** `AC_DEFUN([NAME],`, `AU_DEFUN`, `m4_define`, `m4_defun`: where a macro's definition starts, and its name */
-const DEFINITION = /^\s*(?:AC_DEFUN(?:_ONCE)?|AU_DEFUN|m4_define|m4_defun)\(\[?([A-Za-z_][A-Za-z0-9_]*)/
+/** `AC_DEFUN([NAME],`, `m4_define([NAME],`…: where a macro's definition starts, and its name */
+const DEFINITION = new RegExp(String.raw`^\s*(?:${M4_DEFINERS})\(\[?([A-Za-z_][A-Za-z0-9_]*)`)
 /** the most lines a macro's body is read to, and lines of one input tried as the place it is called */
 const MAX_BODY_LINES = 400
 const MAX_CALL_LINES = 64
-const linesOfText = new WeakMap<TokenLines, readonly string[]>()
-const linesOf = (input: TokenLines): readonly string[] => {
-  let lines = linesOfText.get(input)
-  if (lines === undefined) linesOfText.set(input, (lines = input.text?.split('\n') ?? []))
-  return lines
-}
 
 /**
  * A line autoconf wrote by expanding a macro called with arguments: no input holds it, since the
@@ -161,7 +157,7 @@ function heldThroughCall(tokens: readonly string[], macros: MacroTexts): string 
     if (bodies.has(name)) return bodies.get(name) ?? undefined
     let found: { path: string; tokens: Set<string> } | undefined
     for (const [path, input] of inputs) {
-      const lines = linesOf(input)
+      const lines = input.lines ?? []
       for (const at of input.get(name) ?? []) {
         if (DEFINITION.exec(lines[at] ?? '')?.[1] !== name) continue
         const body = new Set<string>()
@@ -185,7 +181,7 @@ function heldThroughCall(tokens: readonly string[], macros: MacroTexts): string 
   // the calls are the project's (configure.ac, its own macros); a definition may be anywhere, the system's macros included
   for (const [path, input] of inputs) {
     if (path.startsWith('/')) continue
-    const lines = linesOf(input)
+    const lines = input.lines ?? []
     if (lines.length === 0) continue
     // the lines that hold most of the tokens first: a common word (`for`, `flag`) is on hundreds
     const held = new Map<number, number>()

@@ -202,8 +202,10 @@ export function lexShell(text: string, options: ParseOptions = {}): CommandList 
   return { pipelines }
 }
 
-/** A definition at the start of a line: `AC_DEFUN([X], …)`, `m4_define([Y], …)`. */
-const M4_DEFINITION = /(?:AC_DEFUN(?:_ONCE)?|AU_DEFUN|AU_ALIAS|m4_define|m4_defun(?:_once)?)\(/y
+/** The macros that define a macro: `AC_DEFUN([X], …)`, `m4_define([Y], …)`. */
+export const M4_DEFINERS = String.raw`AC_DEFUN(?:_ONCE)?|AU_DEFUN|AU_ALIAS|m4_define|m4_defun(?:_once)?`
+/** A definition at the start of a line. */
+const M4_DEFINITION = new RegExp(`(?:${M4_DEFINERS})\\(`, 'y')
 
 /**
  * Where the text's top-level definitions start, the text's start first: lines that open a

@@ -71,10 +71,7 @@ export function fillsTemplate(template: string, text: string, options: FillOptio
   if (t.length > MAX_LINES || x.length > MAX_LINES) return false
   if (!PLACEHOLDER.test(template)) return false
   PLACEHOLDER.lastIndex = 0
-  if (options.template !== undefined && !options.listLines && x.length > t.length) {
-    const name = options.template
-    return withoutBanner(t, x, name).some((lines) => fillsTemplate(template, lines.join('\n'), { listLines: false }))
-  }
+  if (options.template !== undefined && !options.listLines && x.length > t.length) return withoutBanner(t, x, options.template).some((lines) => fillsTemplate(template, lines.join('\n')))
   const fills = (line: string, filled: string | undefined): boolean => line === filled || (filled !== undefined && line.includes('@') && linePattern(line).test(filled))
   if (!options.listLines) return t.length === x.length && t.every((line, i) => fills(line, x[i]))
   let j = 0
