@@ -4,6 +4,7 @@
  * ChangeLog formats, templates, make rules, vendored files judged by what they add, and rule hits
  * that configure inherits from an m4 file.
  */
+import { createHash } from 'node:crypto'
 import { readFileSync, existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Finding } from '../../src/model/finding.js'
@@ -744,6 +745,29 @@ describe('vendored files of unknown versions, judged by what they add', () => {
     const judged = await Promise.all(['m4/a.m4', 'm4/b.m4', 'build-aux/c'].map((p) => explainer.judge(added(p, `${macro}dnl ${p}\n`), view({ [p]: macro }))))
     expect(judged).toEqual([undefined, undefined, undefined])
     expect(opened).toBe(1)
+  })
+
+  const installedCopying = ['1.16', '1.17', '1.18'].map((v) => `/usr/share/automake-${v}/COPYING`).find((p) => existsSync(p))
+  it.runIf(installedCopying !== undefined)("explains a link to an installed tool's file shipped as that file's known bytes, and nothing else so shipped", async () => {
+    const catalog = await Catalog.load({})
+    const copying = readFileSync(installedCopying as string, 'utf8')
+    const shipped = (target: string, text: string): [Difference, ReturnType<typeof view>] => [
+      { path: 'COPYING', status: 'type-differs', artifact: { ...entry('COPYING', text), sha256: createHash('sha256').update(text).digest('hex') }, source: { path: 'COPYING', kind: 'symlink', mode: 0o120777, size: target.length, linkTarget: target } },
+      view({ COPYING: text }, { COPYING: { link: target }, LICENSE: 'Permission is hereby granted.\n' }),
+    ]
+    const judged = (target: string, text: string) => judge(...shipped(target, text), [vendoredExplainer(async () => catalog)], new Map())
+    const ok = await judged('/usr/share/automake-1.10/COPYING', copying)
+    expect(ok?.outcome).toBe('explained')
+    expect(ok?.outcome === 'explained' && ok.explained.how).toMatch(/automake-1\.10\/COPYING.*identical to automake/)
+    // other bytes, a link naming another file, or a link to a file the tag has (whose change it is): not explained so
+    for (const [target, text] of [
+      ['/usr/share/automake-1.10/COPYING', `${copying}\n# sh tests/x.dat\n`],
+      ['/usr/share/automake-1.10/INSTALL', copying],
+      ['LICENSE', copying],
+    ] as const) {
+      const j = await judged(target, text)
+      expect(j?.outcome, target).toBe('unexplained')
+    }
   })
 
   const system = '/usr/share/aclocal/ltsugar.m4'

@@ -19,6 +19,8 @@ export interface MakeRule {
 }
 
 const RULE = /^([^\t#=:][^=:]*?)\s*::?(?!=)\s*(.*)$/
+/** make's and automake's conditional lines: `ifeq (…)`, `ifdef X`, `if COND`, `if !COND`, `else`, `endif` */
+const CONDITIONAL = /^ *(?:if(?:n?eq|n?def)\b.*|if +!?\w+ *(?:#.*)?|else\b.*|endif\b.*)$/
 const ASSIGNMENT = /^\s*(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\+=|:=|::=|\?=|=)\s*(.*)$/
 
 /**
@@ -86,6 +88,9 @@ export function makeRules(text: string): MakeRule[] {
       continue
     }
     if (/^\s*(#|$)/.test(l)) continue
+    // a recipe after a conditional's lines is the rule's before them: make reads it so, and automake
+    // keeps a header per branch (`if DOT_SVN` / `version.h: .svn/entries` / `else` / `version.h:` / `endif`)
+    if (CONDITIONAL.test(l)) continue
     current = undefined
     if (ASSIGNMENT.test(l) && !/^[^=]*:[^=]/.test(l.split('=')[0] ?? '')) continue
     const m = RULE.exec(l)

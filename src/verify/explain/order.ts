@@ -17,6 +17,7 @@ import { echoedExplainer } from './echoed.js'
 import { generatedExplainer } from './generated.js'
 import { gettextizeExplainer } from './gettextize.js'
 import { heredocWrittenExplainer } from './heredoc-written.js'
+import { lineEndsExplainer } from './line-ends.js'
 import { npmBuildExplainer } from './npm-build.js'
 import { npmManifestExplainer } from './npm-manifest.js'
 import { pythonDistributionExplainer } from './python-sdist.js'
@@ -49,6 +50,7 @@ export function releaseExplainers(release: ReleaseFacts): Explainer[] {
     ...(release.regeneration ? [regeneratedExplainer(release.regeneration)] : []),
     copiesExplainer(),
     appleDoubleExplainer(),
+    lineEndsExplainer(),
     submoduleCopiesExplainer(release.submodules),
     vendoredExplainer(release.catalog),
     pythonDistributionExplainer(release.ref, release.commit),

@@ -36,6 +36,7 @@ export function vendoredExplainer(openCatalog: () => Promise<Catalog>): Explaine
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const entry = difference.artifact
       if (!entry || entry.kind !== 'file' || !entry.sha256) return undefined
+      if (difference.status === 'type-differs') return installedLinkShipped(difference, entry.sha256, await (opened ??= openCatalog()))
       if (difference.status !== 'only-in-artifact' && difference.status !== 'content-differs') return undefined
       const catalog = await (opened ??= openCatalog())
       const basename = basenameOf(difference.path)
@@ -75,6 +76,20 @@ export function vendoredExplainer(openCatalog: () => Promise<Catalog>): Explaine
       return judgeByAddedLines(difference.path, basename, text, nearest, claimedText, known, data, fileRole(difference.path, entry.mode, bytes), view.ruleContext())
     },
   }
+}
+
+/**
+ * A link the tag holds to a file of the tools installed where it was bootstrapped
+ * (`COPYING -> /usr/share/automake-1.10/COPYING`: `automake --add-missing` links its files unless
+ * told to copy), shipped as a file, as `make dist` stores a link: explained when the bytes are a
+ * known upstream version of the file the link names. Any other bytes are judged as a changed type.
+ */
+function installedLinkShipped(difference: Difference, sha256: string, catalog: Catalog): Judgement | undefined {
+  const target = difference.source?.kind === 'symlink' ? difference.source.linkTarget : undefined
+  if (target === undefined || !target.startsWith('/')) return undefined
+  const match = catalog.exact(sha256).find((e) => e.basename === basenameOf(target))
+  if (!match) return undefined
+  return explained(difference.path, 'vendored', `a link of the tag to ${target}, on the machine that bootstrapped it, shipped as that file: identical to ${describeEntry(match)}`, true)
 }
 
 /** `VERSION=2.4.7.4-1ec8f-dirty`, `macro_version='2.4.6.42-b88ce'`, `scriptversion=…`: the file's own version stamp. */
