@@ -24,4 +24,16 @@ describe('files that name the generator of the tag that writes them', () => {
     // a mention of the path that is not a quoted name is no write
     expect(await judge('lib/api.c', HEADER, { 'generator/generator.ml': '(* see lib/api.c *)\n' })).toBeUndefined()
   })
+  it('reads a header that lists the generator\'s files and its directory, the write in another file of that directory', async () => {
+    const tag = { 'generator/errnostring.ml': 'let generate_errnostring_c () = pr "#include <errno.h>"\n', 'generator/main.ml': 'let () =\n  output_to "common/errnostring/errnostring.c" Errnostring.generate_errnostring_c;\n  output_to "lib/uefi.c" UEFI.generate_uefi_c\n' }
+    const listed = '/* libguestfs generated file\n * WARNING: THIS FILE IS GENERATED FROM THE FOLLOWING FILES:\n *          generator/errnostring.ml\n *          and from the code in the generator/ subdirectory.\n * ANY CHANGES YOU MAKE TO THIS FILE WILL BE LOST.\n */\nint guestfs_int_errno_to_string(int e);\n'
+    const j = await judge('common/errnostring/errnostring.c', listed, tag)
+    expect(j?.outcome === 'explained' && j.explained.how).toContain('written by generator of the tag')
+    const dirOnly = '/* WARNING: THIS FILE IS GENERATED\n *          from the code in the generator/ subdirectory.\n */\nint uefi;\n'
+    expect((await judge('lib/uefi.c', dirOnly, tag))?.outcome).toBe('explained')
+    // a file no source of that directory writes, a directory the tag lacks, and no word that it is generated
+    expect(await judge('lib/other.c', dirOnly.replace('uefi', 'other'), tag)).toBeUndefined()
+    expect(await judge('lib/uefi.c', dirOnly.replace('generator/ subdirectory', 'tools/ subdirectory'), tag)).toBeUndefined()
+    expect(await judge('lib/uefi.c', '/* see the code in the generator/ subdirectory. */\nint uefi;\n', tag)).toBeUndefined()
+  })
 })

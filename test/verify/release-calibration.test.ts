@@ -551,6 +551,26 @@ describe('generated at release time', () => {
     expect(await judge(Buffer.from(filled.toString('latin1').replace('\xe9', '\xe8'), 'latin1'))).toBeUndefined()
     expect(await judge(filled, makefileAm.replace('\tcp gcalltx/gcalltxp gcalltx/gcalltx.pl', '\tsed -f x.sed gcalltx/gcalltxp > gcalltx/gcalltx.pl'))).toBeUndefined()
   })
+  it('explains a copy of a header configure writes from its template, its #undefs defined with plain values, and nothing more', async () => {
+    const am = 'BUILT_SOURCES = wire-types.h\nwire-types.h: wire-types-config.h\n\tcp -p $< wire-types.h\n'
+    const template = '/* Sizes of the wire types. */\n#ifndef WIRE_TYPES\n#define WIRE_TYPES\n#undef WIRE_INT32\n#undef WIRE_FLOAT64\n#undef WIRE_HAVE_XDR\n#undef WIRE_NAME\n#endif\n'
+    const configured = (lines: string[]) => ['/* wire-types-config.h.  Generated from wire-types-config.h.in by configure.  */', '/* Sizes of the wire types. */', '#ifndef WIRE_TYPES', '#define WIRE_TYPES', ...lines, '#endif', ''].join('\n')
+    const honest = configured(['#define WIRE_INT32 xdr_int32_t', '#define WIRE_FLOAT64 unsigned long long', '/* #undef WIRE_HAVE_XDR */', '#define WIRE_NAME "wire"'])
+    const judge = (text: string, tag: Record<string, string> = { 'lib/Makefile.am': am, 'lib/wire-types-config.h.in': template }) =>
+      templateExplainer().judge(added('lib/wire-types.h', text), view({ 'lib/wire-types.h': text }, tag))
+    const j = await judge(honest)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/copied by the rule at lib\/Makefile\.am:2 from lib\/wire-types-config\.h, the header configure writes from lib\/wire-types-config\.h\.in/)
+    // a value that is code, a define the template does not leave open, a line added, another header's first line, or a rule that does more
+    for (const [what, text] of [
+      ['a call', honest.replace('xdr_int32_t', '(system("sh x"), xdr_int32_t)')],
+      ['a new define', honest.replace('#define WIRE_TYPES\n', '#define WIRE_TYPES\n#define WIRE_EXTRA 1\n')],
+      ['a line added', `${honest}int wire_backdoor;\n`],
+      ['another header', honest.replace('Generated from wire-types-config.h.in', 'Generated from other.h.in')],
+    ] as const) {
+      expect(await judge(text), what).toBeUndefined()
+    }
+    expect(await judge(honest, { 'lib/Makefile.am': am.replace('cp -p $< wire-types.h', 'sed s/a/b/ $< > wire-types.h'), 'lib/wire-types-config.h.in': template })).toBeUndefined()
+  })
   it('explains a makefile a bootstrap pipes from its template through sed and tr, a placeholder split into lines of names', async () => {
     const autogen = "#!/bin/sh\nfiles=`echo doc/in/*.in|sed -e 's,doc/in/,!,g' -e 's/\\.in /.in ?/g'`\ncat doc/in/Makefile.am.gen|sed \"s/@FILES@/$files/g\"|sed 's/?/\\\\?/g'|tr '!?' '\\t\\n' > doc/in/Makefile.am\n"
     const template = '# generated from Makefile.am.gen\n\nEXTRA_DIST = \\\n\tMakefile.am.gen \\\n@FILES@\n'

@@ -9,32 +9,45 @@ import { escapeRegExp } from '../../util/regexp.js'
 import type { Difference } from '../compare.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 
-/** where the header names its generator: within the first lines, after comment leaders */
+/** where the header says the file is generated: within the first lines */
 const HEAD_CHARS = 2048
-const DECLARATION = /\b(?:GENERATED|[Gg]enerated)\s+(?:FROM|BY|from|by)\s*:?[\s*#/;!-]*((?:[\w.+-]+\/)*[\w.+-]+)/
+const GENERATED = /\bGENERATED\b|\b[Gg]enerated\s+(?:from|by)\b/
+/** the header's words after that, where it names what generates the file (`FROM THE FOLLOWING FILES: generator/x.ml and from the code in the generator/ subdirectory`) */
+const DECLARATION_CHARS = 300
+const PATH = /(?:\.{1,2}\/)*(?:[\w.+-]+\/)+[\w.+-]*/g
 /** the sources of a generator read, at most */
 const MAX_SOURCES = 200
 const MAX_SOURCE_CHARS = 4 * 1024 * 1024
 
-/** The generator a header names, as a path of the tag (from the top, or from the file's directory), with the files it is built from. */
-function declaredGenerator(path: string, text: string, view: TreeView): { generator: string; sources: string[] } | undefined {
-  const named = DECLARATION.exec(text.slice(0, HEAD_CHARS))?.[1]
-  if (named === undefined || !named.includes('/')) return undefined
-  for (const generator of [joinPath('', named), joinPath(dirnameOf(path), named)]) {
-    if (generator === '..' || generator.startsWith('../')) continue
-    const sources = sourcesOf(generator, view)
-    if (sources.length > 0) return { generator, sources }
+/** The generators a header names, as paths of the tag (from the top, or from the file's directory), each with the files it is built from. */
+function declaredGenerators(path: string, text: string, view: TreeView): { generator: string; sources: string[] }[] {
+  const head = text.slice(0, HEAD_CHARS)
+  const said = GENERATED.exec(head)
+  if (said === null) return []
+  const out: { generator: string; sources: string[] }[] = []
+  for (const [written] of head.slice(said.index, said.index + DECLARATION_CHARS).matchAll(PATH)) {
+    const named = written.replace(/\/+$/, '')
+    for (const generator of new Set([joinPath('', named), joinPath(dirnameOf(path), named)])) {
+      if (generator === '' || generator === '..' || generator.startsWith('../')) continue
+      const sources = sourcesOf(generator, view)
+      if (sources.length > 0) {
+        out.push({ generator, sources })
+        break
+      }
+    }
   }
-  return undefined
+  return out
 }
 
-/** The tag's files a generator is built from: the program itself, or the files beside where it is built. */
+/** The tag's files a generator is built from: the program itself, the files beside where it is built, or the files of the directory named. */
 function sourcesOf(generator: string, view: TreeView): string[] {
   if (view.sourceHas(generator)) return [generator]
-  const dir = dirnameOf(generator)
-  if (dir === '') return []
   const out: string[] = []
-  for (const p of view.sourcePaths()) if (dirnameOf(p) === dir && out.length < MAX_SOURCES) out.push(p)
+  const within = (dir: string): void => {
+    for (const p of view.sourcePaths()) if (dirnameOf(p) === dir && out.length < MAX_SOURCES) out.push(p)
+  }
+  within(generator)
+  if (out.length === 0 && dirnameOf(generator) !== '') within(dirnameOf(generator))
   return out
 }
 
@@ -54,8 +67,14 @@ export function declaredGeneratorExplainer(): Explainer {
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const text = addedFileText(difference, view)
       if (text === undefined) return undefined
-      const declared = declaredGenerator(difference.path, text, view)
-      if (declared === undefined || !(await writesPath(declared.sources, difference.path, view))) return undefined
+      let declared: { generator: string } | undefined
+      for (const named of declaredGenerators(difference.path, text, view)) {
+        if (await writesPath(named.sources, difference.path, view)) {
+          declared = named
+          break
+        }
+      }
+      if (declared === undefined) return undefined
       return explained(difference.path, 'generated', `written by ${declared.generator} of the tag, as its header says and its sources confirm (they write "${difference.path}"); not regenerated`, false, true)
     },
   }

@@ -180,6 +180,34 @@ const COPY_LINE = /^\s*[@-]*\s*(?:cp(?:\s+-[pf]+)?\s+(\S+)\s+(\S+)|cat\s+(\S+)\s
 /** what may follow the copy: making it executable */
 const CHMOD_LINE = /^\s*[@-]*\s*chmod\s+[+\w,=]+\s+\S+\s*$/
 
+/** what configure puts in place of a template's `#undef NAME`: a name, a type, a number or a plain string, never an expression */
+const DEFINED_VALUE = /^(?:[A-Za-z_][\w ]*|-?\d[\w.]*|"[^"\\]*"|\/\*\*\/)$/
+
+/**
+ * A configuration header configure writes from its template (`AC_CONFIG_HEADERS`): its own first
+ * line, then the template's lines, each `#undef NAME` kept, commented out, or made
+ * `#define NAME value` with a plain value.
+ */
+export function fillsConfigHeader(template: string, text: string, output: string): boolean {
+  // configure names the output as configure.ac does (a path from its directory) and the template by its file name
+  const input = `${basenameOf(output)}.in`
+  const x = text.split('\n')
+  const named = /^\/\* (\S+)\. {2}Generated from (\S+) by configure\. {2}\*\/$/.exec(x[0] ?? '')
+  const as = named?.[1]
+  if (named?.[2] !== input || as === undefined || (output !== as && !output.endsWith(`/${as}`))) return false
+  const t = template.split('\n')
+  if (x.length - 1 !== t.length || t.length > MAX_LINES) return false
+  return t.every((line, i) => {
+    const got = x[i + 1] ?? ''
+    if (got === line) return true
+    const undef = /^#\s*undef\s+(\w+)\s*$/.exec(line)
+    if (!undef) return false
+    if (got === `/* #undef ${undef[1]} */`) return true
+    const defined = /^#define (\w+) (.*)$/.exec(got)
+    return defined?.[1] === undef[1] && DEFINED_VALUE.test((defined?.[2] ?? '').trim())
+  })
+}
+
 /**
  * The files a make rule of the tag copies into this path, when its recipe does nothing else (a
  * chmod aside): each as a path of the tree, with where the rule is.
@@ -190,7 +218,11 @@ async function copiedByRule(path: string, view: TreeView): Promise<{ from: strin
     const lines = entry.rule.recipe.flatMap((l) => l.split(/\s*(?:&&|;)\s*/)).filter((l) => l.trim() !== '')
     const copy = lines.length > 0 && lines.slice(1).every((l) => CHMOD_LINE.test(l)) ? COPY_LINE.exec(lines[0] ?? '') : null
     if (!copy) continue
-    const from = expandMake(copy[1] ?? copy[3] ?? '', entry.vars)
+    // make's automatic variables for the input stand for the rule's one prerequisite
+    const written = copy[1] ?? copy[3] ?? ''
+    const input = ['$<', '$?', '$^'].includes(written) ? (entry.rule.prerequisites.length === 1 ? entry.rule.prerequisites[0] : undefined) : written
+    if (input === undefined) continue
+    const from = expandMake(input, entry.vars)
     const to = expandMake(copy[2] ?? copy[4] ?? '', entry.vars)
     if (to !== '$@' && !resolveWord(to, entry.bases).includes(path)) continue
     for (const source of resolveWord(from, entry.bases)) out.push({ from: source, at: `${entry.makefile}:${entry.rule.line}` })
@@ -277,6 +309,8 @@ export function templateExplainer(): Explainer {
         const copiedTemplate = await templateText(view, `${copied.from}.in`)
         if (copiedTemplate !== undefined && fillsTemplate(copiedTemplate, text))
           return explained(difference.path, 'generated', `copied by the rule at ${copied.at} from ${copied.from}, which configure writes from ${copied.from}.in: every line is the template's, with its @VARIABLES@ filled in`, false, true)
+        if (copiedTemplate !== undefined && fillsConfigHeader(copiedTemplate, text, copied.from))
+          return explained(difference.path, 'generated', `copied by the rule at ${copied.at} from ${copied.from}, the header configure writes from ${copied.from}.in: every line is the template's, its #undefs defined with plain values`, false, true)
       }
       // a script's sed is replayed on its template: the file it writes again, where the shell's values allow
       const seds = await replayableOf(view)
