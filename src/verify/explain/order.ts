@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/catalog.js'
 import type { Regeneration } from '../regenerate.js'
 import type { SubmoduleTree } from '../submodules.js'
 import { appleDoubleExplainer } from './apple-double.js'
+import { cTokensExplainer } from './c-tokens.js'
 import { changelogExplainer, type HistoryText } from './changelog.js'
 import { configureOutputsExplainer } from './configure-outputs.js'
 import { copiesExplainer } from './copies.js'
@@ -51,6 +52,7 @@ export function releaseExplainers(release: ReleaseFacts): Explainer[] {
     copiesExplainer(),
     appleDoubleExplainer(),
     lineEndsExplainer(),
+    cTokensExplainer(),
     submoduleCopiesExplainer(release.submodules),
     vendoredExplainer(release.catalog),
     pythonDistributionExplainer(release.ref, release.commit),
