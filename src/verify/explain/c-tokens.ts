@@ -31,8 +31,9 @@ const TOKEN = new RegExp(
 
 /**
  * The tokens a compiler reads, as text: line splices joined first, white space dropped but for the
- * line end that closes a directive, a comment's white space made single spaces. Undefined when the
- * text cannot be tokenised (an unterminated comment or literal).
+ * line end that closes a directive, a comment's white space made single spaces. Undefined for text
+ * with a C++ raw string. What no token pattern matches (an unterminated comment or literal, which no
+ * compiler accepts) is read a character at a time.
  */
 export function cTokens(text: string): string[] | undefined {
   // a C++ raw string keeps its white space and line ends, which this reading would drop
@@ -41,12 +42,7 @@ export function cTokens(text: string): string[] | undefined {
   const out: string[] = []
   let inDirective = false
   let atLineStart = true
-  let end = 0
-  for (const m of spliced.matchAll(TOKEN)) {
-    const gap = spliced.slice(end, m.index)
-    if (gap.trim() !== '') return undefined
-    end = m.index + m[0].length
-    const token = m[0]
+  for (const [token] of spliced.matchAll(TOKEN)) {
     if (token === '\n') {
       if (inDirective) out.push('\n')
       inDirective = false
@@ -62,7 +58,6 @@ export function cTokens(text: string): string[] | undefined {
     atLineStart = false
     out.push(token)
   }
-  if (spliced.slice(end).trim() !== '') return undefined
   return out
 }
 
