@@ -773,7 +773,7 @@ describe('vendored files of unknown versions, judged by what they add', () => {
     const copying = readFileSync(installedCopying as string, 'utf8')
     const shipped = (target: string, text: string): [Difference, ReturnType<typeof view>] => [
       { path: 'COPYING', status: 'type-differs', artifact: { ...entry('COPYING', text), sha256: createHash('sha256').update(text).digest('hex') }, source: { path: 'COPYING', kind: 'symlink', mode: 0o120777, size: target.length, linkTarget: target } },
-      view({ COPYING: text }, { COPYING: { link: target }, LICENSE: 'Permission is hereby granted.\n' }),
+      view({ COPYING: text }, { COPYING: { link: target }, 'doc/COPYING': 'Permission is hereby granted.\n' }),
     ]
     const judged = (target: string, text: string) => judge(...shipped(target, text), [vendoredExplainer(async () => catalog)], new Map())
     const ok = await judged('/usr/share/automake-1.10/COPYING', copying)
@@ -783,7 +783,7 @@ describe('vendored files of unknown versions, judged by what they add', () => {
     for (const [target, text] of [
       ['/usr/share/automake-1.10/COPYING', `${copying}\n# sh tests/x.dat\n`],
       ['/usr/share/automake-1.10/INSTALL', copying],
-      ['LICENSE', copying],
+      ['doc/COPYING', copying],
     ] as const) {
       const j = await judged(target, text)
       expect(j?.outcome, target).toBe('unexplained')

@@ -63,6 +63,8 @@ export function cTokens(text: string): string[] | undefined {
 
 const RAW_STRING = /(?:^|[^\w$])(?:u8|[uUL])?R"/
 
+const squeezed = (text: string): string => text.replace(/\\\r?\n/g, '').replace(/\s+/g, '')
+
 const sameTokens = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((t, i) => t === b[i])
 
 export function cTokensExplainer(): Explainer {
@@ -74,6 +76,8 @@ export function cTokensExplainer(): Explainer {
       if (after === undefined || after.length > MAX_CHARS) return undefined
       const before = await view.sourceText(difference.path)
       if (before === undefined || before.length > MAX_CHARS) return undefined
+      // the same tokens leave the same characters once splices and white space are gone: most changed files stop here, untokenised
+      if (squeezed(before) !== squeezed(after)) return undefined
       const [a, b] = [cTokens(before), cTokens(after)]
       if (a === undefined || b === undefined || !sameTokens(a, b)) return undefined
       return explained(difference.path, 'reformatted', `the tag's code with other white space between its tokens: a compiler reads the same tokens, literals and directives from both`, false, true)

@@ -188,7 +188,7 @@ const DEFINED_VALUE = /^(?:[A-Za-z_][\w ]*|-?\d[\w.]*|"[^"\\]*"|\/\*\*\/)$/
  * line, then the template's lines, each `#undef NAME` kept, commented out, or made
  * `#define NAME value` with a plain value.
  */
-export function fillsConfigHeader(template: string, text: string, output: string): boolean {
+function fillsConfigHeader(template: string, text: string, output: string): boolean {
   // configure names the output as configure.ac does (a path from its directory) and the template by its file name
   const input = `${basenameOf(output)}.in`
   const x = text.split('\n')
