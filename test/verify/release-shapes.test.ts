@@ -187,6 +187,22 @@ describe('files configure writes', () => {
     // a link the tag's command would not make: another target
     expect(await explain(link('../../etc'), {})).toBeUndefined()
   })
+  it('explains a file of the tag that configure overwrites with a copy of its own output, shipped with that output\u2019s bytes', async () => {
+    const ac = (copy: string, outputs = 'Makefile lib/api-version.h') => `AC_INIT([p], [2])\nAC_CONFIG_FILES([${outputs}])\nAC_OUTPUT\nbuild_root="\`pwd\`"\n${copy}\n`
+    const made = '#define P_API 7\n'
+    const judged = (copy: string, shipped = made, outputs?: string) =>
+      configureOutputsExplainer().judge(changed('msvc/api-version.h', '#define P_API 6\n', shipped), view({ 'msvc/api-version.h': shipped, 'lib/api-version.h': made }, { 'configure.ac': ac(copy, outputs), 'msvc/api-version.h': '#define P_API 6\n' }))
+    const intoDirectory = await judged('cp -f ${build_root}/lib/api-version.h ${build_root}/msvc')
+    expect(intoDirectory?.outcome === 'explained' && intoDirectory.scan && intoDirectory.explained.how).toMatch(/lib\/api-version\.h: configure\.ac:5 /)
+    expect((await judged('cp lib/api-version.h msvc/api-version.h'))?.outcome).toBe('explained')
+    // bytes other than the output's, a copy of a file configure does not write, or a directory variable that is not configure's own directory
+    expect(await judged('cp -f ${build_root}/lib/api-version.h ${build_root}/msvc', '#define P_API 7\nsystem("id");\n')).toBeUndefined()
+    expect(await judged('cp -f ${build_root}/lib/api-version.h ${build_root}/msvc', made, 'Makefile')).toBeUndefined()
+    expect(await judged('cp -f ${elsewhere}/lib/api-version.h ${elsewhere}/msvc')).toBeUndefined()
+    // a copy into another directory, or one that only appends, replaces nothing here
+    expect(await judged('cp -f lib/api-version.h win32')).toBeUndefined()
+    expect(await judged('cat lib/api-version.h >> msvc/api-version.h')).toBeUndefined()
+  })
   it('explains a template output identical to a template without placeholders', async () => {
     const rc = 'alias --simple --arg2\n'
     expect((await templateExplainer().judge(added('tests/rc', rc), view({ 'tests/rc': rc }, { 'tests/rc.in': rc })))?.outcome).toBe('explained')

@@ -4,9 +4,11 @@
  * own shell code assembles with `cp` and `>`, a link it makes with `ln -s`): explained when the
  * tag's configure.ac names the file as a macro's output or replaces it with a command, because
  * configure writes it again when the user builds. An append (`>>`) replaces nothing and explains
- * nothing. The shipped copy of a file is still scanned.
+ * nothing. A file the tag holds too is explained only as a copy configure makes of one of its
+ * outputs (`cp -f src/version.h win32/`), shipped with that output's bytes. The shipped copy of a
+ * file is still scanned.
  */
-import { dirnameOf, joinPath } from '../../util/paths.js'
+import { basenameOf, dirnameOf, joinPath } from '../../util/paths.js'
 import type { Difference } from '../compare.js'
 import { perTree } from './per-tree.js'
 import { explained, textForWords, type Explainer, type Judgement, type TreeView } from './types.js'
@@ -101,11 +103,14 @@ export async function configureInputOf(path: string, view: TreeView, names: read
 }
 
 interface ShellWrite {
+  /** the file written, or the directory a copy goes into (see {@link writes}) */
   readonly path: string
   readonly line: number
   readonly text: string
   /** what `ln -s` points the path to */
   readonly linkTarget?: string
+  /** what `cp`, `mv` or `install` copies, as a path below the build directory */
+  readonly from?: string
 }
 
 /** where a command starts in configure.ac's shell code */
@@ -114,32 +119,63 @@ const REPLACING_COMMAND = new RegExp(`${AT_COMMAND}(cp|mv|ln|install)((?:\\s+-[\
 // `>` truncates; `>>`, `2>` and `>&2` do not write a file from scratch
 const TRUNCATING_REDIRECT = /(?<![>&0-9<])>(?![>&])\s*([^\s;&|)]+)/g
 
-/** A word of configure.ac as a path below the build directory; undefined while it holds a variable. */
-function configurePath(word: string): string | undefined {
-  const bare = word.replace(/["']/g, '').replace(/^(?:\$\{?(?:srcdir|ac_srcdir|top_srcdir|builddir|top_builddir)\}?\/|\.\/)+/, '')
+const DIRECTORY_VARIABLES = ['srcdir', 'ac_srcdir', 'top_srcdir', 'builddir', 'top_builddir', 'ac_pwd']
+/** `crd="\`pwd\`"`: a variable of configure.ac's own that holds the directory configure runs in */
+const HOLDS_PWD = /^[ \t]*([A-Za-z_]\w*)=(["']?)(?:`pwd`|\$\(pwd\))\2[ \t]*(?:$|[;#])/gm
+
+/** A word of configure.ac as a path below the build directory; undefined while it holds another variable. */
+function configurePath(word: string, directories: readonly string[]): string | undefined {
+  const prefix = new RegExp(`^(?:\\$\\{?(?:${directories.join('|')})\\}?\\/|\\.\\/)+`)
+  const bare = word.replace(/["']/g, '').replace(prefix, '')
   return bare === '' || bare.includes('$') || bare.includes('`') || bare.startsWith('/') || bare.startsWith('-') ? undefined : bare
 }
 
 /** The paths configure.ac's own shell commands replace: `cp X P`, `mv X P`, `ln -s X P`, `… > P`. */
 export function shellWrites(text: string): ShellWrite[] {
+  const directories = [...DIRECTORY_VARIABLES, ...[...text.matchAll(HOLDS_PWD)].map((m) => m[1] ?? '')]
+  const configurePathOf = (word: string): string | undefined => configurePath(word, directories)
   const out: ShellWrite[] = []
   text.split('\n').forEach((raw, i) => {
     if (/^\s*(?:dnl\b|#)/.test(raw)) return
     const line = raw.replace(/\s(?:dnl|#)\s.*$/, '')
     for (const m of line.matchAll(REPLACING_COMMAND)) {
       const [, command, flags = '', from = '', to = ''] = m
-      const path = configurePath(to)
+      const path = configurePathOf(to)
       if (!path) continue
       const symbolic = command === 'ln' && /-\w*s/.test(flags)
       if (command === 'ln' && !symbolic) continue
-      out.push({ path, line: i + 1, text: raw.trim(), ...(symbolic ? { linkTarget: from.replace(/["']/g, '') } : {}) })
+      const source = symbolic ? undefined : configurePathOf(from)
+      out.push({ path, line: i + 1, text: raw.trim(), ...(symbolic ? { linkTarget: from.replace(/["']/g, '') } : {}), ...(source ? { from: source } : {}) })
     }
     for (const m of line.matchAll(TRUNCATING_REDIRECT)) {
-      const path = configurePath(m[1] ?? '')
+      const path = configurePathOf(m[1] ?? '')
       if (path) out.push({ path, line: i + 1, text: raw.trim() })
     }
   })
   return out
+}
+
+/** Whether a command of configure.ac writes this path: as its destination, or as a copy into the directory it names. */
+const writes = (w: ShellWrite, rel: string): boolean => w.path === rel || (w.from !== undefined && joinPath(w.path, basenameOf(w.from)) === rel)
+
+/**
+ * A file the tag holds that configure overwrites with a copy of one of its own outputs: the release
+ * shipped the copy a maintainer's configure made, and it is explained when its bytes are those of
+ * the output the release ships (which the template check judges on its own).
+ */
+function copiedOutput(difference: Difference, view: TreeView, input: string, text: string, found: readonly ShellWrite[]): Judgement | undefined {
+  const bytes = view.artifactBytes(difference.path)
+  if (difference.artifact?.kind !== 'file' || bytes === undefined) return undefined
+  const dir = dirnameOf(input)
+  const rel = dir ? difference.path.slice(dir.length + 1) : difference.path
+  const outputs = new Set([...configFilesNamed(text), ...configHeadersNamed(text).headers])
+  for (const w of found) {
+    if (w.from === undefined || w.linkTarget !== undefined || !outputs.has(w.from) || !writes(w, rel)) continue
+    const from = joinPath(dir, w.from)
+    if (!view.artifactBytes(from)?.equals(bytes)) continue
+    return explained(difference.path, 'generated', `copied by configure from its output ${from}: ${input}:${w.line} \`${w.text.slice(0, 120)}\` replaces it when the user builds, and the release ships both with the same bytes; not regenerated`, false, true)
+  }
+  return undefined
 }
 
 export function configureOutputsExplainer(): Explainer {
@@ -149,15 +185,20 @@ export function configureOutputsExplainer(): Explainer {
     name: 'configure-outputs',
     async judge(difference: Difference, view: TreeView): Promise<Judgement | undefined> {
       const kind = difference.artifact?.kind
-      if (difference.status !== 'only-in-artifact' || (kind !== 'file' && kind !== 'symlink')) return undefined
+      if ((difference.status !== 'only-in-artifact' && difference.status !== 'content-differs') || (kind !== 'file' && kind !== 'symlink')) return undefined
       for (const input of CONFIGURE_INPUTS) {
         const text = await view.sourceText(input)
         if (text === undefined) continue
         const rel = dirnameOf(input) ? difference.path.slice(dirnameOf(input).length + 1) : difference.path
         const byInput = writesOf(view)
-        const writes = byInput.get(input) ?? shellWrites(text)
-        byInput.set(input, writes)
-        const written = writes.find((w) => w.path === rel && (kind === 'file' ? w.linkTarget === undefined : w.linkTarget === difference.artifact?.linkTarget))
+        const found = byInput.get(input) ?? shellWrites(text)
+        byInput.set(input, found)
+        if (difference.status === 'content-differs') {
+          const copied = copiedOutput(difference, view, input, text, found)
+          if (copied) return copied
+          continue
+        }
+        const written = found.find((w) => writes(w, rel) && (kind === 'file' ? w.linkTarget === undefined : w.linkTarget === difference.artifact?.linkTarget))
         if (written) {
           return explained(difference.path, 'generated', `written by configure: ${input}:${written.line} \`${written.text.slice(0, 120)}\` replaces it when the user builds; not regenerated`, false, kind === 'file')
         }
