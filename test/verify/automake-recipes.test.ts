@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prerequisitesNotFromTemplates, recipeWordsNotFromTemplates, writtenByMakefileAm } from '../../src/verify/explain/automake-recipes.js'
+import { installLinesNotFromTemplates } from '../../src/verify/explain/automake-install-lines.js'
 import { generatedExplainer } from '../../src/verify/explain/generated.js'
 import { autoreconfProject } from '../helpers/automake-project.js'
 import { addedFile, memoryView } from '../helpers/tree-view.js'
@@ -32,6 +33,9 @@ demo_LDADD = libdemo.la libstatic.a special.o
 
 special.o: special.c
 	$(CC) -DSPECIAL -c -o $@ $(srcdir)/special.c
+
+# prerequisites for several objects at once: automake still writes its own rule for each
+lib/libdemo_la-b.lo lib/b.lo: lib/b.c config.h
 `,
 }
 
@@ -61,7 +65,11 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(makefileIn).toMatch(/^lib\/libdemo_la-a\.lo: lib\/a\.c$/m)
     expect(makefileIn).toMatch(/depbase=`echo \$@ \| sed/)
     expect(makefileIn).toMatch(/^libstatic\.a: \$\(libstatic_a_OBJECTS\)/m)
+    // the Makefile.am's rule for two objects, copied, and automake's own compile rule for one of them
+    expect(makefileIn).toMatch(/^lib\/libdemo_la-b\.lo lib\/b\.lo: lib\/b\.c config\.h$/m)
+    expect(makefileIn).toMatch(/^lib\/libdemo_la-b\.lo: lib\/b\.c$/m)
     expect(recipeWordsNotFromTemplates(makefileIn, am)).toEqual([])
+    expect(installLinesNotFromTemplates(makefileIn, am)).toEqual([])
   })
 
   it('reports a word added to a compile rule, a link rule or an archive, on its line', () => {

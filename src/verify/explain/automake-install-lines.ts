@@ -29,7 +29,7 @@ import { bundledList } from '../../util/bundled-data.js'
 import { escapeRegExp } from '../../util/regexp.js'
 import { installedFiles } from '../../util/installed-files.js'
 import { ruleOf } from '../../rules/shell/make.js'
-import { ASSIGNMENT, asConfigured, continuedLines, DIST_RULE, joined, STAMPED_HEADER_RULE, VERSION_TEXI, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
+import { ASSIGNMENT, asConfigured, continuedLines, DIST_RULE, compileRuleOf, joined, makefileAmRuleFor, STAMPED_HEADER_RULE, VERSION_TEXI, writtenByMakefileAm, type UntemplatedRecipe } from './automake-recipes.js'
 
 /** the list of hashed template lines of every automake release */
 export const INSTALL_LINES_FILE = 'automake-install-lines.txt'
@@ -394,8 +394,11 @@ function filledCandidates(line: string): string[] {
 /** a rule of the Makefile.in: automake's, the Makefile.am's, or neither (undefined) */
 function installRuleOf(header: string, makefileAm: readonly string[]): InstallRule | undefined {
   const automake = automakeRuleOf(header)
-  const target = automake?.target ?? ruleOf(header)?.target.split(/[ \t]+/)[0]
-  if (target === undefined || !writtenByMakefileAm(target, makefileAm)) return automake
+  const targets = automake?.target ?? ruleOf(header)?.target
+  const target = targets?.split(/[ \t]+/)[0]
+  if (targets === undefined || target === undefined || !writtenByMakefileAm(target, makefileAm)) return automake
+  // beside the Makefile.am's rule for several targets, automake still writes its compile and link rules for each of them
+  if (!makefileAmRuleFor(targets, makefileAm) && compileRuleOf(header) !== undefined) return automake
   // the Makefile.am's rule that only `make dist` runs (`dist-hook:`, `dist-clean-local:`) is left alone
   if (DIST_RULE.test(target)) return undefined
   // automake adds its own lines to a rule for a file configure makes (`cd $(top_builddir) && $(SHELL) ./config.status $(subdir)/$@`)

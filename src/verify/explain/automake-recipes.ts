@@ -52,7 +52,7 @@ const AGGREGATE_RULE = /^(all|all-am|check|check-am|install|install-am|install-e
 const AUTOMAKE_TARGET =
   /^(?:Makefile|(?:mostly|dist|maintainer-)?clean-(?!local$)[\w@-]+|(?:all|check|install|install-exec|install-data|installdirs|installcheck|uninstall|info|dvi|pdf|ps|html)-(?:am|recursive)|(?:install|uninstall|installcheck)-(?:(?:nobase_|nodist_|dist_|notrans_)*[\w@]*(?:PROGRAMS|LTLIBRARIES|LIBRARIES|SCRIPTS|DATA|HEADERS|LISP|PYTHON|JAVA|TEXINFOS|MANS)|man\w*|(?:info|dvi|html|pdf|ps)(?:-am)?)|classnoinst\.stamp)$/
 
-interface Rule {
+export interface Rule {
   /** the rule's target as its header writes it (`.c.o`, `foo-bar.o`, `prog$(EXEEXT)`) */
   readonly target: string
   /** the object it makes (`$@` for a suffix rule) */
@@ -139,6 +139,12 @@ export function recipeWordsNotFromTemplates(makefileIn: string, makefileAm: read
 }
 
 function ruleOf(header: string, makefileAm: readonly string[]): Rule | undefined {
+  const rule = compileRuleOf(header)
+  return rule === undefined || makefileAmRuleFor(rule.target, makefileAm) ? undefined : rule
+}
+
+/** A rule header of the shape automake writes to compile or link (`.c.o:`, `prog-main.o: main.c`, `prog$(EXEEXT): $(prog_OBJECTS) …`). */
+export function compileRuleOf(header: string): Rule | undefined {
   const suffix = SUFFIX_RULE.exec(header)
   const object = suffix ? undefined : OBJECT_RULE.exec(header)
   const link = suffix || object ? undefined : LINK_RULE.exec(header)
@@ -149,21 +155,47 @@ function ruleOf(header: string, makefileAm: readonly string[]): Rule | undefined
       : link
         ? { target: link[1] ?? '', object: link[1] ?? '', source: undefined }
         : undefined
-  return rule === undefined || writtenByMakefileAm(rule.target, makefileAm) ? undefined : rule
+  return rule
 }
 
-/** Does a Makefile.am text write a rule of its own for `target`, alone or among others (`a b: c`)? automake then writes none. */
+/** Does a Makefile.am text write a rule of its own for `target`, alone or among others (`a b: c`)? */
 export function writtenByMakefileAm(target: string, makefileAm: readonly string[]): boolean {
-  let targets = RULE_TARGETS.get(makefileAm)
-  if (targets === undefined) RULE_TARGETS.set(makefileAm, (targets = ruleTargets(makefileAm)))
-  return targets.has(target)
+  return ruleTargetsOf(makefileAm).each.has(target)
+}
+
+/**
+ * Does a Makefile.am text write a rule for exactly these targets (`foo.o: gen.h`, with a recipe or
+ * not)? automake keys rules by their whole list of targets: a rule of the Makefile.am for `foo.o`
+ * alone replaces automake's rule for it, while one for several (`foo.o bar.o: gen.h`) adds
+ * prerequisites and leaves automake's rule for each in the Makefile.in beside it.
+ */
+export function makefileAmRuleFor(targets: string, makefileAm: readonly string[]): boolean {
+  return ruleTargetsOf(makefileAm).lists.has(targetList(targets))
+}
+
+/** a rule's targets as automake keys them: spaced alike, `prog$(EXEEXT)` as `prog` */
+const targetList = (targets: string): string =>
+  targets
+    .split(/[ \t]+/)
+    .filter((t) => t !== '')
+    .map((t) => t.replace(/\$\(EXEEXT\)$/, ''))
+    .join(' ')
+
+interface RuleTargets {
+  /** every target of every rule */
+  readonly each: ReadonlySet<string>
+  /** each rule's list of targets (see {@link targetList}) */
+  readonly lists: ReadonlySet<string>
 }
 
 /** the targets of every rule the Makefile.am texts write, read once for each set of texts */
-const RULE_TARGETS = new WeakMap<readonly string[], ReadonlySet<string>>()
+const RULE_TARGETS = new WeakMap<readonly string[], RuleTargets>()
 
-function ruleTargets(makefileAm: readonly string[]): ReadonlySet<string> {
-  const targets = new Set<string>()
+function ruleTargetsOf(makefileAm: readonly string[]): RuleTargets {
+  const known = RULE_TARGETS.get(makefileAm)
+  if (known !== undefined) return known
+  const each = new Set<string>()
+  const lists = new Set<string>()
   for (const text of makefileAm) {
     let continued = false
     for (const raw of text.split('\n')) {
@@ -171,10 +203,14 @@ function ruleTargets(makefileAm: readonly string[]): ReadonlySet<string> {
       // a line a backslash continues (a value's, a recipe's) is no rule's header
       const rule = continued ? undefined : makeRuleOf(line)
       continued = line.endsWith('\\')
-      if (rule !== undefined) for (const t of rule.target.split(/[ \t]+/)) targets.add(t)
+      if (rule === undefined) continue
+      for (const t of rule.target.split(/[ \t]+/)) if (t !== '') each.add(t)
+      lists.add(targetList(rule.target))
     }
   }
-  return targets
+  const found = { each, lists }
+  RULE_TARGETS.set(makefileAm, found)
+  return found
 }
 
 function untemplatedWords(recipe: string, rule: Rule): string[] {
