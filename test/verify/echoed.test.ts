@@ -96,6 +96,36 @@ describe('files the tag writes with echo', () => {
     expect(await judge('Makefile.am', 'EXTRA_DIST = gettext.m4\n', { 'autogen.sh': autogen }, m4)).toBeUndefined()
   })
 
+  it('explains a Makefile.am a bootstrap script writes line by line into a variable, with its own values and the files a find lists', async () => {
+    const bootstrap = [
+      '#!/bin/bash',
+      'PROG="tool"',
+      'BASE_FLAGS="-O2"',
+      'EXTRA_FLAGS="${BASE_FLAGS} -std=c99"',
+      'AM=Makefile.am',
+      'echo > $AM',
+      'echo "bin_PROGRAMS = ${PROG}" >> $AM',
+      'echo "${PROG}_SOURCES = `find lib/ -type f -name \\*.c | tr \\"\\n\\" \\" \\"` " >> "$AM"',
+      'echo "${PROG}_CFLAGS = ${EXTRA_FLAGS} ${UNSET_FLAGS} \\$(WARN_CFLAGS)" >> $AM',
+      'echo "${UNSET_PREFIX} # end" >> $AM',
+      'autoreconf -fi',
+    ].join('\n')
+    const tree = { 'lib/a.c': 'int a;', 'lib/sub/b.c': 'int b;' }
+    const am = (sources: string, flags = '-O2 -std=c99 $(WARN_CFLAGS)') => `\nbin_PROGRAMS = tool\ntool_SOURCES = ${sources} \ntool_CFLAGS = ${flags}\n # end\n`
+    const j = await judge('Makefile.am', am('lib/a.c lib/sub/b.c'), { 'build.sh': bootstrap }, tree)
+    expect(j?.outcome === 'explained' && j.scan && j.explained.how).toMatch(/build\.sh:6,7,8,9,10;/)
+    // a path the find could not have listed, a value other than the one the script sets, a line no echo prints
+    expect(await judge('Makefile.am', am('lib/a.c lib/evil.c'), { 'build.sh': bootstrap }, tree)).toBeUndefined()
+    expect(await judge('Makefile.am', am('lib/a.c ../../etc/passwd'), { 'build.sh': bootstrap }, tree)).toBeUndefined()
+    expect(await judge('Makefile.am', am('lib/a.c', '-O0 -std=c99 $(WARN_CFLAGS)'), { 'build.sh': bootstrap }, tree)).toBeUndefined()
+    expect(await judge('Makefile.am', `${am('lib/a.c')}all-local:\n\tsh lib/a.c\n`, { 'build.sh': bootstrap }, tree)).toBeUndefined()
+    // a listing longer than any plain value, every path a file of the tree
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`lib/module-${k}.c`, 'int x;']))
+    expect((await judge('Makefile.am', am(Object.keys(many).join(' ')), { 'build.sh': bootstrap }, many))?.outcome).toBe('explained')
+    // a variable a command sets names no file
+    expect(await judge('Makefile.am', am('lib/a.c'), { 'build.sh': bootstrap.replace('AM=Makefile.am', 'AM=$(mktemp)') }, tree)).toBeUndefined()
+  })
+
   it('explains a header a rule writes from make variables between single quotes', async () => {
     const am = "noinst_HEADERS = version.h\nversion.h: Makefile\n\techo '#define VERSION \"$(PACKAGE_VERSION)\"' > version.h\n\techo '#define PUBDATE \"$(PUBDATE)\"' >> version.h\n"
     const j = await judge('tool/version.h', '#define VERSION "6.10"\n#define PUBDATE "March 2017"\n', { 'tool/Makefile.am': am })

@@ -48,6 +48,16 @@ describe('files a make rule of the tag generates', () => {
     expect(await judge('bindings/api-stubs.h', { 'bindings/Makefile.am': am })).toBeUndefined()
   })
 
+  it('takes the files of the tag a rule without prerequisites names in its recipe for its inputs', async () => {
+    // the prerequisite names a variable nobody sets (a typo): make runs the recipe, which reads the template and the headers
+    const am = 'enum_headers = weather.h location.h\nenum-types.c: $(weather_include_HEADERS)\n\t$(AM_V_GEN)( cd $(srcdir) && $(GLIB_MKENUMS) --template enum-types.c.tmpl $(enum_headers) ) > $@.tmp && mv $@.tmp $@\n'
+    const tag = { 'lib/Makefile.am': am, 'lib/enum-types.c.tmpl': 't', 'lib/weather.h': 'h', 'lib/location.h': 'h' }
+    const j = await judge('lib/enum-types.c', tag)
+    expect(j?.outcome === 'explained' && j.scan && j.explained.how).toMatch(/lib\/Makefile\.am:2\) from lib\/enum-types\.c\.tmpl, lib\/weather\.h, lib\/location\.h of the tag/)
+    // a recipe that names no file of the tag explains nothing
+    expect(await judge('lib/enum-types.c', { 'lib/Makefile.am': am.replace('--template enum-types.c.tmpl $(enum_headers)', '--template missing.tmpl') })).toBeUndefined()
+  })
+
   it('holds a rule that only copies its input to that input\'s bytes', async () => {
     const copyRules = [
       'example.c: $(top_srcdir)/examples/example.c\n\t$(install_sh_DATA) $? $@\n',

@@ -20,8 +20,11 @@ import { bootstrapScripts, perTree } from './per-tree.js'
 import { addedFileText, explained, type Explainer, type Judgement, type TreeView } from './types.js'
 import { escapeRegExp } from '../../util/regexp.js'
 
-/** What one echo prints: literal text, a value the shell substitutes, or a glob it expands to names. */
-export type Piece = { readonly literal: string } | { readonly value: true; readonly name?: string } | { readonly glob: RegExp }
+/**
+ * What one echo prints: literal text, a value the shell substitutes (`files`: the output of a
+ * `find`, names of files of the tree), or a glob it expands to names.
+ */
+export type Piece = { readonly literal: string } | { readonly value: true; readonly name?: string; readonly files?: true } | { readonly glob: RegExp }
 
 /** Appends literal text to `pieces`, joined to a literal piece before it. */
 function appendLiteral(pieces: Piece[], text: string): void {
@@ -39,6 +42,8 @@ export interface EchoWrite {
 /** a substituted value: what versions, dates and commit ids are made of */
 export const VALUE = String.raw`[\w .,:/+~@-]{0,200}`
 const NAME = /^[\w.+~-]+$/
+/** a path below the directory a command runs in, as `find DIR` prints it */
+const PATH = /^(?:\.\/)?(?:[\w.+~-]+\/)*[\w.+~-]+$/
 /** where a shell command starts on a line: a word after any of these is a command, not an argument */
 export const COMMAND_PREFIX = String.raw`(?:^|[;&|({}]|\b(?:then|do|else)\s)\s*`
 /** where an `echo` command starts */
@@ -114,6 +119,8 @@ export interface ShellWord {
 
 /** what ends a word outside quotes */
 const WORD_END = /[\s;&|<>)}]/
+/** a command substitution whose commands are `find`s, their output at most joined into one line: `( find a -name \*.c ; find b ) | tr "\n" " "` */
+const FINDS = /^\(?\s*find\s[^;&|`$()]*(?:;\s*find\s[^;&|`$()]*)*\)?\s*(?:\|\s*tr\s+\\?["']\\n\\?["']\s+\\?["'] \\?["']\s*)?$/
 
 /**
  * Reads one shell word at `i` (quotes, escapes, `$…` and backquote substitutions); undefined when
@@ -155,7 +162,9 @@ export function shellWord(line: string, i: number, make: boolean): ShellWord | u
       const end = c === '`' ? line.indexOf('`', i + 1) + 1 : skipSubstitution(line, i)
       // `$NAME`, `${NAME}`: the variable, for a reader that knows its values
       const name = c === '$' ? /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(line.slice(i, end)) : null
-      pieces.push(name ? { value: true, name: name[1] ?? name[2] ?? '' } : { value: true })
+      // the shell's command substitution (never make's `$(VAR)`) that lists files: `find src -name \*.c | tr "\n" " "`
+      const listing = (c === '`' || (!make && line[i + 1] === '(')) && FINDS.test(line.slice(i + (c === '`' ? 1 : 2), end - 1))
+      pieces.push(name ? { value: true, name: name[1] ?? name[2] ?? '' } : listing ? { value: true, files: true } : { value: true })
       i = end - 1
       if (i < 0) return undefined
       continue
@@ -294,6 +303,8 @@ export function echoWrites(line: string, options: EchoOptions = {}): EchoWrite[]
 
 interface Printed {
   readonly where: string
+  /** the line of a script's echo: a script's echoes into one file print it together */
+  readonly at?: number
   /** the directories the rule is read in: a fragment's rule is read once in each makefile that includes it */
   readonly context?: string
   readonly write: EchoWrite
@@ -303,22 +314,37 @@ interface Printed {
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim()
 
-/** Does `line` read as what `write` prints, with globs expanding to names `named` accepts? */
-function prints(write: EchoWrite, line: string, named: (name: string, glob: RegExp) => boolean): boolean {
+/**
+ * Does `line` read as what `write` prints, with globs expanding to names `named` accepts and a
+ * `find`'s output to paths `found` accepts?
+ */
+function prints(write: EchoWrite, line: string, named: (name: string, glob: RegExp) => boolean, found: (path: string) => boolean): boolean {
   // an echo of nothing but substitutions would vouch for any line of plain words
   if (!write.pieces.some((p) => 'literal' in p && p.literal.trim() !== '') && line.trim() !== '') return false
-  const globs: RegExp[] = []
+  // each group of the pattern, in order: the names a glob expands to, or the paths a find lists
+  const groups: ((word: string) => boolean)[] = []
+  // white space beside a substitution that expands to nothing is collapsed with the white space across it
+  const substitution = (p: Piece | undefined): boolean => p !== undefined && 'value' in p
   const source = write.pieces
-    .map((p) => {
-      if ('literal' in p) return collapse(p.literal) === '' && p.literal !== '' ? ' ' : escapeRegExp(p.literal).replace(/\s+/g, ' ')
+    .map((p, k) => {
+      if ('literal' in p) {
+        const spaced = collapse(p.literal) === '' && p.literal !== '' ? ' ' : escapeRegExp(p.literal).replace(/\s+/g, ' ')
+        const before = substitution(write.pieces[k - 1]) ? spaced.replace(/^ /, ' ?') : spaced
+        return substitution(write.pieces[k + 1]) ? before.replace(/ $/, ' ?') : before
+      }
+      if ('value' in p && p.files === true) {
+        groups.push((path) => PATH.test(path) && found(path))
+        return String.raw`((?:\S+(?: \S+)*)?)`
+      }
       if ('value' in p) return VALUE
-      globs.push(p.glob)
+      const glob = p.glob
+      groups.push((name) => NAME.test(name) && named(name, glob))
       return String.raw`(\S+(?: \S+)*)`
     })
     .join('')
   const m = new RegExp(`^${source.trim()}$`).exec(collapse(line))
   if (!m) return false
-  return globs.every((glob, k) => (m[k + 1] ?? '').split(' ').every((name) => NAME.test(name) && named(name, glob)))
+  return groups.every((accepts, k) => (m[k + 1] ?? '').split(' ').every((word) => word === '' || accepts(word)))
 }
 
 /** automake's hook that runs in the tree `make dist` is about to pack, named `$(distdir)` */
@@ -393,12 +419,55 @@ async function ruleEchoes(index: MakeIndex, path: string, view: TreeView, copyDe
   return out
 }
 
-/** The echoes of the tag's bootstrap scripts, by the path each writes (a plain `cd DIR` followed). */
+/** `OUT=Makefile.am`, `CFLAGS="${BASE} -std=c++11"`: a variable the script sets to one word */
+const ASSIGNMENT = /^\s*([A-Za-z_]\w*)=(?=\S)/
+/** `$OUT`, `${OUT}`, `"$OUT"`: a redirection into a variable's value */
+const VARIABLE_TARGET = /^(["']?)\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))\1$/
+
+/**
+ * The value a script's assignment line gives its variable, when it is one word of literal text and
+ * variables the script set before; undefined for anything a command or the environment decides.
+ */
+function assignedValue(line: string, assigned: ReadonlyMap<string, string>): { name: string; value: string } | undefined {
+  const m = ASSIGNMENT.exec(line)
+  if (!m) return undefined
+  const word = shellWord(line, m[0].length, false)
+  if (!word || word.globbing || line.slice(word.end).trim() !== '') return undefined
+  let value = ''
+  for (const p of word.pieces) {
+    if ('literal' in p) value += p.literal
+    else if ('value' in p && p.name !== undefined && assigned.has(p.name)) value += assigned.get(p.name) ?? ''
+    else return undefined
+  }
+  return { name: m[1] ?? '', value }
+}
+
+/** An echo's pieces with the variables the script set to known values put in as text. */
+function withKnownValues(write: EchoWrite, assigned: ReadonlyMap<string, string>): EchoWrite {
+  const pieces: Piece[] = []
+  for (const p of write.pieces) {
+    const known = 'value' in p && p.name !== undefined ? assigned.get(p.name) : undefined
+    if (known !== undefined) appendLiteral(pieces, known)
+    else if ('literal' in p) appendLiteral(pieces, p.literal)
+    else pieces.push(p)
+  }
+  return { ...write, pieces }
+}
+
+/**
+ * The echoes of the tag's bootstrap scripts, by the path each writes (a plain `cd DIR` followed,
+ * and a redirection into a variable the script set to a plain name).
+ */
 async function scriptEchoes(view: TreeView): Promise<Map<string, Printed[]>> {
   const out = new Map<string, Printed[]>()
   for (const { path: script, text } of await bootstrapScripts(view)) {
     let dir: string | undefined = ''
+    const assigned = new Map<string, string>()
     for (const { line: start, text: line } of logicalLines(text)) {
+      const assignment = assignedValue(line, assigned)
+      if (assignment) assigned.set(assignment.name, assignment.value)
+      // a value set any other way is no longer known
+      else if (ASSIGNMENT.test(line)) assigned.delete(ASSIGNMENT.exec(line)?.[1] ?? '')
       const cd = /^\s*cd\s+([\w./-]+)\s*(?:$|[;&])/.exec(line)
       if (cd && dir !== undefined) {
         const next = joinPath(dir, cd[1] ?? '')
@@ -407,9 +476,11 @@ async function scriptEchoes(view: TreeView): Promise<Map<string, Printed[]>> {
       }
       if (dir === undefined) continue
       for (const write of echoWrites(line)) {
-        if (/[$`]/.test(write.target)) continue
-        const written = joinPath(dir, write.target)
-        out.set(written, [...(out.get(written) ?? []), { where: `${script}:${start}`, write, dir }])
+        const variable = VARIABLE_TARGET.exec(write.target)
+        const target = variable ? assigned.get(variable[2] ?? variable[3] ?? '') : write.target
+        if (target === undefined || /[$`]/.test(target)) continue
+        const written = joinPath(dir, target)
+        out.set(written, [...(out.get(written) ?? []), { where: script, at: start, write: withKnownValues(write, assigned), dir }])
       }
     }
   }
@@ -430,7 +501,10 @@ export function echoedExplainer(): Explainer {
       const candidates = [...(await ruleEchoes(await makeIndexOf(view), difference.path, view)), ...((await scriptsOf(view)).get(difference.path) ?? [])]
       if (candidates.length === 0) return undefined
       // a glob expands to names of files beside the echo when it runs: in the tag or the release
-      const named = (dir: string) => (name: string, glob: RegExp) => glob.test(name) && (view.artifactHas(joinPath(dir, name)) || view.sourceHas(joinPath(dir, name)))
+      const inTree = (path: string): boolean => view.artifactHas(path) || view.sourceHas(path)
+      const named = (dir: string) => (name: string, glob: RegExp) => glob.test(name) && inTree(joinPath(dir, name))
+      // what a find lists from where it runs: files of the tree, none above it
+      const found = (dir: string) => (path: string) => !path.split('/').includes('..') && inTree(joinPath(dir, path.replace(/^\.\//, '')))
       // one rule read in one makefile prints the whole file
       const byWhere = new Map<string, Printed[]>()
       for (const c of candidates) {
@@ -438,9 +512,11 @@ export function echoedExplainer(): Explainer {
         byWhere.set(key, [...(byWhere.get(key) ?? []), c])
       }
       for (const writes of byWhere.values()) {
-        const where = writes[0]?.where ?? ''
-        if (!lines.every((line) => writes.some((w) => prints(w.write, line, named(w.dir))))) continue
-        return explained(difference.path, 'generated', `written line by line by the echoes of ${where}; substituted parts are plain values, globs names of files beside it; not regenerated`, false, true)
+        const used = writes.filter((w) => lines.some((line) => prints(w.write, line, named(w.dir), found(w.dir))))
+        if (!lines.every((line) => used.some((w) => prints(w.write, line, named(w.dir), found(w.dir))))) continue
+        const at = [...new Set(used.flatMap((w) => (w.at === undefined ? [] : [w.at])))]
+        const where = `${writes[0]?.where ?? ''}${at.length > 0 ? `:${at.join(',')}` : ''}`
+        return explained(difference.path, 'generated', `written line by line by the echoes of ${where}; substituted parts are plain values, globs names of files beside it, a find's output files of the tree; not regenerated`, false, true)
       }
       return undefined
     },

@@ -408,6 +408,17 @@ function copiesInput(recipe: readonly string[], prerequisite: string, target: st
   return operands.length === 2 && (['$<', '$?', '$^'].includes(from ?? '') || from === braced(prerequisite)) && (to === '$@' || to === target || to === basenameOf(target))
 }
 
+/** The files of the source a recipe names among its words (options and substitutions aside), found from the makefile's directories. */
+function recipeOperands(recipe: readonly string[], vars: ReadonlyMap<string, string>, bases: readonly string[], target: string, sourceHas: (path: string) => boolean): string[] {
+  const out: string[] = []
+  for (const word of recipe.flatMap((line) => expandMake(line, vars).split(/[\s;&|()<>=]+/))) {
+    if (word === '' || word.startsWith('-') || /[$`'"*?]/.test(word)) continue
+    const present = resolveWord(word, bases).find((c) => c !== target && sourceHas(c))
+    if (present !== undefined) out.push(present)
+  }
+  return out
+}
+
 const DELEGATION = [/\bcd\s+(\S+?)\s*&&\s*\$[({]MAKE[)}]([^;|&]*)/, /\$[({]MAKE[)}]\s+(?:[^;|&]*\s)?-C\s*(\S+)([^;|&]*)/]
 
 /**
@@ -477,6 +488,8 @@ function search(index: MakeIndex, path: string, sourceHas: (path: string) => boo
           break
         }
       }
+      // …or a tool that reads files of the tree it names among its words (`$(GLIB_MKENUMS) --template x.c.tmpl $(headers) > $@`)
+      if (inputs.length === 0) inputs.push(...recipeOperands(rule.recipe, vars, bases, path, sourceHas))
       if (inputs.length > 0) return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via }
       // recursive make: `cd sub && $(MAKE) $@` hands the target to another directory's rules
       for (const line of rule.recipe) {
