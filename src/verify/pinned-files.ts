@@ -14,7 +14,7 @@ import type { Difference } from './compare.js'
 import type { GnulibCopy } from './gnulib-list.js'
 import type { GnulibHistory } from './gnulib-import.js'
 import { isObjectId } from '../sources/git/object-id.js'
-import type { Pin, SubmoduleTree } from './submodules.js'
+import { pinnedAt, type Pin, type SubmoduleTree } from './submodules.js'
 
 /** gnulib's C sources and tests: what no catalog holds, so what a copy from an unpinned gnulib is left uncompared for */
 const COPIED_CODE = /^(?:lib|tests)\//
@@ -73,9 +73,9 @@ export class PinnedFiles {
     const given = this.trees.find((t) => t.path === pin.path)
     if (!given) {
       this.#notCompared(pin, difference)
-      return { explained: { path, category: 'submodule', how: `from ${what} at ${pin.commit.slice(0, 12)}; its repository was not given, so not compared`, reproduced: false }, scan: true }
+      return { explained: { path, category: 'submodule', how: `from ${what}${pinnedAt(pin)}; its repository was not given, so not compared`, reproduced: false }, scan: true }
     }
-    const inside = path.slice(pin.path.length + 1)
+    const inside = `${pin.from !== undefined ? `${pin.from}/` : ''}${path.slice(pin.path.length + 1)}`
     const pinned = given.files.get(inside)
     if (pinned !== undefined && pinned === difference.artifact?.gitBlob) {
       return { explained: { path, category: 'submodule', how: `identical to ${what} at ${given.commit.slice(0, 12)} (${given.spec})`, reproduced: true }, scan: false }
@@ -148,7 +148,7 @@ export class PinnedFiles {
       severity: code > 0 && !isObjectId(pin.commit) ? 'medium' : 'low',
       confidence: 'high',
       path: pin.path,
-      message: `${paths.length} file(s) from ${pin.how === 'submodule' ? 'the submodule ' : ''}${pin.path} at ${pin.commit.slice(0, 12)}${pin.how === 'submodule' ? '' : ` (${pin.how})`} were not compared${code > 0 ? ` (${code} compiled or run by the build; the rules read them)` : ''}: give its repository with --submodule ${pin.path}=REPO`,
+      message: `${paths.length} file(s) from ${pin.how === 'submodule' ? 'the submodule ' : ''}${pin.path}${pinnedAt(pin)}${pin.how === 'submodule' ? '' : ` (${pin.how})`} were not compared${code > 0 ? ` (${code} compiled or run by the build; the rules read them)` : ''}: give its repository with --submodule ${pin.path}=REPO`,
       evidence: paths.slice(0, 20).join('\n') + (paths.length > 20 ? `\n… and ${paths.length - 20} more` : ''),
       explanation: isObjectId(pin.commit)
         ? 'The tag names the commit these files come from, but without that repository nobody compared them with it: a file changed in the release would pass unseen.'
@@ -174,7 +174,7 @@ export class PinnedFiles {
   describe(): string | undefined {
     const pins = this.pins.map((m) => {
       const given = this.trees.find((t) => t.path === m.path)
-      return `${m.path} at ${m.commit.slice(0, 12)}${m.how === 'submodule' ? '' : `, ${m.how}`} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
+      return `${m.path}${pinnedAt(m)}${m.how === 'submodule' ? '' : `, ${m.how}`} (${given ? `compared with ${given.spec}` : `not compared: give its repository with --submodule ${m.path}=REPO`})`
     })
     if (this.unpinned && this.gnulibCopies().size > 0) {
       const { record, history } = this.unpinned

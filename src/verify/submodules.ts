@@ -12,14 +12,21 @@ import { pathVersions, type PathHistory } from '../sources/git/blob-history.js'
 import { isObjectId } from '../sources/git/object-id.js'
 import type { Repository, SourceTree } from '../sources/git/types.js'
 import { basenameOf, dirnameOf } from '../util/paths.js'
+import { clonePins } from './clone-script.js'
 
 /** A directory of the release that another repository fills at a commit the tag fixes. */
 export interface Pin {
   readonly path: string
+  /** a commit id, a branch or tag name, or `HEAD` where nothing in the tag fixes a version */
   readonly commit: string
   /** how the tag pins it: `submodule`, or the fetch script and the address it fetches */
   readonly how: string
+  /** the directory of the other repository the files come from, when not its top */
+  readonly from?: string
 }
+
+/** ` at 1a2b3c4d5e6f`, ` at v1.2`: where a pin holds its files; nothing where the tag fixes no version */
+export const pinnedAt = (pin: Pin): string => (pin.commit === 'HEAD' ? '' : ` at ${pin.commit.slice(0, 12)}`)
 
 const FETCH_SCRIPT_BYTES = 16 * 1024
 const MAX_FETCH_SCRIPTS = 200
@@ -37,12 +44,16 @@ const UNPACKS = /\b(?:tar\b[^\n]*-?[xz]|git\b[^\n]*\bcheckout)\b/
 export async function pinsOf(repo: Repository, source: SourceTree, dirs: ReadonlySet<string>): Promise<Pin[]> {
   const pins: Pin[] = [...source.entries.values()].filter((e) => e.kind === 'submodule').map((e) => ({ path: e.path, commit: e.gitBlob ?? '', how: 'submodule' }))
   pins.push(...(await mesonWraps(repo, source)).filter((w) => !pins.some((p) => p.path === w.path)))
-  const scripts = [...source.entries.values()].filter((e) => e.kind === 'file' && dirs.has(dirnameOf(e.path)) && /\.sh$/.test(e.path) && e.size <= FETCH_SCRIPT_BYTES && e.gitBlob).slice(0, MAX_FETCH_SCRIPTS)
+  // a fetch script fills its own directory; a clone script at the top may fill any
+  const scripts = [...source.entries.values()]
+    .filter((e) => e.kind === 'file' && (dirs.has(dirnameOf(e.path)) || dirnameOf(e.path) === '') && /\.sh$/.test(e.path) && e.size <= FETCH_SCRIPT_BYTES && e.gitBlob)
+    .slice(0, MAX_FETCH_SCRIPTS)
   const byBlob = new Map<string, string[]>()
   for (const e of scripts) byBlob.set(e.gitBlob ?? '', [...(byBlob.get(e.gitBlob ?? '') ?? []), e.path])
   if (byBlob.size === 0) return pins
   for await (const { oid, content } of readBlobs(repo, [...byBlob.keys()])) {
     const text = content.toString('utf8')
+    for (const script of byBlob.get(oid) ?? []) pins.push(...clonePins(text, script, dirs).filter((c) => !pins.some((p) => p.path === c.path)))
     const code = text
       .split('\n')
       .filter((l) => !/^\s*#/.test(l))

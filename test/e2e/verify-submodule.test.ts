@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ProgressEvent } from '../../src/model/progress.js'
 import { rewrittenCopy } from '../../src/verify/explain/submodule-copies.js'
+import { clonePins } from '../../src/verify/clone-script.js'
 import { gnulibImportRecord } from '../../src/verify/gnulib-import.js'
 import { gnulibListed } from '../../src/verify/gnulib-list.js'
 import { parseSubmoduleOption, parseWrap } from '../../src/verify/submodules.js'
@@ -139,6 +140,72 @@ describe('verify with a submodule', () => {
     const given = await run([{ path: 'vendor', source: deps }])
     expect(given.explained.find((e) => e.path === 'vendor/lua/lapi.c')?.reproduced).toBe(true)
     expect(given.findings.some((f) => f.path === 'vendor/lua/setup.sh' && f.ruleId === 'verify/unexplained-file')).toBe(true)
+  })
+
+  it('treats directories a script of the tag fills in a loop from repositories it clones at no fixed version as one pin each', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sl-clone-loop-'))
+    const libcore = join(root, 'libcore')
+    repository(libcore, { 'libcore/core.c': 'int core(void) { return 1; }\n', 'README': 'x\n' })
+    // the release took an older version than the repository's newest
+    writeFileSync(join(libcore, 'libcore/core.c'), 'int core(void) { return 3; }\n')
+    git(libcore, 'commit', '-q', '-am', 'later')
+    const sync = [
+      '#!/bin/sh',
+      'PREFIX="https://forge.example.invalid/org";',
+      'LIBS="libcore libutil";',
+      'for LIB in ${LIBS};',
+      'do',
+      '\tgit clone --quiet ${PREFIX}/${LIB}.git ${LIB}-$$;',
+      '\trm -rf ${LIB};',
+      '\tmkdir ${LIB};',
+      '\tcp ${LIB}-$$/${LIB}/*.[ch] ${LIB};',
+      '\trm -rf ${LIB}-$$;',
+      'done',
+    ].join('\n')
+    const tagged = { 'main.c': 'int main(void) { return 0; }\n', 'synclibs.sh': sync }
+    const repo = join(root, 'repo')
+    repository(repo, tagged)
+    git(repo, 'tag', 'v6.0')
+    const tarball = releaseTarball(root, 'foo-6.0', {
+      ...tagged,
+      'libcore/core.c': 'int core(void) { return 1; }\n',
+      'libutil/util.c': 'int util(void) { return 2; }\n',
+      'libutil/setup.sh': '#!/bin/sh\necho ZWNobyBwd25lZAo= | base64 -d | sh\n',
+      'extra/helper.c': 'int helper(void);\n',
+    })
+    const run = (submodules: { path: string; source: string }[]) => verify({ artifact: tarball, source: repo, ref: 'v6.0', cacheDir: join(root, 'cache'), systemCatalog: false, submodules })
+
+    const alone = await run([])
+    const notCompared = alone.findings.filter((f) => f.ruleId === 'verify/not-compared')
+    expect(notCompared.map((f) => [f.path, f.severity])).toEqual([
+      ['libcore', 'medium'],
+      ['libutil', 'medium'],
+    ])
+    expect(notCompared[0]?.message).toMatch(/^1 file\(s\) from libcore \(copied by synclibs\.sh from https:\/\/forge\.example\.invalid\/org\/libcore\.git, at no version the tag fixes\) were not compared/)
+    // not compared, but read; a directory no copy fills is the release's own
+    expect(alone.findings.some((f) => f.path === 'libutil/setup.sh' && (f.severity === 'high' || f.severity === 'critical'))).toBe(true)
+    expect(alone.findings.some((f) => f.path === 'extra/helper.c' && f.ruleId === 'verify/unexplained-file' && f.severity === 'high')).toBe(true)
+
+    // given, a file is found in any version of the directory the copy takes from
+    const given = await run([{ path: 'libcore', source: libcore }])
+    expect(given.explained.find((e) => e.path === 'libcore/core.c')).toMatchObject({ reproduced: true, how: expect.stringMatching(/^identical to libcore\/core\.c as of [0-9a-f]{12}/) })
+    expect(given.findings.some((f) => f.path === 'libcore')).toBe(false)
+  })
+
+  it('reads a clone script for the directories its copies out of each clone fill, and for nothing else', () => {
+    const loop = (copy: string, names = 'liba libb', clone = 'git clone https://forge.example.invalid/${L}.git ${L}-tmp') => `LIST="${names}"\nfor L in $LIST; do\n  ${clone}\n  ${copy}\ndone\n`
+    const dirs = new Set(['liba', 'libb', 'other'])
+    expect(clonePins(loop('cp ${L}-tmp/src/*.c ${L}'), 'sync.sh', dirs).map((p) => [p.path, p.from, p.commit])).toEqual([
+      ['liba', 'src', 'HEAD'],
+      ['libb', 'src', 'HEAD'],
+    ])
+    // one clone without a loop; a directory the release does not fill beyond the tag is the tag's
+    expect(clonePins('git clone https://forge.example.invalid/x.git x-src\ncp x-src/*.c other\n', 'sync.sh', dirs).map((p) => [p.path, p.from])).toEqual([['other', undefined]])
+    expect(clonePins(loop('cp ${L}-tmp/src/*.c ${L}'), 'sync.sh', new Set(['liba']))).toHaveLength(1)
+    // a copy from anywhere but the clone, names a command gives, or no clone at all pin nothing
+    expect(clonePins(loop('cp /tmp/${L}/*.c ${L}'), 'sync.sh', dirs)).toEqual([])
+    expect(clonePins(loop('cp ${L}-tmp/src/*.c ${L}', '$(ls vendor)'), 'sync.sh', dirs)).toEqual([])
+    expect(clonePins(loop('cp ${L}-tmp/src/*.c ${L}', 'liba libb', 'curl -O https://forge.example.invalid/${L}.tar.gz'), 'sync.sh', dirs)).toEqual([])
   })
 
   it('takes the files gnulib-tool lists in the release for copies of the pinned gnulib, not compared without its repository', async () => {

@@ -34,13 +34,14 @@ Examples:
   $ stagelight verify npm:@scope/pkg@2.0.1 --source ../pkg --ref pkg@2.0.1
 
 What the tag pins of another repository (a submodule, a submodule of a given submodule, a
-meson [wrap-git] subproject, or a directory that a fetch script of the tag fills at a fixed
-commit) is compared only when that repository is given with --submodule PATH=REPO: files under
-PATH, and files a bootstrap copied out of it (gnulib-tool), are then checked against the pinned
-commit (a wrap's branch or tag name: against every version the repository had). Without it
-they are not compared, still read by the rules, and one verify/not-compared finding per pin
-says so (low for a commit id; medium for a wrap's branch or tag name when the build compiles
-or runs some of them). A tag whose bootstrap imports gnulib without pinning it (it has
+meson [wrap-git] subproject, a directory that a fetch script of the tag fills at a fixed
+commit, or one a script of the tag copies out of a repository it clones, in a loop or not) is
+compared only when that repository is given with --submodule PATH=REPO: files under PATH, and
+files a bootstrap copied out of it (gnulib-tool), are then checked against the pinned commit
+(a wrap's branch or tag name, or a clone at no fixed version: against every version the
+repository had). Without it they are not compared, still read by the rules, and one
+verify/not-compared finding per pin says so (low for a commit id; medium for a branch or tag
+name or no version when the build compiles or runs some of them). A tag whose bootstrap imports gnulib without pinning it (it has
 gnulib-cache.m4 or bootstrap.conf, no gnulib submodule): --gnulib REPO checks every file
 gnulib-tool's list in the release names against every version of that file in gnulib's history;
 without it the copied C sources are a high finding (verify/not-compared).
@@ -81,7 +82,7 @@ export function verifyCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option('--cache-dir <dir>', 'where cloned sources, the scan of installed autotools files, and the file versions of the --gnulib repository and of a subproject pinned by a branch or tag name are kept between runs (default: $XDG_CACHE_HOME/stagelight)')
     .option('--catalog <dir>', 'extra catalog of known upstream files (see `stagelight catalog add`)')
     .option('--no-system-catalog', 'do not count autotools files installed on this system as known versions')
-    .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule, a meson subproject or a fetched directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--submodule <path=repo>', 'the repository of what the tag pins at PATH: a submodule, a meson subproject, a fetched or cloned directory (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--gnulib <repo>', "gnulib's repository, for a tag whose bootstrap imports gnulib without pinning it")
     .option('--registry <url>', 'npm:name@version: the registry to fetch from (default: from .npmrc)')
   addOutputOptions(command).addHelpText('after', EXAMPLES)
