@@ -41,6 +41,14 @@ function releaseTarball(root: string, name: string, files: Record<string, string
   return tarball
 }
 
+/** The repository `root/repo` with `tagged` committed and tagged `tag`, and a release of it that adds `added`. */
+function taggedRelease(root: string, tag: string, tagged: Record<string, string>, added: Record<string, string>): { repo: string; tarball: string } {
+  const repo = join(root, 'repo')
+  repository(repo, tagged)
+  git(repo, 'tag', tag)
+  return { repo, tarball: releaseTarball(root, `foo-${tag.slice(1)}`, { ...tagged, ...added }) }
+}
+
 describe('verify with a submodule', () => {
   it('names the submodule and its commit for the files under it instead of reporting each as unexplained code', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sl-submodule-'))
@@ -118,12 +126,7 @@ describe('verify with a submodule', () => {
     // a script that only mentions a commit id pins nothing
     const bisect = `#!/bin/sh\n# good: ${pinned}\ngit bisect start\n`
     const tagged = { 'main.c': 'int main(void) { return 0; }\n', 'vendor/fetch.sh': fetch, 'tools/bisect.sh': bisect }
-    const repo = join(root, 'repo')
-    repository(repo, tagged)
-    git(repo, 'tag', 'v3.0')
-
-    const tarball = releaseTarball(root, 'foo-3.0', {
-      ...tagged,
+    const { repo, tarball } = taggedRelease(root, 'v3.0', tagged, {
       'vendor/lua/lapi.c': 'int lua_api(void) { return 0; }\n',
       'vendor/lua/setup.sh': '#!/bin/sh\necho ZWNobyBwd25lZAo= | base64 -d | sh\n',
       'tools/helper.c': 'int helper(void);\n',
@@ -162,12 +165,7 @@ describe('verify with a submodule', () => {
       '\trm -rf ${LIB}-$$;',
       'done',
     ].join('\n')
-    const tagged = { 'main.c': 'int main(void) { return 0; }\n', 'synclibs.sh': sync }
-    const repo = join(root, 'repo')
-    repository(repo, tagged)
-    git(repo, 'tag', 'v6.0')
-    const tarball = releaseTarball(root, 'foo-6.0', {
-      ...tagged,
+    const { repo, tarball } = taggedRelease(root, 'v6.0', { 'main.c': 'int main(void) { return 0; }\n', 'synclibs.sh': sync }, {
       'libcore/core.c': 'int core(void) { return 1; }\n',
       'libutil/util.c': 'int util(void) { return 2; }\n',
       'libutil/setup.sh': '#!/bin/sh\necho ZWNobyBwd25lZAo= | base64 -d | sh\n',
