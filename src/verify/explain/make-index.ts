@@ -408,6 +408,9 @@ function copiesInput(recipe: readonly string[], prerequisite: string, target: st
   return operands.length === 2 && (['$<', '$?', '$^'].includes(from ?? '') || from === braced(prerequisite)) && (to === '$@' || to === target || to === basenameOf(target))
 }
 
+/** a reference to a variable no makefile sets, left as it is written: make expands it to nothing */
+const UNSET_REFERENCE = /^\$[({][\w.-]+[)}]$/
+
 /** The files of the source a recipe names among its words (options and substitutions aside), found from the makefile's directories. */
 function recipeOperands(recipe: readonly string[], vars: ReadonlyMap<string, string>, bases: readonly string[], target: string, sourceHas: (path: string) => boolean): string[] {
   const out: string[] = []
@@ -488,8 +491,10 @@ function search(index: MakeIndex, path: string, sourceHas: (path: string) => boo
           break
         }
       }
-      // …or a tool that reads files of the tree it names among its words (`$(GLIB_MKENUMS) --template x.c.tmpl $(headers) > $@`)
-      if (inputs.length === 0) inputs.push(...recipeOperands(rule.recipe, vars, bases, path, sourceHas))
+      // …or, with no prerequisite at all (one named through a variable nobody sets), a tool that reads files of the
+      // tree it names among its words (`$(GLIB_MKENUMS) --template x.c.tmpl $(headers) > $@`); a prerequisite the
+      // tree lacks is an input that is not there
+      if (inputs.length === 0 && words.every((w) => UNSET_REFERENCE.test(w))) inputs.push(...recipeOperands(rule.recipe, vars, bases, path, sourceHas))
       if (inputs.length > 0) return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via }
       // recursive make: `cd sub && $(MAKE) $@` hands the target to another directory's rules
       for (const line of rule.recipe) {
