@@ -265,5 +265,17 @@ describe('translationsExplainer', () => {
       const foreign = compile(po('msgid "Hello"\nmsgstr "Hallo, Opfer"\n'))
       for (const j of await judgeBoth(foreign)) expect(j?.findings?.[0]?.ruleId).toBe('verify/translation-changed')
     })
+    it('a catalog compiled before msgmerge marked an entry obsolete is explained by that obsolete entry, and only by the same translation', async () => {
+      const merged = po('msgid "Hello"\nmsgstr "Hallo"\n\n#~ msgid "Name:"\n#~ msgstr "Name:"\n\n#~ msgctxt "menu"\n#~ msgid "Open"\n#~ msgstr "Öffnen"\n')
+      const judged = (compiledFrom: string) => {
+        const gmo = compile(compiledFrom)
+        return translationsExplainer().judge(gmoDiff(gmo), view({ 'po/de.po': merged, 'po/de.gmo': gmo }))
+      }
+      const stale = await judged(po('msgid "Hello"\nmsgstr "Hallo"\n\nmsgid "Name:"\nmsgstr "Name:"\n\nmsgctxt "menu"\nmsgid "Open"\nmsgstr "Öffnen"\n'))
+      expect(stale?.outcome === 'explained' && stale.explained.how).toMatch(/before msgmerge marked 2 of its entries obsolete/)
+      // another translation of the obsolete string, or the obsolete translation under another context, is not the catalog's
+      expect((await judged(po('msgid "Hello"\nmsgstr "Hallo"\n\nmsgid "Name:"\nmsgstr "rm -rf"\n')))?.outcome).toBe('unexplained')
+      expect((await judged(po('msgid "Hello"\nmsgstr "Hallo"\n\nmsgctxt "file"\nmsgid "Open"\nmsgstr "Öffnen"\n')))?.outcome).toBe('unexplained')
+    })
   })
 })

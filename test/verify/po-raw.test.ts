@@ -89,7 +89,7 @@ const mutatedCatalogArb = fc
 
 const normalised = (c: Catalog) => ({
   messages: [...c.messages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-  obsolete: [...c.obsolete].sort(),
+  obsolete: [...c.obsolete].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
 })
 
 describe('readRawCatalog', () => {
@@ -126,6 +126,6 @@ describe('readRawCatalog', () => {
 
   it('keeps the last of duplicated definitions and flags fuzzy entries, as msgfmt would see them', () => {
     const catalog = readRawCatalog(Buffer.from(HEADER + 'msgid "a"\nmsgstr "first"\n\n#, fuzzy\nmsgid "a"\nmsgstr "second"\n\n#~ msgid "b"\n#~ msgstr "old"\n'))
-    expect(catalog).toEqual({ messages: [{ key: '\u0004a', msgstr: 'second', fuzzy: true }], obsolete: ['old'] })
+    expect(catalog).toEqual({ messages: [{ key: '\u0004a', msgstr: 'second', fuzzy: true }], obsolete: new Map([['\u0004b', 'old']]) })
   })
 })

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer'
  * It accepts only a strict subset of the PO syntax (UTF-8, one keyword or one double-quoted
  * segment per line, comments only before an entry's first keyword) and declines everything
  * else by returning undefined, so the caller falls back to the general parser. On the catalogs
- * it accepts it yields exactly the messages and obsolete strings the general parser yields.
+ * it accepts it yields exactly the messages and obsolete entries the general parser yields.
  */
 
 export interface CatalogMessage {
@@ -20,8 +20,8 @@ export interface CatalogMessage {
 export interface Catalog {
   /** translated entries, the header excluded; one per key, the last definition winning */
   readonly messages: CatalogMessage[]
-  /** the msgstr of every obsolete (#~) entry */
-  readonly obsolete: string[]
+  /** the msgstr of every obsolete (#~) entry, by its key */
+  readonly obsolete: ReadonlyMap<string, string>
 }
 
 export const CONTEXT_SEPARATOR = '\u0004'
@@ -146,5 +146,5 @@ export function readRawCatalog(bytes: Buffer): Catalog | undefined {
     entry.open = 'msgstr'
   }
   if (!close()) return undefined
-  return { messages: [...byKey.values()], obsolete: [...obsolete.values()] }
+  return { messages: [...byKey.values()], obsolete }
 }

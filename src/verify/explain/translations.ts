@@ -26,7 +26,7 @@ function messages(table: GetTextTranslations): CatalogMessage[] {
 export function parseCatalog(gettext: GettextParser, bytes: Buffer): Catalog | undefined {
   try {
     const table = gettext.po.parse(bytes)
-    const obsolete = Object.values(table.obsolete ?? {}).flatMap((byId) => Object.values(byId).map((t) => t.msgstr.join('\u0000')))
+    const obsolete = new Map(Object.entries(table.obsolete ?? {}).flatMap(([ctx, byId]) => Object.entries(byId).map(([id, t]) => [`${ctx}${CONTEXT_SEPARATOR}${id}`, t.msgstr.join('\u0000')] as const)))
     return { messages: messages(table), obsolete }
   } catch {
     return undefined
@@ -38,9 +38,9 @@ async function readCatalog(bytes: Buffer): Promise<Catalog | undefined> {
 }
 
 /** Translations msgmerge cannot have invented: every translated entry of the refreshed catalog exists in the source's. */
-function inventedTranslations(refreshed: readonly CatalogMessage[], original: readonly CatalogMessage[], originalObsolete: readonly string[]): CatalogMessage[] {
+function inventedTranslations(refreshed: readonly CatalogMessage[], original: readonly CatalogMessage[], originalObsolete: ReadonlyMap<string, string>): CatalogMessage[] {
   const byKey = new Map(original.map((m) => [m.key, m]))
-  const knownStrings = new Set([...original.map((m) => m.msgstr), ...originalObsolete])
+  const knownStrings = new Set([...original.map((m) => m.msgstr), ...originalObsolete.values()])
   return refreshed.filter((m) => {
     if (m.msgstr.replace(/\u0000/g, '') === '') return false
     if (m.fuzzy) return !knownStrings.has(m.msgstr)
@@ -131,9 +131,15 @@ export function translationsExplainer(): Explainer {
         } catch {
           return undefined
         }
-        const fromPo = new Map(((await readCatalog(po))?.messages ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
+        const catalog = await readCatalog(po)
+        const fromPo = new Map((catalog?.messages ?? []).filter((m) => !m.fuzzy).map((m) => [m.key, m.msgstr]))
         const foreign = compiled.filter((m) => fromPo.get(m.key) !== m.msgstr)
         if (foreign.length === 0) return explained(path, 'translation', `compiled from ${poPath}: the same ${compiled.length} translations (msgfmt here does not reproduce the bytes)`, false)
+        // `make dist` compiles the catalogs before msgmerge marks entries the sources dropped obsolete: the same translation, kept as `#~`
+        const stale = foreign.filter((m) => catalog?.obsolete.get(m.key) === m.msgstr)
+        if (stale.length === foreign.length) {
+          return explained(path, 'translation', `compiled from ${poPath} before msgmerge marked ${stale.length} of its entries obsolete: the other ${compiled.length - stale.length} translations as the catalog has them, those ${stale.length} as its obsolete (#~) entries have them`, false)
+        }
         return {
           outcome: 'unexplained',
           scan: false,
