@@ -128,6 +128,14 @@ describe("automake's compile and link recipes hold only what its templates write
     expect(recipeWordsNotFromTemplates(older.replace("source='$<' object='$@'", "source='$<' object='x.o'"), []).map((r) => r.words)).toEqual([["object='x.o'"]])
   })
 
+  it("reads a rule whose target is a substitution reference (`$(X_VALASOURCES:.vala=.c): stamp`) as the Makefile.am's, its colon and `=` the reference's", () => {
+    const own = ['X_VALASOURCES = a.vala b.vala\nx_vala.stamp: $(X_VALASOURCES)\n\t$(VALAC) -C $(X_VALASOURCES)\n$(X_VALASOURCES:.vala=.c): x_vala.stamp\n']
+    const copied = '$(X_VALASOURCES:.vala=.c): x_vala.stamp\n'
+    expect(prerequisitesNotFromTemplates(copied, own, () => [])).toEqual([])
+    // a prerequisite the Makefile.am's rule never names is still found
+    expect(prerequisitesNotFromTemplates('$(X_VALASOURCES:.vala=.c): x_vala.stamp evil-hook\n', own, () => []).map((r) => [r.target, r.words])).toEqual([['$(X_VALASOURCES:.vala=.c)', ['evil-hook']]])
+  })
+
   it('takes the continuation lines of a rule header for no recipe', () => {
     const header = 'lib/libdemo_la-a.lo:  \\\n\tlib/$(am__dirstamp) \\\n\tlib/$(DEPDIR)/$(am__dirstamp)\nFOO = a \\\n\tb\n'
     expect(recipeWordsNotFromTemplates(header, [])).toEqual([])

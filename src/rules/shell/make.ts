@@ -118,15 +118,28 @@ const asPrerequisites = (p: Pipeline): Pipeline => ({ ...p, commands: p.commands
 
 /**
  * A rule's line (`target: prerequisites ; recipe`): its targets up to the first colon, which no `=`
- * comes before and no `=` follows (`::` as one, save in `::=`), and what follows it. Read by hand:
- * a pattern for it backtracked over every blank of a long run before the colon.
+ * comes before and no `=` follows (`::` as one, save in `::=`), and what follows it; a colon or an
+ * `=` inside a reference (`$(SOURCES:.vala=.c): stamp`) is the reference's. Read by hand: a pattern
+ * for it backtracked over every blank of a long run before the colon.
  */
 export function ruleOf(text: string): { target: string; rest: string } | undefined {
   if (text === '' || '\t#='.includes(text[0] ?? '')) return undefined
-  for (let i = 1; i < text.length; i++) {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
     const c = text[i]
+    if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{') && text[i - 1] !== '$') {
+      depth++
+      i++
+      continue
+    }
+    if (depth > 0) {
+      if (c === '(' || c === '{') depth++
+      else if (c === ')' || c === '}') depth--
+      continue
+    }
     if (c === '=') return undefined
-    if (c !== ':') continue
+    // a rule has a target before its colon
+    if (c !== ':' || i === 0) continue
     if (text[i + 1] === '=') return undefined
     const colons = text[i + 1] === ':' && text[i + 2] !== '=' ? 2 : 1
     return { target: text.slice(0, i).trim(), rest: text.slice(i + colons) }
