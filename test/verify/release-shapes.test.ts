@@ -58,6 +58,16 @@ describe('files a make rule of the tag generates', () => {
     expect(await judge('lib/enum-types.c', { 'lib/Makefile.am': am.replace('--template enum-types.c.tmpl $(enum_headers)', '--template missing.tmpl') })).toBeUndefined()
   })
 
+  it('takes a file an empty rule names for one made along with another by a rule whose recipe names its stem', async () => {
+    const am = 'dbus-screen.h:\ndbus-screen.c: org.example.Screen.xml\n\t$(AM_V_GEN) $(GDBUS_CODEGEN) --interface-prefix org.example. --generate-c-code dbus-screen $<\nother.h:\n'
+    const tag = { 'applet/Makefile.am': am, 'applet/org.example.Screen.xml': '<node/>' }
+    const j = await judge('applet/dbus-screen.h', tag)
+    expect(j?.outcome === 'explained' && j.explained.how).toMatch(/applet\/Makefile\.am:2\) via applet\/dbus-screen\.c from applet\/org\.example\.Screen\.xml of the tag/)
+    // an empty rule no recipe speaks of, or a generating rule whose input the tag lacks, explains nothing
+    expect(await judge('applet/other.h', tag)).toBeUndefined()
+    expect(await judge('applet/dbus-screen.h', { 'applet/Makefile.am': am })).toBeUndefined()
+  })
+
   it('holds a rule that only copies its input to that input\'s bytes', async () => {
     const copyRules = [
       'example.c: $(top_srcdir)/examples/example.c\n\t$(install_sh_DATA) $? $@\n',

@@ -241,6 +241,8 @@ export const INDEX_LIMITS = { maxFiles: 2_000, maxBytes: 2 * 1024 * 1024 } as co
 /** Every rule of every makefile in a tree, by the paths its targets name. */
 export class MakeIndex {
   private readonly byTarget = new Map<string, IndexedRule[]>()
+  /** each makefile's rules with a recipe, in the context they are read in */
+  private readonly withRecipe = new Map<string, IndexedRule[]>()
   private readonly patterns: { readonly target: string; readonly entry: IndexedRule }[] = []
 
   static async build(paths: Iterable<string>, read: (path: string) => Promise<string | undefined>, limits = INDEX_LIMITS): Promise<MakeIndex> {
@@ -284,6 +286,7 @@ export class MakeIndex {
         const bases = context.bases
         for (const rule of [...rules, ...programRules(text, vars.get(path) ?? new Map(), merged)]) {
           const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
+          if (rule.recipe.some((l) => l.trim() !== '')) index.withRecipe.set(path, [...(index.withRecipe.get(path) ?? []), entry])
           for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
             if (word.includes('%')) {
               // a pattern rule without a recipe cancels make's own rule of that shape (fftw's `%: %.o`): it makes nothing
@@ -296,6 +299,11 @@ export class MakeIndex {
       }
     }
     return index
+  }
+
+  /** The rules of a makefile that have a recipe. */
+  rulesWithRecipeIn(makefile: string): readonly IndexedRule[] {
+    return this.withRecipe.get(makefile) ?? []
   }
 
   /** The rules that make `path`, with the pattern stem when a pattern rule matched. */
@@ -408,6 +416,24 @@ function copiesInput(recipe: readonly string[], prerequisite: string, target: st
   return operands.length === 2 && (['$<', '$?', '$^'].includes(from ?? '') || from === braced(prerequisite)) && (to === '$@' || to === target || to === basenameOf(target))
 }
 
+/** The derivation of a file another rule of its makefile makes along with its own target, its recipe naming the file or its stem. */
+function madeAlongside(index: MakeIndex, entry: IndexedRule, path: string, sourceHas: (path: string) => boolean, depth: number, seen: Set<string>): Derivation | undefined {
+  const name = basenameOf(path)
+  const stem = name.replace(/\.[^.]+$/, '')
+  for (const other of index.rulesWithRecipeIn(entry.makefile)) {
+    if (other.rule === entry.rule || other.bases.join(' ') !== entry.bases.join(' ')) continue
+    const words = other.rule.recipe.flatMap((line) => expandMake(line, other.vars).split(/[\s;&|()<>=]+/))
+    if (!words.some((w) => w !== '' && (basenameOf(w) === name || basenameOf(w) === stem))) continue
+    for (const target of other.rule.targets.flatMap((t) => expandMake(t, other.vars).split(/\s+/)).filter((t) => t !== '' && !t.includes('%'))) {
+      for (const made of resolveWord(target, other.bases).filter((t) => t !== path)) {
+        const inner = search(index, made, sourceHas, depth - 1, seen)
+        if (inner) return { makefile: other.makefile, line: other.rule.line, text: other.rule.text, inputs: inner.inputs, via: [made, ...inner.via] }
+      }
+    }
+  }
+  return undefined
+}
+
 /** a reference to a variable no makefile sets, left as it is written: make expands it to nothing */
 const UNSET_REFERENCE = /^\$[({][\w.-]+[)}]$/
 
@@ -496,6 +522,12 @@ function search(index: MakeIndex, path: string, sourceHas: (path: string) => boo
       // tree lacks is an input that is not there
       if (inputs.length === 0 && words.every((w) => UNSET_REFERENCE.test(w))) inputs.push(...recipeOperands(rule.recipe, vars, bases, path, sourceHas))
       if (inputs.length > 0) return { makefile: entry.makefile, line: rule.line, text: rule.text, inputs: [...new Set(inputs)], via }
+      // a rule with nothing at all (`dbus-brightness.h:`) says a file is made along with another, by a rule
+      // of the same makefile whose recipe names it or its stem (`gdbus-codegen --generate-c-code dbus-brightness`)
+      if (words.length === 0 && rule.recipe.every((l) => l.trim() === '')) {
+        const alongside = madeAlongside(index, entry, path, sourceHas, depth, seen)
+        if (alongside) return alongside
+      }
       // recursive make: `cd sub && $(MAKE) $@` hands the target to another directory's rules
       for (const line of rule.recipe) {
         const expanded = expandMake(line, vars)
