@@ -59,15 +59,16 @@ export function clonePins(text: string, script: string, dirs: ReadonlySet<string
     }
     const copy = clone ? COPY.exec(expand(line, vars)) : null
     if (!copy || !clone) continue
-    const variable = loop.variable
+    // the loop's variable, `${L}` or `$L` (never the start of `$LIBDIR`)
+    const reference = loop.variable === undefined ? undefined : new RegExp(String.raw`\$\{${loop.variable}\}|\$${loop.variable}(?!\w)`, 'g')
     for (const name of loop.names) {
-      const named = (word: string) => (variable === undefined ? unquoted(word) : unquoted(word).split(`\${${variable}}`).join(name).split(`$${variable}`).join(name))
+      const named = (word: string) => (reference === undefined ? unquoted(word) : unquoted(word).replace(reference, name))
       const into = named(clone.into)
       const from = named(copy[1] ?? '')
       const to = named(copy[2] ?? '').replace(/\/+$/, '')
       const path = joinPath(base, to)
-      // a copy out of the clone into a directory of the release that holds files the tag lacks
-      if (!from.startsWith(`${into}/`) || !dirs.has(path) || pins.some((p) => p.path === path)) continue
+      // a copy out of the clone, from where the script says, into a directory of the release that holds files the tag lacks
+      if (!from.startsWith(`${into}/`) || from.slice(into.length).includes('$') || !dirs.has(path) || pins.some((p) => p.path === path)) continue
       const inside = dirnameOf(from.slice(into.length + 1))
       pins.push({ path, commit: 'HEAD', how: `copied by ${script} from ${named(clone.url)}, at no version the tag fixes`, ...(inside !== '' ? { from: inside } : {}) })
     }

@@ -200,6 +200,12 @@ describe('verify with a submodule', () => {
     // one clone without a loop; a directory the release does not fill beyond the tag is the tag's
     expect(clonePins('git clone https://forge.example.invalid/x.git x-src\ncp x-src/*.c other\n', 'sync.sh', dirs).map((p) => [p.path, p.from])).toEqual([['other', undefined]])
     expect(clonePins(loop('cp ${L}-tmp/src/*.c ${L}'), 'sync.sh', new Set(['liba']))).toHaveLength(1)
+    // the loop's variable written bare; a longer name that starts like it is another variable, and a copy from where a variable says is not read
+    expect(clonePins(loop('cp $L-tmp/src/*.c $L'), 'sync.sh', dirs).map((p) => [p.path, p.from])).toEqual([
+      ['liba', 'src'],
+      ['libb', 'src'],
+    ])
+    expect(clonePins(loop('cp ${L}-tmp/$LX/*.c ${L}'), 'sync.sh', dirs)).toEqual([])
     // a copy from anywhere but the clone, names a command gives, or no clone at all pin nothing
     expect(clonePins(loop('cp /tmp/${L}/*.c ${L}'), 'sync.sh', dirs)).toEqual([])
     expect(clonePins(loop('cp ${L}-tmp/src/*.c ${L}', '$(ls vendor)'), 'sync.sh', dirs)).toEqual([])

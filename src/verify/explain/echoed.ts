@@ -512,9 +512,10 @@ export function echoedExplainer(): Explainer {
         byWhere.set(key, [...(byWhere.get(key) ?? []), c])
       }
       for (const writes of byWhere.values()) {
-        const used = writes.filter((w) => lines.some((line) => prints(w.write, line, named(w.dir), found(w.dir))))
-        if (!lines.every((line) => used.some((w) => prints(w.write, line, named(w.dir), found(w.dir))))) continue
-        const at = [...new Set(used.flatMap((w) => (w.at === undefined ? [] : [w.at])))]
+        // each line with the echoes that print it: every line must have one
+        const printing = lines.map((line) => writes.filter((w) => prints(w.write, line, named(w.dir), found(w.dir))))
+        if (printing.some((ws) => ws.length === 0)) continue
+        const at = [...new Set(printing.flat().flatMap((w) => (w.at === undefined ? [] : [w.at])))].sort((a, b) => a - b)
         const where = `${writes[0]?.where ?? ''}${at.length > 0 ? `:${at.join(',')}` : ''}`
         return explained(difference.path, 'generated', `written line by line by the echoes of ${where}; substituted parts are plain values, globs names of files beside it, a find's output files of the tree; not regenerated`, false, true)
       }

@@ -286,7 +286,11 @@ export class MakeIndex {
         const bases = context.bases
         for (const rule of [...rules, ...programRules(text, vars.get(path) ?? new Map(), merged)]) {
           const entry: IndexedRule = { makefile: path, rule, bases, vars: merged }
-          if (rule.recipe.some((l) => l.trim() !== '')) index.withRecipe.set(path, [...(index.withRecipe.get(path) ?? []), entry])
+          if (rule.recipe.some((l) => l.trim() !== '')) {
+            const own = index.withRecipe.get(path)
+            if (own) own.push(entry)
+            else index.withRecipe.set(path, [entry])
+          }
           for (const word of rule.targets.flatMap((t) => expandMake(t, merged).split(/\s+/)).filter(Boolean)) {
             if (word.includes('%')) {
               // a pattern rule without a recipe cancels make's own rule of that shape (fftw's `%: %.o`): it makes nothing
@@ -422,8 +426,7 @@ function madeAlongside(index: MakeIndex, entry: IndexedRule, path: string, sourc
   const stem = name.replace(/\.[^.]+$/, '')
   for (const other of index.rulesWithRecipeIn(entry.makefile)) {
     if (other.rule === entry.rule || other.bases.join(' ') !== entry.bases.join(' ')) continue
-    const words = other.rule.recipe.flatMap((line) => expandMake(line, other.vars).split(/[\s;&|()<>=]+/))
-    if (!words.some((w) => w !== '' && (basenameOf(w) === name || basenameOf(w) === stem))) continue
+    if (!recipeWords(other.rule.recipe, other.vars).some((w) => basenameOf(w) === name || basenameOf(w) === stem)) continue
     for (const target of other.rule.targets.flatMap((t) => expandMake(t, other.vars).split(/\s+/)).filter((t) => t !== '' && !t.includes('%'))) {
       for (const made of resolveWord(target, other.bases).filter((t) => t !== path)) {
         const inner = search(index, made, sourceHas, depth - 1, seen)
@@ -437,11 +440,14 @@ function madeAlongside(index: MakeIndex, entry: IndexedRule, path: string, sourc
 /** a reference to a variable no makefile sets, left as it is written: make expands it to nothing */
 const UNSET_REFERENCE = /^\$[({][\w.-]+[)}]$/
 
+/** A recipe's words, its variables expanded, split at blanks, shell operators and `=` (`--template=x.tmpl`). */
+const recipeWords = (recipe: readonly string[], vars: ReadonlyMap<string, string>): string[] => recipe.flatMap((line) => expandMake(line, vars).split(/[\s;&|()<>=]+/)).filter((w) => w !== '')
+
 /** The files of the source a recipe names among its words (options and substitutions aside), found from the makefile's directories. */
 function recipeOperands(recipe: readonly string[], vars: ReadonlyMap<string, string>, bases: readonly string[], target: string, sourceHas: (path: string) => boolean): string[] {
   const out: string[] = []
-  for (const word of recipe.flatMap((line) => expandMake(line, vars).split(/[\s;&|()<>=]+/))) {
-    if (word === '' || word.startsWith('-') || /[$`'"*?]/.test(word)) continue
+  for (const word of recipeWords(recipe, vars)) {
+    if (word.startsWith('-') || /[$`'"*?]/.test(word)) continue
     const present = resolveWord(word, bases).find((c) => c !== target && sourceHas(c))
     if (present !== undefined) out.push(present)
   }
